@@ -1,0 +1,28 @@
+// The activity factory: binds every stage to its dependencies. Workflows import its type only.
+import { collectEvidence } from './collect-evidence';
+import { investigate } from './investigate';
+import { triage } from './triage';
+import { closeCase, openCase, recordDecision, recordEscalation } from './analyst-loop';
+import { respond } from './respond';
+import { writeReport } from './report';
+import type { ActivityDeps } from './deps';
+
+export type { ActivityDeps } from './deps';
+
+type Bound<F> = F extends (deps: ActivityDeps, input: infer I) => infer R ? (input: I) => R : never;
+const bind = <F extends (deps: ActivityDeps, input: never) => unknown>(deps: ActivityDeps, f: F) =>
+  ((input: Parameters<F>[1]) => f(deps, input)) as Bound<F>;
+
+export function createActivities(deps: ActivityDeps) {
+  return {
+    collectEvidence: bind(deps, collectEvidence),
+    investigate: bind(deps, investigate),
+    triage: bind(deps, triage),
+    openCase: bind(deps, openCase),
+    recordEscalation: bind(deps, recordEscalation),
+    recordDecision: bind(deps, recordDecision),
+    respond: bind(deps, respond),
+    closeCase: bind(deps, closeCase),
+    writeReport: bind(deps, writeReport),
+  };
+}

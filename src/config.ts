@@ -1,0 +1,80 @@
+// autosoc's settings, read from the environment and validated at start: a wrong or
+// missing setting stops the process with a message that names it.
+import { resolve } from 'node:path';
+import { z } from 'zod';
+import { parseDuration } from './domain/duration';
+import { DEFAULT_POLICY, type SlaTier, TriagePolicy } from './domain/policy';
+
+const port = z.coerce.number().int().min(0).max(65535);
+
+/** "tier1=15m,tier2=1h,tier3=4h" → SLA tiers in order. */
+export function parseSlaTiers(value: string): SlaTier[] {
+  return value.split(',').map((part) => {
+    const [name, within] = part.split('=').map((s) => s.trim());
+    if (!name || !within) throw new Error(`"${part}" should look like tier1=15m`);
+    return { name, respondWithinMs: parseDuration(within) };
+  });
+}
+
+const Env = z.object({
+  TEMPORAL_ADDRESS: z.string().regex(/^[\w.-]+:\d+$/, 'must be host:port').optional(),
+  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  TEMPORAL_TASK_QUEUE: z.string().min(1).default('autosoc-alerts'),
+  TEMPORAL_PORT: port.default(7233),
+  TEMPORAL_UI_PORT: port.default(8233),
+  TEMPORAL_UI_URL: z.url().optional(),
+  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional(),
+  AUTOSOC_DATA_DIR: z.string().min(1).default('.data'),
+  AUTOSOC_PGLITE_PORT: port.default(5433),
+  AUTOSOC_SLA_TIERS: z.string().default('tier1=15m,tier2=1h,tier3=4h'),
+  AUTOSOC_AUTO_CLOSE_BELOW: z.coerce.number().min(0).max(100).default(DEFAULT_POLICY.autoCloseBelow),
+  LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error']).default('info'),
+});
+
+export interface Config {
+  temporal: { address: string; local: boolean; namespace: string; taskQueue: string; port: number; uiPort: number; uiUrl: string };
+  databaseUrl?: string;
+  dataDir: string;
+  pglitePort: number;
+  policy: TriagePolicy;
+  logLevel: z.infer<typeof Env>['LOG_LEVEL'];
+}
+
+export class ConfigError extends Error {
+  constructor(problems: string[]) {
+    super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = Env.safeParse(env);
+  if (!parsed.success) throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
+  const e = parsed.data;
+  let policy: TriagePolicy;
+  try {
+    policy = TriagePolicy.parse({ ...DEFAULT_POLICY, autoCloseBelow: e.AUTOSOC_AUTO_CLOSE_BELOW, slaTiers: parseSlaTiers(e.AUTOSOC_SLA_TIERS) });
+  } catch (err) {
+    const detail = err instanceof z.ZodError ? err.issues.map((i) => i.message).join('; ') : (err as Error).message;
+    throw new ConfigError([`AUTOSOC_SLA_TIERS / AUTOSOC_AUTO_CLOSE_BELOW: ${detail}`]);
+  }
+  return {
+    temporal: {
+      address: e.TEMPORAL_ADDRESS ?? `127.0.0.1:${e.TEMPORAL_PORT}`,
+      local: !e.TEMPORAL_ADDRESS,
+      namespace: e.TEMPORAL_NAMESPACE,
+      taskQueue: e.TEMPORAL_TASK_QUEUE,
+      port: e.TEMPORAL_PORT,
+      uiPort: e.TEMPORAL_UI_PORT,
+      uiUrl: (e.TEMPORAL_UI_URL ?? `http://127.0.0.1:${e.TEMPORAL_UI_PORT}`).replace(/\/$/, ''),
+    },
+    databaseUrl: e.DATABASE_URL,
+    dataDir: resolve(e.AUTOSOC_DATA_DIR),
+    pglitePort: e.AUTOSOC_PGLITE_PORT,
+    policy,
+    logLevel: e.LOG_LEVEL,
+  };
+}
+
+export const workflowUiLink = (c: Config, workflowId: string) =>
+  `${c.temporal.uiUrl}/namespaces/${encodeURIComponent(c.temporal.namespace)}/workflows/${encodeURIComponent(workflowId)}`;

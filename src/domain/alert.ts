@@ -1,0 +1,108 @@
+// The one Alert model every source is normalized into. Field names follow the OCSF
+// Detection Finding (class_uid 2004) where they fit, so normalizers map 1:1.
+import { z } from 'zod';
+
+export const SEVERITIES = ['informational', 'low', 'medium', 'high', 'critical'] as const;
+export const Severity = z.enum(SEVERITIES);
+export type Severity = z.infer<typeof Severity>;
+
+/** OCSF severity_id for each severity (1 Informational .. 5 Critical). */
+export const OCSF_SEVERITY_ID: Record<Severity, number> = {
+  informational: 1, low: 2, medium: 3, high: 4, critical: 5,
+};
+
+const text = (max: number) => z.string().trim().min(1).max(max);
+const Hashes = z.object({
+  md5: z.string().regex(/^[a-fA-F0-9]{32}$/, 'md5 must be 32 hex digits').optional(),
+  sha1: z.string().regex(/^[a-fA-F0-9]{40}$/, 'sha1 must be 40 hex digits').optional(),
+  sha256: z.string().regex(/^[a-fA-F0-9]{64}$/, 'sha256 must be 64 hex digits').optional(),
+});
+
+export const Host = z.object({ hostname: text(255).optional(), ip: text(64).optional(), os: text(128).optional() });
+export const User = z.object({ name: text(256), domain: text(256).optional() });
+
+const ProcessBase = z.object({
+  pid: z.number().int().nonnegative().optional(),
+  name: text(512).optional(),
+  path: text(4096).optional(),
+  commandLine: z.string().max(32_768).optional(),
+  hashes: Hashes.optional(),
+  signer: text(512).optional(),
+  user: text(256).optional(),
+});
+/** A process with its ancestry, nearest parent first. */
+export const Process = ProcessBase.extend({ parents: z.array(ProcessBase).max(32).default([]) });
+
+export const FileObservable = z.object({
+  path: text(4096).optional(),
+  name: text(1024).optional(),
+  hashes: Hashes.optional(),
+  size: z.number().int().nonnegative().optional(),
+});
+export const NetworkConnection = z.object({
+  srcIp: text(64).optional(), srcPort: z.number().int().min(0).max(65535).optional(),
+  dstIp: text(64).optional(), dstPort: z.number().int().min(0).max(65535).optional(),
+  protocol: text(16).optional(), direction: z.enum(['inbound', 'outbound', 'lateral', 'unknown']).optional(),
+});
+export const Email = z.object({
+  from: text(512).optional(), to: z.array(text(512)).max(100).default([]),
+  subject: z.string().max(2048).optional(), messageId: text(1024).optional(),
+});
+
+export const AlertObservables = z.object({
+  hosts: z.array(Host).max(100).default([]),
+  users: z.array(User).max(100).default([]),
+  processes: z.array(Process).max(100).default([]),
+  files: z.array(FileObservable).max(100).default([]),
+  network: z.array(NetworkConnection).max(100).default([]),
+  domains: z.array(text(253)).max(200).default([]),
+  urls: z.array(text(8192)).max(200).default([]),
+  ips: z.array(text(64)).max(200).default([]),
+  emails: z.array(Email).max(20).default([]),
+});
+
+export const Alert = z.object({
+  /** The tool that raised it, e.g. "elastic", "wazuh", "crowdstrike". */
+  source: z.string().regex(/^[a-z0-9][a-z0-9_.-]{0,63}$/, 'source must be 1-64 chars of a-z, 0-9, "_", ".", "-"'),
+  /** The alert's id in its source; with `source` it identifies the alert for dedup. */
+  sourceId: text(256),
+  time: z.iso.datetime({ offset: true }),
+  title: text(512),
+  description: z.string().max(16_384).optional(),
+  severity: Severity,
+  product: z.object({ name: text(256), vendor: text(256).optional() }).optional(),
+  rule: z.object({ id: text(256).optional(), name: text(512).optional() }).optional(),
+  attackTechniques: z.array(z.string().regex(/^T\d{4}(\.\d{3})?$/, 'ATT&CK ids look like T1059 or T1059.001')).max(50).default([]),
+  observables: AlertObservables.default(() => AlertObservables.parse({})),
+  /** The original event as the source sent it (small ones inline; large ones go to the evidence store). */
+  raw: z.unknown().optional(),
+});
+export type Alert = z.infer<typeof Alert>;
+export type AlertInput = z.input<typeof Alert>;
+
+export class AlertValidationError extends Error {
+  constructor(readonly issues: string[]) {
+    super(`invalid alert: ${issues.join('; ')}`);
+    this.name = 'AlertValidationError';
+  }
+}
+
+/** Parse untrusted input into an Alert, or throw an error that names every bad field. */
+export function parseAlert(input: unknown): Alert {
+  const result = Alert.safeParse(input);
+  if (result.success) return result.data;
+  throw new AlertValidationError(
+    result.error.issues.map((i) => `${i.path.length ? i.path.join('.') : '(root)'}: ${i.message}`),
+  );
+}
+
+/**
+ * Workflow id for an alert: deterministic in (source, sourceId) so a redelivered alert
+ * lands on the same workflow. Characters outside a safe set are percent-encoded, which
+ * keeps distinct source ids distinct.
+ */
+export function alertWorkflowId(alert: Pick<Alert, 'source' | 'sourceId'>): string {
+  const safe = alert.sourceId.replace(/[^A-Za-z0-9_.:-]/g, (c) =>
+    Array.from(new TextEncoder().encode(c), (b) => `%${b.toString(16).toUpperCase().padStart(2, '0')}`).join(''));
+  return `alert:${alert.source}:${safe}`;
+}

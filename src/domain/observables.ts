@@ -1,0 +1,94 @@
+// Flatten an alert into the normalized entities an analyst pivots on: hosts, users,
+// hashes, domains, IPs, URLs, emails. Pure: runs in workflows, activities and tests alike.
+import type { Alert } from './alert';
+
+export interface ObservableSet {
+  hosts: string[];
+  users: string[];
+  hashes: string[];
+  domains: string[];
+  ips: string[];
+  urls: string[];
+  emails: string[];
+  commandLines: string[];
+}
+
+const IPV4 = /\b(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(?:25[0-5]|2[0-4]\d|1?\d?\d)\b/g;
+const URL_RE = /\bhttps?:\/\/[^\s"'<>`]+/gi;
+const EMAIL_RE = /\b[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}\b/g;
+const HASH_RE = /\b(?:[a-fA-F0-9]{64}|[a-fA-F0-9]{40}|[a-fA-F0-9]{32})\b/g;
+
+/** Hostname of a URL without relying on the URL global (kept minimal and total). */
+export function urlHost(url: string): string | undefined {
+  const m = /^[a-z][a-z0-9+.-]*:\/\/(?:[^@/?#]*@)?(\[[^\]]+\]|[^:/?#]+)/i.exec(url);
+  return m ? m[1].toLowerCase().replace(/\.$/, '') : undefined;
+}
+
+export function isIpv4(value: string): boolean {
+  return new RegExp(`^${IPV4.source}$`).test(value);
+}
+
+class Bag {
+  private readonly seen = new Set<string>();
+  readonly values: string[] = [];
+  add(value: string | undefined, normalize = (v: string) => v.toLowerCase()): void {
+    if (!value) return;
+    const v = normalize(value.trim());
+    if (v && !this.seen.has(v)) {
+      this.seen.add(v);
+      this.values.push(v);
+    }
+  }
+}
+
+export function extractObservables(alert: Alert): ObservableSet {
+  const o = alert.observables;
+  const hosts = new Bag(), users = new Bag(), hashes = new Bag(), domains = new Bag(),
+    ips = new Bag(), urls = new Bag(), emails = new Bag(), commandLines = new Bag();
+  const keepCase = (v: string) => v;
+
+  const addUrl = (u: string) => {
+    urls.add(u, keepCase);
+    const host = urlHost(u);
+    if (host && isIpv4(host)) ips.add(host);
+    else if (host) domains.add(host);
+  };
+  const addHashes = (h?: { md5?: string; sha1?: string; sha256?: string }) => {
+    hashes.add(h?.sha256); hashes.add(h?.sha1); hashes.add(h?.md5);
+  };
+
+  for (const h of o.hosts) { hosts.add(h.hostname); ips.add(h.ip); }
+  for (const u of o.users) users.add(u.domain ? `${u.domain}\\${u.name}` : u.name);
+  for (const p of o.processes) {
+    for (const proc of [p, ...p.parents]) {
+      addHashes(proc.hashes);
+      commandLines.add(proc.commandLine, keepCase);
+      users.add(proc.user);
+    }
+  }
+  for (const f of o.files) addHashes(f.hashes);
+  for (const n of o.network) { ips.add(n.srcIp); ips.add(n.dstIp); }
+  for (const d of o.domains) domains.add(d.replace(/\.$/, ''));
+  for (const ip of o.ips) ips.add(ip);
+  for (const u of o.urls) addUrl(u);
+  for (const e of o.emails) { emails.add(e.from); for (const to of e.to) emails.add(to); }
+
+  // Indicators mentioned only in free text (title, description, command lines).
+  const freeText = [alert.title, alert.description ?? '', ...commandLines.values].join('\n');
+  for (const m of freeText.match(URL_RE) ?? []) addUrl(m.replace(/[),.;]+$/, ''));
+  for (const m of freeText.match(IPV4) ?? []) ips.add(m);
+  for (const m of freeText.match(HASH_RE) ?? []) hashes.add(m);
+  for (const m of freeText.match(EMAIL_RE) ?? []) emails.add(m);
+
+  return {
+    hosts: hosts.values, users: users.values, hashes: hashes.values, domains: domains.values,
+    ips: ips.values, urls: urls.values, emails: emails.values, commandLines: commandLines.values,
+  };
+}
+
+/** Values for the `Observables` KeywordList search attribute: what an operator searches by. */
+export function searchableObservables(set: ObservableSet, limit = 64): string[] {
+  return [...set.hosts, ...set.users, ...set.hashes, ...set.domains, ...set.ips, ...set.emails]
+    .filter((v) => v.length <= 255)
+    .slice(0, limit);
+}

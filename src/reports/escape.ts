@@ -1,0 +1,10 @@
+// Untrusted text (titles, command lines, email subjects) must not become markup in a report.
+
+/** Escapes text for inline Markdown: no links, emphasis, HTML or line breaks survive. */
+export function escapeMarkdown(text: string, max = 2000): string {
+  const clipped = text.length > max ? `${text.slice(0, max)}…` : text;
+  return clipped
+    .replace(/[\r\n\t]+/g, ' ')
+    .replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
+    .replace(/[\\`*_{}[\]()#+\-.!|~]/g, (c) => `\\${c}`);
+}

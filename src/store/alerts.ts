@@ -1,0 +1,43 @@
+// The alerts table: one row per alert workflow, updated as stages complete.
+import type { Pool } from 'pg';
+import type { Alert } from '../domain/alert';
+import type { Finding } from '../domain/finding';
+import type { ObservableSet } from '../domain/observables';
+import type { TriageResult } from '../domain/scoring';
+
+export interface AlertRow {
+  workflow_id: string; source: string; source_id: string; severity: string; title: string;
+  alert: Alert; observables: ObservableSet | null; findings: Finding[] | null;
+  score: number | null; verdict: string | null; disposition: string | null; reasons: string[] | null; status: string;
+}
+
+export async function upsertAlert(db: Pool, workflowId: string, alert: Alert, observables: ObservableSet): Promise<void> {
+  await db.query(
+    `INSERT INTO alerts (workflow_id, source, source_id, severity, title, alert_time, alert, observables)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+     ON CONFLICT (workflow_id) DO UPDATE SET observables = EXCLUDED.observables, updated_at = now()`,
+    [workflowId, alert.source, alert.sourceId, alert.severity, alert.title, alert.time,
+      JSON.stringify({ ...alert, raw: undefined }), JSON.stringify(observables)],
+  );
+}
+
+export async function saveFindings(db: Pool, workflowId: string, findings: Finding[]): Promise<void> {
+  await db.query('UPDATE alerts SET findings = $2, updated_at = now() WHERE workflow_id = $1', [workflowId, JSON.stringify(findings)]);
+}
+
+export async function saveTriage(db: Pool, workflowId: string, t: TriageResult): Promise<void> {
+  await db.query(
+    `UPDATE alerts SET score = $2, verdict = $3, disposition = $4, reasons = $5,
+       status = CASE WHEN $4 = 'auto_close' THEN 'closed' ELSE 'escalated' END, updated_at = now()
+     WHERE workflow_id = $1`,
+    [workflowId, t.score, t.verdict, t.disposition, JSON.stringify(t.reasons)],
+  );
+}
+
+export async function setAlertStatus(db: Pool, workflowId: string, status: string): Promise<void> {
+  await db.query('UPDATE alerts SET status = $2, updated_at = now() WHERE workflow_id = $1', [workflowId, status]);
+}
+
+export async function getAlert(db: Pool, workflowId: string): Promise<AlertRow | undefined> {
+  return (await db.query<AlertRow>('SELECT * FROM alerts WHERE workflow_id = $1', [workflowId])).rows[0];
+}

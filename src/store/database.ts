@@ -1,0 +1,34 @@
+// Opens the database autosoc runs on: the server DATABASE_URL names, else embedded PGlite.
+import { Pool } from 'pg';
+import { startEmbeddedPostgres } from './embedded-postgres';
+import { migrate } from './migrate';
+
+export interface Database {
+  pool: Pool;
+  url: string;
+  embedded: boolean;
+  close(): Promise<void>;
+}
+
+export async function openDatabase(opts: { databaseUrl?: string; embeddedDataDir: string; embeddedPort: number }): Promise<Database> {
+  const embedded = opts.databaseUrl ? undefined
+    : await startEmbeddedPostgres({ dataDir: opts.embeddedDataDir, port: opts.embeddedPort });
+  const url = opts.databaseUrl ?? embedded!.url;
+  const pool = new Pool({ connectionString: url, max: embedded ? 4 : 10 });
+  // An idle client that loses its server must not crash the process; the next query retries.
+  pool.on('error', () => undefined);
+  try {
+    await migrate(pool);
+  } catch (err) {
+    await pool.end();
+    await embedded?.stop();
+    throw err;
+  }
+  return {
+    pool, url, embedded: !!embedded,
+    async close() {
+      await pool.end();
+      await embedded?.stop();
+    },
+  };
+}

@@ -1,0 +1,49 @@
+// The autosoc worker: runs alert workflows (from the prebuilt bundle) and their activities.
+// Stops gracefully on SIGTERM/SIGINT: in-flight activities get time to finish.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { NativeConnection, Worker } from '@temporalio/worker';
+import { createActivities } from './activities';
+import { type Config, loadConfig } from './config';
+import { manualResponseConnector } from './connectors/response-connector';
+import { openDatabase } from './store/database';
+import type { Pool } from 'pg';
+
+/** dist/workflow-bundle.js when built (production); else bundle from source (tests, dev). */
+export function workflowSource(): { workflowBundle: { codePath: string } } | { workflowsPath: string } {
+  const bundle = join(__dirname, '..', 'workflow-bundle.js');
+  return existsSync(bundle) ? { workflowBundle: { codePath: bundle } } : { workflowsPath: require.resolve('./workflows') };
+}
+
+export async function createWorker(config: Config, db: Pool, connection: NativeConnection): Promise<Worker> {
+  return Worker.create({
+    connection,
+    namespace: config.temporal.namespace,
+    taskQueue: config.temporal.taskQueue,
+    ...workflowSource(),
+    activities: createActivities({ db, responders: [manualResponseConnector] }),
+    shutdownGraceTime: '20s',
+  });
+}
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const db = await openDatabase({ databaseUrl: config.databaseUrl, embeddedDataDir: join(config.dataDir, 'pglite'), embeddedPort: config.pglitePort });
+  const connection = await NativeConnection.connect({ address: config.temporal.address });
+  const worker = await createWorker(config, db.pool, connection);
+  // Worker.run() installs SIGINT/SIGTERM handlers that call shutdown() and then resolves.
+  console.log(`autosoc worker polling ${config.temporal.taskQueue} on ${config.temporal.address}`);
+  try {
+    await worker.run();
+  } finally {
+    await connection.close();
+    await db.close();
+  }
+}
+
+if (require.main === module) {
+  main().catch((err) => {
+    console.error(err instanceof Error ? err.message : err);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,2 @@
+// Everything the worker registers, and nothing else: this file is the bundle's entry point.
+export { alertWorkflow } from './alert-workflow';

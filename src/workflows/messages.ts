@@ -1,0 +1,12 @@
+// The alert workflow's public surface: what analysts, the API and the CLI may send and read.
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { Decision, DecisionArgs } from '../domain/decision';
+import type { AlertStatus } from './status';
+
+/** Approve the response the triage proposed (containment runs only after this). */
+export const approveSignal = defineSignal<[DecisionArgs]>('approve');
+/** Close the alert without response. */
+export const closeSignal = defineSignal<[DecisionArgs]>('close');
+/** The validated way to decide: rejected before it enters history when malformed or late. */
+export const decideUpdate = defineUpdate<AlertStatus, [Decision]>('decide');
+export const statusQuery = defineQuery<AlertStatus>('status');

@@ -1,0 +1,16 @@
+// autosoc's custom search attributes: what an operator filters by in the Temporal Web UI,
+// e.g. `Observables = "ws-042" AND AwaitingAnalyst = true`.
+import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+
+export const AlertSeverity = defineSearchAttributeKey('AlertSeverity', SearchAttributeType.KEYWORD);
+export const AlertSource = defineSearchAttributeKey('AlertSource', SearchAttributeType.KEYWORD);
+export const Verdict = defineSearchAttributeKey('Verdict', SearchAttributeType.KEYWORD);
+export const Disposition = defineSearchAttributeKey('Disposition', SearchAttributeType.KEYWORD);
+export const RiskScore = defineSearchAttributeKey('RiskScore', SearchAttributeType.INT);
+export const AwaitingAnalyst = defineSearchAttributeKey('AwaitingAnalyst', SearchAttributeType.BOOL);
+export const Assignee = defineSearchAttributeKey('Assignee', SearchAttributeType.KEYWORD);
+export const Observables = defineSearchAttributeKey('Observables', SearchAttributeType.KEYWORD_LIST);
+
+export const ALL_SEARCH_ATTRIBUTES = [
+  AlertSeverity, AlertSource, Verdict, Disposition, RiskScore, AwaitingAnalyst, Assignee, Observables,
+] as const;

@@ -1,0 +1,31 @@
+// The workflow's observable state, returned by the `status` Query and as the result.
+import type { Decision } from '../domain/decision';
+import type { ObservableSet } from '../domain/observables';
+import type { Disposition, Verdict } from '../domain/scoring';
+import type { Severity } from '../domain/alert';
+
+export type Stage =
+  | 'collecting' | 'investigating' | 'triaging' | 'awaiting_analyst' | 'responding' | 'reporting' | 'done';
+
+export type Outcome = 'auto_closed' | 'closed_by_analyst' | 'approved_and_responded';
+
+export interface Escalation { fromTier: string; toTier: string | null; afterMs: number }
+
+export interface AlertStatus {
+  workflowId: string;
+  stage: Stage;
+  severity: Severity;
+  observables?: ObservableSet;
+  score?: number;
+  verdict?: Verdict;
+  disposition?: Disposition;
+  confidence?: number;
+  reasons: string[];
+  caseId?: string;
+  tier?: string;
+  escalations: Escalation[];
+  decision?: Decision;
+  responseActions: string[];
+  reportId?: string;
+  outcome?: Outcome;
+}
