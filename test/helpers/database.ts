@@ -1,0 +1,14 @@
+// The database tests run on: the PostgreSQL server in DATABASE_URL (CI and scripts/test.sh
+// start one), else the embedded PGlite that test/global-setup.ts serves over the wire.
+import { Pool } from 'pg';
+import { migrate } from '../../src/store/migrate';
+
+export interface TestDatabase { pool: Pool; url: string; close(): Promise<void> }
+
+export async function openTestDatabase(): Promise<TestDatabase> {
+  const url = process.env.DATABASE_URL;
+  if (!url) throw new Error('DATABASE_URL is not set: run tests through jest (global setup) or scripts/test.sh');
+  const pool = new Pool({ connectionString: url, max: 4 });
+  await migrate(pool);
+  return { pool, url, close: () => pool.end() };
+}

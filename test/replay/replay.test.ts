@@ -1,0 +1,14 @@
+// Replays the histories the e2e test recorded against today's workflow code: a change that
+// would break running workflows (non-determinism) fails here, with no server.
+import { Worker } from '@temporalio/worker';
+import { loadHistories } from '../helpers/histories';
+
+const histories = loadHistories();
+
+test('recorded histories exist for every path the e2e test covers', () => {
+  expect(histories.map((h) => h.name)).toEqual(['auto-closed', 'escalated-approved-by-update', 'escalated-closed-by-signal']);
+});
+
+test.each(histories.map((h) => [h.name, h] as const))('replays %s deterministically', async (_name, { workflowId, history }) => {
+  await Worker.runReplayHistory({ workflowsPath: require.resolve('../../src/workflows') }, history, workflowId);
+});

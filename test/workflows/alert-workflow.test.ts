@@ -1,0 +1,146 @@
+// The alert workflow on the time-skipping server, with the real activities on a real database:
+// SLA tiers of hours pass in milliseconds.
+import { WorkflowUpdateFailedError } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Worker } from '@temporalio/worker';
+import { createActivities } from '../../src/activities';
+import { manualResponseConnector } from '../../src/connectors/response-connector';
+import { alertWorkflowId } from '../../src/domain/alert';
+import { DEFAULT_POLICY } from '../../src/domain/policy';
+import { getCase } from '../../src/store/cases';
+import { listAudit } from '../../src/store/decisions';
+import { listResponseActions } from '../../src/store/response-actions';
+import { getReport } from '../../src/store/reports';
+import { alertWorkflow } from '../../src/workflows';
+import { approveSignal, closeSignal, decideUpdate, statusQuery } from '../../src/workflows/messages';
+import { sampleAlert } from '../helpers/alerts';
+import { openTestDatabase, type TestDatabase } from '../helpers/database';
+import { timeSkippingEnv, uniqueSuffix } from '../helpers/temporal';
+
+const HOUR = 3_600_000;
+const policy = { ...DEFAULT_POLICY, slaTiers: [{ name: 'tier1', respondWithinMs: 2 * HOUR }, { name: 'tier2', respondWithinMs: 8 * HOUR }] };
+
+let env: TestWorkflowEnvironment;
+let db: TestDatabase;
+let worker: Worker;
+let running: Promise<void>;
+const taskQueue = `wf-test-${uniqueSuffix()}`;
+
+beforeAll(async () => {
+  [env, db] = await Promise.all([timeSkippingEnv(), openTestDatabase()]);
+  worker = await Worker.create({
+    connection: env.nativeConnection,
+    taskQueue,
+    workflowsPath: require.resolve('../../src/workflows'),
+    activities: createActivities({ db: db.pool, responders: [manualResponseConnector] }),
+  });
+  running = worker.run();
+});
+
+afterAll(async () => {
+  worker?.shutdown();
+  await running;
+  await env?.teardown();
+  await db?.close();
+});
+
+function start(file: string) {
+  const alert = sampleAlert(file, `${file}-${uniqueSuffix()}`);
+  return env.client.workflow.start(alertWorkflow, {
+    workflowId: alertWorkflowId(alert), taskQueue, args: [{ alert, policy }], workflowTaskTimeout: '30s',
+  });
+}
+
+/** Waits until the workflow reports the stage, without sleeping: time-skipping lets timers fire. */
+async function stageOf(handle: Awaited<ReturnType<typeof start>>) {
+  return (await handle.query(statusQuery)).stage;
+}
+async function untilAwaitingAnalyst(handle: Awaited<ReturnType<typeof start>>) {
+  // Queries answer from the latest workflow state; activities complete without timers.
+  for (let i = 0; i < 200 && (await stageOf(handle)) !== 'awaiting_analyst'; i++) {
+    await env.sleep(1); // advances server time by 1 ms: a wait on a condition, not a wall-clock sleep
+  }
+  expect(await stageOf(handle)).toBe('awaiting_analyst');
+}
+
+test('an SLA breach escalates to the next tier, then approval runs the response', async () => {
+  const handle = await start('01-encoded-powershell.json');
+  await untilAwaitingAnalyst(handle);
+  expect((await handle.query(statusQuery)).tier).toBe('tier1');
+
+  await env.sleep(2 * HOUR + 60_000); // tier1's SLA passes in milliseconds of wall time
+  const escalated = await handle.query(statusQuery);
+  expect(escalated.tier).toBe('tier2');
+  expect(escalated.escalations).toEqual([{ fromTier: 'tier1', toTier: 'tier2', afterMs: 2 * HOUR }]);
+  expect((await getCase(db.pool, handle.workflowId))?.tier).toBe('tier2');
+
+  await handle.signal(approveSignal, { actor: 'alice', reason: 'encoded PowerShell from Word: contain' });
+  const result = await handle.result();
+  expect(result.outcome).toBe('approved_and_responded');
+  expect(result.decision).toEqual({ action: 'approve', actor: 'alice', reason: 'encoded PowerShell from Word: contain' });
+  expect(result.responseActions).toContain('isolate_host:fin-ws-042=recorded');
+
+  const audit = await listAudit(db.pool, handle.workflowId);
+  expect(audit.map((a) => a.step)).toEqual(['triage', 'case-opened', 'sla-breach-1', 'analyst-decision']);
+  const actions = await listResponseActions(db.pool, handle.workflowId);
+  expect(actions.map((a) => `${a.kind}:${a.target}`)).toEqual(['isolate_host:fin-ws-042']);
+  expect(actions[0].approved_by).toBe('alice');
+  expect((await getCase(db.pool, handle.workflowId))).toMatchObject({ status: 'closed', resolution: 'approved_and_responded', closed_by: 'alice' });
+});
+
+test('the last tier breaching keeps the alert waiting; a close with reason ends it without response', async () => {
+  const handle = await start('02-lsass-dump.json');
+  await untilAwaitingAnalyst(handle);
+  await env.sleep(2 * HOUR + 8 * HOUR + 60_000);
+  const waiting = await handle.query(statusQuery);
+  expect(waiting.escalations.map((e) => e.toTier)).toEqual(['tier2', null]);
+  expect(waiting.stage).toBe('awaiting_analyst');
+
+  await handle.signal(closeSignal, { actor: 'bob', reason: 'authorized red-team exercise RT-2026-11' });
+  const result = await handle.result();
+  expect(result.outcome).toBe('closed_by_analyst');
+  expect(await listResponseActions(db.pool, handle.workflowId)).toEqual([]);
+  expect(await getCase(db.pool, handle.workflowId)).toMatchObject({ status: 'closed', close_reason: 'authorized red-team exercise RT-2026-11' });
+  const report = await getReport(db.pool, handle.workflowId);
+  expect(report?.body).toContain('authorized red\\-team exercise RT\\-2026\\-11');
+});
+
+test('decide with a bad action, reason or actor is rejected and leaves history unchanged', async () => {
+  const handle = await start('03-phishing-link.json');
+  await untilAwaitingAnalyst(handle);
+  const before = (await handle.fetchHistory()).events ?? [];
+
+  const bad = [
+    { action: 'delete', actor: 'mallory', reason: 'x' },
+    { action: 'approve', actor: 'alice', reason: '' },
+    { action: 'close', actor: '', reason: 'no actor' },
+  ];
+  for (const decision of bad) {
+    await expect(handle.executeUpdate(decideUpdate, { args: [decision as never] })).rejects.toBeInstanceOf(WorkflowUpdateFailedError);
+  }
+  // The Java test server has no speculative workflow tasks, so each rejection leaves an empty
+  // workflow-task round trip; nothing else may appear (the dev-server e2e test asserts the
+  // history length is unchanged outright).
+  const added = ((await handle.fetchHistory()).events ?? []).slice(before.length);
+  const kinds = new Set(added.map((e) => e.eventType));
+  const WFT = temporal.api.enums.v1.EventType;
+  expect([...kinds].filter((k) => k !== WFT.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED && k !== WFT.EVENT_TYPE_WORKFLOW_TASK_STARTED
+    && k !== WFT.EVENT_TYPE_WORKFLOW_TASK_COMPLETED)).toEqual([]);
+  expect((await handle.query(statusQuery)).decision).toBeUndefined();
+
+  const status = await handle.executeUpdate(decideUpdate, { args: [{ action: 'close', actor: 'carol', reason: 'user confirmed the mail was a test' }] });
+  expect(status.decision).toMatchObject({ action: 'close', actor: 'carol' });
+  // Once decided, a second decision is refused by the validator.
+  await expect(handle.executeUpdate(decideUpdate, { args: [{ action: 'approve', actor: 'dave', reason: 'late' }] }))
+    .rejects.toBeInstanceOf(WorkflowUpdateFailedError);
+  expect((await handle.result()).outcome).toBe('closed_by_analyst');
+});
+
+test('a benign alert closes itself with a report and no case', async () => {
+  const handle = await start('04-admin-login.json');
+  const result = await handle.result();
+  expect(result).toMatchObject({ outcome: 'auto_closed', disposition: 'auto_close', verdict: 'benign' });
+  expect(await getCase(db.pool, handle.workflowId)).toBeUndefined();
+  expect((await getReport(db.pool, handle.workflowId))?.body).toContain('auto_closed');
+});
