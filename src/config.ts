@@ -4,14 +4,15 @@ import { resolve } from 'node:path';
 import { z } from 'zod';
 import { parseDuration } from './domain/duration';
 import { DEFAULT_POLICY, type SlaTier, TriagePolicy } from './domain/policy';
+import { CORRELATION_KEY_KINDS, CorrelationPolicy, DEFAULT_CORRELATION } from './domain/correlation';
 
 const port = z.coerce.number().int().min(0).max(65535);
 
 /** "tier1=15m,tier2=1h,tier3=4h" → SLA tiers in order. */
 export function parseSlaTiers(value: string): SlaTier[] {
   return value.split(',').map((part) => {
-    const [name, within] = part.split('=').map((s) => s.trim());
-    if (!name || !within) throw new Error(`"${part}" should look like tier1=15m`);
+    const [name, within, ...rest] = part.split('=').map((s) => s.trim());
+    if (!name || !within || rest.length) throw new Error(`"${part}" should look like tier1=15m`);
     return { name, respondWithinMs: parseDuration(within) };
   });
 }
@@ -28,6 +29,16 @@ const Env = z.object({
   AUTOSOC_PGLITE_PORT: port.default(5433),
   AUTOSOC_SLA_TIERS: z.string().default('tier1=15m,tier2=1h,tier3=4h'),
   AUTOSOC_AUTO_CLOSE_BELOW: z.coerce.number().min(0).max(100).default(DEFAULT_POLICY.autoCloseBelow),
+  AUTOSOC_CORRELATION_KEYS: z.string().default(DEFAULT_CORRELATION.keys.join(',')),
+  AUTOSOC_CORRELATION_WINDOW: z.string().default('30m'),
+  AUTOSOC_STORM_THRESHOLD: z.coerce.number().int().positive().default(DEFAULT_CORRELATION.stormThreshold),
+  AUTOSOC_STORM_WINDOW: z.string().default('10m'),
+  AUTOSOC_API_HOST: z.string().min(1).default('127.0.0.1'),
+  AUTOSOC_API_PORT: port.default(8080),
+  AUTOSOC_MAX_BODY_BYTES: z.coerce.number().int().positive().default(10 * 1024 * 1024),
+  AUTOSOC_SYSLOG_HOST: z.string().min(1).default('127.0.0.1'),
+  AUTOSOC_SYSLOG_PORT: port.default(5514),
+  AUTOSOC_ADMIN_TOKEN: z.string().min(24, 'must be at least 24 characters').optional(),
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error']).default('info'),
 });
 
@@ -37,6 +48,9 @@ export interface Config {
   dataDir: string;
   pglitePort: number;
   policy: TriagePolicy;
+  correlation: CorrelationPolicy;
+  api: { host: string; port: number; maxBodyBytes: number; adminToken?: string };
+  syslog: { host: string; port: number };
   logLevel: z.infer<typeof Env>['LOG_LEVEL'];
 }
 
@@ -48,7 +62,8 @@ export class ConfigError extends Error {
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const parsed = Env.safeParse(env);
+  // A variable set to the empty string counts as unset (shells and compose files do that).
+  const parsed = Env.safeParse(Object.fromEntries(Object.entries(env).filter(([, v]) => v !== '')));
   if (!parsed.success) throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
   const e = parsed.data;
   let policy: TriagePolicy;
@@ -57,6 +72,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   } catch (err) {
     const detail = err instanceof z.ZodError ? err.issues.map((i) => i.message).join('; ') : (err as Error).message;
     throw new ConfigError([`AUTOSOC_SLA_TIERS / AUTOSOC_AUTO_CLOSE_BELOW: ${detail}`]);
+  }
+  let correlation: CorrelationPolicy;
+  try {
+    const keys = e.AUTOSOC_CORRELATION_KEYS.trim() === 'none' ? [] : e.AUTOSOC_CORRELATION_KEYS.split(',').map((k) => k.trim());
+    correlation = CorrelationPolicy.parse({
+      keys, windowMs: parseDuration(e.AUTOSOC_CORRELATION_WINDOW),
+      stormThreshold: e.AUTOSOC_STORM_THRESHOLD, stormWindowMs: parseDuration(e.AUTOSOC_STORM_WINDOW),
+    });
+  } catch (err) {
+    const detail = err instanceof z.ZodError ? `keys are ${CORRELATION_KEY_KINDS.join(', ')} or none` : (err as Error).message;
+    throw new ConfigError([`AUTOSOC_CORRELATION_KEYS / AUTOSOC_CORRELATION_WINDOW / AUTOSOC_STORM_WINDOW: ${detail}`]);
   }
   return {
     temporal: {
@@ -72,6 +98,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir: resolve(e.AUTOSOC_DATA_DIR),
     pglitePort: e.AUTOSOC_PGLITE_PORT,
     policy,
+    correlation,
+    api: { host: e.AUTOSOC_API_HOST, port: e.AUTOSOC_API_PORT, maxBodyBytes: e.AUTOSOC_MAX_BODY_BYTES, adminToken: e.AUTOSOC_ADMIN_TOKEN },
+    syslog: { host: e.AUTOSOC_SYSLOG_HOST, port: e.AUTOSOC_SYSLOG_PORT },
     logLevel: e.LOG_LEVEL,
   };
 }

@@ -2,7 +2,9 @@
 // Stops gracefully on SIGTERM/SIGINT: in-flight activities get time to finish.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
+import { IngestService } from './ingest/ingest-service';
 import { createActivities } from './activities';
 import { type Config, loadConfig } from './config';
 import { manualResponseConnector } from './connectors/response-connector';
@@ -15,13 +17,21 @@ export function workflowSource(): { workflowBundle: { codePath: string } } | { w
   return existsSync(bundle) ? { workflowBundle: { codePath: bundle } } : { workflowsPath: require.resolve('./workflows') };
 }
 
-export async function createWorker(config: Config, db: Pool, connection: NativeConnection): Promise<Worker> {
+/**
+ * The worker for alert, incident and poller workflows. `client` is what pollers ingest
+ * through; without one, the worker connects a client to config.temporal.address.
+ */
+export async function createWorker(config: Config, db: Pool, connection: NativeConnection, client?: Client): Promise<Worker> {
+  const ingest = new IngestService({
+    db, client: client ?? new Client({ connection: await Connection.connect({ address: config.temporal.address }), namespace: config.temporal.namespace }),
+    taskQueue: config.temporal.taskQueue, policy: config.policy, correlation: config.correlation,
+  });
   return Worker.create({
     connection,
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
     ...workflowSource(),
-    activities: createActivities({ db, responders: [manualResponseConnector] }),
+    activities: createActivities({ db, responders: [manualResponseConnector], ingest }),
     shutdownGraceTime: '20s',
   });
 }

@@ -1,9 +1,12 @@
 // What activities need from the outside world; tests pass real or local implementations.
 import type { Pool } from 'pg';
 import type { ResponseConnector } from '../connectors/response-connector';
+import type { IngestService } from '../ingest/ingest-service';
 
 export interface ActivityDeps {
   db: Pool;
   /** Tried in order; the first that supports an action carries it out. */
   responders: ResponseConnector[];
+  /** How pollers hand what they fetch to the same pipeline as every other channel. */
+  ingest: IngestService;
 }

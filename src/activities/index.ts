@@ -5,6 +5,8 @@ import { triage } from './triage';
 import { closeCase, openCase, recordDecision, recordEscalation } from './analyst-loop';
 import { respond } from './respond';
 import { writeReport } from './report';
+import { recordIncident } from './incidents';
+import { pollSearchPage } from './poll-search';
 import type { ActivityDeps } from './deps';
 
 export type { ActivityDeps } from './deps';
@@ -24,5 +26,7 @@ export function createActivities(deps: ActivityDeps) {
     respond: bind(deps, respond),
     closeCase: bind(deps, closeCase),
     writeReport: bind(deps, writeReport),
+    recordIncident: bind(deps, recordIncident),
+    pollSearchPage: bind(deps, pollSearchPage),
   };
 }

@@ -5,11 +5,11 @@ import { analyzeNetworkIndicators, NETWORK_ANALYZER } from '../analyzers/network
 import { iocCandidates, judgeIocMatches, THREAT_INTEL_ANALYZER } from '../analyzers/threat-intel';
 import type { Finding } from '../domain/finding';
 import type { ObservableSet } from '../domain/observables';
-import { saveFindings } from '../store/alerts';
 import { lookupIocs } from '../store/iocs';
 import type { ActivityDeps } from './deps';
 
-export interface InvestigateInput { workflowId: string; observables: ObservableSet }
+/** `step` names this pass (first triage or a re-triage) for logs and idempotency. */
+export interface InvestigateInput { workflowId: string; observables: ObservableSet; step?: string }
 
 type Analyzer = { name: string; run: () => Promise<Finding> | Finding };
 
@@ -21,14 +21,12 @@ async function runSafely({ name, run }: Analyzer): Promise<Finding> {
   }
 }
 
-export async function investigate(deps: ActivityDeps, { workflowId, observables }: InvestigateInput): Promise<Finding[]> {
+export async function investigate(deps: ActivityDeps, { observables }: InvestigateInput): Promise<Finding[]> {
   const candidates = iocCandidates(observables);
   const analyzers: Analyzer[] = [
     { name: THREAT_INTEL_ANALYZER, run: async () => judgeIocMatches(candidates.length, await lookupIocs(deps.db, candidates)) },
     { name: COMMAND_LINE_ANALYZER, run: () => analyzeCommandLines(observables.commandLines) },
     { name: NETWORK_ANALYZER, run: () => analyzeNetworkIndicators(observables) },
   ];
-  const findings = await Promise.all(analyzers.map(runSafely));
-  await saveFindings(deps.db, workflowId, findings);
-  return findings;
+  return Promise.all(analyzers.map(runSafely));
 }

@@ -3,17 +3,22 @@ import type { Severity } from '../domain/alert';
 import type { Finding } from '../domain/finding';
 import type { TriagePolicy } from '../domain/policy';
 import { scoreAlert, type TriageResult } from '../domain/scoring';
-import { saveTriage } from '../store/alerts';
+import { saveFindings, saveTriage } from '../store/alerts';
 import { appendAudit } from '../store/decisions';
 import type { ActivityDeps } from './deps';
 
-export interface TriageInput { workflowId: string; severity: Severity; findings: Finding[]; policy: TriagePolicy }
+export interface TriageInput {
+  workflowId: string; severity: Severity; findings: Finding[]; policy: TriagePolicy;
+  /** 'triage' for the first pass, 'retriage-N' after new evidence: the audit step key. */
+  step?: string;
+}
 
-export async function triage(deps: ActivityDeps, { workflowId, severity, findings, policy }: TriageInput): Promise<TriageResult> {
+export async function triage(deps: ActivityDeps, { workflowId, severity, findings, policy, step = 'triage' }: TriageInput): Promise<TriageResult> {
   const result = scoreAlert(severity, findings, policy);
-  await saveTriage(deps.db, workflowId, result);
+  await saveFindings(deps.db, workflowId, findings);
+  await saveTriage(deps.db, workflowId, result, step === 'triage');
   await appendAudit(deps.db, {
-    workflowId, step: 'triage', action: result.disposition, actor: `system:policy@${policy.version}`,
+    workflowId, step, action: result.disposition, actor: `system:policy@${policy.version}`,
     reason: result.reasons[result.reasons.length - 1], details: { score: result.score, verdict: result.verdict, reasons: result.reasons },
   });
   return result;

@@ -5,9 +5,9 @@ import type { Finding } from '../domain/finding';
 interface Pattern { id: string; re: RegExp; score: number; attack: string[]; what: string }
 
 const PATTERNS: Pattern[] = [
-  { id: 'ps-encoded', re: /\bpowershell(?:\.exe)?\b.*\s-(?:e|en|enc|enco|encod|encode|encodedcommand|ec)\s+[A-Za-z0-9+/=]{16,}/i, score: 75, attack: ['T1059.001', 'T1027'], what: 'PowerShell with a base64-encoded command' },
+  { id: 'ps-encoded', re: /\b(?:powershell|pwsh)(?:\.exe)?\b.*\s-(?:e|en|enc|enco|encod|encode|encodedcommand|ec)\s+[A-Za-z0-9+/=]{16,}/i, score: 75, attack: ['T1059.001', 'T1027'], what: 'PowerShell with a base64-encoded command' },
   { id: 'ps-download-cradle', re: /(?:iex|invoke-expression)\b[\s\S]*(?:downloadstring|downloaddata|invoke-webrequest|iwr|net\.webclient)|(?:downloadstring|net\.webclient)[\s\S]*\b(?:iex|invoke-expression)\b/i, score: 85, attack: ['T1059.001', 'T1105'], what: 'PowerShell download-and-execute cradle' },
-  { id: 'ps-hidden-bypass', re: /\bpowershell(?:\.exe)?\b(?=.*-(?:w|windowstyle)\s+h(?:idden)?)(?=.*-(?:ep|exec|executionpolicy)\s+bypass)/i, score: 60, attack: ['T1059.001', 'T1564.003'], what: 'hidden PowerShell with execution policy bypass' },
+  { id: 'ps-hidden-bypass', re: /\b(?:powershell|pwsh)(?:\.exe)?\b(?=.*-(?:w|windowstyle)\s+h(?:idden)?)(?=.*-(?:ep|exec|executionpolicy)\s+bypass)/i, score: 60, attack: ['T1059.001', 'T1564.003'], what: 'hidden PowerShell with execution policy bypass' },
   { id: 'certutil-download', re: /\bcertutil(?:\.exe)?\b.*-urlcache\b.*\bhttps?:\/\//i, score: 80, attack: ['T1105', 'T1218'], what: 'certutil used to download a file' },
   { id: 'certutil-decode', re: /\bcertutil(?:\.exe)?\b.*-decode\b/i, score: 60, attack: ['T1140'], what: 'certutil used to decode a payload' },
   { id: 'mshta-remote', re: /\bmshta(?:\.exe)?\b.*(?:https?:|javascript:|vbscript:)/i, score: 80, attack: ['T1218.005'], what: 'mshta executing remote or inline script' },

@@ -1,18 +1,13 @@
 // URL, domain and IP shape checks that need no lookup: IP-literal URLs, risky TLDs,
 // shorteners, and connections to public addresses.
 import type { Finding } from '../domain/finding';
-import { isIpv4, urlHost, type ObservableSet } from '../domain/observables';
+import { isIpv4, isPublicIpv4, urlHost, type ObservableSet } from '../domain/observables';
 
 // Top-level domains over-represented in abuse reports (Spamhaus "most abused TLDs", 2024).
 const RISKY_TLDS = new Set(['zip', 'mov', 'top', 'xyz', 'tk', 'ml', 'ga', 'cf', 'gq', 'click', 'country', 'kim', 'work', 'rest', 'cyou', 'sbs']);
 const SHORTENERS = new Set(['bit.ly', 'tinyurl.com', 't.co', 'goo.gl', 'is.gd', 'ow.ly', 'cutt.ly', 'rb.gy', 'shorturl.at']);
-const NON_PUBLIC_V4 = /^(0\.|10\.|127\.|169\.254\.|192\.168\.|172\.(1[6-9]|2\d|3[01])\.|100\.(6[4-9]|[7-9]\d|1[01]\d|12[0-7])\.|2(2[4-9]|[3-5]\d)\.)/;
 
 export const NETWORK_ANALYZER = 'network-indicators';
-
-export function isPublicIpv4(ip: string): boolean {
-  return isIpv4(ip) && !NON_PUBLIC_V4.test(ip);
-}
 
 export function analyzeNetworkIndicators(o: ObservableSet): Finding {
   const evidence: string[] = [];

@@ -61,6 +61,16 @@ export const AlertObservables = z.object({
   emails: z.array(Email).max(20).default([]),
 });
 
+/** A blob in the evidence store (by sha256), attached to the alert at ingest. */
+export const EvidenceRef = z.object({
+  sha256: z.string().regex(/^[a-f0-9]{64}$/, 'sha256 must be 64 lower-case hex digits'),
+  kind: z.string().regex(/^[a-z][a-z0-9_-]{0,31}$/),
+  mediaType: z.string().min(1).max(255),
+  sizeBytes: z.number().int().nonnegative(),
+  name: z.string().max(1024).optional(),
+});
+export type EvidenceRef = z.infer<typeof EvidenceRef>;
+
 export const Alert = z.object({
   /** The tool that raised it, e.g. "elastic", "wazuh", "crowdstrike". */
   source: z.string().regex(/^[a-z0-9][a-z0-9_.-]{0,63}$/, 'source must be 1-64 chars of a-z, 0-9, "_", ".", "-"'),
@@ -74,8 +84,10 @@ export const Alert = z.object({
   rule: z.object({ id: text(256).optional(), name: text(512).optional() }).optional(),
   attackTechniques: z.array(z.string().regex(/^T\d{4}(\.\d{3})?$/, 'ATT&CK ids look like T1059 or T1059.001')).max(50).default([]),
   observables: AlertObservables.default(() => AlertObservables.parse({})),
-  /** The original event as the source sent it (small ones inline; large ones go to the evidence store). */
+  /** The original event as the source sent it, when small; large originals are evidence (kind "raw-event"). */
   raw: z.unknown().optional(),
+  /** Blobs stored at ingest: the original event when large, an email's .eml, attachments. */
+  evidence: z.array(EvidenceRef).max(100).default([]),
 });
 export type Alert = z.infer<typeof Alert>;
 export type AlertInput = z.input<typeof Alert>;
@@ -102,7 +114,12 @@ export function parseAlert(input: unknown): Alert {
  * keeps distinct source ids distinct.
  */
 export function alertWorkflowId(alert: Pick<Alert, 'source' | 'sourceId'>): string {
-  const safe = alert.sourceId.replace(/[^A-Za-z0-9_.:-]/g, (c) =>
-    Array.from(new TextEncoder().encode(c), (b) => `%${b.toString(16).toUpperCase().padStart(2, '0')}`).join(''));
+  // Code points, not UTF-16 units: each non-BMP character encodes as its own UTF-8 bytes.
+  // A lone surrogate has no UTF-8 form, so it gets a %uXXXX escape ("%" itself is escaped).
+  const safe = alert.sourceId.replace(/[^A-Za-z0-9_.:-]/gu, (c) => {
+    const cp = c.codePointAt(0)!;
+    if (cp >= 0xd800 && cp <= 0xdfff) return `%u${cp.toString(16).toUpperCase()}`;
+    return Array.from(new TextEncoder().encode(c), (b) => `%${b.toString(16).toUpperCase().padStart(2, '0')}`).join('');
+  });
   return `alert:${alert.source}:${safe}`;
 }

@@ -4,9 +4,9 @@ const UNIT_MS: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_0
 export function parseDuration(value: string): number {
   const m = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)\s*$/.exec(value);
   if (!m) throw new Error(`"${value}" is not a duration (use e.g. 90s, 15m, 4h, 2d)`);
-  const ms = Number(m[1]) * UNIT_MS[m[2]];
+  const ms = Math.round(Number(m[1]) * UNIT_MS[m[2]]);
   if (ms <= 0) throw new Error(`"${value}" must be longer than zero`);
-  return Math.round(ms);
+  return ms;
 }
 
 export function formatDuration(ms: number): string {

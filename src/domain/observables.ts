@@ -28,6 +28,14 @@ export function isIpv4(value: string): boolean {
   return new RegExp(`^${IPV4.source}$`).test(value);
 }
 
+// This host, private, loopback, link-local, carrier-grade NAT, multicast and reserved (RFC 6890).
+const NON_PUBLIC_V4 = /^(0\.|10\.|127\.|169\.254\.|192\.168\.|172\.(1[6-9]|2\d|3[01])\.|100\.(6[4-9]|[7-9]\d|1[01]\d|12[0-7])\.|2(2[4-9]|[3-5]\d)\.)/;
+
+/** A routable public IPv4 address: worth looking up, worth blocking. */
+export function isPublicIpv4(ip: string): boolean {
+  return isIpv4(ip) && !NON_PUBLIC_V4.test(ip);
+}
+
 class Bag {
   private readonly seen = new Set<string>();
   readonly values: string[] = [];
@@ -50,7 +58,8 @@ export function extractObservables(alert: Alert): ObservableSet {
   const addUrl = (u: string) => {
     urls.add(u, keepCase);
     const host = urlHost(u);
-    if (host && isIpv4(host)) ips.add(host);
+    if (host?.startsWith('[')) ips.add(host.slice(1, -1));
+    else if (host && isIpv4(host)) ips.add(host);
     else if (host) domains.add(host);
   };
   const addHashes = (h?: { md5?: string; sha1?: string; sha256?: string }) => {
@@ -91,4 +100,29 @@ export function searchableObservables(set: ObservableSet, limit = 64): string[] 
   return [...set.hosts, ...set.users, ...set.hashes, ...set.domains, ...set.ips, ...set.emails]
     .filter((v) => v.length <= 255)
     .slice(0, limit);
+}
+
+const KINDS = ['hosts', 'users', 'hashes', 'domains', 'ips', 'urls', 'emails', 'commandLines'] as const;
+
+/**
+ * Adds other alerts' observables to a set. `fresh` holds only the values that were new,
+ * or is undefined when nothing was: the signal to re-investigate.
+ */
+export function mergeObservables(base: ObservableSet, others: ObservableSet[]): { merged: ObservableSet; fresh?: ObservableSet } {
+  const merged = Object.fromEntries(KINDS.map((k) => [k, [...base[k]]])) as unknown as ObservableSet;
+  const fresh = Object.fromEntries(KINDS.map((k) => [k, [] as string[]])) as unknown as ObservableSet;
+  let anyFresh = false;
+  for (const k of KINDS) {
+    const known = new Set(base[k]);
+    for (const o of others) {
+      for (const v of o[k]) {
+        if (known.has(v)) continue;
+        known.add(v);
+        merged[k].push(v);
+        fresh[k].push(v);
+        anyFresh = true;
+      }
+    }
+  }
+  return anyFresh ? { merged, fresh } : { merged };
 }

@@ -1,11 +1,9 @@
 // Which containment actions fit an alert. Proposed at triage, executed only after approval.
-import type { ObservableSet } from './observables';
+import { isIpv4, isPublicIpv4, type ObservableSet } from './observables';
 import type { Verdict } from './scoring';
 
 export type ResponseKind = 'isolate_host' | 'block_hash' | 'block_domain' | 'block_ip' | 'disable_user';
 export interface ResponseAction { kind: ResponseKind; target: string }
-
-const PRIVATE_V4 = /^(10\.|127\.|169\.254\.|192\.168\.|172\.(1[6-9]|2\d|3[01])\.)/;
 
 export function proposeResponse(observables: ObservableSet, verdict: Verdict): ResponseAction[] {
   if (verdict === 'benign') return [];
@@ -14,7 +12,7 @@ export function proposeResponse(observables: ObservableSet, verdict: Verdict): R
   for (const h of observables.hashes) actions.push({ kind: 'block_hash', target: h });
   if (verdict === 'malicious') {
     for (const d of observables.domains) actions.push({ kind: 'block_domain', target: d });
-    for (const ip of observables.ips) if (!PRIVATE_V4.test(ip)) actions.push({ kind: 'block_ip', target: ip });
+    for (const ip of observables.ips) if (!isIpv4(ip) || isPublicIpv4(ip)) actions.push({ kind: 'block_ip', target: ip });
   }
   return actions;
 }

@@ -25,11 +25,14 @@ export async function saveFindings(db: Pool, workflowId: string, findings: Findi
   await db.query('UPDATE alerts SET findings = $2, updated_at = now() WHERE workflow_id = $1', [workflowId, JSON.stringify(findings)]);
 }
 
-export async function saveTriage(db: Pool, workflowId: string, t: TriageResult): Promise<void> {
+/** Records the verdict; the first triage also sets the disposition (re-triage keeps it). */
+export async function saveTriage(db: Pool, workflowId: string, t: TriageResult, first: boolean): Promise<void> {
   await db.query(
-    `UPDATE alerts SET score = $2, verdict = $3, disposition = $4, reasons = $5,
-       status = CASE WHEN $4 = 'auto_close' THEN 'closed' ELSE 'escalated' END, updated_at = now()
-     WHERE workflow_id = $1`,
+    first
+      ? `UPDATE alerts SET score = $2, verdict = $3, disposition = $4, reasons = $5,
+           status = CASE WHEN $4 = 'auto_close' THEN 'closed' ELSE 'escalated' END, updated_at = now()
+         WHERE workflow_id = $1`
+      : `UPDATE alerts SET score = $2, verdict = $3, reasons = $5, updated_at = now() WHERE workflow_id = $1 AND $4::text IS NOT NULL`,
     [workflowId, t.score, t.verdict, t.disposition, JSON.stringify(t.reasons)],
   );
 }

@@ -1,23 +1,29 @@
 // Content-addressed evidence: bytes stored once under their sha256, linked to alerts.
 import { createHash } from 'node:crypto';
 import type { Pool } from 'pg';
+import type { EvidenceRef } from '../domain/alert';
 
-export interface EvidenceRef { sha256: string; kind: string; mediaType: string; sizeBytes: number }
+export type { EvidenceRef } from '../domain/alert';
 
-export async function putEvidence(
-  db: Pool, workflowId: string, kind: string, mediaType: string, content: Buffer,
+/** Stores the bytes (once per sha256) and returns their reference. */
+export async function storeEvidence(
+  db: Pool, blob: { kind: string; mediaType: string; name?: string; content: Uint8Array },
 ): Promise<EvidenceRef> {
+  const content = Buffer.from(blob.content.buffer, blob.content.byteOffset, blob.content.byteLength);
   const sha256 = createHash('sha256').update(content).digest('hex');
   await db.query(
     `INSERT INTO evidence (sha256, media_type, size_bytes, content) VALUES ($1, $2, $3, $4)
      ON CONFLICT (sha256) DO NOTHING`,
-    [sha256, mediaType, content.length, content],
+    [sha256, blob.mediaType, content.length, content],
   );
+  return { sha256, kind: blob.kind, mediaType: blob.mediaType, sizeBytes: content.length, ...(blob.name ? { name: blob.name } : {}) };
+}
+
+export async function linkEvidence(db: Pool, workflowId: string, ref: EvidenceRef): Promise<void> {
   await db.query(
     'INSERT INTO alert_evidence (workflow_id, sha256, kind) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING',
-    [workflowId, sha256, kind],
+    [workflowId, ref.sha256, ref.kind],
   );
-  return { sha256, kind, mediaType, sizeBytes: content.length };
 }
 
 export async function getEvidence(db: Pool, sha256: string): Promise<Buffer | undefined> {

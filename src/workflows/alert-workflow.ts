@@ -6,10 +6,11 @@ import {
 import type { createActivities } from '../activities';
 import type { Alert } from '../domain/alert';
 import { type Decision, type DecisionAction, type DecisionArgs, DecisionRejected, parseDecision } from '../domain/decision';
-import { searchableObservables } from '../domain/observables';
+import { mergeObservables, type ObservableSet, searchableObservables } from '../domain/observables';
+import type { Finding } from '../domain/finding';
 import type { TriagePolicy } from '../domain/policy';
 import { describeAction, proposeResponse } from '../domain/response';
-import { approveSignal, closeSignal, decideUpdate, statusQuery } from './messages';
+import { approveSignal, closeSignal, decideUpdate, relatedAlertsSignal, statusQuery } from './messages';
 import * as SA from './search-attributes';
 import type { AlertStatus } from './status';
 
@@ -18,6 +19,8 @@ type Activities = ReturnType<typeof createActivities>;
 export interface AlertWorkflowInput {
   alert: Alert;
   policy: TriagePolicy;
+  /** Set when this alert is the investigation of an incident (see incidentWorkflow). */
+  incidentId?: string;
 }
 
 /** Bad input is the caller's fault: retrying cannot fix it. */
@@ -39,12 +42,14 @@ const response = proxyActivities<Activities>({
   retry: { initialInterval: '5s', backoffCoefficient: 2, maximumInterval: '2m', maximumAttempts: 10, nonRetryableErrorTypes: NON_RETRYABLE },
 });
 
-export async function alertWorkflow({ alert, policy }: AlertWorkflowInput): Promise<AlertStatus> {
+export async function alertWorkflow({ alert, policy, incidentId }: AlertWorkflowInput): Promise<AlertStatus> {
   const workflowId = workflowInfo().workflowId;
   const status: AlertStatus = {
     workflowId, stage: 'collecting', severity: alert.severity, reasons: [], escalations: [], responseActions: [],
+    incidentId, relatedAlerts: 0, retriages: 0,
   };
   let pending: Decision | undefined;
+  const related: ObservableSet[] = [];
 
   const checkDecision = (input: unknown): Decision => {
     const decision = parseDecision(input);
@@ -63,6 +68,10 @@ export async function alertWorkflow({ alert, policy }: AlertWorkflowInput): Prom
     }
   };
   setHandler(statusQuery, () => status);
+  setHandler(relatedAlertsSignal, (r) => {
+    status.relatedAlerts = r.alertCount - 1;
+    related.push(...r.observables);
+  });
   setHandler(approveSignal, acceptSignal('approve'));
   setHandler(closeSignal, acceptSignal('close'));
   setHandler(decideUpdate, async (decision) => {
@@ -78,28 +87,42 @@ export async function alertWorkflow({ alert, policy }: AlertWorkflowInput): Prom
   status.observables = collected.observables;
   upsertSearchAttributes([{ key: SA.Observables, value: searchableObservables(collected.observables) }]);
 
-  // 2. Investigate.
-  status.stage = 'investigating';
-  const findings = await analysis.investigate({ workflowId, observables: collected.observables });
-
-  // 3. Triage.
-  status.stage = 'triaging';
-  const triage = await store.triage({ workflowId, severity: alert.severity, findings, policy });
-  Object.assign(status, {
-    score: triage.score, verdict: triage.verdict, disposition: triage.disposition,
-    confidence: triage.confidence, reasons: triage.reasons,
-  });
-  upsertSearchAttributes([
-    { key: SA.RiskScore, value: triage.score },
-    { key: SA.Verdict, value: triage.verdict },
-    { key: SA.Disposition, value: triage.disposition },
-  ]);
+  // 2-3. Investigate and triage; alerts that join the incident later add evidence and re-triage.
+  let observables = collected.observables;
+  let findings: Finding[] = [];
+  const assess = async (fresh: ObservableSet, step: string) => {
+    const first = status.disposition === undefined;
+    if (first) status.stage = 'investigating';
+    findings = [...findings, ...await analysis.investigate({ workflowId, observables: fresh, step })];
+    if (first) status.stage = 'triaging';
+    const t = await store.triage({ workflowId, severity: alert.severity, findings, policy, step });
+    Object.assign(status, { score: t.score, verdict: t.verdict, confidence: t.confidence, reasons: t.reasons });
+    const disposition = status.disposition ?? t.disposition; // once escalated, a human decides
+    status.disposition = disposition;
+    upsertSearchAttributes([
+      { key: SA.RiskScore, value: t.score },
+      { key: SA.Verdict, value: t.verdict },
+      { key: SA.Disposition, value: disposition },
+    ]);
+    return t;
+  };
+  /** Folds queued related-alert observables in; re-triages when they hold anything new. */
+  const retriageOnRelated = async () => {
+    const { merged, fresh } = mergeObservables(observables, related.splice(0));
+    observables = merged;
+    status.observables = merged;
+    if (!fresh) return;
+    status.retriages += 1;
+    upsertSearchAttributes([{ key: SA.Observables, value: searchableObservables(merged) }]);
+    await assess(fresh, `retriage-${status.retriages}`);
+  };
+  const triage = await assess(observables, 'triage');
 
   if (triage.disposition === 'auto_close') {
     status.outcome = 'auto_closed';
   } else {
     // 4. Escalate and wait for an analyst; each SLA breach hands the alert to the next tier.
-    const proposed = proposeResponse(collected.observables, triage.verdict);
+    let proposed = proposeResponse(observables, triage.verdict);
     let tierIndex = 0;
     status.tier = policy.slaTiers[0].name;
     const opened = await store.openCase({ workflowId, tier: status.tier, proposedActions: proposed.map(describeAction) });
@@ -107,21 +130,35 @@ export async function alertWorkflow({ alert, policy }: AlertWorkflowInput): Prom
     status.stage = 'awaiting_analyst';
     upsertSearchAttributes([{ key: SA.AwaitingAnalyst, value: true }, { key: SA.Assignee, value: status.tier }]);
 
-    for (;;) {
+    // Wait for a decision; related alerts re-triage meanwhile without resetting the SLA clock.
+    let deadline = Date.now() + policy.slaTiers[0].respondWithinMs;
+    const lastTier = () => tierIndex === policy.slaTiers.length - 1;
+    let lastTierBreached = false;
+    while (pending === undefined) {
+      const answered = () => pending !== undefined || related.length > 0;
+      let woke = true;
+      if (lastTierBreached) await condition(answered);
+      else woke = await condition(answered, Math.max(deadline - Date.now(), 1));
+      if (pending !== undefined) break;
+      if (woke) {
+        await retriageOnRelated();
+        proposed = proposeResponse(observables, status.verdict ?? triage.verdict);
+        continue;
+      }
       const tier = policy.slaTiers[tierIndex];
-      if (await condition(() => pending !== undefined, tier.respondWithinMs)) break;
-      const next = policy.slaTiers[tierIndex + 1];
+      const next = lastTier() ? undefined : policy.slaTiers[tierIndex + 1];
       status.escalations.push({ fromTier: tier.name, toTier: next?.name ?? null, afterMs: tier.respondWithinMs });
       await store.recordEscalation({
         workflowId, seq: status.escalations.length, fromTier: tier.name, toTier: next?.name ?? null, afterMs: tier.respondWithinMs,
       });
       if (!next) {
         // The last tier has breached too: it keeps the alert; wait for its answer.
-        await condition(() => pending !== undefined);
-        break;
+        lastTierBreached = true;
+        continue;
       }
       tierIndex += 1;
       status.tier = next.name;
+      deadline = Date.now() + next.respondWithinMs;
       upsertSearchAttributes([{ key: SA.Assignee, value: next.name }]);
     }
 

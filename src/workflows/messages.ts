@@ -1,6 +1,9 @@
 // The alert workflow's public surface: what analysts, the API and the CLI may send and read.
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { Decision, DecisionArgs } from '../domain/decision';
+import type { Alert } from '../domain/alert';
+import type { ObservableSet } from '../domain/observables';
+import type { AddAlertResult, IncidentState } from './incident-workflow';
 import type { AlertStatus } from './status';
 
 /** Approve the response the triage proposed (containment runs only after this). */
@@ -10,3 +13,11 @@ export const closeSignal = defineSignal<[DecisionArgs]>('close');
 /** The validated way to decide: rejected before it enters history when malformed or late. */
 export const decideUpdate = defineUpdate<AlertStatus, [Decision]>('decide');
 export const statusQuery = defineQuery<AlertStatus>('status');
+
+/** Alerts that joined this alert's incident: new evidence to re-triage on. */
+export interface RelatedAlerts { incidentId: string; alertCount: number; observables: ObservableSet[] }
+export const relatedAlertsSignal = defineSignal<[RelatedAlerts]>('relatedAlerts');
+
+/** Adds an alert to an incident (sent with update-with-start by the ingest service). */
+export const addAlertUpdate = defineUpdate<AddAlertResult, [{ alert: Alert; storm: boolean }]>('addAlert');
+export const incidentStatusQuery = defineQuery<IncidentState>('incidentStatus');

@@ -10,7 +10,10 @@ export const RiskScore = defineSearchAttributeKey('RiskScore', SearchAttributeTy
 export const AwaitingAnalyst = defineSearchAttributeKey('AwaitingAnalyst', SearchAttributeType.BOOL);
 export const Assignee = defineSearchAttributeKey('Assignee', SearchAttributeType.KEYWORD);
 export const Observables = defineSearchAttributeKey('Observables', SearchAttributeType.KEYWORD_LIST);
+/** Incidents: how many alerts joined, and whether they came as a storm. */
+export const AlertCount = defineSearchAttributeKey('AlertCount', SearchAttributeType.INT);
+export const Storm = defineSearchAttributeKey('Storm', SearchAttributeType.BOOL);
 
 export const ALL_SEARCH_ATTRIBUTES = [
-  AlertSeverity, AlertSource, Verdict, Disposition, RiskScore, AwaitingAnalyst, Assignee, Observables,
+  AlertSeverity, AlertSource, Verdict, Disposition, RiskScore, AwaitingAnalyst, Assignee, Observables, AlertCount, Storm,
 ] as const;

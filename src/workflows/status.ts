@@ -28,4 +28,9 @@ export interface AlertStatus {
   responseActions: string[];
   reportId?: string;
   outcome?: Outcome;
+  /** Set when the alert is the investigation of an incident. */
+  incidentId?: string;
+  /** Alerts that joined the incident after this one, and how many re-triages they caused. */
+  relatedAlerts: number;
+  retriages: number;
 }

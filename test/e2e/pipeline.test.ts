@@ -31,7 +31,7 @@ let client: Client;
 beforeAll(async () => {
   [env, db] = await Promise.all([devServerEnv(), openTestDatabase()]);
   client = env.client;
-  worker = await createWorker(config, db.pool, env.nativeConnection);
+  worker = await createWorker(config, db.pool, env.nativeConnection, client);
   running = worker.run();
 });
 

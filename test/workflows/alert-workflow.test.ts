@@ -8,6 +8,8 @@ import { createActivities } from '../../src/activities';
 import { manualResponseConnector } from '../../src/connectors/response-connector';
 import { alertWorkflowId } from '../../src/domain/alert';
 import { DEFAULT_POLICY } from '../../src/domain/policy';
+import { DEFAULT_CORRELATION } from '../../src/domain/correlation';
+import { IngestService } from '../../src/ingest/ingest-service';
 import { getCase } from '../../src/store/cases';
 import { listAudit } from '../../src/store/decisions';
 import { listResponseActions } from '../../src/store/response-actions';
@@ -33,7 +35,10 @@ beforeAll(async () => {
     connection: env.nativeConnection,
     taskQueue,
     workflowsPath: require.resolve('../../src/workflows'),
-    activities: createActivities({ db: db.pool, responders: [manualResponseConnector] }),
+    activities: createActivities({
+      db: db.pool, responders: [manualResponseConnector],
+      ingest: new IngestService({ db: db.pool, client: env.client, taskQueue, policy, correlation: DEFAULT_CORRELATION }),
+    }),
   });
   running = worker.run();
 });

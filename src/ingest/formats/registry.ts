@@ -1,0 +1,51 @@
+// Every supported format, in detection order. JSON formats map one parsed document; text
+// formats split a raw body themselves (CEF: a line each; .eml: the whole message).
+import { detectAutosoc, mapAutosoc } from './autosoc';
+import { looksLikeCef, mapCef, parseCef } from './cef';
+import { detectEcs, mapEcs } from './ecs';
+import { looksLikeEml, mapEml } from './eml';
+import { detectOcsf, mapOcsf } from './ocsf';
+import type { AlertFormat, MapContext, Normalized } from './types';
+import { detectWazuh, mapWazuh } from './wazuh';
+
+export interface JsonFormat {
+  format: AlertFormat;
+  detect(doc: unknown): boolean;
+  map(doc: unknown, ctx: MapContext): Normalized;
+}
+export interface TextFormat {
+  format: AlertFormat;
+  detect(body: Uint8Array): boolean;
+  /** One entry per alert in the body; a failed one carries its error. */
+  split(body: Uint8Array, ctx: MapContext): Promise<(Normalized | { error: unknown })[]>;
+}
+
+export const JSON_FORMATS: JsonFormat[] = [
+  { format: 'autosoc', detect: detectAutosoc, map: mapAutosoc },
+  { format: 'ocsf', detect: detectOcsf, map: mapOcsf },
+  { format: 'wazuh', detect: detectWazuh, map: mapWazuh },
+  { format: 'ecs', detect: detectEcs, map: mapEcs },
+];
+
+const lenient = new TextDecoder('utf-8');
+const cefLines = (body: Uint8Array) => lenient.decode(body).split(/\r?\n|\0/).filter((l) => l.trim());
+
+/** One CEF event per line (syslog-framed or bare); each line succeeds or fails alone. */
+export function mapCefLine(line: string, ctx: MapContext): Normalized {
+  return mapCef(parseCef(line), line, ctx);
+}
+
+export const TEXT_FORMATS: TextFormat[] = [
+  { format: 'eml', detect: looksLikeEml, split: async (body, ctx) => [await mapEml(body, ctx).catch((error: unknown) => ({ error }))] },
+  {
+    format: 'cef',
+    detect: (body) => looksLikeCef(lenient.decode(body.subarray(0, 4096)).split(/\r?\n/).find((l) => l.trim()) ?? ''),
+    split: async (body, ctx) => cefLines(body).map((line) => {
+      try {
+        return mapCefLine(line, ctx);
+      } catch (error) {
+        return { error };
+      }
+    }),
+  },
+];

@@ -1,0 +1,113 @@
+// Wazuh alerts: one line of the manager's alerts.json, or the same document as the Wazuh
+// indexer returns it in a search hit ({_id, _index, _source}).
+import type { AlertInput, Severity } from '../../domain/alert';
+import {
+  attackIds, basename, clip, compact, emptyObservables, finishObservables, first, hashes, int, isObject,
+  isoTime, num, port, str, strs, unwrapHit, type Observables,
+} from './fields';
+import { keepOriginal, NormalizeError, type MapContext, type Normalized } from './types';
+
+/** A `rule` object with a numeric `level` is Wazuh's mark; ECS and OCSF have no rule.level. */
+export function detectWazuh(doc: unknown): boolean {
+  const { source } = unwrapHit(doc);
+  if (!isObject(source) || !isObject(source.rule)) return false;
+  if (source.class_uid !== undefined || first(source, 'event.kind') !== undefined) return false;
+  const level = source.rule.level;
+  return typeof level === 'number' || (typeof level === 'string' && /^\d+$/.test(level));
+}
+
+/** Rule levels 0-15: 0-3 informational, 4-6 low, 7-9 medium, 10-12 high, 13-15 critical. */
+export function wazuhSeverity(level: number): Severity {
+  return level >= 13 ? 'critical' : level >= 10 ? 'high' : level >= 7 ? 'medium' : level >= 4 ? 'low' : 'informational';
+}
+
+/** Sysmon's `Hashes` field: "SHA1=…,MD5=…,SHA256=…,IMPHASH=…". */
+function sysmonHashes(field: string | undefined) {
+  const byKind = new Map((field ?? '').split(',').map((kv) => {
+    const [k, v] = kv.split('=');
+    return [k?.trim().toLowerCase(), v] as const;
+  }));
+  return hashes(byKind.get('md5'), byKind.get('sha1'), byKind.get('sha256'));
+}
+
+function observables(a: unknown): Observables {
+  const o = emptyObservables();
+  const host = compact({ hostname: str(a, 'agent.name'), ip: str(a, 'agent.ip') });
+  if (host) o.hosts.push(host);
+
+  // Windows events (data.win.eventdata) name users with a separate domain.
+  const ev = first(a, 'data.win.eventdata');
+  const users: [string | undefined, string | undefined][] = [
+    [str(a, 'data.srcuser'), undefined], [str(a, 'data.dstuser'), undefined],
+    [str(ev, 'subjectUserName'), str(ev, 'subjectDomainName')], [str(ev, 'targetUserName'), str(ev, 'targetDomainName')],
+    // FIM who-data: the login user is who really made the change (effective user is often root).
+    [str(a, 'syscheck.audit.login_user.name'), undefined], [str(a, 'syscheck.audit.effective_user.name'), undefined],
+  ];
+  for (const [name, domain] of users) if (name && name !== '-') o.users.push({ name, domain });
+
+  const srcIp = str(a, 'data.srcip'), dstIp = str(a, 'data.dstip');
+  if (srcIp || dstIp) {
+    o.network.push({
+      srcIp, srcPort: port(num(a, 'data.srcport')), dstIp, dstPort: port(num(a, 'data.dstport')), protocol: str(a, 'data.protocol'),
+    });
+  }
+
+  const fimPath = str(a, 'syscheck.path');
+  if (fimPath) {
+    o.files.push({
+      path: fimPath, name: basename(fimPath), size: int(num(a, 'syscheck.size_after')),
+      hashes: hashes(str(a, 'syscheck.md5_after'), str(a, 'syscheck.sha1_after'), str(a, 'syscheck.sha256_after')),
+    });
+  }
+  const auditProc = str(a, 'syscheck.audit.process.name');
+  if (auditProc) {
+    const ppid = int(num(a, 'syscheck.audit.process.ppid'));
+    o.processes.push({
+      pid: int(num(a, 'syscheck.audit.process.id')), path: auditProc, name: basename(auditProc),
+      parents: ppid === undefined ? [] : [{ pid: ppid }],
+    });
+  }
+
+  if (ev) {
+    const image = str(ev, 'image'), parentImage = str(ev, 'parentImage');
+    const proc = compact({
+      pid: int(num(ev, 'processId')), path: image, name: basename(image),
+      commandLine: clip(str(ev, 'commandLine'), 32_768), hashes: sysmonHashes(str(ev, 'hashes')), user: str(ev, 'user'),
+    });
+    const parent = compact({
+      pid: int(num(ev, 'parentProcessId')), path: parentImage, name: basename(parentImage),
+      commandLine: clip(str(ev, 'parentCommandLine'), 32_768),
+    });
+    if (proc || parent) o.processes.push({ ...proc, parents: parent ? [parent] : [] });
+    const target = str(ev, 'targetFilename');
+    if (target) o.files.push({ path: target, name: basename(target) });
+    o.domains.push(...strs(ev, 'queryName'));
+  }
+  return finishObservables(o);
+}
+
+export function mapWazuh(doc: unknown, ctx: MapContext): Normalized {
+  const { source: a } = unwrapHit(doc);
+  const ruleId = str(a, 'rule.id');
+  const title = str(a, 'rule.description');
+  if (!title) throw new NormalizeError('wazuh', `alert has no rule.description (rule ${ruleId ?? '?'})`);
+  const sourceId = str(a, 'id');
+  if (!sourceId) throw new NormalizeError('wazuh', `alert has no "id" (rule ${ruleId ?? '?'} "${title}")`);
+  const level = num(a, 'rule.level') ?? 0;
+
+  const { raw, evidence } = keepOriginal(doc);
+  const alert: AlertInput = {
+    source: 'wazuh',
+    sourceId: clip(sourceId, 256)!,
+    time: isoTime(first(a, 'timestamp')) ?? isoTime(first(a, '@timestamp')) ?? ctx.receivedAt,
+    title: clip(title, 512)!,
+    description: clip(str(a, 'full_log'), 16_384),
+    severity: wazuhSeverity(level),
+    product: { name: 'Wazuh', vendor: 'Wazuh' },
+    rule: { id: clip(ruleId, 256), name: clip(title, 512) },
+    attackTechniques: attackIds(strs(a, 'rule.mitre.id')),
+    observables: observables(a),
+    raw,
+  };
+  return { alert, evidence };
+}

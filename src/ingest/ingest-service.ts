@@ -1,0 +1,130 @@
+// Everything an accepted alert goes through before its workflow runs, whatever the channel
+// (HTTP, syslog, poller, CLI): normalize → store evidence → suppression → storm/correlation
+// routing → start. Every item gets its own outcome; a rejected item starts nothing.
+import type { Client } from '@temporalio/client';
+import { WithStartWorkflowOperation } from '@temporalio/client';
+import type { Pool } from 'pg';
+import { type Alert, alertWorkflowId } from '../domain/alert';
+import { type CorrelationPolicy, correlationKey, incidentWorkflowId, similarityKey } from '../domain/correlation';
+import { extractObservables } from '../domain/observables';
+import type { TriagePolicy } from '../domain/policy';
+import { matchesSuppression } from '../domain/suppression';
+import { storeEvidence } from '../store/evidence';
+import { countSimilar } from '../store/incidents';
+import { activeSuppressions, recordSuppressedAlert, type SuppressionRow } from '../store/suppressions';
+import { incidentWorkflow } from '../workflows';
+import { addAlertUpdate } from '../workflows/messages';
+import * as SA from '../workflows/search-attributes';
+import type { AlertFormat, PendingEvidence } from './formats/types';
+import { normalizeBody, type NormalizedItem } from './normalize';
+import { startAlert } from './start-alert';
+
+export type IngestStatus = 'accepted' | 'duplicate' | 'correlated' | 'suppressed' | 'rejected';
+
+export interface IngestItemResult {
+  index: number;
+  status: IngestStatus;
+  format?: AlertFormat;
+  workflowId?: string;
+  incidentId?: string;
+  storm?: boolean;
+  error?: string;
+}
+
+export interface IngestDeps {
+  db: Pool;
+  client: Client;
+  taskQueue: string;
+  policy: TriagePolicy;
+  correlation: CorrelationPolicy;
+}
+
+export interface IngestRequest {
+  body: Uint8Array;
+  format?: AlertFormat;
+  /** When the caller's credentials speak for one source, alerts must come from it. */
+  requiredSource?: string | null;
+}
+
+/** How often an update-with-start is retried when it meets an incident that is closing. */
+const INCIDENT_RETRIES = 5;
+
+export class IngestService {
+  constructor(private readonly deps: IngestDeps) {}
+
+  /** Throws BodyError when nothing in the body can be read; otherwise one result per item. */
+  async ingest(req: IngestRequest): Promise<IngestItemResult[]> {
+    const items = await normalizeBody(req.body, { format: req.format, receivedAt: new Date().toISOString() });
+    const suppressions = await activeSuppressions(this.deps.db);
+    const results: IngestItemResult[] = [];
+    for (const item of items) results.push(await this.route(item, suppressions, req.requiredSource ?? null));
+    return results;
+  }
+
+  private async route(item: NormalizedItem, suppressions: SuppressionRow[], requiredSource: string | null): Promise<IngestItemResult> {
+    if (!item.ok) return { index: item.index, status: 'rejected', format: item.format, error: item.error };
+    const { index, format } = item;
+    if (requiredSource && item.alert.source !== requiredSource) {
+      return { index, format, status: 'rejected', error: `source: this token sends alerts for "${requiredSource}", not "${item.alert.source}"` };
+    }
+    const alert = await this.withEvidence(item.alert, item.evidence);
+    const workflowId = alertWorkflowId(alert);
+    const observables = extractObservables(alert);
+
+    const rule = suppressions.find((s) => matchesSuppression(s.match, alert, observables));
+    if (rule) {
+      const fresh = await recordSuppressedAlert(this.deps.db, {
+        workflowId, source: alert.source, sourceId: alert.sourceId, severity: alert.severity, title: alert.title, time: alert.time,
+        alert: { ...alert, raw: undefined }, suppressionId: rule.id, reason: `suppressed by rule ${rule.id}: ${rule.reason}`,
+      });
+      return { index, format, workflowId, status: fresh ? 'suppressed' : 'duplicate' };
+    }
+
+    const { correlation } = this.deps;
+    const similar = await countSimilar(this.deps.db, similarityKey(alert), workflowId, correlation.stormWindowMs);
+    const storm = similar > correlation.stormThreshold;
+    const key = storm ? `storm:${similarityKey(alert)}` : correlationKey(alert, observables, correlation.keys);
+    if (!key) {
+      const started = await startAlert(this.deps.client, { taskQueue: this.deps.taskQueue, policy: this.deps.policy }, alert);
+      return { index, format, workflowId, status: started.duplicate ? 'duplicate' : 'accepted' };
+    }
+    const joined = await this.joinIncident(key, storm, alert);
+    return {
+      index, format, workflowId, incidentId: joined.incidentId, storm: joined.storm,
+      status: joined.outcome === 'duplicate' ? 'duplicate' : joined.outcome === 'joined' ? 'correlated' : 'accepted',
+    };
+  }
+
+  private async withEvidence(alert: Alert, pending: PendingEvidence[]): Promise<Alert> {
+    if (pending.length === 0) return alert;
+    const refs = [];
+    for (const blob of pending) refs.push(await storeEvidence(this.deps.db, blob));
+    return { ...alert, evidence: [...alert.evidence, ...refs] };
+  }
+
+  /** Update-with-start: adds the alert to the key's running incident, or opens one. */
+  private async joinIncident(key: string, storm: boolean, alert: Alert) {
+    const { client, taskQueue, policy, correlation } = this.deps;
+    for (let attempt = 1; ; attempt++) {
+      const startWorkflowOperation = new WithStartWorkflowOperation(incidentWorkflow, {
+        workflowId: incidentWorkflowId(key),
+        taskQueue,
+        args: [{ key, storm, policy, correlation }],
+        workflowIdConflictPolicy: 'USE_EXISTING',
+        workflowTaskTimeout: '30s',
+        typedSearchAttributes: [
+          { key: SA.AlertSource, value: alert.source },
+          { key: SA.AlertSeverity, value: alert.severity },
+          { key: SA.Storm, value: storm },
+        ],
+      });
+      try {
+        return await client.workflow.executeUpdateWithStart(addAlertUpdate, { args: [{ alert, storm }], startWorkflowOperation });
+      } catch (err) {
+        // An incident finishing its quiet window refuses new alerts; the retry opens a new one.
+        if (attempt < INCIDENT_RETRIES && /IncidentClosing|incident is closing/.test(String((err as Error).message) + String((err as { cause?: Error }).cause?.message))) continue;
+        throw err;
+      }
+    }
+  }
+}

@@ -1,0 +1,121 @@
+import { parseAlert } from '../../../src/domain/alert';
+import { detectEcs } from '../../../src/ingest/formats/ecs';
+import { detectOcsf } from '../../../src/ingest/formats/ocsf';
+import { NormalizeError } from '../../../src/ingest/formats/types';
+import { detectWazuh, mapWazuh, wazuhSeverity } from '../../../src/ingest/formats/wazuh';
+import { corpusPath } from '../../helpers/corpus';
+import { alertOf, autosocSamples, ctx, ecsDocs, jsonLines, mapAll, ocsfDocs, omit, wazuhDocs } from './docs';
+
+describe('Wazuh corpus (alerts.json)', () => {
+  const outcome = mapAll('wazuh', wazuhDocs(), mapWazuh);
+
+  it('maps the 4 complete alerts and rejects the 3 active-response fixtures that carry no id', () => {
+    expect(outcome.mapped.map((m) => m.name)).toEqual(['wazuh/alerts.json:1', 'wazuh/alerts.json:2', 'wazuh/alerts.json:3', 'wazuh/alerts.json:4']);
+    expect(outcome.rejected).toEqual([
+      { name: 'wazuh/alerts.json:5', reason: 'wazuh: alert has no "id" (rule 5715 "Test.")' },
+      { name: 'wazuh/alerts.json:6', reason: 'wazuh: alert has no "id" (rule 5715 "Test.")' },
+      { name: 'wazuh/alerts.json:7', reason: 'wazuh: alert has no "id" (rule 554 "Test.")' },
+    ]);
+  });
+
+  it('maps the FIM who-data alert, keeping the -0800 offset as valid ISO 8601', () => {
+    const a = alertOf(outcome, ':1');
+    expect(a).toMatchObject({
+      source: 'wazuh',
+      sourceId: '1531224328.283446',
+      time: '2018-07-10T14:05:28.452-08:00',
+      title: 'Integrity checksum changed.',
+      severity: 'medium', // level 7
+      product: { name: 'Wazuh', vendor: 'Wazuh' },
+      rule: { id: '550', name: 'Integrity checksum changed.' },
+      attackTechniques: [],
+    });
+    expect(Date.parse(a.time)).toBe(Date.parse('2018-07-10T22:05:28.452Z'));
+    expect(a.observables.hosts).toEqual([{ hostname: 'vpc-agent-debian', ip: '10.0.0.121' }]);
+    expect(a.observables.users).toEqual([{ name: 'smith' }, { name: 'root' }]);
+    expect(a.observables.files).toEqual([{
+      path: '/etc/hosts.allow', name: 'hosts.allow', size: 433,
+      hashes: {
+        md5: 'acb2289fba96e77cee0a2c3889b49643', sha1: 'b87a0e558ca67073573861b26e3265fa0ab35d20',
+        sha256: 'bfa1c0ec3ebfaac71378cb62101135577521eb200c64d6ee8650efe75160978c',
+      },
+    }]);
+    expect(a.observables.processes).toEqual([{ pid: 82845, name: 'nano', path: '/bin/nano', parents: [{ pid: 3195 }] }]);
+  });
+
+  it('maps the SSH brute-force alert with its ATT&CK id, source address and log line', () => {
+    const a = alertOf(outcome, ':2');
+    expect(a).toMatchObject({
+      sourceId: '1684752043.76892', time: '2023-05-22T10:40:43.395+00:00', severity: 'high', attackTechniques: ['T1110'],
+      title: 'sshd: brute force trying to get access to the system.', rule: { id: '100003' },
+      description: 'May 22 10:40:41 ubuntu2204 sshd[2908]: Invalid user attacker from 192.168.121.127 port 34890',
+    });
+    expect(a.observables.hosts).toEqual([{ hostname: 'Ubuntu-22', ip: '192.168.121.78' }]);
+    expect(a.observables.users).toEqual([{ name: 'attacker' }]);
+    expect(a.observables.network).toEqual([{ srcIp: '192.168.121.127', srcPort: 34890 }]);
+  });
+
+  it('maps the same alert from a Wazuh indexer search hit', () => {
+    const line = wazuhDocs()[2].doc;
+    const hit = { _index: 'wazuh-alerts-4.x-2022.05.11', _id: 'qK3bXYAB', _source: line };
+    expect(detectWazuh(hit)).toBe(true);
+    const fromHit = parseAlert(mapWazuh(hit, ctx).alert);
+    expect(omit(fromHit, 'raw')).toEqual(omit(alertOf(outcome, ':3'), 'raw'));
+    expect(fromHit.raw).toEqual(hit);
+  });
+
+  it('takes no rule definition or raw test log for an alert', () => {
+    const rules = jsonLines(corpusPath('wazuh', 'ruleset_rules_v4.14.7.jsonl'));
+    const logs = jsonLines(corpusPath('wazuh', 'ruleset_test_cases_v4.14.7.jsonl'));
+    expect([rules.length, logs.length]).toEqual([4504, 2055]);
+    expect([...rules, ...logs].filter((d) => detectWazuh(d) || detectEcs(d) || detectOcsf(d))).toEqual([]);
+  });
+});
+
+describe('detectWazuh', () => {
+  it('is true for the Wazuh alerts and false for every other format', () => {
+    for (const { doc } of wazuhDocs()) expect([detectWazuh(doc), detectEcs(doc), detectOcsf(doc)]).toEqual([true, false, false]);
+    const others = [...ecsDocs(), ...ocsfDocs('findings'), ...ocsfDocs('findings_prowler'), ...ocsfDocs('other_events'), ...autosocSamples()];
+    expect(others.filter((d) => detectWazuh(d.doc)).map((d) => d.name)).toEqual([]);
+  });
+});
+
+describe('mapWazuh on hand-written documents', () => {
+  it.each([[0, 'informational'], [3, 'informational'], [4, 'low'], [6, 'low'], [7, 'medium'], [9, 'medium'],
+    [10, 'high'], [12, 'high'], [13, 'critical'], [15, 'critical']] as const)('level %d is %s', (level, severity) => {
+    expect(wazuhSeverity(level)).toBe(severity);
+  });
+
+  it('reads a Sysmon process-creation alert (data.win.eventdata, Hashes string)', () => {
+    const sha256 = 'A1'.repeat(32), md5 = 'b2'.repeat(16);
+    const { alert } = mapWazuh({
+      timestamp: '2026-02-03T04:05:06.789+0100', id: '1770000000.42',
+      rule: { level: 12, description: 'Office spawned PowerShell', id: '92000', mitre: { id: ['T1059.001', 'bogus'] } },
+      agent: { id: '007', name: 'win-ws-7', ip: '10.1.2.3' },
+      data: { win: { eventdata: {
+        image: 'C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe', commandLine: 'powershell -nop -enc AAAA',
+        processId: '4321', parentImage: 'C:\\Program Files\\Microsoft Office\\WINWORD.EXE', parentProcessId: '1234',
+        hashes: `SHA1=,MD5=${md5},SHA256=${sha256},IMPHASH=00`, user: 'CORP\\alice',
+        targetUserName: 'alice', targetDomainName: 'CORP', targetFilename: 'C:\\Users\\alice\\evil.ps1', queryName: 'evil.example',
+      } } },
+      full_log: '{"win":{…}}',
+    }, ctx);
+    const a = parseAlert(alert);
+    expect(a).toMatchObject({ time: '2026-02-03T04:05:06.789+01:00', severity: 'high', attackTechniques: ['T1059.001'], description: '{"win":{…}}' });
+    expect(a.observables.users).toEqual([{ name: 'alice', domain: 'CORP' }]);
+    expect(a.observables.processes).toEqual([{
+      pid: 4321, name: 'powershell.exe', path: 'C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe',
+      commandLine: 'powershell -nop -enc AAAA', hashes: { md5, sha256 }, user: 'CORP\\alice',
+      parents: [{ pid: 1234, name: 'WINWORD.EXE', path: 'C:\\Program Files\\Microsoft Office\\WINWORD.EXE' }],
+    }]);
+    expect(a.observables.files).toEqual([{ path: 'C:\\Users\\alice\\evil.ps1', name: 'evil.ps1' }]);
+    expect(a.observables.domains).toEqual(['evil.example']);
+  });
+
+  it('uses receivedAt when the alert has no timestamp, and refuses an alert without a description', () => {
+    const a = parseAlert(mapWazuh({ id: '1.2', rule: { level: 3, description: 'x', id: 1 } }, ctx).alert);
+    expect([a.time, a.severity, a.rule]).toEqual([ctx.receivedAt, 'informational', { id: '1', name: 'x' }]);
+    expect(() => mapWazuh({ id: '1.2', rule: { level: 3 } }, ctx)).toThrow(NormalizeError);
+    expect(() => mapWazuh({ id: '1.2', rule: { level: 3 } }, ctx)).toThrow('wazuh: alert has no rule.description');
+  });
+});

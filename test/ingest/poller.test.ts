@@ -1,0 +1,103 @@
+// The durable poller against a local server that speaks the Elasticsearch `_search` API,
+// with the worker process killed (SIGKILL) in the middle of a page: every alert arrives
+// exactly once, and the search_after cursor survives in workflow state.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { Worker } from '@temporalio/worker';
+import { loadConfig } from '../../src/config';
+import { pollerWorkflowId, startPollers } from '../../src/ingest/pollers/start-pollers';
+import { createWorker } from '../../src/worker';
+import { pollerStatusQuery } from '../../src/workflows/poller-workflow';
+import { openTestDatabase, type TestDatabase } from '../helpers/database';
+import { devServerEnv, uniqueSuffix } from '../helpers/temporal';
+import { waitFor } from '../helpers/wait';
+import { SearchApiServer, type StoredDoc } from '../servers/search-api-server';
+
+const WORKER_JS = join(__dirname, '..', '..', 'dist', 'src', 'worker.js');
+const run = uniqueSuffix();
+const INDEX = '.alerts-security.alerts-default';
+const DOCS = 23;
+const env = { TEMPORAL_TASK_QUEUE: `poller-${run}`, AUTOSOC_CORRELATION_KEYS: 'none', ELASTIC_TEST_KEY: 'test-api-key' };
+const config = loadConfig(env);
+
+// Elastic Security alert documents, as the alerts index stores them (flattened kibana.* keys).
+const docs: StoredDoc[] = Array.from({ length: DOCS }, (_, i) => ({
+  _id: `doc-${run}-${String(i).padStart(3, '0')}`,
+  _source: {
+    '@timestamp': new Date(Date.UTC(2026, 10, 20, 8, 0, i)).toISOString(),
+    'kibana.alert.uuid': `uuid-${run}-${i}`,
+    'kibana.alert.rule.name': 'Unusual parent-child process',
+    'kibana.alert.rule.uuid': 'rule-1',
+    'kibana.alert.severity': i % 5 === 0 ? 'high' : 'low',
+    'kibana.alert.risk_score': 40,
+    'event.kind': 'signal',
+    'host.name': `ws-${i}`,
+    'process.command_line': 'cmd.exe /c whoami',
+  },
+}));
+
+let tenv: TestWorkflowEnvironment;
+let db: TestDatabase;
+let search: SearchApiServer;
+let child: ChildProcess | undefined;
+let worker: Worker | undefined;
+let running: Promise<void> | undefined;
+
+beforeAll(async () => {
+  if (!existsSync(WORKER_JS)) throw new Error(`${WORKER_JS} missing: run npm run build (scripts/test.sh does)`);
+  [tenv, db] = await Promise.all([devServerEnv(), openTestDatabase()]);
+  search = new SearchApiServer(new Map([[INDEX, docs]]));
+});
+
+afterAll(async () => {
+  child?.kill('SIGKILL');
+  worker?.shutdown();
+  await running;
+  await search?.stop();
+  await tenv?.teardown();
+  await db?.close();
+});
+
+test('a worker killed mid-page loses and duplicates nothing', async () => {
+  const url = await search.start();
+  const hold = search.hold(3); // the third page request waits: the worker dies during it
+
+  child = spawn(process.execPath, [WORKER_JS], {
+    env: { ...process.env, ...env, TEMPORAL_ADDRESS: tenv.address, DATABASE_URL: db.url },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const poller = { name: `es-${run}`, kind: 'elasticsearch' as const, url, index: INDEX, batchSize: 5, intervalMs: 1_000, heartbeatTimeoutMs: 2_000, apiKeyEnv: 'ELASTIC_TEST_KEY' };
+  await startPollers(tenv.client, config.temporal.taskQueue, [poller]);
+  await hold.arrived;
+  child.kill('SIGKILL');
+  await new Promise((r) => child!.once('exit', r));
+  hold.release();
+
+  // A fresh worker takes over once the dead one's heartbeat times out.
+  process.env.ELASTIC_TEST_KEY = env.ELASTIC_TEST_KEY;
+  worker = await createWorker(config, db.pool, tenv.nativeConnection, tenv.client);
+  running = worker.run();
+
+  const handle = tenv.client.workflow.getHandle(pollerWorkflowId(poller.name));
+  const status = await waitFor(() => handle.query(pollerStatusQuery), (s) => s.totals.fetched - s.totals.duplicates >= DOCS, 'the poller to fetch every document', 90_000);
+  expect(status.cursor).toEqual([docs[DOCS - 1]._source['@timestamp'], docs[DOCS - 1]._id]);
+  expect(status.totals.rejected).toBe(0);
+
+  const rows = await waitFor(
+    async () => (await db.pool.query<{ source_id: string; n: string }>(
+      `SELECT source_id, count(*) AS n FROM alerts WHERE source_id LIKE $1 GROUP BY source_id`, [`uuid-${run}-%`])).rows,
+    (r) => r.length === DOCS, 'every alert to be stored', 90_000);
+  expect(rows.every((r) => r.n === '1')).toBe(true);
+
+  // Exactly one run per alert, although page 3 was fetched twice.
+  const thirdPageRequests = search.requests.filter((r) => JSON.stringify(r.body.search_after) === JSON.stringify(search.requests[2].body.search_after));
+  expect(thirdPageRequests.length).toBeGreaterThanOrEqual(2);
+  const ids = new Map<string, number>();
+  for await (const w of tenv.client.workflow.list({ query: `TaskQueue = "${config.temporal.taskQueue}" AND WorkflowType = "alertWorkflow"` })) {
+    ids.set(w.workflowId, (ids.get(w.workflowId) ?? 0) + 1);
+  }
+  expect([...ids.values()].every((n) => n === 1)).toBe(true);
+  expect(search.requests.every((r) => r.authorization === 'ApiKey test-api-key')).toBe(true);
+});

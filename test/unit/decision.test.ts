@@ -1,0 +1,58 @@
+import { DECISION_ACTIONS, DecisionRejected, parseDecision } from '../../src/domain/decision';
+
+/** The message parseDecision throws for an input, or a failure if it accepts it. */
+function rejection(input: unknown): string {
+  try {
+    parseDecision(input);
+  } catch (err) {
+    expect(err).toBeInstanceOf(DecisionRejected);
+    expect((err as Error).name).toBe('DecisionRejected');
+    return (err as Error).message;
+  }
+  throw new Error(`parseDecision accepted ${JSON.stringify(input)}`);
+}
+
+describe('parseDecision', () => {
+  it.each(DECISION_ACTIONS)('accepts %s with an actor and a reason, trimming both', (action) => {
+    expect(parseDecision({ action, actor: '  alice@soc ', reason: ' confirmed with the user \n' }))
+      .toEqual({ action, actor: 'alice@soc', reason: 'confirmed with the user' });
+  });
+
+  it('offers exactly approve and close', () => {
+    expect([...DECISION_ACTIONS].sort()).toEqual(['approve', 'close']);
+  });
+
+  it('drops unknown keys', () => {
+    expect(parseDecision({ action: 'close', actor: 'a', reason: 'r', extra: 1 })).toEqual({ action: 'close', actor: 'a', reason: 'r' });
+  });
+
+  it.each(['delete', 'APPROVE', '', 42, undefined])('rejects action %j, listing the valid ones', (action) => {
+    expect(rejection({ action, actor: 'alice', reason: 'because' })).toBe('action: unknown action; expected one of approve, close');
+  });
+
+  it.each(['', '   ', '\n\t'])('rejects an empty reason %j', (reason) => {
+    expect(rejection({ action: 'approve', actor: 'alice', reason })).toBe('reason: reason is required');
+  });
+
+  it('rejects a missing reason, naming the field', () => {
+    expect(rejection({ action: 'approve', actor: 'alice' })).toMatch(/^reason: /);
+  });
+
+  it.each([undefined, null, 7])('rejects a missing or non-string actor (%j), naming the field', (actor) => {
+    expect(rejection({ action: 'approve', actor, reason: 'ok' })).toMatch(/^actor: /);
+  });
+
+  it('rejects a blank actor', () => {
+    expect(rejection({ action: 'close', actor: '  ', reason: 'ok' })).toBe('actor: actor is required');
+  });
+
+  it('rejects over-long fields', () => {
+    expect(rejection({ action: 'close', actor: 'a'.repeat(257), reason: 'ok' })).toMatch(/^actor: /);
+    expect(rejection({ action: 'close', actor: 'a', reason: 'r'.repeat(4097) })).toMatch(/^reason: /);
+    expect(parseDecision({ action: 'close', actor: 'a'.repeat(256), reason: 'r'.repeat(4096) }).actor).toHaveLength(256);
+  });
+
+  it.each([null, 'approve', 42, []])('rejects a non-object (%j) as a whole', (input) => {
+    expect(rejection(input)).toMatch(/^decision: /);
+  });
+});
