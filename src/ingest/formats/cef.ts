@@ -231,7 +231,7 @@ function hashesOf(v: string | undefined) {
 
 /** `DOMAIN\user` splits into name and domain; `user@domain` (a UPN) stays whole. */
 function userOf(raw: string | undefined, domain: string | undefined) {
-  const v = fit(raw, 513); // DOMAIN\\name, each part at most 256
+  const v = fit(raw, 513); // DOMAIN\name, each part at most 256
   if (!v) return undefined;
   const slash = v.indexOf('\\');
   const [d, name] = slash > 0 ? [v.slice(0, slash), v.slice(slash + 1)] : [domain, v];

@@ -39,7 +39,11 @@ export const TEXT_FORMATS: TextFormat[] = [
   { format: 'eml', detect: looksLikeEml, split: async (body, ctx) => [await mapEml(body, ctx).catch((error: unknown) => ({ error }))] },
   {
     format: 'cef',
-    detect: (body) => looksLikeCef(lenient.decode(body.subarray(0, 4096)).split(/\r?\n/).find((l) => l.trim()) ?? ''),
+    // Text (not JSON) with a CEF line among its first lines: a feed may open with other syslog.
+    detect: (body) => {
+      const head = lenient.decode(body.subarray(0, 65_536));
+      return !/^\s*[[{]/.test(head) && head.split(/\r?\n/).some(looksLikeCef);
+    },
     split: async (body, ctx) => cefLines(body).map((line) => {
       try {
         return mapCefLine(line, ctx);
