@@ -38,6 +38,7 @@ const Env = z.object({
   AUTOSOC_MAX_BODY_BYTES: z.coerce.number().int().positive().default(10 * 1024 * 1024),
   AUTOSOC_SYSLOG_HOST: z.string().min(1).default('127.0.0.1'),
   AUTOSOC_SYSLOG_PORT: port.default(5514),
+  AUTOSOC_POLLERS_FILE: z.string().min(1).optional(),
   AUTOSOC_ADMIN_TOKEN: z.string().min(24, 'must be at least 24 characters').optional(),
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error']).default('info'),
 });
@@ -51,6 +52,7 @@ export interface Config {
   correlation: CorrelationPolicy;
   api: { host: string; port: number; maxBodyBytes: number; adminToken?: string };
   syslog: { host: string; port: number };
+  pollersFile?: string;
   logLevel: z.infer<typeof Env>['LOG_LEVEL'];
 }
 
@@ -101,6 +103,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     correlation,
     api: { host: e.AUTOSOC_API_HOST, port: e.AUTOSOC_API_PORT, maxBodyBytes: e.AUTOSOC_MAX_BODY_BYTES, adminToken: e.AUTOSOC_ADMIN_TOKEN },
     syslog: { host: e.AUTOSOC_SYSLOG_HOST, port: e.AUTOSOC_SYSLOG_PORT },
+    pollersFile: e.AUTOSOC_POLLERS_FILE,
     logLevel: e.LOG_LEVEL,
   };
 }

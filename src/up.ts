@@ -1,17 +1,29 @@
 // `npm start`: the whole stack on embedded defaults, in one process tree. Temporal dev server
 // with its Web UI (state in .data/temporal), embedded PostgreSQL (.data/pglite), the worker,
-// then the bundled sample alerts. Ctrl-C stops everything; the next start resumes the state.
-import { readdirSync, readFileSync } from 'node:fs';
+// the ingest tier (HTTP API, CEF syslog, pollers), then the bundled sample alerts.
+// Ctrl-C stops everything; the next start resumes the same state.
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
-import { loadConfig, workflowUiLink } from './config';
-import { startAlert } from './ingest/start-alert';
-import { openDatabase } from './store/database';
+import { type Config, loadConfig } from './config';
+import { startIngestTier } from './ingest/ingest-tier';
+import { createApiToken } from './store/api-tokens';
+import { type Database, openDatabase } from './store/database';
 import { startDevServer, type DevServer } from './temporal/dev-server';
 import { createWorker } from './worker';
 
 const SAMPLES_DIR = join(__dirname, '..', '..', 'samples', 'alerts');
+
+/** A local admin token for the API, made on first start and kept (mode 0600) in the data folder. */
+async function ensureLocalAdminToken(config: Config, db: Database): Promise<string> {
+  const file = join(config.dataDir, 'admin-token');
+  if (existsSync(file)) return file;
+  const token = await createApiToken(db.pool, { name: `local-admin-${Date.now()}`, roles: ['admin'] });
+  mkdirSync(config.dataDir, { recursive: true });
+  writeFileSync(file, `${token}\n`, { mode: 0o600 });
+  return file;
+}
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -23,33 +35,39 @@ async function main(): Promise<void> {
     });
   }
   const db = await openDatabase({ databaseUrl: config.databaseUrl, embeddedDataDir: join(config.dataDir, 'pglite'), embeddedPort: config.pglitePort });
-  console.log(`database: ${db.embedded ? `embedded PGlite (${join(config.dataDir, 'pglite')}) at ${db.url}` : 'DATABASE_URL'}`);
+  console.log(`database: ${db.embedded ? `embedded PGlite (${join(config.dataDir, 'pglite')})` : 'DATABASE_URL'}`);
   const nativeConnection = await NativeConnection.connect({ address: config.temporal.address });
-  const worker = await createWorker(config, db.pool, nativeConnection);
-  const running = worker.run(); // resolves after SIGINT/SIGTERM and a graceful shutdown
-
   const connection = await Connection.connect({ address: config.temporal.address });
   const client = new Client({ connection, namespace: config.temporal.namespace });
+  const worker = await createWorker(config, db.pool, nativeConnection, client);
+  const running = worker.run(); // resolves after SIGINT/SIGTERM and a graceful shutdown
+  const tier = await startIngestTier(config, db.pool, client);
+  const tokenFile = await ensureLocalAdminToken(config, db);
+
   for (const file of readdirSync(SAMPLES_DIR).filter((f) => f.endsWith('.json')).sort()) {
-    const started = await startAlert(client, { taskQueue: config.temporal.taskQueue, policy: config.policy },
-      JSON.parse(readFileSync(join(SAMPLES_DIR, file), 'utf8')));
-    console.log(`  ${file}: ${started.duplicate ? 'already ingested' : 'started'} ${started.workflowId}`);
+    const [r] = await tier.ingest.ingest({ body: readFileSync(join(SAMPLES_DIR, file)) });
+    console.log(`  ${file}: ${r.status} ${r.workflowId ?? r.error}`);
   }
-  const awaiting = `${config.temporal.uiUrl}/namespaces/${config.temporal.namespace}/workflows?query=${encodeURIComponent('AwaitingAnalyst=true')}`;
+  const ui = config.temporal.uiUrl;
+  const q = (query: string) => `${ui}/namespaces/${config.temporal.namespace}/workflows?query=${encodeURIComponent(query)}`;
   console.log([
     '',
     'autosoc is running.',
-    `  Temporal Web UI:       ${config.temporal.uiUrl}`,
-    `  awaiting an analyst:   ${awaiting}`,
+    `  Temporal Web UI:       ${ui}`,
+    `  awaiting an analyst:   ${q('AwaitingAnalyst=true')}`,
+    `  incidents:             ${q('WorkflowType="incidentWorkflow"')}`,
+    `  ingest API:            ${tier.apiUrl}/v1/alerts  (OpenAPI: ${tier.apiUrl}/openapi.json)`,
+    `  API admin token:       ${tokenFile}  (curl -H "Authorization: Bearer $(cat ${tokenFile})" ...)`,
+    `  CEF syslog:            tcp+udp ${config.syslog.host}:${config.syslog.port}`,
     `  Temporal gRPC:         ${config.temporal.address} (namespace ${config.temporal.namespace}, task queue ${config.temporal.taskQueue})`,
-    `  PostgreSQL:            ${db.url.replace(/\/\/[^@]*@/, '//')}`,
-    `  example run:           ${workflowUiLink(config, 'alert:edr-sample:ps-enc-0001')}`,
+    `  pollers:               ${tier.pollers.length ? tier.pollers.join(', ') : 'none (set AUTOSOC_POLLERS_FILE)'}`,
     'Press Ctrl-C to stop.',
   ].join('\n'));
 
   try {
     await running;
   } finally {
+    await tier.stop();
     await connection.close();
     await nativeConnection.close();
     await db.close();

@@ -41,6 +41,7 @@ async function main(): Promise<void> {
   const db = await openDatabase({ databaseUrl: config.databaseUrl, embeddedDataDir: join(config.dataDir, 'pglite'), embeddedPort: config.pglitePort });
   const connection = await NativeConnection.connect({ address: config.temporal.address });
   const worker = await createWorker(config, db.pool, connection);
+
   // Worker.run() installs SIGINT/SIGTERM handlers that call shutdown() and then resolves.
   console.log(`autosoc worker polling ${config.temporal.taskQueue} on ${config.temporal.address}`);
   try {

@@ -105,6 +105,8 @@ export async function incidentWorkflow(input: IncidentInput): Promise<IncidentSt
     const active = await condition(() => changed || joined.length > 0, input.correlation.windowMs);
     if (!active) break;
     await flush();
+    // Every alert so far was a redelivery of one investigated before: nothing to hold open.
+    if (state.alertCount === 0 && allHandlersFinished()) break;
     if (workflowInfo().continueAsNewSuggested) {
       closing = true;
       await condition(allHandlersFinished);

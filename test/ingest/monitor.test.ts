@@ -19,6 +19,7 @@ import * as SA from '../../src/workflows/search-attributes';
 import { openTestDatabase, type TestDatabase } from '../helpers/database';
 import { devServerEnv, uniqueSuffix } from '../helpers/temporal';
 import { waitFor } from '../helpers/wait';
+import { saveHistory } from '../helpers/histories';
 
 const run = uniqueSuffix();
 const config = loadConfig({
@@ -86,6 +87,11 @@ test('alerts sharing rule and host join one incident; new evidence re-triages it
   await expect(env.client.workflow.getHandle(results[1].workflowId!).describe()).rejects.toThrow(/not found/i);
   expect(await waitFor(() => getIncident(db.pool, incidentId), (i) => i?.alert_count === 3, 'the incident row')).toMatchObject({ primary_alert: results[0].workflowId });
   expect((await listAudit(db.pool, results[0].workflowId!)).some((d) => d.step.startsWith('retriage-'))).toBe(true);
+
+  if (process.env.RECORD_HISTORIES) {
+    saveHistory('incident-three-alerts', incidentId, await incident.fetchHistory());
+    saveHistory('escalated-retriaged-by-related-alerts', primary.workflowId, await primary.fetchHistory());
+  }
 });
 
 test('past the storm threshold, look-alike alerts collapse into one storm incident with a running count', async () => {

@@ -13,6 +13,7 @@ import { pollerStatusQuery } from '../../src/workflows/poller-workflow';
 import { openTestDatabase, type TestDatabase } from '../helpers/database';
 import { devServerEnv, uniqueSuffix } from '../helpers/temporal';
 import { waitFor } from '../helpers/wait';
+import { saveHistory } from '../helpers/histories';
 import { SearchApiServer, type StoredDoc } from '../servers/search-api-server';
 
 const WORKER_JS = join(__dirname, '..', '..', 'dist', 'src', 'worker.js');
@@ -100,4 +101,5 @@ test('a worker killed mid-page loses and duplicates nothing', async () => {
   }
   expect([...ids.values()].every((n) => n === 1)).toBe(true);
   expect(search.requests.every((r) => r.authorization === 'ApiKey test-api-key')).toBe(true);
+  if (process.env.RECORD_HISTORIES) saveHistory('poller-worker-killed-mid-page', handle.workflowId, await handle.fetchHistory());
 });

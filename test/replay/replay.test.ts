@@ -6,7 +6,10 @@ import { loadHistories } from '../helpers/histories';
 const histories = loadHistories();
 
 test('recorded histories exist for every path the e2e test covers', () => {
-  expect(histories.map((h) => h.name)).toEqual(['auto-closed', 'escalated-approved-by-update', 'escalated-closed-by-signal']);
+  expect(histories.map((h) => h.name)).toEqual([
+    'auto-closed', 'escalated-approved-by-update', 'escalated-closed-by-signal', 'escalated-retriaged-by-related-alerts',
+    'incident-three-alerts', 'poller-worker-killed-mid-page',
+  ]);
 });
 
 test.each(histories.map((h) => [h.name, h] as const))('replays %s deterministically', async (_name, { workflowId, history }) => {
