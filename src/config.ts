@@ -39,6 +39,10 @@ const Env = z.object({
   AUTOSOC_SYSLOG_HOST: z.string().min(1).default('127.0.0.1'),
   AUTOSOC_SYSLOG_PORT: port.default(5514),
   AUTOSOC_POLLERS_FILE: z.string().min(1).optional(),
+  OPENAI_API_KEY: z.string().min(1).optional(),
+  OPENAI_BASE_URL: z.url().optional(),
+  OPENAI_MODEL: z.string().min(1).default('gpt-4o-mini'),
+  AUTOSOC_LLM_TIMEOUT: z.string().default('60s'),
   AUTOSOC_ADMIN_TOKEN: z.string().min(24, 'must be at least 24 characters').optional(),
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error']).default('info'),
 });
@@ -53,6 +57,8 @@ export interface Config {
   api: { host: string; port: number; maxBodyBytes: number; adminToken?: string };
   syslog: { host: string; port: number };
   pollersFile?: string;
+  /** Present when OPENAI_API_KEY is set: assessments are written by that model. */
+  llm?: { apiKey: string; baseURL?: string; model: string; timeoutMs: number };
   logLevel: z.infer<typeof Env>['LOG_LEVEL'];
 }
 
@@ -104,6 +110,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     api: { host: e.AUTOSOC_API_HOST, port: e.AUTOSOC_API_PORT, maxBodyBytes: e.AUTOSOC_MAX_BODY_BYTES, adminToken: e.AUTOSOC_ADMIN_TOKEN },
     syslog: { host: e.AUTOSOC_SYSLOG_HOST, port: e.AUTOSOC_SYSLOG_PORT },
     pollersFile: e.AUTOSOC_POLLERS_FILE,
+    llm: e.OPENAI_API_KEY ? { apiKey: e.OPENAI_API_KEY, baseURL: e.OPENAI_BASE_URL, model: e.OPENAI_MODEL, timeoutMs: parseDuration(e.AUTOSOC_LLM_TIMEOUT) } : undefined,
     logLevel: e.LOG_LEVEL,
   };
 }

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { IngestService } from './ingest/ingest-service';
+import { defaultPlan } from './investigation/default-plan';
 import { createActivities } from './activities';
 import { type Config, loadConfig } from './config';
 import { manualResponseConnector } from './connectors/response-connector';
@@ -31,7 +32,7 @@ export async function createWorker(config: Config, db: Pool, connection: NativeC
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
     ...workflowSource(),
-    activities: createActivities({ db, responders: [manualResponseConnector], ingest }),
+    activities: createActivities({ db, responders: [manualResponseConnector], ingest, investigation: defaultPlan(db), llm: config.llm }),
     shutdownGraceTime: '20s',
   });
 }

@@ -2,6 +2,8 @@
 import type { Pool } from 'pg';
 import type { ResponseConnector } from '../connectors/response-connector';
 import type { IngestService } from '../ingest/ingest-service';
+import type { InvestigationPlan } from '../investigation/investigate';
+import type { LlmSettings } from '../assessment/llm';
 
 export interface ActivityDeps {
   db: Pool;
@@ -9,4 +11,8 @@ export interface ActivityDeps {
   responders: ResponseConnector[];
   /** How pollers hand what they fetch to the same pipeline as every other channel. */
   ingest: IngestService;
+  /** Which analyzers investigations run. */
+  investigation: InvestigationPlan;
+  /** Set when an LLM writes assessments (OPENAI_API_KEY); else a deterministic summarizer does. */
+  llm?: LlmSettings;
 }

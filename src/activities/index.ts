@@ -7,6 +7,7 @@ import { respond } from './respond';
 import { writeReport } from './report';
 import { recordIncident } from './incidents';
 import { pollSearchPage } from './poll-search';
+import { assess } from './assess';
 import type { ActivityDeps } from './deps';
 
 export type { ActivityDeps } from './deps';
@@ -28,5 +29,6 @@ export function createActivities(deps: ActivityDeps) {
     writeReport: bind(deps, writeReport),
     recordIncident: bind(deps, recordIncident),
     pollSearchPage: bind(deps, pollSearchPage),
+    assess: bind(deps, assess),
   };
 }

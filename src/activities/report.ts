@@ -5,6 +5,7 @@ import { renderAlertReport } from '../reports/alert-report';
 import { getAlert } from '../store/alerts';
 import { listAudit } from '../store/decisions';
 import { saveReport } from '../store/reports';
+import { latestAssessment } from '../store/assessments';
 import { listResponseActions } from '../store/response-actions';
 import type { AlertStatus } from '../workflows/status';
 import type { ActivityDeps } from './deps';
@@ -15,6 +16,7 @@ export async function writeReport(deps: ActivityDeps, input: { workflowId: strin
   const body = renderAlertReport({
     alert: row.alert, status: input.status, findings: input.findings,
     audit: await listAudit(deps.db, input.workflowId), actions: await listResponseActions(deps.db, input.workflowId),
+    assessment: await latestAssessment(deps.db, input.workflowId),
   });
   return { reportId: await saveReport(deps.db, input.workflowId, 'alert', 'markdown', body) };
 }

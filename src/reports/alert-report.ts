@@ -5,6 +5,7 @@ import type { Alert } from '../domain/alert';
 import type { DecisionRow } from '../store/decisions';
 import type { ResponseActionRow } from '../store/response-actions';
 import { escapeMarkdown as md } from './escape';
+import type { AuthoredAssessment } from '../assessment/assessment';
 
 export interface AlertReportInput {
   alert: Alert;
@@ -12,9 +13,10 @@ export interface AlertReportInput {
   findings: Finding[];
   audit: DecisionRow[];
   actions: ResponseActionRow[];
+  assessment?: AuthoredAssessment;
 }
 
-export function renderAlertReport({ alert, status, findings, audit, actions }: AlertReportInput): string {
+export function renderAlertReport({ alert, status, findings, audit, actions, assessment }: AlertReportInput): string {
   const lines: string[] = [];
   lines.push(`# ${md(alert.title)}`, '');
   lines.push(`- Alert: ${md(status.workflowId)} from ${md(alert.source)} at ${md(alert.time)}`);
@@ -24,6 +26,16 @@ export function renderAlertReport({ alert, status, findings, audit, actions }: A
   if (alert.attackTechniques.length) lines.push(`- ATT&CK: ${alert.attackTechniques.join(', ')}`);
 
   lines.push('', '## Why', ...status.reasons.map((r) => `- ${md(r)}`));
+
+  if (assessment) {
+    const a = assessment.assessment;
+    lines.push('', `## Assessment (${md(assessment.author)}, advisory)`, '', md(a.summary, 4000));
+    for (const n of a.narrative) lines.push(`- ${md(n)}`);
+    if (a.recommendedActions.length) lines.push('', 'Recommended:', ...a.recommendedActions.map((r) => `- ${md(r)}`));
+    if (a.openQuestions.length) lines.push('', 'Open questions:', ...a.openQuestions.map((q) => `- ${md(q)}`));
+    if (a.citedFindings.length) lines.push('', `Cites: ${a.citedFindings.map((c) => md(c)).join(', ')}`);
+    if (assessment.note) lines.push('', `_${md(assessment.note)}_`);
+  }
 
   const o = status.observables;
   if (o) {

@@ -1,7 +1,7 @@
 // One alert, end to end: collect evidence → investigate → triage → (escalate and wait for
 // an analyst, with SLA tiers) → respond → report. All I/O happens in activities.
 import {
-  allHandlersFinished, ApplicationFailure, condition, log, proxyActivities, setHandler, upsertSearchAttributes, workflowInfo,
+  allHandlersFinished, ApplicationFailure, condition, log, patched, proxyActivities, setHandler, upsertSearchAttributes, workflowInfo,
 } from '@temporalio/workflow';
 import type { createActivities } from '../activities';
 import type { Alert } from '../domain/alert';
@@ -93,10 +93,15 @@ export async function alertWorkflow({ alert, policy, incidentId }: AlertWorkflow
   const assess = async (fresh: ObservableSet, step: string) => {
     const first = status.disposition === undefined;
     if (first) status.stage = 'investigating';
-    findings = [...findings, ...await analysis.investigate({ workflowId, observables: fresh, step })];
+    findings = [...findings, ...await analysis.investigate({ workflowId, observables: fresh, evidence: first ? collected.evidence : [], step })];
     if (first) status.stage = 'triaging';
     const t = await store.triage({ workflowId, severity: alert.severity, findings, policy, step });
     Object.assign(status, { score: t.score, verdict: t.verdict, confidence: t.confidence, reasons: t.reasons });
+    // Deployed before assessments existed, a run replays without them (patched: see DEVELOPERS.md).
+    if (patched('assessment-v1')) {
+      const a = await analysis.assess({ workflowId, step, triage: t });
+      status.assessment = a;
+    }
     const disposition = status.disposition ?? t.disposition; // once escalated, a human decides
     status.disposition = disposition;
     upsertSearchAttributes([

@@ -32,5 +32,7 @@ export interface AlertStatus {
   incidentId?: string;
   /** Alerts that joined the incident after this one, and how many re-triages they caused. */
   relatedAlerts: number;
+  /** The latest assessment's author (llm:model or deterministic) and summary. */
+  assessment?: { author: string; summary: string };
   retriages: number;
 }

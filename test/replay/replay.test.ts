@@ -9,6 +9,9 @@ test('recorded histories exist for every path the e2e test covers', () => {
   expect(histories.map((h) => h.name)).toEqual([
     'auto-closed', 'escalated-approved-by-update', 'escalated-closed-by-signal', 'escalated-retriaged-by-related-alerts',
     'incident-three-alerts', 'poller-worker-killed-mid-page',
+    // Recorded before the assessment step existed (patched('assessment-v1')): must keep replaying.
+    'pre-assessment-auto-closed', 'pre-assessment-escalated-approved-by-update', 'pre-assessment-escalated-closed-by-signal',
+    'pre-assessment-escalated-retriaged-by-related-alerts',
   ]);
 });
 

@@ -10,6 +10,7 @@ import { alertWorkflowId } from '../../src/domain/alert';
 import { DEFAULT_POLICY } from '../../src/domain/policy';
 import { DEFAULT_CORRELATION } from '../../src/domain/correlation';
 import { IngestService } from '../../src/ingest/ingest-service';
+import { defaultPlan } from '../../src/investigation/default-plan';
 import { getCase } from '../../src/store/cases';
 import { listAudit } from '../../src/store/decisions';
 import { listResponseActions } from '../../src/store/response-actions';
@@ -38,6 +39,7 @@ beforeAll(async () => {
     activities: createActivities({
       db: db.pool, responders: [manualResponseConnector],
       ingest: new IngestService({ db: db.pool, client: env.client, taskQueue, policy, correlation: DEFAULT_CORRELATION }),
+      investigation: defaultPlan(db.pool),
     }),
   });
   running = worker.run();

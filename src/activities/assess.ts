@@ -1,0 +1,21 @@
+// The incident-wide assessment after each triage: by the LLM when one is configured,
+// otherwise by the deterministic summarizer. Advisory: it never changes the verdict.
+import { ApplicationFailure } from '@temporalio/activity';
+import { writeAssessment } from '../assessment/llm';
+import type { TriageResult } from '../domain/scoring';
+import { getAlert } from '../store/alerts';
+import { saveAssessment } from '../store/assessments';
+import type { ActivityDeps } from './deps';
+
+export interface AssessInput { workflowId: string; step: string; triage: Pick<TriageResult, 'score' | 'verdict' | 'disposition' | 'reasons' | 'confidence'> }
+export interface AssessResult { author: string; summary: string }
+
+export async function assess(deps: ActivityDeps, { workflowId, step, triage }: AssessInput): Promise<AssessResult> {
+  const row = await getAlert(deps.db, workflowId);
+  if (!row?.observables) throw ApplicationFailure.nonRetryable(`no investigated alert stored for ${workflowId}`, 'BadInput');
+  const written = await writeAssessment(deps.llm, {
+    title: row.title, severity: row.severity, observables: row.observables, findings: row.findings ?? [], triage,
+  });
+  const saved = await saveAssessment(deps.db, workflowId, step, written);
+  return { author: saved.author, summary: saved.assessment.summary };
+}

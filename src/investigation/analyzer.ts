@@ -1,0 +1,49 @@
+// The two kinds of analyzer an investigation runs: over the alert's observables (once per
+// alert) and over each evidence object (once per object, cached by its sha256).
+import type { Alert, EvidenceRef } from '../domain/alert';
+import type { Finding } from '../domain/finding';
+import type { ObservableSet } from '../domain/observables';
+
+export interface AlertContext {
+  observables: ObservableSet;
+  processes: Alert['observables']['processes'];
+}
+
+export interface AlertAnalyzer {
+  name: string;
+  analyze(ctx: AlertContext): Promise<Finding> | Finding;
+}
+
+export interface EvidenceObject extends EvidenceRef {
+  bytes: Uint8Array;
+  /** Where the object sits, e.g. "invoice.zip > invoice.pdf.exe". */
+  path: string;
+}
+
+export interface ObjectAnalyzer {
+  name: string;
+  /** Bumped when the analyzer's logic changes: cached results of older versions are ignored. */
+  version: string;
+  appliesTo(obj: EvidenceObject): boolean;
+  analyze(obj: EvidenceObject): Promise<Finding> | Finding;
+}
+
+/** An analyzer that threw or ran out of time: no risk, only lost confidence. */
+export function errorFinding(analyzer: string, error: unknown): Finding {
+  return { analyzer, verdict: 'unknown', score: 0, confidence: 0, summary: 'analyzer failed', evidence: [], attack: [], error: error instanceof Error ? error.message : String(error) };
+}
+
+/** Runs one analyzer; a throw or a timeout becomes an error finding, never a failed stage. */
+export async function runSafely(name: string, timeoutMs: number, run: () => Promise<Finding> | Finding): Promise<Finding> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([
+      Promise.resolve().then(run),
+      new Promise<Finding>((_, reject) => { timer = setTimeout(() => reject(new Error(`timed out after ${timeoutMs} ms`)), timeoutMs); }),
+    ]);
+  } catch (err) {
+    return errorFinding(name, err);
+  } finally {
+    clearTimeout(timer);
+  }
+}
