@@ -7,7 +7,8 @@ import { NativeConnection, Worker } from '@temporalio/worker';
 import { IngestService } from './ingest/ingest-service';
 import { defaultPlan } from './investigation/default-plan';
 import { createActivities } from './activities';
-import { type Config, loadConfig } from './config';
+import { type Config, loadConfig, workflowUiLink } from './config';
+import { slackNotifier, webhookNotifier } from './connectors/notifier';
 import { manualResponseConnector } from './connectors/response-connector';
 import { openDatabase } from './store/database';
 import type { Pool } from 'pg';
@@ -18,21 +19,21 @@ export function workflowSource(): { workflowBundle: { codePath: string } } | { w
   return existsSync(bundle) ? { workflowBundle: { codePath: bundle } } : { workflowsPath: require.resolve('./workflows') };
 }
 
-/**
- * The worker for alert, incident and poller workflows. `client` is what pollers ingest
- * through; without one, the worker connects a client to config.temporal.address.
- */
-export async function createWorker(config: Config, db: Pool, connection: NativeConnection, client?: Client): Promise<Worker> {
-  const ingest = new IngestService({
-    db, client: client ?? new Client({ connection: await Connection.connect({ address: config.temporal.address }), namespace: config.temporal.namespace }),
-    taskQueue: config.temporal.taskQueue, policy: config.policy, correlation: config.correlation,
-  });
+/** The worker for alert, incident and poller workflows; `client` is what pollers ingest through. */
+export async function createWorker(config: Config, db: Pool, connection: NativeConnection, client: Client): Promise<Worker> {
+  const ingest = new IngestService({ db, client, taskQueue: config.temporal.taskQueue, policy: config.policy, correlation: config.correlation });
   return Worker.create({
     connection,
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
     ...workflowSource(),
-    activities: createActivities({ db, responders: [manualResponseConnector], ingest, investigation: defaultPlan(db), llm: config.llm }),
+    activities: createActivities({ db, responders: [manualResponseConnector], ingest, investigation: defaultPlan(db), llm: config.llm,
+      notifiers: [
+        ...(config.notify.webhookUrl ? [webhookNotifier(config.notify.webhookUrl)] : []),
+        ...(config.notify.slackWebhookUrl ? [slackNotifier(config.notify.slackWebhookUrl)] : []),
+      ],
+      workflowLink: (id) => workflowUiLink(config, id),
+    }),
     shutdownGraceTime: '20s',
   });
 }
@@ -41,7 +42,8 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const db = await openDatabase({ databaseUrl: config.databaseUrl, embeddedDataDir: join(config.dataDir, 'pglite'), embeddedPort: config.pglitePort });
   const connection = await NativeConnection.connect({ address: config.temporal.address });
-  const worker = await createWorker(config, db.pool, connection);
+  const clientConnection = await Connection.connect({ address: config.temporal.address });
+  const worker = await createWorker(config, db.pool, connection, new Client({ connection: clientConnection, namespace: config.temporal.namespace }));
 
   // Worker.run() installs SIGINT/SIGTERM handlers that call shutdown() and then resolves.
   console.log(`autosoc worker polling ${config.temporal.taskQueue} on ${config.temporal.address}`);
@@ -49,6 +51,7 @@ async function main(): Promise<void> {
     await worker.run();
   } finally {
     await connection.close();
+    await clientConnection.close();
     await db.close();
   }
 }

@@ -16,9 +16,16 @@ export async function openCase(deps: ActivityDeps, input: { workflowId: string; 
 
 export async function recordEscalation(deps: ActivityDeps, input: {
   workflowId: string; seq: number; fromTier: string; toTier: string | null; afterMs: number;
+  /** Set when an analyst escalated, rather than the SLA timer. */
+  escalatedBy?: string;
 }): Promise<void> {
   const minutes = Math.round(input.afterMs / 60_000);
-  await appendAudit(deps.db, {
+  const by = input.escalatedBy;
+  await appendAudit(deps.db, by ? {
+    workflowId: input.workflowId, step: `escalation-${input.seq}`, action: 'escalate', actor: by,
+    reason: input.toTier ? `${by} escalated from ${input.fromTier} to ${input.toTier}` : `${by} escalated; ${input.fromTier} is the last tier`,
+    details: { ...input },
+  } : {
     workflowId: input.workflowId, step: `sla-breach-${input.seq}`, action: 'sla_breach', actor: 'system:sla',
     reason: input.toTier
       ? `${input.fromTier} did not answer within ${minutes} min; escalated to ${input.toTier}`
@@ -28,9 +35,24 @@ export async function recordEscalation(deps: ActivityDeps, input: {
   if (input.toTier) await cases.setCaseTier(deps.db, input.workflowId, input.toTier);
 }
 
+const decisionDetails = (d: Decision) => ({
+  ...(d.assignee ? { assignee: d.assignee } : {}), ...(d.falsePositive ? { falsePositive: true } : {}), ...(d.roles ? { roles: d.roles } : {}),
+});
+
+/** The decision that ended the wait (a close, or the approval that met the quorum). */
 export async function recordDecision(deps: ActivityDeps, input: { workflowId: string; decision: Decision }): Promise<void> {
-  const { workflowId, decision } = input;
-  await appendAudit(deps.db, { workflowId, step: 'analyst-decision', action: decision.action, actor: decision.actor, reason: decision.reason });
+  const { workflowId, decision: d } = input;
+  await appendAudit(deps.db, { workflowId, step: 'analyst-decision', action: d.action, actor: d.actor, reason: d.reason ?? '', details: decisionDetails(d) });
+}
+
+/** Any other accepted decision: an approval short of quorum, an escalation, an assignment, a comment. */
+export async function recordDecisionEvent(deps: ActivityDeps, input: { workflowId: string; seq: number; decision: Decision }): Promise<void> {
+  const { workflowId, seq, decision: d } = input;
+  await appendAudit(deps.db, {
+    workflowId, step: `decision-${seq}`, action: d.action, actor: d.actor,
+    reason: d.reason ?? (d.assignee ? `assigned to ${d.assignee}` : ''), details: decisionDetails(d),
+  });
+  if (d.action === 'assign' && d.assignee) await cases.assignCase(deps.db, workflowId, d.assignee);
 }
 
 export async function closeCase(deps: ActivityDeps, input: { workflowId: string; resolution: string; closedBy: string; reason: string }): Promise<void> {

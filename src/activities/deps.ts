@@ -4,6 +4,7 @@ import type { ResponseConnector } from '../connectors/response-connector';
 import type { IngestService } from '../ingest/ingest-service';
 import type { InvestigationPlan } from '../investigation/investigate';
 import type { LlmSettings } from '../assessment/llm';
+import type { Notifier } from '../connectors/notifier';
 
 export interface ActivityDeps {
   db: Pool;
@@ -15,4 +16,8 @@ export interface ActivityDeps {
   investigation: InvestigationPlan;
   /** Set when an LLM writes assessments (OPENAI_API_KEY); else a deterministic summarizer does. */
   llm?: LlmSettings;
+  /** Channels escalations are announced on (none: no notifications). */
+  notifiers: Notifier[];
+  /** A Web UI link for a workflow, used in notifications. */
+  workflowLink?: (workflowId: string) => string;
 }

@@ -2,7 +2,9 @@
 import { collectEvidence } from './collect-evidence';
 import { investigate } from './investigate';
 import { triage } from './triage';
-import { closeCase, openCase, recordDecision, recordEscalation } from './analyst-loop';
+import { closeCase, openCase, recordDecision, recordDecisionEvent, recordEscalation } from './analyst-loop';
+import { notify } from './notify';
+import { suggestTuning } from './tuning';
 import { respond } from './respond';
 import { writeReport } from './report';
 import { recordIncident } from './incidents';
@@ -24,6 +26,9 @@ export function createActivities(deps: ActivityDeps) {
     openCase: bind(deps, openCase),
     recordEscalation: bind(deps, recordEscalation),
     recordDecision: bind(deps, recordDecision),
+    recordDecisionEvent: bind(deps, recordDecisionEvent),
+    notify: bind(deps, notify),
+    suggestTuning: bind(deps, suggestTuning),
     respond: bind(deps, respond),
     closeCase: bind(deps, closeCase),
     writeReport: bind(deps, writeReport),

@@ -2,6 +2,7 @@
 import type { Severity } from '../domain/alert';
 import type { Finding } from '../domain/finding';
 import type { TriagePolicy } from '../domain/policy';
+import type { ObservableSet } from '../domain/observables';
 import { scoreAlert, type TriageResult } from '../domain/scoring';
 import { saveFindings, saveTriage } from '../store/alerts';
 import { appendAudit } from '../store/decisions';
@@ -11,10 +12,12 @@ export interface TriageInput {
   workflowId: string; severity: Severity; findings: Finding[]; policy: TriagePolicy;
   /** 'triage' for the first pass, 'retriage-N' after new evidence: the audit step key. */
   step?: string;
+  /** The organisation context (assets, VIPs, sanctioned tools) is matched against these. */
+  observables?: ObservableSet;
 }
 
-export async function triage(deps: ActivityDeps, { workflowId, severity, findings, policy, step = 'triage' }: TriageInput): Promise<TriageResult> {
-  const result = scoreAlert(severity, findings, policy);
+export async function triage(deps: ActivityDeps, { workflowId, severity, findings, policy, step = 'triage', observables }: TriageInput): Promise<TriageResult> {
+  const result = scoreAlert(severity, findings, policy, observables);
   await saveFindings(deps.db, workflowId, findings);
   await saveTriage(deps.db, workflowId, result, step === 'triage');
   await appendAudit(deps.db, {

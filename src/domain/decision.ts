@@ -1,15 +1,29 @@
 // Analyst decisions on an escalated alert. Validation is pure and synchronous so the
 // workflow's Update validator can reject bad input before it enters history.
 import { z } from 'zod';
+import { ROLES } from './roles';
 
-export const DECISION_ACTIONS = ['approve', 'close'] as const;
+export const DECISION_ACTIONS = ['approve', 'close', 'escalate', 'assign', 'comment'] as const;
 export const DecisionAction = z.enum(DECISION_ACTIONS);
 export type DecisionAction = z.infer<typeof DecisionAction>;
 
+/** Actions that end the wait for an analyst (approve only once its quorum is met). */
+export const FINAL_ACTIONS: readonly DecisionAction[] = ['approve', 'close'];
+
 export const Decision = z.object({
   action: DecisionAction,
-  actor: z.string().trim().min(1, 'actor is required').max(256),
-  reason: z.string().trim().min(1, 'reason is required').max(4096),
+  actor: z.string({ error: 'actor is required' }).trim().min(1, 'actor is required').max(256),
+  /** Why (approve, close, escalate) or the comment text (comment). */
+  reason: z.string().trim().max(4096).optional(),
+  /** assign: who takes the alert. */
+  assignee: z.string().trim().min(1).max(256).optional(),
+  /** close: the alert was a false positive (feeds tuning suggestions). */
+  falsePositive: z.boolean().optional(),
+  /** The caller's roles, set by the API from its token; Temporal CLI callers count as analysts. */
+  roles: z.array(z.enum(ROLES)).max(8).optional(),
+}).superRefine((d, ctx) => {
+  if (d.action !== 'assign' && !d.reason) ctx.addIssue({ code: 'custom', path: ['reason'], message: 'reason is required' });
+  if (d.action === 'assign' && !d.assignee) ctx.addIssue({ code: 'custom', path: ['assignee'], message: 'assignee is required' });
 });
 export type Decision = z.infer<typeof Decision>;
 /** What a Signal carries: the action is implied by the signal's name. */

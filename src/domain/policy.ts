@@ -1,6 +1,10 @@
-// The triage policy: thresholds and SLA tiers. Travels in the workflow input so a run keeps
-// the policy it started with, and replays deterministically.
+// The policy as code: thresholds, weights, organisation context, SLA tiers, fallbacks and
+// approval rules. Travels in the workflow input so a run keeps the policy it started with
+// and replays deterministically. Fields added after the first release are optional and read
+// through the accessors below, so runs started with an older policy keep working.
 import { z } from 'zod';
+import { type Severity, SEVERITIES } from './alert';
+import { ROLES, type Role } from './roles';
 
 export const SlaTier = z.object({
   name: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,31}$/, 'tier names are short lower-case words'),
@@ -9,13 +13,58 @@ export const SlaTier = z.object({
 });
 export type SlaTier = z.infer<typeof SlaTier>;
 
+export const RESPONSE_KINDS = ['isolate_host', 'block_hash', 'block_domain', 'block_ip', 'disable_user'] as const;
+const ResponseKindEnum = z.enum(RESPONSE_KINDS);
+
+export const ApprovalRule = z.object({
+  /** Distinct approvals needed before the action runs. */
+  quorum: z.number().int().min(1).max(5).default(1),
+  /** The approver must not be the analyst who requested the containment. */
+  fourEyes: z.boolean().default(false),
+});
+export type ApprovalRule = z.infer<typeof ApprovalRule>;
+
+export const AssetRule = z.object({
+  /** Host name glob, e.g. "srv-dc-*". */
+  host: z.string().min(1),
+  criticality: z.enum(['low', 'medium', 'high', 'critical']),
+});
+
+export const Organisation = z.object({
+  /** Process names or command-line substrings of tools the organisation runs on purpose. */
+  sanctionedTools: z.array(z.string().min(1)).default([]),
+  scannerIps: z.array(z.string().min(1)).default([]),
+  egressIps: z.array(z.string().min(1)).default([]),
+  /** Sender domains or addresses of the organisation's phishing simulations. */
+  phishingSimulationSenders: z.array(z.string().min(1)).default([]),
+});
+export type Organisation = z.infer<typeof Organisation>;
+
+const severityMap = <T extends z.ZodType>(t: T) => z.partialRecord(z.enum(SEVERITIES), t);
+
 export const TriagePolicy = z.object({
   version: z.string().min(1),
   /** Alerts scoring below this with no malicious finding are closed automatically. */
   autoCloseBelow: z.number().min(0).max(100),
   suspiciousAtOrAbove: z.number().min(0).max(100),
   maliciousAtOrAbove: z.number().min(0).max(100),
+  /** Default SLA tiers; slaBySeverity overrides them per severity. */
   slaTiers: z.array(SlaTier).min(1),
+  slaBySeverity: severityMap(z.array(SlaTier).min(1)).optional(),
+  /** When the last tier breaches too: keep waiting, or contain and record why. */
+  slaFallback: severityMap(z.enum(['wait', 'contain'])).optional(),
+  /** Multiplier per analyzer (name before any ":"), default 1. */
+  weights: z.record(z.string(), z.number().min(0).max(3)).optional(),
+  assets: z.array(AssetRule).optional(),
+  vipUsers: z.array(z.string().min(1)).optional(),
+  organisation: Organisation.optional(),
+  /** Containment that may run without a human, at or above a score. */
+  autoRespond: z.object({ safeActions: z.array(ResponseKindEnum), minScore: z.number().min(0).max(100) }).optional(),
+  approvals: z.partialRecord(ResponseKindEnum, ApprovalRule).optional(),
+  /** Roles allowed to take each decision action. */
+  decisionRoles: z.partialRecord(z.enum(['approve', 'close', 'escalate', 'assign', 'comment']), z.array(z.enum(ROLES)).min(1)).optional(),
+  /** Accepted suppressions expire after this many days. */
+  suppressionTtlDays: z.number().int().min(1).max(365).optional(),
 }).refine((p) => p.autoCloseBelow <= p.suspiciousAtOrAbove && p.suspiciousAtOrAbove <= p.maliciousAtOrAbove, {
   message: 'thresholds must satisfy autoCloseBelow <= suspiciousAtOrAbove <= maliciousAtOrAbove',
 });
@@ -32,3 +81,18 @@ export const DEFAULT_POLICY: TriagePolicy = {
     { name: 'tier3', respondWithinMs: 4 * 60 * 60_000 },
   ],
 };
+
+const DEFAULT_DECISION_ROLES: Record<string, Role[]> = {
+  approve: ['analyst', 'admin'], close: ['analyst', 'admin'], escalate: ['analyst', 'admin'],
+  assign: ['analyst', 'engineer', 'admin'], comment: ['analyst', 'engineer', 'admin'],
+};
+
+export const slaTiersFor = (p: TriagePolicy, s: Severity): SlaTier[] => p.slaBySeverity?.[s] ?? p.slaTiers;
+export const slaFallbackFor = (p: TriagePolicy, s: Severity): 'wait' | 'contain' => p.slaFallback?.[s] ?? 'wait';
+export const rolesFor = (p: TriagePolicy, action: string): Role[] => p.decisionRoles?.[action as 'approve'] ?? DEFAULT_DECISION_ROLES[action] ?? ['admin'];
+
+/** The strictest approval rule among the proposed actions. */
+export function approvalRuleFor(p: TriagePolicy, kinds: readonly string[]): ApprovalRule {
+  const rules = kinds.map((k) => p.approvals?.[k as 'isolate_host']).filter((r): r is ApprovalRule => !!r);
+  return { quorum: Math.max(1, ...rules.map((r) => r.quorum)), fourEyes: rules.some((r) => r.fourEyes) };
+}

@@ -1,5 +1,7 @@
 // Which containment actions fit an alert. Proposed at triage, executed only after approval.
 import { isIpv4, isPublicIpv4, type ObservableSet } from './observables';
+import type { TriagePolicy } from './policy';
+import type { Disposition, TriageResult } from './scoring';
 import type { Verdict } from './scoring';
 
 export type ResponseKind = 'isolate_host' | 'block_hash' | 'block_domain' | 'block_ip' | 'disable_user';
@@ -18,3 +20,13 @@ export function proposeResponse(observables: ObservableSet, verdict: Verdict): R
 }
 
 export const describeAction = (a: ResponseAction) => `${a.kind}:${a.target}`;
+
+/**
+ * The disposition after proposals are known: a malicious alert whose every proposed action
+ * the policy marks safe, at or above its score, is contained without a human.
+ */
+export function finalDisposition(t: Pick<TriageResult, 'disposition' | 'verdict' | 'score'>, proposed: ResponseAction[], policy: TriagePolicy): Disposition {
+  const auto = policy.autoRespond;
+  if (t.disposition !== 'escalate' || !auto || t.verdict !== 'malicious' || t.score < auto.minScore || proposed.length === 0) return t.disposition;
+  return proposed.every((a) => auto.safeActions.includes(a.kind)) ? 'auto_respond' : 'escalate';
+}

@@ -2,8 +2,9 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Pool } from 'pg';
 
-export const ROLES = ['ingest', 'analyst', 'engineer', 'admin'] as const;
-export type Role = (typeof ROLES)[number];
+import type { Role } from '../domain/roles';
+
+export { ROLES, type Role } from '../domain/roles';
 
 export interface ApiPrincipal { name: string; roles: Role[]; source: string | null; hmacSecret: string | null }
 

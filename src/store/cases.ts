@@ -35,3 +35,7 @@ export async function getCase(db: Pool, workflowId: string): Promise<CaseRow | u
      FROM cases WHERE workflow_id = $1`, [workflowId],
   )).rows[0];
 }
+
+export async function assignCase(db: Pool, workflowId: string, assignee: string): Promise<void> {
+  await db.query(`UPDATE cases SET assignee = $2 WHERE workflow_id = $1`, [workflowId, assignee]);
+}

@@ -38,3 +38,49 @@ export async function recordSuppressedAlert(
   );
   return true;
 }
+
+/**
+ * Counts a closed-as-benign alert towards the candidate suppression for its pattern, once
+ * per alert (tuning_events is keyed by workflow id, so a retried activity does not recount).
+ */
+export async function suggestSuppression(
+  db: Pool, s: { workflowId: string; key: string; match: SuppressionMatch; reason: string },
+): Promise<string> {
+  const client = await db.connect();
+  try {
+    await client.query('BEGIN');
+    const { rows } = await client.query<{ id: string }>(
+      `INSERT INTO suppressions (status, match, reason, created_by, suggestion_key, hits) VALUES ('candidate', $1, $2, 'system:tuning', $3, 0)
+       ON CONFLICT (suggestion_key) WHERE status = 'candidate' DO UPDATE SET suggestion_key = EXCLUDED.suggestion_key
+       RETURNING id::text`,
+      [JSON.stringify(s.match), s.reason, s.key],
+    );
+    const id = rows[0].id;
+    const counted = await client.query('INSERT INTO tuning_events (workflow_id, suppression_id, reason) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [s.workflowId, id, s.reason]);
+    if (counted.rowCount) await client.query('UPDATE suppressions SET hits = hits + 1, reason = $2 WHERE id = $1', [id, s.reason]);
+    await client.query('COMMIT');
+    return id;
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw err;
+  } finally {
+    client.release();
+  }
+}
+
+export async function listSuggestions(db: Pool): Promise<SuppressionRow[]> {
+  return (await db.query<SuppressionRow>(
+    `SELECT id::text, status, match, reason, created_by, hits, expires_at FROM suppressions WHERE status = 'candidate' ORDER BY hits DESC, id`,
+  )).rows;
+}
+
+/** An engineer accepts a suggestion: it becomes an active suppression that expires. */
+export async function acceptSuggestion(db: Pool, id: string, actor: string, ttlDays: number): Promise<SuppressionRow | undefined> {
+  return (await db.query<SuppressionRow>(
+    `UPDATE suppressions SET status = 'active', suggestion_key = NULL, accepted_by = $2, accepted_at = now(),
+       expires_at = now() + ($3 || ' days')::interval
+     WHERE id = $1 AND status = 'candidate'
+     RETURNING id::text, status, match, reason, created_by, hits, expires_at`,
+    [id, actor, ttlDays],
+  )).rows[0];
+}

@@ -5,11 +5,12 @@ import {
 } from '@temporalio/workflow';
 import type { createActivities } from '../activities';
 import type { Alert } from '../domain/alert';
-import { type Decision, type DecisionAction, type DecisionArgs, DecisionRejected, parseDecision } from '../domain/decision';
-import { mergeObservables, type ObservableSet, searchableObservables } from '../domain/observables';
+import { type Decision, type DecisionAction, type DecisionArgs, DecisionRejected } from '../domain/decision';
+import { DecisionBook, type DecisionEvent } from '../domain/decision-book';
 import type { Finding } from '../domain/finding';
-import type { TriagePolicy } from '../domain/policy';
-import { describeAction, proposeResponse } from '../domain/response';
+import { mergeObservables, type ObservableSet, searchableObservables } from '../domain/observables';
+import { approvalRuleFor, slaFallbackFor, slaTiersFor, type TriagePolicy } from '../domain/policy';
+import { describeAction, finalDisposition, proposeResponse } from '../domain/response';
 import { approveSignal, closeSignal, decideUpdate, relatedAlertsSignal, statusQuery } from './messages';
 import * as SA from './search-attributes';
 import type { AlertStatus } from './status';
@@ -36,7 +37,7 @@ const analysis = proxyActivities<Activities>({
   startToCloseTimeout: '5m',
   retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '1m', maximumAttempts: 5, nonRetryableErrorTypes: NON_RETRYABLE },
 });
-// Containment touches other systems: few, spaced attempts.
+// Containment and notifications touch other systems: few, spaced attempts.
 const response = proxyActivities<Activities>({
   startToCloseTimeout: '2m',
   retry: { initialInterval: '5s', backoffCoefficient: 2, maximumInterval: '2m', maximumAttempts: 10, nonRetryableErrorTypes: NON_RETRYABLE },
@@ -48,20 +49,24 @@ export async function alertWorkflow({ alert, policy, incidentId }: AlertWorkflow
     workflowId, stage: 'collecting', severity: alert.severity, reasons: [], escalations: [], responseActions: [],
     incidentId, relatedAlerts: 0, retriages: 0,
   };
-  let pending: Decision | undefined;
   const related: ObservableSet[] = [];
+  let book: DecisionBook | undefined; // exists once the alert waits for an analyst
+  const accepted: DecisionEvent[] = []; // accepted decisions not yet in the audit trail
+  let recordedSeq = 0;
 
   const checkDecision = (input: unknown): Decision => {
-    const decision = parseDecision(input);
-    if (status.stage !== 'awaiting_analyst') {
-      throw new DecisionRejected(`alert is not awaiting an analyst (stage: ${status.stage})`);
-    }
-    if (pending) throw new DecisionRejected(`alert was already decided: ${pending.action} by ${pending.actor}`);
-    return decision;
+    if (!book) throw new DecisionRejected(`alert is not awaiting an analyst (stage: ${status.stage})`);
+    return book.check(input, status.stage === 'awaiting_analyst');
+  };
+  const accept = (d: Decision): DecisionEvent => {
+    const event = book!.apply(d);
+    accepted.push(event);
+    Object.assign(status, { approvals: book!.state.approvals.map((a) => a.actor), approvalsNeeded: book!.state.approvalsNeeded, requestedBy: book!.state.requestedBy });
+    return event;
   };
   const acceptSignal = (action: DecisionAction) => (args: DecisionArgs) => {
     try {
-      pending = checkDecision({ ...args, action });
+      accept(checkDecision({ ...args, action }));
     } catch (err) {
       // A Signal cannot be refused; an invalid or late one is logged and ignored.
       log.warn('ignored decision signal', { action, error: (err as Error).message });
@@ -74,13 +79,17 @@ export async function alertWorkflow({ alert, policy, incidentId }: AlertWorkflow
   });
   setHandler(approveSignal, acceptSignal('approve'));
   setHandler(closeSignal, acceptSignal('close'));
-  setHandler(decideUpdate, async (decision) => {
-    // A Signal may have landed between validation and this handler: first answer wins.
-    if (pending) throw ApplicationFailure.nonRetryable(`alert was already decided: ${pending.action} by ${pending.actor}`, 'AlreadyDecided');
-    pending = decision;
-    await condition(() => status.decision !== undefined);
+  setHandler(decideUpdate, async (input) => {
+    let decision: Decision;
+    try {
+      decision = checkDecision(input); // state may have moved since validation (a Signal landed)
+    } catch (err) {
+      throw ApplicationFailure.nonRetryable((err as Error).message, 'DecisionRejected');
+    }
+    const { seq } = accept(decision);
+    await condition(() => recordedSeq >= seq);
     return status;
-  }, { validator: (decision) => { checkDecision(decision); } });
+  }, { validator: (input) => { checkDecision(input); } });
 
   // 1. Collect evidence: persist the alert and its raw event; keep references only.
   const collected = await store.collectEvidence({ workflowId, alert });
@@ -95,15 +104,12 @@ export async function alertWorkflow({ alert, policy, incidentId }: AlertWorkflow
     if (first) status.stage = 'investigating';
     findings = [...findings, ...await analysis.investigate({ workflowId, observables: fresh, evidence: first ? collected.evidence : [], step })];
     if (first) status.stage = 'triaging';
-    const t = await store.triage({ workflowId, severity: alert.severity, findings, policy, step });
+    const t = await store.triage({ workflowId, severity: alert.severity, findings, policy, step, observables });
     Object.assign(status, { score: t.score, verdict: t.verdict, confidence: t.confidence, reasons: t.reasons });
-    // Deployed before assessments existed, a run replays without them (patched: see DEVELOPERS.md).
-    if (patched('assessment-v1')) {
-      const a = await analysis.assess({ workflowId, step, triage: t });
-      status.assessment = a;
-    }
-    const disposition = status.disposition ?? t.disposition; // once escalated, a human decides
-    status.disposition = disposition;
+    // Deployed before assessments existed, a run replays without them (see DEVELOPERS.md).
+    if (patched('assessment-v1')) status.assessment = await analysis.assess({ workflowId, step, triage: t });
+    const disposition = status.disposition ?? finalDisposition(t, proposeResponse(observables, t.verdict), policy);
+    status.disposition = disposition; // once decided, a human (or the policy) owns the outcome
     upsertSearchAttributes([
       { key: SA.RiskScore, value: t.score },
       { key: SA.Verdict, value: t.verdict },
@@ -122,66 +128,113 @@ export async function alertWorkflow({ alert, policy, incidentId }: AlertWorkflow
     await assess(fresh, `retriage-${status.retriages}`);
   };
   const triage = await assess(observables, 'triage');
+  let proposed = proposeResponse(observables, triage.verdict);
 
-  if (triage.disposition === 'auto_close') {
+  if (status.disposition === 'auto_close') {
     status.outcome = 'auto_closed';
+  } else if (status.disposition === 'auto_respond') {
+    // 5a. Only actions the policy marks safe, at a score the policy trusts: no human needed.
+    status.stage = 'responding';
+    const done = await response.respond({ workflowId, approvedBy: `system:policy@${policy.version}`, actions: proposed });
+    status.responseActions = done.map((a) => `${describeAction(a)}=${a.status}`);
+    status.outcome = 'auto_responded';
   } else {
     // 4. Escalate and wait for an analyst; each SLA breach hands the alert to the next tier.
-    let proposed = proposeResponse(observables, triage.verdict);
+    const tiers = slaTiersFor(policy, alert.severity);
     let tierIndex = 0;
-    status.tier = policy.slaTiers[0].name;
+    status.tier = tiers[0].name;
     const opened = await store.openCase({ workflowId, tier: status.tier, proposedActions: proposed.map(describeAction) });
     status.caseId = opened.caseId;
+    book = new DecisionBook(policy, approvalRuleFor(policy, proposed.map((a) => a.kind)));
+    status.approvalsNeeded = book.state.approvalsNeeded;
     status.stage = 'awaiting_analyst';
     upsertSearchAttributes([{ key: SA.AwaitingAnalyst, value: true }, { key: SA.Assignee, value: status.tier }]);
+    if (patched('notify-v1')) await response.notify({ workflowId, event: 'escalated', tier: status.tier });
 
-    // Wait for a decision; related alerts re-triage meanwhile without resetting the SLA clock.
-    let deadline = Date.now() + policy.slaTiers[0].respondWithinMs;
-    const lastTier = () => tierIndex === policy.slaTiers.length - 1;
-    let lastTierBreached = false;
-    while (pending === undefined) {
-      const answered = () => pending !== undefined || related.length > 0;
-      let woke = true;
-      if (lastTierBreached) await condition(answered);
-      else woke = await condition(answered, Math.max(deadline - Date.now(), 1));
-      if (pending !== undefined) break;
-      if (woke) {
-        await retriageOnRelated();
-        proposed = proposeResponse(observables, status.verdict ?? triage.verdict);
-        continue;
-      }
-      const tier = policy.slaTiers[tierIndex];
-      const next = lastTier() ? undefined : policy.slaTiers[tierIndex + 1];
-      status.escalations.push({ fromTier: tier.name, toTier: next?.name ?? null, afterMs: tier.respondWithinMs });
+    const toNextTier = async (reason: 'sla' | 'analyst', by?: string) => {
+      const tier = tiers[tierIndex];
+      const next = tiers[tierIndex + 1];
+      status.escalations.push({ fromTier: tier.name, toTier: next?.name ?? null, afterMs: tier.respondWithinMs, ...(by ? { by } : {}) });
       await store.recordEscalation({
         workflowId, seq: status.escalations.length, fromTier: tier.name, toTier: next?.name ?? null, afterMs: tier.respondWithinMs,
+        ...(reason === 'analyst' ? { escalatedBy: by } : {}),
       });
-      if (!next) {
-        // The last tier has breached too: it keeps the alert; wait for its answer.
-        lastTierBreached = true;
-        continue;
-      }
+      if (!next) return false;
       tierIndex += 1;
       status.tier = next.name;
       deadline = Date.now() + next.respondWithinMs;
-      upsertSearchAttributes([{ key: SA.Assignee, value: next.name }]);
+      upsertSearchAttributes([{ key: SA.Assignee, value: book!.state.assignee ?? next.name }]);
+      if (patched('notify-v1')) await response.notify({ workflowId, event: 'escalated', tier: next.name });
+      return true;
+    };
+    /** Audits accepted non-final decisions (the final one is recorded after the wait). */
+    const recordAccepted = async () => {
+      for (const event of accepted.splice(0)) {
+        const { decision } = event;
+        if (decision === book!.state.final) {
+          accepted.unshift(event);
+          return;
+        }
+        await store.recordDecisionEvent({ workflowId, seq: event.seq, decision });
+        recordedSeq = event.seq;
+        if (decision.action === 'assign') upsertSearchAttributes([{ key: SA.Assignee, value: decision.assignee! }]);
+        if (decision.action === 'escalate') await toNextTier('analyst', decision.actor);
+      }
+    };
+
+    // Wait for a decision; related alerts re-triage meanwhile without resetting the SLA clock.
+    let deadline = Date.now() + tiers[0].respondWithinMs;
+    let lastTierBreached = false;
+    while (!book.state.final) {
+      const woken = () => book!.state.final !== undefined || related.length > 0 || accepted.length > 0;
+      let woke = true;
+      if (lastTierBreached) await condition(woken);
+      else woke = await condition(woken, Math.max(deadline - Date.now(), 1));
+      await recordAccepted();
+      if (book.state.final) break;
+      if (woke) {
+        if (related.length) {
+          await retriageOnRelated();
+          proposed = proposeResponse(observables, status.verdict ?? triage.verdict);
+        }
+        continue;
+      }
+      if (await toNextTier('sla')) continue;
+      // The last tier has breached too: the policy either contains, or keeps waiting.
+      if (slaFallbackFor(policy, alert.severity) === 'contain' && proposed.length > 0) {
+        const fallback: Decision = { action: 'approve', actor: 'system:sla-fallback', reason: `no analyst answered within any SLA tier; policy contains ${alert.severity} alerts` };
+        book.apply(fallback);
+        book.state.final = fallback; // the policy stands in for the whole quorum
+        status.fallback = true;
+        break;
+      }
+      lastTierBreached = true;
     }
 
-    const decision = pending as Decision;
+    const decision = book.state.final;
     await store.recordDecision({ workflowId, decision });
+    recordedSeq = Number.MAX_SAFE_INTEGER;
+    accepted.length = 0;
     status.decision = decision;
     upsertSearchAttributes([{ key: SA.AwaitingAnalyst, value: false }, { key: SA.Assignee, value: decision.actor }]);
 
     // 5. Respond: containment only after approval.
     if (decision.action === 'approve') {
       status.stage = 'responding';
-      const done = await response.respond({ workflowId, approvedBy: decision.actor, actions: proposed });
+      const approvers = book.state.approvals.map((a) => a.actor).join(', ') || decision.actor;
+      const done = await response.respond({ workflowId, approvedBy: approvers, actions: proposed });
       status.responseActions = done.map((a) => `${describeAction(a)}=${a.status}`);
-      status.outcome = 'approved_and_responded';
+      status.outcome = status.fallback ? 'contained_by_sla_fallback' : 'approved_and_responded';
     } else {
       status.outcome = 'closed_by_analyst';
     }
-    await store.closeCase({ workflowId, resolution: status.outcome, closedBy: decision.actor, reason: decision.reason });
+    await store.closeCase({ workflowId, resolution: status.outcome, closedBy: decision.actor, reason: decision.reason ?? '' });
+    if (decision.action === 'close' && decision.falsePositive) {
+      await store.suggestTuning({ workflowId, reason: `closed as false positive by ${decision.actor}: ${decision.reason ?? ''}` });
+    }
+  }
+  if (status.outcome === 'auto_closed' && patched('tuning-v1')) {
+    await store.suggestTuning({ workflowId, reason: `auto-closed: ${status.reasons[status.reasons.length - 1] ?? ''}` });
   }
 
   // 6. Report.

@@ -7,9 +7,10 @@ import type { Severity } from '../domain/alert';
 export type Stage =
   | 'collecting' | 'investigating' | 'triaging' | 'awaiting_analyst' | 'responding' | 'reporting' | 'done';
 
-export type Outcome = 'auto_closed' | 'closed_by_analyst' | 'approved_and_responded';
+export type Outcome = 'auto_closed' | 'auto_responded' | 'closed_by_analyst' | 'approved_and_responded' | 'contained_by_sla_fallback';
 
-export interface Escalation { fromTier: string; toTier: string | null; afterMs: number }
+/** An SLA breach, or an analyst's escalation (`by`). */
+export interface Escalation { fromTier: string; toTier: string | null; afterMs: number; by?: string }
 
 export interface AlertStatus {
   workflowId: string;
@@ -25,6 +26,13 @@ export interface AlertStatus {
   tier?: string;
   escalations: Escalation[];
   decision?: Decision;
+  /** Approvals so far, and how many the proposed containment needs (quorum). */
+  approvals?: string[];
+  approvalsNeeded?: number;
+  /** The analyst who asked for containment (four eyes: may not approve it). */
+  requestedBy?: string;
+  /** Set when the SLA fallback, not an analyst, decided. */
+  fallback?: boolean;
   responseActions: string[];
   reportId?: string;
   outcome?: Outcome;

@@ -13,13 +13,24 @@ function rejection(input: unknown): string {
 }
 
 describe('parseDecision', () => {
-  it.each(DECISION_ACTIONS)('accepts %s with an actor and a reason, trimming both', (action) => {
+  it.each(DECISION_ACTIONS.filter((a) => a !== 'assign'))('accepts %s with an actor and a reason, trimming both', (action) => {
     expect(parseDecision({ action, actor: '  alice@soc ', reason: ' confirmed with the user \n' }))
       .toEqual({ action, actor: 'alice@soc', reason: 'confirmed with the user' });
   });
 
-  it('offers exactly approve and close', () => {
-    expect([...DECISION_ACTIONS].sort()).toEqual(['approve', 'close']);
+  it('assign needs an assignee, not a reason', () => {
+    expect(parseDecision({ action: 'assign', actor: 'lead@soc', assignee: ' bob@soc ' })).toEqual({ action: 'assign', actor: 'lead@soc', assignee: 'bob@soc' });
+    expect(rejection({ action: 'assign', actor: 'lead@soc', reason: 'take it' })).toBe('assignee: assignee is required');
+  });
+
+  it('keeps the roles and the false-positive flag, rejecting unknown roles', () => {
+    expect(parseDecision({ action: 'close', actor: 'a', reason: 'r', falsePositive: true, roles: ['analyst'] }))
+      .toEqual({ action: 'close', actor: 'a', reason: 'r', falsePositive: true, roles: ['analyst'] });
+    expect(rejection({ action: 'close', actor: 'a', reason: 'r', roles: ['root'] })).toMatch(/^roles\.0: /);
+  });
+
+  it('offers approve, close, escalate, assign and comment', () => {
+    expect([...DECISION_ACTIONS].sort()).toEqual(['approve', 'assign', 'close', 'comment', 'escalate']);
   });
 
   it('drops unknown keys', () => {
@@ -27,7 +38,7 @@ describe('parseDecision', () => {
   });
 
   it.each(['delete', 'APPROVE', '', 42, undefined])('rejects action %j, listing the valid ones', (action) => {
-    expect(rejection({ action, actor: 'alice', reason: 'because' })).toBe('action: unknown action; expected one of approve, close');
+    expect(rejection({ action, actor: 'alice', reason: 'because' })).toBe('action: unknown action; expected one of approve, close, escalate, assign, comment');
   });
 
   it.each(['', '   ', '\n\t'])('rejects an empty reason %j', (reason) => {

@@ -1,0 +1,273 @@
+// The HTTP API: alerts in (POST /v1/alerts[/:format]), health, and the OpenAPI document
+// generated from the same zod schemas the routes use. Bodies reach the ingest service as the
+// exact bytes received (HMAC is computed over them; CEF and .eml are not JSON), so fastify's
+// own parsers are replaced by one buffer parser bounded by maxBodyBytes. Bad input is always
+// a 4xx with a JSON `{ error }` that names the problem; nothing a caller sends yields a 500.
+import fastifySwagger from '@fastify/swagger';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import {
+  hasZodFastifySchemaValidationErrors,
+  jsonSchemaTransform,
+  jsonSchemaTransformObject,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
+import type { Pool } from 'pg';
+import { z } from 'zod';
+import { Alert } from '../domain/alert';
+import { ALERT_FORMATS, type AlertFormat } from '../ingest/formats/types';
+import type { IngestItemResult, IngestService, IngestStatus } from '../ingest/ingest-service';
+import { BodyError } from '../ingest/normalize';
+import type { Role } from '../store/api-tokens';
+import { auditApiCall } from '../store/audit-log';
+import { installAuth, rawBody, SIGNATURE_HEADER } from './auth';
+
+export interface ApiDeps {
+  db: Pool;
+  ingest: IngestService;
+  maxBodyBytes: number;
+  adminToken?: string;
+  logger?: boolean;
+}
+
+const INGEST_ROLES: readonly Role[] = ['ingest', 'admin'];
+const INGEST_STATUSES = ['accepted', 'duplicate', 'correlated', 'suppressed', 'rejected'] as const satisfies readonly IngestStatus[];
+
+// ---- schemas (validation, serialization and the OpenAPI document) ----
+
+export const ErrorResponse = z.object({
+  error: z.string().describe('What went wrong, naming the field, limit or header at fault'),
+  limitBytes: z.number().int().optional().describe('413 only: the body size limit'),
+  allowed: z.array(z.string()).optional().describe('The values that would have been accepted'),
+});
+
+export const IngestItemResultSchema = z.object({
+  index: z.number().int().nonnegative().describe('Position of the item in the body (array index, NDJSON/CEF line order)'),
+  status: z.enum(INGEST_STATUSES),
+  format: z.enum(ALERT_FORMATS).optional(),
+  workflowId: z.string().optional().describe('The alert workflow (deterministic in source + sourceId)'),
+  incidentId: z.string().optional(),
+  storm: z.boolean().optional(),
+  error: z.string().optional().describe('rejected only: why, naming each bad field path'),
+});
+
+export const IngestResponse = z.object({
+  results: z.array(IngestItemResultSchema),
+  accepted: z.number().int(),
+  duplicates: z.number().int(),
+  correlated: z.number().int(),
+  suppressed: z.number().int(),
+  rejected: z.number().int(),
+  error: z.string().optional().describe('400 only: every item was rejected (the first reason)'),
+});
+export type IngestResponse = z.infer<typeof IngestResponse>;
+
+const FormatParams = z.object({
+  format: z.enum(ALERT_FORMATS, { error: () => `unknown format: use one of ${ALERT_FORMATS.join(', ')}` }),
+});
+
+/** Documented only: the body is read as raw bytes and validated item by item by the ingest service. */
+const AlertDoc = Alert.meta({ id: 'Alert', description: "autosoc's own alert format; ECS, Wazuh and OCSF documents are mapped onto it" });
+const AlertBodyDoc = z.union([AlertDoc, z.array(AlertDoc)]);
+
+const SignatureHeaders = z.looseObject({
+  [SIGNATURE_HEADER]: z.string().max(256).optional()
+    .describe('sha256=<hex HMAC-SHA256 of the exact body>; required when the token has a signing secret'),
+});
+
+const RAW_BODY_MEDIA = {
+  'application/x-ndjson': 'One JSON document per line; each line succeeds or fails on its own',
+  'text/plain': 'CEF (one event per line) or NDJSON',
+  'message/rfc822': 'One reported email (.eml)',
+} as const;
+
+const ingestResponses = {
+  202: IngestResponse.describe('At least one item was accepted, a duplicate, correlated or suppressed'),
+  400: z.union([IngestResponse, ErrorResponse]).describe('Every item was rejected, or the body is unreadable, or the format is unknown'),
+  401: ErrorResponse.describe('Missing, unknown or revoked token; missing or wrong signature'),
+  403: ErrorResponse.describe('The token lacks the ingest role'),
+  413: ErrorResponse.describe('The body is larger than the limit'),
+  415: ErrorResponse,
+  500: ErrorResponse,
+};
+
+// ---- helpers ----
+
+export function summarize(results: IngestItemResult[]): Omit<IngestResponse, 'results' | 'error'> {
+  const count = (s: IngestStatus) => results.filter((r) => r.status === s).length;
+  return {
+    accepted: count('accepted'), duplicates: count('duplicate'), correlated: count('correlated'),
+    suppressed: count('suppressed'), rejected: count('rejected'),
+  };
+}
+
+function rejectedMessage(results: IngestItemResult[]): string {
+  if (results.length === 0) return 'the body holds no alerts';
+  const first = results[0];
+  if (results.length === 1) return first.error ?? 'the alert was rejected';
+  return `all ${results.length} items were rejected; item ${first.index}: ${first.error ?? 'rejected'}`;
+}
+
+/** Fixed words for the audit log (never the caller's input). */
+const ERROR_REASONS: Record<string, string> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: 'body_too_large',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'bad_media_type',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'bad_content_length',
+};
+
+function sendError(request: FastifyRequest, reply: FastifyReply, status: number, reason: string, body: z.infer<typeof ErrorResponse>) {
+  request.auditReason ??= reason;
+  return reply.code(status).type('application/json; charset=utf-8').send(body);
+}
+
+// ---- the server ----
+
+export function buildApiServer(deps: ApiDeps): FastifyInstance {
+  const app = Fastify({ logger: deps.logger ?? false, bodyLimit: deps.maxBodyBytes });
+
+  // Every body, whatever its content type (or none), arrives as the bytes that were sent.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: deps.maxBodyBytes }, (_req, body, done) => done(null, body));
+
+  // Route schemas describe the body for the OpenAPI document; the bytes are validated per item
+  // by the ingest service, so the compiled body validator passes them through untouched.
+  app.setValidatorCompiler((route) => (route.httpPart === 'body'
+    ? (data: unknown) => ({ value: data })
+    : validatorCompiler(route as Parameters<typeof validatorCompiler>[0])));
+  app.setSerializerCompiler(serializerCompiler);
+
+  void app.register(fastifySwagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: {
+        title: 'autosoc API',
+        version: 'v1',
+        description: 'Alerts in: one JSON alert, a JSON array, NDJSON, CEF lines or one .eml per request. Each item is accepted, a duplicate, correlated, suppressed or rejected on its own.',
+      },
+      components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer' } } },
+    },
+    transform: (doc) => {
+      const out = jsonSchemaTransform(doc);
+      // Raw-bytes routes: the JSON shape for application/json, plain text for the other media types.
+      const body = (out.schema as { body?: unknown }).body;
+      if (doc.route.config?.rawBody && body) {
+        (out.schema as { body?: unknown }).body = {
+          content: {
+            'application/json': { schema: body },
+            ...Object.fromEntries(Object.entries(RAW_BODY_MEDIA).map(([type, description]) => [type, { schema: { type: 'string', description } }])),
+          },
+        };
+      }
+      return out;
+    },
+    transformObject: jsonSchemaTransformObject,
+  });
+
+  installAuth(app, { db: deps.db, adminToken: deps.adminToken });
+
+  // Unknown routes are refused before their body is read.
+  app.addHook('onRequest', async (request, reply) => {
+    if (request.is404) return sendError(request, reply, 404, 'no_route', { error: `no route for ${request.method} ${request.url.split('?')[0]}` });
+  });
+
+  // Every call is audited before its response leaves: who, what, how it ended, counts. Never
+  // the token, the signature or the body.
+  app.addHook('onSend', async (request, reply, payload) => {
+    const config = request.routeOptions.config;
+    if (config?.audit === false) return payload;
+    const detail: Record<string, unknown> = { ...request.auditDetail };
+    if (request.auditReason) detail.reason = request.auditReason;
+    try {
+      await auditApiCall(deps.db, {
+        actor: request.principal?.name ?? 'anonymous',
+        action: `${request.method} ${request.routeOptions.url ?? '(no route)'}`,
+        outcome: String(reply.statusCode),
+        detail,
+      });
+    } catch (err) {
+      request.log.error({ err }, 'audit log write failed');
+    }
+    return payload;
+  });
+
+  app.setErrorHandler((err: FastifyError, request, reply) => {
+    if (hasZodFastifySchemaValidationErrors(err)) {
+      const format = err.validation.find((v) => err.validationContext === 'params' && v.instancePath === '/format');
+      if (format) return sendError(request, reply, 400, 'unknown_format', { error: format.message ?? `unknown format: use one of ${ALERT_FORMATS.join(', ')}`, allowed: [...ALERT_FORMATS] });
+      const problems = err.validation.map((v) => `${err.validationContext ?? 'request'}${v.instancePath === '/' ? '' : v.instancePath}: ${v.message}`);
+      return sendError(request, reply, 400, 'invalid_request', { error: problems.join('; ') });
+    }
+    if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+      return sendError(request, reply, 413, 'body_too_large', {
+        error: `request body is larger than the limit of ${deps.maxBodyBytes} bytes`, limitBytes: deps.maxBodyBytes,
+      });
+    }
+    const status = err.statusCode ?? 500;
+    if (status >= 400 && status < 500) {
+      // fastify's own client errors (bad content type or length, aborted body): fixed messages.
+      return sendError(request, reply, status, ERROR_REASONS[err.code] ?? 'client_error', { error: err.message });
+    }
+    request.log.error({ err }, 'request failed');
+    return sendError(request, reply, 500, 'internal_error', { error: 'internal error' });
+  });
+
+  app.setNotFoundHandler((request, reply) =>
+    sendError(request, reply, 404, 'no_route', { error: `no route for ${request.method} ${request.url.split('?')[0]}` }));
+
+  void app.register(async (api) => {
+    const r = api.withTypeProvider<ZodTypeProvider>();
+
+    r.get('/healthz', {
+      config: { audit: false },
+      schema: { summary: 'Liveness', tags: ['health'], response: { 200: z.object({ ok: z.literal(true) }) } },
+    }, async () => ({ ok: true as const }));
+
+    r.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+    const ingest = async (request: FastifyRequest, reply: FastifyReply, format: AlertFormat | undefined) => {
+      let results: IngestItemResult[];
+      try {
+        results = await deps.ingest.ingest({ body: rawBody(request), format, requiredSource: request.principal?.source ?? null });
+      } catch (err) {
+        if (err instanceof BodyError) return sendError(request, reply, 400, 'bad_body', { error: err.message });
+        throw err;
+      }
+      const counts = summarize(results);
+      request.auditDetail = { format: format ?? 'detect', items: results.length, ...counts };
+      const allRejected = counts.rejected === results.length;
+      if (allRejected) request.auditReason = 'all_rejected';
+      const response: IngestResponse = allRejected ? { results, ...counts, error: rejectedMessage(results) } : { results, ...counts };
+      return reply.code(allRejected ? 400 : 202).type('application/json; charset=utf-8').send(response);
+    };
+
+    const common = {
+      tags: ['alerts'],
+      security: [{ bearerAuth: [] }],
+      headers: SignatureHeaders,
+      body: AlertBodyDoc,
+      response: ingestResponses,
+    };
+    const description = 'Body: one alert (JSON), a JSON array, NDJSON, CEF lines or one .eml. Needs a token with the ingest or admin role; '
+      + 'a token bound to a source only sends alerts from it; a token with a signing secret needs X-Autosoc-Signature.';
+
+    r.post('/v1/alerts', {
+      config: { auth: { roles: INGEST_ROLES }, rawBody: true },
+      schema: { ...common, summary: 'Ingest alerts (format detected)', description },
+    }, (request, reply) => ingest(request, reply, undefined));
+
+    r.post('/v1/alerts/:format', {
+      config: { auth: { roles: INGEST_ROLES }, rawBody: true },
+      schema: { ...common, params: FormatParams, summary: 'Ingest alerts of a named format', description },
+    }, (request, reply) => ingest(request, reply, request.params.format));
+  });
+
+  return app;
+}
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** The route reads its body as raw bytes (documented per media type in OpenAPI). */
+    rawBody?: boolean;
+  }
+}

@@ -1,0 +1,47 @@
+// Where escalations are announced: a generic JSON webhook (with an Idempotency-Key the
+// receiver can dedupe on) and Slack-compatible incoming webhooks.
+export interface Notification {
+  event: 'escalated';
+  workflowId: string;
+  title: string;
+  severity: string;
+  score?: number;
+  verdict?: string;
+  tier: string;
+  summary?: string;
+  link?: string;
+}
+
+export interface Notifier {
+  readonly channel: string;
+  send(n: Notification, idempotencyKey: string): Promise<void>;
+}
+
+async function post(url: string, body: unknown, headers: Record<string, string>): Promise<void> {
+  const res = await fetch(url, {
+    method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body), signal: AbortSignal.timeout(10_000),
+  });
+  if (!res.ok) throw new Error(`${new URL(url).host} answered ${res.status}`);
+}
+
+export const webhookNotifier = (url: string): Notifier => ({
+  channel: 'webhook',
+  send: (n, key) => post(url, n, { 'idempotency-key': key }),
+});
+
+/** Slack's incoming-webhook payload: `text` plus Block Kit blocks; untrusted text is escaped. */
+export const slackNotifier = (url: string): Notifier => ({
+  channel: 'slack',
+  send: (n) => {
+    const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+    const text = `:rotating_light: ${esc(n.severity)} alert escalated to ${esc(n.tier)}: ${esc(n.title)}`;
+    return post(url, {
+      text,
+      blocks: [
+        { type: 'section', text: { type: 'mrkdwn', text: `*${text}*\nscore ${n.score ?? '-'} (${esc(n.verdict ?? '-')}) · \`${esc(n.workflowId)}\`` } },
+        ...(n.summary ? [{ type: 'section', text: { type: 'mrkdwn', text: esc(n.summary).slice(0, 2900) } }] : []),
+        ...(n.link ? [{ type: 'actions', elements: [{ type: 'button', text: { type: 'plain_text', text: 'Open in Temporal' }, url: n.link }] }] : []),
+      ],
+    }, {});
+  },
+});

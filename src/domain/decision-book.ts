@@ -1,0 +1,74 @@
+// The analyst loop's rules, as a pure state machine the workflow owns: who may decide, four
+// eyes, quorum, and when the wait is over. Deterministic, so it runs inside the workflow.
+import { type Decision, DecisionRejected, parseDecision } from './decision';
+import { type ApprovalRule, rolesFor, type TriagePolicy } from './policy';
+import type { Role } from './roles';
+
+/** A decision the workflow accepted, numbered in order (the audit trail's step key). */
+export interface DecisionEvent { seq: number; decision: Decision }
+
+export interface DecisionBookState {
+  approvals: { actor: string; reason: string }[];
+  /** The analyst who asked for containment (an "escalate"): four eyes keeps them from approving it. */
+  requestedBy?: string;
+  assignee?: string;
+  final?: Decision;
+  approvalsNeeded: number;
+}
+
+/** Temporal CLI users (signals) reach the server directly: they act as analysts. */
+const DEFAULT_ROLES: Role[] = ['analyst'];
+
+export class DecisionBook {
+  readonly state: DecisionBookState;
+  private seq = 0;
+
+  constructor(private readonly policy: TriagePolicy, private readonly rule: ApprovalRule) {
+    this.state = { approvals: [], approvalsNeeded: rule.quorum };
+  }
+
+  /** Validates without changing anything: what the Update validator runs. */
+  check(input: unknown, awaiting: boolean): Decision {
+    const d = parseDecision(input);
+    if (!awaiting) throw new DecisionRejected('alert is not awaiting an analyst');
+    if (this.state.final) throw new DecisionRejected(`alert was already decided: ${this.state.final.action} by ${this.state.final.actor}`);
+    const allowed = rolesFor(this.policy, d.action);
+    const roles = d.roles ?? DEFAULT_ROLES;
+    if (!roles.some((r) => allowed.includes(r))) {
+      throw new DecisionRejected(`role: ${d.action} needs one of ${allowed.join(', ')}; ${d.actor} has ${roles.join(', ') || 'none'}`);
+    }
+    if (d.action === 'approve') {
+      if (this.rule.fourEyes && this.state.requestedBy === d.actor) {
+        throw new DecisionRejected(`four eyes: ${d.actor} requested this containment; another analyst must approve it`);
+      }
+      if (this.state.approvals.some((a) => a.actor === d.actor)) {
+        throw new DecisionRejected(`${d.actor} already approved; ${this.state.approvalsNeeded - this.state.approvals.length} more approval(s) needed from others`);
+      }
+    }
+    return d;
+  }
+
+  /** Applies a checked decision; returns the event to record. */
+  apply(d: Decision): DecisionEvent {
+    const s = this.state;
+    switch (d.action) {
+      case 'approve':
+        s.approvals.push({ actor: d.actor, reason: d.reason ?? '' });
+        if (s.approvals.length >= s.approvalsNeeded) s.final = d;
+        break;
+      case 'close':
+        s.final = d;
+        break;
+      case 'escalate':
+        s.requestedBy ??= d.actor;
+        break;
+      case 'assign':
+        s.assignee = d.assignee;
+        break;
+      case 'comment':
+        break;
+    }
+    this.seq += 1;
+    return { seq: this.seq, decision: d };
+  }
+}
