@@ -20,6 +20,7 @@ export async function lookupIocs(db: Pool, candidates: { type: IocType; value: s
   const { rows } = await db.query<Ioc>(
     `SELECT i.type, i.value, i.verdict, i.source, i.description
      FROM iocs i JOIN unnest($1::text[], $2::text[]) AS c(type, value) ON i.type = c.type AND i.value = lower(c.value)
+     WHERE i.expires_at IS NULL OR i.expires_at > now()
      ORDER BY i.type, i.value`,
     [candidates.map((c) => c.type), candidates.map((c) => c.value)],
   );

@@ -3,73 +3,32 @@
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker } from '@temporalio/worker';
-import { createActivities } from '../../src/activities';
-import { manualResponseConnector } from '../../src/connectors/response-connector';
-import { alertWorkflowId } from '../../src/domain/alert';
 import { DEFAULT_POLICY } from '../../src/domain/policy';
-import { DEFAULT_CORRELATION } from '../../src/domain/correlation';
-import { IngestService } from '../../src/ingest/ingest-service';
-import { defaultPlan } from '../../src/investigation/default-plan';
 import { getCase } from '../../src/store/cases';
 import { listAudit } from '../../src/store/decisions';
 import { listResponseActions } from '../../src/store/response-actions';
 import { getReport } from '../../src/store/reports';
-import { alertWorkflow } from '../../src/workflows';
 import { approveSignal, closeSignal, decideUpdate, statusQuery } from '../../src/workflows/messages';
 import { sampleAlert } from '../helpers/alerts';
-import { openTestDatabase, type TestDatabase } from '../helpers/database';
-import { timeSkippingEnv, uniqueSuffix } from '../helpers/temporal';
+import type { TestDatabase } from '../helpers/database';
+import { uniqueSuffix } from '../helpers/temporal';
+import { workflowHarness, type WorkflowHarness } from '../helpers/workflow-harness';
 
 const HOUR = 3_600_000;
 const policy = { ...DEFAULT_POLICY, slaTiers: [{ name: 'tier1', respondWithinMs: 2 * HOUR }, { name: 'tier2', respondWithinMs: 8 * HOUR }] };
 
+let h: WorkflowHarness;
 let env: TestWorkflowEnvironment;
 let db: TestDatabase;
-let worker: Worker;
-let running: Promise<void>;
-const taskQueue = `wf-test-${uniqueSuffix()}`;
 
 beforeAll(async () => {
-  [env, db] = await Promise.all([timeSkippingEnv(), openTestDatabase()]);
-  worker = await Worker.create({
-    connection: env.nativeConnection,
-    taskQueue,
-    workflowsPath: require.resolve('../../src/workflows'),
-    activities: createActivities({
-      db: db.pool, responders: [manualResponseConnector],
-      ingest: new IngestService({ db: db.pool, client: env.client, taskQueue, policy, correlation: DEFAULT_CORRELATION }),
-      investigation: defaultPlan(db.pool),
-    }),
-  });
-  running = worker.run();
+  h = await workflowHarness();
+  ({ env, db } = h);
 });
+afterAll(() => h?.close());
 
-afterAll(async () => {
-  worker?.shutdown();
-  await running;
-  await env?.teardown();
-  await db?.close();
-});
-
-function start(file: string) {
-  const alert = sampleAlert(file, `${file}-${uniqueSuffix()}`);
-  return env.client.workflow.start(alertWorkflow, {
-    workflowId: alertWorkflowId(alert), taskQueue, args: [{ alert, policy }], workflowTaskTimeout: '30s',
-  });
-}
-
-/** Waits until the workflow reports the stage, without sleeping: time-skipping lets timers fire. */
-async function stageOf(handle: Awaited<ReturnType<typeof start>>) {
-  return (await handle.query(statusQuery)).stage;
-}
-async function untilAwaitingAnalyst(handle: Awaited<ReturnType<typeof start>>) {
-  // Queries answer from the latest workflow state; activities complete without timers.
-  for (let i = 0; i < 200 && (await stageOf(handle)) !== 'awaiting_analyst'; i++) {
-    await env.sleep(1); // advances server time by 1 ms: a wait on a condition, not a wall-clock sleep
-  }
-  expect(await stageOf(handle)).toBe('awaiting_analyst');
-}
+const start = (file: string) => h.start(sampleAlert(file, `${file}-${uniqueSuffix()}`), policy);
+const untilAwaitingAnalyst = (handle: Awaited<ReturnType<typeof start>>) => h.untilStage(handle, 'awaiting_analyst');
 
 test('an SLA breach escalates to the next tier, then approval runs the response', async () => {
   const handle = await start('01-encoded-powershell.json');
