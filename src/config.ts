@@ -45,6 +45,7 @@ const Env = z.object({
   AUTOSOC_LLM_TIMEOUT: z.string().default('60s'),
   AUTOSOC_NOTIFY_WEBHOOK_URL: z.url().optional(),
   AUTOSOC_SLACK_WEBHOOK_URL: z.url().optional(),
+  AUTOSOC_YARA_DIRS: z.string().optional(),
   AUTOSOC_ADMIN_TOKEN: z.string().min(24, 'must be at least 24 characters').optional(),
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error']).default('info'),
 });
@@ -61,6 +62,8 @@ export interface Config {
   pollersFile?: string;
   /** Present when OPENAI_API_KEY is set: assessments are written by that model. */
   notify: { webhookUrl?: string; slackWebhookUrl?: string };
+  /** User YARA rule folders, beside the bundled rules/yara. */
+  yaraDirs: string[];
   llm?: { apiKey: string; baseURL?: string; model: string; timeoutMs: number };
   logLevel: z.infer<typeof Env>['LOG_LEVEL'];
 }
@@ -113,6 +116,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     api: { host: e.AUTOSOC_API_HOST, port: e.AUTOSOC_API_PORT, maxBodyBytes: e.AUTOSOC_MAX_BODY_BYTES, adminToken: e.AUTOSOC_ADMIN_TOKEN },
     syslog: { host: e.AUTOSOC_SYSLOG_HOST, port: e.AUTOSOC_SYSLOG_PORT },
     pollersFile: e.AUTOSOC_POLLERS_FILE,
+    yaraDirs: (e.AUTOSOC_YARA_DIRS ?? '').split(':').filter(Boolean),
     notify: { webhookUrl: e.AUTOSOC_NOTIFY_WEBHOOK_URL, slackWebhookUrl: e.AUTOSOC_SLACK_WEBHOOK_URL },
     llm: e.OPENAI_API_KEY ? { apiKey: e.OPENAI_API_KEY, baseURL: e.OPENAI_BASE_URL, model: e.OPENAI_MODEL, timeoutMs: parseDuration(e.AUTOSOC_LLM_TIMEOUT) } : undefined,
     logLevel: e.LOG_LEVEL,

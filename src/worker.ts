@@ -9,6 +9,7 @@ import { defaultPlan } from './investigation/default-plan';
 import { createActivities } from './activities';
 import { type Config, loadConfig, workflowUiLink } from './config';
 import { slackNotifier, webhookNotifier } from './connectors/notifier';
+import { onlineIntelFromEnv, type OnlineIntel } from './connectors/threat-intel';
 import { manualResponseConnector } from './connectors/response-connector';
 import { openDatabase } from './store/database';
 import type { Pool } from 'pg';
@@ -19,6 +20,12 @@ export function workflowSource(): { workflowBundle: { codePath: string } } | { w
   return existsSync(bundle) ? { workflowBundle: { codePath: bundle } } : { workflowsPath: require.resolve('./workflows') };
 }
 
+/** Online threat-intel providers, when any of their API keys is set (VT_API_KEY, ...). */
+function onlineIntel(db: Pool): OnlineIntel | undefined {
+  const intel = onlineIntelFromEnv(process.env, { pool: db });
+  return intel.providers.length ? intel : undefined;
+}
+
 /** The worker for alert, incident and poller workflows; `client` is what pollers ingest through. */
 export async function createWorker(config: Config, db: Pool, connection: NativeConnection, client: Client): Promise<Worker> {
   const ingest = new IngestService({ db, client, taskQueue: config.temporal.taskQueue, policy: config.policy, correlation: config.correlation });
@@ -27,7 +34,7 @@ export async function createWorker(config: Config, db: Pool, connection: NativeC
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
     ...workflowSource(),
-    activities: createActivities({ db, responders: [manualResponseConnector], ingest, investigation: defaultPlan(db), llm: config.llm,
+    activities: createActivities({ db, responders: [manualResponseConnector], ingest, investigation: defaultPlan(db, { yaraDirs: config.yaraDirs, onlineIntel: onlineIntel(db) }), llm: config.llm,
       notifiers: [
         ...(config.notify.webhookUrl ? [webhookNotifier(config.notify.webhookUrl)] : []),
         ...(config.notify.slackWebhookUrl ? [slackNotifier(config.notify.slackWebhookUrl)] : []),

@@ -20,12 +20,17 @@ export interface EvidenceObject extends EvidenceRef {
   path: string;
 }
 
+/** What an object analyzer returns: its finding, and objects found inside (archive members). */
+export interface ObjectAnalysis { finding: Finding; children?: EvidenceObject[] }
+
 export interface ObjectAnalyzer {
   name: string;
-  /** Bumped when the analyzer's logic changes: cached results of older versions are ignored. */
+  /** Bumped when the analyzer's logic (or its rules) change: older cached results are ignored. */
   version: string;
   appliesTo(obj: EvidenceObject): boolean;
-  analyze(obj: EvidenceObject): Promise<Finding> | Finding;
+  analyze(obj: EvidenceObject): Promise<ObjectAnalysis> | ObjectAnalysis;
+  /** False for analyzers whose answer changes without a version bump (a growing catalogue). */
+  cacheable?: boolean;
 }
 
 /** An analyzer that threw or ran out of time: no risk, only lost confidence. */

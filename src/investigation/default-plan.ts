@@ -1,26 +1,92 @@
 // The analyzers an investigation runs by default, and what each needs from the outside.
+// Alert-level analyzers read the observables; object analyzers read evidence bytes.
+import PostalMime from 'postal-mime';
 import type { Pool } from 'pg';
 import { analyzeCommandLines, COMMAND_LINE_ANALYZER } from '../analyzers/command-line';
-import { analyzeNetworkIndicators, NETWORK_ANALYZER } from '../analyzers/network-indicators';
+import { analyzeDocument, ANALYZER_VERSION as DOCUMENT_VERSION, DOCUMENT_ANALYZER, sniffDocument } from '../analyzers/documents';
+import { analyzeEmail, ANALYZER_VERSION as EMAIL_VERSION, EMAIL_ANALYZER } from '../analyzers/email';
+import { analyzeIps, IP_ANALYZER } from '../analyzers/ip';
+import { analyzeProcessTree, PROCESS_TREE_ANALYZER } from '../analyzers/process-tree';
+import { ANALYZER_VERSION as SIMILARITY_VERSION, findSimilar, SIMILARITY_ANALYZER, similarityHashes } from '../analyzers/similarity/analyze';
 import { iocCandidates, judgeIocMatches, THREAT_INTEL_ANALYZER } from '../analyzers/threat-intel';
+import { analyzeUrls, URL_ANALYZER } from '../analyzers/url';
+import { getYaraScanner, scanWithYara, YARA_ANALYZER } from '../analyzers/yara';
+import { analyzeOnlineIntel, ONLINE_INTEL_ANALYZER, type OnlineIntel } from '../connectors/threat-intel';
 import { lookupIocs } from '../store/iocs';
+import { listCatalogueCandidates } from '../store/similarity';
+import type { AlertAnalyzer, EvidenceObject, ObjectAnalyzer } from './analyzer';
 import type { InvestigationPlan } from './investigate';
 
-export function defaultPlan(db: Pool): InvestigationPlan {
-  return {
-    timeoutMs: 30_000,
-    maxObjectBytes: 64 * 1024 * 1024,
-    alertAnalyzers: [
-      {
-        name: THREAT_INTEL_ANALYZER,
-        analyze: async ({ observables }) => {
-          const candidates = iocCandidates(observables);
-          return judgeIocMatches(candidates.length, await lookupIocs(db, candidates));
-        },
+export interface PlanOptions {
+  /** User YARA rule folders (AUTOSOC_YARA_DIRS), compiled once per worker with ours. */
+  yaraDirs?: string[];
+  /** Online threat-intel providers, when any API key is configured. */
+  onlineIntel?: OnlineIntel;
+}
+
+const isEmail = (o: EvidenceObject) => o.kind === 'email' || o.mediaType === 'message/rfc822';
+
+export function defaultPlan(db: Pool, opts: PlanOptions = {}): InvestigationPlan {
+  const alertAnalyzers: AlertAnalyzer[] = [
+    {
+      name: THREAT_INTEL_ANALYZER,
+      analyze: async ({ observables }) => {
+        const candidates = iocCandidates(observables);
+        return judgeIocMatches(candidates.length, await lookupIocs(db, candidates));
       },
-      { name: COMMAND_LINE_ANALYZER, analyze: ({ observables }) => analyzeCommandLines(observables.commandLines) },
-      { name: NETWORK_ANALYZER, analyze: ({ observables }) => analyzeNetworkIndicators(observables) },
-    ],
-    objectAnalyzers: [],
+    },
+    { name: COMMAND_LINE_ANALYZER, analyze: ({ observables }) => analyzeCommandLines(observables.commandLines) },
+    { name: URL_ANALYZER, analyze: ({ observables }) => analyzeUrls(observables.urls, observables.domains) },
+    { name: IP_ANALYZER, analyze: ({ observables }) => analyzeIps(observables.ips) },
+    { name: PROCESS_TREE_ANALYZER, analyze: ({ processes }) => analyzeProcessTree(processes) },
+  ];
+  if (opts.onlineIntel) {
+    const intel = opts.onlineIntel;
+    alertAnalyzers.push({ name: ONLINE_INTEL_ANALYZER, analyze: async ({ observables }) => analyzeOnlineIntel(await intel.lookupAll(observables)) });
+  }
+
+  const yara = getYaraScanner(opts.yaraDirs ?? []);
+  const objectAnalyzers: ObjectAnalyzer[] = [
+    {
+      name: YARA_ANALYZER, version: yara.version, appliesTo: () => true,
+      analyze: (o) => ({ finding: scanWithYara(o.bytes, yara, { fileName: o.name }) }),
+    },
+    {
+      name: DOCUMENT_ANALYZER, version: DOCUMENT_VERSION,
+      appliesTo: (o) => !isEmail(o) && sniffDocument(o.bytes) !== 'unknown',
+      analyze: async (o) => {
+        const report = await analyzeDocument(o.bytes, o.name);
+        const children = report.members.filter((m) => m.bytes && m.sha256).slice(0, 100).map((m) => ({
+          sha256: m.sha256!, kind: 'member', mediaType: 'application/octet-stream', sizeBytes: m.bytes!.byteLength, name: m.name,
+          bytes: m.bytes!, path: `${o.path} > ${m.path}`,
+        }));
+        return { finding: strongest(DOCUMENT_ANALYZER, report.findings), children };
+      },
+    },
+    {
+      name: EMAIL_ANALYZER, version: EMAIL_VERSION, appliesTo: isEmail,
+      analyze: async (o) => ({ finding: analyzeEmail(await PostalMime.parse(o.bytes, { maxNestingDepth: 32, maxHeadersSize: 512 * 1024 })) }),
+    },
+    {
+      // Its answer depends on the catalogue, which grows without a version bump: never cached.
+      name: SIMILARITY_ANALYZER, version: SIMILARITY_VERSION, cacheable: false, appliesTo: (o) => o.bytes.byteLength >= 256 && !isEmail(o),
+      analyze: async (o) => {
+        const sample = similarityHashes(o.bytes);
+        return { finding: findSimilar(sample, await listCatalogueCandidates(db, sample)) };
+      },
+    },
+  ];
+  return { timeoutMs: 30_000, maxObjectBytes: 64 * 1024 * 1024, maxObjects: 200, alertAnalyzers, objectAnalyzers };
+}
+
+/** One finding for a multi-finding analyzer: the riskiest, with the others' summaries as evidence. */
+function strongest(name: string, findings: import('../domain/finding').Finding[]) {
+  if (findings.length === 0) return { analyzer: name, verdict: 'unknown' as const, score: 0, confidence: 0, summary: 'nothing to report', evidence: [], attack: [] };
+  const sorted = [...findings].sort((a, b) => b.score - a.score);
+  const top = sorted[0];
+  return {
+    ...top, analyzer: name,
+    evidence: [...top.evidence, ...sorted.slice(1).map((f) => `${f.analyzer}: ${f.verdict} (${f.score}) ${f.summary}`)].slice(0, 40),
+    attack: [...new Set(findings.flatMap((f) => f.attack))],
   };
 }

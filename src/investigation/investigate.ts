@@ -1,11 +1,12 @@
 // An investigation: every alert-level analyzer over the observables, and every applicable
-// object analyzer over each evidence object (files, attachments, emails), object results
-// cached by (analyzer, version, sha256) so a storm analyzes each object once.
+// object analyzer over each evidence object (files, attachments, emails) and the objects
+// found inside them (archive members), object results cached by (analyzer, version,
+// sha256) so an alert storm analyzes each object once.
 import type { Pool } from 'pg';
 import type { EvidenceRef } from '../domain/alert';
 import type { Finding } from '../domain/finding';
-import { cachedFinding, cacheFinding } from '../store/analysis-cache';
-import { getEvidence } from '../store/evidence';
+import { cachedAnalysis, cacheAnalysis, type ChildRef } from '../store/analysis-cache';
+import { getEvidence, storeEvidence } from '../store/evidence';
 import { type AlertAnalyzer, type AlertContext, type EvidenceObject, type ObjectAnalyzer, runSafely } from './analyzer';
 
 export interface InvestigationPlan {
@@ -15,34 +16,53 @@ export interface InvestigationPlan {
   timeoutMs: number;
   /** Larger evidence objects are not loaded for analysis (their hashes still count). */
   maxObjectBytes: number;
+  /** Objects analyzed per alert, members included: a zip of 10,000 files stops here. */
+  maxObjects: number;
 }
 
 /** Evidence kinds that are content to analyze (the raw event is the alert itself). */
-const ANALYZABLE_KINDS = new Set(['file', 'attachment', 'email', 'sample']);
+const ANALYZABLE_KINDS = new Set(['file', 'attachment', 'email', 'sample', 'member']);
 
 export async function runInvestigation(db: Pool, plan: InvestigationPlan, ctx: AlertContext, evidence: EvidenceRef[]): Promise<Finding[]> {
   const alertLevel = Promise.all(plan.alertAnalyzers.map((a) => runSafely(a.name, plan.timeoutMs, () => a.analyze(ctx))));
+  const queue: ChildRef[] = evidence.filter((e) => ANALYZABLE_KINDS.has(e.kind)).map((e) => ({ ...e, path: e.name ?? e.sha256.slice(0, 12) }));
+  const seen = new Set<string>();
   const objectLevel: Finding[] = [];
-  for (const ref of evidence.filter((e) => ANALYZABLE_KINDS.has(e.kind))) {
-    if (ref.sizeBytes > plan.maxObjectBytes) continue;
+  while (queue.length && seen.size < plan.maxObjects) {
+    const ref = queue.shift()!;
+    if (seen.has(ref.sha256) || ref.sizeBytes > plan.maxObjectBytes) continue;
+    seen.add(ref.sha256);
     const bytes = await getEvidence(db, ref.sha256);
     if (!bytes) continue;
-    const obj: EvidenceObject = { ...ref, bytes: new Uint8Array(bytes), path: ref.name ?? ref.sha256.slice(0, 12) };
-    objectLevel.push(...await analyzeObject(db, plan, obj));
+    const { findings, children } = await analyzeObject(db, plan, { ...ref, bytes: new Uint8Array(bytes) });
+    objectLevel.push(...findings);
+    queue.push(...children);
   }
   return [...await alertLevel, ...objectLevel];
 }
 
-async function analyzeObject(db: Pool, plan: InvestigationPlan, obj: EvidenceObject): Promise<Finding[]> {
+async function analyzeObject(db: Pool, plan: InvestigationPlan, obj: EvidenceObject): Promise<{ findings: Finding[]; children: ChildRef[] }> {
   const findings: Finding[] = [];
+  const children: ChildRef[] = [];
   for (const analyzer of plan.objectAnalyzers.filter((a) => a.appliesTo(obj))) {
     const key = { analyzer: analyzer.name, version: analyzer.version, objectSha256: obj.sha256 };
-    let finding = await cachedFinding(db, key);
-    if (!finding) {
-      finding = await runSafely(analyzer.name, plan.timeoutMs, () => analyzer.analyze(obj));
-      await cacheFinding(db, key, finding);
+    const cacheable = analyzer.cacheable !== false;
+    let result = cacheable ? await cachedAnalysis(db, key) : undefined;
+    if (!result) {
+      let found: EvidenceObject[] = [];
+      const finding = await runSafely(analyzer.name, plan.timeoutMs, async () => {
+        const a = await analyzer.analyze(obj);
+        found = a.children ?? [];
+        return a.finding;
+      });
+      // Members become evidence in their own right: stored once, by sha256.
+      const refs: ChildRef[] = [];
+      for (const child of found) refs.push({ ...await storeEvidence(db, { kind: 'member', mediaType: child.mediaType, name: child.path, content: child.bytes }), path: child.path });
+      result = { finding, children: refs };
+      if (cacheable) await cacheAnalysis(db, key, result);
     }
-    findings.push({ ...finding, analyzer: `${analyzer.name}:${obj.path}`.slice(0, 200) });
+    findings.push({ ...result.finding, analyzer: `${analyzer.name}:${obj.path}`.slice(0, 200) });
+    children.push(...result.children);
   }
-  return findings;
+  return { findings, children };
 }

@@ -77,7 +77,7 @@ test('alerts sharing rule and host join one incident; new evidence re-triages it
   const primary = env.client.workflow.getHandle(results[0].workflowId!);
   const status = await waitFor(() => primary.query(statusQuery), (s) => s.relatedAlerts === 2 && s.stage === 'awaiting_analyst'
     && !!s.observables?.ips.includes('203.0.113.9') && !!s.observables?.hashes.includes('a'.repeat(64))
-    && s.reasons.some((r) => r.includes('network-indicators')), 'the investigation to re-triage on both related alerts');
+    && s.reasons.some((r) => /\burl\b|\bip\b/.test(r)), 'the investigation to re-triage on both related alerts');
   expect(status.retriages).toBeGreaterThanOrEqual(1);
   expect(status.incidentId).toBe(incidentId);
 

@@ -52,7 +52,7 @@ describe('proposeResponse', () => {
 
   it.each(['0.0.0.0', '100.64.0.1', '224.0.0.251', '255.255.255.255'])(
     'never blocks %s, which is not a public address either', (ip) => {
-      // network-indicators and the response proposal should agree on what is public.
+      // isPublicIpv4 and the response proposal agree on what is public.
       expect(isPublicIpv4(ip)).toBe(false);
       expect(proposeResponse(set({ ips: [ip] }), 'malicious')).toEqual([]);
     });
