@@ -4,6 +4,7 @@ import type { EvidenceRef } from '../domain/alert';
 import type { Finding } from '../domain/finding';
 import type { ObservableSet } from '../domain/observables';
 import { runInvestigation } from '../investigation/investigate';
+import { pgInvestigationStore } from '../investigation/store';
 import { getAlert } from '../store/alerts';
 import type { ActivityDeps } from './deps';
 
@@ -12,5 +13,5 @@ export interface InvestigateInput { workflowId: string; observables: ObservableS
 
 export async function investigate(deps: ActivityDeps, { workflowId, observables, evidence = [] }: InvestigateInput): Promise<Finding[]> {
   const alert = (await getAlert(deps.db, workflowId))?.alert;
-  return runInvestigation(deps.db, deps.investigation, { observables, processes: alert?.observables.processes ?? [] }, evidence);
+  return runInvestigation(pgInvestigationStore(deps.db), deps.investigation, { observables, processes: alert?.observables.processes ?? [] }, evidence);
 }

@@ -5,6 +5,7 @@ import type { Pool } from 'pg';
 import { analyzeCommandLines, COMMAND_LINE_ANALYZER } from '../analyzers/command-line';
 import { analyzeDocument, ANALYZER_VERSION as DOCUMENT_VERSION, DOCUMENT_ANALYZER, sniffDocument } from '../analyzers/documents';
 import { analyzeEmail, ANALYZER_VERSION as EMAIL_VERSION, EMAIL_ANALYZER } from '../analyzers/email';
+import { analyzeFileStatic, ANALYZER_VERSION as FILE_VERSION, FILE_STATIC_ANALYZER } from '../analyzers/file';
 import { analyzeIps, IP_ANALYZER } from '../analyzers/ip';
 import { analyzeProcessTree, PROCESS_TREE_ANALYZER } from '../analyzers/process-tree';
 import { ANALYZER_VERSION as SIMILARITY_VERSION, findSimilar, SIMILARITY_ANALYZER, similarityHashes } from '../analyzers/similarity/analyze';
@@ -47,6 +48,10 @@ export function defaultPlan(db: Pool, opts: PlanOptions = {}): InvestigationPlan
 
   const yara = getYaraScanner(opts.yaraDirs ?? []);
   const objectAnalyzers: ObjectAnalyzer[] = [
+    {
+      name: FILE_STATIC_ANALYZER, version: FILE_VERSION, appliesTo: (o) => !isEmail(o),
+      analyze: (o) => ({ finding: analyzeFileStatic(o.bytes, o.name) }),
+    },
     {
       name: YARA_ANALYZER, version: yara.version, appliesTo: () => true,
       analyze: (o) => ({ finding: scanWithYara(o.bytes, yara, { fileName: o.name }) }),

@@ -2,12 +2,11 @@
 // object analyzer over each evidence object (files, attachments, emails) and the objects
 // found inside them (archive members), object results cached by (analyzer, version,
 // sha256) so an alert storm analyzes each object once.
-import type { Pool } from 'pg';
 import type { EvidenceRef } from '../domain/alert';
 import type { Finding } from '../domain/finding';
-import { cachedAnalysis, cacheAnalysis, type ChildRef } from '../store/analysis-cache';
-import { getEvidence, storeEvidence } from '../store/evidence';
+import type { ChildRef } from '../store/analysis-cache';
 import { type AlertAnalyzer, type AlertContext, type EvidenceObject, type ObjectAnalyzer, runSafely } from './analyzer';
+import type { InvestigationStore } from './store';
 
 export interface InvestigationPlan {
   alertAnalyzers: AlertAnalyzer[];
@@ -23,7 +22,7 @@ export interface InvestigationPlan {
 /** Evidence kinds that are content to analyze (the raw event is the alert itself). */
 const ANALYZABLE_KINDS = new Set(['file', 'attachment', 'email', 'sample', 'member']);
 
-export async function runInvestigation(db: Pool, plan: InvestigationPlan, ctx: AlertContext, evidence: EvidenceRef[]): Promise<Finding[]> {
+export async function runInvestigation(db: InvestigationStore, plan: InvestigationPlan, ctx: AlertContext, evidence: EvidenceRef[]): Promise<Finding[]> {
   const alertLevel = Promise.all(plan.alertAnalyzers.map((a) => runSafely(a.name, plan.timeoutMs, () => a.analyze(ctx))));
   const queue: ChildRef[] = evidence.filter((e) => ANALYZABLE_KINDS.has(e.kind)).map((e) => ({ ...e, path: e.name ?? e.sha256.slice(0, 12) }));
   const seen = new Set<string>();
@@ -32,22 +31,22 @@ export async function runInvestigation(db: Pool, plan: InvestigationPlan, ctx: A
     const ref = queue.shift()!;
     if (seen.has(ref.sha256) || ref.sizeBytes > plan.maxObjectBytes) continue;
     seen.add(ref.sha256);
-    const bytes = await getEvidence(db, ref.sha256);
+    const bytes = await db.load(ref.sha256);
     if (!bytes) continue;
-    const { findings, children } = await analyzeObject(db, plan, { ...ref, bytes: new Uint8Array(bytes) });
+    const { findings, children } = await analyzeObject(db, plan, { ...ref, bytes });
     objectLevel.push(...findings);
     queue.push(...children);
   }
   return [...await alertLevel, ...objectLevel];
 }
 
-async function analyzeObject(db: Pool, plan: InvestigationPlan, obj: EvidenceObject): Promise<{ findings: Finding[]; children: ChildRef[] }> {
+async function analyzeObject(db: InvestigationStore, plan: InvestigationPlan, obj: EvidenceObject): Promise<{ findings: Finding[]; children: ChildRef[] }> {
   const findings: Finding[] = [];
   const children: ChildRef[] = [];
   for (const analyzer of plan.objectAnalyzers.filter((a) => a.appliesTo(obj))) {
     const key = { analyzer: analyzer.name, version: analyzer.version, objectSha256: obj.sha256 };
     const cacheable = analyzer.cacheable !== false;
-    let result = cacheable ? await cachedAnalysis(db, key) : undefined;
+    let result = cacheable ? await db.cached(key) : undefined;
     if (!result) {
       let found: EvidenceObject[] = [];
       const finding = await runSafely(analyzer.name, plan.timeoutMs, async () => {
@@ -57,9 +56,9 @@ async function analyzeObject(db: Pool, plan: InvestigationPlan, obj: EvidenceObj
       });
       // Members become evidence in their own right: stored once, by sha256.
       const refs: ChildRef[] = [];
-      for (const child of found) refs.push({ ...await storeEvidence(db, { kind: 'member', mediaType: child.mediaType, name: child.path, content: child.bytes }), path: child.path });
+      for (const child of found) refs.push({ ...await db.put({ kind: 'member', mediaType: child.mediaType, name: child.path, content: child.bytes }), path: child.path });
       result = { finding, children: refs };
-      if (cacheable) await cacheAnalysis(db, key, result);
+      if (cacheable) await db.remember(key, result);
     }
     findings.push({ ...result.finding, analyzer: `${analyzer.name}:${obj.path}`.slice(0, 200) });
     children.push(...result.children);

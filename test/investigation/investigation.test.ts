@@ -7,6 +7,7 @@ import { extractObservables } from '../../src/domain/observables';
 import { parseAlert } from '../../src/domain/alert';
 import { defaultPlan } from '../../src/investigation/default-plan';
 import { runInvestigation } from '../../src/investigation/investigate';
+import { pgInvestigationStore } from '../../src/investigation/store';
 import { storeEvidence } from '../../src/store/evidence';
 import { buildMacroDoc, buildZip, DROPPER_CODE } from '../analyzers/documents/builders';
 import { corpusPath } from '../helpers/corpus';
@@ -26,7 +27,7 @@ test('a password-protected zip with a macro dropper: the member is found, analyz
   const doc = buildMacroDoc([{ name: 'Module1', code: DROPPER_CODE }]);
   const zip = await buildZip([{ name: 'invoice.doc', data: doc, password: 'infected' }]);
   const ref = await storeEvidence(db.pool, { kind: 'attachment', mediaType: 'application/zip', name: 'invoice.zip', content: zip });
-  const findings = await runInvestigation(db.pool, defaultPlan(db.pool), context(), [ref]);
+  const findings = await runInvestigation(pgInvestigationStore(db.pool), defaultPlan(db.pool), context(), [ref]);
 
   const member = findings.filter((f) => f.analyzer.includes('invoice.zip > '));
   expect(member.length).toBeGreaterThan(0);
@@ -42,7 +43,7 @@ test('a password-protected zip with a macro dropper: the member is found, analyz
 test('a real phishing email: the email analyzer and the attachment analyzers all report', async () => {
   const bytes = readFileSync(corpusPath('eml', 'phishing', 'phishing_pot-sample-432.eml'));
   const ref = await storeEvidence(db.pool, { kind: 'email', mediaType: 'message/rfc822', name: 'report.eml', content: bytes });
-  const findings = await runInvestigation(db.pool, defaultPlan(db.pool), context(), [ref]);
+  const findings = await runInvestigation(pgInvestigationStore(db.pool), defaultPlan(db.pool), context(), [ref]);
   const email = findings.find((f) => f.analyzer === 'email:report.eml');
   expect(email?.verdict).toBe('malicious'); // HTML smuggling (msSaveOrOpenBlob), per the email analyzer's own corpus test
   expect(findings.every((f) => !f.error)).toBe(true);
@@ -57,7 +58,7 @@ test('malformed files yield findings (errors at worst), never a failed investiga
   ];
   const refs = [];
   for (const s of samples) refs.push(await storeEvidence(db.pool, { kind: 'file', mediaType: 'application/octet-stream', ...s }));
-  const findings = await runInvestigation(db.pool, defaultPlan(db.pool), context(), refs);
+  const findings = await runInvestigation(pgInvestigationStore(db.pool), defaultPlan(db.pool), context(), refs);
   for (const s of samples) expect(findings.some((f) => f.analyzer.endsWith(`:${s.name}`))).toBe(true);
   expect(findings.every((f) => f.verdict !== 'malicious' || !f.error)).toBe(true);
 });
@@ -66,11 +67,11 @@ test('the same object in a storm of alerts is analyzed once: later investigation
   const content = Buffer.concat([Buffer.from('X5O!P%@AP[4\\PZX54(P^)7CC)7}$'), Buffer.from('EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*'), randomBytes(16)]);
   const ref = await storeEvidence(db.pool, { kind: 'file', mediaType: 'application/octet-stream', name: 'eicar.com', content });
   const count = async () => Number((await db.pool.query('SELECT count(*) AS n FROM analysis_cache WHERE object_sha256 = $1', [ref.sha256])).rows[0].n);
-  const first = await runInvestigation(db.pool, defaultPlan(db.pool), context(), [ref]);
+  const first = await runInvestigation(pgInvestigationStore(db.pool), defaultPlan(db.pool), context(), [ref]);
   const cachedRows = await count();
   expect(cachedRows).toBeGreaterThan(0);
   for (let i = 0; i < 5; i++) {
-    const again = await runInvestigation(db.pool, defaultPlan(db.pool), context(), [ref]);
+    const again = await runInvestigation(pgInvestigationStore(db.pool), defaultPlan(db.pool), context(), [ref]);
     expect(analyzers(again)).toEqual(analyzers(first));
     expect(again.find((f) => f.analyzer === 'yara:eicar.com')).toEqual(first.find((f) => f.analyzer === 'yara:eicar.com'));
   }

@@ -97,7 +97,7 @@ export async function mapEml(bytes: Uint8Array, ctx: MapContext & { reporter?: s
     time: isoTime(header('date')[0], ctx.receivedAt),
     title: clip(`Reported email: ${subject ?? '(no subject)'}`, 512),
     description: clip(description, 16_384),
-    severity: 'medium',
+    severity: 'low', // a report is a suspicion; the evidence raises it, triage decides
     product: { name: 'email', vendor: 'user report' },
     attackTechniques: ['T1566'],
     observables: {

@@ -69,7 +69,7 @@ describe('eml corpus', () => {
     expect(rejectedFiles).toEqual([]);
     for (const r of results.values()) {
       if ('error' in r) continue;
-      expect(r.alert).toMatchObject({ source: 'phishing-report', severity: 'medium', attackTechniques: ['T1566'] });
+      expect(r.alert).toMatchObject({ source: 'phishing-report', severity: 'low', attackTechniques: ['T1566'] });
       expect(r.alert.title).toMatch(/^Reported email: /);
       expect(r.alert.observables.emails).toHaveLength(1);
     }

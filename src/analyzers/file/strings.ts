@@ -1,0 +1,94 @@
+// Printable strings (ASCII and UTF-16LE, like `strings -a` and `strings -el`) and the
+// indicators analysts look for in them: URLs, IPv4 addresses, registry paths.
+import { asBuffer } from './bytes';
+
+export interface StringsOptions {
+  minLength?: number;
+  /** Per encoding; scanning stops once reached. */
+  maxCount?: number;
+  /** Longer strings are cut to this many characters. */
+  maxLength?: number;
+  /** Bytes scanned at most: the head of a larger file plus its last mebibyte (appended configs live there). */
+  maxScanBytes?: number;
+}
+
+export interface ExtractedStrings {
+  ascii: string[];
+  utf16: string[];
+  /** True when a cap stopped the scan early. */
+  truncated: boolean;
+}
+
+const DEFAULTS: Required<StringsOptions> = { minLength: 6, maxCount: 20_000, maxLength: 1024, maxScanBytes: 16 * 1024 * 1024 };
+const TAIL_BYTES = 1024 * 1024;
+
+export function extractStrings(bytes: Uint8Array, options: StringsOptions = {}): ExtractedStrings {
+  const o = { ...DEFAULTS, ...options };
+  const whole = bytes.length <= o.maxScanBytes;
+  const tail = Math.min(TAIL_BYTES, Math.floor(o.maxScanBytes / 4));
+  const regions = whole ? [bytes] : [bytes.subarray(0, o.maxScanBytes - tail), bytes.subarray(bytes.length - tail)];
+  const ascii = { found: [] as string[], capped: false };
+  const utf16 = { found: [] as string[], capped: false };
+  for (const region of regions) {
+    for (const [width, out] of [[1, ascii], [2, utf16]] as const) {
+      const r = scan(region, width, { ...o, maxCount: o.maxCount - out.found.length });
+      out.found.push(...r.found);
+      out.capped ||= r.capped;
+    }
+  }
+  return { ascii: ascii.found, utf16: utf16.found, truncated: ascii.capped || utf16.capped || !whole };
+}
+
+/** A byte the `strings` tool prints: ASCII 0x20-0x7e or tab. */
+const PRINTABLE = new Uint8Array(256);
+for (let c = 0x20; c <= 0x7e; c++) PRINTABLE[c] = 1;
+PRINTABLE[0x09] = 1;
+
+/** width 1: runs of printable bytes; width 2: runs of printable bytes each followed by 0x00. */
+function scan(b: Uint8Array, width: 1 | 2, o: Required<StringsOptions>): { found: string[]; capped: boolean } {
+  const found: string[] = [];
+  const buf = asBuffer(b);
+  const encoding = width === 1 ? 'latin1' : 'utf16le';
+  const end = b.length - (width - 1);
+  let i = 0;
+  while (i < end) {
+    if (PRINTABLE[b[i]] === 0 || (width === 2 && b[i + 1] !== 0)) { i++; continue; }
+    const start = i;
+    while (i < end && PRINTABLE[b[i]] === 1 && (width === 1 || b[i + 1] === 0)) i += width;
+    const chars = (i - start) / width;
+    if (chars >= o.minLength) {
+      if (found.length >= o.maxCount) return { found, capped: true };
+      found.push(buf.toString(encoding, start, start + Math.min(chars, o.maxLength) * width));
+    }
+  }
+  return { found, capped: false };
+}
+
+export interface Indicators { urls: string[]; ipv4: string[]; registry: string[] }
+
+const URL_RE = /\b(?:https?|ftp|wss?):\/\/[^\s"'<>\\^`{|}]{3,}/gi;
+const IPV4_RE = /(?<![\d.])(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(?![\d.])/g;
+// Key names contain single spaces ("Windows NT", "Image File Execution Options").
+const REGISTRY_RE = /\b(?:HKEY_(?:LOCAL_MACHINE|CURRENT_USER|CLASSES_ROOT|USERS|CURRENT_CONFIG)|HKLM|HKCU|HKCR|HKU)\\(?:[^\s"'<>|]| (?=[^\s"'<>|])){2,}|\b(?:Software|System)\\(?:Microsoft|Policies|Classes|CurrentControlSet|Wow6432Node)\\(?:[^\s"'<>|]| (?=[^\s"'<>|]))*/gi;
+
+/** Version strings ("6.0.0.0", "1.2.0.0") look like addresses; these shapes almost never are. */
+function plausibleIpv4(ip: string): boolean {
+  const o = ip.split('.').map(Number);
+  if (o[0] === 0) return false;
+  if (o[1] === 0 && o[2] === 0 && o[3] === 0) return false;
+  return true;
+}
+
+export function extractIndicators(strings: readonly string[], maxEach = 50): Indicators {
+  const urls = new Set<string>();
+  const ipv4 = new Set<string>();
+  const registry = new Set<string>();
+  const add = (set: Set<string>, v: string) => { if (set.size < maxEach) set.add(v); };
+  for (const s of strings) {
+    for (const m of s.matchAll(URL_RE)) add(urls, m[0].replace(/[.,;:)\]]+$/, ''));
+    for (const m of s.matchAll(IPV4_RE)) if (plausibleIpv4(m[0])) add(ipv4, m[0]);
+    for (const m of s.matchAll(REGISTRY_RE)) add(registry, m[0].replace(/[.,;:]+$/, ''));
+    if (urls.size >= maxEach && ipv4.size >= maxEach && registry.size >= maxEach) break;
+  }
+  return { urls: [...urls], ipv4: [...ipv4], registry: [...registry] };
+}
