@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { parseDuration } from './domain/duration';
 import { DEFAULT_POLICY, type SlaTier, TriagePolicy } from './domain/policy';
 import { CORRELATION_KEY_KINDS, CorrelationPolicy, DEFAULT_CORRELATION } from './domain/correlation';
+import { loadPolicy, PolicyError } from './policy/load-policy';
 
 const port = z.coerce.number().int().min(0).max(65535);
 
@@ -45,6 +46,7 @@ const Env = z.object({
   AUTOSOC_LLM_TIMEOUT: z.string().default('60s'),
   AUTOSOC_NOTIFY_WEBHOOK_URL: z.url().optional(),
   AUTOSOC_SLACK_WEBHOOK_URL: z.url().optional(),
+  AUTOSOC_POLICY_FILE: z.string().min(1).optional(),
   AUTOSOC_YARA_DIRS: z.string().optional(),
   AUTOSOC_ADMIN_TOKEN: z.string().min(24, 'must be at least 24 characters').optional(),
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error']).default('info'),
@@ -82,10 +84,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const e = parsed.data;
   let policy: TriagePolicy;
   try {
-    policy = TriagePolicy.parse({ ...DEFAULT_POLICY, autoCloseBelow: e.AUTOSOC_AUTO_CLOSE_BELOW, slaTiers: parseSlaTiers(e.AUTOSOC_SLA_TIERS) });
+    // Environment settings form the base; policy files (AUTOSOC_POLICY_FILE) layer on top.
+    const base = TriagePolicy.parse({ ...DEFAULT_POLICY, autoCloseBelow: e.AUTOSOC_AUTO_CLOSE_BELOW, slaTiers: parseSlaTiers(e.AUTOSOC_SLA_TIERS) });
+    policy = loadPolicy((e.AUTOSOC_POLICY_FILE ?? '').split(':').filter(Boolean), base);
   } catch (err) {
     const detail = err instanceof z.ZodError ? err.issues.map((i) => i.message).join('; ') : (err as Error).message;
-    throw new ConfigError([`AUTOSOC_SLA_TIERS / AUTOSOC_AUTO_CLOSE_BELOW: ${detail}`]);
+    throw new ConfigError([err instanceof PolicyError ? `AUTOSOC_POLICY_FILE: ${detail}` : `AUTOSOC_SLA_TIERS / AUTOSOC_AUTO_CLOSE_BELOW: ${detail}`]);
   }
   let correlation: CorrelationPolicy;
   try {

@@ -15,10 +15,12 @@ import { getYaraScanner, scanWithYara, YARA_ANALYZER } from '../analyzers/yara';
 import { analyzeOnlineIntel, ONLINE_INTEL_ANALYZER, type OnlineIntel } from '../connectors/threat-intel';
 import { lookupIocs } from '../store/iocs';
 import { listCatalogueCandidates } from '../store/similarity';
-import type { AlertAnalyzer, EvidenceObject, ObjectAnalyzer } from './analyzer';
+import type { AlertAnalyzer, AlertContext, EvidenceObject, ObjectAnalyzer } from './analyzer';
 import type { InvestigationPlan } from './investigate';
 
 export interface PlanOptions {
+  /** The database: enables the local IOC store and the similarity catalogue. Offline: absent. */
+  db?: Pool;
   /** User YARA rule folders (AUTOSOC_YARA_DIRS), compiled once per worker with ours. */
   yaraDirs?: string[];
   /** Online threat-intel providers, when any API key is configured. */
@@ -27,15 +29,22 @@ export interface PlanOptions {
 
 const isEmail = (o: EvidenceObject) => o.kind === 'email' || o.mediaType === 'message/rfc822';
 
-export function defaultPlan(db: Pool, opts: PlanOptions = {}): InvestigationPlan {
+/** The worker's plan: every analyzer, with the database-backed ones. */
+export const defaultPlan = (db: Pool, opts: Omit<PlanOptions, 'db'> = {}) => investigationPlan({ ...opts, db });
+
+/** What a backtest runs with no database and no network: the same analyzers minus those. */
+export const offlinePlan = (opts: Pick<PlanOptions, 'yaraDirs'> = {}) => investigationPlan(opts);
+
+export function investigationPlan(opts: PlanOptions): InvestigationPlan {
+  const { db } = opts;
   const alertAnalyzers: AlertAnalyzer[] = [
-    {
+    ...(db ? [{
       name: THREAT_INTEL_ANALYZER,
-      analyze: async ({ observables }) => {
+      analyze: async ({ observables }: AlertContext) => {
         const candidates = iocCandidates(observables);
         return judgeIocMatches(candidates.length, await lookupIocs(db, candidates));
       },
-    },
+    }] : []),
     { name: COMMAND_LINE_ANALYZER, analyze: ({ observables }) => analyzeCommandLines(observables.commandLines) },
     { name: URL_ANALYZER, analyze: ({ observables }) => analyzeUrls(observables.urls, observables.domains) },
     { name: IP_ANALYZER, analyze: ({ observables }) => analyzeIps(observables.ips) },
@@ -72,14 +81,14 @@ export function defaultPlan(db: Pool, opts: PlanOptions = {}): InvestigationPlan
       name: EMAIL_ANALYZER, version: EMAIL_VERSION, appliesTo: isEmail,
       analyze: async (o) => ({ finding: analyzeEmail(await PostalMime.parse(o.bytes, { maxNestingDepth: 32, maxHeadersSize: 512 * 1024 })) }),
     },
-    {
+    ...(db ? [{
       // Its answer depends on the catalogue, which grows without a version bump: never cached.
-      name: SIMILARITY_ANALYZER, version: SIMILARITY_VERSION, cacheable: false, appliesTo: (o) => o.bytes.byteLength >= 256 && !isEmail(o),
-      analyze: async (o) => {
+      name: SIMILARITY_ANALYZER, version: SIMILARITY_VERSION, cacheable: false, appliesTo: (o: EvidenceObject) => o.bytes.byteLength >= 256 && !isEmail(o),
+      analyze: async (o: EvidenceObject) => {
         const sample = similarityHashes(o.bytes);
         return { finding: findSimilar(sample, await listCatalogueCandidates(db, sample)) };
       },
-    },
+    }] : []),
   ];
   return { timeoutMs: 30_000, maxObjectBytes: 64 * 1024 * 1024, maxObjects: 200, alertAnalyzers, objectAnalyzers };
 }

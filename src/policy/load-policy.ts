@@ -1,0 +1,81 @@
+// Policy files (YAML or JSON), layered over the defaults: later files override earlier ones,
+// objects merge, lists replace. Durations may be written "15m"; an invalid policy fails at
+// start with the file and the field named.
+import { readFileSync } from 'node:fs';
+import YAML from 'yaml';
+import { parseDuration } from '../domain/duration';
+import { DEFAULT_POLICY, TriagePolicy } from '../domain/policy';
+
+export class PolicyError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'PolicyError';
+  }
+}
+
+type Json = Record<string, unknown>;
+const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+function merge(base: Json, over: Json): Json {
+  const out: Json = { ...base };
+  for (const [k, v] of Object.entries(over)) out[k] = isObject(v) && isObject(out[k]) ? merge(out[k] as Json, v) : v;
+  return out;
+}
+
+/** `respondWithin: 15m` → `respondWithinMs: 900000`, wherever SLA tiers appear. */
+function normalizeTiers(value: unknown, where: string): unknown {
+  if (!Array.isArray(value)) return value;
+  return value.map((t, i) => {
+    if (!isObject(t) || typeof t.respondWithin !== 'string') return t;
+    const { respondWithin, ...rest } = t;
+    try {
+      return { ...rest, respondWithinMs: parseDuration(respondWithin) };
+    } catch (err) {
+      throw new PolicyError(`${where}.${i}.respondWithin: ${(err as Error).message}`);
+    }
+  });
+}
+
+function normalize(doc: Json): Json {
+  const out: Json = { ...doc };
+  if ('slaTiers' in out) out.slaTiers = normalizeTiers(out.slaTiers, 'slaTiers');
+  if (isObject(out.slaBySeverity)) {
+    out.slaBySeverity = Object.fromEntries(Object.entries(out.slaBySeverity).map(([sev, tiers]) => [sev, normalizeTiers(tiers, `slaBySeverity.${sev}`)]));
+  }
+  return out;
+}
+
+export function parsePolicyText(text: string, source: string): Json {
+  let doc: unknown;
+  try {
+    doc = YAML.parse(text);
+  } catch (err) {
+    throw new PolicyError(`${source}: not valid YAML/JSON: ${(err as Error).message.split('\n')[0]}`);
+  }
+  if (!isObject(doc)) throw new PolicyError(`${source}: a policy file holds a mapping of settings`);
+  try {
+    return normalize(doc);
+  } catch (err) {
+    throw new PolicyError(`${source}: ${(err as Error).message}`);
+  }
+}
+
+/** DEFAULT_POLICY with each file layered on top, validated as a whole. */
+export function loadPolicy(files: string[], base: TriagePolicy = DEFAULT_POLICY): TriagePolicy {
+  let merged: Json = { ...base };
+  for (const file of files) {
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (err) {
+      throw new PolicyError(`${file}: ${(err as Error).message}`);
+    }
+    merged = merge(merged, parsePolicyText(text, file));
+  }
+  const parsed = TriagePolicy.safeParse(merged);
+  if (!parsed.success) {
+    const where = files.length ? files.join(' + ') : 'default policy';
+    throw new PolicyError(`invalid policy (${where}): ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`);
+  }
+  return parsed.data;
+}

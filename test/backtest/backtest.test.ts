@@ -1,0 +1,80 @@
+// The offline backtest over real samples: the corpus's own labels (phishing honeypot mail is
+// "malicious", SpamAssassin ham "benign") against the dispositions, a policy file changing
+// the outcome, and unreadable inputs reported without stopping the run.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { backtest, renderTable, totals } from '../../src/backtest/backtest';
+import { DEFAULT_POLICY } from '../../src/domain/policy';
+import { offlinePlan } from '../../src/investigation/default-plan';
+import { loadPolicy, PolicyError } from '../../src/policy/load-policy';
+import { corpusPath } from '../helpers/corpus';
+import { SAMPLES_DIR } from '../helpers/alerts';
+
+const plan = offlinePlan();
+
+test('corpus labels: every ham message is auto-closed, most honeypot phishing escalates', async () => {
+  const phishing = await backtest(corpusPath('eml', 'phishing'), DEFAULT_POLICY, plan);
+  const benign = await backtest(corpusPath('eml', 'benign'), DEFAULT_POLICY, plan);
+  console.log(`backtest on the corpus: phishing ${JSON.stringify(totals(phishing))}; benign ${JSON.stringify(totals(benign))}`);
+  expect(phishing).toHaveLength(64);
+  expect(benign).toHaveLength(60);
+  // Measured on 2026-11-27 with the default policy: 34 of 64 phishing escalate, 0 of 60 ham.
+  // Recall is bounded by the corpus itself: many honeypot mails are well-authenticated spam.
+  expect(totals(benign)).toEqual({ auto_close: 60, escalate: 0, auto_respond: 0, rejected: 0 });
+  expect(totals(phishing).escalate).toBeGreaterThanOrEqual(34);
+  expect(totals(phishing).rejected).toBe(0);
+  const smuggling = phishing.find((r) => r.file === 'phishing_pot-sample-432.eml')!;
+  expect(smuggling).toMatchObject({ disposition: 'escalate', verdict: 'malicious' });
+  expect(smuggling.reasons.join(' ')).toMatch(/email/);
+});
+
+test('the bundled samples: the three attacks escalate with reasons, the benign two close', async () => {
+  const rows = await backtest(SAMPLES_DIR, DEFAULT_POLICY, plan);
+  const by = Object.fromEntries(rows.map((r) => [r.file, r.disposition]));
+  expect(by).toEqual({
+    '01-encoded-powershell.json': 'escalate', '02-lsass-dump.json': 'escalate', '03-phishing-link.json': 'escalate',
+    '04-admin-login.json': 'auto_close', '05-port-scan.json': 'auto_close',
+  });
+  const table = renderTable(rows);
+  expect(table).toMatch(/02-lsass-dump\.json\s+autosoc\s+escalate\s+malicious/);
+  expect(table).toMatch(/5 files: 3 escalate, 2 auto_close, 0 auto_respond, 0 rejected/);
+});
+
+test('a policy file with organisation context changes the outcome, and the reasons say why', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'autosoc-bt-'));
+  const policyFile = join(dir, 'org.yaml');
+  writeFileSync(policyFile, ['organisation:', '  sanctionedTools: ["comsvcs.dll"]', '  phishingSimulationSenders: ["mailbox-quota-check.top"]', ''].join('\n'));
+  const policy = loadPolicy([policyFile]);
+  const rows = await backtest(SAMPLES_DIR, policy, plan);
+  const phish = rows.find((r) => r.file === '03-phishing-link.json')!;
+  expect(phish).toMatchObject({ disposition: 'auto_close', verdict: 'benign' });
+  expect(phish.reasons.join(' ')).toMatch(/phishing-simulation sender/);
+  const lsass = rows.find((r) => r.file === '02-lsass-dump.json')!;
+  expect(lsass.reasons.join(' ')).toMatch(/-20: comsvcs\.dll is a sanctioned tool/);
+});
+
+test('unreadable inputs are rejected with their error and the run carries on', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'autosoc-bt-'));
+  writeFileSync(join(dir, 'a-truncated.json'), '{"source": "x", "sourceId": ');
+  writeFileSync(join(dir, 'b-wrong.json'), JSON.stringify({ source: 'x', sourceId: '1', time: 'yesterday', title: 't', severity: 'huge' }));
+  writeFileSync(join(dir, 'c-empty.eml'), '');
+  writeFileSync(join(dir, 'd-good.json'), JSON.stringify({ source: 'x', sourceId: '2', time: '2026-11-20T10:00:00Z', title: 'quiet', severity: 'low' }));
+  const rows = await backtest(dir, DEFAULT_POLICY, plan);
+  expect(rows.map((r) => [r.file, r.disposition])).toEqual([
+    ['a-truncated.json', 'rejected'], ['b-wrong.json', 'rejected'], ['c-empty.eml', 'rejected'], ['d-good.json', 'auto_close'],
+  ]);
+  expect(rows[0].error).toMatch(/not valid JSON/);
+  expect(rows[1].error).toMatch(/time: .*severity: /);
+});
+
+test('an invalid policy names the file and the field', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'autosoc-bt-'));
+  const bad = join(dir, 'bad.yaml');
+  writeFileSync(bad, 'approvals:\n  isolate_host: { quorum: 9 }\nslaTiers:\n  - { name: tier1, respondWithin: soon }\n');
+  expect(() => loadPolicy([bad])).toThrow(PolicyError);
+  expect(() => loadPolicy([bad])).toThrow(/bad\.yaml: slaTiers\.0\.respondWithin: "soon" is not a duration/);
+  writeFileSync(bad, 'approvals:\n  isolate_host: { quorum: 9 }\n');
+  expect(() => loadPolicy([bad])).toThrow(/approvals\.isolate_host\.quorum: Too big/);
+  expect(loadPolicy([join(__dirname, '..', '..', 'policy', 'example.yaml')]).approvals?.isolate_host).toEqual({ quorum: 2, fourEyes: true });
+});
