@@ -14,15 +14,15 @@ export async function addIocs(db: Pool, iocs: Ioc[]): Promise<void> {
   }
 }
 
-/** Every stored indicator matching one of the given values. */
-export async function lookupIocs(db: Pool, candidates: { type: IocType; value: string }[]): Promise<Ioc[]> {
+/** Every stored, unexpired (as of `now`) indicator matching one of the given values. */
+export async function lookupIocs(db: Pool, candidates: { type: IocType; value: string }[], now: Date = new Date()): Promise<Ioc[]> {
   if (candidates.length === 0) return [];
   const { rows } = await db.query<Ioc>(
     `SELECT i.type, i.value, i.verdict, i.source, i.description
      FROM iocs i JOIN unnest($1::text[], $2::text[]) AS c(type, value) ON i.type = c.type AND i.value = lower(c.value)
-     WHERE i.expires_at IS NULL OR i.expires_at > now()
+     WHERE i.expires_at IS NULL OR i.expires_at > $3
      ORDER BY i.type, i.value`,
-    [candidates.map((c) => c.type), candidates.map((c) => c.value)],
+    [candidates.map((c) => c.type), candidates.map((c) => c.value), now],
   );
   return rows;
 }

@@ -90,7 +90,7 @@ test('two alerts escalate; one approved through the Update, one closed through t
 
   const approvedResult = await approvedHandle.result();
   const closedResult = await closedHandle.result();
-  expect(approvedResult).toMatchObject({ outcome: 'approved_and_responded', stage: 'done', verdict: 'suspicious' });
+  expect(approvedResult).toMatchObject({ outcome: 'approved_and_responded', stage: 'done', verdict: 'malicious' });
   expect(closedResult).toMatchObject({ outcome: 'closed_by_analyst', decision: { actor: 'bob@soc', action: 'close' } });
 
   // Final search attributes.
@@ -112,7 +112,7 @@ test('two alerts escalate; one approved through the Update, one closed through t
     ['analyst-decision', 'approve', 'alice@soc'],
   ]);
   expect((await listAudit(db.pool, closed.workflowId)).filter((d) => d.step === 'analyst-decision').map((d) => d.actor)).toEqual(['bob@soc']);
-  expect((await listResponseActions(db.pool, approved.workflowId)).map((a) => a.kind)).toEqual(['isolate_host']);
+  expect((await listResponseActions(db.pool, approved.workflowId)).map((a) => a.kind)).toEqual(['block_ip', 'isolate_host']);
   expect(await listResponseActions(db.pool, closed.workflowId)).toEqual([]);
   for (const id of [approved.workflowId, closed.workflowId, benign.workflowId]) {
     expect((await getReport(db.pool, id))?.body).toMatch(/^# /);

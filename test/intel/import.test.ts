@@ -82,10 +82,11 @@ describe('importIocs', () => {
     const first = await importIocs(db.pool, bundle, 'stix', `${PREFIX}stix`, { now: new Date('2025-03-15T00:00:00Z') });
     expect(first.added).toBe(1);
     const probe = [{ type: 'domain' as const, value: 'short-lived.invoice-portal.example' }];
-    expect(await lookupIocs(db.pool, probe)).toHaveLength(1);
+    expect(await lookupIocs(db.pool, probe, new Date('2025-03-15T00:00:00Z'))).toHaveLength(1);
+    expect(await lookupIocs(db.pool, probe, new Date('2025-03-20T00:00:01Z'))).toEqual([]); // expired, even before pruning
     const later = await importIocs(db.pool, '203.0.113.150\n', 'csv', `${PREFIX}list`, { now: new Date('2025-03-21T00:00:00Z') });
     expect(later.pruned).toBeGreaterThanOrEqual(1);
-    expect(await lookupIocs(db.pool, probe)).toEqual([]);
+    expect(await lookupIocs(db.pool, probe, new Date('2025-03-15T00:00:00Z'))).toEqual([]); // pruned: gone at any time
   });
 
   it('gives feeds without expiry one when asked (expireAfterMs)', async () => {

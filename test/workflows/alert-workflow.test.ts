@@ -50,7 +50,8 @@ test('an SLA breach escalates to the next tier, then approval runs the response'
   const audit = await listAudit(db.pool, handle.workflowId);
   expect(audit.map((a) => a.step)).toEqual(['triage', 'case-opened', 'sla-breach-1', 'analyst-decision']);
   const actions = await listResponseActions(db.pool, handle.workflowId);
-  expect(actions.map((a) => `${a.kind}:${a.target}`)).toEqual(['isolate_host:fin-ws-042']);
+  // Process tree (Word → PowerShell) makes it malicious: block the outbound IP too.
+  expect(actions.map((a) => `${a.kind}:${a.target}`)).toEqual(['block_ip:203.0.113.77', 'isolate_host:fin-ws-042']);
   expect(actions[0].approved_by).toBe('alice');
   expect((await getCase(db.pool, handle.workflowId))).toMatchObject({ status: 'closed', resolution: 'approved_and_responded', closed_by: 'alice' });
 });
