@@ -4,6 +4,7 @@
 // own parsers are replaced by one buffer parser bounded by maxBodyBytes. Bad input is always
 // a 4xx with a JSON `{ error }` that names the problem; nothing a caller sends yields a 500.
 import fastifySwagger from '@fastify/swagger';
+import type { Client } from '@temporalio/client';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import {
   hasZodFastifySchemaValidationErrors,
@@ -16,12 +17,16 @@ import {
 import type { Pool } from 'pg';
 import { z } from 'zod';
 import { Alert } from '../domain/alert';
+import type { TriagePolicy } from '../domain/policy';
 import { ALERT_FORMATS, type AlertFormat } from '../ingest/formats/types';
 import type { IngestItemResult, IngestService, IngestStatus } from '../ingest/ingest-service';
 import { BodyError } from '../ingest/normalize';
 import type { Role } from '../store/api-tokens';
 import { auditApiCall } from '../store/audit-log';
+import { analystRoutes } from './analyst-routes';
 import { installAuth, rawBody, SIGNATURE_HEADER } from './auth';
+import { evidenceRoutes } from './evidence-routes';
+import { tuningRoutes } from './tuning-routes';
 
 export interface ApiDeps {
   db: Pool;
@@ -29,6 +34,10 @@ export interface ApiDeps {
   maxBodyBytes: number;
   adminToken?: string;
   logger?: boolean;
+  /** Alert status and decisions (Query, Update); without it those routes answer 503. */
+  client?: Client;
+  /** Read for suppressionTtlDays (accepted tuning suggestions). */
+  policy?: TriagePolicy;
 }
 
 const INGEST_ROLES: readonly Role[] = ['ingest', 'admin'];
@@ -261,6 +270,10 @@ export function buildApiServer(deps: ApiDeps): FastifyInstance {
       schema: { ...common, params: FormatParams, summary: 'Ingest alerts of a named format', description },
     }, (request, reply) => ingest(request, reply, request.params.format));
   });
+
+  void app.register(analystRoutes, { db: deps.db, client: deps.client });
+  void app.register(tuningRoutes, { db: deps.db, suppressionTtlDays: deps.policy?.suppressionTtlDays });
+  void app.register(evidenceRoutes, { db: deps.db, maxBodyBytes: deps.maxBodyBytes });
 
   return app;
 }

@@ -11,12 +11,14 @@ export async function storeEvidence(
 ): Promise<EvidenceRef> {
   const content = Buffer.from(blob.content.buffer, blob.content.byteOffset, blob.content.byteLength);
   const sha256 = createHash('sha256').update(content).digest('hex');
-  await db.query(
+  // The first media type stored for these bytes stays; the reference reports what is stored.
+  const { rows } = await db.query<{ media_type: string }>(
     `INSERT INTO evidence (sha256, media_type, size_bytes, content) VALUES ($1, $2, $3, $4)
-     ON CONFLICT (sha256) DO NOTHING`,
+     ON CONFLICT (sha256) DO UPDATE SET sha256 = EXCLUDED.sha256
+     RETURNING media_type`,
     [sha256, blob.mediaType, content.length, content],
   );
-  return { sha256, kind: blob.kind, mediaType: blob.mediaType, sizeBytes: content.length, ...(blob.name ? { name: blob.name } : {}) };
+  return { sha256, kind: blob.kind, mediaType: rows[0].media_type, sizeBytes: content.length, ...(blob.name ? { name: blob.name } : {}) };
 }
 
 export async function linkEvidence(db: Pool, workflowId: string, ref: EvidenceRef): Promise<void> {

@@ -78,3 +78,22 @@ test('an invalid policy names the file and the field', () => {
   expect(() => loadPolicy([bad])).toThrow(/approvals\.isolate_host\.quorum: Too big/);
   expect(loadPolicy([join(__dirname, '..', '..', 'policy', 'example.yaml')]).approvals?.isolate_host).toEqual({ quorum: 2, fourEyes: true });
 });
+
+test('the CLI prints the table, or one JSON object per file with the documented fields', async () => {
+  const { run } = await import('../../src/cli/main');
+  let out = '';
+  const io = { stdout: (s: string) => { out += s; }, stderr: (s: string) => { out += s; } };
+  expect(await run(['backtest', SAMPLES_DIR], io)).toBe(0);
+  expect(out).toMatch(/5 files: 3 escalate, 2 auto_close, 0 auto_respond, 0 rejected/);
+  out = '';
+  expect(await run(['--json', 'backtest', SAMPLES_DIR, '--policy', join(__dirname, '..', '..', 'policy', 'example.yaml')], io)).toBe(0);
+  const rows = JSON.parse(out) as Record<string, unknown>[];
+  expect(rows).toHaveLength(5);
+  for (const r of rows) {
+    expect(Object.keys(r).sort()).toEqual(['disposition', 'file', 'format', 'reasons', 'score', 'verdict']);
+    expect(['auto_close', 'escalate', 'auto_respond', 'rejected']).toContain(r.disposition);
+  }
+  out = '';
+  expect(await run(['backtest', SAMPLES_DIR, '--policy', '/nonexistent.yaml'], io)).toBe(1);
+  expect(out).toMatch(/error: .*nonexistent\.yaml/);
+});

@@ -1,6 +1,7 @@
 // The analyst loop on the time-skipping server: roles, four eyes, quorum, escalate/assign/
 // comment, the SLA fallback, auto-respond, notifications and tuning suggestions.
 import { WorkflowUpdateFailedError } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
 import { webhookNotifier, slackNotifier } from '../../src/connectors/notifier';
 import type { AlertInput } from '../../src/domain/alert';
 import { DEFAULT_POLICY, type TriagePolicy } from '../../src/domain/policy';
@@ -139,4 +140,32 @@ test('every escalation is announced once on the webhook (with an idempotency key
     { event_key: 'escalated:tier1', channel: 'slack', status: 'sent' }, { event_key: 'escalated:tier1', channel: 'webhook', status: 'sent' },
     { event_key: 'escalated:tier2', channel: 'slack', status: 'sent' }, { event_key: 'escalated:tier2', channel: 'webhook', status: 'sent' },
   ]);
+});
+
+test('rejected decisions (wrong role, missing reason, decided or closed alert) leave the history as it was', async () => {
+  const handle = await h.start(hostAlert('high'), { ...policy, approvals: {} });
+  await h.untilStage(handle, 'awaiting_analyst');
+  const kinds = async () => new Set(((await handle.fetchHistory()).events ?? []).map((e) => e.eventType));
+  const EventType = temporal.api.enums.v1.EventType;
+  // The SLA timer starts right after the case opens and the notification goes out.
+  const before = await waitFor(kinds, (k) => k.has(EventType.EVENT_TYPE_TIMER_STARTED), 'the SLA timer');
+  for (const bad of [
+    { action: 'approve', actor: 'eve', reason: 'I am an engineer', roles: ['engineer'] },
+    { action: 'close', actor: 'mallory', reason: 'ingest tokens cannot decide', roles: ['ingest'] },
+    { action: 'escalate', actor: 'bob' },
+    { action: 'assign', actor: 'bob', reason: 'no assignee' },
+  ]) {
+    await expect(decide(handle, bad)).rejects.toThrow(WorkflowUpdateFailedError);
+  }
+  // Only empty workflow-task round trips may appear (the test server has no speculative tasks).
+  const WFT = [EventType.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED, EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED, EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED];
+  expect([...(await kinds())].filter((k) => !before.has(k) && !WFT.includes(k!))).toEqual([]);
+  expect((await handle.query(statusQuery)).stage).toBe('awaiting_analyst');
+
+  await decide(handle, { action: 'close', actor: 'bob', reason: 'benign' });
+  await expect(decide(handle, { action: 'approve', actor: 'carol', reason: 'too late' })).rejects.toThrow();
+  await handle.result();
+  const length = (await handle.fetchHistory()).events?.length;
+  await expect(decide(handle, { action: 'close', actor: 'carol', reason: 'closed twice' })).rejects.toThrow(); // the run has ended
+  expect((await handle.fetchHistory()).events?.length).toBe(length);
 });

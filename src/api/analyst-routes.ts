@@ -1,0 +1,317 @@
+// The analyst's side of the API: what awaits an analyst, one alert's live state, and decisions.
+// Decisions go through the workflow's `decide` Update (the workflow owns roles, four eyes and
+// quorum); the API only vouches for who is asking: actor and roles come from the caller's
+// token, never from the body. Also exports the small helpers the tuning and evidence routes
+// share (error replies, JSON bodies, audit with a target).
+import { type Client, WorkflowNotFoundError, WorkflowUpdateFailedError, type WorkflowExecutionDescription } from '@temporalio/client';
+import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { Pool } from 'pg';
+import { z } from 'zod';
+import { SEVERITIES } from '../domain/alert';
+import { DECISION_ACTIONS, DecisionRejected, parseDecision } from '../domain/decision';
+import { ROLES, type Role } from '../store/api-tokens';
+import { auditApiCall } from '../store/audit-log';
+import { listAudit } from '../store/decisions';
+import { getReport } from '../store/reports';
+import { decideUpdate, statusQuery } from '../workflows/messages';
+import type { AlertStatus } from '../workflows/status';
+import { rawBody } from './auth';
+
+// ---- helpers shared by the analyst, tuning and evidence routes ----
+
+export const ApiErrorBody = z.object({ error: z.string().describe('What went wrong') });
+
+/** A 4xx/5xx with `{ error }`; `reason` is a fixed word for the audit log, never caller input. */
+export function fail(request: FastifyRequest, reply: FastifyReply, status: number, reason: string, error: string) {
+  request.auditReason ??= reason;
+  return reply.code(status).type('application/json; charset=utf-8').send({ error });
+}
+
+/** The request body as JSON (an empty body is `{}`); undefined after replying 400. */
+export function readJsonBody(request: FastifyRequest, reply: FastifyReply): Record<string, unknown> | undefined {
+  const bytes = rawBody(request);
+  if (bytes.length === 0) return {};
+  let value: unknown;
+  try {
+    value = JSON.parse(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8'));
+  } catch {
+    void fail(request, reply, 400, 'bad_body', 'body is not valid JSON');
+    return undefined;
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    void fail(request, reply, 400, 'bad_body', 'body must be a JSON object');
+    return undefined;
+  }
+  return value as Record<string, unknown>;
+}
+
+/**
+ * The server's generic audit hook records actor, route and outcome but no target; routes in a
+ * plugin that calls this opt out of it (`config.audit: false`) and are audited here instead,
+ * with the alert or suggestion they act on. Never the body.
+ */
+export function auditWithTarget(api: FastifyInstance, db: Pool, targetOf: (request: FastifyRequest) => string | undefined): void {
+  api.addHook('onSend', async (request, reply, payload) => {
+    const detail: Record<string, unknown> = { ...request.auditDetail };
+    if (request.auditReason) detail.reason = request.auditReason;
+    try {
+      await auditApiCall(db, {
+        actor: request.principal?.name ?? 'anonymous',
+        action: `${request.method} ${request.routeOptions.url ?? '(no route)'}`,
+        target: targetOf(request),
+        outcome: String(reply.statusCode),
+        detail,
+      });
+    } catch (err) {
+      request.log.error({ err }, 'audit log write failed');
+    }
+    return payload;
+  });
+}
+
+/** The alert id a route acts on (its :workflowId parameter). */
+export const workflowIdTarget = (request: FastifyRequest) => (request.params as { workflowId?: string } | undefined)?.workflowId;
+
+export const WorkflowIdParams = z.object({
+  workflowId: z.string().min(1).max(1024).describe('The alert workflow id, e.g. alert:edr-sample:lsass-0002 (URL-encoded)'),
+});
+
+/** AlertStatus as the loose response schema types it (an interface has no index signature). */
+const statusJson = (s: AlertStatus): AlertStatus & Record<string, unknown> => s as AlertStatus & Record<string, unknown>;
+
+const iso = (d: Date | string | null | undefined) => (d == null ? null : new Date(d).toISOString());
+
+// ---- reads ----
+
+const SEVERITY_RANK = `CASE a.severity ${SEVERITIES.map((s, i) => `WHEN '${s}' THEN ${i}`).join(' ')} ELSE -1 END`;
+
+interface PendingRow {
+  workflow_id: string; title: string; source: string; severity: string; score: number | null; verdict: string | null;
+  tier: string; assignee: string | null; opened_at: Date;
+}
+
+/** Open cases, most severe first, then newest. */
+async function listPending(db: Pool, limit: number): Promise<PendingRow[]> {
+  return (await db.query<PendingRow>(
+    `SELECT c.workflow_id, a.title, a.source, a.severity, a.score, a.verdict, c.tier, c.assignee, c.opened_at
+     FROM cases c JOIN alerts a ON a.workflow_id = c.workflow_id
+     WHERE c.status = 'open'
+     ORDER BY ${SEVERITY_RANK} DESC, c.opened_at DESC, c.id DESC
+     LIMIT $1`, [limit],
+  )).rows;
+}
+
+interface AlertDetailRow {
+  source: string; source_id: string; title: string; severity: string; status: string; received_at: Date;
+  case_id: string | null; tier: string | null; case_status: string | null; assignee: string | null;
+  proposed_actions: string[] | null; resolution: string | null; closed_by: string | null; close_reason: string | null;
+  opened_at: Date | null; closed_at: Date | null;
+}
+
+/** The alert row and its case (store/cases' getCase lacks the assignee and the timestamps). */
+async function alertDetail(db: Pool, workflowId: string): Promise<AlertDetailRow | undefined> {
+  return (await db.query<AlertDetailRow>(
+    `SELECT a.source, a.source_id, a.title, a.severity, a.status, a.received_at,
+            c.id::text AS case_id, c.tier, c.status AS case_status, c.assignee, c.proposed_actions,
+            c.resolution, c.closed_by, c.close_reason, c.opened_at, c.closed_at
+     FROM alerts a LEFT JOIN cases c ON c.workflow_id = a.workflow_id
+     WHERE a.workflow_id = $1`, [workflowId],
+  )).rows[0];
+}
+
+async function linkedEvidence(db: Pool, workflowId: string) {
+  return (await db.query<{ sha256: string; kind: string; media_type: string; size_bytes: string }>(
+    `SELECT e.sha256, l.kind, e.media_type, e.size_bytes::text FROM alert_evidence l JOIN evidence e ON e.sha256 = l.sha256
+     WHERE l.workflow_id = $1 ORDER BY e.stored_at, e.sha256`, [workflowId],
+  )).rows.map((r) => ({ sha256: r.sha256, kind: r.kind, mediaType: r.media_type, sizeBytes: Number(r.size_bytes) }));
+}
+
+/** The alert workflow's execution, or undefined when Temporal knows no alert workflow by that id. */
+async function describeAlert(client: Client, workflowId: string): Promise<WorkflowExecutionDescription | undefined> {
+  try {
+    const desc = await client.workflow.getHandle(workflowId).describe();
+    return desc.type === 'alertWorkflow' ? desc : undefined;
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) return undefined;
+    throw err;
+  }
+}
+
+/** Live status of a running alert (Query); a completed one's result (needs no worker). */
+async function liveStatus(client: Client, desc: WorkflowExecutionDescription): Promise<AlertStatus | null> {
+  const handle = client.workflow.getHandle(desc.workflowId, desc.runId);
+  if (desc.status.name === 'COMPLETED') return (await handle.result()) as AlertStatus;
+  if (desc.status.name !== 'RUNNING') return null; // failed, terminated, timed out: no status to read
+  try {
+    return await handle.query(statusQuery);
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) return null; // finished since it was described
+    throw err;
+  }
+}
+
+// ---- schemas ----
+
+const AlertStatusSchema = z.looseObject({
+  workflowId: z.string(),
+  stage: z.string().describe('collecting, investigating, triaging, awaiting_analyst, responding, reporting or done'),
+  severity: z.string(),
+}).describe("The workflow's status Query (see src/workflows/status.ts)").meta({ id: 'AlertStatus' });
+
+export const PendingAlert = z.object({
+  workflowId: z.string(), title: z.string(), source: z.string(), severity: z.enum(SEVERITIES),
+  score: z.number().nullable(), verdict: z.string().nullable(), tier: z.string(), assignee: z.string().nullable(),
+  openedAt: z.string().describe('ISO 8601'),
+});
+
+export const AlertDetail = z.object({
+  workflowId: z.string(),
+  execution: z.string().nullable().describe('Temporal execution status (RUNNING, COMPLETED, …); null when Temporal no longer has it'),
+  status: AlertStatusSchema.nullable(),
+  alert: z.object({ source: z.string(), sourceId: z.string(), title: z.string(), severity: z.string(), status: z.string(), receivedAt: z.string() }).nullable(),
+  case: z.object({
+    id: z.string(), tier: z.string(), status: z.string(), assignee: z.string().nullable(), proposedActions: z.array(z.string()),
+    resolution: z.string().nullable(), closedBy: z.string().nullable(), closeReason: z.string().nullable(),
+    openedAt: z.string().nullable(), closedAt: z.string().nullable(),
+  }).nullable(),
+  audit: z.array(z.object({ step: z.string(), action: z.string(), actor: z.string(), reason: z.string(), details: z.record(z.string(), z.unknown()) })),
+  evidence: z.array(z.object({ sha256: z.string(), kind: z.string(), mediaType: z.string(), sizeBytes: z.number() })),
+  report: z.object({ id: z.string(), body: z.string() }).nullable(),
+});
+
+export type PendingAlert = z.infer<typeof PendingAlert>;
+export type AlertDetail = z.infer<typeof AlertDetail>;
+
+const DecideBodyDoc = z.object({
+  action: z.enum(DECISION_ACTIONS),
+  reason: z.string().max(4096).optional().describe('Required except for assign; the comment text for comment'),
+  assignee: z.string().max(256).optional().describe('assign only'),
+  falsePositive: z.boolean().optional().describe('close only: feeds tuning suggestions'),
+}).describe('The actor and roles are taken from the token; an actor or roles in the body are ignored').meta({ id: 'DecideRequest' });
+
+// Workflow refusals that depend on the alert's state (409), as opposed to this caller's decision (422).
+const STATE_CONFLICT = /^alert (is not awaiting an analyst|was already decided)/;
+
+// ---- routes ----
+
+export interface AnalystRouteOptions { db: Pool; client?: Client }
+
+const READ_ROLES: readonly Role[] = ['analyst', 'engineer', 'admin'];
+const security = [{ bearerAuth: [] }];
+const errors = {
+  401: ApiErrorBody.describe('Missing, unknown or revoked token'),
+  403: ApiErrorBody.describe('The token lacks a role this route needs'),
+};
+
+export const analystRoutes: FastifyPluginAsync<AnalystRouteOptions> = async (api, { db, client }) => {
+  const r = api.withTypeProvider<ZodTypeProvider>();
+  auditWithTarget(api, db, workflowIdTarget);
+  const noClient = (request: FastifyRequest, reply: FastifyReply) =>
+    fail(request, reply, 503, 'no_workflow_client', 'this API server has no Temporal client configured; alert status and decisions are unavailable');
+
+  r.get('/v1/alerts/pending', {
+    config: { auth: { roles: READ_ROLES }, audit: false },
+    schema: {
+      summary: 'Alerts awaiting an analyst', tags: ['analyst'], security,
+      description: 'Open cases, most severe first, then newest. Needs analyst, engineer or admin.',
+      querystring: z.object({ limit: z.coerce.number().int().min(1).max(500).default(50) }),
+      response: { 200: z.object({ alerts: z.array(PendingAlert) }), ...errors },
+    },
+  }, async (request) => {
+    const rows = await listPending(db, request.query.limit);
+    request.auditDetail = { count: rows.length };
+    return {
+      alerts: rows.map((p) => ({
+        workflowId: p.workflow_id, title: p.title, source: p.source, severity: p.severity as (typeof SEVERITIES)[number],
+        score: p.score, verdict: p.verdict, tier: p.tier, assignee: p.assignee, openedAt: iso(p.opened_at)!,
+      })),
+    };
+  });
+
+  r.get('/v1/alerts/:workflowId', {
+    config: { auth: { roles: READ_ROLES }, audit: false },
+    schema: {
+      summary: "One alert: the workflow's live status, its case, audit trail, evidence and report", tags: ['analyst'], security,
+      params: WorkflowIdParams,
+      response: { 200: AlertDetail, ...errors, 404: ApiErrorBody.describe('No such alert'), 503: ApiErrorBody },
+    },
+  }, async (request, reply) => {
+    if (!client) return noClient(request, reply);
+    const { workflowId } = request.params;
+    const [desc, row] = await Promise.all([describeAlert(client, workflowId), alertDetail(db, workflowId)]);
+    if (!desc && !row) return fail(request, reply, 404, 'unknown_alert', `no alert ${workflowId}`);
+    const [status, audit, evidence, report] = await Promise.all([
+      desc ? liveStatus(client, desc) : null, listAudit(db, workflowId), linkedEvidence(db, workflowId), getReport(db, workflowId),
+    ]);
+    return {
+      workflowId,
+      execution: desc?.status.name ?? null,
+      status: status && statusJson(status),
+      alert: row ? { source: row.source, sourceId: row.source_id, title: row.title, severity: row.severity, status: row.status, receivedAt: iso(row.received_at)! } : null,
+      case: row?.case_id ? {
+        id: row.case_id, tier: row.tier!, status: row.case_status!, assignee: row.assignee, proposedActions: row.proposed_actions ?? [],
+        resolution: row.resolution, closedBy: row.closed_by, closeReason: row.close_reason, openedAt: iso(row.opened_at), closedAt: iso(row.closed_at),
+      } : null,
+      audit: audit.map((a) => ({ step: a.step, action: a.action, actor: a.actor, reason: a.reason, details: a.details })),
+      evidence,
+      report: report ?? null,
+    };
+  });
+
+  r.post('/v1/alerts/:workflowId/decide', {
+    config: { auth: { roles: ROLES }, audit: false },
+    schema: {
+      summary: 'Decide on an alert awaiting an analyst (the workflow checks roles, four eyes and quorum)', tags: ['analyst'], security,
+      description: 'Sends the `decide` Update. Any token may call it; the workflow refuses actions its role may not take.',
+      params: WorkflowIdParams,
+      body: DecideBodyDoc,
+      response: {
+        200: z.object({ status: AlertStatusSchema }).describe('The decision was accepted and recorded; the status after it'),
+        400: ApiErrorBody.describe('The body is not a JSON object'),
+        ...errors,
+        404: ApiErrorBody.describe('No such alert'),
+        409: ApiErrorBody.describe('The alert is finished, not yet awaiting an analyst, or already decided'),
+        422: ApiErrorBody.describe("The workflow refused the decision (role, four eyes, repeated approval) or it is malformed"),
+        503: ApiErrorBody,
+      },
+    },
+  }, async (request, reply) => {
+    if (!client) return noClient(request, reply);
+    const { workflowId } = request.params;
+    const body = readJsonBody(request, reply);
+    if (!body) return reply;
+    const principal = request.principal!;
+    let decision;
+    try {
+      // Only these fields come from the caller; who is deciding comes from the token.
+      decision = parseDecision({
+        action: body.action, reason: body.reason, assignee: body.assignee, falsePositive: body.falsePositive,
+        actor: principal.name, roles: principal.roles,
+      });
+    } catch (err) {
+      if (err instanceof DecisionRejected) return fail(request, reply, 422, 'invalid_decision', err.message);
+      throw err;
+    }
+    request.auditDetail = { decision: decision.action };
+    const desc = await describeAlert(client, workflowId);
+    if (!desc) return fail(request, reply, 404, 'unknown_alert', `no alert ${workflowId}`);
+    if (desc.status.name !== 'RUNNING') {
+      return fail(request, reply, 409, 'alert_finished', `alert ${workflowId} is finished (${desc.status.name}); it takes no more decisions`);
+    }
+    try {
+      const status = await client.workflow.getHandle(workflowId).executeUpdate(decideUpdate, { args: [decision] });
+      return { status: statusJson(status) };
+    } catch (err) {
+      if (err instanceof WorkflowUpdateFailedError) {
+        const message = (err.cause as Error | undefined)?.message ?? err.message;
+        return STATE_CONFLICT.test(message)
+          ? fail(request, reply, 409, 'decision_conflict', message)
+          : fail(request, reply, 422, 'decision_rejected', message);
+      }
+      // Finished between describe and the Update.
+      if (err instanceof WorkflowNotFoundError) return fail(request, reply, 409, 'alert_finished', `alert ${workflowId} is finished; it takes no more decisions`);
+      throw err;
+    }
+  });
+};

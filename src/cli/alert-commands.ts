@@ -1,0 +1,139 @@
+// Analyst commands: what is pending, one alert in detail, and decisions. Decisions go through
+// the API's `decide` route, so they take the same Update, role checks and audit as any caller.
+import { type Command, InvalidArgumentError } from 'commander';
+import type { AlertDetail, PendingAlert } from '../api/analyst-routes';
+import type { DecisionAction } from '../domain/decision';
+import type { AlertStatus } from '../workflows/status';
+import { alertPath, ApiClient } from './api-client';
+import { type CliIo, type GlobalOptions, printJson } from './io';
+import { cell, renderTable } from './table';
+
+export function positiveInt(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(n) || n < 1) throw new InvalidArgumentError('expected a positive whole number');
+  return n;
+}
+
+const globals = (cmd: Command) => cmd.optsWithGlobals<GlobalOptions>();
+
+function printPending(io: CliIo, alerts: PendingAlert[]) {
+  if (alerts.length === 0) {
+    io.stdout('no alerts are awaiting an analyst\n');
+    return;
+  }
+  io.stdout(renderTable<PendingAlert>([
+    { header: 'WORKFLOW ID', value: (a) => a.workflowId, max: 100 },
+    { header: 'SEVERITY', value: (a) => a.severity },
+    { header: 'SCORE', value: (a) => a.score },
+    { header: 'VERDICT', value: (a) => a.verdict },
+    { header: 'TIER', value: (a) => a.tier },
+    { header: 'ASSIGNEE', value: (a) => a.assignee, max: 32 },
+    { header: 'OPENED', value: (a) => a.openedAt.slice(0, 19).replace('T', ' ') },
+    { header: 'TITLE', value: (a) => a.title, max: 72 },
+  ], alerts));
+}
+
+/** Text lines that came from elsewhere (a report), printed without control characters. */
+const safeText = (text: string) => text.split('\n').map((l) => cell(l.replace(/\t/g, '  '), 100_000)).join('\n');
+
+function printDetail(io: CliIo, d: AlertDetail, withReport: boolean) {
+  const s = d.status as AlertStatus | null;
+  const rows: [string, unknown][] = [
+    ['Alert', d.workflowId],
+    ['Title', d.alert?.title],
+    ['Source', d.alert && `${d.alert.source} / ${d.alert.sourceId}`],
+    ['Severity', s?.severity ?? d.alert?.severity],
+    ['Score', s?.score === undefined ? undefined : `${s.score} (${s.verdict ?? '-'}, confidence ${s.confidence ?? '-'})`],
+    ['Disposition', s?.disposition],
+    ['Stage', s?.stage],
+    ['Execution', d.execution],
+    ['Tier', s?.tier ?? d.case?.tier],
+    ['Assignee', d.case?.assignee],
+    ['Approvals', s?.approvalsNeeded === undefined ? undefined : `${(s.approvals ?? []).join(', ') || 'none'} (${(s.approvals ?? []).length}/${s.approvalsNeeded})`],
+    ['Proposed', d.case?.proposedActions.join(', ') || undefined],
+    ['Case', d.case && `#${d.case.id} ${d.case.status}${d.case.resolution ? ` (${d.case.resolution} by ${d.case.closedBy})` : ''}`],
+    ['Outcome', s?.outcome],
+    ['Assessment', s?.assessment && `${s.assessment.summary} [${s.assessment.author}]`],
+  ];
+  const width = Math.max(...rows.map(([k]) => k.length));
+  io.stdout(rows.map(([k, v]) => `${k.padEnd(width)}  ${cell(v, 200)}`).join('\n') + '\n');
+  if (s?.reasons.length) io.stdout(`\nReasons\n${s.reasons.map((r) => `  - ${cell(r, 200)}`).join('\n')}\n`);
+  io.stdout('\nAudit trail\n');
+  io.stdout(d.audit.length === 0 ? '  (empty)\n' : renderTable([
+    { header: 'STEP', value: (a: AlertDetail['audit'][number]) => a.step, max: 32 },
+    { header: 'ACTION', value: (a) => a.action },
+    { header: 'ACTOR', value: (a) => a.actor, max: 40 },
+    { header: 'REASON', value: (a) => a.reason, max: 80 },
+  ], d.audit));
+  if (d.evidence.length) {
+    io.stdout('\nEvidence\n');
+    io.stdout(renderTable([
+      { header: 'SHA256', value: (e: AlertDetail['evidence'][number]) => e.sha256, max: 64 },
+      { header: 'KIND', value: (e) => e.kind },
+      { header: 'TYPE', value: (e) => e.mediaType },
+      { header: 'BYTES', value: (e) => e.sizeBytes },
+    ], d.evidence));
+  }
+  if (d.report) {
+    io.stdout(withReport ? `\nReport #${d.report.id}\n${safeText(d.report.body)}\n` : `\nReport #${d.report.id}: ${d.report.body.length} characters (--report prints it)\n`);
+  }
+}
+
+async function decide(io: CliIo, cmd: Command, workflowId: string, body: { action: DecisionAction; reason?: string; assignee?: string; falsePositive?: boolean }) {
+  const opts = globals(cmd);
+  const res = await ApiClient.from(opts, io).post<{ status: AlertStatus }>(alertPath(workflowId, '/decide'), body);
+  if (opts.json) return printJson(io, res);
+  const s = res.status;
+  const parts = [`stage ${s.stage}`];
+  if (s.approvalsNeeded !== undefined && body.action === 'approve') parts.push(`approvals ${(s.approvals ?? []).length}/${s.approvalsNeeded}`);
+  if (s.decision) parts.push(`decided: ${s.decision.action} by ${cell(s.decision.actor, 64)}`);
+  if (s.outcome) parts.push(`outcome ${s.outcome}`);
+  io.stdout(`${body.action} accepted for ${cell(workflowId, 200)} (${parts.join('; ')})\n`);
+}
+
+export function registerAlertCommands(program: Command, io: CliIo): void {
+  program.command('pending')
+    .description('alerts awaiting an analyst, most severe first')
+    .option('--limit <n>', 'at most this many', positiveInt, 50)
+    .action(async (options: { limit: number }, cmd: Command) => {
+      const res = await ApiClient.from(globals(cmd), io).get<{ alerts: PendingAlert[] }>(`/v1/alerts/pending?limit=${options.limit}`);
+      if (globals(cmd).json) printJson(io, res);
+      else printPending(io, res.alerts);
+    });
+
+  program.command('show <workflowId>')
+    .description("one alert: live status, case, audit trail, evidence, report")
+    .option('--report', 'print the report body')
+    .action(async (workflowId: string, options: { report?: boolean }, cmd: Command) => {
+      const res = await ApiClient.from(globals(cmd), io).get<AlertDetail>(alertPath(workflowId));
+      if (globals(cmd).json) printJson(io, res);
+      else printDetail(io, res, options.report === true);
+    });
+
+  program.command('approve <workflowId>')
+    .description('approve the proposed response (containment runs once the quorum is met)')
+    .requiredOption('--reason <text>', 'why')
+    .action((workflowId: string, o: { reason: string }, cmd: Command) => decide(io, cmd, workflowId, { action: 'approve', reason: o.reason }));
+
+  program.command('close <workflowId>')
+    .description('close the alert without response')
+    .requiredOption('--reason <text>', 'why')
+    .option('--false-positive', 'the alert was a false positive (feeds tuning suggestions)')
+    .action((workflowId: string, o: { reason: string; falsePositive?: boolean }, cmd: Command) =>
+      decide(io, cmd, workflowId, { action: 'close', reason: o.reason, ...(o.falsePositive ? { falsePositive: true } : {}) }));
+
+  program.command('escalate <workflowId>')
+    .description('hand the alert to the next tier (and ask for containment)')
+    .requiredOption('--reason <text>', 'why')
+    .action((workflowId: string, o: { reason: string }, cmd: Command) => decide(io, cmd, workflowId, { action: 'escalate', reason: o.reason }));
+
+  program.command('assign <workflowId> <assignee>')
+    .description('assign the alert to an analyst')
+    .option('--reason <text>', 'why')
+    .action((workflowId: string, assignee: string, o: { reason?: string }, cmd: Command) =>
+      decide(io, cmd, workflowId, { action: 'assign', assignee, ...(o.reason ? { reason: o.reason } : {}) }));
+
+  program.command('comment <workflowId> <text>')
+    .description('add a comment to the audit trail')
+    .action((workflowId: string, text: string, _o: unknown, cmd: Command) => decide(io, cmd, workflowId, { action: 'comment', reason: text }));
+}

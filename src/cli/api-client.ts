@@ -1,0 +1,66 @@
+// The CLI's one way to the HTTP API: bearer token, JSON in and out, and the API's own
+// `{ error }` message when a call fails.
+import { CliError, type CliIo, type GlobalOptions } from './io';
+
+export const DEFAULT_API_URL = 'http://127.0.0.1:8080';
+/** Decisions wait for the workflow to record them; give that time. */
+const REQUEST_TIMEOUT_MS = 120_000;
+
+export class ApiError extends CliError {
+  constructor(readonly status: number, message: string) {
+    super(`${message} (HTTP ${status})`);
+    this.name = 'ApiError';
+  }
+}
+
+export class ApiClient {
+  constructor(private readonly baseUrl: string, private readonly token: string) {}
+
+  /** From --api-url/--token, else AUTOSOC_API_URL/AUTOSOC_API_TOKEN. */
+  static from(opts: GlobalOptions, io: CliIo): ApiClient {
+    const env = io.env ?? process.env;
+    const token = opts.token ?? env.AUTOSOC_API_TOKEN;
+    if (!token) throw new CliError('no API token: set AUTOSOC_API_TOKEN or pass --token (create one with `autosoc token create`)');
+    const baseUrl = (opts.apiUrl ?? env.AUTOSOC_API_URL ?? DEFAULT_API_URL).replace(/\/+$/, '');
+    if (!/^https?:\/\/[^\s/]+/.test(baseUrl)) throw new CliError(`the API URL must be http(s)://host[:port], not "${baseUrl}"`);
+    return new ApiClient(baseUrl, token);
+  }
+
+  get<T>(path: string): Promise<T> {
+    return this.request<T>('GET', path);
+  }
+
+  post<T>(path: string, body: unknown): Promise<T> {
+    return this.request<T>('POST', path, body);
+  }
+
+  private async request<T>(method: string, path: string, body?: unknown): Promise<T> {
+    let res: Response;
+    try {
+      res = await fetch(`${this.baseUrl}${path}`, {
+        method,
+        headers: { authorization: `Bearer ${this.token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        body: body === undefined ? undefined : JSON.stringify(body),
+        signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+      });
+    } catch (err) {
+      const cause = (err as { cause?: { code?: string; message?: string } }).cause;
+      throw new CliError(`cannot reach the autosoc API at ${this.baseUrl}: ${cause?.code ?? cause?.message ?? (err as Error).message}`);
+    }
+    const text = await res.text();
+    let json: unknown;
+    try {
+      json = text ? JSON.parse(text) : undefined;
+    } catch {
+      json = undefined;
+    }
+    if (!res.ok) {
+      const message = (json as { error?: unknown } | undefined)?.error;
+      throw new ApiError(res.status, typeof message === 'string' ? message : `${method} ${path} failed`);
+    }
+    if (json === undefined) throw new CliError(`the API answered ${method} ${path} with a body that is not JSON`);
+    return json as T;
+  }
+}
+
+export const alertPath = (workflowId: string, rest = '') => `/v1/alerts/${encodeURIComponent(workflowId)}${rest}`;

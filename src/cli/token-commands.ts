@@ -1,0 +1,68 @@
+// Admin bootstrap: API tokens are made and revoked in the database directly (DATABASE_URL),
+// because the first token cannot come from an API that needs one. A token is printed once.
+import type { Command } from 'commander';
+import { Pool } from 'pg';
+import { createApiToken, revokeApiToken, ROLES, type Role } from '../store/api-tokens';
+import { migrate } from '../store/migrate';
+import { CliError, type CliIo, type GlobalOptions, printJson } from './io';
+
+const TOKEN_NAME = /^[A-Za-z0-9][A-Za-z0-9_.@:-]{0,127}$/;
+
+export function parseRoles(value: string): Role[] {
+  const roles = [...new Set(value.split(',').map((r) => r.trim()).filter(Boolean))];
+  if (roles.length === 0) throw new CliError(`--roles needs at least one of ${ROLES.join(', ')}`);
+  for (const r of roles) if (!(ROLES as readonly string[]).includes(r)) throw new CliError(`unknown role "${r}": use ${ROLES.join(', ')}`);
+  return roles as Role[];
+}
+
+async function withDatabase<T>(io: CliIo, fn: (db: Pool) => Promise<T>): Promise<T> {
+  const url = (io.env ?? process.env).DATABASE_URL;
+  if (!url) {
+    throw new CliError('DATABASE_URL is not set: token commands talk to the database directly '
+      + '(the embedded database of `npm run up` is postgres://postgres@127.0.0.1:5433/postgres?sslmode=disable)');
+  }
+  const db = new Pool({ connectionString: url, max: 1 });
+  db.on('error', () => undefined);
+  try {
+    await migrate(db);
+    return await fn(db);
+  } catch (err) {
+    if (err instanceof CliError) throw err;
+    const e = err as { code?: string; message?: string };
+    throw new CliError(`database: ${e.code === 'ECONNREFUSED' ? `cannot connect (${e.message})` : e.message}`);
+  } finally {
+    await db.end();
+  }
+}
+
+export function registerTokenCommands(program: Command, io: CliIo): void {
+  const token = program.command('token').description('API tokens (admin; needs DATABASE_URL)');
+
+  token.command('create')
+    .description('create a token and print it once')
+    .requiredOption('--name <name>', 'who the token stands for (the actor in audits)')
+    .requiredOption('--roles <roles>', `comma-separated: ${ROLES.join(', ')}`)
+    .option('--source <source>', 'ingest tokens: the only alert source it may send')
+    .option('--hmac-secret <secret>', 'require X-Autosoc-Signature bodies signed with this secret')
+    .action(async (o: { name: string; roles: string; source?: string; hmacSecret?: string }, cmd: Command) => {
+      if (!TOKEN_NAME.test(o.name)) throw new CliError('--name: letters, digits and _ . @ : - (at most 128, starting with a letter or digit)');
+      const roles = parseRoles(o.roles);
+      const secret = await withDatabase(io, async (db) => {
+        const taken = await db.query('SELECT 1 FROM api_tokens WHERE name = $1', [o.name]);
+        if (taken.rowCount) throw new CliError(`a token named "${o.name}" already exists (revoked names stay taken)`);
+        return createApiToken(db, { name: o.name, roles, source: o.source, hmacSecret: o.hmacSecret });
+      });
+      if (cmd.optsWithGlobals<GlobalOptions>().json) return printJson(io, { name: o.name, roles, source: o.source ?? null, token: secret });
+      io.stderr(`token "${o.name}" (${roles.join(', ')}) created; it is shown only this once:\n`);
+      io.stdout(`${secret}\n`);
+    });
+
+  token.command('revoke <name>')
+    .description('revoke a token by name')
+    .action(async (name: string, _o: unknown, cmd: Command) => {
+      const revoked = await withDatabase(io, (db) => revokeApiToken(db, name));
+      if (!revoked) throw new CliError(`no active token named "${name}"`);
+      if (cmd.optsWithGlobals<GlobalOptions>().json) return printJson(io, { name, revoked: true });
+      io.stdout(`revoked "${name}"\n`);
+    });
+}
