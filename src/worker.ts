@@ -10,6 +10,8 @@ import { createActivities } from './activities';
 import { type Config, loadConfig, workflowUiLink } from './config';
 import { slackNotifier, webhookNotifier } from './connectors/notifier';
 import { onlineIntelFromEnv, type OnlineIntel } from './connectors/threat-intel';
+import { sandboxFromEnv } from './connectors/sandbox/config';
+import { edrConnectorsFromConfig, parseEdrConfig } from './connectors/edr/config';
 import { manualResponseConnector } from './connectors/response-connector';
 import { openDatabase } from './store/database';
 import type { Pool } from 'pg';
@@ -40,6 +42,8 @@ export async function createWorker(config: Config, db: Pool, connection: NativeC
         ...(config.notify.slackWebhookUrl ? [slackNotifier(config.notify.slackWebhookUrl)] : []),
       ],
       workflowLink: (id) => workflowUiLink(config, id),
+      sandbox: sandboxFromEnv(process.env),
+      edr: edrConnectorsFromConfig(parseEdrConfig(process.env)),
     }),
     shutdownGraceTime: '20s',
   });

@@ -5,6 +5,8 @@ import type { IngestService } from '../ingest/ingest-service';
 import type { InvestigationPlan } from '../investigation/investigate';
 import type { LlmSettings } from '../assessment/llm';
 import type { Notifier } from '../connectors/notifier';
+import type { Sandbox } from '../connectors/sandbox/config';
+import type { EdrConnectors } from '../connectors/edr/config';
 
 export interface ActivityDeps {
   db: Pool;
@@ -20,4 +22,8 @@ export interface ActivityDeps {
   notifiers: Notifier[];
   /** A Web UI link for a workflow, used in notifications. */
   workflowLink?: (workflowId: string) => string;
+  /** CAPE sandbox (CAPE_BASE_URL); absent: detonation is not configured. */
+  sandbox?: Sandbox;
+  /** EDR connectors (Falcon RTR, Defender Live Response) that fetch files from hosts. */
+  edr?: EdrConnectors;
 }

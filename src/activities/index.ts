@@ -10,6 +10,8 @@ import { writeReport } from './report';
 import { recordIncident } from './incidents';
 import { pollSearchPage } from './poll-search';
 import { assess } from './assess';
+import { sandboxDetonate } from './sandbox';
+import { edrFetchFile } from './edr';
 import type { ActivityDeps } from './deps';
 
 export type { ActivityDeps } from './deps';
@@ -35,5 +37,7 @@ export function createActivities(deps: ActivityDeps) {
     recordIncident: bind(deps, recordIncident),
     pollSearchPage: bind(deps, pollSearchPage),
     assess: bind(deps, assess),
+    sandboxDetonate: bind(deps, sandboxDetonate),
+    edrFetchFile: bind(deps, edrFetchFile),
   };
 }

@@ -63,6 +63,8 @@ export const TriagePolicy = z.object({
   approvals: z.partialRecord(ResponseKindEnum, ApprovalRule).optional(),
   /** Roles allowed to take each decision action. */
   decisionRoles: z.partialRecord(z.enum(['approve', 'close', 'escalate', 'assign', 'comment']), z.array(z.enum(ROLES)).min(1)).optional(),
+  /** Detonate file evidence in the sandbox (CAPE): never, when triage is not yet sure, or always. */
+  sandbox: z.object({ detonate: z.enum(['never', 'uncertain', 'always']), maxSamples: z.number().int().min(1).max(10).default(3) }).optional(),
   /** Accepted suppressions expire after this many days. */
   suppressionTtlDays: z.number().int().min(1).max(365).optional(),
 }).refine((p) => p.autoCloseBelow <= p.suspiciousAtOrAbove && p.suspiciousAtOrAbove <= p.maliciousAtOrAbove, {

@@ -37,6 +37,11 @@ const analysis = proxyActivities<Activities>({
   startToCloseTimeout: '5m',
   retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '1m', maximumAttempts: 5, nonRetryableErrorTypes: NON_RETRYABLE },
 });
+// Sandbox detonation: long, heartbeating; a restarted worker resumes the same sandbox task.
+const sandbox = proxyActivities<Activities>({
+  startToCloseTimeout: '35m', heartbeatTimeout: '3m',
+  retry: { initialInterval: '10s', backoffCoefficient: 2, maximumInterval: '5m', maximumAttempts: 5, nonRetryableErrorTypes: [...NON_RETRYABLE, 'NotConfigured'] },
+});
 // Containment and notifications touch other systems: few, spaced attempts.
 const response = proxyActivities<Activities>({
   startToCloseTimeout: '2m',
@@ -99,10 +104,11 @@ export async function alertWorkflow({ alert, policy, incidentId }: AlertWorkflow
   // 2-3. Investigate and triage; alerts that join the incident later add evidence and re-triage.
   let observables = collected.observables;
   let findings: Finding[] = [];
-  const assess = async (fresh: ObservableSet, step: string) => {
+  /** Investigates `fresh` observables (or takes findings already made) and triages again. */
+  const assess = async (fresh: ObservableSet | Finding[], step: string) => {
     const first = status.disposition === undefined;
     if (first) status.stage = 'investigating';
-    findings = [...findings, ...await analysis.investigate({ workflowId, observables: fresh, evidence: first ? collected.evidence : [], step })];
+    findings = [...findings, ...Array.isArray(fresh) ? fresh : await analysis.investigate({ workflowId, observables: fresh, evidence: first ? collected.evidence : [], step })];
     if (first) status.stage = 'triaging';
     const t = await store.triage({ workflowId, severity: alert.severity, findings, policy, step, observables });
     Object.assign(status, { score: t.score, verdict: t.verdict, confidence: t.confidence, reasons: t.reasons });
@@ -127,7 +133,16 @@ export async function alertWorkflow({ alert, policy, incidentId }: AlertWorkflow
     upsertSearchAttributes([{ key: SA.Observables, value: searchableObservables(merged) }]);
     await assess(fresh, `retriage-${status.retriages}`);
   };
-  const triage = await assess(observables, 'triage');
+  let triage = await assess(observables, 'triage');
+  // Sandbox: files detonated when the policy asks, before the disposition is acted on.
+  const samples = collected.evidence.filter((e) => ['file', 'attachment', 'sample'].includes(e.kind)).slice(0, policy.sandbox?.maxSamples ?? 3);
+  const detonate = policy.sandbox?.detonate ?? 'never';
+  if (samples.length && (detonate === 'always' || (detonate === 'uncertain' && (triage.verdict === 'inconclusive' || triage.verdict === 'suspicious')))) {
+    const detonated: Finding[] = [];
+    for (const s of samples) detonated.push(await sandbox.sandboxDetonate({ workflowId, sha256: s.sha256, name: s.name }));
+    status.disposition = undefined; // the sandbox's word counts before anything is decided
+    triage = await assess(detonated, 'sandbox');
+  }
   let proposed = proposeResponse(observables, triage.verdict);
 
   if (status.disposition === 'auto_close') {

@@ -103,3 +103,36 @@ test('a worker killed mid-page loses and duplicates nothing', async () => {
   expect(search.requests.every((r) => r.authorization === 'ApiKey test-api-key')).toBe(true);
   if (process.env.RECORD_HISTORIES) saveHistory('poller-worker-killed-mid-page', handle.workflowId, await handle.fetchHistory());
 });
+
+test('the Wazuh indexer poller pages by timestamp and id and maps Wazuh alerts', async () => {
+  const index = 'wazuh-alerts-4.x-2026.11.20';
+  const wazuh: StoredDoc[] = Array.from({ length: 7 }, (_, i) => ({
+    _id: `w-${run}-${i}`,
+    _source: {
+      timestamp: `2026-11-20T09:00:0${i}.000+0000`, id: `${run}.${i}`,
+      rule: { level: 10, description: 'sshd: brute force trying to get access to the system.', id: '5712', mitre: { id: ['T1110'] } },
+      agent: { id: '001', name: `web-${i}`, ip: '10.0.0.8' }, data: { srcip: '198.51.100.9', dstuser: 'root' },
+      full_log: 'sshd[1234]: Failed password for root from 198.51.100.9 port 4242 ssh2',
+    },
+  }));
+  const server = new SearchApiServer(new Map([[index, wazuh]]));
+  const url = await server.start();
+  if (!worker) { // run on its own (jest -t), this test needs the worker the first one starts
+    worker = await createWorker(config, db.pool, tenv.nativeConnection, tenv.client);
+    running = worker.run();
+  }
+  try {
+    const poller = { name: `wazuh-${run}`, kind: 'wazuh-indexer' as const, url, index, batchSize: 3, intervalMs: 1_000, heartbeatTimeoutMs: 5_000, basicAuthEnv: 'WAZUH_TEST_AUTH' };
+    process.env.WAZUH_TEST_AUTH = 'admin:admin';
+    await startPollers(tenv.client, config.temporal.taskQueue, [poller]);
+    const handle = tenv.client.workflow.getHandle(pollerWorkflowId(poller.name));
+    const status = await waitFor(() => handle.query(pollerStatusQuery), (s) => s.totals.accepted === 7, 'seven Wazuh alerts', 60_000);
+    expect(status.cursor).toEqual(['2026-11-20T09:00:06.000+0000', `${run}.6`]);
+    expect(server.requests[0].body.sort).toEqual([{ timestamp: 'asc' }, { id: 'asc' }]);
+    expect(server.requests.every((r) => r.authorization === `Basic ${Buffer.from('admin:admin').toString('base64')}`)).toBe(true);
+    const row = await waitFor(() => db.pool.query('SELECT severity, title FROM alerts WHERE source = $1 AND source_id = $2', ['wazuh', `${run}.3`]).then((r) => r.rows[0]), (r) => !!r, 'a stored Wazuh alert');
+    expect(row).toEqual({ severity: 'high', title: 'sshd: brute force trying to get access to the system.' });
+  } finally {
+    await server.stop();
+  }
+});

@@ -1,0 +1,78 @@
+// Collect a file from a host through an EDR (Falcon RTR or Defender Live Response) and keep
+// it as evidence. Idempotent by (workflow, connector, host, path) in edr_fetches: after a
+// success a retry returns the stored reference without touching the host; after a crash
+// mid-command it resumes the recorded remote command instead of starting another.
+import { ApplicationFailure, cancellationSignal, heartbeat, sleep } from '@temporalio/activity';
+import type { Pool } from 'pg';
+import { edrConnectorsFromEnv, type EdrConnectors } from '../connectors/edr/config';
+import {
+  claimEdrFetch, completeEdrFetch, edrIdempotencyKey, failEdrFetch, saveEdrRemoteRef, type EdrFetchKey,
+} from '../connectors/edr/fetch-records';
+import { isConnectorError } from '../connectors/edr/http';
+import { EDR_CONNECTORS, type EdrConnectorName } from '../connectors/edr/types';
+import { linkEvidence, storeEvidence, type EvidenceRef } from '../store/evidence';
+
+export interface EdrFetchFileInput { workflowId: string; connector: EdrConnectorName; hostId: string; path: string }
+
+export interface EdrActivityDeps {
+  db: Pool;
+  /** Configured connectors; when absent they are built from the environment (FALCON_*, MDE_*). */
+  edr?: EdrConnectors;
+}
+
+let fromEnv: EdrConnectors | undefined;
+
+function connectorFor(deps: EdrActivityDeps, name: EdrConnectorName) {
+  let connectors = deps.edr;
+  if (!connectors) {
+    try {
+      connectors = fromEnv ??= edrConnectorsFromEnv(process.env);
+    } catch (err) {
+      throw ApplicationFailure.nonRetryable((err as Error).message, 'NotConfigured'); // names variables, never values
+    }
+  }
+  const connector = connectors[name];
+  if (!connector) throw ApplicationFailure.nonRetryable(`EDR connector ${name} is not configured`, 'NotConfigured');
+  return connector;
+}
+
+function validate(input: EdrFetchFileInput): void {
+  const bad = (msg: string) => ApplicationFailure.nonRetryable(`edrFetchFile: ${msg}`, 'BadInput');
+  if (!input || typeof input.workflowId !== 'string' || !input.workflowId || input.workflowId.length > 512) throw bad('workflowId is required');
+  if (!(EDR_CONNECTORS as readonly string[]).includes(input.connector)) throw bad(`connector must be one of ${EDR_CONNECTORS.join(', ')}`);
+  if (typeof input.hostId !== 'string' || !/^[A-Za-z0-9._:-]{1,128}$/.test(input.hostId)) throw bad('hostId must be 1-128 letters, digits, ".", "_", ":" or "-"');
+  if (typeof input.path !== 'string' || !input.path || input.path.length > 1024 || /[\r\n\0]/.test(input.path)) throw bad('path must be 1-1024 characters on one line');
+}
+
+async function linkIfAlertExists(db: Pool, workflowId: string, ref: EvidenceRef): Promise<void> {
+  const exists = (await db.query('SELECT 1 FROM alerts WHERE workflow_id = $1', [workflowId])).rowCount;
+  if (exists) await linkEvidence(db, workflowId, ref);
+}
+
+export async function edrFetchFile(deps: EdrActivityDeps, input: EdrFetchFileInput): Promise<EvidenceRef> {
+  validate(input);
+  const connector = connectorFor(deps, input.connector);
+  const k: EdrFetchKey = { workflowId: input.workflowId, connector: input.connector, hostId: input.hostId, path: input.path };
+  const key = edrIdempotencyKey(k);
+  const record = await claimEdrFetch(deps.db, key, k);
+  if (record.state === 'done' && record.evidence) return record.evidence;
+
+  let fetched;
+  try {
+    fetched = await connector.fetchFile(input.hostId, input.path, key, {
+      signal: cancellationSignal(),
+      sleep: (ms) => sleep(ms),
+      onProgress: (p) => heartbeat(p),
+      checkpoint: { saved: record.remoteRef, save: (ref) => saveEdrRemoteRef(deps.db, key, ref) },
+    });
+  } catch (err) {
+    if (!isConnectorError(err) || err.kind === 'unavailable') throw err; // cancellation, outages: Temporal retries
+    await failEdrFetch(deps.db, key, err.message);
+    const type = { auth: 'EdrAuth', 'not-found': 'EdrNotFound', rejected: 'EdrRejected', malformed: 'EdrMalformed', 'too-large': 'EdrTooLarge' }[err.kind];
+    throw ApplicationFailure.nonRetryable(`${connector.name}: ${err.message}`, type);
+  }
+  const ref = await storeEvidence(deps.db, { kind: 'file', mediaType: fetched.mediaType, name: fetched.name.slice(0, 1024), content: fetched.bytes });
+  await linkIfAlertExists(deps.db, input.workflowId, ref);
+  await completeEdrFetch(deps.db, key, ref);
+  return ref;
+}

@@ -1,0 +1,152 @@
+// The real edrFetchFile activity in Temporal's own activity harness (MockActivityEnvironment)
+// against local Falcon and Defender servers and the test database.
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
+import { MockActivityEnvironment } from '@temporalio/testing';
+import { DefaultLogger } from '@temporalio/worker';
+import { edrFetchFile, type EdrActivityDeps, type EdrFetchFileInput } from '../../../src/activities/edr';
+import { DefenderLiveResponseClient } from '../../../src/connectors/edr/defender';
+import { FalconRtrClient } from '../../../src/connectors/edr/falcon';
+import { edrIdempotencyKey } from '../../../src/connectors/edr/fetch-records';
+import { ConnectorError } from '../../../src/connectors/edr/http';
+import type { EdrProgress } from '../../../src/connectors/edr/types';
+import { extractObservables } from '../../../src/domain/observables';
+import { upsertAlert } from '../../../src/store/alerts';
+import { getEvidence, type EvidenceRef } from '../../../src/store/evidence';
+import { sampleAlert } from '../../helpers/alerts';
+import { openTestDatabase, type TestDatabase } from '../../helpers/database';
+import { uniqueSuffix } from '../../helpers/temporal';
+import { DefenderServer } from '../../servers/defender-server';
+import { FalconServer } from '../../servers/falcon-server';
+
+const HOST = '4f1c0a2b3d4e5f60718293a4b5c6d7e8';
+const MACHINE = '1e5bc9d7e413ddd7902c2932e418702b84d0cc07';
+const PATH = 'C:\\Users\\jdoe\\Downloads\\invoice.exe';
+const EXE = readFileSync('/usr/bin/env');
+const falcon = new FalconServer({ clientId: 'falcon-id', clientSecret: 'falcon-secret', hosts: { [HOST]: { files: { [PATH]: EXE } } } });
+const defender = new DefenderServer({
+  tenant: 'tenant-1', clientId: 'mde-id', clientSecret: 'mde-secret', scope: 'https://api.securitycenter.microsoft.com/.default', machines: { [MACHINE]: { files: { [PATH]: EXE } } },
+});
+let db: TestDatabase;
+let deps: EdrActivityDeps;
+
+interface Outcome { value?: EvidenceRef; error?: unknown; beats: EdrProgress[] }
+
+async function run(input: EdrFetchFileInput, cancelWhen?: (p: EdrProgress) => boolean): Promise<Outcome> {
+  const env = new MockActivityEnvironment({}, { logger: new DefaultLogger('ERROR') });
+  const beats: EdrProgress[] = [];
+  env.on('heartbeat', (p: EdrProgress) => {
+    beats.push(p);
+    if (cancelWhen?.(p)) env.cancel();
+  });
+  const outcome = await env.run(edrFetchFile, deps, input).then((value) => ({ value: value as EvidenceRef }), (error: unknown) => ({ error }));
+  return { ...outcome, beats };
+}
+
+const row = async (input: EdrFetchFileInput) =>
+  (await db.pool.query('SELECT state, remote_ref, evidence, error FROM edr_fetches WHERE idempotency_key = $1', [edrIdempotencyKey(input)])).rows[0];
+
+beforeAll(async () => {
+  const [database, falconUrl, defenderUrl] = await Promise.all([openTestDatabase(), falcon.start(), defender.start()]);
+  db = database;
+  const poll = { timeoutMs: 2_000, pollIntervalMs: 1, maxPollIntervalMs: 3, maxWaitMs: 10_000, maxFileBytes: 1024 * 1024 };
+  deps = {
+    db: db.pool,
+    edr: {
+      falcon: new FalconRtrClient({ ...poll, baseUrl: falconUrl, clientId: 'falcon-id', clientSecret: 'falcon-secret' }),
+      defender: new DefenderLiveResponseClient({
+        ...poll, baseUrl: defenderUrl, tokenUrl: `${defenderUrl}/tenant-1/oauth2/v2.0/token`, clientId: 'mde-id', clientSecret: 'mde-secret',
+        scope: 'https://api.securitycenter.microsoft.com/.default',
+      }),
+    },
+  };
+});
+afterAll(async () => {
+  await Promise.all([falcon.stop(), defender.stop()]);
+  await db.close();
+});
+beforeEach(() => {
+  for (const s of [falcon, defender]) {
+    s.mode = 'normal';
+    s.requests.length = 0;
+  }
+  falcon.commands.length = 0;
+  defender.actions.length = 0;
+});
+
+describe('edrFetchFile activity (MockActivityEnvironment, local EDR servers)', () => {
+  it.each(['defender', 'falcon'] as const)('stores the file from %s as evidence; a retry after success runs nothing remotely', async (connector) => {
+    const input = { workflowId: `wf-${uniqueSuffix()}`, connector, hostId: connector === 'falcon' ? HOST : MACHINE, path: PATH };
+    const { value } = await run(input);
+    expect(value).toEqual({ sha256: createHash('sha256').update(EXE).digest('hex'), kind: 'file', mediaType: 'application/octet-stream', sizeBytes: EXE.length, name: 'invoice.exe' });
+    expect((await getEvidence(db.pool, value!.sha256))?.equals(EXE)).toBe(true);
+    expect(await row(input)).toMatchObject({ state: 'done', evidence: value, error: null });
+
+    const server = connector === 'falcon' ? falcon : defender;
+    const before = server.requests.length;
+    expect((await run(input)).value).toEqual(value);
+    expect(server.requests.length).toBe(before);
+  });
+
+  it('links the file to the alert when the workflow has one', async () => {
+    const alert = sampleAlert('02-lsass-dump.json', `edr-${uniqueSuffix()}`);
+    const workflowId = `wf-${uniqueSuffix()}`;
+    await upsertAlert(db.pool, workflowId, alert, extractObservables(alert));
+    const { value } = await run({ workflowId, connector: 'defender', hostId: MACHINE, path: PATH });
+    const links = await db.pool.query('SELECT sha256, kind FROM alert_evidence WHERE workflow_id = $1', [workflowId]);
+    expect(links.rows).toEqual([{ sha256: value!.sha256, kind: 'file' }]);
+  });
+
+  it('resumes the recorded Defender action after a cancelled attempt: one live response in all', async () => {
+    const input = { workflowId: `wf-${uniqueSuffix()}`, connector: 'defender' as const, hostId: MACHINE, path: PATH };
+    const first = await run(input, (p) => p.step === 'live response started');
+    expect(first.error).toBeInstanceOf(CancelledFailure);
+    expect(await row(input)).toMatchObject({ state: 'started', remote_ref: { actionId: defender.actions[0].id } });
+    const second = await run(input);
+    expect(second.value).toMatchObject({ kind: 'file', sizeBytes: EXE.length });
+    expect(defender.actions).toHaveLength(1);
+  });
+
+  it('resumes the recorded Falcon `get` after a cancelled attempt: one command in all', async () => {
+    const input = { workflowId: `wf-${uniqueSuffix()}`, connector: 'falcon' as const, hostId: HOST, path: PATH };
+    const first = await run(input, (p) => p.step === 'get: running');
+    expect(first.error).toBeInstanceOf(CancelledFailure);
+    expect(await row(input)).toMatchObject({ state: 'started', remote_ref: { cloudRequestId: falcon.commands[0].cloudRequestId } });
+    expect((await run(input)).value).toMatchObject({ kind: 'file' });
+    expect(falcon.commands).toHaveLength(1);
+  });
+
+  it('fails without retries when the host reports a failed action, and records why', async () => {
+    const input = { workflowId: `wf-${uniqueSuffix()}`, connector: 'defender' as const, hostId: MACHINE, path: 'C:\\gone.exe' };
+    const { error } = await run(input);
+    expect(error).toBeInstanceOf(ApplicationFailure);
+    expect(error).toMatchObject({ type: 'EdrRejected', nonRetryable: true, message: expect.stringContaining('Failed: File not found') });
+    expect(await row(input)).toMatchObject({ state: 'failed', remote_ref: null, error: expect.stringContaining('File not found') });
+  });
+
+  it('throws a retryable error on a 500 and keeps the fetch open for the retry', async () => {
+    falcon.mode = 'server-error';
+    const input = { workflowId: `wf-${uniqueSuffix()}`, connector: 'falcon' as const, hostId: HOST, path: PATH };
+    const { error } = await run(input);
+    expect(error).toBeInstanceOf(ConnectorError);
+    expect(error).toMatchObject({ kind: 'unavailable', status: 500 });
+    expect(await row(input)).toMatchObject({ state: 'started' });
+    falcon.mode = 'normal';
+    expect((await run(input)).value).toMatchObject({ kind: 'file' });
+  });
+
+  it('refuses bad input and unconfigured connectors without retries', async () => {
+    const good = { workflowId: 'wf', connector: 'falcon' as const, hostId: HOST, path: PATH };
+    for (const bad of [{ ...good, workflowId: '' }, { ...good, connector: 'carbonblack' as never }, { ...good, hostId: 'a b' }, { ...good, path: 'C:\\a\r\nb' }]) {
+      expect((await run(bad)).error).toMatchObject({ type: 'BadInput', nonRetryable: true });
+    }
+    const saved = deps.edr;
+    deps.edr = { falcon: saved!.falcon };
+    try {
+      expect((await run({ ...good, connector: 'defender', hostId: MACHINE })).error).toMatchObject({ type: 'NotConfigured', nonRetryable: true, message: 'EDR connector defender is not configured' });
+    } finally {
+      deps.edr = saved;
+    }
+  });
+});

@@ -1,0 +1,158 @@
+import { readFileSync } from 'node:fs';
+import { ConnectorError } from '../../../src/connectors/edr/http';
+import { FalconRtrClient, rtrArgument, type FalconSettings } from '../../../src/connectors/edr/falcon';
+import { FalconServer } from '../../servers/falcon-server';
+
+const CLIENT_ID = 'a1b2c3d4e5f60718293a4b5c6d7e8f90';
+const SECRET = 'FalconSecret-Do-Not-Log-0123456789abcd';
+const HOST = '4f1c0a2b3d4e5f60718293a4b5c6d7e8';
+const EXE = readFileSync('/usr/bin/env');
+const PS = [
+  'Name                Id Start Time (UTC-0)   WorkingMemory(kb)    CPU(s) HandleCount Path',
+  '----                -- ------------------   -----------------    ------ ----------- ----',
+  'explorer          4120 3/14/2025 8:02:11 AM            98,312     12.50        2231 C:\\Windows\\explorer.exe',
+  'invoice viewer    6644 3/14/2025 9:15:40 AM            12,008      0.31         188 C:\\Users\\jdoe\\AppData\\Local\\Temp\\inv view.exe',
+  'System               4 3/14/2025 8:00:01 AM               144    310.02        5120',
+].join('\r\n');
+
+const server = new FalconServer({
+  clientId: CLIENT_ID, clientSecret: SECRET,
+  hosts: { [HOST]: { files: { 'C:\\Users\\jdoe\\Downloads\\inv 2025.exe': EXE, 'C:\\Windows\\Temp\\a.ps1': Buffer.from('Write-Host hi') }, psOutput: PS } },
+});
+let baseUrl: string;
+const settings = (over: Partial<FalconSettings> = {}): FalconSettings => ({
+  baseUrl, clientId: CLIENT_ID, clientSecret: SECRET, timeoutMs: 2_000, pollIntervalMs: 1, maxPollIntervalMs: 3, maxWaitMs: 10_000, maxFileBytes: 1024 * 1024, ...over,
+});
+
+beforeAll(async () => { baseUrl = await server.start(); });
+afterAll(() => server.stop());
+beforeEach(() => {
+  server.mode = 'normal';
+  server.requests.length = 0;
+  server.commands.length = 0;
+  server.deletedSessions.length = 0;
+  server.pollsUntilComplete = 2;
+  server.listsUntilUploaded = 1;
+  server.wrapDownload = undefined;
+});
+
+const rejection = async (p: Promise<unknown>): Promise<ConnectorError> => {
+  const err = await p.then(() => undefined, (e: unknown) => e);
+  expect(err).toBeInstanceOf(ConnectorError);
+  return err as ConnectorError;
+};
+
+describe('Falcon RTR client against a local Falcon API server', () => {
+  it('gets a file: token, session, `get`, polls, waits for the upload, downloads, closes the session', async () => {
+    const client = new FalconRtrClient(settings());
+    const steps: string[] = [];
+    const file = await client.fetchFile(HOST, 'C:\\Users\\jdoe\\Downloads\\inv 2025.exe', 'key-1', { onProgress: (p) => steps.push(p.step) });
+    expect(file.bytes.equals(EXE)).toBe(true);
+    expect(file).toMatchObject({ name: 'inv 2025.exe', mediaType: 'application/octet-stream' });
+    expect(server.commands).toEqual([expect.objectContaining({ deviceId: HOST, baseCommand: 'get', commandString: 'get "C:\\Users\\jdoe\\Downloads\\inv 2025.exe"' })]);
+    expect(steps).toEqual(['session open', 'get: running', 'get: complete', 'get: waiting for upload']);
+    expect(server.requests.map((r) => `${r.method} ${r.path}`)).toEqual([
+      'POST /oauth2/token',
+      'POST /real-time-response/entities/sessions/v1',
+      'POST /real-time-response/entities/active-responder-command/v1',
+      'GET /real-time-response/entities/active-responder-command/v1',
+      'GET /real-time-response/entities/active-responder-command/v1',
+      'GET /real-time-response/entities/file/v2',
+      'GET /real-time-response/entities/file/v2',
+      'GET /real-time-response/entities/extracted-file-contents/v1',
+      'DELETE /real-time-response/entities/sessions/v1',
+    ]);
+    expect(server.requests.slice(1).every((r) => /^Bearer [0-9a-f]{32}$/.test(r.authorization ?? ''))).toBe(true);
+    expect(server.deletedSessions).toHaveLength(1);
+  });
+
+  it('the server refuses RTR calls without a bearer token (401), and the client renews an expired one once', async () => {
+    const res = await fetch(`${baseUrl}/real-time-response/entities/sessions/v1`, { method: 'POST', body: JSON.stringify({ device_id: HOST }) });
+    expect(res.status).toBe(401);
+    expect(await res.json()).toMatchObject({ errors: [{ code: 401, message: 'access denied, authorization failed' }] });
+
+    const client = new FalconRtrClient(settings());
+    await client.initSession(HOST);
+    const issued = server.tokensIssued;
+    server.revokeTokens();
+    await client.initSession(HOST);
+    expect(server.tokensIssued).toBe(issued + 1);
+  });
+
+  it('reports refused client credentials as auth without repeating the secret', async () => {
+    const client = new FalconRtrClient(settings({ clientSecret: 'wrong-secret-value' }));
+    const err = await rejection(client.fetchFile(HOST, 'C:\\Windows\\Temp\\a.ps1', 'k'));
+    expect(err).toMatchObject({ kind: 'auth', status: 401 });
+    expect(err.message).not.toMatch(/wrong-secret-value|FalconSecret/);
+  });
+
+  it('passes on what the host says when the file is missing, and not-found for an unknown host', async () => {
+    const client = new FalconRtrClient(settings());
+    expect(await rejection(client.fetchFile(HOST, 'C:\\nope.exe', 'k'))).toMatchObject({ kind: 'rejected', message: 'falcon get: Could not find file C:\\nope.exe' });
+    expect(await rejection(client.fetchFile('0'.repeat(32), 'C:\\x', 'k'))).toMatchObject({ kind: 'not-found', status: 404 });
+  });
+
+  it('is unavailable on 500 and on silence, and throws the caller\'s abort reason', async () => {
+    server.mode = 'server-error';
+    expect(await rejection(new FalconRtrClient(settings()).initSession(HOST))).toMatchObject({ kind: 'unavailable', status: 500 });
+    server.mode = 'hang';
+    expect(await rejection(new FalconRtrClient(settings({ timeoutMs: 150 })).initSession(HOST))).toMatchObject({ kind: 'unavailable', message: 'no answer within 150 ms' });
+    const controller = new AbortController();
+    const reason = new Error('cancelled by the workflow');
+    const pending = new FalconRtrClient(settings()).initSession(HOST, { signal: controller.signal });
+    setTimeout(() => controller.abort(reason), 30);
+    await expect(pending).rejects.toBe(reason);
+  });
+
+  it('labels a 7z answer (what the real API sends) as a password-protected archive', async () => {
+    server.wrapDownload = (content) => Buffer.concat([Buffer.from([0x37, 0x7a, 0xbc, 0xaf, 0x27, 0x1c, 0x00, 0x04]), content]);
+    const file = await new FalconRtrClient(settings()).fetchFile(HOST, 'C:\\Windows\\Temp\\a.ps1', 'k');
+    expect(file).toMatchObject({ name: 'a.ps1.7z', mediaType: 'application/x-7z-compressed' });
+    expect(file.note).toMatch(/password "infected"/);
+  });
+
+  it('resumes a recorded command instead of running `get` again; starts over if its session expired', async () => {
+    const client = new FalconRtrClient(settings());
+    let saved: Record<string, unknown> | undefined;
+    const controller = new AbortController();
+    const first = client.fetchFile(HOST, 'C:\\Windows\\Temp\\a.ps1', 'k', {
+      signal: controller.signal, checkpoint: { save: async (ref) => { saved = ref; controller.abort(new Error('worker died')); } },
+    });
+    await expect(first).rejects.toThrow('worker died');
+    expect(saved).toEqual({ sessionId: expect.any(String), cloudRequestId: server.commands[0].cloudRequestId });
+
+    const resumed = await client.fetchFile(HOST, 'C:\\Windows\\Temp\\a.ps1', 'k', { checkpoint: { saved, save: async () => undefined } });
+    expect(resumed.bytes.toString()).toBe('Write-Host hi');
+    expect(server.commands).toHaveLength(1);
+
+    server.expireSessions();
+    const again = await client.fetchFile(HOST, 'C:\\Windows\\Temp\\a.ps1', 'k', { checkpoint: { saved, save: async () => undefined } });
+    expect(again.bytes.toString()).toBe('Write-Host hi');
+    expect(server.commands).toHaveLength(2);
+  });
+
+  it('gives up past the maximum wait', async () => {
+    server.pollsUntilComplete = 1_000_000;
+    const err = await rejection(new FalconRtrClient(settings({ maxWaitMs: 30 })).fetchFile(HOST, 'C:\\Windows\\Temp\\a.ps1', 'k'));
+    expect(err).toMatchObject({ kind: 'rejected', message: 'falcon get: not complete within 30 ms' });
+  });
+
+  it('lists processes with `ps` (no parent ids in RTR ps, so a flat snapshot)', async () => {
+    const snap = await new FalconRtrClient(settings()).processTree(HOST, 6644);
+    expect(snap).toMatchObject({
+      hostId: HOST, pid: 6644, source: 'rtr ps', parentsKnown: false, children: [],
+      target: { pid: 6644, name: 'invoice viewer', startTime: '3/14/2025 9:15:40 AM', path: 'C:\\Users\\jdoe\\AppData\\Local\\Temp\\inv view.exe' },
+    });
+    expect(snap.processes.map((p) => [p.name, p.pid, p.path])).toEqual([
+      ['explorer', 4120, 'C:\\Windows\\explorer.exe'], ['invoice viewer', 6644, 'C:\\Users\\jdoe\\AppData\\Local\\Temp\\inv view.exe'], ['System', 4, undefined],
+    ]);
+    expect(server.commands[0]).toMatchObject({ baseCommand: 'ps', commandString: 'ps' });
+    expect(server.deletedSessions).toHaveLength(1);
+  });
+
+  it('quotes RTR arguments with spaces and refuses ones it cannot quote', () => {
+    expect(rtrArgument('C:\\a.exe')).toBe('C:\\a.exe');
+    expect(rtrArgument('C:\\Program Files\\a.exe')).toBe('"C:\\Program Files\\a.exe"');
+    for (const bad of ['', 'C:\\a".exe', 'C:\\a\nb', 'x'.repeat(1025)]) expect(() => rtrArgument(bad)).toThrow(ConnectorError);
+  });
+});

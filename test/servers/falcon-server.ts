@@ -1,0 +1,173 @@
+// A local HTTP server that speaks the part of the CrowdStrike Falcon API autosoc uses, with
+// paths, bodies and envelopes ({meta, resources, errors}) as in the Falcon API reference
+// that FalconPy and PSFalcon mirror: POST /oauth2/token (form client_id/client_secret →
+// 201 access_token), and Real Time Response single-host sessions: POST/DELETE
+// /real-time-response/entities/sessions/v1, POST/GET .../active-responder-command/v1,
+// GET .../file/v2?session_id=, GET .../extracted-file-contents/v1.
+// Unlike the real service, extracted-file-contents answers the raw file bytes (the real API
+// answers a 7z archive with password "infected") unless `wrapDownload` says otherwise.
+import { createHash, randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface FalconHost { files: Record<string, Buffer>; psOutput?: string }
+/** normal; server-error: 500 on RTR endpoints (token still works); hang: RTR endpoints never answer. */
+export type FalconMode = 'normal' | 'server-error' | 'hang';
+
+interface Command { deviceId: string; sessionId: string; baseCommand: string; commandString: string; polls: number; cloudRequestId: string }
+interface SessionFile { id: string; cloud_request_id: string; name: string; sha256: string; size: number; session_id: string; created_at: string; content: Buffer }
+
+export class FalconServer {
+  readonly requests: { method: string; path: string; authorization?: string }[] = [];
+  readonly commands: Command[] = [];
+  readonly deletedSessions: string[] = [];
+  tokensIssued = 0;
+  mode: FalconMode = 'normal';
+  /** Status polls a command needs before it reports complete. */
+  pollsUntilComplete = 2;
+  /** File-list calls after completion before the collected file shows up (sensor upload lag). */
+  listsUntilUploaded = 1;
+  wrapDownload?: (content: Buffer) => Buffer;
+  private tokens = new Set<string>();
+  private sessions = new Map<string, { deviceId: string; files: SessionFile[]; pendingUploads: { file: SessionFile; lists: number }[] }>();
+  private server?: Server;
+
+  constructor(private readonly opts: { clientId: string; clientSecret: string; hosts: Record<string, FalconHost> }) {}
+
+  /** Invalidates every token issued so far (as if they expired). */
+  revokeTokens(): void { this.tokens.clear(); }
+
+  /** Forgets every session (as if they expired after ten idle minutes). */
+  expireSessions(): void { this.sessions.clear(); }
+
+  private send(res: ServerResponse, status: number, resources: unknown[] | null, errors: { code: number; message: string }[] = []): void {
+    res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify({
+      meta: { query_time: 0.01, powered_by: 'empower-api', trace_id: randomUUID() }, resources, errors,
+    }));
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const authorization = req.headers.authorization;
+    this.requests.push({ method: req.method ?? '', path: url.pathname, authorization });
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    const raw = Buffer.concat(chunks).toString('utf8');
+
+    if (req.method === 'POST' && url.pathname === '/oauth2/token') {
+      const form = new URLSearchParams(raw);
+      if (form.get('client_id') !== this.opts.clientId || form.get('client_secret') !== this.opts.clientSecret) {
+        return this.send(res, 401, null, [{ code: 401, message: 'access denied, invalid client credentials' }]);
+      }
+      const token = randomUUID().replace(/-/g, '');
+      this.tokens.add(token);
+      this.tokensIssued += 1;
+      res.writeHead(201, { 'content-type': 'application/json' }).end(JSON.stringify({ access_token: token, token_type: 'bearer', expires_in: 1799 }));
+      return;
+    }
+    const bearer = /^Bearer (\S+)$/.exec(authorization ?? '')?.[1];
+    if (!bearer || !this.tokens.has(bearer)) return this.send(res, 401, null, [{ code: 401, message: 'access denied, authorization failed' }]);
+    if (this.mode === 'hang') return;
+    if (this.mode === 'server-error') return this.send(res, 500, null, [{ code: 500, message: 'internal error' }]);
+
+    const json = () => (raw ? JSON.parse(raw) as Record<string, unknown> : {});
+    const p = url.pathname;
+    if (p === '/real-time-response/entities/sessions/v1' && req.method === 'POST') return this.initSession(json(), res);
+    if (p === '/real-time-response/entities/sessions/v1' && req.method === 'DELETE') {
+      const id = url.searchParams.get('session_id') ?? '';
+      this.sessions.delete(id);
+      this.deletedSessions.push(id);
+      res.writeHead(204).end();
+      return;
+    }
+    if (p === '/real-time-response/entities/active-responder-command/v1' && req.method === 'POST') return this.runCommand(json(), res);
+    if (p === '/real-time-response/entities/active-responder-command/v1' && req.method === 'GET') return this.commandStatus(url.searchParams.get('cloud_request_id') ?? '', res);
+    if (p === '/real-time-response/entities/file/v2' && req.method === 'GET') return this.listFiles(url.searchParams.get('session_id') ?? '', res);
+    if (p === '/real-time-response/entities/extracted-file-contents/v1' && req.method === 'GET') return this.download(url.searchParams, res);
+    this.send(res, 404, null, [{ code: 404, message: `no route ${req.method} ${p}` }]);
+  }
+
+  private initSession(body: Record<string, unknown>, res: ServerResponse): void {
+    const deviceId = String(body.device_id ?? '');
+    if (!this.opts.hosts[deviceId]) return this.send(res, 404, [], [{ code: 404, message: `Could not find sensor with device_id ${deviceId}` }]);
+    const sessionId = randomUUID();
+    this.sessions.set(sessionId, { deviceId, files: [], pendingUploads: [] });
+    this.send(res, 201, [{ session_id: sessionId, scripts: [], existing_aid_sessions: 1, created_at: new Date().toISOString(), offline_queued: false }]);
+  }
+
+  private runCommand(body: Record<string, unknown>, res: ServerResponse): void {
+    const session = this.sessions.get(String(body.session_id ?? ''));
+    if (!session) return this.send(res, 404, [], [{ code: 404, message: 'session not found' }]);
+    if (session.deviceId !== body.device_id) return this.send(res, 400, [], [{ code: 400, message: 'device_id does not match the session' }]);
+    const baseCommand = String(body.base_command ?? '');
+    const commandString = String(body.command_string ?? '');
+    if (!['get', 'ps'].includes(baseCommand) || !commandString.startsWith(baseCommand)) {
+      return this.send(res, 400, [], [{ code: 40006, message: `command not supported by this server: ${baseCommand}` }]);
+    }
+    const cloudRequestId = randomUUID();
+    this.commands.push({ deviceId: session.deviceId, sessionId: String(body.session_id), baseCommand, commandString, polls: 0, cloudRequestId });
+    this.send(res, 201, [{ session_id: body.session_id, cloud_request_id: cloudRequestId, queued_command_offline: false }]);
+  }
+
+  private commandStatus(cloudRequestId: string, res: ServerResponse): void {
+    const command = this.commands.find((c) => c.cloudRequestId === cloudRequestId);
+    const session = command && this.sessions.get(command.sessionId);
+    if (!command || !session) return this.send(res, 404, [], [{ code: 404, message: 'Could not find command or its session' }]);
+    command.polls += 1;
+    const complete = command.polls >= this.pollsUntilComplete;
+    let stdout = '';
+    let stderr = '';
+    if (complete && command.baseCommand === 'ps') stdout = this.opts.hosts[command.deviceId].psOutput ?? '';
+    if (complete && command.baseCommand === 'get') {
+      // Completion is reported on every poll from here on; the upload is queued only once.
+      const arg = command.commandString.slice(4).trim().replace(/^"(.*)"$/, '$1');
+      const content = this.opts.hosts[command.deviceId].files[arg];
+      if (!content) stderr = `Could not find file ${arg}`;
+      else {
+        stdout = `${arg} collected`;
+        if (command.polls === this.pollsUntilComplete) {
+          session.pendingUploads.push({
+            lists: 0,
+            file: {
+              id: randomUUID(), cloud_request_id: cloudRequestId, name: arg, sha256: createHash('sha256').update(content).digest('hex'),
+              size: content.length, session_id: command.sessionId, created_at: new Date().toISOString(), content,
+            },
+          });
+        }
+      }
+    }
+    this.send(res, 200, [{ session_id: command.sessionId, task_id: cloudRequestId, complete, stdout, stderr, base_command: command.baseCommand }]);
+  }
+
+  private listFiles(sessionId: string, res: ServerResponse): void {
+    const session = this.sessions.get(sessionId);
+    if (!session) return this.send(res, 404, [], [{ code: 404, message: 'session not found' }]);
+    for (const pending of session.pendingUploads) {
+      pending.lists += 1;
+      if (pending.lists > this.listsUntilUploaded) session.files.push(pending.file);
+    }
+    session.pendingUploads = session.pendingUploads.filter((u) => !session.files.includes(u.file));
+    this.send(res, 200, session.files.map(({ content: _content, ...f }) => ({ ...f, deleted_at: null, updated_at: f.created_at })));
+  }
+
+  private download(q: URLSearchParams, res: ServerResponse): void {
+    const session = this.sessions.get(q.get('session_id') ?? '');
+    const file = session?.files.find((f) => f.sha256 === q.get('sha256') && f.name === q.get('filename'));
+    if (!file) return this.send(res, 404, [], [{ code: 404, message: 'file not found in session' }]);
+    const body = this.wrapDownload ? this.wrapDownload(file.content) : file.content;
+    res.writeHead(200, { 'content-type': 'application/x-7z-compressed', 'content-length': String(body.length) }).end(body);
+  }
+
+  async start(): Promise<string> {
+    this.server = createServer((req, res) => {
+      this.handle(req, res).catch((err) => res.writeHead(500).end(String(err)));
+    });
+    await new Promise<void>((r) => this.server!.listen(0, '127.0.0.1', r));
+    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  async stop(): Promise<void> {
+    this.server?.closeAllConnections();
+    await new Promise<void>((r) => (this.server ? this.server.close(() => r()) : r()));
+  }
+}
