@@ -7,6 +7,8 @@ import { analyzeDocument, ANALYZER_VERSION as DOCUMENT_VERSION, DOCUMENT_ANALYZE
 import { analyzeEmail, ANALYZER_VERSION as EMAIL_VERSION, EMAIL_ANALYZER } from '../analyzers/email';
 import { analyzeFileStatic, ANALYZER_VERSION as FILE_VERSION, FILE_STATIC_ANALYZER } from '../analyzers/file';
 import { analyzeIps, IP_ANALYZER } from '../analyzers/ip';
+import { analyzeLolbins, LOLBINS_ANALYZER } from '../analyzers/lolbins';
+import { analyzePowerShell, POWERSHELL_ANALYZER } from '../analyzers/powershell';
 import { analyzeProcessTree, PROCESS_TREE_ANALYZER } from '../analyzers/process-tree';
 import { ANALYZER_VERSION as SIMILARITY_VERSION, findSimilar, SIMILARITY_ANALYZER, similarityHashes } from '../analyzers/similarity/analyze';
 import { iocCandidates, judgeIocMatches, THREAT_INTEL_ANALYZER } from '../analyzers/threat-intel';
@@ -46,6 +48,8 @@ export function investigationPlan(opts: PlanOptions): InvestigationPlan {
       },
     }] : []),
     { name: COMMAND_LINE_ANALYZER, analyze: ({ observables }) => analyzeCommandLines(observables.commandLines) },
+    { name: LOLBINS_ANALYZER, analyze: ({ observables }) => analyzeLolbins(observables.commandLines) },
+    { name: POWERSHELL_ANALYZER, analyze: ({ observables }) => analyzePowerShell(observables.commandLines) },
     { name: URL_ANALYZER, analyze: ({ observables }) => analyzeUrls(observables.urls, observables.domains) },
     { name: IP_ANALYZER, analyze: ({ observables }) => analyzeIps(observables.ips) },
     { name: PROCESS_TREE_ANALYZER, analyze: ({ processes }) => analyzeProcessTree(processes) },
