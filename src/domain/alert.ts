@@ -18,7 +18,11 @@ const Hashes = z.object({
   sha256: z.string().regex(/^[a-fA-F0-9]{64}$/, 'sha256 must be 64 hex digits').optional(),
 });
 
-export const Host = z.object({ hostname: text(255).optional(), ip: text(64).optional(), os: text(128).optional() });
+export const Host = z.object({
+  hostname: text(255).optional(), ip: text(64).optional(), os: text(128).optional(),
+  /** The host's id in the EDR that raised the alert (OCSF device.uid): lets collectors reach it. */
+  uid: text(128).optional(),
+});
 export const User = z.object({ name: text(256), domain: text(256).optional() });
 
 const ProcessBase = z.object({

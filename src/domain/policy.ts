@@ -65,6 +65,8 @@ export const TriagePolicy = z.object({
   decisionRoles: z.partialRecord(z.enum(['approve', 'close', 'escalate', 'assign', 'comment']), z.array(z.enum(ROLES)).min(1)).optional(),
   /** Detonate file evidence in the sandbox (CAPE): never, when triage is not yet sure, or always. */
   sandbox: z.object({ detonate: z.enum(['never', 'uncertain', 'always']), maxSamples: z.number().int().min(1).max(10).default(3) }).optional(),
+  /** Fetch the alert's process images from the host through this EDR (needs the host's uid). */
+  edrCollection: z.object({ connector: z.enum(['falcon', 'defender']), maxFiles: z.number().int().min(1).max(10).default(3) }).optional(),
   /** Accepted suppressions expire after this many days. */
   suppressionTtlDays: z.number().int().min(1).max(365).optional(),
 }).refine((p) => p.autoCloseBelow <= p.suspiciousAtOrAbove && p.suspiciousAtOrAbove <= p.maliciousAtOrAbove, {

@@ -37,6 +37,12 @@ const analysis = proxyActivities<Activities>({
   startToCloseTimeout: '5m',
   retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '1m', maximumAttempts: 5, nonRetryableErrorTypes: NON_RETRYABLE },
 });
+// EDR collection: remote commands on a host, heartbeating; a retry reuses a finished fetch.
+const edr = proxyActivities<Activities>({
+  startToCloseTimeout: '20m', heartbeatTimeout: '2m',
+  retry: { initialInterval: '10s', backoffCoefficient: 2, maximumInterval: '5m', maximumAttempts: 5,
+    nonRetryableErrorTypes: [...NON_RETRYABLE, 'NotConfigured', 'EdrAuth', 'EdrNotFound', 'EdrRejected', 'EdrMalformed', 'EdrTooLarge'] },
+});
 // Sandbox detonation: long, heartbeating; a restarted worker resumes the same sandbox task.
 const sandbox = proxyActivities<Activities>({
   startToCloseTimeout: '35m', heartbeatTimeout: '3m',
@@ -98,6 +104,19 @@ export async function alertWorkflow({ alert, policy, incidentId }: AlertWorkflow
 
   // 1. Collect evidence: persist the alert and its raw event; keep references only.
   const collected = await store.collectEvidence({ workflowId, alert });
+  // The policy may fetch the process images from the host through its EDR (Falcon RTR, MDE).
+  const hostId = alert.observables.hosts.find((h) => h.uid)?.uid;
+  if (policy.edrCollection && hostId) {
+    const paths = [...new Set(alert.observables.processes.map((p) => p.path).filter((p): p is string => !!p))].slice(0, policy.edrCollection.maxFiles);
+    for (const path of paths) {
+      try {
+        collected.evidence.push(await edr.edrFetchFile({ workflowId, connector: policy.edrCollection.connector, hostId, path }));
+      } catch (err) {
+        // A host offline or a file gone is missing evidence: confidence drops, the alert goes on.
+        log.warn('EDR collection failed', { path, error: (err as Error).message });
+      }
+    }
+  }
   status.observables = collected.observables;
   upsertSearchAttributes([{ key: SA.Observables, value: searchableObservables(collected.observables) }]);
 
