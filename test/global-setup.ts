@@ -11,6 +11,7 @@ export default async function globalSetup(): Promise<void> {
   if (!process.env.DATABASE_URL) {
     const pg: EmbeddedPostgres = await startEmbeddedPostgres({ port: 0 });
     process.env.DATABASE_URL = pg.url; // jest workers inherit it
+    process.env.AUTOSOC_TEST_EMBEDDED_PG = '1'; // one connection per pool: see src/store/database.ts
     (globalThis as { __autosocPg?: EmbeddedPostgres }).__autosocPg = pg;
   }
   const pool = new Pool({ connectionString: process.env.DATABASE_URL, max: 1 });

@@ -14,7 +14,10 @@ export async function openDatabase(opts: { databaseUrl?: string; embeddedDataDir
   const embedded = opts.databaseUrl ? undefined
     : await startEmbeddedPostgres({ dataDir: opts.embeddedDataDir, port: opts.embeddedPort });
   const url = opts.databaseUrl ?? embedded!.url;
-  const pool = new Pool({ connectionString: url, max: embedded ? 4 : 10 });
+  // PGlite is one session behind a multiplexer: two connections interleaving extended-protocol
+  // messages clobber each other's unnamed portal ("portal does not exist"), so embedded runs
+  // on a single connection and queries queue in the pool.
+  const pool = new Pool({ connectionString: url, max: embedded ? 1 : 10 });
   // An idle client that loses its server must not crash the process; the next query retries.
   pool.on('error', () => undefined);
   try {

@@ -8,7 +8,7 @@ export interface TestDatabase { pool: Pool; url: string; close(): Promise<void> 
 export async function openTestDatabase(): Promise<TestDatabase> {
   const url = process.env.DATABASE_URL;
   if (!url) throw new Error('DATABASE_URL is not set: run tests through jest (global setup) or scripts/test.sh');
-  const pool = new Pool({ connectionString: url, max: 4 });
+  const pool = new Pool({ connectionString: url, max: process.env.AUTOSOC_TEST_EMBEDDED_PG ? 1 : 4 });
   pool.on('error', () => undefined); // an idle client losing the server must not crash the test run
   await migrate(pool);
   return { pool, url, close: () => pool.end() };

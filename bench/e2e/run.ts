@@ -1,0 +1,171 @@
+// bench/e2e: alerts per second through the whole of autosoc — real HTTP API, ingest, the real
+// worker (collect, investigate, triage, report), the Temporal dev server and the database —
+// from ingest ack to disposition (auto-closed: workflow complete; escalated: awaiting an
+// analyst). Baseline in the same run: the Temporal floor, a bare workflow with as many no-op
+// activities as an autosoc alert run executes, started directly through the client.
+//   npm run build && node dist/bench/e2e/run.js [--alerts 200] [--workers 1|2] [--concurrency 16] [--json]
+// Env: TEMPORAL_ADDRESS (else a fresh dev server on 7300/8300), DATABASE_URL (else embedded).
+import { type ChildProcess, spawn } from 'node:child_process';
+import { join } from 'node:path';
+import type { Worker } from '@temporalio/worker';
+import { buildApiServer } from '../../src/api/server';
+import { IngestService } from '../../src/ingest/ingest-service';
+import { createApiToken } from '../../src/store/api-tokens';
+import { createWorker } from '../../src/worker';
+import { statusQuery } from '../../src/workflows/messages';
+import { alertMix } from '../lib/corpus-alerts';
+import { historyCounts, runFloor, startStack } from '../lib/stack';
+import { argValue, percentile, round, rssMiB } from '../lib/stats';
+
+const API_PORT = 8390;
+const POLL_MS = 100;
+
+interface Tracked { ackAt: number; disposition?: string; doneAt?: number }
+
+async function main() {
+  const n = argValue('--alerts', 200);
+  const workers = argValue('--workers', 1);
+  const concurrency = argValue('--concurrency', 16);
+  const timeoutMs = argValue('--timeout', 900) * 1000;
+  const json = process.argv.includes('--json');
+  const log = (msg: string) => { if (!json) console.error(msg); };
+  const runId = Date.now().toString(36);
+  const taskQueue = `bench-e2e-${runId}`;
+
+  const stack = await startStack({ AUTOSOC_CORRELATION_KEYS: 'none', TEMPORAL_TASK_QUEUE: taskQueue });
+  const { config, client } = stack;
+  const pool = stack.db.pool;
+  log(`temporal ${config.temporal.address}${stack.devServer ? ' (fresh dev server)' : ''}; database ${stack.db.embedded ? 'embedded PGlite' : 'DATABASE_URL'}`);
+  // Measured 2026-11-27: under this load PGlite's socket server interleaves connections and
+  // activities fail ('portal "" does not exist'); the figures in bench/README.md use PostgreSQL.
+  if (stack.db.embedded) log('warning: embedded PGlite fails under concurrent load; set DATABASE_URL (bash scripts/test-postgres.sh)');
+
+  // The real worker: in this process, or child processes running dist/src/worker.js.
+  let worker: Worker | undefined;
+  let workerRunning: Promise<void> | undefined;
+  const children: ChildProcess[] = [];
+  if (workers === 1) {
+    worker = await createWorker(config, pool, stack.nativeConnection, client);
+    workerRunning = worker.run();
+  } else {
+    for (let i = 0; i < workers; i++) {
+      children.push(spawn(process.execPath, [join(__dirname, '..', '..', 'src', 'worker.js')], {
+        stdio: ['ignore', 'ignore', 'inherit'],
+        env: { ...process.env, TEMPORAL_ADDRESS: config.temporal.address, TEMPORAL_TASK_QUEUE: taskQueue, DATABASE_URL: stack.db.url, AUTOSOC_CORRELATION_KEYS: 'none', LOG_LEVEL: 'warn' },
+      }));
+    }
+  }
+
+  const ingest = new IngestService({ db: pool, client, taskQueue, policy: config.policy, correlation: config.correlation });
+  const api = buildApiServer({ db: pool, ingest, client, policy: config.policy, maxBodyBytes: config.api.maxBodyBytes });
+  await api.listen({ host: '127.0.0.1', port: API_PORT });
+  const token = await createApiToken(pool, { name: `bench-${runId}`, roles: ['admin'] });
+
+  let peakRss = 0;
+  const sampleRss = () => {
+    const rss = workers === 1 ? rssMiB() : children.reduce((s, c) => s + rssMiB(c.pid), 0);
+    if (Number.isFinite(rss)) peakRss = Math.max(peakRss, rss);
+  };
+  const rssTimer = setInterval(sampleRss, 500);
+
+  // Send every alert through POST /v1/alerts/<format>, `concurrency` requests in flight.
+  const bodies = alertMix(n, runId);
+  const tracked = new Map<string, Tracked>();
+  const statusCounts: Record<string, number> = {};
+  const t0 = Date.now();
+  let next = 0;
+  await Promise.all(Array.from({ length: concurrency }, async () => {
+    while (next < bodies.length) {
+      const { format, body } = bodies[next++];
+      const res = await fetch(`http://127.0.0.1:${API_PORT}/v1/alerts/${format}`, {
+        method: 'POST', body, headers: { authorization: `Bearer ${token}`, 'content-type': format === 'cef' ? 'text/plain' : 'application/json' },
+      });
+      const ackAt = Date.now();
+      const out = await res.json() as { results?: { status: string; workflowId?: string }[]; error?: string };
+      for (const r of out.results ?? [{ status: `http ${res.status}: ${out.error}` }]) {
+        statusCounts[r.status] = (statusCounts[r.status] ?? 0) + 1;
+        if (r.status === 'accepted' && r.workflowId) tracked.set(r.workflowId, { ackAt });
+      }
+    }
+  }));
+  const sentSeconds = (Date.now() - t0) / 1000;
+  log(`sent ${n} alerts in ${sentSeconds.toFixed(1)} s: ${JSON.stringify(statusCounts)}`);
+
+  // Disposition: the alerts row gets it at triage; auto-closed runs then finish (result()),
+  // escalated ones are done once their status Query says awaiting_analyst.
+  const watchers: Promise<void>[] = [];
+  const awaitingAnalyst = async (id: string, t: Tracked) => {
+    const handle = client.workflow.getHandle(id);
+    for (;;) {
+      const s = await handle.query(statusQuery);
+      if (s.stage === 'awaiting_analyst' || s.stage === 'done') { t.doneAt = Date.now(); return; }
+      await new Promise((r) => setTimeout(r, POLL_MS * 2));
+    }
+  };
+  const deadline = Date.now() + timeoutMs;
+  while ([...tracked.values()].some((t) => !t.disposition)) {
+    if (Date.now() > deadline) throw new Error(`timed out: ${[...tracked.values()].filter((t) => !t.disposition).length} alerts without a disposition`);
+    const pending = [...tracked.entries()].filter(([, t]) => !t.disposition).map(([id]) => id);
+    const { rows } = await pool.query<{ workflow_id: string; disposition: string }>(
+      'SELECT workflow_id, disposition FROM alerts WHERE disposition IS NOT NULL AND workflow_id = ANY($1)', [pending]);
+    for (const row of rows) {
+      const t = tracked.get(row.workflow_id)!;
+      t.disposition = row.disposition;
+      watchers.push(row.disposition === 'escalate' ? awaitingAnalyst(row.workflow_id, t)
+        : client.workflow.getHandle(row.workflow_id).result().then(() => { t.doneAt = Date.now(); }));
+    }
+    await new Promise((r) => setTimeout(r, POLL_MS));
+  }
+  await Promise.race([Promise.all(watchers), new Promise((_, rej) => setTimeout(() => rej(new Error('timed out awaiting final stages')), Math.max(1, deadline - Date.now())))]);
+  const wallSeconds = (Math.max(...[...tracked.values()].map((t) => t.doneAt!)) - t0) / 1000;
+  clearInterval(rssTimer);
+  sampleRss();
+
+  // Histories: a sample of each disposition.
+  const byDisposition: Record<string, string[]> = {};
+  for (const [id, t] of tracked) (byDisposition[t.disposition!] ??= []).push(id);
+  const sampleIds = Object.values(byDisposition).flatMap((ids) => ids.slice(0, 10));
+  const histories = await Promise.all(sampleIds.map((id) => historyCounts(client, id)));
+  const eventsPerAlert = histories.reduce((s, h) => s + h.events, 0) / histories.length;
+  const activitiesPerAlert = Math.round(histories.reduce((s, h) => s + h.activities, 0) / histories.length);
+
+  await api.close();
+  if (worker) { worker.shutdown(); await workerRunning; }
+  for (const c of children) c.kill('SIGTERM');
+  await Promise.all(children.map((c) => new Promise((r) => (c.exitCode !== null ? r(null) : c.once('exit', r)))));
+
+  log(`floor: ${tracked.size} bare workflows of ${activitiesPerAlert} no-op activities`);
+  const floor = await runFloor(stack, tracked.size, activitiesPerAlert, concurrency);
+  await stack.stop();
+
+  const latencies = [...tracked.values()].map((t) => (t.doneAt! - t.ackAt) / 1000);
+  const alertsPerSecond = tracked.size / wallSeconds;
+  const floorPerSecond = tracked.size / floor.seconds;
+  const result = {
+    alerts: n, accepted: tracked.size, ingest: statusCounts, workers, concurrency,
+    temporal: stack.devServer ? 'dev server (SQLite)' : config.temporal.address,
+    database: stack.db.embedded ? 'embedded PGlite' : 'PostgreSQL (DATABASE_URL)',
+    dispositions: Object.fromEntries(Object.entries(byDisposition).map(([k, v]) => [k, v.length])),
+    wallSeconds: round(wallSeconds, 2), alertsPerSecond: round(alertsPerSecond, 2),
+    latencySeconds: { p50: round(percentile(latencies, 50), 2), p95: round(percentile(latencies, 95), 2), p99: round(percentile(latencies, 99), 2) },
+    historyEventsPerAlert: round(eventsPerAlert), activitiesPerAlert, historiesSampled: histories.length,
+    workerPeakRssMiB: round(peakRss), workerRssNote: workers === 1 ? 'whole bench process (worker + API + client)' : `sum of ${workers} worker processes`,
+    floor: { workflows: tracked.size, activitiesPerRun: activitiesPerAlert, eventsPerRun: floor.eventsPerRun, seconds: round(floor.seconds, 2), workflowsPerSecond: round(floorPerSecond, 2) },
+    ratioToFloor: round(alertsPerSecond / floorPerSecond, 3),
+  };
+  if (json) console.log(JSON.stringify(result));
+  else {
+    console.log(`autosoc end to end: ${result.accepted} alerts over HTTP, ${workers} worker(s), ${result.temporal}, ${result.database}`);
+    console.log(`  dispositions             ${JSON.stringify(result.dispositions)}`);
+    console.log(`  autosoc                  ${result.alertsPerSecond.toString().padStart(8)} alerts/s   (${result.wallSeconds} s wall, first send to last disposition)`);
+    console.log(`  Temporal floor           ${result.floor.workflowsPerSecond.toString().padStart(8)} runs/s     (${activitiesPerAlert} no-op activities each, same run)   ratio to floor: ${result.ratioToFloor}`);
+    console.log(`  ack → disposition        p50 ${result.latencySeconds.p50} s   p95 ${result.latencySeconds.p95} s   p99 ${result.latencySeconds.p99} s`);
+    console.log(`  history events / alert   ${result.historyEventsPerAlert}   (floor run: ${floor.eventsPerRun}; ${histories.length} histories sampled)`);
+    console.log(`  worker peak RSS          ${result.workerPeakRssMiB} MiB   (${result.workerRssNote})`);
+  }
+}
+
+main().then(() => process.exit(0)).catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
