@@ -45,7 +45,23 @@ function normalize(doc: Json): Json {
   return out;
 }
 
+/** Policies are short, flat documents: anything larger or deeper is refused before parsing. */
+const MAX_POLICY_CHARS = 256 * 1024;
+const MAX_POLICY_DEPTH = 32;
+
+function nestingDepth(text: string): number {
+  let depth = 0;
+  let max = 0;
+  for (const c of text) {
+    if (c === '{' || c === '[') max = Math.max(max, ++depth);
+    else if (c === '}' || c === ']') depth = Math.max(0, depth - 1);
+  }
+  return max;
+}
+
 export function parsePolicyText(text: string, source: string): Json {
+  if (text.length > MAX_POLICY_CHARS) throw new PolicyError(`${source}: a policy file is at most ${MAX_POLICY_CHARS} characters`);
+  if (nestingDepth(text) > MAX_POLICY_DEPTH) throw new PolicyError(`${source}: nested deeper than ${MAX_POLICY_DEPTH} levels`);
   let doc: unknown;
   try {
     doc = YAML.parse(text);

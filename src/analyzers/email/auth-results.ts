@@ -72,6 +72,7 @@ function tokenize(input: string): Token[] {
     }
     let word = '';
     while (i < s.length && !/[\s;=()"]/.test(s[i])) word += s[i++];
+    if (!word) { i++; continue; } // a stray ")" is no token; skipping it guarantees progress
     tokens.push({ t: 'word', v: word });
   }
   return tokens;
