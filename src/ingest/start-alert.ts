@@ -24,11 +24,7 @@ export async function startAlert(
       workflowIdReusePolicy: 'REJECT_DUPLICATE',
       // A busy two-core machine can exceed the default 10 s task timeout.
       workflowTaskTimeout: '30s',
-      typedSearchAttributes: [
-        { key: SA.AlertSeverity, value: alert.severity },
-        { key: SA.AlertSource, value: alert.source },
-        { key: SA.AwaitingAnalyst, value: false },
-      ],
+      typedSearchAttributes: SA.alertStartAttributes(alert),
     });
     return { workflowId, duplicate: false };
   } catch (err) {

@@ -51,6 +51,16 @@ export function cleanTags(tags: Iterable<unknown>): string[] {
   return [...out];
 }
 
+/** A JSON feed's text, size-checked and parsed; `label` names the format in the error. */
+export function parseFeedJson(text: string, limits: FeedLimits, label: string): unknown {
+  checkFeedSize(text, limits);
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw new FeedFormatError(`${label} feed is not JSON: ${(err as Error).message}`);
+  }
+}
+
 export function checkFeedSize(text: string, limits: FeedLimits): void {
   if (typeof text !== 'string') throw new FeedFormatError('feed must be text');
   if (text.length > limits.maxChars) throw new FeedFormatError(`feed is ${text.length} characters, over the limit of ${limits.maxChars}`);

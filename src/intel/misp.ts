@@ -3,7 +3,7 @@
 // attributes of the event and of its objects. Format: MISP core format (RFC draft
 // draft-dulaunoy-misp-core-format), https://www.misp-project.org/datamodels/
 import type { IocType } from '../store/iocs';
-import { checkFeedSize, DEFAULT_FEED_LIMITS, FeedCollector, FeedFormatError, type FeedLimits, type ParsedFeed } from './feed';
+import { DEFAULT_FEED_LIMITS, parseFeedJson, FeedCollector, FeedFormatError, type FeedLimits, type ParsedFeed } from './feed';
 
 export interface MispOptions {
   /** Attributes with to_ids off are context, not detections: skipped unless this is set, then suspicious. */
@@ -81,13 +81,7 @@ function eventsOf(doc: unknown): Json[] {
 
 export function parseMisp(text: string, opts: MispOptions = {}): ParsedFeed {
   const limits = opts.limits ?? DEFAULT_FEED_LIMITS;
-  checkFeedSize(text, limits);
-  let doc: unknown;
-  try {
-    doc = JSON.parse(text);
-  } catch (err) {
-    throw new FeedFormatError(`MISP feed is not JSON: ${(err as Error).message}`);
-  }
+  const doc = parseFeedJson(text, limits, 'MISP');
   const events = eventsOf(doc);
   if (events.length === 0) throw new FeedFormatError('no MISP event found (expected {"Event": {...}}, a list of events, or a restSearch response)');
   const out = new FeedCollector(limits);

@@ -4,7 +4,7 @@
 // domain-name, url, email-addr, file) count too, unless an indicator already judged the value.
 import { isIP } from 'node:net';
 import type { IocType } from '../store/iocs';
-import { checkFeedSize, DEFAULT_FEED_LIMITS, FeedCollector, FeedFormatError, type FeedLimits, type FeedVerdict, type ParsedFeed, worseVerdict } from './feed';
+import { DEFAULT_FEED_LIMITS, parseFeedJson, FeedCollector, FeedFormatError, type FeedLimits, type FeedVerdict, type ParsedFeed, worseVerdict } from './feed';
 import { normalizeIndicator } from './indicator';
 import { parseStixPattern, type StixComparison } from './stix-pattern';
 
@@ -120,13 +120,7 @@ function objectsOf(doc: unknown): unknown[] {
 
 export function parseStix(text: string, opts: StixOptions = {}): ParsedFeed {
   const limits = opts.limits ?? DEFAULT_FEED_LIMITS;
-  checkFeedSize(text, limits);
-  let doc: unknown;
-  try {
-    doc = JSON.parse(text);
-  } catch (err) {
-    throw new FeedFormatError(`STIX feed is not JSON: ${(err as Error).message}`);
-  }
+  const doc = parseFeedJson(text, limits, 'STIX');
   const objects = objectsOf(doc);
   const out = new FeedCollector(limits);
   const judged = new Set<string>();

@@ -79,11 +79,7 @@ export async function incidentWorkflow(input: IncidentInput): Promise<IncidentSt
         parentClosePolicy: ParentClosePolicy.ABANDON, // the investigation outlives the quiet window
         workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
         workflowTaskTimeout: '30s',
-        typedSearchAttributes: [
-          { key: SA.AlertSeverity, value: alert.severity },
-          { key: SA.AlertSource, value: alert.source },
-          { key: SA.AwaitingAnalyst, value: false },
-        ],
+        typedSearchAttributes: SA.alertStartAttributes(alert),
       });
     } catch (err) {
       if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;

@@ -1,6 +1,7 @@
 // autosoc's custom search attributes: what an operator filters by in the Temporal Web UI,
 // e.g. `Observables = "ws-042" AND AwaitingAnalyst = true`.
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+import type { Alert } from '../domain/alert';
 
 export const AlertSeverity = defineSearchAttributeKey('AlertSeverity', SearchAttributeType.KEYWORD);
 export const AlertSource = defineSearchAttributeKey('AlertSource', SearchAttributeType.KEYWORD);
@@ -17,3 +18,10 @@ export const Storm = defineSearchAttributeKey('Storm', SearchAttributeType.BOOL)
 export const ALL_SEARCH_ATTRIBUTES = [
   AlertSeverity, AlertSource, Verdict, Disposition, RiskScore, AwaitingAnalyst, Assignee, Observables, AlertCount, Storm,
 ] as const;
+
+/** What an alert workflow carries from its start, however it was started (ingest or incident). */
+export const alertStartAttributes = (alert: Pick<Alert, 'severity' | 'source'>) => [
+  { key: AlertSeverity, value: alert.severity },
+  { key: AlertSource, value: alert.source },
+  { key: AwaitingAnalyst, value: false },
+];
