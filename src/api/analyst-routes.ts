@@ -10,9 +10,11 @@ import type { Pool } from 'pg';
 import { z } from 'zod';
 import { SEVERITIES } from '../domain/alert';
 import { DECISION_ACTIONS, DecisionRejected, parseDecision } from '../domain/decision';
+import { getAlertWithCase, listPendingCases } from '../store/alert-cases';
 import { ROLES, type Role } from '../store/api-tokens';
 import { auditApiCall } from '../store/audit-log';
 import { listAudit } from '../store/decisions';
+import { listAlertEvidence } from '../store/evidence';
 import { getReport } from '../store/reports';
 import { decideUpdate, statusQuery } from '../workflows/messages';
 import type { AlertStatus } from '../workflows/status';
@@ -83,49 +85,6 @@ const statusJson = (s: AlertStatus): AlertStatus & Record<string, unknown> => s 
 const iso = (d: Date | string | null | undefined) => (d == null ? null : new Date(d).toISOString());
 
 // ---- reads ----
-
-const SEVERITY_RANK = `CASE a.severity ${SEVERITIES.map((s, i) => `WHEN '${s}' THEN ${i}`).join(' ')} ELSE -1 END`;
-
-interface PendingRow {
-  workflow_id: string; title: string; source: string; severity: string; score: number | null; verdict: string | null;
-  tier: string; assignee: string | null; opened_at: Date;
-}
-
-/** Open cases, most severe first, then newest. */
-async function listPending(db: Pool, limit: number): Promise<PendingRow[]> {
-  return (await db.query<PendingRow>(
-    `SELECT c.workflow_id, a.title, a.source, a.severity, a.score, a.verdict, c.tier, c.assignee, c.opened_at
-     FROM cases c JOIN alerts a ON a.workflow_id = c.workflow_id
-     WHERE c.status = 'open'
-     ORDER BY ${SEVERITY_RANK} DESC, c.opened_at DESC, c.id DESC
-     LIMIT $1`, [limit],
-  )).rows;
-}
-
-interface AlertDetailRow {
-  source: string; source_id: string; title: string; severity: string; status: string; received_at: Date;
-  case_id: string | null; tier: string | null; case_status: string | null; assignee: string | null;
-  proposed_actions: string[] | null; resolution: string | null; closed_by: string | null; close_reason: string | null;
-  opened_at: Date | null; closed_at: Date | null;
-}
-
-/** The alert row and its case (store/cases' getCase lacks the assignee and the timestamps). */
-async function alertDetail(db: Pool, workflowId: string): Promise<AlertDetailRow | undefined> {
-  return (await db.query<AlertDetailRow>(
-    `SELECT a.source, a.source_id, a.title, a.severity, a.status, a.received_at,
-            c.id::text AS case_id, c.tier, c.status AS case_status, c.assignee, c.proposed_actions,
-            c.resolution, c.closed_by, c.close_reason, c.opened_at, c.closed_at
-     FROM alerts a LEFT JOIN cases c ON c.workflow_id = a.workflow_id
-     WHERE a.workflow_id = $1`, [workflowId],
-  )).rows[0];
-}
-
-async function linkedEvidence(db: Pool, workflowId: string) {
-  return (await db.query<{ sha256: string; kind: string; media_type: string; size_bytes: string }>(
-    `SELECT e.sha256, l.kind, e.media_type, e.size_bytes::text FROM alert_evidence l JOIN evidence e ON e.sha256 = l.sha256
-     WHERE l.workflow_id = $1 ORDER BY e.stored_at, e.sha256`, [workflowId],
-  )).rows.map((r) => ({ sha256: r.sha256, kind: r.kind, mediaType: r.media_type, sizeBytes: Number(r.size_bytes) }));
-}
 
 /** The alert workflow's execution, or undefined when Temporal knows no alert workflow by that id. */
 async function describeAlert(client: Client, workflowId: string): Promise<WorkflowExecutionDescription | undefined> {
@@ -219,7 +178,7 @@ export const analystRoutes: FastifyPluginAsync<AnalystRouteOptions> = async (api
       response: { 200: z.object({ alerts: z.array(PendingAlert) }), ...errors },
     },
   }, async (request) => {
-    const rows = await listPending(db, request.query.limit);
+    const rows = await listPendingCases(db, request.query.limit);
     request.auditDetail = { count: rows.length };
     return {
       alerts: rows.map((p) => ({
@@ -239,10 +198,10 @@ export const analystRoutes: FastifyPluginAsync<AnalystRouteOptions> = async (api
   }, async (request, reply) => {
     if (!client) return noClient(request, reply);
     const { workflowId } = request.params;
-    const [desc, row] = await Promise.all([describeAlert(client, workflowId), alertDetail(db, workflowId)]);
+    const [desc, row] = await Promise.all([describeAlert(client, workflowId), getAlertWithCase(db, workflowId)]);
     if (!desc && !row) return fail(request, reply, 404, 'unknown_alert', `no alert ${workflowId}`);
     const [status, audit, evidence, report] = await Promise.all([
-      desc ? liveStatus(client, desc) : null, listAudit(db, workflowId), linkedEvidence(db, workflowId), getReport(db, workflowId),
+      desc ? liveStatus(client, desc) : null, listAudit(db, workflowId), listAlertEvidence(db, workflowId), getReport(db, workflowId),
     ]);
     return {
       workflowId,

@@ -4,8 +4,9 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Pool } from 'pg';
 import { z } from 'zod';
+import { getAlertSource } from '../store/alerts';
 import type { Role } from '../store/api-tokens';
-import { linkEvidence, storeEvidence } from '../store/evidence';
+import { isEvidenceLinked, linkEvidence, storeEvidence } from '../store/evidence';
 import { ApiErrorBody, auditWithTarget, fail, WorkflowIdParams, workflowIdTarget } from './analyst-routes';
 import { rawBody } from './auth';
 
@@ -58,16 +59,16 @@ export const evidenceRoutes: FastifyPluginAsync<EvidenceRouteOptions> = async (a
     const { name, kind } = request.query;
     const content = rawBody(request);
     if (content.length === 0) return fail(request, reply, 400, 'empty_body', 'the body is empty: send the evidence bytes');
-    const { rows } = await db.query<{ source: string }>('SELECT source FROM alerts WHERE workflow_id = $1', [workflowId]);
-    if (!rows[0]) return fail(request, reply, 404, 'unknown_alert', `no alert ${workflowId}`);
+    const alertSource = await getAlertSource(db, workflowId);
+    if (alertSource === undefined) return fail(request, reply, 404, 'unknown_alert', `no alert ${workflowId}`);
     const source = request.principal?.source;
-    if (source && rows[0].source !== source) {
+    if (source && alertSource !== source) {
       return fail(request, reply, 403, 'foreign_source', `this token speaks for "${source}"; the alert is from another source`);
     }
     const ref = await storeEvidence(db, { kind, mediaType: mediaTypeOf(request.headers['content-type']), name, content });
-    const linked = await db.query('SELECT 1 FROM alert_evidence WHERE workflow_id = $1 AND sha256 = $2', [workflowId, ref.sha256]);
+    const linked = await isEvidenceLinked(db, workflowId, ref.sha256);
     await linkEvidence(db, workflowId, ref);
     request.auditDetail = { sha256: ref.sha256, sizeBytes: ref.sizeBytes, kind };
-    return reply.code(linked.rowCount ? 200 : 201).send({ evidence: { ...ref, kind } });
+    return reply.code(linked ? 200 : 201).send({ evidence: { ...ref, kind } });
   });
 };

@@ -5,7 +5,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Pool } from 'pg';
 import { z } from 'zod';
 import type { Role } from '../store/api-tokens';
-import { acceptSuggestion, listSuggestions, type SuppressionRow } from '../store/suppressions';
+import { acceptSuggestion, listSuggestions, suppressionStatus, type SuppressionRow } from '../store/suppressions';
 import { ApiErrorBody, auditWithTarget, fail, readJsonBody } from './analyst-routes';
 
 /** How long an accepted suppression lives when neither the caller nor the policy says. */
@@ -88,9 +88,9 @@ export const tuningRoutes: FastifyPluginAsync<TuningRouteOptions> = async (api, 
     const ttlDays = body.data.ttlDays ?? suppressionTtlDays ?? DEFAULT_SUPPRESSION_TTL_DAYS;
     const accepted = await acceptSuggestion(db, id, request.principal!.name, ttlDays);
     if (!accepted) {
-      const { rows } = await db.query<{ status: string }>('SELECT status FROM suppressions WHERE id = $1', [id]);
-      return rows[0]
-        ? fail(request, reply, 409, 'not_a_candidate', `suppression ${id} is ${rows[0].status}, not a candidate`)
+      const status = await suppressionStatus(db, id);
+      return status
+        ? fail(request, reply, 409, 'not_a_candidate', `suppression ${id} is ${status}, not a candidate`)
         : fail(request, reply, 404, 'unknown_suggestion', `no suggestion ${id}`);
     }
     request.auditDetail = { ttlDays };

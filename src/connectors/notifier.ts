@@ -1,5 +1,7 @@
 // Where escalations are announced: a generic JSON webhook (with an Idempotency-Key the
 // receiver can dedupe on) and Slack-compatible incoming webhooks.
+import { createHttpClient, isSuccess } from './http';
+
 export interface Notification {
   event: 'escalated';
   workflowId: string;
@@ -17,11 +19,20 @@ export interface Notifier {
   send(n: Notification, idempotencyKey: string): Promise<void>;
 }
 
+/**
+ * Any failure throws, so the notify activity retries it. Only the status matters, and
+ * messages name the receiver's host alone: a webhook URL's path is often its secret (Slack's is).
+ */
 async function post(url: string, body: unknown, headers: Record<string, string>): Promise<void> {
-  const res = await fetch(url, {
-    method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body), signal: AbortSignal.timeout(10_000),
+  const host = new URL(url).host;
+  const http = createHttpClient({
+    defaultMaxBytes: 0, // answers are dropped unread (readBody: false)
+    failsOn: (status) => !isSuccess(status),
+    toError: (f) => new Error(f.kind === 'status' ? `${host} answered ${f.status}` : `${host}: ${f.message}`),
   });
-  if (!res.ok) throw new Error(`${new URL(url).host} answered ${res.status}`);
+  await http.request({
+    url, method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body), timeoutMs: 10_000, readBody: false,
+  });
 }
 
 export const webhookNotifier = (url: string): Notifier => ({

@@ -44,3 +44,8 @@ export async function setAlertStatus(db: Pool, workflowId: string, status: strin
 export async function getAlert(db: Pool, workflowId: string): Promise<AlertRow | undefined> {
   return (await db.query<AlertRow>('SELECT * FROM alerts WHERE workflow_id = $1', [workflowId])).rows[0];
 }
+
+/** The alert's source (the tool that raised it); undefined when there is no such alert. */
+export async function getAlertSource(db: Pool, workflowId: string): Promise<string | undefined> {
+  return (await db.query<{ source: string }>('SELECT source FROM alerts WHERE workflow_id = $1', [workflowId])).rows[0]?.source;
+}

@@ -31,3 +31,15 @@ export async function linkEvidence(db: Pool, workflowId: string, ref: EvidenceRe
 export async function getEvidence(db: Pool, sha256: string): Promise<Buffer | undefined> {
   return (await db.query<{ content: Buffer }>('SELECT content FROM evidence WHERE sha256 = $1', [sha256])).rows[0]?.content;
 }
+
+/** The evidence linked to an alert, oldest first. */
+export async function listAlertEvidence(db: Pool, workflowId: string): Promise<EvidenceRef[]> {
+  return (await db.query<{ sha256: string; kind: string; media_type: string; size_bytes: string }>(
+    `SELECT e.sha256, l.kind, e.media_type, e.size_bytes::text FROM alert_evidence l JOIN evidence e ON e.sha256 = l.sha256
+     WHERE l.workflow_id = $1 ORDER BY e.stored_at, e.sha256`, [workflowId],
+  )).rows.map((r) => ({ sha256: r.sha256, kind: r.kind, mediaType: r.media_type, sizeBytes: Number(r.size_bytes) }));
+}
+
+export async function isEvidenceLinked(db: Pool, workflowId: string, sha256: string): Promise<boolean> {
+  return ((await db.query('SELECT 1 FROM alert_evidence WHERE workflow_id = $1 AND sha256 = $2', [workflowId, sha256])).rowCount ?? 0) > 0;
+}

@@ -84,3 +84,8 @@ export async function acceptSuggestion(db: Pool, id: string, actor: string, ttlD
     [id, actor, ttlDays],
   )).rows[0];
 }
+
+/** 'candidate', 'active'...; undefined when there is no such suppression. */
+export async function suppressionStatus(db: Pool, id: string): Promise<string | undefined> {
+  return (await db.query<{ status: string }>('SELECT status FROM suppressions WHERE id = $1', [id])).rows[0]?.status;
+}

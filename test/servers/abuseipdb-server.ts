@@ -3,8 +3,9 @@
 // headers Key and Accept: application/json. Errors in the documented {"errors": [...]} shape:
 // 401 authentication failed, 422 invalid parameter, 429 daily limit with Retry-After and
 // X-RateLimit-* headers.
-import { createServer, type IncomingMessage, type ServerResponse, type Server } from 'node:http';
-import { isIP, type AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { isIP } from 'node:net';
+import { listenOnLoopback, readBody, type LoopbackServer } from './listen-on-loopback';
 
 export interface AbuseReport {
   abuseConfidenceScore: number; totalReports: number; countryCode?: string | null; isWhitelisted?: boolean | null;
@@ -17,7 +18,7 @@ export class AbuseIpdbServer {
   mode: ServerMode = 'normal';
   retryAfterSeconds = 3600;
   private served = 0;
-  private server?: Server;
+  private listening?: LoopbackServer;
 
   /** dailyLimit: checks answered before 429s start (AbuseIPDB free plan: 1000). */
   constructor(private readonly data: { apiKey: string; reports?: Record<string, AbuseReport>; dailyLimit?: number }) {}
@@ -68,16 +69,14 @@ export class AbuseIpdbServer {
   }
 
   async start(): Promise<string> {
-    this.server = createServer((req, res) => {
-      req.resume();
-      req.on('end', () => this.handle(req, res));
+    this.listening = await listenOnLoopback(async (req, res) => {
+      await readBody(req);
+      this.handle(req, res);
     });
-    await new Promise<void>((r) => this.server!.listen(0, '127.0.0.1', r));
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    return this.listening.url;
   }
 
   async stop(): Promise<void> {
-    this.server?.closeAllConnections();
-    await new Promise<void>((r) => (this.server ? this.server.close(() => r()) : r()));
+    await this.listening?.close();
   }
 }

@@ -6,8 +6,8 @@
 // {"detail": ...}); CAPE-level errors as HTTP 200 {"error": true, "error_value": ...}.
 // Each status call moves a task one step along its state sequence.
 import { createHash } from 'node:crypto';
-import { createServer, type IncomingMessage, type ServerResponse, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { listenOnLoopback, readBody, type LoopbackServer } from './listen-on-loopback';
 
 export interface MultipartPart { name: string; filename?: string; contentType?: string; content: Buffer }
 
@@ -53,7 +53,7 @@ export class CapeServer {
   statusSequence = ['pending', 'running', 'completed', 'reported'];
   private tasks = new Map<number, Task>();
   private nextId = 41;
-  private server?: Server;
+  private listening?: LoopbackServer;
 
   constructor(private readonly opts: { token?: string; report: (s: CapeSubmission) => Record<string, unknown> }) {}
 
@@ -65,9 +65,7 @@ export class CapeServer {
     const path = (req.url ?? '').split('?')[0];
     const authorization = req.headers.authorization;
     this.requests.push({ method: req.method ?? '', path, authorization });
-    const chunks: Buffer[] = [];
-    for await (const c of req) chunks.push(c as Buffer);
-    const body = Buffer.concat(chunks);
+    const body = await readBody(req);
     if (this.mode === 'hang') return;
     if (this.opts.token) {
       if (!authorization) return this.send(res, 401, { detail: 'Authentication credentials were not provided.' });
@@ -134,15 +132,11 @@ export class CapeServer {
   }
 
   async start(): Promise<string> {
-    this.server = createServer((req, res) => {
-      this.handle(req, res).catch((err) => res.writeHead(500).end(String(err)));
-    });
-    await new Promise<void>((r) => this.server!.listen(0, '127.0.0.1', r));
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    this.listening = await listenOnLoopback((req, res) => this.handle(req, res));
+    return this.listening.url;
   }
 
   async stop(): Promise<void> {
-    this.server?.closeAllConnections();
-    await new Promise<void>((r) => (this.server ? this.server.close(() => r()) : r()));
+    await this.listening?.close();
   }
 }

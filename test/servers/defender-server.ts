@@ -12,8 +12,8 @@
 // this server, standing in for the pre-signed blob URL; what a GetFile result package
 // contains is not documented, so it answers the file's bytes.
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type ServerResponse, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { listenOnLoopback, readBody, type LoopbackServer } from './listen-on-loopback';
 
 export interface DefenderMachine { files: Record<string, Buffer> }
 export type DefenderMode = 'normal' | 'server-error' | 'hang';
@@ -34,7 +34,7 @@ export class DefenderServer {
   pollsUntilDone = 2;
   private tokens = new Set<string>();
   private blobs = new Map<string, Buffer>();
-  private server?: Server;
+  private listening?: LoopbackServer;
   private url = '';
 
   constructor(private readonly opts: { tenant: string; clientId: string; clientSecret: string; scope: string; machines: Record<string, DefenderMachine> }) {}
@@ -65,9 +65,7 @@ export class DefenderServer {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const authorization = req.headers.authorization;
     this.requests.push({ method: req.method ?? '', path: url.pathname, authorization });
-    const chunks: Buffer[] = [];
-    for await (const c of req) chunks.push(c as Buffer);
-    const raw = Buffer.concat(chunks).toString('utf8');
+    const raw = (await readBody(req)).toString('utf8');
     const p = url.pathname;
 
     if (req.method === 'POST' && p === `/${this.opts.tenant}/oauth2/v2.0/token`) {
@@ -156,16 +154,12 @@ export class DefenderServer {
   }
 
   async start(): Promise<string> {
-    this.server = createServer((req, res) => {
-      this.handle(req, res).catch((err) => res.writeHead(500).end(String(err)));
-    });
-    await new Promise<void>((r) => this.server!.listen(0, '127.0.0.1', r));
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    this.listening = await listenOnLoopback((req, res) => this.handle(req, res));
+    this.url = this.listening.url;
     return this.url;
   }
 
   async stop(): Promise<void> {
-    this.server?.closeAllConnections();
-    await new Promise<void>((r) => (this.server ? this.server.close(() => r()) : r()));
+    await this.listening?.close();
   }
 }

@@ -7,8 +7,8 @@
 // Unlike the real service, extracted-file-contents answers the raw file bytes (the real API
 // answers a 7z archive with password "infected") unless `wrapDownload` says otherwise.
 import { createHash, randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type ServerResponse, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { listenOnLoopback, readBody, type LoopbackServer } from './listen-on-loopback';
 
 export interface FalconHost { files: Record<string, Buffer>; psOutput?: string }
 /** normal; server-error: 500 on RTR endpoints (token still works); hang: RTR endpoints never answer. */
@@ -30,7 +30,7 @@ export class FalconServer {
   wrapDownload?: (content: Buffer) => Buffer;
   private tokens = new Set<string>();
   private sessions = new Map<string, { deviceId: string; files: SessionFile[]; pendingUploads: { file: SessionFile; lists: number }[] }>();
-  private server?: Server;
+  private listening?: LoopbackServer;
 
   constructor(private readonly opts: { clientId: string; clientSecret: string; hosts: Record<string, FalconHost> }) {}
 
@@ -50,9 +50,7 @@ export class FalconServer {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const authorization = req.headers.authorization;
     this.requests.push({ method: req.method ?? '', path: url.pathname, authorization });
-    const chunks: Buffer[] = [];
-    for await (const c of req) chunks.push(c as Buffer);
-    const raw = Buffer.concat(chunks).toString('utf8');
+    const raw = (await readBody(req)).toString('utf8');
 
     if (req.method === 'POST' && url.pathname === '/oauth2/token') {
       const form = new URLSearchParams(raw);
@@ -159,15 +157,11 @@ export class FalconServer {
   }
 
   async start(): Promise<string> {
-    this.server = createServer((req, res) => {
-      this.handle(req, res).catch((err) => res.writeHead(500).end(String(err)));
-    });
-    await new Promise<void>((r) => this.server!.listen(0, '127.0.0.1', r));
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    this.listening = await listenOnLoopback((req, res) => this.handle(req, res));
+    return this.listening.url;
   }
 
   async stop(): Promise<void> {
-    this.server?.closeAllConnections();
-    await new Promise<void>((r) => (this.server ? this.server.close(() => r()) : r()));
+    await this.listening?.close();
   }
 }

@@ -1,7 +1,7 @@
 // A local HTTP server that speaks the part of the Elasticsearch/OpenSearch `_search` API
 // pollers use: POST /<index>/_search with size, sort (asc), search_after, match_all.
-import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { listenOnLoopback, readBody, type LoopbackServer } from './listen-on-loopback';
 
 export interface StoredDoc { _id: string; _source: Record<string, unknown> }
 
@@ -16,15 +16,9 @@ function compare(a: (string | number)[], b: (string | number)[]): number {
   return 0;
 }
 
-async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> {
-  const chunks: Buffer[] = [];
-  for await (const c of req) chunks.push(c as Buffer);
-  return JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}');
-}
-
 export class SearchApiServer {
   readonly requests: { index: string; body: Record<string, unknown>; authorization?: string }[] = [];
-  private server?: Server;
+  private listening?: LoopbackServer;
   private holds = new Map<number, { arrived: () => void; release: Promise<void> }>();
 
   constructor(private readonly docs: Map<string, StoredDoc[]>) {}
@@ -39,43 +33,41 @@ export class SearchApiServer {
     return { arrived: arrivedP, release };
   }
 
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const m = /^\/([^/]+)\/_search$/.exec(req.url ?? '');
+    if (req.method !== 'POST' || !m) {
+      res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ error: 'no such endpoint' }));
+      return;
+    }
+    const index = decodeURIComponent(m[1]);
+    const body = JSON.parse((await readBody(req)).toString('utf8') || '{}') as Record<string, unknown>;
+    this.requests.push({ index, body, authorization: req.headers.authorization });
+    const hold = this.holds.get(this.requests.length);
+    if (hold) {
+      hold.arrived();
+      await hold.release;
+    }
+    const docs = this.docs.get(index);
+    if (!docs) {
+      res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { type: 'index_not_found_exception' }, status: 404 }));
+      return;
+    }
+    const fields = (body.sort as Record<string, string>[]).map((s) => Object.keys(s)[0]);
+    const after = body.search_after as (string | number)[] | undefined;
+    const sorted = docs.map((d) => ({ d, sort: fields.map((f) => fieldValue(d, f)) })).sort((x, y) => compare(x.sort, y.sort));
+    const page = sorted.filter((x) => !after || compare(x.sort, after) > 0).slice(0, Number(body.size ?? 10));
+    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({
+      took: 1, timed_out: false,
+      hits: { total: { value: docs.length, relation: 'eq' }, hits: page.map((x) => ({ _index: index, _id: x.d._id, _source: x.d._source, sort: x.sort })) },
+    }));
+  }
+
   async start(): Promise<string> {
-    this.server = createServer((req, res) => {
-      void (async () => {
-        const m = /^\/([^/]+)\/_search$/.exec(req.url ?? '');
-        if (req.method !== 'POST' || !m) {
-          res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ error: 'no such endpoint' }));
-          return;
-        }
-        const index = decodeURIComponent(m[1]);
-        const body = await readJson(req);
-        this.requests.push({ index, body, authorization: req.headers.authorization });
-        const hold = this.holds.get(this.requests.length);
-        if (hold) {
-          hold.arrived();
-          await hold.release;
-        }
-        const docs = this.docs.get(index);
-        if (!docs) {
-          res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { type: 'index_not_found_exception' }, status: 404 }));
-          return;
-        }
-        const fields = (body.sort as Record<string, string>[]).map((s) => Object.keys(s)[0]);
-        const after = body.search_after as (string | number)[] | undefined;
-        const sorted = docs.map((d) => ({ d, sort: fields.map((f) => fieldValue(d, f)) })).sort((x, y) => compare(x.sort, y.sort));
-        const page = sorted.filter((x) => !after || compare(x.sort, after) > 0).slice(0, Number(body.size ?? 10));
-        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({
-          took: 1, timed_out: false,
-          hits: { total: { value: docs.length, relation: 'eq' }, hits: page.map((x) => ({ _index: index, _id: x.d._id, _source: x.d._source, sort: x.sort })) },
-        }));
-      })().catch((err) => res.writeHead(500).end(String(err)));
-    });
-    await new Promise<void>((r) => this.server!.listen(0, '127.0.0.1', r));
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    this.listening = await listenOnLoopback((req, res) => this.handle(req, res));
+    return this.listening.url;
   }
 
   async stop(): Promise<void> {
-    this.server?.closeAllConnections();
-    await new Promise<void>((r) => (this.server ? this.server.close(() => r()) : r()));
+    await this.listening?.close();
   }
 }

@@ -3,8 +3,9 @@
 // with the Auth-Key header. Outcomes travel in query_status: ok, no_results, invalid_url,
 // invalid_host, invalid_md5, invalid_sha256, http_post_expected; a bad key is refused
 // with HTTP 401 and query_status unknown_auth_key.
-import { createServer, type IncomingMessage, type ServerResponse, type Server } from 'node:http';
-import { isIPv4, type AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { isIPv4 } from 'node:net';
+import { listenOnLoopback, readBody, type LoopbackServer } from './listen-on-loopback';
 
 export interface UrlhausUrl {
   id: string; url: string; host: string; url_status: 'online' | 'offline' | 'unknown'; threat: string; tags: string[];
@@ -17,7 +18,7 @@ export class UrlhausServer {
   readonly requests: { method: string; path: string; form: Record<string, string>; authKey?: string; contentType?: string }[] = [];
   mode: ServerMode = 'normal';
   retryAfterSeconds?: number;
-  private server?: Server;
+  private listening?: LoopbackServer;
 
   constructor(private readonly data: { authKey: string; urls?: UrlhausUrl[]; payloads?: UrlhausPayload[] }) {}
 
@@ -92,17 +93,11 @@ export class UrlhausServer {
   }
 
   async start(): Promise<string> {
-    this.server = createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => this.handle(req, res, Buffer.concat(chunks).toString('utf8')));
-    });
-    await new Promise<void>((r) => this.server!.listen(0, '127.0.0.1', r));
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    this.listening = await listenOnLoopback(async (req, res) => this.handle(req, res, (await readBody(req)).toString('utf8')));
+    return this.listening.url;
   }
 
   async stop(): Promise<void> {
-    this.server?.closeAllConnections();
-    await new Promise<void>((r) => (this.server ? this.server.close(() => r()) : r()));
+    await this.listening?.close();
   }
 }

@@ -4,8 +4,8 @@
 // key of the wrong form is refused with 400, an unknown key with 401; submission needs a
 // key. 429s carry the X-Rate-Limit-* headers, X-Rate-Limit-Reset-After in seconds.
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type ServerResponse, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { listenOnLoopback, readBody, type LoopbackServer } from './listen-on-loopback';
 
 export interface UrlscanScan {
   uuid: string; url: string; domain: string; ip: string;
@@ -27,7 +27,7 @@ export class UrlscanServer {
   resetAfterSeconds = 17;
   /** urlscan.io documents X-Rate-Limit-Reset-After; a Retry-After is added only when set. */
   retryAfterSeconds?: number;
-  private server?: Server;
+  private listening?: LoopbackServer;
 
   constructor(private readonly data: { apiKey: string; scans?: UrlscanScan[] }) {}
 
@@ -105,17 +105,11 @@ export class UrlscanServer {
   }
 
   async start(): Promise<string> {
-    this.server = createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => this.handle(req, res, Buffer.concat(chunks).toString('utf8')));
-    });
-    await new Promise<void>((r) => this.server!.listen(0, '127.0.0.1', r));
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    this.listening = await listenOnLoopback(async (req, res) => this.handle(req, res, (await readBody(req)).toString('utf8')));
+    return this.listening.url;
   }
 
   async stop(): Promise<void> {
-    this.server?.closeAllConnections();
-    await new Promise<void>((r) => (this.server ? this.server.close(() => r()) : r()));
+    await this.listening?.close();
   }
 }

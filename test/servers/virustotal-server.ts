@@ -4,8 +4,8 @@
 // Errors as documented (https://docs.virustotal.com/reference/errors): 401
 // AuthenticationRequiredError / WrongCredentialsError, 404 NotFoundError, 429 QuotaExceededError.
 import { createHash } from 'node:crypto';
-import { createServer, type IncomingMessage, type ServerResponse, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { listenOnLoopback, readBody, type LoopbackServer } from './listen-on-loopback';
 
 export interface VtStats { malicious: number; suspicious: number; harmless: number; undetected: number; timeout?: number }
 export interface VtFile { md5: string; sha1: string; sha256: string; stats: VtStats; meaningfulName?: string }
@@ -17,7 +17,7 @@ export class VirusTotalServer {
   mode: ServerMode = 'normal';
   /** Sent as Retry-After with 429s when set (VirusTotal does not promise one). */
   retryAfterSeconds?: number;
-  private server?: Server;
+  private listening?: LoopbackServer;
   private url = '';
 
   constructor(private readonly data: {
@@ -91,17 +91,15 @@ export class VirusTotalServer {
   }
 
   async start(): Promise<string> {
-    this.server = createServer((req, res) => {
-      req.resume();
-      req.on('end', () => this.handle(req, res));
+    this.listening = await listenOnLoopback(async (req, res) => {
+      await readBody(req);
+      this.handle(req, res);
     });
-    await new Promise<void>((r) => this.server!.listen(0, '127.0.0.1', r));
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    this.url = this.listening.url;
     return this.url;
   }
 
   async stop(): Promise<void> {
-    this.server?.closeAllConnections();
-    await new Promise<void>((r) => (this.server ? this.server.close(() => r()) : r()));
+    await this.listening?.close();
   }
 }

@@ -2,7 +2,7 @@
 // with one GetFile command, poll the machine action until it ends, ask for the result's
 // download link (GetLiveResponseResultDownloadLink(index=0)) and download it. The link is a
 // pre-signed storage URL on another host: it is fetched without our bearer token.
-import { ConnectorError, excerpt, nextInterval, parseJson, abortableSleep, request } from './http';
+import { ConnectorError, excerpt, nextInterval, parseJsonOrErrorPage, abortableSleep, request } from './http';
 import { authorizedRequest, OAuthTokenSource } from './oauth';
 import { baseName, type EdrCallOptions, type EdrConnector, type FetchedFile, type PollSettings } from './types';
 
@@ -48,12 +48,7 @@ export class DefenderLiveResponseClient implements EdrConnector {
       headers: { accept: 'application/json', ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
-    let parsed: unknown;
-    try {
-      parsed = parseJson(answer, `defender ${what}`);
-    } catch (err) {
-      if (answer.status >= 200 && answer.status < 300) throw err;
-    }
+    const parsed = parseJsonOrErrorPage(answer, `defender ${what}`);
     const error = (parsed as { error?: { code?: string; message?: string } } | undefined)?.error;
     const detail = error ? `${error.code ?? ''}: ${error.message ?? ''}` : excerpt(answer.body.toString('utf8'));
     if (answer.status === 404) throw new ConnectorError('not-found', `defender ${what}: ${detail}`, 404);

@@ -2,7 +2,7 @@
 // endpoints in web/apiv2/urls.py): submit a file, read a task's status, fetch its JSON
 // report. CAPE answers most errors with HTTP 200 and {"error": true, "error_value": ...};
 // token auth is `Authorization: Token <key>` (Django REST framework).
-import { ConnectorError, excerpt, parseJson, request, type HttpAnswer } from '../edr/http';
+import { ConnectorError, excerpt, parseJsonOrErrorPage, request, type HttpAnswer } from '../edr/http';
 
 export interface CapeSettings {
   /** CAPE's web root, e.g. http://cape.internal:8000 (the client adds /apiv2/...). */
@@ -53,9 +53,7 @@ export class CapeClient {
 
   /** Status errors shared by every call; returns the parsed envelope of a 2xx answer. */
   private envelope(answer: HttpAnswer, what: string): CapeEnvelope {
-    const body = (() => {
-      try { return parseJson(answer, `cape ${what}`) as CapeEnvelope | undefined; } catch (err) { if (answer.status < 300) throw err; return undefined; }
-    })();
+    const body = parseJsonOrErrorPage(answer, `cape ${what}`) as CapeEnvelope | undefined;
     const detail = typeof body?.detail === 'string' ? body.detail : typeof body?.error_value === 'string' ? body.error_value : excerpt(answer.body.toString('utf8'));
     if (answer.status === 401 || answer.status === 403) throw new ConnectorError('auth', `cape ${what}: HTTP ${answer.status} ${detail}`, answer.status);
     if (answer.status === 404) throw new ConnectorError('not-found', `cape ${what}: HTTP 404 ${detail}`, 404);
