@@ -1,40 +1,20 @@
 // bench/analyzers: throughput of the whole static pipeline (file-static, documents, YARA,
-// ssdeep + TLSH) against plain sha256 of the same bytes, measured in the same run.
+// ssdeep + TLSH) against plain sha256 of the same bytes, measured in the same run; then ssdeep
+// and TLSH alone over the same bytes, to tell which of the two fuzzy hashes costs what.
 //   npm run build && node dist/bench/analyzers/run.js [--mb 64] [--json]
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
 import { analyzeDocument, sniffDocument } from '../../src/analyzers/documents';
 import { analyzeFileStatic } from '../../src/analyzers/file';
 import { similarityHashes } from '../../src/analyzers/similarity/analyze';
+import { ssdeepHash } from '../../src/analyzers/similarity/ssdeep';
+import { TLSH_MAX_INPUT_BYTES, tlshHash } from '../../src/analyzers/similarity/tlsh';
 import { getYaraScanner, scanWithYara } from '../../src/analyzers/yara';
-
-function sample(maxBytes: number): { name: string; bytes: Buffer }[] {
-  const out: { name: string; bytes: Buffer }[] = [];
-  let total = 0;
-  const dirs = ['/usr/bin', '/usr/lib/x86_64-linux-gnu', join(__dirname, '..', '..', '..', 'node_modules', '@temporalio', 'core-bridge')];
-  for (const dir of dirs) {
-    let names: string[] = [];
-    try { names = readdirSync(dir).sort(); } catch { continue; }
-    for (const n of names) {
-      const p = join(dir, n);
-      try {
-        const st = statSync(p);
-        if (!st.isFile() || st.size < 4096 || st.size > 8 * 1024 * 1024) continue;
-        const bytes = readFileSync(p);
-        out.push({ name: n, bytes });
-        total += bytes.length;
-      } catch { /* unreadable: skip */ }
-      if (total >= maxBytes) return out;
-    }
-  }
-  return out;
-}
+import { sampleFiles } from '../lib/sample-files';
 
 async function main() {
   const mbArg = process.argv.indexOf('--mb');
   const maxBytes = (mbArg > 0 ? Number(process.argv[mbArg + 1]) : 64) * 1024 * 1024;
-  const files = sample(maxBytes);
+  const files = sampleFiles(maxBytes);
   const bytes = files.reduce((n, f) => n + f.bytes.length, 0);
   const yara = getYaraScanner([]);
 
@@ -59,6 +39,15 @@ async function main() {
     stages['ssdeep+tlsh'] += Number(process.hrtime.bigint() - s) / 1e9;
   }
   const pipelineSeconds = Number(process.hrtime.bigint() - t) / 1e9;
+
+  // Each fuzzy hash alone (similarityHashes also takes a sha256, so these two don't add up to it).
+  t = process.hrtime.bigint();
+  for (const f of files) ssdeepHash(f.bytes);
+  const ssdeepSeconds = Number(process.hrtime.bigint() - t) / 1e9;
+  t = process.hrtime.bigint();
+  for (const f of files) if (f.bytes.length <= TLSH_MAX_INPUT_BYTES) tlshHash(f.bytes);
+  const tlshSeconds = Number(process.hrtime.bigint() - t) / 1e9;
+
   const mb = bytes / 1024 / 1024;
   const result = {
     files: files.length, megabytes: Number(mb.toFixed(1)),
@@ -66,6 +55,7 @@ async function main() {
     pipelineMBps: Number((mb / pipelineSeconds).toFixed(2)),
     ratioToSha256: Number((shaSeconds / pipelineSeconds).toFixed(4)),
     stageSeconds: Object.fromEntries(Object.entries(stages).map(([k, v]) => [k, Number(v.toFixed(2))])),
+    aloneSeconds: { ssdeep: Number(ssdeepSeconds.toFixed(2)), tlsh: Number(tlshSeconds.toFixed(2)) },
   };
   if (process.argv.includes('--json')) console.log(JSON.stringify(result));
   else {
@@ -73,6 +63,8 @@ async function main() {
     console.log(`  sha256 only        ${result.sha256MBps.toString().padStart(8)} MB/s   (baseline, same bytes, same run)`);
     console.log(`  whole pipeline     ${result.pipelineMBps.toString().padStart(8)} MB/s   ratio to sha256: ${result.ratioToSha256}`);
     for (const [k, v] of Object.entries(result.stageSeconds)) console.log(`    ${k.padEnd(14)} ${v.toFixed(2)} s  (${(mb / v).toFixed(1)} MB/s)`);
+    console.log('  each fuzzy hash alone, same bytes');
+    for (const [k, v] of Object.entries(result.aloneSeconds)) console.log(`    ${k.padEnd(14)} ${v.toFixed(2)} s  (${(mb / v).toFixed(1)} MB/s)`);
   }
 }
 

@@ -12,7 +12,7 @@ export const SIMILARITY_ANALYZER = 'similarity';
  * Versions similarityHashes and the judgement. A finding also depends on the catalogue's
  * contents: cache the hashes by sha256, not the finding.
  */
-export const ANALYZER_VERSION = '1';
+export const ANALYZER_VERSION = '2';
 
 /** Similarity from which a malicious neighbour makes the sample malicious, not just suspicious. */
 const MALICIOUS_FROM = 70;

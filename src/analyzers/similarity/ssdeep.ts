@@ -7,8 +7,10 @@
 // character of an FNV-style hash (only its low 6 bits matter). Classic spamsum guessed b from
 // the length, hashed, and retried with b/2 while the signature came out shorter than 32
 // characters. ssdeep 2.14 runs every candidate block size (3 << i) in one pass, then walks the
-// same guess-and-halve loop over the results (digest() below): the retry loop's answer
-// without rereading the input.
+// same guess-and-halve loop over the results (formatDigest below): the retry loop's answer
+// without rereading the input. Only the block sizes still in the running are updated per byte:
+// bhstart drops the smallest once it can no longer be chosen, bhendlimit stops forking sizes
+// beyond the one the length calls for.
 
 export const SPAMSUM_LENGTH = 64;
 const ROLLING_WINDOW = 7;
@@ -16,6 +18,7 @@ const MIN_BLOCKSIZE = 3;
 const HASH_INIT = 0x27;
 const NUM_BLOCKHASHES = 31;
 const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+const B64_CODES = Uint8Array.from(B64, (ch) => ch.charCodeAt(0));
 /** Largest input ssdeep accepts: the biggest block size times the signature length (192 GiB). */
 export const SSDEEP_TOTAL_SIZE_MAX = (MIN_BLOCKSIZE * 2 ** (NUM_BLOCKHASHES - 1)) * SPAMSUM_LENGTH;
 
@@ -24,160 +27,176 @@ const blockSize = (index: number): number => MIN_BLOCKSIZE * 2 ** index;
 // Bound once: a global lookup per byte is slow where the global object is a proxy (jest's vm).
 const imul = Math.imul;
 
-/** The FNV-1 step truncated to 6 bits: sum_table[h][c & 0x3f] in ssdeep's sum_table.h. */
-function sumHash(c: number, h: number): number {
-  return (imul(h, 0x01000193) ^ (c & 0x3f)) & 0x3f;
-}
+// Each block size keeps two 6-bit FNV states, h (the current piece) and halfh (the same, but
+// no longer reset once the first half of the signature is written). Both live in one int32, h
+// in bits 0-5 and halfh in bits 16-21, so one multiply updates both: sum_hash(c, h) is
+// (h * 0x01000193 ^ c) mod 64, and 0x01000193 ≡ 0x13 (mod 64) keeps each lane's product
+// (at most 63 * 0x13) inside its 16 bits.
+const FNV_PRIME_MOD_64 = 0x13;
+const LANES = 0x3f003f;
+const HALF = 16;
+const INIT_PAIR = (HASH_INIT << HALF) | HASH_INIT;
 
-class RollState {
-  private readonly window = new Uint8Array(ROLLING_WINDOW);
-  private h1 = 0;
-  private h2 = 0;
-  private h3 = 0;
-  private n = 0;
-
-  /** Adler-like sums h1/h2 and a shift-xor h3, all modulo 2^32 as in C's uint32_t. */
-  roll(c: number): void {
-    this.h2 = (this.h2 - this.h1 + ROLLING_WINDOW * c) >>> 0;
-    this.h1 = (this.h1 + c - this.window[this.n]) >>> 0;
-    this.window[this.n] = c;
-    this.n = this.n + 1 === ROLLING_WINDOW ? 0 : this.n + 1;
-    this.h3 = ((this.h3 << 5) ^ c) >>> 0;
+/** fuzzy_set_total_input_length: one past the last block size worth forking for this length. */
+function blockHashEndLimit(totalSize: number): number {
+  let bi = 0;
+  while (blockSize(bi) * SPAMSUM_LENGTH < totalSize) {
+    bi++;
+    if (bi === NUM_BLOCKHASHES - 2) break;
   }
-
-  sum(): number {
-    return (this.h1 + this.h2 + this.h3) >>> 0;
-  }
+  return bi + 1;
 }
-
-interface BlockHash {
-  digest: Uint8Array; // base64 characters; 0 plays C's '\0'
-  dindex: number;
-  halfdigest: number;
-  h: number;
-  halfh: number;
-}
-
-const newBlockHash = (h: number, halfh: number): BlockHash =>
-  ({ digest: new Uint8Array(SPAMSUM_LENGTH), dindex: 0, halfdigest: 0, h, halfh });
 
 /** fuzzy_state with the total length fixed up front, as `ssdeep FILE` (fuzzy_hash_file) does. */
 class FuzzyState {
-  private bhstart = 0;
-  private bhend = 1;
-  private readonly bhendlimit: number;
-  private readonly bh: BlockHash[] = [newBlockHash(HASH_INIT, HASH_INIT)];
-  private reduceBorder = MIN_BLOCKSIZE * SPAMSUM_LENGTH;
-  private rollmask = 0;
-  private needLastHash = false;
-  private lasth = 0;
-  private readonly roll = new RollState();
+  bhstart = 0;
+  bhend = 1;
+  readonly bhendlimit: number;
+  reduceBorder = MIN_BLOCKSIZE * SPAMSUM_LENGTH;
+  rollmask = 0;
+  needLastHash = false;
+  lasth = 0;
+  // roll_state without its window (the input is at hand): h1 is the sum of the last 7 bytes, h2
+  // their sum weighted by age (both far below 2^31), h3 a shift-xor that wraps at 32 bits.
+  h1 = 0;
+  h2 = 0;
+  h3 = 0;
+  /** Per block size, h | halfh << 16. */
+  readonly pairs = new Int32Array(NUM_BLOCKHASHES);
+  /** Block size i's characters at digests[i * SPAMSUM_LENGTH ..]; 0 plays C's '\0'. */
+  readonly digests = new Uint8Array(NUM_BLOCKHASHES * SPAMSUM_LENGTH);
+  readonly dindex = new Int32Array(NUM_BLOCKHASHES);
+  readonly halfdigest = new Uint8Array(NUM_BLOCKHASHES);
 
-  constructor(private readonly totalSize: number) {
-    // fuzzy_set_total_input_length: no block size beyond the one the length calls for is forked.
-    let bi = 0;
-    while (blockSize(bi) * SPAMSUM_LENGTH < totalSize) {
-      bi++;
-      if (bi === NUM_BLOCKHASHES - 2) break;
-    }
-    this.bhendlimit = bi + 1;
+  constructor(readonly totalSize: number) {
+    this.bhendlimit = blockHashEndLimit(totalSize);
+    this.pairs[0] = INIT_PAIR;
   }
+}
 
-  private tryForkBlockHash(): void {
-    const obh = this.bh[this.bhend - 1];
-    if (this.bhend <= this.bhendlimit) {
-      this.bh[this.bhend] = newBlockHash(obh.h, obh.halfh);
-      this.bhend++;
-    } else if (this.bhend === NUM_BLOCKHASHES && !this.needLastHash) {
-      this.needLastHash = true;
-      this.lasth = obh.h;
-    }
-  }
+/**
+ * Bytes per update() call. One loop over a large input gets compiled while it runs (on-stack
+ * replacement), before the write-back after it has ever run; without type feedback there, the
+ * optimized loop bailed out at its end on every input, at half the speed. Short slices let
+ * update() run whole a few times first, so V8 optimizes all of it.
+ */
+const SLICE_BYTES = 4096;
 
-  /** Drops the smallest block size once it can no longer be chosen. */
-  private tryReduceBlockHash(): void {
-    if (this.bhend - this.bhstart < 2) return;
-    if (this.reduceBorder >= this.totalSize) return;
-    if (this.bh[this.bhstart + 1].dindex < SPAMSUM_LENGTH / 2) return;
-    this.bhstart++;
-    this.reduceBorder *= 2;
-    this.rollmask = this.rollmask * 2 + 1;
-  }
+/** (2^33 + 1) / 3, the inverse of 3 modulo 2^32: x * it is x / 3 when 3 divides x, else above 0x55555555. */
+const INVERSE_OF_3 = 0xaaaaaaab;
 
-  step(c: number): void {
-    this.roll.roll(c);
-    const horg = (this.roll.sum() + 1) >>> 0;
-    let h = (horg / MIN_BLOCKSIZE) >>> 0;
-    for (let i = this.bhstart; i < this.bhend; i++) {
-      const b = this.bh[i];
-      b.h = sumHash(c, b.h);
-      b.halfh = sumHash(c, b.halfh);
-    }
-    if (this.needLastHash) this.lasth = sumHash(c, this.lasth);
+/**
+ * fuzzy_engine_step for each of data[from..to): the state in locals during the loop, written
+ * back after it. The rare path (a reset point) is inline: a closure over the locals, or a
+ * method call with them, would slow down every byte.
+ */
+function update(s: FuzzyState, data: Uint8Array, from: number, to: number): void {
+  const { pairs, digests, dindex, halfdigest, totalSize, bhendlimit } = s;
+  let { bhstart, bhend, reduceBorder, rollmask, needLastHash, lasth, h1, h2, h3 } = s;
+  for (let i = from; i < to; i++) {
+    const c = data[i];
+    h2 = h2 - h1 + ROLLING_WINDOW * c;
+    h1 = h1 + c - (i >= ROLLING_WINDOW ? data[i - ROLLING_WINDOW] : 0);
+    h3 = (h3 << 5) ^ c;
 
-    if (horg === 0) return; // 0xffffffff + 1 wraps to 0, which is not -1 (mod 3)
-    if ((h & this.rollmask) !== 0) return;
-    if (horg % MIN_BLOCKSIZE !== 0) return;
-    h = h >>> this.bhstart;
+    const lanes = (c & 0x3f) * 0x10001;
+    for (let k = bhstart; k < bhend; k++) pairs[k] = (imul(pairs[k], FNV_PRIME_MOD_64) ^ lanes) & LANES;
+    if (needLastHash) lasth = (imul(lasth, FNV_PRIME_MOD_64) ^ c) & 0x3f;
 
-    // A reset point for block size 3<<i is one for every smaller size too: emit a character for
+    // A reset point for the smallest live block size 3 << bhstart: roll_sum + 1 (horg) is a
+    // multiple of it. Tested as ssdeep does (horg / 3 has bhstart low zero bits), with the
+    // power-of-two part first: with growing block sizes it rejects nearly every byte, and a
+    // branch that rarely goes the other way costs little.
+    const horg = (h1 + h2 + 1 + h3) | 0;
+    if ((horg & rollmask) !== 0) continue;
+    if (horg === 0) continue; // 0xffffffff + 1 wraps to 0, which is not -1 (mod 3)
+    let h = imul(horg, INVERSE_OF_3) >>> 0;
+    if (h > 0x55555555) continue; // not a multiple of 3
+    h = h >>> bhstart;
+
+    // A reset point for block size 3<<k is one for every smaller size too: emit a character for
     // each block size from the smallest live one up while the quotient keeps dividing by two.
-    let i = this.bhstart;
+    let k = bhstart;
     do {
-      const b = this.bh[i];
-      if (b.dindex === 0) this.tryForkBlockHash();
-      b.digest[b.dindex] = B64.charCodeAt(b.h);
-      b.halfdigest = B64.charCodeAt(b.halfh);
-      if (b.dindex < SPAMSUM_LENGTH - 1) {
-        // The last character keeps absorbing the tail once the signature is full.
-        b.digest[++b.dindex] = 0;
-        b.h = HASH_INIT;
-        if (b.dindex < SPAMSUM_LENGTH / 2) {
-          b.halfh = HASH_INIT;
-          b.halfdigest = 0;
+      if (dindex[k] === 0) {
+        // fuzzy_try_fork_blockhash: the next block size starts from this one's state.
+        if (bhend <= bhendlimit) {
+          pairs[bhend] = pairs[bhend - 1];
+          bhend++;
+        } else if (bhend === NUM_BLOCKHASHES && !needLastHash) {
+          needLastHash = true;
+          lasth = pairs[bhend - 1] & 0x3f;
         }
-      } else {
-        this.tryReduceBlockHash();
+      }
+      const pair = pairs[k];
+      const at = k * SPAMSUM_LENGTH + dindex[k];
+      digests[at] = B64_CODES[pair & 0x3f];
+      halfdigest[k] = B64_CODES[pair >>> HALF];
+      if (dindex[k] < SPAMSUM_LENGTH - 1) {
+        // The last character keeps absorbing the tail once the signature is full.
+        digests[at + 1] = 0;
+        const d = ++dindex[k];
+        if (d < SPAMSUM_LENGTH / 2) {
+          pairs[k] = INIT_PAIR;
+          halfdigest[k] = 0;
+        } else {
+          pairs[k] = (pair & (0x3f << HALF)) | HASH_INIT;
+        }
+      } else if (bhend - bhstart >= 2 && reduceBorder < totalSize && dindex[bhstart + 1] >= SPAMSUM_LENGTH / 2) {
+        // fuzzy_try_reduce_blockhash: the smallest block size can no longer be chosen.
+        bhstart++;
+        reduceBorder *= 2;
+        rollmask = rollmask * 2 + 1;
       }
       if (h & 1) break;
       h = h >>> 1;
-    } while (++i < this.bhend);
+    } while (++k < bhend);
   }
+  s.bhstart = bhstart;
+  s.bhend = bhend;
+  s.reduceBorder = reduceBorder;
+  s.rollmask = rollmask;
+  s.needLastHash = needLastHash;
+  s.lasth = lasth;
+  s.h1 = h1;
+  s.h2 = h2;
+  s.h3 = h3;
+}
 
-  /** fuzzy_digest with flags 0 (no sequence elimination, second part truncated to 32). */
-  digest(): string {
-    let bi = this.bhstart;
-    const h = this.roll.sum();
-    // Initial guess from the length, then halve while the signature is too short: the classic
-    // spamsum retry loop.
-    while (blockSize(bi) * SPAMSUM_LENGTH < this.totalSize) bi++;
-    if (bi >= this.bhend) bi = this.bhend - 1;
-    while (bi > this.bhstart && this.bh[bi].dindex < SPAMSUM_LENGTH / 2) bi--;
+/** fuzzy_digest with flags 0 (no sequence elimination, second part truncated to 32). */
+function formatDigest(s: FuzzyState): string {
+  const { bhstart, bhend, pairs, digests, dindex, halfdigest } = s;
+  const h = ((s.h1 + s.h2 + s.h3) | 0) >>> 0; // roll_sum
+  let bi = bhstart;
+  // Initial guess from the length, then halve while the signature is too short: the classic
+  // spamsum retry loop.
+  while (blockSize(bi) * SPAMSUM_LENGTH < s.totalSize) bi++;
+  if (bi >= bhend) bi = bhend - 1;
+  while (bi > bhstart && dindex[bi] < SPAMSUM_LENGTH / 2) bi--;
 
-    const chars = (b: BlockHash, n: number) => String.fromCharCode(...b.digest.subarray(0, n));
-    const first = this.bh[bi];
-    let out = `${blockSize(bi)}:${chars(first, first.dindex)}`;
-    if (h !== 0) out += B64[first.h];
-    else if (first.digest[first.dindex] !== 0) out += String.fromCharCode(first.digest[first.dindex]);
-    out += ':';
-    if (bi < this.bhend - 1) {
-      const second = this.bh[bi + 1];
-      out += chars(second, Math.min(second.dindex, SPAMSUM_LENGTH / 2 - 1));
-      if (h !== 0) out += B64[second.halfh];
-      else if (second.halfdigest !== 0) out += String.fromCharCode(second.halfdigest);
-    } else if (h !== 0) {
-      out += B64[bi === 0 ? first.h : this.lasth];
-    }
-    return out;
+  const chars = (k: number, n: number) => String.fromCharCode(...digests.subarray(k * SPAMSUM_LENGTH, k * SPAMSUM_LENGTH + n));
+  const pendingChar = (k: number) => digests[k * SPAMSUM_LENGTH + dindex[k]];
+  let out = `${blockSize(bi)}:${chars(bi, dindex[bi])}`;
+  if (h !== 0) out += B64[pairs[bi] & 0x3f];
+  else if (pendingChar(bi) !== 0) out += String.fromCharCode(pendingChar(bi));
+  out += ':';
+  if (bi < bhend - 1) {
+    const next = bi + 1;
+    out += chars(next, Math.min(dindex[next], SPAMSUM_LENGTH / 2 - 1));
+    if (h !== 0) out += B64[pairs[next] >>> HALF];
+    else if (halfdigest[next] !== 0) out += String.fromCharCode(halfdigest[next]);
+  } else if (h !== 0) {
+    out += B64[bi === 0 ? pairs[0] & 0x3f : s.lasth];
   }
+  return out;
 }
 
 /** The ssdeep signature of some bytes, "blocksize:sig1:sig2", as `ssdeep FILE` prints it. */
 export function ssdeepHash(data: Uint8Array): string {
   if (data.length > SSDEEP_TOTAL_SIZE_MAX) throw new RangeError(`input of ${data.length} bytes exceeds ssdeep's limit`);
   const state = new FuzzyState(data.length);
-  for (let i = 0; i < data.length; i++) state.step(data[i]);
-  return state.digest();
+  for (let from = 0; from < data.length; from += SLICE_BYTES) update(state, data, from, Math.min(data.length, from + SLICE_BYTES));
+  return formatDigest(state);
 }
 
 // ---- comparison (fuzzy_compare) ----
