@@ -9,6 +9,12 @@ import { loadPolicy, PolicyError } from './policy/load-policy';
 
 const port = z.coerce.number().int().min(0).max(65535);
 
+/**
+ * One SQLite connection serves the whole dev server: WAL lets readers proceed beside the
+ * writer; synchronous=NORMAL skips an fsync per commit but keeps the file consistent.
+ */
+export const DEFAULT_SQLITE_PRAGMAS = 'journal_mode=WAL,synchronous=NORMAL';
+
 /** "tier1=15m,tier2=1h,tier3=4h" → SLA tiers in order. */
 export function parseSlaTiers(value: string): SlaTier[] {
   return value.split(',').map((part) => {
@@ -27,6 +33,7 @@ const Env = z.object({
   TEMPORAL_UI_URL: z.url().optional(),
   DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional(),
   AUTOSOC_DATA_DIR: z.string().min(1).default('.data'),
+  AUTOSOC_DB_POOL_MAX: z.coerce.number().int().positive().optional(),
   AUTOSOC_PGLITE_PORT: port.default(5433),
   AUTOSOC_SLA_TIERS: z.string().default('tier1=15m,tier2=1h,tier3=4h'),
   AUTOSOC_AUTO_CLOSE_BELOW: z.coerce.number().min(0).max(100).default(DEFAULT_POLICY.autoCloseBelow),
@@ -50,11 +57,22 @@ const Env = z.object({
   AUTOSOC_YARA_DIRS: z.string().optional(),
   AUTOSOC_ADMIN_TOKEN: z.string().min(24, 'must be at least 24 characters').optional(),
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error']).default('info'),
+  // Worker tuning (bench/README.md has the measurements behind the defaults); unset = SDK default.
+  AUTOSOC_WORKER_MAX_ACTIVITIES: z.coerce.number().int().positive().optional(),
+  AUTOSOC_WORKER_MAX_WORKFLOW_TASKS: z.coerce.number().int().min(2).optional(),
+  AUTOSOC_WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).optional(),
+  AUTOSOC_WORKER_REUSE_V8_CONTEXT: z.enum(['true', 'false']).optional(),
+  /** The dev server's SQLite pragmas, comma-separated name=value. */
+  AUTOSOC_TEMPORAL_SQLITE_PRAGMAS: z.string().regex(/^(\w+=\w+)(,\w+=\w+)*$/, 'must look like journal_mode=WAL,synchronous=NORMAL').default(DEFAULT_SQLITE_PRAGMAS),
 });
 
 export interface Config {
-  temporal: { address: string; local: boolean; namespace: string; taskQueue: string; port: number; uiPort: number; uiUrl: string };
+  temporal: { address: string; local: boolean; namespace: string; taskQueue: string; port: number; uiPort: number; uiUrl: string; sqlitePragmas: string[] };
+  /** Worker options left undefined take the Temporal SDK's defaults. */
+  worker: { maxConcurrentActivityTaskExecutions?: number; maxConcurrentWorkflowTaskExecutions?: number; maxCachedWorkflows?: number; reuseV8Context?: boolean };
   databaseUrl?: string;
+  /** Connections per process to DATABASE_URL's server (the embedded database always uses one). */
+  dbPoolMax?: number;
   dataDir: string;
   pglitePort: number;
   policy: TriagePolicy;
@@ -111,8 +129,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       port: e.TEMPORAL_PORT,
       uiPort: e.TEMPORAL_UI_PORT,
       uiUrl: (e.TEMPORAL_UI_URL ?? `http://127.0.0.1:${e.TEMPORAL_UI_PORT}`).replace(/\/$/, ''),
+      sqlitePragmas: e.AUTOSOC_TEMPORAL_SQLITE_PRAGMAS.split(','),
+    },
+    worker: {
+      maxConcurrentActivityTaskExecutions: e.AUTOSOC_WORKER_MAX_ACTIVITIES,
+      maxConcurrentWorkflowTaskExecutions: e.AUTOSOC_WORKER_MAX_WORKFLOW_TASKS,
+      maxCachedWorkflows: e.AUTOSOC_WORKER_MAX_CACHED_WORKFLOWS,
+      reuseV8Context: e.AUTOSOC_WORKER_REUSE_V8_CONTEXT === undefined ? undefined : e.AUTOSOC_WORKER_REUSE_V8_CONTEXT === 'true',
     },
     databaseUrl: e.DATABASE_URL,
+    dbPoolMax: e.AUTOSOC_DB_POOL_MAX,
     dataDir: resolve(e.AUTOSOC_DATA_DIR),
     pglitePort: e.AUTOSOC_PGLITE_PORT,
     policy,

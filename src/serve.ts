@@ -1,14 +1,13 @@
 // The ingest tier on its own (HTTP API, CEF syslog, pollers), for deployments that run
 // workers separately: TEMPORAL_ADDRESS=... DATABASE_URL=... node dist/src/serve.js
 import { Client, Connection } from '@temporalio/client';
-import { join } from 'node:path';
 import { loadConfig } from './config';
 import { startIngestTier } from './ingest/ingest-tier';
-import { openDatabase } from './store/database';
+import { openConfiguredDatabase } from './store/database';
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  const db = await openDatabase({ databaseUrl: config.databaseUrl, embeddedDataDir: join(config.dataDir, 'pglite'), embeddedPort: config.pglitePort });
+  const db = await openConfiguredDatabase(config);
   const connection = await Connection.connect({ address: config.temporal.address });
   const tier = await startIngestTier(config, db.pool, new Client({ connection, namespace: config.temporal.namespace }));
   console.log(`autosoc ingest: API ${tier.apiUrl}, CEF syslog ${config.syslog.host}:${config.syslog.port}, pollers: ${tier.pollers.join(', ') || 'none'}`);

@@ -9,7 +9,7 @@ import { NativeConnection } from '@temporalio/worker';
 import { type Config, loadConfig } from './config';
 import { startIngestTier } from './ingest/ingest-tier';
 import { createApiToken } from './store/api-tokens';
-import { type Database, openDatabase } from './store/database';
+import { type Database, openConfiguredDatabase } from './store/database';
 import { startDevServer, type DevServer } from './temporal/dev-server';
 import { createWorker } from './worker';
 
@@ -32,9 +32,10 @@ async function main(): Promise<void> {
     console.log(`starting Temporal dev server (state: ${join(config.dataDir, 'temporal')})`);
     devServer = await startDevServer({
       dataDir: join(config.dataDir, 'temporal'), port: config.temporal.port, uiPort: config.temporal.uiPort, namespace: config.temporal.namespace,
+      sqlitePragmas: config.temporal.sqlitePragmas,
     });
   }
-  const db = await openDatabase({ databaseUrl: config.databaseUrl, embeddedDataDir: join(config.dataDir, 'pglite'), embeddedPort: config.pglitePort });
+  const db = await openConfiguredDatabase(config);
   console.log(`database: ${db.embedded ? `embedded PGlite (${join(config.dataDir, 'pglite')})` : 'DATABASE_URL'}`);
   const nativeConnection = await NativeConnection.connect({ address: config.temporal.address });
   const connection = await Connection.connect({ address: config.temporal.address });

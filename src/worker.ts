@@ -13,7 +13,7 @@ import { onlineIntelFromEnv, type OnlineIntel } from './connectors/threat-intel'
 import { sandboxFromEnv } from './connectors/sandbox/config';
 import { edrConnectorsFromConfig, parseEdrConfig } from './connectors/edr/config';
 import { manualResponseConnector } from './connectors/response-connector';
-import { openDatabase } from './store/database';
+import { openConfiguredDatabase } from './store/database';
 import type { Pool } from 'pg';
 
 /** dist/workflow-bundle.js when built (production); else bundle from source (tests, dev). */
@@ -27,6 +27,8 @@ function onlineIntel(db: Pool): OnlineIntel | undefined {
   const intel = onlineIntelFromEnv(process.env, { pool: db });
   return intel.providers.length ? intel : undefined;
 }
+
+const definedOnly = <T extends object>(o: T): Partial<T> => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 
 /** The worker for alert, incident and poller workflows; `client` is what pollers ingest through. */
 export async function createWorker(config: Config, db: Pool, connection: NativeConnection, client: Client): Promise<Worker> {
@@ -46,12 +48,13 @@ export async function createWorker(config: Config, db: Pool, connection: NativeC
       edr: edrConnectorsFromConfig(parseEdrConfig(process.env)),
     }),
     shutdownGraceTime: '20s',
+    ...definedOnly(config.worker),
   });
 }
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  const db = await openDatabase({ databaseUrl: config.databaseUrl, embeddedDataDir: join(config.dataDir, 'pglite'), embeddedPort: config.pglitePort });
+  const db = await openConfiguredDatabase(config);
   const connection = await NativeConnection.connect({ address: config.temporal.address });
   const clientConnection = await Connection.connect({ address: config.temporal.address });
   const worker = await createWorker(config, db.pool, connection, new Client({ connection: clientConnection, namespace: config.temporal.namespace }));

@@ -5,7 +5,6 @@
 // activities as an autosoc alert run executes, started directly through the client.
 //   npm run build && node dist/bench/e2e/run.js [--alerts 200] [--workers 1|2] [--concurrency 16] [--json]
 // Env: TEMPORAL_ADDRESS (else a fresh dev server on 7300/8300), DATABASE_URL (else embedded).
-import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import type { Worker } from '@temporalio/worker';
 import { buildApiServer } from '../../src/api/server';
@@ -14,7 +13,8 @@ import { createApiToken } from '../../src/store/api-tokens';
 import { createWorker } from '../../src/worker';
 import { statusQuery } from '../../src/workflows/messages';
 import { alertMix } from '../lib/corpus-alerts';
-import { historyCounts, runFloor, startStack } from '../lib/stack';
+import { historyCounts, runFloor, startStack, workerShares } from '../lib/stack';
+import { spawnWorkers, type WorkerProcesses } from '../lib/worker-processes';
 import { argValue, percentile, round, rssMiB } from '../lib/stats';
 
 const API_PORT = 8390;
@@ -40,20 +40,18 @@ async function main() {
   // activities fail ('portal "" does not exist'); the figures in bench/README.md use PostgreSQL.
   if (stack.db.embedded) log('warning: embedded PGlite fails under concurrent load; set DATABASE_URL (bash scripts/test-postgres.sh)');
 
-  // The real worker: in this process, or child processes running dist/src/worker.js.
+  // The real worker: in this process, or child processes running dist/src/worker.js (timing
+  // starts once each one polls).
   let worker: Worker | undefined;
   let workerRunning: Promise<void> | undefined;
-  const children: ChildProcess[] = [];
+  let processes: WorkerProcesses | undefined;
   if (workers === 1) {
     worker = await createWorker(config, pool, stack.nativeConnection, client);
     workerRunning = worker.run();
   } else {
-    for (let i = 0; i < workers; i++) {
-      children.push(spawn(process.execPath, [join(__dirname, '..', '..', 'src', 'worker.js')], {
-        stdio: ['ignore', 'ignore', 'inherit'],
-        env: { ...process.env, TEMPORAL_ADDRESS: config.temporal.address, TEMPORAL_TASK_QUEUE: taskQueue, DATABASE_URL: stack.db.url, AUTOSOC_CORRELATION_KEYS: 'none', LOG_LEVEL: 'warn' },
-      }));
-    }
+    processes = await spawnWorkers(join(__dirname, '..', '..', 'src', 'worker.js'), workers, {
+      TEMPORAL_ADDRESS: config.temporal.address, TEMPORAL_TASK_QUEUE: taskQueue, DATABASE_URL: stack.db.url, AUTOSOC_CORRELATION_KEYS: 'none',
+    });
   }
 
   const ingest = new IngestService({ db: pool, client, taskQueue, policy: config.policy, correlation: config.correlation });
@@ -63,7 +61,7 @@ async function main() {
 
   let peakRss = 0;
   const sampleRss = () => {
-    const rss = workers === 1 ? rssMiB() : children.reduce((s, c) => s + rssMiB(c.pid), 0);
+    const rss = processes ? processes.rssMiB() : rssMiB();
     if (Number.isFinite(rss)) peakRss = Math.max(peakRss, rss);
   };
   const rssTimer = setInterval(sampleRss, 500);
@@ -124,18 +122,21 @@ async function main() {
   // Histories: a sample of each disposition.
   const byDisposition: Record<string, string[]> = {};
   for (const [id, t] of tracked) (byDisposition[t.disposition!] ??= []).push(id);
-  const sampleIds = Object.values(byDisposition).flatMap((ids) => ids.slice(0, 10));
+  const sampleIds = Object.values(byDisposition).flatMap((ids) => ids.slice(0, 20));
   const histories = await Promise.all(sampleIds.map((id) => historyCounts(client, id)));
   const eventsPerAlert = histories.reduce((s, h) => s + h.events, 0) / histories.length;
-  const activitiesPerAlert = Math.round(histories.reduce((s, h) => s + h.activities, 0) / histories.length);
+  // The floor runs as many remote no-op activities as an alert runs activities, local or not:
+  // turning a step into a local activity shows up as autosoc gaining on the same floor.
+  const remoteActivitiesPerAlert = histories.reduce((s, h) => s + h.activities, 0) / histories.length;
+  const localActivitiesPerAlert = histories.reduce((s, h) => s + h.localActivities, 0) / histories.length;
+  const activitiesPerAlert = Math.round(remoteActivitiesPerAlert + localActivitiesPerAlert);
 
   await api.close();
   if (worker) { worker.shutdown(); await workerRunning; }
-  for (const c of children) c.kill('SIGTERM');
-  await Promise.all(children.map((c) => new Promise((r) => (c.exitCode !== null ? r(null) : c.once('exit', r)))));
+  await processes?.stop();
 
-  log(`floor: ${tracked.size} bare workflows of ${activitiesPerAlert} no-op activities`);
-  const floor = await runFloor(stack, tracked.size, activitiesPerAlert, concurrency);
+  log(`floor: ${tracked.size} bare workflows of ${activitiesPerAlert} no-op activities, ${workers} worker(s)`);
+  const floor = await runFloor(stack, tracked.size, activitiesPerAlert, concurrency, workers);
   await stack.stop();
 
   const latencies = [...tracked.values()].map((t) => (t.doneAt! - t.ackAt) / 1000);
@@ -148,9 +149,14 @@ async function main() {
     dispositions: Object.fromEntries(Object.entries(byDisposition).map(([k, v]) => [k, v.length])),
     wallSeconds: round(wallSeconds, 2), alertsPerSecond: round(alertsPerSecond, 2),
     latencySeconds: { p50: round(percentile(latencies, 50), 2), p95: round(percentile(latencies, 95), 2), p99: round(percentile(latencies, 99), 2) },
-    historyEventsPerAlert: round(eventsPerAlert), activitiesPerAlert, historiesSampled: histories.length,
+    historyEventsPerAlert: round(eventsPerAlert), activitiesPerAlert,
+    remoteActivitiesPerAlert: round(remoteActivitiesPerAlert), localActivitiesPerAlert: round(localActivitiesPerAlert), historiesSampled: histories.length,
+    activityShareByWorker: workerShares(histories),
     workerPeakRssMiB: round(peakRss), workerRssNote: workers === 1 ? 'whole bench process (worker + API + client)' : `sum of ${workers} worker processes`,
-    floor: { workflows: tracked.size, activitiesPerRun: activitiesPerAlert, eventsPerRun: floor.eventsPerRun, seconds: round(floor.seconds, 2), workflowsPerSecond: round(floorPerSecond, 2) },
+    floor: {
+      workflows: tracked.size, workers, activitiesPerRun: activitiesPerAlert, eventsPerRun: floor.eventsPerRun, seconds: round(floor.seconds, 2),
+      workflowsPerSecond: round(floorPerSecond, 2), activityShareByWorker: floor.workerShares,
+    },
     ratioToFloor: round(alertsPerSecond / floorPerSecond, 3),
   };
   if (json) console.log(JSON.stringify(result));
@@ -161,7 +167,9 @@ async function main() {
     console.log(`  Temporal floor           ${result.floor.workflowsPerSecond.toString().padStart(8)} runs/s     (${activitiesPerAlert} no-op activities each, same run)   ratio to floor: ${result.ratioToFloor}`);
     console.log(`  ack → disposition        p50 ${result.latencySeconds.p50} s   p95 ${result.latencySeconds.p95} s   p99 ${result.latencySeconds.p99} s`);
     console.log(`  history events / alert   ${result.historyEventsPerAlert}   (floor run: ${floor.eventsPerRun}; ${histories.length} histories sampled)`);
+    console.log(`  activities / alert       ${result.remoteActivitiesPerAlert} remote + ${result.localActivitiesPerAlert} local`);
     console.log(`  worker peak RSS          ${result.workerPeakRssMiB} MiB   (${result.workerRssNote})`);
+    console.log(`  activity share by worker autosoc ${JSON.stringify(result.activityShareByWorker)}   floor ${JSON.stringify(result.floor.activityShareByWorker)}`);
   }
 }
 

@@ -7,9 +7,10 @@ import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, makeTelemetryFilterString, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { type Config, loadConfig } from '../../src/config';
-import { type Database, openDatabase } from '../../src/store/database';
+import { type Database, openConfiguredDatabase } from '../../src/store/database';
 import { startDevServer, type DevServer } from '../../src/temporal/dev-server';
 import * as floorActivities from './floor-activities';
+import { spawnWorkers, type WorkerProcesses } from './worker-processes';
 import { floorWorkflow } from './floor-workflow';
 
 export interface Stack {
@@ -37,9 +38,9 @@ export async function startStack(env: Record<string, string>, ports = { temporal
     ...env,
   });
   const devServer = config.temporal.local
-    ? await startDevServer({ dataDir: join(dataDir, 'temporal'), port: config.temporal.port, uiPort: config.temporal.uiPort, namespace: config.temporal.namespace })
+    ? await startDevServer({ dataDir: join(dataDir, 'temporal'), port: config.temporal.port, uiPort: config.temporal.uiPort, namespace: config.temporal.namespace, sqlitePragmas: config.temporal.sqlitePragmas })
     : undefined;
-  const db = await openDatabase({ databaseUrl: config.databaseUrl, embeddedDataDir: join(dataDir, 'pglite'), embeddedPort: config.pglitePort });
+  const db = await openConfiguredDatabase(config);
   const nativeConnection = await NativeConnection.connect({ address: config.temporal.address });
   const connection = await Connection.connect({ address: config.temporal.address });
   const client = new Client({ connection, namespace: config.temporal.namespace });
@@ -55,24 +56,60 @@ export async function startStack(env: Record<string, string>, ports = { temporal
   };
 }
 
-/** Events in a workflow's history, and how many activities it scheduled. */
-export async function historyCounts(client: Client, workflowId: string): Promise<{ events: number; activities: number }> {
+/**
+ * Events in a workflow's history, how many activities it ran (remote ones scheduled, plus
+ * local ones, recorded as markers), and which workers ran the remote ones.
+ */
+export async function historyCounts(client: Client, workflowId: string): Promise<{ events: number; activities: number; localActivities: number; activityWorkers: Record<string, number> }> {
   const events = (await client.workflow.getHandle(workflowId).fetchHistory()).events ?? [];
-  return { events: events.length, activities: events.filter((e) => e.activityTaskScheduledEventAttributes).length };
+  const activityWorkers: Record<string, number> = {};
+  for (const e of events) {
+    const identity = e.activityTaskStartedEventAttributes?.identity;
+    if (identity) activityWorkers[identity] = (activityWorkers[identity] ?? 0) + 1;
+  }
+  return {
+    events: events.length,
+    activities: events.filter((e) => e.activityTaskScheduledEventAttributes).length,
+    localActivities: events.filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_local_activity').length,
+    activityWorkers,
+  };
 }
+
+/** Each worker's share of the activity tasks in some histories, largest first, e.g. [0.52, 0.48]. */
+export function workerShares(histories: { activityWorkers: Record<string, number> }[]): number[] {
+  const totals: Record<string, number> = {};
+  for (const h of histories) for (const [id, n] of Object.entries(h.activityWorkers)) totals[id] = (totals[id] ?? 0) + n;
+  const sum = Object.values(totals).reduce((a, b) => a + b, 0);
+  return Object.values(totals).map((n) => Number((n / sum).toFixed(2))).sort((a, b) => b - a);
+}
+
+export interface FloorResult { seconds: number; eventsPerRun: number; workerShares: number[]; workerPeakRssMiB?: number }
 
 /**
  * The Temporal floor: `n` bare workflows of `activities` no-op activities each, started
- * directly through the client (at most `concurrency` starts in flight) on their own task queue
- * and worker. Returns the wall seconds from the first start to the last completion.
+ * directly through the client (at most `concurrency` starts in flight) on their own task queue,
+ * served by one in-process worker or by `workers` child processes (as autosoc's run was).
+ * Returns the wall seconds from the first start to the last completion.
  */
-export async function runFloor(stack: Stack, n: number, activities: number, concurrency: number): Promise<{ seconds: number; eventsPerRun: number }> {
+export async function runFloor(stack: Stack, n: number, activities: number, concurrency: number, workers = 1): Promise<FloorResult> {
   const taskQueue = `bench-floor-${Date.now()}`;
-  const worker = await Worker.create({
-    connection: stack.nativeConnection, namespace: stack.config.temporal.namespace, taskQueue,
-    workflowsPath: require.resolve('./floor-workflow'), activities: floorActivities,
-  });
-  const running = worker.run();
+  let stopWorkers: () => Promise<void>;
+  let processes: WorkerProcesses | undefined;
+  if (workers === 1) {
+    const worker = await Worker.create({
+      connection: stack.nativeConnection, namespace: stack.config.temporal.namespace, taskQueue,
+      workflowsPath: require.resolve('./floor-workflow'), activities: floorActivities,
+    });
+    const running = worker.run();
+    stopWorkers = async () => { worker.shutdown(); await running; };
+  } else {
+    processes = await spawnWorkers(join(__dirname, 'floor-worker.js'), workers, {
+      TEMPORAL_ADDRESS: stack.config.temporal.address, TEMPORAL_NAMESPACE: stack.config.temporal.namespace, TEMPORAL_TASK_QUEUE: taskQueue,
+    });
+    stopWorkers = () => processes!.stop();
+  }
+  let peakRss = 0;
+  const rssTimer = processes && setInterval(() => { peakRss = Math.max(peakRss, processes!.rssMiB() || 0); }, 500);
   const t0 = process.hrtime.bigint();
   const ids: string[] = [];
   const results: Promise<unknown>[] = [];
@@ -87,8 +124,8 @@ export async function runFloor(stack: Stack, n: number, activities: number, conc
   }));
   await Promise.all(results);
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
-  const eventsPerRun = (await historyCounts(stack.client, ids[0])).events;
-  worker.shutdown();
-  await running;
-  return { seconds, eventsPerRun };
+  if (rssTimer) clearInterval(rssTimer);
+  const sampled = await Promise.all(ids.slice(0, 40).map((id) => historyCounts(stack.client, id)));
+  await stopWorkers();
+  return { seconds, eventsPerRun: sampled[0].events, workerShares: workerShares(sampled), workerPeakRssMiB: processes ? peakRss : undefined };
 }

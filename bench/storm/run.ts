@@ -3,7 +3,7 @@
 // NDJSON batches. Figures: incidents created, wall time until every alert is recorded on its
 // incident, incident history events per alert. Baseline in the same run: 50 alerts with 50
 // distinct keys (one incident each), the cost of correlation when nothing correlates.
-//   npm run build && node dist/bench/storm/run.js [--alerts 10000] [--batch 25] [--concurrency 32] [--api] [--json]
+//   npm run build && node dist/bench/storm/run.js [--alerts 10000] [--batch 25] [--concurrency 32] [--workers 1|2] [--api] [--json]
 // Env: TEMPORAL_ADDRESS (else a fresh dev server on 7310/8310), DATABASE_URL (else embedded).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -11,7 +11,8 @@ import { buildApiServer } from '../../src/api/server';
 import { IngestService, type IngestItemResult } from '../../src/ingest/ingest-service';
 import { createApiToken } from '../../src/store/api-tokens';
 import { createWorker } from '../../src/worker';
-import { type Stack, startStack } from '../lib/stack';
+import { type Stack, startStack, workerShares } from '../lib/stack';
+import { spawnWorkers } from '../lib/worker-processes';
 import { argValue, round } from '../lib/stats';
 
 const API_PORT = 8391;
@@ -36,7 +37,8 @@ function stormAlerts(n: number, source: string, rules: number, hosts: number): s
 type Send = (ndjson: string) => Promise<IngestItemResult[]>;
 
 interface Phase { alerts: number; keys: number; ingestSeconds: number; settledSeconds: number; incidents: number; stormIncidents: number;
-  statuses: Record<string, number>; incidentRuns: number; incidentEvents: number; incidentEventsPerAlert: number; alertsPerSecond: number }
+  statuses: Record<string, number>; incidentRuns: number; incidentEvents: number; incidentEventsPerAlert: number; alertsPerSecond: number;
+  activityShareByWorker: number[] }
 
 async function phase(stack: Stack, send: Send, lines: string[], keys: number, batch: number, concurrency: number, timeoutMs: number): Promise<Phase> {
   const t0 = Date.now();
@@ -67,11 +69,16 @@ async function phase(stack: Stack, send: Send, lines: string[], keys: number, ba
   // Incident histories, every run (an incident continues-as-new when its history grows long).
   let incidentRuns = 0;
   let incidentEvents = 0;
+  const activityWorkers: Record<string, number> = {};
   for (const id of incidentIds) {
     for await (const run of stack.client.workflow.list({ query: `WorkflowId = "${id}"` })) {
       const history = await stack.client.workflow.getHandle(id, run.runId).fetchHistory();
       incidentRuns += 1;
       incidentEvents += history.events?.length ?? 0;
+      for (const e of history.events ?? []) {
+        const identity = e.activityTaskStartedEventAttributes?.identity;
+        if (identity) activityWorkers[identity] = (activityWorkers[identity] ?? 0) + 1;
+      }
     }
   }
   const stormIncidents = new Set(results.filter((r) => r.storm).map((r) => r.incidentId)).size;
@@ -79,6 +86,7 @@ async function phase(stack: Stack, send: Send, lines: string[], keys: number, ba
     alerts: lines.length, keys, ingestSeconds: round(ingestSeconds, 2), settledSeconds: round(settledSeconds, 2),
     incidents: incidentIds.length, stormIncidents, statuses, incidentRuns, incidentEvents,
     incidentEventsPerAlert: round(incidentEvents / lines.length, 2), alertsPerSecond: round(lines.length / settledSeconds, 1),
+    activityShareByWorker: workerShares([{ activityWorkers }]),
   };
 }
 
@@ -87,6 +95,7 @@ async function main() {
   const batch = argValue('--batch', 25);
   const concurrency = argValue('--concurrency', 32);
   const timeoutMs = argValue('--timeout', 900) * 1000;
+  const workers = argValue('--workers', 1);
   const viaApi = process.argv.includes('--api');
   const json = process.argv.includes('--json');
   const log = (msg: string) => { if (!json) console.error(msg); };
@@ -98,8 +107,12 @@ async function main() {
   const pool = stack.db.pool;
   log(`temporal ${config.temporal.address}${stack.devServer ? ' (fresh dev server)' : ''}; database ${stack.db.embedded ? 'embedded PGlite' : 'DATABASE_URL'}; `
     + `correlation ${config.correlation.keys.join(',')}, storm threshold ${config.correlation.stormThreshold}`);
-  const worker = await createWorker(config, pool, stack.nativeConnection, client);
-  const workerRunning = worker.run();
+  // The real worker: in this process, or child processes running dist/src/worker.js.
+  const worker = workers === 1 ? await createWorker(config, pool, stack.nativeConnection, client) : undefined;
+  const workerRunning = worker?.run();
+  const processes = workers === 1 ? undefined : await spawnWorkers(join(__dirname, '..', '..', 'src', 'worker.js'), workers, {
+    TEMPORAL_ADDRESS: config.temporal.address, TEMPORAL_TASK_QUEUE: taskQueue, DATABASE_URL: stack.db.url,
+  });
 
   const ingest = new IngestService({ db: pool, client, taskQueue, policy: config.policy, correlation: config.correlation });
   let send: Send = (body) => ingest.ingest({ body: Buffer.from(body), format: 'autosoc' });
@@ -119,12 +132,13 @@ async function main() {
   const storm = await phase(stack, send, stormAlerts(n, `bench-storm-${runId}`, RULES, HOSTS), RULES * HOSTS, batch, concurrency, timeoutMs);
 
   await api?.close();
-  worker.shutdown();
+  worker?.shutdown();
   await workerRunning;
+  await processes?.stop();
   await stack.stop();
 
   const result = {
-    via: viaApi ? 'HTTP API (NDJSON batches)' : 'IngestService in-process (NDJSON batches)', batch, concurrency,
+    via: viaApi ? 'HTTP API (NDJSON batches)' : 'IngestService in-process (NDJSON batches)', batch, concurrency, workers,
     temporal: stack.devServer ? 'dev server (SQLite)' : config.temporal.address,
     database: stack.db.embedded ? 'embedded PGlite' : 'PostgreSQL (DATABASE_URL)',
     stormThreshold: config.correlation.stormThreshold, baseline, storm,
@@ -136,7 +150,7 @@ async function main() {
     for (const [name, p] of [['baseline', baseline], ['storm', storm]] as const) {
       console.log(`  ${name.padEnd(9)} ${String(p.alerts).padStart(6)} alerts / ${p.keys} keys: ${p.incidents} incidents (${p.stormIncidents} storm, ${p.incidentRuns} runs), `
         + `ingest ${p.ingestSeconds} s, settled ${p.settledSeconds} s (${p.alertsPerSecond} alerts/s), ${p.incidentEventsPerAlert} incident history events / alert`);
-      console.log(`            ${JSON.stringify(p.statuses)}`);
+      console.log(`            ${JSON.stringify(p.statuses)}; incident activity share by worker ${JSON.stringify(p.activityShareByWorker)}`);
     }
     console.log(`  incident history events per alert, storm / baseline: ${result.ratioEventsPerAlert}`);
   }

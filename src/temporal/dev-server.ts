@@ -4,6 +4,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import { Connection } from '@temporalio/client';
+import { DEFAULT_SQLITE_PRAGMAS } from '../config';
 import { ALL_SEARCH_ATTRIBUTES } from '../workflows/search-attributes';
 import { temporalCliPath } from './binaries';
 
@@ -14,7 +15,7 @@ export function searchAttributeFlags(): string[] {
   return ALL_SEARCH_ATTRIBUTES.flatMap((k) => ['--search-attribute', `${k.name}=${cliTypeName(k.type)}`]);
 }
 
-export interface DevServerOptions { dataDir: string; port: number; uiPort: number; namespace: string }
+export interface DevServerOptions { dataDir: string; port: number; uiPort: number; namespace: string; sqlitePragmas?: string[] }
 
 export function devServerArgs(o: DevServerOptions): string[] {
   return [
@@ -22,8 +23,7 @@ export function devServerArgs(o: DevServerOptions): string[] {
     '--ip', '127.0.0.1', '--port', String(o.port), '--ui-port', String(o.uiPort),
     '--namespace', o.namespace,
     '--db-filename', join(o.dataDir, 'temporal.sqlite'),
-    // One SQLite connection serves everything: WAL lets readers proceed beside the writer.
-    '--sqlite-pragma', 'journal_mode=WAL', '--sqlite-pragma', 'synchronous=NORMAL',
+    ...(o.sqlitePragmas ?? DEFAULT_SQLITE_PRAGMAS.split(',')).flatMap((p) => ['--sqlite-pragma', p]),
     '--log-level', 'warn',
     ...searchAttributeFlags(),
   ];
