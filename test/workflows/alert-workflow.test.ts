@@ -1,6 +1,6 @@
 // The alert workflow on the time-skipping server, with the real activities on a real database:
 // SLA tiers of hours pass in milliseconds.
-import { WorkflowUpdateFailedError } from '@temporalio/client';
+import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DEFAULT_POLICY } from '../../src/domain/policy';
@@ -98,9 +98,10 @@ test('decide with a bad action, reason or actor is rejected and leaves history u
 
   const status = await handle.executeUpdate(decideUpdate, { args: [{ action: 'close', actor: 'carol', reason: 'user confirmed the mail was a test' }] });
   expect(status.decision).toMatchObject({ action: 'close', actor: 'carol' });
-  // Once decided, a second decision is refused by the validator.
-  await expect(handle.executeUpdate(decideUpdate, { args: [{ action: 'approve', actor: 'dave', reason: 'late' }] }))
-    .rejects.toBeInstanceOf(WorkflowUpdateFailedError);
+  // Once decided, a second decision is refused: by the validator while the run writes its
+  // report, or by the server once the run has completed (the local store steps are quick).
+  const late = await handle.executeUpdate(decideUpdate, { args: [{ action: 'approve', actor: 'dave', reason: 'late' }] }).catch((err: unknown) => err);
+  expect([WorkflowUpdateFailedError, WorkflowNotFoundError].some((kind) => late instanceof kind)).toBe(true);
   expect((await handle.result()).outcome).toBe('closed_by_analyst');
 });
 
