@@ -60,7 +60,8 @@ const Env = z.object({
   // Worker tuning (bench/README.md has the measurements behind the defaults); unset = SDK default.
   AUTOSOC_WORKER_MAX_ACTIVITIES: z.coerce.number().int().positive().optional(),
   AUTOSOC_WORKER_MAX_WORKFLOW_TASKS: z.coerce.number().int().min(2).optional(),
-  AUTOSOC_WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).optional(),
+  // 0 (no sticky cache) breaks local activities in SDK 1.24: core reports an eviction bug.
+  AUTOSOC_WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(2, 'must be at least 2: the alert workflow runs local activities, which need the workflow cache').optional(),
   AUTOSOC_WORKER_REUSE_V8_CONTEXT: z.enum(['true', 'false']).optional(),
   /** The dev server's SQLite pragmas, comma-separated name=value. */
   AUTOSOC_TEMPORAL_SQLITE_PRAGMAS: z.string().regex(/^(\w+=\w+)(,\w+=\w+)*$/, 'must look like journal_mode=WAL,synchronous=NORMAL').default(DEFAULT_SQLITE_PRAGMAS),

@@ -13,9 +13,9 @@ import { createApiToken } from '../../src/store/api-tokens';
 import { createWorker } from '../../src/worker';
 import { statusQuery } from '../../src/workflows/messages';
 import { alertMix } from '../lib/corpus-alerts';
-import { historyCounts, runFloor, startStack, workerShares } from '../lib/stack';
+import { activityTimes, historyCounts, runFloor, startStack, workerShares } from '../lib/stack';
 import { spawnWorkers, type WorkerProcesses } from '../lib/worker-processes';
-import { argValue, percentile, round, rssMiB } from '../lib/stats';
+import { argValue, cpuMeter, percentile, pidsNamed, round, rssMiB } from '../lib/stats';
 
 const API_PORT = 8390;
 const POLL_MS = 100;
@@ -70,6 +70,12 @@ async function main() {
   const bodies = alertMix(n, runId);
   const tracked = new Map<string, Tracked>();
   const statusCounts: Record<string, number> = {};
+  const cpu = cpuMeter({
+    bench: () => [process.pid],
+    ...(processes ? { workers: () => processes!.children.map((c) => c.pid!).filter(Boolean) } : {}),
+    temporal: () => (stack.devServer?.process.pid ? [stack.devServer.process.pid] : pidsNamed('temporal-server')),
+    postgres: () => pidsNamed('postgres'),
+  });
   const t0 = Date.now();
   let next = 0;
   await Promise.all(Array.from({ length: concurrency }, async () => {
@@ -116,6 +122,7 @@ async function main() {
   }
   await Promise.race([Promise.all(watchers), new Promise((_, rej) => setTimeout(() => rej(new Error('timed out awaiting final stages')), Math.max(1, deadline - Date.now())))]);
   const wallSeconds = (Math.max(...[...tracked.values()].map((t) => t.doneAt!)) - t0) / 1000;
+  const cpuSecondsByProcess = cpu.stop();
   clearInterval(rssTimer);
   sampleRss();
 
@@ -151,7 +158,8 @@ async function main() {
     latencySeconds: { p50: round(percentile(latencies, 50), 2), p95: round(percentile(latencies, 95), 2), p99: round(percentile(latencies, 99), 2) },
     historyEventsPerAlert: round(eventsPerAlert), activitiesPerAlert,
     remoteActivitiesPerAlert: round(remoteActivitiesPerAlert), localActivitiesPerAlert: round(localActivitiesPerAlert), historiesSampled: histories.length,
-    activityShareByWorker: workerShares(histories),
+    activityShareByWorker: workerShares(histories), activityTimes: activityTimes(histories),
+    cpuMsPerAlert: Object.fromEntries(Object.entries(cpuSecondsByProcess).map(([k, v]) => [k, round((v * 1000) / tracked.size)])),
     workerPeakRssMiB: round(peakRss), workerRssNote: workers === 1 ? 'whole bench process (worker + API + client)' : `sum of ${workers} worker processes`,
     floor: {
       workflows: tracked.size, workers, activitiesPerRun: activitiesPerAlert, eventsPerRun: floor.eventsPerRun, seconds: round(floor.seconds, 2),
@@ -168,6 +176,10 @@ async function main() {
     console.log(`  ack → disposition        p50 ${result.latencySeconds.p50} s   p95 ${result.latencySeconds.p95} s   p99 ${result.latencySeconds.p99} s`);
     console.log(`  history events / alert   ${result.historyEventsPerAlert}   (floor run: ${floor.eventsPerRun}; ${histories.length} histories sampled)`);
     console.log(`  activities / alert       ${result.remoteActivitiesPerAlert} remote + ${result.localActivitiesPerAlert} local`);
+    for (const [type, t] of Object.entries(result.activityTimes)) {
+      console.log(`    ${type.padEnd(22)} ${String(t.count).padStart(4)} runs   queued ${String(t.queuedMs).padStart(6)} ms   running ${String(t.runningMs).padStart(6)} ms (means)`);
+    }
+    console.log(`  CPU ms / alert           ${Object.entries(result.cpuMsPerAlert).map(([k, v]) => `${k} ${v}`).join(', ')}   (bench = API + ingest + client${workers === 1 ? ' + worker' : ''})`);
     console.log(`  worker peak RSS          ${result.workerPeakRssMiB} MiB   (${result.workerRssNote})`);
     console.log(`  activity share by worker autosoc ${JSON.stringify(result.activityShareByWorker)}   floor ${JSON.stringify(result.floor.activityShareByWorker)}`);
   }

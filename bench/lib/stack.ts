@@ -5,6 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
+import { Pool } from 'pg';
 import { DefaultLogger, makeTelemetryFilterString, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { type Config, loadConfig } from '../../src/config';
 import { type Database, openConfiguredDatabase } from '../../src/store/database';
@@ -40,7 +41,10 @@ export async function startStack(env: Record<string, string>, ports = { temporal
   const devServer = config.temporal.local
     ? await startDevServer({ dataDir: join(dataDir, 'temporal'), port: config.temporal.port, uiPort: config.temporal.uiPort, namespace: config.temporal.namespace, sqlitePragmas: config.temporal.sqlitePragmas })
     : undefined;
-  const db = await openConfiguredDatabase(config);
+  // A fresh database per run on DATABASE_URL's server: alerts left by an earlier run would
+  // count as look-alikes and turn this run's alerts into a storm.
+  const fresh = config.databaseUrl ? await createFreshDatabase(config.databaseUrl) : undefined;
+  const db = await openConfiguredDatabase({ ...config, databaseUrl: fresh?.url });
   const nativeConnection = await NativeConnection.connect({ address: config.temporal.address });
   const connection = await Connection.connect({ address: config.temporal.address });
   const client = new Client({ connection, namespace: config.temporal.namespace });
@@ -50,8 +54,25 @@ export async function startStack(env: Record<string, string>, ports = { temporal
       await connection.close();
       await nativeConnection.close();
       await db.close();
+      await fresh?.drop();
       await devServer?.stop();
       rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Creates `<database>_bench_<time>` beside DATABASE_URL's database; drop() removes it. */
+async function createFreshDatabase(url: string): Promise<{ url: string; drop(): Promise<void> }> {
+  const target = new URL(url);
+  const name = `${target.pathname.slice(1) || 'autosoc'}_bench_${Date.now().toString(36)}`;
+  const admin = new Pool({ connectionString: url, max: 1 });
+  await admin.query(`CREATE DATABASE "${name}"`);
+  target.pathname = `/${name}`;
+  return {
+    url: target.toString(),
+    async drop() {
+      await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      await admin.end();
     },
   };
 }
@@ -60,19 +81,57 @@ export async function startStack(env: Record<string, string>, ports = { temporal
  * Events in a workflow's history, how many activities it ran (remote ones scheduled, plus
  * local ones, recorded as markers), and which workers ran the remote ones.
  */
-export async function historyCounts(client: Client, workflowId: string): Promise<{ events: number; activities: number; localActivities: number; activityWorkers: Record<string, number> }> {
+export interface HistoryCounts {
+  events: number;
+  activities: number;
+  localActivities: number;
+  activityWorkers: Record<string, number>;
+  /** Per remote activity type: ms from scheduled to started (queueing) and started to completed (running). */
+  activityMs: Record<string, { queued: number[]; running: number[] }>;
+}
+
+const eventMs = (e: { eventTime?: { seconds?: unknown; nanos?: number | null } | null }) =>
+  Number(e.eventTime?.seconds ?? 0) * 1000 + (e.eventTime?.nanos ?? 0) / 1e6;
+
+export async function historyCounts(client: Client, workflowId: string): Promise<HistoryCounts> {
   const events = (await client.workflow.getHandle(workflowId).fetchHistory()).events ?? [];
   const activityWorkers: Record<string, number> = {};
+  const activityMs: HistoryCounts['activityMs'] = {};
+  const byId = new Map(events.map((e) => [Number(e.eventId), e]));
   for (const e of events) {
     const identity = e.activityTaskStartedEventAttributes?.identity;
     if (identity) activityWorkers[identity] = (activityWorkers[identity] ?? 0) + 1;
+    const done = e.activityTaskCompletedEventAttributes;
+    if (!done) continue;
+    const scheduled = byId.get(Number(done.scheduledEventId));
+    const started = byId.get(Number(done.startedEventId));
+    const type = scheduled?.activityTaskScheduledEventAttributes?.activityType?.name;
+    if (!scheduled || !started || !type) continue;
+    const t = (activityMs[type] ??= { queued: [], running: [] });
+    t.queued.push(eventMs(started) - eventMs(scheduled));
+    t.running.push(eventMs(e) - eventMs(started));
   }
   return {
     events: events.length,
     activities: events.filter((e) => e.activityTaskScheduledEventAttributes).length,
     localActivities: events.filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_local_activity').length,
     activityWorkers,
+    activityMs,
   };
+}
+
+/** Mean queueing and running ms per remote activity type over some histories. */
+export function activityTimes(histories: HistoryCounts[]): Record<string, { count: number; queuedMs: number; runningMs: number }> {
+  const all: HistoryCounts['activityMs'] = {};
+  for (const h of histories) {
+    for (const [type, t] of Object.entries(h.activityMs)) {
+      const a = (all[type] ??= { queued: [], running: [] });
+      a.queued.push(...t.queued);
+      a.running.push(...t.running);
+    }
+  }
+  const mean = (xs: number[]) => Math.round(xs.reduce((s, x) => s + x, 0) / xs.length);
+  return Object.fromEntries(Object.entries(all).map(([type, t]) => [type, { count: t.running.length, queuedMs: mean(t.queued), runningMs: mean(t.running) }]));
 }
 
 /** Each worker's share of the activity tasks in some histories, largest first, e.g. [0.52, 0.48]. */

@@ -19,7 +19,7 @@ describe('loadConfig', () => {
     const c = loadConfig({});
     expect(c.temporal).toEqual({
       address: '127.0.0.1:7233', local: true, namespace: 'default', taskQueue: 'autosoc-alerts',
-      port: 7233, uiPort: 8233, uiUrl: 'http://127.0.0.1:8233',
+      port: 7233, uiPort: 8233, uiUrl: 'http://127.0.0.1:8233', sqlitePragmas: ['journal_mode=WAL', 'synchronous=NORMAL'],
     });
     expect(c.databaseUrl).toBeUndefined();
     expect(c.dataDir).toBe(resolve('.data'));
@@ -95,6 +95,11 @@ describe('loadConfig', () => {
     ['AUTOSOC_AUTO_CLOSE_BELOW', '101'],
     ['LOG_LEVEL', 'verbose'],
     ['TEMPORAL_UI_URL', 'not a url'],
+    ['AUTOSOC_WORKER_MAX_CACHED_WORKFLOWS', '0'],
+    ['AUTOSOC_WORKER_MAX_ACTIVITIES', '0'],
+    ['AUTOSOC_WORKER_REUSE_V8_CONTEXT', 'yes'],
+    ['AUTOSOC_DB_POOL_MAX', '-2'],
+    ['AUTOSOC_TEMPORAL_SQLITE_PRAGMAS', 'journal_mode=WAL; DROP'],
   ])('rejects %s=%j, naming the variable', (name, value) => {
     expect(configError({ [name]: value })).toMatch(new RegExp(`^  - ${name}: `, 'm'));
   });
@@ -103,6 +108,23 @@ describe('loadConfig', () => {
     const message = configError({ TEMPORAL_ADDRESS: 'nope', DATABASE_URL: 'mysql://x', LOG_LEVEL: 'loud' });
     expect(message).toMatch(/^invalid configuration:\n/);
     for (const name of ['TEMPORAL_ADDRESS', 'DATABASE_URL', 'LOG_LEVEL']) expect(message).toMatch(new RegExp(`^  - ${name}: `, 'm'));
+  });
+});
+
+describe('worker tuning', () => {
+  it('leaves unset worker options to the SDK and passes set ones through', () => {
+    expect(Object.fromEntries(Object.entries(loadConfig({}).worker).filter(([, v]) => v !== undefined))).toEqual({});
+    expect(loadConfig({ AUTOSOC_WORKER_MAX_ACTIVITIES: '16', AUTOSOC_WORKER_REUSE_V8_CONTEXT: 'false', AUTOSOC_WORKER_MAX_CACHED_WORKFLOWS: '500' }).worker)
+      .toMatchObject({ maxConcurrentActivityTaskExecutions: 16, reuseV8Context: false, maxCachedWorkflows: 500 });
+  });
+
+  it('splits the SQLite pragmas for the dev server', () => {
+    expect(loadConfig({ AUTOSOC_TEMPORAL_SQLITE_PRAGMAS: 'journal_mode=DELETE,synchronous=FULL' }).temporal.sqlitePragmas)
+      .toEqual(['journal_mode=DELETE', 'synchronous=FULL']);
+  });
+
+  it('refuses to turn the workflow cache off: the local store activities need it', () => {
+    expect(configError({ AUTOSOC_WORKER_MAX_CACHED_WORKFLOWS: '0' })).toMatch(/AUTOSOC_WORKER_MAX_CACHED_WORKFLOWS: .*local activities/);
   });
 });
 
