@@ -2,6 +2,7 @@
 // autosoc's search attributes registered, and waits until it answers.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync, openSync } from 'node:fs';
+import { createConnection } from 'node:net';
 import { join } from 'node:path';
 import { Connection } from '@temporalio/client';
 import { DEFAULT_SQLITE_PRAGMAS } from '../config';
@@ -31,13 +32,33 @@ export function devServerArgs(o: DevServerOptions): string[] {
 
 export interface DevServer { address: string; process: ChildProcess; stop(): Promise<void> }
 
+/** True when something accepts TCP connections on 127.0.0.1:port. */
+function portAnswers(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = createConnection({ host: '127.0.0.1', port });
+    socket.once('connect', () => { socket.destroy(); resolve(true); });
+    socket.once('error', () => resolve(false));
+  });
+}
+
 export async function startDevServer(o: DevServerOptions, readyTimeoutMs = 60_000): Promise<DevServer> {
+  // Otherwise our server would fail to bind and the readiness check below would find the
+  // other one (a leftover from a crashed run, say) and carry on against it.
+  for (const port of [o.port, o.uiPort]) {
+    if (await portAnswers(port)) throw new Error(`port ${port} is already in use on 127.0.0.1: another Temporal dev server? Stop it or choose other ports`);
+  }
   mkdirSync(o.dataDir, { recursive: true });
   const log = openSync(join(o.dataDir, 'temporal-server.log'), 'a');
   const child = spawn(temporalCliPath(), devServerArgs(o), { stdio: ['ignore', log, log] });
   const address = `127.0.0.1:${o.port}`;
   let exited: string | undefined;
-  child.once('exit', (code, signal) => { exited = `exited with ${signal ?? code}`; });
+  // The server belongs to this process: if it exits without stop(), take the server along.
+  const killOnExit = () => child.kill('SIGKILL');
+  process.once('exit', killOnExit);
+  child.once('exit', (code, signal) => {
+    exited = `exited with ${signal ?? code}`;
+    process.removeListener('exit', killOnExit);
+  });
 
   const deadline = Date.now() + readyTimeoutMs;
   for (;;) {
