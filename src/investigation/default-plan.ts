@@ -16,6 +16,7 @@ import { analyzeUrls, URL_ANALYZER } from '../analyzers/url';
 import { getYaraScanner, scanWithYara, YARA_ANALYZER } from '../analyzers/yara';
 import { analyzeOnlineIntel, ONLINE_INTEL_ANALYZER, type OnlineIntel } from '../connectors/threat-intel';
 import { lookupIocs } from '../store/iocs';
+import { objectHashes } from '../store/object-hashes';
 import { listCatalogueCandidates } from '../store/similarity';
 import type { AlertAnalyzer, AlertContext, EvidenceObject, ObjectAnalyzer } from './analyzer';
 import type { InvestigationPlan } from './investigate';
@@ -87,9 +88,10 @@ export function investigationPlan(opts: PlanOptions): InvestigationPlan {
     },
     ...(db ? [{
       // Its answer depends on the catalogue, which grows without a version bump: never cached.
+      // The object's fuzzy hashes are, by sha256 (bench/README.md: what that bought).
       name: SIMILARITY_ANALYZER, version: SIMILARITY_VERSION, cacheable: false, appliesTo: (o: EvidenceObject) => o.bytes.byteLength >= 256 && !isEmail(o),
       analyze: async (o: EvidenceObject) => {
-        const sample = similarityHashes(o.bytes);
+        const sample = await objectHashes(db, o.sha256, SIMILARITY_VERSION, () => similarityHashes(o.bytes));
         return { finding: findSimilar(sample, await listCatalogueCandidates(db, sample)) };
       },
     }] : []),

@@ -1,14 +1,17 @@
 // The investigation over real evidence, on the real database: a phishing email from the
 // corpus, a password-protected zip holding a macro document, malformed files, and the cache
 // that makes a storm analyze each object once.
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { extractObservables } from '../../src/domain/observables';
 import { parseAlert } from '../../src/domain/alert';
 import { defaultPlan } from '../../src/investigation/default-plan';
 import { runInvestigation } from '../../src/investigation/investigate';
 import { pgInvestigationStore } from '../../src/investigation/store';
+import { ANALYZER_VERSION as SIMILARITY_VERSION, similarityHashes } from '../../src/analyzers/similarity/analyze';
 import { storeEvidence } from '../../src/store/evidence';
+import { getObjectHashes } from '../../src/store/object-hashes';
+import { addCatalogueEntries } from '../../src/store/similarity';
 import { buildMacroDoc, buildZip, DROPPER_CODE } from '../analyzers/documents/builders';
 import { corpusPath } from '../helpers/corpus';
 import { openTestDatabase, type TestDatabase } from '../helpers/database';
@@ -77,4 +80,23 @@ test('the same object in a storm of alerts is analyzed once: later investigation
   }
   expect(await count()).toBe(cachedRows);
   expect(first.find((f) => f.analyzer === 'yara:eicar.com')?.summary).toMatch(/EICAR/i);
+});
+
+test('fuzzy hashes are computed once per object, while the catalogue is read afresh on every alert', async () => {
+  const content = randomBytes(8 * 1024);
+  const ref = await storeEvidence(db.pool, { kind: 'file', mediaType: 'application/octet-stream', name: 'tool.bin', content });
+  const similarity = async () => (await runInvestigation(pgInvestigationStore(db.pool), defaultPlan(db.pool), context(), [ref]))
+    .find((f) => f.analyzer === 'similarity:tool.bin');
+
+  expect((await similarity())?.verdict).toBe('unknown'); // nothing catalogued looks like random bytes
+  const stored = await getObjectHashes(db.pool, ref.sha256, SIMILARITY_VERSION);
+  expect(stored).toEqual(similarityHashes(content));
+
+  // The stored hashes serve the next alert: swap in a sentinel and catalogue it as malicious.
+  const sentinel = createHash('sha256').update(`sentinel ${ref.sha256}`).digest('hex');
+  await db.pool.query('UPDATE object_hashes SET hashes = $3 WHERE object_sha256 = $1 AND version = $2', [ref.sha256, SIMILARITY_VERSION, JSON.stringify({ ...stored, sha256: sentinel })]);
+  await addCatalogueEntries(db.pool, [{ label: 'sentinel', verdict: 'malicious', source: 'test', sha256: sentinel }]);
+  const again = await similarity();
+  expect(again?.verdict).toBe('malicious');
+  expect(again?.evidence.join('\n')).toContain('sentinel');
 });
