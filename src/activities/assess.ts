@@ -6,16 +6,18 @@ import type { TriageResult } from '../domain/scoring';
 import { getAlert } from '../store/alerts';
 import { saveAssessment } from '../store/assessments';
 import type { ActivityDeps } from './deps';
+import { ANALYSIS_HEARTBEAT_MS, whileHeartbeating } from './heartbeating';
 
 export interface AssessInput { workflowId: string; step: string; triage: Pick<TriageResult, 'score' | 'verdict' | 'disposition' | 'reasons' | 'confidence'> }
 export interface AssessResult { author: string; summary: string }
 
 export async function assess(deps: ActivityDeps, { workflowId, step, triage }: AssessInput): Promise<AssessResult> {
   const row = await getAlert(deps.db, workflowId);
-  if (!row?.observables) throw ApplicationFailure.nonRetryable(`no investigated alert stored for ${workflowId}`, 'BadInput');
-  const written = await writeAssessment(deps.llm, {
-    title: row.title, severity: row.severity, observables: row.observables, findings: row.findings ?? [], triage,
-  });
+  const observables = row?.observables;
+  if (!row || !observables) throw ApplicationFailure.nonRetryable(`no investigated alert stored for ${workflowId}`, 'BadInput');
+  const written = await whileHeartbeating(ANALYSIS_HEARTBEAT_MS, () => writeAssessment(deps.llm, {
+    title: row.title, severity: row.severity, observables, findings: row.findings ?? [], triage,
+  }));
   const saved = await saveAssessment(deps.db, workflowId, step, written);
   return { author: saved.author, summary: saved.assessment.summary };
 }

@@ -7,11 +7,13 @@ import { runInvestigation } from '../investigation/investigate';
 import { pgInvestigationStore } from '../investigation/store';
 import { getAlert } from '../store/alerts';
 import type { ActivityDeps } from './deps';
+import { ANALYSIS_HEARTBEAT_MS, whileHeartbeating } from './heartbeating';
 
 /** `step` names this pass (first triage or a re-triage) for logs and idempotency. */
 export interface InvestigateInput { workflowId: string; observables: ObservableSet; evidence?: EvidenceRef[]; step?: string }
 
 export async function investigate(deps: ActivityDeps, { workflowId, observables, evidence = [] }: InvestigateInput): Promise<Finding[]> {
   const alert = (await getAlert(deps.db, workflowId))?.alert;
-  return runInvestigation(pgInvestigationStore(deps.db), deps.investigation, { observables, processes: alert?.observables.processes ?? [] }, evidence);
+  return whileHeartbeating(ANALYSIS_HEARTBEAT_MS, () =>
+    runInvestigation(pgInvestigationStore(deps.db), deps.investigation, { observables, processes: alert?.observables.processes ?? [] }, evidence));
 }

@@ -5,6 +5,7 @@ import { ApplicationFailure, heartbeat } from '@temporalio/activity';
 import { SearchApiError, searchPage } from '../connectors/search-api';
 import { formatOf, pollerSort, type PollerConfig } from '../ingest/pollers/poller-config';
 import type { ActivityDeps } from './deps';
+import { whileHeartbeating } from './heartbeating';
 
 export interface PollPageInput { poller: PollerConfig; cursor?: unknown[] }
 export interface PollPageResult { fetched: number; accepted: number; duplicates: number; rejected: number; cursor?: unknown[]; errors: string[] }
@@ -24,20 +25,17 @@ function authorization(p: PollerConfig): string | undefined {
 
 export async function pollSearchPage(deps: ActivityDeps, { poller, cursor }: PollPageInput): Promise<PollPageResult> {
   let hits;
-  const beat = setInterval(() => heartbeat('fetching'), Math.max(500, Math.floor(poller.heartbeatTimeoutMs / 3)));
   try {
-    hits = await searchPage({
+    hits = await whileHeartbeating(Math.max(500, Math.floor(poller.heartbeatTimeoutMs / 3)), () => searchPage({
       url: poller.url, index: poller.index, size: poller.batchSize, sort: pollerSort(poller.kind),
       query: poller.query, searchAfter: cursor, authorization: authorization(poller),
-    });
+    }), () => 'fetching');
   } catch (err) {
     // 4xx other than throttling means the poller's settings are wrong: stop retrying.
     if (err instanceof SearchApiError && err.status && err.status >= 400 && err.status < 500 && err.status !== 429) {
       throw ApplicationFailure.nonRetryable(err.message, 'BadInput');
     }
     throw err;
-  } finally {
-    clearInterval(beat);
   }
   const result: PollPageResult = { fetched: hits.length, accepted: 0, duplicates: 0, rejected: 0, cursor, errors: [] };
   for (const [i, hit] of hits.entries()) {

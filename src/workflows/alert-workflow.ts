@@ -38,9 +38,10 @@ const storeOptions = {
 } as const;
 const remoteStore = proxyActivities<Activities>(storeOptions);
 const localStore = proxyLocalActivities<Activities>(storeOptions);
-// Analysis: slower, bounded attempts; analyzers report their own failures as findings.
+// Analysis: slower, bounded attempts; analyzers report their own failures as findings. They
+// heartbeat (ANALYSIS_HEARTBEAT_MS), so a dead worker's share is retried after a minute.
 const analysis = proxyActivities<Activities>({
-  startToCloseTimeout: '5m',
+  startToCloseTimeout: '5m', heartbeatTimeout: '1m',
   retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '1m', maximumAttempts: 5, nonRetryableErrorTypes: NON_RETRYABLE },
 });
 // EDR collection: remote commands on a host, heartbeating; a retry reuses a finished fetch.
