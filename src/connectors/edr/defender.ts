@@ -2,7 +2,8 @@
 // with one GetFile command, poll the machine action until it ends, ask for the result's
 // download link (GetLiveResponseResultDownloadLink(index=0)) and download it. The link is a
 // pre-signed storage URL on another host: it is fetched without our bearer token.
-import { ConnectorError, excerpt, nextInterval, parseJsonOrErrorPage, abortableSleep, request } from './http';
+import { ConnectorError, excerpt, parseJsonOrErrorPage, request } from './http';
+import { pollUntil } from './poll';
 import { authorizedRequest, OAuthTokenSource } from './oauth';
 import { baseName, type EdrCallOptions, type EdrConnector, type FetchedFile, type PollSettings } from './types';
 
@@ -93,19 +94,15 @@ export class DefenderLiveResponseClient implements EdrConnector {
     return answer.body;
   }
 
-  private async awaitAction(actionId: string, o: EdrCallOptions): Promise<MachineAction> {
-    const sleep = o.sleep ?? ((ms: number) => abortableSleep(ms, o.signal));
-    const started = Date.now();
-    for (let interval = this.s.pollIntervalMs; ; interval = nextInterval(interval, this.s.maxPollIntervalMs)) {
+  private awaitAction(actionId: string, o: EdrCallOptions): Promise<MachineAction> {
+    return pollUntil(this.s, o, async () => {
       const action = await this.getAction(actionId, o);
       o.onProgress?.({ step: `live response ${action.status}`, ref: { actionId } });
-      if (FINAL.has(action.status)) return action;
-      if (Date.now() - started > this.s.maxWaitMs) {
-        await this.cancelAction(actionId, o).catch(() => undefined);
-        throw new ConnectorError('rejected', `defender live response ${actionId}: not finished within ${this.s.maxWaitMs} ms (cancelled)`);
-      }
-      await sleep(interval);
-    }
+      return FINAL.has(action.status) ? action : undefined;
+    }, async () => {
+      await this.cancelAction(actionId, o).catch(() => undefined);
+      return new ConnectorError('rejected', `defender live response ${actionId}: not finished within ${this.s.maxWaitMs} ms (cancelled)`);
+    });
   }
 
   async fetchFile(hostId: string, path: string, idempotencyKey: string, o: EdrCallOptions = {}): Promise<FetchedFile> {

@@ -4,7 +4,8 @@
 // session. Endpoint shapes follow the Falcon API reference as mirrored by FalconPy/PSFalcon
 // (see README.md); the real extracted-file-contents answer is a 7z archive with password
 // "infected", which is stored as such (no 7z decoder here).
-import { ConnectorError, excerpt, nextInterval, parseJson, abortableSleep, type HttpAnswer } from './http';
+import { ConnectorError, excerpt, parseJson, type HttpAnswer } from './http';
+import { pollUntil } from './poll';
 import { authorizedRequest, OAuthTokenSource } from './oauth';
 import {
   baseName, type EdrCallOptions, type EdrConnector, type FetchedFile, type PollSettings, type ProcessEntry, type ProcessSnapshot,
@@ -110,32 +111,24 @@ export class FalconRtrClient implements EdrConnector {
   }
 
   /** Polls a command until complete; stderr from the host is a 'rejected' (e.g. no such file). */
-  private async awaitCommand(cloudRequestId: string, what: string, o: EdrCallOptions): Promise<CommandStatus> {
-    const sleep = o.sleep ?? ((ms: number) => abortableSleep(ms, o.signal));
-    const started = Date.now();
-    for (let interval = this.s.pollIntervalMs; ; interval = nextInterval(interval, this.s.maxPollIntervalMs)) {
+  private awaitCommand(cloudRequestId: string, what: string, o: EdrCallOptions): Promise<CommandStatus> {
+    return pollUntil(this.s, o, async () => {
       const status = await this.commandStatus(cloudRequestId, o);
       o.onProgress?.({ step: `${what}: ${status.complete ? 'complete' : 'running'}`, ref: { cloudRequestId } });
-      if (status.complete) {
-        if (status.stderr?.trim()) throw new ConnectorError('rejected', `falcon ${what}: ${excerpt(status.stderr)}`);
-        return status;
-      }
-      if (Date.now() - started > this.s.maxWaitMs) throw new ConnectorError('rejected', `falcon ${what}: not complete within ${this.s.maxWaitMs} ms`);
-      await sleep(interval);
-    }
+      if (!status.complete) return undefined;
+      if (status.stderr?.trim()) throw new ConnectorError('rejected', `falcon ${what}: ${excerpt(status.stderr)}`);
+      return status;
+    }, () => new ConnectorError('rejected', `falcon ${what}: not complete within ${this.s.maxWaitMs} ms`));
   }
 
   /** The file `get` collected, once the sensor has uploaded it to the session. */
-  private async awaitSessionFile(sessionId: string, cloudRequestId: string, o: EdrCallOptions): Promise<SessionFile & { sha256: string; name: string }> {
-    const sleep = o.sleep ?? ((ms: number) => abortableSleep(ms, o.signal));
-    const started = Date.now();
-    for (let interval = this.s.pollIntervalMs; ; interval = nextInterval(interval, this.s.maxPollIntervalMs)) {
+  private awaitSessionFile(sessionId: string, cloudRequestId: string, o: EdrCallOptions): Promise<SessionFile & { sha256: string; name: string }> {
+    return pollUntil(this.s, o, async () => {
       const file = (await this.listFiles(sessionId, o)).find((f) => f.cloud_request_id === cloudRequestId);
       if (file?.sha256 && file.name) return file as SessionFile & { sha256: string; name: string };
       o.onProgress?.({ step: 'get: waiting for upload', ref: { sessionId, cloudRequestId } });
-      if (Date.now() - started > this.s.maxWaitMs) throw new ConnectorError('rejected', `falcon get: file not uploaded within ${this.s.maxWaitMs} ms`);
-      await sleep(interval);
-    }
+      return undefined;
+    }, () => new ConnectorError('rejected', `falcon get: file not uploaded within ${this.s.maxWaitMs} ms`));
   }
 
   async fetchFile(hostId: string, path: string, _idempotencyKey: string, o: EdrCallOptions = {}): Promise<FetchedFile> {
