@@ -78,7 +78,7 @@ async function createFreshDatabase(url: string): Promise<{ url: string; drop(): 
 }
 
 /**
- * Events in a workflow's history, how many activities it ran (remote ones scheduled, plus
+ * Events in a workflow's history (its latest run, or `runId`), how many activities it ran (remote ones scheduled, plus
  * local ones, recorded as markers), and which workers ran the remote ones.
  */
 export interface HistoryCounts {
@@ -93,8 +93,8 @@ export interface HistoryCounts {
 const eventMs = (e: { eventTime?: { seconds?: unknown; nanos?: number | null } | null }) =>
   Number(e.eventTime?.seconds ?? 0) * 1000 + (e.eventTime?.nanos ?? 0) / 1e6;
 
-export async function historyCounts(client: Client, workflowId: string): Promise<HistoryCounts> {
-  const events = (await client.workflow.getHandle(workflowId).fetchHistory()).events ?? [];
+export async function historyCounts(client: Client, workflowId: string, runId?: string): Promise<HistoryCounts> {
+  const events = (await client.workflow.getHandle(workflowId, runId).fetchHistory()).events ?? [];
   const activityWorkers: Record<string, number> = {};
   const activityMs: HistoryCounts['activityMs'] = {};
   const byId = new Map(events.map((e) => [Number(e.eventId), e]));

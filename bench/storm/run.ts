@@ -11,7 +11,7 @@ import { buildApiServer } from '../../src/api/server';
 import { IngestService, type IngestItemResult } from '../../src/ingest/ingest-service';
 import { createApiToken } from '../../src/store/api-tokens';
 import { createWorker } from '../../src/worker';
-import { type Stack, startStack, workerShares } from '../lib/stack';
+import { historyCounts, type HistoryCounts, type Stack, startStack, workerShares } from '../lib/stack';
 import { spawnWorkers } from '../lib/worker-processes';
 import { argValue, round } from '../lib/stats';
 
@@ -67,26 +67,18 @@ async function phase(stack: Stack, send: Send, lines: string[], keys: number, ba
   const settledSeconds = (Date.now() - t0) / 1000;
 
   // Incident histories, every run (an incident continues-as-new when its history grows long).
-  let incidentRuns = 0;
-  let incidentEvents = 0;
-  const activityWorkers: Record<string, number> = {};
+  const histories: HistoryCounts[] = [];
   for (const id of incidentIds) {
-    for await (const run of stack.client.workflow.list({ query: `WorkflowId = "${id}"` })) {
-      const history = await stack.client.workflow.getHandle(id, run.runId).fetchHistory();
-      incidentRuns += 1;
-      incidentEvents += history.events?.length ?? 0;
-      for (const e of history.events ?? []) {
-        const identity = e.activityTaskStartedEventAttributes?.identity;
-        if (identity) activityWorkers[identity] = (activityWorkers[identity] ?? 0) + 1;
-      }
-    }
+    for await (const run of stack.client.workflow.list({ query: `WorkflowId = "${id}"` })) histories.push(await historyCounts(stack.client, id, run.runId));
   }
+  const incidentRuns = histories.length;
+  const incidentEvents = histories.reduce((n, h) => n + h.events, 0);
   const stormIncidents = new Set(results.filter((r) => r.storm).map((r) => r.incidentId)).size;
   return {
     alerts: lines.length, keys, ingestSeconds: round(ingestSeconds, 2), settledSeconds: round(settledSeconds, 2),
     incidents: incidentIds.length, stormIncidents, statuses, incidentRuns, incidentEvents,
     incidentEventsPerAlert: round(incidentEvents / lines.length, 2), alertsPerSecond: round(lines.length / settledSeconds, 1),
-    activityShareByWorker: workerShares([{ activityWorkers }]),
+    activityShareByWorker: workerShares(histories),
   };
 }
 
