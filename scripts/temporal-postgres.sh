@@ -110,11 +110,7 @@ start() {
 stop() {
   if [ -f "$STATE/server.pid" ] && kill "$(cat "$STATE/server.pid")" 2>/dev/null; then log "stopped temporal-server"; fi
   rm -f "$STATE/server.pid"
-  local bin; bin="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)"
-  if [ -n "$bin" ] && [ -f .data/pg-temporal/PG_VERSION ]; then
-    if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$bin/pg_ctl" -D .data/pg-temporal -m fast stop >/dev/null 2>&1 || true
-    else "$bin/pg_ctl" -D .data/pg-temporal -m fast stop >/dev/null 2>&1 || true; fi
-  fi
+  if [ -d .data/pg-temporal ]; then bash scripts/postgres.sh --data .data/pg-temporal --stop; fi
 }
 
 case "${1:-}" in
