@@ -92,6 +92,12 @@ export const Alert = z.object({
   raw: z.unknown().optional(),
   /** Blobs stored at ingest: the original event when large, an email's .eml, attachments. */
   evidence: z.array(EvidenceRef).max(100).default([]),
+  /**
+   * What the ingest boundary had to repair or drop in hostile or broken input (NUL bytes,
+   * lone surrogates, invalid UTF-8, prototype keys, truncated fields). An alert that carries
+   * any is never auto-closed: it was not read as its sender wrote it.
+   */
+  inputAnomalies: z.array(z.string().regex(/^[a-z0-9-]{1,64}$/)).max(32).default([]),
 });
 export type Alert = z.infer<typeof Alert>;
 export type AlertInput = z.input<typeof Alert>;
