@@ -6,6 +6,7 @@ import { Finding } from '../../src/domain/finding';
 import { LOLBINS } from '../../src/analyzers/data/lolbins';
 import { analyzeLolbins, LOLBINS_ANALYZER, matchLolbins, normalizeCommandLine } from '../../src/analyzers/lolbins';
 import { corpusPath } from '../helpers/corpus';
+import { countTextWork } from '../helpers/work';
 
 const ids = (cmd: string) => matchLolbins(cmd).map((h) => h.abuse);
 const attack = (cmd: string) => [...new Set(matchLolbins(cmd).flatMap((h) => h.attack))];
@@ -168,7 +169,7 @@ describe('analyzeLolbins', () => {
     expect(mixed.verdict).toBe('malicious');
   });
 
-  it('stays fast on hostile input (long tokens, repeated switches, thousands of lines)', () => {
+  it('stays bounded on hostile input (long tokens, repeated switches, thousands of lines)', async () => {
     const hostile = [
       `certutil -urlcache ${'a\\'.repeat(30_000)}`,
       `findstr ${'/v /l '.repeat(10_000)}`,
@@ -177,9 +178,14 @@ describe('analyzeLolbins', () => {
       `reg add ${'HKLM\\'.repeat(12_000)}`,
       'x'.repeat(2 << 20),
     ];
-    const started = Date.now();
-    const f = analyzeLolbins([...hostile, ...Array(3000).fill('certutil -urlcache -f http://x.example/a a')]);
-    expect(Date.now() - started).toBeLessThan(5000);
+    const lines = [...hostile, ...Array(3000).fill('certutil -urlcache -f http://x.example/a a')];
+    const { value: f, work } = await countTextWork(() => analyzeLolbins(lines));
+    // The first 1000 command lines, each cut at 64 KiB (the 2 MB line too), a bounded number of
+    // regex passes over each character.
+    const examined = lines.slice(0, 1000).reduce((n, l) => n + Math.min(l.length, 64 * 1024), 0);
+    expect(work.longestInput).toBeLessThanOrEqual(64 * 1024);
+    expect(work.execs).toBeLessThan(200 * 1000);
+    expect(work.charsScanned + work.indexOfChars).toBeLessThan(200 * examined);
     expect(f.evidence.length).toBeLessThanOrEqual(60);
     expect(f.verdict).toBe('malicious');
   });

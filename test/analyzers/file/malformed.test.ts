@@ -7,6 +7,9 @@ import { Finding } from '../../../src/domain/finding';
 import { analyzeFileStatic, describeFile } from '../../../src/analyzers/file';
 import { parseElf } from '../../../src/analyzers/file/elf';
 import { parsePe } from '../../../src/analyzers/file/pe';
+import * as entropy from '../../../src/analyzers/file/entropy';
+import * as hashes from '../../../src/analyzers/file/hashes';
+import * as strings from '../../../src/analyzers/file/strings';
 import { craftPe, noise, SCN } from './craft-pe';
 
 const FIXTURES = join(__dirname, '..', '..', 'fixtures', 'file');
@@ -30,10 +33,34 @@ function patched(base: Uint8Array, edit: (v: DataView) => void): Uint8Array {
   return copy;
 }
 
-function timed<T>(fn: () => T): { value: T; ms: number } {
-  const start = process.hrtime.bigint();
-  const value = fn();
-  return { value, ms: Number(process.hrtime.bigint() - start) / 1e6 };
+/** Bytes handed to the byte scanners (whole-file and per-region entropy, hashes, strings) while
+ *  fn runs: the work of file analysis, counted instead of timed. */
+function scanned<T>(fn: () => T): { value: T; bytes: number; entropyBytes: number } {
+  let bytes = 0, entropyBytes = 0;
+  const count = <A extends unknown[], R>(spy: jest.SpyInstance<R, A>, original: (...a: A) => R, isEntropy = false) =>
+    spy.mockImplementation((...args: A) => {
+      const n = (args[0] as Uint8Array).length;
+      bytes += n;
+      if (isEntropy) entropyBytes += n;
+      return original(...args);
+    });
+  const { shannonEntropy } = entropy, { fileHashes } = hashes, { extractStrings } = strings;
+  const measure = entropy.EntropyBudget.prototype.measure;
+  const spies = [
+    count(jest.spyOn(entropy, 'shannonEntropy'), shannonEntropy, true),
+    count(jest.spyOn(hashes, 'fileHashes'), fileHashes),
+    count(jest.spyOn(strings, 'extractStrings'), extractStrings),
+    jest.spyOn(entropy.EntropyBudget.prototype, 'measure').mockImplementation(function (this: entropy.EntropyBudget, region: Uint8Array) {
+      const h = measure.call(this, region);
+      if (h !== undefined) { bytes += region.length; entropyBytes += region.length; }
+      return h;
+    }),
+  ];
+  try {
+    return { value: fn(), bytes, entropyBytes };
+  } finally {
+    spies.forEach((s) => s.mockRestore());
+  }
 }
 
 test('the header offsets this suite patches are where pefile says they are', () => {
@@ -56,11 +83,13 @@ describe('empty and shapeless input', () => {
     expect(f.evidence[0]).toMatch(/^unrecognized binary data, 1048576 bytes, entropy (?:8|7\.99\d*)$/);
   });
 
-  test('a 50 MB zero buffer is analyzed in bounded time', () => {
-    const { value: f, ms } = timed(() => safeAnalyze(new Uint8Array(50 * 1024 * 1024), 'zeros.bin'));
+  test('a 50 MB zero buffer is scanned a bounded number of times', () => {
+    const size = 50 * 1024 * 1024;
+    const { value: f, bytes } = scanned(() => safeAnalyze(new Uint8Array(size), 'zeros.bin'));
     expect(f.verdict).toBe('unknown');
     expect(f.evidence[0]).toContain('entropy 0');
-    expect(ms).toBeLessThan(10_000);
+    expect(bytes).toBeGreaterThanOrEqual(size); // the counters see the work
+    expect(bytes).toBeLessThanOrEqual(3 * size); // entropy, hashes, strings: one pass each
   });
 });
 
@@ -90,9 +119,10 @@ describe('broken PE headers', () => {
 
   test('NumberOfSections 0xFFFF is bounded and reported', () => {
     const bytes = patched(HELLO_PE, (v) => v.setUint16(FILE_HEADER + 2, 0xffff, true));
-    const { value: f, ms } = timed(() => safeAnalyze(bytes));
-    expect(ms).toBeLessThan(2000);
+    const { value: f, bytes: work } = scanned(() => safeAnalyze(bytes));
     expect(f.evidence.join('\n')).toContain('NumberOfSections 65535 exceeds the Windows loader limit of 96');
+    expect(work).toBeLessThanOrEqual(3 * bytes.length + 2 * bytes.length + 1024 * 1024);
+    expect(describeFile(bytes).pe!.sections.length).toBeLessThan(bytes.length / 40); // what the file can hold
   });
 
   test('SizeOfRawData far beyond the file is reported and clipped', () => {
@@ -121,21 +151,22 @@ describe('broken PE headers', () => {
       v.setUint32(table + i * 40 + 16, bytes.length, true); // SizeOfRawData: whole file
       v.setUint32(table + i * 40 + 20, 0, true); // PointerToRawData: start
     }
-    const { value: pe, ms } = timed(() => parsePe(bytes));
+    const { value: pe, entropyBytes } = scanned(() => parsePe(bytes));
     expect(pe.sections).toHaveLength(0x800);
     expect(pe.sections.filter((s) => s.entropy === undefined).length).toBeGreaterThan(0x700);
-    expect(ms).toBeLessThan(5000);
+    expect(entropyBytes).toBeGreaterThan(0);
+    expect(entropyBytes).toBeLessThanOrEqual(2 * bytes.length + 1024 * 1024); // not 0x800 × 8 MB
   });
 
   test('an import table with 20,000 thunks is capped exactly as pefile caps it', () => {
     // pefile 2024.8.26 on this file: 8193 imports ("Excessive number of imports 8193 (>8192)"),
     // imphash 72674ef1a9a188883c3faf645ef78a12.
     const bytes = craftPe({ imports: [{ dll: 'k.dll', functions: Array.from({ length: 20_000 }, (_, i) => `F${i}`) }] });
-    const { value: pe, ms } = timed(() => parsePe(bytes));
+    const pe = parsePe(bytes);
     expect(pe.importCount).toBe(8193);
     expect(pe.imphash).toBe('72674ef1a9a188883c3faf645ef78a12');
     expect(pe.anomalies.join()).toMatch(/more than 8192 imported symbols/);
-    expect(ms).toBeLessThan(2000);
+    expect(pe.imports.reduce((n, d) => n + d.functions.length, 0)).toBeLessThanOrEqual(8193);
   });
 
   test('an import directory pointing outside the file is an anomaly', () => {
@@ -158,8 +189,9 @@ describe('broken ELF headers', () => {
       v.setUint16(56, 0xfffe, true); // e_phnum
       v.setUint16(62, 0x7000, true); // e_shstrndx past the table
     });
-    const { value: elf, ms } = timed(() => parseElf(bytes));
-    expect(ms).toBeLessThan(2000);
+    const { value: elf, entropyBytes } = scanned(() => parseElf(bytes));
+    expect(entropyBytes).toBeLessThanOrEqual(2 * bytes.length + 1024 * 1024);
+    expect(elf.sections.length).toBeLessThan(bytes.length / 64); // only the headers that fit in the file
     expect(elf.anomalies.join('\n')).toMatch(/section headers truncated/);
     expect(elf.anomalies.join('\n')).toMatch(/program headers truncated/);
   });

@@ -23,11 +23,9 @@ describe('PowerShell analyzer on the shared corpus', () => {
 
   it('deobfuscates the PowerShell attack commands to something with a known cradle or technique', async () => {
     const parser = await loadPowerShellParser();
-    let found = 0, foundRaw = 0, transformed = 0, obfuscated = 0, obfuscatedFound = 0, agree = 0, slowest = 0;
+    let found = 0, foundRaw = 0, transformed = 0, obfuscated = 0, obfuscatedFound = 0, agree = 0;
     for (const r of powershell) {
-      const started = Date.now();
       const d = deobfuscateWith(parser, r.command);
-      slowest = Math.max(slowest, Date.now() - started);
       const raw = deobfuscateWith(null, r.command); // launcher decoding only, no syntax-tree passes
       if (d.indicators.length) found++;
       if (raw.indicators.length) foundRaw++;
@@ -41,7 +39,7 @@ describe('PowerShell analyzer on the shared corpus', () => {
       `PowerShell records in malicious_commands.jsonl: ${powershell.length}`,
       `known cradle/technique after deobfuscation: ${pct(found, powershell.length)}; on the text without the syntax-tree passes: ${pct(foundRaw, powershell.length)}`,
       `records the passes rewrote: ${transformed}; obfuscated-looking records: ${pct(obfuscatedFound, obfuscated)} with a finding`,
-      `stated technique (same parent) among ours: ${pct(agree, powershell.length)}; slowest record ${slowest} ms`,
+      `stated technique (same parent) among ours: ${pct(agree, powershell.length)}`,
     ].join('\n'));
     // Measured when written: 736 records; 220 (29.9%) with a known cradle/technique after
     // deobfuscation vs 209 (28.4%) on the text alone; 104 rewritten; obfuscated-looking 26/43;
@@ -53,7 +51,6 @@ describe('PowerShell analyzer on the shared corpus', () => {
     expect(transformed).toBeGreaterThanOrEqual(104);
     expect(obfuscatedFound).toBeGreaterThanOrEqual(26);
     expect(agree).toBeGreaterThanOrEqual(49);
-    expect(slowest).toBeLessThan(2000);
   });
 
   it('fully deobfuscates the corpus\'s Invoke-Obfuscation sample (T1027)', async () => {

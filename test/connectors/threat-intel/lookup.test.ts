@@ -169,10 +169,8 @@ describe('OnlineIntel.lookupAll against local provider servers', () => {
 
   it('gives up on a server that never answers within the timeout, and the other providers still answer', async () => {
     vt.mode = 'hang';
-    const started = Date.now();
+    // The server never answers: only the 300 ms timeout lets this call return at all.
     const entries = await intel(new FakeClock(), { timeoutMs: 300, cache: null }).lookupAll(observables({ ips: [BAD_IP] }));
-    const elapsed = Date.now() - started;
-    expect(elapsed).toBeLessThan(5_000);
     expect(entries.find((e) => e.provider === 'virustotal')).toMatchObject({ status: 'error', error: 'virustotal: no answer within 300 ms' });
     expect(entries.find((e) => e.provider === 'abuseipdb')).toMatchObject({ status: 'ok', verdict: { verdict: 'malicious' } });
   });

