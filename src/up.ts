@@ -2,13 +2,14 @@
 // with its Web UI (state in .data/temporal), embedded PostgreSQL (.data/pglite), the worker,
 // the ingest tier (HTTP API, CEF syslog, pollers), then the bundled sample alerts.
 // Ctrl-C stops everything; the next start resumes the same state.
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { type Config, loadConfig } from './config';
 import { startIngestTier } from './ingest/ingest-tier';
 import { createApiToken } from './store/api-tokens';
+import { removeLocalDatabaseUrl, writeLocalDatabaseUrl } from './store/local-database-url';
 import { type Database, openConfiguredDatabase } from './store/database';
 import { startDevServer, type DevServer } from './temporal/dev-server';
 import { createWorker } from './worker';
@@ -24,6 +25,24 @@ async function ensureLocalAdminToken(config: Config, db: Database): Promise<stri
   writeFileSync(file, `${token}\n`, { mode: 0o600 });
   return file;
 }
+
+/**
+ * Ctrl-C reaches the whole foreground group: with `npm start | tee log` the reader of our stdout
+ * is gone by the time we finish stopping. Say it synchronously, on stderr too when stdout is not
+ * a terminal, and never let a closed pipe (EPIPE) turn the stop into a crash.
+ */
+function sayStopped(): void {
+  const line = 'autosoc stopped.\n';
+  for (const fd of process.stdout.isTTY ? [1] : [1, 2]) {
+    try {
+      writeSync(fd, line);
+    } catch {
+      // that reader is gone; the other stream may still have one
+    }
+  }
+}
+process.stdout.on('error', () => undefined);
+process.stderr.on('error', () => undefined);
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -44,6 +63,7 @@ async function main(): Promise<void> {
   const running = worker.run(); // resolves after SIGINT/SIGTERM and a graceful shutdown
   const tier = await startIngestTier(config, db.pool, client);
   const tokenFile = await ensureLocalAdminToken(config, db);
+  if (db.embedded) writeLocalDatabaseUrl(config.dataDir, db.url);
 
   for (const file of readdirSync(SAMPLES_DIR).filter((f) => f.endsWith('.json')).sort()) {
     const [r] = await tier.ingest.ingest({ body: readFileSync(join(SAMPLES_DIR, file)) });
@@ -71,9 +91,10 @@ async function main(): Promise<void> {
     await tier.stop();
     await connection.close();
     await nativeConnection.close();
+    if (db.embedded) removeLocalDatabaseUrl(config.dataDir);
     await db.close();
     await devServer?.stop();
-    console.log('autosoc stopped.');
+    sayStopped();
   }
 }
 

@@ -1,8 +1,10 @@
-// Admin bootstrap: API tokens are made and revoked in the database directly (DATABASE_URL),
-// because the first token cannot come from an API that needs one. A token is printed once.
+// Admin bootstrap: API tokens are made and revoked in the database directly (DATABASE_URL, else
+// the embedded database of a running `npm start`), because the first token cannot come from an
+// API that needs one. A token is printed once.
 import type { Command } from 'commander';
 import { Pool } from 'pg';
 import { createApiToken, revokeApiToken, ROLES, type Role } from '../store/api-tokens';
+import { readLocalDatabaseUrl } from '../store/local-database-url';
 import { migrate } from '../store/migrate';
 import { CliError, type CliIo, type GlobalOptions, printJson } from './io';
 
@@ -16,10 +18,11 @@ export function parseRoles(value: string): Role[] {
 }
 
 async function withDatabase<T>(io: CliIo, fn: (db: Pool) => Promise<T>): Promise<T> {
-  const url = (io.env ?? process.env).DATABASE_URL;
+  const env = io.env ?? process.env;
+  const url = env.DATABASE_URL || readLocalDatabaseUrl(env);
   if (!url) {
-    throw new CliError('DATABASE_URL is not set: token commands talk to the database directly '
-      + '(the embedded database of `npm run up` is postgres://postgres@127.0.0.1:5433/postgres?sslmode=disable)');
+    throw new CliError('no database: token commands talk to the database directly. Start autosoc with `npm start` '
+      + '(its embedded database is found by itself), or set DATABASE_URL');
   }
   const db = new Pool({ connectionString: url, max: 1 });
   db.on('error', () => undefined);
@@ -36,7 +39,7 @@ async function withDatabase<T>(io: CliIo, fn: (db: Pool) => Promise<T>): Promise
 }
 
 export function registerTokenCommands(program: Command, io: CliIo): void {
-  const token = program.command('token').description('API tokens (admin; needs DATABASE_URL)');
+  const token = program.command('token').description('API tokens (admin; the database of DATABASE_URL or of a running `npm start`)');
 
   token.command('create')
     .description('create a token and print it once')

@@ -1,11 +1,15 @@
 // The CLI in-process against the real API server listening on a socket, backed by a Temporal
 // dev server, the real worker and PostgreSQL: the same decisions, roles and audit as the API.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { type AddressInfo, createServer } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { buildApiServer } from '../../src/api/server';
 import { run } from '../../src/cli/main';
 import { alertWorkflowId } from '../../src/domain/alert';
 import { createApiToken } from '../../src/store/api-tokens';
+import { writeLocalDatabaseUrl } from '../../src/store/local-database-url';
 import { listAudit } from '../../src/store/decisions';
 import { statusQuery } from '../../src/workflows/messages';
 import type { AlertStatus } from '../../src/workflows/status';
@@ -181,9 +185,15 @@ test('token create prints a token once that then works; a duplicate name, a bad 
   expect(dup.stderr).toMatch(/a token named "cli-made-.*" already exists/);
   const badRole = await cli(['token', 'create', '--name', `${name}-x`, '--roles', 'analyst,root']);
   expect(badRole.stderr).toBe('error: unknown role "root": use ingest, analyst, engineer, admin\n');
-  const noDb = await cli(['token', 'create', '--name', `${name}-y`, '--roles', 'analyst'], { DATABASE_URL: undefined });
+  const dataDir = mkdtempSync(join(tmpdir(), 'autosoc-cli-'));
+  const noDb = await cli(['token', 'create', '--name', `${name}-y`, '--roles', 'analyst'], { DATABASE_URL: undefined, AUTOSOC_DATA_DIR: dataDir });
   expect(noDb.code).toBe(1);
-  expect(noDb.stderr).toMatch(/DATABASE_URL is not set/);
+  expect(noDb.stderr).toMatch(/no database: .*`npm start`.*DATABASE_URL/);
+  // A running `npm start` leaves its embedded database's URL in its data folder: found without DATABASE_URL.
+  writeLocalDatabaseUrl(dataDir, process.env.DATABASE_URL!);
+  const found = await cli(['token', 'create', '--name', `${name}-z`, '--roles', 'analyst'], { DATABASE_URL: undefined, AUTOSOC_DATA_DIR: dataDir });
+  expect(found).toMatchObject({ code: 0, stdout: expect.stringMatching(/^asoc_/) });
+  rmSync(dataDir, { recursive: true });
 
   const json = await cli(['--json', 'token', 'create', '--name', `${name}-ingest`, '--roles', 'ingest', '--source', 'edr-sample']);
   expect(JSON.parse(json.stdout)).toMatchObject({ name: `${name}-ingest`, roles: ['ingest'], source: 'edr-sample', token: expect.stringMatching(/^asoc_/) });
