@@ -2,15 +2,16 @@
 // with its Web UI (state in .data/temporal), embedded PostgreSQL (.data/pglite), the worker,
 // the ingest tier (HTTP API, CEF syslog, pollers), then the bundled sample alerts.
 // Ctrl-C stops everything; the next start resumes the same state.
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import { NativeConnection } from '@temporalio/worker';
+import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { type Config, loadConfig } from './config';
 import { startIngestTier } from './ingest/ingest-tier';
 import { createApiToken } from './store/api-tokens';
 import { removeLocalDatabaseUrl, writeLocalDatabaseUrl } from './store/local-database-url';
 import { type Database, openConfiguredDatabase } from './store/database';
+import { renderSamplesTable, settleSamples, type SampleRow } from './samples-table';
 import { startDevServer, type DevServer } from './temporal/dev-server';
 import { createWorker } from './worker';
 
@@ -44,18 +45,33 @@ function sayStopped(): void {
 process.stdout.on('error', () => undefined);
 process.stderr.on('error', () => undefined);
 
+/** The worker's log (Temporal SDK and core) goes to a file: the terminal keeps one line per step. */
+function logWorkerTo(file: string): void {
+  const out = createWriteStream(file, { flags: 'a' });
+  Runtime.install({
+    logger: new DefaultLogger('INFO', ({ level, message, meta, timestampNanos }) => {
+      const at = new Date(Number(timestampNanos / 1_000_000n)).toISOString();
+      out.write(`${at} [${level}] ${message}${meta && Object.keys(meta).length ? ` ${JSON.stringify(meta)}` : ''}\n`);
+    }),
+  });
+}
+
 async function main(): Promise<void> {
   const config = loadConfig();
+  const logs = join(config.dataDir, 'logs');
+  mkdirSync(logs, { recursive: true });
+  logWorkerTo(join(logs, 'worker.log'));
   let devServer: DevServer | undefined;
   if (config.temporal.local) {
-    console.log(`starting Temporal dev server (state: ${join(config.dataDir, 'temporal')})`);
+    console.log(`[start] Temporal dev server (state: ${join(config.dataDir, 'temporal')})`);
     devServer = await startDevServer({
       dataDir: join(config.dataDir, 'temporal'), port: config.temporal.port, uiPort: config.temporal.uiPort, namespace: config.temporal.namespace,
       sqlitePragmas: config.temporal.sqlitePragmas,
     });
   }
   const db = await openConfiguredDatabase(config);
-  console.log(`database: ${db.embedded ? `embedded PGlite (${join(config.dataDir, 'pglite')})` : 'DATABASE_URL'}`);
+  console.log(`[start] database: ${db.embedded ? `embedded PGlite (${join(config.dataDir, 'pglite')})` : 'DATABASE_URL'}`);
+  console.log(`[start] worker and ingest tier (worker log: ${join(logs, 'worker.log')})`);
   const nativeConnection = await NativeConnection.connect({ address: config.temporal.address });
   const connection = await Connection.connect({ address: config.temporal.address });
   const client = new Client({ connection, namespace: config.temporal.namespace });
@@ -65,14 +81,19 @@ async function main(): Promise<void> {
   const tokenFile = await ensureLocalAdminToken(config, db);
   if (db.embedded) writeLocalDatabaseUrl(config.dataDir, db.url);
 
+  const samples: SampleRow[] = [];
   for (const file of readdirSync(SAMPLES_DIR).filter((f) => f.endsWith('.json')).sort()) {
     const [r] = await tier.ingest.ingest({ body: readFileSync(join(SAMPLES_DIR, file)) });
-    console.log(`  ${file}: ${r.status} ${r.workflowId ?? r.error}`);
+    samples.push({ file, workflowId: r.workflowId, note: r.workflowId ? undefined : `${r.status}: ${r.error ?? ''}` });
   }
   const ui = config.temporal.uiUrl;
-  const q = (query: string) => `${ui}/namespaces/${config.temporal.namespace}/workflows?query=${encodeURIComponent(query)}`;
+  const namespaceUrl = `${ui}/namespaces/${config.temporal.namespace}`;
+  const q = (query: string) => `${namespaceUrl}/workflows?query=${encodeURIComponent(query)}`;
+  console.log('[start] triaging the sample alerts');
+  await settleSamples(client, samples);
   console.log([
     '',
+    renderSamplesTable(samples, (id) => `${namespaceUrl}/workflows/${encodeURIComponent(id)}`),
     'autosoc is running.',
     `  Temporal Web UI:       ${ui}`,
     `  awaiting an analyst:   ${q('AwaitingAnalyst=true')}`,
