@@ -27,7 +27,8 @@ function printPending(io: CliIo, alerts: PendingAlert[]) {
     { header: 'SCORE', value: (a) => a.score },
     { header: 'VERDICT', value: (a) => a.verdict },
     { header: 'TIER', value: (a) => a.tier },
-    { header: 'ASSIGNEE', value: (a) => a.assignee, max: 32 },
+    // Until someone is assigned, the alert sits with its tier: the Assignee search attribute says so too.
+    { header: 'ASSIGNEE', value: (a) => a.assignee ?? a.tier, max: 32 },
     { header: 'OPENED', value: (a) => a.openedAt.slice(0, 19).replace('T', ' ') },
     { header: 'TITLE', value: (a) => a.title, max: 72 },
   ], alerts));
@@ -81,7 +82,11 @@ function printDetail(io: CliIo, d: AlertDetail, withReport: boolean) {
 
 async function decide(io: CliIo, cmd: Command, workflowId: string, body: { action: DecisionAction; reason?: string; assignee?: string; falsePositive?: boolean }) {
   const opts = globals(cmd);
-  const res = await ApiClient.from(opts, io).post<{ status: AlertStatus }>(alertPath(workflowId, '/decide'), body);
+  const api = ApiClient.from(opts, io);
+  const res = await api.post<{ status: AlertStatus }>(alertPath(workflowId, '/decide'), body);
+  // The Update answers once the decision is recorded, before the workflow acts on it: for a
+  // decision that ends the wait, report the stage the alert moves on to, not the one it leaves.
+  if (endsTheWait(body.action, res.status)) res.status = await stageAfterWait(api, workflowId, res.status);
   if (opts.json) return printJson(io, res);
   const s = res.status;
   const parts = [`stage ${s.stage}`];
@@ -89,6 +94,23 @@ async function decide(io: CliIo, cmd: Command, workflowId: string, body: { actio
   if (s.decision) parts.push(`decided: ${s.decision.action} by ${cell(s.decision.actor, 64)}`);
   if (s.outcome) parts.push(`outcome ${s.outcome}`);
   io.stdout(`${body.action} accepted for ${cell(workflowId, 200)} (${parts.join('; ')})\n`);
+}
+
+function endsTheWait(action: DecisionAction, s: AlertStatus): boolean {
+  if (s.stage !== 'awaiting_analyst') return false;
+  if (action === 'close') return true;
+  return action === 'approve' && (s.approvals ?? []).length >= (s.approvalsNeeded ?? 1);
+}
+
+/** The alert's status once it has left awaiting_analyst (asks every 200 ms, for up to 15 s). */
+async function stageAfterWait(api: ApiClient, workflowId: string, last: AlertStatus): Promise<AlertStatus> {
+  for (let i = 0; i < 75; i++) {
+    await new Promise((r) => setTimeout(r, 200));
+    const detail = await api.get<AlertDetail>(alertPath(workflowId));
+    const s = detail.status as AlertStatus | null;
+    if (s && s.stage !== 'awaiting_analyst') return s;
+  }
+  return last;
 }
 
 export function registerAlertCommands(program: Command, io: CliIo): void {

@@ -75,6 +75,10 @@ test('pending prints an aligned table that lists the escalated alert; --json pri
   // Column-aligned: each value starts where its header does.
   expect(row!.indexOf('high')).toBe(header.indexOf('SEVERITY'));
   expect(row!.indexOf('tier1')).toBe(header.indexOf('TIER'));
+  // Unassigned, it sits with its tier, as the workflow's Assignee search attribute says.
+  expect(row!.slice(header.indexOf('ASSIGNEE')).startsWith('tier1 ')).toBe(true);
+  const { searchAttributes } = await h.client.workflow.getHandle(workflowId).describe();
+  expect(searchAttributes.Assignee).toEqual(['tier1']);
   expect(row!.slice(header.indexOf('TITLE'))).toBe(sample('01-encoded-powershell.json').title);
 
   const json = await cli(['pending', '--json', '--limit', '500']);
@@ -128,7 +132,8 @@ test("an engineer's approve exits 1 with the workflow's role message; comment an
 test('approve succeeds and the workflow completes; approving again exits 1 because the alert is finished', async () => {
   const out = await cli(['approve', workflowId, '--reason', 'macro-launched PowerShell: contain']);
   expect(out).toMatchObject({ code: 0, stderr: '' });
-  expect(out.stdout).toMatch(/^approve accepted for .* \(stage [a-z_]+; approvals 1\/1/);
+  // The stage the approval moves the alert to, not the awaiting_analyst it leaves.
+  expect(out.stdout).toMatch(/^approve accepted for .* \(stage (?!awaiting_analyst)[a-z_]+; approvals 1\/1/);
   const result = await h.client.workflow.getHandle(workflowId).result();
   expect(result).toMatchObject({ outcome: 'approved_and_responded', decision: { action: 'approve', actor: names.analyst } });
 
@@ -145,6 +150,7 @@ test('close --false-positive feeds a suggestion; suggestions lists it; accept-su
   const id = await escalated('02-lsass-dump.json', `cli-fp-${h.run}`, { rule: { id: ruleId } });
   const closed = await cli(['close', id, '--reason', 'backup agent', '--false-positive']);
   expect(closed.code).toBe(0);
+  expect(closed.stdout).toMatch(/^close accepted for .* \(stage (?!awaiting_analyst)[a-z_]+;/);
   await h.client.workflow.getHandle(id).result();
 
   expect((await cli(['suggestions'])).stderr).toMatch(/needs one of the roles engineer, admin.*\(HTTP 403\)/);
