@@ -23,7 +23,8 @@ if [ "$STOP" = 1 ]; then [ -n "$PGDATA_DIR" ] || usage; else [ -n "$PGPORT" ] &&
 
 pg_bin() { ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1; }
 # initdb refuses to run as root: the server runs as the postgres user when we are root.
-as_owner() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+# From /: the postgres user may not be able to enter this checkout (a 0700 home or mktemp -d).
+as_owner() { if [ "$(id -u)" = 0 ]; then (cd / && runuser -u postgres -- "$@"); else "$@"; fi; }
 
 if [ "$STOP" = 1 ]; then
   if [ -n "$(pg_bin)" ] && [ -f "$PGDATA_DIR/postmaster.pid" ]; then as_owner "$(pg_bin)/pg_ctl" -D "$PGDATA_DIR" -m fast stop >&2; fi
