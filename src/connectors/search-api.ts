@@ -36,6 +36,7 @@ const searchHttp = (index: string) => createHttpClient({
   toError: (f) => f.kind === 'status'
     ? new SearchApiError(`search ${index} answered ${f.status}: ${excerpt(f.text, 300)}`, f.status)
     : new SearchApiError(`search ${index}: ${f.message}`),
+  honourRetryAfter: { maxWaitMs: 30_000, maxRetries: 3 },
 });
 
 export async function searchPage(r: SearchPageRequest): Promise<SearchHit[]> {
