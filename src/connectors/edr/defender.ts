@@ -4,6 +4,7 @@
 // pre-signed storage URL on another host: it is fetched without our bearer token.
 import { ConnectorError, excerpt, parseJsonOrErrorPage, request } from './http';
 import { pollUntil } from './poll';
+import { unwrapZip } from './unpack';
 import { authorizedRequest, OAuthTokenSource } from './oauth';
 import { baseName, type EdrCallOptions, type EdrConnector, type FetchedFile, type PollSettings } from './types';
 
@@ -119,7 +120,7 @@ export class DefenderLiveResponseClient implements EdrConnector {
       throw new ConnectorError('rejected', `defender live response ${actionId} ${action.status}${errors ? `: ${errors}` : ''}`);
     }
     const bytes = await this.download(await this.resultLink(actionId, 0, o), o);
-    return { bytes, name: baseName(path), mediaType: 'application/octet-stream' };
+    return unwrapZip({ bytes, name: baseName(path), mediaType: 'application/octet-stream' }, baseName(path), 'Defender Live Response GetFile', this.s.maxFileBytes);
   }
 }
 

@@ -10,6 +10,8 @@ export interface FetchedFile {
   mediaType: string;
   /** Anything an analyst must know about the bytes (e.g. a password-protected archive). */
   note?: string;
+  /** What the API wrapped the file in, when it was taken off (kept as evidence too: provenance). */
+  container?: { bytes: Buffer; name: string; mediaType: string; note: string };
 }
 
 /** Where a remote command got to, so a retry resumes it instead of running it again. */
