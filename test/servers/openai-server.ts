@@ -57,6 +57,8 @@ export class OpenAiServer {
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const body = await readBody(req);
+    const model = /^\/v1\/models\/([^/]+)$/.exec(req.url ?? '');
+    if (req.method === 'GET' && model) return this.retrieveModel(decodeURIComponent(model[1]), req, res);
     if (req.method !== 'POST' || req.url !== '/v1/chat/completions') {
       res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { message: 'not found' } }));
       return;
@@ -83,6 +85,15 @@ export class OpenAiServer {
       choices: [{ index: 0, finish_reason: 'stop', logprobs: null, message: { role: 'assistant', content, refusal: null } }],
       usage: { prompt_tokens: 10, completion_tokens: 10, total_tokens: 20 },
     }));
+  }
+
+  /** GET /v1/models/{model} (API reference "Models > Retrieve model"): what `connectors check` reads. */
+  private retrieveModel(id: string, req: IncomingMessage, res: ServerResponse): void {
+    if (req.headers.authorization !== 'Bearer sk-test') {
+      res.writeHead(401, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { message: 'Incorrect API key provided', type: 'invalid_request_error', param: null, code: 'invalid_api_key' } }));
+      return;
+    }
+    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ id, object: 'model', created: 1_764_000_000, owned_by: 'system' }));
   }
 
   private refusal(body: Record<string, unknown>): { message: string; param: string; code: string | null } | undefined {

@@ -106,6 +106,12 @@ export class DefenderLiveResponseClient implements EdrConnector {
     });
   }
 
+  /** `connectors check`: a token from the OAuth2 endpoint, nothing run on any host. */
+  async checkAccess(signal?: AbortSignal): Promise<string> {
+    await this.tokens.token(signal);
+    return 'OAuth2 token issued';
+  }
+
   async fetchFile(hostId: string, path: string, idempotencyKey: string, o: EdrCallOptions = {}): Promise<FetchedFile> {
     let actionId = typeof o.checkpoint?.saved?.actionId === 'string' ? o.checkpoint.saved.actionId : undefined;
     if (!actionId) {

@@ -181,6 +181,12 @@ export class FalconRtrClient implements EdrConnector {
     }, () => new ConnectorError('rejected', `falcon get: file not uploaded within ${this.s.maxWaitMs} ms`));
   }
 
+  /** `connectors check`: a token from the OAuth2 endpoint, nothing run on any host. */
+  async checkAccess(signal?: AbortSignal): Promise<string> {
+    await this.tokens.token(signal);
+    return 'OAuth2 token issued';
+  }
+
   async fetchFile(hostId: string, path: string, _idempotencyKey: string, o: EdrCallOptions = {}): Promise<FetchedFile> {
     const commandString = `get ${rtrArgument(path)}`;
     const saved = o.checkpoint?.saved;

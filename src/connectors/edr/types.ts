@@ -54,6 +54,8 @@ export interface EdrConnector {
   /** Collects one file. `idempotencyKey` is recorded with the remote action where the API has room for it. */
   fetchFile(hostId: string, path: string, idempotencyKey: string, options?: EdrCallOptions): Promise<FetchedFile>;
   processTree?(hostId: string, pid: number, options?: EdrCallOptions): Promise<ProcessSnapshot>;
+  /** One harmless call proving the credentials work (for `autosoc connectors check`); what it proved. */
+  checkAccess(signal?: AbortSignal): Promise<string>;
 }
 
 /** Polling bounds every connector shares. */
