@@ -50,6 +50,8 @@ const Env = z.object({
   OPENAI_API_KEY: z.string().min(1).optional(),
   OPENAI_BASE_URL: z.url().optional(),
   OPENAI_MODEL: z.string().min(1).default('gpt-4o-mini'),
+  /** Unset: none sent (reasoning models such as o3 or gpt-5 refuse any but their default). */
+  OPENAI_TEMPERATURE: z.coerce.number().min(0).max(2).optional(),
   AUTOSOC_LLM_TIMEOUT: z.string().default('60s'),
   AUTOSOC_NOTIFY_WEBHOOK_URL: z.url().optional(),
   AUTOSOC_SLACK_WEBHOOK_URL: z.url().optional(),
@@ -85,7 +87,7 @@ export interface Config {
   notify: { webhookUrl?: string; slackWebhookUrl?: string };
   /** User YARA rule folders, beside the bundled rules/yara. */
   yaraDirs: string[];
-  llm?: { apiKey: string; baseURL?: string; model: string; timeoutMs: number };
+  llm?: { apiKey: string; baseURL?: string; model: string; timeoutMs: number; temperature?: number };
   logLevel: z.infer<typeof Env>['LOG_LEVEL'];
 }
 
@@ -149,7 +151,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     pollersFile: e.AUTOSOC_POLLERS_FILE,
     yaraDirs: (e.AUTOSOC_YARA_DIRS ?? '').split(':').filter(Boolean),
     notify: { webhookUrl: e.AUTOSOC_NOTIFY_WEBHOOK_URL, slackWebhookUrl: e.AUTOSOC_SLACK_WEBHOOK_URL },
-    llm: e.OPENAI_API_KEY ? { apiKey: e.OPENAI_API_KEY, baseURL: e.OPENAI_BASE_URL, model: e.OPENAI_MODEL, timeoutMs: parseDuration(e.AUTOSOC_LLM_TIMEOUT) } : undefined,
+    llm: e.OPENAI_API_KEY ? { apiKey: e.OPENAI_API_KEY, baseURL: e.OPENAI_BASE_URL, model: e.OPENAI_MODEL, timeoutMs: parseDuration(e.AUTOSOC_LLM_TIMEOUT), temperature: e.OPENAI_TEMPERATURE } : undefined,
     logLevel: e.LOG_LEVEL,
   };
 }

@@ -1,6 +1,6 @@
 // The incident-wide assessment after each triage: by the LLM when one is configured,
 // otherwise by the deterministic summarizer. Advisory: it never changes the verdict.
-import { ApplicationFailure } from '@temporalio/activity';
+import { ApplicationFailure, log, metricMeter } from '@temporalio/activity';
 import { writeAssessment } from '../assessment/llm';
 import type { TriageResult } from '../domain/scoring';
 import { getAlert } from '../store/alerts';
@@ -9,7 +9,11 @@ import type { ActivityDeps } from './deps';
 import { ANALYSIS_HEARTBEAT_MS, whileHeartbeating } from './heartbeating';
 
 export interface AssessInput { workflowId: string; step: string; triage: Pick<TriageResult, 'score' | 'verdict' | 'disposition' | 'reasons' | 'confidence'> }
-export interface AssessResult { author: string; summary: string }
+export interface AssessResult {
+  author: string; summary: string;
+  /** Why the configured model failed, when the deterministic assessment stands in for it. */
+  llmFailure?: string;
+}
 
 export async function assess(deps: ActivityDeps, { workflowId, step, triage }: AssessInput): Promise<AssessResult> {
   const row = await getAlert(deps.db, workflowId);
@@ -18,6 +22,11 @@ export async function assess(deps: ActivityDeps, { workflowId, step, triage }: A
   const written = await whileHeartbeating(ANALYSIS_HEARTBEAT_MS, () => writeAssessment(deps.llm, {
     title: row.title, severity: row.severity, observables, findings: row.findings ?? [], triage,
   }));
+  if (written.llmFailure) {
+    // Operators see it on the worker's metrics (autosoc_llm_assessment_failures) and in its log.
+    metricMeter.createCounter('autosoc_llm_assessment_failures', '1', 'LLM assessments that fell back to the deterministic one').add(1);
+    log.warn('LLM assessment failed, the deterministic assessment stands in', { workflowId, step, reason: written.llmFailure });
+  }
   const saved = await saveAssessment(deps.db, workflowId, step, written);
-  return { author: saved.author, summary: saved.assessment.summary };
+  return { author: saved.author, summary: saved.assessment.summary, ...(written.llmFailure ? { llmFailure: written.llmFailure } : {}) };
 }

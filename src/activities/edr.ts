@@ -71,7 +71,14 @@ export async function edrFetchFile(deps: EdrActivityDeps, input: EdrFetchFileInp
     const type = { auth: 'EdrAuth', 'not-found': 'EdrNotFound', rejected: 'EdrRejected', malformed: 'EdrMalformed', 'too-large': 'EdrTooLarge' }[err.kind];
     throw ApplicationFailure.nonRetryable(`${connector.name}: ${err.message}`, type);
   }
-  const ref = await storeEvidence(deps.db, { kind: 'file', mediaType: fetched.mediaType, name: fetched.name.slice(0, 1024), content: fetched.bytes });
+  const container = fetched.container
+    ? await storeEvidence(deps.db, { kind: 'container', mediaType: fetched.container.mediaType, name: fetched.container.name.slice(0, 1024), content: fetched.container.bytes })
+    : undefined;
+  const stored = await storeEvidence(deps.db, { kind: 'file', mediaType: fetched.mediaType, name: fetched.name.slice(0, 1024), content: fetched.bytes });
+  const ref = container && fetched.container
+    ? { ...stored, container: { sha256: container.sha256, name: container.name ?? fetched.container.name, mediaType: container.mediaType, note: fetched.container.note.slice(0, 1000) } }
+    : stored;
+  if (container) await linkIfAlertExists(deps.db, input.workflowId, container);
   await linkIfAlertExists(deps.db, input.workflowId, ref);
   await completeEdrFetch(deps.db, key, ref);
   return ref;

@@ -24,7 +24,11 @@ export interface AssessmentInput {
   triage: Pick<TriageResult, 'score' | 'verdict' | 'disposition' | 'reasons' | 'confidence'>;
 }
 
-export interface AuthoredAssessment { author: string; assessment: Assessment; note?: string }
+export interface AuthoredAssessment {
+  author: string; assessment: Assessment; note?: string;
+  /** Set when a configured model failed and the deterministic assessment stands in: why. */
+  llmFailure?: string;
+}
 
 /** Keeps only citations of findings that exist: a model may not invent evidence. */
 export function checkCitations(a: Assessment, findings: Finding[]): Assessment {

@@ -4,6 +4,7 @@
 import { Command, CommanderError } from 'commander';
 import { registerAlertCommands } from './alert-commands';
 import { registerBacktestCommand } from './backtest-command';
+import { registerConnectorsCommand } from './connectors-command';
 import { CliError, type CliIo } from './io';
 import { registerTokenCommands } from './token-commands';
 import { registerTuningCommands } from './tuning-commands';
@@ -23,6 +24,7 @@ function buildProgram(io: CliIo): Command {
   registerTuningCommands(program, io);
   registerTokenCommands(program, io);
   registerBacktestCommand(program, io);
+  registerConnectorsCommand(program, io);
   return program;
 }
 

@@ -4,6 +4,8 @@
 // error mapping, so EDR and sandbox calls throw ConnectorError, intel lookups IntelError,
 // and the activities and workflows that act on those kinds and names keep them.
 
+import { setTimeout as delay } from 'node:timers/promises';
+
 /** What went wrong, before a family gives it its own error. */
 export type HttpFailure =
   /** No answer (or not all of it) within timeoutMs. */
@@ -12,8 +14,11 @@ export type HttpFailure =
   | { kind: 'network'; message: string }
   /** The answer is larger than maxBytes. */
   | { kind: 'too-large'; message: string }
-  /** A status the family fails on (see HttpErrorMapping.failsOn); text is the start of the body. */
-  | { kind: 'status'; message: string; status: number; headers: Headers; text: string }
+  /**
+   * A status the family fails on (see HttpErrorMapping.failsOn); text is the start of the body;
+   * retryAfterMs, what the server asked us to wait (see retryAfterMs()).
+   */
+  | { kind: 'status'; message: string; status: number; headers: Headers; text: string; retryAfterMs?: number }
   /** parseJson: a body that should be JSON is not. */
   | { kind: 'malformed'; message: string; status: number };
 
@@ -24,6 +29,12 @@ export interface HttpErrorMapping {
   failsOn(status: number): boolean;
   /** The family's own error for a failure. */
   toError(failure: HttpFailure): Error;
+  /**
+   * A 429 (or 503) whose server says when to come back is retried in place when that is
+   * within maxWaitMs, at most maxRetries times; a longer wait fails at once, the wait in the
+   * failure's retryAfterMs. Unset: never retried here.
+   */
+  honourRetryAfter?: { maxWaitMs: number; maxRetries: number };
 }
 
 export interface HttpRequest {
@@ -66,6 +77,28 @@ export function excerpt(text: string, max = 200): string {
 
 export const isSuccess = (status: number): boolean => status >= 200 && status <= 299;
 
+/**
+ * Milliseconds a throttled answer asks us to wait, from the header its vendor documents:
+ * Retry-After, seconds or an HTTP date (RFC 9110 §10.2.3; Slack, Microsoft Graph and Defender,
+ * VirusTotal); X-RateLimit-RetryAfter, the epoch second when CrowdStrike's API takes requests
+ * again (falconpy/gofalcon rate-limit headers); X-Rate-Limit-Reset-After, seconds (urlscan.io).
+ */
+export function retryAfterMs(headers: Headers, now = Date.now()): number | undefined {
+  const seconds = (v: string | undefined) => (v && /^\d+(\.\d+)?$/.test(v) ? Math.round(Number(v) * 1000) : undefined);
+  const retry = headers.get('retry-after')?.trim();
+  if (retry) {
+    const s = seconds(retry);
+    if (s !== undefined) return s;
+    const at = Date.parse(retry);
+    if (!Number.isNaN(at)) return Math.max(0, at - now);
+  }
+  const falconAt = seconds(headers.get('x-ratelimit-retryafter')?.trim());
+  if (falconAt !== undefined) return Math.max(0, falconAt - now);
+  return seconds(headers.get('x-rate-limit-reset-after')?.trim());
+}
+
+const THROTTLED = new Set([429, 503]);
+
 /** Carries a failure from where it is found to the one place that maps it. */
 class Failed extends Error {
   constructor(readonly failure: HttpFailure) {
@@ -106,8 +139,18 @@ function transportFailure(err: unknown, timeoutMs: number): HttpFailure {
 async function statusFailure(res: Response): Promise<Failed> {
   // The body only serves the message: one too large or cut off leaves it empty.
   const text = (await readBounded(res, ERROR_BODY_BYTES).catch(() => Buffer.alloc(0))).toString('utf8');
-  const message = `HTTP ${res.status}${res.status === 429 ? ' (throttled)' : ''}: ${excerpt(text)}`;
-  return new Failed({ kind: 'status', message, status: res.status, headers: res.headers, text });
+  const wait = THROTTLED.has(res.status) ? retryAfterMs(res.headers) : undefined;
+  const message = `HTTP ${res.status}${res.status === 429 ? ' (throttled)' : ''}${wait !== undefined ? ` (retry after ${wait} ms)` : ''}: ${excerpt(text)}`;
+  return new Failed({ kind: 'status', message, status: res.status, headers: res.headers, text, ...(wait !== undefined ? { retryAfterMs: wait } : {}) });
+}
+
+/** Waits ms, or throws the signal's reason as soon as it fires. */
+export async function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
+  try {
+    await delay(ms, undefined, { signal });
+  } catch (err) {
+    throw signal?.aborted ? (signal.reason ?? err) : err;
+  }
 }
 
 export function createHttpClient(errors: HttpErrorMapping): HttpClient {
@@ -123,22 +166,36 @@ export function createHttpClient(errors: HttpErrorMapping): HttpClient {
     }
   }
 
+  /** One attempt; a throttled answer the mapping fails on comes back as its Failed. */
+  async function attempt(r: HttpRequest): Promise<HttpAnswer | Failed> {
+    const fetchImpl = r.fetchImpl ?? fetch;
+    const deadline = AbortSignal.timeout(r.timeoutMs);
+    const signal = r.signal ? AbortSignal.any([deadline, r.signal]) : deadline;
+    try {
+      const res = await fetchImpl(r.url, { method: r.method ?? 'GET', headers: r.headers, body: r.body, signal });
+      if (errors.failsOn(res.status)) return await statusFailure(res);
+      if (r.readBody === false) {
+        await res.body?.cancel().catch(() => undefined);
+        return { status: res.status, headers: res.headers, body: Buffer.alloc(0) };
+      }
+      return { status: res.status, headers: res.headers, body: await readBounded(res, r.maxBytes ?? errors.defaultMaxBytes) };
+    } catch (err) {
+      if (r.signal?.aborted) throw r.signal.reason ?? err;
+      if (err instanceof Failed) return err;
+      throw errors.toError(transportFailure(err, r.timeoutMs));
+    }
+  }
+
   return {
     async request(r) {
-      const fetchImpl = r.fetchImpl ?? fetch;
-      const deadline = AbortSignal.timeout(r.timeoutMs);
-      const signal = r.signal ? AbortSignal.any([deadline, r.signal]) : deadline;
-      try {
-        const res = await fetchImpl(r.url, { method: r.method ?? 'GET', headers: r.headers, body: r.body, signal });
-        if (errors.failsOn(res.status)) throw await statusFailure(res);
-        if (r.readBody === false) {
-          await res.body?.cancel().catch(() => undefined);
-          return { status: res.status, headers: res.headers, body: Buffer.alloc(0) };
-        }
-        return { status: res.status, headers: res.headers, body: await readBounded(res, r.maxBytes ?? errors.defaultMaxBytes) };
-      } catch (err) {
-        if (r.signal?.aborted) throw r.signal.reason ?? err;
-        throw errors.toError(err instanceof Failed ? err.failure : transportFailure(err, r.timeoutMs));
+      const budget = errors.honourRetryAfter;
+      for (let retries = 0; ; retries++) {
+        const outcome = await attempt(r);
+        if (!(outcome instanceof Failed)) return outcome;
+        const f = outcome.failure;
+        const wait = f.kind === 'status' ? f.retryAfterMs : undefined;
+        if (!budget || wait === undefined || wait > budget.maxWaitMs || retries >= budget.maxRetries) throw errors.toError(f);
+        await abortableSleep(wait, r.signal);
       }
     },
     parseJson: (answer, what) => parse(answer, what, false),

@@ -28,7 +28,10 @@ async function post(url: string, body: unknown, headers: Record<string, string>)
   const http = createHttpClient({
     defaultMaxBytes: 0, // answers are dropped unread (readBody: false)
     failsOn: (status) => !isSuccess(status),
-    toError: (f) => new Error(f.kind === 'status' ? `${host} answered ${f.status}` : `${host}: ${f.message}`),
+    toError: (f) => new Error(f.kind === 'status' ? `${host} answered ${f.status}${f.retryAfterMs !== undefined ? ` (retry after ${f.retryAfterMs} ms)` : ''}` : `${host}: ${f.message}`),
+    // Slack answers 429 with Retry-After in seconds (Slack API docs, "Rate limits"): wait it out
+    // in place when short; a longer wait fails, and the notify activity's retries take over.
+    honourRetryAfter: { maxWaitMs: 30_000, maxRetries: 2 },
   });
   await http.request({
     url, method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body), timeoutMs: 10_000, readBody: false,

@@ -1,5 +1,7 @@
 // A client for the Elasticsearch/OpenSearch `_search` API with search_after paging, which
-// the Wazuh indexer (OpenSearch) speaks too.
+// the Wazuh indexer (OpenSearch) speaks too. Elasticsearch Guide, "Paginate search results >
+// Search after": sort on a time field plus a unique tiebreaker, send the last hit's `sort`
+// values back as `search_after`; date fields come back as epoch milliseconds.
 import { createHttpClient, excerpt, isSuccess } from './http';
 
 export interface SearchHit { _id: string; _index?: string; _source: unknown; sort: unknown[] }
@@ -20,6 +22,8 @@ export interface SearchPageRequest {
   searchAfter?: unknown[];
   authorization?: string;
   timeoutMs?: number;
+  /** A fetch that trusts the server's CA (see tls-fetch.ts). */
+  fetchImpl?: typeof fetch;
 }
 
 /** A page of 1,000 large documents fits; past that the index is not what a poller expects. */
@@ -32,6 +36,7 @@ const searchHttp = (index: string) => createHttpClient({
   toError: (f) => f.kind === 'status'
     ? new SearchApiError(`search ${index} answered ${f.status}: ${excerpt(f.text, 300)}`, f.status)
     : new SearchApiError(`search ${index}: ${f.message}`),
+  honourRetryAfter: { maxWaitMs: 30_000, maxRetries: 3 },
 });
 
 export async function searchPage(r: SearchPageRequest): Promise<SearchHit[]> {
@@ -42,7 +47,7 @@ export async function searchPage(r: SearchPageRequest): Promise<SearchHit[]> {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...(r.authorization ? { authorization: r.authorization } : {}) },
     body: JSON.stringify(body),
-    timeoutMs: r.timeoutMs ?? 30_000,
+    timeoutMs: r.timeoutMs ?? 30_000, fetchImpl: r.fetchImpl,
   });
   const json = http.parseJson(answer, `search ${r.index}`) as { hits?: { hits?: SearchHit[] } } | undefined;
   const hits = json?.hits?.hits;

@@ -72,6 +72,8 @@ export const EvidenceRef = z.object({
   mediaType: z.string().min(1).max(255),
   sizeBytes: z.number().int().nonnegative(),
   name: z.string().max(1024).optional(),
+  /** Provenance of a file taken out of what a vendor wrapped it in (e.g. Defender's GetFile ZIP): that container, stored too. */
+  container: z.object({ sha256: z.string().regex(/^[a-f0-9]{64}$/), name: z.string().max(1024), mediaType: z.string().max(255), note: z.string().max(1000) }).optional(),
 });
 export type EvidenceRef = z.infer<typeof EvidenceRef>;
 

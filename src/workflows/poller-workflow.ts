@@ -12,7 +12,11 @@ const pageActivity = (heartbeatTimeoutMs: number) => proxyActivities<Activities>
   retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '5m', nonRetryableErrorTypes: ['BadInput'] },
 }).pollSearchPage;
 
-export interface PollerTotals { pages: number; fetched: number; accepted: number; duplicates: number; rejected: number; lastErrors: string[] }
+export interface PollerTotals {
+  pages: number; fetched: number; accepted: number; duplicates: number; rejected: number; lastErrors: string[];
+  /** Alerts found by the lookback re-read (indexed after the cursor had passed their timestamp). */
+  late?: number;
+}
 export interface PollerInput { poller: PollerConfig; cursor?: unknown[]; totals?: PollerTotals }
 export interface PollerStatus { name: string; cursor?: unknown[]; totals: PollerTotals }
 
@@ -33,6 +37,7 @@ export async function pollerWorkflow({ poller, cursor: start, totals: carried }:
     totals.accepted += r.accepted;
     totals.duplicates += r.duplicates;
     totals.rejected += r.rejected;
+    if (r.late) totals.late = (totals.late ?? 0) + r.late;
     if (r.errors.length) totals.lastErrors = r.errors;
     if (r.fetched < poller.batchSize) await sleep(poller.intervalMs); // caught up
   }

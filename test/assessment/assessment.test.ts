@@ -4,7 +4,7 @@ import type { Finding } from '../../src/domain/finding';
 import { deterministicAssessment } from '../../src/assessment/deterministic';
 import { llmAssessment, writeAssessment, type LlmSettings } from '../../src/assessment/llm';
 import type { AssessmentInput } from '../../src/assessment/assessment';
-import { OpenAiServer } from '../servers/openai-server';
+import { OpenAiServer, strictSchemaProblem } from '../servers/openai-server';
 
 const findings: Finding[] = [
   { analyzer: 'command-line', verdict: 'malicious', score: 85, confidence: 0.7, summary: 'PowerShell download-and-execute cradle', evidence: [], attack: ['T1059.001'] },
@@ -59,7 +59,41 @@ test.each([
   const a = await llmAssessment(settings, input);
   expect(a.author).toBe('deterministic');
   expect(a.note).toMatch(/^LLM assessment failed, fell back: ./);
-  expect(a.assessment).toEqual(deterministicAssessment(input));
+  const fallback = deterministicAssessment(input);
+  expect(a.assessment).toEqual({ ...fallback, openQuestions: [`llm: failed (${a.llmFailure})`, ...fallback.openQuestions] });
+});
+
+test('the schema sent stays inside the strict structured-outputs subset; lengths are enforced after parsing', async () => {
+  const long = { ...good, summary: 'x'.repeat(5000), narrative: Array.from({ length: 30 }, () => 'y'.repeat(1200)) };
+  server.reply = { kind: 'json', content: long };
+  const a = await llmAssessment(settings, input);
+  expect(a.llmFailure).toBeUndefined();
+  expect(a.author).toBe('llm:local-model');
+  expect(a.assessment.summary).toHaveLength(4000);
+  expect(a.assessment.narrative).toHaveLength(20);
+  expect(a.assessment.narrative.every((l) => l.length === 1000)).toBe(true);
+  const schema = JSON.stringify((server.requests.at(-1)!.body.response_format as { json_schema: unknown }).json_schema);
+  expect(schema).not.toMatch(/minLength|maxLength/);
+});
+
+test('the local server refuses what the real API refuses: length keywords in a strict schema', () => {
+  expect(strictSchemaProblem({ type: 'object', properties: { s: { type: 'string', minLength: 1 } }, required: ['s'], additionalProperties: false }))
+    .toBe("In context=('properties', 's'), 'minLength' is not permitted.");
+  expect(strictSchemaProblem({ type: 'object', properties: { s: { type: 'string' } }, required: [], additionalProperties: false })).toMatch(/Missing 's'/);
+  expect(strictSchemaProblem({ type: 'object', properties: {}, required: [] })).toMatch(/'additionalProperties' is required/);
+});
+
+test('no temperature is sent unless configured, so reasoning models work; a configured 0 fails on them, visibly', async () => {
+  server.reply = { kind: 'json', content: good };
+  const ok = await llmAssessment({ ...settings, model: 'o3-mini' }, input);
+  expect(ok.author).toBe('llm:o3-mini');
+  expect(server.requests.at(-1)!.body).not.toHaveProperty('temperature');
+
+  const refused = await llmAssessment({ ...settings, model: 'gpt-5-mini', temperature: 0 }, input);
+  expect(refused.author).toBe('deterministic');
+  expect(refused.llmFailure).toMatch(/400 Unsupported value: 'temperature' does not support 0 with this model/);
+  expect(refused.assessment.openQuestions[0]).toBe(`llm: failed (${refused.llmFailure})`);
+  expect(server.requests.at(-1)!.body.temperature).toBe(0);
 });
 
 test('a wrong key is an error the fallback reports', async () => {

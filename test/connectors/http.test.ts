@@ -29,10 +29,17 @@ const routes: Record<string, Route> = {
   '/throttled': (_req, res) => res.writeHead(429, { 'retry-after': '7' }).end('slow down, please'),
   '/broken': (_req, res) => res.writeHead(503).end('upstream\ndown'),
   '/hang': () => undefined,
+  '/throttled-once': (_req, res) => {
+    throttledOnce += 1;
+    if (throttledOnce === 1) res.writeHead(429, { 'retry-after': '1' }).end('wait a second');
+    else res.writeHead(200).end('{"ok": true}');
+  },
+  '/falcon-throttled': (_req, res) => res.writeHead(429, { 'x-ratelimit-limit': '6000', 'x-ratelimit-remaining': '0', 'x-ratelimit-retryafter': String(Math.floor(Date.now() / 1000) + 600) }).end('{"errors":[{"code":429,"message":"API rate limit exceeded."}]}'),
   '/stall-body': (_req, res) => { res.writeHead(200); res.write('{"half":'); },
 };
 
 let server: LoopbackServer;
+let throttledOnce = 0;
 beforeAll(async () => {
   server = await listenOnLoopback(async (req, res) => {
     const body = await readBody(req);
@@ -64,7 +71,7 @@ describe('createHttpClient', () => {
 
   it('fails on the family\'s statuses with the status, headers and the start of the body', async () => {
     const throttled = await failureOf(http.request({ url: `${server.url}/throttled`, timeoutMs: 2_000 }));
-    expect(throttled).toMatchObject({ kind: 'status', status: 429, text: 'slow down, please', message: 'HTTP 429 (throttled): slow down, please' });
+    expect(throttled).toMatchObject({ kind: 'status', status: 429, text: 'slow down, please', retryAfterMs: 7_000, message: 'HTTP 429 (throttled) (retry after 7000 ms): slow down, please' });
     expect(throttled.kind === 'status' && throttled.headers.get('retry-after')).toBe('7');
     expect(await failureOf(http.request({ url: `${server.url}/broken`, timeoutMs: 2_000 })))
       .toMatchObject({ kind: 'status', status: 503, message: 'HTTP 503: upstream down' });
@@ -115,6 +122,27 @@ describe('createHttpClient', () => {
     const errorPage = await http.request({ url: `${server.url}/error-page`, timeoutMs: 2_000 });
     expect(http.parseJsonOrErrorPage(errorPage)).toBeUndefined();
     expect(() => http.parseJson(errorPage)).toThrow('HTTP 404 answer is not JSON: <h1>Not Found</h1>');
+  });
+});
+
+describe('honourRetryAfter', () => {
+  const patient = createHttpClient({
+    defaultMaxBytes: 1024, failsOn: (s) => s === 429 || s >= 500, toError: (f) => new TestFamilyError(f),
+    honourRetryAfter: { maxWaitMs: 5_000, maxRetries: 2 },
+  });
+
+  it('waits out a short Retry-After in place and retries', async () => {
+    throttledOnce = 0;
+    const answer = await patient.request({ url: `${server.url}/throttled-once`, timeoutMs: 2_000 });
+    expect(answer.status).toBe(200);
+    expect(throttledOnce).toBe(2);
+  });
+
+  it('fails at once on a wait past its budget, carrying the wait (Falcon X-RateLimit-RetryAfter, an epoch second)', async () => {
+    const f = await failureOf(patient.request({ url: `${server.url}/falcon-throttled`, timeoutMs: 2_000 }));
+    expect(f).toMatchObject({ kind: 'status', status: 429 });
+    expect(f.kind === 'status' && f.retryAfterMs).toBeGreaterThan(590_000);
+    expect(f.kind === 'status' && f.retryAfterMs).toBeLessThanOrEqual(600_000);
   });
 });
 

@@ -46,4 +46,17 @@ describe('slackNotifier', () => {
     expect(body.blocks.map((b) => b.type)).toEqual(['section', 'section', 'actions']);
     expect(JSON.stringify(body.blocks[1])).toContain('a &amp; b');
   });
+
+  it('honours Slack\'s Retry-After on 429: waits a short one and delivers, fails at once on a long one saying how long', async () => {
+    receiver.throttleNext = 1;
+    receiver.throttled = 0;
+    receiver.retryAfterSeconds = 1;
+    await slackNotifier(`${base}/services/T000/B000/XXX`).send(n, 'k');
+    expect([receiver.throttled, receiver.received.length]).toEqual([1, 1]);
+
+    receiver.throttleNext = 1;
+    receiver.retryAfterSeconds = 120;
+    await expect(slackNotifier(`${base}/services/T000/B000/XXX`).send(n, 'k')).rejects.toThrow(`${new URL(base).host} answered 429 (retry after 120000 ms)`);
+    expect(receiver.received.length).toBe(1);
+  });
 });

@@ -83,7 +83,7 @@ test('a worker killed mid-page loses and duplicates nothing', async () => {
 
   const handle = tenv.client.workflow.getHandle(pollerWorkflowId(poller.name));
   const status = await waitFor(() => handle.query(pollerStatusQuery), (s) => s.totals.fetched - s.totals.duplicates >= DOCS, 'the poller to fetch every document', 90_000);
-  expect(status.cursor).toEqual([docs[DOCS - 1]._source['@timestamp'], docs[DOCS - 1]._id]);
+  expect(status.cursor).toEqual([Date.parse(docs[DOCS - 1]._source['@timestamp'] as string), docs[DOCS - 1]._source['kibana.alert.uuid']]);
   expect(status.totals.rejected).toBe(0);
 
   const rows = await waitFor(
@@ -127,7 +127,7 @@ test('the Wazuh indexer poller pages by timestamp and id and maps Wazuh alerts',
     await startPollers(tenv.client, config.temporal.taskQueue, [poller]);
     const handle = tenv.client.workflow.getHandle(pollerWorkflowId(poller.name));
     const status = await waitFor(() => handle.query(pollerStatusQuery), (s) => s.totals.accepted === 7, 'seven Wazuh alerts', 60_000);
-    expect(status.cursor).toEqual(['2026-11-20T09:00:06.000+0000', `${run}.6`]);
+    expect(status.cursor).toEqual([Date.parse('2026-11-20T09:00:06.000Z'), `${run}.6`]);
     expect(server.requests[0].body.sort).toEqual([{ timestamp: 'asc' }, { id: 'asc' }]);
     expect(server.requests.every((r) => r.authorization === `Basic ${Buffer.from('admin:admin').toString('base64')}`)).toBe(true);
     const row = await waitFor(() => db.pool.query('SELECT severity, title FROM alerts WHERE source = $1 AND source_id = $2', ['wazuh', `${run}.3`]).then((r) => r.rows[0]), (r) => !!r, 'a stored Wazuh alert');

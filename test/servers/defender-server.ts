@@ -9,11 +9,14 @@
 //   POST /api/machineactions/{id}/cancel
 // Errors as {"error": {"code", "message", "target"}}; a second live response on a busy
 // machine is 400 ActiveRequestAlreadyExists. The download link points at /storage/... on
-// this server, standing in for the pre-signed blob URL; what a GetFile result package
-// contains is not documented, so it answers the file's bytes.
+// this server, standing in for the pre-signed blob URL. The GetFile result package it
+// answers is a ZIP holding the collected file (as the real service's download is; the portal's
+// "getfile" download is that same package), so a client storing the raw download stores the
+// wrong name, type and hash.
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { listenOnLoopback, readBody, type LoopbackServer } from './listen-on-loopback';
+import { zipOne } from './zip-one';
 
 export interface DefenderMachine { files: Record<string, Buffer> }
 export type DefenderMode = 'normal' | 'server-error' | 'hang';
@@ -136,7 +139,7 @@ export class DefenderServer {
         a.status = content ? 'Succeeded' : 'Failed';
         if (content) {
           a.blob = randomUUID();
-          this.blobs.set(a.blob, content);
+          this.blobs.set(a.blob, zipOne(a.path.split(/[\\/]/).pop() ?? 'file', content));
         }
       }
     }

@@ -1,8 +1,11 @@
-// A local HTTP server that speaks the urlscan.io Search and Submission APIs
-// (https://docs.urlscan.io/apis/urlscan-openapi): GET /api/v1/search/?q=&size= and POST
-// /api/v1/scan/ with the API-Key header. Search runs without a key (anonymous quota); a
-// key of the wrong form is refused with 400, an unknown key with 401; submission needs a
-// key. 429s carry the X-Rate-Limit-* headers, X-Rate-Limit-Reset-After in seconds.
+// A local HTTP server that speaks the urlscan.io Search, Result and Submission APIs
+// (https://docs.urlscan.io/apis/urlscan-openapi): GET /api/v1/search/?q=&size=, GET
+// /api/v1/result/{uuid}/ and POST /api/v1/scan/ with the API-Key header. Search runs without
+// a key (anonymous quota); a key of the wrong form is refused with 400, an unknown key with
+// 401; results and submission need a key (401). Search hits carry no `verdicts` unless the
+// plan is Pro (`pro: true`): verdicts come from the result, whose `verdicts.overall` is always
+// present (hasVerdicts false, score 0 when no engine judged it). A result still being scanned
+// (`pending`) or deleted is a 404. 429s carry the X-Rate-Limit-* headers, X-Rate-Limit-Reset-After in seconds.
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { listenOnLoopback, readBody, type LoopbackServer } from './listen-on-loopback';
@@ -13,8 +16,10 @@ export interface UrlscanScan {
   pageUrl?: string;
   /** Other domains the page contacted (a domain: search matches them too). */
   contacted?: string[];
-  /** No verdict at all when undefined. */
+  /** No engine judged it when undefined (the result says hasVerdicts: false). */
   malicious?: boolean; score?: number;
+  /** Still being scanned: its result is a 404. */
+  pending?: boolean;
 }
 export type ServerMode = 'normal' | 'rate-limited' | 'hang' | 'malformed';
 
@@ -29,7 +34,13 @@ export class UrlscanServer {
   retryAfterSeconds?: number;
   private listening?: LoopbackServer;
 
-  constructor(private readonly data: { apiKey: string; scans?: UrlscanScan[] }) {}
+  constructor(private readonly data: { apiKey: string; scans?: UrlscanScan[]; pro?: boolean }) {}
+
+  private verdicts(s: UrlscanScan) {
+    const judged = s.malicious !== undefined;
+    const overall = { score: s.score ?? (s.malicious ? 100 : 0), categories: s.malicious ? ['phishing'] : [], brands: [], tags: [], malicious: s.malicious ?? false, hasVerdicts: judged };
+    return { overall, urlscan: { ...overall }, engines: { score: 0, malicious: [], benign: [], maliciousTotal: 0, benignTotal: 0, verdicts: [], enginesTotal: 0 }, community: { score: 0, votes: [], votesTotal: 0, votesMalicious: 0, votesBenign: 0, tags: [], categories: [] } };
+  }
 
   private send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
     res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers }).end(JSON.stringify(body));
@@ -45,7 +56,7 @@ export class UrlscanServer {
       },
       _id: s.uuid, _score: null, sort: [1741942750120, s.uuid],
       result: `https://urlscan.io/api/v1/result/${s.uuid}/`, screenshot: `https://urlscan.io/screenshots/${s.uuid}.png`,
-      ...(s.malicious === undefined ? {} : { verdicts: { overall: { score: s.score ?? (s.malicious ? 100 : 0), malicious: s.malicious, hasVerdicts: true } } }),
+      ...(this.data.pro ? { verdicts: { overall: this.verdicts(s).overall } } : {}),
     };
   }
 
@@ -88,6 +99,19 @@ export class UrlscanServer {
       const size = Math.min(Number(url.searchParams.get('size') ?? 100), 10_000);
       const hits = (this.data.scans ?? []).filter(match);
       return this.send(res, 200, { results: hits.slice(0, size).map((s) => this.result(s)), total: hits.length, took: 3, has_more: hits.length > size });
+    }
+    const result = /^\/api\/v1\/result\/([0-9a-f-]{36})\/$/.exec(url.pathname);
+    if (req.method === 'GET' && result) {
+      if (!apiKey) return this.send(res, 401, { message: 'You need an API key to retrieve results', status: 401 });
+      const s = (this.data.scans ?? []).find((x) => x.uuid === result[1]);
+      if (!s || s.pending) return this.send(res, 404, { message: 'Scan is not finished yet or does not exist', description: 'The scan is either still running or does not exist.', status: 404 });
+      const summary = this.result(s);
+      return this.send(res, 200, {
+        data: { requests: [], cookies: [], console: [], links: [], timing: {}, globals: [] },
+        stats: summary.stats, meta: { processors: {} }, task: summary.task, page: summary.page,
+        lists: { ips: [s.ip], countries: ['NL'], asns: ['64500'], domains: [s.domain, ...(s.contacted ?? [])], servers: ['nginx'], urls: [s.url], linkDomains: [], certificates: [], hashes: [] },
+        verdicts: this.verdicts(s),
+      });
     }
     if (req.method === 'POST' && url.pathname === '/api/v1/scan/') {
       if (!apiKey) return this.send(res, 401, { message: 'You need an API key to submit scans', status: 401 });

@@ -4,6 +4,7 @@
 // pre-signed storage URL on another host: it is fetched without our bearer token.
 import { ConnectorError, excerpt, parseJsonOrErrorPage, request } from './http';
 import { pollUntil } from './poll';
+import { unwrapZip } from './unpack';
 import { authorizedRequest, OAuthTokenSource } from './oauth';
 import { baseName, type EdrCallOptions, type EdrConnector, type FetchedFile, type PollSettings } from './types';
 
@@ -105,6 +106,12 @@ export class DefenderLiveResponseClient implements EdrConnector {
     });
   }
 
+  /** `connectors check`: a token from the OAuth2 endpoint, nothing run on any host. */
+  async checkAccess(signal?: AbortSignal): Promise<string> {
+    await this.tokens.token(signal);
+    return 'OAuth2 token issued';
+  }
+
   async fetchFile(hostId: string, path: string, idempotencyKey: string, o: EdrCallOptions = {}): Promise<FetchedFile> {
     let actionId = typeof o.checkpoint?.saved?.actionId === 'string' ? o.checkpoint.saved.actionId : undefined;
     if (!actionId) {
@@ -119,7 +126,7 @@ export class DefenderLiveResponseClient implements EdrConnector {
       throw new ConnectorError('rejected', `defender live response ${actionId} ${action.status}${errors ? `: ${errors}` : ''}`);
     }
     const bytes = await this.download(await this.resultLink(actionId, 0, o), o);
-    return { bytes, name: baseName(path), mediaType: 'application/octet-stream' };
+    return unwrapZip({ bytes, name: baseName(path), mediaType: 'application/octet-stream' }, baseName(path), 'Defender Live Response GetFile', this.s.maxFileBytes);
   }
 }
 

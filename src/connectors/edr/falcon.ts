@@ -19,10 +19,19 @@ export interface FalconSettings extends PollSettings {
   timeoutMs: number;
   maxFileBytes: number;
   fetchImpl?: typeof fetch;
+  /** RTR sessions expire after 10 idle minutes; a session is pulsed this long after it was last refreshed (default 5 min). */
+  pulseEveryMs?: number;
+  /** The clock session ages are measured on (tests share theirs with the local server). */
+  now?: () => number;
 }
 
 interface FalconEnvelope<T> { resources?: T[]; errors?: { code?: number; message?: string }[] | null }
-interface CommandStatus { complete?: boolean; stdout?: string; stderr?: string }
+interface CommandStatus { complete?: boolean; stdout?: string; stderr?: string; sequence_id?: number }
+
+const DEFAULT_PULSE_MS = 5 * 60_000;
+/** A command's output is read in sequence_id chunks; this many at most (a long `ps` takes a handful). */
+const MAX_CHUNKS = 1_000;
+const MAX_OUTPUT_CHARS = 32 * 1024 * 1024;
 interface SessionFile { cloud_request_id?: string; name?: string; sha256?: string; size?: number }
 
 const SEVEN_ZIP_MAGIC = Buffer.from([0x37, 0x7a, 0xbc, 0xaf, 0x27, 0x1c]);
@@ -39,9 +48,13 @@ export class FalconRtrClient implements EdrConnector {
   private readonly base: string;
 
   private readonly s: Omit<FalconSettings, 'clientSecret'>;
+  /** When each open session was last refreshed (opened, a command run, a pulse). */
+  private readonly refreshedAt = new Map<string, number>();
+  private readonly now: () => number;
 
   constructor({ clientSecret, ...settings }: FalconSettings) {
     this.s = settings;
+    this.now = settings.now ?? Date.now;
     this.base = settings.baseUrl.replace(/\/+$/, '');
     this.tokens = new OAuthTokenSource(
       { tokenUrl: `${this.base}/oauth2/token`, clientId: settings.clientId, clientSecret, sendGrantType: false },
@@ -69,11 +82,27 @@ export class FalconRtrClient implements EdrConnector {
     const { resources } = await this.call<{ session_id?: string }>('init session', 'POST', '/real-time-response/entities/sessions/v1', o, { device_id: deviceId, origin: 'autosoc', queue_offline: false });
     const id = resources[0]?.session_id;
     if (!id) throw new ConnectorError('malformed', 'falcon init session: no session_id in the answer');
+    this.refreshedAt.set(id, this.now());
     return id;
   }
 
   async deleteSession(sessionId: string, o: EdrCallOptions = {}): Promise<void> {
+    this.refreshedAt.delete(sessionId);
     await this.call('delete session', 'DELETE', `/real-time-response/entities/sessions/v1?session_id=${encodeURIComponent(sessionId)}`, o);
+  }
+
+  /** POST /real-time-response/entities/refresh-session/v1 (falconpy RTR_PulseSession): the session's idle timer starts again. */
+  async pulseSession(deviceId: string, sessionId: string, o: EdrCallOptions = {}): Promise<void> {
+    await this.call('pulse session', 'POST', '/real-time-response/entities/refresh-session/v1', o, { device_id: deviceId, origin: 'autosoc', queue_offline: false });
+    this.refreshedAt.set(sessionId, this.now());
+  }
+
+  /** Pulses a session this client opened once it has idled pulseEveryMs, well before its 10 minutes run out. */
+  private async keepAlive(deviceId: string, sessionId: string, o: EdrCallOptions): Promise<void> {
+    const last = this.refreshedAt.get(sessionId);
+    if (last === undefined || this.now() - last < (this.s.pulseEveryMs ?? DEFAULT_PULSE_MS)) return;
+    await this.pulseSession(deviceId, sessionId, o);
+    o.onProgress?.({ step: 'session pulsed', ref: { sessionId } });
   }
 
   /** POST /real-time-response/entities/active-responder-command/v1 → cloud_request_id. */
@@ -83,13 +112,17 @@ export class FalconRtrClient implements EdrConnector {
     });
     const id = resources[0]?.cloud_request_id;
     if (!id) throw new ConnectorError('malformed', `falcon ${baseCommand} command: no cloud_request_id in the answer`);
+    this.refreshedAt.set(sessionId, this.now());
     return id;
   }
 
-  /** GET .../active-responder-command/v1?cloud_request_id=&sequence_id=0. */
-  async commandStatus(cloudRequestId: string, o: EdrCallOptions = {}): Promise<CommandStatus> {
-    const { resources } = await this.call<CommandStatus>('command status', 'GET',
-      `/real-time-response/entities/active-responder-command/v1?cloud_request_id=${encodeURIComponent(cloudRequestId)}&sequence_id=0`, o);
+  /**
+   * GET .../active-responder-command/v1?cloud_request_id=&sequence_id= (falconpy
+   * RTR_CheckActiveResponderCommandStatus): one chunk of the command's answer; complete on the last.
+   */
+  async commandStatus(cloudRequestId: string, o: EdrCallOptions = {}, sequenceId = 0): Promise<CommandStatus> {
+    const q = new URLSearchParams({ cloud_request_id: cloudRequestId, sequence_id: String(sequenceId) });
+    const { resources } = await this.call<CommandStatus>('command status', 'GET', `/real-time-response/entities/active-responder-command/v1?${q}`, o);
     return resources[0] ?? {};
   }
 
@@ -110,25 +143,48 @@ export class FalconRtrClient implements EdrConnector {
     return answer.body;
   }
 
-  /** Polls a command until complete; stderr from the host is a 'rejected' (e.g. no such file). */
-  private awaitCommand(cloudRequestId: string, what: string, o: EdrCallOptions): Promise<CommandStatus> {
-    return pollUntil(this.s, o, async () => {
+  /**
+   * Polls a command until its first chunk is ready (pulsing the session meanwhile), then reads
+   * every further sequence_id chunk until the one marked complete; stderr from the host is a
+   * 'rejected' (e.g. no such file).
+   */
+  private async awaitCommand(deviceId: string, sessionId: string, cloudRequestId: string, what: string, o: EdrCallOptions): Promise<CommandStatus> {
+    const first = await pollUntil(this.s, o, async () => {
+      await this.keepAlive(deviceId, sessionId, o);
       const status = await this.commandStatus(cloudRequestId, o);
-      o.onProgress?.({ step: `${what}: ${status.complete ? 'complete' : 'running'}`, ref: { cloudRequestId } });
-      if (!status.complete) return undefined;
-      if (status.stderr?.trim()) throw new ConnectorError('rejected', `falcon ${what}: ${excerpt(status.stderr)}`);
-      return status;
+      const ready = status.complete || !!status.stdout || !!status.stderr;
+      o.onProgress?.({ step: `${what}: ${status.complete ? 'complete' : ready ? 'reading output' : 'running'}`, ref: { cloudRequestId } });
+      return ready ? status : undefined;
     }, () => new ConnectorError('rejected', `falcon ${what}: not complete within ${this.s.maxWaitMs} ms`));
+    let stdout = first.stdout ?? '';
+    let stderr = first.stderr ?? '';
+    let last = first;
+    for (let sequence = 1; !last.complete; sequence++) {
+      if (sequence >= MAX_CHUNKS || stdout.length > MAX_OUTPUT_CHARS) throw new ConnectorError('too-large', `falcon ${what}: output longer than ${MAX_CHUNKS} chunks or ${MAX_OUTPUT_CHARS} characters`);
+      await this.keepAlive(deviceId, sessionId, o);
+      last = await this.commandStatus(cloudRequestId, o, sequence);
+      stdout += last.stdout ?? '';
+      stderr += last.stderr ?? '';
+    }
+    if (stderr.trim()) throw new ConnectorError('rejected', `falcon ${what}: ${excerpt(stderr)}`);
+    return { ...last, stdout, stderr };
   }
 
   /** The file `get` collected, once the sensor has uploaded it to the session. */
-  private awaitSessionFile(sessionId: string, cloudRequestId: string, o: EdrCallOptions): Promise<SessionFile & { sha256: string; name: string }> {
+  private awaitSessionFile(deviceId: string, sessionId: string, cloudRequestId: string, o: EdrCallOptions): Promise<SessionFile & { sha256: string; name: string }> {
     return pollUntil(this.s, o, async () => {
+      await this.keepAlive(deviceId, sessionId, o);
       const file = (await this.listFiles(sessionId, o)).find((f) => f.cloud_request_id === cloudRequestId);
       if (file?.sha256 && file.name) return file as SessionFile & { sha256: string; name: string };
       o.onProgress?.({ step: 'get: waiting for upload', ref: { sessionId, cloudRequestId } });
       return undefined;
     }, () => new ConnectorError('rejected', `falcon get: file not uploaded within ${this.s.maxWaitMs} ms`));
+  }
+
+  /** `connectors check`: a token from the OAuth2 endpoint, nothing run on any host. */
+  async checkAccess(signal?: AbortSignal): Promise<string> {
+    await this.tokens.token(signal);
+    return 'OAuth2 token issued';
   }
 
   async fetchFile(hostId: string, path: string, _idempotencyKey: string, o: EdrCallOptions = {}): Promise<FetchedFile> {
@@ -137,9 +193,11 @@ export class FalconRtrClient implements EdrConnector {
     let sessionId = typeof saved?.sessionId === 'string' ? saved.sessionId : undefined;
     let cloudRequestId = typeof saved?.cloudRequestId === 'string' ? saved.cloudRequestId : undefined;
     if (sessionId && cloudRequestId) {
-      // A retry: the command ran (or is running) in a session that may have expired meanwhile.
+      // A retry: the command ran (or is running) in a session that may have expired meanwhile;
+      // pulse it first (an expired one answers 404 and we start over).
+      this.refreshedAt.set(sessionId, -Infinity);
       try {
-        await this.awaitCommand(cloudRequestId, 'get', o);
+        await this.awaitCommand(hostId, sessionId, cloudRequestId, 'get', o);
       } catch (err) {
         if (!(err instanceof ConnectorError && err.kind === 'not-found')) throw err;
         sessionId = cloudRequestId = undefined;
@@ -150,9 +208,9 @@ export class FalconRtrClient implements EdrConnector {
       o.onProgress?.({ step: 'session open', ref: { sessionId } });
       cloudRequestId = await this.runCommand(hostId, sessionId, 'get', commandString, o);
       await o.checkpoint?.save({ sessionId, cloudRequestId });
-      await this.awaitCommand(cloudRequestId, 'get', o);
+      await this.awaitCommand(hostId, sessionId, cloudRequestId, 'get', o);
     }
-    const file = await this.awaitSessionFile(sessionId, cloudRequestId, o);
+    const file = await this.awaitSessionFile(hostId, sessionId, cloudRequestId, o);
     const bytes = await this.downloadFile(sessionId, file.sha256, file.name, o);
     await this.deleteSession(sessionId, o).catch(() => undefined); // the file is ours now; a stale session expires anyway
     const name = baseName(path);
@@ -170,7 +228,7 @@ export class FalconRtrClient implements EdrConnector {
     const sessionId = await this.initSession(hostId, o);
     try {
       const cloudRequestId = await this.runCommand(hostId, sessionId, 'ps', 'ps', o);
-      const status = await this.awaitCommand(cloudRequestId, 'ps', o);
+      const status = await this.awaitCommand(hostId, sessionId, cloudRequestId, 'ps', o);
       const processes: ProcessEntry[] = parsePsOutput(status.stdout ?? '');
       return { hostId, pid, source: 'rtr ps', target: processes.find((p) => p.pid === pid), children: [], processes, parentsKnown: false };
     } finally {

@@ -10,6 +10,8 @@ export interface FetchedFile {
   mediaType: string;
   /** Anything an analyst must know about the bytes (e.g. a password-protected archive). */
   note?: string;
+  /** What the API wrapped the file in, when it was taken off (kept as evidence too: provenance). */
+  container?: { bytes: Buffer; name: string; mediaType: string; note: string };
 }
 
 /** Where a remote command got to, so a retry resumes it instead of running it again. */
@@ -52,6 +54,8 @@ export interface EdrConnector {
   /** Collects one file. `idempotencyKey` is recorded with the remote action where the API has room for it. */
   fetchFile(hostId: string, path: string, idempotencyKey: string, options?: EdrCallOptions): Promise<FetchedFile>;
   processTree?(hostId: string, pid: number, options?: EdrCallOptions): Promise<ProcessSnapshot>;
+  /** One harmless call proving the credentials work (for `autosoc connectors check`); what it proved. */
+  checkAccess(signal?: AbortSignal): Promise<string>;
 }
 
 /** Polling bounds every connector shares. */

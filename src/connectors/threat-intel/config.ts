@@ -50,14 +50,27 @@ export class IntelConfigError extends Error {
 
 export interface OnlineIntelDeps { pool?: Pool; clock?: Clock; fetchImpl?: typeof fetch }
 
-export function onlineIntelFromEnv(env: NodeJS.ProcessEnv = process.env, deps: OnlineIntelDeps = {}): OnlineIntel {
+function parseEnv(env: NodeJS.ProcessEnv) {
   // An empty variable counts as unset, as in src/config.ts.
   const parsed = Env.safeParse(Object.fromEntries(Object.entries(env).filter(([, v]) => v !== '' && v !== undefined)));
   if (!parsed.success) throw new IntelConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
-  const e = parsed.data;
+  return parsed.data;
+}
+
+export function onlineIntelFromEnv(env: NodeJS.ProcessEnv = process.env, deps: OnlineIntelDeps = {}): OnlineIntel {
+  const e = parseEnv(env);
   const clock = deps.clock ?? systemClock;
+  return new OnlineIntel({
+    providers: intelProvidersFromEnv(env, deps.fetchImpl), clock, maxIndicators: e.INTEL_MAX_INDICATORS,
+    internalDomains: e.INTEL_INTERNAL_DOMAINS.split(',').map((d) => d.trim()).filter(Boolean),
+    cache: deps.pool ? new IntelCache(deps.pool, clock, { ttlMs: e.INTEL_CACHE_TTL, negativeTtlMs: e.INTEL_NEGATIVE_CACHE_TTL }) : undefined,
+  });
+}
+
+/** The providers whose keys are set, with their rates and timeout. */
+export function intelProvidersFromEnv(env: NodeJS.ProcessEnv = process.env, fetchImpl?: typeof fetch): ProviderSetup[] {
+  const e = parseEnv(env);
   const timeoutMs = e.INTEL_TIMEOUT;
-  const fetchImpl = deps.fetchImpl;
   const providers: ProviderSetup[] = [];
   if (e.VT_API_KEY) providers.push({ provider: new VirusTotalClient({ apiKey: e.VT_API_KEY, baseUrl: e.VT_BASE_URL, fetchImpl }), rate: e.VT_RATE, timeoutMs });
   if (e.ABUSEIPDB_API_KEY) {
@@ -68,9 +81,5 @@ export function onlineIntelFromEnv(env: NodeJS.ProcessEnv = process.env, deps: O
   }
   if (e.URLHAUS_AUTH_KEY) providers.push({ provider: new UrlhausClient({ authKey: e.URLHAUS_AUTH_KEY, baseUrl: e.URLHAUS_BASE_URL, fetchImpl }), rate: e.URLHAUS_RATE, timeoutMs });
   if (e.URLSCAN_API_KEY) providers.push({ provider: new UrlscanClient({ apiKey: e.URLSCAN_API_KEY, baseUrl: e.URLSCAN_BASE_URL, fetchImpl }), rate: e.URLSCAN_RATE, timeoutMs });
-  return new OnlineIntel({
-    providers, clock, maxIndicators: e.INTEL_MAX_INDICATORS,
-    internalDomains: e.INTEL_INTERNAL_DOMAINS.split(',').map((d) => d.trim()).filter(Boolean),
-    cache: deps.pool ? new IntelCache(deps.pool, clock, { ttlMs: e.INTEL_CACHE_TTL, negativeTtlMs: e.INTEL_NEGATIVE_CACHE_TTL }) : undefined,
-  });
+  return providers;
 }

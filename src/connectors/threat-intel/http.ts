@@ -1,8 +1,8 @@
 // HTTP for intel providers: the shared client (src/connectors/http.ts) with failures sorted
 // into kinds the lookup layer acts on (429 → wait for retryAfterMs, auth → stop asking).
-import { createHttpClient, excerpt, type HttpFailure } from '../http';
+import { createHttpClient, excerpt, retryAfterMs, type HttpFailure } from '../http';
 
-export { excerpt } from '../http';
+export { excerpt, retryAfterMs } from '../http';
 
 export type IntelErrorKind = 'timeout' | 'network' | 'auth' | 'rate-limited' | 'http' | 'malformed' | 'too-large';
 
@@ -27,19 +27,6 @@ export interface JsonRequest {
 }
 
 export interface JsonAnswer { status: number; headers: Headers; body: unknown }
-
-/** Milliseconds a 429 asks us to wait: Retry-After (seconds or HTTP date), else urlscan's X-Rate-Limit-Reset-After. */
-export function retryAfterMs(headers: Headers, now = Date.now()): number | undefined {
-  const retry = headers.get('retry-after')?.trim();
-  if (retry) {
-    if (/^\d+(\.\d+)?$/.test(retry)) return Math.round(Number(retry) * 1000);
-    const at = Date.parse(retry);
-    if (!Number.isNaN(at)) return Math.max(0, at - now);
-  }
-  const resetAfter = headers.get('x-rate-limit-reset-after')?.trim();
-  if (resetAfter && /^\d+(\.\d+)?$/.test(resetAfter)) return Math.round(Number(resetAfter) * 1000);
-  return undefined;
-}
 
 function toIntelError(f: HttpFailure): IntelError {
   if (f.kind !== 'status') return new IntelError(f.kind, f.message);

@@ -1,8 +1,10 @@
-// urlscan.io Search API: earlier scans of a domain, IP or URL and their verdicts; and the
-// Submission API (opt-in, never called by lookups: it publishes what it scans).
+// urlscan.io Search API: earlier scans of a domain, IP or URL; the Result API for their
+// verdicts; and the Submission API (opt-in, never called by lookups: it publishes what it scans).
 // https://docs.urlscan.io/apis/urlscan-openapi — GET /api/v1/search/?q=domain:example.com,
-// header API-Key; POST /api/v1/scan/ {url, visibility}. A result without verdicts is not
-// "clean": only a verdict counts.
+// header API-Key (search hits carry `verdicts` only on Pro plans); GET /api/v1/result/{uuid}/
+// (the full result with `verdicts.overall`; 404 while a scan runs or once it is deleted);
+// POST /api/v1/scan/ {url, visibility}. A result without verdicts is not "clean": only a
+// verdict counts.
 import { z } from 'zod';
 import { excerpt, IntelError, requestJson } from './http';
 import type { Indicator, IntelProvider, OnlineVerdict } from './types';
@@ -21,6 +23,13 @@ const SearchAnswer = z.object({ results: z.array(z.unknown()), total: z.number()
 const ScanAnswer = z.object({ uuid: z.string(), result: z.string(), api: z.string().optional() });
 
 const SEARCH_SIZE = 50;
+/** Results fetched per lookup for hits without verdicts (newest first: search sorts by date). */
+const RESULT_FETCHES = 3;
+/** Results are immutable: a small per-client memo spares refetching one several lookups share. */
+const RESULT_MEMO = 500;
+/** A full result embeds every request of the page: a few MB is normal. */
+const RESULT_MAX_BYTES = 16 * 1024 * 1024;
+const ResultVerdicts = z.object({ verdicts: Verdict.extend({ overall: Verdict.optional() }).optional() });
 
 /** The search a lookup runs (the brief's form "domain:example.com"; values quoted for the query parser). */
 export function urlscanQuery(i: Indicator): string {
@@ -44,6 +53,7 @@ function isAbout(r: Result, i: Indicator): boolean {
   }
 }
 
+const uuidOf = (r: Result) => r._id ?? r.task?.uuid;
 const verdictOf = (r: Result) => (r.verdicts?.overall ?? (r.verdicts?.malicious !== undefined ? r.verdicts : undefined));
 
 export function judgeUrlscan(results: Result[], i: Indicator): Pick<OnlineVerdict, 'verdict' | 'score' | 'summary'> & { uuid?: string } {
@@ -57,7 +67,7 @@ export function judgeUrlscan(results: Result[], i: Indicator): Pick<OnlineVerdic
   const unjudged = about.length - judged.length;
   const tail = unjudged ? `, ${unjudged} without a verdict` : '';
   if (bad.length > 0) {
-    return { verdict: 'malicious', score: Math.min(100, Math.max(80, top)), summary: `${bad.length} of ${about.length} scan(s) judged malicious (score ${top})${tail}`, uuid: bad[0].r._id ?? bad[0].r.task?.uuid };
+    return { verdict: 'malicious', score: Math.min(100, Math.max(80, top)), summary: `${bad.length} of ${about.length} scan(s) judged malicious (score ${top})${tail}`, uuid: uuidOf(bad[0].r) };
   }
   if (top >= 50) return { verdict: 'suspicious', score: 50, summary: `${about.length} scan(s), highest score ${top}, none judged malicious${tail}` };
   return { verdict: 'unknown', score: 0, summary: `${about.length} scan(s), none judged malicious${tail}` };
@@ -85,10 +95,41 @@ export class UrlscanClient implements IntelProvider {
     if (ans.status !== 200) throw new IntelError('http', `HTTP ${ans.status}: ${excerpt(JSON.stringify(ans.body ?? ''))}`);
     const parsed = SearchAnswer.safeParse(ans.body);
     if (!parsed.success) throw new IntelError('malformed', 'urlscan.io search answer has no results array');
-    const results = parsed.data.results.map((r) => Result.safeParse(r)).filter((r) => r.success).map((r) => r.data);
+    const hits = parsed.data.results.map((r) => Result.safeParse(r)).filter((r) => r.success).map((r) => r.data);
+    const results = await this.withVerdicts(hits, indicator, timeoutMs);
     const { uuid, ...judged } = judgeUrlscan(results, indicator);
     const link = uuid ? `https://urlscan.io/result/${encodeURIComponent(uuid)}/` : `https://urlscan.io/search/#${encodeURIComponent(q)}`;
     return { provider: this.name, indicator, ...judged, link };
+  }
+
+  /** Search hits about the indicator without verdicts get them from their results (bounded). */
+  private async withVerdicts(hits: Result[], indicator: Indicator, timeoutMs: number): Promise<Result[]> {
+    const missing = hits.filter((r) => isAbout(r, indicator) && !verdictOf(r) && uuidOf(r)).slice(0, RESULT_FETCHES);
+    const fetched = new Map<Result, Result['verdicts']>();
+    for (const hit of missing) {
+      const verdicts = await this.resultVerdicts(uuidOf(hit)!, timeoutMs);
+      if (verdicts) fetched.set(hit, verdicts);
+    }
+    return hits.map((r) => (fetched.has(r) ? { ...r, verdicts: fetched.get(r) } : r));
+  }
+
+  private readonly memo = new Map<string, Result['verdicts']>();
+
+  /** GET /api/v1/result/{uuid}/ — the verdicts of one scan; undefined while it runs or once deleted (404). */
+  private async resultVerdicts(uuid: string, timeoutMs: number): Promise<Result['verdicts']> {
+    if (this.memo.has(uuid)) return this.memo.get(uuid);
+    const ans = await requestJson({
+      url: `${this.baseUrl}/api/v1/result/${encodeURIComponent(uuid)}/`,
+      headers: { 'API-Key': this.opts.apiKey, accept: 'application/json' },
+      timeoutMs, maxBytes: RESULT_MAX_BYTES, fetchImpl: this.opts.fetchImpl,
+    });
+    if (ans.status === 404 || ans.status === 410) return undefined;
+    if (ans.status !== 200) throw new IntelError('http', `result ${uuid}: HTTP ${ans.status}: ${excerpt(JSON.stringify(ans.body ?? ''))}`);
+    const parsed = ResultVerdicts.safeParse(ans.body);
+    if (!parsed.success) throw new IntelError('malformed', `urlscan.io result ${uuid} has malformed verdicts`);
+    if (this.memo.size >= RESULT_MEMO) this.memo.delete(this.memo.keys().next().value!);
+    this.memo.set(uuid, parsed.data.verdicts);
+    return parsed.data.verdicts;
   }
 
   /** Submits a URL for scanning (POST /api/v1/scan/); private unless asked otherwise. */

@@ -79,8 +79,14 @@ describe('edrFetchFile activity (MockActivityEnvironment, local EDR servers)', (
   it.each(['defender', 'falcon'] as const)('stores the file from %s as evidence; a retry after success runs nothing remotely', async (connector) => {
     const input = { workflowId: `wf-${uniqueSuffix()}`, connector, hostId: connector === 'falcon' ? HOST : MACHINE, path: PATH };
     const { value } = await run(input);
-    expect(value).toEqual({ sha256: createHash('sha256').update(EXE).digest('hex'), kind: 'file', mediaType: 'application/octet-stream', sizeBytes: EXE.length, name: 'invoice.exe' });
+    // Defender's GetFile answers a ZIP: the file inside is the evidence, the ZIP its recorded container.
+    const { container, ...file } = value!;
+    expect(file).toEqual({ sha256: createHash('sha256').update(EXE).digest('hex'), kind: 'file', mediaType: 'application/octet-stream', sizeBytes: EXE.length, name: 'invoice.exe' });
     expect((await getEvidence(db.pool, value!.sha256))?.equals(EXE)).toBe(true);
+    if (connector === 'defender') {
+      expect(container).toEqual({ sha256: expect.stringMatching(/^[0-9a-f]{64}$/), name: 'invoice.exe.zip', mediaType: 'application/zip', note: 'ZIP as Defender Live Response GetFile returns a collected file, holding invoice.exe' });
+      expect((await getEvidence(db.pool, container!.sha256))?.subarray(0, 4).toString('latin1')).toBe('PK\x03\x04');
+    } else expect(container).toBeUndefined();
     expect(await row(input)).toMatchObject({ state: 'done', evidence: value, error: null });
 
     const server = connector === 'falcon' ? falcon : defender;
@@ -95,7 +101,8 @@ describe('edrFetchFile activity (MockActivityEnvironment, local EDR servers)', (
     await upsertAlert(db.pool, workflowId, alert, extractObservables(alert));
     const { value } = await run({ workflowId, connector: 'defender', hostId: MACHINE, path: PATH });
     const links = await db.pool.query('SELECT sha256, kind FROM alert_evidence WHERE workflow_id = $1', [workflowId]);
-    expect(links.rows).toEqual([{ sha256: value!.sha256, kind: 'file' }]);
+    expect(links.rows).toEqual(expect.arrayContaining([{ sha256: value!.sha256, kind: 'file' }, { sha256: value!.container!.sha256, kind: 'container' }]));
+    expect(links.rows).toHaveLength(2);
   });
 
   it('resumes the recorded Defender action after a cancelled attempt: one live response in all', async () => {

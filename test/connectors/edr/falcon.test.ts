@@ -34,6 +34,12 @@ beforeEach(() => {
   server.pollsUntilComplete = 2;
   server.listsUntilUploaded = 1;
   server.wrapDownload = undefined;
+  server.chunkChars = 64 * 1024;
+  server.manualClock = undefined;
+  server.advancePerStatusMs = 0;
+  server.pulses.length = 0;
+  server.throttleNext = 0;
+  server.throttled = 0;
 });
 
 const rejection = async (p: Promise<unknown>): Promise<ConnectorError> => {
@@ -148,6 +154,37 @@ describe('Falcon RTR client against a local Falcon API server', () => {
     ]);
     expect(server.commands[0]).toMatchObject({ baseCommand: 'ps', commandString: 'ps' });
     expect(server.deletedSessions).toHaveLength(1);
+  });
+
+  it('reads every sequence_id chunk of a long `ps` answer, not only the first', async () => {
+    server.chunkChars = 100; // the PS table is over 500 characters: six chunks
+    const snap = await new FalconRtrClient(settings()).processTree(HOST, 6644);
+    expect(snap.processes.map((p) => p.pid)).toEqual([4120, 6644, 4]);
+    const sequences = server.requests.filter((r) => r.method === 'GET' && r.path.endsWith('/active-responder-command/v1')).map((r) => r.query.sequence_id);
+    expect(sequences).toEqual(['0', '0', ...Array.from({ length: Math.ceil(PS.length / 100) - 1 }, (_, i) => String(i + 1))]);
+    expect(sequences.length).toBeGreaterThan(4);
+  });
+
+  it('pulses the session while a long command runs (sessions expire after 10 idle minutes)', async () => {
+    const clock = { now: 1_800_000_000_000 };
+    Object.assign(server, { manualClock: clock, advancePerStatusMs: 60_000, pollsUntilComplete: 15 }); // 15 minutes of polls
+    const file = await new FalconRtrClient(settings({ now: () => clock.now })).fetchFile(HOST, 'C:\\Windows\\Temp\\a.ps1', 'k');
+    expect(file.bytes.toString()).toBe('Write-Host hi');
+    expect(server.pulses.length).toBeGreaterThanOrEqual(2);
+
+    // Without pulses the session is gone by minute 11.
+    server.commands.length = 0;
+    const err = await rejection(new FalconRtrClient(settings({ now: () => clock.now, pulseEveryMs: Number.MAX_SAFE_INTEGER })).fetchFile(HOST, 'C:\\Windows\\Temp\\a.ps1', 'k'));
+    expect(err).toMatchObject({ kind: 'not-found', message: expect.stringContaining('Could not find command or its session') });
+    expect(server.commands[0].polls).toBe(10);
+  });
+
+  it('waits out a 429 for as long as X-RateLimit-RetryAfter says, then carries on', async () => {
+    server.throttleNext = 1;
+    const snap = await new FalconRtrClient(settings()).processTree(HOST, 6644);
+    expect(snap.target?.pid).toBe(6644);
+    expect(server.throttled).toBe(1);
+    expect(server.requests.filter((r) => r.path === '/real-time-response/entities/sessions/v1' && r.method === 'POST')).toHaveLength(2); // the throttled one, then its retry
   });
 
   it('quotes RTR arguments with spaces and refuses ones it cannot quote', () => {

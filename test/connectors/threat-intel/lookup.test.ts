@@ -112,7 +112,7 @@ describe('OnlineIntel.lookupAll against local provider servers', () => {
     const o = observables({ ips: [BAD_IP], domains: [BAD_DOMAIN] });
     await intel(clock).lookupAll(o);
     const before = requestCount();
-    expect(before).toBe(7); // IP: all four providers; domain: all but AbuseIPDB
+    expect(before).toBe(8); // IP: all four providers; domain: all but AbuseIPDB; the one urlscan result both share
     const again = await intel(clock).lookupAll(o); // a new instance: the cache is the database
     expect(requestCount()).toBe(before);
     expect(again.every((e) => e.status === 'ok' && e.cached)).toBe(true);
@@ -213,7 +213,7 @@ describe('OnlineIntel.lookupAll against local provider servers', () => {
     ]);
     const late = await intel(new FakeClock(), { deadlineMs: 0, cache: null }).lookupAll(observables({ ips: [BAD_IP] }));
     expect(late.map((e) => e.status)).toEqual(['error', 'error', 'error', 'error']);
-    expect(requestCount()).toBe(4); // only the capped lookup asked
+    expect(requestCount()).toBe(5); // only the capped lookup asked (four providers, and the urlscan hit's result)
   });
 
   it('returns nothing, without throwing, for input that is not an observable set', async () => {

@@ -10,8 +10,10 @@ const server = new UrlscanServer({
     { uuid: '0195c3a1-aaaa-7000-8000-000000000003', url: 'https://news.portal.example/', domain: 'news.portal.example', ip: '198.51.100.80', contacted: ['cdn.legit-cloud.example'], malicious: true, score: 100 },
     { uuid: '0195c3a1-aaaa-7000-8000-000000000004', url: 'https://cdn.legit-cloud.example/', domain: 'cdn.legit-cloud.example', ip: '198.51.100.81' },
     { uuid: '0195c3a1-aaaa-7000-8000-000000000005', url: 'https://odd.portal.example/?q="x"', domain: 'odd.portal.example', ip: '198.51.100.82', malicious: false, score: 60 },
+    { uuid: '0195c3a1-aaaa-7000-8000-000000000006', url: 'https://fresh.portal.example/', domain: 'fresh.portal.example', ip: '198.51.100.83', malicious: true, pending: true },
   ],
 });
+const result = (uuid: string) => ({ method: 'GET', path: `/api/v1/result/${uuid}/`, query: {}, apiKey: KEY, body: undefined });
 let baseUrl: string;
 let client: UrlscanClient;
 
@@ -26,18 +28,35 @@ beforeEach(() => {
 });
 
 describe('urlscan.io client against a local urlscan.io server', () => {
+  it('finds verdicts in the results of the hits, since search hits carry none without Pro', async () => {
+    const v = await client.lookup({ type: 'domain', value: 'invoice-portal.example' }, 5_000);
+    expect(v).toMatchObject({ verdict: 'malicious', summary: '1 of 2 scan(s) judged malicious (score 100)' });
+    expect(server.requests).toEqual([
+      { method: 'GET', path: '/api/v1/search/', query: { q: 'domain:invoice-portal.example', size: '50' }, apiKey: KEY, body: undefined },
+      result('0195c3a1-aaaa-7000-8000-000000000001'), result('0195c3a1-aaaa-7000-8000-000000000002'),
+    ]);
+    server.requests.length = 0; // results are immutable: a second lookup reuses them
+    await client.lookup({ type: 'domain', value: 'invoice-portal.example' }, 5_000);
+    expect(server.requests.map((r) => r.path)).toEqual(['/api/v1/search/']);
+  });
+
+  it('says unknown for a scan whose result is not ready (404), and why', async () => {
+    const v = await client.lookup({ type: 'domain', value: 'fresh.portal.example' }, 5_000);
+    expect(v).toMatchObject({ verdict: 'unknown', summary: '1 scan(s), none judged malicious, 1 without a verdict' });
+    expect(server.requests.map((r) => r.path)).toEqual(['/api/v1/search/', '/api/v1/result/0195c3a1-aaaa-7000-8000-000000000006/']);
+  });
+
   it('searches domain:<d> with the API-Key header and reports a malicious verdict with the scan link', async () => {
     const v = await client.lookup({ type: 'domain', value: 'invoice-portal.example' }, 5_000);
     expect(v).toEqual({
       provider: 'urlscan', indicator: { type: 'domain', value: 'invoice-portal.example' }, verdict: 'malicious', score: 100,
       summary: '1 of 2 scan(s) judged malicious (score 100)', link: 'https://urlscan.io/result/0195c3a1-aaaa-7000-8000-000000000001/',
     });
-    expect(server.requests).toEqual([{ method: 'GET', path: '/api/v1/search/', query: { q: 'domain:invoice-portal.example', size: '50' }, apiKey: KEY, body: undefined }]);
   });
 
   it('does not lend a page\'s verdict to a domain the page merely contacted', async () => {
     const v = await client.lookup({ type: 'domain', value: 'cdn.legit-cloud.example' }, 5_000);
-    expect(v).toMatchObject({ verdict: 'unknown', summary: '1 scan(s), none judged malicious, 1 without a verdict' });
+    expect(v).toMatchObject({ verdict: 'unknown', summary: '1 scan(s), none judged malicious' });
     expect(v.link).toBe(`https://urlscan.io/search/#${encodeURIComponent('domain:cdn.legit-cloud.example')}`);
   });
 
