@@ -32,6 +32,7 @@ const Env = z.object({
   TEMPORAL_UI_PORT: port.default(8233),
   TEMPORAL_UI_URL: z.url().optional(),
   DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional(),
+  AUTOSOC_MIGRATION_DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional(),
   AUTOSOC_DATA_DIR: z.string().min(1).default('.data'),
   AUTOSOC_DB_POOL_MAX: z.coerce.number().int().positive().optional(),
   AUTOSOC_PGLITE_PORT: port.default(5433),
@@ -72,6 +73,8 @@ export interface Config {
   /** Worker options left undefined take the Temporal SDK's defaults. */
   worker: { maxConcurrentActivityTaskExecutions?: number; maxConcurrentWorkflowTaskExecutions?: number; maxCachedWorkflows?: number; reuseV8Context?: boolean };
   databaseUrl?: string;
+  /** The schema owner migrations run as; DATABASE_URL's role then may only append to the audit trail. */
+  migrationDatabaseUrl?: string;
   /** Connections per process to DATABASE_URL's server (the embedded database always uses one). */
   dbPoolMax?: number;
   dataDir: string;
@@ -139,6 +142,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       reuseV8Context: e.AUTOSOC_WORKER_REUSE_V8_CONTEXT === undefined ? undefined : e.AUTOSOC_WORKER_REUSE_V8_CONTEXT === 'true',
     },
     databaseUrl: e.DATABASE_URL,
+    migrationDatabaseUrl: e.AUTOSOC_MIGRATION_DATABASE_URL,
     dbPoolMax: e.AUTOSOC_DB_POOL_MAX,
     dataDir: resolve(e.AUTOSOC_DATA_DIR),
     pglitePort: e.AUTOSOC_PGLITE_PORT,

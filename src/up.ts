@@ -9,7 +9,7 @@ import { NativeConnection } from '@temporalio/worker';
 import { type Config, loadConfig } from './config';
 import { startIngestTier } from './ingest/ingest-tier';
 import { createApiToken } from './store/api-tokens';
-import { type Database, openConfiguredDatabase } from './store/database';
+import { type Database, describePrivileges, openConfiguredDatabase } from './store/database';
 import { startDevServer, type DevServer } from './temporal/dev-server';
 import { createWorker } from './worker';
 
@@ -37,6 +37,7 @@ async function main(): Promise<void> {
   }
   const db = await openConfiguredDatabase(config);
   console.log(`database: ${db.embedded ? `embedded PGlite (${join(config.dataDir, 'pglite')})` : 'DATABASE_URL'}`);
+  console.log(describePrivileges(db.privileges));
   const nativeConnection = await NativeConnection.connect({ address: config.temporal.address });
   const connection = await Connection.connect({ address: config.temporal.address });
   const client = new Client({ connection, namespace: config.temporal.namespace });

@@ -1,9 +1,9 @@
 // Admin bootstrap: API tokens are made and revoked in the database directly (DATABASE_URL),
 // because the first token cannot come from an API that needs one. A token is printed once.
 import type { Command } from 'commander';
-import { Pool } from 'pg';
+import type { Pool } from 'pg';
 import { createApiToken, revokeApiToken, ROLES, type Role } from '../store/api-tokens';
-import { migrate } from '../store/migrate';
+import { openDatabase } from '../store/database';
 import { CliError, type CliIo, type GlobalOptions, printJson } from './io';
 
 const TOKEN_NAME = /^[A-Za-z0-9][A-Za-z0-9_.@:-]{0,127}$/;
@@ -21,17 +21,18 @@ async function withDatabase<T>(io: CliIo, fn: (db: Pool) => Promise<T>): Promise
     throw new CliError('DATABASE_URL is not set: token commands talk to the database directly '
       + '(the embedded database of `npm run up` is postgres://postgres@127.0.0.1:5433/postgres?sslmode=disable)');
   }
-  const db = new Pool({ connectionString: url, max: 1 });
-  db.on('error', () => undefined);
+  let close = async () => undefined as void;
   try {
-    await migrate(db);
-    return await fn(db);
+    // Migrates as AUTOSOC_MIGRATION_DATABASE_URL's owner role when set, like the services do.
+    const db = await openDatabase({ databaseUrl: url, migrationDatabaseUrl: (io.env ?? process.env).AUTOSOC_MIGRATION_DATABASE_URL, embeddedDataDir: '', embeddedPort: 0, poolMax: 1 });
+    close = db.close;
+    return await fn(db.pool);
   } catch (err) {
     if (err instanceof CliError) throw err;
     const e = err as { code?: string; message?: string };
     throw new CliError(`database: ${e.code === 'ECONNREFUSED' ? `cannot connect (${e.message})` : e.message}`);
   } finally {
-    await db.end();
+    await close();
   }
 }
 
