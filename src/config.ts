@@ -56,6 +56,7 @@ const Env = z.object({
   AUTOSOC_SLACK_WEBHOOK_URL: z.url().optional(),
   AUTOSOC_POLICY_FILE: z.string().min(1).optional(),
   AUTOSOC_YARA_DIRS: z.string().optional(),
+  AUTOSOC_SECRET_KEY: z.string().refine((v) => Buffer.from(v, 'base64').length === 32, 'must be base64 of 32 bytes (openssl rand -base64 32)').optional(),
   AUTOSOC_ADMIN_TOKEN: z.string().min(24, 'must be at least 24 characters').optional(),
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error']).default('info'),
   // Worker tuning (bench/README.md has the measurements behind the defaults); unset = SDK default.
@@ -82,6 +83,8 @@ export interface Config {
   policy: TriagePolicy;
   correlation: CorrelationPolicy;
   api: { host: string; port: number; maxBodyBytes: number; adminToken?: string };
+  /** Seals HMAC keys of signed tokens; unset: generated into <dataDir>/secret.key. */
+  secretKey?: string;
   syslog: { host: string; port: number };
   pollersFile?: string;
   /** Present when OPENAI_API_KEY is set: assessments are written by that model. */
@@ -149,6 +152,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     policy,
     correlation,
     api: { host: e.AUTOSOC_API_HOST, port: e.AUTOSOC_API_PORT, maxBodyBytes: e.AUTOSOC_MAX_BODY_BYTES, adminToken: e.AUTOSOC_ADMIN_TOKEN },
+    secretKey: e.AUTOSOC_SECRET_KEY,
     syslog: { host: e.AUTOSOC_SYSLOG_HOST, port: e.AUTOSOC_SYSLOG_PORT },
     pollersFile: e.AUTOSOC_POLLERS_FILE,
     yaraDirs: (e.AUTOSOC_YARA_DIRS ?? '').split(':').filter(Boolean),
