@@ -46,6 +46,7 @@ export async function createWorker(config: Config, db: Pool, connection: NativeC
       workflowLink: (id) => workflowUiLink(config, id),
       sandbox: sandboxFromEnv(process.env),
       edr: edrConnectorsFromConfig(parseEdrConfig(process.env)),
+      edrAllow: config.policy.edrCollection?.allow,
     }),
     shutdownGraceTime: '20s',
     ...definedOnly(config.worker),
