@@ -32,6 +32,7 @@ const Env = z.object({
   TEMPORAL_UI_PORT: port.default(8233),
   TEMPORAL_UI_URL: z.url().optional(),
   DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional(),
+  AUTOSOC_MIGRATION_DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional(),
   AUTOSOC_DATA_DIR: z.string().min(1).default('.data'),
   AUTOSOC_DB_POOL_MAX: z.coerce.number().int().positive().optional(),
   AUTOSOC_PGLITE_PORT: port.default(5433),
@@ -57,6 +58,7 @@ const Env = z.object({
   AUTOSOC_SLACK_WEBHOOK_URL: z.url().optional(),
   AUTOSOC_POLICY_FILE: z.string().min(1).optional(),
   AUTOSOC_YARA_DIRS: z.string().optional(),
+  AUTOSOC_SECRET_KEY: z.string().refine((v) => Buffer.from(v, 'base64').length === 32, 'must be base64 of 32 bytes (openssl rand -base64 32)').optional(),
   AUTOSOC_ADMIN_TOKEN: z.string().min(24, 'must be at least 24 characters').optional(),
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error']).default('info'),
   // Worker tuning (bench/README.md has the measurements behind the defaults); unset = SDK default.
@@ -74,6 +76,8 @@ export interface Config {
   /** Worker options left undefined take the Temporal SDK's defaults. */
   worker: { maxConcurrentActivityTaskExecutions?: number; maxConcurrentWorkflowTaskExecutions?: number; maxCachedWorkflows?: number; reuseV8Context?: boolean };
   databaseUrl?: string;
+  /** The schema owner migrations run as; DATABASE_URL's role then may only append to the audit trail. */
+  migrationDatabaseUrl?: string;
   /** Connections per process to DATABASE_URL's server (the embedded database always uses one). */
   dbPoolMax?: number;
   dataDir: string;
@@ -81,6 +85,8 @@ export interface Config {
   policy: TriagePolicy;
   correlation: CorrelationPolicy;
   api: { host: string; port: number; maxBodyBytes: number; adminToken?: string };
+  /** Seals HMAC keys of signed tokens; unset: generated into <dataDir>/secret.key. */
+  secretKey?: string;
   syslog: { host: string; port: number };
   pollersFile?: string;
   /** Present when OPENAI_API_KEY is set: assessments are written by that model. */
@@ -141,12 +147,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       reuseV8Context: e.AUTOSOC_WORKER_REUSE_V8_CONTEXT === undefined ? undefined : e.AUTOSOC_WORKER_REUSE_V8_CONTEXT === 'true',
     },
     databaseUrl: e.DATABASE_URL,
+    migrationDatabaseUrl: e.AUTOSOC_MIGRATION_DATABASE_URL,
     dbPoolMax: e.AUTOSOC_DB_POOL_MAX,
     dataDir: resolve(e.AUTOSOC_DATA_DIR),
     pglitePort: e.AUTOSOC_PGLITE_PORT,
     policy,
     correlation,
     api: { host: e.AUTOSOC_API_HOST, port: e.AUTOSOC_API_PORT, maxBodyBytes: e.AUTOSOC_MAX_BODY_BYTES, adminToken: e.AUTOSOC_ADMIN_TOKEN },
+    secretKey: e.AUTOSOC_SECRET_KEY,
     syslog: { host: e.AUTOSOC_SYSLOG_HOST, port: e.AUTOSOC_SYSLOG_PORT },
     pollersFile: e.AUTOSOC_POLLERS_FILE,
     yaraDirs: (e.AUTOSOC_YARA_DIRS ?? '').split(':').filter(Boolean),

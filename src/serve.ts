@@ -3,11 +3,12 @@
 import { Client, Connection } from '@temporalio/client';
 import { loadConfig } from './config';
 import { startIngestTier } from './ingest/ingest-tier';
-import { openConfiguredDatabase } from './store/database';
+import { describePrivileges, openConfiguredDatabase } from './store/database';
 
 async function main(): Promise<void> {
   const config = loadConfig();
   const db = await openConfiguredDatabase(config);
+  console.log(describePrivileges(db.privileges));
   const connection = await Connection.connect({ address: config.temporal.address });
   const tier = await startIngestTier(config, db.pool, new Client({ connection, namespace: config.temporal.namespace }));
   console.log(`autosoc ingest: API ${tier.apiUrl}, CEF syslog ${config.syslog.host}:${config.syslog.port}, pollers: ${tier.pollers.join(', ') || 'none'}`);

@@ -10,7 +10,7 @@ import { type Config, loadConfig } from './config';
 import { startIngestTier } from './ingest/ingest-tier';
 import { createApiToken } from './store/api-tokens';
 import { removeLocalDatabaseUrl, writeLocalDatabaseUrl } from './store/local-database-url';
-import { type Database, openConfiguredDatabase } from './store/database';
+import { type Database, describePrivileges, openConfiguredDatabase } from './store/database';
 import { renderSamplesTable, settleSamples, type SampleRow } from './samples-table';
 import { startDevServer, type DevServer } from './temporal/dev-server';
 import { createWorker } from './worker';
@@ -70,7 +70,7 @@ async function main(): Promise<void> {
     });
   }
   const db = await openConfiguredDatabase(config);
-  console.log(`[start] database: ${db.embedded ? `embedded PGlite (${join(config.dataDir, 'pglite')})` : 'DATABASE_URL'}`);
+  console.log(`[start] database: ${db.embedded ? `embedded PGlite (${join(config.dataDir, 'pglite')})` : 'DATABASE_URL'}; ${describePrivileges(db.privileges)}`);
   console.log(`[start] worker and ingest tier (worker log: ${join(logs, 'worker.log')})`);
   const nativeConnection = await NativeConnection.connect({ address: config.temporal.address });
   const connection = await Connection.connect({ address: config.temporal.address });

@@ -13,7 +13,7 @@ import { onlineIntelFromEnv, type OnlineIntel } from './connectors/threat-intel'
 import { sandboxFromEnv } from './connectors/sandbox/config';
 import { edrConnectorsFromConfig, parseEdrConfig } from './connectors/edr/config';
 import { manualResponseConnector } from './connectors/response-connector';
-import { openConfiguredDatabase } from './store/database';
+import { describePrivileges, openConfiguredDatabase } from './store/database';
 import type { Pool } from 'pg';
 
 /** dist/workflow-bundle.js when built (production); else bundle from source (tests, dev). */
@@ -46,6 +46,7 @@ export async function createWorker(config: Config, db: Pool, connection: NativeC
       workflowLink: (id) => workflowUiLink(config, id),
       sandbox: sandboxFromEnv(process.env),
       edr: edrConnectorsFromConfig(parseEdrConfig(process.env)),
+      edrAllow: config.policy.edrCollection?.allow,
     }),
     shutdownGraceTime: '20s',
     ...definedOnly(config.worker),
@@ -55,6 +56,7 @@ export async function createWorker(config: Config, db: Pool, connection: NativeC
 async function main(): Promise<void> {
   const config = loadConfig();
   const db = await openConfiguredDatabase(config);
+  console.log(describePrivileges(db.privileges));
   const connection = await NativeConnection.connect({ address: config.temporal.address });
   const clientConnection = await Connection.connect({ address: config.temporal.address });
   const worker = await createWorker(config, db.pool, connection, new Client({ connection: clientConnection, namespace: config.temporal.namespace }));

@@ -2,10 +2,13 @@
 // parallel jest workers never race on them. Without DATABASE_URL, tests share one embedded
 // PGlite started here, outside jest's module sandbox (PGlite loads its WASM through a dynamic
 // import the sandbox does not allow; its connections share one session, so advisory locks
-// cannot serialize concurrent migrations there).
+// cannot serialize concurrent migrations there). On a server, the tests run as an application
+// role and migrations as the owner (test/helpers/app-role.ts).
 import { Pool } from 'pg';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from '../src/store/embedded-postgres';
 import { migrate } from '../src/store/migrate';
+import { urlRole } from '../src/store/privileges';
+import { ensureTestAppRole } from './helpers/app-role';
 
 export default async function globalSetup(): Promise<void> {
   if (!process.env.DATABASE_URL) {
@@ -13,10 +16,15 @@ export default async function globalSetup(): Promise<void> {
     process.env.DATABASE_URL = pg.url; // jest workers inherit it
     process.env.AUTOSOC_TEST_EMBEDDED_PG = '1'; // one connection per pool: see src/store/database.ts
     (globalThis as { __autosocPg?: EmbeddedPostgres }).__autosocPg = pg;
+  } else if (!process.env.AUTOSOC_MIGRATION_DATABASE_URL) {
+    const { appUrl } = await ensureTestAppRole(process.env.DATABASE_URL);
+    process.env.AUTOSOC_MIGRATION_DATABASE_URL = process.env.DATABASE_URL;
+    process.env.DATABASE_URL = appUrl;
   }
-  const pool = new Pool({ connectionString: process.env.DATABASE_URL, max: 1 });
+  const ownerUrl = process.env.AUTOSOC_MIGRATION_DATABASE_URL ?? process.env.DATABASE_URL;
+  const pool = new Pool({ connectionString: ownerUrl, max: 1 });
   try {
-    await migrate(pool);
+    await migrate(pool, process.env.AUTOSOC_MIGRATION_DATABASE_URL ? { appRole: urlRole(process.env.DATABASE_URL) } : {});
   } finally {
     await pool.end();
   }

@@ -7,6 +7,7 @@ import type { LlmSettings } from '../assessment/llm';
 import type { Notifier } from '../connectors/notifier';
 import type { Sandbox } from '../connectors/sandbox/config';
 import type { EdrConnectors } from '../connectors/edr/config';
+import type { EdrAllowList } from '../domain/edr-allow-list';
 
 export interface ActivityDeps {
   db: Pool;
@@ -26,4 +27,6 @@ export interface ActivityDeps {
   sandbox?: Sandbox;
   /** EDR connectors (Falcon RTR, Defender Live Response) that fetch files from hosts. */
   edr?: EdrConnectors;
+  /** The policy's edrCollection.allow: which hosts and paths the EDR may fetch (none when absent). */
+  edrAllow?: EdrAllowList;
 }

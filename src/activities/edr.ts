@@ -10,6 +10,7 @@ import {
 } from '../connectors/edr/fetch-records';
 import { isConnectorError } from '../connectors/edr/http';
 import { EDR_CONNECTORS, type EdrConnectorName } from '../connectors/edr/types';
+import { edrFetchRefusal, normaliseEdrPath, type EdrAllowList, type NormalisedPath } from '../domain/edr-allow-list';
 import { linkEvidence, storeEvidence, type EvidenceRef } from '../store/evidence';
 
 export interface EdrFetchFileInput { workflowId: string; connector: EdrConnectorName; hostId: string; path: string }
@@ -18,6 +19,8 @@ export interface EdrActivityDeps {
   db: Pool;
   /** Configured connectors; when absent they are built from the environment (FALCON_*, MDE_*). */
   edr?: EdrConnectors;
+  /** The worker's policy edrCollection.allow; absent: every fetch is refused. */
+  edrAllow?: EdrAllowList;
 }
 
 let fromEnv: EdrConnectors | undefined;
@@ -51,15 +54,20 @@ async function linkIfAlertExists(db: Pool, workflowId: string, ref: EvidenceRef)
 
 export async function edrFetchFile(deps: EdrActivityDeps, input: EdrFetchFileInput): Promise<EvidenceRef> {
   validate(input);
+  // Checked here, on the worker's own policy, not the workflow's input: whoever can start a
+  // workflow cannot widen what the EDR fetches. The resolved path is what is fetched.
+  const refusal = edrFetchRefusal(deps.edrAllow, input.hostId, input.path);
+  if (refusal) throw ApplicationFailure.nonRetryable(`edrFetchFile: ${refusal}`, 'EdrNotAllowed');
+  const path = (normaliseEdrPath(input.path) as NormalisedPath).canonical;
   const connector = connectorFor(deps, input.connector);
-  const k: EdrFetchKey = { workflowId: input.workflowId, connector: input.connector, hostId: input.hostId, path: input.path };
+  const k: EdrFetchKey = { workflowId: input.workflowId, connector: input.connector, hostId: input.hostId, path };
   const key = edrIdempotencyKey(k);
   const record = await claimEdrFetch(deps.db, key, k);
   if (record.state === 'done' && record.evidence) return record.evidence;
 
   let fetched;
   try {
-    fetched = await connector.fetchFile(input.hostId, input.path, key, {
+    fetched = await connector.fetchFile(input.hostId, path, key, {
       signal: cancellationSignal(),
       sleep: (ms) => sleep(ms),
       onProgress: (p) => heartbeat(p),

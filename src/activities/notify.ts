@@ -1,19 +1,29 @@
-// Announces an escalation on every configured channel, once per (alert, event, channel):
-// the delivery row is written before sending and marked sent after, so a retried activity
-// skips channels already done.
+// Announces an escalation on every configured channel, at most once per (alert, event,
+// channel): the delivery row is written before sending and marked sent after, so a retried
+// activity skips channels already done and never resends one it may have sent.
 import type { Pool } from 'pg';
 import type { Notification } from '../connectors/notifier';
 import { getAlert } from '../store/alerts';
 import { latestAssessment } from '../store/assessments';
+import { NOT_REPEATED } from '../store/intents';
 import type { ActivityDeps } from './deps';
 
+/**
+ * The delivery row is the notification's intent, written before sending: first time (or after
+ * a send that failed outright), send. Found already 'sending': an earlier attempt may have delivered and crashed before
+ * marking it; neither a webhook nor Slack can be asked, so it is marked unknown, not resent.
+ */
 async function claim(db: Pool, workflowId: string, eventKey: string, channel: string): Promise<boolean> {
-  await db.query(
-    `INSERT INTO notifications (workflow_id, event_key, channel, status) VALUES ($1, $2, $3, 'sending') ON CONFLICT DO NOTHING`,
+  // A send that failed outright (the receiver refused or could not be reached) may be retried.
+  const inserted = await db.query(
+    `INSERT INTO notifications (workflow_id, event_key, channel, status) VALUES ($1, $2, $3, 'sending')
+     ON CONFLICT (workflow_id, event_key, channel) DO UPDATE SET status = 'sending', detail = NULL WHERE notifications.status = 'failed'`,
     [workflowId, eventKey, channel],
   );
-  const { rows } = await db.query<{ status: string }>('SELECT status FROM notifications WHERE workflow_id = $1 AND event_key = $2 AND channel = $3', [workflowId, eventKey, channel]);
-  return rows[0]?.status !== 'sent';
+  if (inserted.rowCount === 1) return true;
+  await db.query(`UPDATE notifications SET status = 'unknown', detail = $4 WHERE workflow_id = $1 AND event_key = $2 AND channel = $3 AND status = 'sending'`,
+    [workflowId, eventKey, channel, NOT_REPEATED]);
+  return false;
 }
 
 export async function notify(deps: ActivityDeps, input: { workflowId: string; event: 'escalated'; tier: string }): Promise<{ sent: string[] }> {
@@ -29,7 +39,13 @@ export async function notify(deps: ActivityDeps, input: { workflowId: string; ev
   const sent: string[] = [];
   for (const notifier of deps.notifiers) {
     if (!await claim(deps.db, input.workflowId, eventKey, notifier.channel)) continue;
-    await notifier.send(n, `${input.workflowId}:${eventKey}:${notifier.channel}`);
+    try {
+      await notifier.send(n, `${input.workflowId}:${eventKey}:${notifier.channel}`);
+    } catch (err) {
+      await deps.db.query(`UPDATE notifications SET status = 'failed', detail = $4 WHERE workflow_id = $1 AND event_key = $2 AND channel = $3`,
+        [input.workflowId, eventKey, notifier.channel, (err as Error).message.slice(0, 500)]);
+      throw err;
+    }
     await deps.db.query(`UPDATE notifications SET status = 'sent', sent_at = now() WHERE workflow_id = $1 AND event_key = $2 AND channel = $3`,
       [input.workflowId, eventKey, notifier.channel]);
     sent.push(notifier.channel);

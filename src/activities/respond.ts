@@ -1,7 +1,8 @@
-// Stage 5: carry out approved containment through the configured connector, once per
-// (alert, action, target) however often the activity is retried.
+// Stage 5: carry out approved containment through the configured connector, at most once per
+// (alert, action, target) however often the activity is retried or crashes (intents).
 import { ApplicationFailure } from '@temporalio/activity';
 import type { ResponseAction } from '../domain/response';
+import { actOnce, claimIntent, NOT_REPEATED, settleIntent } from '../store/intents';
 import { listResponseActions, recordResponseAction, type ResponseActionRow } from '../store/response-actions';
 import type { ActivityDeps } from './deps';
 
@@ -18,11 +19,18 @@ export async function respond(deps: ActivityDeps, { workflowId, approvedBy, acti
     if (!row) {
       const connector = deps.responders.find((c) => c.supports(action));
       if (!connector) throw ApplicationFailure.nonRetryable(`no connector supports ${action.kind}`, 'BadInput');
-      const outcome = await connector.execute(action, { workflowId, approvedBy, idempotencyKey: `${workflowId}:respond:${key}` });
+      const idempotencyKey = `${workflowId}:respond:${key}`;
+      // The intent is written before the containment runs: a retry after a crash between the
+      // two never runs it again, unless the connector's call has no effect outside autosoc.
+      const intent = await claimIntent(deps.db, idempotencyKey, `respond:${connector.name}`);
+      const outcome = intent.fresh || connector.afterCrash === 'repeat'
+        ? await actOnce(deps.db, idempotencyKey, () => connector.execute(action, { workflowId, approvedBy, idempotencyKey }))
+        : { status: 'unknown', detail: `${connector.name}: ${NOT_REPEATED}` };
       row = await recordResponseAction(deps.db, {
         workflow_id: workflowId, kind: action.kind, target: action.target, status: outcome.status,
         approved_by: approvedBy, connector: connector.name, detail: outcome.detail,
       });
+      await settleIntent(deps.db, idempotencyKey, outcome.status === 'unknown' ? 'unknown' : 'done', outcome.detail ?? undefined);
     }
     results.push({ ...action, status: row.status });
   }

@@ -13,6 +13,7 @@ import { CAPE_DONE_STATE, CAPE_FAILED_STATES } from '../connectors/sandbox/cape'
 import { capeReportFinding, sandboxErrorFinding } from '../connectors/sandbox/cape-report';
 import { sandboxFromEnv, type Sandbox } from '../connectors/sandbox/config';
 import { findSandboxTask, recordSandboxTask, updateSandboxTaskState, type SandboxTaskRecord } from '../connectors/sandbox/task-records';
+import { actOnce, claimIntent, NOT_REPEATED, settleIntent } from '../store/intents';
 import { getEvidence } from '../store/evidence';
 
 export interface SandboxDetonateInput { workflowId: string; sha256: string; name?: string }
@@ -70,13 +71,19 @@ export async function sandboxDetonate(deps: SandboxActivityDeps, input: SandboxD
   if (!task) {
     const sample = await getEvidence(deps.db, input.sha256);
     if (!sample) throw ApplicationFailure.nonRetryable(`sandboxDetonate: no evidence with sha256 ${input.sha256}`, 'BadInput');
+    // Intent before submission: CAPE has no idempotency key and no search by submitter, so a
+    // retry after a crash between submitting and recording the task id does not submit again.
+    const intentKey = `${input.workflowId}:sandbox:${input.sha256}`;
+    const intent = await claimIntent(deps.db, intentKey, 'sandbox:cape');
+    if (!intent.fresh) return sandboxErrorFinding(`CAPE submission of ${input.sha256}: ${NOT_REPEATED}`);
     let taskId: number;
     try {
-      taskId = await client.submitFile(sample, input.name || input.sha256, sandbox.submit, signal);
+      taskId = await actOnce(deps.db, intentKey, () => client.submitFile(sample, input.name || input.sha256, sandbox.submit, signal));
     } catch (err) {
       return findingOrThrow(err);
     }
     task = await recordSandboxTask(deps.db, input.workflowId, input.sha256, taskId, 'pending');
+    await settleIntent(deps.db, intentKey, 'done', `task ${taskId}`);
   }
   heartbeat({ taskId: task.taskId, state: task.state, submittedAt: task.submittedAt } satisfies SandboxProgress);
 

@@ -1,19 +1,36 @@
 // Who is calling and may they: bearer tokens (api_tokens, plus an optional bootstrap admin
-// token from the configuration), a role per route, and an HMAC-SHA256 signature over the
-// exact body for principals that have a signing secret. Tokens, secrets and signatures are
-// compared in constant time and never written to responses, logs or the audit log.
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+// token from the configuration), a role per route, the source an ingest token speaks for, and
+// signed requests (request-signature.ts) for principals that have a signing secret. Tokens,
+// secrets and signatures are compared in constant time and never written to responses, logs
+// or the audit log.
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Pool } from 'pg';
 import { type ApiPrincipal, findPrincipal, type Role } from '../store/api-tokens';
+import { claimNonce } from '../store/request-nonces';
+import type { SecretBox } from '../store/secret-box';
+import { checkSignature, REPLAY_WINDOW_SECONDS } from './request-signature';
 
 /** What a route demands of its caller; routes without it (health, OpenAPI) are public. */
 export interface RouteAuth { roles: readonly Role[] }
 
-export const SIGNATURE_HEADER = 'x-autosoc-signature';
-
 /** The principal the bootstrap admin token (AUTOSOC_ADMIN_TOKEN) stands for. */
-export const BOOTSTRAP_ADMIN: ApiPrincipal = { name: 'bootstrap-admin', roles: ['admin'], source: null, hmacSecret: null };
+export const BOOTSTRAP_ADMIN: ApiPrincipal = { name: 'bootstrap-admin', roles: ['admin'], source: null, anySource: true, hmacSecretSealed: null };
+
+/**
+ * Which alerts a caller may send or attach evidence to: those of its one source, of any source
+ * (tokens made with --any-source; tokens without the ingest role, i.e. analysts and admins), or
+ * none (an ingest token bound to nothing: refused rather than given every source).
+ */
+export type SourceScope = { kind: 'source'; source: string } | { kind: 'any' } | { kind: 'none' };
+
+export function sourceScope(p: ApiPrincipal): SourceScope {
+  if (p.source) return { kind: 'source', source: p.source };
+  if (p.anySource || !p.roles.includes('ingest')) return { kind: 'any' };
+  return { kind: 'none' };
+}
+
+export const UNBOUND_TOKEN_ERROR = 'this ingest token is bound to no source: re-create it with --source <source> (or --any-source)';
 
 /** Tokens longer than this cannot be ours; they are refused without touching the database. */
 const MAX_TOKEN_CHARS = 512;
@@ -40,19 +57,6 @@ export function secretsEqual(a: string, b: string): boolean {
   return timingSafeEqual(sha256(a), sha256(b));
 }
 
-/** `sha256=<hex>` as the X-Autosoc-Signature header carries it. */
-export function signBody(secret: string, body: Uint8Array): string {
-  return `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
-}
-
-/** True when the header holds the HMAC-SHA256 of body under secret (constant time). */
-export function verifySignature(secret: string, body: Uint8Array, header: string): boolean {
-  const m = /^sha256=([0-9a-fA-F]{64})$/.exec(header.trim());
-  if (!m) return false;
-  const expected = createHmac('sha256', secret).update(body).digest();
-  return timingSafeEqual(expected, Buffer.from(m[1], 'hex'));
-}
-
 function bearerToken(header: string | undefined): string | undefined {
   const m = /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(header ?? '');
   return m?.[1];
@@ -74,7 +78,8 @@ export function rawBody(request: FastifyRequest): Uint8Array {
  * Installs authentication (onRequest: before the body is read, so strangers cannot make us
  * buffer megabytes) and signature checks (preHandler: after the body is read, over its bytes).
  */
-export function installAuth(app: FastifyInstance, deps: { db: Pool; adminToken?: string }): void {
+export function installAuth(app: FastifyInstance, deps: { db: Pool; adminToken?: string; secrets?: SecretBox; nowMs?: () => number }): void {
+  const nowMs = deps.nowMs ?? Date.now;
   app.decorateRequest('principal', null);
   app.decorateRequest('auditReason', null);
   app.decorateRequest('auditDetail', null);
@@ -95,14 +100,17 @@ export function installAuth(app: FastifyInstance, deps: { db: Pool; adminToken?:
   });
 
   app.addHook('preHandler', async (request, reply) => {
-    const secret = request.principal?.hmacSecret;
-    if (!request.routeOptions.config.auth || !secret) return;
-    const header = request.headers[SIGNATURE_HEADER];
-    if (typeof header !== 'string' || header === '') {
-      return refuse(request, reply, 401, 'missing_signature', 'this token requires a signed body: send X-Autosoc-Signature: sha256=<hex HMAC-SHA256 of the body>');
-    }
-    if (!verifySignature(secret, rawBody(request), header)) {
-      return refuse(request, reply, 401, 'bad_signature', 'X-Autosoc-Signature does not match the body');
+    const principal = request.principal;
+    if (!request.routeOptions.config.auth || !principal?.hmacSecretSealed) return;
+    if (!deps.secrets) throw new Error('a signed token called, but the API was built without its SecretBox');
+    const check = checkSignature(deps.secrets.open(principal.hmacSecretSealed, principal.name), {
+      method: request.method, url: request.raw.url ?? request.url, headers: request.headers, body: rawBody(request),
+      nowSeconds: Math.floor(nowMs() / 1000),
+    });
+    if (!check.ok) return refuse(request, reply, 401, check.reason, check.error);
+    // Remembered past both edges of the window, so no timestamp still accepted can reuse it.
+    if (!(await claimNonce(deps.db, principal.name, check.nonce, 2 * REPLAY_WINDOW_SECONDS))) {
+      return refuse(request, reply, 401, 'replayed_nonce', 'X-Autosoc-Nonce was already used: a replayed request is refused');
     }
   });
 }

@@ -8,7 +8,7 @@ import { getAlertSource } from '../store/alerts';
 import type { Role } from '../store/api-tokens';
 import { isEvidenceLinked, linkEvidence, storeEvidence } from '../store/evidence';
 import { ApiErrorBody, auditWithTarget, fail, WorkflowIdParams, workflowIdTarget } from './analyst-routes';
-import { rawBody } from './auth';
+import { rawBody, sourceScope, UNBOUND_TOKEN_ERROR } from './auth';
 
 export const EVIDENCE_KINDS = ['file', 'sample'] as const;
 const EVIDENCE_ROLES: readonly Role[] = ['analyst', 'admin', 'ingest'];
@@ -61,9 +61,10 @@ export const evidenceRoutes: FastifyPluginAsync<EvidenceRouteOptions> = async (a
     if (content.length === 0) return fail(request, reply, 400, 'empty_body', 'the body is empty: send the evidence bytes');
     const alertSource = await getAlertSource(db, workflowId);
     if (alertSource === undefined) return fail(request, reply, 404, 'unknown_alert', `no alert ${workflowId}`);
-    const source = request.principal?.source;
-    if (source && alertSource !== source) {
-      return fail(request, reply, 403, 'foreign_source', `this token speaks for "${source}"; the alert is from another source`);
+    const scope = sourceScope(request.principal!);
+    if (scope.kind === 'none') return fail(request, reply, 403, 'unbound_token', UNBOUND_TOKEN_ERROR);
+    if (scope.kind === 'source' && alertSource !== scope.source) {
+      return fail(request, reply, 403, 'foreign_source', `this token speaks for "${scope.source}"; the alert is from another source`);
     }
     const ref = await storeEvidence(db, { kind, mediaType: mediaTypeOf(request.headers['content-type']), name, content });
     const linked = await isEvidenceLinked(db, workflowId, ref.sha256);

@@ -23,9 +23,11 @@ import type { IngestItemResult, IngestService, IngestStatus } from '../ingest/in
 import { BodyError } from '../ingest/normalize';
 import type { Role } from '../store/api-tokens';
 import { auditApiCall } from '../store/audit-log';
+import type { SecretBox } from '../store/secret-box';
 import { analystRoutes } from './analyst-routes';
-import { installAuth, rawBody, SIGNATURE_HEADER } from './auth';
+import { installAuth, rawBody, sourceScope, UNBOUND_TOKEN_ERROR } from './auth';
 import { evidenceRoutes } from './evidence-routes';
+import { NONCE_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER } from './request-signature';
 import { tuningRoutes } from './tuning-routes';
 
 export interface ApiDeps {
@@ -33,6 +35,8 @@ export interface ApiDeps {
   ingest: IngestService;
   maxBodyBytes: number;
   adminToken?: string;
+  /** Opens the sealed HMAC keys of signed tokens; without it a signed token's call fails (500). */
+  secrets?: SecretBox;
   logger?: boolean;
   /** Alert status and decisions (Query, Update); without it those routes answer 503. */
   client?: Client;
@@ -82,7 +86,9 @@ const AlertBodyDoc = z.union([AlertDoc, z.array(AlertDoc)]);
 
 const SignatureHeaders = z.looseObject({
   [SIGNATURE_HEADER]: z.string().max(256).optional()
-    .describe('sha256=<hex HMAC-SHA256 of the exact body>; required when the token has a signing secret'),
+    .describe('v1=<hex HMAC-SHA256 of method, path, query, timestamp, nonce and body sha256>; required when the token has a signing secret (README: Send an alert)'),
+  [TIMESTAMP_HEADER]: z.string().max(32).optional().describe('Signing time, unix seconds; within 5 minutes of the server clock'),
+  [NONCE_HEADER]: z.string().max(256).optional().describe('16-128 of [A-Za-z0-9_-], never reused'),
 });
 
 const RAW_BODY_MEDIA = {
@@ -95,7 +101,7 @@ const ingestResponses = {
   202: IngestResponse.describe('At least one item was accepted, a duplicate, correlated or suppressed'),
   400: z.union([IngestResponse, ErrorResponse]).describe('Every item was rejected, or the body is unreadable, or the format is unknown'),
   401: ErrorResponse.describe('Missing, unknown or revoked token; missing or wrong signature'),
-  403: ErrorResponse.describe('The token lacks the ingest role'),
+  403: ErrorResponse.describe('The token lacks the ingest role, or is an ingest token bound to no source'),
   413: ErrorResponse.describe('The body is larger than the limit'),
   415: ErrorResponse,
   500: ErrorResponse,
@@ -173,7 +179,7 @@ export function buildApiServer(deps: ApiDeps): FastifyInstance {
     transformObject: jsonSchemaTransformObject,
   });
 
-  installAuth(app, { db: deps.db, adminToken: deps.adminToken });
+  installAuth(app, { db: deps.db, adminToken: deps.adminToken, secrets: deps.secrets });
 
   // Unknown routes are refused before their body is read.
   app.addHook('onRequest', async (request, reply) => {
@@ -236,8 +242,10 @@ export function buildApiServer(deps: ApiDeps): FastifyInstance {
 
     const ingest = async (request: FastifyRequest, reply: FastifyReply, format: AlertFormat | undefined) => {
       let results: IngestItemResult[];
+      const scope = sourceScope(request.principal!);
+      if (scope.kind === 'none') return sendError(request, reply, 403, 'unbound_token', { error: UNBOUND_TOKEN_ERROR });
       try {
-        results = await deps.ingest.ingest({ body: rawBody(request), format, requiredSource: request.principal?.source ?? null });
+        results = await deps.ingest.ingest({ body: rawBody(request), format, requiredSource: scope.kind === 'source' ? scope.source : null });
       } catch (err) {
         if (err instanceof BodyError) return sendError(request, reply, 400, 'bad_body', { error: err.message });
         throw err;

@@ -1,11 +1,13 @@
 // Admin bootstrap: API tokens are made and revoked in the database directly (DATABASE_URL, else
 // the embedded database of a running `npm start`), because the first token cannot come from an
 // API that needs one. A token is printed once.
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { Pool } from 'pg';
+import type { Pool } from 'pg';
 import { createApiToken, revokeApiToken, ROLES, type Role } from '../store/api-tokens';
+import { openDatabase } from '../store/database';
 import { readLocalDatabaseUrl } from '../store/local-database-url';
-import { migrate } from '../store/migrate';
+import { loadSecretBox } from '../store/secret-box';
 import { CliError, type CliIo, type GlobalOptions, printJson } from './io';
 
 const TOKEN_NAME = /^[A-Za-z0-9][A-Za-z0-9_.@:-]{0,127}$/;
@@ -24,17 +26,18 @@ async function withDatabase<T>(io: CliIo, fn: (db: Pool) => Promise<T>): Promise
     throw new CliError('no database: token commands talk to the database directly. Start autosoc with `npm start` '
       + '(its embedded database is found by itself), or set DATABASE_URL');
   }
-  const db = new Pool({ connectionString: url, max: 1 });
-  db.on('error', () => undefined);
+  let close = async () => undefined as void;
   try {
-    await migrate(db);
-    return await fn(db);
+    // Migrates as AUTOSOC_MIGRATION_DATABASE_URL's owner role when set, like the services do.
+    const db = await openDatabase({ databaseUrl: url, migrationDatabaseUrl: (io.env ?? process.env).AUTOSOC_MIGRATION_DATABASE_URL, embeddedDataDir: '', embeddedPort: 0, poolMax: 1 });
+    close = db.close;
+    return await fn(db.pool);
   } catch (err) {
     if (err instanceof CliError) throw err;
     const e = err as { code?: string; message?: string };
     throw new CliError(`database: ${e.code === 'ECONNREFUSED' ? `cannot connect (${e.message})` : e.message}`);
   } finally {
-    await db.end();
+    await close();
   }
 }
 
@@ -45,18 +48,25 @@ export function registerTokenCommands(program: Command, io: CliIo): void {
     .description('create a token and print it once')
     .requiredOption('--name <name>', 'who the token stands for (the actor in audits)')
     .requiredOption('--roles <roles>', `comma-separated: ${ROLES.join(', ')}`)
-    .option('--source <source>', 'ingest tokens: the only alert source it may send')
-    .option('--hmac-secret <secret>', 'require X-Autosoc-Signature bodies signed with this secret')
-    .action(async (o: { name: string; roles: string; source?: string; hmacSecret?: string }, cmd: Command) => {
+    .option('--source <source>', 'ingest tokens: the only alert source it may send and attach evidence to')
+    .option('--any-source', 'ingest tokens: may send alerts of every source (say so explicitly; prefer --source)')
+    .option('--hmac-secret <secret>', 'require signed requests (X-Autosoc-Signature v1) with this secret; stored sealed with AUTOSOC_SECRET_KEY')
+    .action(async (o: { name: string; roles: string; source?: string; anySource?: boolean; hmacSecret?: string }, cmd: Command) => {
       if (!TOKEN_NAME.test(o.name)) throw new CliError('--name: letters, digits and _ . @ : - (at most 128, starting with a letter or digit)');
       const roles = parseRoles(o.roles);
+      if (o.source && o.anySource) throw new CliError('--source and --any-source exclude each other');
+      if (roles.includes('ingest') && !o.source && !o.anySource) {
+        throw new CliError('an ingest token is bound to one source: give --source <source>, or --any-source to let it send every source');
+      }
+      const env = io.env ?? process.env;
+      const box = o.hmacSecret ? loadSecretBox({ keyBase64: env.AUTOSOC_SECRET_KEY, dataDir: resolve(env.AUTOSOC_DATA_DIR ?? '.data') }) : undefined;
       const secret = await withDatabase(io, async (db) => {
         const taken = await db.query('SELECT 1 FROM api_tokens WHERE name = $1', [o.name]);
         if (taken.rowCount) throw new CliError(`a token named "${o.name}" already exists (revoked names stay taken)`);
-        return createApiToken(db, { name: o.name, roles, source: o.source, hmacSecret: o.hmacSecret });
+        return createApiToken(db, { name: o.name, roles, source: o.source, anySource: o.anySource, hmacSecret: o.hmacSecret, box });
       });
-      if (cmd.optsWithGlobals<GlobalOptions>().json) return printJson(io, { name: o.name, roles, source: o.source ?? null, token: secret });
-      io.stderr(`token "${o.name}" (${roles.join(', ')}) created; it is shown only this once:\n`);
+      if (cmd.optsWithGlobals<GlobalOptions>().json) return printJson(io, { name: o.name, roles, source: o.source ?? null, anySource: !!o.anySource, token: secret });
+      io.stderr(`token "${o.name}" (${roles.join(', ')}${o.source ? `, source ${o.source}` : o.anySource ? ', any source' : ''}) created; it is shown only this once:\n`);
       io.stdout(`${secret}\n`);
     });
 

@@ -9,12 +9,19 @@ export interface ResponseConnector {
   readonly name: string;
   supports(action: ResponseAction): boolean;
   execute(action: ResponseAction, ctx: ResponseContext): Promise<ResponseOutcome>;
+  /**
+   * A retry that finds the action's intent pending (an earlier attempt may have run it and
+   * crashed before recording): 'repeat' only when execute has no effect outside autosoc;
+   * otherwise (the default) the action is recorded as unknown and not run again.
+   */
+  readonly afterCrash?: 'repeat' | 'unknown';
 }
 
 /** No containment system configured: the action is recorded, approved, for an operator. */
 export const manualResponseConnector: ResponseConnector = {
   name: 'manual',
   supports: () => true,
+  afterCrash: 'repeat', // only writes a row for an operator
   async execute(action, ctx) {
     return { status: 'recorded', detail: `${action.kind} ${action.target} approved by ${ctx.approvedBy}; no connector configured, carry out by hand` };
   },

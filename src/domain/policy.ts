@@ -66,7 +66,15 @@ export const TriagePolicy = z.object({
   /** Detonate file evidence in the sandbox (CAPE): never, when triage is not yet sure, or always. */
   sandbox: z.object({ detonate: z.enum(['never', 'uncertain', 'always']), maxSamples: z.number().int().min(1).max(10).default(3) }).optional(),
   /** Fetch the alert's process images from the host through this EDR (needs the host's uid). */
-  edrCollection: z.object({ connector: z.enum(['falcon', 'defender']), maxFiles: z.number().int().min(1).max(10).default(3) }).optional(),
+  edrCollection: z.object({
+    connector: z.enum(['falcon', 'defender']), maxFiles: z.number().int().min(1).max(10).default(3),
+    /** What may be fetched (src/domain/edr-allow-list.ts); absent: nothing, every fetch is refused. */
+    allow: z.object({
+      paths: z.array(z.string().max(1024).regex(/^(\/|[A-Za-z]:[\\/])/, 'must be an absolute path glob (/... or C:\\...)')
+        .refine((p) => !/(^|[\\/])\.\.([\\/]|$)/.test(p), 'must not contain ".."')).max(100),
+      hosts: z.array(z.string().min(1).max(128)).max(100),
+    }).optional(),
+  }).optional(),
   /** Accepted suppressions expire after this many days. */
   suppressionTtlDays: z.number().int().min(1).max(365).optional(),
 }).refine((p) => p.autoCloseBelow <= p.suspiciousAtOrAbove && p.suspiciousAtOrAbove <= p.maliciousAtOrAbove, {

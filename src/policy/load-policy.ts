@@ -59,6 +59,26 @@ function nestingDepth(text: string): number {
   return max;
 }
 
+/** Keys that reach Object.prototype when merged with plain assignment: never a setting. */
+const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+/** The path of the first forbidden key anywhere in the document (mappings inside lists too). */
+function forbiddenKeyPath(value: unknown, path: string[] = []): string[] | undefined {
+  if (Array.isArray(value)) {
+    for (const [i, v] of value.entries()) {
+      const found = forbiddenKeyPath(v, [...path, String(i)]);
+      if (found) return found;
+    }
+  } else if (isObject(value)) {
+    for (const k of Object.keys(value)) {
+      if (FORBIDDEN_KEYS.has(k)) return [...path, k];
+      const found = forbiddenKeyPath(value[k], [...path, k]);
+      if (found) return found;
+    }
+  }
+  return undefined;
+}
+
 export function parsePolicyText(text: string, source: string): Json {
   if (text.length > MAX_POLICY_CHARS) throw new PolicyError(`${source}: a policy file is at most ${MAX_POLICY_CHARS} characters`);
   if (nestingDepth(text) > MAX_POLICY_DEPTH) throw new PolicyError(`${source}: nested deeper than ${MAX_POLICY_DEPTH} levels`);
@@ -69,6 +89,10 @@ export function parsePolicyText(text: string, source: string): Json {
     throw new PolicyError(`${source}: not valid YAML/JSON: ${(err as Error).message.split('\n')[0]}`);
   }
   if (!isObject(doc)) throw new PolicyError(`${source}: a policy file holds a mapping of settings`);
+  const forbidden = forbiddenKeyPath(doc);
+  if (forbidden) {
+    throw new PolicyError(`${source}: key "${forbidden[forbidden.length - 1]}" (at ${forbidden.join('.')}) is not allowed in a policy file`);
+  }
   try {
     return normalize(doc);
   } catch (err) {

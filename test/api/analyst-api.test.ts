@@ -30,7 +30,7 @@ beforeAll(async () => {
   const roles: Record<Who, ('ingest' | 'analyst' | 'engineer')[]> = { ingest: ['ingest'], alice: ['analyst'], bob: ['analyst'], engineer: ['engineer'] };
   for (const who of Object.keys(roles) as Who[]) {
     names[who] = `${who}-${h.run}`;
-    tokens[who] = await createApiToken(h.db.pool, { name: names[who], roles: roles[who] });
+    tokens[who] = await createApiToken(h.db.pool, { name: names[who], roles: roles[who], anySource: who === 'ingest' });
   }
   startedAt = (await h.db.pool.query<{ now: Date }>('SELECT now()')).rows[0].now;
 });

@@ -18,7 +18,7 @@ let source: string;
 beforeAll(async () => {
   h = await startApiHarness('bad');
   source = `bad-${h.run}`;
-  token = await createApiToken(h.db.pool, { name: `bad-input-${h.run}`, roles: ['ingest'] });
+  token = await createApiToken(h.db.pool, { name: `bad-input-${h.run}`, roles: ['ingest'], anySource: true });
 });
 
 afterAll(async () => {

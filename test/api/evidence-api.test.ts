@@ -28,7 +28,7 @@ beforeAll(async () => {
   await app.ready();
   const make = async (who: Who, roles: ('analyst' | 'ingest' | 'engineer')[], source?: string) => {
     names[who] = `ev-${who}-${h.run}`;
-    tokens[who] = await createApiToken(h.db.pool, { name: names[who], roles, source });
+    tokens[who] = await createApiToken(h.db.pool, { name: names[who], roles, source, anySource: roles.includes('ingest') && !source });
   };
   await make('analyst', ['analyst']);
   await make('ingest', ['ingest']);

@@ -1,6 +1,7 @@
 // The whole stack behind the API, real components only: a Temporal dev server, the real worker
 // (src/worker.ts) on a task queue of its own, PostgreSQL, the real IngestService and the API.
 // Correlation is off so that every accepted alert starts its own alert workflow.
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Client, WorkflowNotFoundError } from '@temporalio/client';
@@ -11,6 +12,7 @@ import { buildApiServer } from '../../src/api/server';
 import { type Config, loadConfig } from '../../src/config';
 import { DEFAULT_CORRELATION } from '../../src/domain/correlation';
 import { IngestService } from '../../src/ingest/ingest-service';
+import { SecretBox } from '../../src/store/secret-box';
 import { createWorker } from '../../src/worker';
 import { SAMPLES_DIR } from '../helpers/alerts';
 import { openTestDatabase, type TestDatabase } from '../helpers/database';
@@ -31,6 +33,8 @@ export interface ApiHarness {
   worker: Worker;
   ingest: IngestService;
   app: FastifyInstance;
+  /** The key the harness's API opens sealed HMAC secrets with. */
+  secrets: SecretBox;
   close(): Promise<void>;
 }
 
@@ -44,10 +48,11 @@ export async function startApiHarness(prefix: string, opts: { adminToken?: strin
     db: db.pool, client: env.client, taskQueue: config.temporal.taskQueue, policy: config.policy,
     correlation: { ...DEFAULT_CORRELATION, keys: [] },
   });
-  const app = buildApiServer({ db: db.pool, ingest, maxBodyBytes: config.api.maxBodyBytes, adminToken: opts.adminToken });
+  const secrets = new SecretBox(randomBytes(32));
+  const app = buildApiServer({ db: db.pool, ingest, maxBodyBytes: config.api.maxBodyBytes, adminToken: opts.adminToken, secrets });
   await app.ready();
   return {
-    run, config, env, client: env.client, db, worker, ingest, app,
+    run, config, env, client: env.client, db, worker, ingest, app, secrets,
     async close() {
       await app.close();
       worker.shutdown();

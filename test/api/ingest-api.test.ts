@@ -3,6 +3,7 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { Client, Connection } from '@temporalio/client';
+import { signRequest } from '../../src/api/request-signature';
 import { buildApiServer } from '../../src/api/server';
 import { DEFAULT_CORRELATION } from '../../src/domain/correlation';
 import { IngestService } from '../../src/ingest/ingest-service';
@@ -25,11 +26,11 @@ beforeAll(async () => {
   h = await startApiHarness('api', { adminToken });
   const n = names(h.run);
   const db = h.db.pool;
-  tokens.ingest = await createApiToken(db, { name: n.ingest, roles: ['ingest'] });
+  tokens.ingest = await createApiToken(db, { name: n.ingest, roles: ['ingest'], anySource: true });
   tokens.analyst = await createApiToken(db, { name: n.analyst, roles: ['analyst'] });
-  tokens.signed = await createApiToken(db, { name: n.signed, roles: ['ingest'], hmacSecret });
+  tokens.signed = await createApiToken(db, { name: n.signed, roles: ['ingest'], anySource: true, hmacSecret, box: h.secrets });
   tokens.bound = await createApiToken(db, { name: n.bound, roles: ['ingest'], source: 'edr-sample' });
-  tokens.revoked = await createApiToken(db, { name: n.revoked, roles: ['ingest'] });
+  tokens.revoked = await createApiToken(db, { name: n.revoked, roles: ['ingest'], anySource: true });
   await revokeApiToken(db, n.revoked);
   startedAt = (await db.query<{ now: Date }>('SELECT now()')).rows[0].now;
 });
@@ -45,7 +46,15 @@ const post = (opts: { url?: string; token?: string; body: string | Buffer; heade
 };
 const alertBody = (file: string, sourceId: string, overrides: Record<string, unknown> = {}) => JSON.stringify(sample(file, { sourceId, ...overrides }));
 const idOf = (file: string, sourceId: string) => alertWorkflowId({ source: sample(file).source as string, sourceId });
-const sign = (body: string | Buffer) => `sha256=${createHmac('sha256', hmacSecret).update(body).digest('hex')}`;
+/** The v1 signature headers for a POST of body to url, signed now with a fresh nonce. */
+const signedHeaders = (body: string, url = '/v1/alerts') => {
+  const timestamp = String(Math.floor(Date.now() / 1000));
+  const nonce = randomBytes(16).toString('hex');
+  return {
+    'x-autosoc-timestamp': timestamp, 'x-autosoc-nonce': nonce,
+    'x-autosoc-signature': signRequest(hmacSecret, { method: 'POST', url, timestamp, nonce, body: Buffer.from(body) }),
+  };
+};
 
 test('a valid alert is accepted (202) and its alert workflow is started on the task queue', async () => {
   const sourceId = `ps-${h.run}`;
@@ -143,25 +152,23 @@ test('the bootstrap admin token from the configuration may ingest', async () => 
   expect(await workflowExists(h.client, idOf('05-port-scan.json', sourceId))).toBe(true);
 });
 
-test('a token with a signing secret needs a valid X-Autosoc-Signature over the exact body', async () => {
+test('a token with a signing secret needs a v1 signature; the old body-only sha256= scheme is refused', async () => {
   const good = alertBody('05-port-scan.json', `signed-${h.run}`);
-  const res = await post({ token: tokens.signed, body: good, headers: { 'x-autosoc-signature': sign(good) } });
+  const res = await post({ token: tokens.signed, body: good, headers: signedHeaders(good) });
   expect(res.statusCode).toBe(202);
   expect(res.json()).toMatchObject({ accepted: 1 });
 
-  const wrongKeyBody = alertBody('05-port-scan.json', `wrongkey-${h.run}`);
   const refused: [string, string, Record<string, string>, RegExp][] = [
-    ['missing', alertBody('05-port-scan.json', `unsigned-${h.run}`), {}, /requires a signed body/],
-    ['wrong-key', wrongKeyBody, { 'x-autosoc-signature': `sha256=${createHmac('sha256', 'not-the-secret').update(wrongKeyBody).digest('hex')}` }, /does not match/],
-    ['other-body', alertBody('05-port-scan.json', `otherbody-${h.run}`), { 'x-autosoc-signature': sign(good) }, /does not match/],
-    ['not-hex', alertBody('05-port-scan.json', `nothex-${h.run}`), { 'x-autosoc-signature': 'sha256=zz' }, /does not match/],
+    ['missing', alertBody('05-port-scan.json', `unsigned-${h.run}`), {}, /requires signed requests/],
+    ['old-scheme', alertBody('05-port-scan.json', `oldscheme-${h.run}`), {}, /does not match/],
   ];
+  const old = refused[1];
+  old[2] = { ...signedHeaders(old[1]), 'x-autosoc-signature': `sha256=${createHmac('sha256', hmacSecret).update(old[1]).digest('hex')}` };
   for (const [name, body, headers, message] of refused) {
     const r = await post({ token: tokens.signed, body, headers });
     expect([name, r.statusCode]).toEqual([name, 401]);
     expect(r.json().error).toMatch(message);
     expect(r.body).not.toContain(hmacSecret);
-    expect(r.body).not.toContain(sign(body).slice(7));
     expect(await workflowExists(h.client, idOf('05-port-scan.json', JSON.parse(body).sourceId))).toBe(false);
   }
   // A token without a secret does not need a signature.

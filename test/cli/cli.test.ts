@@ -29,7 +29,7 @@ beforeAll(async () => {
   apiUrl = await app.listen({ host: '127.0.0.1', port: 0 });
   for (const who of ['ingest', 'analyst', 'engineer'] as Who[]) {
     names[who] = `cli-${who}-${h.run}`;
-    tokens[who] = await createApiToken(h.db.pool, { name: names[who], roles: [who] });
+    tokens[who] = await createApiToken(h.db.pool, { name: names[who], roles: [who], anySource: who === 'ingest' });
   }
 });
 

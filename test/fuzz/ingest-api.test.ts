@@ -18,7 +18,7 @@ let source: string;
 beforeAll(async () => {
   h = await startApiHarness('fuzz');
   source = `fuzz-${h.run}`;
-  token = await createApiToken(h.db.pool, { name: `fuzz-${h.run}`, roles: ['ingest'] });
+  token = await createApiToken(h.db.pool, { name: `fuzz-${h.run}`, roles: ['ingest'], anySource: true });
 });
 
 afterAll(async () => {

@@ -33,14 +33,14 @@ let deps: EdrActivityDeps;
 
 interface Outcome { value?: EvidenceRef; error?: unknown; beats: EdrProgress[] }
 
-async function run(input: EdrFetchFileInput, cancelWhen?: (p: EdrProgress) => boolean): Promise<Outcome> {
+async function run(input: EdrFetchFileInput, cancelWhen?: (p: EdrProgress) => boolean, using: EdrActivityDeps = deps): Promise<Outcome> {
   const env = new MockActivityEnvironment({}, { logger: new DefaultLogger('ERROR') });
   const beats: EdrProgress[] = [];
   env.on('heartbeat', (p: EdrProgress) => {
     beats.push(p);
     if (cancelWhen?.(p)) env.cancel();
   });
-  const outcome = await env.run(edrFetchFile, deps, input).then((value) => ({ value: value as EvidenceRef }), (error: unknown) => ({ error }));
+  const outcome = await env.run(edrFetchFile, using, input).then((value) => ({ value: value as EvidenceRef }), (error: unknown) => ({ error }));
   return { ...outcome, beats };
 }
 
@@ -53,6 +53,7 @@ beforeAll(async () => {
   const poll = { timeoutMs: 2_000, pollIntervalMs: 1, maxPollIntervalMs: 3, maxWaitMs: 10_000, maxFileBytes: 1024 * 1024 };
   deps = {
     db: db.pool,
+    edrAllow: { hosts: [HOST, MACHINE], paths: ['C:\\Users\\*\\Downloads\\**'] },
     edr: {
       falcon: new FalconRtrClient({ ...poll, baseUrl: falconUrl, clientId: 'falcon-id', clientSecret: 'falcon-secret' }),
       defender: new DefenderLiveResponseClient({
@@ -73,6 +74,34 @@ beforeEach(() => {
   }
   falcon.commands.length = 0;
   defender.actions.length = 0;
+});
+
+describe('edrFetchFile only fetches what the policy allows (nothing reaches the EDR otherwise)', () => {
+  it.each([
+    ['a host not listed', 'falcon', 'ffff0000ffff0000ffff0000ffff0000', PATH, /host ffff0000ffff0000ffff0000ffff0000 is not in edrCollection.allow.hosts/],
+    ['a path outside the globs', 'falcon', HOST, 'C:\\Windows\\System32\\config\\SAM', /path C:\\Windows\\System32\\config\\SAM is not in edrCollection.allow.paths/],
+    ['".." out of an allowed folder', 'defender', MACHINE, 'C:\\Users\\jdoe\\Downloads\\..\\..\\..\\Windows\\System32\\config\\SAM', /path C:\\Windows\\System32\\config\\SAM is not in/],
+    ['a UNC path', 'defender', MACHINE, '\\\\evil\\share\\Users\\x\\Downloads\\a.exe', /drive letter/],
+    ['a short name', 'falcon', HOST, 'C:\\Users\\jdoe\\DOWNLO~1\\invoice.exe', /8.3 short names/],
+    ['a stream', 'falcon', HOST, 'C:\\Users\\jdoe\\Downloads\\invoice.exe:secret', /streams/],
+  ] as const)('%s is refused without retries', async (_what, connector, hostId, path, message) => {
+    const { error } = await run({ workflowId: `wf-${uniqueSuffix()}`, connector, hostId, path });
+    expect(error).toBeInstanceOf(ApplicationFailure);
+    expect(error).toMatchObject({ type: 'EdrNotAllowed', nonRetryable: true, message: expect.stringMatching(message) });
+    expect(falcon.requests.length + defender.requests.length).toBe(0);
+  });
+
+  it('a separator and dot-segment variant of an allowed path is fetched as its resolved form', async () => {
+    const { value } = await run({ workflowId: `wf-${uniqueSuffix()}`, connector: 'falcon', hostId: HOST, path: 'c:/Users/jdoe/./Temp/../Downloads//invoice.exe' });
+    expect(value).toMatchObject({ kind: 'file', sizeBytes: EXE.length });
+    expect(falcon.commands.map((c) => c.commandString)).toEqual([expect.stringContaining(PATH)]);
+  });
+
+  it('with no allow-list in the policy nothing is fetched', async () => {
+    const { error } = await run({ workflowId: `wf-${uniqueSuffix()}`, connector: 'falcon', hostId: HOST, path: PATH }, undefined, { ...deps, edrAllow: undefined });
+    expect(error).toMatchObject({ type: 'EdrNotAllowed', message: expect.stringMatching(/no edrCollection.allow list/) });
+    expect(falcon.requests).toHaveLength(0);
+  });
 });
 
 describe('edrFetchFile activity (MockActivityEnvironment, local EDR servers)', () => {
@@ -125,7 +154,7 @@ describe('edrFetchFile activity (MockActivityEnvironment, local EDR servers)', (
   });
 
   it('fails without retries when the host reports a failed action, and records why', async () => {
-    const input = { workflowId: `wf-${uniqueSuffix()}`, connector: 'defender' as const, hostId: MACHINE, path: 'C:\\gone.exe' };
+    const input = { workflowId: `wf-${uniqueSuffix()}`, connector: 'defender' as const, hostId: MACHINE, path: 'C:\\Users\\jdoe\\Downloads\\gone.exe' };
     const { error } = await run(input);
     expect(error).toBeInstanceOf(ApplicationFailure);
     expect(error).toMatchObject({ type: 'EdrRejected', nonRetryable: true, message: expect.stringContaining('Failed: File not found') });
