@@ -4,12 +4,14 @@
 // Ctrl-C stops everything; the next start resumes the same state.
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Client, Connection } from '@temporalio/client';
+import { Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { type Config, loadConfig } from './config';
 import { startIngestTier } from './ingest/ingest-tier';
 import { createApiToken } from './store/api-tokens';
 import { type Database, openConfiguredDatabase } from './store/database';
+import { codecUiEndpoint } from './api/codec-routes';
+import { temporalClient } from './temporal/client';
 import { startDevServer, type DevServer } from './temporal/dev-server';
 import { createWorker } from './worker';
 
@@ -33,13 +35,15 @@ async function main(): Promise<void> {
     devServer = await startDevServer({
       dataDir: join(config.dataDir, 'temporal'), port: config.temporal.port, uiPort: config.temporal.uiPort, namespace: config.temporal.namespace,
       sqlitePragmas: config.temporal.sqlitePragmas,
+      // The Web UI decrypts payloads through the API's codec endpoint (src/api/codec-routes.ts).
+      uiCodecEndpoint: codecUiEndpoint(`http://${config.api.host}:${config.api.port}`, config.security.payloadKeys[0].key),
     });
   }
   const db = await openConfiguredDatabase(config);
   console.log(`database: ${db.embedded ? `embedded PGlite (${join(config.dataDir, 'pglite')})` : 'DATABASE_URL'}`);
   const nativeConnection = await NativeConnection.connect({ address: config.temporal.address });
   const connection = await Connection.connect({ address: config.temporal.address });
-  const client = new Client({ connection, namespace: config.temporal.namespace });
+  const client = temporalClient(config, connection);
   const worker = await createWorker(config, db.pool, nativeConnection, client);
   const running = worker.run(); // resolves after SIGINT/SIGTERM and a graceful shutdown
   const tier = await startIngestTier(config, db.pool, client);

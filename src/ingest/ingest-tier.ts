@@ -3,6 +3,8 @@
 import type { Client } from '@temporalio/client';
 import type { Pool } from 'pg';
 import { buildApiServer } from '../api/server';
+import { DecisionSigner } from '../security/decision-signer';
+import { dataConverterFor } from '../temporal/client';
 import type { Config } from '../config';
 import { SyslogListener } from './channels/syslog-listener';
 import { IngestService } from './ingest-service';
@@ -19,7 +21,11 @@ export interface IngestTier {
 
 export async function startIngestTier(config: Config, db: Pool, client: Client): Promise<IngestTier> {
   const ingest = new IngestService({ db, client, taskQueue: config.temporal.taskQueue, policy: config.policy, correlation: config.correlation });
-  const api = buildApiServer({ db, ingest, client, policy: config.policy, maxBodyBytes: config.api.maxBodyBytes, adminToken: config.api.adminToken });
+  const api = buildApiServer({
+    db, ingest, client, policy: config.policy, maxBodyBytes: config.api.maxBodyBytes, adminToken: config.api.adminToken,
+    signer: new DecisionSigner(config.security.decisionKeys),
+    codec: { codec: dataConverterFor(config).payloadCodecs![0], uiOrigin: config.security.codecUiOrigin, uiSecret: config.security.payloadKeys[0].key },
+  });
   await api.listen({ host: config.api.host, port: config.api.port });
   const syslog = new SyslogListener({
     host: config.syslog.host, port: config.syslog.port,
