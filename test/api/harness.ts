@@ -11,6 +11,8 @@ import { buildApiServer } from '../../src/api/server';
 import { type Config, loadConfig } from '../../src/config';
 import { DEFAULT_CORRELATION } from '../../src/domain/correlation';
 import { IngestService } from '../../src/ingest/ingest-service';
+import { DecisionSigner } from '../../src/security/decision-signer';
+import { dataConverterFor } from '../../src/temporal/client';
 import { createWorker } from '../../src/worker';
 import { SAMPLES_DIR } from '../helpers/alerts';
 import { openTestDatabase, type TestDatabase } from '../helpers/database';
@@ -44,7 +46,10 @@ export async function startApiHarness(prefix: string, opts: { adminToken?: strin
     db: db.pool, client: env.client, taskQueue: config.temporal.taskQueue, policy: config.policy,
     correlation: { ...DEFAULT_CORRELATION, keys: [] },
   });
-  const app = buildApiServer({ db: db.pool, ingest, maxBodyBytes: config.api.maxBodyBytes, adminToken: opts.adminToken });
+  const app = buildApiServer({
+    db: db.pool, ingest, maxBodyBytes: config.api.maxBodyBytes, adminToken: opts.adminToken, signer: new DecisionSigner(config.security.decisionKeys),
+    codec: { codec: dataConverterFor(config).payloadCodecs![0], uiOrigin: config.security.codecUiOrigin, uiSecret: config.security.payloadKeys[0].key },
+  });
   await app.ready();
   return {
     run, config, env, client: env.client, db, worker, ingest, app,

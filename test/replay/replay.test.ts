@@ -2,6 +2,7 @@
 // would break running workflows (non-determinism) fails here, with no server.
 import { Worker } from '@temporalio/worker';
 import { loadHistories } from '../helpers/histories';
+import { testDataConverter } from '../helpers/security';
 
 const histories = loadHistories();
 
@@ -18,6 +19,8 @@ test('recorded histories exist for every path the e2e test covers', () => {
   ]);
 });
 
+// Through the payload codec every worker runs with: payloads recorded before it (plaintext)
+// pass through its decode unchanged.
 test.each(histories.map((h) => [h.name, h] as const))('replays %s deterministically', async (_name, { workflowId, history }) => {
-  await Worker.runReplayHistory({ workflowsPath: require.resolve('../../src/workflows') }, history, workflowId);
+  await Worker.runReplayHistory({ workflowsPath: require.resolve('../../src/workflows'), dataConverter: testDataConverter }, history, workflowId);
 });
