@@ -36,9 +36,9 @@ export interface ApiHarness {
   close(): Promise<void>;
 }
 
-export async function startApiHarness(prefix: string, opts: { adminToken?: string } = {}): Promise<ApiHarness> {
+export async function startApiHarness(prefix: string, opts: { adminToken?: string; env?: Record<string, string> } = {}): Promise<ApiHarness> {
   const run = uniqueSuffix();
-  const config = loadConfig({ TEMPORAL_TASK_QUEUE: `${prefix}-${run}` });
+  const config = loadConfig({ ...opts.env, TEMPORAL_TASK_QUEUE: `${prefix}-${run}` });
   const [env, db] = await Promise.all([devServerEnv(), openTestDatabase()]);
   const worker = await createWorker(config, db.pool, env.nativeConnection, env.client);
   const running = worker.run();
