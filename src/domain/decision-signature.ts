@@ -47,7 +47,7 @@ export function openSignedDecision(input: unknown, ctx: VerifyContext, signalAct
   });
   if (!valid) throw new DecisionRejected(`signature: no signature verifies against this alert's decision keys (${ctx.keys.map((k) => k.id).join(', ')})`);
   if (e.workflowId !== ctx.workflowId) throw new DecisionRejected(`signed decision is for ${e.workflowId}, not this alert`);
-  if (signalAction && e.decision.action !== signalAction) throw new DecisionRejected(`signed decision is a ${e.decision.action}, sent as ${signalAction}`);
+  if (signalAction && e.decision.action !== signalAction) throw new DecisionRejected(`signed decision is an ${e.decision.action} decision, sent as ${signalAction}`);
   if (e.issuedAt > ctx.now + DECISION_CLOCK_SKEW_MS) throw new DecisionRejected('signed decision is issued in the future: check the API server clock');
   if (ctx.now - e.issuedAt > DECISION_TTL_MS) throw new DecisionRejected(`signed decision expired (valid ${DECISION_TTL_MS / 60_000} minutes after signing): sign it again`);
   if (ctx.usedNonces.has(e.nonce)) throw new DecisionRejected('signed decision was already used (nonce seen): sign a new one');
