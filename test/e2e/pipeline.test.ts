@@ -127,8 +127,8 @@ test('two alerts escalate; one approved through the Update, one closed through t
   }
 
   if (process.env.RECORD_HISTORIES) {
-    saveHistory('escalated-approved-by-update', approved.workflowId, await approvedHandle.fetchHistory());
-    saveHistory('escalated-closed-by-signal', closed.workflowId, await closedHandle.fetchHistory());
-    saveHistory('auto-closed', benign.workflowId, await client.workflow.getHandle(benign.workflowId).fetchHistory());
+    await saveHistory('escalated-approved-by-update', approved.workflowId, await approvedHandle.fetchHistory());
+    await saveHistory('escalated-closed-by-signal', closed.workflowId, await closedHandle.fetchHistory());
+    await saveHistory('auto-closed', benign.workflowId, await client.workflow.getHandle(benign.workflowId).fetchHistory());
   }
 });
