@@ -16,6 +16,8 @@ test('recorded histories exist for every path the e2e test covers', () => {
     // Recorded before the store steps became local activities (patched('local-store-v1')).
     'pre-local-store-auto-closed', 'pre-local-store-escalated-approved-by-update', 'pre-local-store-escalated-closed-by-signal',
     'pre-local-store-escalated-retriaged-by-related-alerts',
+    // Recorded before decisions were signed (patched('signed-decisions-v1')): bare decisions.
+    'pre-signed-decisions-auto-closed', 'pre-signed-decisions-escalated-approved-by-update', 'pre-signed-decisions-escalated-closed-by-signal',
   ]);
 });
 
