@@ -10,6 +10,7 @@ import type { Config } from '../src/config';
 import { startAlert } from '../src/ingest/start-alert';
 import { decideUpdate, statusQuery } from '../src/workflows/messages';
 import { sampleAlert } from '../test/helpers/alerts';
+import { signedDecision } from '../test/helpers/security';
 import { waitFor } from '../test/helpers/wait';
 
 export const WORKER_JS = join(__dirname, '..', 'dist', 'src', 'worker.js');
@@ -66,7 +67,7 @@ export async function untilSettled(client: Client, batch: Started[], timeoutMs: 
 export async function approveAll(client: Client, workflowIds: string[]): Promise<void> {
   for (let i = 0; i < workflowIds.length; i += 20) {
     await Promise.all(workflowIds.slice(i, i + 20).map((id) => client.workflow.getHandle(id).executeUpdate(decideUpdate, {
-      args: [{ action: 'approve', actor: 'chaos@soc', reason: 'chaos test: approve every escalation' }],
+      args: [signedDecision(id, { action: 'approve', actor: 'chaos@soc', reason: 'chaos test: approve every escalation' })],
     })));
   }
 }

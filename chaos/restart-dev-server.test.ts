@@ -5,8 +5,9 @@ import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Client, Connection } from '@temporalio/client';
+import { Connection } from '@temporalio/client';
 import { loadConfig } from '../src/config';
+import { temporalClient } from '../src/temporal/client';
 import { type DevServer, type DevServerOptions, startDevServer } from '../src/temporal/dev-server';
 import { openTestDatabase, type TestDatabase } from '../test/helpers/database';
 import { uniqueSuffix } from '../test/helpers/temporal';
@@ -35,7 +36,7 @@ test('dev server restarted mid-run on its database file: every alert final, exac
   const opts: DevServerOptions = { dataDir, port: await freePort(), uiPort: await freePort(), namespace: 'default' };
   [server, db] = await Promise.all([startDevServer(opts), openTestDatabase()]);
   connection = await Connection.connect({ address: server.address });
-  const client = new Client({ connection, namespace: 'default' });
+  const client = temporalClient(config, connection);
   child = spawnWorker({ ...workerEnv, TEMPORAL_ADDRESS: server.address, DATABASE_URL: db.url });
 
   const batch = await startBatch(client, config, run, 200);

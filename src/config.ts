@@ -6,6 +6,8 @@ import { parseDuration } from './domain/duration';
 import { DEFAULT_POLICY, type SlaTier, TriagePolicy } from './domain/policy';
 import { CORRELATION_KEY_KINDS, CorrelationPolicy, DEFAULT_CORRELATION } from './domain/correlation';
 import { loadPolicy, PolicyError } from './policy/load-policy';
+import { DecisionSigner } from './security/decision-signer';
+import { type NamedKey, resolveKeyList } from './security/keys';
 
 const port = z.coerce.number().int().min(0).max(65535);
 
@@ -60,6 +62,12 @@ const Env = z.object({
   AUTOSOC_YARA_DIRS: z.string().optional(),
   AUTOSOC_SECRET_KEY: z.string().refine((v) => Buffer.from(v, 'base64').length === 32, 'must be base64 of 32 bytes (openssl rand -base64 32)').optional(),
   AUTOSOC_ADMIN_TOKEN: z.string().min(24, 'must be at least 24 characters').optional(),
+  /** AES-256 payload codec keys, id:base64,...; the first encrypts. Unset: .data/payload-keys. */
+  AUTOSOC_PAYLOAD_KEYS: z.string().optional(),
+  /** Ed25519 decision-signing seeds, id:base64,...; all sign. Unset: .data/decision-keys. */
+  AUTOSOC_DECISION_KEYS: z.string().optional(),
+  /** The Temporal Web UI's origin allowed to call the codec endpoint (CORS). */
+  AUTOSOC_CODEC_UI_ORIGIN: z.url().optional(),
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error']).default('info'),
   // Worker tuning (bench/README.md has the measurements behind the defaults); unset = SDK default.
   AUTOSOC_WORKER_MAX_ACTIVITIES: z.coerce.number().int().positive().optional(),
@@ -87,6 +95,8 @@ export interface Config {
   api: { host: string; port: number; maxBodyBytes: number; adminToken?: string };
   /** Seals HMAC keys of signed tokens; unset: generated into <dataDir>/secret.key. */
   secretKey?: string;
+  /** Payload encryption keys (first encrypts) and decision-signing keys (all sign). */
+  security: { payloadKeys: NamedKey[]; decisionKeys: NamedKey[]; codecUiOrigin: string };
   syslog: { host: string; port: number };
   pollersFile?: string;
   /** Present when OPENAI_API_KEY is set: assessments are written by that model. */
@@ -117,6 +127,22 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   } catch (err) {
     const detail = err instanceof z.ZodError ? err.issues.map((i) => i.message).join('; ') : (err as Error).message;
     throw new ConfigError([err instanceof PolicyError ? `AUTOSOC_POLICY_FILE: ${detail}` : `AUTOSOC_SLA_TIERS / AUTOSOC_AUTO_CLOSE_BELOW: ${detail}`]);
+  }
+  if (policy.decisionKeys) throw new ConfigError(['AUTOSOC_POLICY_FILE: decisionKeys cannot be set in a policy file (they come from AUTOSOC_DECISION_KEYS)']);
+  const dataDir = resolve(e.AUTOSOC_DATA_DIR);
+  let security: Config['security'];
+  try {
+    const decisionKeys = resolveKeyList(e.AUTOSOC_DECISION_KEYS, dataDir, 'decision-keys', 'AUTOSOC_DECISION_KEYS');
+    const uiUrl = e.TEMPORAL_UI_URL ?? `http://127.0.0.1:${e.TEMPORAL_UI_PORT}`;
+    security = {
+      payloadKeys: resolveKeyList(e.AUTOSOC_PAYLOAD_KEYS, dataDir, 'payload-keys', 'AUTOSOC_PAYLOAD_KEYS'),
+      decisionKeys,
+      codecUiOrigin: new URL(e.AUTOSOC_CODEC_UI_ORIGIN ?? uiUrl).origin,
+    };
+    // Every workflow this process starts verifies decisions against these public keys.
+    policy = { ...policy, decisionKeys: new DecisionSigner(decisionKeys).publicKeys() };
+  } catch (err) {
+    throw new ConfigError([(err as Error).message]);
   }
   let correlation: CorrelationPolicy;
   try {
@@ -149,12 +175,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databaseUrl: e.DATABASE_URL,
     migrationDatabaseUrl: e.AUTOSOC_MIGRATION_DATABASE_URL,
     dbPoolMax: e.AUTOSOC_DB_POOL_MAX,
-    dataDir: resolve(e.AUTOSOC_DATA_DIR),
+    dataDir,
     pglitePort: e.AUTOSOC_PGLITE_PORT,
     policy,
     correlation,
     api: { host: e.AUTOSOC_API_HOST, port: e.AUTOSOC_API_PORT, maxBodyBytes: e.AUTOSOC_MAX_BODY_BYTES, adminToken: e.AUTOSOC_ADMIN_TOKEN },
     secretKey: e.AUTOSOC_SECRET_KEY,
+    security,
     syslog: { host: e.AUTOSOC_SYSLOG_HOST, port: e.AUTOSOC_SYSLOG_PORT },
     pollersFile: e.AUTOSOC_POLLERS_FILE,
     yaraDirs: (e.AUTOSOC_YARA_DIRS ?? '').split(':').filter(Boolean),

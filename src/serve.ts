@@ -1,16 +1,17 @@
 // The ingest tier on its own (HTTP API, CEF syslog, pollers), for deployments that run
 // workers separately: TEMPORAL_ADDRESS=... DATABASE_URL=... node dist/src/serve.js
-import { Client, Connection } from '@temporalio/client';
+import { Connection } from '@temporalio/client';
 import { loadConfig } from './config';
 import { startIngestTier } from './ingest/ingest-tier';
 import { describePrivileges, openConfiguredDatabase } from './store/database';
+import { temporalClient } from './temporal/client';
 
 async function main(): Promise<void> {
   const config = loadConfig();
   const db = await openConfiguredDatabase(config);
   console.log(describePrivileges(db.privileges));
   const connection = await Connection.connect({ address: config.temporal.address });
-  const tier = await startIngestTier(config, db.pool, new Client({ connection, namespace: config.temporal.namespace }));
+  const tier = await startIngestTier(config, db.pool, temporalClient(config, connection));
   console.log(`autosoc ingest: API ${tier.apiUrl}, CEF syslog ${config.syslog.host}:${config.syslog.port}, pollers: ${tier.pollers.join(', ') || 'none'}`);
   const stop = async () => {
     await tier.stop();

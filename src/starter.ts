@@ -2,10 +2,11 @@
 //   node dist/src/starter.js samples/alerts/encoded-powershell.json
 //   cat alert.json | node dist/src/starter.js
 import { readFileSync } from 'node:fs';
-import { Client, Connection } from '@temporalio/client';
+import { Connection } from '@temporalio/client';
 import { AlertValidationError } from './domain/alert';
 import { loadConfig, workflowUiLink } from './config';
 import { startAlert } from './ingest/start-alert';
+import { temporalClient } from './temporal/client';
 
 async function main(): Promise<number> {
   const config = loadConfig();
@@ -20,7 +21,7 @@ async function main(): Promise<number> {
   }
   const connection = await Connection.connect({ address: config.temporal.address });
   try {
-    const client = new Client({ connection, namespace: config.temporal.namespace });
+    const client = temporalClient(config, connection);
     const started = await startAlert(client, { taskQueue: config.temporal.taskQueue, policy: config.policy }, input);
     console.log(`${started.duplicate ? 'duplicate of' : 'started'} ${started.workflowId}`);
     console.log(workflowUiLink(config, started.workflowId));

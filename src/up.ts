@@ -4,7 +4,7 @@
 // Ctrl-C stops everything; the next start resumes the same state.
 import { createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { Client, Connection } from '@temporalio/client';
+import { Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { type Config, loadConfig } from './config';
 import { startIngestTier } from './ingest/ingest-tier';
@@ -12,6 +12,8 @@ import { createApiToken } from './store/api-tokens';
 import { removeLocalDatabaseUrl, writeLocalDatabaseUrl } from './store/local-database-url';
 import { type Database, describePrivileges, openConfiguredDatabase } from './store/database';
 import { renderSamplesTable, settleSamples, type SampleRow } from './samples-table';
+import { codecUiEndpoint } from './api/codec-routes';
+import { temporalClient } from './temporal/client';
 import { startDevServer, type DevServer } from './temporal/dev-server';
 import { createWorker } from './worker';
 
@@ -67,6 +69,8 @@ async function main(): Promise<void> {
     devServer = await startDevServer({
       dataDir: join(config.dataDir, 'temporal'), port: config.temporal.port, uiPort: config.temporal.uiPort, namespace: config.temporal.namespace,
       sqlitePragmas: config.temporal.sqlitePragmas,
+      // The Web UI decrypts payloads through the API's codec endpoint (src/api/codec-routes.ts).
+      uiCodecEndpoint: codecUiEndpoint(`http://${config.api.host}:${config.api.port}`, config.security.payloadKeys[0].key),
     });
   }
   const db = await openConfiguredDatabase(config);
@@ -74,7 +78,7 @@ async function main(): Promise<void> {
   console.log(`[start] worker and ingest tier (worker log: ${join(logs, 'worker.log')})`);
   const nativeConnection = await NativeConnection.connect({ address: config.temporal.address });
   const connection = await Connection.connect({ address: config.temporal.address });
-  const client = new Client({ connection, namespace: config.temporal.namespace });
+  const client = temporalClient(config, connection);
   const worker = await createWorker(config, db.pool, nativeConnection, client);
   const running = worker.run(); // resolves after SIGINT/SIGTERM and a graceful shutdown
   const tier = await startIngestTier(config, db.pool, client);

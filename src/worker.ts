@@ -2,7 +2,7 @@
 // Stops gracefully on SIGTERM/SIGINT: in-flight activities get time to finish.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { Client, Connection } from '@temporalio/client';
+import { type Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { IngestService } from './ingest/ingest-service';
 import { defaultPlan } from './investigation/default-plan';
@@ -14,6 +14,7 @@ import { sandboxFromEnv } from './connectors/sandbox/config';
 import { edrConnectorsFromConfig, parseEdrConfig } from './connectors/edr/config';
 import { manualResponseConnector } from './connectors/response-connector';
 import { describePrivileges, openConfiguredDatabase } from './store/database';
+import { dataConverterFor, temporalClient } from './temporal/client';
 import type { Pool } from 'pg';
 
 /** dist/workflow-bundle.js when built (production); else bundle from source (tests, dev). */
@@ -38,6 +39,7 @@ export async function createWorker(config: Config, db: Pool, connection: NativeC
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
     ...workflowSource(),
+    dataConverter: dataConverterFor(config),
     activities: createActivities({ db, responders: [manualResponseConnector], ingest, investigation: defaultPlan(db, { yaraDirs: config.yaraDirs, onlineIntel: onlineIntel(db) }), llm: config.llm,
       notifiers: [
         ...(config.notify.webhookUrl ? [webhookNotifier(config.notify.webhookUrl)] : []),
@@ -59,7 +61,7 @@ async function main(): Promise<void> {
   console.log(describePrivileges(db.privileges));
   const connection = await NativeConnection.connect({ address: config.temporal.address });
   const clientConnection = await Connection.connect({ address: config.temporal.address });
-  const worker = await createWorker(config, db.pool, connection, new Client({ connection: clientConnection, namespace: config.temporal.namespace }));
+  const worker = await createWorker(config, db.pool, connection, temporalClient(config, clientConnection));
 
   // Worker.run() installs SIGINT/SIGTERM handlers that call shutdown() and then resolves.
   console.log(`autosoc worker polling ${config.temporal.taskQueue} on ${config.temporal.address}`);

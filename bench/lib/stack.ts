@@ -4,11 +4,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Client, Connection } from '@temporalio/client';
+import { type Client, Connection } from '@temporalio/client';
 import { Pool } from 'pg';
 import { DefaultLogger, makeTelemetryFilterString, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { type Config, loadConfig } from '../../src/config';
 import { type Database, openConfiguredDatabase } from '../../src/store/database';
+import { dataConverterFor, temporalClient } from '../../src/temporal/client';
 import { startDevServer, type DevServer } from '../../src/temporal/dev-server';
 import * as floorActivities from './floor-activities';
 import { spawnWorkers, type WorkerProcesses } from './worker-processes';
@@ -47,7 +48,7 @@ export async function startStack(env: Record<string, string>, ports = { temporal
   const db = await openConfiguredDatabase({ ...config, databaseUrl: fresh?.url });
   const nativeConnection = await NativeConnection.connect({ address: config.temporal.address });
   const connection = await Connection.connect({ address: config.temporal.address });
-  const client = new Client({ connection, namespace: config.temporal.namespace });
+  const client = temporalClient(config, connection);
   return {
     config, db, client, nativeConnection, devServer, dataDir,
     async stop() {
@@ -157,7 +158,7 @@ export async function runFloor(stack: Stack, n: number, activities: number, conc
   if (workers === 1) {
     const worker = await Worker.create({
       connection: stack.nativeConnection, namespace: stack.config.temporal.namespace, taskQueue,
-      workflowsPath: require.resolve('./floor-workflow'), activities: floorActivities,
+      workflowsPath: require.resolve('./floor-workflow'), activities: floorActivities, dataConverter: dataConverterFor(stack.config),
     });
     const running = worker.run();
     stopWorkers = async () => { worker.shutdown(); await running; };

@@ -9,7 +9,8 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Pool } from 'pg';
 import { z } from 'zod';
 import { SEVERITIES } from '../domain/alert';
-import { DECISION_ACTIONS, DecisionRejected, parseDecision } from '../domain/decision';
+import { type Decision, DECISION_ACTIONS, DecisionRejected, parseDecision } from '../domain/decision';
+import type { DecisionSigner } from '../security/decision-signer';
 import { getAlertWithCase, listPendingCases } from '../store/alert-cases';
 import { ROLES, type Role } from '../store/api-tokens';
 import { auditApiCall } from '../store/audit-log';
@@ -154,7 +155,7 @@ const STATE_CONFLICT = /^alert (is not awaiting an analyst|was already decided)/
 
 // ---- routes ----
 
-export interface AnalystRouteOptions { db: Pool; client?: Client }
+export interface AnalystRouteOptions { db: Pool; client?: Client; signer?: DecisionSigner }
 
 const READ_ROLES: readonly Role[] = ['analyst', 'engineer', 'admin'];
 const security = [{ bearerAuth: [] }];
@@ -163,11 +164,57 @@ const errors = {
   403: ApiErrorBody.describe('The token lacks a role this route needs'),
 };
 
-export const analystRoutes: FastifyPluginAsync<AnalystRouteOptions> = async (api, { db, client }) => {
+/** The decision the body asks for, as the token's holder: actor and roles never come from the body. Undefined after replying. */
+function decisionFromBody(request: FastifyRequest, reply: FastifyReply): Decision | undefined {
+  const body = readJsonBody(request, reply);
+  if (!body) return undefined;
+  const principal = request.principal!;
+  try {
+    const decision = parseDecision({
+      action: body.action, reason: body.reason, assignee: body.assignee, falsePositive: body.falsePositive,
+      actor: principal.name, roles: principal.roles,
+    });
+    request.auditDetail = { decision: decision.action };
+    return decision;
+  } catch (err) {
+    if (err instanceof DecisionRejected) {
+      void fail(request, reply, 422, 'invalid_decision', err.message);
+      return undefined;
+    }
+    throw err;
+  }
+}
+
+const SignedDecisionSchema = z.looseObject({
+  v: z.literal(1), workflowId: z.string(), decision: z.looseObject({ action: z.string(), actor: z.string() }),
+  nonce: z.string(), issuedAt: z.number(), signatures: z.array(z.object({ keyId: z.string(), signature: z.string() })),
+}).describe("autosoc's signature over the decision, the caller's identity and roles, a nonce and the time (src/domain/signed-decision.ts)").meta({ id: 'SignedDecision' });
+
+export const analystRoutes: FastifyPluginAsync<AnalystRouteOptions> = async (api, { db, client, signer }) => {
   const r = api.withTypeProvider<ZodTypeProvider>();
   auditWithTarget(api, db, workflowIdTarget);
   const noClient = (request: FastifyRequest, reply: FastifyReply) =>
     fail(request, reply, 503, 'no_workflow_client', 'this API server has no Temporal client configured; alert status and decisions are unavailable');
+
+  const noSigner = (request: FastifyRequest, reply: FastifyReply) =>
+    fail(request, reply, 503, 'no_decision_signer', 'this API server has no decision-signing key configured (AUTOSOC_DECISION_KEYS)');
+
+  r.post('/v1/alerts/:workflowId/signed-decision', {
+    config: { auth: { roles: ROLES }, audit: false },
+    schema: {
+      summary: 'Sign a decision for the Temporal CLI (`autosoc decision sign`)', tags: ['analyst'], security,
+      description: "Returns the decision signed as the token's holder, with the token's roles, valid for 5 minutes and once: "
+        + 'pass it to `temporal workflow update execute --name decide --input`. Nothing is sent to the workflow.',
+      params: WorkflowIdParams,
+      body: DecideBodyDoc,
+      response: { 200: SignedDecisionSchema, 400: ApiErrorBody, ...errors, 422: ApiErrorBody.describe('The decision is malformed'), 503: ApiErrorBody },
+    },
+  }, async (request, reply) => {
+    if (!signer) return noSigner(request, reply);
+    const decision = decisionFromBody(request, reply);
+    if (!decision) return reply;
+    return signer.sign(request.params.workflowId, decision);
+  });
 
   r.get('/v1/alerts/pending', {
     config: { auth: { roles: READ_ROLES }, audit: false },
@@ -237,29 +284,17 @@ export const analystRoutes: FastifyPluginAsync<AnalystRouteOptions> = async (api
     },
   }, async (request, reply) => {
     if (!client) return noClient(request, reply);
+    if (!signer) return noSigner(request, reply);
     const { workflowId } = request.params;
-    const body = readJsonBody(request, reply);
-    if (!body) return reply;
-    const principal = request.principal!;
-    let decision;
-    try {
-      // Only these fields come from the caller; who is deciding comes from the token.
-      decision = parseDecision({
-        action: body.action, reason: body.reason, assignee: body.assignee, falsePositive: body.falsePositive,
-        actor: principal.name, roles: principal.roles,
-      });
-    } catch (err) {
-      if (err instanceof DecisionRejected) return fail(request, reply, 422, 'invalid_decision', err.message);
-      throw err;
-    }
-    request.auditDetail = { decision: decision.action };
+    const decision = decisionFromBody(request, reply);
+    if (!decision) return reply;
     const desc = await describeAlert(client, workflowId);
     if (!desc) return fail(request, reply, 404, 'unknown_alert', `no alert ${workflowId}`);
     if (desc.status.name !== 'RUNNING') {
       return fail(request, reply, 409, 'alert_finished', `alert ${workflowId} is finished (${desc.status.name}); it takes no more decisions`);
     }
     try {
-      const status = await client.workflow.getHandle(workflowId).executeUpdate(decideUpdate, { args: [decision] });
+      const status = await client.workflow.getHandle(workflowId).executeUpdate(decideUpdate, { args: [signer.sign(workflowId, decision)] });
       return { status: statusJson(status) };
     } catch (err) {
       if (err instanceof WorkflowUpdateFailedError) {

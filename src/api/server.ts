@@ -23,8 +23,11 @@ import type { IngestItemResult, IngestService, IngestStatus } from '../ingest/in
 import { BodyError } from '../ingest/normalize';
 import type { Role } from '../store/api-tokens';
 import { auditApiCall } from '../store/audit-log';
+import type { PayloadCodec } from '@temporalio/common';
 import type { SecretBox } from '../store/secret-box';
+import type { DecisionSigner } from '../security/decision-signer';
 import { analystRoutes } from './analyst-routes';
+import { codecRoutes } from './codec-routes';
 import { installAuth, rawBody, sourceScope, UNBOUND_TOKEN_ERROR } from './auth';
 import { evidenceRoutes } from './evidence-routes';
 import { NONCE_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER } from './request-signature';
@@ -42,6 +45,10 @@ export interface ApiDeps {
   client?: Client;
   /** Read for suppressionTtlDays (accepted tuning suggestions). */
   policy?: TriagePolicy;
+  /** Signs decisions as the token's holder (decide, signed-decision); without it they answer 503. */
+  signer?: DecisionSigner;
+  /** The payload codec endpoint (/codec/...) for the Temporal Web UI and CLI. */
+  codec?: { codec: PayloadCodec; uiOrigin: string; uiSecret: Buffer };
 }
 
 const INGEST_ROLES: readonly Role[] = ['ingest', 'admin'];
@@ -279,7 +286,8 @@ export function buildApiServer(deps: ApiDeps): FastifyInstance {
     }, (request, reply) => ingest(request, reply, request.params.format));
   });
 
-  void app.register(analystRoutes, { db: deps.db, client: deps.client });
+  void app.register(analystRoutes, { db: deps.db, client: deps.client, signer: deps.signer });
+  if (deps.codec) void app.register(codecRoutes, deps.codec);
   void app.register(tuningRoutes, { db: deps.db, suppressionTtlDays: deps.policy?.suppressionTtlDays });
   void app.register(evidenceRoutes, { db: deps.db, maxBodyBytes: deps.maxBodyBytes });
 

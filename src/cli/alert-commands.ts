@@ -2,7 +2,7 @@
 // the API's `decide` route, so they take the same Update, role checks and audit as any caller.
 import { type Command, InvalidArgumentError } from 'commander';
 import type { AlertDetail, PendingAlert } from '../api/analyst-routes';
-import type { DecisionAction } from '../domain/decision';
+import { DECISION_ACTIONS, type DecisionAction } from '../domain/decision';
 import type { AlertStatus } from '../workflows/status';
 import { alertPath, ApiClient } from './api-client';
 import { type CliIo, type GlobalOptions, printJson } from './io';
@@ -154,6 +154,24 @@ export function registerAlertCommands(program: Command, io: CliIo): void {
     .option('--reason <text>', 'why')
     .action((workflowId: string, assignee: string, o: { reason?: string }, cmd: Command) =>
       decide(io, cmd, workflowId, { action: 'assign', assignee, ...(o.reason ? { reason: o.reason } : {}) }));
+
+  program.command('decision').description('decisions for other clients (the Temporal CLI)')
+    .command('sign <workflowId>')
+    .description("print a decision signed by autosoc as this token's holder, for `temporal workflow update execute --name decide --input`")
+    .requiredOption('--action <action>', DECISION_ACTIONS.join(', '), (v: string) => {
+      if (!(DECISION_ACTIONS as readonly string[]).includes(v)) throw new InvalidArgumentError(`expected one of ${DECISION_ACTIONS.join(', ')}`);
+      return v as DecisionAction;
+    })
+    .option('--reason <text>', 'why (required except for assign)')
+    .option('--assignee <name>', 'assign: who takes the alert')
+    .option('--false-positive', 'close: the alert was a false positive')
+    .action(async (workflowId: string, o: { action: DecisionAction; reason?: string; assignee?: string; falsePositive?: boolean }, cmd: Command) => {
+      // Actor and roles come from the token; the API signs, valid for 5 minutes and once.
+      const signed = await ApiClient.from(globals(cmd), io).post<unknown>(alertPath(workflowId, '/signed-decision'), {
+        action: o.action, ...(o.reason ? { reason: o.reason } : {}), ...(o.assignee ? { assignee: o.assignee } : {}), ...(o.falsePositive ? { falsePositive: true } : {}),
+      });
+      io.stdout(`${JSON.stringify(signed)}\n`);
+    });
 
   program.command('comment <workflowId> <text>')
     .description('add a comment to the audit trail')

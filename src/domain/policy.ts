@@ -40,6 +40,13 @@ export const Organisation = z.object({
 });
 export type Organisation = z.infer<typeof Organisation>;
 
+/** An Ed25519 public key (raw, hex) that decisions may be signed with (signed-decision.ts). */
+export const DecisionPublicKey = z.object({
+  id: z.string().regex(/^[A-Za-z0-9._-]{1,32}$/, 'key ids are letters, digits, . _ - (at most 32)'),
+  publicKey: z.string().regex(/^[0-9a-f]{64}$/, 'must be 32 bytes of lower-case hex'),
+});
+export type DecisionPublicKey = z.infer<typeof DecisionPublicKey>;
+
 const severityMap = <T extends z.ZodType>(t: T) => z.partialRecord(z.enum(SEVERITIES), t);
 
 export const TriagePolicy = z.object({
@@ -77,6 +84,11 @@ export const TriagePolicy = z.object({
   }).optional(),
   /** Accepted suppressions expire after this many days. */
   suppressionTtlDays: z.number().int().min(1).max(365).optional(),
+  /**
+   * Whose signature makes a decision (public keys of AUTOSOC_DECISION_KEYS). Set by the process
+   * that starts workflows, never by a policy file (loadConfig refuses it there).
+   */
+  decisionKeys: z.array(DecisionPublicKey).min(1).max(8).optional(),
 }).refine((p) => p.autoCloseBelow <= p.suspiciousAtOrAbove && p.suspiciousAtOrAbove <= p.maliciousAtOrAbove, {
   message: 'thresholds must satisfy autoCloseBelow <= suspiciousAtOrAbove <= maliciousAtOrAbove',
 });

@@ -5,6 +5,8 @@ import type { Pool } from 'pg';
 import { buildApiServer } from '../api/server';
 import { sealPlaintextHmacSecrets } from '../store/api-tokens';
 import { loadSecretBox } from '../store/secret-box';
+import { DecisionSigner } from '../security/decision-signer';
+import { dataConverterFor } from '../temporal/client';
 import type { Config } from '../config';
 import { SyslogListener } from './channels/syslog-listener';
 import { IngestService } from './ingest-service';
@@ -23,7 +25,11 @@ export async function startIngestTier(config: Config, db: Pool, client: Client):
   const ingest = new IngestService({ db, client, taskQueue: config.temporal.taskQueue, policy: config.policy, correlation: config.correlation });
   const secrets = loadSecretBox({ keyBase64: config.secretKey, dataDir: config.dataDir });
   await sealPlaintextHmacSecrets(db, secrets);
-  const api = buildApiServer({ db, ingest, client, policy: config.policy, maxBodyBytes: config.api.maxBodyBytes, adminToken: config.api.adminToken, secrets });
+  const api = buildApiServer({
+    db, ingest, client, policy: config.policy, maxBodyBytes: config.api.maxBodyBytes, adminToken: config.api.adminToken, secrets,
+    signer: new DecisionSigner(config.security.decisionKeys),
+    codec: { codec: dataConverterFor(config).payloadCodecs![0], uiOrigin: config.security.codecUiOrigin, uiSecret: config.security.payloadKeys[0].key },
+  });
   await api.listen({ host: config.api.host, port: config.api.port });
   const syslog = new SyslogListener({
     host: config.syslog.host, port: config.syslog.port,

@@ -16,7 +16,11 @@ export function searchAttributeFlags(): string[] {
   return ALL_SEARCH_ATTRIBUTES.flatMap((k) => ['--search-attribute', `${k.name}=${cliTypeName(k.type)}`]);
 }
 
-export interface DevServerOptions { dataDir: string; port: number; uiPort: number; namespace: string; sqlitePragmas?: string[] }
+export interface DevServerOptions {
+  dataDir: string; port: number; uiPort: number; namespace: string; sqlitePragmas?: string[];
+  /** Where the Web UI decrypts payloads (the API's codec endpoint). */
+  uiCodecEndpoint?: string;
+}
 
 export function devServerArgs(o: DevServerOptions): string[] {
   return [
@@ -26,6 +30,7 @@ export function devServerArgs(o: DevServerOptions): string[] {
     '--db-filename', join(o.dataDir, 'temporal.sqlite'),
     ...(o.sqlitePragmas ?? DEFAULT_SQLITE_PRAGMAS.split(',')).flatMap((p) => ['--sqlite-pragma', p]),
     '--log-level', 'warn',
+    ...(o.uiCodecEndpoint ? ['--ui-codec-endpoint', o.uiCodecEndpoint] : []),
     ...searchAttributeFlags(),
   ];
 }

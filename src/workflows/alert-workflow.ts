@@ -6,7 +6,8 @@ import {
 } from '@temporalio/workflow';
 import type { createActivities } from '../activities';
 import type { Alert } from '../domain/alert';
-import { type Decision, type DecisionAction, type DecisionArgs, DecisionRejected } from '../domain/decision';
+import { type Decision, type DecisionAction, DecisionRejected } from '../domain/decision';
+import { openSignedDecision } from '../domain/decision-signature';
 import { DecisionBook, type DecisionEvent } from '../domain/decision-book';
 import type { Finding } from '../domain/finding';
 import { mergeObservables, type ObservableSet, searchableObservables } from '../domain/observables';
@@ -65,6 +66,11 @@ export async function alertWorkflow({ alert, policy, incidentId }: AlertWorkflow
   const workflowId = workflowInfo().workflowId;
   // Runs started before local store activities replay with the remote ones they recorded.
   const store = patched('local-store-v1') ? localStore : remoteStore;
+  // Since 'signed-decisions-v1' a decision counts only when autosoc signed it (actor and roles
+  // from a token, see domain/signed-decision.ts). Runs started before keep the rules they
+  // started with: they take decisions as sent (README, Security: drain them after upgrading).
+  const signedDecisions = patched('signed-decisions-v1');
+  const usedNonces = new Set<string>(); // a signed decision counts once
   const status: AlertStatus = {
     workflowId, stage: 'collecting', severity: alert.severity, reasons: [], escalations: [], responseActions: [],
     incidentId, relatedAlerts: 0, retriages: 0,
@@ -74,21 +80,26 @@ export async function alertWorkflow({ alert, policy, incidentId }: AlertWorkflow
   const accepted: DecisionEvent[] = []; // accepted decisions not yet in the audit trail
   let recordedSeq = 0;
 
-  const checkDecision = (input: unknown): Decision => {
+  /** The decision an Update or Signal carries, once its signature (new runs) and the book allow it. */
+  const checkDecision = (input: unknown, signalAction?: DecisionAction): { decision: Decision; nonce?: string } => {
     if (!book) throw new DecisionRejected(`alert is not awaiting an analyst (stage: ${status.stage})`);
-    return book.check(input, status.stage === 'awaiting_analyst');
+    const opened = signedDecisions
+      ? openSignedDecision(input, { workflowId, keys: policy.decisionKeys ?? [], now: Date.now(), usedNonces }, signalAction)
+      : { decision: signalAction ? { ...(input as object), action: signalAction } : input };
+    return { ...opened, decision: book.check(opened.decision, status.stage === 'awaiting_analyst') };
   };
-  const accept = (d: Decision): DecisionEvent => {
+  const accept = ({ decision: d, nonce }: { decision: Decision; nonce?: string }): DecisionEvent => {
+    if (nonce) usedNonces.add(nonce);
     const event = book!.apply(d);
     accepted.push(event);
     Object.assign(status, { approvals: book!.state.approvals.map((a) => a.actor), approvalsNeeded: book!.state.approvalsNeeded, requestedBy: book!.state.requestedBy });
     return event;
   };
-  const acceptSignal = (action: DecisionAction) => (args: DecisionArgs) => {
+  const acceptSignal = (action: DecisionAction) => (args: unknown) => {
     try {
-      accept(checkDecision({ ...args, action }));
+      accept(checkDecision(args, action));
     } catch (err) {
-      // A Signal cannot be refused; an invalid or late one is logged and ignored.
+      // A Signal cannot be refused; an invalid, forged or late one is logged and ignored.
       log.warn('ignored decision signal', { action, error: (err as Error).message });
     }
   };
@@ -100,13 +111,13 @@ export async function alertWorkflow({ alert, policy, incidentId }: AlertWorkflow
   setHandler(approveSignal, acceptSignal('approve'));
   setHandler(closeSignal, acceptSignal('close'));
   setHandler(decideUpdate, async (input) => {
-    let decision: Decision;
+    let checked: ReturnType<typeof checkDecision>;
     try {
-      decision = checkDecision(input); // state may have moved since validation (a Signal landed)
+      checked = checkDecision(input); // state may have moved since validation (a Signal landed)
     } catch (err) {
       throw ApplicationFailure.nonRetryable((err as Error).message, 'DecisionRejected');
     }
-    const { seq } = accept(decision);
+    const { seq } = accept(checked);
     await condition(() => recordedSeq >= seq);
     return status;
   }, { validator: (input) => { checkDecision(input); } });
@@ -246,7 +257,7 @@ export async function alertWorkflow({ alert, policy, incidentId }: AlertWorkflow
       // The last tier has breached too: the policy either contains, or keeps waiting.
       if (slaFallbackFor(policy, alert.severity) === 'contain' && proposed.length > 0) {
         const fallback: Decision = { action: 'approve', actor: 'system:sla-fallback', reason: `no analyst answered within any SLA tier; policy contains ${alert.severity} alerts` };
-        book.apply(fallback);
+        book.apply(fallback); // the workflow's own decision: nothing to verify
         book.state.final = fallback; // the policy stands in for the whole quorum
         status.fallback = true;
         break;

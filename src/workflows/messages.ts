@@ -1,17 +1,20 @@
 // The alert workflow's public surface: what analysts, the API and the CLI may send and read.
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { Decision, DecisionArgs } from '../domain/decision';
+import type { SignedDecision } from '../domain/signed-decision';
 import type { Alert } from '../domain/alert';
 import type { ObservableSet } from '../domain/observables';
 import type { AddAlertResult, IncidentState } from './incident-workflow';
 import type { AlertStatus } from './status';
 
+// Decisions are envelopes autosoc signed (`autosoc decision sign` prints one for the Temporal
+// CLI); the workflow refuses (Update) or ignores (Signal) anything else. Runs started before
+// signed decisions took a bare Decision here.
 /** Approve the response the triage proposed (containment runs only after this). */
-export const approveSignal = defineSignal<[DecisionArgs]>('approve');
+export const approveSignal = defineSignal<[SignedDecision]>('approve');
 /** Close the alert without response. */
-export const closeSignal = defineSignal<[DecisionArgs]>('close');
-/** The validated way to decide: rejected before it enters history when malformed or late. */
-export const decideUpdate = defineUpdate<AlertStatus, [Decision]>('decide');
+export const closeSignal = defineSignal<[SignedDecision]>('close');
+/** The validated way to decide: rejected before it enters history when unsigned, malformed or late. */
+export const decideUpdate = defineUpdate<AlertStatus, [SignedDecision]>('decide');
 export const statusQuery = defineQuery<AlertStatus>('status');
 
 /** Alerts that joined this alert's incident: new evidence to re-triage on. */

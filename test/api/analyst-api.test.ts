@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { buildApiServer } from '../../src/api/server';
 import { alertWorkflowId } from '../../src/domain/alert';
+import { DecisionSigner } from '../../src/security/decision-signer';
 import { createApiToken } from '../../src/store/api-tokens';
 import { listAudit } from '../../src/store/decisions';
 import { statusQuery } from '../../src/workflows/messages';
@@ -25,6 +26,7 @@ beforeAll(async () => {
   // The harness's app has no Temporal client; this one is built the way the ingest tier should build it.
   app = buildApiServer({
     db: h.db.pool, ingest: h.ingest, client: h.client, policy: h.config.policy, maxBodyBytes: h.config.api.maxBodyBytes, adminToken,
+    signer: new DecisionSigner(h.config.security.decisionKeys),
   });
   await app.ready();
   const roles: Record<Who, ('ingest' | 'analyst' | 'engineer')[]> = { ingest: ['ingest'], alice: ['analyst'], bob: ['analyst'], engineer: ['engineer'] };

@@ -13,6 +13,8 @@ import { type Config, loadConfig } from '../../src/config';
 import { DEFAULT_CORRELATION } from '../../src/domain/correlation';
 import { IngestService } from '../../src/ingest/ingest-service';
 import { SecretBox } from '../../src/store/secret-box';
+import { DecisionSigner } from '../../src/security/decision-signer';
+import { dataConverterFor } from '../../src/temporal/client';
 import { createWorker } from '../../src/worker';
 import { SAMPLES_DIR } from '../helpers/alerts';
 import { openTestDatabase, type TestDatabase } from '../helpers/database';
@@ -38,9 +40,9 @@ export interface ApiHarness {
   close(): Promise<void>;
 }
 
-export async function startApiHarness(prefix: string, opts: { adminToken?: string } = {}): Promise<ApiHarness> {
+export async function startApiHarness(prefix: string, opts: { adminToken?: string; env?: Record<string, string> } = {}): Promise<ApiHarness> {
   const run = uniqueSuffix();
-  const config = loadConfig({ TEMPORAL_TASK_QUEUE: `${prefix}-${run}` });
+  const config = loadConfig({ ...opts.env, TEMPORAL_TASK_QUEUE: `${prefix}-${run}` });
   const [env, db] = await Promise.all([devServerEnv(), openTestDatabase()]);
   const worker = await createWorker(config, db.pool, env.nativeConnection, env.client);
   const running = worker.run();
@@ -49,7 +51,10 @@ export async function startApiHarness(prefix: string, opts: { adminToken?: strin
     correlation: { ...DEFAULT_CORRELATION, keys: [] },
   });
   const secrets = new SecretBox(randomBytes(32));
-  const app = buildApiServer({ db: db.pool, ingest, maxBodyBytes: config.api.maxBodyBytes, adminToken: opts.adminToken, secrets });
+  const app = buildApiServer({
+    db: db.pool, ingest, maxBodyBytes: config.api.maxBodyBytes, adminToken: opts.adminToken, secrets, signer: new DecisionSigner(config.security.decisionKeys),
+    codec: { codec: dataConverterFor(config).payloadCodecs![0], uiOrigin: config.security.codecUiOrigin, uiSecret: config.security.payloadKeys[0].key },
+  });
   await app.ready();
   return {
     run, config, env, client: env.client, db, worker, ingest, app, secrets,

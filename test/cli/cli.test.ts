@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type AddressInfo, createServer } from 'node:net';
 import type { FastifyInstance } from 'fastify';
+import { DecisionSigner } from '../../src/security/decision-signer';
 import { buildApiServer } from '../../src/api/server';
 import { run } from '../../src/cli/main';
 import { alertWorkflowId } from '../../src/domain/alert';
@@ -25,7 +26,10 @@ const names = {} as Record<Who, string>;
 
 beforeAll(async () => {
   h = await startApiHarness('cli');
-  app = buildApiServer({ db: h.db.pool, ingest: h.ingest, client: h.client, policy: h.config.policy, maxBodyBytes: h.config.api.maxBodyBytes });
+  app = buildApiServer({
+    db: h.db.pool, ingest: h.ingest, client: h.client, policy: h.config.policy, maxBodyBytes: h.config.api.maxBodyBytes,
+    signer: new DecisionSigner(h.config.security.decisionKeys),
+  });
   apiUrl = await app.listen({ host: '127.0.0.1', port: 0 });
   for (const who of ['ingest', 'analyst', 'engineer'] as Who[]) {
     names[who] = `cli-${who}-${h.run}`;

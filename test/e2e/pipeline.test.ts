@@ -17,6 +17,7 @@ import type { AlertStatus } from '../../src/workflows/status';
 import { sampleAlert } from '../helpers/alerts';
 import { openTestDatabase, type TestDatabase } from '../helpers/database';
 import { saveHistory } from '../helpers/histories';
+import { signedDecision } from '../helpers/security';
 import { devServerEnv, uniqueSuffix } from '../helpers/temporal';
 import { waitFor } from '../helpers/wait';
 
@@ -79,14 +80,14 @@ test('two alerts escalate; one approved through the Update, one closed through t
   expect((await approvedHandle.fetchHistory()).events?.length).toBe(before);
 
   const afterUpdate = await approvedHandle.executeUpdate(decideUpdate, {
-    args: [{ action: 'approve', actor: 'alice@soc', reason: 'Word spawning encoded PowerShell: isolate the host' }],
+    args: [signedDecision(approved.workflowId, { action: 'approve', actor: 'alice@soc', reason: 'Word spawning encoded PowerShell: isolate the host' })],
   });
-  expect(afterUpdate.decision).toEqual({ action: 'approve', actor: 'alice@soc', reason: 'Word spawning encoded PowerShell: isolate the host' });
+  expect(afterUpdate.decision).toEqual({ action: 'approve', actor: 'alice@soc', reason: 'Word spawning encoded PowerShell: isolate the host', roles: ['analyst'] });
 
   const closedHandle = client.workflow.getHandle(closed.workflowId);
-  await closedHandle.signal(closeSignal, { actor: 'bob@soc', reason: 'sanctioned credential audit, change CHG-4411' });
+  await closedHandle.signal(closeSignal, signedDecision(closed.workflowId, { action: 'close', actor: 'bob@soc', reason: 'sanctioned credential audit, change CHG-4411' }));
   // A signal after the decision is ignored: the first valid answer wins.
-  await closedHandle.signal(approveSignal, { actor: 'mallory', reason: 'late' }).catch(() => undefined);
+  await closedHandle.signal(approveSignal, signedDecision(closed.workflowId, { action: 'approve', actor: 'mallory', reason: 'late' })).catch(() => undefined);
 
   const approvedResult = await approvedHandle.result();
   const closedResult = await closedHandle.result();
@@ -126,8 +127,8 @@ test('two alerts escalate; one approved through the Update, one closed through t
   }
 
   if (process.env.RECORD_HISTORIES) {
-    saveHistory('escalated-approved-by-update', approved.workflowId, await approvedHandle.fetchHistory());
-    saveHistory('escalated-closed-by-signal', closed.workflowId, await closedHandle.fetchHistory());
-    saveHistory('auto-closed', benign.workflowId, await client.workflow.getHandle(benign.workflowId).fetchHistory());
+    await saveHistory('escalated-approved-by-update', approved.workflowId, await approvedHandle.fetchHistory());
+    await saveHistory('escalated-closed-by-signal', closed.workflowId, await closedHandle.fetchHistory());
+    await saveHistory('auto-closed', benign.workflowId, await client.workflow.getHandle(benign.workflowId).fetchHistory());
   }
 });

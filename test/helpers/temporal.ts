@@ -15,6 +15,7 @@ const INDEXED_VALUE_TYPE: Record<SearchAttributeType, number> = {
 };
 import { temporalCliPath, temporalTestServerPath } from '../../src/temporal/binaries';
 import { ALL_SEARCH_ATTRIBUTES } from '../../src/workflows/search-attributes';
+import { testDataConverter } from './security';
 
 /**
  * Java time-skipping test server: timers of hours pass in milliseconds. It takes no
@@ -23,6 +24,7 @@ import { ALL_SEARCH_ATTRIBUTES } from '../../src/workflows/search-attributes';
 export async function timeSkippingEnv(): Promise<TestWorkflowEnvironment> {
   const env = await TestWorkflowEnvironment.createTimeSkipping({
     server: { executable: { type: 'existing-path', path: temporalTestServerPath() } },
+    client: { dataConverter: testDataConverter },
   });
   await env.connection.operatorService.addSearchAttributes({
     namespace: env.namespace ?? 'default',
@@ -38,6 +40,7 @@ export const devServerEnv = () => TestWorkflowEnvironment.createLocal({
     searchAttributes: [...ALL_SEARCH_ATTRIBUTES],
     extraArgs: ['--log-level', 'error'],
   },
+  client: { dataConverter: testDataConverter },
 });
 
 export const uniqueSuffix = () => `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;

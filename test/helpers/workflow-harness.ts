@@ -13,6 +13,7 @@ import { alertWorkflow } from '../../src/workflows';
 import { statusQuery } from '../../src/workflows/messages';
 import type { Stage } from '../../src/workflows/status';
 import { openTestDatabase, type TestDatabase } from './database';
+import { testDataConverter, withDecisionKeys } from './security';
 import { timeSkippingEnv, uniqueSuffix } from './temporal';
 
 export interface WorkflowHarness {
@@ -28,7 +29,7 @@ let harnessEnv: TestWorkflowEnvironment;
 const startAlertWorkflow = (taskQueue: string, alert: AlertInput, policy: TriagePolicy) => {
   const parsed = parseAlert(alert);
   return harnessEnv.client.workflow.start(alertWorkflow, {
-    workflowId: alertWorkflowId(parsed), taskQueue, args: [{ alert: parsed, policy }], workflowTaskTimeout: '30s',
+    workflowId: alertWorkflowId(parsed), taskQueue, args: [{ alert: parsed, policy: withDecisionKeys(policy) }], workflowTaskTimeout: '30s',
   });
 };
 
@@ -40,6 +41,7 @@ export async function workflowHarness(overrides: Partial<ActivityDeps> = {}): Pr
     connection: env.nativeConnection,
     taskQueue,
     workflowsPath: require.resolve('../../src/workflows'),
+    dataConverter: testDataConverter,
     activities: createActivities({
       db: db.pool, responders: [manualResponseConnector],
       ingest: new IngestService({ db: db.pool, client: env.client, taskQueue, policy: DEFAULT_POLICY, correlation: DEFAULT_CORRELATION }),

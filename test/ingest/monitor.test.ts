@@ -89,8 +89,8 @@ test('alerts sharing rule and host join one incident; new evidence re-triages it
   expect((await listAudit(db.pool, results[0].workflowId!)).some((d) => d.step.startsWith('retriage-'))).toBe(true);
 
   if (process.env.RECORD_HISTORIES) {
-    saveHistory('incident-three-alerts', incidentId, await incident.fetchHistory());
-    saveHistory('escalated-retriaged-by-related-alerts', primary.workflowId, await primary.fetchHistory());
+    await saveHistory('incident-three-alerts', incidentId, await incident.fetchHistory());
+    await saveHistory('escalated-retriaged-by-related-alerts', primary.workflowId, await primary.fetchHistory());
   }
 });
 

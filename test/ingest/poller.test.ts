@@ -101,7 +101,7 @@ test('a worker killed mid-page loses and duplicates nothing', async () => {
   }
   expect([...ids.values()].every((n) => n === 1)).toBe(true);
   expect(search.requests.every((r) => r.authorization === 'ApiKey test-api-key')).toBe(true);
-  if (process.env.RECORD_HISTORIES) saveHistory('poller-worker-killed-mid-page', handle.workflowId, await handle.fetchHistory());
+  if (process.env.RECORD_HISTORIES) await saveHistory('poller-worker-killed-mid-page', handle.workflowId, await handle.fetchHistory());
 });
 
 test('the Wazuh indexer poller pages by timestamp and id and maps Wazuh alerts', async () => {

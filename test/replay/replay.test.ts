@@ -2,6 +2,7 @@
 // would break running workflows (non-determinism) fails here, with no server.
 import { Worker } from '@temporalio/worker';
 import { loadHistories } from '../helpers/histories';
+import { testDataConverter } from '../helpers/security';
 
 const histories = loadHistories();
 
@@ -15,9 +16,13 @@ test('recorded histories exist for every path the e2e test covers', () => {
     // Recorded before the store steps became local activities (patched('local-store-v1')).
     'pre-local-store-auto-closed', 'pre-local-store-escalated-approved-by-update', 'pre-local-store-escalated-closed-by-signal',
     'pre-local-store-escalated-retriaged-by-related-alerts',
+    // Recorded before decisions were signed (patched('signed-decisions-v1')): bare decisions.
+    'pre-signed-decisions-auto-closed', 'pre-signed-decisions-escalated-approved-by-update', 'pre-signed-decisions-escalated-closed-by-signal',
   ]);
 });
 
+// Through the payload codec every worker runs with: payloads recorded before it (plaintext)
+// pass through its decode unchanged.
 test.each(histories.map((h) => [h.name, h] as const))('replays %s deterministically', async (_name, { workflowId, history }) => {
-  await Worker.runReplayHistory({ workflowsPath: require.resolve('../../src/workflows') }, history, workflowId);
+  await Worker.runReplayHistory({ workflowsPath: require.resolve('../../src/workflows'), dataConverter: testDataConverter }, history, workflowId);
 });

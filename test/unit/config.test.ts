@@ -24,7 +24,7 @@ describe('loadConfig', () => {
     expect(c.databaseUrl).toBeUndefined();
     expect(c.dataDir).toBe(resolve('.data'));
     expect(c.pglitePort).toBe(5433);
-    expect(c.policy).toEqual(DEFAULT_POLICY);
+    expect(c.policy).toEqual({ ...DEFAULT_POLICY, decisionKeys: [{ id: expect.any(String), publicKey: expect.stringMatching(/^[0-9a-f]{64}$/) }] });
     expect(c.logLevel).toBe('info');
   });
 

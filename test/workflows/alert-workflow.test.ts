@@ -12,6 +12,7 @@ import { approveSignal, closeSignal, decideUpdate, statusQuery } from '../../src
 import { sampleAlert } from '../helpers/alerts';
 import type { TestDatabase } from '../helpers/database';
 import { uniqueSuffix } from '../helpers/temporal';
+import { signedDecision } from '../helpers/security';
 import { workflowHarness, type WorkflowHarness } from '../helpers/workflow-harness';
 
 const HOUR = 3_600_000;
@@ -29,6 +30,8 @@ afterAll(() => h?.close());
 
 const start = (file: string) => h.start(sampleAlert(file, `${file}-${uniqueSuffix()}`), policy);
 const untilAwaitingAnalyst = (handle: Awaited<ReturnType<typeof start>>) => h.untilStage(handle, 'awaiting_analyst');
+/** Signed as the API would sign it, at the test server's time (hours may have been skipped). */
+const signed = async (handle: { workflowId: string }, d: Parameters<typeof signedDecision>[1]) => signedDecision(handle.workflowId, d, await env.currentTimeMs());
 
 test('an SLA breach escalates to the next tier, then approval runs the response', async () => {
   const handle = await start('01-encoded-powershell.json');
@@ -41,10 +44,10 @@ test('an SLA breach escalates to the next tier, then approval runs the response'
   expect(escalated.escalations).toEqual([{ fromTier: 'tier1', toTier: 'tier2', afterMs: 2 * HOUR }]);
   expect((await getCase(db.pool, handle.workflowId))?.tier).toBe('tier2');
 
-  await handle.signal(approveSignal, { actor: 'alice', reason: 'encoded PowerShell from Word: contain' });
+  await handle.signal(approveSignal, await signed(handle, { action: 'approve', actor: 'alice', reason: 'encoded PowerShell from Word: contain' }));
   const result = await handle.result();
   expect(result.outcome).toBe('approved_and_responded');
-  expect(result.decision).toEqual({ action: 'approve', actor: 'alice', reason: 'encoded PowerShell from Word: contain' });
+  expect(result.decision).toEqual({ action: 'approve', actor: 'alice', reason: 'encoded PowerShell from Word: contain', roles: ['analyst'] });
   expect(result.responseActions).toContain('isolate_host:fin-ws-042=recorded');
 
   const audit = await listAudit(db.pool, handle.workflowId);
@@ -64,7 +67,7 @@ test('the last tier breaching keeps the alert waiting; a close with reason ends 
   expect(waiting.escalations.map((e) => e.toTier)).toEqual(['tier2', null]);
   expect(waiting.stage).toBe('awaiting_analyst');
 
-  await handle.signal(closeSignal, { actor: 'bob', reason: 'authorized red-team exercise RT-2026-11' });
+  await handle.signal(closeSignal, await signed(handle, { action: 'close', actor: 'bob', reason: 'authorized red-team exercise RT-2026-11' }));
   const result = await handle.result();
   expect(result.outcome).toBe('closed_by_analyst');
   expect(await listResponseActions(db.pool, handle.workflowId)).toEqual([]);
@@ -96,11 +99,11 @@ test('decide with a bad action, reason or actor is rejected and leaves history u
     && k !== WFT.EVENT_TYPE_WORKFLOW_TASK_COMPLETED)).toEqual([]);
   expect((await handle.query(statusQuery)).decision).toBeUndefined();
 
-  const status = await handle.executeUpdate(decideUpdate, { args: [{ action: 'close', actor: 'carol', reason: 'user confirmed the mail was a test' }] });
+  const status = await handle.executeUpdate(decideUpdate, { args: [await signed(handle, { action: 'close', actor: 'carol', reason: 'user confirmed the mail was a test' })] });
   expect(status.decision).toMatchObject({ action: 'close', actor: 'carol' });
   // Once decided, a second decision is refused: by the validator while the run writes its
   // report, or by the server once the run has completed (the local store steps are quick).
-  const late = await handle.executeUpdate(decideUpdate, { args: [{ action: 'approve', actor: 'dave', reason: 'late' }] }).catch((err: unknown) => err);
+  const late = await handle.executeUpdate(decideUpdate, { args: [await signed(handle, { action: 'approve', actor: 'dave', reason: 'late' })] }).catch((err: unknown) => err);
   expect([WorkflowUpdateFailedError, WorkflowNotFoundError].some((kind) => late instanceof kind)).toBe(true);
   expect((await handle.result()).outcome).toBe('closed_by_analyst');
 });

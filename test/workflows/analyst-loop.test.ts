@@ -10,6 +10,7 @@ import { listAudit } from '../../src/store/decisions';
 import { listResponseActions } from '../../src/store/response-actions';
 import { listSuggestions } from '../../src/store/suppressions';
 import { decideUpdate, approveSignal, statusQuery } from '../../src/workflows/messages';
+import { signedDecision } from '../helpers/security';
 import { uniqueSuffix } from '../helpers/temporal';
 import { workflowHarness, type WorkflowHarness } from '../helpers/workflow-harness';
 import { WebhookServer } from '../servers/webhook-server';
@@ -47,8 +48,13 @@ const hostAlert = (severity: AlertInput['severity'], extra: Partial<AlertInput> 
   observables: { hosts: [{ hostname: `ws-${id()}` }], processes: [{ name: 'dump.exe', commandLine: 'procdump64.exe -ma lsass.exe out.dmp' }] },
   ...extra,
 });
-const decide = (handle: Awaited<ReturnType<WorkflowHarness['start']>>, d: Record<string, unknown>) =>
-  handle.executeUpdate(decideUpdate, { args: [d as never] });
+type Handle = Awaited<ReturnType<WorkflowHarness['start']>>;
+/** A decision signed as the API signs it for a token with these roles, at the server's time. */
+const signed = async (handle: Handle, d: Parameters<typeof signedDecision>[1]) => signedDecision(handle.workflowId, d, await h.env.currentTimeMs());
+const decide = async (handle: Handle, d: Parameters<typeof signedDecision>[1]) =>
+  handle.executeUpdate(decideUpdate, { args: [await signed(handle, d)] });
+/** What the API would refuse to sign (malformed): the workflow refuses it unsigned too. */
+const decideRaw = (handle: Handle, d: Record<string, unknown>) => handle.executeUpdate(decideUpdate, { args: [d as never] });
 
 test('containment needs two approvals, and the analyst who requested it cannot be one of them', async () => {
   const handle = await h.start(hostAlert('high'), policy);
@@ -104,7 +110,7 @@ test('a critical alert nobody answers is contained by the SLA fallback, which re
 test('a signal from the Temporal CLI counts as one analyst approval', async () => {
   const handle = await h.start(hostAlert('high'), { ...policy, approvals: {} });
   await h.untilStage(handle, 'awaiting_analyst');
-  await handle.signal(approveSignal, { actor: 'cli-user', reason: 'approved from the terminal' });
+  await handle.signal(approveSignal, await signed(handle, { action: 'approve', actor: 'cli-user', reason: 'approved from the terminal' }));
   expect((await handle.result()).decision).toMatchObject({ action: 'approve', actor: 'cli-user' });
 });
 
@@ -152,10 +158,11 @@ test('rejected decisions (wrong role, missing reason, decided or closed alert) l
   for (const bad of [
     { action: 'approve', actor: 'eve', reason: 'I am an engineer', roles: ['engineer'] },
     { action: 'close', actor: 'mallory', reason: 'ingest tokens cannot decide', roles: ['ingest'] },
-    { action: 'escalate', actor: 'bob' },
-    { action: 'assign', actor: 'bob', reason: 'no assignee' },
-  ]) {
+  ] satisfies Parameters<typeof signedDecision>[1][]) {
     await expect(decide(handle, bad)).rejects.toThrow(WorkflowUpdateFailedError);
+  }
+  for (const bad of [{ action: 'escalate', actor: 'bob' }, { action: 'assign', actor: 'bob', reason: 'no assignee' }]) {
+    await expect(decideRaw(handle, bad)).rejects.toThrow(WorkflowUpdateFailedError);
   }
   // Only empty workflow-task round trips may appear (the test server has no speculative tasks).
   const WFT = [EventType.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED, EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED, EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED];

@@ -1,0 +1,40 @@
+// Decisions that reach a workflow carry the identity autosoc vouches for, not the caller's
+// claim: the API authenticates the caller's token, resolves actor and roles server-side, and
+// signs an envelope with Ed25519 (src/security/decision-signer.ts) that binds the alert, the
+// decision, a nonce and the time it was issued. The workflow verifies it
+// (decision-signature.ts) against the public keys it was started with (policy.decisionKeys).
+import { z } from 'zod';
+import { Decision } from './decision';
+import { DecisionPublicKey } from './policy';
+
+export type { DecisionPublicKey };
+
+/** How long a signed decision stays valid after it is issued (workflow time). */
+export const DECISION_TTL_MS = 5 * 60_000;
+/** How far ahead of workflow time a decision may be stamped (clocks drift). */
+export const DECISION_CLOCK_SKEW_MS = 60_000;
+
+const hex = (bytes: number) => z.string().regex(new RegExp(`^[0-9a-f]{${bytes * 2}}$`), `must be ${bytes} bytes of lower-case hex`);
+const KeyId = DecisionPublicKey.shape.id;
+
+export const SignedDecision = z.object({
+  v: z.literal(1),
+  workflowId: z.string().min(1).max(1024),
+  decision: Decision,
+  nonce: hex(16),
+  /** Milliseconds since the epoch, when the API signed it. */
+  issuedAt: z.number().int().nonnegative(),
+  /** One signature per key the API holds, so runs started before a key rotation still verify. */
+  signatures: z.array(z.object({ keyId: KeyId, signature: hex(64) })).min(1).max(8),
+});
+export type SignedDecision = z.infer<typeof SignedDecision>;
+
+/** The exact bytes signed: every field that gives the decision its meaning, in a fixed order. */
+export function signedDecisionMessage(e: Omit<SignedDecision, 'signatures'>): Uint8Array {
+  const d = e.decision;
+  return new TextEncoder().encode(JSON.stringify([
+    'autosoc-decision-v1', e.workflowId, e.nonce, e.issuedAt,
+    d.action, d.actor, [...(d.roles ?? [])].sort(), d.reason ?? null, d.assignee ?? null, d.falsePositive ?? null,
+  ]));
+}
+
