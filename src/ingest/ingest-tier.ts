@@ -22,7 +22,7 @@ export async function startIngestTier(config: Config, db: Pool, client: Client):
   const api = buildApiServer({ db, ingest, client, policy: config.policy, maxBodyBytes: config.api.maxBodyBytes, adminToken: config.api.adminToken });
   await api.listen({ host: config.api.host, port: config.api.port });
   const syslog = new SyslogListener({
-    host: config.syslog.host, port: config.syslog.port,
+    host: config.syslog.host, port: config.syslog.port, spoolDir: config.syslog.spoolDir, spoolMaxBytes: config.syslog.spoolMaxBytes,
     ingest: (body) => ingest.ingest({ body, format: 'cef' }),
     log: (msg, detail) => console.warn(`[syslog] ${msg}`, detail ?? ''),
   });
