@@ -27,7 +27,8 @@ describe('checkObservableSet and capObservables', () => {
   test('refuses what is not an observable set, naming the field', () => {
     expect(() => checkObservableSet({ ...empty, ips: 'not-an-array' })).toThrow(/observables\.ips/);
     expect(() => checkObservableSet({ ...empty, urls: [42] })).toThrow(/observables\.urls\[0\]/);
-    const { emails: _dropped, ...missing } = empty;
+    const missing: Partial<ObservableSet> = { ...empty };
+    delete missing.emails;
     expect(() => checkObservableSet(missing)).toThrow(/observables\.emails/);
   });
 });
