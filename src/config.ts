@@ -1,6 +1,6 @@
 // autosoc's settings, read from the environment and validated at start: a wrong or
 // missing setting stops the process with a message that names it.
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { parseDuration } from './domain/duration';
 import { DEFAULT_POLICY, type SlaTier, TriagePolicy } from './domain/policy';
@@ -49,6 +49,8 @@ const Env = z.object({
   AUTOSOC_MAX_BODY_BYTES: z.coerce.number().int().positive().default(10 * 1024 * 1024),
   AUTOSOC_SYSLOG_HOST: z.string().min(1).default('127.0.0.1'),
   AUTOSOC_SYSLOG_PORT: port.default(5514),
+  /** Bound of the on-disk syslog spool (<data dir>/syslog-spool): undelivered messages wait there. */
+  AUTOSOC_SYSLOG_SPOOL_MAX_BYTES: z.coerce.number().int().positive().default(256 * 1024 * 1024),
   AUTOSOC_POLLERS_FILE: z.string().min(1).optional(),
   OPENAI_API_KEY: z.string().min(1).optional(),
   OPENAI_BASE_URL: z.url().optional(),
@@ -97,7 +99,7 @@ export interface Config {
   secretKey?: string;
   /** Payload encryption keys (first encrypts) and decision-signing keys (all sign). */
   security: { payloadKeys: NamedKey[]; decisionKeys: NamedKey[]; codecUiOrigin: string };
-  syslog: { host: string; port: number };
+  syslog: { host: string; port: number; spoolDir: string; spoolMaxBytes: number };
   pollersFile?: string;
   /** Present when OPENAI_API_KEY is set: assessments are written by that model. */
   notify: { webhookUrl?: string; slackWebhookUrl?: string };
@@ -182,7 +184,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     api: { host: e.AUTOSOC_API_HOST, port: e.AUTOSOC_API_PORT, maxBodyBytes: e.AUTOSOC_MAX_BODY_BYTES, adminToken: e.AUTOSOC_ADMIN_TOKEN },
     secretKey: e.AUTOSOC_SECRET_KEY,
     security,
-    syslog: { host: e.AUTOSOC_SYSLOG_HOST, port: e.AUTOSOC_SYSLOG_PORT },
+    syslog: {
+      host: e.AUTOSOC_SYSLOG_HOST, port: e.AUTOSOC_SYSLOG_PORT,
+      spoolDir: join(resolve(e.AUTOSOC_DATA_DIR), 'syslog-spool'), spoolMaxBytes: e.AUTOSOC_SYSLOG_SPOOL_MAX_BYTES,
+    },
     pollersFile: e.AUTOSOC_POLLERS_FILE,
     yaraDirs: (e.AUTOSOC_YARA_DIRS ?? '').split(':').filter(Boolean),
     notify: { webhookUrl: e.AUTOSOC_NOTIFY_WEBHOOK_URL, slackWebhookUrl: e.AUTOSOC_SLACK_WEBHOOK_URL },

@@ -6,6 +6,7 @@ import { type Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { IngestService } from './ingest/ingest-service';
 import { defaultPlan } from './investigation/default-plan';
+import { type RetryAlarm, retryAlarmInterceptor } from './activities/retry-alarm';
 import { createActivities } from './activities';
 import { type Config, loadConfig, workflowUiLink } from './config';
 import { slackNotifier, webhookNotifier } from './connectors/notifier';
@@ -32,7 +33,7 @@ function onlineIntel(db: Pool): OnlineIntel | undefined {
 const definedOnly = <T extends object>(o: T): Partial<T> => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 
 /** The worker for alert, incident and poller workflows; `client` is what pollers ingest through. */
-export async function createWorker(config: Config, db: Pool, connection: NativeConnection, client: Client): Promise<Worker> {
+export async function createWorker(config: Config, db: Pool, connection: NativeConnection, client: Client, observeRetryAlarm?: (alarm: RetryAlarm) => void): Promise<Worker> {
   const ingest = new IngestService({ db, client, taskQueue: config.temporal.taskQueue, policy: config.policy, correlation: config.correlation });
   return Worker.create({
     connection,
@@ -50,6 +51,7 @@ export async function createWorker(config: Config, db: Pool, connection: NativeC
       edr: edrConnectorsFromConfig(parseEdrConfig(process.env)),
       edrAllow: config.policy.edrCollection?.allow,
     }),
+    interceptors: { activity: [retryAlarmInterceptor(observeRetryAlarm)] },
     shutdownGraceTime: '20s',
     ...definedOnly(config.worker),
   });

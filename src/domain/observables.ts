@@ -49,7 +49,11 @@ class Bag {
   }
 }
 
-export function extractObservables(alert: Alert): ObservableSet {
+/**
+ * The alert's observables. `freeText: false` skips scanning title, description and command
+ * lines for indicators: what workflow code may afford on text it did not extract itself.
+ */
+export function extractObservables(alert: Alert, opts: { freeText?: boolean } = {}): ObservableSet {
   const o = alert.observables;
   const hosts = new Bag(), users = new Bag(), hashes = new Bag(), domains = new Bag(),
     ips = new Bag(), urls = new Bag(), emails = new Bag(), commandLines = new Bag();
@@ -82,6 +86,12 @@ export function extractObservables(alert: Alert): ObservableSet {
   for (const u of o.urls) addUrl(u);
   for (const e of o.emails) { emails.add(e.from); for (const to of e.to) emails.add(to); }
 
+  const set = (): ObservableSet => ({
+    hosts: hosts.values, users: users.values, hashes: hashes.values, domains: domains.values,
+    ips: ips.values, urls: urls.values, emails: emails.values, commandLines: commandLines.values,
+  });
+  if (opts.freeText === false) return set();
+
   // Indicators mentioned only in free text (title, description, command lines).
   const freeText = [alert.title, alert.description ?? '', ...commandLines.values].join('\n');
   for (const m of freeText.match(URL_RE) ?? []) addUrl(m.replace(/[),.;]+$/, ''));
@@ -89,10 +99,7 @@ export function extractObservables(alert: Alert): ObservableSet {
   for (const m of freeText.match(HASH_RE) ?? []) hashes.add(m);
   for (const m of freeText.match(EMAIL_RE) ?? []) emails.add(m);
 
-  return {
-    hosts: hosts.values, users: users.values, hashes: hashes.values, domains: domains.values,
-    ips: ips.values, urls: urls.values, emails: emails.values, commandLines: commandLines.values,
-  };
+  return set();
 }
 
 /** Values for the `Observables` KeywordList search attribute: what an operator searches by. */
@@ -102,13 +109,13 @@ export function searchableObservables(set: ObservableSet, limit = 64): string[] 
     .slice(0, limit);
 }
 
-const KINDS = ['hosts', 'users', 'hashes', 'domains', 'ips', 'urls', 'emails', 'commandLines'] as const;
+export const KINDS = ['hosts', 'users', 'hashes', 'domains', 'ips', 'urls', 'emails', 'commandLines'] as const;
 
 /**
  * Adds other alerts' observables to a set. `fresh` holds only the values that were new,
  * or is undefined when nothing was: the signal to re-investigate.
  */
-export function mergeObservables(base: ObservableSet, others: ObservableSet[]): { merged: ObservableSet; fresh?: ObservableSet } {
+export function mergeObservables(base: ObservableSet, others: ObservableSet[], limitPerKind = Infinity): { merged: ObservableSet; fresh?: ObservableSet } {
   const merged = Object.fromEntries(KINDS.map((k) => [k, [...base[k]]])) as unknown as ObservableSet;
   const fresh = Object.fromEntries(KINDS.map((k) => [k, [] as string[]])) as unknown as ObservableSet;
   let anyFresh = false;
@@ -116,6 +123,7 @@ export function mergeObservables(base: ObservableSet, others: ObservableSet[]): 
     const known = new Set(base[k]);
     for (const o of others) {
       for (const v of o[k]) {
+        if (merged[k].length >= limitPerKind) break;
         if (known.has(v)) continue;
         known.add(v);
         merged[k].push(v);

@@ -6,7 +6,8 @@ import { WithStartWorkflowOperation } from '@temporalio/client';
 import type { Pool } from 'pg';
 import { type Alert, alertWorkflowId } from '../domain/alert';
 import { type CorrelationPolicy, correlationKey, incidentWorkflowId, similarityKey } from '../domain/correlation';
-import { extractObservables } from '../domain/observables';
+import { capObservables } from '../domain/bounded-input';
+import { extractObservables, type ObservableSet } from '../domain/observables';
 import type { TriagePolicy } from '../domain/policy';
 import { matchesSuppression } from '../domain/suppression';
 import { storeEvidence } from '../store/evidence';
@@ -88,7 +89,7 @@ export class IngestService {
       const started = await startAlert(this.deps.client, { taskQueue: this.deps.taskQueue, policy: this.deps.policy }, alert);
       return { index, format, workflowId, status: started.duplicate ? 'duplicate' : 'accepted' };
     }
-    const joined = await this.joinIncident(key, storm, alert);
+    const joined = await this.joinIncident(key, storm, alert, observables);
     return {
       index, format, workflowId, incidentId: joined.incidentId, storm: joined.storm,
       status: joined.outcome === 'duplicate' ? 'duplicate' : joined.outcome === 'joined' ? 'correlated' : 'accepted',
@@ -103,7 +104,7 @@ export class IngestService {
   }
 
   /** Update-with-start: adds the alert to the key's running incident, or opens one. */
-  private async joinIncident(key: string, storm: boolean, alert: Alert) {
+  private async joinIncident(key: string, storm: boolean, alert: Alert, observables: ObservableSet) {
     const { client, taskQueue, policy, correlation } = this.deps;
     for (let attempt = 1; ; attempt++) {
       const startWorkflowOperation = new WithStartWorkflowOperation(incidentWorkflow, {
@@ -119,7 +120,10 @@ export class IngestService {
         ],
       });
       try {
-        return await client.workflow.executeUpdateWithStart(addAlertUpdate, { args: [{ alert, storm }], startWorkflowOperation });
+        return await client.workflow.executeUpdateWithStart(addAlertUpdate, {
+          // Observables go with the alert: the incident workflow relays them, never extracts them.
+          args: [{ alert, storm, observables: capObservables(observables) }], startWorkflowOperation,
+        });
       } catch (err) {
         // An incident finishing its quiet window refuses new alerts; the retry opens a new one.
         if (attempt < INCIDENT_RETRIES && /IncidentClosing|incident is closing/.test(String((err as Error).message) + String((err as { cause?: Error }).cause?.message))) continue;

@@ -13,11 +13,12 @@ export async function countSimilar(db: Pool, similarityKey: string, workflowId: 
   return Number(rows[0].n);
 }
 
+/** `primary`: the incident's current investigation (a more severe or later alert takes over). */
 export async function upsertIncident(db: Pool, i: { id: string; key: string; alertCount: number; storm: boolean; primary?: string }): Promise<void> {
   await db.query(
     `INSERT INTO incidents (id, correlation_key, alert_count, storm, primary_alert) VALUES ($1, $2, $3, $4, $5)
      ON CONFLICT (id) DO UPDATE SET alert_count = GREATEST(incidents.alert_count, EXCLUDED.alert_count),
-       storm = incidents.storm OR EXCLUDED.storm, primary_alert = COALESCE(incidents.primary_alert, EXCLUDED.primary_alert), updated_at = now()`,
+       storm = incidents.storm OR EXCLUDED.storm, primary_alert = COALESCE(EXCLUDED.primary_alert, incidents.primary_alert), updated_at = now()`,
     [i.id, i.key, i.alertCount, i.storm, i.primary ?? null],
   );
 }

@@ -4,12 +4,14 @@ import {
   allHandlersFinished, ApplicationFailure, condition, log, patched, proxyActivities, proxyLocalActivities, setHandler, upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
+import type { RetryPolicy } from '@temporalio/common';
 import type { createActivities } from '../activities';
 import type { Alert } from '../domain/alert';
 import { type Decision, type DecisionAction, DecisionRejected } from '../domain/decision';
 import { openSignedDecision } from '../domain/decision-signature';
 import { DecisionBook, type DecisionEvent } from '../domain/decision-book';
 import type { Finding } from '../domain/finding';
+import { checkObservableSet, OBSERVABLES_PER_KIND } from '../domain/bounded-input';
 import { mergeObservables, type ObservableSet, searchableObservables } from '../domain/observables';
 import { approvalRuleFor, slaFallbackFor, slaTiersFor, type TriagePolicy } from '../domain/policy';
 import { describeAction, finalDisposition, proposeResponse } from '../domain/response';
@@ -28,17 +30,24 @@ export interface AlertWorkflowInput {
 
 /** Bad input is the caller's fault: retrying cannot fix it. */
 export const NON_RETRYABLE = ['BadInput'];
+/** Observable sets taken from one relatedAlerts signal (the incident sends one per batch). */
+const RELATED_SETS_PER_SIGNAL = 16;
 
-// Database steps: quick, retried patiently (PostgreSQL may be restarting). Since
-// 'local-store-v1' they run as local activities, in the worker that runs the workflow task:
-// no task round trip through the server and one marker event instead of three (bench/README.md
-// has the figures). They are idempotent, as a local activity may run again if its task fails.
-const storeOptions = {
-  startToCloseTimeout: '30s',
-  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s', maximumAttempts: 50, nonRetryableErrorTypes: NON_RETRYABLE },
-} as const;
-const remoteStore = proxyActivities<Activities>(storeOptions);
-const localStore = proxyLocalActivities<Activities>(storeOptions);
+/**
+ * Database steps write to our own PostgreSQL: an outage of any length is waited out, never a
+ * reason to fail the alert. No attempt limit; the interval grows to 2 minutes and stays there
+ * (the worker logs an error once a step has failed ALARM_AFTER_ATTEMPTS times, see
+ * src/activities/retry-alarm.ts). Bad input still fails at once. Retry options are not
+ * commands: changing them needs no patch.
+ */
+export const STORE_RETRY: RetryPolicy = { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '2m', nonRetryableErrorTypes: NON_RETRYABLE };
+// Since 'local-store-v1' they run as local activities, in the worker that runs the workflow
+// task: no task round trip through the server and one marker event instead of three
+// (bench/README.md has the figures). They are idempotent, as a local activity may run again if
+// its task fails. Backoffs past 10 s wait on a durable timer instead of inside the worker, so a
+// long outage costs a few history events per retry rather than a workflow task held open.
+const remoteStore = proxyActivities<Activities>({ startToCloseTimeout: '30s', retry: STORE_RETRY });
+const localStore = proxyLocalActivities<Activities>({ startToCloseTimeout: '30s', retry: STORE_RETRY, localRetryThreshold: '10s' });
 // Analysis: slower, bounded attempts; analyzers report their own failures as findings. They
 // heartbeat (ANALYSIS_HEARTBEAT_MS), so a dead worker's share is retried after a minute.
 const analysis = proxyActivities<Activities>({
@@ -105,8 +114,14 @@ export async function alertWorkflow({ alert, policy, incidentId }: AlertWorkflow
   };
   setHandler(statusQuery, () => status);
   setHandler(relatedAlertsSignal, (r) => {
-    status.relatedAlerts = r.alertCount - 1;
-    related.push(...r.observables);
+    try {
+      // Bounded whatever the sender: a few capped sets per signal, checked by shape only.
+      const sets = r.observables.slice(0, RELATED_SETS_PER_SIGNAL).map(checkObservableSet);
+      status.relatedAlerts = r.alertCount - 1;
+      related.push(...sets);
+    } catch (err) {
+      log.warn('ignored malformed related-alerts signal', { error: (err as Error).message });
+    }
   });
   setHandler(approveSignal, acceptSignal('approve'));
   setHandler(closeSignal, acceptSignal('close'));
@@ -162,15 +177,20 @@ export async function alertWorkflow({ alert, policy, incidentId }: AlertWorkflow
     ]);
     return t;
   };
-  /** Folds queued related-alert observables in; re-triages when they hold anything new. */
-  const retriageOnRelated = async () => {
-    const { merged, fresh } = mergeObservables(observables, related.splice(0));
+  /**
+   * Folds queued related-alert observables in; re-triages when they hold anything new.
+   * `reconsider`: the disposition is not acted on yet, so the new evidence may change it.
+   */
+  const retriageOnRelated = async (reconsider = false) => {
+    const limit = patched('related-triage-v1') ? OBSERVABLES_PER_KIND : Infinity;
+    const { merged, fresh } = mergeObservables(observables, related.splice(0), limit);
     observables = merged;
     status.observables = merged;
-    if (!fresh) return;
+    if (!fresh) return undefined;
     status.retriages += 1;
     upsertSearchAttributes([{ key: SA.Observables, value: searchableObservables(merged) }]);
-    await assess(fresh, `retriage-${status.retriages}`);
+    if (reconsider) status.disposition = undefined;
+    return assess(fresh, `retriage-${status.retriages}`);
   };
   let triage = await assess(observables, 'triage');
   // Sandbox: files detonated when the policy asks, before the disposition is acted on.
@@ -182,6 +202,9 @@ export async function alertWorkflow({ alert, policy, incidentId }: AlertWorkflow
     status.disposition = undefined; // the sandbox's word counts before anything is decided
     triage = await assess(detonated, 'sandbox');
   }
+  // Alerts of the incident that arrived while this one was investigated are triaged before
+  // its disposition is acted on: none is closed, or responded to, unseen.
+  while (related.length > 0 && patched('related-triage-v1')) triage = (await retriageOnRelated(true)) ?? triage;
   let proposed = proposeResponse(observables, triage.verdict);
 
   if (status.disposition === 'auto_close') {
@@ -290,6 +313,9 @@ export async function alertWorkflow({ alert, policy, incidentId }: AlertWorkflow
   if (status.outcome === 'auto_closed' && patched('tuning-v1')) {
     await store.suggestTuning({ workflowId, reason: `auto-closed: ${status.reasons[status.reasons.length - 1] ?? ''}` });
   }
+
+  // Related alerts that arrived after the outcome was settled are still triaged and reported.
+  while (related.length > 0 && patched('related-triage-v1')) await retriageOnRelated();
 
   // 6. Report.
   status.stage = 'reporting';

@@ -1,27 +1,30 @@
 // One incident: alerts that share a correlation key (or a storm of look-alikes). The first
 // alert is investigated by its own alertWorkflow (a child that outlives the incident); the
 // rest join without a full investigation: they are recorded, counted, and sent to that
-// investigation as new evidence so it re-triages. The incident closes after a quiet window.
+// investigation as new evidence so it re-triages. Since 'incident-triage-v1' no alert can hide
+// behind that primary: an alert more severe than it, or one arriving once its run has ended,
+// gets an investigation of its own, which becomes the primary for the alerts after it.
+// Workflow code here never scans alert text: the ingest service sends each alert's observables.
 import {
   allHandlersFinished, ApplicationFailure, condition, continueAsNew, getExternalWorkflowHandle, log, ParentClosePolicy,
-  proxyActivities, setHandler, startChild, upsertSearchAttributes, workflowInfo, WorkflowIdReusePolicy,
+  patched, proxyActivities, setHandler, startChild, upsertSearchAttributes, workflowInfo, WorkflowIdReusePolicy,
 } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { createActivities } from '../activities';
-import { type Alert, alertWorkflowId, parseAlert } from '../domain/alert';
+import { type Alert, alertWorkflowId, type Severity } from '../domain/alert';
+import {
+  capObservables, checkAlertEnvelope, checkObservableSet, compareSeverity, OBSERVABLES_PER_KIND,
+} from '../domain/bounded-input';
 import type { CorrelationPolicy } from '../domain/correlation';
-import { extractObservables } from '../domain/observables';
+import { extractObservables, mergeObservables, type ObservableSet } from '../domain/observables';
 import type { TriagePolicy } from '../domain/policy';
-import { alertWorkflow } from './alert-workflow';
+import { alertWorkflow, STORE_RETRY } from './alert-workflow';
 import { addAlertUpdate, incidentStatusQuery, relatedAlertsSignal } from './messages';
 import * as SA from './search-attributes';
 
 type Activities = ReturnType<typeof createActivities>;
 
-const store = proxyActivities<Activities>({
-  startToCloseTimeout: '30s',
-  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s', maximumAttempts: 50, nonRetryableErrorTypes: ['BadInput'] },
-});
+const store = proxyActivities<Activities>({ startToCloseTimeout: '30s', retry: STORE_RETRY });
 
 /** How many alert ids an incident remembers for dedup across continue-as-new. */
 const SEEN_LIMIT = 20_000;
@@ -31,6 +34,9 @@ export interface IncidentState {
   storm: boolean;
   alertCount: number;
   primary?: string;
+  /** The primary's severity, and false once its run has ended (both since 'incident-triage-v1'). */
+  primarySeverity?: Severity;
+  primaryOpen?: boolean;
   seen: string[];
 }
 export interface IncidentInput {
@@ -48,51 +54,48 @@ export interface AddAlertResult {
   storm: boolean;
 }
 
+interface Joined { workflowId: string; alert: Alert; observables: ObservableSet }
+const EMPTY: ObservableSet = { hosts: [], users: [], hashes: [], domains: [], ips: [], urls: [], emails: [], commandLines: [] };
+
 export async function incidentWorkflow(input: IncidentInput): Promise<IncidentState> {
   const incidentId = workflowInfo().workflowId;
   const state: IncidentState = input.carried ?? { key: input.key, storm: input.storm, alertCount: 0, seen: [] };
   const seen = new Set(state.seen);
-  const joined: { workflowId: string; alert: Alert }[] = [];
+  const joined: Joined[] = [];
   let changed = input.carried === undefined;
   let closing = false;
 
   const result = (outcome: AddAlertResult['outcome'], alertWorkflowId: string): AddAlertResult =>
     ({ incidentId, outcome, alertWorkflowId, alertCount: state.alertCount, storm: state.storm });
+  /** The primary cannot speak for this alert: it is more severe, or the primary's run has ended. */
+  const needsOwnInvestigation = (alert: Alert) => state.primaryOpen === false
+    || (state.primarySeverity !== undefined && compareSeverity(alert.severity, state.primarySeverity) > 0);
 
   setHandler(incidentStatusQuery, () => ({ ...state, seen: [] }));
-  setHandler(addAlertUpdate, async ({ alert, storm }) => {
+  setHandler(addAlertUpdate, async ({ alert, storm, observables }) => {
     const id = alertWorkflowId(alert);
     if (seen.has(id)) return result('duplicate', id);
     seen.add(id);
     state.alertCount += 1;
     state.storm ||= storm;
     changed = true;
-    if (state.primary) {
-      joined.push({ workflowId: id, alert });
+    if (state.primary && !(needsOwnInvestigation(alert) && patched('incident-triage-v1'))) {
+      joined.push({ workflowId: id, alert, observables: observablesOf(alert, observables) });
       return result('joined', id);
     }
-    state.primary = id;
-    try {
-      await startChild(alertWorkflow, {
-        workflowId: id,
-        args: [{ alert, policy: input.policy, incidentId }],
-        parentClosePolicy: ParentClosePolicy.ABANDON, // the investigation outlives the quiet window
-        workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
-        workflowTaskTimeout: '30s',
-        typedSearchAttributes: SA.alertStartAttributes(alert),
-      });
-    } catch (err) {
-      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+    if (!(await investigate(id, alert))) {
       // Investigated before, by an earlier run of this incident: a redelivery.
-      state.primary = undefined;
       state.alertCount -= 1;
       return result('duplicate', id);
     }
     return result('investigating', id);
   }, {
-    validator: ({ alert }) => {
+    // Cheap and bounded: the alert was validated at ingest; this only refuses what the
+    // handler could not route (a caller other than the ingest service, e.g. the Temporal CLI).
+    validator: ({ alert, observables }) => {
       if (closing) throw ApplicationFailure.retryable('incident is closing; retry to open a new one', 'IncidentClosing');
-      parseAlert(alert);
+      checkAlertEnvelope(alert);
+      if (observables !== undefined) checkObservableSet(observables);
     },
   });
 
@@ -115,21 +118,82 @@ export async function incidentWorkflow(input: IncidentInput): Promise<IncidentSt
   await flush();
   return { ...state, seen: [] };
 
+  /**
+   * Starts an alertWorkflow for the alert, which becomes the incident's primary. False when a
+   * workflow of that id ran before (a redelivery); the previous primary then stays.
+   */
+  async function investigate(workflowId: string, alert: Alert): Promise<boolean> {
+    const previous = { primary: state.primary, primarySeverity: state.primarySeverity, primaryOpen: state.primaryOpen };
+    // Set before the start: alerts arriving meanwhile join this investigation.
+    Object.assign(state, { primary: workflowId, primarySeverity: alert.severity, primaryOpen: true });
+    try {
+      const child = await startChild(alertWorkflow, {
+        workflowId,
+        args: [{ alert, policy: input.policy, incidentId }],
+        parentClosePolicy: ParentClosePolicy.ABANDON, // the investigation outlives the quiet window
+        workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+        workflowTaskTimeout: '30s',
+        typedSearchAttributes: SA.alertStartAttributes(alert),
+      });
+      // Its end arrives as an event either way; noting it issues no command.
+      void child.result().catch(() => undefined).then(() => {
+        if (state.primary === workflowId) state.primaryOpen = false;
+      });
+      return true;
+    } catch (err) {
+      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+      Object.assign(state, previous);
+      return false;
+    }
+  }
+
   async function flush(): Promise<void> {
     if (!changed && joined.length === 0) return;
     changed = false;
     const batch = joined.splice(0);
-    await store.recordIncident({ incidentId, key: state.key, alertCount: state.alertCount, storm: state.storm, primary: state.primary, joined: batch });
+    await store.recordIncident({
+      incidentId, key: state.key, alertCount: state.alertCount, storm: state.storm, primary: state.primary,
+      joined: batch.map(({ workflowId, alert }) => ({ workflowId, alert })),
+    });
     upsertSearchAttributes([{ key: SA.AlertCount, value: state.alertCount }, { key: SA.Storm, value: state.storm }]);
-    if (state.primary && batch.length > 0) {
-      try {
-        await getExternalWorkflowHandle(state.primary).signal(relatedAlertsSignal, {
-          incidentId, alertCount: state.alertCount, observables: batch.map((j) => extractObservables(j.alert)),
-        });
-      } catch (err) {
-        // The investigation already ended; the alerts are recorded on the incident regardless.
-        log.info('primary investigation no longer running', { primary: state.primary, error: (err as Error).message });
-      }
+    if (!state.primary || batch.length === 0) return;
+    if (await relate(state.primary, batch)) return;
+    // The primary's run ended before these alerts reached it: the most severe of them is
+    // investigated on its own and the others join that investigation.
+    if (!patched('incident-triage-v1')) return;
+    state.primaryOpen = false;
+    const lead = batch.reduce((a, b) => (compareSeverity(b.alert.severity, a.alert.severity) > 0 ? b : a));
+    if (await investigate(lead.workflowId, lead.alert)) {
+      const rest = batch.filter((j) => j !== lead);
+      if (rest.length > 0) await relate(state.primary, rest);
     }
+  }
+
+  /** Sends joined alerts' observables to an investigation; false when its run has ended. */
+  async function relate(primary: string, batch: Joined[]): Promise<boolean> {
+    try {
+      await getExternalWorkflowHandle(primary).signal(relatedAlertsSignal, {
+        incidentId, alertCount: state.alertCount,
+        // One set for the whole batch, capped: a storm cannot grow the signal without bound.
+        observables: [mergeObservables(EMPTY, batch.map((j) => j.observables), OBSERVABLES_PER_KIND).merged],
+      });
+      return true;
+    } catch (err) {
+      log.info('primary investigation no longer running', { primary, error: (err as Error).message });
+      return false;
+    }
+  }
+}
+
+/**
+ * A joined alert's observables: as the ingest service extracted them, or (from a caller that
+ * sent none) the alert's structured fields only, never a scan of its free text.
+ */
+function observablesOf(alert: Alert, sent: ObservableSet | undefined): ObservableSet {
+  if (sent) return capObservables(sent);
+  try {
+    return capObservables(extractObservables(alert, { freeText: false }));
+  } catch {
+    return EMPTY; // an alert without the structure ingest gives it: nothing to relate
   }
 }

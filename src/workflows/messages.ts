@@ -21,6 +21,10 @@ export const statusQuery = defineQuery<AlertStatus>('status');
 export interface RelatedAlerts { incidentId: string; alertCount: number; observables: ObservableSet[] }
 export const relatedAlertsSignal = defineSignal<[RelatedAlerts]>('relatedAlerts');
 
-/** Adds an alert to an incident (sent with update-with-start by the ingest service). */
-export const addAlertUpdate = defineUpdate<AddAlertResult, [{ alert: Alert; storm: boolean }]>('addAlert');
+/**
+ * Adds an alert to an incident (sent with update-with-start by the ingest service). The
+ * ingest service extracts `observables` once; the workflow never scans the alert's text.
+ */
+export interface AddAlertInput { alert: Alert; storm: boolean; observables?: ObservableSet }
+export const addAlertUpdate = defineUpdate<AddAlertResult, [AddAlertInput]>('addAlert');
 export const incidentStatusQuery = defineQuery<IncidentState>('incidentStatus');

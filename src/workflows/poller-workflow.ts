@@ -22,6 +22,7 @@ export interface PollerStatus { name: string; cursor?: unknown[]; totals: Poller
 
 export const pollerStatusQuery = defineQuery<PollerStatus>('pollerStatus');
 const PAGES_PER_RUN = 200;
+const LAST_ERRORS = 10;
 
 export async function pollerWorkflow({ poller, cursor: start, totals: carried }: PollerInput): Promise<void> {
   const pollSearchPage = pageActivity(poller.heartbeatTimeoutMs);
@@ -38,7 +39,8 @@ export async function pollerWorkflow({ poller, cursor: start, totals: carried }:
     totals.duplicates += r.duplicates;
     totals.rejected += r.rejected;
     if (r.late) totals.late = (totals.late ?? 0) + r.late;
-    if (r.errors.length) totals.lastErrors = r.errors;
+    // Kept in state and carried across continue-as-new: a bounded sample, whatever the source sent.
+    if (r.errors.length) totals.lastErrors = r.errors.slice(0, LAST_ERRORS).map((e) => e.slice(0, 500));
     if (r.fetched < poller.batchSize) await sleep(poller.intervalMs); // caught up
   }
   await continueAsNew<typeof pollerWorkflow>({ poller, cursor, totals });

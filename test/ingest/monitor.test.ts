@@ -2,6 +2,9 @@
 // correlation into incidents with re-triage, storm collapse, suppression, and CEF over real
 // syslog sockets (TCP octet counting and newline framing, UDP).
 import { createSocket } from 'node:dgram';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { connect } from 'node:net';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
@@ -127,7 +130,9 @@ test('an alert matching an active suppression is recorded and closed as suppress
 describe('CEF over syslog', () => {
   let listener: SyslogListener;
   beforeAll(async () => {
-    listener = new SyslogListener({ host: '127.0.0.1', port: 0, ingest: (body) => ingest.ingest({ body, format: 'cef' }) });
+    listener = new SyslogListener({
+      host: '127.0.0.1', port: 0, ingest: (body) => ingest.ingest({ body, format: 'cef' }), spoolDir: mkdtempSync(join(tmpdir(), 'autosoc-spool-')),
+    });
     await listener.start();
   });
   afterAll(() => listener.stop());

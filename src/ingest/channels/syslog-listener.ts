@@ -1,10 +1,16 @@
 // CEF over syslog: TCP (RFC 6587 octet counting or newline framing) and UDP (one message
 // per datagram). Every message goes through the same ingest service as HTTP. A malformed
 // message is counted and logged; nothing a sender does can stop the listener.
+// Messages are spooled to disk on arrival (syslog-spool.ts) and delivered from the spool in
+// order, retried until the pipeline behind us (Temporal, PostgreSQL) takes them: an outage or a
+// restart loses nothing. Memory stays bounded: over the spool's bound, TCP connections stop
+// being read (the sender's TCP window fills: backpressure) and UDP datagrams are dropped and
+// counted, as UDP syslog allows.
 import { createSocket, type Socket as UdpSocket } from 'node:dgram';
 import { createServer, type Server, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { SyslogStreamDeframer } from '../formats/syslog';
+import { SyslogSpool } from './syslog-spool';
 import type { IngestItemResult } from '../ingest-service';
 import { BodyError } from '../normalize';
 
@@ -15,7 +21,13 @@ export interface SyslogStats {
   rejected: number;
   failed: number;
   droppedOversize: number;
+  /** UDP datagrams dropped because the spool was at its bound. */
+  droppedSpoolFull: number;
 }
+
+/** Messages delivered at once from the head of the spool. */
+const DELIVERY_BATCH = 32;
+const RETRY_MAX_MS = 30_000;
 
 export interface SyslogListenerOptions {
   host: string;
@@ -24,51 +36,68 @@ export interface SyslogListenerOptions {
   ingest: (message: Uint8Array) => Promise<IngestItemResult[]>;
   log?: (msg: string, detail?: Record<string, unknown>) => void;
   maxMessageSize?: number;
-  /** Attempts per message while the pipeline is unavailable (default 10, backing off to 30 s). */
-  maxAttempts?: number;
+  /** Where undelivered messages wait (a directory of its own, e.g. <data dir>/syslog-spool). */
+  spoolDir: string;
+  /** Spool bound in bytes: past it TCP reading pauses and UDP datagrams are dropped (default 256 MiB). */
+  spoolMaxBytes?: number;
 }
 
 export class SyslogListener {
-  readonly stats: SyslogStats = { received: 0, accepted: 0, duplicates: 0, rejected: 0, failed: 0, droppedOversize: 0 };
+  readonly stats: SyslogStats = { received: 0, accepted: 0, duplicates: 0, rejected: 0, failed: 0, droppedOversize: 0, droppedSpoolFull: 0 };
   private tcp?: Server;
   private udp?: UdpSocket;
   private readonly connections = new Set<Socket>();
-  private inflight = new Set<Promise<void>>();
+  private readonly paused = new Set<Socket>();
+  private spool?: SyslogSpool;
+  private delivering?: Promise<void>;
   private stopping = false;
+  /** Cut short the retry waits when stopping. */
+  private readonly retryWakers = new Set<() => void>();
 
   constructor(private readonly opts: SyslogListenerOptions) {}
+
+  /** Bytes received and not yet delivered (on disk). */
+  get backlogBytes(): number { return this.spool?.backlogBytes ?? 0; }
 
   get tcpPort(): number { return (this.tcp?.address() as AddressInfo).port; }
   get udpPort(): number { return this.udp!.address().port; }
 
   async start(): Promise<void> {
+    this.spool = new SyslogSpool(this.opts.spoolDir, this.opts.spoolMaxBytes ?? 256 * 1024 * 1024);
+    this.deliver(); // what an earlier process left undelivered goes first
     this.tcp = createServer((socket) => this.serveTcp(socket));
     this.tcp.on('error', (err) => this.log('syslog tcp server error', { error: err.message }));
     await new Promise<void>((resolve, reject) => {
       this.tcp!.once('error', reject).listen(this.opts.port, this.opts.host, () => resolve());
     });
     this.udp = createSocket(this.opts.host.includes(':') ? 'udp6' : 'udp4');
-    this.udp.on('message', (msg) => this.handle(msg.toString('utf8')));
+    this.udp.on('message', (msg) => this.handle(msg.toString('utf8'), 'udp'));
     this.udp.on('error', (err) => this.log('syslog udp socket error', { error: err.message }));
     await new Promise<void>((resolve, reject) => {
       this.udp!.once('error', reject).bind(this.opts.port, this.opts.host, () => resolve());
     });
   }
 
-  /** Stops accepting, then waits for messages already received to be ingested. */
+  /**
+   * Stops accepting and delivering. A batch being ingested is finished if the pipeline answers;
+   * whatever is undelivered stays in the spool for the next start.
+   */
   async stop(): Promise<void> {
+    if (this.stopping) return;
     this.stopping = true;
+    for (const wake of this.retryWakers) wake();
     for (const s of this.connections) s.destroy();
     await Promise.all([
       new Promise<void>((r) => (this.tcp ? this.tcp.close(() => r()) : r())),
       new Promise<void>((r) => (this.udp ? this.udp.close(() => r()) : r())),
     ]);
-    await Promise.all(this.inflight);
+    await this.delivering;
+    this.spool?.close();
   }
 
-  /** Resolves once every message received so far has been ingested (for callers and tests). */
+  /** Resolves once every message received so far has been delivered (for callers and tests). */
   async drained(): Promise<void> {
-    while (this.inflight.size) await Promise.all(this.inflight);
+    while (this.delivering) await this.delivering;
   }
 
   private serveTcp(socket: Socket): void {
@@ -79,49 +108,100 @@ export class SyslogListener {
       deframer.droppedOversize = 0;
     };
     socket.on('data', (chunk) => {
-      for (const message of deframer.push(chunk)) this.handle(message);
+      for (const message of deframer.push(chunk)) this.handle(message, 'tcp');
       dropped();
+      if (this.spool!.full) {
+        // Backpressure: stop reading until delivery has made room (see deliver()).
+        socket.pause();
+        this.paused.add(socket);
+      }
     });
     socket.on('end', () => {
-      for (const message of deframer.flush()) this.handle(message);
+      for (const message of deframer.flush()) this.handle(message, 'tcp');
       dropped();
     });
     socket.on('error', (err) => this.log('syslog connection error', { error: err.message }));
-    socket.on('close', () => this.connections.delete(socket));
+    socket.on('close', () => {
+      this.connections.delete(socket);
+      this.paused.delete(socket);
+    });
   }
 
-  private handle(message: string): void {
-    if (!message.trim()) return;
+  /** Spools one message and makes sure delivery runs. */
+  private handle(message: string, via: 'tcp' | 'udp'): void {
+    if (!message.trim() || this.stopping) return;
     this.stats.received += 1;
-    const done = this.ingestWithRetry(new TextEncoder().encode(message)).then((results) => {
-      for (const r of results) {
-        if (r.status === 'rejected') {
-          this.stats.rejected += 1;
-          this.log('syslog message rejected', { error: r.error, sample: message.slice(0, 200) });
-        } else if (r.status === 'duplicate') this.stats.duplicates += 1;
-        else this.stats.accepted += 1;
+    // TCP stops reading at the bound, so only the rest of one chunk lands past it.
+    if (via === 'udp' && this.spool!.full) {
+      this.stats.droppedSpoolFull += 1;
+      if (this.stats.droppedSpoolFull % 1000 === 1) {
+        this.log('syslog spool full: dropping UDP datagrams', { dropped: this.stats.droppedSpoolFull, backlogBytes: this.backlogBytes });
       }
-    }, (err: unknown) => {
-      this.stats.failed += 1;
-      this.log('syslog message could not be ingested', { error: (err as Error).message, sample: message.slice(0, 200) });
+      return;
+    }
+    this.spool!.append(new TextEncoder().encode(message));
+    this.deliver();
+  }
+
+  /** Starts the one delivery loop unless it runs already. */
+  private deliver(): void {
+    if (this.delivering || this.stopping || this.spool!.backlogBytes === 0) return;
+    this.delivering = this.deliverSpooled().finally(() => {
+      this.delivering = undefined;
+      // Appended after the loop's last look (a torn record, which peek skips, is not work).
+      if (!this.stopping && this.spool!.peek(1).messages.length > 0) this.deliver();
     });
-    this.inflight.add(done);
-    void done.finally(() => this.inflight.delete(done));
+  }
+
+  /** Delivers the spool from its head, a batch at a time, until it is empty or we stop. */
+  private async deliverSpooled(): Promise<void> {
+    const spool = this.spool!;
+    while (!this.stopping && spool.backlogBytes > 0) {
+      const batch = spool.peek(DELIVERY_BATCH);
+      if (batch.messages.length === 0) return;
+      const delivered = await Promise.all(batch.messages.map((m) => this.deliverOne(m)));
+      if (delivered.includes(false)) return; // stopped mid-batch: the batch stays spooled
+      spool.commit(batch.end);
+      if (spool.backlogBytes < spool.maxBytes / 2) {
+        for (const s of this.paused) s.resume();
+        this.paused.clear();
+      }
+    }
   }
 
   /**
-   * Syslog senders cannot be told to retry, so a message we received is retried here while
-   * the pipeline behind us (Temporal, PostgreSQL) is unavailable. Unreadable input is not retried.
+   * Ingests one message, retrying while the pipeline is unavailable. Unreadable input is
+   * counted and dropped; false only when the listener stops first.
    */
-  private async ingestWithRetry(body: Uint8Array): Promise<IngestItemResult[]> {
+  private async deliverOne(body: Uint8Array): Promise<boolean> {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.opts.ingest(body);
+        this.count(await this.opts.ingest(body), body);
+        return true;
       } catch (err) {
-        if (err instanceof BodyError || attempt >= (this.opts.maxAttempts ?? 10) || this.stopping) throw err;
-        this.log('syslog ingest failed, retrying', { attempt, error: (err as Error).message });
-        await new Promise((r) => setTimeout(r, Math.min(30_000, 500 * 2 ** attempt)));
+        if (err instanceof BodyError) {
+          this.stats.failed += 1;
+          this.log('syslog message could not be read', { error: err.message, sample: sample(body) });
+          return true;
+        }
+        if (this.stopping) return false;
+        this.log('syslog ingest failed, retrying', { attempt, error: (err as Error).message, backlogBytes: this.backlogBytes });
+        await new Promise<void>((resolve) => {
+          const wake = () => { clearTimeout(timer); this.retryWakers.delete(wake); resolve(); };
+          const timer = setTimeout(wake, Math.min(RETRY_MAX_MS, 250 * 2 ** attempt));
+          this.retryWakers.add(wake);
+        });
       }
+    }
+  }
+
+  private count(results: IngestItemResult[], body: Uint8Array): void {
+    for (const r of results) {
+      if (r.status === 'rejected') {
+        this.stats.rejected += 1;
+        this.log('syslog message rejected', { error: r.error, sample: sample(body) });
+      } else if (r.status === 'duplicate') this.stats.duplicates += 1;
+      else this.stats.accepted += 1;
     }
   }
 
@@ -129,3 +209,5 @@ export class SyslogListener {
     this.opts.log?.(msg, detail);
   }
 }
+
+const sample = (body: Uint8Array) => new TextDecoder().decode(body.subarray(0, 200));
