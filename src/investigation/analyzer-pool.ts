@@ -64,12 +64,14 @@ export class AnalyzerPool implements AnalyzerRunner {
 
   async run<T extends AnalyzerTask>(task: T, input: TaskInput<T>): Promise<TaskOutput<T>> {
     const slot = await this.acquire();
-    let healthy = false;
+    let healthy = true;
     try {
       await slot.ready;
-      const value = await this.dispatch(slot, task, input);
-      healthy = true;
-      return value as TaskOutput<T>;
+      return await this.dispatch(slot, task, input) as TaskOutput<T>;
+    } catch (err) {
+      // An analyzer's own error leaves its thread fine; a limit or a crash does not.
+      healthy = !(err instanceof AnalyzerLimitError);
+      throw err;
     } finally {
       if (healthy) this.release(slot);
       else this.discard(slot);

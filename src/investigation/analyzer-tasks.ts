@@ -33,7 +33,8 @@ export const ANALYZER_TASKS = {
   document: async (input: { bytes: Uint8Array; name?: string; maxDecompressedBytes: number }): Promise<{ finding: Finding; members: DocumentMember[]; budgetCut: boolean }> => {
     const maxTotalBytes = Math.min(DEFAULT_ARCHIVE_LIMITS.maxTotalBytes, input.maxDecompressedBytes);
     const report = await analyzeDocument(input.bytes, input.name, { archive: { maxTotalBytes } });
-    const budgetCut = maxTotalBytes < DEFAULT_ARCHIVE_LIMITS.maxTotalBytes && (report.archive?.limitsHit.length ?? 0) > 0;
+    const budgetCut = maxTotalBytes < DEFAULT_ARCHIVE_LIMITS.maxTotalBytes
+      && (report.archive?.limitsHit ?? []).some((l) => l.includes(`archive total over ${maxTotalBytes} bytes`));
     const members = report.members.filter((m) => m.bytes && m.sha256).slice(0, MAX_MEMBERS_PER_OBJECT)
       .map((m) => ({ name: m.name, path: m.path, bytes: m.bytes! }));
     return { finding: strongest(DOCUMENT_ANALYZER, report.findings), members, budgetCut };

@@ -39,7 +39,7 @@ const isEmail = (o: EvidenceObject) => o.kind === 'email' || o.mediaType === 'me
 export const defaultPlan = (db: Pool, opts: Omit<PlanOptions, 'db'> = {}) => investigationPlan({ ...opts, db });
 
 /** What a backtest runs with no database and no network: the same analyzers minus those. */
-export const offlinePlan = (opts: Pick<PlanOptions, 'yaraDirs'> = {}) => investigationPlan(opts);
+export const offlinePlan = (opts: Pick<PlanOptions, 'yaraDirs' | 'runner'> = {}) => investigationPlan(opts);
 
 export function investigationPlan(opts: PlanOptions): InvestigationPlan {
   const { db } = opts;

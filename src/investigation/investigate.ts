@@ -71,13 +71,13 @@ async function analyzeObject(db: InvestigationStore, plan: InvestigationPlan, bu
         budgetCut = a.budgetCut === true;
         return a.finding;
       });
-      if (budgetCut) budget.noteDecompressionCut();
       // Members become evidence in their own right: stored once, by sha256, within the budget.
       const refs: ChildRef[] = [];
       for (const child of found) {
         if (!await budget.admit(child.bytes.byteLength)) continue;
         refs.push({ ...await db.put({ kind: 'member', mediaType: child.mediaType, name: child.path, content: child.bytes }), path: child.path });
       }
+      if (budgetCut) budget.noteDecompressionCut(); // what it did decompress is kept; nothing after
       result = { finding, children: refs };
       // What this alert's budget cut short is not the object's whole answer: not cached.
       if (cacheable && !budgetCut && refs.length === found.length) await db.remember(key, result);

@@ -49,7 +49,7 @@ export const LIMITS = {
 const clipLayer = (s: string) => (s.length > LIMITS.maxLayerChars ? `${s.slice(0, LIMITS.maxLayerChars)}\n<clipped ${s.length - LIMITS.maxLayerChars} chars>` : s);
 
 /** Deobfuscates with an already loaded parser (null: text-level decoding and detection only). */
-export function deobfuscateWith(parser: PowerShellParser | null, commandLine: string): Deobfuscation {
+export function deobfuscateWith(parser: PowerShellParser | null, commandLine: string, stepsPerLine: number = LIMITS.stepsPerLine): Deobfuscation {
   const problems: string[] = [];
   let input = typeof commandLine === 'string' ? commandLine : String(commandLine ?? '');
   if (input.length > LIMITS.maxInputChars) {
@@ -70,8 +70,8 @@ export function deobfuscateWith(parser: PowerShellParser | null, commandLine: st
   if (!parser) problems.push('PowerShell parser unavailable: text-level analysis only');
   for (let pass = 0; parser && script && pass < LIMITS.maxPasses; pass++) {
     if (script.length > LIMITS.maxParseChars) { problems.push(`script of ${script.length} characters too large to parse`); break; }
-    const budget = Math.min(LIMITS.stepsPerPass, LIMITS.stepsPerLine - steps);
-    if (budget <= 0) { problems.push(`work budget of ${LIMITS.stepsPerLine} steps spent: partial result`); break; }
+    const budget = Math.min(LIMITS.stepsPerPass, stepsPerLine - steps);
+    if (budget <= 0) { problems.push(`work budget of ${stepsPerLine} steps spent: partial result`); break; }
     if (Date.now() - started > LIMITS.totalTimeMs) { problems.push('time budget spent before a fixed point'); break; }
     const tree = parser.parse(script, LIMITS.parseTimeoutMs);
     if (!tree) { problems.push('parse timed out'); break; }
