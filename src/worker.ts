@@ -6,6 +6,7 @@ import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { IngestService } from './ingest/ingest-service';
 import { defaultPlan } from './investigation/default-plan';
+import { AnalyzerPool, type AnalyzerRunner, defaultAnalyzerRunner } from './investigation/analyzer-pool';
 import { createActivities } from './activities';
 import { type Config, loadConfig, workflowUiLink } from './config';
 import { slackNotifier, webhookNotifier } from './connectors/notifier';
@@ -28,6 +29,12 @@ function onlineIntel(db: Pool): OnlineIntel | undefined {
   return intel.providers.length ? intel : undefined;
 }
 
+/** The worker's analyzer threads, sized by configuration; in-process only when tests say so. */
+function analyzerRunner(config: Config): AnalyzerRunner {
+  if (process.env.AUTOSOC_ANALYZER_ISOLATION === 'in-process') return defaultAnalyzerRunner();
+  return new AnalyzerPool({ threads: config.analysis.threads, memoryLimitMb: config.analysis.memoryLimitMb });
+}
+
 const definedOnly = <T extends object>(o: T): Partial<T> => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 
 /** The worker for alert, incident and poller workflows; `client` is what pollers ingest through. */
@@ -38,7 +45,8 @@ export async function createWorker(config: Config, db: Pool, connection: NativeC
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
     ...workflowSource(),
-    activities: createActivities({ db, responders: [manualResponseConnector], ingest, investigation: defaultPlan(db, { yaraDirs: config.yaraDirs, onlineIntel: onlineIntel(db) }), llm: config.llm,
+    activities: createActivities({ db, responders: [manualResponseConnector], ingest, investigation: defaultPlan(db, { yaraDirs: config.yaraDirs, onlineIntel: onlineIntel(db), runner: analyzerRunner(config),
+      maxStoredBytesPerAlert: config.analysis.maxStoredBytesPerAlert, sourceQuotaBytesPerDay: config.analysis.sourceQuotaBytesPerDay }), llm: config.llm,
       notifiers: [
         ...(config.notify.webhookUrl ? [webhookNotifier(config.notify.webhookUrl)] : []),
         ...(config.notify.slackWebhookUrl ? [slackNotifier(config.notify.slackWebhookUrl)] : []),

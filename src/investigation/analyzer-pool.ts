@@ -5,11 +5,13 @@
 // runs out of memory or crashes, is killed and its thread replaced, and the caller gets an
 // AnalyzerLimitError that runSafely turns into an analyzer-error finding.
 import { existsSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { type AnalyzerTask, runTask, type TaskInput, type TaskOutput } from './analyzer-tasks';
 import type { TaskReply, TaskRequest } from './analyzer-thread';
+import { type AnalyzerPoolOptions, DEFAULT_POOL_OPTIONS } from './pool-options';
+
+export { type AnalyzerPoolOptions, DEFAULT_POOL_OPTIONS } from './pool-options';
 
 export interface AnalyzerRunner {
   run<T extends AnalyzerTask>(task: T, input: TaskInput<T>): Promise<TaskOutput<T>>;
@@ -22,23 +24,6 @@ export class AnalyzerLimitError extends Error {
     this.name = 'AnalyzerLimitError';
   }
 }
-
-export interface AnalyzerPoolOptions {
-  /** Threads at most; each runs one task at a time, the others wait in line. */
-  threads: number;
-  /** Per task, from the moment a ready thread receives it. */
-  timeLimitMs: number;
-  /** V8 heap of each thread (resourceLimits.maxOldGenerationSizeMb). */
-  memoryLimitMb: number;
-  /** The thread's script; default: analyzer-thread.js next to this module (dist/). */
-  entry?: string;
-}
-
-export const DEFAULT_POOL_OPTIONS: AnalyzerPoolOptions = {
-  threads: Math.max(1, Math.min(4, availableParallelism())),
-  timeLimitMs: 30_000,
-  memoryLimitMb: 512,
-};
 
 /** The compiled thread entry, which exists when this module runs from dist/. */
 export const compiledThreadEntry = (): string => join(__dirname, 'analyzer-thread.js');

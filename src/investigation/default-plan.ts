@@ -31,6 +31,10 @@ export interface PlanOptions {
   onlineIntel?: OnlineIntel;
   /** Where CPU-bound analyzers run: default, the process's pool of killable threads. */
   runner?: AnalyzerRunner;
+  /** Bytes of archive members stored per alert (default DEFAULT_BUDGET). */
+  maxStoredBytesPerAlert?: number;
+  /** Member bytes stored per source and UTC day (0: no quota). */
+  sourceQuotaBytesPerDay?: number;
 }
 
 const isEmail = (o: EvidenceObject) => o.kind === 'email' || o.mediaType === 'message/rfc822';
@@ -97,5 +101,6 @@ export function investigationPlan(opts: PlanOptions): InvestigationPlan {
       },
     }] : []),
   ];
-  return { timeoutMs: 30_000, maxObjectBytes: 64 * 1024 * 1024, maxObjects: 200, budget: DEFAULT_BUDGET, sourceQuotaBytesPerDay: DEFAULT_SOURCE_QUOTA_BYTES_PER_DAY, alertAnalyzers, objectAnalyzers };
+  return { timeoutMs: 30_000, maxObjectBytes: 64 * 1024 * 1024, maxObjects: 200, budget: { ...DEFAULT_BUDGET, maxStoredBytesPerAlert: opts.maxStoredBytesPerAlert ?? DEFAULT_BUDGET.maxStoredBytesPerAlert },
+    sourceQuotaBytesPerDay: opts.sourceQuotaBytesPerDay ?? DEFAULT_SOURCE_QUOTA_BYTES_PER_DAY, alertAnalyzers, objectAnalyzers };
 }

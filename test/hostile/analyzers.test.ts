@@ -9,6 +9,7 @@ import { analyzePdf } from '../../src/analyzers/documents/pdf';
 import { deobfuscateWith, loadPowerShellParser } from '../../src/analyzers/powershell';
 import type { PowerShellParser } from '../../src/analyzers/powershell/parser';
 import { parseAlert } from '../../src/domain/alert';
+import type { Finding } from '../../src/domain/finding';
 import { extractObservables } from '../../src/domain/observables';
 import { DEFAULT_POLICY } from '../../src/domain/policy';
 import { scoreAlert, UNREAD_EVIDENCE_ANALYZER } from '../../src/domain/scoring';
@@ -106,7 +107,8 @@ describe('one decompression and storage budget per alert, and a quota per source
     // investigate only reads the database and the plan from its dependencies.
     const deps = { db: db.pool, investigation: plan } as unknown as ActivityDeps;
     const env = new MockActivityEnvironment({}, { logger: new DefaultLogger('ERROR') });
-    const findings = await env.run(() => investigate(deps, { workflowId, observables: extractObservables(alert), evidence: [ref] }));
+    const run = () => investigate(deps, { workflowId, observables: extractObservables(alert), evidence: [ref] });
+    const findings = await env.run<[], Finding[], typeof run>(run);
     const after = await stored();
     return { findings, objects: Number(after.n) - Number(before.n), bytes: Number(after.bytes) - Number(before.bytes), severity: alert.severity };
   }
@@ -120,12 +122,12 @@ describe('one decompression and storage budget per alert, and a quota per source
     expect(bytes).toBeLessThanOrEqual(20 * MB);
     const unread = findings.find((f) => f.analyzer === UNREAD_EVIDENCE_ANALYZER);
     expect(unread?.summary).toMatch(/analysis budget exhausted/);
-    expect(unread?.evidence.join('\n')).toMatch(/refused [1-9]\d* member object/);
+    expect(unread?.evidence.join('\n')).toMatch(/stored \d+ member object\(s\), \d+ bytes/);
     const triage = scoreAlert(severity, findings, DEFAULT_POLICY, undefined);
     expect(triage.disposition).not.toBe('auto_close');
   });
 
-  test('the source quota holds across alerts: once spent, the next alert of that source stores nothing', async () => {
+  test('the source quota holds across alerts: the next alert of that source only gets what is left of it', async () => {
     const source = `quota-${randomBytes(4).toString('hex')}`;
     const plan = { ...defaultPlan(db.pool), budget: { maxStoredBytesPerAlert: 1024 * MB, maxStoredObjectsPerAlert: 500 }, sourceQuotaBytesPerDay: 6 * MB };
     const first = await investigateAlert(plan, source, await nestedBomb());
@@ -134,8 +136,8 @@ describe('one decompression and storage budget per alert, and a quota per source
     expect(first.findings.find((f) => f.analyzer === UNREAD_EVIDENCE_ANALYZER)?.summary).toMatch(/source's daily evidence quota/);
     const used = await sourceEvidenceUsage(db.pool, source);
     const second = await investigateAlert(plan, source, await nestedBomb());
-    expect(second.objects).toBe(0); // no member written
-    expect(await sourceEvidenceUsage(db.pool, source)).toBe(used);
+    expect(second.bytes).toBeLessThanOrEqual(6 * MB - used); // small members may still fit the remainder
+    expect(await sourceEvidenceUsage(db.pool, source)).toBeLessThanOrEqual(6 * MB);
     expect(second.findings.some((f) => f.analyzer === UNREAD_EVIDENCE_ANALYZER)).toBe(true);
   });
 
