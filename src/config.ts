@@ -8,6 +8,9 @@ import { CORRELATION_KEY_KINDS, CorrelationPolicy, DEFAULT_CORRELATION } from '.
 import { loadPolicy, PolicyError } from './policy/load-policy';
 import { DecisionSigner } from './security/decision-signer';
 import { type NamedKey, resolveKeyList } from './security/keys';
+import { DEFAULT_BUDGET } from './investigation/budget';
+import { DEFAULT_SOURCE_QUOTA_BYTES_PER_DAY } from './investigation/investigate';
+import { DEFAULT_POOL_OPTIONS } from './investigation/pool-options';
 
 const port = z.coerce.number().int().min(0).max(65535);
 
@@ -25,6 +28,8 @@ export function parseSlaTiers(value: string): SlaTier[] {
     return { name, respondWithinMs: parseDuration(within) };
   });
 }
+
+const MIB = 1024 * 1024;
 
 const Env = z.object({
   TEMPORAL_ADDRESS: z.string().regex(/^[\w.-]+:\d+$/, 'must be host:port').optional(),
@@ -63,6 +68,12 @@ const Env = z.object({
   AUTOSOC_POLICY_FILE: z.string().min(1).optional(),
   AUTOSOC_YARA_DIRS: z.string().optional(),
   AUTOSOC_SECRET_KEY: z.string().refine((v) => Buffer.from(v, 'base64').length === 32, 'must be base64 of 32 bytes (openssl rand -base64 32)').optional(),
+  // Analysis bounds (issue 10): CPU-bound analyzers run on killable threads; archive members
+  // are charged to one budget per alert and to a daily quota per source (0: no quota).
+  AUTOSOC_ANALYZER_THREADS: z.coerce.number().int().min(1).max(64).default(DEFAULT_POOL_OPTIONS.threads),
+  AUTOSOC_ANALYZER_MEMORY_MB: z.coerce.number().int().min(64).default(DEFAULT_POOL_OPTIONS.memoryLimitMb),
+  AUTOSOC_ANALYSIS_MB_PER_ALERT: z.coerce.number().int().positive().default(DEFAULT_BUDGET.maxStoredBytesPerAlert / MIB),
+  AUTOSOC_SOURCE_EVIDENCE_MB_PER_DAY: z.coerce.number().int().min(0).default(DEFAULT_SOURCE_QUOTA_BYTES_PER_DAY / MIB),
   AUTOSOC_ADMIN_TOKEN: z.string().min(24, 'must be at least 24 characters').optional(),
   /** AES-256 payload codec keys, id:base64,...; the first encrypts. Unset: .data/payload-keys. */
   AUTOSOC_PAYLOAD_KEYS: z.string().optional(),
@@ -105,6 +116,7 @@ export interface Config {
   notify: { webhookUrl?: string; slackWebhookUrl?: string };
   /** User YARA rule folders, beside the bundled rules/yara. */
   yaraDirs: string[];
+  analysis: { threads: number; memoryLimitMb: number; maxStoredBytesPerAlert: number; sourceQuotaBytesPerDay: number };
   llm?: { apiKey: string; baseURL?: string; model: string; timeoutMs: number; temperature?: number };
   logLevel: z.infer<typeof Env>['LOG_LEVEL'];
 }
@@ -190,6 +202,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     pollersFile: e.AUTOSOC_POLLERS_FILE,
     yaraDirs: (e.AUTOSOC_YARA_DIRS ?? '').split(':').filter(Boolean),
+    analysis: {
+      threads: e.AUTOSOC_ANALYZER_THREADS, memoryLimitMb: e.AUTOSOC_ANALYZER_MEMORY_MB,
+      maxStoredBytesPerAlert: e.AUTOSOC_ANALYSIS_MB_PER_ALERT * MIB, sourceQuotaBytesPerDay: e.AUTOSOC_SOURCE_EVIDENCE_MB_PER_DAY * MIB,
+    },
     notify: { webhookUrl: e.AUTOSOC_NOTIFY_WEBHOOK_URL, slackWebhookUrl: e.AUTOSOC_SLACK_WEBHOOK_URL },
     llm: e.OPENAI_API_KEY ? { apiKey: e.OPENAI_API_KEY, baseURL: e.OPENAI_BASE_URL, model: e.OPENAI_MODEL, timeoutMs: parseDuration(e.AUTOSOC_LLM_TIMEOUT), temperature: e.OPENAI_TEMPERATURE } : undefined,
     logLevel: e.LOG_LEVEL,

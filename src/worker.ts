@@ -7,6 +7,7 @@ import { NativeConnection, Worker } from '@temporalio/worker';
 import { IngestService } from './ingest/ingest-service';
 import { defaultPlan } from './investigation/default-plan';
 import { type RetryAlarm, retryAlarmInterceptor } from './activities/retry-alarm';
+import { AnalyzerPool, type AnalyzerRunner, defaultAnalyzerRunner } from './investigation/analyzer-pool';
 import { createActivities } from './activities';
 import { type Config, loadConfig, workflowUiLink } from './config';
 import { slackNotifier, webhookNotifier } from './connectors/notifier';
@@ -30,6 +31,12 @@ function onlineIntel(db: Pool): OnlineIntel | undefined {
   return intel.providers.length ? intel : undefined;
 }
 
+/** The worker's analyzer threads, sized by configuration; in-process only when tests say so. */
+function analyzerRunner(config: Config): AnalyzerRunner {
+  if (process.env.AUTOSOC_ANALYZER_ISOLATION === 'in-process') return defaultAnalyzerRunner();
+  return new AnalyzerPool({ threads: config.analysis.threads, memoryLimitMb: config.analysis.memoryLimitMb });
+}
+
 const definedOnly = <T extends object>(o: T): Partial<T> => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 
 /** The worker for alert, incident and poller workflows; `client` is what pollers ingest through. */
@@ -41,7 +48,8 @@ export async function createWorker(config: Config, db: Pool, connection: NativeC
     taskQueue: config.temporal.taskQueue,
     ...workflowSource(),
     dataConverter: dataConverterFor(config),
-    activities: createActivities({ db, responders: [manualResponseConnector], ingest, investigation: defaultPlan(db, { yaraDirs: config.yaraDirs, onlineIntel: onlineIntel(db) }), llm: config.llm,
+    activities: createActivities({ db, responders: [manualResponseConnector], ingest, investigation: defaultPlan(db, { yaraDirs: config.yaraDirs, onlineIntel: onlineIntel(db), runner: analyzerRunner(config),
+      maxStoredBytesPerAlert: config.analysis.maxStoredBytesPerAlert, sourceQuotaBytesPerDay: config.analysis.sourceQuotaBytesPerDay }), llm: config.llm,
       notifiers: [
         ...(config.notify.webhookUrl ? [webhookNotifier(config.notify.webhookUrl)] : []),
         ...(config.notify.slackWebhookUrl ? [slackNotifier(config.notify.slackWebhookUrl)] : []),

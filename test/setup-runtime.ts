@@ -6,3 +6,7 @@ try {
 } catch {
   // Already installed in this worker process by an earlier test file.
 }
+
+// Analyzer threads run compiled JavaScript (dist/); tests run TypeScript, so they run the same
+// analyzer tasks in-process unless a test builds a pool itself (test/investigation/analyzer-pool.test.ts).
+process.env.AUTOSOC_ANALYZER_ISOLATION ??= 'in-process';

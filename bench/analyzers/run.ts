@@ -10,6 +10,7 @@ import { ssdeepHash } from '../../src/analyzers/similarity/ssdeep';
 import { TLSH_MAX_INPUT_BYTES, tlshHash } from '../../src/analyzers/similarity/tlsh';
 import { getYaraScanner, scanWithYara } from '../../src/analyzers/yara';
 import { sampleFiles } from '../lib/sample-files';
+import { threadPoolFigures } from './thread-pool';
 
 async function main() {
   const mbArg = process.argv.indexOf('--mb');
@@ -56,6 +57,7 @@ async function main() {
     ratioToSha256: Number((shaSeconds / pipelineSeconds).toFixed(4)),
     stageSeconds: Object.fromEntries(Object.entries(stages).map(([k, v]) => [k, Number(v.toFixed(2))])),
     aloneSeconds: { ssdeep: Number(ssdeepSeconds.toFixed(2)), tlsh: Number(tlshSeconds.toFixed(2)) },
+    threadPool: await threadPoolFigures(files),
   };
   if (process.argv.includes('--json')) console.log(JSON.stringify(result));
   else {
@@ -65,6 +67,11 @@ async function main() {
     for (const [k, v] of Object.entries(result.stageSeconds)) console.log(`    ${k.padEnd(14)} ${v.toFixed(2)} s  (${(mb / v).toFixed(1)} MB/s)`);
     console.log('  each fuzzy hash alone, same bytes');
     for (const [k, v] of Object.entries(result.aloneSeconds)) console.log(`    ${k.padEnd(14)} ${v.toFixed(2)} s  (${(mb / v).toFixed(1)} MB/s)`);
+    const p = result.threadPool;
+    console.log('  analyzer thread pool (one reused thread) vs the same task in-process, same run');
+    console.log(`    ${p.smallCalls} command-line calls  in-process ${p.smallInProcessMsPerCall} ms/call, pool ${p.smallPoolMsPerCall} ms/call: +${p.smallOverheadMsPerCall} ms/call`);
+    console.log(`    file-static over the files  in-process ${p.fileStaticInProcessSeconds} s, pool ${p.fileStaticPoolSeconds} s: ratio ${p.fileStaticRatio}`);
+    console.log(`    a fresh thread per call     ${p.freshThreadMsPerCall} ms/call: ${p.freshThreadToReusedRatio}× a reused thread's call`);
   }
 }
 

@@ -14,6 +14,8 @@ export interface InvestigateInput { workflowId: string; observables: ObservableS
 
 export async function investigate(deps: ActivityDeps, { workflowId, observables, evidence = [] }: InvestigateInput): Promise<Finding[]> {
   const alert = (await getAlert(deps.db, workflowId))?.alert;
+  // Analyzers run on worker threads (investigation/analyzer-pool.ts), so this event loop stays
+  // free to beat while they work, however long a hostile input makes them take.
   return whileHeartbeating(ANALYSIS_HEARTBEAT_MS, () =>
-    runInvestigation(pgInvestigationStore(deps.db), deps.investigation, { observables, processes: alert?.observables.processes ?? [] }, evidence));
+    runInvestigation(pgInvestigationStore(deps.db), deps.investigation, { observables, processes: alert?.observables.processes ?? [] }, evidence, { source: alert?.source }));
 }

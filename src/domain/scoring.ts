@@ -79,6 +79,12 @@ function contextAdjustments(o: ObservableSet, policy: TriagePolicy, maliciousInt
   return { delta };
 }
 
+/**
+ * The analyzer name of the finding an investigation adds when its decompression or storage
+ * budget ran out: part of the evidence was never read, so the alert is never auto-closed.
+ */
+export const UNREAD_EVIDENCE_ANALYZER = 'analysis-budget';
+
 export function scoreAlert(severity: Severity, findings: Finding[], policy: TriagePolicy, context?: ObservableSet): TriageResult {
   const reasons: string[] = [];
   const base = SEVERITY_BASE[severity];
@@ -135,7 +141,9 @@ export function scoreAlert(severity: Severity, findings: Finding[], policy: Tria
   // with no malicious finding, and not when analyzers failed on a high-severity alert.
   const anyMalicious = ok.some((f) => f.verdict === 'malicious');
   const blindOnSevere = failed.length > 0 && SEVERITY_BASE[severity] >= SEVERITY_BASE.high;
-  const disposition: Disposition = verdict === 'benign' && (!anyMalicious || !!adj.simulation) && !blindOnSevere ? 'auto_close' : 'escalate';
+  const unread = ok.some((f) => f.analyzer === UNREAD_EVIDENCE_ANALYZER);
+  if (unread && verdict === 'benign') reasons.push('part of the evidence was not analyzed (budget exhausted): not closed automatically');
+  const disposition: Disposition = verdict === 'benign' && (!anyMalicious || !!adj.simulation) && !blindOnSevere && !unread ? 'auto_close' : 'escalate';
   reasons.push(disposition === 'auto_close'
     ? `score ${score} is below the auto-close threshold ${policy.autoCloseBelow}`
     : `score ${score} (${verdict}) needs an analyst`);

@@ -20,15 +20,26 @@ export interface EvidenceObject extends EvidenceRef {
   path: string;
 }
 
+/** An object found inside another (an archive member), not yet stored. */
+export interface FoundObject { name?: string; mediaType: string; bytes: Uint8Array; path: string }
+
 /** What an object analyzer returns: its finding, and objects found inside (archive members). */
-export interface ObjectAnalysis { finding: Finding; children?: EvidenceObject[] }
+export interface ObjectAnalysis {
+  finding: Finding;
+  children?: FoundObject[];
+  /** True when the alert's decompression budget, not the analyzer's own limits, cut it short. */
+  budgetCut?: boolean;
+}
+
+/** What an object analyzer may still spend for this alert. */
+export interface ObjectBudget { maxDecompressedBytes: number }
 
 export interface ObjectAnalyzer {
   name: string;
   /** Bumped when the analyzer's logic (or its rules) change: older cached results are ignored. */
   version: string;
   appliesTo(obj: EvidenceObject): boolean;
-  analyze(obj: EvidenceObject): Promise<ObjectAnalysis> | ObjectAnalysis;
+  analyze(obj: EvidenceObject, budget: ObjectBudget): Promise<ObjectAnalysis> | ObjectAnalysis;
   /** False for analyzers whose answer changes without a version bump (a growing catalogue). */
   cacheable?: boolean;
 }

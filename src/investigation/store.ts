@@ -3,6 +3,7 @@
 import type { Pool } from 'pg';
 import { cachedAnalysis, cacheAnalysis, type CacheKey, type CachedAnalysis } from '../store/analysis-cache';
 import { getEvidence, storeEvidence } from '../store/evidence';
+import { chargeSourceEvidence } from '../store/evidence-quota';
 import type { EvidenceRef } from '../domain/alert';
 import { createHash } from 'node:crypto';
 
@@ -11,6 +12,8 @@ export interface InvestigationStore {
   put(blob: { kind: string; mediaType: string; name?: string; content: Uint8Array }): Promise<EvidenceRef>;
   cached(key: CacheKey): Promise<CachedAnalysis | undefined>;
   remember(key: CacheKey, analysis: CachedAnalysis): Promise<void>;
+  /** Charges `bytes` to the source's quota for today; false (and nothing charged) when over `quota`. */
+  chargeSource(source: string, bytes: number, quota: number): Promise<boolean>;
 }
 
 export function pgInvestigationStore(db: Pool): InvestigationStore {
@@ -19,12 +22,14 @@ export function pgInvestigationStore(db: Pool): InvestigationStore {
     put: (blob) => storeEvidence(db, blob),
     cached: (key) => cachedAnalysis(db, key),
     remember: (key, a) => cacheAnalysis(db, key, a),
+    chargeSource: (source, bytes, quota) => chargeSourceEvidence(db, source, bytes, quota),
   };
 }
 
 export function memoryInvestigationStore(): InvestigationStore {
   const blobs = new Map<string, Uint8Array>();
   const results = new Map<string, CachedAnalysis>();
+  const charged = new Map<string, number>();
   const k = (key: CacheKey) => `${key.analyzer}\0${key.version}\0${key.objectSha256}`;
   return {
     load: async (sha) => blobs.get(sha),
@@ -35,5 +40,11 @@ export function memoryInvestigationStore(): InvestigationStore {
     },
     cached: async (key) => results.get(k(key)),
     remember: async (key, a) => { if (!a.finding.error) results.set(k(key), a); },
+    chargeSource: async (source, bytes, quota) => {
+      const used = charged.get(source) ?? 0;
+      if (used + bytes > quota) return false;
+      charged.set(source, used + bytes);
+      return true;
+    },
   };
 }

@@ -16,10 +16,10 @@ export async function saveObjectHashes(db: Pool, objectSha256: string, version: 
 }
 
 /** The stored hashes of an object, else `compute()`'s, stored for the next alert that brings it. */
-export async function objectHashes(db: Pool, objectSha256: string, version: string, compute: () => SampleHashes): Promise<SampleHashes> {
+export async function objectHashes(db: Pool, objectSha256: string, version: string, compute: () => SampleHashes | Promise<SampleHashes>): Promise<SampleHashes> {
   const stored = await getObjectHashes(db, objectSha256, version);
   if (stored) return stored;
-  const hashes = compute();
+  const hashes = await compute();
   await saveObjectHashes(db, objectSha256, version, hashes);
   return hashes;
 }

@@ -11,7 +11,7 @@ import { analyzePdf, type PdfFacts, type PdfLimits } from './pdf';
 import type { Finding } from '../../domain/finding';
 
 export const DOCUMENT_ANALYZER = 'document';
-export const ANALYZER_VERSION = '1';
+export const ANALYZER_VERSION = '2'; // 2: PDF strings read linearly; names inside strings are no longer counted
 
 export type DocumentKind = 'ole' | 'pdf' | 'zip' | 'gzip' | 'tar' | 'iso' | 'unknown';
 

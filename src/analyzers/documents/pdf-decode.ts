@@ -42,14 +42,26 @@ export function readLiteralString(text: string, open: number, maxChars: number):
   return { value: decodePdfText(out.slice(0, maxChars)), end: i };
 }
 
-/** A hex string starting at `open` (the '<'). */
+/**
+ * A hex string starting at `open` (the '<'). It holds only hex digits and white space, so the
+ * scan stops at the first other character: a '<' never followed by '>' (`/JS <` repeated) costs
+ * the characters up to the next delimiter, not a search to the end of the file for each one.
+ */
 export function readHexString(text: string, open: number, maxChars: number): { value: string; end: number } {
-  const close = text.indexOf('>', open + 1);
-  const end = close < 0 ? Math.min(text.length, open + maxChars * 2 + 2) : close;
-  let hex = text.slice(open + 1, Math.min(end, open + 1 + maxChars * 2 + 64)).replace(/[^0-9a-fA-F]/g, '');
+  let hex = '';
+  let i = open + 1;
+  for (; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (isHexDigit(c)) { if (hex.length < maxChars * 2) hex += text[i]; } else if (!isPdfWhiteSpace(c)) break;
+  }
   if (hex.length % 2) hex += '0';
-  return { value: decodePdfText(Buffer.from(hex, 'hex').toString('latin1')), end: end + 1 };
+  // A closing '>' is consumed; any other character ends a malformed string and is read again.
+  return { value: decodePdfText(Buffer.from(hex, 'hex').toString('latin1')), end: text[i] === '>' ? i + 1 : i };
 }
+
+const isHexDigit = (c: number) => (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x46) || (c >= 0x61 && c <= 0x66);
+/** PDF 32000-1 7.2.2: NUL, HT, LF, FF, CR, SP. */
+const isPdfWhiteSpace = (c: number) => c === 0 || c === 9 || c === 10 || c === 12 || c === 13 || c === 32;
 
 /** Text strings may be UTF-16BE with a BOM; everything else is kept byte-per-char. */
 function decodePdfText(s: string): string {

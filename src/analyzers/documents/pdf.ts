@@ -66,6 +66,8 @@ export interface PdfFacts {
   embeddedFiles: string[];
   anomalies: string[];
   undecoded: string[];
+  /** Characters the string readers consumed: at most about the text scanned (tests check it stays linear). */
+  stringCharsRead: number;
 }
 
 interface StreamInfo { objNum: number; dict: string; dataStart: number; dataEnd: number }
@@ -93,20 +95,23 @@ class Collector {
   scan(text: string): void {
     const nameRe = /\/([^\s/[\]<>(){}%\0]{1,127})/g;
     const hasEmbedded = /\/EF\b|\/EmbeddedFile/.test(text);
-    for (const m of text.matchAll(nameRe)) {
+    for (let m = nameRe.exec(text); m; m = nameRe.exec(text)) {
       const raw = m[1];
       const name = normalizeName(raw);
       if (TRACKED.has(name)) {
         this.facts.names[name] = (this.facts.names[name] ?? 0) + 1;
         if (raw !== name) this.push(this.facts.obfuscatedNames, `/${raw}`);
       }
-      const after = (m.index ?? 0) + m[0].length;
+      const after = m.index + m[0].length;
       if (name === 'JS' || name === 'URI' || ((name === 'UF' || name === 'F') && hasEmbedded)) {
         const value = this.valueAt(text, after);
         if (value?.kind === 'string') {
           if (name === 'JS') this.push(this.facts.javascript, value.text);
           else if (name === 'URI') this.push(this.facts.uris, value.text);
           else this.push(this.facts.embeddedFiles, value.text);
+          // Resume after the string: its content is not syntax, and re-reading it from every
+          // name inside it (`/JS (/JS (/JS (...`) made the scan quadratic.
+          nameRe.lastIndex = Math.max(nameRe.lastIndex, value.end);
         } else if (value?.kind === 'ref' && name === 'JS') this.jsRefs.add(value.objNum);
       } else if (name === 'Launch') {
         this.push(this.facts.launch, text.slice(after, after + 300).replace(/\s+/g, ' ').trim());
@@ -114,11 +119,15 @@ class Collector {
     }
   }
 
-  private valueAt(text: string, from: number): { kind: 'string'; text: string } | { kind: 'ref'; objNum: number } | undefined {
+  private valueAt(text: string, from: number): { kind: 'string'; text: string; end: number } | { kind: 'ref'; objNum: number } | undefined {
     let i = from;
     while (i < text.length && i < from + 64 && /\s/.test(text[i])) i++;
-    if (text[i] === '(') return { kind: 'string', text: readLiteralString(text, i, this.limits.maxStringChars).value };
-    if (text[i] === '<' && text[i + 1] !== '<') return { kind: 'string', text: readHexString(text, i, this.limits.maxStringChars).value };
+    const string = text[i] === '(' ? readLiteralString(text, i, this.limits.maxStringChars)
+      : text[i] === '<' && text[i + 1] !== '<' ? readHexString(text, i, this.limits.maxStringChars) : undefined;
+    if (string) {
+      this.facts.stringCharsRead += string.end - i;
+      return { kind: 'string', text: string.value, end: string.end };
+    }
     const ref = /^(\d{1,10})\s+\d{1,5}\s+R/.exec(text.slice(i, i + 32));
     return ref ? { kind: 'ref', objNum: Number(ref[1]) } : undefined;
   }
@@ -252,7 +261,7 @@ export function analyzePdf(input: Uint8Array, limits: Partial<PdfLimits> = {}): 
   const text = latin1(bytes);
   const facts: PdfFacts = {
     objects: 0, endobjs: 0, streams: 0, decodedStreams: 0, objectStreams: 0, eofMarkers: 0, encrypted: false,
-    names: {}, obfuscatedNames: [], javascript: [], jsIndicators: [], uris: [], launch: [], embeddedFiles: [], anomalies: [], undecoded: [],
+    names: {}, obfuscatedNames: [], javascript: [], jsIndicators: [], uris: [], launch: [], embeddedFiles: [], anomalies: [], undecoded: [], stringCharsRead: 0,
   };
   if (all.length > bytes.length) facts.anomalies.push(`only the first ${lim.maxInputBytes} bytes were scanned`);
   const header = text.indexOf('%PDF-');

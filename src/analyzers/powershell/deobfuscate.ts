@@ -22,6 +22,8 @@ export interface Deobfuscation {
   launcher: boolean;
   /** Bounds hit and decoding problems; the result is still usable. */
   problems: string[];
+  /** Rewrite steps spent on this line, all passes together (at most LIMITS.stepsPerLine, plus a pass's overshoot). */
+  steps: number;
 }
 
 export const LIMITS = {
@@ -33,6 +35,11 @@ export const LIMITS = {
   totalTimeMs: 6000,
   maxPasses: 12,
   stepsPerPass: 3_000_000,
+  /**
+   * Work for one command line over all passes: a budget counted in steps, not time, so the same
+   * line always gets the same (partial) answer. Spent: the latest layer is the result.
+   */
+  stepsPerLine: 4_000_000,
   /** Syntax trees beyond this many nodes (deeply nested or huge scripts) are not rewritten. */
   maxNodes: 600_000,
   maxLayerChars: 64 * 1024,
@@ -42,7 +49,7 @@ export const LIMITS = {
 const clipLayer = (s: string) => (s.length > LIMITS.maxLayerChars ? `${s.slice(0, LIMITS.maxLayerChars)}\n<clipped ${s.length - LIMITS.maxLayerChars} chars>` : s);
 
 /** Deobfuscates with an already loaded parser (null: text-level decoding and detection only). */
-export function deobfuscateWith(parser: PowerShellParser | null, commandLine: string): Deobfuscation {
+export function deobfuscateWith(parser: PowerShellParser | null, commandLine: string, stepsPerLine: number = LIMITS.stepsPerLine): Deobfuscation {
   const problems: string[] = [];
   let input = typeof commandLine === 'string' ? commandLine : String(commandLine ?? '');
   if (input.length > LIMITS.maxInputChars) {
@@ -59,9 +66,12 @@ export function deobfuscateWith(parser: PowerShellParser | null, commandLine: st
   const seen: string[] = [script];
 
   const started = Date.now();
+  let steps = 0;
   if (!parser) problems.push('PowerShell parser unavailable: text-level analysis only');
   for (let pass = 0; parser && script && pass < LIMITS.maxPasses; pass++) {
     if (script.length > LIMITS.maxParseChars) { problems.push(`script of ${script.length} characters too large to parse`); break; }
+    const budget = Math.min(LIMITS.stepsPerPass, stepsPerLine - steps);
+    if (budget <= 0) { problems.push(`work budget of ${stepsPerLine} steps spent: partial result`); break; }
     if (Date.now() - started > LIMITS.totalTimeMs) { problems.push('time budget spent before a fixed point'); break; }
     const tree = parser.parse(script, LIMITS.parseTimeoutMs);
     if (!tree) { problems.push('parse timed out'); break; }
@@ -72,8 +82,10 @@ export function deobfuscateWith(parser: PowerShellParser | null, commandLine: st
       tree.delete();
     }
     if (!root) { problems.push(`syntax tree larger than ${LIMITS.maxNodes} nodes: not rewritten`); break; }
-    const r = rewritePass(root, script, LIMITS.stepsPerPass);
+    const r = rewritePass(root, script, budget);
+    steps += r.steps;
     r.notes.forEach((n) => notes.add(n));
+    if (r.steps > budget) problems.push(`work budget of ${budget} steps spent in pass ${pass + 1}: partial result`);
     const next = r.text;
     if (next === script) break;
     if (next.length > LIMITS.maxParseChars * 2) { problems.push('rewrite grew past the size bound; kept the previous layer'); break; }
@@ -96,6 +108,6 @@ export function deobfuscateWith(parser: PowerShellParser | null, commandLine: st
   const techniques = [...new Set(indicators.flatMap((i) => i.attack))].sort();
   return {
     script, layers, techniques, indicators, transformations: [...notes].sort(), flags: launch.flags,
-    launcher: launch.launcher, problems,
+    launcher: launch.launcher, problems, steps,
   };
 }

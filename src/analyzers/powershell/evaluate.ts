@@ -230,22 +230,37 @@ function lookupVariable(text: string, ctx: EvalContext): Value | undefined {
 
 // ---- operators -------------------------------------------------------------------------------
 
-/** `a + b + c` nests to the left; walk the chain iteratively so long concatenations stay shallow. */
+/**
+ * `a + b + c` nests to the left; walk the chain iteratively so long concatenations stay shallow.
+ * Every prefix of the chain is memoised too: the rewriter asks for each nested prefix in turn
+ * when the whole chain does not fold (`$unknown + 'a' + 'b' ...`), and re-walking each prefix
+ * made that quadratic (a 6,000-term line took seconds). With the memo the walk stops at the
+ * first prefix already known, so a chain costs linear work in all.
+ */
 function evalBinaryChain(node: Node, ctx: EvalContext, depth: number): Value | undefined {
+  const memoised = ctx.unmemoised === 0;
+  const spine: Node[] = [];
   const ops: [string, Node][] = [];
   let left: Node = node;
   while (BINARY.has(left.type) && left.childCount >= 3 && ops.length < MAX_ARRAY) {
+    if (left !== node && memoised && ctx.memo.has(left.id)) break; // evaluate() answers it from the memo
     const c = kids(left);
+    spine.push(left);
     ops.push([textOf(ctx, c[1]).toLowerCase(), c[2]]);
     left = c[0];
     if (--ctx.steps < 0) return undefined;
   }
   let acc = evaluate(left, ctx, depth + 1);
-  for (let k = ops.length - 1; k >= 0 && acc; k--) {
-    const [op, rightNode] = ops[k];
-    const right = evaluate(rightNode, ctx, depth + 1);
-    if (!right) return undefined;
-    acc = binaryValue(op, acc, right, ctx);
+  for (let k = ops.length - 1; k >= 0; k--) {
+    if (acc) {
+      const [op, rightNode] = ops[k];
+      const right = evaluate(rightNode, ctx, depth + 1);
+      acc = right ? binaryValue(op, acc, right, ctx) : undefined;
+      if (acc && !withinLimits(acc)) acc = undefined;
+    }
+    // spine[0] is `node` itself, which evaluate() memoises; an unknown prefix makes every
+    // longer prefix unknown, so those are recorded without evaluating their right operands.
+    if (k > 0 && memoised) ctx.memo.set(spine[k].id, acc ?? null);
   }
   return acc;
 }

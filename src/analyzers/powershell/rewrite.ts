@@ -12,7 +12,12 @@ import {
 import type { Node } from './parser';
 import { isTextual, render, type Value } from './values';
 
-export interface PassResult { text: string; notes: Set<Note> }
+export interface PassResult {
+  text: string;
+  notes: Set<Note>;
+  /** Steps (visited nodes, chain links) this pass used; more than its budget means it ran out. */
+  steps: number;
+}
 
 const MAX_EMIT_DEPTH = 400;
 /** A variable is written back as its literal only while the literal stays short. */
@@ -62,7 +67,8 @@ export function rewritePass(root: Node, source: string, steps: number): PassResu
   const facts = scanVariables(root, source);
   ctx.assigned = new Set([...facts.unstable, ...facts.topLevelAssignments.keys()]);
   const r = new Rewriter(source, ctx, facts);
-  return { text: r.program(root), notes: ctx.notes };
+  const text = r.program(root);
+  return { text, notes: ctx.notes, steps: steps - ctx.steps };
 }
 
 /** Which variables can be tracked: assigned only in straight-line top-level code. */
