@@ -6,6 +6,7 @@ import { parseDuration } from './domain/duration';
 import { DEFAULT_POLICY, type SlaTier, TriagePolicy } from './domain/policy';
 import { CORRELATION_KEY_KINDS, CorrelationPolicy, DEFAULT_CORRELATION } from './domain/correlation';
 import { loadPolicy, PolicyError } from './policy/load-policy';
+import { DEFAULT_INGEST_LIMITS, type IngestLimits } from './api/ingest-limits';
 
 const port = z.coerce.number().int().min(0).max(65535);
 
@@ -44,6 +45,8 @@ const Env = z.object({
   AUTOSOC_API_HOST: z.string().min(1).default('127.0.0.1'),
   AUTOSOC_API_PORT: port.default(8080),
   AUTOSOC_MAX_BODY_BYTES: z.coerce.number().int().positive().default(10 * 1024 * 1024),
+  AUTOSOC_MAX_ITEMS_PER_REQUEST: z.coerce.number().int().positive().default(DEFAULT_INGEST_LIMITS.maxItemsPerRequest),
+  AUTOSOC_INGEST_ITEMS_PER_SECOND: z.coerce.number().int().positive().default(DEFAULT_INGEST_LIMITS.itemsPerSecond),
   AUTOSOC_SYSLOG_HOST: z.string().min(1).default('127.0.0.1'),
   AUTOSOC_SYSLOG_PORT: port.default(5514),
   AUTOSOC_POLLERS_FILE: z.string().min(1).optional(),
@@ -78,7 +81,7 @@ export interface Config {
   pglitePort: number;
   policy: TriagePolicy;
   correlation: CorrelationPolicy;
-  api: { host: string; port: number; maxBodyBytes: number; adminToken?: string };
+  api: { host: string; port: number; maxBodyBytes: number; adminToken?: string; ingestLimits: IngestLimits };
   syslog: { host: string; port: number };
   pollersFile?: string;
   /** Present when OPENAI_API_KEY is set: assessments are written by that model. */
@@ -144,7 +147,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     pglitePort: e.AUTOSOC_PGLITE_PORT,
     policy,
     correlation,
-    api: { host: e.AUTOSOC_API_HOST, port: e.AUTOSOC_API_PORT, maxBodyBytes: e.AUTOSOC_MAX_BODY_BYTES, adminToken: e.AUTOSOC_ADMIN_TOKEN },
+    api: { host: e.AUTOSOC_API_HOST, port: e.AUTOSOC_API_PORT, maxBodyBytes: e.AUTOSOC_MAX_BODY_BYTES, adminToken: e.AUTOSOC_ADMIN_TOKEN,
+      ingestLimits: { maxItemsPerRequest: e.AUTOSOC_MAX_ITEMS_PER_REQUEST, itemsPerSecond: e.AUTOSOC_INGEST_ITEMS_PER_SECOND } },
     syslog: { host: e.AUTOSOC_SYSLOG_HOST, port: e.AUTOSOC_SYSLOG_PORT },
     pollersFile: e.AUTOSOC_POLLERS_FILE,
     yaraDirs: (e.AUTOSOC_YARA_DIRS ?? '').split(':').filter(Boolean),

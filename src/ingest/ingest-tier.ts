@@ -19,7 +19,7 @@ export interface IngestTier {
 
 export async function startIngestTier(config: Config, db: Pool, client: Client): Promise<IngestTier> {
   const ingest = new IngestService({ db, client, taskQueue: config.temporal.taskQueue, policy: config.policy, correlation: config.correlation });
-  const api = buildApiServer({ db, ingest, client, policy: config.policy, maxBodyBytes: config.api.maxBodyBytes, adminToken: config.api.adminToken });
+  const api = buildApiServer({ db, ingest, client, policy: config.policy, maxBodyBytes: config.api.maxBodyBytes, adminToken: config.api.adminToken, ingestLimits: config.api.ingestLimits });
   await api.listen({ host: config.api.host, port: config.api.port });
   const syslog = new SyslogListener({
     host: config.syslog.host, port: config.syslog.port,
