@@ -16,6 +16,7 @@ import { SAMPLES_DIR } from '../helpers/alerts';
 import { openTestDatabase, type TestDatabase } from '../helpers/database';
 import { devServerEnv, uniqueSuffix } from '../helpers/temporal';
 import { waitFor } from '../helpers/wait';
+import type { IngestLimits } from '../../src/api/ingest-limits';
 
 // app.inject() loads light-my-request, which requires cookie@2: an ES module that jest's
 // CommonJS module runtime cannot load. Node (>= 20.19) loads it natively, so jest is handed
@@ -34,7 +35,7 @@ export interface ApiHarness {
   close(): Promise<void>;
 }
 
-export async function startApiHarness(prefix: string, opts: { adminToken?: string } = {}): Promise<ApiHarness> {
+export async function startApiHarness(prefix: string, opts: { adminToken?: string; ingestLimits?: IngestLimits } = {}): Promise<ApiHarness> {
   const run = uniqueSuffix();
   const config = loadConfig({ TEMPORAL_TASK_QUEUE: `${prefix}-${run}` });
   const [env, db] = await Promise.all([devServerEnv(), openTestDatabase()]);
@@ -44,7 +45,7 @@ export async function startApiHarness(prefix: string, opts: { adminToken?: strin
     db: db.pool, client: env.client, taskQueue: config.temporal.taskQueue, policy: config.policy,
     correlation: { ...DEFAULT_CORRELATION, keys: [] },
   });
-  const app = buildApiServer({ db: db.pool, ingest, maxBodyBytes: config.api.maxBodyBytes, adminToken: opts.adminToken });
+  const app = buildApiServer({ db: db.pool, ingest, maxBodyBytes: config.api.maxBodyBytes, adminToken: opts.adminToken, ingestLimits: opts.ingestLimits });
   await app.ready();
   return {
     run, config, env, client: env.client, db, worker, ingest, app,
