@@ -42,7 +42,7 @@ const storedAlert = async (workflowId: string) => {
 describe('NUL bytes and lone surrogates are repaired and flagged, never accepted then lost', () => {
   test('a NUL in the title of a rule-less alert: 202, stored in jsonb, workflow runs, flagged nul-removed', async () => {
     const sourceId = `nul-${h.run}`;
-    const alert = { ...sample('04-admin-login.json', { sourceId }), title: 'Admin\u0000 login', rule: undefined };
+    const alert: Record<string, unknown> = { ...sample('04-admin-login.json', { sourceId }), title: 'Admin\u0000 login', rule: undefined };
     const res = await post(JSON.stringify(alert));
     expect(res.statusCode).toBe(202);
     const workflowId = alertWorkflowId({ source: alert.source as string, sourceId });

@@ -2,6 +2,11 @@
 // TypeScript compiler API) and checks each with recheck. Prints one JSON document:
 // { regexes: [{ where, source?, flags, text, status?, complexity?, attack? }] }.
 // Run as a plain Node process (recheck's checker agent does not run inside jest's sandbox).
+//   node test/hostile/redos-scan.cjs ROOT [--proven FILE] [--allowed FILE] [--write-proven FILE]
+// --allowed: [{ file, pattern, reason }] entries are not checked (the test reports them).
+// --proven: patterns recheck already proved linear (exact source and flags) are not checked
+// again (the whole check takes ~10 minutes on a busy machine; an edited pattern is new text,
+// so it is always checked). --write-proven: record every pattern proved linear in this run.
 'use strict';
 const { readdirSync, readFileSync } = require('node:fs');
 const { join, relative } = require('node:path');
@@ -9,6 +14,8 @@ const ts = require('typescript');
 const { check } = require('recheck');
 
 const root = process.argv[2];
+const arg = (name) => { const i = process.argv.indexOf(name); return i > 0 ? process.argv[i + 1] : undefined; };
+const key = (r) => `/${r.source}/${r.flags}`;
 
 function tsFiles(dir) {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
@@ -43,12 +50,25 @@ function findRegexes() {
 
 async function main() {
   const regexes = findRegexes();
+  const provenFile = arg('--proven');
+  const proven = new Set(provenFile ? JSON.parse(readFileSync(provenFile, 'utf8')) : []);
+  const allowedFile = arg('--allowed');
+  const allowed = new Set((allowedFile ? JSON.parse(readFileSync(allowedFile, 'utf8')) : []).map((a) => `${a.file}\n${a.pattern}`));
   for (const r of regexes) {
+    r.file = r.where.replace(/:\d+$/, '');
+    r.pattern = r.source === undefined ? r.text : key(r);
+    if (allowed.has(`${r.file}\n${r.pattern}`)) { r.status = 'allowed'; continue; }
     if (r.source === undefined) continue;
+    if (proven.has(key(r))) { r.status = 'safe'; r.cached = true; continue; }
     const result = await check(r.source, r.flags, { timeout: 10_000 });
     r.status = result.status;
     if (result.status === 'vulnerable') { r.complexity = result.complexity.type; r.attack = result.attack.pattern; }
     if (result.status === 'unknown') r.error = result.error.kind;
+  }
+  const out = arg('--write-proven');
+  if (out) {
+    const safe = [...new Set(regexes.filter((r) => r.status === 'safe').map(key))].sort();
+    require('node:fs').writeFileSync(out, `${JSON.stringify(safe, null, 1)}\n`);
   }
   process.stdout.write(JSON.stringify({ regexes }));
   process.exit(0);
