@@ -11,6 +11,7 @@ import { type NamedKey, resolveKeyList } from './security/keys';
 import { DEFAULT_BUDGET } from './investigation/budget';
 import { DEFAULT_SOURCE_QUOTA_BYTES_PER_DAY } from './investigation/investigate';
 import { DEFAULT_POOL_OPTIONS } from './investigation/pool-options';
+import { DEFAULT_INGEST_LIMITS, type IngestLimits } from './api/ingest-limits';
 
 const port = z.coerce.number().int().min(0).max(65535);
 
@@ -52,6 +53,8 @@ const Env = z.object({
   AUTOSOC_API_HOST: z.string().min(1).default('127.0.0.1'),
   AUTOSOC_API_PORT: port.default(8080),
   AUTOSOC_MAX_BODY_BYTES: z.coerce.number().int().positive().default(10 * 1024 * 1024),
+  AUTOSOC_MAX_ITEMS_PER_REQUEST: z.coerce.number().int().positive().default(DEFAULT_INGEST_LIMITS.maxItemsPerRequest),
+  AUTOSOC_INGEST_ITEMS_PER_SECOND: z.coerce.number().int().positive().default(DEFAULT_INGEST_LIMITS.itemsPerSecond),
   AUTOSOC_SYSLOG_HOST: z.string().min(1).default('127.0.0.1'),
   AUTOSOC_SYSLOG_PORT: port.default(5514),
   /** Bound of the on-disk syslog spool (<data dir>/syslog-spool): undelivered messages wait there. */
@@ -105,7 +108,7 @@ export interface Config {
   pglitePort: number;
   policy: TriagePolicy;
   correlation: CorrelationPolicy;
-  api: { host: string; port: number; maxBodyBytes: number; adminToken?: string };
+  api: { host: string; port: number; maxBodyBytes: number; adminToken?: string; ingestLimits: IngestLimits };
   /** Seals HMAC keys of signed tokens; unset: generated into <dataDir>/secret.key. */
   secretKey?: string;
   /** Payload encryption keys (first encrypts) and decision-signing keys (all sign). */
@@ -193,7 +196,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     pglitePort: e.AUTOSOC_PGLITE_PORT,
     policy,
     correlation,
-    api: { host: e.AUTOSOC_API_HOST, port: e.AUTOSOC_API_PORT, maxBodyBytes: e.AUTOSOC_MAX_BODY_BYTES, adminToken: e.AUTOSOC_ADMIN_TOKEN },
+    api: { host: e.AUTOSOC_API_HOST, port: e.AUTOSOC_API_PORT, maxBodyBytes: e.AUTOSOC_MAX_BODY_BYTES, adminToken: e.AUTOSOC_ADMIN_TOKEN,
+      ingestLimits: { maxItemsPerRequest: e.AUTOSOC_MAX_ITEMS_PER_REQUEST, itemsPerSecond: e.AUTOSOC_INGEST_ITEMS_PER_SECOND } },
     secretKey: e.AUTOSOC_SECRET_KEY,
     security,
     syslog: {

@@ -13,13 +13,13 @@ import { type Decision, DECISION_ACTIONS, DecisionRejected, parseDecision } from
 import type { DecisionSigner } from '../security/decision-signer';
 import { getAlertWithCase, listPendingCases } from '../store/alert-cases';
 import { ROLES, type Role } from '../store/api-tokens';
-import { auditApiCall } from '../store/audit-log';
 import { listAudit } from '../store/decisions';
 import { listAlertEvidence } from '../store/evidence';
 import { getReport } from '../store/reports';
 import { decideUpdate, statusQuery } from '../workflows/messages';
 import type { AlertStatus } from '../workflows/status';
 import { rawBody } from './auth';
+import { auditCall } from './audit';
 
 // ---- helpers shared by the analyst, tuning and evidence routes ----
 
@@ -56,19 +56,7 @@ export function readJsonBody(request: FastifyRequest, reply: FastifyReply): Reco
  */
 export function auditWithTarget(api: FastifyInstance, db: Pool, targetOf: (request: FastifyRequest) => string | undefined): void {
   api.addHook('onSend', async (request, reply, payload) => {
-    const detail: Record<string, unknown> = { ...request.auditDetail };
-    if (request.auditReason) detail.reason = request.auditReason;
-    try {
-      await auditApiCall(db, {
-        actor: request.principal?.name ?? 'anonymous',
-        action: `${request.method} ${request.routeOptions.url ?? '(no route)'}`,
-        target: targetOf(request),
-        outcome: String(reply.statusCode),
-        detail,
-      });
-    } catch (err) {
-      request.log.error({ err }, 'audit log write failed');
-    }
+    await auditCall(db, request, reply, targetOf(request));
     return payload;
   });
 }

@@ -20,16 +20,17 @@ import { Alert } from '../domain/alert';
 import type { TriagePolicy } from '../domain/policy';
 import { ALERT_FORMATS, type AlertFormat } from '../ingest/formats/types';
 import type { IngestItemResult, IngestService, IngestStatus } from '../ingest/ingest-service';
-import { BodyError } from '../ingest/normalize';
+import { BodyError, ItemLimitError } from '../ingest/normalize';
 import type { Role } from '../store/api-tokens';
-import { auditApiCall } from '../store/audit-log';
 import type { PayloadCodec } from '@temporalio/common';
 import type { SecretBox } from '../store/secret-box';
 import type { DecisionSigner } from '../security/decision-signer';
 import { analystRoutes } from './analyst-routes';
+import { auditCall } from './audit';
 import { codecRoutes } from './codec-routes';
 import { installAuth, rawBody, sourceScope, UNBOUND_TOKEN_ERROR } from './auth';
 import { evidenceRoutes } from './evidence-routes';
+import { DEFAULT_INGEST_LIMITS, type IngestLimits, IngestRateLimitedError, IngestRateLimiter } from './ingest-limits';
 import { NONCE_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER } from './request-signature';
 import { tuningRoutes } from './tuning-routes';
 
@@ -49,6 +50,8 @@ export interface ApiDeps {
   signer?: DecisionSigner;
   /** The payload codec endpoint (/codec/...) for the Temporal Web UI and CLI. */
   codec?: { codec: PayloadCodec; uiOrigin: string; uiSecret: Buffer };
+  /** Items per request and per second per source (DEFAULT_INGEST_LIMITS when unset). */
+  ingestLimits?: IngestLimits;
 }
 
 const INGEST_ROLES: readonly Role[] = ['ingest', 'admin'];
@@ -59,6 +62,8 @@ const INGEST_STATUSES = ['accepted', 'duplicate', 'correlated', 'suppressed', 'r
 export const ErrorResponse = z.object({
   error: z.string().describe('What went wrong, naming the field, limit or header at fault'),
   limitBytes: z.number().int().optional().describe('413 only: the body size limit'),
+  limitItems: z.number().int().optional().describe('413 only: the most items one request may hold'),
+  retryAfterSeconds: z.number().int().optional().describe('429 only: when these items fit the source\'s rate again'),
   allowed: z.array(z.string()).optional().describe('The values that would have been accepted'),
 });
 
@@ -109,7 +114,8 @@ const ingestResponses = {
   400: z.union([IngestResponse, ErrorResponse]).describe('Every item was rejected, or the body is unreadable, or the format is unknown'),
   401: ErrorResponse.describe('Missing, unknown or revoked token; missing or wrong signature'),
   403: ErrorResponse.describe('The token lacks the ingest role, or is an ingest token bound to no source'),
-  413: ErrorResponse.describe('The body is larger than the limit'),
+  413: ErrorResponse.describe('The body is larger than the limit, or holds more items than one request may'),
+  429: ErrorResponse.describe('The source has sent more alerts per second than it may (Retry-After says when to retry)'),
   415: ErrorResponse,
   500: ErrorResponse,
 };
@@ -146,6 +152,7 @@ function sendError(request: FastifyRequest, reply: FastifyReply, status: number,
 // ---- the server ----
 
 export function buildApiServer(deps: ApiDeps): FastifyInstance {
+  const limiter = new IngestRateLimiter(deps.ingestLimits ?? DEFAULT_INGEST_LIMITS);
   const app = Fastify({ logger: deps.logger ?? false, bodyLimit: deps.maxBodyBytes });
 
   // Every body, whatever its content type (or none), arrives as the bytes that were sent.
@@ -193,23 +200,9 @@ export function buildApiServer(deps: ApiDeps): FastifyInstance {
     if (request.is404) return sendError(request, reply, 404, 'no_route', { error: `no route for ${request.method} ${request.url.split('?')[0]}` });
   });
 
-  // Every call is audited before its response leaves: who, what, how it ended, counts. Never
-  // the token, the signature or the body.
+  // Every authenticated call is audited before its response leaves (api/audit.ts).
   app.addHook('onSend', async (request, reply, payload) => {
-    const config = request.routeOptions.config;
-    if (config?.audit === false) return payload;
-    const detail: Record<string, unknown> = { ...request.auditDetail };
-    if (request.auditReason) detail.reason = request.auditReason;
-    try {
-      await auditApiCall(deps.db, {
-        actor: request.principal?.name ?? 'anonymous',
-        action: `${request.method} ${request.routeOptions.url ?? '(no route)'}`,
-        outcome: String(reply.statusCode),
-        detail,
-      });
-    } catch (err) {
-      request.log.error({ err }, 'audit log write failed');
-    }
+    if (request.routeOptions.config?.audit !== false) await auditCall(deps.db, request, reply);
     return payload;
   });
 
@@ -252,8 +245,19 @@ export function buildApiServer(deps: ApiDeps): FastifyInstance {
       const scope = sourceScope(request.principal!);
       if (scope.kind === 'none') return sendError(request, reply, 403, 'unbound_token', { error: UNBOUND_TOKEN_ERROR });
       try {
-        results = await deps.ingest.ingest({ body: rawBody(request), format, requiredSource: scope.kind === 'source' ? scope.source : null });
+        const principal = request.principal!; // the route's auth hook refused anyone else
+        results = await deps.ingest.ingest({
+          body: rawBody(request), format, requiredSource: scope.kind === 'source' ? scope.source : null,
+          maxItems: limiter.limits.maxItemsPerRequest,
+          admit: (items) => limiter.admit(IngestRateLimiter.keyOf(principal), items),
+        });
       } catch (err) {
+        if (err instanceof ItemLimitError) return sendError(request, reply, 413, 'too_many_items', { error: err.message, limitItems: err.limit });
+        if (err instanceof IngestRateLimitedError) {
+          const retryAfterSeconds = Math.ceil(err.retryAfterMs / 1000);
+          reply.header('retry-after', String(retryAfterSeconds));
+          return sendError(request, reply, 429, 'rate_limited', { error: err.message, retryAfterSeconds });
+        }
         if (err instanceof BodyError) return sendError(request, reply, 400, 'bad_body', { error: err.message });
         throw err;
       }

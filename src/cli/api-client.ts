@@ -1,6 +1,7 @@
 // The CLI's one way to the HTTP API: bearer token, JSON in and out, and the API's own
 // `{ error }` message when a call fails.
 import { CliError, type CliIo, type GlobalOptions } from './io';
+import { trimEndChars } from '../domain/text-scan';
 
 export const DEFAULT_API_URL = 'http://127.0.0.1:8080';
 /** Decisions wait for the workflow to record them; give that time. */
@@ -21,7 +22,7 @@ export class ApiClient {
     const env = io.env ?? process.env;
     const token = opts.token ?? env.AUTOSOC_API_TOKEN;
     if (!token) throw new CliError('no API token: set AUTOSOC_API_TOKEN or pass --token (create one with `autosoc token create`)');
-    const baseUrl = (opts.apiUrl ?? env.AUTOSOC_API_URL ?? DEFAULT_API_URL).replace(/\/+$/, '');
+    const baseUrl = trimEndChars((opts.apiUrl ?? env.AUTOSOC_API_URL ?? DEFAULT_API_URL), '/');
     if (!/^https?:\/\/[^\s/]+/.test(baseUrl)) throw new CliError(`the API URL must be http(s)://host[:port], not "${baseUrl}"`);
     return new ApiClient(baseUrl, token);
   }

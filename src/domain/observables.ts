@@ -1,6 +1,7 @@
 // Flatten an alert into the normalized entities an analyst pivots on: hosts, users,
 // hashes, domains, IPs, URLs, emails. Pure: runs in workflows, activities and tests alike.
 import type { Alert } from './alert';
+import { findEmails, trimEndChars } from './text-scan';
 
 export interface ObservableSet {
   hosts: string[];
@@ -15,7 +16,6 @@ export interface ObservableSet {
 
 const IPV4 = /\b(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(?:25[0-5]|2[0-4]\d|1?\d?\d)\b/g;
 const URL_RE = /\bhttps?:\/\/[^\s"'<>`]+/gi;
-const EMAIL_RE = /\b[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}\b/g;
 const HASH_RE = /\b(?:[a-fA-F0-9]{64}|[a-fA-F0-9]{40}|[a-fA-F0-9]{32})\b/g;
 
 /** Hostname of a URL without relying on the URL global (kept minimal and total). */
@@ -24,8 +24,10 @@ export function urlHost(url: string): string | undefined {
   return m ? m[1].toLowerCase().replace(/\.$/, '') : undefined;
 }
 
+const IPV4_EXACT = /^(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(?:25[0-5]|2[0-4]\d|1?\d?\d)$/;
+
 export function isIpv4(value: string): boolean {
-  return new RegExp(`^${IPV4.source}$`).test(value);
+  return IPV4_EXACT.test(value);
 }
 
 // This host, private, loopback, link-local, carrier-grade NAT, multicast and reserved (RFC 6890).
@@ -94,10 +96,10 @@ export function extractObservables(alert: Alert, opts: { freeText?: boolean } = 
 
   // Indicators mentioned only in free text (title, description, command lines).
   const freeText = [alert.title, alert.description ?? '', ...commandLines.values].join('\n');
-  for (const m of freeText.match(URL_RE) ?? []) addUrl(m.replace(/[),.;]+$/, ''));
+  for (const m of freeText.match(URL_RE) ?? []) addUrl(trimEndChars(m, '),.;'));
   for (const m of freeText.match(IPV4) ?? []) ips.add(m);
   for (const m of freeText.match(HASH_RE) ?? []) hashes.add(m);
-  for (const m of freeText.match(EMAIL_RE) ?? []) emails.add(m);
+  for (const m of findEmails(freeText)) emails.add(m);
 
   return set();
 }

@@ -5,6 +5,7 @@ import type { Severity } from './alert';
 import type { Finding } from './finding';
 import type { ObservableSet } from './observables';
 import type { TriagePolicy } from './policy';
+import { globMatch } from './text-scan';
 
 export const SEVERITY_BASE: Record<Severity, number> = {
   informational: 10, low: 25, medium: 45, high: 65, critical: 85,
@@ -30,7 +31,6 @@ export interface TriageResult {
 }
 
 const clamp = (n: number) => Math.max(0, Math.min(100, Math.round(n)));
-const glob = (pattern: string) => new RegExp(`^${pattern.toLowerCase().replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`);
 const analyzerKind = (f: Finding) => f.analyzer.split(':')[0];
 
 function weighted(findings: Finding[], policy: TriagePolicy, reasons: string[]): Finding[] {
@@ -47,7 +47,7 @@ function weighted(findings: Finding[], policy: TriagePolicy, reasons: string[]):
 function contextAdjustments(o: ObservableSet, policy: TriagePolicy, maliciousIntel: boolean, reasons: string[]): { delta: number; simulation?: string } {
   let delta = 0;
   for (const rule of policy.assets ?? []) {
-    const host = o.hosts.find((h) => glob(rule.host).test(h));
+    const host = o.hosts.find((h) => globMatch(rule.host.toLowerCase(), h));
     if (host && CRITICALITY_BONUS[rule.criticality] !== 0) {
       delta += CRITICALITY_BONUS[rule.criticality];
       reasons.push(`${CRITICALITY_BONUS[rule.criticality] > 0 ? '+' : ''}${CRITICALITY_BONUS[rule.criticality]}: ${host} is a ${rule.criticality}-criticality asset`);

@@ -45,6 +45,10 @@ export interface IngestRequest {
   format?: AlertFormat;
   /** When the caller's credentials speak for one source, alerts must come from it. */
   requiredSource?: string | null;
+  /** Refuse bodies with more items (ItemLimitError) before any is mapped. */
+  maxItems?: number;
+  /** Called with the item count before mapping; throws to refuse the body (rate limits). */
+  admit?: (items: number) => void;
 }
 
 /** How often an update-with-start is retried when it meets an incident that is closing. */
@@ -55,7 +59,7 @@ export class IngestService {
 
   /** Throws BodyError when nothing in the body can be read; otherwise one result per item. */
   async ingest(req: IngestRequest): Promise<IngestItemResult[]> {
-    const items = await normalizeBody(req.body, { format: req.format, receivedAt: new Date().toISOString() });
+    const items = await normalizeBody(req.body, { format: req.format, receivedAt: new Date().toISOString(), maxItems: req.maxItems, admit: req.admit });
     const suppressions = await activeSuppressions(this.deps.db);
     const results: IngestItemResult[] = [];
     for (const item of items) results.push(await this.route(item, suppressions, req.requiredSource ?? null));

@@ -20,6 +20,7 @@ import { SAMPLES_DIR } from '../helpers/alerts';
 import { openTestDatabase, type TestDatabase } from '../helpers/database';
 import { devServerEnv, uniqueSuffix } from '../helpers/temporal';
 import { waitFor } from '../helpers/wait';
+import type { IngestLimits } from '../../src/api/ingest-limits';
 
 // app.inject() loads light-my-request, which requires cookie@2: an ES module that jest's
 // CommonJS module runtime cannot load. Node (>= 20.19) loads it natively, so jest is handed
@@ -40,7 +41,7 @@ export interface ApiHarness {
   close(): Promise<void>;
 }
 
-export async function startApiHarness(prefix: string, opts: { adminToken?: string; env?: Record<string, string> } = {}): Promise<ApiHarness> {
+export async function startApiHarness(prefix: string, opts: { adminToken?: string; env?: Record<string, string>; ingestLimits?: IngestLimits } = {}): Promise<ApiHarness> {
   const run = uniqueSuffix();
   const config = loadConfig({ ...opts.env, TEMPORAL_TASK_QUEUE: `${prefix}-${run}` });
   const [env, db] = await Promise.all([devServerEnv(), openTestDatabase()]);
@@ -52,7 +53,7 @@ export async function startApiHarness(prefix: string, opts: { adminToken?: strin
   });
   const secrets = new SecretBox(randomBytes(32));
   const app = buildApiServer({
-    db: db.pool, ingest, maxBodyBytes: config.api.maxBodyBytes, adminToken: opts.adminToken, secrets, signer: new DecisionSigner(config.security.decisionKeys),
+    db: db.pool, ingest, maxBodyBytes: config.api.maxBodyBytes, adminToken: opts.adminToken, secrets, ingestLimits: opts.ingestLimits, signer: new DecisionSigner(config.security.decisionKeys),
     codec: { codec: dataConverterFor(config).payloadCodecs![0], uiOrigin: config.security.codecUiOrigin, uiSecret: config.security.payloadKeys[0].key },
   });
   await app.ready();

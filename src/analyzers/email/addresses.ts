@@ -3,6 +3,7 @@
 // or another address than the one the mail really comes from.
 import PostalMime from 'postal-mime';
 import { brandOwning, brandsNamedIn, inspectDomain, registrableDomain, type Signal } from '../url';
+import { trimEndChars } from '../../domain/text-scan';
 
 const IMPERSONATION = ['T1656', 'T1566'];
 const SPOOFING = ['T1672'];
@@ -31,7 +32,7 @@ export interface Sender {
 export function domainOf(address: string | undefined): string | undefined {
   const at = address?.lastIndexOf('@') ?? -1;
   if (!address || at < 0) return undefined;
-  const d = address.slice(at + 1).toLowerCase().replace(/[>\s]+$/g, '').replace(/\.$/, '');
+  const d = trimEndChars(address.slice(at + 1).toLowerCase(), '> \t\r\n\f\v').replace(/\.$/, '');
   return /^[\p{L}\p{N}_.-]+\.[\p{L}\p{N}-]{2,}$/u.test(d) ? d : undefined;
 }
 

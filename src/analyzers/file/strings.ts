@@ -1,6 +1,7 @@
 // Printable strings (ASCII and UTF-16LE, like `strings -a` and `strings -el`) and the
 // indicators analysts look for in them: URLs, IPv4 addresses, registry paths.
 import { asBuffer } from './bytes';
+import { trimEndChars } from '../../domain/text-scan';
 
 export interface StringsOptions {
   minLength?: number;
@@ -85,9 +86,9 @@ export function extractIndicators(strings: readonly string[], maxEach = 50): Ind
   const registry = new Set<string>();
   const add = (set: Set<string>, v: string) => { if (set.size < maxEach) set.add(v); };
   for (const s of strings) {
-    for (const m of s.matchAll(URL_RE)) add(urls, m[0].replace(/[.,;:)\]]+$/, ''));
+    for (const m of s.matchAll(URL_RE)) add(urls, trimEndChars(m[0], '.,;:)]'));
     for (const m of s.matchAll(IPV4_RE)) if (plausibleIpv4(m[0])) add(ipv4, m[0]);
-    for (const m of s.matchAll(REGISTRY_RE)) add(registry, m[0].replace(/[.,;:]+$/, ''));
+    for (const m of s.matchAll(REGISTRY_RE)) add(registry, trimEndChars(m[0], '.,;:'));
     if (urls.size >= maxEach && ipv4.size >= maxEach && registry.size >= maxEach) break;
   }
   return { urls: [...urls], ipv4: [...ipv4], registry: [...registry] };

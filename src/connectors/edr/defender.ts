@@ -7,6 +7,7 @@ import { pollUntil } from './poll';
 import { unwrapZip } from './unpack';
 import { authorizedRequest, OAuthTokenSource } from './oauth';
 import { baseName, type EdrCallOptions, type EdrConnector, type FetchedFile, type PollSettings } from './types';
+import { trimEndChars } from '../../domain/text-scan';
 
 export interface DefenderSettings extends PollSettings {
   baseUrl: string;
@@ -37,7 +38,7 @@ export class DefenderLiveResponseClient implements EdrConnector {
 
   constructor({ clientSecret, ...settings }: DefenderSettings) {
     this.s = settings;
-    this.base = settings.baseUrl.replace(/\/+$/, '');
+    this.base = trimEndChars(settings.baseUrl, '/');
     this.tokens = new OAuthTokenSource(
       { tokenUrl: settings.tokenUrl, clientId: settings.clientId, clientSecret, scope: settings.scope, sendGrantType: true },
       { timeoutMs: settings.timeoutMs, fetchImpl: settings.fetchImpl },

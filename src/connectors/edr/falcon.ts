@@ -11,6 +11,7 @@ import {
   baseName, type EdrCallOptions, type EdrConnector, type FetchedFile, type PollSettings, type ProcessEntry, type ProcessSnapshot,
 } from './types';
 import { parsePsOutput } from './ps-output';
+import { trimEndChars } from '../../domain/text-scan';
 
 export interface FalconSettings extends PollSettings {
   baseUrl: string;
@@ -55,7 +56,7 @@ export class FalconRtrClient implements EdrConnector {
   constructor({ clientSecret, ...settings }: FalconSettings) {
     this.s = settings;
     this.now = settings.now ?? Date.now;
-    this.base = settings.baseUrl.replace(/\/+$/, '');
+    this.base = trimEndChars(settings.baseUrl, '/');
     this.tokens = new OAuthTokenSource(
       { tokenUrl: `${this.base}/oauth2/token`, clientId: settings.clientId, clientSecret, sendGrantType: false },
       { timeoutMs: settings.timeoutMs, fetchImpl: settings.fetchImpl },

@@ -3,6 +3,7 @@
 // report. CAPE answers most errors with HTTP 200 and {"error": true, "error_value": ...};
 // token auth is `Authorization: Token <key>` (Django REST framework).
 import { ConnectorError, excerpt, parseJsonOrErrorPage, request, type HttpAnswer } from '../edr/http';
+import { trimEndChars } from '../../domain/text-scan';
 
 export interface CapeSettings {
   /** CAPE's web root, e.g. http://cape.internal:8000 (the client adds /apiv2/...). */
@@ -43,7 +44,7 @@ export class CapeClient {
 
   constructor({ token, ...settings }: CapeSettings) {
     this.s = settings;
-    this.base = `${settings.baseUrl.replace(/\/+$/, '')}/apiv2`;
+    this.base = `${trimEndChars(settings.baseUrl, '/')}/apiv2`;
     this.#token = token;
   }
 

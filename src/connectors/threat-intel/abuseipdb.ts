@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { excerpt, IntelError, requestJson } from './http';
 import type { Indicator, IntelProvider, OnlineVerdict } from './types';
+import { trimEndChars } from '../../domain/text-scan';
 
 export const ABUSEIPDB = 'abuseipdb';
 
@@ -34,7 +35,7 @@ export class AbuseIpdbClient implements IntelProvider {
   private readonly baseUrl: string;
 
   constructor(private readonly opts: { apiKey: string; baseUrl?: string; maxAgeInDays?: number; fetchImpl?: typeof fetch }) {
-    this.baseUrl = (opts.baseUrl ?? 'https://api.abuseipdb.com').replace(/\/+$/, '');
+    this.baseUrl = trimEndChars((opts.baseUrl ?? 'https://api.abuseipdb.com'), '/');
   }
 
   supports(i: Indicator): boolean {

@@ -9,6 +9,7 @@ import type { IntelCache } from './cache';
 import { isIntelError } from './http';
 import { type Rate, TokenBucket } from './rate-limit';
 import { type Clock, type Indicator, type IntelLookupEntry, type IntelProvider, systemClock } from './types';
+import { trimChars } from '../../domain/text-scan';
 
 export interface ProviderSetup {
   provider: IntelProvider;
@@ -43,7 +44,7 @@ export class OnlineIntel {
   constructor(private readonly opts: OnlineIntelOptions) {
     this.clock = opts.clock ?? systemClock;
     this.states = opts.providers.map((setup) => ({ setup, bucket: new TokenBucket(setup.rate, this.clock), blockedUntil: 0 }));
-    this.internal = [...PRIVATE_SUFFIXES, ...(opts.internalDomains ?? [])].map((d) => d.toLowerCase().replace(/^\.+|\.+$/g, '')).filter(Boolean);
+    this.internal = [...PRIVATE_SUFFIXES, ...(opts.internalDomains ?? [])].map((d) => trimChars(d.toLowerCase(), '.')).filter(Boolean);
   }
 
   get providers(): string[] {

@@ -28,13 +28,13 @@ export class TokenBucket {
     this.last = Math.max(this.last, now);
   }
 
-  /** Takes a token if there is one; otherwise says how many ms until there will be. */
-  take(): { ok: true } | { ok: false; retryAfterMs: number } {
+  /** Takes `n` tokens if there are that many; otherwise says how many ms until there will be. */
+  take(n = 1): { ok: true } | { ok: false; retryAfterMs: number } {
     this.refill();
-    if (this.tokens >= 1) {
-      this.tokens -= 1;
+    if (this.tokens >= n) {
+      this.tokens -= n;
       return { ok: true };
     }
-    return { ok: false, retryAfterMs: Math.ceil(((1 - this.tokens) * this.rate.perMs) / this.rate.requests) };
+    return { ok: false, retryAfterMs: Math.ceil(((n - this.tokens) * this.rate.perMs) / this.rate.requests) };
   }
 }

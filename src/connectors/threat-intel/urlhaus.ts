@@ -6,6 +6,7 @@ import { isIPv4 } from 'node:net';
 import { z } from 'zod';
 import { IntelError, requestJson } from './http';
 import type { Indicator, IntelProvider, OnlineVerdict } from './types';
+import { trimEndChars } from '../../domain/text-scan';
 
 export const URLHAUS = 'urlhaus';
 
@@ -48,7 +49,7 @@ export class UrlhausClient implements IntelProvider {
   private readonly baseUrl: string;
 
   constructor(private readonly opts: { authKey: string; baseUrl?: string; fetchImpl?: typeof fetch }) {
-    this.baseUrl = (opts.baseUrl ?? 'https://urlhaus-api.abuse.ch').replace(/\/+$/, '');
+    this.baseUrl = trimEndChars((opts.baseUrl ?? 'https://urlhaus-api.abuse.ch'), '/');
   }
 
   supports(i: Indicator): boolean {

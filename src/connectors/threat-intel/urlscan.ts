@@ -8,6 +8,7 @@
 import { z } from 'zod';
 import { excerpt, IntelError, requestJson } from './http';
 import type { Indicator, IntelProvider, OnlineVerdict } from './types';
+import { trimEndChars } from '../../domain/text-scan';
 
 export const URLSCAN = 'urlscan';
 
@@ -78,7 +79,7 @@ export class UrlscanClient implements IntelProvider {
   private readonly baseUrl: string;
 
   constructor(private readonly opts: { apiKey: string; baseUrl?: string; fetchImpl?: typeof fetch }) {
-    this.baseUrl = (opts.baseUrl ?? 'https://urlscan.io').replace(/\/+$/, '');
+    this.baseUrl = trimEndChars((opts.baseUrl ?? 'https://urlscan.io'), '/');
   }
 
   supports(i: Indicator): boolean {

@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { excerpt, IntelError, requestJson } from './http';
 import type { Indicator, IntelProvider, OnlineVerdict } from './types';
+import { trimEndChars } from '../../domain/text-scan';
 
 export const VIRUSTOTAL = 'virustotal';
 const GUI = 'https://www.virustotal.com/gui';
@@ -48,7 +49,7 @@ export class VirusTotalClient implements IntelProvider {
   private readonly baseUrl: string;
 
   constructor(private readonly opts: { apiKey: string; baseUrl?: string; fetchImpl?: typeof fetch }) {
-    this.baseUrl = (opts.baseUrl ?? 'https://www.virustotal.com').replace(/\/+$/, '');
+    this.baseUrl = trimEndChars((opts.baseUrl ?? 'https://www.virustotal.com'), '/');
   }
 
   supports(i: Indicator): boolean {

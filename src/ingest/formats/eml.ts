@@ -7,6 +7,7 @@ import { isIPv4, isIPv6 } from 'node:net';
 import PostalMime from 'postal-mime';
 import type { AlertInput } from '../../domain/alert';
 import { keepOriginal, NormalizeError, type MapContext, type Normalized, type PendingEvidence } from './types';
+import { trimEndChars } from '../../domain/text-scan';
 
 /** Larger messages are refused before parsing: postal-mime bounds depth, not breadth. */
 export const EML_MAX_BYTES = 25 * 1024 * 1024;
@@ -215,7 +216,7 @@ function extractUrls(bodies: (string | undefined)[]): string[] {
       found.push(decodeEntities(m[1] ?? m[2] ?? m[3] ?? '').replace(/\s+/g, ''));
     }
     const visible = decodeEntities(text.replace(/<[^<>]*>/g, ' '));
-    for (const m of visible.matchAll(/\bhttps?:\/\/[^\s<>"'`]+/gi)) found.push(m[0].replace(/[.,;:!?)\]}]+$/, ''));
+    for (const m of visible.matchAll(/\bhttps?:\/\/[^\s<>"'`]+/gi)) found.push(trimEndChars(m[0], '.,;:!?)]}'));
   }
   return unique(found.filter((u) => /^https?:\/\/./i.test(u) && u.length <= 8192 && isUrl(u)));
 }

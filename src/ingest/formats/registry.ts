@@ -16,6 +16,8 @@ export interface JsonFormat {
 export interface TextFormat {
   format: AlertFormat;
   detect(body: Uint8Array): boolean;
+  /** How many items split() would return, counted cheaply before any is parsed. */
+  count(body: Uint8Array): number;
   /** One entry per alert in the body; a failed one carries its error. */
   split(body: Uint8Array, ctx: MapContext): Promise<(Normalized | { error: unknown })[]>;
 }
@@ -30,13 +32,26 @@ export const JSON_FORMATS: JsonFormat[] = [
 const lenient = new TextDecoder('utf-8');
 const cefLines = (body: Uint8Array) => lenient.decode(body).split(/\r?\n|\0/).filter((l) => l.trim());
 
+/** Lines (split at LF or NUL) holding something other than white space: what cefLines keeps. */
+function countCefLines(body: Uint8Array): number {
+  let lines = 0;
+  let blank = true;
+  for (const b of body) {
+    if (b === 0x0a || b === 0x00) {
+      if (!blank) lines++;
+      blank = true;
+    } else if (blank && b !== 0x20 && b !== 0x09 && b !== 0x0d && b !== 0x0b && b !== 0x0c) blank = false;
+  }
+  return blank ? lines : lines + 1;
+}
+
 /** One CEF event per line (syslog-framed or bare); each line succeeds or fails alone. */
 export function mapCefLine(line: string, ctx: MapContext): Normalized {
   return mapCef(parseCef(line), line, ctx);
 }
 
 export const TEXT_FORMATS: TextFormat[] = [
-  { format: 'eml', detect: looksLikeEml, split: async (body, ctx) => [await mapEml(body, ctx).catch((error: unknown) => ({ error }))] },
+  { format: 'eml', detect: looksLikeEml, count: () => 1, split: async (body, ctx) => [await mapEml(body, ctx).catch((error: unknown) => ({ error }))] },
   {
     format: 'cef',
     // Text (not JSON) with a CEF line among its first lines: a feed may open with other syslog.
@@ -44,6 +59,7 @@ export const TEXT_FORMATS: TextFormat[] = [
       const head = lenient.decode(body.subarray(0, 65_536));
       return !/^\s*[[{]/.test(head) && head.split(/\r?\n/).some(looksLikeCef);
     },
+    count: countCefLines,
     split: async (body, ctx) => cefLines(body).map((line) => {
       try {
         return mapCefLine(line, ctx);

@@ -2,6 +2,7 @@
 // onto the Alert model (src/domain/alert.ts). Mappers are pure: no I/O, no clock except the
 // `receivedAt` they are given, so they run the same in the API, the backtest and tests.
 import type { AlertInput } from '../../domain/alert';
+import { trimEndChars, trimStartChars } from '../../domain/text-scan';
 
 export const ALERT_FORMATS = ['autosoc', 'ecs', 'wazuh', 'ocsf', 'cef', 'eml'] as const;
 export type AlertFormat = (typeof ALERT_FORMATS)[number];
@@ -39,6 +40,7 @@ export function keepOriginal(original: unknown, mediaType = 'application/json'):
 
 /** Source names must match the Alert schema: lower-case slug of at most 64 characters. */
 export function sourceSlug(...parts: (string | undefined)[]): string {
-  const slug = parts.filter(Boolean).join('-').toLowerCase().replace(/[^a-z0-9_.-]+/g, '-').replace(/^[-_.]+|-+$/g, '').slice(0, 64);
+  const dashed = parts.filter(Boolean).join('-').toLowerCase().replace(/[^a-z0-9_.-]+/g, '-');
+  const slug = trimEndChars(trimStartChars(dashed, '-_.'), '-').slice(0, 64);
   return slug || 'unknown';
 }
