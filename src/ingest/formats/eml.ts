@@ -112,6 +112,8 @@ export async function mapEml(bytes: Uint8Array, ctx: MapContext & { reporter?: s
         hashes: { md5: hash('md5', a.content), sha1: hash('sha1', a.content), sha256: hash('sha256', a.content) },
       })),
     },
+    // A reported mail reached the mailbox: the mail system let it through.
+    semantics: { outcome: 'allowed' },
     raw: original.raw,
   };
   const evidence: PendingEvidence[] = [
