@@ -51,6 +51,8 @@ export const NetworkConnection = z.object({
 export const Email = z.object({
   from: text(512).optional(), to: z.array(text(512)).max(100).default([]),
   subject: z.string().max(2048).optional(), messageId: text(1024).optional(),
+  /** Names of the message's X- headers (lower case): a simulation vendor's campaign stamp. */
+  headerNames: z.array(z.string().regex(/^[a-z0-9-]{1,76}$/)).max(64).optional(),
 });
 
 export const AlertObservables = z.object({
