@@ -139,8 +139,11 @@ export function matchContext(ctx: TriageContext, policy: TriagePolicy): ContextM
       out.push({ kind: 'service-account', weight: w.serviceAccount, reason: `${sa.user} is a service account on its own host${sa.jobs.length ? ` (${sa.jobs.join(', ')})` : ''}` });
     }
   }
+  // A maintenance window never explains an alert alone (attackers work at night too): it only
+  // strengthens an agent or service-account explanation.
+  const agentWork = out.some((m) => ['management-agent', 'sanctioned-tool', 'service-account'].includes(m.kind));
   for (const m of org.maintenanceWindows) {
-    if (hosts.some((h) => m.hosts.some((g) => globMatch(g, h))) && m.windows.some((win) => inWindow(ctx.time, win))) {
+    if (agentWork && hosts.some((h) => m.hosts.some((g) => globMatch(g, h))) && m.windows.some((win) => inWindow(ctx.time, win))) {
       out.push({ kind: 'maintenance-window', weight: w.maintenanceWindow, reason: `inside the maintenance window ${m.name}` });
     }
   }

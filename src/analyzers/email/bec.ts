@@ -1,0 +1,87 @@
+// Business e-mail compromise: fraud that needs no link and no attachment. Signals, each
+// explained: the sender's domain is a look-alike of the recipients' own domain (edit
+// distance, homoglyph skeleton, added words or hyphens, TLD swap); payment-change, gift-card,
+// payroll and secrecy language in en, de, fr, es, nl, it, pt; a Reply-To that leads elsewhere;
+// a display name that carries a colleague's or executive's name over a free-mail or foreign
+// address; first contact (no In-Reply-To/References to a message of our own domain).
+// Linear: bounded text, simple alternations without nested quantifiers.
+import { editDistance, registrableDomain, skeleton, type Signal } from '../url';
+
+const BEC = ['T1656', 'T1657', 'T1534'];
+const SCAN_CHARS = 32 * 1024;
+
+interface Theme { id: string; what: string; score: number; re: RegExp }
+const THEMES: Theme[] = [
+  {
+    id: 'bec-payment-change', score: 35, what: 'asks to change bank or payment details',
+    re: /\b(?:new (?:bank|banking|account) (?:details|information|account)|(?:change|update)(?:d)? (?:of |to )?(?:our |the )?(?:bank|banking|remittance|payment) (?:details|information|account)|bank account (?:has )?changed|updated (?:iban|remittance)|neue (?:bankverbindung|kontoverbindung|iban)|geänderte bankverbindung|nouvelles? coordonnées bancaires|changement de (?:rib|coordonnées bancaires)|nuevos? datos bancarios|cambio de cuenta bancaria|nieuwe (?:bankgegevens|rekeningnummer)|gewijzigde bankgegevens|nuove coordinate bancarie|cambio (?:di )?iban|novos dados bancários|nova conta bancária)\b/i,
+  },
+  {
+    id: 'bec-gift-card', score: 40, what: 'asks for gift cards',
+    re: /\b(?:gift ?cards?|itunes cards?|google play cards?|apple cards?|steam cards?|scratch (?:off )?the (?:back|code)|geschenkkarten?|gutscheinkarten?|cartes? cadeaux?|tarjetas? de regalo|cadeaukaarten?|carte regalo|cartões? (?:de )?presente)\b/i,
+  },
+  {
+    id: 'bec-payroll', score: 35, what: 'asks to change payroll or direct-deposit details',
+    re: /\b(?:direct deposit|payroll (?:details|information|account|change)|(?:change|update) (?:my )?(?:salary|paycheck|pay) (?:account|details)|gehaltskonto|lohnkonto|virement de (?:mon )?salaire|compte (?:de )?salaire|cuenta de nómina|nómina|salarisrekening|conto (?:dello )?stipendio|conta salário)\b/i,
+  },
+  {
+    id: 'bec-secrecy', score: 20, what: 'asks for secrecy or to avoid the usual channel',
+    re: /\b(?:keep (?:this|it) (?:confidential|between us|quiet)|don'?t (?:tell|mention|call)|do not (?:call|discuss|tell)|reply (?:only )?(?:by|via) e-?mail|i'?m (?:in a meeting|unavailable|travelling)|can'?t talk|bypass|vertraulich|unter uns|confidentiel|entre nous|confidencial|entre nosotros|vertrouwelijk|riservat[oa]|sigilo)\b/i,
+  },
+];
+
+export interface BecInput {
+  subject?: string;
+  text: string;
+  /** Registrable domain of the sender. */
+  senderDomain?: string;
+  senderDisplayName: string;
+  /** Registrable domains of the recipients: our own domain as the reporter's mailbox shows it. */
+  recipientDomains: string[];
+  inReplyTo: string[];
+  freeMail: boolean;
+}
+
+/** A look-alike of `own`: same skeleton, small edit distance, added word/hyphen, or TLD swap. */
+export function lookalikeOf(candidate: string, own: string): string | undefined {
+  const c = candidate.toLowerCase(), o = own.toLowerCase();
+  if (c === o || c.endsWith(`.${o}`)) return undefined;
+  const label = (d: string) => d.split('.')[0];
+  const tld = (d: string) => d.slice(d.indexOf('.') + 1);
+  if (skeleton(c) === skeleton(o)) return 'homoglyph';
+  if (label(c) === label(o) && tld(c) !== tld(o)) return 'TLD swap';
+  if (editDistance(label(c), label(o), 2) <= 2 && tld(c) === tld(o) && label(o).length >= 5) return 'edit distance';
+  const bare = (s: string) => s.replace(/-/g, '');
+  if (label(o).length >= 5 && (bare(label(c)).includes(bare(label(o))) || label(c).replace(/-/g, '') === label(o).replace(/-/g, ''))) return 'added word or hyphen';
+  return undefined;
+}
+
+export function becSignals(m: BecInput): Signal[] {
+  const out: Signal[] = [];
+  const text = `${m.subject ?? ''}\n${m.text.slice(0, SCAN_CHARS)}`.normalize('NFKC');
+  const themes = THEMES.filter((t) => t.re.test(text));
+  const own = [...new Set(m.recipientDomains)];
+  const sender = m.senderDomain;
+  const external = !!sender && !own.includes(sender);
+  const firstContact = !m.inReplyTo.some((id) => own.some((d) => id.toLowerCase().includes(`@${d}`) || id.toLowerCase().includes(`.${d}`)));
+  if (sender) {
+    for (const d of own) {
+      const how = lookalikeOf(sender, d);
+      if (how) { out.push({ id: 'bec-lookalike-own', score: 55, what: `sender domain ${sender} imitates our own domain ${d} (${how})`, attack: BEC }); break; }
+    }
+  }
+  // Reply-To divergence is addresses.ts's reply-to-mismatch signal; not counted twice here.
+  if (themes.length && external) {
+    const money = themes.filter((t) => t.id !== 'bec-secrecy');
+    for (const t of themes) out.push({ id: t.id, score: money.length ? t.score : 10, what: `${t.what}${firstContact ? ' (first contact, not a reply to our mail)' : ''}`, attack: BEC });
+    if (money.length && m.freeMail) out.push({ id: 'bec-freemail-request', score: 30, what: `a money request from a free-mail address (${sender})`, attack: BEC });
+    if (money.length && firstContact) out.push({ id: 'bec-first-contact', score: 10, what: 'a money request that opens a conversation rather than answering ours', attack: BEC });
+  }
+  if (themes.some((t) => t.id !== 'bec-secrecy') && !external && sender) {
+    // Internal origin asking for money changes: a compromised mailbox reads like this.
+    out.push({ id: 'bec-internal-money-request', score: 20, what: `internal sender ${sender} asks for a payment/payroll change`, attack: BEC });
+  }
+  return out;
+}
+
+export const registrableOrSelf = (d: string | undefined) => (d ? registrableDomain(d) ?? d : undefined);
