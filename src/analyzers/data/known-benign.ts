@@ -26,7 +26,7 @@ export interface KnownBenignEntry {
 
 const SYSTEM32 = /^c:\\windows\\(system32|syswow64)\\[a-z0-9_.-]+$/i;
 const MANAGEMENT_AGENT = /^c:\\windows\\ccm\\ccmexec\.exe$|\\microsoft intune management extension\\agentexecutor\.exe$/i;
-const VALUE = '(?:"[^"]{1,260}"|[^\\s"&|;<>`$]{1,260})';
+const VALUE = '(?:"[^"]{1,260}"|[^\\s"&|;<>`]{1,260})';
 
 export const KNOWN_BENIGN: KnownBenignEntry[] = [
   {
