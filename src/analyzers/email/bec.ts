@@ -85,3 +85,44 @@ export function becSignals(m: BecInput): Signal[] {
 }
 
 export const registrableOrSelf = (d: string | undefined) => (d ? registrableDomain(d) ?? d : undefined);
+
+const RISKY_ATTACHMENT = /\.(?:pdf|docx?|docm|xlsx?|xlsm|pptx?|rtf|zip|rar|7z|gz|iso|img|vhdx?|mobileconfig|ics|s?html?|svg|js|vbs|lnk|exe|scr|msi|one)$/i;
+// Mathematical alphanumerics (U+1D400-1D7FF) and enclosed/fullwidth letters: text styled to
+// slip past word filters. Ordinary mail writes letters as letters.
+const STYLED = /[\u{1D400}-\u{1D7FF}\u{1F130}-\u{1F189}\u{FF21}-\u{FF5A}\u{24B6}-\u{24E9}]/u;
+
+export interface UnsolicitedInput {
+  subject?: string;
+  displayName: string;
+  senderDomain?: string;
+  recipientDomains: string[];
+  inReplyTo: string[];
+  mailingList: boolean;
+  /** DMARC passed for the From domain. */
+  authenticated: boolean;
+  freeMail: boolean;
+  attachmentNames: string[];
+  /** Another signal already found lure wording. */
+  lure: boolean;
+}
+
+/**
+ * A user reported it, it opens a conversation with us, and it pushes the reader (lure wording
+ * or a document/archive to open) from a sender that is unauthenticated or a free mailbox: the
+ * shape of most phishing and scam mail, whatever its theme.
+ */
+export function unsolicitedSignals(m: UnsolicitedInput): Signal[] {
+  const out: Signal[] = [];
+  const styled = STYLED.test((m.subject ?? '').slice(0, 2048)) || STYLED.test(m.displayName.slice(0, 1024));
+  if (styled) out.push({ id: 'styled-text', score: 40, what: 'subject or sender name written in styled Unicode letters (filter evasion)', attack: ['T1027', 'T1566'] });
+  const own = new Set(m.recipientDomains);
+  const external = !!m.senderDomain && !own.has(m.senderDomain);
+  const firstContact = !m.inReplyTo.some((id) => [...own].some((d) => id.toLowerCase().includes(`@${d}`) || id.toLowerCase().includes(`.${d}`)));
+  if (!external || !firstContact || m.mailingList) return out;
+  const attachment = m.attachmentNames.find((n) => RISKY_ATTACHMENT.test(n.slice(0, 1024)));
+  if (!m.lure && !attachment) return out;
+  const push = attachment ? `a ${attachment.split('.').pop()} attachment to open` : 'lure wording';
+  if (m.freeMail) out.push({ id: 'freemail-unsolicited', score: 45, what: `unsolicited mail from a free mailbox (${m.senderDomain}) with ${push}`, attack: ['T1566'] });
+  else if (!m.authenticated) out.push({ id: 'unsolicited-unauthenticated', score: 40, what: `unsolicited mail from ${m.senderDomain} without DMARC pass, with ${push}`, attack: ['T1566'] });
+  return out;
+}
