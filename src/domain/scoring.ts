@@ -158,6 +158,9 @@ export function scoreAlert(severity: Severity, findings: Finding[], policy: Tria
   if (!explained && context.attackTechniques.some((t) => t !== 'T1566') && !(sem.outcome && ['blocked', 'quarantined', 'deleted'].includes(sem.outcome))) {
     holds.push(`the source maps it to ATT&CK ${context.attackTechniques.slice(0, 3).join(', ')} and nothing explains it`);
   }
+  if (!explained && (sem.outcome === 'allowed' || sem.outcome === 'detected') && context.observables.network.length > 0) {
+    holds.push(`the source ${sem.outcome === 'allowed' ? 'let the traffic through' : 'only detected it'} and nothing explains it`);
+  }
   const disposition = verdict === 'benign' && holds.length === 0 ? 'auto_close' as const : 'escalate' as const;
   if (verdict === 'benign' && holds.length) for (const h of holds) reasons.push(`not auto-closed: ${h}`);
   reasons.push(disposition === 'auto_close'

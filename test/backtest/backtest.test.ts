@@ -20,11 +20,11 @@ test('corpus quality (not timed): exact counts of honeypot phishing escalated an
   expect(phishing).toHaveLength(64);
   expect(benign).toHaveLength(60);
   // Scoring model v2 with the BEC/unsolicited-mail signals, default policy (no organisation
-  // context): 44 of 64 phishing escalate (69%; model v1: 34), 2 of 60 ham (3.3%; v1: 0).
-  // The issue's goal is >= 90% of phishing: not reached; the 20 left are authenticated spam
+  // context): 47 of 64 phishing escalate (73%; model v1: 34), 3 of 60 ham (5%; v1: 0).
+  // The issue's goal is >= 90% of phishing: not reached; the 17 left are authenticated spam
   // and scams with no link, no attachment signal and no look-alike (see bench/triage).
-  expect(totals(benign)).toEqual({ auto_close: 58, escalate: 2, auto_respond: 0, rejected: 0 });
-  expect(totals(phishing)).toEqual({ auto_close: 20, escalate: 44, auto_respond: 0, rejected: 0 });
+  expect(totals(benign)).toEqual({ auto_close: 57, escalate: 3, auto_respond: 0, rejected: 0 });
+  expect(totals(phishing)).toEqual({ auto_close: 17, escalate: 47, auto_respond: 0, rejected: 0 });
   expect(totals(benign).escalate / benign.length).toBeLessThanOrEqual(0.05);
   const smuggling = phishing.find((r) => r.file === 'phishing_pot-sample-432.eml')!;
   expect(smuggling).toMatchObject({ disposition: 'escalate', verdict: 'malicious' });

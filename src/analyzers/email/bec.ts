@@ -126,3 +126,35 @@ export function unsolicitedSignals(m: UnsolicitedInput): Signal[] {
   else if (!m.authenticated) out.push({ id: 'unsolicited-unauthenticated', score: 40, what: `unsolicited mail from ${m.senderDomain} without DMARC pass, with ${push}`, attack: ['T1566'] });
   return out;
 }
+
+// Callback phishing (TOAD): a renewal/charge/refund notice whose only "link" is a phone number.
+const PHONE = /(?:\+|\b)\d[\d ().-]{8,16}\d\b/;
+const CALLBACK = /\b(?:call (?:us|our|the)|to cancel|cancel(?:lation)?|auto-?renew(?:al|ed)?|renewal|has been charged|will be charged|refund|helpline|support line|rufen sie|annulation|llame|bel ons|chiami)\b/i;
+// OAuth consent links asking for mailbox/file access (illicit consent grant, T1528).
+const AUTHORIZE = /\/oauth2\/(?:v2\.0\/)?authorize\?[^\s"'<>]{0,2048}/gi;
+const RISKY_SCOPE = /(?:mail\.(?:read|send|readwrite)|files\.read(?:write)?\.all|offline_access|mailboxsettings|contacts\.read)/i;
+
+export function callbackAndConsentSignals(text: string, html: string, unsolicited: boolean): Signal[] {
+  const out: Signal[] = [];
+  const body = text.slice(0, SCAN_CHARS);
+  if (unsolicited && PHONE.test(body) && CALLBACK.test(body)) {
+    out.push({ id: 'callback-phishing', score: 45, what: 'unsolicited charge/renewal notice that asks the reader to phone a number (callback phishing)', attack: ['T1566.004'] });
+  }
+  for (const source of [body, html.slice(0, 4 * SCAN_CHARS)]) {
+    AUTHORIZE.lastIndex = 0;
+    let m: RegExpExecArray | null;
+    let n = 0;
+    while ((m = AUTHORIZE.exec(source)) && n++ < 50) {
+      const query = decodeURIComponentSafe(m[0]);
+      if (/[?&]client_id=/i.test(query) && RISKY_SCOPE.test(query)) {
+        out.push({ id: 'oauth-consent-link', score: 60, what: 'link asks for OAuth consent to mailbox or file access (illicit consent grant)', attack: ['T1528', 'T1566.002'] });
+        return out;
+      }
+    }
+  }
+  return out;
+}
+
+function decodeURIComponentSafe(s: string): string {
+  try { return decodeURIComponent(s); } catch { return s; }
+}

@@ -6,7 +6,7 @@ import type PostalMime from 'postal-mime';
 import type { Finding } from '../../domain/finding';
 import { combineScores, type Signal } from '../url';
 import { addressSignals, domainOf, FREE_MAIL, senderOf, type Sender } from './addresses';
-import { becSignals, registrableOrSelf, unsolicitedSignals } from './bec';
+import { becSignals, callbackAndConsentSignals, registrableOrSelf, unsolicitedSignals } from './bec';
 import { summarizeAuth, type AuthResult, type AuthSummary } from './auth-results';
 import { extractAnchors, HTML_SCAN_CHARS, htmlDocumentSignals, linkMismatchSignals } from './html';
 import { htmlToText, lureSignals } from './lures';
@@ -121,6 +121,7 @@ export function inspectEmail(parsed: PostalMime.Email, options: EmailAnalysisOpt
       authenticated: auth.dmarc?.result === 'pass', lure: lures.length > 0,
       attachmentNames: attachments.slice(0, MAX_ATTACHMENTS).map((a) => a.filename ?? ''),
     }),
+    ...callbackAndConsentSignals(text, html, !mailingList && !inReplyTo.some((id) => recipientDomains.some((d) => id.toLowerCase().includes(d)))),
   ];
   return {
     auth, sender, replyTo, returnPath, mailingList, anchors: anchors.length, signals,

@@ -1,5 +1,5 @@
 // Each BEC signal with its benign twin: the same mail without the trait raises nothing.
-import { becSignals, lookalikeOf, unsolicitedSignals, type BecInput, type UnsolicitedInput } from '../../../src/analyzers/email/bec';
+import { becSignals, callbackAndConsentSignals, lookalikeOf, unsolicitedSignals, type BecInput, type UnsolicitedInput } from '../../../src/analyzers/email/bec';
 
 const mail = (over: Partial<BecInput> = {}): BecInput => ({
   subject: 'Hello', text: 'See you at the meeting.', senderDomain: 'supplier.example', senderDisplayName: 'Supplier',
@@ -75,5 +75,20 @@ describe('unsolicitedSignals', () => {
   it('styled Unicode letters in the subject, twin: plain letters', () => {
     expect(ids(unsolicitedSignals(u({ subject: '𝖬𝗂𝗍 𝗌𝖼𝗁𝖾𝗇𝗄𝖾𝗇', inReplyTo: ['<x@ourco.example>'] })))).toEqual(['styled-text']);
     expect(unsolicitedSignals(u({ subject: 'Mit schenken', inReplyTo: ['<x@ourco.example>'] }))).toEqual([]);
+  });
+});
+
+describe('callbackAndConsentSignals', () => {
+  const renewal = 'Your subscription has been charged $499.99. To cancel call +1 (800) 555-0199 within 24 hours.';
+  it('callback phishing on first contact; twins: no phone number, or a reply in our thread', () => {
+    expect(ids(callbackAndConsentSignals(renewal, '', true))).toEqual(['callback-phishing']);
+    expect(callbackAndConsentSignals('Your subscription has been charged. Manage it in your account.', '', true)).toEqual([]);
+    expect(callbackAndConsentSignals(renewal, '', false)).toEqual([]);
+  });
+  it('OAuth consent for mailbox scopes; twin: a plain sign-in link', () => {
+    const consent = '<a href="https://login.microsoftonline.com/common/oauth2/v2.0/authorize?client_id=1234&scope=Mail.ReadWrite%20offline_access&response_type=code">Open</a>';
+    const signin = '<a href="https://login.microsoftonline.com/common/oauth2/v2.0/authorize?client_id=1234&scope=openid%20profile">Open</a>';
+    expect(ids(callbackAndConsentSignals('', consent, true))).toEqual(['oauth-consent-link']);
+    expect(callbackAndConsentSignals('', signin, true)).toEqual([]);
   });
 });
