@@ -3,6 +3,7 @@ import type { Severity } from '../domain/alert';
 import type { Finding } from '../domain/finding';
 import type { TriagePolicy } from '../domain/policy';
 import type { ObservableSet } from '../domain/observables';
+import type { TriageContext } from '../domain/org-context';
 import { scoreAlert, type TriageResult } from '../domain/scoring';
 import { saveFindings, saveTriage } from '../store/alerts';
 import { appendAudit } from '../store/decisions';
@@ -14,10 +15,12 @@ export interface TriageInput {
   step?: string;
   /** The organisation context (assets, VIPs, sanctioned tools) is matched against these. */
   observables?: ObservableSet;
+  /** The alert's structured facts for scoring model v2; absent for runs started before triage-context-v1. */
+  context?: TriageContext;
 }
 
-export async function triage(deps: ActivityDeps, { workflowId, severity, findings, policy, step = 'triage', observables }: TriageInput): Promise<TriageResult> {
-  const result = scoreAlert(severity, findings, policy, observables);
+export async function triage(deps: ActivityDeps, { workflowId, severity, findings, policy, step = 'triage', observables, context }: TriageInput): Promise<TriageResult> {
+  const result = scoreAlert(severity, findings, policy, observables, context);
   await saveFindings(deps.db, workflowId, findings);
   await saveTriage(deps.db, workflowId, result, step === 'triage');
   await appendAudit(deps.db, {

@@ -5,6 +5,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { extname, join, relative } from 'node:path';
 import type { Alert } from '../domain/alert';
 import { extractObservables } from '../domain/observables';
+import { triageContext } from '../domain/org-context';
 import type { TriagePolicy } from '../domain/policy';
 import { finalDisposition, proposeResponse } from '../domain/response';
 import { scoreAlert, type Disposition, type Verdict } from '../domain/scoring';
@@ -51,7 +52,7 @@ export async function triageOffline(alert: Alert, pending: PendingEvidence[], po
   const withEvidence = { ...alert, evidence: [...alert.evidence, ...refs] };
   const observables = extractObservables(withEvidence);
   const findings = await runInvestigation(store, plan, { observables, processes: alert.observables.processes }, withEvidence.evidence);
-  const t = scoreAlert(alert.severity, findings, policy, observables);
+  const t = scoreAlert(alert.severity, findings, policy, observables, triageContext(alert));
   return { ...t, disposition: finalDisposition(t, proposeResponse(observables, t.verdict), policy), findings };
 }
 

@@ -2,6 +2,7 @@
 // no Temporal server and no database, through the workflow's own code (src/backtest).
 import type { Command } from 'commander';
 import { backtest, renderTable } from '../backtest/backtest';
+import { compareWithLabels, readLabels, renderLabelReport } from '../backtest/labels';
 import { DEFAULT_POLICY } from '../domain/policy';
 import { offlinePlan } from '../investigation/default-plan';
 import { loadPolicy } from '../policy/load-policy';
@@ -14,11 +15,18 @@ export function registerBacktestCommand(program: Command, io: CliIo): void {
     .description('triage a folder of alerts (.json, .ndjson, .cef, .log, .eml) offline and print each disposition')
     .option('--policy <file>', 'policy or organisation-context file; repeat to layer several', collect)
     .option('--yara-dir <dir>', 'extra YARA rule folder; repeatable', collect)
-    .action(async (folder: string, o: { policy?: string[]; yaraDir?: string[] }, cmd: Command) => {
+    .option('--labels <file.jsonl>', 'expected dispositions (lines with "file" and "expected": escalate|auto_close|reject): prints a confusion matrix per format and every miss')
+    .action(async (folder: string, o: { policy?: string[]; yaraDir?: string[]; labels?: string }, cmd: Command) => {
       const opts = cmd.optsWithGlobals<GlobalOptions>();
       let policy;
       try {
         policy = o.policy?.length ? loadPolicy(o.policy) : DEFAULT_POLICY;
+      } catch (err) {
+        throw new CliError((err as Error).message);
+      }
+      let labels;
+      try {
+        labels = o.labels ? readLabels(o.labels) : undefined;
       } catch (err) {
         throw new CliError((err as Error).message);
       }
@@ -36,5 +44,7 @@ export function registerBacktestCommand(program: Command, io: CliIo): void {
       } else {
         io.stdout(`${renderTable(rows)}\n`);
       }
+      // With --json the labels report goes to stderr, so stdout stays the documented array.
+      if (labels) (opts.json ? io.stderr : io.stdout)(`${renderLabelReport(compareWithLabels(rows, labels))}\n`);
     });
 }

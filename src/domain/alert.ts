@@ -51,6 +51,8 @@ export const NetworkConnection = z.object({
 export const Email = z.object({
   from: text(512).optional(), to: z.array(text(512)).max(100).default([]),
   subject: z.string().max(2048).optional(), messageId: text(1024).optional(),
+  /** Names of the message's X- headers (lower case): a simulation vendor's campaign stamp. */
+  headerNames: z.array(z.string().regex(/^[a-z0-9-]{1,76}$/)).max(64).optional(),
 });
 
 export const AlertObservables = z.object({
@@ -77,6 +79,22 @@ export const EvidenceRef = z.object({
 });
 export type EvidenceRef = z.infer<typeof EvidenceRef>;
 
+/** What the source tool did about what it saw: it stopped it, or only reported it. */
+export const OUTCOMES = ['blocked', 'quarantined', 'deleted', 'allowed', 'detected'] as const;
+/** What kind of finding the source raised: an attack, or inventory/policy noise for another queue. */
+export const FINDING_TYPES = ['threat', 'vulnerability', 'acceptable-use', 'av-test', 'policy'] as const;
+/**
+ * The source tool's own semantics, carried through every mapper (all optional: a mapper fills
+ * only what its format states in structured fields, never what free text claims).
+ */
+export const AlertSemantics = z.object({
+  outcome: z.enum(OUTCOMES).optional(),
+  /** The source's confidence or risk score, 0-100. */
+  sourceConfidence: z.number().min(0).max(100).optional(),
+  findingType: z.enum(FINDING_TYPES).optional(),
+});
+export type AlertSemantics = z.infer<typeof AlertSemantics>;
+
 export const Alert = z.object({
   /** The tool that raised it, e.g. "elastic", "wazuh", "crowdstrike". */
   source: z.string().regex(/^[a-z0-9][a-z0-9_.-]{0,63}$/, 'source must be 1-64 chars of a-z, 0-9, "_", ".", "-"'),
@@ -100,6 +118,7 @@ export const Alert = z.object({
    * any is never auto-closed: it was not read as its sender wrote it.
    */
   inputAnomalies: z.array(z.string().regex(/^[a-z0-9-]{1,64}$/)).max(32).default([]),
+  semantics: AlertSemantics.default({}),
 });
 export type Alert = z.infer<typeof Alert>;
 export type AlertInput = z.input<typeof Alert>;

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { type Severity, SEVERITIES } from './alert';
 import { ROLES, type Role } from './roles';
 
-export const SlaTier = z.object({
+export const SlaTier = z.strictObject({
   name: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,31}$/, 'tier names are short lower-case words'),
   /** How long this tier has to answer before the alert escalates to the next one. */
   respondWithinMs: z.number().int().positive(),
@@ -24,19 +24,64 @@ export const ApprovalRule = z.object({
 });
 export type ApprovalRule = z.infer<typeof ApprovalRule>;
 
-export const AssetRule = z.object({
+export const AssetRule = z.strictObject({
   /** Host name glob, e.g. "srv-dc-*". */
   host: z.string().min(1),
   criticality: z.enum(['low', 'medium', 'high', 'critical']),
 });
 
-export const Organisation = z.object({
-  /** Process names or command-line substrings of tools the organisation runs on purpose. */
+const DAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
+const HHMM = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'times are HH:MM (24 h, UTC)');
+/** A weekly window in UTC; `to` before `from` runs past midnight into the next day. */
+export const TimeWindow = z.strictObject({ days: z.array(z.enum(DAYS)).min(1), from: HHMM, to: HHMM });
+export type TimeWindow = z.infer<typeof TimeWindow>;
+const Cidr = z.string().regex(/^(\d{1,3}\.){3}\d{1,3}(\/(3[0-2]|[12]?\d))?$/, 'an IPv4 address or CIDR range, e.g. 10.40.99.0/24');
+const Day = z.iso.date();
+const Name = z.string().min(1).max(200);
+/** Dated approvals (pentest, travel) hold from `start` to `end` inclusive (UTC dates). */
+const Dated = { start: Day, end: Day };
+
+export const ASSET_ROLES = ['ci-runner', 'monitoring', 'scanner', 'domain-controller', 'jump-host', 'mail-relay', 'backup', 'management'] as const;
+
+export const Organisation = z.strictObject({
+  /**
+   * Tools the organisation runs on purpose, matched against a process's or an ancestor's image
+   * path or name (never against command-line text, which an attacker writes).
+   */
   sanctionedTools: z.array(z.string().min(1)).default([]),
   scannerIps: z.array(z.string().min(1)).default([]),
   egressIps: z.array(z.string().min(1)).default([]),
   /** Sender domains or addresses of the organisation's phishing simulations. */
   phishingSimulationSenders: z.array(z.string().min(1)).default([]),
+  /** The simulation vendor's documented campaign headers and sending infrastructure. */
+  phishingSimulation: z.strictObject({
+    senders: z.array(Name).min(1),
+    /** Header names the vendor stamps on every campaign mail (all must be present). */
+    headers: z.array(z.string().regex(/^[A-Za-z0-9-]{1,76}$/)).min(1),
+    sendingRanges: z.array(Cidr).default([]),
+  }).optional(),
+  /** Vulnerability scanners: their source ranges and when they scan. */
+  scanners: z.array(z.strictObject({ name: Name, ranges: z.array(Cidr).min(1), windows: z.array(TimeWindow).default([]) })).default([]),
+  /** VPN / ZTNA / NAT egress: a sign-in from here is from our own network, wherever it geolocates. */
+  egressRanges: z.array(z.strictObject({ name: Name, ranges: z.array(Cidr).min(1) })).default([]),
+  mailDomains: z.strictObject({ own: z.array(Name).default([]), partners: z.array(Name).default([]) }).default({ own: [], partners: [] }),
+  serviceAccounts: z.array(z.strictObject({ user: Name, hosts: z.array(Name).min(1), jobs: z.array(Name).default([]) })).default([]),
+  /** Management agents (SCCM, Intune, Jamf, Ansible, Puppet, backup): by image path and signer. */
+  managementAgents: z.array(z.strictObject({
+    name: Name,
+    paths: z.array(Name).min(1),
+    signers: z.array(Name).default([]),
+    users: z.array(Name).default([]),
+  })).default([]),
+  maintenanceWindows: z.array(z.strictObject({ name: Name, hosts: z.array(Name).min(1), windows: z.array(TimeWindow).min(1) })).default([]),
+  /** Authorised security tests: source ranges and accounts, valid between the dates. */
+  engagements: z.array(z.strictObject({
+    name: Name, ...Dated, sourceRanges: z.array(Cidr).default([]), users: z.array(Name).default([]),
+  })).default([]),
+  /** Approved travel: sign-ins from elsewhere by this user between the dates are expected. */
+  travel: z.array(z.strictObject({ user: Name, ...Dated, countries: z.array(z.string().regex(/^[A-Z]{2}$/)).default([]) })).default([]),
+  /** What a host is for, by host-name glob. */
+  assetRoles: z.array(z.strictObject({ host: Name, role: z.enum(ASSET_ROLES) })).default([]),
 });
 export type Organisation = z.infer<typeof Organisation>;
 
@@ -49,7 +94,7 @@ export type DecisionPublicKey = z.infer<typeof DecisionPublicKey>;
 
 const severityMap = <T extends z.ZodType>(t: T) => z.partialRecord(z.enum(SEVERITIES), t);
 
-export const TriagePolicy = z.object({
+export const TriagePolicy = z.strictObject({
   version: z.string().min(1),
   /** Alerts scoring below this with no malicious finding are closed automatically. */
   autoCloseBelow: z.number().min(0).max(100),

@@ -100,9 +100,20 @@ export function parsePolicyText(text: string, source: string): Json {
   }
 }
 
+/** The file (last layer first) whose document holds `key` at `path`: where a typo was made. */
+function fileWithKey(layers: { file: string; doc: Json }[], path: PropertyKey[], key: string): string | undefined {
+  for (const { file, doc } of [...layers].reverse()) {
+    let node: unknown = doc;
+    for (const step of path) node = Array.isArray(node) || isObject(node) ? (node as Record<PropertyKey, unknown>)[step as string] : undefined;
+    if (isObject(node) && Object.hasOwn(node, key)) return file;
+  }
+  return undefined;
+}
+
 /** DEFAULT_POLICY with each file layered on top, validated as a whole. */
 export function loadPolicy(files: string[], base: TriagePolicy = DEFAULT_POLICY): TriagePolicy {
   let merged: Json = { ...base };
+  const layers: { file: string; doc: Json }[] = [];
   for (const file of files) {
     let text: string;
     try {
@@ -110,10 +121,16 @@ export function loadPolicy(files: string[], base: TriagePolicy = DEFAULT_POLICY)
     } catch (err) {
       throw new PolicyError(`${file}: ${(err as Error).message}`);
     }
-    merged = merge(merged, parsePolicyText(text, file));
+    const doc = parsePolicyText(text, file);
+    layers.push({ file, doc });
+    merged = merge(merged, doc);
   }
   const parsed = TriagePolicy.safeParse(merged);
   if (!parsed.success) {
+    // An unknown key is a typo that would silently disable context: name it and its file.
+    const unknown = parsed.error.issues.flatMap((i) => (i.code === 'unrecognized_keys'
+      ? i.keys.map((k) => `${fileWithKey(layers, i.path, k) ?? 'policy'}: unknown key "${[...i.path, k].join('.')}"`) : []));
+    if (unknown.length) throw new PolicyError(unknown.join('; '));
     const where = files.length ? files.join(' + ') : 'default policy';
     throw new PolicyError(`invalid policy (${where}): ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`);
   }

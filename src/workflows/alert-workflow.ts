@@ -13,6 +13,7 @@ import { DecisionBook, type DecisionEvent } from '../domain/decision-book';
 import type { Finding } from '../domain/finding';
 import { checkObservableSet, OBSERVABLES_PER_KIND } from '../domain/bounded-input';
 import { mergeObservables, type ObservableSet, searchableObservables } from '../domain/observables';
+import { triageContext } from '../domain/org-context';
 import { approvalRuleFor, slaFallbackFor, slaTiersFor, type TriagePolicy } from '../domain/policy';
 import { describeAction, finalDisposition, proposeResponse } from '../domain/response';
 import { approveSignal, closeSignal, decideUpdate, relatedAlertsSignal, statusQuery } from './messages';
@@ -164,7 +165,9 @@ export async function alertWorkflow({ alert, policy, incidentId }: AlertWorkflow
     if (first) status.stage = 'investigating';
     findings = [...findings, ...Array.isArray(fresh) ? fresh : await analysis.investigate({ workflowId, observables: fresh, evidence: first ? collected.evidence : [], step })];
     if (first) status.stage = 'triaging';
-    const t = await store.triage({ workflowId, severity: alert.severity, findings, policy, step, observables });
+    // Scoring model v2 reads the alert's structured facts; runs started before it keep v1.
+    const context = patched('triage-context-v1') ? triageContext(alert) : undefined;
+    const t = await store.triage({ workflowId, severity: alert.severity, findings, policy, step, observables, ...(context ? { context } : {}) });
     Object.assign(status, { score: t.score, verdict: t.verdict, confidence: t.confidence, reasons: t.reasons });
     // Deployed before assessments existed, a run replays without them (see DEVELOPERS.md).
     if (patched('assessment-v1')) status.assessment = await analysis.assess({ workflowId, step, triage: t });

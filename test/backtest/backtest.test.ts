@@ -13,17 +13,19 @@ import { SAMPLES_DIR } from '../helpers/alerts';
 
 const plan = offlinePlan();
 
-test('corpus labels: every ham message is auto-closed, most honeypot phishing escalates', async () => {
+test('corpus quality (not timed): exact counts of honeypot phishing escalated and ham escalated', async () => {
   const phishing = await backtest(corpusPath('eml', 'phishing'), DEFAULT_POLICY, plan);
   const benign = await backtest(corpusPath('eml', 'benign'), DEFAULT_POLICY, plan);
   console.log(`backtest on the corpus: phishing ${JSON.stringify(totals(phishing))}; benign ${JSON.stringify(totals(benign))}`);
   expect(phishing).toHaveLength(64);
   expect(benign).toHaveLength(60);
-  // Measured on 2026-11-27 with the default policy: 34 of 64 phishing escalate, 0 of 60 ham.
-  // Recall is bounded by the corpus itself: many honeypot mails are well-authenticated spam.
-  expect(totals(benign)).toEqual({ auto_close: 60, escalate: 0, auto_respond: 0, rejected: 0 });
-  expect(totals(phishing).escalate).toBeGreaterThanOrEqual(34);
-  expect(totals(phishing).rejected).toBe(0);
+  // Scoring model v2 with the BEC/unsolicited-mail signals, default policy (no organisation
+  // context): 47 of 64 phishing escalate (73%; model v1: 34), 3 of 60 ham (5%; v1: 0).
+  // The issue's goal is >= 90% of phishing: not reached; the 17 left are authenticated spam
+  // and scams with no link, no attachment signal and no look-alike (see bench/triage).
+  expect(totals(benign)).toEqual({ auto_close: 57, escalate: 3, auto_respond: 0, rejected: 0 });
+  expect(totals(phishing)).toEqual({ auto_close: 17, escalate: 47, auto_respond: 0, rejected: 0 });
+  expect(totals(benign).escalate / benign.length).toBeLessThanOrEqual(0.05);
   const smuggling = phishing.find((r) => r.file === 'phishing_pot-sample-432.eml')!;
   expect(smuggling).toMatchObject({ disposition: 'escalate', verdict: 'malicious' });
   expect(smuggling.reasons.join(' ')).toMatch(/email/);
@@ -41,17 +43,20 @@ test('the bundled samples: the three attacks escalate with reasons, the benign t
   expect(table).toMatch(/5 files: 3 escalate, 2 auto_close, 0 auto_respond, 0 rejected/);
 });
 
-test('a policy file with organisation context changes the outcome, and the reasons say why', async () => {
+test('context that rests on forgeable text gets no credit: a tool named in a command line, a sender domain alone', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'autosoc-bt-'));
   const policyFile = join(dir, 'org.yaml');
   writeFileSync(policyFile, ['organisation:', '  sanctionedTools: ["comsvcs.dll"]', '  phishingSimulationSenders: ["mailbox-quota-check.top"]', ''].join('\n'));
   const policy = loadPolicy([policyFile]);
   const rows = await backtest(SAMPLES_DIR, policy, plan);
+  // Model v2 matches sanctioned tools on process images and simulations on the vendor's
+  // campaign headers: the command-line mention and the bare sender domain change nothing.
   const phish = rows.find((r) => r.file === '03-phishing-link.json')!;
-  expect(phish).toMatchObject({ disposition: 'auto_close', verdict: 'benign' });
-  expect(phish.reasons.join(' ')).toMatch(/phishing-simulation sender/);
+  expect(phish).toMatchObject({ disposition: 'escalate' });
+  expect(phish.reasons.join(' ')).not.toMatch(/phishing-simulation/);
   const lsass = rows.find((r) => r.file === '02-lsass-dump.json')!;
-  expect(lsass.reasons.join(' ')).toMatch(/-20: comsvcs\.dll is a sanctioned tool/);
+  expect(lsass).toMatchObject({ disposition: 'escalate' });
+  expect(lsass.reasons.join(' ')).not.toMatch(/sanctioned/);
 });
 
 test('unreadable inputs are rejected with their error and the run carries on', async () => {

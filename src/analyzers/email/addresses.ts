@@ -9,7 +9,7 @@ const IMPERSONATION = ['T1656', 'T1566'];
 const SPOOFING = ['T1672'];
 
 /** Consumer mailbox providers: a reply path there is anyone's to create. */
-const FREE_MAIL = new Set([
+export const FREE_MAIL = new Set([
   'gmail.com', 'googlemail.com', 'hotmail.com', 'outlook.com', 'live.com', 'msn.com', 'yahoo.com', 'ymail.com', 'aol.com',
   'icloud.com', 'me.com', 'proton.me', 'protonmail.com', 'gmx.com', 'gmx.de', 'gmx.net', 'web.de', 'mail.ru', 'yandex.ru',
   'yandex.com', 'zoho.com', 'outlook.fr', 'hotmail.fr', 'libero.it', 'qq.com', '163.com', 'mail.com', 'tutanota.com',

@@ -5,13 +5,14 @@
 import type PostalMime from 'postal-mime';
 import type { Finding } from '../../domain/finding';
 import { combineScores, type Signal } from '../url';
-import { addressSignals, senderOf, type Sender } from './addresses';
+import { addressSignals, domainOf, FREE_MAIL, senderOf, type Sender } from './addresses';
+import { becSignals, callbackAndConsentSignals, registrableOrSelf, unsolicitedSignals } from './bec';
 import { summarizeAuth, type AuthResult, type AuthSummary } from './auth-results';
 import { extractAnchors, HTML_SCAN_CHARS, htmlDocumentSignals, linkMismatchSignals } from './html';
 import { htmlToText, lureSignals } from './lures';
 
 export const EMAIL_ANALYZER = 'email';
-export const ANALYZER_VERSION = '1';
+export const ANALYZER_VERSION = '2'; // 2: business e-mail compromise signals (bec.ts)
 
 const SPOOFING = ['T1672']; // Email Spoofing (ATT&CK v17; later versions file it as T1684.002)
 const MAX_ATTACHMENTS = 100;
@@ -101,13 +102,26 @@ export function inspectEmail(parsed: PostalMime.Email, options: EmailAnalysisOpt
   const anchors = html ? extractAnchors(html) : [];
   const attachments = parsed.attachments ?? [];
 
+  const recipientDomains = [...(parsed.to ?? []), ...(parsed.cc ?? [])].flatMap((a) => (a.group ? a.group : [a]))
+    .map((m) => registrableOrSelf(domainOf(m.address))).filter((d): d is string => !!d).slice(0, 20);
+  const inReplyTo = [...header('in-reply-to'), ...header('references')].map((v) => v.slice(0, 4096));
+  const freeMail = !!sender.registrable && FREE_MAIL.has(sender.registrable);
+  const text = parsed.text || (html ? htmlToText(html) : '');
+  const lures = lureSignals(parsed.subject, text);
   const signals = [
     ...authSignals(auth),
     ...addressSignals({ sender, replyTo, returnPath, mailingList }),
     ...linkMismatchSignals(anchors),
     ...(html ? htmlDocumentSignals(html, 'message body', false) : []),
     ...attachmentSignals(attachments),
-    ...lureSignals(parsed.subject, parsed.text || (html ? htmlToText(html) : '')),
+    ...lures,
+    ...becSignals({ subject: parsed.subject, text, senderDomain: sender.registrable, senderDisplayName: sender.displayName, recipientDomains, inReplyTo, freeMail }),
+    ...unsolicitedSignals({
+      subject: parsed.subject, displayName: sender.displayName, senderDomain: sender.registrable, recipientDomains, inReplyTo, mailingList, freeMail,
+      authenticated: auth.dmarc?.result === 'pass', lure: lures.length > 0,
+      attachmentNames: attachments.slice(0, MAX_ATTACHMENTS).map((a) => a.filename ?? ''),
+    }),
+    ...callbackAndConsentSignals(text, html, !mailingList && !inReplyTo.some((id) => recipientDomains.some((d) => id.toLowerCase().includes(d)))),
   ];
   return {
     auth, sender, replyTo, returnPath, mailingList, anchors: anchors.length, signals,

@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { isIP } from 'node:net';
 import type { AlertInput, Severity } from '../../domain/alert';
 import { parseSyslogLine, type SyslogLine } from './syslog';
+import { confidenceOf, findingTypeOf, outcomeOf, semantics } from './semantics';
 import { keepOriginal, NormalizeError, sourceSlug, type MapContext, type Normalized } from './types';
 
 export interface CefEvent {
@@ -257,6 +258,21 @@ function sourceIdOf(event: CefEvent, line: string): string {
   return id.length <= 256 ? id : sha256(id);
 }
 
+/** Values of custom fields (cs1..cs6, cn1..cn3) whose label matches. */
+function labelledValues(ext: Record<string, string>, label: RegExp): string[] {
+  const out: string[] = [];
+  for (const key of ['cs1', 'cs2', 'cs3', 'cs4', 'cs5', 'cs6', 'cn1', 'cn2', 'cn3']) {
+    const l = valueOf(ext, `${key}Label`);
+    const v = valueOf(ext, key);
+    if (l && v && label.test(l.trim())) out.push(v);
+  }
+  return out;
+}
+const labelledNumber = (ext: Record<string, string>, label: RegExp) => {
+  const n = Number(labelledValues(ext, label)[0]);
+  return labelledValues(ext, label).length && Number.isFinite(n) ? n : undefined;
+};
+
 /** Map a parsed CEF event (and its original line) onto the Alert model. */
 export function mapCef(event: CefEvent, line: string, ctx: MapContext): Normalized {
   const ext = event.extensions;
@@ -328,6 +344,16 @@ export function mapCef(event: CefEvent, line: string, ctx: MapContext): Normaliz
       urls: present([fit(get('request'), 8192)]),
       ips: unique(present([src, dst, dvc, ...['c6a1', 'c6a2', 'c6a3', 'c6a4'].map((k) => ip(get(k)))])),
     },
+    // act is CEF's "action taken by the device"; cat the device's category (URL category for
+    // web proxies); a labelled custom field may carry the threat name or the risk score.
+    semantics: semantics({
+      outcome: outcomeOf(act),
+      sourceConfidence: confidenceOf(labelledNumber(ext, /^(risk ?score|confidence)$/i)),
+      findingType: findingTypeOf({
+        threatNames: [event.name, get('cs5Label') && /threat/i.test(get('cs5Label')!) ? get('cs5') : undefined],
+        categories: [get('cat'), ...labelledValues(ext, /^url ?cat(egory)?$/i)],
+      }),
+    }),
     ...(raw !== undefined ? { raw } : {}),
   };
   return { alert, evidence };

@@ -14,6 +14,7 @@ import {
   attackIds, basename, clip, compact, emptyObservables, finishObservables, first, hashes, int, isObject,
   isoTime, num, port, str, strs, unwrapHit, type Observables,
 } from './fields';
+import { confidenceOf, findingTypeOf, outcomeOf, semantics } from './semantics';
 import { keepOriginal, NormalizeError, sourceSlug, type MapContext, type Normalized } from './types';
 
 /** The alert document inside whatever envelope it came in, with the envelope's id. */
@@ -164,6 +165,16 @@ export function mapEcs(doc: unknown, ctx: MapContext): Normalized {
       'kibana.alert.rule.threat.technique.id', 'kibana.alert.rule.threat.technique.subtechnique.id',
       'threat.technique.id', 'threat.technique.subtechnique.id')),
     observables: observables(src),
+    // Endpoint writes event.action "prevented"/"detected"-style words and event.type "denied";
+    // kibana.alert.risk_score is the rule's 0-100 risk.
+    semantics: semantics({
+      outcome: outcomeOf(str(src, 'kibana.alert.original_event.action'), ...strs(src, 'event.type').filter((t) => t === 'denied'), str(src, 'event.action')),
+      sourceConfidence: confidenceOf(num(src, 'kibana.alert.risk_score') ?? num(src, 'event.risk_score')),
+      findingType: findingTypeOf({
+        threatNames: [str(src, 'file.Ext.malware_signature.primary.signature.name'), str(src, 'threat.software.name'), str(src, 'rule.name')],
+        categories: strs(src, 'event.category', 'kibana.alert.original_event.category'),
+      }),
+    }),
     raw,
   };
   return { alert, evidence };

@@ -102,7 +102,7 @@ export async function mapEml(bytes: Uint8Array, ctx: MapContext & { reporter?: s
     product: { name: 'email', vendor: 'user report' },
     attackTechniques: ['T1566'],
     observables: {
-      emails: [{ from, to: recipients, subject, messageId }],
+      emails: [{ from, to: recipients, subject, messageId, headerNames: unique(email.headers.map((h) => h.key.toLowerCase()).filter((k) => /^x-[a-z0-9-]{1,74}$/.test(k))).slice(0, 64) }],
       users: reporter ? [{ name: reporter }] : [],
       urls: extractUrls([email.text, email.html]).slice(0, 200),
       domains: unique([from, ...replyTo, returnPath].map(domainOf).filter(isSet)).slice(0, 200),
@@ -113,6 +113,8 @@ export async function mapEml(bytes: Uint8Array, ctx: MapContext & { reporter?: s
         hashes: { md5: hash('md5', a.content), sha1: hash('sha1', a.content), sha256: hash('sha256', a.content) },
       })),
     },
+    // A reported mail reached the mailbox: the mail system let it through.
+    semantics: { outcome: 'allowed' },
     raw: original.raw,
   };
   const evidence: PendingEvidence[] = [

@@ -9,7 +9,12 @@ import {
   attackIds, basename, clip, compact, emptyObservables, finishObservables, first, hashes, int, isObject,
   isoTime, num, port, str, strs, values, type Observables,
 } from './fields';
+import { confidenceOf, findingTypeOf, outcomeOf, semantics } from './semantics';
 import { keepOriginal, NormalizeError, sourceSlug, type MapContext, type Normalized } from './types';
+
+// OCSF disposition_id enum (1.3.0): 1 Allowed, 2 Blocked, 3 Quarantined, 4 Isolated, 5 Deleted,
+// 6 Dropped, 15 Detected, 17 Logged, 19 Alert.
+const OCSF_DISPOSITIONS: Record<number, string> = { 1: 'allowed', 2: 'blocked', 3: 'quarantined', 4: 'isolated', 5: 'deleted', 6: 'dropped', 15: 'detected', 17: 'logged', 19: 'alert' };
 
 /** Every OCSF event has an integer class_uid and a metadata object. */
 export function detectOcsf(doc: unknown): boolean {
@@ -159,6 +164,17 @@ export function mapOcsf(doc: unknown, ctx: MapContext): Normalized {
       // Prowler lists ATT&CK ids among its compliance frameworks.
       'unmapped.compliance.MITRE-ATTACK')),
     observables: observables(doc),
+    // OCSF: disposition (Blocked, Quarantined, Deleted, Allowed, Detected …), confidence_score
+    // 0-100, and the class itself (2002 Vulnerability, 2003 Compliance).
+    semantics: semantics({
+      outcome: outcomeOf(str(doc, 'disposition'), str(doc, 'action'), OCSF_DISPOSITIONS[num(doc, 'disposition_id') ?? -1]),
+      sourceConfidence: confidenceOf(num(doc, 'confidence_score') ?? num(info, 'confidence_score')),
+      findingType: findingTypeOf({
+        classType: classUid === 2002 ? 'vulnerability' : classUid === 2003 ? 'policy' : undefined,
+        threatNames: [str(info, 'analytic.name'), ...strs(doc, 'malware.name')],
+        categories: strs(info, 'types'),
+      }),
+    }),
     raw,
   };
   return { alert, evidence };

@@ -5,6 +5,7 @@ import {
   attackIds, basename, clip, compact, emptyObservables, finishObservables, first, hashes, int, isObject,
   isoTime, num, port, str, strs, unwrapHit, type Observables,
 } from './fields';
+import { confidenceOf, findingTypeOf, outcomeOf, semantics } from './semantics';
 import { keepOriginal, NormalizeError, type MapContext, type Normalized } from './types';
 
 /** A `rule` object with a numeric `level` is Wazuh's mark; ECS and OCSF have no rule.level. */
@@ -107,6 +108,16 @@ export function mapWazuh(doc: unknown, ctx: MapContext): Normalized {
     rule: { id: clip(ruleId, 256), name: clip(title, 512) },
     attackTechniques: attackIds(strs(a, 'rule.mitre.id')),
     observables: observables(a),
+    // rule.groups is Wazuh's own classification (vulnerability-detector, sca, virus …); the
+    // ClamAV decoder puts the signature name in data.extra_data, the file name elsewhere.
+    semantics: semantics({
+      outcome: outcomeOf(str(a, 'data.alert.action'), str(a, 'data.action')),
+      sourceConfidence: confidenceOf(level, 15),
+      findingType: findingTypeOf({
+        threatNames: strs(a, 'rule.groups').includes('virus') ? [str(a, 'data.extra_data')] : [],
+        categories: strs(a, 'rule.groups'),
+      }),
+    }),
     raw,
   };
   return { alert, evidence };

@@ -144,6 +144,9 @@ describe('mapCef', () => {
       },
       raw: full,
       evidence: [],
+      inputAnomalies: [],
+      // act=blocked is the device's action: carried as the source's outcome.
+      semantics: { outcome: 'blocked' },
     });
   });
 

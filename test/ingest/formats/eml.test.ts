@@ -201,8 +201,9 @@ describe('mapEml on hand-written messages', () => {
     expect(alert.time).toBe('2025-03-03T10:00:00.000Z');
     expect(alert.observables.emails).toEqual([{
       from: 'it@evil.example', to: ['alice@corp.example', 'bob@corp.example', 'carol@corp.example', 'dave@corp.example'],
-      subject: 'Password expires', messageId: 'abc123@evil.example',
+      subject: 'Password expires', messageId: 'abc123@evil.example', headerNames: [],
     }]);
+    expect(alert.semantics).toEqual({ outcome: 'allowed' });
     expect(alert.observables.domains).toEqual(['evil.example', 'drop.example', 'mailer.example']);
     expect(alert.observables.ips).toEqual(['203.0.113.9', '10.1.2.3', '2001:db8::25', '::ffff:192.0.2.7']);
     expect(alert.observables.users).toEqual([{ name: 'alice@corp.example' }]);

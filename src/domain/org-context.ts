@@ -1,0 +1,151 @@
+// The organisation's context, matched against an alert's structured fields only (host, user,
+// source IP, process path/signer/ancestry, time): never against free text an attacker writes.
+// Each match is a benign explanation with a stated weight and a reason.
+import type { Alert } from './alert';
+import { Organisation, type TimeWindow, type TriagePolicy } from './policy';
+
+export interface TriageContext {
+  time: string;
+  semantics: Alert['semantics'];
+  inputAnomalies: string[];
+  attackTechniques: string[];
+  observables: Pick<Alert['observables'], 'hosts' | 'users' | 'processes' | 'network' | 'ips' | 'emails'>;
+}
+
+/** What scoring needs from an alert beyond its findings: pure, small, replay-safe. */
+export function triageContext(alert: Alert): TriageContext {
+  const o = alert.observables;
+  return {
+    time: alert.time, semantics: alert.semantics ?? {}, inputAnomalies: alert.inputAnomalies ?? [], attackTechniques: alert.attackTechniques,
+    observables: { hosts: o.hosts, users: o.users, processes: o.processes, network: o.network, ips: o.ips, emails: o.emails },
+  };
+}
+
+export interface ContextMatch { kind: string; weight: number; reason: string }
+
+export const CONTEXT_WEIGHTS = {
+  managementAgent: 35, sanctionedTool: 25, scannerInWindow: 40, scannerOutOfWindow: 10, egress: 25,
+  engagement: 45, travel: 30, serviceAccount: 30, maintenanceWindow: 10,
+} as const;
+
+const glob = (pattern: string) => new RegExp(`^${pattern.toLowerCase().replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`);
+const globMatch = (pattern: string, value: string | undefined) => !!value && glob(pattern).test(value.toLowerCase());
+
+function ipv4ToInt(ip: string): number | undefined {
+  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(ip.trim());
+  if (!m) return undefined;
+  const parts = m.slice(1).map(Number);
+  if (parts.some((p) => p > 255)) return undefined;
+  return ((parts[0] << 24) >>> 0) + (parts[1] << 16) + (parts[2] << 8) + parts[3];
+}
+
+export function inCidr(ip: string, cidr: string): boolean {
+  const [net, bitsText] = cidr.split('/');
+  const a = ipv4ToInt(ip), b = ipv4ToInt(net);
+  if (a === undefined || b === undefined) return false;
+  const bits = bitsText === undefined ? 32 : Number(bitsText);
+  if (bits === 0) return true;
+  const mask = (~0 << (32 - bits)) >>> 0;
+  return ((a & mask) >>> 0) === ((b & mask) >>> 0);
+}
+
+const DAY = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'];
+const minutes = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
+
+export function inWindow(time: string, w: TimeWindow): boolean {
+  const t = new Date(time);
+  if (Number.isNaN(t.getTime())) return false;
+  const day = DAY[t.getUTCDay()], prev = DAY[(t.getUTCDay() + 6) % 7];
+  const now = t.getUTCHours() * 60 + t.getUTCMinutes();
+  const from = minutes(w.from), to = minutes(w.to);
+  const days = w.days as string[];
+  if (from <= to) return days.includes(day) && now >= from && now < to;
+  return (days.includes(day) && now >= from) || (days.includes(prev) && now < to);
+}
+
+const dateIn = (time: string, start: string, end: string) => {
+  const d = time.slice(0, 10);
+  return d >= start && d <= end;
+};
+
+/** Source addresses: flow sources when the alert has flows, else its listed IPs. */
+function sourceIps(ctx: TriageContext): string[] {
+  const flows = ctx.observables.network.map((n) => n.srcIp).filter((v): v is string => !!v);
+  return flows.length ? flows : ctx.observables.ips;
+}
+
+const userNames = (ctx: TriageContext) => [
+  ...ctx.observables.users.map((u) => u.name),
+  ...ctx.observables.processes.flatMap((p) => [p.user, ...p.parents.map((q) => q.user)]).filter((u): u is string => !!u),
+].map((u) => u.toLowerCase().split('\\').pop()!.split('@')[0]);
+
+const hostNames = (ctx: TriageContext) => ctx.observables.hosts.map((h) => h.hostname).filter((h): h is string => !!h);
+
+/** Roles of the alert's hosts under the policy. */
+export function hostRoles(ctx: TriageContext, org: Organisation | undefined): Set<string> {
+  const out = new Set<string>();
+  for (const r of org?.assetRoles ?? []) if (hostNames(ctx).some((h) => globMatch(r.host, h))) out.add(r.role);
+  return out;
+}
+
+/** Every fact of the organisation that explains this alert, with its weight. */
+export function matchContext(ctx: TriageContext, policy: TriagePolicy): ContextMatch[] {
+  // Policies carried by runs started before these fields existed lack their defaults.
+  const org = policy.organisation ? Organisation.parse(policy.organisation) : undefined;
+  if (!org) return [];
+  const out: ContextMatch[] = [];
+  const w = CONTEXT_WEIGHTS;
+  const procs = ctx.observables.processes;
+  const chain = procs.flatMap((p) => [p, ...p.parents]);
+
+  for (const agent of org.managementAgents) {
+    const hit = chain.find((p) => !!p.path && agent.paths.some((path) => p.path!.toLowerCase().startsWith(path.toLowerCase()))
+      && (agent.signers.length === 0 || agent.signers.some((s) => s.toLowerCase() === p.signer?.toLowerCase()))
+      && (agent.users.length === 0 || agent.users.some((u) => globMatch(u, p.user))));
+    if (hit) out.push({ kind: 'management-agent', weight: w.managementAgent, reason: `launched by the management agent ${agent.name} (${hit.path})` });
+  }
+  const tool = org.sanctionedTools.find((t) => chain.some((p) => (p.path ?? '').toLowerCase().includes(t.toLowerCase()) || (p.name ?? '').toLowerCase() === t.toLowerCase()));
+  if (tool && !out.some((m) => m.kind === 'management-agent')) out.push({ kind: 'sanctioned-tool', weight: w.sanctionedTool, reason: `the process image ${tool} is a sanctioned tool` });
+
+  const srcs = sourceIps(ctx);
+  const legacyScanner = srcs.find((ip) => org.scannerIps.includes(ip));
+  for (const s of [...org.scanners, ...(legacyScanner ? [{ name: 'scanner', ranges: [legacyScanner], windows: [] }] : [])]) {
+    const ip = srcs.find((a) => s.ranges.some((r) => inCidr(a, r)));
+    if (!ip) continue;
+    const inside = s.windows.length === 0 || s.windows.some((win) => inWindow(ctx.time, win));
+    out.push(inside
+      ? { kind: 'scanner', weight: w.scannerInWindow, reason: `${ip} is the scanner ${s.name}${s.windows.length ? ', inside its scan window' : ''}` }
+      : { kind: 'scanner-out-of-window', weight: w.scannerOutOfWindow, reason: `${ip} is the scanner ${s.name}, but outside its scan window` });
+    break;
+  }
+  const egress = srcs.find((ip) => org.egressIps.includes(ip) || org.egressRanges.some((e) => e.ranges.some((r) => inCidr(ip, r))));
+  if (egress) out.push({ kind: 'egress', weight: w.egress, reason: `${egress} is the organisation's own egress (NAT/VPN/ZTNA)` });
+
+  const users = userNames(ctx);
+  for (const e of org.engagements) {
+    if (!dateIn(ctx.time, e.start, e.end)) continue;
+    const ipOk = e.sourceRanges.length === 0 || srcs.some((ip) => e.sourceRanges.some((r) => inCidr(ip, r)));
+    const userOk = e.users.length === 0 || users.some((u) => e.users.some((x) => globMatch(x, u)));
+    if (ipOk && userOk && (e.sourceRanges.length || e.users.length)) out.push({ kind: 'engagement', weight: w.engagement, reason: `authorised engagement ${e.name} (${e.start}..${e.end})` });
+  }
+  for (const t of org.travel) {
+    if (dateIn(ctx.time, t.start, t.end) && users.some((u) => globMatch(t.user, u))) {
+      out.push({ kind: 'travel', weight: w.travel, reason: `${t.user} has approved travel ${t.start}..${t.end}${t.countries.length ? ` (${t.countries.join(', ')})` : ''}` });
+    }
+  }
+  const hosts = hostNames(ctx);
+  for (const sa of org.serviceAccounts) {
+    if (users.some((u) => globMatch(sa.user, u)) && hosts.some((h) => sa.hosts.some((g) => globMatch(g, h)))) {
+      out.push({ kind: 'service-account', weight: w.serviceAccount, reason: `${sa.user} is a service account on its own host${sa.jobs.length ? ` (${sa.jobs.join(', ')})` : ''}` });
+    }
+  }
+  // A maintenance window never explains an alert alone (attackers work at night too): it only
+  // strengthens an agent or service-account explanation.
+  const agentWork = out.some((m) => ['management-agent', 'sanctioned-tool', 'service-account'].includes(m.kind));
+  for (const m of org.maintenanceWindows) {
+    if (agentWork && hosts.some((h) => m.hosts.some((g) => globMatch(g, h))) && m.windows.some((win) => inWindow(ctx.time, win))) {
+      out.push({ kind: 'maintenance-window', weight: w.maintenanceWindow, reason: `inside the maintenance window ${m.name}` });
+    }
+  }
+  return out;
+}
