@@ -28,6 +28,11 @@ describe('loadConfig', () => {
     expect(c.logLevel).toBe('info');
   });
 
+  it('sends no LLM temperature unless OPENAI_TEMPERATURE sets one (reasoning models refuse any but their default)', () => {
+    expect(loadConfig({ OPENAI_API_KEY: 'sk-x' }).llm).toMatchObject({ model: 'gpt-4o-mini', temperature: undefined });
+    expect(loadConfig({ OPENAI_API_KEY: 'sk-x', OPENAI_TEMPERATURE: '0.2' }).llm?.temperature).toBe(0.2);
+  });
+
   it('does not read process.env when given an environment', () => {
     const saved = process.env.TEMPORAL_NAMESPACE;
     process.env.TEMPORAL_NAMESPACE = 'from-process-env';
