@@ -9,7 +9,14 @@ export interface AlertContext {
   processes: Alert['observables']['processes'];
 }
 
-export interface AlertAnalyzer {
+/**
+ * Set on analyzers whose work runs on the analyzer pool: its time limit starts when a thread
+ * takes the task, so runSafely adds no timer of its own (one would also count the wait for a
+ * free thread, and time out healthy analyzers queued behind a hostile input's).
+ */
+interface TimedByRunner { timedByRunner?: boolean }
+
+export interface AlertAnalyzer extends TimedByRunner {
   name: string;
   analyze(ctx: AlertContext): Promise<Finding> | Finding;
 }
@@ -34,7 +41,7 @@ export interface ObjectAnalysis {
 /** What an object analyzer may still spend for this alert. */
 export interface ObjectBudget { maxDecompressedBytes: number }
 
-export interface ObjectAnalyzer {
+export interface ObjectAnalyzer extends TimedByRunner {
   name: string;
   /** Bumped when the analyzer's logic (or its rules) change: older cached results are ignored. */
   version: string;
@@ -50,12 +57,12 @@ export function errorFinding(analyzer: string, error: unknown): Finding {
 }
 
 /** Runs one analyzer; a throw or a timeout becomes an error finding, never a failed stage. */
-export async function runSafely(name: string, timeoutMs: number, run: () => Promise<Finding> | Finding): Promise<Finding> {
+export async function runSafely(name: string, timeoutMs: number | undefined, run: () => Promise<Finding> | Finding): Promise<Finding> {
   let timer: NodeJS.Timeout | undefined;
   try {
     return await Promise.race([
       Promise.resolve().then(run),
-      new Promise<Finding>((_, reject) => { timer = setTimeout(() => reject(new Error(`timed out after ${timeoutMs} ms`)), timeoutMs); }),
+      ...timeoutMs === undefined ? [] : [new Promise<Finding>((_, reject) => { timer = setTimeout(() => reject(new Error(`timed out after ${timeoutMs} ms`)), timeoutMs); })],
     ]);
   } catch (err) {
     return errorFinding(name, err);

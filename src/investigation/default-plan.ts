@@ -18,7 +18,7 @@ import { lookupIocs } from '../store/iocs';
 import { objectHashes } from '../store/object-hashes';
 import { listCatalogueCandidates } from '../store/similarity';
 import type { AlertAnalyzer, AlertContext, EvidenceObject, ObjectAnalyzer } from './analyzer';
-import { type AnalyzerRunner, defaultAnalyzerRunner } from './analyzer-pool';
+import { AnalyzerPool, type AnalyzerRunner, defaultAnalyzerRunner } from './analyzer-pool';
 import { DEFAULT_BUDGET } from './budget';
 import { DEFAULT_SOURCE_QUOTA_BYTES_PER_DAY, type InvestigationPlan } from './investigate';
 
@@ -48,6 +48,8 @@ export const offlinePlan = (opts: Pick<PlanOptions, 'yaraDirs' | 'runner'> = {})
 export function investigationPlan(opts: PlanOptions): InvestigationPlan {
   const { db } = opts;
   const threads = opts.runner ?? defaultAnalyzerRunner();
+  // The pool bounds each task once a thread takes it; in-process (tests) runSafely's timer does.
+  const timedByRunner = threads instanceof AnalyzerPool;
   const alertAnalyzers: AlertAnalyzer[] = [
     ...(db ? [{
       name: THREAT_INTEL_ANALYZER,
@@ -56,12 +58,12 @@ export function investigationPlan(opts: PlanOptions): InvestigationPlan {
         return judgeIocMatches(candidates.length, await lookupIocs(db, candidates));
       },
     }] : []),
-    { name: COMMAND_LINE_ANALYZER, analyze: ({ observables }) => threads.run('commandLine', observables.commandLines) },
-    { name: LOLBINS_ANALYZER, analyze: ({ observables }) => threads.run('lolbins', observables.commandLines) },
-    { name: POWERSHELL_ANALYZER, analyze: ({ observables }) => threads.run('powershell', observables.commandLines) },
-    { name: URL_ANALYZER, analyze: ({ observables }) => threads.run('url', { urls: observables.urls, domains: observables.domains }) },
-    { name: IP_ANALYZER, analyze: ({ observables }) => threads.run('ip', observables.ips) },
-    { name: PROCESS_TREE_ANALYZER, analyze: ({ processes }) => threads.run('processTree', processes) },
+    { name: COMMAND_LINE_ANALYZER, timedByRunner, analyze: ({ observables }) => threads.run('commandLine', observables.commandLines) },
+    { name: LOLBINS_ANALYZER, timedByRunner, analyze: ({ observables }) => threads.run('lolbins', observables.commandLines) },
+    { name: POWERSHELL_ANALYZER, timedByRunner, analyze: ({ observables }) => threads.run('powershell', observables.commandLines) },
+    { name: URL_ANALYZER, timedByRunner, analyze: ({ observables }) => threads.run('url', { urls: observables.urls, domains: observables.domains }) },
+    { name: IP_ANALYZER, timedByRunner, analyze: ({ observables }) => threads.run('ip', observables.ips) },
+    { name: PROCESS_TREE_ANALYZER, timedByRunner, analyze: ({ processes }) => threads.run('processTree', processes) },
   ];
   if (opts.onlineIntel) {
     const intel = opts.onlineIntel;
@@ -71,7 +73,7 @@ export function investigationPlan(opts: PlanOptions): InvestigationPlan {
   const yara = getYaraScanner(opts.yaraDirs ?? []);
   const objectAnalyzers: ObjectAnalyzer[] = [
     {
-      name: FILE_STATIC_ANALYZER, version: FILE_VERSION, appliesTo: (o) => !isEmail(o),
+      name: FILE_STATIC_ANALYZER, version: FILE_VERSION, timedByRunner, appliesTo: (o) => !isEmail(o),
       analyze: async (o) => ({ finding: await threads.run('fileStatic', { bytes: o.bytes, name: o.name }) }),
     },
     {
@@ -79,7 +81,7 @@ export function investigationPlan(opts: PlanOptions): InvestigationPlan {
       analyze: (o) => ({ finding: scanWithYara(o.bytes, yara, { fileName: o.name }) }),
     },
     {
-      name: DOCUMENT_ANALYZER, version: DOCUMENT_VERSION,
+      name: DOCUMENT_ANALYZER, version: DOCUMENT_VERSION, timedByRunner,
       appliesTo: (o) => !isEmail(o) && sniffDocument(o.bytes) !== 'unknown',
       analyze: async (o, budget) => {
         const { finding, members, budgetCut } = await threads.run('document', { bytes: o.bytes, name: o.name, maxDecompressedBytes: budget.maxDecompressedBytes });
@@ -88,7 +90,7 @@ export function investigationPlan(opts: PlanOptions): InvestigationPlan {
       },
     },
     {
-      name: EMAIL_ANALYZER, version: EMAIL_VERSION, appliesTo: isEmail,
+      name: EMAIL_ANALYZER, version: EMAIL_VERSION, timedByRunner, appliesTo: isEmail,
       analyze: async (o) => ({ finding: await threads.run('email', o.bytes) }),
     },
     ...(db ? [{

@@ -91,14 +91,19 @@ describe('with the compiled analyzer thread', () => {
     expect(threads.stats.killed).toBe(0);
   });
 
-  test('analyzers that outlive the limit become error findings naming the analyzer and the limit', async () => {
-    const spinning = pool({ entry: MISBEHAVING, threads: 2, timeLimitMs: 200, memoryLimitMb: 64 });
+  test('analyzers that outlive the limit become error findings naming the analyzer and the limit; waiting for a thread does not count', async () => {
+    const spinning = pool({ entry: MISBEHAVING, threads: 1, timeLimitMs: 400, memoryLimitMb: 64 });
     const store = memoryInvestigationStore();
     const ref = await store.put({ kind: 'attachment', mediaType: 'application/pdf', name: 'a.pdf', content: pdf });
-    const findings = await runInvestigation(store, offlinePlan({ runner: spinning }), alertContext([commandLine]), [ref]);
+    // One thread for 8 tasks: the last ones wait ~2.8 s for it, far past the plan's own 1 s.
+    const plan = { ...offlinePlan({ runner: spinning }), timeoutMs: 1000 };
+    const findings = await runInvestigation(store, plan, alertContext([commandLine]), [ref]);
+    const failed = findings.filter((f) => f.error);
+    expect(failed.length).toBe(spinning.stats.tasks);
+    for (const f of failed) expect(f.error).toMatch(/^[a-zA-Z]+: stopped after the 400 ms time limit$/);
     const ps = findings.find((f) => f.analyzer === 'powershell');
-    expect(ps).toMatchObject({ verdict: 'unknown', score: 0, error: 'powershell: stopped after the 200 ms time limit' });
-    expect(findings.find((f) => f.analyzer === 'document:a.pdf')?.error).toBe('document: stopped after the 200 ms time limit');
+    expect(ps).toMatchObject({ verdict: 'unknown', score: 0, error: 'powershell: stopped after the 400 ms time limit' });
+    expect(findings.find((f) => f.analyzer === 'document:a.pdf')?.error).toBe('document: stopped after the 400 ms time limit');
     // YARA stays in-process (native code with its own scan timeout) and still reports.
     expect(findings.find((f) => f.analyzer === 'yara:a.pdf')?.error).toBeUndefined();
     expect(spinning.stats.killed).toBe(spinning.stats.tasks);
