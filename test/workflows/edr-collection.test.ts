@@ -4,6 +4,7 @@
 import { FalconRtrClient } from '../../src/connectors/edr/falcon';
 import { DEFAULT_POLICY, type TriagePolicy } from '../../src/domain/policy';
 import { statusQuery } from '../../src/workflows/messages';
+import { signedDecision } from '../helpers/security';
 import { uniqueSuffix } from '../helpers/temporal';
 import { workflowHarness, type WorkflowHarness } from '../helpers/workflow-harness';
 import { FalconServer } from '../servers/falcon-server';
@@ -43,6 +44,6 @@ test('the process image is fetched through Falcon RTR, stored, and the investiga
   const status = await handle.query(statusQuery);
   expect(status.verdict).toBe('malicious'); // the fetched file is the EICAR test file
   expect(status.reasons.join(' ')).toMatch(/EICAR/i);
-  await handle.signal('close', { actor: 'bob', reason: 'test file' });
+  await handle.signal('close', signedDecision(handle.workflowId, { action: 'close', actor: 'bob', reason: 'test file' }, await h.env.currentTimeMs()));
   await handle.result();
 });

@@ -4,6 +4,7 @@
 import { DEFAULT_POLICY, type TriagePolicy } from '../../src/domain/policy';
 import { sandboxFromConfig } from '../../src/connectors/sandbox/config';
 import { storeEvidence } from '../../src/store/evidence';
+import { signedDecision } from '../helpers/security';
 import { uniqueSuffix } from '../helpers/temporal';
 import { workflowHarness, type WorkflowHarness } from '../helpers/workflow-harness';
 import { CapeServer } from '../servers/cape-server';
@@ -36,6 +37,6 @@ test('a file the policy wants detonated is submitted once and the sandbox verdic
   const status = await handle.query('status' as never) as { reasons: string[]; verdict: string; disposition: string };
   expect(status.reasons.join(' ')).toMatch(/sandbox/);
   expect(status.disposition).toBe('escalate');
-  await handle.signal('close', { actor: 'bob', reason: 'test done' });
+  await handle.signal('close', signedDecision(handle.workflowId, { action: 'close', actor: 'bob', reason: 'test done' }, await h.env.currentTimeMs()));
   await handle.result();
 });

@@ -9,6 +9,7 @@ import { sandboxDetonate, type SandboxDetonateInput, type SandboxProgress } from
 import { sandboxFromConfig } from '../../../src/connectors/sandbox/config';
 import { storeEvidence } from '../../../src/store/evidence';
 import { openTestDatabase, type TestDatabase } from '../../helpers/database';
+import { testDataConverter as dataConverter } from '../../helpers/security';
 import { devServerEnv, uniqueSuffix } from '../../helpers/temporal';
 import { waitFor } from '../../helpers/wait';
 import { CapeServer } from '../../servers/cape-server';
@@ -47,7 +48,7 @@ test('a worker restart mid-analysis resumes the same CAPE task from heartbeat de
     },
   };
   const workflowsPath = require.resolve('./detonate-workflow');
-  const first = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowsPath, activities, shutdownGraceTime: '100ms' });
+  const first = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowsPath, activities, dataConverter, shutdownGraceTime: '100ms' });
   const firstRun = first.run();
   const handle = await env.client.workflow.start(detonateWorkflow, {
     taskQueue, workflowId: `detonate-${uniqueSuffix()}`, args: [{ workflowId: `wf-${uniqueSuffix()}`, sha256, name: 'printf.exe' }],
@@ -59,7 +60,7 @@ test('a worker restart mid-analysis resumes the same CAPE task from heartbeat de
 
   const taskId = cape.submissions[0].taskId;
   cape.advance(taskId, 'completed', 'reported');
-  const second = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowsPath, activities });
+  const second = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowsPath, activities, dataConverter });
   const finding = await second.runUntil(handle.result());
 
   expect(finding).toMatchObject({ analyzer: 'sandbox', verdict: 'malicious', summary: expect.stringContaining(`CAPE task ${taskId}`) });
