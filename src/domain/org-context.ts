@@ -29,7 +29,7 @@ export const CONTEXT_WEIGHTS = {
 } as const;
 
 const glob = (pattern: string) => new RegExp(`^${pattern.toLowerCase().replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`);
-const globMatch = (pattern: string, value: string | undefined) => !!value && glob(pattern).test(value.toLowerCase());
+export const globMatch = (pattern: string, value: string | undefined) => !!value && glob(pattern).test(value.toLowerCase());
 
 function ipv4ToInt(ip: string): number | undefined {
   const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(ip.trim());

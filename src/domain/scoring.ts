@@ -9,7 +9,7 @@ import { explainProcesses } from '../analyzers/known-benign';
 import type { Severity } from './alert';
 import type { Finding } from './finding';
 import type { ObservableSet } from './observables';
-import { hostRoles, inCidr as inCidrSafe, matchContext, type ContextMatch, type TriageContext } from './org-context';
+import { globMatch, hostRoles, inCidr as inCidrSafe, matchContext, type ContextMatch, type TriageContext } from './org-context';
 import { Organisation, type TriagePolicy } from './policy';
 import { scoreAlertV1, SEVERITY_BASE, type TriageResult } from './scoring-v1';
 
@@ -35,7 +35,6 @@ export const WEIGHTS = {
 const COMMAND_ANALYZERS = new Set(['command-line', 'lolbins', 'powershell', 'process-tree']);
 const analyzerKind = (f: Finding) => f.analyzer.split(':')[0];
 const clamp = (n: number) => Math.max(0, Math.min(100, Math.round(n)));
-const glob = (pattern: string) => new RegExp(`^${pattern.toLowerCase().replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`);
 
 function weighted(findings: Finding[], policy: TriagePolicy, reasons: string[]): Finding[] {
   return findings.map((f) => {
@@ -114,7 +113,7 @@ export function scoreAlert(severity: Severity, findings: Finding[], policy: Tria
 
   // Context that raises the stakes.
   for (const rule of policy.assets ?? []) {
-    const host = context.observables.hosts.map((h) => h.hostname?.toLowerCase()).find((h) => !!h && glob(rule.host).test(h));
+    const host = context.observables.hosts.map((h) => h.hostname?.toLowerCase()).find((h) => globMatch(rule.host, h));
     const bonus = WEIGHTS.criticality[rule.criticality];
     if (host && bonus !== 0) {
       score += bonus;
