@@ -3,6 +3,7 @@
 // Each match is a benign explanation with a stated weight and a reason.
 import type { Alert } from './alert';
 import { Organisation, type TimeWindow, type TriagePolicy } from './policy';
+import { globMatch as caseGlob } from './text-scan';
 
 export interface TriageContext {
   time: string;
@@ -28,8 +29,8 @@ export const CONTEXT_WEIGHTS = {
   engagement: 45, travel: 30, serviceAccount: 30, maintenanceWindow: 10,
 } as const;
 
-const glob = (pattern: string) => new RegExp(`^${pattern.toLowerCase().replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`);
-const globMatch = (pattern: string, value: string | undefined) => !!value && glob(pattern).test(value.toLowerCase());
+/** Case-insensitive whole-value glob (`*` only), linear in practice: see text-scan's globMatch. */
+export const globMatch = (pattern: string, value: string | undefined) => !!value && caseGlob(pattern.toLowerCase(), value.toLowerCase());
 
 function ipv4ToInt(ip: string): number | undefined {
   const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(ip.trim());

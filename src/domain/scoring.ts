@@ -9,10 +9,9 @@ import { explainProcesses } from '../analyzers/known-benign';
 import type { Severity } from './alert';
 import type { Finding } from './finding';
 import type { ObservableSet } from './observables';
-import { hostRoles, inCidr as inCidrSafe, matchContext, type ContextMatch, type TriageContext } from './org-context';
+import { globMatch, hostRoles, inCidr as inCidrSafe, matchContext, type ContextMatch, type TriageContext } from './org-context';
 import { Organisation, type TriagePolicy } from './policy';
 import { scoreAlertV1, SEVERITY_BASE, type TriageResult } from './scoring-v1';
-import { globMatch } from './text-scan';
 
 export { SEVERITY_BASE, type Disposition, type TriageResult, type Verdict } from './scoring-v1';
 
@@ -120,7 +119,7 @@ export function scoreAlert(severity: Severity, findings: Finding[], policy: Tria
 
   // Context that raises the stakes.
   for (const rule of policy.assets ?? []) {
-    const host = context.observables.hosts.map((h) => h.hostname?.toLowerCase()).find((h) => !!h && globMatch(rule.host.toLowerCase(), h));
+    const host = context.observables.hosts.map((h) => h.hostname?.toLowerCase()).find((h) => globMatch(rule.host, h));
     const bonus = WEIGHTS.criticality[rule.criticality];
     if (host && bonus !== 0) {
       score += bonus;
