@@ -31,12 +31,12 @@ async function ensureLocalAdminToken(config: Config, db: Database): Promise<stri
 
 /**
  * Ctrl-C reaches the whole foreground group: with `npm start | tee log` the reader of our stdout
- * is gone by the time we finish stopping. Say it synchronously, on stderr too when stdout is not
- * a terminal, and never let a closed pipe (EPIPE) turn the stop into a crash.
+ * is gone by the time we finish stopping. Say it synchronously, on the terminal too when stdout
+ * is piped elsewhere, and never let a closed pipe (EPIPE) turn the stop into a crash.
  */
 function sayStopped(): void {
   const line = 'autosoc stopped.\n';
-  for (const fd of process.stdout.isTTY ? [1] : [1, 2]) {
+  for (const fd of !process.stdout.isTTY && process.stderr.isTTY ? [1, 2] : [1]) {
     try {
       writeSync(fd, line);
     } catch {
