@@ -11,7 +11,7 @@ import { z } from 'zod';
 import { SEVERITIES } from '../domain/alert';
 import { type Decision, DECISION_ACTIONS, DecisionRejected, parseDecision } from '../domain/decision';
 import type { DecisionSigner } from '../security/decision-signer';
-import { getAlertWithCase, listPendingCases } from '../store/alert-cases';
+import { getAlertWithCase, listPendingCases, listRecentAlerts } from '../store/alert-cases';
 import { ROLES, type Role } from '../store/api-tokens';
 import { listAudit } from '../store/decisions';
 import { listAlertEvidence } from '../store/evidence';
@@ -71,6 +71,15 @@ export const WorkflowIdParams = z.object({
 /** AlertStatus as the loose response schema types it (an interface has no index signature). */
 const statusJson = (s: AlertStatus): AlertStatus & Record<string, unknown> => s as AlertStatus & Record<string, unknown>;
 
+/** One word for where an alert stands: its case's resolution, an open case, or triage not done yet. */
+function recentState(a: { disposition: string | null; case_status: string | null; resolution: string | null; status: string }): string {
+  if (a.resolution) return a.resolution;
+  if (a.case_status === 'open') return 'awaiting_analyst';
+  if (a.disposition === 'auto_close') return 'auto_closed';
+  if (a.disposition === 'auto_respond') return 'auto_responded';
+  return a.disposition ? a.status : 'triaging';
+}
+
 const iso = (d: Date | string | null | undefined) => (d == null ? null : new Date(d).toISOString());
 
 // ---- reads ----
@@ -128,7 +137,15 @@ export const AlertDetail = z.object({
   report: z.object({ id: z.string(), body: z.string() }).nullable(),
 });
 
+export const RecentAlert = z.object({
+  workflowId: z.string(), title: z.string(), source: z.string(), severity: z.enum(SEVERITIES),
+  score: z.number().nullable(), verdict: z.string().nullable(), disposition: z.string().nullable(),
+  state: z.string().describe('triaging, awaiting analyst, or how it ended (auto_closed, closed_by_analyst, …)'),
+  receivedAt: z.string().describe('ISO 8601'),
+});
+
 export type PendingAlert = z.infer<typeof PendingAlert>;
+export type RecentAlert = z.infer<typeof RecentAlert>;
 export type AlertDetail = z.infer<typeof AlertDetail>;
 
 const DecideBodyDoc = z.object({
@@ -221,6 +238,23 @@ export const analystRoutes: FastifyPluginAsync<AnalystRouteOptions> = async (api
         score: p.score, verdict: p.verdict, tier: p.tier, assignee: p.assignee, openedAt: iso(p.opened_at)!,
       })),
     };
+  });
+
+  r.get('/v1/alerts/recent', {
+    config: { auth: { roles: READ_ROLES }, audit: false },
+    schema: {
+      summary: 'The newest alerts and what became of them', tags: ['analyst'], security,
+      description: 'Every alert, newest first, with its triage and state. Needs analyst, engineer or admin.',
+      querystring: z.object({ limit: z.coerce.number().int().min(1).max(500).default(20) }),
+      response: { 200: z.object({ alerts: z.array(RecentAlert) }), ...errors },
+    },
+  }, async (request) => {
+    const rows = await listRecentAlerts(db, request.query.limit);
+    request.auditDetail = { count: rows.length };
+    return { alerts: rows.map((a) => ({
+      workflowId: a.workflow_id, title: a.title, source: a.source, severity: a.severity as (typeof SEVERITIES)[number],
+      score: a.score, verdict: a.verdict, disposition: a.disposition, state: recentState(a), receivedAt: iso(a.received_at)!,
+    })) };
   });
 
   r.get('/v1/alerts/:workflowId', {

@@ -1,7 +1,7 @@
 // Analyst commands: what is pending, one alert in detail, and decisions. Decisions go through
 // the API's `decide` route, so they take the same Update, role checks and audit as any caller.
 import { type Command, InvalidArgumentError } from 'commander';
-import type { AlertDetail, PendingAlert } from '../api/analyst-routes';
+import type { AlertDetail, PendingAlert, RecentAlert } from '../api/analyst-routes';
 import { DECISION_ACTIONS, type DecisionAction } from '../domain/decision';
 import type { AlertStatus } from '../workflows/status';
 import { alertPath, ApiClient } from './api-client';
@@ -121,6 +121,24 @@ export function registerAlertCommands(program: Command, io: CliIo): void {
       const res = await ApiClient.from(globals(cmd), io).get<{ alerts: PendingAlert[] }>(`/v1/alerts/pending?limit=${options.limit}`);
       if (globals(cmd).json) printJson(io, res);
       else printPending(io, res.alerts);
+    });
+
+  program.command('recent')
+    .description('the newest alerts and what became of them (auto-closed, awaiting an analyst, …)')
+    .option('--limit <n>', 'at most this many', positiveInt, 20)
+    .action(async (options: { limit: number }, cmd: Command) => {
+      const res = await ApiClient.from(globals(cmd), io).get<{ alerts: RecentAlert[] }>(`/v1/alerts/recent?limit=${options.limit}`);
+      if (globals(cmd).json) return printJson(io, res);
+      if (res.alerts.length === 0) return io.stdout('no alerts yet\n');
+      io.stdout(renderTable<RecentAlert>([
+        { header: 'RECEIVED', value: (a) => a.receivedAt },
+        { header: 'WORKFLOW ID', value: (a) => a.workflowId, max: 100 },
+        { header: 'SEVERITY', value: (a) => a.severity },
+        { header: 'SCORE', value: (a) => a.score },
+        { header: 'VERDICT', value: (a) => a.verdict },
+        { header: 'STATE', value: (a) => a.state },
+        { header: 'TITLE', value: (a) => a.title, max: 80 },
+      ], res.alerts));
     });
 
   program.command('show <workflowId>')

@@ -38,3 +38,19 @@ export async function getAlertWithCase(db: Pool, workflowId: string): Promise<Al
      WHERE a.workflow_id = $1`, [workflowId],
   )).rows[0];
 }
+
+export interface RecentAlertRow {
+  workflow_id: string; title: string; source: string; severity: string; score: number | null; verdict: string | null;
+  disposition: string | null; status: string; received_at: Date; case_status: string | null; resolution: string | null;
+}
+
+/** The newest alerts whatever became of them: what a CEF-over-syslog sender checks first. */
+export async function listRecentAlerts(db: Pool, limit: number): Promise<RecentAlertRow[]> {
+  return (await db.query<RecentAlertRow>(
+    `SELECT a.workflow_id, a.title, a.source, a.severity, a.score, a.verdict, a.disposition, a.status, a.received_at,
+            c.status AS case_status, c.resolution
+     FROM alerts a LEFT JOIN cases c ON c.workflow_id = a.workflow_id
+     ORDER BY a.received_at DESC, a.workflow_id
+     LIMIT $1`, [limit],
+  )).rows;
+}

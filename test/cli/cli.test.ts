@@ -91,6 +91,25 @@ test('pending prints an aligned table that lists the escalated alert; --json pri
   expect(parsed.alerts).toEqual(expect.arrayContaining([expect.objectContaining({ workflowId, severity: 'high', tier: 'tier1' })]));
 });
 
+test('recent lists the newest alerts with their state, whatever became of them; --json; ingest tokens may not read it', async () => {
+  const out = await cli(['recent', '--limit', '500']);
+  expect(out).toMatchObject({ code: 0, stderr: '' });
+  const lines = out.stdout.trimEnd().split('\n');
+  expect(lines[0]).toMatch(/^RECEIVED\s+WORKFLOW ID\s+SEVERITY\s+SCORE\s+VERDICT\s+STATE\s+TITLE$/);
+  const row = lines.find((l) => l.includes(` ${workflowId} `));
+  expect(row).toBeDefined();
+  expect(row!.slice(lines[0].indexOf('STATE')).startsWith('awaiting_analyst ')).toBe(true);
+
+  const json = JSON.parse((await cli(['recent', '--json', '--limit', '500'])).stdout);
+  expect(json.alerts).toEqual(expect.arrayContaining([expect.objectContaining({ workflowId, severity: 'high', state: 'awaiting_analyst' })]));
+  const times = json.alerts.map((a: { receivedAt: string }) => a.receivedAt);
+  expect([...times].sort().reverse()).toEqual(times); // newest first
+
+  const refused = await cli(['recent'], { AUTOSOC_API_TOKEN: tokens.ingest });
+  expect(refused.code).toBe(1);
+  expect(refused.stderr).toMatch(/403/);
+});
+
 test('show prints the status, case and audit trail; --json parses; an unknown alert exits 1 with the API message', async () => {
   const out = await cli(['show', workflowId]);
   expect(out.code).toBe(0);
