@@ -23,7 +23,7 @@ export class BodyError extends Error {
 /** More items in one body than the caller allows (HTTP 413, naming the limit). */
 export class ItemLimitError extends BodyError {
   constructor(readonly items: number, readonly limit: number) {
-    super(`the body holds ${items} items; at most ${limit} are accepted per request: split it`);
+    super(`the body holds more than ${limit} items (${items} counted); at most ${limit} are accepted per request: split it`);
     this.name = 'ItemLimitError';
   }
 }
@@ -126,7 +126,7 @@ export async function normalizeBody(body: Uint8Array, opts: NormalizeOptions): P
 
   const text = TEXT_FORMATS.find((f) => (opts.format ? f.format === opts.format : f.detect(body)));
   if (text) {
-    admit(text.count(body));
+    admit(text.count(body, opts.maxItems));
     const hadReplacementChar = Buffer.from(body.buffer, body.byteOffset, body.byteLength).includes(REPLACEMENT_UTF8);
     const items = await text.split(body, ctx);
     return items.map((item, index) => ('error' in item ? failure(index, item.error, text.format) : validated(index, text.format, item, undefined, hadReplacementChar)));

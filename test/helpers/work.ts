@@ -1,6 +1,6 @@
 // Work counters for "stays bounded on hostile input" tests: they assert how much work was done
 // (regex executions, characters handed to a regex, bytes searched or copied), never how long it
-// took, so a busy machine cannot fail them. Speed is measured in bench/hostile instead.
+// took, so a busy machine cannot fail them. Speed is measured in bench/bounded instead.
 
 export interface TextWork {
   /** RegExp executions: String.prototype.match/matchAll/replace/split/search and RegExp#test all

@@ -145,7 +145,7 @@ describe('amplification: items per request and per second per source (item 7)', 
     const body = line.repeat(Math.floor((10 * 1024 * 1024 - 1024) / line.length));
     const res = await post(body, { type: 'text/plain' });
     expect(res.statusCode).toBe(413);
-    expect(res.json()).toEqual({ error: expect.stringMatching(/holds \d+ items; at most 50 are accepted per request/), limitItems: 50 });
+    expect(res.json()).toEqual({ error: expect.stringMatching(/holds more than 50 items \(\d+ counted\); at most 50 are accepted per request/), limitItems: 50 });
   });
 
   test('a JSON array over the limit: 413 too', async () => {

@@ -16,8 +16,8 @@ export interface JsonFormat {
 export interface TextFormat {
   format: AlertFormat;
   detect(body: Uint8Array): boolean;
-  /** How many items split() would return, counted cheaply before any is parsed. */
-  count(body: Uint8Array): number;
+  /** How many items split() would return, counted cheaply before any is parsed; may stop once past `max`. */
+  count(body: Uint8Array, max?: number): number;
   /** One entry per alert in the body; a failed one carries its error. */
   split(body: Uint8Array, ctx: MapContext): Promise<(Normalized | { error: unknown })[]>;
 }
@@ -33,12 +33,13 @@ const lenient = new TextDecoder('utf-8');
 const cefLines = (body: Uint8Array) => lenient.decode(body).split(/\r?\n|\0/).filter((l) => l.trim());
 
 /** Lines (split at LF or NUL) holding something other than white space: what cefLines keeps. */
-function countCefLines(body: Uint8Array): number {
+function countCefLines(body: Uint8Array, max = Infinity): number {
   let lines = 0;
   let blank = true;
-  for (const b of body) {
+  for (let i = 0; i < body.length; i++) {
+    const b = body[i];
     if (b === 0x0a || b === 0x00) {
-      if (!blank) lines++;
+      if (!blank && ++lines > max) return lines; // enough to refuse the body
       blank = true;
     } else if (blank && b !== 0x20 && b !== 0x09 && b !== 0x0d && b !== 0x0b && b !== 0x0c) blank = false;
   }

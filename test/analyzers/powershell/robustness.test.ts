@@ -32,7 +32,7 @@ const hostile: [string, string][] = [
 
 describe('deobfuscatePowerShell on hostile input', () => {
   it.each(hostile)('%s terminates with a result', async (_name, input) => {
-    // Work is bounded by counts (passes, layer size, parse size); speed is in bench/hostile.
+    // Work is bounded by counts (passes, layer size, parse size); speed is in bench/bounded.
     const d = await deobfuscatePowerShell(input);
     expect(typeof d.script).toBe('string');
     expect(d.layers.length).toBeLessThanOrEqual(LIMITS.maxPasses + 2);

@@ -127,7 +127,7 @@ describe('mapCef', () => {
     const { alert, evidence } = mapCef(parseCef(full), full, ctx);
     expect(evidence).toEqual([]);
     expect(parseAlert(alert)).toEqual({
-      source: 'acme-sensor', sourceId: 'EVT-1', time: '2024-05-01T10:00:00.000Z', title: 'Malware found',
+      source: 'acme-sensor', sourceId: 'EVT-1', inputAnomalies: [], time: '2024-05-01T10:00:00.000Z', title: 'Malware found',
       description: 'Payload blocked\nsecond line\nAction: blocked\nClient application: Mozilla/5.0 (Windows NT 10.0)',
       severity: 'high', product: { name: 'Sensor', vendor: 'Acme' }, rule: { id: '4711', name: 'Malware found' },
       attackTechniques: ['T1059.001'],
