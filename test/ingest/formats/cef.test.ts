@@ -144,7 +144,6 @@ describe('mapCef', () => {
       },
       raw: full,
       evidence: [],
-      inputAnomalies: [],
       // act=blocked is the device's action: carried as the source's outcome.
       semantics: { outcome: 'blocked' },
     });
