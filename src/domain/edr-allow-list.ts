@@ -2,6 +2,7 @@
 // normalised before matching (separators, ".", "..", and on Windows case, trailing dots and
 // spaces, 8.3 short names, streams, device and UNC prefixes refused), so a path cannot reach
 // outside a pattern by spelling. No allow-list means nothing is fetched. Pure: no I/O.
+import { globMatch } from './text-scan';
 
 export interface EdrAllowList {
   /** Globs over absolute paths: "*" within one segment, "**" across segments, "?" one character. */
@@ -48,21 +49,26 @@ export function normaliseEdrPath(path: string): NormalisedPath | { refused: stri
   return { canonical, matchable, windows };
 }
 
-const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-
-function globToRegExp(glob: string, windows: boolean): RegExp {
-  const norm = windows ? glob.replace(/\\/g, '/').toLowerCase() : glob;
-  let re = '';
-  for (let i = 0; i < norm.length; i++) {
-    const c = norm[i];
-    if (c === '*' && norm[i + 1] === '*') {
-      re += '.*';
-      i++;
-    } else if (c === '*') re += '[^/]*';
-    else if (c === '?') re += '[^/]';
-    else re += escape(c);
+/**
+ * Path glob: `**` spans any number of whole segments, `*` any run within one segment, `?` one
+ * character. Matched segment by segment (text-scan's globMatch within a segment, dynamic
+ * programming across them): O(pattern segments × path segments × segment length), no regex.
+ */
+function pathGlobMatch(glob: string, path: string, windows: boolean): boolean {
+  const pattern = (windows ? glob.replace(/\\/g, '/').toLowerCase() : glob).split('/');
+  const parts = path.split('/');
+  // reach[j]: the pattern's first i segments can match the path's first j.
+  let reach = parts.map((_, j) => j === 0).concat(false);
+  for (const seg of pattern) {
+    const next = new Array<boolean>(parts.length + 1).fill(false);
+    for (let j = 0; j <= parts.length; j++) {
+      if (!reach[j]) continue;
+      if (seg === '**') for (let k = j; k <= parts.length; k++) next[k] = true;
+      else if (j < parts.length && globMatch(seg, parts[j], '?')) next[j + 1] = true;
+    }
+    reach = next;
   }
-  return new RegExp(`^${re}$`);
+  return reach[parts.length];
 }
 
 const patternIsWindows = (p: string) => WINDOWS_DRIVE.test(p) || p.includes('\\');
@@ -71,11 +77,11 @@ const patternIsWindows = (p: string) => WINDOWS_DRIVE.test(p) || p.includes('\\'
 export function edrFetchRefusal(allow: EdrAllowList | undefined, hostId: string, path: string): string | undefined {
   if (!allow) return 'the policy has no edrCollection.allow list: nothing may be fetched';
   const host = hostId.toLowerCase();
-  if (!allow.hosts.some((h) => new RegExp(`^${h.toLowerCase().split('*').map(escape).join('.*')}$`).test(host))) {
+  if (!allow.hosts.some((h) => globMatch(h.toLowerCase(), host))) {
     return `host ${hostId} is not in edrCollection.allow.hosts`;
   }
   const n = normaliseEdrPath(path);
   if ('refused' in n) return `path refused: ${n.refused}`;
-  const ok = allow.paths.some((p) => patternIsWindows(p) === n.windows && globToRegExp(p, n.windows).test(n.matchable));
+  const ok = allow.paths.some((p) => patternIsWindows(p) === n.windows && pathGlobMatch(p, n.matchable, n.windows));
   return ok ? undefined : `path ${n.canonical} is not in edrCollection.allow.paths`;
 }

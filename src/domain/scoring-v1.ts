@@ -1,4 +1,4 @@
-// Scoring model v1, kept verbatim for workflows started before triage-context-v1 (replay).
+// Scoring model v1, for workflows started before triage-context-v1 (replay); only the unread-evidence guard was added.
 // Explainable risk scoring: severity sets the floor, findings raise it (weighted per policy),
 // the organisation's context adjusts it, and every step leaves a reason. Pure and
 // deterministic: the same function serves the triage activity and offline backtests.
@@ -7,6 +7,12 @@ import type { Finding } from './finding';
 import type { ObservableSet } from './observables';
 import type { TriagePolicy } from './policy';
 import { globMatch } from './text-scan';
+
+/**
+ * The analyzer name of the finding an investigation adds when its decompression or storage
+ * budget ran out: part of the evidence was never read, so the alert is never auto-closed.
+ */
+export const UNREAD_EVIDENCE_ANALYZER = 'analysis-budget';
 
 export const SEVERITY_BASE: Record<Severity, number> = {
   informational: 10, low: 25, medium: 45, high: 65, critical: 85,
@@ -136,7 +142,10 @@ export function scoreAlertV1(severity: Severity, findings: Finding[], policy: Tr
   // with no malicious finding, and not when analyzers failed on a high-severity alert.
   const anyMalicious = ok.some((f) => f.verdict === 'malicious');
   const blindOnSevere = failed.length > 0 && SEVERITY_BASE[severity] >= SEVERITY_BASE.high;
-  const disposition: Disposition = verdict === 'benign' && (!anyMalicious || !!adj.simulation) && !blindOnSevere ? 'auto_close' : 'escalate';
+  // Runs that replay with v1 never carry this finding; it still never closes an unread part.
+  const unread = ok.some((f) => f.analyzer === UNREAD_EVIDENCE_ANALYZER);
+  if (unread && verdict === 'benign') reasons.push('part of the evidence was not analyzed (budget exhausted): not closed automatically');
+  const disposition: Disposition = verdict === 'benign' && (!anyMalicious || !!adj.simulation) && !blindOnSevere && !unread ? 'auto_close' : 'escalate';
   reasons.push(disposition === 'auto_close'
     ? `score ${score} is below the auto-close threshold ${policy.autoCloseBelow}`
     : `score ${score} (${verdict}) needs an analyst`);

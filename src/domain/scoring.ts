@@ -11,9 +11,9 @@ import type { Finding } from './finding';
 import type { ObservableSet } from './observables';
 import { globMatch, hostRoles, inCidr as inCidrSafe, matchContext, type ContextMatch, type TriageContext } from './org-context';
 import { Organisation, type TriagePolicy } from './policy';
-import { scoreAlertV1, SEVERITY_BASE, type TriageResult } from './scoring-v1';
+import { scoreAlertV1, SEVERITY_BASE, type TriageResult, UNREAD_EVIDENCE_ANALYZER } from './scoring-v1';
 
-export { SEVERITY_BASE, type Disposition, type TriageResult, type Verdict } from './scoring-v1';
+export { SEVERITY_BASE, type Disposition, type TriageResult, UNREAD_EVIDENCE_ANALYZER, type Verdict } from './scoring-v1';
 
 export const SCORING_MODEL = 'v2';
 
@@ -45,12 +45,6 @@ function weighted(findings: Finding[], policy: TriagePolicy, reasons: string[]):
     return { ...f, score };
   });
 }
-
-/**
- * The analyzer name of the finding an investigation adds when its decompression or storage
- * budget ran out: part of the evidence was never read, so the alert is never auto-closed.
- */
-export const UNREAD_EVIDENCE_ANALYZER = 'analysis-budget';
 
 export function scoreAlert(severity: Severity, findings: Finding[], policy: TriagePolicy, observables?: ObservableSet, context?: TriageContext): TriageResult {
   if (!context) return scoreAlertV1(severity, findings, policy, observables);

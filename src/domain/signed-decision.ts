@@ -14,7 +14,7 @@ export const DECISION_TTL_MS = 5 * 60_000;
 /** How far ahead of workflow time a decision may be stamped (clocks drift). */
 export const DECISION_CLOCK_SKEW_MS = 60_000;
 
-const hex = (bytes: number) => z.string().regex(new RegExp(`^[0-9a-f]{${bytes * 2}}$`), `must be ${bytes} bytes of lower-case hex`);
+const hex = (bytes: number) => z.string().length(bytes * 2, `must be ${bytes} bytes of lower-case hex`).regex(/^[0-9a-f]+$/, `must be ${bytes} bytes of lower-case hex`);
 const KeyId = DecisionPublicKey.shape.id;
 
 export const SignedDecision = z.object({

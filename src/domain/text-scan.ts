@@ -20,14 +20,15 @@ export function trimStartChars(s: string, chars: string): string {
 export const trimChars = (s: string, chars: string): string => trimStartChars(trimEndChars(s, chars), chars);
 
 /**
- * Whole-string glob match where `*` stands for any run of characters (case as given).
+ * Whole-string glob match where `*` stands for any run of characters (case as given) and
+ * `anyChar`, when given (e.g. '?'), for any one character.
  * Greedy with one backtrack point: O(text × pattern) at worst, never exponential or
  * dependent on the number of stars the way /^a.*b.*c$/ is.
  */
-export function globMatch(pattern: string, text: string): boolean {
+export function globMatch(pattern: string, text: string, anyChar?: string): boolean {
   let p = 0, t = 0, star = -1, mark = 0;
   while (t < text.length) {
-    if (p < pattern.length && pattern[p] !== '*' && pattern[p] === text[t]) { p++; t++; }
+    if (p < pattern.length && pattern[p] !== '*' && (pattern[p] === text[t] || pattern[p] === anyChar)) { p++; t++; }
     else if (p < pattern.length && pattern[p] === '*') { star = p++; mark = t; }
     else if (star >= 0) { p = star + 1; t = ++mark; }
     else return false;

@@ -43,7 +43,7 @@ beforeAll(async () => {
     codec: { codec: dataConverterFor(h.config).payloadCodecs![0], uiOrigin: UI_ORIGIN, uiSecret: h.config.security.payloadKeys[0].key },
   });
   apiUrl = await app.listen({ host: '127.0.0.1', port: 0 });
-  tokens.ingest = await createApiToken(h.db.pool, { name: `ingest-${h.run}`, roles: ['ingest'] });
+  tokens.ingest = await createApiToken(h.db.pool, { name: `ingest-${h.run}`, roles: ['ingest'], anySource: true });
   tokens.alice = await createApiToken(h.db.pool, { name: `alice-${h.run}`, roles: ['analyst'] });
   tokens.engineer = await createApiToken(h.db.pool, { name: `eng-${h.run}`, roles: ['engineer'] });
 });

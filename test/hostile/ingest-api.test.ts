@@ -16,8 +16,8 @@ let limitedToken = '';
 
 beforeAll(async () => {
   h = await startApiHarness('hostile', { ingestLimits: LIMITS });
-  token = await createApiToken(h.db.pool, { name: `hostile-${h.run}`, roles: ['ingest'] });
-  limitedToken = await createApiToken(h.db.pool, { name: `hostile-limited-${h.run}`, roles: ['ingest'] });
+  token = await createApiToken(h.db.pool, { name: `hostile-${h.run}`, roles: ['ingest'], anySource: true });
+  limitedToken = await createApiToken(h.db.pool, { name: `hostile-limited-${h.run}`, roles: ['ingest'], anySource: true });
 });
 
 afterAll(async () => {

@@ -70,7 +70,7 @@ async function main() {
     const safe = [...new Set(regexes.filter((r) => r.status === 'safe').map(key))].sort();
     require('node:fs').writeFileSync(out, `${JSON.stringify(safe, null, 1)}\n`);
   }
-  process.stdout.write(JSON.stringify({ regexes }));
-  process.exit(0);
+  // Exit once the pipe has taken all of it: exiting right after write() cuts piped output short.
+  process.stdout.write(JSON.stringify({ regexes }), () => process.exit(0));
 }
 main().catch((err) => { console.error(err); process.exit(1); });

@@ -26,7 +26,7 @@ export interface KnownBenignEntry {
 
 const SYSTEM32 = /^c:\\windows\\(system32|syswow64)\\[a-z0-9_.-]+$/i;
 const MANAGEMENT_AGENT = /^c:\\windows\\ccm\\ccmexec\.exe$|\\microsoft intune management extension\\agentexecutor\.exe$/i;
-const VALUE = '(?:"[^"]{1,260}"|[^\\s"&|;<>`]{1,260})';
+// An argument value: quoted, or a bare word without shell metacharacters (written inline below).
 
 export const KNOWN_BENIGN: KnownBenignEntry[] = [
   {
@@ -34,14 +34,14 @@ export const KNOWN_BENIGN: KnownBenignEntry[] = [
     what: 'vssadmin resizing shadow storage to a percentage or unbounded, from a configuration-management script',
     source: 'Microsoft Learn "vssadmin resize shadowstorage"; LOLBAS/ATT&CK T1490 notes only delete/shrink-to-minimum as abuse',
     image: /^vssadmin\.exe$/, path: SYSTEM32, ancestorPath: MANAGEMENT_AGENT,
-    args: new RegExp(`^resize shadowstorage(?: /(?:for|on)=${VALUE})* /maxsize=(?:[1-9]\\d%|unbounded)(?: /(?:for|on)=${VALUE})*$`, 'i'),
+    args: /^resize shadowstorage(?: \/(?:for|on)=(?:"[^"]{1,260}"|[^\s"&|;<>`]{1,260}))* \/maxsize=(?:[1-9]\d%|unbounded)(?: \/(?:for|on)=(?:"[^"]{1,260}"|[^\s"&|;<>`]{1,260}))*$/i,
   },
   {
     id: 'certutil-hashfile',
     what: 'certutil computing a file checksum (read-only)',
     source: 'tldr-pages windows/certutil "Display the cryptographic hash of a file"; Microsoft Learn certutil -hashfile',
     image: /^certutil\.exe$/, path: SYSTEM32,
-    args: new RegExp(`^-hashfile ${VALUE}(?: (?:md2|md4|md5|sha1|sha256|sha384|sha512))?$`, 'i'),
+    args: /^-hashfile (?:"[^"]{1,260}"|[^\s"&|;<>`]{1,260})(?: (?:md2|md4|md5|sha1|sha256|sha384|sha512))?$/i,
   },
   {
     id: 'certutil-encode-certificate',
