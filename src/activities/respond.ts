@@ -27,13 +27,13 @@ function refusalAsOutcome(connector: ResponseConnector) {
  */
 async function once(
   deps: ActivityDeps, key: string, connector: ResponseConnector, call: () => Promise<ResponseOutcome>,
-  vendorAlready: (() => Promise<boolean>) | undefined, alreadyOutcome: ResponseOutcome,
+  vendorAlready: ((since: string) => Promise<boolean>) | undefined, alreadyOutcome: ResponseOutcome,
 ): Promise<ResponseOutcome> {
   const intent = await claimIntent(deps.db, key, key.includes(':undo:') ? `undo:${connector.name}` : `respond:${connector.name}`);
   let outcome: ResponseOutcome;
   if (intent.fresh || connector.afterCrash === 'repeat') outcome = await actOnce(deps.db, key, call).catch(refusalAsOutcome(connector));
   else if (intent.state !== 'pending') outcome = { status: intent.state === 'unknown' ? 'unknown' : alreadyOutcome.status, detail: intent.detail ?? '' };
-  else if (vendorAlready && await vendorAlready()) outcome = alreadyOutcome;
+  else if (vendorAlready && await vendorAlready(intent.createdAt)) outcome = alreadyOutcome;
   else if (vendorAlready) outcome = await actOnce(deps.db, key, call).catch(refusalAsOutcome(connector));
   else outcome = { status: 'unknown', detail: `${connector.name}: ${NOT_REPEATED}` };
   await settleIntent(deps.db, key, outcome.status === 'unknown' ? 'unknown' : 'done', outcome.detail);
@@ -59,7 +59,7 @@ export async function respond(deps: ActivityDeps, { workflowId, approvedBy, acti
       // The intent is written before the containment runs: a retry after a crash between the
       // two asks the vendor, or (when it cannot be asked) does not run it again.
       const outcome = await once(deps, ctx.idempotencyKey, connector, () => connector.execute(action, ctx),
-        connector.check && (async () => (await connector.check!(action, ctx)) === 'in-effect'),
+        connector.check && (async (since) => (await connector.check!(action, { ...ctx, intentSince: since })) === 'in-effect'),
         { status: 'executed', detail: `${connector.name}: already in effect at the vendor (an earlier attempt's call)` });
       row = await recordResponseAction(deps.db, {
         workflow_id: workflowId, kind: action.kind, target: action.target, status: outcome.status,
@@ -98,7 +98,7 @@ export async function undoResponse(deps: ActivityDeps, { workflowId, requestedBy
     const undo = connector.undo;
     const outcome = undo
       ? await once(deps, ctx.idempotencyKey, connector, () => undo.call(connector, action, ctx),
-        connector.check && (async () => (await connector.check!(action, ctx)) === 'not-in-effect'),
+        connector.check && (async (since) => (await connector.check!(action, { ...ctx, intentSince: since })) === 'not-in-effect'),
         { status: 'undone', detail: `${connector.name}: no longer in effect at the vendor (an earlier attempt's undo)` })
       : { status: 'undone' as const, detail: `${connector.name}: nothing to reverse` };
     if (outcome.status === 'failed') throw ApplicationFailure.retryable(`undo ${key}: ${outcome.detail}`, 'UndoFailed');

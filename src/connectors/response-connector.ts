@@ -4,7 +4,11 @@
 // did (the saga's compensation). Vendor connectors live in ./response/.
 import type { ResponseAction } from '../domain/response';
 
-export interface ResponseContext { workflowId: string; approvedBy: string; idempotencyKey: string; signal?: AbortSignal }
+export interface ResponseContext {
+  workflowId: string; approvedBy: string; idempotencyKey: string; signal?: AbortSignal;
+  /** For check on a retry: when the first attempt recorded its intent (ISO), before its call; a vendor timestamp after it shows that call landed. */
+  intentSince?: string;
+}
 
 /**
  * What happened, truthfully: `executed` (the vendor did it), `recorded for manual action` (no

@@ -13,7 +13,7 @@ export const SlaTier = z.strictObject({
 });
 export type SlaTier = z.infer<typeof SlaTier>;
 
-export const RESPONSE_KINDS = ['isolate_host', 'block_hash', 'block_domain', 'block_ip', 'disable_user'] as const;
+export const RESPONSE_KINDS = ['isolate_host', 'block_hash', 'block_domain', 'block_ip', 'disable_user', 'revoke_sessions', 'quarantine_email'] as const;
 const ResponseKindEnum = z.enum(RESPONSE_KINDS);
 
 export const ApprovalRule = z.object({

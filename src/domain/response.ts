@@ -4,7 +4,7 @@ import type { TriagePolicy } from './policy';
 import type { Disposition, TriageResult } from './scoring';
 import type { Verdict } from './scoring';
 
-export type ResponseKind = 'isolate_host' | 'block_hash' | 'block_domain' | 'block_ip' | 'disable_user';
+export type ResponseKind = 'isolate_host' | 'block_hash' | 'block_domain' | 'block_ip' | 'disable_user' | 'revoke_sessions' | 'quarantine_email';
 export interface ResponseAction { kind: ResponseKind; target: string }
 
 export function proposeResponse(observables: ObservableSet, verdict: Verdict): ResponseAction[] {

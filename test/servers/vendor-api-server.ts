@@ -39,6 +39,11 @@ export abstract class VendorApiServer {
 
   revokeTokens(): void { this.tokens.clear(); }
 
+  get url(): string {
+    if (!this.listening) throw new Error('server not started');
+    return this.listening.url;
+  }
+
   /** What each served call did, by verb and target (a host name, hash, user): what tests count. */
   readonly log: { verb: string; target: string }[] = [];
 

@@ -28,12 +28,13 @@ export function vendorError(parsed: unknown, answer: HttpAnswer): string {
   return excerpt(answer.body.toString('utf8'));
 }
 
-/** The parsed body of a 2xx answer; 404 'not-found' and other statuses 'rejected', quoting the vendor. */
+/** The parsed body of a 2xx answer; else 404 'not-found', 401/403 'auth', other statuses 'rejected', quoting the vendor. */
 export function expectSuccess(vendor: string, what: string, answer: HttpAnswer): unknown {
   const parsed = parseJsonOrErrorPage(answer, `${vendor} ${what}`);
   if (answer.status >= 200 && answer.status <= 299) return parsed;
   const message = `${vendor} ${what}: HTTP ${answer.status} ${vendorError(parsed, answer)}`;
-  throw new ConnectorError(answer.status === 404 ? 'not-found' : 'rejected', message, answer.status);
+  const kind = answer.status === 404 ? 'not-found' : answer.status === 401 || answer.status === 403 ? 'auth' : 'rejected';
+  throw new ConnectorError(kind, message, answer.status);
 }
 
 /** A client-credentials vendor: JSON calls with a bearer token refreshed on 401. */

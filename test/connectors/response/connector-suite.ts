@@ -8,7 +8,7 @@ import { Pool } from 'pg';
 import type { ActivityDeps } from '../../../src/activities/deps';
 import { respond, undoResponse } from '../../../src/activities/respond';
 import type { ResponseConnector } from '../../../src/connectors/response-connector';
-import type { ResponseAction } from '../../../src/domain/response';
+import type { ResponseAction, ResponseKind } from '../../../src/domain/response';
 import { extractObservables } from '../../../src/domain/observables';
 import { upsertAlert } from '../../../src/store/alerts';
 import { sampleAlert } from '../../helpers/alerts';
@@ -34,6 +34,12 @@ export interface ConnectorSuite<S extends VendorApiServer> {
   statusReads?(server: S, action: ResponseAction): number;
   /** An action the vendor refuses, and the vendor's words the failure must quote. */
   refused: { action: ResponseAction; error: RegExp };
+  /** Kinds nothing can reverse (revoked sessions): undo reports undone without a vendor call. */
+  irreversible?: ResponseKind[];
+  /** Kinds the vendor cannot be asked about and that are harmless to repeat: a retry after a crash calls again. */
+  repeatedAfterCrash?: ResponseKind[];
+  /** A static API token (no refresh): the connector built with a wrong one, and the vendor's words for the refusal. */
+  staticToken?: { connector(url: string): ResponseConnector; error: RegExp };
 }
 
 export function describeConnector<S extends VendorApiServer>(title: string, suite: () => ConnectorSuite<S>): void {
@@ -74,16 +80,24 @@ export function describeConnector<S extends VendorApiServer>(title: string, suit
           const action = s.fresh(template);
           const workflowId = await alertRow();
           expect(s.inEffect(s.server, action)).toBe(false);
+          const intentSince = new Date().toISOString(); // what a retry's check gets: the intent's time, before the call
           const [result] = await respond(deps(), { workflowId, approvedBy: 'alice', actions: [action] });
           expect(result.status).toBe('executed');
           expect(s.inEffect(s.server, action)).toBe(true);
           if (s.statusReads) expect(s.statusReads(s.server, action)).toBeGreaterThan(1);
           await respond(deps(), { workflowId, approvedBy: 'alice', actions: [action] });
           expect(s.executeCalls(s.server, action)).toBe(1);
-          expect(await connector.check!(action, { workflowId, approvedBy: 'alice', idempotencyKey: 'k' })).toBe('in-effect');
+          const asked = await connector.check!(action, { workflowId, approvedBy: 'alice', idempotencyKey: 'k', intentSince });
+          expect(asked).toBe(s.repeatedAfterCrash?.includes(action.kind) ? 'not-in-effect' : 'in-effect');
         });
 
-        it('a refused token (401) is replaced by a fresh one and the call goes through', async () => {
+        if (s.staticToken) {
+          it('a refused API token (401) fails as auth, quoting the vendor', async () => {
+            const wrong = s.staticToken!.connector(s.server.url);
+            await expect(wrong.check!(s.fresh(template), { workflowId: 'w', approvedBy: 'alice', idempotencyKey: 'k' }))
+              .rejects.toMatchObject({ kind: 'auth', message: expect.stringMatching(s.staticToken!.error) });
+          });
+        } else it('a refused token (401) is replaced by a fresh one and the call goes through', async () => {
           const action = s.fresh(template);
           const before = s.server.tokensIssued;
           s.server.revokeTokens();
@@ -117,19 +131,20 @@ export function describeConnector<S extends VendorApiServer>(title: string, suit
           expect(s.executeCalls(s.server, action)).toBe(1);
           const [retry] = await respond(deps(), { workflowId, approvedBy: 'alice', actions: [action] });
           expect(retry.status).toBe('executed');
-          expect(s.executeCalls(s.server, action)).toBe(1);
+          expect(s.executeCalls(s.server, action)).toBe(s.repeatedAfterCrash?.includes(action.kind) ? 2 : 1);
         });
 
         it('undo reverses the action once, also across a crash after the vendor call', async () => {
           const action = s.fresh(template);
           const workflowId = await alertRow();
           await respond(deps(), { workflowId, approvedBy: 'alice', actions: [action] });
+          const reversible = !s.irreversible?.includes(action.kind);
           await expect(undoResponse(dyingAfter('undo'), { workflowId, requestedBy: 'bob', actions: [action] })).rejects.toThrow();
-          expect(s.inEffect(s.server, action)).toBe(false);
+          expect(s.inEffect(s.server, action)).toBe(!reversible);
           const [undone] = await undoResponse(deps(), { workflowId, requestedBy: 'bob', actions: [action] });
           expect(undone.status).toBe('undone');
           await undoResponse(deps(), { workflowId, requestedBy: 'bob', actions: [action] });
-          expect(s.undoCalls(s.server, action)).toBe(1);
+          expect(s.undoCalls(s.server, action)).toBe(reversible ? 1 : 0);
           const { rows } = await db.pool.query('SELECT status FROM response_actions WHERE workflow_id = $1', [workflowId]);
           expect(rows).toEqual([{ status: 'undone' }]);
         });
