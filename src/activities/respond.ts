@@ -40,7 +40,9 @@ async function once(
   return outcome;
 }
 
-function connectorFor(deps: ActivityDeps, action: ResponseAction, name?: string): ResponseConnector {
+/** The connector named (the one that executed an action being undone), else the policy's route, else the first that supports it. */
+function connectorFor(deps: ActivityDeps, action: ResponseAction, named?: string): ResponseConnector {
+  const name = named ?? deps.responseRouting?.[action.kind];
   const connector = deps.responders.find((c) => (name === undefined || c.name === name) && c.supports(action));
   if (!connector) throw ApplicationFailure.nonRetryable(`no connector ${name ? `named ${name} ` : ''}supports ${action.kind}`, 'BadInput');
   return connector;
