@@ -22,8 +22,9 @@ function refusalAsOutcome(connector: ResponseConnector) {
 }
 
 /**
- * Runs `call` at most once under the intent `key`. A retry that finds the intent pending asks
- * the vendor: `already` true means the wanted state holds and the call is not repeated.
+ * Runs `call` at most once under the intent `key`; the caller settles it (settle) once the
+ * outcome is on the action's row. A retry that finds the intent pending asks the vendor
+ * (vendorAlready): when the wanted state holds, the call is not repeated.
  */
 async function once(
   deps: ActivityDeps, key: string, connector: ResponseConnector, call: () => Promise<ResponseOutcome>,
@@ -36,9 +37,12 @@ async function once(
   else if (vendorAlready && await vendorAlready(intent.createdAt)) outcome = alreadyOutcome;
   else if (vendorAlready) outcome = await actOnce(deps.db, key, call).catch(refusalAsOutcome(connector));
   else outcome = { status: 'unknown', detail: `${connector.name}: ${NOT_REPEATED}` };
-  await settleIntent(deps.db, key, outcome.status === 'unknown' ? 'unknown' : 'done', outcome.detail);
   return outcome;
 }
+
+/** After the outcome is on the action's row (a retry reads the row first, so a crash in between loses nothing). */
+const settle = (deps: ActivityDeps, key: string, outcome: ResponseOutcome) =>
+  settleIntent(deps.db, key, outcome.status === 'unknown' ? 'unknown' : 'done', outcome.detail);
 
 /** The connector named (the one that executed an action being undone), else the policy's route, else the first that supports it. */
 function connectorFor(deps: ActivityDeps, action: ResponseAction, named?: string): ResponseConnector {
@@ -67,6 +71,7 @@ export async function respond(deps: ActivityDeps, { workflowId, approvedBy, acti
         workflow_id: workflowId, kind: action.kind, target: action.target, status: outcome.status,
         approved_by: approvedBy, connector: connector.name, detail: outcome.detail,
       });
+      await settle(deps, ctx.idempotencyKey, outcome);
     }
     results.push({ ...action, status: row.status });
   }
@@ -105,6 +110,7 @@ export async function undoResponse(deps: ActivityDeps, { workflowId, requestedBy
       : { status: 'undone' as const, detail: `${connector.name}: nothing to reverse` };
     if (outcome.status === 'failed') throw ApplicationFailure.retryable(`undo ${key}: ${outcome.detail}`, 'UndoFailed');
     const stored = await markResponseActionUndone(deps.db, workflowId, action, outcome);
+    if (undo) await settle(deps, ctx.idempotencyKey, outcome);
     results.push({ ...action, status: stored });
   }
   return results;
