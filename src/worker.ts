@@ -14,7 +14,7 @@ import { slackNotifier, webhookNotifier } from './connectors/notifier';
 import { onlineIntelFromEnv, type OnlineIntel } from './connectors/threat-intel';
 import { sandboxFromEnv } from './connectors/sandbox/config';
 import { edrConnectorsFromConfig, parseEdrConfig } from './connectors/edr/config';
-import { manualResponseConnector } from './connectors/response-connector';
+import { respondersFor } from './connectors/response/config';
 import { describePrivileges, openConfiguredDatabase } from './store/database';
 import { dataConverterFor, temporalClient } from './temporal/client';
 import type { Pool } from 'pg';
@@ -42,13 +42,14 @@ const definedOnly = <T extends object>(o: T): Partial<T> => Object.fromEntries(O
 /** The worker for alert, incident and poller workflows; `client` is what pollers ingest through. */
 export async function createWorker(config: Config, db: Pool, connection: NativeConnection, client: Client, observeRetryAlarm?: (alarm: RetryAlarm) => void): Promise<Worker> {
   const ingest = new IngestService({ db, client, taskQueue: config.temporal.taskQueue, policy: config.policy, correlation: config.correlation });
+  const responders = respondersFor(config.policy.responseConnectors, process.env);
   return Worker.create({
     connection,
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
     ...workflowSource(),
     dataConverter: dataConverterFor(config),
-    activities: createActivities({ db, responders: [manualResponseConnector], ingest, investigation: defaultPlan(db, { yaraDirs: config.yaraDirs, onlineIntel: onlineIntel(db), runner: analyzerRunner(config),
+    activities: createActivities({ db, responders, responseRouting: config.policy.responseConnectors, ingest, investigation: defaultPlan(db, { yaraDirs: config.yaraDirs, onlineIntel: onlineIntel(db), runner: analyzerRunner(config),
       maxStoredBytesPerAlert: config.analysis.maxStoredBytesPerAlert, sourceQuotaBytesPerDay: config.analysis.sourceQuotaBytesPerDay }), llm: config.llm,
       notifiers: [
         ...(config.notify.webhookUrl ? [webhookNotifier(config.notify.webhookUrl)] : []),

@@ -8,11 +8,14 @@ import type { Notifier } from '../connectors/notifier';
 import type { Sandbox } from '../connectors/sandbox/config';
 import type { EdrConnectors } from '../connectors/edr/config';
 import type { EdrAllowList } from '../domain/edr-allow-list';
+import type { ResponseRouting } from '../domain/policy';
 
 export interface ActivityDeps {
   db: Pool;
-  /** Tried in order; the first that supports an action carries it out. */
+  /** Tried in order; the first that supports an action carries it out, unless responseRouting names one. */
   responders: ResponseConnector[];
+  /** The policy's responseConnectors: which connector (by name) serves each action kind. */
+  responseRouting?: ResponseRouting;
   /** How pollers hand what they fetch to the same pipeline as every other channel. */
   ingest: IngestService;
   /** Which analyzers investigations run. */

@@ -5,7 +5,7 @@ import { triage } from './triage';
 import { closeCase, openCase, recordDecision, recordDecisionEvent, recordEscalation } from './analyst-loop';
 import { notify } from './notify';
 import { suggestTuning } from './tuning';
-import { respond } from './respond';
+import { respond, undoResponse } from './respond';
 import { writeReport } from './report';
 import { recordIncident } from './incidents';
 import { pollSearchPage } from './poll-search';
@@ -32,6 +32,7 @@ export function createActivities(deps: ActivityDeps) {
     notify: bind(deps, notify),
     suggestTuning: bind(deps, suggestTuning),
     respond: bind(deps, respond),
+    undoResponse: bind(deps, undoResponse),
     closeCase: bind(deps, closeCase),
     writeReport: bind(deps, writeReport),
     recordIncident: bind(deps, recordIncident),

@@ -39,7 +39,7 @@ export interface HttpErrorMapping {
 
 export interface HttpRequest {
   url: string;
-  method?: 'GET' | 'POST' | 'DELETE';
+  method?: 'GET' | 'POST' | 'PATCH' | 'DELETE';
   headers?: Record<string, string>;
   body?: string | URLSearchParams | FormData;
   timeoutMs: number;
@@ -81,7 +81,8 @@ export const isSuccess = (status: number): boolean => status >= 200 && status <=
  * Milliseconds a throttled answer asks us to wait, from the header its vendor documents:
  * Retry-After, seconds or an HTTP date (RFC 9110 §10.2.3; Slack, Microsoft Graph and Defender,
  * VirusTotal); X-RateLimit-RetryAfter, the epoch second when CrowdStrike's API takes requests
- * again (falconpy/gofalcon rate-limit headers); X-Rate-Limit-Reset-After, seconds (urlscan.io).
+ * again (falconpy/gofalcon rate-limit headers); X-Rate-Limit-Reset-After, seconds (urlscan.io);
+ * X-Rate-Limit-Reset, the epoch second the window resets (Okta, developer.okta.com/docs/reference/rl-best-practices).
  */
 export function retryAfterMs(headers: Headers, now = Date.now()): number | undefined {
   const seconds = (v: string | undefined) => (v && /^\d+(\.\d+)?$/.test(v) ? Math.round(Number(v) * 1000) : undefined);
@@ -94,7 +95,10 @@ export function retryAfterMs(headers: Headers, now = Date.now()): number | undef
   }
   const falconAt = seconds(headers.get('x-ratelimit-retryafter')?.trim());
   if (falconAt !== undefined) return Math.max(0, falconAt - now);
-  return seconds(headers.get('x-rate-limit-reset-after')?.trim());
+  const after = seconds(headers.get('x-rate-limit-reset-after')?.trim());
+  if (after !== undefined) return after;
+  const resetAt = seconds(headers.get('x-rate-limit-reset')?.trim());
+  return resetAt === undefined ? undefined : Math.max(0, resetAt - now);
 }
 
 const THROTTLED = new Set([429, 503]);

@@ -13,8 +13,30 @@ export const SlaTier = z.strictObject({
 });
 export type SlaTier = z.infer<typeof SlaTier>;
 
-export const RESPONSE_KINDS = ['isolate_host', 'block_hash', 'block_domain', 'block_ip', 'disable_user'] as const;
+export const RESPONSE_KINDS = ['isolate_host', 'block_hash', 'block_domain', 'block_ip', 'disable_user', 'revoke_sessions', 'quarantine_email'] as const;
 const ResponseKindEnum = z.enum(RESPONSE_KINDS);
+
+/** The response connectors (src/connectors/response/) and the actions each can carry out. */
+export const RESPONSE_CONNECTORS = {
+  manual: RESPONSE_KINDS,
+  falcon: ['isolate_host', 'block_hash'],
+  defender: ['isolate_host', 'block_hash'],
+  entra: ['disable_user', 'revoke_sessions'],
+  okta: ['disable_user', 'revoke_sessions'],
+  'graph-mail': ['quarantine_email'],
+} as const satisfies Record<string, readonly (typeof RESPONSE_KINDS)[number][]>;
+export type ResponseConnectorName = keyof typeof RESPONSE_CONNECTORS;
+
+/** Which connector serves each action; a connector named for an action it cannot carry out is refused. */
+export const ResponseRouting = z.partialRecord(ResponseKindEnum, z.enum(Object.keys(RESPONSE_CONNECTORS) as [ResponseConnectorName, ...ResponseConnectorName[]]))
+  .superRefine((routes, ctx) => {
+    for (const [kind, name] of Object.entries(routes)) {
+      if (name && !(RESPONSE_CONNECTORS[name] as readonly string[]).includes(kind)) {
+        ctx.addIssue({ code: 'custom', path: [kind], message: `${name} cannot carry out ${kind} (it serves ${RESPONSE_CONNECTORS[name].join(', ')})` });
+      }
+    }
+  });
+export type ResponseRouting = z.infer<typeof ResponseRouting>;
 
 export const ApprovalRule = z.object({
   /** Distinct approvals needed before the action runs. */
@@ -113,6 +135,8 @@ export const TriagePolicy = z.strictObject({
   /** Containment that may run without a human, at or above a score. */
   autoRespond: z.object({ safeActions: z.array(ResponseKindEnum), minScore: z.number().min(0).max(100) }).optional(),
   approvals: z.partialRecord(ResponseKindEnum, ApprovalRule).optional(),
+  /** Which connector carries out each action (absent: the manual connector, recorded for an operator). */
+  responseConnectors: ResponseRouting.optional(),
   /** Roles allowed to take each decision action. */
   decisionRoles: z.partialRecord(z.enum(['approve', 'close', 'escalate', 'assign', 'comment']), z.array(z.enum(ROLES)).min(1)).optional(),
   /** Detonate file evidence in the sandbox (CAPE): never, when triage is not yet sure, or always. */
@@ -159,6 +183,9 @@ const DEFAULT_DECISION_ROLES: Record<string, Role[]> = {
 export const slaTiersFor = (p: TriagePolicy, s: Severity): SlaTier[] => p.slaBySeverity?.[s] ?? p.slaTiers;
 export const slaFallbackFor = (p: TriagePolicy, s: Severity): 'wait' | 'contain' => p.slaFallback?.[s] ?? 'wait';
 export const rolesFor = (p: TriagePolicy, action: string): Role[] => p.decisionRoles?.[action as 'approve'] ?? DEFAULT_DECISION_ROLES[action] ?? ['admin'];
+
+/** The connector that carries out an action kind: the policy's choice, else manual. */
+export const responseConnectorFor = (p: TriagePolicy, kind: (typeof RESPONSE_KINDS)[number]): ResponseConnectorName => p.responseConnectors?.[kind] ?? 'manual';
 
 /** The strictest approval rule among the proposed actions. */
 export function approvalRuleFor(p: TriagePolicy, kinds: readonly string[]): ApprovalRule {

@@ -1,10 +1,11 @@
 // Which containment actions fit an alert. Proposed at triage, executed only after approval.
+import type { Alert } from './alert';
 import { isIpv4, isPublicIpv4, type ObservableSet } from './observables';
 import type { TriagePolicy } from './policy';
 import type { Disposition, TriageResult } from './scoring';
 import type { Verdict } from './scoring';
 
-export type ResponseKind = 'isolate_host' | 'block_hash' | 'block_domain' | 'block_ip' | 'disable_user';
+export type ResponseKind = 'isolate_host' | 'block_hash' | 'block_domain' | 'block_ip' | 'disable_user' | 'revoke_sessions' | 'quarantine_email';
 export interface ResponseAction { kind: ResponseKind; target: string }
 
 export function proposeResponse(observables: ObservableSet, verdict: Verdict): ResponseAction[] {
@@ -17,6 +18,52 @@ export function proposeResponse(observables: ObservableSet, verdict: Verdict): R
     for (const ip of observables.ips) if (!isIpv4(ip) || isPublicIpv4(ip)) actions.push({ kind: 'block_ip', target: ip });
   }
   return actions;
+}
+
+/** What an alert is about, read from its structured observables (never from free text). */
+export type AlertKind = 'identity' | 'phishing' | 'host';
+
+const IDENTITY_TECHNIQUES = /^T(1078|1110|1556|1621|1528|1539|1550)(\.\d{3})?$/;
+
+export function alertKinds(alert: Alert): AlertKind[] {
+  const o = alert.observables;
+  const kinds: AlertKind[] = [];
+  if (o.emails.some((e) => e.messageId && e.to.length > 0)) kinds.push('phishing');
+  if (o.hosts.length > 0 && (o.processes.length > 0 || o.files.length > 0)) kinds.push('host');
+  // A sign-in: users (perhaps the host signed in to) with no process, file or mail of its own.
+  const signIn = o.processes.length === 0 && o.files.length === 0 && o.emails.length === 0;
+  if (o.users.length > 0 && (signIn || alert.attackTechniques.some((t) => IDENTITY_TECHNIQUES.test(t)))) kinds.push('identity');
+  return kinds;
+}
+
+/** `<id>` whether or not the source kept the angle brackets. */
+const bracketed = (messageId: string) => (messageId.startsWith('<') ? messageId : `<${messageId}>`);
+
+/**
+ * The containment the response saga proposes (issue 13): proposeResponse's actions plus, per
+ * alert kind, identity → disable_user + revoke_sessions per user; phishing → quarantine_email
+ * in each recipient's mailbox (target `mailbox:<message-id>`); host compromise → isolate_host
+ * + block_hash (already proposeResponse's). A new function: proposeResponse, which running
+ * workflows call, keeps its answers.
+ */
+export function proposeContainment(alert: Alert, observables: ObservableSet, verdict: Verdict): ResponseAction[] {
+  if (verdict === 'benign') return [];
+  const actions = proposeResponse(observables, verdict);
+  const kinds = alertKinds(alert);
+  if (kinds.includes('identity')) {
+    for (const u of alert.observables.users) {
+      const user = u.name.includes('@') || !u.domain ? u.name : `${u.domain}\\${u.name}`;
+      actions.push({ kind: 'disable_user', target: user }, { kind: 'revoke_sessions', target: user });
+    }
+  }
+  if (kinds.includes('phishing')) {
+    for (const e of alert.observables.emails) {
+      if (!e.messageId || /[\s<>]/.test(e.messageId.replace(/^<|>$/g, ''))) continue;
+      for (const to of e.to) if (/^[^:<>\s]+$/.test(to)) actions.push({ kind: 'quarantine_email', target: `${to.toLowerCase()}:${bracketed(e.messageId)}` });
+    }
+  }
+  const seen = new Set<string>();
+  return actions.filter((a) => !seen.has(describeAction(a)) && !!seen.add(describeAction(a)));
 }
 
 export const describeAction = (a: ResponseAction) => `${a.kind}:${a.target}`;

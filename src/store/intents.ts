@@ -6,14 +6,15 @@
 import type { Pool } from 'pg';
 
 export type IntentState = 'pending' | 'done' | 'unknown';
-export type IntentClaim = { fresh: true } | { fresh: false; state: IntentState; detail: string | null };
+/** createdAt: when the first attempt recorded the intent (ISO), before any call it made. */
+export type IntentClaim = { fresh: true } | { fresh: false; state: IntentState; detail: string | null; createdAt: string };
 
 /** Writes the intent if it is new. fresh: this attempt is the first and may act. */
 export async function claimIntent(db: Pool, key: string, kind: string): Promise<IntentClaim> {
   const inserted = await db.query(`INSERT INTO intents (key, kind, state) VALUES ($1, $2, 'pending') ON CONFLICT (key) DO NOTHING`, [key, kind]);
   if (inserted.rowCount === 1) return { fresh: true };
-  const { rows } = await db.query<{ state: IntentState; detail: string | null }>('SELECT state, detail FROM intents WHERE key = $1', [key]);
-  return { fresh: false, state: rows[0].state, detail: rows[0].detail };
+  const { rows } = await db.query<{ state: IntentState; detail: string | null; created_at: Date }>('SELECT state, detail, created_at FROM intents WHERE key = $1', [key]);
+  return { fresh: false, state: rows[0].state, detail: rows[0].detail, createdAt: rows[0].created_at.toISOString() };
 }
 
 export async function settleIntent(db: Pool, key: string, state: 'done' | 'unknown', detail?: string): Promise<void> {

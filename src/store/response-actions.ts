@@ -23,3 +23,13 @@ export async function listResponseActions(db: Pool, workflowId: string): Promise
     [workflowId],
   )).rows;
 }
+
+/** Records the compensation's outcome on the action's row; returns the stored status. */
+export async function markResponseActionUndone(db: Pool, workflowId: string, action: { kind: string; target: string }, outcome: { status: string; detail: string }): Promise<string> {
+  const { rows } = await db.query<{ status: string }>(
+    `UPDATE response_actions SET status = $4, detail = coalesce(detail, '') || ' | undo: ' || $5
+     WHERE workflow_id = $1 AND kind = $2 AND target = $3 RETURNING status`,
+    [workflowId, action.kind, action.target, outcome.status === 'recorded for manual action' ? 'undo recorded for manual action' : outcome.status, outcome.detail],
+  );
+  return rows[0]?.status ?? outcome.status;
+}

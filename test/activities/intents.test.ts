@@ -97,7 +97,7 @@ describe('respond (containment through a connector that calls another system)', 
     async execute(action, ctx) {
       calls += 1;
       await webhookNotifier(`${urls.hook}/isolate`).send({ event: 'escalated', workflowId: ctx.workflowId, title: action.target, severity: 'high', tier: 'x' }, ctx.idempotencyKey);
-      return { status: 'done', detail: `isolated ${action.target}` };
+      return { status: 'executed', detail: `isolated ${action.target}` };
     },
   };
 
@@ -121,8 +121,8 @@ describe('respond (containment through a connector that calls another system)', 
     const before = calls;
     const action = { kind: 'isolate_host', target: 'ws-8', reason: 'test' } as never;
     const deps = { db: db.pool, responders: [isolate] } as unknown as ActivityDeps;
-    expect(await respond(deps, { workflowId, approvedBy: 'alice', actions: [action] })).toEqual([expect.objectContaining({ status: 'done' })]);
-    expect(await respond(deps, { workflowId, approvedBy: 'alice', actions: [action] })).toEqual([expect.objectContaining({ status: 'done' })]);
+    expect(await respond(deps, { workflowId, approvedBy: 'alice', actions: [action] })).toEqual([expect.objectContaining({ status: 'executed' })]);
+    expect(await respond(deps, { workflowId, approvedBy: 'alice', actions: [action] })).toEqual([expect.objectContaining({ status: 'executed' })]);
     expect(calls - before).toBe(1);
     expect((await db.pool.query('SELECT state FROM intents WHERE key = $1', [`${workflowId}:respond:isolate_host:ws-8`])).rows).toEqual([{ state: 'done' }]);
   });

@@ -48,7 +48,7 @@ test('an SLA breach escalates to the next tier, then approval runs the response'
   const result = await handle.result();
   expect(result.outcome).toBe('approved_and_responded');
   expect(result.decision).toEqual({ action: 'approve', actor: 'alice', reason: 'encoded PowerShell from Word: contain', roles: ['analyst'] });
-  expect(result.responseActions).toContain('isolate_host:fin-ws-042=recorded');
+  expect(result.responseActions).toContain('isolate_host:fin-ws-042=recorded for manual action');
 
   const audit = await listAudit(db.pool, handle.workflowId);
   expect(audit.map((a) => a.step)).toEqual(['triage', 'case-opened', 'sla-breach-1', 'analyst-decision']);

@@ -122,7 +122,7 @@ test('a known-bad hash with nothing but safe actions proposed is contained witho
     observables: { files: [{ name: 'dropper.exe', hashes: { sha256: hash } }] },
   }, policy);
   const result = await handle.result();
-  expect(result).toMatchObject({ disposition: 'auto_respond', outcome: 'auto_responded', responseActions: [`block_hash:${hash}=recorded`] });
+  expect(result).toMatchObject({ disposition: 'auto_respond', outcome: 'auto_responded', responseActions: [`block_hash:${hash}=recorded for manual action`] });
   expect(await getCase(h.db.pool, handle.workflowId)).toBeUndefined();
 });
 
