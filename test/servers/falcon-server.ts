@@ -4,8 +4,8 @@
 // 201 access_token), and Real Time Response single-host sessions: POST/DELETE
 // /real-time-response/entities/sessions/v1, POST/GET .../active-responder-command/v1,
 // GET .../file/v2?session_id=, GET .../extracted-file-contents/v1.
-// Unlike the real service, extracted-file-contents answers the raw file bytes (the real API
-// answers a 7z archive with password "infected") unless `wrapDownload` says otherwise.
+// extracted-file-contents answers the raw file bytes unless `wrapDownload` wraps them; tests
+// set it to a real 7z with password "infected" (seven-zip-archive.ts), as the real API answers.
 // Reproduced from the API as falconpy (src/falconpy/real_time_response.py) and gofalcon
 // (falcon/client/real_time_response) document it:
 // - command output in chunks: GET .../active-responder-command/v1 with sequence_id=n answers
@@ -36,7 +36,8 @@ export class FalconServer {
   pollsUntilComplete = 2;
   /** File-list calls after completion before the collected file shows up (sensor upload lag). */
   listsUntilUploaded = 1;
-  wrapDownload?: (content: Buffer) => Buffer;
+  /** What the download answers instead of the raw bytes (tests set a real 7z: seven-zip-archive.ts). */
+  wrapDownload?: (content: Buffer) => Buffer | Promise<Buffer>;
   /** Characters of output per sequence_id chunk. */
   chunkChars = 64 * 1024;
   /** Session age is measured on this clock when set (a test shares it with the client), else on the wall clock. */
@@ -215,11 +216,11 @@ export class FalconServer {
     this.send(res, 200, session.files.map(({ content: _content, ...f }) => ({ ...f, deleted_at: null, updated_at: f.created_at })));
   }
 
-  private download(q: URLSearchParams, res: ServerResponse): void {
+  private async download(q: URLSearchParams, res: ServerResponse): Promise<void> {
     const session = this.liveSession(q.get('session_id') ?? '');
     const file = session?.files.find((f) => f.sha256 === q.get('sha256') && f.name === q.get('filename'));
     if (!file) return this.send(res, 404, [], [{ code: 404, message: 'file not found in session' }]);
-    const body = this.wrapDownload ? this.wrapDownload(file.content) : file.content;
+    const body = this.wrapDownload ? await this.wrapDownload(file.content) : file.content;
     res.writeHead(200, { 'content-type': 'application/x-7z-compressed', 'content-length': String(body.length) }).end(body);
   }
 

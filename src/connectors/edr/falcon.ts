@@ -11,6 +11,7 @@ import {
   baseName, type EdrCallOptions, type EdrConnector, type FetchedFile, type PollSettings, type ProcessEntry, type ProcessSnapshot,
 } from './types';
 import { parsePsOutput } from './ps-output';
+import { isSevenZip, unwrapFalconSevenZip } from './seven-zip';
 import { trimEndChars } from '../../domain/text-scan';
 
 export interface FalconSettings extends PollSettings {
@@ -35,7 +36,6 @@ const MAX_CHUNKS = 1_000;
 const MAX_OUTPUT_CHARS = 32 * 1024 * 1024;
 interface SessionFile { cloud_request_id?: string; name?: string; sha256?: string; size?: number }
 
-const SEVEN_ZIP_MAGIC = Buffer.from([0x37, 0x7a, 0xbc, 0xaf, 0x27, 0x1c]);
 
 /** Quotes an RTR argument when it has spaces; refuses what RTR cannot quote. */
 export function rtrArgument(path: string): string {
@@ -215,9 +215,7 @@ export class FalconRtrClient implements EdrConnector {
     const bytes = await this.downloadFile(sessionId, file.sha256, file.name, o);
     await this.deleteSession(sessionId, o).catch(() => undefined); // the file is ours now; a stale session expires anyway
     const name = baseName(path);
-    if (bytes.subarray(0, SEVEN_ZIP_MAGIC.length).equals(SEVEN_ZIP_MAGIC)) {
-      return { bytes, name: `${name}.7z`, mediaType: 'application/x-7z-compressed', note: `7z archive as Falcon RTR returns it (password "infected"), holding ${name} (sha256 ${file.sha256})` };
-    }
+    if (isSevenZip(bytes)) return unwrapFalconSevenZip(bytes, name, file.sha256, this.s.maxFileBytes);
     return { bytes, name, mediaType: 'application/octet-stream' };
   }
 

@@ -2,7 +2,7 @@
 // result package is a ZIP holding the file (learn.microsoft.com defender-endpoint
 // live-response "getfile", result via GetLiveResponseResultDownloadLink); the file inside is
 // the evidence, the ZIP its container (kept, and named in the file's provenance).
-// Falcon RTR's 7z (password "infected") stays a container: no 7z reader is a dependency here.
+// Falcon RTR's 7z (password "infected") is unwrapped the same way in seven-zip.ts.
 import { Uint8ArrayReader, Uint8ArrayWriter, ZipReader } from '@zip.js/zip.js';
 import { asBytes } from '../../analyzers/documents/common';
 import { ConnectorError } from './http';

@@ -19,12 +19,15 @@ import { openTestDatabase, type TestDatabase } from '../../helpers/database';
 import { uniqueSuffix } from '../../helpers/temporal';
 import { DefenderServer } from '../../servers/defender-server';
 import { FalconServer } from '../../servers/falcon-server';
+import { sevenZipArchive } from '../../servers/seven-zip-archive';
 
 const HOST = '4f1c0a2b3d4e5f60718293a4b5c6d7e8';
 const MACHINE = '1e5bc9d7e413ddd7902c2932e418702b84d0cc07';
 const PATH = 'C:\\Users\\jdoe\\Downloads\\invoice.exe';
 const EXE = readFileSync('/usr/bin/env');
 const falcon = new FalconServer({ clientId: 'falcon-id', clientSecret: 'falcon-secret', hosts: { [HOST]: { files: { [PATH]: EXE } } } });
+// As the real extracted-file-contents answers: the file in a 7z with password "infected".
+falcon.wrapDownload = (content) => sevenZipArchive({ 'invoice.exe': content });
 const defender = new DefenderServer({
   tenant: 'tenant-1', clientId: 'mde-id', clientSecret: 'mde-secret', scope: 'https://api.securitycenter.microsoft.com/.default', machines: { [MACHINE]: { files: { [PATH]: EXE } } },
 });
@@ -108,14 +111,17 @@ describe('edrFetchFile activity (MockActivityEnvironment, local EDR servers)', (
   it.each(['defender', 'falcon'] as const)('stores the file from %s as evidence; a retry after success runs nothing remotely', async (connector) => {
     const input = { workflowId: `wf-${uniqueSuffix()}`, connector, hostId: connector === 'falcon' ? HOST : MACHINE, path: PATH };
     const { value } = await run(input);
-    // Defender's GetFile answers a ZIP: the file inside is the evidence, the ZIP its recorded container.
+    // Defender's GetFile answers a ZIP, Falcon's download a 7z: the file inside is the evidence, the archive its recorded container.
     const { container, ...file } = value!;
     expect(file).toEqual({ sha256: createHash('sha256').update(EXE).digest('hex'), kind: 'file', mediaType: 'application/octet-stream', sizeBytes: EXE.length, name: 'invoice.exe' });
     expect((await getEvidence(db.pool, value!.sha256))?.equals(EXE)).toBe(true);
     if (connector === 'defender') {
       expect(container).toEqual({ sha256: expect.stringMatching(/^[0-9a-f]{64}$/), name: 'invoice.exe.zip', mediaType: 'application/zip', note: 'ZIP as Defender Live Response GetFile returns a collected file, holding invoice.exe' });
       expect((await getEvidence(db.pool, container!.sha256))?.subarray(0, 4).toString('latin1')).toBe('PK\x03\x04');
-    } else expect(container).toBeUndefined();
+    } else {
+      expect(container).toEqual({ sha256: expect.stringMatching(/^[0-9a-f]{64}$/), name: 'invoice.exe.7z', mediaType: 'application/x-7z-compressed', note: '7z (password "infected") as Falcon RTR returns a collected file, holding invoice.exe' });
+      expect((await getEvidence(db.pool, container!.sha256))?.subarray(0, 6).toString('latin1')).toBe('7z\xbc\xaf\x27\x1c');
+    }
     expect(await row(input)).toMatchObject({ state: 'done', evidence: value, error: null });
 
     const server = connector === 'falcon' ? falcon : defender;

@@ -1,7 +1,10 @@
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { ConnectorError } from '../../../src/connectors/edr/http';
 import { FalconRtrClient, rtrArgument, type FalconSettings } from '../../../src/connectors/edr/falcon';
+import type { FetchedFile } from '../../../src/connectors/edr/types';
 import { FalconServer } from '../../servers/falcon-server';
+import { sevenZipArchive } from '../../servers/seven-zip-archive';
 
 const CLIENT_ID = 'a1b2c3d4e5f60718293a4b5c6d7e8f90';
 const SECRET = 'FalconSecret-Do-Not-Log-0123456789abcd';
@@ -110,11 +113,60 @@ describe('Falcon RTR client against a local Falcon API server', () => {
     await expect(pending).rejects.toBe(reason);
   });
 
-  it('labels a 7z answer (what the real API sends) as a password-protected archive', async () => {
-    server.wrapDownload = (content) => Buffer.concat([Buffer.from([0x37, 0x7a, 0xbc, 0xaf, 0x27, 0x1c, 0x00, 0x04]), content]);
-    const file = await new FalconRtrClient(settings()).fetchFile(HOST, 'C:\\Windows\\Temp\\a.ps1', 'k');
-    expect(file).toMatchObject({ name: 'a.ps1.7z', mediaType: 'application/x-7z-compressed' });
-    expect(file.note).toMatch(/password "infected"/);
+  describe('the 7z the real API answers (password "infected", written by 7-Zip)', () => {
+    const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+    const fetchPs1 = (over: Partial<FalconSettings> = {}) => new FalconRtrClient(settings(over)).fetchFile(HOST, 'C:\\Windows\\Temp\\a.ps1', 'k');
+    const keptAsContainer = (file: FetchedFile, archive: Buffer, why: RegExp) => {
+      expect(file).toMatchObject({ name: 'a.ps1.7z', mediaType: 'application/x-7z-compressed' });
+      expect(file.container).toBeUndefined();
+      expect(file.bytes.equals(archive)).toBe(true);
+      expect(file.note).toMatch(/^7z archive as Falcon RTR returns it \(password "infected"\), holding a\.ps1 \(sha256 [0-9a-f]{64}\); not unpacked: /);
+      expect(file.note).toMatch(why);
+    };
+
+    it('unpacks the one file inside as the evidence, the archive kept as its container', async () => {
+      let archive: Buffer = Buffer.alloc(0);
+      server.wrapDownload = async (content) => (archive = await sevenZipArchive({ 'a.ps1': content }));
+      const file = await fetchPs1();
+      expect(file).toMatchObject({ name: 'a.ps1', mediaType: 'application/octet-stream' });
+      expect(file.note).toBeUndefined();
+      expect(sha256(file.bytes)).toBe(sha256(Buffer.from('Write-Host hi')));
+      expect(file.container).toEqual({ bytes: archive, name: 'a.ps1.7z', mediaType: 'application/x-7z-compressed', note: '7z (password "infected") as Falcon RTR returns a collected file, holding a.ps1' });
+      expect(archive.subarray(0, 6).equals(Buffer.from([0x37, 0x7a, 0xbc, 0xaf, 0x27, 0x1c]))).toBe(true);
+      expect(archive.includes(Buffer.from('Write-Host'))).toBe(false); // encrypted, not stored
+    });
+
+    it('keeps a corrupt archive as it came, with a note', async () => {
+      const archive = await sevenZipArchive({ 'a.ps1': Buffer.from('Write-Host hi') });
+      archive.fill(0x41, 32, archive.length - 8);
+      server.wrapDownload = () => archive;
+      keptAsContainer(await fetchPs1(), archive, /unreadable archive|extraction failed/);
+    });
+
+    it('keeps an archive with a wrong password as it came', async () => {
+      const archive = await sevenZipArchive({ 'a.ps1': Buffer.from('Write-Host hi') }, 'not-infected');
+      server.wrapDownload = () => archive;
+      keptAsContainer(await fetchPs1(), archive, /unreadable archive/);
+    });
+
+    it('keeps an archive holding two files, saying so', async () => {
+      const archive = await sevenZipArchive({ 'a.ps1': Buffer.from('Write-Host hi'), 'b.ps1': Buffer.from('Write-Host ho') });
+      server.wrapDownload = () => archive;
+      keptAsContainer(await fetchPs1(), archive, /2 files inside, expected exactly one$/);
+    });
+
+    it('does not unpack a file over maxFileBytes (from the size the headers declare)', async () => {
+      const archive = await sevenZipArchive({ 'a.ps1': Buffer.alloc(64 * 1024, 0x20) });
+      expect(archive.length).toBeLessThan(4096);
+      server.wrapDownload = () => archive;
+      keptAsContainer(await fetchPs1({ maxFileBytes: 4096 }), archive, /a\.ps1 is 65536 bytes, over the 4096-byte limit$/);
+    });
+
+    it('keeps the archive when the file inside is not the one Falcon reported', async () => {
+      const archive = await sevenZipArchive({ 'a.ps1': Buffer.from('Write-Host swapped') });
+      server.wrapDownload = () => archive;
+      keptAsContainer(await fetchPs1(), archive, /the file inside has sha256 [0-9a-f]{64}, not the one Falcon reported$/);
+    });
   });
 
   it('resumes a recorded command instead of running `get` again; starts over if its session expired', async () => {
