@@ -1,26 +1,12 @@
 // What leaves the organisation: the sharing policy (TLP per source and per incident) and the
 // filter every export goes through. Internal IPs, host names, user names and the
 // organisation's own domains are never exported, whatever the TLP.
-import { z } from 'zod';
 import type { Alert } from '../domain/alert';
 import { isIpv4, isPublicIpv4, urlHost } from '../domain/observables';
 import { inCidr } from '../domain/org-context';
+import { TLP_LEVELS, type SharingPolicy, type Tlp } from '../domain/sharing-policy';
 
-export const TLP_LEVELS = ['clear', 'green', 'amber', 'amber+strict', 'red'] as const;
-export const Tlp = z.enum(TLP_LEVELS);
-export type Tlp = z.infer<typeof Tlp>;
-
-export const SharingPolicy = z.strictObject({
-  /** TLP of content when neither its source nor its incident says otherwise. */
-  defaultTlp: Tlp.default('amber'),
-  /** TLP per alert source (e.g. a partner's feed shared to us as amber+strict). */
-  bySource: z.record(z.string(), Tlp).default({}),
-  /** The organisation's own domains (and their subdomains): never exported. */
-  ownDomains: z.array(z.string().min(1)).default([]),
-  /** Address ranges that are ours beyond the private and reserved ones. */
-  internalRanges: z.array(z.string().regex(/^(\d{1,3}\.){3}\d{1,3}(\/(3[0-2]|[12]?\d))?$/)).default([]),
-});
-export type SharingPolicy = z.infer<typeof SharingPolicy>;
+export { SharingPolicy, Tlp, TLP_LEVELS } from '../domain/sharing-policy';
 
 /** The strictest of the TLPs that apply: every source's, the incident's own, else the default. */
 export function tlpFor(policy: SharingPolicy, sources: string[], incidentTlp?: Tlp): Tlp {
@@ -71,6 +57,15 @@ export class SharingFilter {
     const t = text.toLowerCase();
     return ![...this.privateNames].some((n) => n.length >= 3 && t.includes(n));
   }
+}
+
+/** The text with every private name (host, user) replaced: for titles that leave the organisation. */
+export function redactPrivateNames(text: string, privateNames: Iterable<string>): string {
+  let out = text;
+  for (const n of [...privateNames].filter((x) => x.length >= 3).sort((a, b) => b.length - a.length)) {
+    out = out.replace(new RegExp(n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'gi'), '[redacted]');
+  }
+  return out;
 }
 
 /** Host and user names of the alerts (lower case, with and without their domain parts). */

@@ -3,8 +3,8 @@
 // events from dropped file names. Rules generalise to the technique's distinctive tokens (rare
 // in benign usage), never random names; each is kept only if it matches the incident's own
 // events and none of the benign events it is given.
-import { createHash } from 'node:crypto';
 import { stringify } from 'yaml';
+import { stableUuid } from '../ids';
 import { assertConfirmed, techniquesOf, type ConfirmedIncident } from '../incident';
 import { shareableIndicators, SharingFilter, privateNamesOf, type SharingPolicy } from '../sharing';
 import { compileSigmaRule, escapeSigmaString, type SigmaEvent } from './matcher';
@@ -24,18 +24,6 @@ const MAX_TOKENS = 6;
 const FIRST_TOKENS = 2;
 /** One token alone makes a rule only when it is this long and absent from benign usage. */
 const LONE_TOKEN_MIN_LENGTH = 10;
-
-/**
- * A stable UUID (version 5 layout over SHA-1) of the rule's detection: re-exporting, or another
- * incident with the same technique, gives the same rule id (and file), not a duplicate.
- */
-export function stableUuid(...parts: string[]): string {
-  const h = createHash('sha1').update(parts.join('\u0000')).digest();
-  h[6] = (h[6] & 0x0f) | 0x50;
-  h[8] = (h[8] & 0x3f) | 0x80;
-  const x = h.subarray(0, 16).toString('hex');
-  return `${x.slice(0, 8)}-${x.slice(8, 12)}-${x.slice(12, 16)}-${x.slice(16, 20)}-${x.slice(20)}`;
-}
 
 const basename = (path: string) => path.split(/[\\/]/).pop() ?? path;
 const isWindowsPath = (p: string) => p.includes('\\') || /\.(exe|dll|bat|cmd|ps1)$/i.test(p);
@@ -129,7 +117,8 @@ export function generateSigmaRules(incident: ConfirmedIncident, opts: SigmaOptio
     const key = JSON.stringify([rule.logsource, rule.detection]);
     if (!seen.has(key)) {
       seen.add(key);
-      rules.push({ ...rule, id: stableUuid(key) } as SigmaRule);
+      // The id is the detection's: another incident with the same technique gives the same rule.
+      rules.push({ ...rule, id: stableUuid('sigma', key) } as SigmaRule);
     }
     return 'kept';
   };
