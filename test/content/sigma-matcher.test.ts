@@ -72,5 +72,6 @@ describe('Sigma matcher semantics', () => {
     expect(() => rule({ sel: { 'CommandLine|base64offset|contains': 'x' }, condition: 'sel' })).toThrow(UnsupportedSigma);
     expect(() => rule({ sel: { A: 'x' }, condition: 'sel | count() > 5' })).toThrow(UnsupportedSigma);
     expect(() => rule({ sel: { A: 'x' }, condition: 'missing' })).toThrow(UnsupportedSigma);
+    expect(() => rule({ sel: { 'CommandLine|contains|all|windash': ['-a', '-b'] }, condition: 'sel' })).toThrow(UnsupportedSigma);
   });
 });

@@ -88,6 +88,8 @@ function compileValue(value: unknown, modifiers: string[]): CompiledItem['values
 function compileItem(key: string | undefined, value: unknown): CompiledItem {
   const [field, ...modifiers]: (string | undefined)[] = key === undefined ? [undefined] : key.split('|');
   for (const m of modifiers as string[]) if (!SUPPORTED_MODIFIERS.has(m)) throw new UnsupportedSigma(`modifier ${m}`);
+  // Each windash value is an OR of its variants: under `all` that needs grouping we do not do.
+  if (modifiers.includes('windash') && modifiers.includes('all')) throw new UnsupportedSigma('windash with all');
   const list = Array.isArray(value) ? value : [value];
   return {
     field: field || undefined,
