@@ -31,6 +31,7 @@ import { auditCall } from './audit';
 import { codecRoutes } from './codec-routes';
 import { installAuth, rawBody, sourceScope, UNBOUND_TOKEN_ERROR } from './auth';
 import { evidenceRoutes } from './evidence-routes';
+import { reportRoutes } from './report-routes';
 import { DEFAULT_INGEST_LIMITS, type IngestLimits, IngestRateLimitedError, IngestRateLimiter } from './ingest-limits';
 import { NONCE_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER } from './request-signature';
 import { tuningRoutes } from './tuning-routes';
@@ -303,6 +304,7 @@ export function buildApiServer(deps: ApiDeps): FastifyInstance {
   if (deps.codec) void app.register(codecRoutes, deps.codec);
   void app.register(tuningRoutes, { db: deps.db, suppressionTtlDays: deps.policy?.suppressionTtlDays });
   void app.register(evidenceRoutes, { db: deps.db, maxBodyBytes: deps.maxBodyBytes });
+  void app.register(reportRoutes, { db: deps.db });
 
   return app;
 }
