@@ -5,6 +5,7 @@ import { Command, CommanderError } from 'commander';
 import { registerAlertCommands } from './alert-commands';
 import { registerBacktestCommand } from './backtest-command';
 import { registerConnectorsCommand } from './connectors-command';
+import { registerReportCommand } from './report-command';
 import { CliError, type CliIo } from './io';
 import { registerTokenCommands } from './token-commands';
 import { registerTuningCommands } from './tuning-commands';
@@ -25,6 +26,7 @@ function buildProgram(io: CliIo): Command {
   registerTokenCommands(program, io);
   registerBacktestCommand(program, io);
   registerConnectorsCommand(program, io);
+  registerReportCommand(program, io);
   return program;
 }
 

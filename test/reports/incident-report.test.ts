@@ -2,7 +2,11 @@
 // two alerts stored the way the activities store them, with hostile text in every field an
 // attacker controls (XSS, template syntax, Markdown links, images and headings, table pipes).
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Connection } from '@temporalio/client';
+import { run as cli } from '../../src/cli/main';
 import type { FastifyInstance, InjectOptions } from 'fastify';
 import { buildApiServer } from '../../src/api/server';
 import { loadConfig } from '../../src/config';
@@ -25,7 +29,8 @@ import { sample } from '../api/harness';
 const XSS = '<script>alert(1)</script><img src=x onerror=alert(2)>';
 const TEMPLATE = '{{constructor.constructor("alert(3)")()}} ${process.env.SECRET} <%= 7*7 %>';
 const MD = '[click](javascript:alert(4)) ![pixel](http://evil.example/p.png)\n# Injected heading\n| fake | row |';
-const HOSTILE = `${XSS} ${TEMPLATE} ${MD}`;
+const TERMINAL = '\u001b]8;;http://evil.example\u0007link\u001b[2J';
+const HOSTILE = `${XSS} ${TEMPLATE} ${MD} ${TERMINAL}`;
 
 let db: TestDatabase;
 let app: FastifyInstance;
@@ -157,4 +162,32 @@ test('groupByTactic: kill-chain order, parents for sub-techniques, duplicates on
   expect(groupByTactic(['T1486', 'T1059.001', 'T1059.001', 'T1059', 'T0000'])).toEqual([
     { tactic: 'Execution', techniques: ['T1059', 'T1059.001'] }, { tactic: 'Impact', techniques: ['T1486'] }, { tactic: 'Other', techniques: ['T0000'] },
   ]);
+});
+
+test('autosoc report prints or writes what the API renders; terminal escapes in alert text never reach the terminal', async () => {
+  const apiUrl = await app.listen({ host: '127.0.0.1', port: 0 });
+  let stdout = '';
+  let stderr = '';
+  const io = { stdout: (t: string) => { stdout += t; }, stderr: (t: string) => { stderr += t; }, env: { AUTOSOC_API_URL: apiUrl, AUTOSOC_API_TOKEN: analyst } };
+  expect(await cli(['report', 'incident', incidentId, '--format', 'md'], io)).toBe(0);
+  expect(stdout).toBe((await get(incidentUrl('md'))).body);
+  expect([...stdout].some((c) => c === '\u001b' || c === '\u0007')).toBe(false);
+  expect(stdout).toContain('\ufffd\\]8;;');
+
+  const dir = mkdtempSync(join(tmpdir(), 'autosoc-report-'));
+  try {
+    const file = join(dir, 'incident.html');
+    stdout = '';
+    expect(await cli(['report', 'incident', incidentId, '--format', 'html', '--output', file], io)).toBe(0);
+    expect(stdout).toBe(`wrote ${file}\n`);
+    expect(readFileSync(file, 'utf8')).toBe((await get(incidentUrl('html'))).body);
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+
+  stderr = '';
+  expect(await cli(['report', 'alert', `alert:none-${run}`], io)).toBe(1);
+  expect(stderr).toContain(`no alert alert:none-${run}`);
+  expect(await cli(['report', 'case', 'x'], io)).not.toBe(0);
 });
