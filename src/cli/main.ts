@@ -6,6 +6,7 @@ import { registerAlertCommands } from './alert-commands';
 import { registerBacktestCommand } from './backtest-command';
 import { registerConnectorsCommand } from './connectors-command';
 import { registerContentCommand } from './content-command';
+import { registerReportCommand } from './report-command';
 import { CliError, type CliIo } from './io';
 import { registerTokenCommands } from './token-commands';
 import { registerTuningCommands } from './tuning-commands';
@@ -27,6 +28,7 @@ function buildProgram(io: CliIo): Command {
   registerBacktestCommand(program, io);
   registerConnectorsCommand(program, io);
   registerContentCommand(program, io);
+  registerReportCommand(program, io);
   return program;
 }
 
