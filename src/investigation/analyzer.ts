@@ -7,6 +7,8 @@ import type { ObservableSet } from '../domain/observables';
 export interface AlertContext {
   observables: ObservableSet;
   processes: Alert['observables']['processes'];
+  /** The alert's file events (path, hashes): what a file-write analyzer judges. */
+  files?: Alert['observables']['files'];
 }
 
 /**
