@@ -31,6 +31,32 @@ function sysmonHashes(field: string | undefined) {
   return hashes(byKind.get('md5'), byKind.get('sha1'), byKind.get('sha256'));
 }
 
+const MAX_EXECVE_ARGS = 64;
+
+/**
+ * The auditd decoder's EXECVE record (data.audit: exe, execve.a0..aN, pid, ppid): the
+ * program and its arguments as the kernel ran them, so command-line analyzers and the
+ * known-benign table judge what ran, not the alert's log text.
+ */
+function auditExecve(a: unknown): Observables['processes'][number] | undefined {
+  const audit = first(a, 'data.audit');
+  const exe = str(audit, 'exe');
+  const execve = first(audit, 'execve');
+  const args: string[] = [];
+  for (let i = 0; i < MAX_EXECVE_ARGS; i++) {
+    const arg = str(execve, `a${i}`);
+    if (arg === undefined) break;
+    args.push(/[\s"]/.test(arg) ? `"${arg.replace(/"/g, '\\"')}"` : arg);
+  }
+  if (!exe && args.length === 0) return undefined;
+  const ppid = int(num(audit, 'ppid'));
+  return {
+    pid: int(num(audit, 'pid')), path: exe, name: basename(exe) ?? basename(str(audit, 'command')),
+    commandLine: args.length ? clip(args.join(' '), 32_768) : undefined,
+    parents: ppid === undefined ? [] : [{ pid: ppid }],
+  };
+}
+
 function observables(a: unknown): Observables {
   const o = emptyObservables();
   const host = compact({ hostname: str(a, 'agent.name'), ip: str(a, 'agent.ip') });
@@ -69,8 +95,12 @@ function observables(a: unknown): Observables {
     });
   }
 
+  const exec = auditExecve(a);
+  if (exec) o.processes.push(exec);
+
   if (ev) {
-    const image = str(ev, 'image'), parentImage = str(ev, 'parentImage');
+    // Sysmon names them image/parentImage; Security event 4688 newProcessName/parentProcessName.
+    const image = str(ev, 'image', 'newProcessName'), parentImage = str(ev, 'parentImage', 'parentProcessName');
     const proc = compact({
       pid: int(num(ev, 'processId')), path: image, name: basename(image),
       commandLine: clip(str(ev, 'commandLine'), 32_768), hashes: sysmonHashes(str(ev, 'hashes')), user: str(ev, 'user'),
