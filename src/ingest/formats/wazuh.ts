@@ -57,6 +57,30 @@ function auditExecve(a: unknown): Observables['processes'][number] | undefined {
   };
 }
 
+const MAX_TASK_XML = 64 * 1024;
+const MAX_TASK_ACTIONS = 4;
+const xmlText = (s: string) => s.replace(/&(quot|amp|lt|gt|apos);/g, (_, e: string) => ({ quot: '"', amp: '&', lt: '<', gt: '>', apos: "'" })[e]!).trim();
+
+/**
+ * The actions of a task that Security event 4698/4702 registered (eventdata.taskContent, the
+ * task's XML): each <Exec> Command + Arguments, as a process of what the task will run, so
+ * command-line analyzers and the known-benign table judge the action, not the task's name.
+ * Linear scan of a bounded string; [^<] keeps each match inside one element.
+ */
+function scheduledTaskActions(ev: unknown, user: string | undefined): Observables['processes'] {
+  const xml = str(ev, 'taskContent')?.slice(0, MAX_TASK_XML);
+  if (!xml) return [];
+  const out: Observables['processes'] = [];
+  for (const m of xml.matchAll(/<Command>([^<]{1,4096})<\/Command>\s*(?:<Arguments>([^<]{0,8192})<\/Arguments>)?/g)) {
+    const command = xmlText(m[1]);
+    const args = m[2] ? xmlText(m[2]) : '';
+    const quoted = /\s/.test(command) ? `"${command}"` : command;
+    out.push({ path: command, name: basename(command), commandLine: clip(args ? `${quoted} ${args}` : quoted, 32_768), user, parents: [] });
+    if (out.length >= MAX_TASK_ACTIONS) break;
+  }
+  return out;
+}
+
 function observables(a: unknown): Observables {
   const o = emptyObservables();
   const host = compact({ hostname: str(a, 'agent.name'), ip: str(a, 'agent.ip') });
@@ -110,6 +134,7 @@ function observables(a: unknown): Observables {
       commandLine: clip(str(ev, 'parentCommandLine'), 32_768),
     });
     if (proc || parent) o.processes.push({ ...proc, parents: parent ? [parent] : [] });
+    o.processes.push(...scheduledTaskActions(ev, str(ev, 'subjectUserName')));
     const target = str(ev, 'targetFilename');
     if (target) o.files.push({ path: target, name: basename(target) });
     o.domains.push(...strs(ev, 'queryName'));

@@ -131,6 +131,17 @@ describe('mapWazuh on hand-written documents', () => {
     expect(parseAlert(none.alert).observables.processes).toEqual([]);
   });
 
+  it('reads the actions of a task registered in Security 4698 (taskContent XML) as processes', () => {
+    const xml = '<?xml version="1.0"?><Task><Actions Context="Author"><Exec><Command>C:\\Program Files\\Vendor\\upd.exe</Command><Arguments>run &quot;A1&quot; &amp; more</Arguments></Exec>'
+      + '<Exec><Command>powershell.exe</Command></Exec></Actions></Task>';
+    const { alert } = mapWazuh({ id: '1.7', rule: { level: 4, description: 'A scheduled task was created', id: '60228', mitre: { id: ['T1053'] } },
+      data: { win: { eventdata: { subjectUserName: 'WS-1$', taskName: '\\Vendor\\Update', taskContent: xml } } } }, ctx);
+    expect(parseAlert(alert).observables.processes).toEqual([
+      { path: 'C:\\Program Files\\Vendor\\upd.exe', name: 'upd.exe', commandLine: '"C:\\Program Files\\Vendor\\upd.exe" run "A1" & more', user: 'WS-1$', parents: [] },
+      { path: 'powershell.exe', name: 'powershell.exe', commandLine: 'powershell.exe', user: 'WS-1$', parents: [] },
+    ]);
+  });
+
   it('reads a Security 4688 process creation (newProcessName, parentProcessName)', () => {
     const { alert } = mapWazuh({ id: '1.6', rule: { level: 3, description: 'A new process has been created', id: '67027' },
       data: { win: { eventdata: { newProcessName: 'C:\\Windows\\System32\\cmd.exe', parentProcessName: 'C:\\Windows\\explorer.exe', commandLine: 'cmd /c dir' } } } }, ctx);
