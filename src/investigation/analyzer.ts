@@ -8,6 +8,8 @@ import { analyzerDuration, analyzerErrors } from '../metrics/metrics';
 export interface AlertContext {
   observables: ObservableSet;
   processes: Alert['observables']['processes'];
+  /** The alert's file events (path, hashes): what a file-write analyzer judges. */
+  files?: Alert['observables']['files'];
 }
 
 /**
