@@ -74,3 +74,48 @@ export function findEmails(text: string): string[] {
   }
   return out;
 }
+
+/** Where `.` stops: the ECMAScript line terminators. */
+const isLineBreak = (c: string) => c === '\n' || c === '\r' || c === '\u2028' || c === '\u2029';
+
+/** A step of {@link matchesInOrder}: one regex, or several that must all match after the previous step. */
+export type OrderedPart = RegExp | readonly RegExp[];
+
+/**
+ * Whether `parts` match one after another, each starting at or after the end of the previous
+ * one: what /A.*B.*C/ asks (gap 'line': the text between two parts has no line break, as `.`
+ * cannot cross one), or /A[\s\S]*B/ (gap 'any'). An array part is a conjunction of lookaheads,
+ * /A(?=.*X)(?=.*Y)/: each of X and Y after A. Linear in the text, where the regex backtracks
+ * quadratically on many A's without a B.
+ *
+ * Exact because the earliest match of each part is the best one for every later part, which
+ * holds when each part's leftmost match is also its earliest-ending one: write an optional
+ * suffix that the following gap would absorb anyway out of the part (`certutil\b`, not
+ * `certutil(?:\.exe)?\b`). Every part needs the g flag (it is searched from lastIndex).
+ */
+export function matchesInOrder(text: string, parts: readonly OrderedPart[], gap: 'line' | 'any' = 'line'): boolean {
+  let from = 0;
+  restart: for (;;) {
+    let p = from;
+    for (let i = 0; i < parts.length; i++) {
+      let end = p;
+      let restartAt = -1;
+      for (const re of Array.isArray(parts[i]) ? (parts[i] as readonly RegExp[]) : [parts[i] as RegExp]) {
+        re.lastIndex = p;
+        const m = re.exec(text);
+        if (!m) return false; // no later start of the first part can find one either
+        end = Math.max(end, m.index + m[0].length);
+        if (i === 0 || gap === 'any') continue;
+        // A line break between the previous part and this one: every earlier start fails too,
+        // since this part's earliest match after them is past the same break. Go on from the
+        // line where this part matched.
+        let k = m.index;
+        while (k > p && !isLineBreak(text[k - 1])) k--;
+        if (k > p) restartAt = Math.max(restartAt, k);
+      }
+      if (restartAt >= 0) { from = restartAt; continue restart; }
+      p = end;
+    }
+    return true;
+  }
+}
