@@ -3,6 +3,8 @@
 // spaces, 8.3 short names, streams, device and UNC prefixes refused), so a path cannot reach
 // outside a pattern by spelling. No allow-list means nothing is fetched. Pure: no I/O.
 
+import { globMatch, pathGlobMatch } from './text-scan';
+
 export interface EdrAllowList {
   /** Globs over absolute paths: "*" within one segment, "**" across segments, "?" one character. */
   paths: string[];
@@ -48,21 +50,9 @@ export function normaliseEdrPath(path: string): NormalisedPath | { refused: stri
   return { canonical, matchable, windows };
 }
 
-const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-
-function globToRegExp(glob: string, windows: boolean): RegExp {
-  const norm = windows ? glob.replace(/\\/g, '/').toLowerCase() : glob;
-  let re = '';
-  for (let i = 0; i < norm.length; i++) {
-    const c = norm[i];
-    if (c === '*' && norm[i + 1] === '*') {
-      re += '.*';
-      i++;
-    } else if (c === '*') re += '[^/]*';
-    else if (c === '?') re += '[^/]';
-    else re += escape(c);
-  }
-  return new RegExp(`^${re}$`);
+/** Whether a path matches a policy glob (Windows globs compare case-insensitively with "/" separators). */
+function pathMatchesGlob(glob: string, windows: boolean, path: string): boolean {
+  return pathGlobMatch(windows ? glob.replace(/\\/g, '/').toLowerCase() : glob, path);
 }
 
 const patternIsWindows = (p: string) => WINDOWS_DRIVE.test(p) || p.includes('\\');
@@ -71,11 +61,11 @@ const patternIsWindows = (p: string) => WINDOWS_DRIVE.test(p) || p.includes('\\'
 export function edrFetchRefusal(allow: EdrAllowList | undefined, hostId: string, path: string): string | undefined {
   if (!allow) return 'the policy has no edrCollection.allow list: nothing may be fetched';
   const host = hostId.toLowerCase();
-  if (!allow.hosts.some((h) => new RegExp(`^${h.toLowerCase().split('*').map(escape).join('.*')}$`).test(host))) {
+  if (!allow.hosts.some((h) => globMatch(h.toLowerCase(), host))) {
     return `host ${hostId} is not in edrCollection.allow.hosts`;
   }
   const n = normaliseEdrPath(path);
   if ('refused' in n) return `path refused: ${n.refused}`;
-  const ok = allow.paths.some((p) => patternIsWindows(p) === n.windows && globToRegExp(p, n.windows).test(n.matchable));
+  const ok = allow.paths.some((p) => patternIsWindows(p) === n.windows && pathMatchesGlob(p, n.windows, n.matchable));
   return ok ? undefined : `path ${n.canonical} is not in edrCollection.allow.paths`;
 }

@@ -119,3 +119,41 @@ export function matchesInOrder(text: string, parts: readonly OrderedPart[], gap:
     return true;
   }
 }
+
+/**
+ * Whole-string path glob match: `*` is any run within one segment (no "/"), `**` any run
+ * (not across a line break, as the /.*\/ it replaces), `?` one character other than "/".
+ * Simulates all pattern positions at once: O(text × pattern), where the equivalent regex
+ * /^a[^/]*b.*c$/ is polynomial of the degree of its number of stars.
+ */
+export function pathGlobMatch(pattern: string, text: string): boolean {
+  type Token = { kind: 'char'; c: string } | { kind: 'one' } | { kind: 'star' } | { kind: 'globstar' };
+  const tokens: Token[] = [];
+  for (let i = 0; i < pattern.length; i++) {
+    if (pattern[i] === '*' && pattern[i + 1] === '*') { tokens.push({ kind: 'globstar' }); i++; }
+    else if (pattern[i] === '*') tokens.push({ kind: 'star' });
+    else if (pattern[i] === '?') tokens.push({ kind: 'one' });
+    else tokens.push({ kind: 'char', c: pattern[i] });
+  }
+  const m = tokens.length;
+  // active[i]: the first i tokens can match the text read so far; stars may match nothing.
+  const close = (active: boolean[]) => {
+    for (let i = 0; i < m; i++) if (active[i] && (tokens[i].kind === 'star' || tokens[i].kind === 'globstar')) active[i + 1] = true;
+    return active;
+  };
+  let active = close(Array.from({ length: m + 1 }, (_, i) => i === 0));
+  for (let t = 0; t < text.length; t++) {
+    const c = text[t];
+    const next = new Array<boolean>(m + 1).fill(false);
+    let any = false;
+    for (let i = 0; i < m; i++) {
+      if (!active[i]) continue;
+      const tok = tokens[i];
+      if (tok.kind === 'char' ? tok.c === c : tok.kind === 'one' ? c !== '/' : false) { next[i + 1] = true; any = true; }
+      if ((tok.kind === 'star' && c !== '/') || (tok.kind === 'globstar' && !isLineBreak(c))) { next[i] = true; any = true; }
+    }
+    if (!any) return false;
+    active = close(next);
+  }
+  return active[m];
+}
