@@ -32,8 +32,8 @@ function curlPipedToShell(cmd: string): boolean {
 }
 
 const PATTERNS: Pattern[] = [
-  // /\b(?:powershell|pwsh)(?:\.exe)?\b.*\s-(?:e|en|…|ec)\s+[A-Za-z0-9+/=]{16,}/i
-  { id: 'ps-encoded', test: inOrder(POWERSHELL, /\s-(?:e|en|enc|enco|encod|encode|encodedcommand|ec)\s+[A-Za-z0-9+/=]{16,}/gi), score: 75, attack: ['T1059.001', 'T1027'], what: 'PowerShell with a base64-encoded command' },
+  // /\b(?:powershell|pwsh)(?:\.exe)?\b.*\s-(?:e|en|…|ec)\s+[A-Za-z0-9+/=]{16,}/i; 16 characters decide it
+  { id: 'ps-encoded', test: inOrder(POWERSHELL, /\s-(?:e|en|enc|enco|encod|encode|encodedcommand|ec)\s+[A-Za-z0-9+/=]{16}/gi), score: 75, attack: ['T1059.001', 'T1027'], what: 'PowerShell with a base64-encoded command' },
   // /(?:iex|invoke-expression)\b[\s\S]*(?:downloadstring|…)|(?:downloadstring|net\.webclient)[\s\S]*\b(?:iex|invoke-expression)\b/i
   {
     id: 'ps-download-cradle',
