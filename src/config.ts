@@ -91,6 +91,10 @@ const Env = z.object({
   // 0 (no sticky cache) breaks local activities in SDK 1.24: core reports an eviction bug.
   AUTOSOC_WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(2, 'must be at least 2: the alert workflow runs local activities, which need the workflow cache').optional(),
   AUTOSOC_WORKER_REUSE_V8_CONTEXT: z.enum(['true', 'false']).optional(),
+  // Prometheus: the worker's autosoc metrics, and the Temporal SDK's own (0 turns either off).
+  AUTOSOC_METRICS_HOST: z.string().min(1).default('127.0.0.1'),
+  AUTOSOC_WORKER_METRICS_PORT: port.default(9464),
+  AUTOSOC_TEMPORAL_METRICS_PORT: port.default(9465),
   /** The dev server's SQLite pragmas, comma-separated name=value. */
   AUTOSOC_TEMPORAL_SQLITE_PRAGMAS: z.string().regex(/^(\w+=\w+)(,\w+=\w+)*$/, 'must look like journal_mode=WAL,synchronous=NORMAL').default(DEFAULT_SQLITE_PRAGMAS),
 });
@@ -99,6 +103,8 @@ export interface Config {
   temporal: { address: string; local: boolean; namespace: string; taskQueue: string; port: number; uiPort: number; uiUrl: string; sqlitePragmas: string[] };
   /** Worker options left undefined take the Temporal SDK's defaults. */
   worker: { maxConcurrentActivityTaskExecutions?: number; maxConcurrentWorkflowTaskExecutions?: number; maxCachedWorkflows?: number; reuseV8Context?: boolean };
+  /** Where the worker serves /metrics and the Temporal SDK its metrics; a port of 0 turns one off. */
+  metrics: { host: string; workerPort: number; temporalPort: number };
   databaseUrl?: string;
   /** The schema owner migrations run as; DATABASE_URL's role then may only append to the audit trail. */
   migrationDatabaseUrl?: string;
@@ -189,6 +195,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxCachedWorkflows: e.AUTOSOC_WORKER_MAX_CACHED_WORKFLOWS,
       reuseV8Context: e.AUTOSOC_WORKER_REUSE_V8_CONTEXT === undefined ? undefined : e.AUTOSOC_WORKER_REUSE_V8_CONTEXT === 'true',
     },
+    metrics: { host: e.AUTOSOC_METRICS_HOST, workerPort: e.AUTOSOC_WORKER_METRICS_PORT, temporalPort: e.AUTOSOC_TEMPORAL_METRICS_PORT },
     databaseUrl: e.DATABASE_URL,
     migrationDatabaseUrl: e.AUTOSOC_MIGRATION_DATABASE_URL,
     dbPoolMax: e.AUTOSOC_DB_POOL_MAX,

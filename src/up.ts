@@ -5,7 +5,7 @@
 import { createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { Connection } from '@temporalio/client';
-import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
+import { DefaultLogger, NativeConnection } from '@temporalio/worker';
 import { type Config, loadConfig } from './config';
 import { startIngestTier } from './ingest/ingest-tier';
 import { createApiToken } from './store/api-tokens';
@@ -15,7 +15,7 @@ import { renderSamplesTable, settleSamples, type SampleRow } from './samples-tab
 import { codecUiEndpoint } from './api/codec-routes';
 import { temporalClient } from './temporal/client';
 import { startDevServer, type DevServer } from './temporal/dev-server';
-import { createWorker } from './worker';
+import { createWorker, installRuntime, startWorkerMetrics } from './worker';
 
 const SAMPLES_DIR = join(__dirname, '..', '..', 'samples', 'alerts');
 
@@ -48,21 +48,19 @@ process.stdout.on('error', () => undefined);
 process.stderr.on('error', () => undefined);
 
 /** The worker's log (Temporal SDK and core) goes to a file: the terminal keeps one line per step. */
-function logWorkerTo(file: string): void {
+function logWorkerTo(config: Config, file: string): void {
   const out = createWriteStream(file, { flags: 'a' });
-  Runtime.install({
-    logger: new DefaultLogger('INFO', ({ level, message, meta, timestampNanos }) => {
-      const at = new Date(Number(timestampNanos / 1_000_000n)).toISOString();
-      out.write(`${at} [${level}] ${message}${meta && Object.keys(meta).length ? ` ${JSON.stringify(meta)}` : ''}\n`);
-    }),
-  });
+  installRuntime(config, new DefaultLogger('INFO', ({ level, message, meta, timestampNanos }) => {
+    const at = new Date(Number(timestampNanos / 1_000_000n)).toISOString();
+    out.write(`${at} [${level}] ${message}${meta && Object.keys(meta).length ? ` ${JSON.stringify(meta)}` : ''}\n`);
+  }));
 }
 
 async function main(): Promise<void> {
   const config = loadConfig();
   const logs = join(config.dataDir, 'logs');
   mkdirSync(logs, { recursive: true });
-  logWorkerTo(join(logs, 'worker.log'));
+  logWorkerTo(config, join(logs, 'worker.log'));
   let devServer: DevServer | undefined;
   if (config.temporal.local) {
     console.log(`[start] Temporal dev server (state: ${join(config.dataDir, 'temporal')})`);
@@ -81,6 +79,7 @@ async function main(): Promise<void> {
   const client = temporalClient(config, connection);
   const worker = await createWorker(config, db.pool, nativeConnection, client);
   const running = worker.run(); // resolves after SIGINT/SIGTERM and a graceful shutdown
+  const metrics = await startWorkerMetrics(config);
   const tier = await startIngestTier(config, db.pool, client);
   const tokenFile = await ensureLocalAdminToken(config, db);
   if (db.embedded) writeLocalDatabaseUrl(config.dataDir, db.url);
@@ -104,6 +103,7 @@ async function main(): Promise<void> {
     `  incidents:             ${q('WorkflowType="incidentWorkflow"')}`,
     `  ingest API:            ${tier.apiUrl}/v1/alerts  (OpenAPI: ${tier.apiUrl}/openapi.json)`,
     `  API admin token:       ${tokenFile}  (curl -H "Authorization: Bearer $(cat ${tokenFile})" ...)`,
+    `  metrics (Prometheus):  ${tier.apiUrl}/metrics (API), ${metrics?.url ?? 'off'} (worker), ${config.metrics.temporalPort ? `http://${config.metrics.host}:${config.metrics.temporalPort}/metrics (Temporal SDK)` : 'Temporal SDK: off'}`,
     `  CEF syslog:            tcp+udp ${config.syslog.host}:${config.syslog.port}`,
     `  Temporal gRPC:         ${config.temporal.address} (namespace ${config.temporal.namespace}, task queue ${config.temporal.taskQueue})`,
     `  pollers:               ${tier.pollers.length ? tier.pollers.join(', ') : 'none (set AUTOSOC_POLLERS_FILE)'}`,
@@ -114,6 +114,7 @@ async function main(): Promise<void> {
     await running;
   } finally {
     await tier.stop();
+    await metrics?.close();
     await connection.close();
     await nativeConnection.close();
     if (db.embedded) removeLocalDatabaseUrl(config.dataDir);

@@ -3,7 +3,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Client, Connection } from '@temporalio/client';
-import { NativeConnection, Worker } from '@temporalio/worker';
+import { DefaultLogger, type Logger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { IngestService } from './ingest/ingest-service';
 import { defaultPlan } from './investigation/default-plan';
 import { type RetryAlarm, retryAlarmInterceptor } from './activities/retry-alarm';
@@ -17,6 +17,8 @@ import { edrConnectorsFromConfig, parseEdrConfig } from './connectors/edr/config
 import { respondersFor } from './connectors/response/config';
 import { describePrivileges, openConfiguredDatabase } from './store/database';
 import { dataConverterFor, temporalClient } from './temporal/client';
+import { activityRetryAlarms } from './metrics/metrics';
+import { startMetricsServer } from './metrics/server';
 import type { Pool } from 'pg';
 
 /** dist/workflow-bundle.js when built (production); else bundle from source (tests, dev). */
@@ -60,14 +62,38 @@ export async function createWorker(config: Config, db: Pool, connection: NativeC
       edr: edrConnectorsFromConfig(parseEdrConfig(process.env)),
       edrAllow: config.policy.edrCollection?.allow,
     }),
-    interceptors: { activity: [retryAlarmInterceptor(observeRetryAlarm)] },
+    interceptors: { activity: [retryAlarmInterceptor((alarm) => {
+      activityRetryAlarms.inc({ activity: alarm.activityType });
+      observeRetryAlarm?.(alarm);
+    })] },
     shutdownGraceTime: '20s',
     ...definedOnly(config.worker),
   });
 }
 
+const hostPort = (host: string, port: number) => `${host.includes(':') ? `[${host}]` : host}:${port}`;
+
+/**
+ * The process's one Temporal Runtime (Runtime.install refuses a second call): its logger, and
+ * the SDK's own metrics (task latencies, slots, polls) served for Prometheus when configured.
+ */
+export function installRuntime(config: Config, logger: Logger = new DefaultLogger('INFO')): void {
+  const { host, temporalPort } = config.metrics;
+  Runtime.install({
+    logger,
+    ...(temporalPort ? { telemetryOptions: { metrics: { prometheus: { bindAddress: hostPort(host, temporalPort) } } } } : {}),
+  });
+}
+
+/** The worker's /metrics (autosoc's own metrics), when a port is configured. */
+export const startWorkerMetrics = (config: Config) =>
+  (config.metrics.workerPort ? startMetricsServer(config.metrics.host, config.metrics.workerPort) : Promise.resolve(undefined));
+
 async function main(): Promise<void> {
   const config = loadConfig();
+  installRuntime(config);
+  const metrics = await startWorkerMetrics(config);
+  if (metrics) console.log(`autosoc worker metrics on ${metrics.url}`);
   const db = await openConfiguredDatabase(config);
   console.log(describePrivileges(db.privileges));
   const connection = await NativeConnection.connect({ address: config.temporal.address });
@@ -82,6 +108,7 @@ async function main(): Promise<void> {
     await connection.close();
     await clientConnection.close();
     await db.close();
+    await metrics?.close();
   }
 }
 

@@ -1,5 +1,6 @@
 // Stage 4: the case an analyst works, SLA escalations and decisions, all audited.
 import type { Decision } from '../domain/decision';
+import { analystDecisions, boundedLabel, slaBreaches } from '../metrics/metrics';
 import { setAlertStatus } from '../store/alerts';
 import * as cases from '../store/cases';
 import { appendAudit } from '../store/decisions';
@@ -32,6 +33,7 @@ export async function recordEscalation(deps: ActivityDeps, input: {
       : `${input.fromTier} (last tier) did not answer within ${minutes} min; still waiting`,
     details: { ...input },
   });
+  if (!by) slaBreaches.inc({ tier: boundedLabel('tier', input.fromTier) });
   if (input.toTier) await cases.setCaseTier(deps.db, input.workflowId, input.toTier);
 }
 
@@ -43,6 +45,7 @@ const decisionDetails = (d: Decision) => ({
 export async function recordDecision(deps: ActivityDeps, input: { workflowId: string; decision: Decision }): Promise<void> {
   const { workflowId, decision: d } = input;
   await appendAudit(deps.db, { workflowId, step: 'analyst-decision', action: d.action, actor: d.actor, reason: d.reason ?? '', details: decisionDetails(d) });
+  analystDecisions.inc({ action: d.action });
 }
 
 /** Any other accepted decision: an approval short of quorum, an escalation, an assignment, a comment. */

@@ -1,8 +1,9 @@
 // The incident-wide assessment after each triage: by the LLM when one is configured,
 // otherwise by the deterministic summarizer. Advisory: it never changes the verdict.
-import { ApplicationFailure, log, metricMeter } from '@temporalio/activity';
+import { ApplicationFailure, log } from '@temporalio/activity';
 import { writeAssessment } from '../assessment/llm';
 import type { TriageResult } from '../domain/scoring';
+import { llmAssessmentFailures } from '../metrics/metrics';
 import { getAlert } from '../store/alerts';
 import { saveAssessment } from '../store/assessments';
 import type { ActivityDeps } from './deps';
@@ -23,8 +24,8 @@ export async function assess(deps: ActivityDeps, { workflowId, step, triage }: A
     title: row.title, severity: row.severity, observables, findings: row.findings ?? [], triage,
   }));
   if (written.llmFailure) {
-    // Operators see it on the worker's metrics (autosoc_llm_assessment_failures) and in its log.
-    metricMeter.createCounter('autosoc_llm_assessment_failures', '1', 'LLM assessments that fell back to the deterministic one').add(1);
+    // Operators see it on the worker's /metrics (autosoc_llm_assessment_failures_total) and in its log.
+    llmAssessmentFailures.inc();
     log.warn('LLM assessment failed, the deterministic assessment stands in', { workflowId, step, reason: written.llmFailure });
   }
   const saved = await saveAssessment(deps.db, workflowId, step, written);

@@ -17,5 +17,5 @@ export async function investigate(deps: ActivityDeps, { workflowId, observables,
   // Analyzers run on worker threads (investigation/analyzer-pool.ts), so this event loop stays
   // free to beat while they work, however long a hostile input makes them take.
   return whileHeartbeating(ANALYSIS_HEARTBEAT_MS, () =>
-    runInvestigation(pgInvestigationStore(deps.db), deps.investigation, { observables, processes: alert?.observables.processes ?? [] }, evidence, { source: alert?.source }));
+    runInvestigation(pgInvestigationStore(deps.db), deps.investigation, { observables, processes: alert?.observables.processes ?? [], files: alert?.observables.files ?? [] }, evidence, { source: alert?.source }));
 }

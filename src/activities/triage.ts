@@ -5,6 +5,7 @@ import type { TriagePolicy } from '../domain/policy';
 import type { ObservableSet } from '../domain/observables';
 import type { TriageContext } from '../domain/org-context';
 import { scoreAlert, type TriageResult } from '../domain/scoring';
+import { dispositions } from '../metrics/metrics';
 import { saveFindings, saveTriage } from '../store/alerts';
 import { appendAudit } from '../store/decisions';
 import type { ActivityDeps } from './deps';
@@ -27,5 +28,6 @@ export async function triage(deps: ActivityDeps, { workflowId, severity, finding
     workflowId, step, action: result.disposition, actor: `system:policy@${policy.version}`,
     reason: result.reasons[result.reasons.length - 1], details: { score: result.score, verdict: result.verdict, reasons: result.reasons },
   });
+  dispositions.inc({ disposition: result.disposition, verdict: result.verdict });
   return result;
 }

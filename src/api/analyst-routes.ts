@@ -162,7 +162,7 @@ const STATE_CONFLICT = /^alert (is not awaiting an analyst|was already decided)/
 
 export interface AnalystRouteOptions { db: Pool; client?: Client; signer?: DecisionSigner }
 
-const READ_ROLES: readonly Role[] = ['analyst', 'engineer', 'admin'];
+export const READ_ROLES: readonly Role[] = ['analyst', 'engineer', 'admin'];
 const security = [{ bearerAuth: [] }];
 const errors = {
   401: ApiErrorBody.describe('Missing, unknown or revoked token'),

@@ -25,11 +25,13 @@ import type { Role } from '../store/api-tokens';
 import type { PayloadCodec } from '@temporalio/common';
 import type { SecretBox } from '../store/secret-box';
 import type { DecisionSigner } from '../security/decision-signer';
+import { metricsContentType, metricsText, registerAwaitingAnalyst } from '../metrics/metrics';
 import { analystRoutes } from './analyst-routes';
 import { auditCall } from './audit';
 import { codecRoutes } from './codec-routes';
 import { installAuth, rawBody, sourceScope, UNBOUND_TOKEN_ERROR } from './auth';
 import { evidenceRoutes } from './evidence-routes';
+import { reportRoutes } from './report-routes';
 import { DEFAULT_INGEST_LIMITS, type IngestLimits, IngestRateLimitedError, IngestRateLimiter } from './ingest-limits';
 import { NONCE_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER } from './request-signature';
 import { tuningRoutes } from './tuning-routes';
@@ -193,6 +195,7 @@ export function buildApiServer(deps: ApiDeps): FastifyInstance {
     transformObject: jsonSchemaTransformObject,
   });
 
+  registerAwaitingAnalyst(deps.db);
   installAuth(app, { db: deps.db, adminToken: deps.adminToken, secrets: deps.secrets });
 
   // Unknown routes are refused before their body is read.
@@ -237,6 +240,13 @@ export function buildApiServer(deps: ApiDeps): FastifyInstance {
       config: { audit: false },
       schema: { summary: 'Liveness', tags: ['health'], response: { 200: z.object({ ok: z.literal(true) }) } },
     }, async () => ({ ok: true as const }));
+
+    // Prometheus scrapes without a token, as it does /healthz: aggregate counts only, no alert
+    // content (docs: README "Metrics"; keep the API on loopback or filter /metrics at the proxy).
+    r.get('/metrics', {
+      config: { audit: false },
+      schema: { summary: 'Prometheus metrics (text exposition format)', tags: ['health'], produces: ['text/plain'] },
+    }, async (_request, reply) => reply.type(metricsContentType).send(await metricsText()));
 
     r.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
@@ -294,6 +304,7 @@ export function buildApiServer(deps: ApiDeps): FastifyInstance {
   if (deps.codec) void app.register(codecRoutes, deps.codec);
   void app.register(tuningRoutes, { db: deps.db, suppressionTtlDays: deps.policy?.suppressionTtlDays });
   void app.register(evidenceRoutes, { db: deps.db, maxBodyBytes: deps.maxBodyBytes });
+  void app.register(reportRoutes, { db: deps.db });
 
   return app;
 }

@@ -51,7 +51,7 @@ export async function triageOffline(alert: Alert, pending: PendingEvidence[], po
   for (const blob of pending) refs.push(await store.put(blob));
   const withEvidence = { ...alert, evidence: [...alert.evidence, ...refs] };
   const observables = extractObservables(withEvidence);
-  const findings = await runInvestigation(store, plan, { observables, processes: alert.observables.processes }, withEvidence.evidence);
+  const findings = await runInvestigation(store, plan, { observables, processes: alert.observables.processes, files: alert.observables.files }, withEvidence.evidence);
   const t = scoreAlert(alert.severity, findings, policy, observables, triageContext(alert));
   return { ...t, disposition: finalDisposition(t, proposeResponse(observables, t.verdict), policy), findings };
 }

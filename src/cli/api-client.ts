@@ -35,7 +35,22 @@ export class ApiClient {
     return this.request<T>('POST', path, body);
   }
 
+  /** A GET whose answer is text (a report), returned as sent; errors as for JSON calls. */
+  async getText(path: string): Promise<string> {
+    const { res, text } = await this.send('GET', path);
+    if (!res.ok) throw this.failure(res, text, 'GET', path);
+    return text;
+  }
+
   private async request<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const { res, text } = await this.send(method, path, body);
+    if (!res.ok) throw this.failure(res, text, method, path);
+    const json = parseOrUndefined(text);
+    if (json === undefined) throw new CliError(`the API answered ${method} ${path} with a body that is not JSON`);
+    return json as T;
+  }
+
+  private async send(method: string, path: string, body?: unknown): Promise<{ res: Response; text: string }> {
     let res: Response;
     try {
       res = await fetch(`${this.baseUrl}${path}`, {
@@ -48,19 +63,21 @@ export class ApiClient {
       const cause = (err as { cause?: { code?: string; message?: string } }).cause;
       throw new CliError(`cannot reach the autosoc API at ${this.baseUrl}: ${cause?.code ?? cause?.message ?? (err as Error).message}`);
     }
-    const text = await res.text();
-    let json: unknown;
-    try {
-      json = text ? JSON.parse(text) : undefined;
-    } catch {
-      json = undefined;
-    }
-    if (!res.ok) {
-      const message = (json as { error?: unknown } | undefined)?.error;
-      throw new ApiError(res.status, typeof message === 'string' ? message : `${method} ${path} failed`);
-    }
-    if (json === undefined) throw new CliError(`the API answered ${method} ${path} with a body that is not JSON`);
-    return json as T;
+    return { res, text: await res.text() };
+  }
+
+  /** The API's `{ error }` message when it sent one. */
+  private failure(res: Response, text: string, method: string, path: string): ApiError {
+    const message = (parseOrUndefined(text) as { error?: unknown } | undefined)?.error;
+    return new ApiError(res.status, typeof message === 'string' ? message : `${method} ${path} failed`);
+  }
+}
+
+function parseOrUndefined(text: string): unknown {
+  try {
+    return text ? JSON.parse(text) : undefined;
+  } catch {
+    return undefined;
   }
 }
 

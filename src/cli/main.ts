@@ -5,6 +5,8 @@ import { Command, CommanderError } from 'commander';
 import { registerAlertCommands } from './alert-commands';
 import { registerBacktestCommand } from './backtest-command';
 import { registerConnectorsCommand } from './connectors-command';
+import { registerContentCommand } from './content-command';
+import { registerReportCommand } from './report-command';
 import { CliError, type CliIo } from './io';
 import { registerTokenCommands } from './token-commands';
 import { registerTuningCommands } from './tuning-commands';
@@ -25,6 +27,8 @@ function buildProgram(io: CliIo): Command {
   registerTokenCommands(program, io);
   registerBacktestCommand(program, io);
   registerConnectorsCommand(program, io);
+  registerContentCommand(program, io);
+  registerReportCommand(program, io);
   return program;
 }
 

@@ -19,11 +19,12 @@ export function parseRoles(value: string): Role[] {
   return roles as Role[];
 }
 
-async function withDatabase<T>(io: CliIo, fn: (db: Pool) => Promise<T>): Promise<T> {
+/** Runs fn on the database of DATABASE_URL (else the embedded one of a running `npm start`). */
+export async function withDatabase<T>(io: CliIo, fn: (db: Pool) => Promise<T>): Promise<T> {
   const env = io.env ?? process.env;
   const url = env.DATABASE_URL || readLocalDatabaseUrl(env);
   if (!url) {
-    throw new CliError('no database: token commands talk to the database directly. Start autosoc with `npm start` '
+    throw new CliError('no database: token and content commands talk to the database directly. Start autosoc with `npm start` '
       + '(its embedded database is found by itself), or set DATABASE_URL');
   }
   let close = async () => undefined as void;

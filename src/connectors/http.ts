@@ -5,6 +5,7 @@
 // and the activities and workflows that act on those kinds and names keep them.
 
 import { setTimeout as delay } from 'node:timers/promises';
+import { boundedLabel, connectorCalls, connectorFailures } from '../metrics/metrics';
 
 /** What went wrong, before a family gives it its own error. */
 export type HttpFailure =
@@ -50,6 +51,8 @@ export interface HttpRequest {
   /** False when only the status matters (a webhook): the body is dropped unread, whatever its size. */
   readBody?: boolean;
   fetchImpl?: typeof fetch;
+  /** Who is called, for the metrics (autosoc_connector_calls_total); unset: the URL's host. */
+  vendor?: string;
 }
 
 export interface HttpAnswer { status: number; headers: Headers; body: Buffer }
@@ -157,6 +160,14 @@ export async function abortableSleep(ms: number, signal?: AbortSignal): Promise<
   }
 }
 
+const hostOf = (url: string): string => {
+  try {
+    return new URL(url).hostname;
+  } catch {
+    return 'invalid-url';
+  }
+};
+
 export function createHttpClient(errors: HttpErrorMapping): HttpClient {
   function parse(answer: HttpAnswer, what: string | undefined, errorPages: boolean): unknown {
     const text = answer.body.toString('utf8');
@@ -170,8 +181,17 @@ export function createHttpClient(errors: HttpErrorMapping): HttpClient {
     }
   }
 
-  /** One attempt; a throttled answer the mapping fails on comes back as its Failed. */
+  /** One attempt, counted in the metrics by vendor (a failure also by its kind). */
   async function attempt(r: HttpRequest): Promise<HttpAnswer | Failed> {
+    const vendor = boundedLabel('vendor', r.vendor ?? hostOf(r.url));
+    connectorCalls.inc({ vendor });
+    const outcome = await attemptOnce(r);
+    if (outcome instanceof Failed) connectorFailures.inc({ vendor, kind: outcome.failure.kind });
+    return outcome;
+  }
+
+  /** One attempt; every failure but the caller's cancellation comes back as its Failed. */
+  async function attemptOnce(r: HttpRequest): Promise<HttpAnswer | Failed> {
     const fetchImpl = r.fetchImpl ?? fetch;
     const deadline = AbortSignal.timeout(r.timeoutMs);
     const signal = r.signal ? AbortSignal.any([deadline, r.signal]) : deadline;
@@ -186,7 +206,7 @@ export function createHttpClient(errors: HttpErrorMapping): HttpClient {
     } catch (err) {
       if (r.signal?.aborted) throw r.signal.reason ?? err;
       if (err instanceof Failed) return err;
-      throw errors.toError(transportFailure(err, r.timeoutMs));
+      return new Failed(transportFailure(err, r.timeoutMs));
     }
   }
 

@@ -23,7 +23,7 @@ export interface Notifier {
  * Any failure throws, so the notify activity retries it. Only the status matters, and
  * messages name the receiver's host alone: a webhook URL's path is often its secret (Slack's is).
  */
-async function post(url: string, body: unknown, headers: Record<string, string>): Promise<void> {
+async function post(vendor: string, url: string, body: unknown, headers: Record<string, string>): Promise<void> {
   const host = new URL(url).host;
   const http = createHttpClient({
     defaultMaxBytes: 0, // answers are dropped unread (readBody: false)
@@ -34,13 +34,13 @@ async function post(url: string, body: unknown, headers: Record<string, string>)
     honourRetryAfter: { maxWaitMs: 30_000, maxRetries: 2 },
   });
   await http.request({
-    url, method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body), timeoutMs: 10_000, readBody: false,
+    vendor, url, method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body), timeoutMs: 10_000, readBody: false,
   });
 }
 
 export const webhookNotifier = (url: string): Notifier => ({
   channel: 'webhook',
-  send: (n, key) => post(url, n, { 'idempotency-key': key }),
+  send: (n, key) => post('webhook', url, n, { 'idempotency-key': key }),
 });
 
 /** Slack's incoming-webhook payload: `text` plus Block Kit blocks; untrusted text is escaped. */
@@ -49,7 +49,7 @@ export const slackNotifier = (url: string): Notifier => ({
   send: (n) => {
     const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
     const text = `:rotating_light: ${esc(n.severity)} alert escalated to ${esc(n.tier)}: ${esc(n.title)}`;
-    return post(url, {
+    return post('slack', url, {
       text,
       blocks: [
         { type: 'section', text: { type: 'mrkdwn', text: `*${text}*\nscore ${n.score ?? '-'} (${esc(n.verdict ?? '-')}) · \`${esc(n.workflowId)}\`` } },

@@ -47,6 +47,8 @@ export const NetworkConnection = z.object({
   srcIp: text(64).optional(), srcPort: z.number().int().min(0).max(65535).optional(),
   dstIp: text(64).optional(), dstPort: z.number().int().min(0).max(65535).optional(),
   protocol: text(16).optional(), direction: z.enum(['inbound', 'outbound', 'lateral', 'unknown']).optional(),
+  /** Where the source's geolocation puts the source address (ISO 3166-1 alpha-2): what travel approvals are checked against. */
+  srcCountry: z.string().regex(/^[A-Z]{2}$/, 'srcCountry is an ISO 3166-1 alpha-2 code').optional(),
 });
 export const Email = z.object({
   from: text(512).optional(), to: z.array(text(512)).max(100).default([]),

@@ -2,7 +2,8 @@
 // normalised before matching (separators, ".", "..", and on Windows case, trailing dots and
 // spaces, 8.3 short names, streams, device and UNC prefixes refused), so a path cannot reach
 // outside a pattern by spelling. No allow-list means nothing is fetched. Pure: no I/O.
-import { globMatch } from './text-scan';
+
+import { globMatch, pathGlobMatch } from './text-scan';
 
 export interface EdrAllowList {
   /** Globs over absolute paths: "*" within one segment, "**" across segments, "?" one character. */
@@ -49,26 +50,9 @@ export function normaliseEdrPath(path: string): NormalisedPath | { refused: stri
   return { canonical, matchable, windows };
 }
 
-/**
- * Path glob: `**` spans any number of whole segments, `*` any run within one segment, `?` one
- * character. Matched segment by segment (text-scan's globMatch within a segment, dynamic
- * programming across them): O(pattern segments × path segments × segment length), no regex.
- */
-function pathGlobMatch(glob: string, path: string, windows: boolean): boolean {
-  const pattern = (windows ? glob.replace(/\\/g, '/').toLowerCase() : glob).split('/');
-  const parts = path.split('/');
-  // reach[j]: the pattern's first i segments can match the path's first j.
-  let reach = parts.map((_, j) => j === 0).concat(false);
-  for (const seg of pattern) {
-    const next = new Array<boolean>(parts.length + 1).fill(false);
-    for (let j = 0; j <= parts.length; j++) {
-      if (!reach[j]) continue;
-      if (seg === '**') for (let k = j; k <= parts.length; k++) next[k] = true;
-      else if (j < parts.length && globMatch(seg, parts[j], '?')) next[j + 1] = true;
-    }
-    reach = next;
-  }
-  return reach[parts.length];
+/** Whether a path matches a policy glob (Windows globs compare case-insensitively with "/" separators). */
+function pathMatchesGlob(glob: string, windows: boolean, path: string): boolean {
+  return pathGlobMatch(windows ? glob.replace(/\\/g, '/').toLowerCase() : glob, path);
 }
 
 const patternIsWindows = (p: string) => WINDOWS_DRIVE.test(p) || p.includes('\\');
@@ -82,6 +66,6 @@ export function edrFetchRefusal(allow: EdrAllowList | undefined, hostId: string,
   }
   const n = normaliseEdrPath(path);
   if ('refused' in n) return `path refused: ${n.refused}`;
-  const ok = allow.paths.some((p) => patternIsWindows(p) === n.windows && pathGlobMatch(p, n.matchable, n.windows));
+  const ok = allow.paths.some((p) => patternIsWindows(p) === n.windows && pathMatchesGlob(p, n.windows, n.matchable));
   return ok ? undefined : `path ${n.canonical} is not in edrCollection.allow.paths`;
 }

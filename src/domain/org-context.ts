@@ -129,7 +129,11 @@ export function matchContext(ctx: TriageContext, policy: TriagePolicy): ContextM
     const userOk = e.users.length === 0 || users.some((u) => e.users.some((x) => globMatch(x, u)));
     if (ipOk && userOk && (e.sourceRanges.length || e.users.length)) out.push({ kind: 'engagement', weight: w.engagement, reason: `authorised engagement ${e.name} (${e.start}..${e.end})` });
   }
+  // Where the alert's source geolocates (structured field only): a trip to NL does not explain a sign-in from NG.
+  const countries = [...new Set(ctx.observables.network.map((n) => n.srcCountry).filter((c): c is string => !!c))];
   for (const t of org.travel) {
+    const elsewhere = t.countries.length > 0 ? countries.filter((c) => !t.countries.includes(c)) : [];
+    if (elsewhere.length) continue;
     if (dateIn(ctx.time, t.start, t.end) && users.some((u) => globMatch(t.user, u))) {
       out.push({ kind: 'travel', weight: w.travel, reason: `${t.user} has approved travel ${t.start}..${t.end}${t.countries.length ? ` (${t.countries.join(', ')})` : ''}` });
     }

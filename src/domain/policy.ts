@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { type Severity, SEVERITIES } from './alert';
 import { ROLES, type Role } from './roles';
+import { SharingPolicy } from './sharing-policy';
 
 export const SlaTier = z.strictObject({
   name: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,31}$/, 'tier names are short lower-case words'),
@@ -151,6 +152,8 @@ export const TriagePolicy = z.strictObject({
       hosts: z.array(z.string().min(1).max(128)).max(100),
     }).optional(),
   }).optional(),
+  /** What may leave the organisation in exported intel (STIX, MISP): TLP per source, own domains and ranges. */
+  sharing: SharingPolicy.optional(),
   /** Accepted suppressions expire after this many days. */
   suppressionTtlDays: z.number().int().min(1).max(365).optional(),
   /**

@@ -8,6 +8,7 @@
 import { explainProcesses } from '../analyzers/known-benign';
 import type { Severity } from './alert';
 import type { Finding } from './finding';
+import { policyLookalikeFinding } from './mail-lookalike';
 import type { ObservableSet } from './observables';
 import { globMatch, hostRoles, inCidr as inCidrSafe, matchContext, type ContextMatch, type TriageContext } from './org-context';
 import { Organisation, type TriagePolicy } from './policy';
@@ -53,7 +54,9 @@ export function scoreAlert(severity: Severity, findings: Finding[], policy: Tria
   reasons.push(`severity ${severity} sets the base score ${base}`);
   const org = policy.organisation ? Organisation.parse(policy.organisation) : undefined;
 
-  const all = weighted(findings, policy, reasons);
+  // The policy's own and partner mail domains: a sender imitating one is threat evidence.
+  const lookalike = policyLookalikeFinding(context, org);
+  const all = weighted(lookalike ? [...findings, lookalike] : findings, policy, reasons);
   const ok = all.filter((f) => !f.error);
   const failed = all.filter((f) => f.error);
   const maliciousIntel = ok.some((f) => f.verdict === 'malicious' && /intel|yara|similarity|file|document/.test(analyzerKind(f)));

@@ -20,15 +20,14 @@ export function trimStartChars(s: string, chars: string): string {
 export const trimChars = (s: string, chars: string): string => trimStartChars(trimEndChars(s, chars), chars);
 
 /**
- * Whole-string glob match where `*` stands for any run of characters (case as given) and
- * `anyChar`, when given (e.g. '?'), for any one character.
+ * Whole-string glob match where `*` stands for any run of characters (case as given).
  * Greedy with one backtrack point: O(text × pattern) at worst, never exponential or
  * dependent on the number of stars the way /^a.*b.*c$/ is.
  */
-export function globMatch(pattern: string, text: string, anyChar?: string): boolean {
+export function globMatch(pattern: string, text: string): boolean {
   let p = 0, t = 0, star = -1, mark = 0;
   while (t < text.length) {
-    if (p < pattern.length && pattern[p] !== '*' && (pattern[p] === text[t] || pattern[p] === anyChar)) { p++; t++; }
+    if (p < pattern.length && pattern[p] !== '*' && pattern[p] === text[t]) { p++; t++; }
     else if (p < pattern.length && pattern[p] === '*') { star = p++; mark = t; }
     else if (star >= 0) { p = star + 1; t = ++mark; }
     else return false;
@@ -74,4 +73,87 @@ export function findEmails(text: string): string[] {
     at = text.indexOf('@', Math.max(at + 1, floor));
   }
   return out;
+}
+
+/** Where `.` stops: the ECMAScript line terminators. */
+const isLineBreak = (c: string) => c === '\n' || c === '\r' || c === '\u2028' || c === '\u2029';
+
+/** A step of {@link matchesInOrder}: one regex, or several that must all match after the previous step. */
+export type OrderedPart = RegExp | readonly RegExp[];
+
+/**
+ * Whether `parts` match one after another, each starting at or after the end of the previous
+ * one: what /A.*B.*C/ asks (gap 'line': the text between two parts has no line break, as `.`
+ * cannot cross one), or /A[\s\S]*B/ (gap 'any'). An array part is a conjunction of lookaheads,
+ * /A(?=.*X)(?=.*Y)/: each of X and Y after A. Linear in the text, where the regex backtracks
+ * quadratically on many A's without a B.
+ *
+ * Exact because the earliest match of each part is the best one for every later part, which
+ * holds when each part's leftmost match is also its earliest-ending one: write an optional
+ * suffix that the following gap would absorb anyway out of the part (`certutil\b`, not
+ * `certutil(?:\.exe)?\b`). Every part needs the g flag (it is searched from lastIndex).
+ */
+export function matchesInOrder(text: string, parts: readonly OrderedPart[], gap: 'line' | 'any' = 'line'): boolean {
+  let from = 0;
+  restart: for (;;) {
+    let p = from;
+    for (let i = 0; i < parts.length; i++) {
+      let end = p;
+      let restartAt = -1;
+      for (const re of Array.isArray(parts[i]) ? (parts[i] as readonly RegExp[]) : [parts[i] as RegExp]) {
+        re.lastIndex = p;
+        const m = re.exec(text);
+        if (!m) return false; // no later start of the first part can find one either
+        end = Math.max(end, m.index + m[0].length);
+        if (i === 0 || gap === 'any') continue;
+        // A line break between the previous part and this one: every earlier start fails too,
+        // since this part's earliest match after them is past the same break. Go on from the
+        // line where this part matched.
+        let k = m.index;
+        while (k > p && !isLineBreak(text[k - 1])) k--;
+        if (k > p) restartAt = Math.max(restartAt, k);
+      }
+      if (restartAt >= 0) { from = restartAt; continue restart; }
+      p = end;
+    }
+    return true;
+  }
+}
+
+/**
+ * Whole-string path glob match: `*` is any run within one segment (no "/"), `**` any run
+ * (not across a line break, as the /.*\/ it replaces), `?` one character other than "/".
+ * Simulates all pattern positions at once: O(text × pattern), where the equivalent regex
+ * /^a[^/]*b.*c$/ is polynomial of the degree of its number of stars.
+ */
+export function pathGlobMatch(pattern: string, text: string): boolean {
+  type Token = { kind: 'char'; c: string } | { kind: 'one' } | { kind: 'star' } | { kind: 'globstar' };
+  const tokens: Token[] = [];
+  for (let i = 0; i < pattern.length; i++) {
+    if (pattern[i] === '*' && pattern[i + 1] === '*') { tokens.push({ kind: 'globstar' }); i++; }
+    else if (pattern[i] === '*') tokens.push({ kind: 'star' });
+    else if (pattern[i] === '?') tokens.push({ kind: 'one' });
+    else tokens.push({ kind: 'char', c: pattern[i] });
+  }
+  const m = tokens.length;
+  // active[i]: the first i tokens can match the text read so far; stars may match nothing.
+  const close = (active: boolean[]) => {
+    for (let i = 0; i < m; i++) if (active[i] && (tokens[i].kind === 'star' || tokens[i].kind === 'globstar')) active[i + 1] = true;
+    return active;
+  };
+  let active = close(Array.from({ length: m + 1 }, (_, i) => i === 0));
+  for (let t = 0; t < text.length; t++) {
+    const c = text[t];
+    const next = new Array<boolean>(m + 1).fill(false);
+    let any = false;
+    for (let i = 0; i < m; i++) {
+      if (!active[i]) continue;
+      const tok = tokens[i];
+      if (tok.kind === 'char' ? tok.c === c : tok.kind === 'one' ? c !== '/' : false) { next[i + 1] = true; any = true; }
+      if ((tok.kind === 'star' && c !== '/') || (tok.kind === 'globstar' && !isLineBreak(c))) { next[i] = true; any = true; }
+    }
+    if (!any) return false;
+    active = close(next);
+  }
+  return active[m];
 }

@@ -10,6 +10,7 @@ import { capObservables } from '../domain/bounded-input';
 import { extractObservables, type ObservableSet } from '../domain/observables';
 import type { TriagePolicy } from '../domain/policy';
 import { matchesSuppression } from '../domain/suppression';
+import { boundedLabel, ingestedAlerts } from '../metrics/metrics';
 import { storeEvidence } from '../store/evidence';
 import { countSimilar } from '../store/incidents';
 import { activeSuppressions, recordSuppressedAlert, type SuppressionRow } from '../store/suppressions';
@@ -62,7 +63,11 @@ export class IngestService {
     const items = await normalizeBody(req.body, { format: req.format, receivedAt: new Date().toISOString(), maxItems: req.maxItems, admit: req.admit });
     const suppressions = await activeSuppressions(this.deps.db);
     const results: IngestItemResult[] = [];
-    for (const item of items) results.push(await this.route(item, suppressions, req.requiredSource ?? null));
+    for (const item of items) {
+      const result = await this.route(item, suppressions, req.requiredSource ?? null);
+      ingestedAlerts.inc({ source: boundedLabel('source', item.ok ? item.alert.source : undefined), format: result.format ?? 'unknown', result: result.status });
+      results.push(result);
+    }
     return results;
   }
 

@@ -3,10 +3,13 @@
 import type { Alert, EvidenceRef } from '../domain/alert';
 import type { Finding } from '../domain/finding';
 import type { ObservableSet } from '../domain/observables';
+import { analyzerDuration, analyzerErrors } from '../metrics/metrics';
 
 export interface AlertContext {
   observables: ObservableSet;
   processes: Alert['observables']['processes'];
+  /** The alert's file events (path, hashes): what a file-write analyzer judges. */
+  files?: Alert['observables']['files'];
 }
 
 /**
@@ -58,6 +61,14 @@ export function errorFinding(analyzer: string, error: unknown): Finding {
 
 /** Runs one analyzer; a throw or a timeout becomes an error finding, never a failed stage. */
 export async function runSafely(name: string, timeoutMs: number | undefined, run: () => Promise<Finding> | Finding): Promise<Finding> {
+  const endTimer = analyzerDuration.startTimer({ analyzer: name });
+  const finding = await raceTimeout(name, timeoutMs, run);
+  endTimer();
+  if (finding.error !== undefined) analyzerErrors.inc({ analyzer: name });
+  return finding;
+}
+
+async function raceTimeout(name: string, timeoutMs: number | undefined, run: () => Promise<Finding> | Finding): Promise<Finding> {
   let timer: NodeJS.Timeout | undefined;
   try {
     return await Promise.race([

@@ -12,6 +12,7 @@ import { PROCESS_TREE_ANALYZER } from '../analyzers/process-tree';
 import { ANALYZER_VERSION as SIMILARITY_VERSION, findSimilar, SIMILARITY_ANALYZER } from '../analyzers/similarity/analyze';
 import { iocCandidates, judgeIocMatches, THREAT_INTEL_ANALYZER } from '../analyzers/threat-intel';
 import { URL_ANALYZER } from '../analyzers/url';
+import { analyzeWebShellWrites, WEB_SHELL_ANALYZER } from '../analyzers/web-shell';
 import { getYaraScanner, scanWithYara, YARA_ANALYZER } from '../analyzers/yara';
 import { analyzeOnlineIntel, ONLINE_INTEL_ANALYZER, type OnlineIntel } from '../connectors/threat-intel';
 import { lookupIocs } from '../store/iocs';
@@ -64,6 +65,8 @@ export function investigationPlan(opts: PlanOptions): InvestigationPlan {
     { name: URL_ANALYZER, timedByRunner, analyze: ({ observables }) => threads.run('url', { urls: observables.urls, domains: observables.domains }) },
     { name: IP_ANALYZER, timedByRunner, analyze: ({ observables }) => threads.run('ip', observables.ips) },
     { name: PROCESS_TREE_ANALYZER, timedByRunner, analyze: ({ processes }) => threads.run('processTree', processes) },
+    // Linear over at most 100 files of bounded paths: cheap enough to run in the activity.
+    { name: WEB_SHELL_ANALYZER, analyze: ({ files, processes }) => analyzeWebShellWrites(files ?? [], processes) },
   ];
   if (opts.onlineIntel) {
     const intel = opts.onlineIntel;

@@ -1,4 +1,4 @@
-// Finds the Temporal CLI and the time-skipping test server: PATH first, then the pinned
+// Finds the Temporal CLI, the time-skipping test server and sigma-cli: PATH first, then the pinned
 // wheels that scripts/setup.sh installs into .tools/venv.
 import { accessSync, constants } from 'node:fs';
 import { delimiter, join, resolve } from 'node:path';
@@ -24,3 +24,5 @@ function find(name: string): string {
 
 export const temporalCliPath = () => find('temporal');
 export const temporalTestServerPath = () => find('temporal-test-server');
+/** sigma-cli (pySigma and its backends), pinned by setup.sh: converts Sigma rules to hunting queries. */
+export const sigmaCliPath = () => find('sigma');

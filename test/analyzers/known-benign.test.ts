@@ -68,6 +68,16 @@ const cases: { id: string; roles: Set<string>; benign: P; twin: P; why: string }
     benign: proc({ path: '/usr/sbin/useradd', commandLine: 'useradd --system --home-dir /var/lib/postgresql --shell /bin/bash --no-create-home postgres' }, [{ path: '/usr/sbin/adduser' }, { path: '/usr/bin/dpkg' }]),
     twin: proc({ path: '/usr/sbin/useradd', commandLine: 'useradd -o -u 0 -g 0 support' }, [{ path: '/bin/bash' }]),
   },
+  {
+    id: 'firefox-default-browser-agent-task', roles: none, why: 'the same name dropped in a user folder is persistence',
+    benign: proc({ path: 'C:\\Program Files\\Mozilla Firefox\\default-browser-agent.exe', commandLine: '"C:\\Program Files\\Mozilla Firefox\\default-browser-agent.exe" do-task "308046B0AF4A39CB"' }),
+    twin: proc({ path: 'C:\\Users\\x\\AppData\\Roaming\\default-browser-agent.exe', commandLine: '"C:\\Users\\x\\AppData\\Roaming\\default-browser-agent.exe" do-task "308046B0AF4A39CB"' }),
+  },
+  {
+    id: 'firefox-default-browser-agent-task', roles: none, why: 'other arguments are not the registered task',
+    benign: proc({ path: 'C:\\Program Files\\Mozilla Firefox\\default-browser-agent.exe', commandLine: '"C:\\Program Files\\Mozilla Firefox\\default-browser-agent.exe" do-task 308046B0AF4A39CB' }),
+    twin: proc({ path: 'C:\\Program Files\\Mozilla Firefox\\default-browser-agent.exe', commandLine: '"C:\\Program Files\\Mozilla Firefox\\default-browser-agent.exe" do-task "308046B0AF4A39CB" & powershell -enc AAAA' }),
+  },
 ];
 
 describe('known-benign table', () => {

@@ -34,7 +34,9 @@ describe('LOLBin table', () => {
         for (const t of a.attack) expect(t).toMatch(/^T\d{4}(?:\.\d{3})?$/);
         expect(a.score).toBeGreaterThanOrEqual(40);
         expect(a.score).toBeLessThanOrEqual(100);
-        expect(a.args.flags).toContain('i');
+        const regexes = a.args instanceof RegExp ? [a.args] : a.args.regexes ?? [];
+        expect(regexes.length).toBeGreaterThan(0);
+        for (const r of regexes) expect(r.flags).toContain('i');
       }
     }
   });

@@ -19,12 +19,13 @@ test('corpus quality (not timed): exact counts of honeypot phishing escalated an
   console.log(`backtest on the corpus: phishing ${JSON.stringify(totals(phishing))}; benign ${JSON.stringify(totals(benign))}`);
   expect(phishing).toHaveLength(64);
   expect(benign).toHaveLength(60);
-  // Scoring model v2 with the BEC/unsolicited-mail signals, default policy (no organisation
-  // context): 47 of 64 phishing escalate (73%; model v1: 34), 3 of 60 ham (5%; v1: 0).
-  // The issue's goal is >= 90% of phishing: not reached; the 17 left are authenticated spam
-  // and scams with no link, no attachment signal and no look-alike (see bench/triage).
+  // Scoring model v2 with the BEC/unsolicited-mail and scam signals (email analyzer v3),
+  // default policy (no organisation context): 58 of 64 phishing escalate (91%; email v2: 47,
+  // model v1: 34), 3 of 60 ham (5%; v1: 0). The 6 left are authenticated marketing-style spam
+  // with no link to an abused TLD, no throwaway sender, no brand claim and no scam script.
   expect(totals(benign)).toEqual({ auto_close: 57, escalate: 3, auto_respond: 0, rejected: 0 });
-  expect(totals(phishing)).toEqual({ auto_close: 17, escalate: 47, auto_respond: 0, rejected: 0 });
+  expect(totals(phishing)).toEqual({ auto_close: 6, escalate: 58, auto_respond: 0, rejected: 0 });
+  expect(totals(phishing).escalate / phishing.length).toBeGreaterThanOrEqual(0.9);
   expect(totals(benign).escalate / benign.length).toBeLessThanOrEqual(0.05);
   const smuggling = phishing.find((r) => r.file === 'phishing_pot-sample-432.eml')!;
   expect(smuggling).toMatchObject({ disposition: 'escalate', verdict: 'malicious' });

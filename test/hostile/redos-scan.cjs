@@ -70,7 +70,7 @@ async function main() {
     const safe = [...new Set(regexes.filter((r) => r.status === 'safe').map(key))].sort();
     require('node:fs').writeFileSync(out, `${JSON.stringify(safe, null, 1)}\n`);
   }
-  // Exit once the pipe has taken all of it: exiting right after write() cuts piped output short.
+  // Exit once the output is flushed: a pipe takes it in chunks, and exit() would cut it short.
   process.stdout.write(JSON.stringify({ regexes }), () => process.exit(0));
 }
 main().catch((err) => { console.error(err); process.exit(1); });

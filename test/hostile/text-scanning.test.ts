@@ -3,7 +3,9 @@
 // they replace on ordinary input (differential: same answers where the old regex was fine).
 import { parseAlert } from '../../src/domain/alert';
 import { extractObservables } from '../../src/domain/observables';
-import { findEmails, globMatch, trimChars, trimEndChars } from '../../src/domain/text-scan';
+import { edrFetchRefusal } from '../../src/domain/edr-allow-list';
+import { findEmails, globMatch, pathGlobMatch, trimChars, trimEndChars } from '../../src/domain/text-scan';
+import { countTextWork } from '../helpers/work';
 import { normalizeBody } from '../../src/ingest/normalize';
 
 const receivedAt = '2026-12-07T12:00:00Z';
@@ -67,6 +69,39 @@ describe('the linear helpers answer like the regexes they replace', () => {
       ['a*b*c', 'axxbyyc'], ['a*b*c', 'axxbyy'], ['a*b*c', 'abc'], ['exact', 'exact'], ['exact', 'exactly'], ['**x', 'x'], ['a.b', 'axb'],
     ];
     for (const [p, t] of cases) expect([p, t, globMatch(p, t)]).toEqual([p, t, OLD(p).test(t)]);
+  });
+
+  test('pathGlobMatch is the path glob regex it replaces (edr-allow-list before)', () => {
+    const OLD = (glob: string) => {
+      let re = '';
+      for (let i = 0; i < glob.length; i++) {
+        const c = glob[i];
+        if (c === '*' && glob[i + 1] === '*') { re += '.*'; i++; }
+        else if (c === '*') re += '[^/]*';
+        else if (c === '?') re += '[^/]';
+        else re += c.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+      }
+      return new RegExp(`^${re}$`);
+    };
+    const globs = ['/var/log/*', '/var/log/**', '/home/*/.ssh/authorized_keys', 'c:/users/*/appdata/**/*.exe', '/tmp/?.sh', '**', '*', '/a/**/b/*/c', '/x.y/(z)'];
+    const paths = ['/var/log/syslog', '/var/log/nginx/access.log', '/home/bob/.ssh/authorized_keys', '/home/a/b/.ssh/authorized_keys',
+      'c:/users/bob/appdata/local/temp/x.exe', 'c:/users/bob/appdata/x.exe', 'c:/users/bob/x.exe', '/tmp/a.sh', '/tmp/ab.sh', '/tmp//.sh',
+      '', '/', '/a/b/x/c', '/a/q/r/b/x/c', '/a/b/x/y/c', '/var/log/a\nb', '/x.y/(z)', '/xzy/(z)'];
+    for (const g of globs) for (const t of paths) expect([g, t, pathGlobMatch(g, t)]).toEqual([g, t, OLD(g).test(t)]);
+  });
+
+  test('EDR allow-list globs on a hostile host and path: matched by loops, no regex over them', async () => {
+    const allow = { paths: ['/a/**/b/**/c/**/d/*/*/*/e'], hosts: ['web-*-*-*-*-x'] };
+    const host = `web-${'-'.repeat(20_000)}y`;
+    const hostCheck = await countTextWork(() => edrFetchRefusal(allow, host, '/a/b/c/d/1/2/3/e'));
+    expect(hostCheck.value).toMatch(/^host .* is not in edrCollection.allow.hosts$/);
+    // The glob regex ran over the whole host (degree-5 polynomial here); globMatch is a loop.
+    expect(hostCheck.work.longestInput).toBeLessThan(100);
+    const path = `/a/${'b/'.repeat(8000)}z`;
+    const pathCheck = await countTextWork(() => edrFetchRefusal(allow, 'web-1-2-3-4-x', path));
+    expect(pathCheck.value).toMatch(/is not in edrCollection.allow.paths/);
+    // What regexes remain (the normaliser's checks) see the path a bounded number of times.
+    expect(pathCheck.work.charsScanned).toBeLessThan(20 * path.length);
   });
 
   test('trim helpers', () => {

@@ -82,6 +82,9 @@ export const PROTECTED_BRANDS: readonly ProtectedBrand[] = [
   { name: 'McAfee', labels: ['mcafee'], names: ['mcafee'], domains: ['mcafee.com'] },
   { name: 'Zoom', labels: ['zoom'], names: ['zoom meeting', 'zoom video'], domains: ['zoom.us', 'zoom.com'] },
   { name: 'Yahoo', labels: ['yahoo'], names: ['yahoo'], domains: ['yahoo.com', 'yahoo.co.jp', 'yahoo.de', 'ymail.com'] },
+  // A mail provider and a shop whose names mailbox and prize scams borrow.
+  { name: 'Proton', labels: ['protonmail', 'proton'], names: ['proton.me', 'protonmail', 'proton mail'], domains: ['proton.me', 'protonmail.com', 'protonmail.ch', 'pm.me'] },
+  { name: 'Temu', labels: ['temu'], names: ['temu'], domains: ['temu.com'] },
   { name: 'Booking.com', labels: ['booking'], names: ['booking.com'], domains: ['booking.com'] },
   { name: 'Deutsche Bahn', labels: ['deutschebahn', 'bahn'], names: ['deutsche bahn'], domains: ['bahn.de', 'bahn.com', 'deutschebahn.com'] },
   { name: 'Telekom', labels: ['telekom'], names: ['telekom'], domains: ['telekom.de', 'telekom.com', 't-online.de'] },

@@ -30,6 +30,13 @@ const MANAGEMENT_AGENT = /^c:\\windows\\ccm\\ccmexec\.exe$|\\microsoft intune ma
 
 export const KNOWN_BENIGN: KnownBenignEntry[] = [
   {
+    id: 'firefox-default-browser-agent-task',
+    what: "Firefox's Default Browser Agent task: Mozilla's own binary in the Firefox install folder, run with do-task and the install hash",
+    source: 'Mozilla Firefox source docs, "Default Browser Agent" (toolkit/mozapps/defaultagent): the installer registers the daily task "Firefox Default Browser Agent <hash>"',
+    image: /^default-browser-agent\.exe$/, path: /^c:\\program files(?: \(x86\))?\\mozilla firefox\\default-browser-agent\.exe$/i,
+    args: /^do-task "?[0-9A-F]{16}"?$/,
+  },
+  {
     id: 'vssadmin-resize-by-agent',
     what: 'vssadmin resizing shadow storage to a percentage or unbounded, from a configuration-management script',
     source: 'Microsoft Learn "vssadmin resize shadowstorage"; LOLBAS/ATT&CK T1490 notes only delete/shrink-to-minimum as abuse',

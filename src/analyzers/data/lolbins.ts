@@ -11,11 +11,13 @@
 // has everyday uses (the admin corpus checks that); the signed troubleshooting scripts near the
 // end are the one exception.
 
+import { matchesInOrder } from '../../domain/text-scan';
+
 export interface LolbinAbuse {
   /** Stable id, `<binary>-<what>`. */
   id: string;
   /** Tested against the arguments: the text after the binary name, up to the end of its command. */
-  args: RegExp;
+  args: ArgsMatcher;
   attack: string[];
   /** Risk of this use alone, 0-100: ≥75 malicious, ≥40 suspicious. */
   score: number;
@@ -34,6 +36,25 @@ export interface LolbinEntry {
 
 const LOLBAS = (path: string) => `LOLBAS https://lolbas-project.github.io/lolbas/${path}/`;
 const ATTACK = (id: string) => `MITRE ATT&CK https://attack.mitre.org/techniques/${id.replace('.', '/')}/`;
+
+/** A regex, or a linear matcher standing for one. */
+export interface ArgsMatcher {
+  test(args: string): boolean;
+  /** The regexes a matcher is made of (for table checks, e.g. that all are case-insensitive). */
+  readonly regexes?: readonly RegExp[];
+}
+
+/**
+ * /A[\s\S]*B[\s\S]*C/ as an ordered-token match (matchesInOrder: linear, where the regex is
+ * quadratic on a window of A's without a B). Parts carry the g flag, and any optional tail the
+ * gap would absorb is left out so the leftmost match ends earliest (e.g. /\/y\s/ for /\/y\s+/).
+ */
+const inOrder = (...parts: RegExp[]): ArgsMatcher => ({ test: (args) => matchesInOrder(args, parts, 'any'), regexes: parts });
+/** Any of several matchers: a top-level alternation split into its branches. */
+const either = (...branches: ArgsMatcher[]): ArgsMatcher => ({
+  test: (args) => branches.some((b) => b.test(args)),
+  regexes: branches.flatMap((b) => (b instanceof RegExp ? [b] : b.regexes ?? [])),
+});
 
 /** Builds a case-insensitive regex from fragments, so the shared pieces below stay readable. */
 function rx(...parts: (string | RegExp)[]): RegExp {
@@ -97,7 +118,7 @@ export const LOLBINS: LolbinEntry[] = [
     binary: 'mpcmdrun.exe', source: LOLBAS('Binaries/MpCmdRun'),
     abuses: [
       { id: 'mpcmdrun-download', args: /-downloadfile\b/i, attack: ['T1105'], score: 80, what: 'Defender command line used as a downloader' },
-      { id: 'mpcmdrun-remove-definitions', args: /-removedefinitions\b[\s\S]*-all\b/i, attack: ['T1562.001'], score: 80, what: 'Defender signatures removed' },
+      { id: 'mpcmdrun-remove-definitions', args: inOrder(/-removedefinitions\b/gi, /-all\b/gi), attack: ['T1562.001'], score: 80, what: 'Defender signatures removed' },
     ],
   },
   {
@@ -119,7 +140,7 @@ export const LOLBINS: LolbinEntry[] = [
     abuses: [
       { id: 'esentutl-vss-copy', args: /\/vss\b/i, attack: ['T1003.003'], score: 85, what: 'database tool copying a locked file (NTDS.dit/SAM) through a volume shadow copy' },
       { id: 'esentutl-ads', args: rx(/\/[yd]\s+[\s\S]*/, ADS), attack: ['T1564.004'], score: 60, what: 'database tool copying into/out of an alternate data stream' },
-      { id: 'esentutl-copy', args: /\/y\s+[\s\S]*\/d\s/i, attack: ['T1105'], score: 45, what: 'database tool used as a file copier' },
+      { id: 'esentutl-copy', args: inOrder(/\/y\s/gi, /\/d\s/gi), attack: ['T1105'], score: 45, what: 'database tool used as a file copier' },
     ],
   },
   {
@@ -127,7 +148,7 @@ export const LOLBINS: LolbinEntry[] = [
     abuses: [
       { id: 'findstr-gpp-password', args: /\bcpassword\b/i, attack: ['T1552.006'], score: 70, what: 'search for Group Policy Preference passwords' },
       { id: 'findstr-copy', args: rx(/\/v\b[\s\S]*\/l\b[\s\S]*>|\/l\b[\s\S]*\/v\b[\s\S]*>/), attack: ['T1105'], score: 55, what: 'search tool abused to copy a file (print all lines not matching a junk string)' },
-      { id: 'findstr-password-files', args: /\/s\b[\s\S]*\bpass(?:word|wd)?\b/i, attack: ['T1552.001'], score: 45, what: 'recursive search for passwords in files' },
+      { id: 'findstr-password-files', args: inOrder(/\/s\b/gi, /\bpass(?:word|wd)?\b/gi), attack: ['T1552.001'], score: 45, what: 'recursive search for passwords in files' },
     ],
   },
   {
@@ -174,7 +195,7 @@ export const LOLBINS: LolbinEntry[] = [
   {
     binary: 'regsvr32.exe', source: LOLBAS('Binaries/Regsvr32'),
     abuses: [
-      { id: 'regsvr32-scriptlet', args: /\/i:[\s\S]*scrobj(?:\.dll)?\b|\/i:\s*["']?(?:https?|ftp):/i, attack: ['T1218.010'], score: 85, what: 'regsvr32 running a COM scriptlet (Squiblydoo)' },
+      { id: 'regsvr32-scriptlet', args: either(inOrder(/\/i:/gi, /scrobj(?:\.dll)?\b/gi), /\/i:\s*["']?(?:https?|ftp):/i), attack: ['T1218.010'], score: 85, what: 'regsvr32 running a COM scriptlet (Squiblydoo)' },
       { id: 'regsvr32-remote', args: rx(REMOTE), attack: ['T1218.010', 'T1105'], score: 80, what: 'regsvr32 loading from a remote location' },
       { id: 'regsvr32-user-dir', args: rx(/\/s\b[\s\S]*/, USER_DIR), attack: ['T1218.010'], score: 50, what: 'regsvr32 silently registering a DLL from a user-writable folder' },
     ],
@@ -211,7 +232,7 @@ export const LOLBINS: LolbinEntry[] = [
     binary: 'cmstp.exe', source: LOLBAS('Binaries/Cmstp'),
     abuses: [
       { id: 'cmstp-remote-inf', args: rx(REMOTE), attack: ['T1218.003', 'T1105'], score: 85, what: 'connection-manager installer loading a remote INF' },
-      { id: 'cmstp-silent-inf', args: /\/(?:s|ni|au)\b[\s\S]*\.inf\b|\.inf\b[\s\S]*\/(?:s|ni|au)\b/i, attack: ['T1218.003'], score: 70, what: 'connection-manager installer silently running an INF (UAC bypass/AppLocker bypass)' },
+      { id: 'cmstp-silent-inf', args: either(inOrder(/\/(?:s|ni|au)\b/gi, /\.inf\b/gi), inOrder(/\.inf\b/gi, /\/(?:s|ni|au)\b/gi)), attack: ['T1218.003'], score: 70, what: 'connection-manager installer silently running an INF (UAC bypass/AppLocker bypass)' },
     ],
   },
   {
@@ -302,11 +323,11 @@ export const LOLBINS: LolbinEntry[] = [
     abuses: [
       { id: 'wmic-shadowcopy-delete', args: /\bshadowcopy\s+(?:where\b[\s\S]*)?delete\b/i, attack: ['T1490'], score: 90, what: 'WMI deleting volume shadow copies' },
       { id: 'wmic-xsl-format', args: /\/format:\s*["']?(?:(?:https?|ftp):|[^\s"']*\.xsl\b)/i, attack: ['T1220'], score: 85, what: 'WMI output formatted by a script-bearing XSL stylesheet' },
-      { id: 'wmic-remote-process', args: /\/node:[\s\S]*\bprocess\s+call\s+create\b/i, attack: ['T1047', 'T1021'], score: 75, what: 'WMI starting a process on another host' },
+      { id: 'wmic-remote-process', args: inOrder(/\/node:/gi, /\bprocess\s+call\s+create\b/gi), attack: ['T1047', 'T1021'], score: 75, what: 'WMI starting a process on another host' },
       { id: 'wmic-process-create', args: /\bprocess\s+call\s+create\b/i, attack: ['T1047'], score: 65, what: 'WMI starting a process' },
       { id: 'wmic-shadowcopy-create', args: /\bshadowcopy\s+call\s+create\b/i, attack: ['T1003.003'], score: 60, what: 'WMI creating a shadow copy (to read locked credential stores)' },
-      { id: 'wmic-av-discovery', args: /securitycenter2?[\s\S]*antivirusproduct|antivirusproduct/i, attack: ['T1518.001'], score: 45, what: 'WMI listing installed antivirus products' },
-      { id: 'wmic-uninstall', args: /\bproduct\s+where\b[\s\S]*\bcall\s+uninstall\b/i, attack: ['T1562.001'], score: 55, what: 'WMI uninstalling a product (often security software)' },
+      { id: 'wmic-av-discovery', args: /antivirusproduct/i, attack: ['T1518.001'], score: 45, what: 'WMI listing installed antivirus products' },
+      { id: 'wmic-uninstall', args: inOrder(/\bproduct\s+where\b/gi, /\bcall\s+uninstall\b/gi), attack: ['T1562.001'], score: 55, what: 'WMI uninstalling a product (often security software)' },
     ],
   },
   // ---- scripting hosts ---------------------------------------------------------------------
@@ -330,7 +351,7 @@ export const LOLBINS: LolbinEntry[] = [
   {
     binary: 'powershell.exe', names: ['powershell', 'pwsh'], source: LOLBAS('Binaries/Powershell'),
     abuses: [
-      { id: 'powershell-download-exec', args: /(?:\biex\b|invoke-expression)[\s\S]*(?:downloadstring|downloaddata|net\.webclient|invoke-webrequest|\biwr\b|invoke-restmethod|\birm\b)|(?:downloadstring|downloaddata)[\s\S]*(?:\biex\b|invoke-expression)/i, attack: ['T1059.001', 'T1105'], score: 85, what: 'PowerShell downloading and running a script' },
+      { id: 'powershell-download-exec', args: either(inOrder(/(?:\biex\b|invoke-expression)/gi, /(?:downloadstring|downloaddata|net\.webclient|invoke-webrequest|\biwr\b|invoke-restmethod|\birm\b)/gi), inOrder(/(?:downloadstring|downloaddata)/gi, /(?:\biex\b|invoke-expression)/gi)), attack: ['T1059.001', 'T1105'], score: 85, what: 'PowerShell downloading and running a script' },
       { id: 'powershell-encoded', args: /(?:^|\s)[-/](?:e|ec|en|enc|enco|encod|encode|encoded|encodedc\w*)\s+["']?[A-Za-z0-9+/]{12,}={0,2}/i, attack: ['T1059.001', 'T1027'], score: 70, what: 'PowerShell given a base64-encoded command' },
       { id: 'powershell-hidden', args: /(?:^|\s)[-/]w(?:i|in|ind|indo|indow|indows|indowst\w*)?\s+(?:h|hi|hid|hidd|hidde|hidden|1)\b/i, attack: ['T1059.001', 'T1564.003'], score: 55, what: 'PowerShell started with a hidden window' },
       { id: 'powershell-policy-bypass', args: /(?:^|\s)[-/](?:ep|ex|exe|exec|execu\w*)\s+(?:bypass|unrestricted)\b/i, attack: ['T1059.001'], score: 45, what: 'PowerShell execution policy bypassed' },
@@ -340,8 +361,8 @@ export const LOLBINS: LolbinEntry[] = [
     binary: 'bash.exe', names: ['bash', 'wsl'], source: LOLBAS('Binaries/Wsl'),
     abuses: [
       { id: 'wsl-dev-tcp', args: /\/dev\/tcp\//i, attack: ['T1202', 'T1105'], score: 80, what: 'WSL shell opening a raw TCP connection' },
-      { id: 'wsl-root-exec', args: /(?:-u\s+root\b|--user\s+root\b)[\s\S]*(?:-e\b|--exec\b|\s-c\b)/i, attack: ['T1202'], score: 65, what: 'WSL running a command as root' },
-      { id: 'wsl-exec-windows', args: /(?:-e\b|--exec\b|\s-c\b)[\s\S]*(?:\/mnt\/[a-z]\/|\.exe\b|socat|nc\s|\/etc\/shadow)/i, attack: ['T1202'], score: 60, what: 'WSL used to launch a program outside the usual shell audit' },
+      { id: 'wsl-root-exec', args: inOrder(/(?:-u\s+root\b|--user\s+root\b)/gi, /(?:-e\b|--exec\b|\s-c\b)/gi), attack: ['T1202'], score: 65, what: 'WSL running a command as root' },
+      { id: 'wsl-exec-windows', args: inOrder(/(?:-e\b|--exec\b|\s-c\b)/gi, /(?:\/mnt\/[a-z]\/|\.exe\b|socat|nc\s|\/etc\/shadow)/gi), attack: ['T1202'], score: 60, what: 'WSL used to launch a program outside the usual shell audit' },
     ],
   },
   // ---- developer / debugging tools (proxy execution, memory dumps) -----------------------
@@ -375,14 +396,14 @@ export const LOLBINS: LolbinEntry[] = [
     binary: 'squirrel.exe', names: ['squirrel', 'update'], source: LOLBAS('OtherMSBinaries/Squirrel'),
     abuses: [
       { id: 'squirrel-proxy', args: rx(/--(?:download|update|updaterollback)(?:=|\s+)["']?/, REMOTE, /|--processstart\b/), attack: ['T1218', 'T1105'], score: 70, what: 'Electron app updater fetching or starting a payload' },
-      { id: 'update-startup-shortcut', args: /--createshortcut=[\s\S]*-l=startup/i, attack: ['T1547.001'], score: 60, what: 'Squirrel updater planting a startup shortcut' },
+      { id: 'update-startup-shortcut', args: inOrder(/--createshortcut=/gi, /-l=startup/gi), attack: ['T1547.001'], score: 60, what: 'Squirrel updater planting a startup shortcut' },
     ],
   },
   {
     binary: 'msedge.exe', names: ['msedge', 'chrome', 'teams', 'mscopilot', 'msedgewebview2'], source: LOLBAS('Binaries/Msedge'),
     abuses: [
       { id: 'browser-gpu-launcher', args: /--(?:gpu-launcher|utility-cmd-prefix|renderer-cmd-prefix|browser-subprocess-path)\s*=/i, attack: ['T1218.015'], score: 85, what: 'Chromium/Electron app told to start an arbitrary program as a helper' },
-      { id: 'browser-headless-dump', args: /--headless\b[\s\S]*--dump-dom\b/i, attack: ['T1105'], score: 65, what: 'headless browser used as a downloader' },
+      { id: 'browser-headless-dump', args: inOrder(/--headless\b/gi, /--dump-dom\b/gi), attack: ['T1105'], score: 65, what: 'headless browser used as a downloader' },
     ],
   },
   {
@@ -403,15 +424,15 @@ export const LOLBINS: LolbinEntry[] = [
   },
   {
     binary: 'bginfo.exe', source: LOLBAS('OtherMSBinaries/Bginfo'),
-    abuses: [{ id: 'bginfo-script', args: /\.bgi\b[\s\S]*\/nolicprompt\b|\/nolicprompt\b[\s\S]*\.bgi\b/i, attack: ['T1218'], score: 50, what: 'BGInfo run silently with a config that can carry script' }],
+    abuses: [{ id: 'bginfo-script', args: either(inOrder(/\.bgi\b/gi, /\/nolicprompt\b/gi), inOrder(/\/nolicprompt\b/gi, /\.bgi\b/gi)), attack: ['T1218'], score: 50, what: 'BGInfo run silently with a config that can carry script' }],
   },
   // ---- persistence, services, tasks, registry ----------------------------------------------
   {
     binary: 'schtasks.exe', source: LOLBAS('Binaries/Schtasks'),
     abuses: [
       { id: 'schtasks-create-shell', args: rx(/\/create\b[\s\S]*\/tr\s+["']?[\s\S]*/, '(?:', SHELLS, '|', USER_DIR, ')'), attack: ['T1053.005'], score: 65, what: 'scheduled task created to run a shell/script host or a program in a user folder' },
-      { id: 'schtasks-create-remote', args: /\/create\b[\s\S]*\/s\s+\S+/i, attack: ['T1053.005'], score: 60, what: 'scheduled task created on a remote host' },
-      { id: 'schtasks-create-system', args: /\/create\b[\s\S]*\/ru\s+["']?(?:system|nt authority\\system)\b/i, attack: ['T1053.005'], score: 55, what: 'scheduled task created to run as SYSTEM' },
+      { id: 'schtasks-create-remote', args: inOrder(/\/create\b/gi, /\/s\s+\S/gi), attack: ['T1053.005'], score: 60, what: 'scheduled task created on a remote host' },
+      { id: 'schtasks-create-system', args: inOrder(/\/create\b/gi, /\/ru\s+["']?(?:system|nt authority\\system)\b/gi), attack: ['T1053.005'], score: 55, what: 'scheduled task created to run as SYSTEM' },
       { id: 'schtasks-create', args: /\/create\b/i, attack: ['T1053.005'], score: 40, what: 'scheduled task created' },
     ],
   },
@@ -435,17 +456,17 @@ export const LOLBINS: LolbinEntry[] = [
       { id: 'reg-hive-dump', args: /^\s+(?:save|export)\s+["']?(?:hklm|hkey_local_machine)\\(?:sam|system|security)\b/i, attack: ['T1003.002'], score: 85, what: 'SAM/SYSTEM/SECURITY hive saved (offline credential extraction)' },
       { id: 'reg-wdigest', args: /\buselogoncredential\b/i, attack: ['T1112', 'T1003.001'], score: 80, what: 'WDigest plaintext credential caching switched on' },
       { id: 'reg-defender-off', args: /^\s+add\b[\s\S]*(?:disableantispyware|disableantivirus|disablerealtimemonitoring|disablebehaviormonitoring|disableioavprotection|disableonaccessprotection|tamperprotection|\\windows defender\\exclusions|\\policies\\microsoft\\windows defender(?: security center)?\\)/i, attack: ['T1562.001', 'T1112'], score: 80, what: 'Defender disabled or excluded through the registry' },
-      { id: 'reg-ifeo-debugger', args: /^\s+add\b[\s\S]*image file execution options[\s\S]*\b(?:debugger|globalflag)\b/i, attack: ['T1546.012'], score: 75, what: 'image-file-execution-options debugger hijack' },
+      { id: 'reg-ifeo-debugger', args: inOrder(/^\s+add\b/gi, /image file execution options/gi, /\b(?:debugger|globalflag)\b/gi), attack: ['T1546.012'], score: 75, what: 'image-file-execution-options debugger hijack' },
       { id: 'reg-uac-off', args: /^\s+add\b[\s\S]*\b(?:enablelua|consentpromptbehavioradmin|localaccounttokenfilterpolicy)\b/i, attack: ['T1548.002', 'T1112'], score: 70, what: 'UAC weakened through the registry' },
       { id: 'reg-run-key', args: /^\s+add\s+["']?(?:hkcu|hklm|hkey_current_user|hkey_local_machine)\\software\\(?:wow6432node\\)?microsoft\\windows\\currentversion\\(?:run|runonce|runservices|runservicesonce|policies\\explorer\\run)\b|^\s+add\b[\s\S]*\\winlogon["']?\s[\s\S]*\/v\s+["']?(?:userinit|shell)\b|^\s+add\b[\s\S]*userinitmprlogonscript/i, attack: ['T1547.001'], score: 65, what: 'autostart registry entry written' },
-      { id: 'reg-lsa-protection-off', args: /^\s+add\b[\s\S]*\\control\\lsa["']?\s[\s\S]*\/v\s+["']?(?:runasppl|disablerestrictedadmin|lmcompatibilitylevel|nolmhash)\b/i, attack: ['T1562.001', 'T1112'], score: 75, what: 'LSA credential protections weakened' },
+      { id: 'reg-lsa-protection-off', args: inOrder(/^\s+add\b/gi, /\\control\\lsa["']?\s/gi, /\/v\s+["']?(?:runasppl|disablerestrictedadmin|lmcompatibilitylevel|nolmhash)\b/gi), attack: ['T1562.001', 'T1112'], score: 75, what: 'LSA credential protections weakened' },
       { id: 'reg-logging-off', args: /^\s+add\b[\s\S]*(?:\\wmi\\autologger\\|\\winevt\\channels\\|\betwenabled\b|\bcomplus_etwenabled\b|\bscriptblocklogging\b|\bmodulelogging\b)/i, attack: ['T1562.002', 'T1562.006'], score: 75, what: 'event logging or ETW tracing switched off' },
       { id: 'reg-protection-off', args: /^\s+add\b[\s\S]*(?:\bamsienable\b|hypervisorenforcedcodeintegrity|\\windows defender exploit guard\\|\benablesmartscreen\b|\bdisableprivacyexperience\b)/i, attack: ['T1562.001', 'T1112'], score: 70, what: 'a Windows protection feature switched off' },
       { id: 'reg-com-hijack', args: /^\s+add\s+["']?(?:hkcu|hkey_current_user)\\software\\classes\\clsid\\\{[^}]+\}\\(?:inprocserver32|localserver32)\b/i, attack: ['T1546.015'], score: 65, what: 'per-user COM server registered (COM hijack)' },
-      { id: 'reg-autologon', args: /^\s+add\b[\s\S]*\\winlogon["']?\s[\s\S]*\/v\s+["']?(?:autoadminlogon|defaultpassword)\b/i, attack: ['T1112', 'T1552.002'], score: 60, what: 'automatic logon with a stored password configured' },
+      { id: 'reg-autologon', args: inOrder(/^\s+add\b/gi, /\\winlogon["']?\s/gi, /\/v\s+["']?(?:autoadminlogon|defaultpassword)\b/gi), attack: ['T1112', 'T1552.002'], score: 60, what: 'automatic logon with a stored password configured' },
       { id: 'reg-policy-restriction', args: /^\s+add\s+["']?(?:hkcu|hklm|hkey_current_user|hkey_local_machine)\\software\\(?:microsoft\\windows\\currentversion\\)?policies\\(?:microsoft\\windows\\)?(?:system|explorer)\b[\s\S]*\/v\s+["']?(?:disable\w+|no\w+|hide\w+|shutdownwithoutlogon|startmenulogoff)\b/i, attack: ['T1112'], score: 45, what: 'user-interface restriction policy written (typical of malware locking a desktop)' },
       { id: 'reg-safeboot-service', args: /^\s+add\b[\s\S]*\\control\\safeboot\\(?:minimal|network)\\/i, attack: ['T1562.009'], score: 70, what: 'service registered to start in safe mode' },
-      { id: 'reg-rdp-enable', args: /^\s+add\b[\s\S]*terminal server[\s\S]*(?:fdenytsconnections|userauthentication|portnumber|fsinglesessionperuser)\b/i, attack: ['T1021.001', 'T1112'], score: 55, what: 'remote desktop settings changed' },
+      { id: 'reg-rdp-enable', args: inOrder(/^\s+add\b/gi, /terminal server/gi, /(?:fdenytsconnections|userauthentication|portnumber|fsinglesessionperuser)\b/gi), attack: ['T1021.001', 'T1112'], score: 55, what: 'remote desktop settings changed' },
       { id: 'reg-credential-query', args: /^\s+query\b[\s\S]*(?:\/f\s+["']?password|\\winlogon\b|\\putty\\sessions|\\realvnc|\\tightvnc|\bsnmp\b)/i, attack: ['T1552.002'], score: 55, what: 'registry searched for stored credentials' },
       { id: 'reg-ads', args: rx(/^\s+(?:export|save)\b[\s\S]*\s/, ADS), attack: ['T1564.004'], score: 75, what: 'registry exported into an alternate data stream' },
     ],
@@ -463,7 +484,7 @@ export const LOLBINS: LolbinEntry[] = [
       { id: 'netsh-helper-dll', args: /\badd\s+helper\b/i, attack: ['T1546.007'], score: 70, what: 'netsh helper DLL registered (persistence)' },
       { id: 'netsh-firewall-off', args: /\b(?:advfirewall\s+set\s+\w+\s+state\s+off|firewall\s+set\s+opmode\s+(?:mode=)?disable)\b/i, attack: ['T1562.004'], score: 75, what: 'Windows firewall switched off' },
       { id: 'netsh-portproxy', args: /\binterface\s+portproxy\s+add\b/i, attack: ['T1090.001'], score: 65, what: 'port forwarding set up (pivoting)' },
-      { id: 'netsh-wifi-keys', args: /\bwlan\s+show\s+profiles?\b[\s\S]*key\s*=\s*clear/i, attack: ['T1016.002', 'T1555'], score: 55, what: 'saved Wi-Fi keys shown in clear' },
+      { id: 'netsh-wifi-keys', args: inOrder(/\bwlan\s+show\s+profiles?\b/gi, /key\s*=\s*clear/gi), attack: ['T1016.002', 'T1555'], score: 55, what: 'saved Wi-Fi keys shown in clear' },
       { id: 'netsh-firewall-open', args: /\bfirewall\s+add\s+(?:rule|allowedprogram|portopening)\b[\s\S]*(?:action\s*=\s*allow|enable)/i, attack: ['T1562.004'], score: 45, what: 'firewall opened for a program or port' },
     ],
   },
@@ -488,7 +509,7 @@ export const LOLBINS: LolbinEntry[] = [
     abuses: [
       { id: 'bcdedit-recovery-off', args: /\b(?:recoveryenabled\s+(?:no|off|0)|bootstatuspolicy\s+ignoreallfailures)\b/i, attack: ['T1490'], score: 85, what: 'Windows recovery disabled at boot' },
       { id: 'bcdedit-test-signing', args: /\b(?:testsigning|nointegritychecks)\s+(?:on|yes|1)\b/i, attack: ['T1553.006'], score: 70, what: 'driver signature enforcement weakened' },
-      { id: 'bcdedit-safeboot', args: /\/set\b[\s\S]*\bsafeboot\b/i, attack: ['T1562.009'], score: 65, what: 'next boot forced into safe mode (evades security tools)' },
+      { id: 'bcdedit-safeboot', args: inOrder(/\/set\b/gi, /\bsafeboot\b/gi), attack: ['T1562.009'], score: 65, what: 'next boot forced into safe mode (evades security tools)' },
     ],
   },
   {
@@ -559,7 +580,7 @@ export const LOLBINS: LolbinEntry[] = [
   },
   {
     binary: 'dsdbutil.exe', source: LOLBAS('Binaries/dsdbutil'),
-    abuses: [{ id: 'dsdbutil-snapshot', args: /activate\s+instance\s+ntds[\s\S]*snapshot/i, attack: ['T1003.003'], score: 80, what: 'AD database snapshot taken/mounted' }],
+    abuses: [{ id: 'dsdbutil-snapshot', args: inOrder(/activate\s+instance\s+ntds/gi, /snapshot/gi), attack: ['T1003.003'], score: 80, what: 'AD database snapshot taken/mounted' }],
   },
   {
     binary: 'diskshadow.exe', source: LOLBAS('Binaries/Diskshadow'),
@@ -578,7 +599,7 @@ export const LOLBINS: LolbinEntry[] = [
   {
     binary: 'cmdkey.exe', names: ['cmdkey'], source: LOLBAS('Binaries/Cmdkey'),
     abuses: [
-      { id: 'cmdkey-add-pass', args: /\/add:[\s\S]*\/pass(?::|\s)/i, attack: ['T1078'], score: 50, what: 'credential stored for a remote host' },
+      { id: 'cmdkey-add-pass', args: inOrder(/\/add:/gi, /\/pass(?::|\s)/gi), attack: ['T1078'], score: 50, what: 'credential stored for a remote host' },
       { id: 'cmdkey-list', args: /\/list\b/i, attack: ['T1003.005', 'T1087'], score: 40, what: 'stored credentials listed' },
     ],
   },
@@ -592,11 +613,11 @@ export const LOLBINS: LolbinEntry[] = [
   },
   {
     binary: 'psr.exe', source: LOLBAS('Binaries/Psr'),
-    abuses: [{ id: 'psr-record', args: /\/start\b[\s\S]*\/gui\s+0/i, attack: ['T1113'], score: 60, what: 'steps recorder capturing the screen without its window' }],
+    abuses: [{ id: 'psr-record', args: inOrder(/\/start\b/gi, /\/gui\s+0/gi), attack: ['T1113'], score: 60, what: 'steps recorder capturing the screen without its window' }],
   },
   {
     binary: 'ldifde.exe', names: ['ldifde', 'csvde'], source: LOLBAS('Binaries/Ldifde'),
-    abuses: [{ id: 'ldifde-import', args: /(?:^|\s)-i\b[\s\S]*-f\s+\S+/i, attack: ['T1105'], score: 45, what: 'LDIF import that can write attacker-controlled files' }],
+    abuses: [{ id: 'ldifde-import', args: inOrder(/(?:^|\s)-i\b/gi, /-f\s+\S/gi), attack: ['T1105'], score: 45, what: 'LDIF import that can write attacker-controlled files' }],
   },
   {
     binary: 'mofcomp.exe', source: LOLBAS('Binaries/Mofcomp'),
@@ -624,11 +645,11 @@ export const LOLBINS: LolbinEntry[] = [
   },
   {
     binary: 'cmdl32.exe', source: LOLBAS('Binaries/Cmdl32'),
-    abuses: [{ id: 'cmdl32-download', args: /\/vpn\b[\s\S]*\/lan\b/i, attack: ['T1105'], score: 70, what: 'connection-manager helper downloading through a crafted profile' }],
+    abuses: [{ id: 'cmdl32-download', args: inOrder(/\/vpn\b/gi, /\/lan\b/gi), attack: ['T1105'], score: 70, what: 'connection-manager helper downloading through a crafted profile' }],
   },
   {
     binary: 'finger.exe', names: ['finger'], source: LOLBAS('Binaries/Finger'),
-    abuses: [{ id: 'finger-pipe-shell', args: /\|[\s\S]*\b(?:cmd|powershell|pwsh)(?:\.exe)?\b/i, attack: ['T1105'], score: 85, what: 'finger reply piped into a shell (remote command retrieval)' }],
+    abuses: [{ id: 'finger-pipe-shell', args: inOrder(/\|/gi, /\b(?:cmd|powershell|pwsh)(?:\.exe)?\b/gi), attack: ['T1105'], score: 85, what: 'finger reply piped into a shell (remote command retrieval)' }],
   },
   {
     binary: 'type', names: ['type'], source: LOLBAS('Binaries/Cmd'),
@@ -651,7 +672,7 @@ export const LOLBINS: LolbinEntry[] = [
   },
   {
     binary: 'pnputil.exe', source: LOLBAS('Binaries/Pnputil'),
-    abuses: [{ id: 'pnputil-legacy-install', args: /(?:^|\s)-i\b[\s\S]*-a\b[\s\S]*\.inf\b/i, attack: ['T1547'], score: 45, what: 'driver package installed with the legacy switches' }],
+    abuses: [{ id: 'pnputil-legacy-install', args: inOrder(/(?:^|\s)-i\b/gi, /-a\b/gi, /\.inf\b/gi), attack: ['T1547'], score: 45, what: 'driver package installed with the legacy switches' }],
   },
   {
     binary: 'printbrm.exe', source: LOLBAS('Binaries/PrintBrm'),
@@ -662,7 +683,7 @@ export const LOLBINS: LolbinEntry[] = [
   },
   {
     binary: 'rasautou.exe', source: LOLBAS('Binaries/Rasautou'),
-    abuses: [{ id: 'rasautou-dll', args: /-d\s+\S+\.dll\b[\s\S]*-p\s+\S/i, attack: ['T1218'], score: 70, what: 'remote-access dialer loading a DLL export' }],
+    abuses: [{ id: 'rasautou-dll', args: inOrder(/-d\s+\S+?\.dll\b/gi, /-p\s+\S/gi), attack: ['T1218'], score: 70, what: 'remote-access dialer loading a DLL export' }],
   },
   {
     binary: 'regini.exe', source: LOLBAS('Binaries/Regini'),
@@ -695,17 +716,17 @@ export const LOLBINS: LolbinEntry[] = [
   {
     binary: 'ttdinject.exe', names: ['ttdinject', 'tttracer'], source: LOLBAS('Binaries/Ttdinject'),
     abuses: [
-      { id: 'ttd-dump', args: /-dumpfull\b[\s\S]*-attach\b/i, attack: ['T1003'], score: 70, what: 'time-travel tracer dumping a running process' },
+      { id: 'ttd-dump', args: inOrder(/-dumpfull\b/gi, /-attach\b/gi), attack: ['T1003'], score: 70, what: 'time-travel tracer dumping a running process' },
       { id: 'ttd-launch', args: /\/launch\b|^\s+["']?\S+\.exe\b/i, attack: ['T1127'], score: 55, what: 'time-travel tracer used to start a program' },
     ],
   },
   {
     binary: 'verclsid.exe', source: LOLBAS('Binaries/Verclsid'),
-    abuses: [{ id: 'verclsid-com', args: /\/s\b[\s\S]*\/c\s+\{/i, attack: ['T1218.012'], score: 65, what: 'shell-extension verifier instantiating a COM object' }],
+    abuses: [{ id: 'verclsid-com', args: inOrder(/\/s\b/gi, /\/c\s+\{/gi), attack: ['T1218.012'], score: 65, what: 'shell-extension verifier instantiating a COM object' }],
   },
   {
     binary: 'winget.exe', source: LOLBAS('Binaries/Winget'),
-    abuses: [{ id: 'winget-local-manifest', args: /\binstall\b[\s\S]*(?:--manifest|-m)\s+\S/i, attack: ['T1105'], score: 50, what: 'package manager installing from a local manifest (any download URL)' }],
+    abuses: [{ id: 'winget-local-manifest', args: inOrder(/\binstall\b/gi, /(?:--manifest|-m)\s+\S/gi), attack: ['T1105'], score: 50, what: 'package manager installing from a local manifest (any download URL)' }],
   },
   {
     binary: 'wlrmdr.exe', source: LOLBAS('Binaries/Wlrmdr'),
@@ -713,7 +734,7 @@ export const LOLBINS: LolbinEntry[] = [
   },
   {
     binary: 'wuauclt.exe', source: LOLBAS('Binaries/Wuauclt'),
-    abuses: [{ id: 'wuauclt-dll', args: /\/updatedeploymentprovider\b[\s\S]*\/runhandlercomserver\b/i, attack: ['T1218'], score: 80, what: 'Windows Update client loading a DLL' }],
+    abuses: [{ id: 'wuauclt-dll', args: inOrder(/\/updatedeploymentprovider\b/gi, /\/runhandlercomserver\b/gi), attack: ['T1218'], score: 80, what: 'Windows Update client loading a DLL' }],
   },
   {
     binary: 'ie4uinit.exe', source: LOLBAS('Binaries/Ie4uinit'),
@@ -725,7 +746,7 @@ export const LOLBINS: LolbinEntry[] = [
   },
   {
     binary: 'aspnet_compiler.exe', source: LOLBAS('Binaries/Aspnet_Compiler'),
-    abuses: [{ id: 'aspnet-compiler-build', args: /-p\s+\S+[\s\S]*-f\s+\S+/i, attack: ['T1127'], score: 55, what: 'ASP.NET compiler building attacker code' }],
+    abuses: [{ id: 'aspnet-compiler-build', args: inOrder(/-p\s+\S/gi, /-f\s+\S/gi), attack: ['T1127'], score: 55, what: 'ASP.NET compiler building attacker code' }],
   },
   {
     binary: 'extexport.exe', source: LOLBAS('Binaries/Extexport'),
@@ -742,7 +763,7 @@ export const LOLBINS: LolbinEntry[] = [
   },
   {
     binary: 'acccheckconsole.exe', source: LOLBAS('OtherMSBinaries/AccCheckConsole'),
-    abuses: [{ id: 'acccheckconsole-dll', args: /-window\b[\s\S]*\.dll\b/i, attack: ['T1218'], score: 60, what: 'accessibility checker loading a DLL' }],
+    abuses: [{ id: 'acccheckconsole-dll', args: inOrder(/-window\b/gi, /\.dll\b/gi), attack: ['T1218'], score: 60, what: 'accessibility checker loading a DLL' }],
   },
   {
     binary: 'adplus.exe', source: LOLBAS('OtherMSBinaries/Adplus'),
@@ -805,7 +826,7 @@ export const LOLBINS: LolbinEntry[] = [
   },
   {
     binary: 'tracker.exe', source: LOLBAS('OtherMSBinaries/Tracker'),
-    abuses: [{ id: 'tracker-dll', args: /\/d\s+\S+\.dll\b[\s\S]*\/c\s+\S/i, attack: ['T1127'], score: 60, what: 'file tracker injecting a DLL into a program it starts' }],
+    abuses: [{ id: 'tracker-dll', args: inOrder(/\/d\s+\S+?\.dll\b/gi, /\/c\s+\S/gi), attack: ['T1127'], score: 60, what: 'file tracker injecting a DLL into a program it starts' }],
   },
   {
     binary: 'vsdiagnostics.exe', names: ['vsdiagnostics', 'vsiisexelauncher', 'vslaunchbrowser'], source: LOLBAS('OtherMSBinaries/VSDiagnostics'),
@@ -829,7 +850,7 @@ export const LOLBINS: LolbinEntry[] = [
   },
   {
     binary: 'wsb.exe', source: LOLBAS('Binaries/Wsb'),
-    abuses: [{ id: 'wsb-sandbox-command', args: /<logoncommand>|<mappedfolder>|\bshare\b[\s\S]*--allow-write|\bexec\b[\s\S]*-r\s+system/i, attack: ['T1564.006'], score: 60, what: 'Windows Sandbox started with a logon command or a writable host folder' }],
+    abuses: [{ id: 'wsb-sandbox-command', args: either(/<logoncommand>|<mappedfolder>/i, inOrder(/\bshare\b/gi, /--allow-write/gi), inOrder(/\bexec\b/gi, /-r\s+system/gi)), attack: ['T1564.006'], score: 60, what: 'Windows Sandbox started with a logon command or a writable host folder' }],
   },
   {
     binary: 'code.exe', names: ['code', 'devtunnel'], source: LOLBAS('OtherMSBinaries/VSCode'),

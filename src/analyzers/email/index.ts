@@ -10,9 +10,10 @@ import { becSignals, callbackAndConsentSignals, registrableOrSelf, unsolicitedSi
 import { summarizeAuth, type AuthResult, type AuthSummary } from './auth-results';
 import { extractAnchors, HTML_SCAN_CHARS, htmlDocumentSignals, linkMismatchSignals } from './html';
 import { htmlToText, lureSignals } from './lures';
+import { riskyLinkSignals, scamScriptSignals, throwawaySenderSignals } from './scam';
 
 export const EMAIL_ANALYZER = 'email';
-export const ANALYZER_VERSION = '2'; // 2: business e-mail compromise signals (bec.ts)
+export const ANALYZER_VERSION = '3'; // 2: business e-mail compromise signals (bec.ts); 3: scam signals (scam.ts)
 
 const SPOOFING = ['T1672']; // Email Spoofing (ATT&CK v17; later versions file it as T1684.002)
 const MAX_ATTACHMENTS = 100;
@@ -121,6 +122,9 @@ export function inspectEmail(parsed: PostalMime.Email, options: EmailAnalysisOpt
       authenticated: auth.dmarc?.result === 'pass', lure: lures.length > 0,
       attachmentNames: attachments.slice(0, MAX_ATTACHMENTS).map((a) => a.filename ?? ''),
     }),
+    ...throwawaySenderSignals(sender.address),
+    ...riskyLinkSignals([...anchors.map((a) => a.href), ...(parsed.text ?? '').slice(0, 64 * 1024).match(/https?:\/\/[^\s<>"']{1,2048}/gi) ?? []], sender.registrable),
+    ...scamScriptSignals(parsed.subject, text),
     ...callbackAndConsentSignals(text, html, !mailingList && !inReplyTo.some((id) => recipientDomains.some((d) => id.toLowerCase().includes(d)))),
   ];
   return {

@@ -72,7 +72,7 @@ export class CapeClient {
     const form = new FormData();
     form.set('file', new Blob([content]), name.replace(/[\\/\0\r\n"]/g, '_').slice(0, 255) || 'sample');
     for (const [k, v] of Object.entries(opts)) if (v !== undefined && v !== '') form.set(k, String(v));
-    const answer = await request({
+    const answer = await request({ vendor: 'cape',
       url: `${this.base}/tasks/create/file/`, method: 'POST', body: form, headers: this.headers(), signal,
       timeoutMs: this.s.transferTimeoutMs, fetchImpl: this.s.fetchImpl, maxBytes: 256 * 1024,
     });
@@ -84,7 +84,7 @@ export class CapeClient {
 
   /** GET /apiv2/tasks/status/<id>/ → "pending", "running", "completed", "reported", "failed_analysis"... */
   async taskStatus(taskId: number, signal?: AbortSignal): Promise<string> {
-    const answer = await request({ url: `${this.base}/tasks/status/${taskId}/`, headers: this.headers(), signal, timeoutMs: this.s.timeoutMs, fetchImpl: this.s.fetchImpl });
+    const answer = await request({ vendor: 'cape', url: `${this.base}/tasks/status/${taskId}/`, headers: this.headers(), signal, timeoutMs: this.s.timeoutMs, fetchImpl: this.s.fetchImpl });
     const data = this.envelope(answer, `status of task ${taskId}`).data;
     if (typeof data !== 'string' || !data) throw new ConnectorError('malformed', `cape status of task ${taskId}: data is not a status string`);
     return data;
@@ -92,7 +92,7 @@ export class CapeClient {
 
   /** GET /apiv2/tasks/get/report/<id>/ → report.json as CAPE wrote it (up to maxReportBytes). */
   async report(taskId: number, signal?: AbortSignal): Promise<Record<string, unknown>> {
-    const answer = await request({
+    const answer = await request({ vendor: 'cape',
       url: `${this.base}/tasks/get/report/${taskId}/`, headers: this.headers(), signal,
       timeoutMs: this.s.transferTimeoutMs, fetchImpl: this.s.fetchImpl, maxBytes: this.s.maxReportBytes,
     });

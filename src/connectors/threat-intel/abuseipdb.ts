@@ -44,7 +44,7 @@ export class AbuseIpdbClient implements IntelProvider {
 
   async lookup(indicator: Indicator, timeoutMs: number): Promise<OnlineVerdict> {
     const query = new URLSearchParams({ ipAddress: indicator.value, maxAgeInDays: String(this.opts.maxAgeInDays ?? 90) });
-    const ans = await requestJson({
+    const ans = await requestJson({ vendor: 'abuseipdb',
       url: `${this.baseUrl}/api/v2/check?${query}`,
       headers: { Key: this.opts.apiKey, Accept: 'application/json' },
       timeoutMs, fetchImpl: this.opts.fetchImpl,

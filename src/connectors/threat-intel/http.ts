@@ -24,6 +24,8 @@ export interface JsonRequest {
   /** Largest answer read, in bytes (default 2 MiB). */
   maxBytes?: number;
   fetchImpl?: typeof fetch;
+  /** The provider, for the metrics (autosoc_connector_calls_total). */
+  vendor?: string;
 }
 
 export interface JsonAnswer { status: number; headers: Headers; body: unknown }

@@ -67,7 +67,7 @@ export class UrlhausClient implements IntelProvider {
 
   async lookup(indicator: Indicator, timeoutMs: number): Promise<OnlineVerdict> {
     const r = this.request(indicator);
-    const ans = await requestJson({
+    const ans = await requestJson({ vendor: 'urlhaus',
       url: `${this.baseUrl}/v1/${r.path}/`, method: 'POST',
       headers: { 'Auth-Key': this.opts.authKey, 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
       body: new URLSearchParams(r.form).toString(), timeoutMs, fetchImpl: this.opts.fetchImpl,

@@ -88,7 +88,7 @@ export class UrlscanClient implements IntelProvider {
 
   async lookup(indicator: Indicator, timeoutMs: number): Promise<OnlineVerdict> {
     const q = urlscanQuery(indicator);
-    const ans = await requestJson({
+    const ans = await requestJson({ vendor: 'urlscan',
       url: `${this.baseUrl}/api/v1/search/?${new URLSearchParams({ q, size: String(SEARCH_SIZE) })}`,
       headers: { 'API-Key': this.opts.apiKey, accept: 'application/json' },
       timeoutMs, fetchImpl: this.opts.fetchImpl,
@@ -119,7 +119,7 @@ export class UrlscanClient implements IntelProvider {
   /** GET /api/v1/result/{uuid}/ — the verdicts of one scan; undefined while it runs or once deleted (404). */
   private async resultVerdicts(uuid: string, timeoutMs: number): Promise<Result['verdicts']> {
     if (this.memo.has(uuid)) return this.memo.get(uuid);
-    const ans = await requestJson({
+    const ans = await requestJson({ vendor: 'urlscan',
       url: `${this.baseUrl}/api/v1/result/${encodeURIComponent(uuid)}/`,
       headers: { 'API-Key': this.opts.apiKey, accept: 'application/json' },
       timeoutMs, maxBytes: RESULT_MAX_BYTES, fetchImpl: this.opts.fetchImpl,
@@ -135,7 +135,7 @@ export class UrlscanClient implements IntelProvider {
 
   /** Submits a URL for scanning (POST /api/v1/scan/); private unless asked otherwise. */
   async submitScan(url: string, opts: { visibility?: 'public' | 'unlisted' | 'private'; tags?: string[]; timeoutMs?: number } = {}): Promise<{ uuid: string; result: string; api?: string }> {
-    const ans = await requestJson({
+    const ans = await requestJson({ vendor: 'urlscan',
       url: `${this.baseUrl}/api/v1/scan/`, method: 'POST',
       headers: { 'API-Key': this.opts.apiKey, 'content-type': 'application/json', accept: 'application/json' },
       body: JSON.stringify({ url, visibility: opts.visibility ?? 'private', ...(opts.tags ? { tags: opts.tags.slice(0, 10) } : {}) }),

@@ -59,7 +59,7 @@ export class VirusTotalClient implements IntelProvider {
   async lookup(indicator: Indicator, timeoutMs: number): Promise<OnlineVerdict> {
     const p = paths(indicator);
     const link = `${GUI}/${p.gui}`;
-    const ans = await requestJson({
+    const ans = await requestJson({ vendor: 'virustotal',
       url: `${this.baseUrl}/api/v3/${p.api.split('/').map(encodeURIComponent).join('/')}`,
       headers: { 'x-apikey': this.opts.apiKey, accept: 'application/json' },
       timeoutMs, fetchImpl: this.opts.fetchImpl,

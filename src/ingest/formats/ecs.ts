@@ -11,7 +11,7 @@
 // and product, else "elastic". Ids of two integrations therefore never collide.
 import type { AlertInput, Severity } from '../../domain/alert';
 import {
-  attackIds, basename, clip, compact, emptyObservables, finishObservables, first, hashes, int, isObject,
+  attackIds, basename, clip, countryCode, compact, emptyObservables, finishObservables, first, hashes, int, isObject,
   isoTime, num, port, str, strs, unwrapHit, type Observables,
 } from './fields';
 import { confidenceOf, findingTypeOf, outcomeOf, semantics } from './semantics';
@@ -116,6 +116,7 @@ function observables(src: unknown): Observables {
       srcIp, srcPort: port(num(src, 'source.port')), dstIp, dstPort: port(num(src, 'destination.port')),
       protocol: str(src, 'network.transport', 'network.protocol'),
       direction: DIRECTIONS.get(str(src, 'network.direction')?.toLowerCase() ?? ''),
+      srcCountry: countryCode(str(src, 'source.geo.country_iso_code')),
     });
   }
   // A host has one ip in the model; its other addresses are still worth pivoting on.

@@ -75,6 +75,9 @@ export function clip(v: string | undefined, max: number): string | undefined {
 }
 
 /** Last segment of a Windows or POSIX path. */
+/** An ISO 3166-1 alpha-2 country code, upper-cased; anything else (names, "--") is dropped. */
+export const countryCode = (v: string | undefined): string | undefined => (v && /^[A-Za-z]{2}$/.test(v.trim()) ? v.trim().toUpperCase() : undefined);
+
 export const basename = (path: string | undefined): string | undefined => path?.split(/[\\/]/).pop() || undefined;
 
 /**

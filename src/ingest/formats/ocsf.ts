@@ -6,7 +6,7 @@
 // finding as `finding` instead of `finding_info`; both are read.
 import type { AlertInput, Severity } from '../../domain/alert';
 import {
-  attackIds, basename, clip, compact, emptyObservables, finishObservables, first, hashes, int, isObject,
+  attackIds, basename, clip, countryCode, compact, emptyObservables, finishObservables, first, hashes, int, isObject,
   isoTime, num, port, str, strs, values, type Observables,
 } from './fields';
 import { confidenceOf, findingTypeOf, outcomeOf, semantics } from './semantics';
@@ -87,6 +87,7 @@ function addEntities(o: Observables, e: unknown): void {
       srcIp, srcPort: port(num(e, 'src_endpoint.port')), dstIp, dstPort: port(num(e, 'dst_endpoint.port')),
       protocol: str(e, 'connection_info.protocol_name'),
       direction: DIRECTION_BY_ID[num(e, 'connection_info.direction_id') ?? 0],
+      srcCountry: countryCode(str(e, 'src_endpoint.location.country')),
     });
   }
   o.domains.push(...strs(e, 'query.hostname', 'src_endpoint.domain', 'dst_endpoint.domain'));

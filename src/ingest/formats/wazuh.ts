@@ -31,6 +31,56 @@ function sysmonHashes(field: string | undefined) {
   return hashes(byKind.get('md5'), byKind.get('sha1'), byKind.get('sha256'));
 }
 
+const MAX_EXECVE_ARGS = 64;
+
+/**
+ * The auditd decoder's EXECVE record (data.audit: exe, execve.a0..aN, pid, ppid): the
+ * program and its arguments as the kernel ran them, so command-line analyzers and the
+ * known-benign table judge what ran, not the alert's log text.
+ */
+function auditExecve(a: unknown): Observables['processes'][number] | undefined {
+  const audit = first(a, 'data.audit');
+  const exe = str(audit, 'exe');
+  const execve = first(audit, 'execve');
+  const args: string[] = [];
+  for (let i = 0; i < MAX_EXECVE_ARGS; i++) {
+    const arg = str(execve, `a${i}`);
+    if (arg === undefined) break;
+    args.push(/[\s"]/.test(arg) ? `"${arg.replace(/"/g, '\\"')}"` : arg);
+  }
+  if (!exe && args.length === 0) return undefined;
+  const ppid = int(num(audit, 'ppid'));
+  return {
+    pid: int(num(audit, 'pid')), path: exe, name: basename(exe) ?? basename(str(audit, 'command')),
+    commandLine: args.length ? clip(args.join(' '), 32_768) : undefined,
+    parents: ppid === undefined ? [] : [{ pid: ppid }],
+  };
+}
+
+const MAX_TASK_XML = 64 * 1024;
+const MAX_TASK_ACTIONS = 4;
+const xmlText = (s: string) => s.replace(/&(quot|amp|lt|gt|apos);/g, (_, e: string) => ({ quot: '"', amp: '&', lt: '<', gt: '>', apos: "'" })[e]!).trim();
+
+/**
+ * The actions of a task that Security event 4698/4702 registered (eventdata.taskContent, the
+ * task's XML): each <Exec> Command + Arguments, as a process of what the task will run, so
+ * command-line analyzers and the known-benign table judge the action, not the task's name.
+ * Linear scan of a bounded string; [^<] keeps each match inside one element.
+ */
+function scheduledTaskActions(ev: unknown, user: string | undefined): Observables['processes'] {
+  const xml = str(ev, 'taskContent')?.slice(0, MAX_TASK_XML);
+  if (!xml) return [];
+  const out: Observables['processes'] = [];
+  for (const m of xml.matchAll(/<Command>([^<]{1,4096})<\/Command>\s*(?:<Arguments>([^<]{0,8192})<\/Arguments>)?/g)) {
+    const command = xmlText(m[1]);
+    const args = m[2] ? xmlText(m[2]) : '';
+    const quoted = /\s/.test(command) ? `"${command}"` : command;
+    out.push({ path: command, name: basename(command), commandLine: clip(args ? `${quoted} ${args}` : quoted, 32_768), user, parents: [] });
+    if (out.length >= MAX_TASK_ACTIONS) break;
+  }
+  return out;
+}
+
 function observables(a: unknown): Observables {
   const o = emptyObservables();
   const host = compact({ hostname: str(a, 'agent.name'), ip: str(a, 'agent.ip') });
@@ -69,8 +119,12 @@ function observables(a: unknown): Observables {
     });
   }
 
+  const exec = auditExecve(a);
+  if (exec) o.processes.push(exec);
+
   if (ev) {
-    const image = str(ev, 'image'), parentImage = str(ev, 'parentImage');
+    // Sysmon names them image/parentImage; Security event 4688 newProcessName/parentProcessName.
+    const image = str(ev, 'image', 'newProcessName'), parentImage = str(ev, 'parentImage', 'parentProcessName');
     const proc = compact({
       pid: int(num(ev, 'processId')), path: image, name: basename(image),
       commandLine: clip(str(ev, 'commandLine'), 32_768), hashes: sysmonHashes(str(ev, 'hashes')), user: str(ev, 'user'),
@@ -80,6 +134,7 @@ function observables(a: unknown): Observables {
       commandLine: clip(str(ev, 'parentCommandLine'), 32_768),
     });
     if (proc || parent) o.processes.push({ ...proc, parents: parent ? [parent] : [] });
+    o.processes.push(...scheduledTaskActions(ev, str(ev, 'subjectUserName')));
     const target = str(ev, 'targetFilename');
     if (target) o.files.push({ path: target, name: basename(target) });
     o.domains.push(...strs(ev, 'queryName'));

@@ -112,6 +112,45 @@ describe('mapWazuh on hand-written documents', () => {
     expect(a.observables.domains).toEqual(['evil.example']);
   });
 
+  it('reads the auditd EXECVE record (data.audit) as a process: program, arguments, pid and parent pid', () => {
+    const { alert } = mapWazuh({
+      id: '1.3', rule: { level: 3, description: 'Audit: Command: /usr/bin/nc.openbsd.', id: '80792' },
+      data: { audit: { type: 'EXECVE', pid: '48810', ppid: '2277', command: 'nc', exe: '/usr/bin/nc.openbsd',
+        execve: { a0: 'nc', a1: '-z', a2: 'db.example', a3: '1433', a5: 'skipped: a4 is missing' } } },
+      full_log: 'type=EXECVE msg=audit(…): argc=4 a0="nc" …',
+    }, ctx);
+    expect(parseAlert(alert).observables.processes).toEqual([{
+      pid: 48810, path: '/usr/bin/nc.openbsd', name: 'nc.openbsd', commandLine: 'nc -z db.example 1433', parents: [{ pid: 2277 }],
+    }]);
+    // An argument with a space or a quote is quoted, so it stays one argument for the analyzers.
+    const quoted = mapWazuh({ id: '1.4', rule: { level: 3, description: 'Audit', id: '1' },
+      data: { audit: { exe: '/bin/sh', execve: { a0: 'sh', a1: '-c', a2: 'echo "hi" there' } } } }, ctx);
+    expect(parseAlert(quoted.alert).observables.processes[0].commandLine).toBe('sh -c "echo \\"hi\\" there"');
+    // No EXECVE fields: no process is made up from the log text.
+    const none = mapWazuh({ id: '1.5', rule: { level: 3, description: 'Audit', id: '1' }, full_log: 'nc -z db 1433' }, ctx);
+    expect(parseAlert(none.alert).observables.processes).toEqual([]);
+  });
+
+  it('reads the actions of a task registered in Security 4698 (taskContent XML) as processes', () => {
+    const xml = '<?xml version="1.0"?><Task><Actions Context="Author"><Exec><Command>C:\\Program Files\\Vendor\\upd.exe</Command><Arguments>run &quot;A1&quot; &amp; more</Arguments></Exec>'
+      + '<Exec><Command>powershell.exe</Command></Exec></Actions></Task>';
+    const { alert } = mapWazuh({ id: '1.7', rule: { level: 4, description: 'A scheduled task was created', id: '60228', mitre: { id: ['T1053'] } },
+      data: { win: { eventdata: { subjectUserName: 'WS-1$', taskName: '\\Vendor\\Update', taskContent: xml } } } }, ctx);
+    expect(parseAlert(alert).observables.processes).toEqual([
+      { path: 'C:\\Program Files\\Vendor\\upd.exe', name: 'upd.exe', commandLine: '"C:\\Program Files\\Vendor\\upd.exe" run "A1" & more', user: 'WS-1$', parents: [] },
+      { path: 'powershell.exe', name: 'powershell.exe', commandLine: 'powershell.exe', user: 'WS-1$', parents: [] },
+    ]);
+  });
+
+  it('reads a Security 4688 process creation (newProcessName, parentProcessName)', () => {
+    const { alert } = mapWazuh({ id: '1.6', rule: { level: 3, description: 'A new process has been created', id: '67027' },
+      data: { win: { eventdata: { newProcessName: 'C:\\Windows\\System32\\cmd.exe', parentProcessName: 'C:\\Windows\\explorer.exe', commandLine: 'cmd /c dir' } } } }, ctx);
+    expect(parseAlert(alert).observables.processes).toEqual([{
+      path: 'C:\\Windows\\System32\\cmd.exe', name: 'cmd.exe', commandLine: 'cmd /c dir',
+      parents: [{ path: 'C:\\Windows\\explorer.exe', name: 'explorer.exe' }],
+    }]);
+  });
+
   it('uses receivedAt when the alert has no timestamp, and refuses an alert without a description', () => {
     const a = parseAlert(mapWazuh({ id: '1.2', rule: { level: 3, description: 'x', id: 1 } }, ctx).alert);
     expect([a.time, a.severity, a.rule]).toEqual([ctx.receivedAt, 'informational', { id: '1', name: 'x' }]);

@@ -1,0 +1,58 @@
+// `autosoc content export`: a confirmed alert's detection content and shareable intel as files
+// for a detection-as-code repository. Reads the alert from the database (like token commands),
+// or a ConfirmedIncident JSON file given with --incident-file.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Command } from 'commander';
+import { EXPORT_FORMATS, exportContent, type ExportFormat } from '../content/export';
+import { confirmedIncidentFromStore, UnknownAlert } from '../content/from-store';
+import { ConfirmedIncident, NotConfirmed } from '../content/incident';
+import { SharingPolicy } from '../content/sharing';
+import { benignProcessEvents, parseCommandRecords } from '../content/sigma/benign';
+import { loadPolicy } from '../policy/load-policy';
+import { CliError, type CliIo, printJson } from './io';
+import { withDatabase } from './token-commands';
+
+interface ExportOptions { format: string; dir: string; incidentFile?: string; policy?: string[]; benign?: string[] }
+
+/** The benign command lines generated rules must not match: --benign files, else the corpus's tldr admin usage. */
+function benignFiles(opts: ExportOptions, env: Record<string, string | undefined>): string[] {
+  if (opts.benign?.length) return opts.benign;
+  const corpus = env.AUTOSOC_CORPUS && join(env.AUTOSOC_CORPUS, 'commands', 'admin_commands_tldr.jsonl');
+  return corpus && existsSync(corpus) ? [corpus] : [];
+}
+
+export function registerContentCommand(program: Command, io: CliIo): void {
+  const content = program.command('content').description('detection content and shareable intel from confirmed incidents');
+  content.command('export [workflowId]')
+    .description('write Sigma rules, hunting queries (SPL, ES|QL, KQL), a STIX 2.1 bundle or a MISP event for a confirmed alert')
+    .requiredOption('--format <format>', EXPORT_FORMATS.join('|'))
+    .requiredOption('--dir <dir>', 'where to write the files')
+    .option('--incident-file <file>', 'a confirmed incident as JSON instead of an alert from the database')
+    .option('--policy <file...>', 'policy files (their sharing section decides TLP and what is never exported)')
+    .option('--benign <jsonl...>', 'benign command lines ({"command", "platform"} per line) rules must not match; default: $AUTOSOC_CORPUS tldr admin usage')
+    .action(async (workflowId: string | undefined, opts: ExportOptions, cmd: Command) => {
+      const env = io.env ?? process.env;
+      if (!(EXPORT_FORMATS as readonly string[]).includes(opts.format)) throw new CliError(`--format must be one of ${EXPORT_FORMATS.join(', ')}`);
+      if (!workflowId === !opts.incidentFile) throw new CliError('give an alert workflow id or --incident-file, one of the two');
+      const sharing = (opts.policy?.length ? loadPolicy(opts.policy).sharing : undefined) ?? SharingPolicy.parse({});
+      const files = benignFiles(opts, env);
+      if (['sigma', 'spl', 'esql', 'kql'].includes(opts.format) && files.length === 0) {
+        throw new CliError('no benign command lines to check rules against: pass --benign FILE or set AUTOSOC_CORPUS');
+      }
+      const benign = benignProcessEvents(files.flatMap((f) => parseCommandRecords(readFileSync(f, 'utf8'))));
+      const incident = opts.incidentFile
+        ? ConfirmedIncident.parse(JSON.parse(readFileSync(opts.incidentFile, 'utf8')))
+        : await withDatabase(io, (db) => confirmedIncidentFromStore(db, workflowId!, { apiUrl: env.AUTOSOC_API_URL }).catch((err: Error) => {
+          throw err instanceof NotConfirmed || err instanceof UnknownAlert ? new CliError(err.message) : err;
+        }));
+      const result = await exportContent(incident, opts.format as ExportFormat, opts.dir, { sharing, benign });
+      const json = (cmd.optsWithGlobals() as { json?: boolean }).json;
+      if (json) printJson(io, result);
+      else {
+        for (const f of result.files) io.stdout(`wrote ${f}\n`);
+        for (const d of result.dropped) io.stdout(`not proposed: ${d.title}: ${d.reason}\n`);
+        if (result.files.length === 0) io.stdout('nothing to export\n');
+      }
+    });
+}

@@ -1,0 +1,95 @@
+// Lays a report out as Markdown or as one self-contained HTML page. Both render the same
+// sections, built here from the model as plain text; each renderer escapes every string it is
+// given (escape.ts), so nothing from an alert, a finding or an analyst becomes markup.
+import { escapeHtml, escapeMarkdown } from './escape';
+import type { ReportModel } from './report-model';
+
+export const REPORT_FORMATS = ['md', 'html'] as const;
+export type ReportFormat = (typeof REPORT_FORMATS)[number];
+
+type Section =
+  | { heading: string; kind: 'list'; items: string[] }
+  | { heading: string; kind: 'table'; header: string[]; rows: string[][] }
+  | { heading: string; kind: 'text'; text: string };
+
+const orNone = (items: string[]) => (items.length ? items : ['none']);
+
+function sections(m: ReportModel): Section[] {
+  const out: Section[] = [];
+  out.push({ heading: m.kind === 'incident' ? `Alerts (${m.alerts.length})` : 'Alert', kind: 'table', header: ['Alert', 'Source', 'Severity', 'Score', 'Verdict', 'Disposition', 'Status', 'Title'],
+    rows: m.alerts.map((a) => [a.workflow_id, a.source, a.severity, a.score === null ? '-' : String(a.score), a.verdict ?? '-', a.disposition ?? '-', a.status, a.title]) });
+  out.push({ heading: 'Timeline', kind: 'table', header: ['When', 'Alert', 'What', 'By', 'Detail'],
+    rows: m.timeline.map((e) => [e.at, e.workflowId, e.what, e.actor ?? '', e.detail ?? '']) });
+  out.push({ heading: 'Affected hosts', kind: 'list', items: orNone(m.hosts) });
+  out.push({ heading: 'Affected users', kind: 'list', items: orNone(m.users) });
+  out.push({ heading: 'ATT&CK techniques by tactic', kind: 'list',
+    items: orNone(m.tactics.map((t) => `${t.tactic}: ${t.techniques.join(', ')}`)) });
+  out.push({ heading: 'Findings that mattered', kind: 'list',
+    items: orNone(m.findings.map((f) => `${f.analyzer} (${f.verdict}, ${f.score}) on ${f.workflowId}: ${f.summary}${f.evidence.length ? ` [${f.evidence.join('; ')}]` : ''}`)) });
+  if (m.failedAnalyzers.length) out.push({ heading: 'Analyzers that failed (lower confidence)', kind: 'list', items: m.failedAnalyzers.map((f) => `${f.analyzer} on ${f.workflowId}: ${f.error}`) });
+  out.push({ heading: 'Analyst decisions', kind: 'list', items: orNone(m.decisions.map((d) => `${d.at} ${d.actor}: ${d.what}${d.detail ? ` (${d.detail})` : ''}`)) });
+  out.push({ heading: 'Response actions', kind: 'list', items: orNone(m.actions.map((a) => `${a.kind} ${a.target}: ${a.status} via ${a.connector}, approved by ${a.approved_by}`)) });
+  if (m.assessment) {
+    const a = m.assessment.assessment;
+    out.push({ heading: `Assessment (${m.assessment.author}, advisory)`, kind: 'text', text: a.summary });
+    if (a.narrative.length) out.push({ heading: 'Narrative', kind: 'list', items: a.narrative });
+    if (a.openQuestions.length) out.push({ heading: 'Open questions', kind: 'list', items: a.openQuestions });
+  }
+  out.push({ heading: 'Recommendations', kind: 'list', items: orNone(m.recommendations) });
+  const { hashes, domains, ips, urls, emails } = m.iocs;
+  out.push({ heading: 'Appendix: indicators of compromise', kind: 'table', header: ['Type', 'Value'],
+    rows: [...hashes.map((v) => ['hash', v]), ...domains.map((v) => ['domain', v]), ...ips.map((v) => ['ip', v]), ...urls.map((v) => ['url', v]), ...emails.map((v) => ['email', v])] });
+  return out;
+}
+
+const subtitle = (m: ReportModel) => `${m.kind} report for ${m.id}${m.storm ? ' (alert storm)' : ''}`;
+
+export function renderMarkdown(m: ReportModel): string {
+  const md = (s: string) => escapeMarkdown(s);
+  const lines = [`# ${md(m.title)}`, '', md(subtitle(m))];
+  for (const s of sections(m)) {
+    lines.push('', `## ${md(s.heading)}`, '');
+    if (s.kind === 'text') lines.push(escapeMarkdown(s.text, 4000));
+    if (s.kind === 'list') lines.push(...s.items.map((i) => `- ${md(i)}`));
+    if (s.kind === 'table') {
+      if (s.rows.length === 0) lines.push('none');
+      else lines.push(`| ${s.header.map(md).join(' | ')} |`, `|${s.header.map(() => ' --- ').join('|')}|`, ...s.rows.map((r) => `| ${r.map(md).join(' | ')} |`));
+    }
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/** No script, no external resource: the CSP allows only the page's own inline style. */
+export const REPORT_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'";
+
+const STYLE = `body{font:14px/1.45 system-ui,sans-serif;max-width:70rem;margin:2rem auto;padding:0 1rem;color:#1b1f24}
+h1{font-size:1.5rem}h2{font-size:1.1rem;border-bottom:1px solid #d0d7de;padding-bottom:.2rem;margin-top:1.6rem}
+table{border-collapse:collapse;width:100%}th,td{border:1px solid #d0d7de;padding:.25rem .45rem;text-align:left;vertical-align:top;word-break:break-word}
+th{background:#f6f8fa}.sub{color:#57606a}`;
+
+export function renderHtml(m: ReportModel): string {
+  const h = (s: string) => escapeHtml(s);
+  const body: string[] = [`<h1>${h(m.title)}</h1>`, `<p class="sub">${h(subtitle(m))}</p>`];
+  for (const s of sections(m)) {
+    body.push(`<h2>${h(s.heading)}</h2>`);
+    if (s.kind === 'text') body.push(`<p>${escapeHtml(s.text, 8000)}</p>`);
+    if (s.kind === 'list') body.push(`<ul>${s.items.map((i) => `<li>${h(i)}</li>`).join('')}</ul>`);
+    if (s.kind === 'table') {
+      body.push(s.rows.length === 0 ? '<p>none</p>'
+        : `<table><thead><tr>${s.header.map((c) => `<th>${h(c)}</th>`).join('')}</tr></thead><tbody>${s.rows.map((r) => `<tr>${r.map((c) => `<td>${h(c)}</td>`).join('')}</tr>`).join('')}</tbody></table>`);
+    }
+  }
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="${REPORT_CSP}">
+<meta name="referrer" content="no-referrer">
+<title>${h(m.title)}</title>
+<style>${STYLE}</style></head>
+<body>
+${body.join('\n')}
+</body></html>
+`;
+}
+
+export const renderReport = (m: ReportModel, format: ReportFormat): string => (format === 'html' ? renderHtml(m) : renderMarkdown(m));
+export const REPORT_MEDIA_TYPES: Record<ReportFormat, string> = { md: 'text/markdown; charset=utf-8', html: 'text/html; charset=utf-8' };
