@@ -18,6 +18,10 @@ test('recorded histories exist for every path the e2e test covers', () => {
     'pre-local-store-escalated-retriaged-by-related-alerts',
     // Recorded before decisions were signed (patched('signed-decisions-v1')): bare decisions.
     'pre-signed-decisions-auto-closed', 'pre-signed-decisions-escalated-approved-by-update', 'pre-signed-decisions-escalated-closed-by-signal',
+    // Recorded before triage v2 and the incident/related-alert fixes (patched('triage-context-v1'),
+    // 'related-triage-v1', 'incident-triage-v1'), some with signed decisions already.
+    'pre-triage-v2-auto-closed', 'pre-triage-v2-escalated-approved-by-update', 'pre-triage-v2-escalated-closed-by-signal',
+    'pre-triage-v2-escalated-retriaged-by-related-alerts', 'pre-triage-v2-incident-three-alerts', 'pre-triage-v2-poller-worker-killed-mid-page',
   ]);
 });
 
