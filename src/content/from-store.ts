@@ -5,6 +5,7 @@ import { parseAlert } from '../domain/alert';
 import { getAlert } from '../store/alerts';
 import { listAudit } from '../store/decisions';
 import { assertConfirmed, ConfirmedIncident } from './incident';
+import { trimEndChars } from '../domain/text-scan';
 
 export class UnknownAlert extends Error {
   constructor(id: string) { super(`no alert ${id}`); this.name = 'UnknownAlert'; }
@@ -19,7 +20,7 @@ export async function confirmedIncidentFromStore(db: Pool, workflowId: string, o
   const verdict = (['malicious', 'suspicious', 'benign'] as const).find((v) => v === row.verdict) ?? 'unknown';
   const incident = ConfirmedIncident.parse({
     id: workflowId, alerts: [parseAlert(row.alert)], verdict, approvedBy: approval?.actor,
-    references: opts.apiUrl ? [`${opts.apiUrl.replace(/\/+$/, '')}/v1/alerts/${encodeURIComponent(workflowId)}`] : [],
+    references: opts.apiUrl ? [`${trimEndChars(opts.apiUrl, '/')}/v1/alerts/${encodeURIComponent(workflowId)}`] : [],
     confirmedAt: updated.toISOString(),
   });
   assertConfirmed(incident);

@@ -59,11 +59,22 @@ export class SharingFilter {
   }
 }
 
+/** Every case-insensitive occurrence of `needle` replaced, by indexOf: no regex built from data. */
+function replaceAllInsensitive(text: string, needle: string, by: string): string {
+  const hay = text.toLowerCase(), n = needle.toLowerCase();
+  let out = '', from = 0;
+  for (let at = hay.indexOf(n); at !== -1; at = hay.indexOf(n, from)) {
+    out += text.slice(from, at) + by;
+    from = at + n.length;
+  }
+  return out + text.slice(from);
+}
+
 /** The text with every private name (host, user) replaced: for titles that leave the organisation. */
 export function redactPrivateNames(text: string, privateNames: Iterable<string>): string {
   let out = text;
   for (const n of [...privateNames].filter((x) => x.length >= 3).sort((a, b) => b.length - a.length)) {
-    out = out.replace(new RegExp(n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'gi'), '[redacted]');
+    out = replaceAllInsensitive(out, n, '[redacted]');
   }
   return out;
 }

@@ -7,6 +7,7 @@ import { registrableDomain } from '../analyzers/url';
 import type { Finding } from './finding';
 import type { Organisation } from './policy';
 import type { TriageContext } from './org-context';
+import { trimEndChars } from './text-scan';
 
 export const POLICY_LOOKALIKE_ANALYZER = 'mail-lookalike';
 
@@ -21,7 +22,7 @@ export function policyLookalikeFinding(ctx: TriageContext, org: Organisation | u
   for (const e of ctx.observables.emails.slice(0, MAX_EMAILS)) {
     const at = e.from?.lastIndexOf('@') ?? -1;
     if (!e.from || at < 0) continue;
-    const host = e.from.slice(at + 1).toLowerCase().replace(/[>\s.]+$/, '');
+    const host = trimEndChars(e.from.slice(at + 1).toLowerCase(), '>. \t\n\r\v\f');
     const sender = registrableDomain(host) ?? host;
     // A listed domain (or its subdomain) is never a look-alike of another listed one.
     if (known.some((d) => sender === d || host === d || host.endsWith(`.${d}`))) continue;

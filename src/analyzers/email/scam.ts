@@ -6,6 +6,7 @@
 // spam) and that recurs across the phishing corpus; each alone is a modest signal.
 import { RISKY_TLDS } from '../data/risky-tlds';
 import { registrableDomain, type Signal } from '../url';
+import { trimEndChars } from '../../domain/text-scan';
 
 const SCAN_CHARS = 64 * 1024;
 const MAX_LINKS = 200;
@@ -22,7 +23,7 @@ const THROWAWAY_ZONES = ['firebaseapp.com', 'web.app', 'herokuapp.com', 'netlify
 export function throwawaySenderSignals(senderAddress: string | undefined): Signal[] {
   const at = senderAddress?.lastIndexOf('@') ?? -1;
   if (!senderAddress || at < 0) return [];
-  const d = senderAddress.slice(at + 1, at + 256).toLowerCase().replace(/[>\s]+$/, '').replace(/\.$/, '');
+  const d = trimEndChars(senderAddress.slice(at + 1, at + 256).toLowerCase(), '> \t\n\r\v\f').replace(/\.$/, '');
   if (!d) return [];
   if (!d.includes('.')) {
     return [{ id: 'sender-not-a-domain', score: 40, what: `the sender's domain "${d.slice(0, 100)}" is not a public domain name (forged or misconfigured sender)`, attack: ['T1566', 'T1672'] }];

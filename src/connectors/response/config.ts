@@ -11,6 +11,7 @@ import { EntraResponseConnector } from './entra';
 import { GraphMailConnector } from './graph-mail';
 import { OktaResponseConnector } from './okta';
 import { FalconResponseConnector } from './falcon';
+import { trimEndChars } from '../../domain/text-scan';
 
 const Env = z.object({
   GRAPH_BASE_URL: z.url().default('https://graph.microsoft.com'),
@@ -41,7 +42,7 @@ export function responseConnectorsFromEnv(env: Record<string, string | undefined
   const poll = (s: { pollIntervalMs: number; maxPollIntervalMs: number; maxWaitMs: number }) => ({ pollIntervalMs: s.pollIntervalMs, maxPollIntervalMs: s.maxPollIntervalMs, maxWaitMs: s.maxWaitMs });
   if (edr.falcon) {
     const f = edr.falcon;
-    connectors.push(new FalconResponseConnector({ baseUrl: f.baseUrl, tokenUrl: `${f.baseUrl.replace(/\/+$/, '')}/oauth2/token`, clientId: f.clientId, clientSecret: f.clientSecret, timeoutMs: f.timeoutMs, poll: poll(f), fetchImpl }));
+    connectors.push(new FalconResponseConnector({ baseUrl: f.baseUrl, tokenUrl: `${trimEndChars(f.baseUrl, '/')}/oauth2/token`, clientId: f.clientId, clientSecret: f.clientSecret, timeoutMs: f.timeoutMs, poll: poll(f), fetchImpl }));
   }
   if (edr.defender) {
     const d = edr.defender;

@@ -8,6 +8,7 @@ import { stableUuid } from '../ids';
 import { assertConfirmed, techniquesOf, type ConfirmedIncident } from '../incident';
 import { shareableIndicators, SharingFilter, privateNamesOf, type SharingPolicy } from '../sharing';
 import { compileSigmaRule, escapeSigmaString, type SigmaEvent } from './matcher';
+import { trimEndChars, trimStartChars } from '../../domain/text-scan';
 
 export interface SigmaRule {
   title: string; id: string; status: 'experimental'; description: string; references: string[];
@@ -45,7 +46,7 @@ export function distinctiveTokens(commandLine: string, image: string, filter: Sh
   const raw = commandLine.split(/[\s"'`()[\]{};|&,=<>^]+/).filter(Boolean);
   const out = new Set<string>();
   for (let t of raw) {
-    t = t.replace(/^[$@.:+]+|[.:+]+$/g, '');
+    t = trimEndChars(trimStartChars(t, '$@.:+'), '.:+');
     if (t.length < 3 || t.length > 64) continue;
     if (/[\\/]/.test(t.slice(1)) || /^[a-z]:/i.test(t) || /:\/\//.test(t)) continue; // paths and URLs
     if (/^\d{1,3}(\.\d{1,3}){3}/.test(t)) continue;
