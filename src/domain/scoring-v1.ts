@@ -37,10 +37,11 @@ export interface TriageResult {
   reasons: string[];
 }
 
-const clamp = (n: number) => Math.max(0, Math.min(100, Math.round(n)));
-const analyzerKind = (f: Finding) => f.analyzer.split(':')[0];
+export const clamp = (n: number) => Math.max(0, Math.min(100, Math.round(n)));
+export const analyzerKind = (f: Finding) => f.analyzer.split(':')[0];
 
-function weighted(findings: Finding[], policy: TriagePolicy, reasons: string[]): Finding[] {
+/** Findings with the policy's per-analyzer weights applied; each change leaves a reason. Shared by v1 and v2. */
+export function weighted(findings: Finding[], policy: TriagePolicy, reasons: string[]): Finding[] {
   return findings.map((f) => {
     const w = policy.weights?.[analyzerKind(f)];
     if (w === undefined || w === 1 || f.error) return f;
@@ -48,6 +49,27 @@ function weighted(findings: Finding[], policy: TriagePolicy, reasons: string[]):
     if (score !== f.score) reasons.push(`${f.analyzer} weighted ×${w}: ${f.score} → ${score}`);
     return { ...f, score };
   });
+}
+
+/**
+ * The strongest risky finding (sorted strongest first) lifts the score above the base, and each
+ * further one corroborates up to a cap; every step leaves a reason. Shared by v1 and v2.
+ */
+export function threatScore(base: number, risky: Finding[], reasons: string[]): number {
+  const top = risky[0];
+  let score = base;
+  if (top.score > score) {
+    reasons.push(`${top.analyzer} found ${top.verdict} evidence (${top.score}): ${top.summary}`);
+    score = top.score;
+  } else {
+    reasons.push(`${top.analyzer} found ${top.verdict} evidence (${top.score}), below the base: ${top.summary}`);
+  }
+  const bonus = Math.min(CORROBORATION_MAX, CORROBORATION_STEP * (risky.length - 1));
+  if (bonus > 0) {
+    reasons.push(`+${bonus}: ${risky.length - 1} more analyzer(s) corroborate (${risky.slice(1, 6).map((f) => f.analyzer).join(', ')})`);
+    score += bonus;
+  }
+  return score;
 }
 
 /** Organisation context: asset criticality, VIPs, sanctioned tools, scanners, simulations. */
@@ -99,18 +121,7 @@ export function scoreAlertV1(severity: Severity, findings: Finding[], policy: Tr
 
   let score = base;
   if (risky.length > 0) {
-    const top = risky[0];
-    if (top.score > score) {
-      reasons.push(`${top.analyzer} found ${top.verdict} evidence (${top.score}): ${top.summary}`);
-      score = top.score;
-    } else {
-      reasons.push(`${top.analyzer} found ${top.verdict} evidence (${top.score}), below the base: ${top.summary}`);
-    }
-    const bonus = Math.min(CORROBORATION_MAX, CORROBORATION_STEP * (risky.length - 1));
-    if (bonus > 0) {
-      reasons.push(`+${bonus}: ${risky.length - 1} more analyzer(s) corroborate (${risky.slice(1, 6).map((f) => f.analyzer).join(', ')})`);
-      score += bonus;
-    }
+    score = threatScore(base, risky, reasons);
   } else {
     const benign = ok.filter((f) => f.verdict === 'benign');
     if (benign.length > 0) {

@@ -12,14 +12,14 @@ import { policyLookalikeFinding } from './mail-lookalike';
 import type { ObservableSet } from './observables';
 import { globMatch, hostRoles, inCidr as inCidrSafe, matchContext, type ContextMatch, type TriageContext } from './org-context';
 import { Organisation, type TriagePolicy } from './policy';
-import { scoreAlertV1, SEVERITY_BASE, type TriageResult, UNREAD_EVIDENCE_ANALYZER } from './scoring-v1';
+import { analyzerKind, clamp, scoreAlertV1, SEVERITY_BASE, threatScore, type TriageResult, UNREAD_EVIDENCE_ANALYZER, weighted } from './scoring-v1';
 
 export { SEVERITY_BASE, type Disposition, type TriageResult, UNREAD_EVIDENCE_ANALYZER, type Verdict } from './scoring-v1';
 
 export const SCORING_MODEL = 'v2';
 
+// Corroboration (+5 per further risky finding, at most +15) is shared with v1: threatScore.
 export const WEIGHTS = {
-  corroborationStep: 5, corroborationMax: 15,
   /** Benign explanations add up to at most this much. */
   benignMax: 60,
   /** An analyzer's own benign verdict (confidence-scaled). */
@@ -34,19 +34,6 @@ export const WEIGHTS = {
 
 /** Analyzers that judge command lines and process trees: a known-benign or agent match explains them. */
 const COMMAND_ANALYZERS = new Set(['command-line', 'lolbins', 'powershell', 'process-tree']);
-const analyzerKind = (f: Finding) => f.analyzer.split(':')[0];
-const clamp = (n: number) => Math.max(0, Math.min(100, Math.round(n)));
-
-function weighted(findings: Finding[], policy: TriagePolicy, reasons: string[]): Finding[] {
-  return findings.map((f) => {
-    const w = policy.weights?.[analyzerKind(f)];
-    if (w === undefined || w === 1 || f.error) return f;
-    const score = clamp(f.score * w);
-    if (score !== f.score) reasons.push(`${f.analyzer} weighted ×${w}: ${f.score} → ${score}`);
-    return { ...f, score };
-  });
-}
-
 export function scoreAlert(severity: Severity, findings: Finding[], policy: TriagePolicy, observables?: ObservableSet, context?: TriageContext): TriageResult {
   if (!context) return scoreAlertV1(severity, findings, policy, observables);
   const reasons: string[] = [`scoring model ${SCORING_MODEL}`];
@@ -88,18 +75,7 @@ export function scoreAlert(severity: Severity, findings: Finding[], policy: Tria
     .sort((a, b) => b.score - a.score || a.analyzer.localeCompare(b.analyzer));
   let score = base;
   if (risky.length > 0) {
-    const top = risky[0];
-    if (top.score > score) {
-      reasons.push(`${top.analyzer} found ${top.verdict} evidence (${top.score}): ${top.summary}`);
-      score = top.score;
-    } else {
-      reasons.push(`${top.analyzer} found ${top.verdict} evidence (${top.score}), below the base: ${top.summary}`);
-    }
-    const bonus = Math.min(WEIGHTS.corroborationMax, WEIGHTS.corroborationStep * (risky.length - 1));
-    if (bonus > 0) {
-      reasons.push(`+${bonus}: ${risky.length - 1} more analyzer(s) corroborate (${risky.slice(1, 6).map((f) => f.analyzer).join(', ')})`);
-      score += bonus;
-    }
+    score = threatScore(base, risky, reasons);
   } else {
     const benign = ok.filter((f) => f.verdict === 'benign');
     const discount = benign.length ? Math.round(Math.max(...benign.map((f) => f.confidence * WEIGHTS.analyzerBenign))) : 0;
