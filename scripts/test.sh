@@ -5,7 +5,10 @@
 # was already running on the port (another run, a developer's) is left alone.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# Debian packages (PostgreSQL, Chromium, poppler) install while setup fetches npm and Temporal.
+bash scripts/test-packages.sh & packages=$!
 bash scripts/setup.sh
+wait "$packages"
 if [ -z "${DATABASE_URL:-}" ]; then
   port="${AUTOSOC_TEST_PGPORT:-54329}"
   if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
