@@ -33,6 +33,7 @@ export async function startIngestTier(config: Config, db: Pool, client: Client):
   await api.listen({ host: config.api.host, port: config.api.port });
   const syslog = new SyslogListener({
     host: config.syslog.host, port: config.syslog.port, spoolDir: config.syslog.spoolDir, spoolMaxBytes: config.syslog.spoolMaxBytes,
+    itemsPerSecond: config.api.ingestLimits.itemsPerSecond,
     ingest: (body) => ingest.ingest({ body, format: 'cef' }),
     log: (msg, detail) => console.warn(`[syslog] ${msg}`, detail ?? ''),
   });

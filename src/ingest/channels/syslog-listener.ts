@@ -5,11 +5,15 @@
 // order, retried until the pipeline behind us (Temporal, PostgreSQL) takes them: an outage or a
 // restart loses nothing. Memory stays bounded: over the spool's bound, TCP connections stop
 // being read (the sender's TCP window fills: backpressure) and UDP datagrams are dropped and
-// counted, as UDP syslog allows.
+// counted, as UDP syslog allows. Each sender address is paced to `itemsPerSecond`
+// (sender-pacer.ts): a TCP sender over its rate is read no faster, a UDP sender's excess is
+// dropped and counted.
 import { createSocket, type Socket as UdpSocket } from 'node:dgram';
 import { createServer, type Server, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { SyslogStreamDeframer } from '../formats/syslog';
+import { systemClock, type Clock } from '../../connectors/threat-intel/types';
+import { SenderPacer } from './sender-pacer';
 import { SyslogSpool } from './syslog-spool';
 import type { IngestItemResult } from '../ingest-service';
 import { BodyError } from '../normalize';
@@ -23,6 +27,10 @@ export interface SyslogStats {
   droppedOversize: number;
   /** UDP datagrams dropped because the spool was at its bound. */
   droppedSpoolFull: number;
+  /** UDP datagrams dropped because their sender was over its rate. */
+  droppedRateLimited: number;
+  /** Times a TCP sender over its rate was left unread for a while. */
+  throttledTcp: number;
 }
 
 /** Messages delivered at once from the head of the spool. */
@@ -40,21 +48,34 @@ export interface SyslogListenerOptions {
   spoolDir: string;
   /** Spool bound in bytes: past it TCP reading pauses and UDP datagrams are dropped (default 256 MiB). */
   spoolMaxBytes?: number;
+  /** Messages per second one sender address may send (default 1000, AUTOSOC_INGEST_ITEMS_PER_SECOND). */
+  itemsPerSecond?: number;
+  /** For tests: the pacer's clock and the timer that resumes a throttled TCP sender. */
+  clock?: Clock;
+  setTimer?: (resume: () => void, ms: number) => void;
 }
 
 export class SyslogListener {
-  readonly stats: SyslogStats = { received: 0, accepted: 0, duplicates: 0, rejected: 0, failed: 0, droppedOversize: 0, droppedSpoolFull: 0 };
+  readonly stats: SyslogStats = { received: 0, accepted: 0, duplicates: 0, rejected: 0, failed: 0, droppedOversize: 0, droppedSpoolFull: 0, droppedRateLimited: 0, throttledTcp: 0 };
   private tcp?: Server;
   private udp?: UdpSocket;
   private readonly connections = new Set<Socket>();
+  /** TCP sockets not read: `paused` until the spool has room, `throttled` until the sender is within its rate. */
   private readonly paused = new Set<Socket>();
+  private readonly throttled = new Set<Socket>();
+  private readonly pacer: SenderPacer;
   private spool?: SyslogSpool;
   private delivering?: Promise<void>;
   private stopping = false;
   /** Cut short the retry waits when stopping. */
   private readonly retryWakers = new Set<() => void>();
 
-  constructor(private readonly opts: SyslogListenerOptions) {}
+  constructor(private readonly opts: SyslogListenerOptions) {
+    this.pacer = new SenderPacer(opts.itemsPerSecond ?? 1000, opts.clock ?? systemClock);
+  }
+
+  /** TCP connections currently left unread because their sender is over its rate. */
+  get throttledConnections(): number { return this.throttled.size; }
 
   /** Bytes received and not yet delivered (on disk). */
   get backlogBytes(): number { return this.spool?.backlogBytes ?? 0; }
@@ -71,7 +92,13 @@ export class SyslogListener {
       this.tcp!.once('error', reject).listen(this.opts.port, this.opts.host, () => resolve());
     });
     this.udp = createSocket(this.opts.host.includes(':') ? 'udp6' : 'udp4');
-    this.udp.on('message', (msg) => this.handle(msg.toString('utf8'), 'udp'));
+    this.udp.on('message', (msg, from) => {
+      if (this.pacer.tryTake(from.address)) return this.handle(msg.toString('utf8'), 'udp');
+      this.stats.droppedRateLimited += 1;
+      if (this.stats.droppedRateLimited % 1000 === 1) {
+        this.log('syslog sender over its rate: dropping UDP datagrams', { sender: from.address, dropped: this.stats.droppedRateLimited });
+      }
+    });
     this.udp.on('error', (err) => this.log('syslog udp socket error', { error: err.message }));
     await new Promise<void>((resolve, reject) => {
       this.udp!.once('error', reject).bind(this.opts.port, this.opts.host, () => resolve());
@@ -107,14 +134,18 @@ export class SyslogListener {
       this.stats.droppedOversize += deframer.droppedOversize;
       deframer.droppedOversize = 0;
     };
+    const sender = socket.remoteAddress ?? 'unknown';
     socket.on('data', (chunk) => {
-      for (const message of deframer.push(chunk)) this.handle(message, 'tcp');
+      const messages = deframer.push(chunk);
+      for (const message of messages) this.handle(message, 'tcp');
       dropped();
       if (this.spool!.full) {
         // Backpressure: stop reading until delivery has made room (see deliver()).
         socket.pause();
         this.paused.add(socket);
       }
+      const waitMs = messages.length > 0 ? this.pacer.charge(sender, messages.length) : 0;
+      if (waitMs > 0 && !this.throttled.has(socket)) this.throttle(socket, waitMs);
     });
     socket.on('end', () => {
       for (const message of deframer.flush()) this.handle(message, 'tcp');
@@ -124,7 +155,19 @@ export class SyslogListener {
     socket.on('close', () => {
       this.connections.delete(socket);
       this.paused.delete(socket);
+      this.throttled.delete(socket);
     });
+  }
+
+  /** Leaves a TCP sender over its rate unread for `ms`: what it sent meanwhile waits in its TCP window. */
+  private throttle(socket: Socket, ms: number): void {
+    this.stats.throttledTcp += 1;
+    socket.pause();
+    this.throttled.add(socket);
+    (this.opts.setTimer ?? ((fn, t) => setTimeout(fn, t).unref()))(() => {
+      this.throttled.delete(socket);
+      if (!this.paused.has(socket) && !socket.destroyed) socket.resume();
+    }, ms);
   }
 
   /** Spools one message and makes sure delivery runs. */
@@ -163,7 +206,7 @@ export class SyslogListener {
       if (delivered.includes(false)) return; // stopped mid-batch: the batch stays spooled
       spool.commit(batch.end);
       if (spool.backlogBytes < spool.maxBytes / 2) {
-        for (const s of this.paused) s.resume();
+        for (const s of this.paused) if (!this.throttled.has(s)) s.resume();
         this.paused.clear();
       }
     }
