@@ -7,10 +7,11 @@ import type { Pool } from 'pg';
 import { edrConnectorsFromEnv, type EdrConnectors } from '../connectors/edr/config';
 import {
   claimEdrFetch, completeEdrFetch, edrIdempotencyKey, failEdrFetch, saveEdrRemoteRef, type EdrFetchKey,
-} from '../connectors/edr/fetch-records';
+} from '../store/edr-fetches';
 import { isConnectorError } from '../connectors/edr/http';
 import { EDR_CONNECTORS, type EdrConnectorName } from '../connectors/edr/types';
 import { edrFetchRefusal, normaliseEdrPath, type EdrAllowList, type NormalisedPath } from '../domain/edr-allow-list';
+import { alertExists } from '../store/alerts';
 import { linkEvidence, storeEvidence, type EvidenceRef } from '../store/evidence';
 
 export interface EdrFetchFileInput { workflowId: string; connector: EdrConnectorName; hostId: string; path: string }
@@ -48,8 +49,7 @@ function validate(input: EdrFetchFileInput): void {
 }
 
 async function linkIfAlertExists(db: Pool, workflowId: string, ref: EvidenceRef): Promise<void> {
-  const exists = (await db.query('SELECT 1 FROM alerts WHERE workflow_id = $1', [workflowId])).rowCount;
-  if (exists) await linkEvidence(db, workflowId, ref);
+  if (await alertExists(db, workflowId)) await linkEvidence(db, workflowId, ref);
 }
 
 export async function edrFetchFile(deps: EdrActivityDeps, input: EdrFetchFileInput): Promise<EvidenceRef> {

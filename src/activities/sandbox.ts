@@ -12,7 +12,7 @@ import { isConnectorError, nextInterval } from '../connectors/edr/http';
 import { CAPE_DONE_STATE, CAPE_FAILED_STATES } from '../connectors/sandbox/cape';
 import { capeReportFinding, sandboxErrorFinding } from '../connectors/sandbox/cape-report';
 import { sandboxFromEnv, type Sandbox } from '../connectors/sandbox/config';
-import { findSandboxTask, recordSandboxTask, updateSandboxTaskState, type SandboxTaskRecord } from '../connectors/sandbox/task-records';
+import { findSandboxTask, recordSandboxTask, updateSandboxTaskState, type SandboxTaskRecord } from '../store/sandbox-tasks';
 import { actOnce, claimIntent, NOT_REPEATED, settleIntent } from '../store/intents';
 import { getEvidence } from '../store/evidence';
 

@@ -4,7 +4,7 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { Pool } from 'pg';
-import { createApiToken, revokeApiToken, ROLES, type Role } from '../store/api-tokens';
+import { apiTokenNameTaken, createApiToken, revokeApiToken, ROLES, type Role } from '../store/api-tokens';
 import { openDatabase } from '../store/database';
 import { readLocalDatabaseUrl } from '../store/local-database-url';
 import { loadSecretBox } from '../store/secret-box';
@@ -62,8 +62,7 @@ export function registerTokenCommands(program: Command, io: CliIo): void {
       const env = io.env ?? process.env;
       const box = o.hmacSecret ? loadSecretBox({ keyBase64: env.AUTOSOC_SECRET_KEY, dataDir: resolve(env.AUTOSOC_DATA_DIR ?? '.data') }) : undefined;
       const secret = await withDatabase(io, async (db) => {
-        const taken = await db.query('SELECT 1 FROM api_tokens WHERE name = $1', [o.name]);
-        if (taken.rowCount) throw new CliError(`a token named "${o.name}" already exists (revoked names stay taken)`);
+        if (await apiTokenNameTaken(db, o.name)) throw new CliError(`a token named "${o.name}" already exists (revoked names stay taken)`);
         return createApiToken(db, { name: o.name, roles, source: o.source, anySource: o.anySource, hmacSecret: o.hmacSecret, box });
       });
       if (cmd.optsWithGlobals<GlobalOptions>().json) return printJson(io, { name: o.name, roles, source: o.source ?? null, anySource: !!o.anySource, token: secret });

@@ -5,6 +5,7 @@ import { parseCsvFeed, type CsvOptions } from './csv';
 import { cleanTags, DEFAULT_FEED_LIMITS, type FeedIoc, type FeedLimits, type ParsedFeed, worseVerdict } from './feed';
 import { parseMisp, type MispOptions } from './misp';
 import { parseStix, type StixOptions } from './stix';
+import { pruneExpiredIocs, upsertFeedIocs } from '../store/iocs';
 
 export const FEED_FORMATS = ['misp', 'stix', 'csv'] as const;
 export type FeedFormat = (typeof FEED_FORMATS)[number];
@@ -68,33 +69,6 @@ export function mergeDuplicates(iocs: FeedIoc[]): { unique: FeedIoc[]; duplicate
   return { unique: [...byKey.values()], duplicates };
 }
 
-export async function pruneExpiredIocs(pool: Pool, now: Date = new Date()): Promise<number> {
-  const { rowCount } = await pool.query('DELETE FROM iocs WHERE expires_at IS NOT NULL AND expires_at <= $1', [now]);
-  return rowCount ?? 0;
-}
-
-async function upsert(pool: Pool, iocs: FeedIoc[], source: string, now: Date): Promise<{ added: number; updated: number }> {
-  const { rows } = await pool.query<{ inserted: boolean }>(
-    `INSERT INTO iocs AS i (type, value, verdict, source, description, tags, expires_at, external_id, updated_at)
-     SELECT t.type, t.value, t.verdict, $8, t.description, ARRAY(SELECT jsonb_array_elements_text(t.tags::jsonb)), t.expires_at, t.external_id, $9
-     FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[], $7::text[])
-       AS t(type, value, verdict, description, tags, expires_at, external_id)
-     ON CONFLICT (type, value) DO UPDATE SET verdict = EXCLUDED.verdict, source = EXCLUDED.source,
-       description = EXCLUDED.description, tags = EXCLUDED.tags, expires_at = EXCLUDED.expires_at,
-       external_id = EXCLUDED.external_id, updated_at = EXCLUDED.updated_at
-     WHERE (i.verdict, i.source, i.description, i.tags, i.expires_at, i.external_id)
-       IS DISTINCT FROM (EXCLUDED.verdict, EXCLUDED.source, EXCLUDED.description, EXCLUDED.tags, EXCLUDED.expires_at, EXCLUDED.external_id)
-     RETURNING (xmax = 0) AS inserted`,
-    [
-      iocs.map((i) => i.type), iocs.map((i) => i.value), iocs.map((i) => i.verdict), iocs.map((i) => i.description ?? null),
-      iocs.map((i) => JSON.stringify(i.tags)), iocs.map((i) => i.expiresAt ?? null), iocs.map((i) => i.externalId ?? null),
-      source, now,
-    ],
-  );
-  const added = rows.filter((r) => r.inserted).length;
-  return { added, updated: rows.length - added };
-}
-
 export async function importIocs(pool: Pool, text: string, format: FeedFormat, source: string, opts: ImportOptions = {}): Promise<ImportResult> {
   if (!source.trim() || source.length > 200) throw new Error('source must be a name of 1-200 characters');
   const now = opts.now ?? new Date();
@@ -114,7 +88,7 @@ export async function importIocs(pool: Pool, text: string, format: FeedFormat, s
   let added = 0;
   let updated = 0;
   for (let i = 0; i < live.length; i += BATCH) {
-    const r = await upsert(pool, live.slice(i, i + BATCH), source.trim(), now);
+    const r = await upsertFeedIocs(pool, live.slice(i, i + BATCH), source.trim(), now);
     added += r.added;
     updated += r.updated;
   }

@@ -5,6 +5,7 @@
 // Temporal's own SDK metrics are exported by its runtime on a port of their own (worker.ts).
 import type { Pool } from 'pg';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { countOpenCasesByTier } from '../store/cases';
 
 export const registry = new Registry();
 // The process's own health (CPU, memory, event-loop lag, handles), named as prom-client names them.
@@ -109,9 +110,9 @@ export function registerAwaitingAnalyst(db: Pool): void {
     labelNames: ['tier'] as const,
     registers: [registry],
     async collect() {
-      const { rows } = await db.query<{ tier: string; n: string }>(`SELECT tier, count(*) AS n FROM cases WHERE status = 'open' GROUP BY tier`);
+      const open = await countOpenCasesByTier(db);
       gauge.reset();
-      for (const r of rows) gauge.set({ tier: boundedLabel('tier', r.tier) }, Number(r.n));
+      for (const r of open) gauge.set({ tier: boundedLabel('tier', r.tier) }, r.count);
     },
   });
 }

@@ -46,6 +46,11 @@ export async function getAlert(db: Pool, workflowId: string): Promise<AlertRow |
 }
 
 /** The alert's source (the tool that raised it); undefined when there is no such alert. */
+/** Whether the alert is in the store (evidence may arrive before its workflow has stored it). */
+export async function alertExists(db: Pool, workflowId: string): Promise<boolean> {
+  return ((await db.query('SELECT 1 FROM alerts WHERE workflow_id = $1', [workflowId])).rowCount ?? 0) > 0;
+}
+
 export async function getAlertSource(db: Pool, workflowId: string): Promise<string | undefined> {
   return (await db.query<{ source: string }>('SELECT source FROM alerts WHERE workflow_id = $1', [workflowId])).rows[0]?.source;
 }

@@ -54,6 +54,11 @@ export async function sealPlaintextHmacSecrets(db: Pool, box: SecretBox): Promis
   return rows.length;
 }
 
+/** Revoked names stay taken, so an audit trail's name always means one token. */
+export async function apiTokenNameTaken(db: Pool, name: string): Promise<boolean> {
+  return ((await db.query('SELECT 1 FROM api_tokens WHERE name = $1', [name])).rowCount ?? 0) > 0;
+}
+
 export async function revokeApiToken(db: Pool, name: string): Promise<boolean> {
   return ((await db.query('UPDATE api_tokens SET revoked_at = now() WHERE name = $1 AND revoked_at IS NULL', [name])).rowCount ?? 0) > 0;
 }

@@ -29,6 +29,12 @@ export async function closeCase(db: Pool, workflowId: string, resolution: string
   );
 }
 
+/** Open cases per tier (the awaiting-analyst gauge). */
+export async function countOpenCasesByTier(db: Pool): Promise<Array<{ tier: string; count: number }>> {
+  const { rows } = await db.query<{ tier: string; n: string }>(`SELECT tier, count(*) AS n FROM cases WHERE status = 'open' GROUP BY tier`);
+  return rows.map((r) => ({ tier: r.tier, count: Number(r.n) }));
+}
+
 export async function getCase(db: Pool, workflowId: string): Promise<CaseRow | undefined> {
   return (await db.query<CaseRow>(
     `SELECT id::text, workflow_id, tier, status, proposed_actions, resolution, closed_by, close_reason

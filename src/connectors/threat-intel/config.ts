@@ -4,7 +4,7 @@ import type { Pool } from 'pg';
 import { z } from 'zod';
 import { parseDuration } from '../../domain/duration';
 import { AbuseIpdbClient } from './abuseipdb';
-import { IntelCache } from './cache';
+import { IntelCache } from '../../store/intel-cache';
 import { OnlineIntel, type ProviderSetup } from './lookup';
 import { parseRate } from './rate-limit';
 import { systemClock, type Clock } from './types';

@@ -2,7 +2,7 @@
 // lookupAll with cache, rate limits and timeouts; and the 'online-intel' analyzer.
 export { AbuseIpdbClient } from './abuseipdb';
 export { analyzeOnlineIntel, ANALYZER_VERSION, ONLINE_INTEL_ANALYZER } from './analyze';
-export { IntelCache, DEFAULT_CACHE_TTL } from './cache';
+export { IntelCache, DEFAULT_CACHE_TTL } from '../../store/intel-cache';
 export { onlineIntelFromEnv, IntelConfigError } from './config';
 export { IntelError } from './http';
 export { OnlineIntel, type OnlineIntelOptions, type ProviderSetup } from './lookup';

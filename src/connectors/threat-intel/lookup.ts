@@ -5,7 +5,7 @@ import { isIP } from 'node:net';
 import ipaddr from 'ipaddr.js';
 import { iocCandidates } from '../../analyzers/threat-intel';
 import { isPublicIpv4, type ObservableSet, urlHost } from '../../domain/observables';
-import type { IntelCache } from './cache';
+import type { IntelCache } from '../../store/intel-cache';
 import { isIntelError } from './http';
 import { type Rate, TokenBucket } from './rate-limit';
 import { type Clock, type Indicator, type IntelLookupEntry, type IntelProvider, systemClock } from './types';

@@ -8,7 +8,7 @@ import { DefaultLogger } from '@temporalio/worker';
 import { edrFetchFile, type EdrActivityDeps, type EdrFetchFileInput } from '../../../src/activities/edr';
 import { DefenderLiveResponseClient } from '../../../src/connectors/edr/defender';
 import { FalconRtrClient } from '../../../src/connectors/edr/falcon';
-import { edrIdempotencyKey } from '../../../src/connectors/edr/fetch-records';
+import { edrIdempotencyKey } from '../../../src/store/edr-fetches';
 import { ConnectorError } from '../../../src/connectors/edr/http';
 import type { EdrProgress } from '../../../src/connectors/edr/types';
 import { extractObservables } from '../../../src/domain/observables';

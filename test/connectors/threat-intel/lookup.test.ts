@@ -1,6 +1,6 @@
 import { Pool } from 'pg';
 import { AbuseIpdbClient } from '../../../src/connectors/threat-intel/abuseipdb';
-import { IntelCache } from '../../../src/connectors/threat-intel/cache';
+import { IntelCache } from '../../../src/store/intel-cache';
 import { onlineIntelFromEnv, IntelConfigError } from '../../../src/connectors/threat-intel/config';
 import { OnlineIntel, type ProviderSetup } from '../../../src/connectors/threat-intel/lookup';
 import type { Clock, IntelLookupEntry } from '../../../src/connectors/threat-intel/types';

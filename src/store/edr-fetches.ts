@@ -2,8 +2,8 @@
 // remote command a fetch started (so a retry resumes it) and the evidence it produced (so
 // a retry after success runs nothing remotely).
 import type { Pool } from 'pg';
-import type { EvidenceRef } from '../../store/evidence';
-import type { EdrConnectorName } from './types';
+import type { EvidenceRef } from './evidence';
+import type { EdrConnectorName } from '../connectors/edr/types';
 
 export interface EdrFetchKey { workflowId: string; connector: EdrConnectorName; hostId: string; path: string }
 
