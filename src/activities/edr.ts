@@ -4,7 +4,7 @@
 // mid-command it resumes the recorded remote command instead of starting another.
 import { ApplicationFailure, cancellationSignal, heartbeat, sleep } from '@temporalio/activity';
 import type { Pool } from 'pg';
-import { edrConnectorsFromEnv, type EdrConnectors } from '../connectors/edr/config';
+import type { EdrConnectors } from '../connectors/edr/config';
 import {
   claimEdrFetch, completeEdrFetch, edrIdempotencyKey, failEdrFetch, saveEdrRemoteRef, type EdrFetchKey,
 } from '../store/edr-fetches';
@@ -18,24 +18,14 @@ export interface EdrFetchFileInput { workflowId: string; connector: EdrConnector
 
 export interface EdrActivityDeps {
   db: Pool;
-  /** Configured connectors; when absent they are built from the environment (FALCON_*, MDE_*). */
+  /** Configured connectors (the worker builds them from FALCON_*, MDE_* in its configuration). */
   edr?: EdrConnectors;
   /** The worker's policy edrCollection.allow; absent: every fetch is refused. */
   edrAllow?: EdrAllowList;
 }
 
-let fromEnv: EdrConnectors | undefined;
-
 function connectorFor(deps: EdrActivityDeps, name: EdrConnectorName) {
-  let connectors = deps.edr;
-  if (!connectors) {
-    try {
-      connectors = fromEnv ??= edrConnectorsFromEnv(process.env);
-    } catch (err) {
-      throw ApplicationFailure.nonRetryable((err as Error).message, 'NotConfigured'); // names variables, never values
-    }
-  }
-  const connector = connectors[name];
+  const connector = deps.edr?.[name];
   if (!connector) throw ApplicationFailure.nonRetryable(`EDR connector ${name} is not configured`, 'NotConfigured');
   return connector;
 }

@@ -11,7 +11,7 @@ import type { Finding } from '../domain/finding';
 import { isConnectorError, nextInterval } from '../connectors/edr/http';
 import { CAPE_DONE_STATE, CAPE_FAILED_STATES } from '../connectors/sandbox/cape';
 import { capeReportFinding, sandboxErrorFinding } from '../connectors/sandbox/cape-report';
-import { sandboxFromEnv, type Sandbox } from '../connectors/sandbox/config';
+import type { Sandbox } from '../connectors/sandbox/config';
 import { findSandboxTask, recordSandboxTask, updateSandboxTaskState, type SandboxTaskRecord } from '../store/sandbox-tasks';
 import { actOnce, claimIntent, NOT_REPEATED, settleIntent } from '../store/intents';
 import { getEvidence } from '../store/evidence';
@@ -23,23 +23,11 @@ export interface SandboxProgress { taskId: number; state: string; submittedAt: n
 
 export interface SandboxActivityDeps {
   db: Pool;
-  /** The sandbox; when absent it is built from the environment (CAPE_*). */
+  /** The sandbox (the worker builds it from CAPE_* in its configuration); absent: none configured. */
   sandbox?: Sandbox;
 }
 
-let fromEnv: Sandbox | null | undefined;
-
-function sandboxOf(deps: SandboxActivityDeps): Sandbox | undefined {
-  if (deps.sandbox) return deps.sandbox;
-  if (fromEnv === undefined) {
-    try {
-      fromEnv = sandboxFromEnv(process.env) ?? null;
-    } catch (err) {
-      throw ApplicationFailure.nonRetryable((err as Error).message, 'NotConfigured'); // names variables, never values
-    }
-  }
-  return fromEnv ?? undefined;
-}
+const sandboxOf = (deps: SandboxActivityDeps): Sandbox | undefined => deps.sandbox;
 
 function validate(input: SandboxDetonateInput): void {
   const bad = (msg: string) => ApplicationFailure.nonRetryable(`sandboxDetonate: ${msg}`, 'BadInput');

@@ -58,36 +58,36 @@ const failureOf = async (p: Promise<unknown>): Promise<HttpFailure> => {
 
 describe('createHttpClient', () => {
   it('sends method, headers and body, and reads the whole answer', async () => {
-    const answer = await http.request({ url: `${server.url}/echo`, method: 'POST', headers: { authorization: 'Bearer t' }, body: 'hello', timeoutMs: 2_000 });
+    const answer = await http.request({ url: `${server.url}/echo`, method: 'POST', headers: { authorization: 'Bearer t' }, body: 'hello', timeoutMs: 30_000 });
     expect(answer.status).toBe(200);
     expect(http.parseJson(answer)).toEqual({ method: 'POST', auth: 'Bearer t', body: 'hello' });
   });
 
   it('returns statuses the family does not fail on, for the caller to read', async () => {
-    const answer = await http.request({ url: `${server.url}/error-page`, timeoutMs: 2_000 });
+    const answer = await http.request({ url: `${server.url}/error-page`, timeoutMs: 30_000 });
     expect(answer.status).toBe(404);
     expect(answer.body.toString('utf8')).toBe('<h1>Not Found</h1>');
   });
 
   it('fails on the family\'s statuses with the status, headers and the start of the body', async () => {
-    const throttled = await failureOf(http.request({ url: `${server.url}/throttled`, timeoutMs: 2_000 }));
+    const throttled = await failureOf(http.request({ url: `${server.url}/throttled`, timeoutMs: 30_000 }));
     expect(throttled).toMatchObject({ kind: 'status', status: 429, text: 'slow down, please', retryAfterMs: 7_000, message: 'HTTP 429 (throttled) (retry after 7000 ms): slow down, please' });
     expect(throttled.kind === 'status' && throttled.headers.get('retry-after')).toBe('7');
-    expect(await failureOf(http.request({ url: `${server.url}/broken`, timeoutMs: 2_000 })))
+    expect(await failureOf(http.request({ url: `${server.url}/broken`, timeoutMs: 30_000 })))
       .toMatchObject({ kind: 'status', status: 503, message: 'HTTP 503: upstream down' });
   });
 
   it('refuses an answer larger than maxBytes, declared or streamed', async () => {
-    expect(await failureOf(http.request({ url: `${server.url}/declared-big`, timeoutMs: 2_000 })))
+    expect(await failureOf(http.request({ url: `${server.url}/declared-big`, timeoutMs: 30_000 })))
       .toEqual({ kind: 'too-large', message: 'answer of 4096 bytes is larger than the 1024-byte limit' });
-    expect(await failureOf(http.request({ url: `${server.url}/streamed-big`, timeoutMs: 2_000 })))
+    expect(await failureOf(http.request({ url: `${server.url}/streamed-big`, timeoutMs: 30_000 })))
       .toEqual({ kind: 'too-large', message: 'answer larger than the 1024-byte limit' });
-    const roomy = await http.request({ url: `${server.url}/streamed-big`, timeoutMs: 2_000, maxBytes: 4096 });
+    const roomy = await http.request({ url: `${server.url}/streamed-big`, timeoutMs: 30_000, maxBytes: 4096 });
     expect(roomy.body.length).toBe(4096);
   });
 
   it('drops the body unread when only the status matters', async () => {
-    const answer = await http.request({ url: `${server.url}/declared-big`, timeoutMs: 2_000, readBody: false });
+    const answer = await http.request({ url: `${server.url}/declared-big`, timeoutMs: 30_000, readBody: false });
     expect({ status: answer.status, bytes: answer.body.length }).toEqual({ status: 200, bytes: 0 });
   });
 
@@ -99,7 +99,7 @@ describe('createHttpClient', () => {
   it('reports a refused connection as a network failure', async () => {
     const closed = await listenOnLoopback(() => undefined);
     await closed.close();
-    const failure = await failureOf(http.request({ url: `${closed.url}/json`, timeoutMs: 2_000 }));
+    const failure = await failureOf(http.request({ url: `${closed.url}/json`, timeoutMs: 30_000 }));
     expect(failure).toMatchObject({ kind: 'network', message: expect.stringContaining('ECONNREFUSED') });
   });
 
@@ -112,14 +112,14 @@ describe('createHttpClient', () => {
   });
 
   it('parses JSON: empty is undefined, a non-JSON 2xx is malformed, a non-JSON error page is tolerated on request', async () => {
-    expect(http.parseJson(await http.request({ url: `${server.url}/json`, timeoutMs: 2_000 }))).toEqual({ ok: true });
-    expect(http.parseJson(await http.request({ url: `${server.url}/empty`, timeoutMs: 2_000 }))).toBeUndefined();
-    const notJson = await http.request({ url: `${server.url}/not-json`, timeoutMs: 2_000 });
+    expect(http.parseJson(await http.request({ url: `${server.url}/json`, timeoutMs: 30_000 }))).toEqual({ ok: true });
+    expect(http.parseJson(await http.request({ url: `${server.url}/empty`, timeoutMs: 30_000 }))).toBeUndefined();
+    const notJson = await http.request({ url: `${server.url}/not-json`, timeoutMs: 30_000 });
     let thrown: unknown;
     try { http.parseJsonOrErrorPage(notJson, 'gateway check'); } catch (err) { thrown = err; }
     expect(thrown).toBeInstanceOf(TestFamilyError);
     expect((thrown as TestFamilyError).failure).toEqual({ kind: 'malformed', status: 200, message: 'gateway check: HTTP 200 answer is not JSON: <html> <b>gateway</b> </html>' });
-    const errorPage = await http.request({ url: `${server.url}/error-page`, timeoutMs: 2_000 });
+    const errorPage = await http.request({ url: `${server.url}/error-page`, timeoutMs: 30_000 });
     expect(http.parseJsonOrErrorPage(errorPage)).toBeUndefined();
     expect(() => http.parseJson(errorPage)).toThrow('HTTP 404 answer is not JSON: <h1>Not Found</h1>');
   });
@@ -133,13 +133,13 @@ describe('honourRetryAfter', () => {
 
   it('waits out a short Retry-After in place and retries', async () => {
     throttledOnce = 0;
-    const answer = await patient.request({ url: `${server.url}/throttled-once`, timeoutMs: 2_000 });
+    const answer = await patient.request({ url: `${server.url}/throttled-once`, timeoutMs: 30_000 });
     expect(answer.status).toBe(200);
     expect(throttledOnce).toBe(2);
   });
 
   it('fails at once on a wait past its budget, carrying the wait (Falcon X-RateLimit-RetryAfter, an epoch second)', async () => {
-    const f = await failureOf(patient.request({ url: `${server.url}/falcon-throttled`, timeoutMs: 2_000 }));
+    const f = await failureOf(patient.request({ url: `${server.url}/falcon-throttled`, timeoutMs: 30_000 }));
     expect(f).toMatchObject({ kind: 'status', status: 429 });
     expect(f.kind === 'status' && f.retryAfterMs).toBeGreaterThan(590_000);
     expect(f.kind === 'status' && f.retryAfterMs).toBeLessThanOrEqual(600_000);

@@ -15,7 +15,7 @@ const server = new DefenderServer({ tenant: TENANT, clientId: CLIENT_ID, clientS
 let baseUrl: string;
 const settings = (over: Partial<DefenderSettings> = {}): DefenderSettings => ({
   baseUrl, tokenUrl: `${baseUrl}/${TENANT}/oauth2/v2.0/token`, clientId: CLIENT_ID, clientSecret: SECRET, scope: SCOPE,
-  timeoutMs: 2_000, pollIntervalMs: 1, maxPollIntervalMs: 3, maxWaitMs: 10_000, maxFileBytes: 1024 * 1024, ...over,
+  timeoutMs: 30_000, pollIntervalMs: 1, maxPollIntervalMs: 3, maxWaitMs: 10_000, maxFileBytes: 1024 * 1024, ...over,
 });
 
 beforeAll(async () => { baseUrl = await server.start(); });

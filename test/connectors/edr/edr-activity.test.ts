@@ -53,7 +53,7 @@ const row = async (input: EdrFetchFileInput) =>
 beforeAll(async () => {
   const [database, falconUrl, defenderUrl] = await Promise.all([openTestDatabase(), falcon.start(), defender.start()]);
   db = database;
-  const poll = { timeoutMs: 2_000, pollIntervalMs: 1, maxPollIntervalMs: 3, maxWaitMs: 10_000, maxFileBytes: 1024 * 1024 };
+  const poll = { timeoutMs: 30_000, pollIntervalMs: 1, maxPollIntervalMs: 3, maxWaitMs: 10_000, maxFileBytes: 1024 * 1024 };
   deps = {
     db: db.pool,
     edrAllow: { hosts: [HOST, MACHINE], paths: ['C:\\Users\\*\\Downloads\\**'] },

@@ -24,7 +24,7 @@ const server = new FalconServer({
 });
 let baseUrl: string;
 const settings = (over: Partial<FalconSettings> = {}): FalconSettings => ({
-  baseUrl, clientId: CLIENT_ID, clientSecret: SECRET, timeoutMs: 2_000, pollIntervalMs: 1, maxPollIntervalMs: 3, maxWaitMs: 10_000, maxFileBytes: 1024 * 1024, ...over,
+  baseUrl, clientId: CLIENT_ID, clientSecret: SECRET, timeoutMs: 30_000, pollIntervalMs: 1, maxPollIntervalMs: 3, maxWaitMs: 10_000, maxFileBytes: 1024 * 1024, ...over,
 });
 
 beforeAll(async () => { baseUrl = await server.start(); });

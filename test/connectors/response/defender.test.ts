@@ -12,7 +12,7 @@ describeConnector('Defender for Endpoint response connector', () => ({
   server: new DefenderResponseServer({ tenant: 'tenant-1', clientId: 'app', clientSecret: 'secret', machines }),
   connector: (url) => new DefenderResponseConnector({
     baseUrl: url, tokenUrl: `${url}/tenant-1/oauth2/v2.0/token`, clientId: 'app', clientSecret: 'secret',
-    scope: 'https://api.securitycenter.microsoft.com/.default', timeoutMs: 5_000, poll: fastPolling,
+    scope: 'https://api.securitycenter.microsoft.com/.default', timeoutMs: 30_000, poll: fastPolling,
   }),
   actions: [{ kind: 'isolate_host', target: '' }, { kind: 'block_hash', target: '' }],
   fresh: (a): ResponseAction => (a.kind === 'isolate_host'

@@ -11,7 +11,7 @@ describeConnector('Entra ID (Graph) response connector', () => ({
   server: new GraphUsersServer({ tenant: 'tenant-1', clientId: 'app', clientSecret: 'secret', users }),
   connector: (url) => new EntraResponseConnector({
     baseUrl: url, tokenUrl: `${url}/tenant-1/oauth2/v2.0/token`, clientId: 'app', clientSecret: 'secret',
-    scope: 'https://graph.microsoft.com/.default', timeoutMs: 5_000, poll: fastPolling,
+    scope: 'https://graph.microsoft.com/.default', timeoutMs: 30_000, poll: fastPolling,
   }),
   actions: [{ kind: 'disable_user', target: '' }, { kind: 'revoke_sessions', target: '' }],
   fresh: (a): ResponseAction => ({ kind: a.kind, target: users[next++] }),

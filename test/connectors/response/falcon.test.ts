@@ -10,7 +10,7 @@ let nextHash = 0;
 
 describeConnector('Falcon response connector', () => ({
   server: new FalconResponseServer({ clientId: 'cid', clientSecret: 'secret', devices: hosts }),
-  connector: (url) => new FalconResponseConnector({ baseUrl: url, tokenUrl: `${url}/oauth2/token`, clientId: 'cid', clientSecret: 'secret', timeoutMs: 5_000, poll: fastPolling }),
+  connector: (url) => new FalconResponseConnector({ baseUrl: url, tokenUrl: `${url}/oauth2/token`, clientId: 'cid', clientSecret: 'secret', timeoutMs: 30_000, poll: fastPolling }),
   actions: [{ kind: 'isolate_host', target: '' }, { kind: 'block_hash', target: '' }],
   fresh: (a): ResponseAction => (a.kind === 'isolate_host'
     ? { kind: a.kind, target: hosts[nextHost++].hostname }

@@ -11,7 +11,7 @@ describeConnector('Graph mail quarantine connector', () => ({
   server,
   connector: (url) => new GraphMailConnector({
     baseUrl: url, tokenUrl: `${url}/tenant-1/oauth2/v2.0/token`, clientId: 'app', clientSecret: 'secret',
-    scope: 'https://graph.microsoft.com/.default', timeoutMs: 5_000, poll: fastPolling,
+    scope: 'https://graph.microsoft.com/.default', timeoutMs: 30_000, poll: fastPolling,
   }),
   actions: [{ kind: 'quarantine_email', target: '' }],
   fresh: (a): ResponseAction => {

@@ -9,7 +9,7 @@ let next = 0;
 
 describeConnector('Okta response connector', () => ({
   server: new OktaUsersServer({ apiToken: 'ssws-token', users }),
-  connector: (url) => new OktaResponseConnector({ orgUrl: url, apiToken: 'ssws-token', timeoutMs: 5_000 }),
+  connector: (url) => new OktaResponseConnector({ orgUrl: url, apiToken: 'ssws-token', timeoutMs: 30_000 }),
   actions: [{ kind: 'disable_user', target: '' }, { kind: 'revoke_sessions', target: '' }],
   fresh: (a): ResponseAction => ({ kind: a.kind, target: users[next++] }),
   inEffect: (s, a) => (a.kind === 'disable_user'
@@ -19,6 +19,6 @@ describeConnector('Okta response connector', () => ({
   undoCalls: (s, a) => (a.kind === 'disable_user' ? s.did('unsuspend', a.target) : s.log.filter((l) => l.target === a.target && l.verb !== 'clear sessions').length),
   irreversible: ['revoke_sessions'],
   repeatedAfterCrash: ['revoke_sessions'],
-  staticToken: { connector: (url) => new OktaResponseConnector({ orgUrl: url, apiToken: 'wrong', timeoutMs: 5_000 }), error: /E0000011: Invalid token provided/ },
+  staticToken: { connector: (url) => new OktaResponseConnector({ orgUrl: url, apiToken: 'wrong', timeoutMs: 30_000 }), error: /E0000011: Invalid token provided/ },
   refused: { action: { kind: 'disable_user', target: 'nobody@corp.example' }, error: /E0000007: Not found/ },
 }));

@@ -11,7 +11,7 @@ const sample = readFileSync('/usr/bin/true'); // a real ELF from this machine; i
 let baseUrl: string;
 let client: CapeClient;
 const settings = (over: Partial<ConstructorParameters<typeof CapeClient>[0]> = {}) =>
-  ({ baseUrl, token: TOKEN, timeoutMs: 2_000, transferTimeoutMs: 5_000, maxReportBytes: 1024 * 1024, ...over });
+  ({ baseUrl, token: TOKEN, timeoutMs: 30_000, transferTimeoutMs: 30_000, maxReportBytes: 1024 * 1024, ...over });
 
 beforeAll(async () => {
   baseUrl = await server.start();

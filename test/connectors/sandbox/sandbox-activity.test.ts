@@ -25,7 +25,7 @@ let sha256: string;
 
 function deps(over: { polling?: Partial<SandboxConfig['polling']>; token?: string; baseUrl?: string } = {}): SandboxActivityDeps {
   const config: SandboxConfig = {
-    cape: { baseUrl: over.baseUrl ?? baseUrl, token: 'token' in over ? over.token : TOKEN, timeoutMs: 2_000, transferTimeoutMs: 5_000, maxReportBytes: 1024 * 1024 },
+    cape: { baseUrl: over.baseUrl ?? baseUrl, token: 'token' in over ? over.token : TOKEN, timeoutMs: 30_000, transferTimeoutMs: 30_000, maxReportBytes: 1024 * 1024 },
     submit: { timeout: 90, package: 'exe' },
     polling: { pollIntervalMs: 1, maxPollIntervalMs: 4, maxWaitMs: 60_000, ...over.polling },
   };

@@ -36,7 +36,7 @@ test('a worker restart mid-analysis resumes the same CAPE task from heartbeat de
   const { sha256 } = await storeEvidence(db.pool, { kind: 'file', mediaType: 'application/x-executable', content: sample });
   cape.statusSequence = ['pending', 'running']; // stays running until the test moves it on
   const sandbox = sandboxFromConfig({
-    cape: { baseUrl, timeoutMs: 2_000, transferTimeoutMs: 5_000, maxReportBytes: 1024 * 1024 },
+    cape: { baseUrl, timeoutMs: 30_000, transferTimeoutMs: 30_000, maxReportBytes: 1024 * 1024 },
     submit: {}, polling: { pollIntervalMs: 20, maxPollIntervalMs: 50, maxWaitMs: 60_000 },
   });
   // The real activity; the wrapper only notes which attempt saw which heartbeat details.
