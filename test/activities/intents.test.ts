@@ -134,7 +134,7 @@ describe('sandboxDetonate (CAPE has no idempotency key)', () => {
     const { sha256 } = await storeEvidence(db.pool, { kind: 'file', mediaType: 'application/x-executable', name: 'true', content: sample });
     const workflowId = `intent-${uniqueSuffix()}`;
     const sandbox = sandboxFromConfig({
-      cape: { baseUrl: urls.cape, timeoutMs: 2_000, transferTimeoutMs: 5_000, maxReportBytes: 1024 * 1024 },
+      cape: { baseUrl: urls.cape, timeoutMs: 30_000, transferTimeoutMs: 30_000, maxReportBytes: 1024 * 1024 },
       submit: { timeout: 90, package: 'exe' },
       polling: { pollIntervalMs: 1, maxPollIntervalMs: 4, maxWaitMs: 60_000 },
     });

@@ -25,7 +25,7 @@ let server: OpenAiServer;
 let settings: LlmSettings;
 beforeAll(async () => {
   server = new OpenAiServer();
-  settings = { apiKey: 'sk-test', baseURL: await server.start(), model: 'local-model', timeoutMs: 1_500 };
+  settings = { apiKey: 'sk-test', baseURL: await server.start(), model: 'local-model', timeoutMs: 5_000 };
 });
 afterAll(() => server.stop());
 

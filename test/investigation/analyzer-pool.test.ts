@@ -23,11 +23,11 @@ const pool = (o: ConstructorParameters<typeof AnalyzerPool>[0]) => { const p = n
 afterEach(async () => { await Promise.all(pools.splice(0).map((p) => p.close())); });
 
 test('a task that never yields is killed at the time limit, and the next task gets a fresh thread', async () => {
-  const p = pool({ entry: MISBEHAVING, threads: 1, timeLimitMs: 300, memoryLimitMb: 64 });
+  const p = pool({ entry: MISBEHAVING, threads: 1, timeLimitMs: 2_000, memoryLimitMb: 64 });
   const before = await p.run(task('echo'), 'hello' as never) as unknown as { threadId: number };
   const killed = p.run(task('spin'), undefined as never);
   await expect(killed).rejects.toThrow(AnalyzerLimitError);
-  await expect(killed).rejects.toMatchObject({ task: 'spin', limit: 'time', message: 'spin: stopped after the 300 ms time limit' });
+  await expect(killed).rejects.toMatchObject({ task: 'spin', limit: 'time', message: 'spin: stopped after the 2000 ms time limit' });
   const after = await p.run(task('echo'), 'again' as never) as unknown as { input: string; threadId: number };
   expect(after.input).toBe('again');
   expect(after.threadId).not.toBe(before.threadId);
