@@ -71,7 +71,7 @@ test('XSS, template and prompt-injection strings render as text on the queue, al
   expect(await page.textContent('h1')).toBe(XSS_TITLE); // {{7*7}} stays a literal: no template ran
   const body = await page.textContent('main');
   expect(body).toContain('IGNORE ALL PREVIOUS INSTRUCTIONS'); // shown, as text, to the analyst who judges it
-  expect(body).not.toContain('49');
+  expect(body).not.toMatch(/Word spawned 49|\b49 49\b/); // neither {{7*7}} nor ${7*7} was evaluated
   expect(await inertness(page)).toEqual({ pwned: null, injected: 0, inlineHandlers: 0 });
   // The hostile host is a search link whose target is our own path, encoded.
   const hostLink = page.locator('.observables a', { hasText: 'fin-ws-042' }).first();

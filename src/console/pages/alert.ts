@@ -112,6 +112,7 @@ export function alertPage(d: AlertPageData): Html {
   <dt>Report</dt><dd><a href="${pathTo('v1', 'reports', 'alerts', d.workflowId)}?format=html">HTML</a> · <a href="${pathTo('v1', 'reports', 'alerts', d.workflowId)}?format=md">Markdown</a></dd>
 </dl>
 </section>
+${a.alert.description ? html`<p class="description">${a.alert.description}</p>` : ''}
 <section aria-labelledby="h-decide"><h2 id="h-decide">Decision</h2>${actions(d)}</section>
 <section aria-labelledby="h-reasons"><h2 id="h-reasons">Why triage judged it so</h2>
 ${reasons.length ? html`<ul>${reasons.map((r) => html`<li>${r}</li>`)}</ul>` : html`<p class="empty">Not triaged yet.</p>`}</section>
