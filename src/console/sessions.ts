@@ -35,7 +35,7 @@ export class ConsoleSessions {
     // A signed token proves each request with its secret; a cookie would bypass that.
     if (principal.hmacSecretSealed) throw new SignInRefused('this token signs its requests (HMAC) and cannot open a console session; use an analyst token');
     const cookieId = randomId();
-    await insertSession(this.deps.db, { idSha256: tokenSha256(cookieId), tokenSha256: tokenSha256(token.trim()), csrf: randomId() });
+    await insertSession(this.deps.db, { idSha256: tokenSha256(cookieId), tokenSha256: tokenSha256(token.trim()), csrf: randomId() }, this.deps.idleMs, SESSION_MAX_AGE_MS);
     return { cookieId, principal };
   }
 

@@ -4,7 +4,12 @@ import type { Pool } from 'pg';
 
 export interface SessionRow { token_sha256: string; csrf: string }
 
-export async function insertSession(db: Pool, s: { idSha256: string; tokenSha256: string; csrf: string }): Promise<void> {
+/** Stores a new session, and drops sessions that have ended meanwhile (nobody came back to them). */
+export async function insertSession(db: Pool, s: { idSha256: string; tokenSha256: string; csrf: string }, idleMs: number, maxAgeMs: number): Promise<void> {
+  await db.query(
+    `DELETE FROM console_sessions WHERE last_seen_at <= now() - ($1 || ' milliseconds')::interval OR created_at <= now() - ($2 || ' milliseconds')::interval`,
+    [idleMs, maxAgeMs],
+  );
   await db.query('INSERT INTO console_sessions (id_sha256, token_sha256, csrf) VALUES ($1, $2, $3)', [s.idSha256, s.tokenSha256, s.csrf]);
 }
 

@@ -8,6 +8,7 @@ import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from '../../src/browser/chromium';
 import { listAudit } from '../../src/store/decisions';
 import type { AlertStatus } from '../../src/workflows/status';
+import { waitFor } from '../helpers/wait';
 import { startConsoleStack, TEMPORAL_UI, type ConsoleStack } from './console-stack';
 
 const IMAGES = join(__dirname, '..', '..', 'docs', 'images');
@@ -97,6 +98,22 @@ test('sign in, queue, alert page, approve one selected action, close another as 
   expect((await resultOf(closeId)).decision).toMatchObject({ action: 'close', actor: stack.names.alice, falsePositive: true });
   const audit = await listAudit(stack.h.db.pool, closeId);
   expect(audit.some((a) => a.action === 'close' && a.actor === stack.names.alice)).toBe(true);
+
+  // The false positive suggested a suppression; an engineer accepts it for 7 days.
+  const { suppression_id: suggestion } = await waitFor(
+    async () => (await stack.h.db.pool.query<{ suppression_id: string }>('SELECT suppression_id::text FROM tuning_events WHERE workflow_id = $1', [closeId])).rows[0],
+    (r) => r !== undefined, 'the false positive to suggest a suppression');
+  const engineer = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
+  await signIn(engineer, 'erin');
+  await engineer.click('nav a[href="/tuning"]');
+  const accept = engineer.locator(`form[data-accept-url="/v1/tuning/suggestions/${suggestion}/accept"]`);
+  await accept.locator('input[name=ttlDays]').fill('7');
+  await accept.locator('button').click();
+  await engineer.waitForSelector('#tuning-result.ok');
+  const { rows: [accepted] } = await stack.h.db.pool.query<{ status: string; accepted_by: string; ttl_days: number }>(
+    "SELECT status, accepted_by, extract(day FROM expires_at - accepted_at)::int AS ttl_days FROM suppressions WHERE id = $1", [suggestion]);
+  expect(accepted).toEqual({ status: 'active', accepted_by: stack.names.erin, ttl_days: 7 });
+  await engineer.context().close();
 
   // Sign-out ends the session server-side: the old cookie no longer opens the queue.
   await page.goto(`${stack.baseUrl}/`);

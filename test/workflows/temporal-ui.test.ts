@@ -2,40 +2,24 @@
 // database: each alert run's static summary and details from its start (title, severity,
 // source, host), its current details as it progresses (the SDK's metadata query, which the UI
 // reads), the Outcome search attribute once it ends, and Observables on its incident.
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
 import { loadConfig } from '../../src/config';
 import type { AlertInput } from '../../src/domain/alert';
-import { IngestService } from '../../src/ingest/ingest-service';
-import { createWorker } from '../../src/worker';
 import { decideUpdate, statusQuery } from '../../src/workflows/messages';
 import * as SA from '../../src/workflows/search-attributes';
-import { openTestDatabase, type TestDatabase } from '../helpers/database';
+import { saveHistory } from '../helpers/histories';
 import { signedDecision } from '../helpers/security';
-import { devServerEnv, uniqueSuffix } from '../helpers/temporal';
+import { uniqueSuffix } from '../helpers/temporal';
 import { waitFor } from '../helpers/wait';
+import { startWorkerStack, type WorkerStack } from '../helpers/worker-stack';
 
 const run = uniqueSuffix();
-const config = loadConfig({ TEMPORAL_TASK_QUEUE: `temporal-ui-${run}`, AUTOSOC_CORRELATION_KEYS: 'rule+host' });
-let env: TestWorkflowEnvironment;
-let db: TestDatabase;
-let worker: Worker;
-let running: Promise<void>;
-let ingest: IngestService;
+let stack: WorkerStack;
 
 beforeAll(async () => {
-  [env, db] = await Promise.all([devServerEnv(), openTestDatabase()]);
-  worker = await createWorker(config, db.pool, env.nativeConnection, env.client);
-  running = worker.run();
-  ingest = new IngestService({ db: db.pool, client: env.client, taskQueue: config.temporal.taskQueue, policy: config.policy, correlation: config.correlation });
+  stack = await startWorkerStack(loadConfig({ TEMPORAL_TASK_QUEUE: `temporal-ui-${run}`, AUTOSOC_CORRELATION_KEYS: 'rule+host' }));
 }, 120_000);
 
-afterAll(async () => {
-  worker?.shutdown();
-  await running;
-  await env?.teardown();
-  await db?.close();
-});
+afterAll(() => stack?.close());
 
 const HOST = `ws-ui-${run}`.toLowerCase();
 const alert = (id: string, user: string): AlertInput => ({
@@ -46,16 +30,16 @@ const alert = (id: string, user: string): AlertInput => ({
     processes: [{ name: 'powershell.exe', commandLine: 'powershell.exe -NoP -W Hidden -enc SQBFAFgAIAAoAE4AZQB3AC0ATwBiAGoAZQBjAHQAIABOAGUAdAAuAFcAZQBiAEMAbABpAGUAbgB0ACkA', parents: [{ name: 'WINWORD.EXE' }] }],
   },
 });
-const send = async (a: AlertInput) => (await ingest.ingest({ body: Buffer.from(JSON.stringify(a)) }))[0];
+const send = async (a: AlertInput) => (await stack.ingest.ingest({ body: Buffer.from(JSON.stringify(a)) }))[0];
 
 /** The run's current details, as the Web UI reads them (the SDK's built-in metadata query). */
 const currentDetails = async (workflowId: string) =>
-  (await env.client.workflow.getHandle(workflowId).query<{ currentDetails?: string }>('__temporal_workflow_metadata')).currentDetails ?? '';
+  (await stack.env.client.workflow.getHandle(workflowId).query<{ currentDetails?: string }>('__temporal_workflow_metadata')).currentDetails ?? '';
 
 test('summary and details at start, current details while it runs, Outcome at the end, Observables on the incident', async () => {
   const first = await send(alert('1', 'j.doe'));
   expect(first.status).toBe('accepted');
-  const handle = env.client.workflow.getHandle(first.workflowId!);
+  const handle = stack.env.client.workflow.getHandle(first.workflowId!);
 
   const desc = await handle.describe();
   expect(await desc.staticSummary()).toBe(`[critical] Word spawned PowerShell \\(encoded\\) · edr\\-${run.replace(/-/g, '\\-')} · ${HOST.replace(/-/g, '\\-')}`);
@@ -74,7 +58,7 @@ test('summary and details at start, current details while it runs, Outcome at th
   // A second alert on the host joins the incident: its user is among the incident's Observables.
   const second = await send(alert('2', 'a.smith'));
   expect(second).toMatchObject({ status: 'correlated', incidentId: first.incidentId });
-  const incident = env.client.workflow.getHandle(first.incidentId!);
+  const incident = stack.env.client.workflow.getHandle(first.incidentId!);
   expect(await (await incident.describe()).staticSummary()).toMatch(/^Incident /);
   const observables = await waitFor(async () => (await incident.describe()).typedSearchAttributes.get(SA.Observables) ?? [],
     (values) => values.includes('a.smith'), 'the incident to list the joined alert\'s user');
@@ -83,4 +67,9 @@ test('summary and details at start, current details while it runs, Outcome at th
   await handle.executeUpdate(decideUpdate, { args: [signedDecision(first.workflowId!, { action: 'close', actor: 'bob@soc', reason: 'sanctioned test' })] });
   expect((await handle.result()).outcome).toBe('closed_by_analyst');
   expect((await handle.describe()).typedSearchAttributes.get(SA.Outcome)).toBe('closed_by_analyst');
+  if (process.env.RECORD_HISTORIES) {
+    // The new path (patched 'outcome-attribute-v1') for test/replay; the incident is still in its window.
+    await saveHistory('outcome-attribute-closed-by-update', first.workflowId!, await handle.fetchHistory());
+    await saveHistory('outcome-attribute-incident-two-alerts', first.incidentId!, await incident.fetchHistory());
+  }
 }, 300_000);

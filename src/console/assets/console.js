@@ -35,7 +35,7 @@
   if (rows) {
     setInterval(function () {
       fetch(rows.getAttribute('data-poll'), { credentials: 'same-origin' }).then(function (res) {
-        if (signedOut(res)) { window.location.assign('/sign-in'); return; }
+        if (signedOut(res) || res.status === 401) { window.location.assign('/sign-in'); return; }
         if (!res.ok) return;
         return res.text().then(function (html) {
           rows.innerHTML = html; // our server's escaped markup
