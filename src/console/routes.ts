@@ -49,6 +49,8 @@ const ASSETS: Record<string, { type: string; body: Buffer }> = {
 };
 
 const MAX_FIELD = 4096;
+/** Console routes serve pages, not API operations: kept out of the OpenAPI document. */
+const hide = { hide: true };
 /** A urlencoded form body (the only kind the console's own forms send). */
 function formBody(request: FastifyRequest): URLSearchParams {
   const bytes = rawBody(request);
@@ -74,20 +76,20 @@ function queueFilters(query: unknown): QueueFilters {
 
 /** Public: assets, sign-in and sign-out. */
 export const consoleSessionRoutes: FastifyPluginAsync<ConsoleOptions> = async (app, { sessions }) => {
-  app.get('/console/assets/:file', { config: { audit: false } }, async (request, reply) => {
+  app.get('/console/assets/:file', { schema: hide, config: { audit: false } }, async (request, reply) => {
     const asset = ASSETS[(request.params as { file: string }).file];
     if (!asset) return reply.code(404).send({ error: 'no such asset' });
     return reply.headers({ 'x-content-type-options': 'nosniff', 'cache-control': 'no-cache' }).type(asset.type).send(asset.body);
   });
 
-  app.get('/sign-in', { config: { audit: false } }, async (request, reply) => {
+  app.get('/sign-in', { schema: hide, config: { audit: false } }, async (request, reply) => {
     const formToken = randomBytes(24).toString('base64url');
     reply.header('set-cookie', cookieHeader(SIGN_IN_COOKIE, formToken, { secure: secure(request), maxAgeSeconds: 3600 }));
     const next = safeNext(one((request.query as Record<string, unknown>).next));
     return sendPage(reply, 200, page({ title: 'Sign in', section: 'sign-in', body: signInPage(formToken, next) }));
   });
 
-  app.post('/sign-in', async (request, reply) => {
+  app.post('/sign-in', { schema: hide }, async (request, reply) => {
     const form = formBody(request);
     const next = safeNext(form.get('next'));
     const expected = readCookie(request.headers.cookie, SIGN_IN_COOKIE);
@@ -112,7 +114,7 @@ export const consoleSessionRoutes: FastifyPluginAsync<ConsoleOptions> = async (a
     }
   });
 
-  app.post('/sign-out', { config: { audit: false } }, async (request, reply) => {
+  app.post('/sign-out', { schema: hide, config: { audit: false } }, async (request, reply) => {
     const session = await sessions.resolve(request.headers.cookie);
     // Sign-out changes state too: without the session's CSRF token another page could end it.
     if (session && formBody(request).get('csrf') === session.csrf) await sessions.signOut(request.headers.cookie);
@@ -132,7 +134,7 @@ export const consolePageRoutes: FastifyPluginAsync<ConsoleOptions> = async (app,
   const render = (request: FastifyRequest, reply: FastifyReply, title: string, section: Section, body: Html, status = 200) =>
     sendPage(reply, status, page({ title, section, body, session: { principal: request.principal!, csrf: request.consoleCsrf ?? '' } }));
 
-  app.get('/', { config: read }, async (request, reply) => {
+  app.get('/', { schema: hide, config: read }, async (request, reply) => {
     const filters = queueFilters(request.query);
     const now = Date.now();
     const [items, sources] = await Promise.all([
@@ -143,7 +145,7 @@ export const consolePageRoutes: FastifyPluginAsync<ConsoleOptions> = async (app,
     return render(request, reply, 'Queue', 'queue', queuePage(items, filters, sources.rows.map((r) => r.source), now, rowsUrl));
   });
 
-  app.get('/alerts/:workflowId', { config: read }, async (request, reply) => {
+  app.get('/alerts/:workflowId', { schema: hide, config: read }, async (request, reply) => {
     const { workflowId } = request.params as { workflowId: string };
     const alert = workflowId.length <= 1024 ? await getAlert(db, workflowId) : undefined;
     if (!alert) return render(request, reply, 'No such alert', 'alert', html404(workflowId), 404);
@@ -156,20 +158,20 @@ export const consolePageRoutes: FastifyPluginAsync<ConsoleOptions> = async (app,
     }));
   });
 
-  app.get('/incidents', { config: read }, async (request, reply) =>
+  app.get('/incidents', { schema: hide, config: read }, async (request, reply) =>
     render(request, reply, 'Incidents', 'incidents', incidentsPage(await listIncidents(db))));
 
-  app.get('/incidents/:incidentId', { config: read }, async (request, reply) => {
+  app.get('/incidents/:incidentId', { schema: hide, config: read }, async (request, reply) => {
     const { incidentId } = request.params as { incidentId: string };
     const incident = incidentId.length <= 1024 ? await getIncident(db, incidentId) : undefined;
     if (!incident) return render(request, reply, 'No such incident', 'incidents', html404(incidentId), 404);
     return render(request, reply, `Incident ${incident.id}`, 'incidents', incidentPage(incident, await incidentAlerts(db, incident.id, incident.primary_alert)));
   });
 
-  app.get('/tuning', { config: { auth: { roles: TUNING_ROLES }, page: true, audit: false } }, async (request, reply) =>
+  app.get('/tuning', { schema: hide, config: { auth: { roles: TUNING_ROLES }, page: true, audit: false } }, async (request, reply) =>
     render(request, reply, 'Tuning suggestions', 'tuning', tuningPage(await listSuggestions(db), policy?.suppressionTtlDays ?? DEFAULT_SUPPRESSION_TTL_DAYS)));
 
-  app.get('/search', { config: read }, async (request, reply) => {
+  app.get('/search', { schema: hide, config: read }, async (request, reply) => {
     const observable = one((request.query as Record<string, unknown>).observable)?.trim() || undefined;
     return render(request, reply, 'Search by observable', 'search', searchPage(observable, observable ? await alertsWithObservable(db, observable) : []));
   });
@@ -177,7 +179,7 @@ export const consolePageRoutes: FastifyPluginAsync<ConsoleOptions> = async (app,
 
 /** The queue's rows alone, polled by console.js; not audited (it repeats every few seconds). */
 export const consolePollRoutes: FastifyPluginAsync<ConsoleOptions> = async (app, { db, policy }) => {
-  app.get('/queue/rows', { config: { auth: { roles: READ_ROLES }, audit: false } }, async (request, reply) => {
+  app.get('/queue/rows', { schema: hide, config: { auth: { roles: READ_ROLES }, audit: false } }, async (request, reply) => {
     const now = Date.now();
     const rows = queueRows(await listQueue(db, policy, queueFilters(request.query), now), now);
     return reply.headers(SECURITY_HEADERS).type('text/html; charset=utf-8').send(rows.value);
