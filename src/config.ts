@@ -53,6 +53,8 @@ const Env = z.object({
   AUTOSOC_API_HOST: z.string().min(1).default('127.0.0.1'),
   AUTOSOC_API_PORT: port.default(8080),
   AUTOSOC_MAX_BODY_BYTES: z.coerce.number().int().positive().default(10 * 1024 * 1024),
+  /** Console sessions end after this many minutes without a request. */
+  AUTOSOC_CONSOLE_IDLE_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(30),
   AUTOSOC_MAX_ITEMS_PER_REQUEST: z.coerce.number().int().positive().default(DEFAULT_INGEST_LIMITS.maxItemsPerRequest),
   AUTOSOC_INGEST_ITEMS_PER_SECOND: z.coerce.number().int().positive().default(DEFAULT_INGEST_LIMITS.itemsPerSecond),
   AUTOSOC_SYSLOG_HOST: z.string().min(1).default('127.0.0.1'),
@@ -114,7 +116,7 @@ export interface Config {
   pglitePort: number;
   policy: TriagePolicy;
   correlation: CorrelationPolicy;
-  api: { host: string; port: number; maxBodyBytes: number; adminToken?: string; ingestLimits: IngestLimits };
+  api: { host: string; port: number; maxBodyBytes: number; adminToken?: string; ingestLimits: IngestLimits; consoleIdleMinutes: number };
   /** Seals HMAC keys of signed tokens; unset: generated into <dataDir>/secret.key. */
   secretKey?: string;
   /** Payload encryption keys (first encrypts) and decision-signing keys (all sign). */
@@ -204,7 +206,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     policy,
     correlation,
     api: { host: e.AUTOSOC_API_HOST, port: e.AUTOSOC_API_PORT, maxBodyBytes: e.AUTOSOC_MAX_BODY_BYTES, adminToken: e.AUTOSOC_ADMIN_TOKEN,
-      ingestLimits: { maxItemsPerRequest: e.AUTOSOC_MAX_ITEMS_PER_REQUEST, itemsPerSecond: e.AUTOSOC_INGEST_ITEMS_PER_SECOND } },
+      ingestLimits: { maxItemsPerRequest: e.AUTOSOC_MAX_ITEMS_PER_REQUEST, itemsPerSecond: e.AUTOSOC_INGEST_ITEMS_PER_SECOND },
+      consoleIdleMinutes: e.AUTOSOC_CONSOLE_IDLE_MINUTES },
     secretKey: e.AUTOSOC_SECRET_KEY,
     security,
     syslog: {

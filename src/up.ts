@@ -101,6 +101,7 @@ async function main(): Promise<void> {
     `  Temporal Web UI:       ${ui}`,
     `  awaiting an analyst:   ${q('AwaitingAnalyst=true')}`,
     `  incidents:             ${q('WorkflowType="incidentWorkflow"')}`,
+    `  analyst console:       ${tier.apiUrl}/  (sign in with the API admin token or an analyst token)`,
     `  ingest API:            ${tier.apiUrl}/v1/alerts  (OpenAPI: ${tier.apiUrl}/openapi.json)`,
     `  API admin token:       ${tokenFile}  (curl -H "Authorization: Bearer $(cat ${tokenFile})" ...)`,
     `  metrics (Prometheus):  ${tier.apiUrl}/metrics (API), ${metrics?.url ?? 'off'} (worker), ${config.metrics.temporalPort ? `http://${config.metrics.host}:${config.metrics.temporalPort}/metrics (Temporal SDK)` : 'Temporal SDK: off'}`,

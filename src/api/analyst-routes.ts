@@ -85,7 +85,7 @@ const iso = (d: Date | string | null | undefined) => (d == null ? null : new Dat
 // ---- reads ----
 
 /** The alert workflow's execution, or undefined when Temporal knows no alert workflow by that id. */
-async function describeAlert(client: Client, workflowId: string): Promise<WorkflowExecutionDescription | undefined> {
+export async function describeAlert(client: Client, workflowId: string): Promise<WorkflowExecutionDescription | undefined> {
   try {
     const desc = await client.workflow.getHandle(workflowId).describe();
     return desc.type === 'alertWorkflow' ? desc : undefined;
@@ -96,7 +96,7 @@ async function describeAlert(client: Client, workflowId: string): Promise<Workfl
 }
 
 /** Live status of a running alert (Query); a completed one's result (needs no worker). */
-async function liveStatus(client: Client, desc: WorkflowExecutionDescription): Promise<AlertStatus | null> {
+export async function liveStatus(client: Client, desc: WorkflowExecutionDescription): Promise<AlertStatus | null> {
   const handle = client.workflow.getHandle(desc.workflowId, desc.runId);
   if (desc.status.name === 'COMPLETED') return (await handle.result()) as AlertStatus;
   if (desc.status.name !== 'RUNNING') return null; // failed, terminated, timed out: no status to read
@@ -106,6 +106,12 @@ async function liveStatus(client: Client, desc: WorkflowExecutionDescription): P
     if (err instanceof WorkflowNotFoundError) return null; // finished since it was described
     throw err;
   }
+}
+
+/** The first selected action the alert's case does not propose, if any. */
+async function notProposed(db: Pool, workflowId: string, actions: string[]): Promise<string | undefined> {
+  const proposed = new Set((await getAlertWithCase(db, workflowId))?.proposed_actions ?? []);
+  return actions.find((a) => !proposed.has(a));
 }
 
 // ---- schemas ----
@@ -153,6 +159,7 @@ const DecideBodyDoc = z.object({
   reason: z.string().max(4096).optional().describe('Required except for assign; the comment text for comment'),
   assignee: z.string().max(256).optional().describe('assign only'),
   falsePositive: z.boolean().optional().describe('close only: feeds tuning suggestions'),
+  actions: z.array(z.string().max(512)).optional().describe("approve only: which of the case's proposed actions this approval covers (default: all)"),
 }).describe('The actor and roles are taken from the token; an actor or roles in the body are ignored').meta({ id: 'DecideRequest' });
 
 // Workflow refusals that depend on the alert's state (409), as opposed to this caller's decision (422).
@@ -176,7 +183,7 @@ function decisionFromBody(request: FastifyRequest, reply: FastifyReply): Decisio
   const principal = request.principal!;
   try {
     const decision = parseDecision({
-      action: body.action, reason: body.reason, assignee: body.assignee, falsePositive: body.falsePositive,
+      action: body.action, reason: body.reason, assignee: body.assignee, falsePositive: body.falsePositive, actions: body.actions,
       actor: principal.name, roles: principal.roles,
     });
     request.auditDetail = { decision: decision.action };
@@ -312,6 +319,8 @@ export const analystRoutes: FastifyPluginAsync<AnalystRouteOptions> = async (api
     if (!decision) return reply;
     const desc = await describeAlert(client, workflowId);
     if (!desc) return fail(request, reply, 404, 'unknown_alert', `no alert ${workflowId}`);
+    const unknownAction = decision.actions && await notProposed(db, workflowId, decision.actions);
+    if (unknownAction) return fail(request, reply, 422, 'decision_rejected', `actions: ${unknownAction} is not among the proposed actions`);
     if (desc.status.name !== 'RUNNING') {
       return fail(request, reply, 409, 'alert_finished', `alert ${workflowId} is finished (${desc.status.name}); it takes no more decisions`);
     }

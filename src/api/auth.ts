@@ -2,11 +2,14 @@
 // token from the configuration), a role per route, the source an ingest token speaks for, and
 // signed requests (request-signature.ts) for principals that have a signing secret. Tokens,
 // secrets and signatures are compared in constant time and never written to responses, logs
-// or the audit log.
+// or the audit log. The console's session cookie (console/sessions.ts) stands for the token it
+// was exchanged for: the same roles, checked by the same hook, plus a CSRF token on every call
+// that changes state.
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Pool } from 'pg';
-import { type ApiPrincipal, findPrincipal, type Role } from '../store/api-tokens';
+import type { ConsoleSessions } from '../console/sessions';
+import { type ApiPrincipal, findPrincipal, findPrincipalByTokenHash, type Role, tokenSha256 } from '../store/api-tokens';
 import { claimNonce } from '../store/request-nonces';
 import type { SecretBox } from '../store/secret-box';
 import { checkSignature, REPLAY_WINDOW_SECONDS } from './request-signature';
@@ -40,6 +43,8 @@ declare module 'fastify' {
     auth?: RouteAuth;
     /** false: the route is not written to the audit log (liveness probes). */
     audit?: boolean;
+    /** A console page: a caller without a session is sent to the sign-in page, not answered 401. */
+    page?: boolean;
   }
   interface FastifyRequest {
     principal: ApiPrincipal | null;
@@ -47,14 +52,37 @@ declare module 'fastify' {
     auditReason: string | null;
     /** What the audit log records about the call's result (counts, format). */
     auditDetail: Record<string, unknown> | null;
+    /** Set when the caller came with a console session: the token its pages send back. */
+    consoleCsrf: string | null;
   }
 }
 
 const sha256 = (s: string) => createHash('sha256').update(s, 'utf8').digest();
 
+/** The principal a token stands for (the bootstrap admin token, else a stored token), if any. */
+export async function principalOfToken(deps: { db: Pool; adminToken?: string }, token: string): Promise<ApiPrincipal | undefined> {
+  if (deps.adminToken && secretsEqual(token, deps.adminToken)) return BOOTSTRAP_ADMIN;
+  if (token.length > MAX_TOKEN_CHARS) return undefined;
+  return findPrincipal(deps.db, token);
+}
+
+/** The same, from the token's stored hash: what a console session keeps. */
+export async function principalOfTokenHash(deps: { db: Pool; adminToken?: string }, hash: string): Promise<ApiPrincipal | undefined> {
+  if (deps.adminToken && secretsEqual(hash, tokenSha256(deps.adminToken))) return BOOTSTRAP_ADMIN;
+  return findPrincipalByTokenHash(deps.db, hash);
+}
+
+/** Methods that change nothing: the only ones a session may call without its CSRF token. */
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+export const CSRF_HEADER = 'x-csrf-token';
+
 /** Constant-time equality of two secrets of any length (their digests are compared). */
 export function secretsEqual(a: string, b: string): boolean {
   return timingSafeEqual(sha256(a), sha256(b));
+}
+
+export function csrfMatches(sent: string | string[] | undefined, expected: string): boolean {
+  return typeof sent === 'string' && sent.length > 0 && secretsEqual(sent, expected);
 }
 
 function bearerToken(header: string | undefined): string | undefined {
@@ -64,6 +92,9 @@ function bearerToken(header: string | undefined): string | undefined {
 
 function refuse(request: FastifyRequest, reply: FastifyReply, status: 401 | 403, reason: string, error: string) {
   request.auditReason = reason;
+  if (status === 401 && request.routeOptions.config.page) {
+    return reply.code(303).header('location', `/sign-in?next=${encodeURIComponent(request.url)}`).send();
+  }
   if (status === 401) reply.header('www-authenticate', 'Bearer realm="autosoc"');
   return reply.code(status).send({ error });
 }
@@ -78,21 +109,33 @@ export function rawBody(request: FastifyRequest): Uint8Array {
  * Installs authentication (onRequest: before the body is read, so strangers cannot make us
  * buffer megabytes) and signature checks (preHandler: after the body is read, over its bytes).
  */
-export function installAuth(app: FastifyInstance, deps: { db: Pool; adminToken?: string; secrets?: SecretBox; nowMs?: () => number }): void {
+export function installAuth(app: FastifyInstance, deps: {
+  db: Pool; adminToken?: string; secrets?: SecretBox; nowMs?: () => number; sessions?: ConsoleSessions;
+}): void {
   const nowMs = deps.nowMs ?? Date.now;
   app.decorateRequest('principal', null);
   app.decorateRequest('auditReason', null);
   app.decorateRequest('auditDetail', null);
+  app.decorateRequest('consoleCsrf', null);
 
   app.addHook('onRequest', async (request, reply) => {
     const auth = request.routeOptions.config.auth;
     if (!auth) return;
     const token = bearerToken(request.headers.authorization);
-    if (!token) return refuse(request, reply, 401, 'missing_token', 'authentication required: send Authorization: Bearer <token>');
     let principal: ApiPrincipal | undefined;
-    if (deps.adminToken && secretsEqual(token, deps.adminToken)) principal = BOOTSTRAP_ADMIN;
-    else if (token.length <= MAX_TOKEN_CHARS) principal = await findPrincipal(deps.db, token);
-    if (!principal) return refuse(request, reply, 401, 'unknown_token', 'unknown or revoked token');
+    if (token) {
+      principal = await principalOfToken(deps, token);
+      if (!principal) return refuse(request, reply, 401, 'unknown_token', 'unknown or revoked token');
+    } else {
+      const session = await deps.sessions?.resolve(request.headers.cookie);
+      if (!session) return refuse(request, reply, 401, 'missing_token', 'authentication required: send Authorization: Bearer <token>');
+      principal = session.principal;
+      request.principal = principal; // audited as its holder, refused or not
+      request.consoleCsrf = session.csrf;
+      if (!SAFE_METHODS.has(request.method) && !csrfMatches(request.headers[CSRF_HEADER], session.csrf)) {
+        return refuse(request, reply, 403, 'csrf', `this call changes state: send the session's CSRF token in ${CSRF_HEADER}`);
+      }
+    }
     request.principal = principal;
     if (!principal.roles.some((r) => auth.roles.includes(r))) {
       return refuse(request, reply, 403, 'forbidden', `this route needs one of the roles ${auth.roles.join(', ')}; the token has ${principal.roles.join(', ') || 'none'}`);

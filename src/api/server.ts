@@ -26,6 +26,8 @@ import type { PayloadCodec } from '@temporalio/common';
 import type { SecretBox } from '../store/secret-box';
 import type { DecisionSigner } from '../security/decision-signer';
 import { metricsContentType, metricsText, registerAwaitingAnalyst } from '../metrics/metrics';
+import { consolePageRoutes, consolePollRoutes, consoleSessionRoutes, type ConsoleOptions } from '../console/routes';
+import { ConsoleSessions, DEFAULT_IDLE_MINUTES } from '../console/sessions';
 import { analystRoutes } from './analyst-routes';
 import { auditCall } from './audit';
 import { codecRoutes } from './codec-routes';
@@ -54,6 +56,8 @@ export interface ApiDeps {
   codec?: { codec: PayloadCodec; uiOrigin: string; uiSecret: Buffer };
   /** Items per request and per second per source (DEFAULT_INGEST_LIMITS when unset). */
   ingestLimits?: IngestLimits;
+  /** The analyst console at `/` (src/console): session idle timeout and the Temporal UI link. */
+  console?: { idleMinutes?: number; temporalUiLink?: (workflowId: string) => string };
 }
 
 const INGEST_ROLES: readonly Role[] = ['ingest', 'admin'];
@@ -196,7 +200,8 @@ export function buildApiServer(deps: ApiDeps): FastifyInstance {
   });
 
   registerAwaitingAnalyst(deps.db);
-  installAuth(app, { db: deps.db, adminToken: deps.adminToken, secrets: deps.secrets });
+  const sessions = new ConsoleSessions({ db: deps.db, adminToken: deps.adminToken, idleMs: (deps.console?.idleMinutes ?? DEFAULT_IDLE_MINUTES) * 60_000 });
+  installAuth(app, { db: deps.db, adminToken: deps.adminToken, secrets: deps.secrets, sessions });
 
   // Unknown routes are refused before their body is read.
   app.addHook('onRequest', async (request, reply) => {
@@ -305,6 +310,10 @@ export function buildApiServer(deps: ApiDeps): FastifyInstance {
   void app.register(tuningRoutes, { db: deps.db, suppressionTtlDays: deps.policy?.suppressionTtlDays });
   void app.register(evidenceRoutes, { db: deps.db, maxBodyBytes: deps.maxBodyBytes });
   void app.register(reportRoutes, { db: deps.db });
+  const consoleOptions: ConsoleOptions = { db: deps.db, sessions, client: deps.client, policy: deps.policy, temporalUiLink: deps.console?.temporalUiLink };
+  void app.register(consoleSessionRoutes, consoleOptions);
+  void app.register(consolePageRoutes, consoleOptions);
+  void app.register(consolePollRoutes, consoleOptions);
 
   return app;
 }

@@ -11,7 +11,7 @@ import { ApiErrorBody, auditWithTarget, fail, readJsonBody } from './analyst-rou
 /** How long an accepted suppression lives when neither the caller nor the policy says. */
 export const DEFAULT_SUPPRESSION_TTL_DAYS = 30;
 
-const TUNING_ROLES: readonly Role[] = ['engineer', 'admin'];
+export const TUNING_ROLES: readonly Role[] = ['engineer', 'admin'];
 const security = [{ bearerAuth: [] }];
 const errors = {
   401: ApiErrorBody.describe('Missing, unknown or revoked token'),

@@ -8,7 +8,8 @@ import type { Role } from './roles';
 export interface DecisionEvent { seq: number; decision: Decision }
 
 export interface DecisionBookState {
-  approvals: { actor: string; reason: string }[];
+  /** `actions`: what the approver selected (absent: every proposed action). */
+  approvals: { actor: string; reason: string; actions?: string[] }[];
   /** The analyst who asked for containment (an "escalate"): four eyes keeps them from approving it. */
   requestedBy?: string;
   assignee?: string;
@@ -53,7 +54,7 @@ export class DecisionBook {
     const s = this.state;
     switch (d.action) {
       case 'approve':
-        s.approvals.push({ actor: d.actor, reason: d.reason ?? '' });
+        s.approvals.push({ actor: d.actor, reason: d.reason ?? '', ...(d.actions ? { actions: d.actions } : {}) });
         if (s.approvals.length >= s.approvalsNeeded) s.final = d;
         break;
       case 'close':

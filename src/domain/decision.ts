@@ -17,6 +17,8 @@ export const Decision = z.object({
   reason: z.string().trim().max(4096).optional(),
   /** assign: who takes the alert. */
   assignee: z.string().trim().min(1).max(256).optional(),
+  /** approve: the proposed actions (as the case lists them) this approval covers; absent: all of them. */
+  actions: z.array(z.string().trim().min(1).max(512)).min(1, 'select at least one action to approve').max(64).optional(),
   /** close: the alert was a false positive (feeds tuning suggestions). */
   falsePositive: z.boolean().optional(),
   /** The caller's roles, set by the API from its token; Temporal CLI callers count as analysts. */
@@ -24,6 +26,7 @@ export const Decision = z.object({
 }).superRefine((d, ctx) => {
   if (d.action !== 'assign' && !d.reason) ctx.addIssue({ code: 'custom', path: ['reason'], message: 'reason is required' });
   if (d.action === 'assign' && !d.assignee) ctx.addIssue({ code: 'custom', path: ['assignee'], message: 'assignee is required' });
+  if (d.actions && d.action !== 'approve') ctx.addIssue({ code: 'custom', path: ['actions'], message: 'only an approval selects actions' });
 });
 export type Decision = z.infer<typeof Decision>;
 /** What a Signal carries: the action is implied by the signal's name. */

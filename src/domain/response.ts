@@ -77,3 +77,11 @@ export function finalDisposition(t: Pick<TriageResult, 'disposition' | 'verdict'
   if (t.disposition !== 'escalate' || !auto || t.verdict !== 'malicious' || t.score < auto.minScore || proposed.length === 0) return t.disposition;
   return proposed.every((a) => auto.safeActions.includes(a.kind)) ? 'auto_respond' : 'escalate';
 }
+
+/**
+ * The proposed actions every approver selected: an approval that names actions covers only
+ * those, one that names none covers all. A quorum never runs more than each member approved.
+ */
+export function approvedActions(proposed: ResponseAction[], approvals: { actions?: string[] }[]): ResponseAction[] {
+  return proposed.filter((a) => approvals.every((ap) => !ap.actions || ap.actions.includes(describeAction(a))));
+}

@@ -15,6 +15,7 @@ import { storeEvidence } from '../store/evidence';
 import { countSimilar } from '../store/incidents';
 import { activeSuppressions, recordSuppressedAlert, type SuppressionRow } from '../store/suppressions';
 import { incidentWorkflow } from '../workflows';
+import { incidentSummary } from '../workflows/ui-metadata';
 import { addAlertUpdate } from '../workflows/messages';
 import * as SA from '../workflows/search-attributes';
 import type { AlertFormat, PendingEvidence } from './formats/types';
@@ -127,6 +128,7 @@ export class IngestService {
           { key: SA.AlertSeverity, value: alert.severity },
           { key: SA.Storm, value: storm },
         ],
+        staticSummary: incidentSummary(key, alert),
       });
       try {
         return await client.workflow.executeUpdateWithStart(addAlertUpdate, {

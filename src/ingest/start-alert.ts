@@ -5,6 +5,7 @@ import { type Alert, alertWorkflowId, parseAlert } from '../domain/alert';
 import type { TriagePolicy } from '../domain/policy';
 import { alertWorkflow } from '../workflows';
 import * as SA from '../workflows/search-attributes';
+import { alertUiMetadata } from '../workflows/ui-metadata';
 
 export interface StartedAlert { workflowId: string; duplicate: boolean }
 
@@ -25,6 +26,7 @@ export async function startAlert(
       // A busy two-core machine can exceed the default 10 s task timeout.
       workflowTaskTimeout: '30s',
       typedSearchAttributes: SA.alertStartAttributes(alert),
+      ...alertUiMetadata(alert),
     });
     return { workflowId, duplicate: false };
   } catch (err) {

@@ -19,7 +19,8 @@ export interface ApiPrincipal {
   hmacSecretSealed: string | null;
 }
 
-const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
+/** How a token is stored and looked up: its sha256, hex. */
+export const tokenSha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 
 export async function createApiToken(
   db: Pool, opts: { name: string; roles: Role[]; source?: string; anySource?: boolean; hmacSecret?: string; box?: SecretBox },
@@ -29,7 +30,7 @@ export async function createApiToken(
   const token = `asoc_${randomBytes(32).toString('base64url')}`;
   await db.query(
     'INSERT INTO api_tokens (name, token_sha256, roles, source, any_source, hmac_secret_sealed) VALUES ($1, $2, $3, $4, $5, $6)',
-    [opts.name, sha256(token), opts.roles, opts.source ?? null, opts.anySource ?? false,
+    [opts.name, tokenSha256(token), opts.roles, opts.source ?? null, opts.anySource ?? false,
       opts.hmacSecret ? opts.box!.seal(opts.hmacSecret, opts.name) : null],
   );
   return token;
@@ -37,8 +38,13 @@ export async function createApiToken(
 
 /** The principal a bearer token stands for, or undefined for an unknown or revoked token. */
 export async function findPrincipal(db: Pool, token: string): Promise<ApiPrincipal | undefined> {
+  return findPrincipalByTokenHash(db, tokenSha256(token));
+}
+
+/** The principal of a stored token hash (a console session keeps only the hash). */
+export async function findPrincipalByTokenHash(db: Pool, hash: string): Promise<ApiPrincipal | undefined> {
   const { rows } = await db.query<{ name: string; roles: Role[]; source: string | null; any_source: boolean; hmac_secret_sealed: string | null }>(
-    'SELECT name, roles, source, any_source, hmac_secret_sealed FROM api_tokens WHERE token_sha256 = $1 AND revoked_at IS NULL', [sha256(token)],
+    'SELECT name, roles, source, any_source, hmac_secret_sealed FROM api_tokens WHERE token_sha256 = $1 AND revoked_at IS NULL', [hash],
   );
   const r = rows[0];
   return r && { name: r.name, roles: r.roles, source: r.source, anySource: r.any_source, hmacSecretSealed: r.hmac_secret_sealed };

@@ -15,10 +15,11 @@ import { checkObservableSet, OBSERVABLES_PER_KIND } from '../domain/bounded-inpu
 import { mergeObservables, type ObservableSet, searchableObservables } from '../domain/observables';
 import { triageContext } from '../domain/org-context';
 import { approvalRuleFor, slaFallbackFor, slaTiersFor, type TriagePolicy } from '../domain/policy';
-import { describeAction, finalDisposition, proposeResponse } from '../domain/response';
+import { approvedActions, describeAction, finalDisposition, proposeResponse } from '../domain/response';
 import { approveSignal, closeSignal, decideUpdate, relatedAlertsSignal, statusQuery } from './messages';
 import * as SA from './search-attributes';
 import type { AlertStatus } from './status';
+import { publishingProgress } from './ui-metadata';
 
 type Activities = ReturnType<typeof createActivities>;
 
@@ -81,10 +82,10 @@ export async function alertWorkflow({ alert, policy, incidentId }: AlertWorkflow
   // started with: they take decisions as sent (README, Security: drain them after upgrading).
   const signedDecisions = patched('signed-decisions-v1');
   const usedNonces = new Set<string>(); // a signed decision counts once
-  const status: AlertStatus = {
+  const status: AlertStatus = publishingProgress({
     workflowId, stage: 'collecting', severity: alert.severity, reasons: [], escalations: [], responseActions: [],
     incidentId, relatedAlerts: 0, retriages: 0,
-  };
+  });
   const related: ObservableSet[] = [];
   let book: DecisionBook | undefined; // exists once the alert waits for an analyst
   const accepted: DecisionEvent[] = []; // accepted decisions not yet in the audit trail
@@ -302,7 +303,7 @@ export async function alertWorkflow({ alert, policy, incidentId }: AlertWorkflow
     if (decision.action === 'approve') {
       status.stage = 'responding';
       const approvers = book.state.approvals.map((a) => a.actor).join(', ') || decision.actor;
-      const done = await response.respond({ workflowId, approvedBy: approvers, actions: proposed });
+      const done = await response.respond({ workflowId, approvedBy: approvers, actions: approvedActions(proposed, book.state.approvals) });
       status.responseActions = done.map((a) => `${describeAction(a)}=${a.status}`);
       status.outcome = status.fallback ? 'contained_by_sla_fallback' : 'approved_and_responded';
     } else {
@@ -319,6 +320,9 @@ export async function alertWorkflow({ alert, policy, incidentId }: AlertWorkflow
 
   // Related alerts that arrived after the outcome was settled are still triaged and reported.
   while (related.length > 0 && patched('related-triage-v1')) await retriageOnRelated();
+
+  // Operators filter finished runs by how they ended (Temporal UI); runs started before replay without it.
+  if (status.outcome && patched('outcome-attribute-v1')) upsertSearchAttributes([{ key: SA.Outcome, value: status.outcome }]);
 
   // 6. Report.
   status.stage = 'reporting';

@@ -16,11 +16,12 @@ import {
   capObservables, checkAlertEnvelope, checkObservableSet, compareSeverity, OBSERVABLES_PER_KIND,
 } from '../domain/bounded-input';
 import type { CorrelationPolicy } from '../domain/correlation';
-import { extractObservables, mergeObservables, type ObservableSet } from '../domain/observables';
+import { extractObservables, mergeObservables, type ObservableSet, searchableObservables } from '../domain/observables';
 import type { TriagePolicy } from '../domain/policy';
 import { alertWorkflow, STORE_RETRY } from './alert-workflow';
 import { addAlertUpdate, incidentStatusQuery, relatedAlertsSignal } from './messages';
 import * as SA from './search-attributes';
+import { alertUiMetadata } from './ui-metadata';
 
 type Activities = ReturnType<typeof createActivities>;
 
@@ -38,6 +39,8 @@ export interface IncidentState {
   primarySeverity?: Severity;
   primaryOpen?: boolean;
   seen: string[];
+  /** Every alert's observables, capped per kind (since 'outcome-attribute-v1'): the Observables attribute. */
+  observables?: ObservableSet;
 }
 export interface IncidentInput {
   key: string;
@@ -77,6 +80,7 @@ export async function incidentWorkflow(input: IncidentInput): Promise<IncidentSt
     if (seen.has(id)) return result('duplicate', id);
     seen.add(id);
     state.alertCount += 1;
+    state.observables = mergeObservables(state.observables ?? EMPTY, [observablesOf(alert, observables)], OBSERVABLES_PER_KIND).merged;
     state.storm ||= storm;
     changed = true;
     if (state.primary && !(needsOwnInvestigation(alert) && patched('incident-triage-v1'))) {
@@ -134,6 +138,7 @@ export async function incidentWorkflow(input: IncidentInput): Promise<IncidentSt
         workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
         workflowTaskTimeout: '30s',
         typedSearchAttributes: SA.alertStartAttributes(alert),
+        ...alertUiMetadata(alert), // user metadata, not a command: the sequence is unchanged
       });
       // Its end arrives as an event either way; noting it issues no command.
       void child.result().catch(() => undefined).then(() => {
@@ -155,7 +160,11 @@ export async function incidentWorkflow(input: IncidentInput): Promise<IncidentSt
       incidentId, key: state.key, alertCount: state.alertCount, storm: state.storm, primary: state.primary,
       joined: batch.map(({ workflowId, alert }) => ({ workflowId, alert })),
     });
-    upsertSearchAttributes([{ key: SA.AlertCount, value: state.alertCount }, { key: SA.Storm, value: state.storm }]);
+    upsertSearchAttributes([
+      { key: SA.AlertCount, value: state.alertCount }, { key: SA.Storm, value: state.storm },
+      // Runs started before replay their upsert without it (the patch marker is the only new command).
+      ...(state.observables && patched('outcome-attribute-v1') ? [{ key: SA.Observables, value: searchableObservables(state.observables) }] : []),
+    ]);
     if (!state.primary || batch.length === 0) return;
     if (await relate(state.primary, batch)) return;
     // The primary's run ended before these alerts reached it: the most severe of them is

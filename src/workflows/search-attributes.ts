@@ -11,12 +11,14 @@ export const RiskScore = defineSearchAttributeKey('RiskScore', SearchAttributeTy
 export const AwaitingAnalyst = defineSearchAttributeKey('AwaitingAnalyst', SearchAttributeType.BOOL);
 export const Assignee = defineSearchAttributeKey('Assignee', SearchAttributeType.KEYWORD);
 export const Observables = defineSearchAttributeKey('Observables', SearchAttributeType.KEYWORD_LIST);
+/** How the alert ended (AlertStatus.outcome), set once it is settled. */
+export const Outcome = defineSearchAttributeKey('Outcome', SearchAttributeType.KEYWORD);
 /** Incidents: how many alerts joined, and whether they came as a storm. */
 export const AlertCount = defineSearchAttributeKey('AlertCount', SearchAttributeType.INT);
 export const Storm = defineSearchAttributeKey('Storm', SearchAttributeType.BOOL);
 
 export const ALL_SEARCH_ATTRIBUTES = [
-  AlertSeverity, AlertSource, Verdict, Disposition, RiskScore, AwaitingAnalyst, Assignee, Observables, AlertCount, Storm,
+  AlertSeverity, AlertSource, Verdict, Disposition, RiskScore, AwaitingAnalyst, Assignee, Observables, Outcome, AlertCount, Storm,
 ] as const;
 
 /** What an alert workflow carries from its start, however it was started (ingest or incident). */

@@ -9,7 +9,10 @@ const histories = loadHistories();
 test('recorded histories exist for every path the e2e test covers', () => {
   expect(histories.map((h) => h.name)).toEqual([
     'auto-closed', 'escalated-approved-by-update', 'escalated-closed-by-signal', 'escalated-retriaged-by-related-alerts',
-    'incident-three-alerts', 'poller-worker-killed-mid-page',
+    'incident-three-alerts',
+    // Recorded with patched('outcome-attribute-v1'): Outcome on the alert, Observables on the incident.
+    'outcome-attribute-closed-by-update', 'outcome-attribute-incident-two-alerts',
+    'poller-worker-killed-mid-page',
     // Recorded before the assessment step existed (patched('assessment-v1')): must keep replaying.
     'pre-assessment-auto-closed', 'pre-assessment-escalated-approved-by-update', 'pre-assessment-escalated-closed-by-signal',
     'pre-assessment-escalated-retriaged-by-related-alerts',

@@ -1,4 +1,7 @@
 import { DECISION_ACTIONS, DecisionRejected, parseDecision } from '../../src/domain/decision';
+import { DecisionBook } from '../../src/domain/decision-book';
+import { DEFAULT_POLICY } from '../../src/domain/policy';
+import { approvedActions, type ResponseAction } from '../../src/domain/response';
 
 /** The message parseDecision throws for an input, or a failure if it accepts it. */
 function rejection(input: unknown): string {
@@ -65,5 +68,31 @@ describe('parseDecision', () => {
 
   it.each([null, 'approve', 42, []])('rejects a non-object (%j) as a whole', (input) => {
     expect(rejection(input)).toMatch(/^decision: /);
+  });
+});
+
+describe('approving selected actions', () => {
+  const proposed: ResponseAction[] = [{ kind: 'isolate_host', target: 'ws-1' }, { kind: 'block_ip', target: '203.0.113.7' }, { kind: 'block_hash', target: 'ab'.repeat(32) }];
+
+  it('an approval may name the actions it covers; nothing else may, and never an empty selection', () => {
+    expect(parseDecision({ action: 'approve', actor: 'a', reason: 'r', actions: ['block_ip:203.0.113.7'] }).actions).toEqual(['block_ip:203.0.113.7']);
+    expect(rejection({ action: 'close', actor: 'a', reason: 'r', actions: ['block_ip:203.0.113.7'] })).toBe('actions: only an approval selects actions');
+    expect(rejection({ action: 'approve', actor: 'a', reason: 'r', actions: [] })).toBe('actions: select at least one action to approve');
+  });
+
+  it('runs what every approver of the quorum selected; an approval without a selection covers all', () => {
+    expect(approvedActions(proposed, [{}])).toEqual(proposed);
+    expect(approvedActions(proposed, [{ actions: ['block_ip:203.0.113.7', 'isolate_host:ws-1'] }])).toEqual(proposed.slice(0, 2));
+    expect(approvedActions(proposed, [{ actions: ['block_ip:203.0.113.7', 'isolate_host:ws-1'] }, { actions: ['block_ip:203.0.113.7'] }, {}]))
+      .toEqual([proposed[1]]);
+    expect(approvedActions(proposed, [{ actions: ['isolate_host:ws-1'] }, { actions: ['block_ip:203.0.113.7'] }])).toEqual([]);
+  });
+
+  it('the decision book keeps each approver\'s selection', () => {
+    const book = new DecisionBook(DEFAULT_POLICY, { quorum: 2, fourEyes: false });
+    book.apply(book.check({ action: 'approve', actor: 'a', reason: 'r', actions: ['isolate_host:ws-1'], roles: ['analyst'] }, true));
+    book.apply(book.check({ action: 'approve', actor: 'b', reason: 'r', roles: ['analyst'] }, true));
+    expect(book.state.approvals).toEqual([{ actor: 'a', reason: 'r', actions: ['isolate_host:ws-1'] }, { actor: 'b', reason: 'r' }]);
+    expect(approvedActions(proposed, book.state.approvals)).toEqual([proposed[0]]);
   });
 });
