@@ -11,6 +11,7 @@ import { AnalyzerPool, type AnalyzerRunner, defaultAnalyzerRunner } from './inve
 import { createActivities } from './activities';
 import { type Config, loadConfig, workflowUiLink } from './config';
 import { slackNotifier, webhookNotifier } from './connectors/notifier';
+import { slackBotNotifiers } from './connectors/slack/config';
 import { onlineIntelFromEnv, type OnlineIntel } from './connectors/threat-intel';
 import { sandboxFromEnv } from './connectors/sandbox/config';
 import { edrConnectorsFromConfig, parseEdrConfig } from './connectors/edr/config';
@@ -56,6 +57,7 @@ export async function createWorker(config: Config, db: Pool, connection: NativeC
       notifiers: [
         ...(config.notify.webhookUrl ? [webhookNotifier(config.notify.webhookUrl)] : []),
         ...(config.notify.slackWebhookUrl ? [slackNotifier(config.notify.slackWebhookUrl)] : []),
+        ...slackBotNotifiers(config, db),
       ],
       workflowLink: (id) => workflowUiLink(config, id),
       sandbox: sandboxFromEnv(process.env),

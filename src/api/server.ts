@@ -34,6 +34,7 @@ import { evidenceRoutes } from './evidence-routes';
 import { reportRoutes } from './report-routes';
 import { DEFAULT_INGEST_LIMITS, type IngestLimits, IngestRateLimitedError, IngestRateLimiter } from './ingest-limits';
 import { NONCE_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER } from './request-signature';
+import { slackRoutes, type SlackRouteOptions } from './slack-routes';
 import { tuningRoutes } from './tuning-routes';
 
 export interface ApiDeps {
@@ -54,6 +55,8 @@ export interface ApiDeps {
   codec?: { codec: PayloadCodec; uiOrigin: string; uiSecret: Buffer };
   /** Items per request and per second per source (DEFAULT_INGEST_LIMITS when unset). */
   ingestLimits?: IngestLimits;
+  /** Slack's interactivity endpoint (/v1/slack/interactions), when the Slack app is configured. */
+  slack?: Pick<SlackRouteOptions, 'signingSecret' | 'api' | 'responseUrlPrefix' | 'nowMs'>;
 }
 
 const INGEST_ROLES: readonly Role[] = ['ingest', 'admin'];
@@ -305,6 +308,7 @@ export function buildApiServer(deps: ApiDeps): FastifyInstance {
   void app.register(tuningRoutes, { db: deps.db, suppressionTtlDays: deps.policy?.suppressionTtlDays });
   void app.register(evidenceRoutes, { db: deps.db, maxBodyBytes: deps.maxBodyBytes });
   void app.register(reportRoutes, { db: deps.db });
+  if (deps.slack) void app.register(slackRoutes, { db: deps.db, client: deps.client, signer: deps.signer, ...deps.slack });
 
   return app;
 }

@@ -3,6 +3,7 @@
 import type { Client } from '@temporalio/client';
 import type { Pool } from 'pg';
 import { buildApiServer } from '../api/server';
+import { slackApiFromConfig } from '../connectors/slack/config';
 import { sealPlaintextHmacSecrets } from '../store/api-tokens';
 import { loadSecretBox } from '../store/secret-box';
 import { DecisionSigner } from '../security/decision-signer';
@@ -29,6 +30,7 @@ export async function startIngestTier(config: Config, db: Pool, client: Client):
     db, ingest, client, policy: config.policy, maxBodyBytes: config.api.maxBodyBytes, adminToken: config.api.adminToken, secrets, ingestLimits: config.api.ingestLimits,
     signer: new DecisionSigner(config.security.decisionKeys),
     codec: { codec: dataConverterFor(config).payloadCodecs![0], uiOrigin: config.security.codecUiOrigin, uiSecret: config.security.payloadKeys[0].key },
+    slack: slackApiFromConfig(config),
   });
   await api.listen({ host: config.api.host, port: config.api.port });
   const syslog = new SyslogListener({
