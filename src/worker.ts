@@ -12,6 +12,8 @@ import { createActivities } from './activities';
 import { type Config, loadConfig, workflowUiLink } from './config';
 import { slackNotifier, webhookNotifier } from './connectors/notifier';
 import { slackBotNotifiers } from './connectors/slack/config';
+import { ticketSystemFor } from './connectors/tickets/config';
+import { ticketNotifier } from './connectors/tickets/ticket-notifier';
 import { onlineIntelFromEnv, type OnlineIntel } from './connectors/threat-intel';
 import { sandboxFromEnv } from './connectors/sandbox/config';
 import { edrConnectorsFromConfig, parseEdrConfig } from './connectors/edr/config';
@@ -40,6 +42,12 @@ function analyzerRunner(config: Config): AnalyzerRunner {
   return new AnalyzerPool({ threads: config.analysis.threads, memoryLimitMb: config.analysis.memoryLimitMb });
 }
 
+/** The policy's ticket system, as a channel escalations are announced on. */
+function ticketNotifiers(config: Config, db: Pool) {
+  const system = ticketSystemFor(config.policy, process.env);
+  return system ? [ticketNotifier(db, system)] : [];
+}
+
 const definedOnly = <T extends object>(o: T): Partial<T> => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 
 /** The worker for alert, incident and poller workflows; `client` is what pollers ingest through. */
@@ -58,6 +66,7 @@ export async function createWorker(config: Config, db: Pool, connection: NativeC
         ...(config.notify.webhookUrl ? [webhookNotifier(config.notify.webhookUrl)] : []),
         ...(config.notify.slackWebhookUrl ? [slackNotifier(config.notify.slackWebhookUrl)] : []),
         ...slackBotNotifiers(config, db),
+        ...ticketNotifiers(config, db),
       ],
       workflowLink: (id) => workflowUiLink(config, id),
       sandbox: sandboxFromEnv(process.env),

@@ -35,6 +35,7 @@ import { reportRoutes } from './report-routes';
 import { DEFAULT_INGEST_LIMITS, type IngestLimits, IngestRateLimitedError, IngestRateLimiter } from './ingest-limits';
 import { NONCE_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER } from './request-signature';
 import { slackRoutes, type SlackRouteOptions } from './slack-routes';
+import { ticketRoutes, type TicketRouteOptions } from './ticket-routes';
 import { tuningRoutes } from './tuning-routes';
 
 export interface ApiDeps {
@@ -57,6 +58,8 @@ export interface ApiDeps {
   ingestLimits?: IngestLimits;
   /** Slack's interactivity endpoint (/v1/slack/interactions), when the Slack app is configured. */
   slack?: Pick<SlackRouteOptions, 'signingSecret' | 'api' | 'responseUrlPrefix' | 'nowMs'>;
+  /** The policy's ticket system calling back (/v1/tickets/<system>/webhook). */
+  tickets?: Pick<TicketRouteOptions, 'system' | 'service'>;
 }
 
 const INGEST_ROLES: readonly Role[] = ['ingest', 'admin'];
@@ -308,6 +311,7 @@ export function buildApiServer(deps: ApiDeps): FastifyInstance {
   void app.register(tuningRoutes, { db: deps.db, suppressionTtlDays: deps.policy?.suppressionTtlDays });
   void app.register(evidenceRoutes, { db: deps.db, maxBodyBytes: deps.maxBodyBytes });
   void app.register(reportRoutes, { db: deps.db });
+  if (deps.tickets) void app.register(ticketRoutes, { db: deps.db, client: deps.client, signer: deps.signer, ...deps.tickets });
   if (deps.slack) void app.register(slackRoutes, { db: deps.db, client: deps.client, signer: deps.signer, ...deps.slack });
 
   return app;

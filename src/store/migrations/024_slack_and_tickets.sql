@@ -33,6 +33,8 @@ CREATE TABLE tickets (
   external_key    text,
   url             text,
   state           text NOT NULL CHECK (state IN ('creating', 'open', 'closed')),
+  -- The notification that opened it (later escalations become comments on it).
+  event_key       text NOT NULL,
   created_at      timestamptz NOT NULL DEFAULT now(),
   updated_at      timestamptz NOT NULL DEFAULT now()
 );
