@@ -13,6 +13,8 @@ export abstract class TicketServer {
   throttleNext = 0;
   failNext = 0;
   loseNextCreateAnswer = 0;
+  /** Answer a create this long after storing the ticket: a window in which a killed caller never hears of it. */
+  createAnswerDelayMs = 0;
   private listening?: LoopbackServer;
   protected seq = 0;
 
@@ -52,6 +54,7 @@ export abstract class TicketServer {
         req.socket.destroy(); // created, but the caller never hears of it
         return;
       }
+      if (this.createAnswerDelayMs && this.isCreate(req.method ?? 'GET', u.pathname)) await new Promise((r) => setTimeout(r, this.createAnswerDelayMs));
       send(answer);
     });
   }
