@@ -12,7 +12,8 @@ import { createActivities } from './activities';
 import { type Config, loadConfig, workflowUiLink } from './config';
 import { slackNotifier, webhookNotifier } from './connectors/notifier';
 import { slackBotNotifiers } from './connectors/slack/config';
-import { ticketSystemFor } from './connectors/tickets/config';
+import { pageOnFor, pagerFromEnv, ticketSystemFor } from './connectors/tickets/config';
+import { pagerDutyNotifier } from './connectors/tickets/pagerduty';
 import { ticketNotifier } from './connectors/tickets/ticket-notifier';
 import { onlineIntelFromEnv, type OnlineIntel } from './connectors/threat-intel';
 import { sandboxFromEnv } from './connectors/sandbox/config';
@@ -42,10 +43,11 @@ function analyzerRunner(config: Config): AnalyzerRunner {
   return new AnalyzerPool({ threads: config.analysis.threads, memoryLimitMb: config.analysis.memoryLimitMb });
 }
 
-/** The policy's ticket system, as a channel escalations are announced on. */
+/** The policy's ticket system and PagerDuty, as channels escalations are announced on. */
 function ticketNotifiers(config: Config, db: Pool) {
   const system = ticketSystemFor(config.policy, process.env);
-  return system ? [ticketNotifier(db, system)] : [];
+  const pager = pagerFromEnv(process.env);
+  return [...(system ? [ticketNotifier(db, system)] : []), ...(pager ? [pagerDutyNotifier(pager, pageOnFor(config.policy))] : [])];
 }
 
 const definedOnly = <T extends object>(o: T): Partial<T> => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;

@@ -10,6 +10,7 @@ import type { Pool } from 'pg';
 import { z } from 'zod';
 import { SEVERITIES } from '../domain/alert';
 import { type Decision, DECISION_ACTIONS, DecisionRejected, parseDecision } from '../domain/decision';
+import type { PagerDutyEvents } from '../connectors/tickets/pagerduty';
 import type { DecisionSigner } from '../security/decision-signer';
 import { getAlertWithCase, listPendingCases, listRecentAlerts } from '../store/alert-cases';
 import { ROLES, type Role } from '../store/api-tokens';
@@ -147,7 +148,7 @@ const DecideBodyDoc = z.object({
 
 // ---- routes ----
 
-export interface AnalystRouteOptions { db: Pool; client?: Client; signer?: DecisionSigner }
+export interface AnalystRouteOptions { db: Pool; client?: Client; signer?: DecisionSigner; pager?: PagerDutyEvents }
 
 export const READ_ROLES: readonly Role[] = ['analyst', 'engineer', 'admin'];
 const security = [{ bearerAuth: [] }];
@@ -182,7 +183,7 @@ const SignedDecisionSchema = z.looseObject({
   nonce: z.string(), issuedAt: z.number(), signatures: z.array(z.object({ keyId: z.string(), signature: z.string() })),
 }).describe("autosoc's signature over the decision, the caller's identity and roles, a nonce and the time (src/domain/signed-decision.ts)").meta({ id: 'SignedDecision' });
 
-export const analystRoutes: FastifyPluginAsync<AnalystRouteOptions> = async (api, { db, client, signer }) => {
+export const analystRoutes: FastifyPluginAsync<AnalystRouteOptions> = async (api, { db, client, signer, pager }) => {
   const r = api.withTypeProvider<ZodTypeProvider>();
   auditWithTarget(api, db, workflowIdTarget);
   const noClient = (request: FastifyRequest, reply: FastifyReply) =>
@@ -297,7 +298,7 @@ export const analystRoutes: FastifyPluginAsync<AnalystRouteOptions> = async (api
     const { workflowId } = request.params;
     const decision = decisionFromBody(request, reply);
     if (!decision) return reply;
-    const outcome = await applyDecision(client, signer, workflowId, decision);
+    const outcome = await applyDecision(client, signer, workflowId, decision, pager);
     return outcome.ok ? { status: statusJson(outcome.status) } : fail(request, reply, outcome.httpStatus, outcome.reason, outcome.error);
   });
 };

@@ -3,6 +3,7 @@
 // it has identified, the workflow's `decide` Update checks roles, four eyes and quorum, and the
 // refusal comes back classified the same way for every caller.
 import { type Client, WorkflowNotFoundError, WorkflowUpdateFailedError, type WorkflowExecutionDescription } from '@temporalio/client';
+import { pageKeyFor, type PagerDutyEvents } from '../connectors/tickets/pagerduty';
 import type { Decision } from '../domain/decision';
 import type { DecisionSigner } from '../security/decision-signer';
 import { decideUpdate } from '../workflows/messages';
@@ -27,8 +28,23 @@ export async function describeAlert(client: Client, workflowId: string): Promise
   }
 }
 
+/**
+ * A decided alert no longer needs on-call: its page, if one was triggered, is resolved (a resolve
+ * for a dedup key with no open incident does nothing). Best effort: a failure is logged, the
+ * decision stands, and the page is left for on-call to resolve.
+ */
+async function resolvePage(pager: PagerDutyEvents, workflowId: string): Promise<void> {
+  try {
+    await pager.resolve(pageKeyFor(workflowId));
+  } catch (err) {
+    console.warn(`pagerduty resolve for ${workflowId} failed: ${(err as Error).message}`);
+  }
+}
+
 /** Sends a decision (actor and roles already set by whoever identified the caller) to the workflow. */
-export async function applyDecision(client: Client, signer: DecisionSigner, workflowId: string, decision: Decision): Promise<DecisionOutcome> {
+export async function applyDecision(
+  client: Client, signer: DecisionSigner, workflowId: string, decision: Decision, pager?: PagerDutyEvents,
+): Promise<DecisionOutcome> {
   const desc = await describeAlert(client, workflowId);
   if (!desc) return { ok: false, httpStatus: 404, reason: 'unknown_alert', error: `no alert ${workflowId}` };
   if (desc.status.name !== 'RUNNING') {
@@ -36,6 +52,7 @@ export async function applyDecision(client: Client, signer: DecisionSigner, work
   }
   try {
     const status = await client.workflow.getHandle(workflowId).executeUpdate(decideUpdate, { args: [signer.sign(workflowId, decision)] });
+    if (pager && status.stage !== 'awaiting_analyst') await resolvePage(pager, workflowId);
     return { ok: true, status };
   } catch (err) {
     if (err instanceof WorkflowUpdateFailedError) {

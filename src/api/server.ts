@@ -35,6 +35,7 @@ import { reportRoutes } from './report-routes';
 import { DEFAULT_INGEST_LIMITS, type IngestLimits, IngestRateLimitedError, IngestRateLimiter } from './ingest-limits';
 import { NONCE_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER } from './request-signature';
 import { slackRoutes, type SlackRouteOptions } from './slack-routes';
+import type { PagerDutyEvents } from '../connectors/tickets/pagerduty';
 import { ticketRoutes, type TicketRouteOptions } from './ticket-routes';
 import { tuningRoutes } from './tuning-routes';
 
@@ -60,6 +61,8 @@ export interface ApiDeps {
   slack?: Pick<SlackRouteOptions, 'signingSecret' | 'api' | 'responseUrlPrefix' | 'nowMs'>;
   /** The policy's ticket system calling back (/v1/tickets/<system>/webhook). */
   tickets?: Pick<TicketRouteOptions, 'system' | 'service'>;
+  /** Resolves the PagerDuty page of an alert once it is decided (any route). */
+  pager?: PagerDutyEvents;
 }
 
 const INGEST_ROLES: readonly Role[] = ['ingest', 'admin'];
@@ -306,13 +309,13 @@ export function buildApiServer(deps: ApiDeps): FastifyInstance {
     }, (request, reply) => ingest(request, reply, request.params.format));
   });
 
-  void app.register(analystRoutes, { db: deps.db, client: deps.client, signer: deps.signer });
+  void app.register(analystRoutes, { db: deps.db, client: deps.client, signer: deps.signer, pager: deps.pager });
   if (deps.codec) void app.register(codecRoutes, deps.codec);
   void app.register(tuningRoutes, { db: deps.db, suppressionTtlDays: deps.policy?.suppressionTtlDays });
   void app.register(evidenceRoutes, { db: deps.db, maxBodyBytes: deps.maxBodyBytes });
   void app.register(reportRoutes, { db: deps.db });
-  if (deps.tickets) void app.register(ticketRoutes, { db: deps.db, client: deps.client, signer: deps.signer, ...deps.tickets });
-  if (deps.slack) void app.register(slackRoutes, { db: deps.db, client: deps.client, signer: deps.signer, ...deps.slack });
+  if (deps.tickets) void app.register(ticketRoutes, { db: deps.db, client: deps.client, signer: deps.signer, pager: deps.pager, ...deps.tickets });
+  if (deps.slack) void app.register(slackRoutes, { db: deps.db, client: deps.client, signer: deps.signer, pager: deps.pager, ...deps.slack });
 
   return app;
 }

@@ -13,6 +13,7 @@ import { type Decision, DecisionRejected, parseDecision } from '../domain/decisi
 import { outcomeMessage, APPROVE_ACTION, CLOSE_ACTION } from '../connectors/slack/blocks';
 import { verifySlackSignature } from '../connectors/slack/signature';
 import type { SlackWebApi } from '../connectors/slack/web-api';
+import type { PagerDutyEvents } from '../connectors/tickets/pagerduty';
 import type { DecisionSigner } from '../security/decision-signer';
 import { auditApiCall } from '../store/audit-log';
 import { findSlackIdentity } from '../store/slack';
@@ -23,6 +24,8 @@ export interface SlackRouteOptions {
   db: Pool;
   client?: Client;
   signer?: DecisionSigner;
+  /** Resolves the page of an alert decided here (PagerDuty). */
+  pager?: PagerDutyEvents;
   signingSecret: string;
   api: SlackWebApi;
   /** Where response_url may point (Slack's is https://hooks.slack.com/); anything else is not called. */
@@ -100,7 +103,7 @@ export const slackRoutes: FastifyPluginAsync<SlackRouteOptions> = async (app, op
       await tellClicker(p, `Refused: ${err.message}`);
       return;
     }
-    const outcome = await applyDecision(opts.client, opts.signer, workflowId, decision);
+    const outcome = await applyDecision(opts.client, opts.signer, workflowId, decision, opts.pager);
     if (!outcome.ok) {
       await audit(identity.actor, String(outcome.httpStatus), { reason: outcome.reason, decision: verb.action });
       await tellClicker(p, `Refused: ${outcome.error}`);

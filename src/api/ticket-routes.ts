@@ -11,6 +11,7 @@ import { z } from 'zod';
 import { DecisionRejected, parseDecision } from '../domain/decision';
 import type { Role } from '../domain/roles';
 import type { TicketEvent, TicketSystem } from '../connectors/tickets/ticket-system';
+import type { PagerDutyEvents } from '../connectors/tickets/pagerduty';
 import type { DecisionSigner } from '../security/decision-signer';
 import { auditApiCall } from '../store/audit-log';
 import { claimTicketEvent, markTicketClosed, releaseTicketEvent, ticketByExternalId } from '../store/tickets';
@@ -21,6 +22,7 @@ export interface TicketRouteOptions {
   db: Pool;
   client?: Client;
   signer?: DecisionSigner;
+  pager?: PagerDutyEvents;
   system: TicketSystem;
   /** Who the ticket system is in autosoc (the actor of its decisions) and its roles. */
   service: { actor: string; roles: Role[] };
@@ -35,7 +37,7 @@ function decisionFor(e: TicketEvent, system: TicketSystem, ticketKey: string, se
     : { action: 'comment', actor: service.actor, roles: service.roles, reason: `${e.by} in ${where}: ${e.text ?? ''}`.slice(0, 4096) };
 }
 
-export const ticketRoutes: FastifyPluginAsync<TicketRouteOptions> = async (app, { db, client, signer, system, service }) => {
+export const ticketRoutes: FastifyPluginAsync<TicketRouteOptions> = async (app, { db, client, signer, pager, system, service }) => {
   app.post(`/v1/tickets/${system.name}/webhook`, {
     config: { audit: false },
     schema: {
@@ -63,7 +65,7 @@ export const ticketRoutes: FastifyPluginAsync<TicketRouteOptions> = async (app, 
     });
     try {
       const decision = parseDecision(decisionFor(event, system, ticket.external_key ?? event.externalId, service));
-      const outcome = await applyDecision(client, signer, ticket.workflow_id, decision);
+      const outcome = await applyDecision(client, signer, ticket.workflow_id, decision, pager);
       if (!outcome.ok) {
         await audit(String(outcome.httpStatus), { reason: outcome.reason });
         return { applied: false, detail: outcome.error };

@@ -4,7 +4,7 @@ import type { Client } from '@temporalio/client';
 import type { Pool } from 'pg';
 import { buildApiServer } from '../api/server';
 import { slackApiFromConfig } from '../connectors/slack/config';
-import { ticketServiceIdentity, ticketSystemFor } from '../connectors/tickets/config';
+import { pagerFromEnv, ticketServiceIdentity, ticketSystemFor } from '../connectors/tickets/config';
 import { sealPlaintextHmacSecrets } from '../store/api-tokens';
 import { loadSecretBox } from '../store/secret-box';
 import { DecisionSigner } from '../security/decision-signer';
@@ -38,6 +38,7 @@ export async function startIngestTier(config: Config, db: Pool, client: Client):
     codec: { codec: dataConverterFor(config).payloadCodecs![0], uiOrigin: config.security.codecUiOrigin, uiSecret: config.security.payloadKeys[0].key },
     slack: slackApiFromConfig(config),
     tickets: ticketCallbacks(config),
+    pager: pagerFromEnv(process.env),
   });
   await api.listen({ host: config.api.host, port: config.api.port });
   const syslog = new SyslogListener({

@@ -4,6 +4,7 @@
 import type { TriagePolicy } from '../../domain/policy';
 import { ROLES, type Role } from '../../domain/roles';
 import { jiraSystem } from './jira';
+import { pagerDutyEvents, type PagerDutyEvents } from './pagerduty';
 import { serviceNowSystem } from './servicenow';
 import { theHiveSystem } from './thehive';
 import type { TicketSystem } from './ticket-system';
@@ -42,3 +43,10 @@ export function ticketServiceIdentity(system: TicketSystem, env: NodeJS.ProcessE
   if (bad.length || roles.length === 0) throw new Error(`AUTOSOC_TICKET_SERVICE_ROLES: use ${ROLES.join(', ')}`);
   return { actor: env.AUTOSOC_TICKET_SERVICE_ACTOR ?? `service:${system.name}`, roles: roles as Role[] };
 }
+
+/** PagerDuty's Events API v2 when AUTOSOC_PAGERDUTY_ROUTING_KEY is set (AUTOSOC_PAGERDUTY_URL: a local server). */
+export const pagerFromEnv = (env: NodeJS.ProcessEnv): PagerDutyEvents | undefined =>
+  (env.AUTOSOC_PAGERDUTY_ROUTING_KEY ? pagerDutyEvents({ routingKey: env.AUTOSOC_PAGERDUTY_ROUTING_KEY, baseUrl: env.AUTOSOC_PAGERDUTY_URL }) : undefined);
+
+/** Severities whose SLA breach pages: the policy's tickets.pageOn, else critical. */
+export const pageOnFor = (policy: TriagePolicy): string[] => policy.tickets?.pageOn ?? ['critical'];
