@@ -70,6 +70,12 @@ const Env = z.object({
   AUTOSOC_LLM_TIMEOUT: z.string().default('60s'),
   AUTOSOC_NOTIFY_WEBHOOK_URL: z.url().optional(),
   AUTOSOC_SLACK_WEBHOOK_URL: z.url().optional(),
+  /** Slack app (approvals from Slack): bot token, channel, signing secret; the API URL for a local server. */
+  AUTOSOC_SLACK_BOT_TOKEN: z.string().min(1).optional(),
+  AUTOSOC_SLACK_CHANNEL: z.string().min(1).optional(),
+  AUTOSOC_SLACK_SIGNING_SECRET: z.string().min(1).optional(),
+  AUTOSOC_SLACK_API_URL: z.url().optional(),
+  AUTOSOC_SLACK_RESPONSE_URL_PREFIX: z.url().optional(),
   AUTOSOC_POLICY_FILE: z.string().min(1).optional(),
   AUTOSOC_YARA_DIRS: z.string().optional(),
   AUTOSOC_SECRET_KEY: z.string().refine((v) => Buffer.from(v, 'base64').length === 32, 'must be base64 of 32 bytes (openssl rand -base64 32)').optional(),
@@ -125,6 +131,8 @@ export interface Config {
   pollersFile?: string;
   /** Present when OPENAI_API_KEY is set: assessments are written by that model. */
   notify: { webhookUrl?: string; slackWebhookUrl?: string };
+  /** The Slack app: the worker posts with botToken to channel; the API verifies clicks with signingSecret. */
+  slack: { botToken?: string; channel?: string; signingSecret?: string; apiUrl?: string; responseUrlPrefix?: string };
   /** User YARA rule folders, beside the bundled rules/yara. */
   yaraDirs: string[];
   analysis: { threads: number; memoryLimitMb: number; maxStoredBytesPerAlert: number; sourceQuotaBytesPerDay: number };
@@ -221,6 +229,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxStoredBytesPerAlert: e.AUTOSOC_ANALYSIS_MB_PER_ALERT * MIB, sourceQuotaBytesPerDay: e.AUTOSOC_SOURCE_EVIDENCE_MB_PER_DAY * MIB,
     },
     notify: { webhookUrl: e.AUTOSOC_NOTIFY_WEBHOOK_URL, slackWebhookUrl: e.AUTOSOC_SLACK_WEBHOOK_URL },
+    slack: {
+      botToken: e.AUTOSOC_SLACK_BOT_TOKEN, channel: e.AUTOSOC_SLACK_CHANNEL, signingSecret: e.AUTOSOC_SLACK_SIGNING_SECRET,
+      apiUrl: e.AUTOSOC_SLACK_API_URL, responseUrlPrefix: e.AUTOSOC_SLACK_RESPONSE_URL_PREFIX,
+    },
     llm: e.OPENAI_API_KEY ? { apiKey: e.OPENAI_API_KEY, baseURL: e.OPENAI_BASE_URL, model: e.OPENAI_MODEL, timeoutMs: parseDuration(e.AUTOSOC_LLM_TIMEOUT), temperature: e.OPENAI_TEMPERATURE } : undefined,
     logLevel: e.LOG_LEVEL,
   };

@@ -11,6 +11,10 @@ import { AnalyzerPool, type AnalyzerRunner, defaultAnalyzerRunner } from './inve
 import { createActivities } from './activities';
 import { type Config, loadConfig, workflowUiLink } from './config';
 import { slackNotifier, webhookNotifier } from './connectors/notifier';
+import { slackBotNotifiers } from './connectors/slack/config';
+import { pageOnFor, pagerFromEnv, ticketSystemFor } from './connectors/tickets/config';
+import { pagerDutyNotifier } from './connectors/tickets/pagerduty';
+import { ticketNotifier } from './connectors/tickets/ticket-notifier';
 import { onlineIntelFromEnv, type OnlineIntel } from './connectors/threat-intel';
 import { sandboxFromEnv } from './connectors/sandbox/config';
 import { edrConnectorsFromConfig, parseEdrConfig } from './connectors/edr/config';
@@ -39,6 +43,13 @@ function analyzerRunner(config: Config): AnalyzerRunner {
   return new AnalyzerPool({ threads: config.analysis.threads, memoryLimitMb: config.analysis.memoryLimitMb });
 }
 
+/** The policy's ticket system and PagerDuty, as channels escalations are announced on. */
+function ticketNotifiers(config: Config, db: Pool) {
+  const system = ticketSystemFor(config.policy, process.env);
+  const pager = pagerFromEnv(process.env);
+  return [...(system ? [ticketNotifier(db, system)] : []), ...(pager ? [pagerDutyNotifier(pager, pageOnFor(config.policy))] : [])];
+}
+
 const definedOnly = <T extends object>(o: T): Partial<T> => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 
 /** The worker for alert, incident and poller workflows; `client` is what pollers ingest through. */
@@ -56,6 +67,8 @@ export async function createWorker(config: Config, db: Pool, connection: NativeC
       notifiers: [
         ...(config.notify.webhookUrl ? [webhookNotifier(config.notify.webhookUrl)] : []),
         ...(config.notify.slackWebhookUrl ? [slackNotifier(config.notify.slackWebhookUrl)] : []),
+        ...slackBotNotifiers(config, db),
+        ...ticketNotifiers(config, db),
       ],
       workflowLink: (id) => workflowUiLink(config, id),
       sandbox: sandboxFromEnv(process.env),

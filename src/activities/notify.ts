@@ -2,7 +2,7 @@
 // channel): the delivery row is written before sending and marked sent after, so a retried
 // activity skips channels already done and never resends one it may have sent.
 import type { Pool } from 'pg';
-import type { Notification } from '../connectors/notifier';
+import { type Notification, type Notifier, NotifierRejected } from '../connectors/notifier';
 import { getAlert } from '../store/alerts';
 import { latestAssessment } from '../store/assessments';
 import { NOT_REPEATED } from '../store/intents';
@@ -11,9 +11,11 @@ import type { ActivityDeps } from './deps';
 /**
  * The delivery row is the notification's intent, written before sending: first time (or after
  * a send that failed outright), send. Found already 'sending': an earlier attempt may have delivered and crashed before
- * marking it; neither a webhook nor Slack can be asked, so it is marked unknown, not resent.
+ * marking it; a webhook or a Slack post cannot be asked, so it is marked unknown, not resent; a
+ * channel that dedupes by itself (a ticket system, searched by correlation id) is called again.
  */
-async function claim(db: Pool, workflowId: string, eventKey: string, channel: string): Promise<boolean> {
+async function claim(db: Pool, workflowId: string, eventKey: string, notifier: Notifier): Promise<boolean> {
+  const { channel } = notifier;
   // A send that failed outright (the receiver refused or could not be reached) may be retried.
   const inserted = await db.query(
     `INSERT INTO notifications (workflow_id, event_key, channel, status) VALUES ($1, $2, $3, 'sending')
@@ -21,10 +23,17 @@ async function claim(db: Pool, workflowId: string, eventKey: string, channel: st
     [workflowId, eventKey, channel],
   );
   if (inserted.rowCount === 1) return true;
+  if (notifier.dedupes) {
+    const { rowCount } = await db.query(`SELECT 1 FROM notifications WHERE workflow_id = $1 AND event_key = $2 AND channel = $3 AND status = 'sending'`, [workflowId, eventKey, channel]);
+    return rowCount === 1;
+  }
   await db.query(`UPDATE notifications SET status = 'unknown', detail = $4 WHERE workflow_id = $1 AND event_key = $2 AND channel = $3 AND status = 'sending'`,
     [workflowId, eventKey, channel, NOT_REPEATED]);
   return false;
 }
+
+const slaBreached = async (db: Pool, workflowId: string) =>
+  (await db.query(`SELECT 1 FROM decisions WHERE workflow_id = $1 AND action = 'sla_breach' LIMIT 1`, [workflowId])).rowCount === 1;
 
 export async function notify(deps: ActivityDeps, input: { workflowId: string; event: 'escalated'; tier: string }): Promise<{ sent: string[] }> {
   if (deps.notifiers.length === 0) return { sent: [] };
@@ -33,17 +42,19 @@ export async function notify(deps: ActivityDeps, input: { workflowId: string; ev
   const n: Notification = {
     event: input.event, workflowId: input.workflowId, title: row?.title ?? input.workflowId, severity: row?.severity ?? 'unknown',
     score: row?.score ?? undefined, verdict: row?.verdict ?? undefined, tier: input.tier, summary: assessment?.assessment.summary,
-    link: deps.workflowLink?.(input.workflowId),
+    link: deps.workflowLink?.(input.workflowId), reasons: row?.reasons ?? undefined, observables: row?.observables ?? undefined,
+    slaBreached: await slaBreached(deps.db, input.workflowId),
   };
   const eventKey = `${input.event}:${input.tier}`;
   const sent: string[] = [];
   for (const notifier of deps.notifiers) {
-    if (!await claim(deps.db, input.workflowId, eventKey, notifier.channel)) continue;
+    if (!await claim(deps.db, input.workflowId, eventKey, notifier)) continue;
     try {
       await notifier.send(n, `${input.workflowId}:${eventKey}:${notifier.channel}`);
     } catch (err) {
       await deps.db.query(`UPDATE notifications SET status = 'failed', detail = $4 WHERE workflow_id = $1 AND event_key = $2 AND channel = $3`,
         [input.workflowId, eventKey, notifier.channel, (err as Error).message.slice(0, 500)]);
+      if (err instanceof NotifierRejected) continue;
       throw err;
     }
     await deps.db.query(`UPDATE notifications SET status = 'sent', sent_at = now() WHERE workflow_id = $1 AND event_key = $2 AND channel = $3`,

@@ -3,21 +3,23 @@
 // quorum); the API only vouches for who is asking: actor and roles come from the caller's
 // token, never from the body. Also exports the small helpers the tuning and evidence routes
 // share (error replies, JSON bodies, audit with a target).
-import { type Client, WorkflowNotFoundError, WorkflowUpdateFailedError, type WorkflowExecutionDescription } from '@temporalio/client';
+import { type Client, WorkflowNotFoundError, type WorkflowExecutionDescription } from '@temporalio/client';
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Pool } from 'pg';
 import { z } from 'zod';
 import { SEVERITIES } from '../domain/alert';
 import { type Decision, DECISION_ACTIONS, DecisionRejected, parseDecision } from '../domain/decision';
+import type { PagerDutyEvents } from '../connectors/tickets/pagerduty';
 import type { DecisionSigner } from '../security/decision-signer';
 import { getAlertWithCase, listPendingCases, listRecentAlerts } from '../store/alert-cases';
 import { ROLES, type Role } from '../store/api-tokens';
 import { listAudit } from '../store/decisions';
 import { listAlertEvidence } from '../store/evidence';
 import { getReport } from '../store/reports';
-import { decideUpdate, statusQuery } from '../workflows/messages';
+import { statusQuery } from '../workflows/messages';
 import type { AlertStatus } from '../workflows/status';
+import { applyDecision, describeAlert } from './apply-decision';
 import { rawBody } from './auth';
 import { auditCall } from './audit';
 
@@ -83,17 +85,6 @@ function recentState(a: { disposition: string | null; case_status: string | null
 const iso = (d: Date | string | null | undefined) => (d == null ? null : new Date(d).toISOString());
 
 // ---- reads ----
-
-/** The alert workflow's execution, or undefined when Temporal knows no alert workflow by that id. */
-export async function describeAlert(client: Client, workflowId: string): Promise<WorkflowExecutionDescription | undefined> {
-  try {
-    const desc = await client.workflow.getHandle(workflowId).describe();
-    return desc.type === 'alertWorkflow' ? desc : undefined;
-  } catch (err) {
-    if (err instanceof WorkflowNotFoundError) return undefined;
-    throw err;
-  }
-}
 
 /** Live status of a running alert (Query); a completed one's result (needs no worker). */
 export async function liveStatus(client: Client, desc: WorkflowExecutionDescription): Promise<AlertStatus | null> {
@@ -162,12 +153,9 @@ const DecideBodyDoc = z.object({
   actions: z.array(z.string().max(512)).optional().describe("approve only: which of the case's proposed actions this approval covers (default: all)"),
 }).describe('The actor and roles are taken from the token; an actor or roles in the body are ignored').meta({ id: 'DecideRequest' });
 
-// Workflow refusals that depend on the alert's state (409), as opposed to this caller's decision (422).
-const STATE_CONFLICT = /^alert (is not awaiting an analyst|was already decided)/;
-
 // ---- routes ----
 
-export interface AnalystRouteOptions { db: Pool; client?: Client; signer?: DecisionSigner }
+export interface AnalystRouteOptions { db: Pool; client?: Client; signer?: DecisionSigner; pager?: PagerDutyEvents }
 
 export const READ_ROLES: readonly Role[] = ['analyst', 'engineer', 'admin'];
 const security = [{ bearerAuth: [] }];
@@ -202,7 +190,7 @@ const SignedDecisionSchema = z.looseObject({
   nonce: z.string(), issuedAt: z.number(), signatures: z.array(z.object({ keyId: z.string(), signature: z.string() })),
 }).describe("autosoc's signature over the decision, the caller's identity and roles, a nonce and the time (src/domain/signed-decision.ts)").meta({ id: 'SignedDecision' });
 
-export const analystRoutes: FastifyPluginAsync<AnalystRouteOptions> = async (api, { db, client, signer }) => {
+export const analystRoutes: FastifyPluginAsync<AnalystRouteOptions> = async (api, { db, client, signer, pager }) => {
   const r = api.withTypeProvider<ZodTypeProvider>();
   auditWithTarget(api, db, workflowIdTarget);
   const noClient = (request: FastifyRequest, reply: FastifyReply) =>
@@ -317,26 +305,9 @@ export const analystRoutes: FastifyPluginAsync<AnalystRouteOptions> = async (api
     const { workflowId } = request.params;
     const decision = decisionFromBody(request, reply);
     if (!decision) return reply;
-    const desc = await describeAlert(client, workflowId);
-    if (!desc) return fail(request, reply, 404, 'unknown_alert', `no alert ${workflowId}`);
     const unknownAction = decision.actions && await notProposed(db, workflowId, decision.actions);
     if (unknownAction) return fail(request, reply, 422, 'decision_rejected', `actions: ${unknownAction} is not among the proposed actions`);
-    if (desc.status.name !== 'RUNNING') {
-      return fail(request, reply, 409, 'alert_finished', `alert ${workflowId} is finished (${desc.status.name}); it takes no more decisions`);
-    }
-    try {
-      const status = await client.workflow.getHandle(workflowId).executeUpdate(decideUpdate, { args: [signer.sign(workflowId, decision)] });
-      return { status: statusJson(status) };
-    } catch (err) {
-      if (err instanceof WorkflowUpdateFailedError) {
-        const message = (err.cause as Error | undefined)?.message ?? err.message;
-        return STATE_CONFLICT.test(message)
-          ? fail(request, reply, 409, 'decision_conflict', message)
-          : fail(request, reply, 422, 'decision_rejected', message);
-      }
-      // Finished between describe and the Update.
-      if (err instanceof WorkflowNotFoundError) return fail(request, reply, 409, 'alert_finished', `alert ${workflowId} is finished; it takes no more decisions`);
-      throw err;
-    }
+    const outcome = await applyDecision(client, signer, workflowId, decision, pager);
+    return outcome.ok ? { status: statusJson(outcome.status) } : fail(request, reply, outcome.httpStatus, outcome.reason, outcome.error);
   });
 };

@@ -36,6 +36,9 @@ import { evidenceRoutes } from './evidence-routes';
 import { reportRoutes } from './report-routes';
 import { DEFAULT_INGEST_LIMITS, type IngestLimits, IngestRateLimitedError, IngestRateLimiter } from './ingest-limits';
 import { NONCE_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER } from './request-signature';
+import { slackRoutes, type SlackRouteOptions } from './slack-routes';
+import type { PagerDutyEvents } from '../connectors/tickets/pagerduty';
+import { ticketRoutes, type TicketRouteOptions } from './ticket-routes';
 import { tuningRoutes } from './tuning-routes';
 
 export interface ApiDeps {
@@ -58,6 +61,12 @@ export interface ApiDeps {
   ingestLimits?: IngestLimits;
   /** The analyst console at `/` (src/console): session idle timeout and the Temporal UI link. */
   console?: { idleMinutes?: number; temporalUiLink?: (workflowId: string) => string };
+  /** Slack's interactivity endpoint (/v1/slack/interactions), when the Slack app is configured. */
+  slack?: Pick<SlackRouteOptions, 'signingSecret' | 'api' | 'responseUrlPrefix' | 'nowMs'>;
+  /** The policy's ticket system calling back (/v1/tickets/<system>/webhook). */
+  tickets?: Pick<TicketRouteOptions, 'system' | 'service'>;
+  /** Resolves the PagerDuty page of an alert once it is decided (any route). */
+  pager?: PagerDutyEvents;
 }
 
 const INGEST_ROLES: readonly Role[] = ['ingest', 'admin'];
@@ -305,7 +314,7 @@ export function buildApiServer(deps: ApiDeps): FastifyInstance {
     }, (request, reply) => ingest(request, reply, request.params.format));
   });
 
-  void app.register(analystRoutes, { db: deps.db, client: deps.client, signer: deps.signer });
+  void app.register(analystRoutes, { db: deps.db, client: deps.client, signer: deps.signer, pager: deps.pager });
   if (deps.codec) void app.register(codecRoutes, deps.codec);
   void app.register(tuningRoutes, { db: deps.db, suppressionTtlDays: deps.policy?.suppressionTtlDays });
   void app.register(evidenceRoutes, { db: deps.db, maxBodyBytes: deps.maxBodyBytes });
@@ -314,6 +323,8 @@ export function buildApiServer(deps: ApiDeps): FastifyInstance {
   void app.register(consoleSessionRoutes, consoleOptions);
   void app.register(consolePageRoutes, consoleOptions);
   void app.register(consolePollRoutes, consoleOptions);
+  if (deps.tickets) void app.register(ticketRoutes, { db: deps.db, client: deps.client, signer: deps.signer, pager: deps.pager, ...deps.tickets });
+  if (deps.slack) void app.register(slackRoutes, { db: deps.db, client: deps.client, signer: deps.signer, pager: deps.pager, ...deps.slack });
 
   return app;
 }

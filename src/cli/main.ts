@@ -8,6 +8,7 @@ import { registerConnectorsCommand } from './connectors-command';
 import { registerContentCommand } from './content-command';
 import { registerReportCommand } from './report-command';
 import { CliError, type CliIo } from './io';
+import { registerSlackCommands } from './slack-commands';
 import { registerTokenCommands } from './token-commands';
 import { registerTuningCommands } from './tuning-commands';
 
@@ -25,6 +26,7 @@ function buildProgram(io: CliIo): Command {
   registerAlertCommands(program, io);
   registerTuningCommands(program, io);
   registerTokenCommands(program, io);
+  registerSlackCommands(program, io);
   registerBacktestCommand(program, io);
   registerConnectorsCommand(program, io);
   registerContentCommand(program, io);

@@ -1,6 +1,8 @@
 // Where escalations are announced: a generic JSON webhook (with an Idempotency-Key the
 // receiver can dedupe on) and Slack-compatible incoming webhooks.
+import type { ObservableSet } from '../domain/observables';
 import { createHttpClient, isSuccess } from './http';
+import { escapeMrkdwn } from './slack/mrkdwn';
 
 export interface Notification {
   event: 'escalated';
@@ -12,11 +14,34 @@ export interface Notification {
   tier: string;
   summary?: string;
   link?: string;
+  /** Triage's reasons for the score (untrusted: they quote alert fields). */
+  reasons?: string[];
+  observables?: ObservableSet;
+  /** An SLA tier ran out before this escalation (what pages on-call). */
+  slaBreached?: boolean;
 }
 
 export interface Notifier {
   readonly channel: string;
+  /**
+   * True when the channel can tell whether an earlier attempt delivered (it dedupes by itself,
+   * e.g. a ticket found by correlation id): a retry that finds the delivery mid-send calls it
+   * again instead of marking it unknown.
+   */
+  readonly dedupes?: boolean;
   send(n: Notification, idempotencyKey: string): Promise<void>;
+}
+
+/**
+ * A delivery the receiver refused for good (bad credentials, unknown channel or project):
+ * recorded as failed, and the escalation goes on without that channel rather than retrying
+ * what cannot succeed.
+ */
+export class NotifierRejected extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'NotifierRejected';
+  }
 }
 
 /**
@@ -47,13 +72,13 @@ export const webhookNotifier = (url: string): Notifier => ({
 export const slackNotifier = (url: string): Notifier => ({
   channel: 'slack',
   send: (n) => {
-    const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+    const esc = (s: string) => escapeMrkdwn(s, 2900);
     const text = `:rotating_light: ${esc(n.severity)} alert escalated to ${esc(n.tier)}: ${esc(n.title)}`;
     return post('slack', url, {
       text,
       blocks: [
         { type: 'section', text: { type: 'mrkdwn', text: `*${text}*\nscore ${n.score ?? '-'} (${esc(n.verdict ?? '-')}) · \`${esc(n.workflowId)}\`` } },
-        ...(n.summary ? [{ type: 'section', text: { type: 'mrkdwn', text: esc(n.summary).slice(0, 2900) } }] : []),
+        ...(n.summary ? [{ type: 'section', text: { type: 'mrkdwn', text: esc(n.summary) } }] : []),
         ...(n.link ? [{ type: 'actions', elements: [{ type: 'button', text: { type: 'plain_text', text: 'Open in Temporal' }, url: n.link }] }] : []),
       ],
     }, {});

@@ -154,6 +154,17 @@ export const TriagePolicy = z.strictObject({
   }).optional(),
   /** What may leave the organisation in exported intel (STIX, MISP): TLP per source, own domains and ranges. */
   sharing: SharingPolicy.optional(),
+  /**
+   * Where escalated cases become tickets (connection settings and secrets come from the
+   * environment: src/connectors/tickets/README.md); pageOn: severities whose SLA breach pages
+   * on-call through PagerDuty when AUTOSOC_PAGERDUTY_ROUTING_KEY is set.
+   */
+  tickets: z.strictObject({
+    system: z.enum(['thehive', 'jira', 'servicenow']).optional(),
+    jira: z.strictObject({ projectKey: z.string().regex(/^[A-Z][A-Z0-9_]{0,30}$/), issueType: z.string().min(1).max(64).default('Task') }).optional(),
+    servicenow: z.strictObject({ table: z.enum(['sn_si_incident', 'incident']).default('sn_si_incident') }).optional(),
+    pageOn: z.array(z.enum(SEVERITIES)).max(5).optional(),
+  }).optional(),
   /** Accepted suppressions expire after this many days. */
   suppressionTtlDays: z.number().int().min(1).max(365).optional(),
   /**

@@ -3,6 +3,8 @@
 import type { Client } from '@temporalio/client';
 import type { Pool } from 'pg';
 import { buildApiServer } from '../api/server';
+import { slackApiFromConfig } from '../connectors/slack/config';
+import { pagerFromEnv, ticketServiceIdentity, ticketSystemFor } from '../connectors/tickets/config';
 import { sealPlaintextHmacSecrets } from '../store/api-tokens';
 import { loadSecretBox } from '../store/secret-box';
 import { DecisionSigner } from '../security/decision-signer';
@@ -21,6 +23,11 @@ export interface IngestTier {
   stop(): Promise<void>;
 }
 
+function ticketCallbacks(config: Config) {
+  const system = ticketSystemFor(config.policy, process.env);
+  return system && { system, service: ticketServiceIdentity(system, process.env) };
+}
+
 export async function startIngestTier(config: Config, db: Pool, client: Client): Promise<IngestTier> {
   const ingest = new IngestService({ db, client, taskQueue: config.temporal.taskQueue, policy: config.policy, correlation: config.correlation });
   const secrets = loadSecretBox({ keyBase64: config.secretKey, dataDir: config.dataDir });
@@ -30,6 +37,9 @@ export async function startIngestTier(config: Config, db: Pool, client: Client):
     signer: new DecisionSigner(config.security.decisionKeys),
     console: { idleMinutes: config.api.consoleIdleMinutes, temporalUiLink: (id) => workflowUiLink(config, id) },
     codec: { codec: dataConverterFor(config).payloadCodecs![0], uiOrigin: config.security.codecUiOrigin, uiSecret: config.security.payloadKeys[0].key },
+    slack: slackApiFromConfig(config),
+    tickets: ticketCallbacks(config),
+    pager: pagerFromEnv(process.env),
   });
   await api.listen({ host: config.api.host, port: config.api.port });
   const syslog = new SyslogListener({

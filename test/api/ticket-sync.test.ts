@@ -1,0 +1,114 @@
+// Two-way ticket sync end to end on real components, with Jira Cloud (a local server): the real
+// worker turns an escalation into one issue; Jira's signed webhooks come back to the API, whose
+// comments and resolution reach the alert through the workflow's `decide` Update as Jira's
+// service identity, naming the human; a redelivered webhook is applied once.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { FastifyInstance, InjectOptions } from 'fastify';
+import { buildApiServer } from '../../src/api/server';
+import { jiraSystem } from '../../src/connectors/tickets/jira';
+import { correlationIdFor } from '../../src/connectors/tickets/ticket-system';
+import { alertWorkflowId } from '../../src/domain/alert';
+import { DecisionSigner } from '../../src/security/decision-signer';
+import { createApiToken } from '../../src/store/api-tokens';
+import { listAudit } from '../../src/store/decisions';
+import { statusQuery } from '../../src/workflows/messages';
+import { JiraServer } from '../servers/tickets/jira-server';
+import { waitFor } from '../helpers/wait';
+import { sample, startApiHarness, type ApiHarness } from './harness';
+
+const jira = new JiraServer();
+const JIRA_ENV = ['AUTOSOC_JIRA_URL', 'AUTOSOC_JIRA_EMAIL', 'AUTOSOC_JIRA_API_TOKEN'] as const;
+let h: ApiHarness;
+let app: FastifyInstance;
+let workflowId: string;
+let issue: { id: string; key: string };
+
+beforeAll(async () => {
+  await jira.start();
+  // The worker reads the ticket system's settings from its environment, as in production.
+  Object.assign(process.env, { AUTOSOC_JIRA_URL: jira.url, AUTOSOC_JIRA_EMAIL: jira.email, AUTOSOC_JIRA_API_TOKEN: jira.apiToken });
+  const policyFile = join(mkdtempSync(join(tmpdir(), 'autosoc-tickets-')), 'policy.yaml');
+  writeFileSync(policyFile, 'tickets:\n  system: jira\n  jira:\n    projectKey: SOC\n    issueType: Incident\n');
+  h = await startApiHarness('tickets', { env: { AUTOSOC_POLICY_FILE: policyFile } });
+  app = buildApiServer({
+    db: h.db.pool, ingest: h.ingest, client: h.client, maxBodyBytes: h.config.api.maxBodyBytes, signer: new DecisionSigner(h.config.security.decisionKeys),
+    tickets: {
+      system: jiraSystem({ baseUrl: jira.url, email: jira.email, apiToken: jira.apiToken, projectKey: 'SOC', issueType: 'Incident', webhookSecret: jira.webhookSecret }),
+      service: { actor: 'service:jira', roles: ['analyst'] },
+    },
+  });
+  await app.ready();
+});
+
+afterAll(async () => {
+  for (const k of JIRA_ENV) delete process.env[k];
+  await app?.close();
+  await h?.close();
+  await jira.stop();
+});
+
+const deliver = (w: { body: string; headers: Record<string, string> }) =>
+  app.inject({ method: 'POST', url: '/v1/tickets/jira/webhook', headers: w.headers, payload: w.body } as InjectOptions);
+const adf = (text: string) => ({ type: 'doc', version: 1, content: [{ type: 'paragraph', content: [{ type: 'text', text }] }] });
+const resolved = (issueId: string) => ({
+  webhookEvent: 'jira:issue_updated', user: { displayName: 'Dana Analyst', accountId: '5b10ac8d82e05b22cc7d4ef5' },
+  issue: { id: issueId, key: issue.key, fields: { status: { statusCategory: { key: 'done' } }, resolution: { name: 'False Positive' } } },
+  changelog: { items: [{ field: 'status', fromString: 'To Do', toString: 'Done' }] },
+});
+
+test('an escalation becomes exactly one Jira issue with an ADF description, its observables and the correlation label', async () => {
+  const ingestToken = await createApiToken(h.db.pool, { name: `ingest-${h.run}`, roles: ['ingest'], anySource: true });
+  const alert = sample('01-encoded-powershell.json', { sourceId: `ps-${h.run}` });
+  const res = await app.inject({ method: 'POST', url: '/v1/alerts', headers: { authorization: `Bearer ${ingestToken}`, 'content-type': 'application/json' }, payload: JSON.stringify(alert) });
+  expect(res.statusCode).toBe(202);
+  workflowId = alertWorkflowId({ source: alert.source as string, sourceId: `ps-${h.run}` });
+  await waitFor(async () => (await h.db.pool.query(`SELECT state FROM tickets WHERE workflow_id = $1`, [workflowId])).rows[0]?.state, (s) => s === 'open', 'the ticket');
+  const corr = correlationIdFor(workflowId);
+  expect(jira.count(corr)).toBe(1);
+  const t = jira.tickets.find((x) => x.correlationId === corr)!;
+  issue = { id: t.id, key: t.key };
+  expect(t.fields).toMatchObject({ project: { key: 'SOC' }, issuetype: { name: 'Incident' }, labels: ['autosoc', corr], description: { type: 'doc', version: 1 } });
+  expect(JSON.stringify(t.fields.description)).toContain(workflowId);
+});
+
+test('a webhook with a bad signature is refused and changes nothing', async () => {
+  const forged = await deliver(jira.webhook(resolved(issue.id), { secret: 'not-the-secret' }));
+  expect(forged.statusCode).toBe(401);
+  expect((await h.client.workflow.getHandle(workflowId).query(statusQuery)).stage).toBe('awaiting_analyst');
+});
+
+test("a comment in Jira joins the alert's audit trail as Jira's service identity, naming the human", async () => {
+  const res = await deliver(jira.webhook({ webhookEvent: 'comment_created', issue: { id: issue.id, key: issue.key }, comment: { body: adf('Same host as last week'), author: { displayName: 'Dana Analyst' } } }));
+  expect(res.json()).toEqual({ applied: true, detail: 'comment recorded' });
+  await waitFor(() => listAudit(h.db.pool, workflowId), (rows) => rows.some((r) => r.action === 'comment'), 'the comment in the trail');
+  expect((await listAudit(h.db.pool, workflowId)).find((r) => r.action === 'comment')).toMatchObject({
+    actor: 'service:jira', reason: `Dana Analyst in Jira ${issue.key}: Same host as last week`,
+  });
+});
+
+test('resolving the issue closes the alert through the same authorization path; a redelivery is applied once', async () => {
+  const delivery = jira.webhook(resolved(issue.id), { id: `delivery-${h.run}` });
+  const first = await deliver(delivery);
+  expect(first.json()).toEqual({ applied: true, detail: 'close recorded' });
+  const again = await deliver(delivery);
+  expect(again.json()).toEqual({ applied: false, detail: 'duplicate delivery' });
+  const result = await h.client.workflow.getHandle(workflowId).result();
+  expect(result.outcome).toBe('closed_by_analyst');
+  const closes = (await listAudit(h.db.pool, workflowId)).filter((r) => r.action === 'close');
+  expect(closes).toHaveLength(1);
+  expect(closes[0]).toMatchObject({ actor: 'service:jira', reason: `Resolved in Jira ${issue.key} by Dana Analyst: False Positive` });
+  const audit = (await h.db.pool.query('SELECT actor, action, outcome, detail FROM audit_log WHERE target = $1 ORDER BY id', [workflowId])).rows;
+  expect(audit).toContainEqual({ actor: 'service:jira', action: 'ticket jira closed', outcome: '200', detail: expect.objectContaining({ by: 'Dana Analyst', ticket: issue.key }) });
+  // Another delivery (a second transition to Done) finds the alert finished: refused by the workflow's rules, audited.
+  const late = await deliver(jira.webhook(resolved(issue.id)));
+  expect(late.json().applied).toBe(false);
+  expect((await h.db.pool.query('SELECT outcome FROM audit_log WHERE target = $1 ORDER BY id DESC LIMIT 1', [workflowId])).rows[0].outcome).toBe('409');
+  expect((await h.db.pool.query('SELECT state FROM tickets WHERE workflow_id = $1', [workflowId])).rows[0].state).toBe('closed');
+});
+
+test('a webhook about an issue autosoc did not open is acknowledged and ignored', async () => {
+  const res = await deliver(jira.webhook({ ...resolved('99999'), issue: { id: '99999', key: 'SOC-999', fields: { status: { statusCategory: { key: 'done' } } } } }));
+  expect(res.json()).toEqual({ applied: false, detail: 'no autosoc case for this ticket' });
+});

@@ -1,0 +1,70 @@
+// What the local ticket systems share: loopback HTTP, an auth check, injected faults
+// (throttleNext: 429 with Retry-After in seconds, as Jira, ServiceNow and TheHive document;
+// failNext: 503; loseNextCreateAnswer: the ticket is created but the answer is lost, as when
+// the connection drops), and `tickets`: what was created, which the tests count.
+import { listenOnLoopback, readBody, type LoopbackServer } from '../listen-on-loopback';
+
+export interface StoredTicket { id: string; key: string; correlationId: string; fields: Record<string, unknown>; comments: string[] }
+export type Answer = [number, unknown?];
+
+export abstract class TicketServer {
+  readonly tickets: StoredTicket[] = [];
+  readonly calls: string[] = [];
+  throttleNext = 0;
+  failNext = 0;
+  loseNextCreateAnswer = 0;
+  /** Answer a create this long after storing the ticket: a window in which a killed caller never hears of it. */
+  createAnswerDelayMs = 0;
+  private listening?: LoopbackServer;
+  protected seq = 0;
+
+  get url(): string {
+    if (!this.listening) throw new Error('not started');
+    return this.listening.url;
+  }
+
+  protected abstract authorized(authorization: string | undefined): boolean;
+  protected abstract route(method: string, path: string, query: URLSearchParams, body: Record<string, unknown>): Answer;
+  /** Whether a request creates a ticket (for loseNextCreateAnswer). */
+  protected abstract isCreate(method: string, path: string): boolean;
+
+  /** How many tickets carry this correlation id: what exactly-once is counted by. */
+  count(correlationId: string): number { return this.tickets.filter((t) => t.correlationId === correlationId).length; }
+
+  async start(): Promise<void> {
+    this.listening = await listenOnLoopback(async (req, res) => {
+      const raw = (await readBody(req)).toString('utf8');
+      const u = new URL(req.url ?? '/', 'http://local');
+      const send = ([status, body]: Answer, headers: Record<string, string> = {}) => {
+        res.writeHead(status, { 'content-type': 'application/json', ...headers }).end(body === undefined ? '' : JSON.stringify(body));
+      };
+      this.calls.push(`${req.method} ${u.pathname}`);
+      if (this.throttleNext > 0) {
+        this.throttleNext -= 1;
+        return send([429, { message: 'rate limited' }], { 'retry-after': '1' });
+      }
+      if (this.failNext > 0) {
+        this.failNext -= 1;
+        return send([503, { message: 'unavailable' }]);
+      }
+      if (!this.authorized(req.headers.authorization)) return send([401, { message: 'unauthorized' }]);
+      const answer = this.route(req.method ?? 'GET', u.pathname, u.searchParams, raw ? JSON.parse(raw) as Record<string, unknown> : {});
+      if (this.loseNextCreateAnswer > 0 && this.isCreate(req.method ?? 'GET', u.pathname) && answer[0] < 300) {
+        this.loseNextCreateAnswer -= 1;
+        req.socket.destroy(); // created, but the caller never hears of it
+        return;
+      }
+      if (this.createAnswerDelayMs && this.isCreate(req.method ?? 'GET', u.pathname)) await new Promise((r) => setTimeout(r, this.createAnswerDelayMs));
+      send(answer);
+    });
+  }
+
+  async stop(): Promise<void> { await this.listening?.close(); }
+
+  protected store(correlationId: string, fields: Record<string, unknown>, key: (n: number) => string, id: (n: number) => string): StoredTicket {
+    this.seq += 1;
+    const t = { id: id(this.seq), key: key(this.seq), correlationId, fields, comments: [] };
+    this.tickets.push(t);
+    return t;
+  }
+}
