@@ -135,11 +135,17 @@ export function matchContext(ctx: TriageContext, policy: TriagePolicy): ContextM
     if (!ip) continue;
     const inside = s.windows.length === 0 || s.windows.some((win) => inWindow(ctx.time, win));
     const what = `${ip} is the scanner ${s.name}${s.windows.length ? ', inside its scan window' : ''}`;
+    // v3: the source's ATT&CK mapping says whether this is what a scan does; when it names
+    // anything else (remote execution from the scanner's address), the scanner explains little.
+    const scanClass = v3 && ctx.attackTechniques.length > 0 ? onlyTechniques(ctx, SCAN_TECHNIQUE) : undefined;
+    const techniques = ctx.attackTechniques.slice(0, 3).join(', ');
     out.push(!inside
       ? { kind: 'scanner-out-of-window', weight: w.scannerOutOfWindow, reason: `${ip} is the scanner ${s.name}, but outside its scan window` }
-      : v3 && onlyTechniques(ctx, SCAN_TECHNIQUE)
-        ? { kind: 'scanner', weight: w.scannerActivity, reason: `${what}, and the alert is what a scan does (ATT&CK ${ctx.attackTechniques.slice(0, 3).join(', ')})` }
-        : { kind: 'scanner', weight: w.scannerInWindow, reason: what });
+      : scanClass === true
+        ? { kind: 'scanner', weight: w.scannerActivity, reason: `${what}, and the alert is what a scan does (ATT&CK ${techniques})` }
+        : scanClass === false
+          ? { kind: 'scanner-other-activity', weight: w.scannerOutOfWindow, reason: `${what}, but ATT&CK ${techniques} is not what a scan does` }
+          : { kind: 'scanner', weight: w.scannerInWindow, reason: what });
     break;
   }
   const isEgress = (ip: string) => org.egressIps.includes(ip) || org.egressRanges.some((e) => e.ranges.some((r) => inCidr(ip, r)));

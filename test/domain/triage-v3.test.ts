@@ -38,9 +38,9 @@ describe('the scanner explains what a scan does, in its window', () => {
     expect(r.disposition).toBe('auto_close');
   });
 
-  it('twin: the scanner doing what a scan does not (remote execution) is explained only partly and escalates', () => {
-    const r = score({ attackTechniques: ['T1110', 'T1021.002'], observables: scan });
-    expect(text(r)).not.toContain('what a scan does');
+  it('twin: the scanner doing what a scan does not (remote execution) is explained only a little and escalates, even on a low-criticality host', () => {
+    const r = score({ attackTechniques: ['T1110', 'T1021.002'], observables: { ...scan, hosts: [{ hostname: 'ws-1' }] } });
+    expect(text(r)).toContain('but ATT&CK T1110, T1021.002 is not what a scan does');
     expect(r.disposition).toBe('escalate');
   });
 
