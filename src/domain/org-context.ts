@@ -171,7 +171,10 @@ export function matchContext(ctx: TriageContext, policy: TriagePolicy): ContextM
   for (const e of org.engagements) {
     if (!dateIn(ctx.time, e.start, e.end)) continue;
     const ipOk = e.sourceRanges.length === 0 || srcs.some((ip) => e.sourceRanges.some((r) => inCidr(ip, r)));
-    const userOk = e.users.length === 0 || users.some((u) => e.users.some((x) => globMatch(x, u)));
+    // v3: an alert that names no account (a WAF or IDS alert from the tester's range) is the
+    // engagement's by its source range alone; one that names accounts must name the tester's.
+    const userOk = e.users.length === 0 || users.some((u) => e.users.some((x) => globMatch(x, u)))
+      || (v3 && users.length === 0 && e.sourceRanges.length > 0);
     if (ipOk && userOk && (e.sourceRanges.length || e.users.length)) out.push({ kind: 'engagement', weight: w.engagement, reason: `authorised engagement ${e.name} (${e.start}..${e.end})` });
   }
   // Where the alert's source geolocates (structured field only): a trip to NL does not explain a sign-in from NG.

@@ -19,6 +19,7 @@ organisation:
   scanners: [{ name: nessus, ranges: ["10.1.99.20/31"], windows: [{ days: [tue], from: "05:00", to: "09:00" }] }]
   egressRanges: [{ name: ztna, ranges: ["198.51.100.64/29"] }]
   exposedServices: [{ name: storefront, hosts: ["shop-lb-*"], ports: [443] }]
+  engagements: [{ name: pentest, start: "2026-03-16", end: "2026-03-20", sourceRanges: ["203.0.113.10/31"], users: [pentester] }]
 `);
 const policy = loadPolicy([policyFile]);
 
@@ -125,5 +126,36 @@ describe("the source's own sandbox verdict", () => {
     const r = score(download('malicious'));
     expect(text(r)).toContain("not auto-closed: the source's own analysis judged the object malicious");
     expect(r.disposition).toBe('escalate');
+  });
+});
+
+describe('an authorised engagement', () => {
+  const waf = (srcIp: string, users: { name: string }[] = []) => ({
+    severity: 'medium' as const, attackTechniques: ['T1190'], observables: { hosts: [{ hostname: 'staging-web' }], users, network: [{ srcIp, dstPort: 443 }] },
+  });
+
+  it("a WAF alert naming no account, from the tester's range during the engagement, is the engagement's", () => {
+    const r = score(waf('203.0.113.11'));
+    expect(text(r)).toContain('authorised engagement pentest');
+    expect(r.disposition).toBe('auto_close');
+  });
+
+  it.each([
+    ['from outside the range', waf('203.0.113.87')],
+    ["naming another account than the tester's", waf('203.0.113.11', [{ name: 'admin' }])],
+  ])('twin: %s is not explained', (_, a) => {
+    const r = score(a);
+    expect(text(r)).not.toContain('engagement');
+    expect(r.disposition).toBe('escalate');
+  });
+
+  it('twin: after the engagement ended the range explains nothing', () => {
+    const r = score({ ...waf('203.0.113.11'), time: '2026-03-25T06:00:00Z' });
+    expect(text(r)).not.toContain('engagement');
+    expect(r.disposition).toBe('escalate');
+  });
+
+  it('model v2 still asks for the account', () => {
+    expect(text(score(waf('203.0.113.11'), 'v2'))).not.toContain('engagement');
   });
 });
