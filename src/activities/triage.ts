@@ -16,7 +16,7 @@ export interface TriageInput {
   step?: string;
   /** The organisation context (assets, VIPs, sanctioned tools) is matched against these. */
   observables?: ObservableSet;
-  /** The alert's structured facts for scoring model v2; absent for runs started before triage-context-v1. */
+  /** The alert's structured facts for scoring models v2+ (the context names its model); absent for runs started before triage-context-v1. */
   context?: TriageContext;
 }
 

@@ -94,6 +94,8 @@ export const AlertSemantics = z.object({
   /** The source's confidence or risk score, 0-100. */
   sourceConfidence: z.number().min(0).max(100).optional(),
   findingType: z.enum(FINDING_TYPES).optional(),
+  /** The source's own verdict on the object it inspected (a sandbox or reputation service: PAN-OS WildFire). */
+  sourceVerdict: z.enum(['benign', 'suspicious', 'malicious']).optional(),
 });
 export type AlertSemantics = z.infer<typeof AlertSemantics>;
 

@@ -5,7 +5,13 @@ import type { Alert } from './alert';
 import { Organisation, type TimeWindow, type TriagePolicy } from './policy';
 import { globMatch as caseGlob } from './text-scan';
 
+/** Scoring models that read a context: v2 (triage-context-v1) and v3 (triage-v3). */
+export type ContextModel = 'v2' | 'v3';
+export const LATEST_MODEL: ContextModel = 'v3';
+
 export interface TriageContext {
+  /** Absent in contexts recorded before triage-v3: model v2. */
+  model?: ContextModel;
   time: string;
   semantics: Alert['semantics'];
   inputAnomalies: string[];
@@ -14,10 +20,10 @@ export interface TriageContext {
 }
 
 /** What scoring needs from an alert beyond its findings: pure, small, replay-safe. */
-export function triageContext(alert: Alert): TriageContext {
+export function triageContext(alert: Alert, model: ContextModel = LATEST_MODEL): TriageContext {
   const o = alert.observables;
   return {
-    time: alert.time, semantics: alert.semantics ?? {}, inputAnomalies: alert.inputAnomalies ?? [], attackTechniques: alert.attackTechniques,
+    ...(model === 'v2' ? {} : { model }), time: alert.time, semantics: alert.semantics ?? {}, inputAnomalies: alert.inputAnomalies ?? [], attackTechniques: alert.attackTechniques,
     observables: { hosts: o.hosts, users: o.users, processes: o.processes, network: o.network, ips: o.ips, emails: o.emails },
   };
 }
@@ -27,7 +33,17 @@ export interface ContextMatch { kind: string; weight: number; reason: string }
 export const CONTEXT_WEIGHTS = {
   managementAgent: 35, sanctionedTool: 25, scannerInWindow: 40, scannerOutOfWindow: 10, egress: 25,
   engagement: 45, travel: 30, serviceAccount: 30, maintenanceWindow: 10,
+  // Model v3: when the alert is exactly what the fact explains, the fact explains it in full.
+  scannerActivity: 55, egressLocation: 45, exposedServiceRecon: 35,
 } as const;
+
+// ATT&CK techniques of what a credentialed vulnerability scan does: active scanning, service
+// discovery, logon attempts (credential checks) and exploit probes of public-facing services.
+const SCAN_TECHNIQUE = /^T(?:1595|1046|1110|1190)(?:\.\d{3})?$/;
+// Reconnaissance only: scanning and service discovery, nothing that tries to get in.
+const RECON_TECHNIQUE = /^T(?:1595|1046)(?:\.\d{3})?$/;
+/** The source maps the alert to ATT&CK, and every technique is of the given class. */
+const onlyTechniques = (ctx: TriageContext, re: RegExp) => ctx.attackTechniques.length > 0 && ctx.attackTechniques.every((t) => re.test(t));
 
 /** Case-insensitive whole-value glob (`*` only), linear in practice: see text-scan's globMatch. */
 export const globMatch = (pattern: string, value: string | undefined) => !!value && caseGlob(pattern.toLowerCase(), value.toLowerCase());
@@ -49,6 +65,9 @@ export function inCidr(ip: string, cidr: string): boolean {
   const mask = (~0 << (32 - bits)) >>> 0;
   return ((a & mask) >>> 0) === ((b & mask) >>> 0);
 }
+
+/** RFC 1918, loopback, link-local and CGNAT addresses: not the internet. */
+export const isPrivate = (ip: string) => ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '127.0.0.0/8', '169.254.0.0/16', '100.64.0.0/10'].some((r) => inCidr(ip, r));
 
 const DAY = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'];
 const minutes = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
@@ -96,6 +115,7 @@ export function matchContext(ctx: TriageContext, policy: TriagePolicy): ContextM
   if (!org) return [];
   const out: ContextMatch[] = [];
   const w = CONTEXT_WEIGHTS;
+  const v3 = ctx.model === 'v3';
   const procs = ctx.observables.processes;
   const chain = procs.flatMap((p) => [p, ...p.parents]);
 
@@ -114,19 +134,47 @@ export function matchContext(ctx: TriageContext, policy: TriagePolicy): ContextM
     const ip = srcs.find((a) => s.ranges.some((r) => inCidr(a, r)));
     if (!ip) continue;
     const inside = s.windows.length === 0 || s.windows.some((win) => inWindow(ctx.time, win));
-    out.push(inside
-      ? { kind: 'scanner', weight: w.scannerInWindow, reason: `${ip} is the scanner ${s.name}${s.windows.length ? ', inside its scan window' : ''}` }
-      : { kind: 'scanner-out-of-window', weight: w.scannerOutOfWindow, reason: `${ip} is the scanner ${s.name}, but outside its scan window` });
+    const what = `${ip} is the scanner ${s.name}${s.windows.length ? ', inside its scan window' : ''}`;
+    // v3: the source's ATT&CK mapping says whether this is what a scan does; when it names
+    // anything else (remote execution from the scanner's address), the scanner explains little.
+    const scanClass = v3 && ctx.attackTechniques.length > 0 ? onlyTechniques(ctx, SCAN_TECHNIQUE) : undefined;
+    const techniques = ctx.attackTechniques.slice(0, 3).join(', ');
+    out.push(!inside
+      ? { kind: 'scanner-out-of-window', weight: w.scannerOutOfWindow, reason: `${ip} is the scanner ${s.name}, but outside its scan window` }
+      : scanClass === true
+        ? { kind: 'scanner', weight: w.scannerActivity, reason: `${what}, and the alert is what a scan does (ATT&CK ${techniques})` }
+        : scanClass === false
+          ? { kind: 'scanner-other-activity', weight: w.scannerOutOfWindow, reason: `${what}, but ATT&CK ${techniques} is not what a scan does` }
+          : { kind: 'scanner', weight: w.scannerInWindow, reason: what });
     break;
   }
-  const egress = srcs.find((ip) => org.egressIps.includes(ip) || org.egressRanges.some((e) => e.ranges.some((r) => inCidr(ip, r))));
-  if (egress) out.push({ kind: 'egress', weight: w.egress, reason: `${egress} is the organisation's own egress (NAT/VPN/ZTNA)` });
+  const isEgress = (ip: string) => org.egressIps.includes(ip) || org.egressRanges.some((e) => e.ranges.some((r) => inCidr(ip, r)));
+  const egress = srcs.find(isEgress);
+  // A location alert (the source geolocates the sign-in; no process involved) from our own
+  // egress node: the "unusual place" is the organisation's VPN/ZTNA, wherever that node stands.
+  const located = ctx.observables.network.find((n) => !!n.srcIp && !!n.srcCountry && isEgress(n.srcIp));
+  if (v3 && located && procs.length === 0) {
+    out.push({ kind: 'egress', weight: w.egressLocation, reason: `the sign-in's location (${located.srcCountry}) is the organisation's own egress ${located.srcIp} (NAT/VPN/ZTNA)` });
+  } else if (egress) {
+    out.push({ kind: 'egress', weight: w.egress, reason: `${egress} is the organisation's own egress (NAT/VPN/ZTNA)` });
+  }
+  // Reconnaissance of a port the organisation exposes on purpose, from outside: background noise.
+  if (v3 && onlyTechniques(ctx, RECON_TECHNIQUE)) {
+    const flows = ctx.observables.network.filter((n) => n.dstPort !== undefined);
+    const hosts = hostNames(ctx);
+    const service = org.exposedServices.find((e) => hosts.some((h) => e.hosts.some((g) => globMatch(g, h))) && flows.length > 0
+      && flows.every((n) => e.ports.includes(n.dstPort!) && !!n.srcIp && !isEgress(n.srcIp) && !isPrivate(n.srcIp)));
+    if (service) out.push({ kind: 'exposed-service', weight: w.exposedServiceRecon, reason: `reconnaissance of ${service.name} (port ${[...new Set(flows.map((n) => n.dstPort))].join(', ')}), which is exposed to the internet on purpose` });
+  }
 
   const users = userNames(ctx);
   for (const e of org.engagements) {
     if (!dateIn(ctx.time, e.start, e.end)) continue;
     const ipOk = e.sourceRanges.length === 0 || srcs.some((ip) => e.sourceRanges.some((r) => inCidr(ip, r)));
-    const userOk = e.users.length === 0 || users.some((u) => e.users.some((x) => globMatch(x, u)));
+    // v3: an alert that names no account (a WAF or IDS alert from the tester's range) is the
+    // engagement's by its source range alone; one that names accounts must name the tester's.
+    const userOk = e.users.length === 0 || users.some((u) => e.users.some((x) => globMatch(x, u)))
+      || (v3 && users.length === 0 && e.sourceRanges.length > 0);
     if (ipOk && userOk && (e.sourceRanges.length || e.users.length)) out.push({ kind: 'engagement', weight: w.engagement, reason: `authorised engagement ${e.name} (${e.start}..${e.end})` });
   }
   // Where the alert's source geolocates (structured field only): a trip to NL does not explain a sign-in from NG.

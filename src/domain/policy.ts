@@ -103,6 +103,11 @@ export const Organisation = z.strictObject({
   })).default([]),
   /** Approved travel: sign-ins from elsewhere by this user between the dates are expected. */
   travel: z.array(z.strictObject({ user: Name, ...Dated, countries: z.array(z.string().regex(/^[A-Z]{2}$/)).default([]) })).default([]),
+  /**
+   * Services meant to be reachable from the internet (storefront, VPN portal): by host-name glob
+   * and port. Background reconnaissance of these ports is expected; anything more is not.
+   */
+  exposedServices: z.array(z.strictObject({ name: Name, hosts: z.array(Name).min(1), ports: z.array(z.number().int().min(1).max(65535)).min(1) })).default([]),
   /** What a host is for, by host-name glob. */
   assetRoles: z.array(z.strictObject({ host: Name, role: z.enum(ASSET_ROLES) })).default([]),
 });

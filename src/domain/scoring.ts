@@ -4,19 +4,24 @@
 // analyzer that failed or ran out of budget, and "nothing found" on an alert that the source
 // rates high or maps to an attack technique (nothing found is not evidence of benign).
 // Pure and deterministic: the triage activity and the backtest call the same function.
-// Runs started before the `triage-context-v1` patch pass no context and keep model v1.
+// Runs started before the `triage-context-v1` patch pass no context and keep model v1; runs
+// started before `triage-v3` pass a context without a model and keep v2. Model v3 lets a fact
+// explain an alert in full when the alert is exactly what the fact explains (a scan from the
+// scanner in its window, a location alert from our own egress, recon of a port exposed on
+// purpose) and reads the source's own sandbox verdict.
 import { explainProcesses } from '../analyzers/known-benign';
 import type { Severity } from './alert';
 import type { Finding } from './finding';
 import { policyLookalikeFinding } from './mail-lookalike';
 import type { ObservableSet } from './observables';
-import { globMatch, hostRoles, inCidr as inCidrSafe, matchContext, type ContextMatch, type TriageContext } from './org-context';
+import { globMatch, hostRoles, inCidr as inCidrSafe, LATEST_MODEL, matchContext, type ContextMatch, type TriageContext } from './org-context';
 import { Organisation, type TriagePolicy } from './policy';
 import { analyzerKind, clamp, scoreAlertV1, SEVERITY_BASE, threatScore, type TriageResult, UNREAD_EVIDENCE_ANALYZER, weighted } from './scoring-v1';
 
 export { SEVERITY_BASE, type Disposition, type TriageResult, UNREAD_EVIDENCE_ANALYZER, type Verdict } from './scoring-v1';
 
-export const SCORING_MODEL = 'v2';
+/** The newest model (the backtest's); a workflow's context names the one it started with. */
+export const SCORING_MODEL = LATEST_MODEL;
 
 // Corroboration (+5 per further risky finding, at most +15) is shared with v1: threatScore.
 export const WEIGHTS = {
@@ -30,13 +35,16 @@ export const WEIGHTS = {
   /** What the source tool tells us. */
   findingType: { vulnerability: 45, policy: 35, 'acceptable-use': 35, 'av-test': 45, threat: 0 },
   stopped: 10,
+  /** v3: the source's own sandbox/reputation verdict on the object is benign. */
+  sourceVerdictBenign: 20,
 } as const;
 
 /** Analyzers that judge command lines and process trees: a known-benign or agent match explains them. */
 const COMMAND_ANALYZERS = new Set(['command-line', 'lolbins', 'powershell', 'process-tree']);
 export function scoreAlert(severity: Severity, findings: Finding[], policy: TriagePolicy, observables?: ObservableSet, context?: TriageContext): TriageResult {
   if (!context) return scoreAlertV1(severity, findings, policy, observables);
-  const reasons: string[] = [`scoring model ${SCORING_MODEL}`];
+  const v3 = context.model === 'v3';
+  const reasons: string[] = [`scoring model ${context.model ?? 'v2'}`];
   const base = SEVERITY_BASE[severity];
   reasons.push(`severity ${severity} sets the base score ${base}`);
   const org = policy.organisation ? Organisation.parse(policy.organisation) : undefined;
@@ -60,6 +68,9 @@ export function scoreAlert(severity: Severity, findings: Finding[], policy: Tria
     if (sem.findingType !== 'acceptable-use' || sem.outcome === 'blocked') {
       explanations.push({ kind: `finding-type-${sem.findingType}`, weight: WEIGHTS.findingType[sem.findingType], reason: `the source classifies this as ${label}` });
     }
+  }
+  if (v3 && sem.sourceVerdict === 'benign' && !maliciousIntel) {
+    explanations.push({ kind: 'source-verdict', weight: WEIGHTS.sourceVerdictBenign, reason: "the source's own analysis (sandbox/reputation) judged the object benign" });
   }
   const agentExplains = explanations.some((e) => e.kind === 'management-agent' || e.kind === 'known-benign' || e.kind === 'sanctioned-tool' || e.kind === 'service-account');
 
@@ -133,6 +144,7 @@ export function scoreAlert(severity: Severity, findings: Finding[], policy: Tria
   if (ok.some((f) => f.analyzer === UNREAD_EVIDENCE_ANALYZER)) holds.push('part of the evidence was not analyzed (budget exhausted)');
   for (const f of failed) holds.push(`${f.analyzer} failed or ran over budget (${f.error}): part of the evidence is unread`);
   if (ok.some((f) => f.verdict === 'malicious') && !simulation && risky.some((f) => f.verdict === 'malicious')) holds.push('an analyzer found malicious evidence');
+  if (v3 && sem.sourceVerdict && sem.sourceVerdict !== 'benign') holds.push(`the source's own analysis judged the object ${sem.sourceVerdict}`);
   if (!explained && base >= SEVERITY_BASE.high) holds.push(`nothing explains a ${severity}-severity alert: "nothing found" is not benign`);
   if (!explained && context.attackTechniques.some((t) => t !== 'T1566') && !(sem.outcome && ['blocked', 'quarantined', 'deleted'].includes(sem.outcome))) {
     holds.push(`the source maps it to ATT&CK ${context.attackTechniques.slice(0, 3).join(', ')} and nothing explains it`);

@@ -166,8 +166,9 @@ export async function alertWorkflow({ alert, policy, incidentId }: AlertWorkflow
     if (first) status.stage = 'investigating';
     findings = [...findings, ...Array.isArray(fresh) ? fresh : await analysis.investigate({ workflowId, observables: fresh, evidence: first ? collected.evidence : [], step })];
     if (first) status.stage = 'triaging';
-    // Scoring model v2 reads the alert's structured facts; runs started before it keep v1.
-    const context = patched('triage-context-v1') ? triageContext(alert) : undefined;
+    // Scoring models v2+ read the alert's structured facts; runs started before them keep v1,
+    // runs started before triage-v3 keep v2 (the context names the model).
+    const context = patched('triage-context-v1') ? triageContext(alert, patched('triage-v3') ? 'v3' : 'v2') : undefined;
     const t = await store.triage({ workflowId, severity: alert.severity, findings, policy, step, observables, ...(context ? { context } : {}) });
     Object.assign(status, { score: t.score, verdict: t.verdict, confidence: t.confidence, reasons: t.reasons });
     // Deployed before assessments existed, a run replays without them (see DEVELOPERS.md).

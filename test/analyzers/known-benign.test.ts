@@ -103,6 +103,12 @@ describe('known-benign table', () => {
     expect(matchEntry(entry('certutil-hashfile'), chained, none)).toBe(false);
   });
 
+  it("the system folder matches in the EDR's NT device-path form too, and only the system folder", () => {
+    const at = (path: string) => proc({ path, commandLine: 'certutil.exe -hashfile a.iso SHA256' });
+    expect(matchEntry(entry('certutil-hashfile'), at('\\Device\\HarddiskVolume2\\Windows\\System32\\certutil.exe'), none)).toBe(true);
+    expect(matchEntry(entry('certutil-hashfile'), at('\\Device\\HarddiskVolume2\\Users\\x\\certutil.exe'), none)).toBe(false);
+  });
+
   it('explains an alert only when every process is explained', () => {
     const both = [cases[2].benign, cases[2].twin];
     expect(explainProcesses(both, none)).toMatchObject({ unexplained: 1 });

@@ -1,5 +1,6 @@
 // Approved travel explains a sign-in only from the approved countries, read from the source's
-// structured geolocation (ECS source.geo.country_iso_code, OCSF src_endpoint.location.country).
+// structured geolocation (ECS source.geo.country_iso_code, OCSF src_endpoint.location.country,
+// Wazuh's GeoIP enrichment GeoLocation.country_name, which names the country).
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,6 +10,7 @@ import { triageContext } from '../../src/domain/org-context';
 import { scoreAlert } from '../../src/domain/scoring';
 import { mapEcs } from '../../src/ingest/formats/ecs';
 import { mapOcsf } from '../../src/ingest/formats/ocsf';
+import { mapWazuh } from '../../src/ingest/formats/wazuh';
 import { loadPolicy } from '../../src/policy/load-policy';
 
 const dir = mkdtempSync(join(tmpdir(), 'travel-'));
@@ -34,6 +36,13 @@ const ocsf = (country: string) => mapOcsf({
   evidences: [{ user: { name: 'jdoe' }, src_endpoint: { ip: '198.51.100.8', location: { country } } }],
 }, ctx);
 
+/** A Wazuh sshd/Windows logon alert enriched by the manager's GeoIP (authored after Wazuh 4.x alerts.json). */
+const wazuh = (countryName: string) => mapWazuh({
+  timestamp: '2026-03-17T08:59:00.000+0000', id: `w-${countryName}`, rule: { level: 5, id: '5715', description: 'sshd: authentication success.' },
+  agent: { name: 'bastion' }, data: { srcip: '198.51.100.9', dstuser: 'jdoe' },
+  GeoLocation: { country_name: countryName, city_name: 'Somewhere', location: { lat: 0, lon: 0 } },
+}, ctx);
+
 const triage = (n: { alert: unknown }) => {
   const a = parseAlert(n.alert);
   return { alert: a, r: scoreAlert(a.severity, [], policy, extractObservables(a), triageContext(a)) };
@@ -42,7 +51,16 @@ const triage = (n: { alert: unknown }) => {
 test('the mappers carry the source country (ISO alpha-2) into the model, and drop anything else', () => {
   expect(triage(ecs('nl')).alert.observables.network[0].srcCountry).toBe('NL');
   expect(triage(ocsf('NG')).alert.observables.network[0].srcCountry).toBe('NG');
-  expect(triage(ocsf('Netherlands')).alert.observables.network[0].srcCountry).toBeUndefined();
+  // GeoIP enrichments name the country: English names (and MaxMind's variants) become the code.
+  expect(triage(ocsf('Netherlands')).alert.observables.network[0].srcCountry).toBe('NL');
+  expect(triage(wazuh('Russian Federation')).alert.observables.network[0].srcCountry).toBe('RU');
+  expect(triage(ocsf('Rotterdam')).alert.observables.network[0].srcCountry).toBeUndefined();
+  expect(triage(ocsf('--')).alert.observables.network[0].srcCountry).toBeUndefined();
+});
+
+test('Wazuh: the approved country by name is explained by the travel approval; another country by name is not', () => {
+  expect(triage(wazuh('Netherlands')).r.reasons.join('\n')).toContain('jdoe has approved travel 2026-03-15..2026-03-20 (NL)');
+  expect(triage(wazuh('Nigeria')).r.reasons.join('\n')).not.toContain('approved travel');
 });
 
 test.each([['ECS', () => ecs('NL')], ['OCSF', () => ocsf('NL')]])('%s: a sign-in from the approved country is explained by the travel approval', (_, make) => {

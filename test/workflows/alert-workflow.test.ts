@@ -3,7 +3,7 @@
 import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { DEFAULT_POLICY } from '../../src/domain/policy';
+import { DEFAULT_POLICY, Organisation } from '../../src/domain/policy';
 import { getCase } from '../../src/store/cases';
 import { listAudit } from '../../src/store/decisions';
 import { listResponseActions } from '../../src/store/response-actions';
@@ -114,4 +114,24 @@ test('a benign alert closes itself with a report and no case', async () => {
   expect(result).toMatchObject({ outcome: 'auto_closed', disposition: 'auto_close', verdict: 'benign' });
   expect(await getCase(db.pool, handle.workflowId)).toBeUndefined();
   expect((await getReport(db.pool, handle.workflowId))?.body).toContain('auto_closed');
+});
+
+test('a new run scores with model v3: a scan from the declared scanner, in its window, closes itself', async () => {
+  const scannerPolicy = {
+    ...policy, version: 'scanner-v3',
+    organisation: Organisation.parse({ scanners: [{ name: 'nessus', ranges: ['10.1.99.20/32'], windows: [{ days: ['tue'], from: '05:00', to: '09:00' }] }] }),
+  };
+  const scan = (id: string, techniques: string[]) => h.start({
+    source: 'wazuh-test', sourceId: `${id}-${uniqueSuffix()}`, time: '2026-03-17T06:10:00Z', title: 'Multiple Windows Logon Failures', severity: 'high',
+    attackTechniques: techniques, observables: { hosts: [{ hostname: 'srv-sql01' }], network: [{ srcIp: '10.1.99.20' }] },
+  }, scannerPolicy);
+  const closed = await (await scan('scan', ['T1110'])).result();
+  expect(closed.reasons[0]).toBe('scoring model v3');
+  expect(closed.reasons.join('\n')).toContain('the alert is what a scan does');
+  expect(closed).toMatchObject({ outcome: 'auto_closed', disposition: 'auto_close' });
+  // Its twin: the scanner's address doing remote execution waits for an analyst.
+  const twin = await scan('lateral', ['T1110', 'T1021.002']);
+  await untilAwaitingAnalyst(twin);
+  await twin.signal(closeSignal, await signed(twin, { action: 'close', actor: 'bob', reason: 'test done' }));
+  expect((await twin.result()).outcome).toBe('closed_by_analyst');
 });

@@ -29,7 +29,7 @@ export const PROTECTED_BRANDS: readonly ProtectedBrand[] = [
     labels: ['microsoft', 'microsoftonline', 'office365', 'office', 'outlook', 'hotmail', 'onedrive', 'sharepoint', 'live'],
     names: ['microsoft', 'office 365', 'office365', 'microsoft 365', 'outlook', 'hotmail', 'onedrive', 'sharepoint'],
     domains: ['microsoft.com', 'microsoftonline.com', 'office.com', 'office365.com', 'office.net', 'live.com', 'outlook.com',
-      'hotmail.com', 'msn.com', 'sharepoint.com', 'onedrive.com', 'microsoft365.com', 'azure.com', 'windows.net', 'bing.com',
+      'hotmail.com', 'msn.com', 'sharepoint.com', 'sharepointonline.com', 'onedrive.com', 'microsoft365.com', 'azure.com', 'windows.net', 'bing.com',
       'skype.com', 'msft.net', 'microsoftstore.com', 'xbox.com', 'outlook.fr', 'outlook.de', 'outlook.es', 'outlook.it',
       'outlook.com.br', 'hotmail.fr', 'hotmail.de', 'hotmail.co.uk', 'hotmail.it', 'hotmail.es', 'live.fr', 'live.de', 'live.co.uk',
       'live.it', 'live.nl', 'live.com.mx'],

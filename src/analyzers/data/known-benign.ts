@@ -24,7 +24,8 @@ export interface KnownBenignEntry {
   hostRole?: (typeof ASSET_ROLES)[number];
 }
 
-const SYSTEM32 = /^c:\\windows\\(system32|syswow64)\\[a-z0-9_.-]+$/i;
+// EDRs write the system volume as a drive letter or as its NT device path (CrowdStrike: \\Device\\HarddiskVolume2\\…).
+const SYSTEM32 = /^(?:c:|\\device\\harddiskvolume\d{1,3})\\windows\\(system32|syswow64)\\[a-z0-9_.-]+$/i;
 const MANAGEMENT_AGENT = /^c:\\windows\\ccm\\ccmexec\.exe$|\\microsoft intune management extension\\agentexecutor\.exe$/i;
 // An argument value: quoted, or a bare word without shell metacharacters (written inline below).
 

@@ -65,6 +65,19 @@ export interface AddressContext {
   returnPath?: string;
   /** Mailing lists rewrite Reply-To and Return-Path by design. */
   mailingList: boolean;
+  /** Registrable domains of the To/Cc recipients: a reply back into their own organisation leads nowhere foreign. */
+  recipientDomains?: string[];
+  /** Exchange Online's own system mailbox of the tenant, authenticated as internal (see exchangeSystemMessage). */
+  exchangeSystem?: boolean;
+}
+
+// Exchange Online sends NDRs and other system messages as "Microsoft Outlook" from the tenant's
+// MicrosoftExchange<32 hex> mailbox. X-MS-Exchange-Organization-* headers are stripped from mail
+// arriving from outside the organisation (Exchange's header firewall, Microsoft Learn "Header
+// firewall"), so AuthAs: Internal is Exchange's own word that the message did not come from outside.
+const EXCHANGE_SYSTEM_MAILBOX = /^microsoftexchange[0-9a-f]{32}@/i;
+export function exchangeSystemMessage(address: string | undefined, authAs: string[]): boolean {
+  return !!address && EXCHANGE_SYSTEM_MAILBOX.test(address) && authAs.length === 1 && authAs[0].trim().toLowerCase() === 'internal';
 }
 
 export function addressSignals(ctx: AddressContext): Signal[] {
@@ -87,7 +100,7 @@ export function addressSignals(ctx: AddressContext): Signal[] {
   // Display name that names a brand the sending domain does not belong to.
   const owner = brandOwning(fromReg);
   const named = brandsNamedIn(sender.displayName).filter((b) => b !== owner);
-  if (named.length > 0) {
+  if (named.length > 0 && !ctx.exchangeSystem) {
     out.push({ id: 'display-name-brand', score: 45, what: `display name "${clip(sender.displayName)}" claims ${named.map((b) => b.name).join(', ')} but the mail comes from ${sender.address ?? '(no address)'}`, attack: IMPERSONATION });
   }
   const shownAddress = EMAIL_IN_TEXT.exec(sender.displayName);
@@ -105,7 +118,8 @@ export function addressSignals(ctx: AddressContext): Signal[] {
 
   // Replies that go to another organisation than the sender's.
   const replyDomains = [...new Set(ctx.replyTo.map(domainOf).filter((d): d is string => !!d))];
-  const foreignDomains = fromReg ? replyDomains.filter((d) => (registrableDomain(d) ?? d) !== fromReg) : [];
+  const home = new Set(ctx.recipientDomains ?? []);
+  const foreignDomains = fromReg ? replyDomains.filter((d) => (registrableDomain(d) ?? d) !== fromReg && !home.has(registrableDomain(d) ?? d)) : [];
   const foreign = [...new Set(foreignDomains.map((d) => registrableDomain(d) ?? d))];
   if (foreign.length > 0 && !ctx.mailingList) {
     // The mailbox host itself (gmail.com), not a service under the provider (groups.msn.com).

@@ -5,7 +5,7 @@
 import type PostalMime from 'postal-mime';
 import type { Finding } from '../../domain/finding';
 import { combineScores, type Signal } from '../url';
-import { addressSignals, domainOf, FREE_MAIL, senderOf, type Sender } from './addresses';
+import { addressSignals, domainOf, exchangeSystemMessage, FREE_MAIL, senderOf, type Sender } from './addresses';
 import { becSignals, callbackAndConsentSignals, registrableOrSelf, unsolicitedSignals } from './bec';
 import { summarizeAuth, type AuthResult, type AuthSummary } from './auth-results';
 import { extractAnchors, HTML_SCAN_CHARS, htmlDocumentSignals, linkMismatchSignals } from './html';
@@ -13,7 +13,9 @@ import { htmlToText, lureSignals } from './lures';
 import { riskyLinkSignals, scamScriptSignals, throwawaySenderSignals } from './scam';
 
 export const EMAIL_ANALYZER = 'email';
-export const ANALYZER_VERSION = '3'; // 2: business e-mail compromise signals (bec.ts); 3: scam signals (scam.ts)
+// 2: business e-mail compromise signals (bec.ts); 3: scam signals (scam.ts); 4: Exchange's own system
+// messages and replies back into the recipients' organisation are not impersonation.
+export const ANALYZER_VERSION = '4';
 
 const SPOOFING = ['T1672']; // Email Spoofing (ATT&CK v17; later versions file it as T1684.002)
 const MAX_ATTACHMENTS = 100;
@@ -111,7 +113,10 @@ export function inspectEmail(parsed: PostalMime.Email, options: EmailAnalysisOpt
   const lures = lureSignals(parsed.subject, text);
   const signals = [
     ...authSignals(auth),
-    ...addressSignals({ sender, replyTo, returnPath, mailingList }),
+    ...addressSignals({
+      sender, replyTo, returnPath, mailingList, recipientDomains,
+      exchangeSystem: exchangeSystemMessage(sender.address, header('x-ms-exchange-organization-authas')),
+    }),
     ...linkMismatchSignals(anchors),
     ...(html ? htmlDocumentSignals(html, 'message body', false) : []),
     ...attachmentSignals(attachments),

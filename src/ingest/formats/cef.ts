@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { isIP } from 'node:net';
 import type { AlertInput, Severity } from '../../domain/alert';
 import { parseSyslogLine, type SyslogLine } from './syslog';
-import { confidenceOf, findingTypeOf, outcomeOf, semantics } from './semantics';
+import { confidenceOf, findingTypeOf, outcomeOf, semantics, verdictOf } from './semantics';
 import { keepOriginal, NormalizeError, sourceSlug, type MapContext, type Normalized } from './types';
 
 export interface CefEvent {
@@ -273,6 +273,33 @@ const labelledNumber = (ext: Record<string, string>, label: RegExp) => {
   return labelledValues(ext, label).length && Number.isFinite(n) ? n : undefined;
 };
 
+/** The program of a command line: its first word, or its first quoted string. */
+function programOf(commandLine: string): string {
+  const t = commandLine.trim();
+  if (t.startsWith('"')) return t.slice(1, t.indexOf('"', 1) > 0 ? t.indexOf('"', 1) : undefined);
+  const end = t.search(/\s/);
+  return end < 0 ? t : t.slice(0, end);
+}
+
+/**
+ * EDRs put the process's command line (and its parent's) in labelled custom strings
+ * (CrowdStrike cs5Label=CommandLine, Trend Micro cs2Label=Parent Process). The event's file is
+ * the process image only when it names the command's own program (CrowdStrike's FileName/FilePath).
+ */
+function labelledProcess(ext: Record<string, string>, file: { path?: string; name?: string }) {
+  const commandLine = fit(labelledValues(ext, /^(?:process )?(?:command ?line|cmd ?line)$/i)[0], 32_768);
+  const parentLine = fit(labelledValues(ext, /^parent (?:process )?(?:command ?line|process)$/i)[0], 32_768);
+  const image = fit(valueOf(ext, 'TrendMicroDsProcess'), 4096);
+  if (!commandLine && !parentLine && !image) return undefined;
+  const program = commandLine ? basename(programOf(commandLine))?.toLowerCase() : undefined;
+  const path = image ?? (program && program === file.name?.toLowerCase() ? file.path : undefined);
+  return {
+    ...(path ? { path, name: fit(basename(path), 512) } : {}),
+    ...(commandLine ? { commandLine } : {}),
+    parents: parentLine ? [{ commandLine: parentLine }] : [],
+  };
+}
+
 /** Map a parsed CEF event (and its original line) onto the Alert model. */
 export function mapCef(event: CefEvent, line: string, ctx: MapContext): Normalized {
   const ext = event.extensions;
@@ -337,7 +364,7 @@ export function mapCef(event: CefEvent, line: string, ctx: MapContext): Normaliz
         userOf(get('suser'), get('sntdom') ?? get('sourceNtDomain')),
         userOf(get('duser'), get('dntdom') ?? get('destinationNtDomain')),
       ]), (u) => `${u.domain}\\${u.name}`),
-      processes: present([proc(get('sproc'), get('spid')), proc(get('dproc'), get('dpid'))]),
+      processes: present([proc(get('sproc'), get('spid')), proc(get('dproc'), get('dpid')), labelledProcess(ext, file)]),
       files: file.path || file.name || file.hashes || file.size !== undefined ? [file] : [],
       network: hasFlow ? [network] : [],
       domains: unique(present([fit(get('sourceDnsDomain'), 253), fit(get('destinationDnsDomain'), 253)])),
@@ -353,6 +380,8 @@ export function mapCef(event: CefEvent, line: string, ctx: MapContext): Normaliz
         threatNames: [event.name, get('cs5Label') && /threat/i.test(get('cs5Label')!) ? get('cs5') : undefined],
         categories: [get('cat'), ...labelledValues(ext, /^url ?cat(egory)?$/i)],
       }),
+      // PAN-OS file logs carry the WildFire verdict in a labelled custom field.
+      sourceVerdict: verdictOf(labelledValues(ext, /^(?:wildfire |sandbox |file )?verdict$/i)[0]),
     }),
     ...(raw !== undefined ? { raw } : {}),
   };

@@ -68,6 +68,9 @@ const DIRECTIONS = new Map<string, 'inbound' | 'outbound' | 'lateral' | 'unknown
   ['internal', 'lateral'], ['unknown', 'unknown'],
 ]);
 
+/** Ancestors kept per process (the Alert model's limit). */
+const MAX_ANCESTORS = 32;
+
 function processAt(src: unknown, p: string) {
   const path = str(src, `${p}.executable`);
   return compact({
@@ -93,9 +96,15 @@ function observables(src: unknown): Observables {
   if (user) o.users.push({ name: user, domain: str(src, 'user.domain') });
   for (const u of strs(src, 'related.user')) if (!o.users.some((x) => x.name === u)) o.users.push({ name: u });
 
+  // Ancestry nests as process.parent.parent…: the grandparent is often the agent that ran a script.
   const proc = processAt(src, 'process');
-  const parent = processAt(src, 'process.parent');
-  if (proc || parent) o.processes.push({ ...proc, parents: parent ? [parent] : [] });
+  const parents = [];
+  for (let at = 'process.parent'; parents.length < MAX_ANCESTORS; at += '.parent') {
+    const parent = processAt(src, at);
+    if (!parent) break;
+    parents.push(parent);
+  }
+  if (proc || parents.length) o.processes.push({ ...proc, parents });
 
   const filePath = str(src, 'file.path');
   const file = compact({
@@ -116,7 +125,7 @@ function observables(src: unknown): Observables {
       srcIp, srcPort: port(num(src, 'source.port')), dstIp, dstPort: port(num(src, 'destination.port')),
       protocol: str(src, 'network.transport', 'network.protocol'),
       direction: DIRECTIONS.get(str(src, 'network.direction')?.toLowerCase() ?? ''),
-      srcCountry: countryCode(str(src, 'source.geo.country_iso_code')),
+      srcCountry: countryCode(str(src, 'source.geo.country_iso_code', 'source.geo.country_name')),
     });
   }
   // A host has one ip in the model; its other addresses are still worth pivoting on.

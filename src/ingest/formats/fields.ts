@@ -74,9 +74,40 @@ export function clip(v: string | undefined, max: number): string | undefined {
   return t ? t.slice(0, max).trim() : undefined;
 }
 
+// GeoIP enrichments name countries (Wazuh GeoLocation.country_name, ECS source.geo.country_name):
+// CLDR's English region names (Node's ICU) give the code; MaxMind's names that differ are aliased.
+const COUNTRY_ALIASES: Record<string, string> = {
+  'hong kong': 'HK', macao: 'MO', macau: 'MO', 'russian federation': 'RU', 'republic of korea': 'KR', 'korea, republic of': 'KR',
+  "democratic people's republic of korea": 'KP', 'czech republic': 'CZ', 'the netherlands': 'NL', 'ivory coast': 'CI',
+  myanmar: 'MM', palestine: 'PS', 'iran, islamic republic of': 'IR', 'republic of moldova': 'MD', 'republic of lithuania': 'LT',
+  'congo': 'CG', 'dr congo': 'CD', 'democratic republic of the congo': 'CD', 'united states of america': 'US', usa: 'US', uk: 'GB',
+  'great britain': 'GB', turkey: 'TR', 'viet nam': 'VN', 'taiwan, province of china': 'TW', 'syrian arab republic': 'SY',
+};
+let countryByName: Map<string, string> | undefined;
+function countryNames(): Map<string, string> {
+  if (countryByName) return countryByName;
+  const names = new Intl.DisplayNames(['en'], { type: 'region' });
+  const out = new Map(Object.entries(COUNTRY_ALIASES));
+  const A = 65;
+  for (let i = 0; i < 26; i++) {
+    for (let j = 0; j < 26; j++) {
+      const code = String.fromCharCode(A + i, A + j);
+      const name = names.of(code);
+      if (name && name !== code && name !== 'Unknown Region' && !out.has(name.toLowerCase())) out.set(name.toLowerCase(), code);
+    }
+  }
+  return (countryByName = out);
+}
+
+/** An ISO 3166-1 alpha-2 country code, upper-cased, from a code or an English country name; anything else ("--", cities) is dropped. */
+export function countryCode(v: string | undefined): string | undefined {
+  const t = v?.trim();
+  if (!t || t.length > 64) return undefined;
+  if (/^[A-Za-z]{2}$/.test(t)) return t.toUpperCase();
+  return countryNames().get(t.toLowerCase().replace(/\s+/g, ' '));
+}
+
 /** Last segment of a Windows or POSIX path. */
-/** An ISO 3166-1 alpha-2 country code, upper-cased; anything else (names, "--") is dropped. */
-export const countryCode = (v: string | undefined): string | undefined => (v && /^[A-Za-z]{2}$/.test(v.trim()) ? v.trim().toUpperCase() : undefined);
 
 export const basename = (path: string | undefined): string | undefined => path?.split(/[\\/]/).pop() || undefined;
 

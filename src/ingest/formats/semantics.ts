@@ -51,6 +51,20 @@ export function findingTypeOf(h: FindingTypeHints): FindingType | undefined {
   return undefined;
 }
 
+type SourceVerdict = NonNullable<AlertSemantics['sourceVerdict']>;
+// WildFire's verdicts (benign, grayware, malware, phishing) and the usual sandbox words.
+const VERDICT_WORDS: [RegExp, SourceVerdict][] = [
+  [/^(benign|clean|harmless|safe)$/, 'benign'],
+  [/^(grayware|greyware|suspicious|pua|potentially unwanted)$/, 'suspicious'],
+  [/^(malware|malicious|phishing|c2|command-and-control)$/, 'malicious'],
+];
+
+/** A sandbox or reputation verdict word (a structured field of the source), or undefined. */
+export function verdictOf(word: string | undefined): SourceVerdict | undefined {
+  const w = word?.trim().toLowerCase().slice(0, 40);
+  return w ? VERDICT_WORDS.find(([re]) => re.test(w))?.[1] : undefined;
+}
+
 /** Source confidence or risk 0-100 from a number the format defines on another scale. */
 export function confidenceOf(value: number | undefined, scale = 100): number | undefined {
   if (value === undefined || !Number.isFinite(value) || value < 0) return undefined;

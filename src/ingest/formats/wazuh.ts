@@ -2,7 +2,7 @@
 // indexer returns it in a search hit ({_id, _index, _source}).
 import type { AlertInput, Severity } from '../../domain/alert';
 import {
-  attackIds, basename, clip, compact, emptyObservables, finishObservables, first, hashes, int, isObject,
+  attackIds, basename, clip, compact, countryCode, emptyObservables, finishObservables, first, hashes, int, isObject,
   isoTime, num, port, str, strs, unwrapHit, type Observables,
 } from './fields';
 import { confidenceOf, findingTypeOf, outcomeOf, semantics } from './semantics';
@@ -96,10 +96,16 @@ function observables(a: unknown): Observables {
   ];
   for (const [name, domain] of users) if (name && name !== '-') o.users.push({ name, domain });
 
-  const srcIp = str(a, 'data.srcip'), dstIp = str(a, 'data.dstip');
+  // Windows logon events (4624/4625/4648/4776) name the remote address in eventdata.ipAddress,
+  // Sysmon network events in sourceIp/destinationIp; "-" and loopback mean "no remote".
+  const remote = (v: string | undefined) => (v && v !== '-' && !/^(?:127\.|::1$|::ffff:127\.)/.test(v) ? v.replace(/^::ffff:/, '') : undefined);
+  const srcIp = str(a, 'data.srcip') ?? remote(str(ev, 'ipAddress', 'sourceIp')), dstIp = str(a, 'data.dstip') ?? remote(str(ev, 'destinationIp'));
   if (srcIp || dstIp) {
     o.network.push({
-      srcIp, srcPort: port(num(a, 'data.srcport')), dstIp, dstPort: port(num(a, 'data.dstport')), protocol: str(a, 'data.protocol'),
+      srcIp, srcPort: port(num(a, 'data.srcport') ?? num(ev, 'ipPort') ?? num(ev, 'sourcePort')), dstIp, dstPort: port(num(a, 'data.dstport') ?? num(ev, 'destinationPort')),
+      protocol: str(a, 'data.protocol'),
+      // Wazuh's GeoIP enrichment names the country (GeoLocation.country_name), not its code.
+      srcCountry: countryCode(str(a, 'GeoLocation.country_name')),
     });
   }
 

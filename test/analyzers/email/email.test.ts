@@ -175,3 +175,41 @@ describe('analyzeEmail: malformed input', () => {
     expect(work.charsScanned + work.indexOfChars).toBeLessThan(20 * html.length);
   });
 });
+
+// Service notifications from the organisation's own mail system and from genuine SaaS: the
+// facts that tell them apart are Exchange's header firewall and the sender's real domain, never
+// the display name or the wording. Each has its impersonating twin.
+describe('analyzeEmail: system and service notifications', () => {
+  const ndr = (from: string, authAs?: string) => eml({
+    ...base, From: from, To: 'Nina <nina@corp.example>', Subject: 'Undeliverable: RE: PO 88231', 'Auto-Submitted': 'auto-replied',
+    ...(authAs ? { 'X-MS-Exchange-Organization-AuthAs': authAs } : {}),
+  }, "Your message to orders@supplier.example couldn't be delivered.");
+
+  it("an Exchange NDR from the tenant's own system mailbox, authenticated as internal, is not brand impersonation", async () => {
+    expect(await signalIds(ndr('Microsoft Outlook <MicrosoftExchange329e71ec88ae4615bbc36ab6ce41109e@corp.example>', 'Internal'))).not.toContain('display-name-brand');
+  });
+
+  it.each([
+    ['the same mail arriving from outside (AuthAs Anonymous)', ndr('Microsoft Outlook <MicrosoftExchange329e71ec88ae4615bbc36ab6ce41109e@corp.example>', 'Anonymous')],
+    ['the same mail without the header firewall stamp', ndr('Microsoft Outlook <MicrosoftExchange329e71ec88ae4615bbc36ab6ce41109e@corp.example>')],
+    ['an internal mailbox that is not the system mailbox', ndr('Microsoft Outlook <it-helpdesk@corp.example>', 'Internal')],
+    ['a stamp repeated (one from the sender, one from Exchange)', ndr('Microsoft Outlook <MicrosoftExchange329e71ec88ae4615bbc36ab6ce41109e@corp.example>', 'Internal').replace('X-MS-Exchange-Organization-AuthAs: Internal', 'X-MS-Exchange-Organization-AuthAs: Internal\r\nX-MS-Exchange-Organization-AuthAs: Anonymous')],
+  ])('twin: %s still claims a brand it is not', async (_, raw) => {
+    expect(await signalIds(raw)).toContain('display-name-brand');
+  });
+
+  const share = (from: string, replyTo: string) => eml({
+    ...base, From: from, 'Reply-To': replyTo, To: 'Sam <sam@corp.example>', Subject: 'Marcus shared "Network diagram v3" with you',
+  }, 'Marcus shared a file with you: https://corptenant.sharepoint.com/:b:/s/it/EabC');
+
+  it("SharePoint Online's sharing notification: Microsoft's own domain, replies to the colleague who shared", async () => {
+    const ids = await signalIds(share('Marcus Bell <no-reply@sharepointonline.com>', 'Marcus Bell <marcus@corp.example>'));
+    expect(ids).not.toEqual(expect.arrayContaining(['from-lookalike-combosquat']));
+    expect(ids).not.toContain('reply-to-mismatch');
+  });
+
+  it('twin: a look-alike of the notification domain, and replies sent to a third organisation, are still flagged', async () => {
+    expect(await signalIds(share('Marcus Bell <no-reply@sharepointonline-share.example>', 'Marcus Bell <marcus@corp.example>'))).toContain('from-lookalike-combosquat');
+    expect(await signalIds(share('Marcus Bell <no-reply@sharepointonline.com>', 'Marcus Bell <marcus@payments.example>'))).toContain('reply-to-mismatch');
+  });
+});

@@ -149,6 +149,31 @@ describe('mapCef', () => {
     });
   });
 
+  // Authored after the vendors' CEF layouts: CrowdStrike's DetectionSummaryEvent (cs5 CommandLine,
+  // fname/filePath of the process image), Trend Micro Deep Security (TrendMicroDsProcess, cs2
+  // Parent Process), PAN-OS file logs (cn2 WildFire Verdict).
+  it('carries EDR command lines from labelled custom strings as a process, with the image when the file is its program', () => {
+    // CEF escapes a backslash as \\ (the device's own line: \\Device\\HarddiskVolume2\\…).
+    const cs = map(String.raw`CEF:0|CrowdStrike|FalconHost|1.0|DetectionSummaryEvent|Detection Summary Event|2|dhost=JMP-02 fname=certutil.exe filePath=\\Device\\HarddiskVolume2\\Windows\\System32\\certutil.exe cs5Label=CommandLine cs5=certutil.exe -hashfile \\\\fs01\\it$\\a.iso SHA256`);
+    expect(cs.observables.processes).toEqual([{
+      path: String.raw`\Device\HarddiskVolume2\Windows\System32\certutil.exe`, name: 'certutil.exe',
+      commandLine: String.raw`certutil.exe -hashfile \\fs01\it$\a.iso SHA256`, parents: [],
+    }]);
+    // The file is another program than the command's: it is not taken as the image.
+    const other = map(String.raw`CEF:0|CrowdStrike|FalconHost|1.0|DetectionSummaryEvent|Detection Summary Event|2|fname=a.exe filePath=C:\Users\x\a.exe cs5Label=CommandLine cs5=cmd.exe /c a.exe`);
+    expect(other.observables.processes).toEqual([{ commandLine: 'cmd.exe /c a.exe', parents: [] }]);
+    const tm = map(String.raw`CEF:0|Trend Micro|Deep Security Agent|20.0|1008720|Users and Groups - Linux|6|dvchost=ci-03 TrendMicroDsProcess=/usr/sbin/useradd cs2Label=Parent Process cs2=dpkg --configure gitlab-runner`);
+    expect(tm.observables.processes).toEqual([{ path: '/usr/sbin/useradd', name: 'useradd', parents: [{ commandLine: 'dpkg --configure gitlab-runner' }] }]);
+  });
+
+  it("carries the source's sandbox verdict (WildFire) into the semantics, and nothing for unknown words", () => {
+    const verdict = (v: string) => map(`CEF:0|Palo Alto Networks|PAN-OS|11.1|52020|THREAT|1|act=alert fname=a.exe cn2Label=WildFire Verdict cn2=${v}`).semantics;
+    expect(verdict('benign')).toEqual({ outcome: 'detected', sourceVerdict: 'benign' });
+    expect(verdict('malware')).toEqual({ outcome: 'detected', sourceVerdict: 'malicious' });
+    expect(verdict('grayware')).toEqual({ outcome: 'detected', sourceVerdict: 'suspicious' });
+    expect(verdict('pending')).toEqual({ outcome: 'detected' });
+  });
+
   it('maps a bare minimum line, with the line hash as id and receivedAt as time', () => {
     const line = 'CEF:0|V|P|1|sig|n|Unknown|';
     const alert = map(line);

@@ -127,7 +127,7 @@ describe('mapEcs on hand-written documents', () => {
       process: {
         pid: 4242, name: 'powershell.exe', executable: 'C:\\Windows\\powershell.exe', command_line: 'powershell -enc AAAA',
         hash: { sha256 }, code_signature: { subject_name: 'Microsoft Windows' }, user: { name: 'alice' },
-        parent: { pid: 100, executable: 'C:\\Office\\WINWORD.EXE', command_line: 'WINWORD.EXE /n' },
+        parent: { pid: 100, executable: 'C:\\Office\\WINWORD.EXE', command_line: 'WINWORD.EXE /n', parent: { pid: 7, executable: 'C:\\Windows\\explorer.exe' } },
       },
       file: { path: '/tmp/x.sh', hash: { md5: 'cd'.repeat(16) } },
       source: { ip: '10.0.0.5', port: 50123 }, destination: { ip: '203.0.113.9', port: 443 },
@@ -149,7 +149,8 @@ describe('mapEcs on hand-written documents', () => {
       processes: [{
         pid: 4242, name: 'powershell.exe', path: 'C:\\Windows\\powershell.exe', commandLine: 'powershell -enc AAAA',
         hashes: { sha256 }, signer: 'Microsoft Windows', user: 'alice',
-        parents: [{ pid: 100, name: 'WINWORD.EXE', path: 'C:\\Office\\WINWORD.EXE', commandLine: 'WINWORD.EXE /n' }],
+        // Nested process.parent.parent is the grandparent, nearest parent first.
+        parents: [{ pid: 100, name: 'WINWORD.EXE', path: 'C:\\Office\\WINWORD.EXE', commandLine: 'WINWORD.EXE /n' }, { pid: 7, name: 'explorer.exe', path: 'C:\\Windows\\explorer.exe' }],
       }],
       files: [{ path: '/tmp/x.sh', name: 'x.sh', hashes: { md5: 'cd'.repeat(16) } }, { hashes: { sha1: 'ef'.repeat(20) } }],
       network: [{ srcIp: '10.0.0.5', srcPort: 50123, dstIp: '203.0.113.9', dstPort: 443, protocol: 'tcp', direction: 'outbound' }],

@@ -47,7 +47,8 @@ describe('OCSF corpus', () => {
       severity: 'low',
       product: { name: 'GuardDuty', vendor: 'Amazon' },
     });
-    expect(a.observables.network).toEqual([{ srcIp: '52.94.133.131' }]);
+    // GuardDuty names the country ("United States"): carried as its ISO code.
+    expect(a.observables.network).toEqual([{ srcIp: '52.94.133.131', srcCountry: 'US' }]);
     expect(a.observables.ips).toEqual([]); // the IP observable is already the connection's source
   });
 

@@ -151,6 +151,15 @@ describe('mapWazuh on hand-written documents', () => {
     }]);
   });
 
+  it("reads a Security 4625 logon failure's remote address (eventdata.ipAddress) as the flow's source; '-' and loopback are no remote", () => {
+    const logon = (ipAddress: string) => parseAlert(mapWazuh({ id: `1.7-${ipAddress}`, rule: { level: 10, description: 'Multiple Windows Logon Failures', id: '60204' },
+      agent: { name: 'srv-sql01' }, data: { win: { eventdata: { targetUserName: 'svc-scan', ipAddress, ipPort: '49822', workstationName: 'SCANNER01' } } } }, ctx).alert);
+    expect(logon('10.40.99.20').observables.network).toEqual([{ srcIp: '10.40.99.20', srcPort: 49822 }]);
+    expect(logon('::ffff:10.40.99.20').observables.network).toEqual([{ srcIp: '10.40.99.20', srcPort: 49822 }]);
+    expect(logon('-').observables.network).toEqual([]);
+    expect(logon('127.0.0.1').observables.network).toEqual([]);
+  });
+
   it('uses receivedAt when the alert has no timestamp, and refuses an alert without a description', () => {
     const a = parseAlert(mapWazuh({ id: '1.2', rule: { level: 3, description: 'x', id: 1 } }, ctx).alert);
     expect([a.time, a.severity, a.rule]).toEqual([ctx.receivedAt, 'informational', { id: '1', name: 'x' }]);
