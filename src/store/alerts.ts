@@ -45,6 +45,17 @@ export async function getAlert(db: Pool, workflowId: string): Promise<AlertRow |
   return (await db.query<AlertRow>('SELECT * FROM alerts WHERE workflow_id = $1', [workflowId])).rows[0];
 }
 
+/**
+ * What a notification says about an alert, with its latest assessment's summary, in one round
+ * trip and without the large columns (alert, observables, findings) that notify never reads.
+ */
+export async function getAlertHeadline(db: Pool, workflowId: string): Promise<{ title: string; severity: string; score: number | null; verdict: string | null; summary: string | null } | undefined> {
+  return (await db.query<{ title: string; severity: string; score: number | null; verdict: string | null; summary: string | null }>(
+    `SELECT a.title, a.severity, a.score, a.verdict,
+            (SELECT s.assessment->>'summary' FROM assessments s WHERE s.workflow_id = a.workflow_id ORDER BY s.created_at DESC LIMIT 1) AS summary
+       FROM alerts a WHERE a.workflow_id = $1`, [workflowId])).rows[0];
+}
+
 /** The alert's source (the tool that raised it); undefined when there is no such alert. */
 export async function getAlertSource(db: Pool, workflowId: string): Promise<string | undefined> {
   return (await db.query<{ source: string }>('SELECT source FROM alerts WHERE workflow_id = $1', [workflowId])).rows[0]?.source;
