@@ -4,6 +4,11 @@
 // analyst). Baseline in the same run: the Temporal floor, a bare workflow with as many no-op
 // activities as an autosoc alert run executes, started directly through the client.
 //   npm run build && node dist/bench/e2e/run.js [--alerts 200] [--workers 1|2] [--concurrency 16] [--json]
+//     [--open-loop 0.25,0.5,0.75 --open-seconds 60 --files-every 4]
+// Open loop: after the closed-loop run has measured capacity (alerts/s), offers alerts at each
+// fraction of it at a fixed rate (a send every 1/rate s, never waiting for answers) for
+// --open-seconds, and prints ack → disposition percentiles for alerts without files and with
+// files (every --files-every-th alert is a reported phishing .eml with its attachments).
 // Env: TEMPORAL_ADDRESS (else a fresh dev server on 7300/8300), DATABASE_URL (else embedded).
 import { join } from 'node:path';
 import type { Worker } from '@temporalio/worker';
@@ -12,7 +17,7 @@ import { IngestService } from '../../src/ingest/ingest-service';
 import { createApiToken } from '../../src/store/api-tokens';
 import { createWorker } from '../../src/worker';
 import { statusQuery } from '../../src/workflows/messages';
-import { alertMix } from '../lib/corpus-alerts';
+import { alertMix, emlMix, type AlertBody } from '../lib/corpus-alerts';
 import { activityTimes, historyCounts, runFloor, startStack, workerShares } from '../lib/stack';
 import { spawnWorkers, type WorkerProcesses } from '../lib/worker-processes';
 import { argValue, cpuMeter, percentile, pidsNamed, round, rssMiB } from '../lib/stats';
@@ -20,7 +25,7 @@ import { argValue, cpuMeter, percentile, pidsNamed, round, rssMiB } from '../lib
 const API_PORT = 8390;
 const POLL_MS = 100;
 
-interface Tracked { ackAt: number; disposition?: string; doneAt?: number }
+interface Tracked { ackAt: number; files?: boolean; disposition?: string; doneAt?: number }
 
 async function main() {
   const n = argValue('--alerts', 200);
@@ -70,59 +75,102 @@ async function main() {
   const bodies = alertMix(n, runId);
   const tracked = new Map<string, Tracked>();
   const statusCounts: Record<string, number> = {};
+  // Disposition: the alerts row gets it at triage; auto-closed runs then finish (result()),
+  // escalated ones are done once their status Query says awaiting_analyst.
+  const awaitDispositions = async (alerts: Map<string, Tracked>, deadline: number) => {
+    const watchers: Promise<void>[] = [];
+    const awaitingAnalyst = async (id: string, t: Tracked) => {
+      const handle = client.workflow.getHandle(id);
+      for (;;) {
+        // A worker busy past the query deadline answers the next poll; the run's deadline still holds.
+        const s = await handle.query(statusQuery).catch((err: Error) => {
+          if (/DEADLINE_EXCEEDED|timed out/i.test(`${err.message} ${String(err.cause)}`)) return undefined;
+          throw err;
+        });
+        if (s && (s.stage === 'awaiting_analyst' || s.stage === 'done')) { t.doneAt = Date.now(); return; }
+        await new Promise((r) => setTimeout(r, POLL_MS * 2));
+      }
+    };
+    while ([...alerts.values()].some((t) => !t.disposition)) {
+      if (Date.now() > deadline) throw new Error(`timed out: ${[...alerts.values()].filter((t) => !t.disposition).length} alerts without a disposition`);
+      const pending = [...alerts.entries()].filter(([, t]) => !t.disposition).map(([id]) => id);
+      const { rows } = await pool.query<{ workflow_id: string; disposition: string }>(
+        'SELECT workflow_id, disposition FROM alerts WHERE disposition IS NOT NULL AND workflow_id = ANY($1)', [pending]);
+      for (const row of rows) {
+        const t = alerts.get(row.workflow_id)!;
+        t.disposition = row.disposition;
+        watchers.push(row.disposition === 'escalate' ? awaitingAnalyst(row.workflow_id, t)
+          : client.workflow.getHandle(row.workflow_id).result().then(() => { t.doneAt = Date.now(); }));
+      }
+      await new Promise((r) => setTimeout(r, POLL_MS));
+    }
+    await Promise.race([Promise.all(watchers), new Promise((_, rej) => setTimeout(() => rej(new Error('timed out awaiting final stages')), Math.max(1, deadline - Date.now())))]);
+  };
   const cpu = cpuMeter({
     bench: () => [process.pid],
     ...(processes ? { workers: () => processes!.children.map((c) => c.pid!).filter(Boolean) } : {}),
     temporal: () => (stack.devServer?.process.pid ? [stack.devServer.process.pid] : pidsNamed('temporal-server')),
     postgres: () => pidsNamed('postgres'),
   });
+  /** POST one body; accepted alerts go into `into` with their ack time. */
+  const send = async ({ format, body }: AlertBody, into: Map<string, Tracked>, files = false) => {
+    const res = await fetch(`http://127.0.0.1:${API_PORT}/v1/alerts/${format}`, {
+      method: 'POST', body,
+      headers: { authorization: `Bearer ${token}`, 'content-type': format === 'cef' ? 'text/plain' : format === 'eml' ? 'message/rfc822' : 'application/json' },
+    });
+    const ackAt = Date.now();
+    const out = await res.json() as { results?: { status: string; workflowId?: string }[]; error?: string };
+    for (const r of out.results ?? [{ status: `http ${res.status}: ${out.error}` }]) {
+      statusCounts[r.status] = (statusCounts[r.status] ?? 0) + 1;
+      if (r.status === 'accepted' && r.workflowId) into.set(r.workflowId, { ackAt, files });
+    }
+  };
   const t0 = Date.now();
   let next = 0;
   await Promise.all(Array.from({ length: concurrency }, async () => {
-    while (next < bodies.length) {
-      const { format, body } = bodies[next++];
-      const res = await fetch(`http://127.0.0.1:${API_PORT}/v1/alerts/${format}`, {
-        method: 'POST', body, headers: { authorization: `Bearer ${token}`, 'content-type': format === 'cef' ? 'text/plain' : 'application/json' },
-      });
-      const ackAt = Date.now();
-      const out = await res.json() as { results?: { status: string; workflowId?: string }[]; error?: string };
-      for (const r of out.results ?? [{ status: `http ${res.status}: ${out.error}` }]) {
-        statusCounts[r.status] = (statusCounts[r.status] ?? 0) + 1;
-        if (r.status === 'accepted' && r.workflowId) tracked.set(r.workflowId, { ackAt });
-      }
-    }
+    while (next < bodies.length) await send(bodies[next++], tracked);
   }));
   const sentSeconds = (Date.now() - t0) / 1000;
   log(`sent ${n} alerts in ${sentSeconds.toFixed(1)} s: ${JSON.stringify(statusCounts)}`);
 
-  // Disposition: the alerts row gets it at triage; auto-closed runs then finish (result()),
-  // escalated ones are done once their status Query says awaiting_analyst.
-  const watchers: Promise<void>[] = [];
-  const awaitingAnalyst = async (id: string, t: Tracked) => {
-    const handle = client.workflow.getHandle(id);
-    for (;;) {
-      const s = await handle.query(statusQuery);
-      if (s.stage === 'awaiting_analyst' || s.stage === 'done') { t.doneAt = Date.now(); return; }
-      await new Promise((r) => setTimeout(r, POLL_MS * 2));
-    }
-  };
   const deadline = Date.now() + timeoutMs;
-  while ([...tracked.values()].some((t) => !t.disposition)) {
-    if (Date.now() > deadline) throw new Error(`timed out: ${[...tracked.values()].filter((t) => !t.disposition).length} alerts without a disposition`);
-    const pending = [...tracked.entries()].filter(([, t]) => !t.disposition).map(([id]) => id);
-    const { rows } = await pool.query<{ workflow_id: string; disposition: string }>(
-      'SELECT workflow_id, disposition FROM alerts WHERE disposition IS NOT NULL AND workflow_id = ANY($1)', [pending]);
-    for (const row of rows) {
-      const t = tracked.get(row.workflow_id)!;
-      t.disposition = row.disposition;
-      watchers.push(row.disposition === 'escalate' ? awaitingAnalyst(row.workflow_id, t)
-        : client.workflow.getHandle(row.workflow_id).result().then(() => { t.doneAt = Date.now(); }));
-    }
-    await new Promise((r) => setTimeout(r, POLL_MS));
-  }
-  await Promise.race([Promise.all(watchers), new Promise((_, rej) => setTimeout(() => rej(new Error('timed out awaiting final stages')), Math.max(1, deadline - Date.now())))]);
+  await awaitDispositions(tracked, deadline);
   const wallSeconds = (Math.max(...[...tracked.values()].map((t) => t.doneAt!)) - t0) / 1000;
   const cpuSecondsByProcess = cpu.stop();
+  const closedLoopPerSecond = tracked.size / wallSeconds;
+
+  // Open loop: a fixed offered rate per fraction of the capacity just measured.
+  const openLoop = [];
+  const fractions = (process.argv.includes('--open-loop') ? String(process.argv[process.argv.indexOf('--open-loop') + 1]) : '').split(',').filter(Boolean).map(Number);
+  const openSeconds = argValue('--open-seconds', 60);
+  const filesEvery = argValue('--files-every', 4);
+  for (const [phase, fraction] of fractions.entries()) {
+    const rate = fraction * closedLoopPerSecond;
+    const count = Math.max(1, Math.round(rate * openSeconds));
+    const plain = alertMix(count, `${runId}-open${phase}`);
+    const withFiles = emlMix(count, `${runId}-open${phase}`);
+    const offered = new Map<string, Tracked>();
+    const start = Date.now();
+    const sends: Promise<void>[] = [];
+    for (let i = 0; i < count; i++) {
+      const due = start + (i * 1000) / rate;
+      if (due > Date.now()) await new Promise((r) => setTimeout(r, due - Date.now()));
+      const files = i % filesEvery === filesEvery - 1;
+      sends.push(send(files ? withFiles[i] : plain[i], offered, files));
+    }
+    await Promise.all(sends);
+    const offeredSeconds = (Date.now() - start) / 1000;
+    await awaitDispositions(offered, Date.now() + timeoutMs);
+    const group = (files: boolean) => {
+      const l = [...offered.values()].filter((t) => t.files === files).map((t) => (t.doneAt! - t.ackAt) / 1000);
+      return { alerts: l.length, p50: round(percentile(l, 50), 2), p95: round(percentile(l, 95), 2), p99: round(percentile(l, 99), 2) };
+    };
+    openLoop.push({
+      fractionOfCapacity: fraction, offeredPerSecond: round(rate, 2), achievedSendPerSecond: round(count / offeredSeconds, 2),
+      accepted: offered.size, noFiles: group(false), withFiles: group(true),
+    });
+    log(`open loop at ${fraction} of capacity (${rate.toFixed(2)} alerts/s): ${JSON.stringify(openLoop[openLoop.length - 1])}`);
+  }
   clearInterval(rssTimer);
   sampleRss();
 
@@ -166,6 +214,7 @@ async function main() {
       workflowsPerSecond: round(floorPerSecond, 2), activityShareByWorker: floor.workerShares,
     },
     ratioToFloor: round(alertsPerSecond / floorPerSecond, 3),
+    ...(openLoop.length > 0 ? { openLoop, openLoopSeconds: openSeconds, filesEvery } : {}),
   };
   if (json) console.log(JSON.stringify(result));
   else {
@@ -181,6 +230,9 @@ async function main() {
     }
     console.log(`  CPU ms / alert           ${Object.entries(result.cpuMsPerAlert).map(([k, v]) => `${k} ${v}`).join(', ')}   (bench = API + ingest + client${workers === 1 ? ' + worker' : ''})`);
     console.log(`  worker peak RSS          ${result.workerPeakRssMiB} MiB   (${result.workerRssNote})`);
+    for (const o of openLoop) {
+      console.log(`  open loop ${String(o.fractionOfCapacity).padEnd(4)} of capacity  ${o.offeredPerSecond} alerts/s offered: ack → disposition p50 / p95 / p99 s  without files ${o.noFiles.p50} / ${o.noFiles.p95} / ${o.noFiles.p99} (${o.noFiles.alerts})   with files ${o.withFiles.p50} / ${o.withFiles.p95} / ${o.withFiles.p99} (${o.withFiles.alerts})`);
+    }
     console.log(`  activity share by worker autosoc ${JSON.stringify(result.activityShareByWorker)}   floor ${JSON.stringify(result.floor.activityShareByWorker)}`);
   }
 }

@@ -51,3 +51,18 @@ export function alertMix(n: number, runId: string): AlertBody[] {
     return t(`bench-${runId}-${i}`);
   });
 }
+
+/**
+ * `n` unique .eml alerts (reported phishing from the corpus: they carry the message and its
+ * attachments as files, so the investigation analyzes bytes). A fresh Message-ID makes each one new.
+ */
+export function emlMix(n: number, runId: string): AlertBody[] {
+  const dir = join(corpusDir(), 'eml', 'phishing');
+  const messages = readdirSync(dir).filter((f) => f.endsWith('.eml')).sort().map((f) => readFileSync(join(dir, f), 'latin1'));
+  return Array.from({ length: n }, (_, i) => {
+    const id = `<bench-${runId}-eml-${i}@bench.invalid>`;
+    const text = messages[i % messages.length];
+    const body = /^Message-ID:.*$/im.test(text) ? text.replace(/^Message-ID:.*$/im, `Message-ID: ${id}`) : `Message-ID: ${id}\r\n${text}`;
+    return { format: 'eml', body };
+  });
+}

@@ -3,8 +3,7 @@
 // activity skips channels already done and never resends one it may have sent.
 import type { Pool } from 'pg';
 import { type Notification, type Notifier, NotifierRejected } from '../connectors/notifier';
-import { getAlert } from '../store/alerts';
-import { latestAssessment } from '../store/assessments';
+import { getAlertHeadline } from '../store/alerts';
 import { NOT_REPEATED } from '../store/intents';
 import type { ActivityDeps } from './deps';
 
@@ -32,18 +31,14 @@ async function claim(db: Pool, workflowId: string, eventKey: string, notifier: N
   return false;
 }
 
-const slaBreached = async (db: Pool, workflowId: string) =>
-  (await db.query(`SELECT 1 FROM decisions WHERE workflow_id = $1 AND action = 'sla_breach' LIMIT 1`, [workflowId])).rowCount === 1;
-
 export async function notify(deps: ActivityDeps, input: { workflowId: string; event: 'escalated'; tier: string }): Promise<{ sent: string[] }> {
   if (deps.notifiers.length === 0) return { sent: [] };
-  const row = await getAlert(deps.db, input.workflowId);
-  const assessment = await latestAssessment(deps.db, input.workflowId);
+  const row = await getAlertHeadline(deps.db, input.workflowId);
   const n: Notification = {
     event: input.event, workflowId: input.workflowId, title: row?.title ?? input.workflowId, severity: row?.severity ?? 'unknown',
-    score: row?.score ?? undefined, verdict: row?.verdict ?? undefined, tier: input.tier, summary: assessment?.assessment.summary,
+    score: row?.score ?? undefined, verdict: row?.verdict ?? undefined, tier: input.tier, summary: row?.summary ?? undefined,
     link: deps.workflowLink?.(input.workflowId), reasons: row?.reasons ?? undefined, observables: row?.observables ?? undefined,
-    slaBreached: await slaBreached(deps.db, input.workflowId),
+    slaBreached: row?.slaBreached ?? false,
   };
   const eventKey = `${input.event}:${input.tier}`;
   const sent: string[] = [];

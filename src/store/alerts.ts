@@ -45,12 +45,29 @@ export async function getAlert(db: Pool, workflowId: string): Promise<AlertRow |
   return (await db.query<AlertRow>('SELECT * FROM alerts WHERE workflow_id = $1', [workflowId])).rows[0];
 }
 
-/** The alert's source (the tool that raised it); undefined when there is no such alert. */
+/**
+ * What a notification says about an alert, with its latest assessment's summary, in one round
+ * trip and without the large columns (alert, observables, findings) that notify never reads.
+ */
+export interface AlertHeadline {
+  title: string; severity: string; score: number | null; verdict: string | null; summary: string | null;
+  reasons: string[] | null; observables: ObservableSet | null; slaBreached: boolean;
+}
+
+export async function getAlertHeadline(db: Pool, workflowId: string): Promise<AlertHeadline | undefined> {
+  return (await db.query<AlertHeadline>(
+    `SELECT a.title, a.severity, a.score, a.verdict, a.reasons, a.observables,
+            (SELECT s.assessment->>'summary' FROM assessments s WHERE s.workflow_id = a.workflow_id ORDER BY s.created_at DESC LIMIT 1) AS summary,
+            EXISTS (SELECT 1 FROM decisions d WHERE d.workflow_id = a.workflow_id AND d.action = 'sla_breach') AS "slaBreached"
+       FROM alerts a WHERE a.workflow_id = $1`, [workflowId])).rows[0];
+}
+
 /** Whether the alert is in the store (evidence may arrive before its workflow has stored it). */
 export async function alertExists(db: Pool, workflowId: string): Promise<boolean> {
   return ((await db.query('SELECT 1 FROM alerts WHERE workflow_id = $1', [workflowId])).rowCount ?? 0) > 0;
 }
 
+/** The alert's source (the tool that raised it); undefined when there is no such alert. */
 export async function getAlertSource(db: Pool, workflowId: string): Promise<string | undefined> {
   return (await db.query<{ source: string }>('SELECT source FROM alerts WHERE workflow_id = $1', [workflowId])).rows[0]?.source;
 }

@@ -16,6 +16,7 @@ import {
   capObservables, checkAlertEnvelope, checkObservableSet, compareSeverity, OBSERVABLES_PER_KIND,
 } from '../domain/bounded-input';
 import type { CorrelationPolicy } from '../domain/correlation';
+import { chunkByJsonLength } from '../domain/payload-chunks';
 import { extractObservables, mergeObservables, type ObservableSet, searchableObservables } from '../domain/observables';
 import type { TriagePolicy } from '../domain/policy';
 import { alertWorkflow, STORE_RETRY } from './alert-workflow';
@@ -156,10 +157,16 @@ export async function incidentWorkflow(input: IncidentInput): Promise<IncidentSt
     if (!changed && joined.length === 0) return;
     changed = false;
     const batch = joined.splice(0);
-    await store.recordIncident({
-      incidentId, key: state.key, alertCount: state.alertCount, storm: state.storm, primary: state.primary,
-      joined: batch.map(({ workflowId, alert }) => ({ workflowId, alert })),
-    });
+    const records = batch.map(({ workflowId, alert }) => ({ workflowId, alert }));
+    // A storm's batch of full alerts can pass Temporal's 2 MB payload limit: since
+    // 'storm-chunks-v1' it is recorded in chunks under it, one activity each, in order.
+    const chunks = patched('storm-chunks-v1') ? chunkByJsonLength(records) : [records];
+    // No joined alerts (only the count or the primary changed): one call records the row.
+    for (const chunk of chunks.length > 0 ? chunks : [[]]) {
+      await store.recordIncident({
+        incidentId, key: state.key, alertCount: state.alertCount, storm: state.storm, primary: state.primary, joined: chunk,
+      });
+    }
     upsertSearchAttributes([
       { key: SA.AlertCount, value: state.alertCount }, { key: SA.Storm, value: state.storm },
       // Runs started before replay their upsert without it (the patch marker is the only new command).

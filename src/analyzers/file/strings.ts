@@ -45,22 +45,38 @@ const PRINTABLE = new Uint8Array(256);
 for (let c = 0x20; c <= 0x7e; c++) PRINTABLE[c] = 1;
 PRINTABLE[0x09] = 1;
 
-/** width 1: runs of printable bytes; width 2: runs of printable bytes each followed by 0x00. */
+/**
+ * width 1: runs of printable bytes; width 2: runs of printable bytes each followed by 0x00.
+ * One loop per width, each testing its cheapest condition first: most bytes of a binary end a
+ * candidate at the first test (for UTF-16, the byte after is not 0x00).
+ */
 function scan(b: Uint8Array, width: 1 | 2, o: Required<StringsOptions>): { found: string[]; capped: boolean } {
   const found: string[] = [];
   const buf = asBuffer(b);
-  const encoding = width === 1 ? 'latin1' : 'utf16le';
-  const end = b.length - (width - 1);
+  const keep = (start: number, chars: number): boolean => {
+    if (chars < o.minLength) return true;
+    if (found.length >= o.maxCount) return false;
+    found.push(width === 1 ? buf.toString('latin1', start, start + Math.min(chars, o.maxLength)) : buf.toString('utf16le', start, start + Math.min(chars, o.maxLength) * 2));
+    return true;
+  };
+  const printable = PRINTABLE;
+  if (width === 1) {
+    const end = b.length;
+    for (let i = 0; i < end; i++) {
+      if (printable[b[i]] === 0) continue;
+      const start = i;
+      while (i < end && printable[b[i]] === 1) i++;
+      if (!keep(start, i - start)) return { found, capped: true };
+    }
+    return { found, capped: false };
+  }
+  const end = b.length - 1;
   let i = 0;
   while (i < end) {
-    if (PRINTABLE[b[i]] === 0 || (width === 2 && b[i + 1] !== 0)) { i++; continue; }
+    if (b[i + 1] !== 0 || printable[b[i]] === 0) { i++; continue; }
     const start = i;
-    while (i < end && PRINTABLE[b[i]] === 1 && (width === 1 || b[i + 1] === 0)) i += width;
-    const chars = (i - start) / width;
-    if (chars >= o.minLength) {
-      if (found.length >= o.maxCount) return { found, capped: true };
-      found.push(buf.toString(encoding, start, start + Math.min(chars, o.maxLength) * width));
-    }
+    while (i < end && b[i + 1] === 0 && printable[b[i]] === 1) i += 2;
+    if (!keep(start, (i - start) / 2)) return { found, capped: true };
   }
   return { found, capped: false };
 }
@@ -85,10 +101,11 @@ export function extractIndicators(strings: readonly string[], maxEach = 50): Ind
   const ipv4 = new Set<string>();
   const registry = new Set<string>();
   const add = (set: Set<string>, v: string) => { if (set.size < maxEach) set.add(v); };
+  // Each pattern needs a character most strings lack: testing for it first skips the regex.
   for (const s of strings) {
-    for (const m of s.matchAll(URL_RE)) add(urls, trimEndChars(m[0], '.,;:)]'));
-    for (const m of s.matchAll(IPV4_RE)) if (plausibleIpv4(m[0])) add(ipv4, m[0]);
-    for (const m of s.matchAll(REGISTRY_RE)) add(registry, trimEndChars(m[0], '.,;:'));
+    if (s.includes('://')) for (const m of s.matchAll(URL_RE)) add(urls, trimEndChars(m[0], '.,;:)]'));
+    if (s.includes('.')) for (const m of s.matchAll(IPV4_RE)) if (plausibleIpv4(m[0])) add(ipv4, m[0]);
+    if (s.includes('\\')) for (const m of s.matchAll(REGISTRY_RE)) add(registry, trimEndChars(m[0], '.,;:'));
     if (urls.size >= maxEach && ipv4.size >= maxEach && registry.size >= maxEach) break;
   }
   return { urls: [...urls], ipv4: [...ipv4], registry: [...registry] };

@@ -1,322 +1,297 @@
-// ssdeep (context-triggered piecewise hashing, after Tridgell's spamsum), ported from ssdeep
-// 2.14.1 (git 57fcfff, the Debian package): fuzzy.c and edit_dist.c. The npm ports differ from
-// it, so this one is checked byte for byte against Debian's `ssdeep` (test/fixtures/similarity).
+// ssdeep: context-triggered piecewise hashing, written for autosoc (Apache-2.0) from the
+// published algorithm: J. Kornblum, "Identifying almost identical files using context
+// triggered piecewise hashing", Digital Investigation 3S (DFRWS 2006), pp. S91-S97. No ssdeep
+// or spamsum source was used; Debian's `ssdeep` 2.14.1 served only as an oracle, and the tests
+// compare every hash and score with what it printed (test/fixtures/similarity).
 //
-// Hashing: a rolling hash over a 7-byte window picks reset points (for block size b, where
-// rolling + 1 is a multiple of b); each piece between two reset points becomes one base64
-// character of an FNV-style hash (only its low 6 bits matter). Classic spamsum guessed b from
-// the length, hashed, and retried with b/2 while the signature came out shorter than 32
-// characters. ssdeep 2.14 runs every candidate block size (3 << i) in one pass, then walks the
-// same guess-and-halve loop over the results (formatDigest below): the retry loop's answer
-// without rereading the input. Only the block sizes still in the running are updated per byte:
-// bhstart drops the smallest once it can no longer be chosen, bhendlimit stops forking sizes
-// beyond the one the length calls for.
+// The algorithm, as the paper gives it:
+// - a rolling hash over the last 7 bytes (h1: their sum, h2: their sum weighted 7..1,
+//   h3: shift-by-5-and-xor) picks the trigger points: for block size b, after every byte where
+//   rolling % b == b - 1;
+// - a piecewise FNV-style hash (h = h * 0x01000193 ^ byte, from 0x28021967) runs over the
+//   bytes since the last trigger; each trigger turns it into one base64 character (its low six
+//   bits) and restarts it;
+// - b starts at the smallest 3 * 2^k with b * 64 >= length and halves while the signature at b
+//   has fewer than 32 characters; the result is "b:signature at b:signature at 2b";
+// - the signature at b keeps 63 trigger characters, the one at 2b 31; a last character
+//   covers the bytes after the last restart when the rolling hash ends non-zero (else the value
+//   at the last trigger past the limit, if any).
+//
+// Speed: only the low six bits of the FNV state are ever used, and they depend only on the low
+// six bits before (multiplication mod 2^6), so the state is 6 bits and a step is one lookup in a
+// 64 x 256 table. One pass over the bytes runs the rolling hash once and three block sizes
+// side by side (the guess, half of it and twice it); a file whose signature comes out short
+// at all three (long runs of one byte) takes another pass for the next three sizes down.
 
 export const SPAMSUM_LENGTH = 64;
-const ROLLING_WINDOW = 7;
+const HALF_LENGTH = SPAMSUM_LENGTH / 2;
+const WINDOW = 7;
 const MIN_BLOCKSIZE = 3;
-const HASH_INIT = 0x27;
-const NUM_BLOCKHASHES = 31;
-const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
-const B64_CODES = Uint8Array.from(B64, (ch) => ch.charCodeAt(0));
+/** Block sizes 3 * 2^0 .. 3 * 2^30, as ssdeep. */
+const MAX_LEVEL = 30;
 /** Largest input ssdeep accepts: the biggest block size times the signature length (192 GiB). */
-export const SSDEEP_TOTAL_SIZE_MAX = (MIN_BLOCKSIZE * 2 ** (NUM_BLOCKHASHES - 1)) * SPAMSUM_LENGTH;
+export const SSDEEP_TOTAL_SIZE_MAX = MIN_BLOCKSIZE * 2 ** MAX_LEVEL * SPAMSUM_LENGTH;
+/** Block sizes below this cap a score by block size / 3 * the shorter signature. */
+const CAP_BELOW_BLOCKSIZE = Math.floor((99 + WINDOW) / WINDOW) * MIN_BLOCKSIZE;
 
-const blockSize = (index: number): number => MIN_BLOCKSIZE * 2 ** index;
+const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+const FNV_INIT_6 = 0x28021967 & 63;
+const FNV_PRIME_6 = 0x01000193 & 63;
+/** NEXT[state << 8 | byte]: the next 6-bit piece-hash state. */
+const NEXT = new Uint8Array(64 * 256);
+for (let s = 0; s < 64; s++) for (let c = 0; c < 256; c++) NEXT[(s << 8) | c] = ((s * FNV_PRIME_6) ^ c) & 63;
 
-// Bound once: a global lookup per byte is slow where the global object is a proxy (jest's vm).
-const imul = Math.imul;
+const levelBlockSize = (level: number): number => MIN_BLOCKSIZE * 2 ** level;
 
-// Each block size keeps two 6-bit FNV states, h (the current piece) and halfh (the same, but
-// no longer reset once the first half of the signature is written). Both live in one int32, h
-// in bits 0-5 and halfh in bits 16-21, so one multiply updates both: sum_hash(c, h) is
-// (h * 0x01000193 ^ c) mod 64, and 0x01000193 ≡ 0x13 (mod 64) keeps each lane's product
-// (at most 63 * 0x13) inside its 16 bits.
-const FNV_PRIME_MOD_64 = 0x13;
-const LANES = 0x3f003f;
-const HALF = 16;
-const INIT_PAIR = (HASH_INIT << HALF) | HASH_INIT;
-
-/** fuzzy_set_total_input_length: one past the last block size worth forking for this length. */
-function blockHashEndLimit(totalSize: number): number {
-  let bi = 0;
-  while (blockSize(bi) * SPAMSUM_LENGTH < totalSize) {
-    bi++;
-    if (bi === NUM_BLOCKHASHES - 2) break;
-  }
-  return bi + 1;
+/** What one block size saw over the whole input. */
+interface LevelRun {
+  /** Trigger characters; index 63 is overwritten by every trigger past the 63rd. */
+  digest: Uint8Array;
+  /** Triggers seen (may exceed 64). */
+  triggers: number;
+  /** Piece-hash state at the end (restarted at triggers 1..63 only). */
+  state: number;
+  /** Position of the 31st trigger (the second signature's last restart), or -1. */
+  at31: number;
+  /** Position of the last trigger, or -1. */
+  last: number;
 }
 
-/** fuzzy_state with the total length fixed up front, as `ssdeep FILE` (fuzzy_hash_file) does. */
-class FuzzyState {
-  bhstart = 0;
-  bhend = 1;
-  readonly bhendlimit: number;
-  reduceBorder = MIN_BLOCKSIZE * SPAMSUM_LENGTH;
-  rollmask = 0;
-  needLastHash = false;
-  lasth = 0;
-  // roll_state without its window (the input is at hand): h1 is the sum of the last 7 bytes, h2
-  // their sum weighted by age (both far below 2^31), h3 a shift-xor that wraps at 32 bits.
-  h1 = 0;
-  h2 = 0;
-  h3 = 0;
-  /** Per block size, h | halfh << 16. */
-  readonly pairs = new Int32Array(NUM_BLOCKHASHES);
-  /** Block size i's characters at digests[i * SPAMSUM_LENGTH ..]; 0 plays C's '\0'. */
-  readonly digests = new Uint8Array(NUM_BLOCKHASHES * SPAMSUM_LENGTH);
-  readonly dindex = new Int32Array(NUM_BLOCKHASHES);
-  readonly halfdigest = new Uint8Array(NUM_BLOCKHASHES);
+const newRun = (): LevelRun => ({ digest: new Uint8Array(SPAMSUM_LENGTH), triggers: 0, state: FNV_INIT_6, at31: -1, last: -1 });
 
-  constructor(readonly totalSize: number) {
-    this.bhendlimit = blockHashEndLimit(totalSize);
-    this.pairs[0] = INIT_PAIR;
+/** Records a trigger at position p for a block size whose piece state is `state`; returns the state after. */
+function trigger(run: LevelRun, state: number, p: number): number {
+  const n = run.triggers++;
+  run.last = p;
+  if (n < SPAMSUM_LENGTH - 1) {
+    run.digest[n] = state;
+    if (n === HALF_LENGTH - 2) run.at31 = p;
+    return FNV_INIT_6;
   }
+  run.digest[SPAMSUM_LENGTH - 1] = state;
+  return state;
 }
 
 /**
- * Bytes per update() call. One loop over a large input gets compiled while it runs (on-stack
- * replacement), before the write-back after it has ever run; without type feedback there, the
- * optimized loop bailed out at its end on every input, at half the speed. Short slices let
- * update() run whole a few times first, so V8 optimizes all of it.
+ * One pass over `data` for block sizes at levels base, base + 1 and base + 2. Returns their
+ * runs and whether the rolling hash ended non-zero.
  */
-const SLICE_BYTES = 4096;
-
-/** (2^33 + 1) / 3, the inverse of 3 modulo 2^32: x * it is x / 3 when 3 divides x, else above 0x55555555. */
-const INVERSE_OF_3 = 0xaaaaaaab;
-
-/**
- * fuzzy_engine_step for each of data[from..to): the state in locals during the loop, written
- * back after it. The rare path (a reset point) is inline: a closure over the locals, or a
- * method call with them, would slow down every byte.
- */
-function update(s: FuzzyState, data: Uint8Array, from: number, to: number): void {
-  const { pairs, digests, dindex, halfdigest, totalSize, bhendlimit } = s;
-  let { bhstart, bhend, reduceBorder, rollmask, needLastHash, lasth, h1, h2, h3 } = s;
-  for (let i = from; i < to; i++) {
-    const c = data[i];
-    h2 = h2 - h1 + ROLLING_WINDOW * c;
-    h1 = h1 + c - (i >= ROLLING_WINDOW ? data[i - ROLLING_WINDOW] : 0);
+function pass(data: Uint8Array, base: number): { runs: LevelRun[]; endsNonZero: boolean } {
+  const runs = [newRun(), newRun(), newRun()];
+  const [r0, r1, r2] = runs;
+  const next = NEXT;
+  const n = data.length;
+  // Trigger when roll + 1 is a multiple of 3 * 2^level: first its low bits (cheap, rare to pass), then 3.
+  const mask0 = 2 ** base - 1;
+  const mask1 = 2 ** (base + 1) - 1;
+  const mask2 = 2 ** (base + 2) - 1;
+  let h1 = 0;
+  let h2 = 0;
+  let h3 = 0;
+  let roll = 0;
+  let s0 = FNV_INIT_6;
+  let s1 = FNV_INIT_6;
+  let s2 = FNV_INIT_6;
+  for (let p = 0; p < n; p++) {
+    const c = data[p];
+    h2 = h2 - h1 + WINDOW * c;
+    h1 = h1 + c - (p >= WINDOW ? data[p - WINDOW] : 0);
     h3 = (h3 << 5) ^ c;
-
-    const lanes = (c & 0x3f) * 0x10001;
-    for (let k = bhstart; k < bhend; k++) pairs[k] = (imul(pairs[k], FNV_PRIME_MOD_64) ^ lanes) & LANES;
-    if (needLastHash) lasth = (imul(lasth, FNV_PRIME_MOD_64) ^ c) & 0x3f;
-
-    // A reset point for the smallest live block size 3 << bhstart: roll_sum + 1 (horg) is a
-    // multiple of it. Tested as ssdeep does (horg / 3 has bhstart low zero bits), with the
-    // power-of-two part first: with growing block sizes it rejects nearly every byte, and a
-    // branch that rarely goes the other way costs little.
-    const horg = (h1 + h2 + 1 + h3) | 0;
-    if ((horg & rollmask) !== 0) continue;
-    if (horg === 0) continue; // 0xffffffff + 1 wraps to 0, which is not -1 (mod 3)
-    let h = imul(horg, INVERSE_OF_3) >>> 0;
-    if (h > 0x55555555) continue; // not a multiple of 3
-    h = h >>> bhstart;
-
-    // A reset point for block size 3<<k is one for every smaller size too: emit a character for
-    // each block size from the smallest live one up while the quotient keeps dividing by two.
-    let k = bhstart;
-    do {
-      if (dindex[k] === 0) {
-        // fuzzy_try_fork_blockhash: the next block size starts from this one's state.
-        if (bhend <= bhendlimit) {
-          pairs[bhend] = pairs[bhend - 1];
-          bhend++;
-        } else if (bhend === NUM_BLOCKHASHES && !needLastHash) {
-          needLastHash = true;
-          lasth = pairs[bhend - 1] & 0x3f;
-        }
-      }
-      const pair = pairs[k];
-      const at = k * SPAMSUM_LENGTH + dindex[k];
-      digests[at] = B64_CODES[pair & 0x3f];
-      halfdigest[k] = B64_CODES[pair >>> HALF];
-      if (dindex[k] < SPAMSUM_LENGTH - 1) {
-        // The last character keeps absorbing the tail once the signature is full.
-        digests[at + 1] = 0;
-        const d = ++dindex[k];
-        if (d < SPAMSUM_LENGTH / 2) {
-          pairs[k] = INIT_PAIR;
-          halfdigest[k] = 0;
-        } else {
-          pairs[k] = (pair & (0x3f << HALF)) | HASH_INIT;
-        }
-      } else if (bhend - bhstart >= 2 && reduceBorder < totalSize && dindex[bhstart + 1] >= SPAMSUM_LENGTH / 2) {
-        // fuzzy_try_reduce_blockhash: the smallest block size can no longer be chosen.
-        bhstart++;
-        reduceBorder *= 2;
-        rollmask = rollmask * 2 + 1;
-      }
-      if (h & 1) break;
-      h = h >>> 1;
-    } while (++k < bhend);
+    roll = (h1 + h2 + h3) | 0;
+    s0 = next[(s0 << 8) | c];
+    s1 = next[(s1 << 8) | c];
+    s2 = next[(s2 << 8) | c];
+    const r = (roll + 1) | 0;
+    // r === 0 is roll 0xFFFFFFFF: roll + 1 is 2^32, not a multiple of 3.
+    if ((r & mask0) !== 0 || r === 0) continue;
+    const u = r >>> 0;
+    if (((u >>> 16) + (u & 0xffff)) % 3 !== 0) continue; // 2^16 = 1 (mod 3)
+    s0 = trigger(r0, s0, p);
+    if ((r & mask1) !== 0) continue;
+    s1 = trigger(r1, s1, p);
+    if ((r & mask2) !== 0) continue;
+    s2 = trigger(r2, s2, p);
   }
-  s.bhstart = bhstart;
-  s.bhend = bhend;
-  s.reduceBorder = reduceBorder;
-  s.rollmask = rollmask;
-  s.needLastHash = needLastHash;
-  s.lasth = lasth;
-  s.h1 = h1;
-  s.h2 = h2;
-  s.h3 = h3;
+  r0.state = s0;
+  r1.state = s1;
+  r2.state = s2;
+  return { runs, endsNonZero: roll !== 0 };
 }
 
-/** fuzzy_digest with flags 0 (no sequence elimination, second part truncated to 32). */
-function formatDigest(s: FuzzyState): string {
-  const { bhstart, bhend, pairs, digests, dindex, halfdigest } = s;
-  const h = ((s.h1 + s.h2 + s.h3) | 0) >>> 0; // roll_sum
-  let bi = bhstart;
-  // Initial guess from the length, then halve while the signature is too short: the classic
-  // spamsum retry loop.
-  while (blockSize(bi) * SPAMSUM_LENGTH < s.totalSize) bi++;
-  if (bi >= bhend) bi = bhend - 1;
-  while (bi > bhstart && dindex[bi] < SPAMSUM_LENGTH / 2) bi--;
+/** The 6-bit piece hash of data[from..to], inclusive. */
+function pieceHash(data: Uint8Array, from: number, to: number): number {
+  let s = FNV_INIT_6;
+  for (let p = from; p <= to; p++) s = NEXT[(s << 8) | data[p]];
+  return s;
+}
 
-  const chars = (k: number, n: number) => String.fromCharCode(...digests.subarray(k * SPAMSUM_LENGTH, k * SPAMSUM_LENGTH + n));
-  const pendingChar = (k: number) => digests[k * SPAMSUM_LENGTH + dindex[k]];
-  let out = `${blockSize(bi)}:${chars(bi, dindex[bi])}`;
-  if (h !== 0) out += B64[pairs[bi] & 0x3f];
-  else if (pendingChar(bi) !== 0) out += String.fromCharCode(pendingChar(bi));
-  out += ':';
-  if (bi < bhend - 1) {
-    const next = bi + 1;
-    out += chars(next, Math.min(dindex[next], SPAMSUM_LENGTH / 2 - 1));
-    if (h !== 0) out += B64[pairs[next] >>> HALF];
-    else if (halfdigest[next] !== 0) out += String.fromCharCode(halfdigest[next]);
-  } else if (h !== 0) {
-    out += B64[bi === 0 ? pairs[0] & 0x3f : s.lasth];
+function chars(digest: Uint8Array, count: number): string {
+  let out = '';
+  for (let i = 0; i < count; i++) out += B64[digest[i]];
+  return out;
+}
+
+/** The first signature: up to 63 trigger characters and the tail. */
+function firstSignature(run: LevelRun, endsNonZero: boolean): string {
+  const kept = Math.min(run.triggers, SPAMSUM_LENGTH - 1);
+  let out = chars(run.digest, kept);
+  if (endsNonZero) out += B64[run.state];
+  else if (run.triggers > kept) out += B64[run.digest[SPAMSUM_LENGTH - 1]];
+  return out;
+}
+
+/** The second signature: up to 31 trigger characters and the tail after the 31st. */
+function secondSignature(data: Uint8Array, run: LevelRun, endsNonZero: boolean): string {
+  const kept = Math.min(run.triggers, HALF_LENGTH - 1);
+  let out = chars(run.digest, kept);
+  if (run.triggers <= kept) {
+    if (endsNonZero) out += B64[run.state];
+  } else if (endsNonZero) out += B64[pieceHash(data, run.at31 + 1, data.length - 1)];
+  else out += B64[pieceHash(data, run.at31 + 1, run.last)];
+  return out;
+}
+
+/** The ssdeep signature of `data`, exactly as `ssdeep -s` prints it ("b:sig1:sig2"). */
+export function ssdeepHash(data: Uint8Array): string {
+  let guess = 0;
+  while (guess < MAX_LEVEL && levelBlockSize(guess) * SPAMSUM_LENGTH < data.length) guess++;
+  const runs = new Map<number, LevelRun>();
+  let endsNonZero = false;
+  const ensure = (level: number) => {
+    if (runs.has(level)) return;
+    const base = Math.max(0, Math.min(level, guess) - (runs.size === 0 ? 1 : 2));
+    const result = pass(data, base);
+    result.runs.forEach((run, i) => runs.set(base + i, run));
+    endsNonZero = result.endsNonZero;
+  };
+  let level = guess;
+  ensure(level);
+  ensure(level + 1);
+  for (;;) {
+    ensure(level);
+    if (level === 0 || runs.get(level)!.triggers >= HALF_LENGTH) break;
+    level--;
+  }
+  ensure(level + 1);
+  return `${levelBlockSize(level)}:${firstSignature(runs.get(level)!, endsNonZero)}:${secondSignature(data, runs.get(level + 1)!, endsNonZero)}`;
+}
+
+// ---- comparison -------------------------------------------------------------------------
+
+interface ParsedSignature { blockSize: bigint; first: string; second: string }
+
+const ULONG_MAX = 2n ** 64n - 1n;
+
+/**
+ * The block size as C's strtoul reads it (the format's "%lu"): leading white space, a sign,
+ * digits, saturating at 2^64 - 1; a minus negates modulo 2^64. Undefined without digits.
+ */
+function readBlockSize(s: string): bigint | undefined {
+  let i = 0;
+  while (i < s.length && ' \t\n\v\f\r'.includes(s[i])) i++;
+  let negative = false;
+  if (s[i] === '+' || s[i] === '-') negative = s[i++] === '-';
+  const start = i;
+  let value = 0n;
+  let saturated = false;
+  for (; i < s.length && s[i] >= '0' && s[i] <= '9'; i++) {
+    if (saturated) continue;
+    value = value * 10n + BigInt(s.charCodeAt(i) - 48);
+    if (value > ULONG_MAX) saturated = true;
+  }
+  if (i === start) return undefined;
+  if (saturated) return ULONG_MAX;
+  return negative && value !== 0n ? 2n ** 64n - value : value;
+}
+
+/**
+ * Collapses runs of more than three identical characters to three (they carry no information).
+ * Stops once past the signature length: the caller refuses that anyway.
+ */
+function collapseRuns(s: string): string {
+  let out = '';
+  let run = 0;
+  for (let i = 0; i < s.length && out.length <= SPAMSUM_LENGTH; i++) {
+    run = i > 0 && s[i] === s[i - 1] ? run + 1 : 1;
+    if (run <= 3) out += s[i];
   }
   return out;
 }
 
-/** The ssdeep signature of some bytes, "blocksize:sig1:sig2", as `ssdeep FILE` prints it. */
-export function ssdeepHash(data: Uint8Array): string {
-  if (data.length > SSDEEP_TOTAL_SIZE_MAX) throw new RangeError(`input of ${data.length} bytes exceeds ssdeep's limit`);
-  const state = new FuzzyState(data.length);
-  for (let from = 0; from < data.length; from += SLICE_BYTES) update(state, data, from, Math.min(data.length, from + SLICE_BYTES));
-  return formatDigest(state);
-}
-
-// ---- comparison (fuzzy_compare) ----
-
-const ULONG_MAX = (1n << 64n) - 1n;
-
-/** sscanf(s, "%lu"): optional blanks and sign, then digits; strtoul saturates on overflow. */
-function scanUnsignedLong(s: string): bigint | undefined {
-  const m = /^[ \t\n\v\f\r]*([+-]?)(\d+)/.exec(s);
-  if (!m) return undefined;
-  const digits = m[2].replace(/^0+(?=\d)/, '');
-  if (digits.length > 20) return ULONG_MAX; // 2^64 has 20 digits; spare BigInt a huge parse
-  let v = BigInt(digits);
-  if (v > ULONG_MAX) return ULONG_MAX;
-  if (m[1] === '-') v = (ULONG_MAX + 1n - v) & ULONG_MAX;
-  return v;
-}
-
-/**
- * copy_eliminate_sequences: reads from `pos` up to `stop` (or the end), keeping at most three of
- * any run of one character. Returns undefined when more than SPAMSUM_LENGTH characters remain.
- */
-function readPart(s: string, pos: number, stop: string): { part: string; end: number } | undefined {
-  let part = '';
-  let seq = 0;
-  let i = pos;
-  for (; i < s.length && s[i] !== stop; i++) {
-    const c = s[i];
-    if (part.length > 0 && c === part[part.length - 1]) {
-      if (++seq >= 3) { seq = 3; continue; }
-    } else {
-      seq = 0;
+/** Edit distance with insertions and deletions costing 1 and replacements 2. */
+export function editDistance(a: string, b: string): number {
+  let previous = Uint32Array.from({ length: b.length + 1 }, (_, j) => j);
+  let current = new Uint32Array(b.length + 1);
+  for (let i = 1; i <= a.length; i++) {
+    current[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const replace = previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 2);
+      current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, replace);
     }
-    if (part.length === SPAMSUM_LENGTH) return undefined;
-    part += c;
+    [previous, current] = [current, previous];
   }
-  return { part, end: i };
+  return previous[b.length];
 }
 
-/** Does some substring of length ROLLING_WINDOW occur in both? (has_common_substring) */
-function hasCommonSubstring(s1: string, s2: string): boolean {
-  if (s1.length < ROLLING_WINDOW || s2.length < ROLLING_WINDOW) return false;
-  const grams = new Set<string>();
-  for (let i = 0; i + ROLLING_WINDOW <= s1.length; i++) grams.add(s1.slice(i, i + ROLLING_WINDOW));
-  for (let j = 0; j + ROLLING_WINDOW <= s2.length; j++) if (grams.has(s2.slice(j, j + ROLLING_WINDOW))) return true;
+function shareSubstringOfWindow(a: string, b: string): boolean {
+  if (a.length < WINDOW || b.length < WINDOW) return false;
+  const seen = new Set<string>();
+  for (let i = 0; i + WINDOW <= a.length; i++) seen.add(a.slice(i, i + WINDOW));
+  for (let i = 0; i + WINDOW <= b.length; i++) if (seen.has(b.slice(i, i + WINDOW))) return true;
   return false;
 }
 
-/** edit_distn: insertions and deletions cost 1, a replacement 2 (both strings ≤ 64 chars). */
-export function editDistance(s1: string, s2: string): number {
-  let prev = Array.from({ length: s2.length + 1 }, (_, i) => i);
-  let cur = new Array<number>(s2.length + 1);
-  for (let i1 = 0; i1 < s1.length; i1++) {
-    cur[0] = i1 + 1;
-    for (let i2 = 0; i2 < s2.length; i2++) {
-      const replace = prev[i2] + (s1[i1] === s2[i2] ? 0 : 2);
-      cur[i2 + 1] = Math.min(prev[i2 + 1] + 1, cur[i2] + 1, replace);
-    }
-    [prev, cur] = [cur, prev];
-  }
-  return prev[s2.length];
+/** 0..100 for two signature parts at block size `blockSize` (the paper's match score). */
+function scoreParts(a: string, b: string, blockSize: bigint): number {
+  if (!shareSubstringOfWindow(a, b)) return 0;
+  const scaled = Math.floor((editDistance(a, b) * SPAMSUM_LENGTH) / (a.length + b.length));
+  const score = 100 - Math.floor((100 * scaled) / SPAMSUM_LENGTH);
+  if (blockSize >= BigInt(CAP_BELOW_BLOCKSIZE)) return score;
+  // Small block sizes: short signatures match by chance, so the score is capped.
+  return Math.min(score, Number(blockSize / BigInt(MIN_BLOCKSIZE)) * Math.min(a.length, b.length));
 }
 
-/** score_strings: 0 (unrelated) .. 100 (same), with small block sizes capped. */
-function scoreStrings(s1: string, s2: string, blockSizeValue: bigint): number {
-  if (!hasCommonSubstring(s1, s2)) return 0;
-  let score = editDistance(s1, s2);
-  score = Math.floor((score * SPAMSUM_LENGTH) / (s1.length + s2.length));
-  score = Math.floor((100 * score) / SPAMSUM_LENGTH);
-  score = 100 - score;
-  // A short message at a small block size must not look like a strong match.
-  if (blockSizeValue >= BigInt(Math.floor((99 + ROLLING_WINDOW) / ROLLING_WINDOW) * MIN_BLOCKSIZE)) return score;
-  const cap = Number(blockSizeValue / BigInt(MIN_BLOCKSIZE)) * Math.min(s1.length, s2.length);
-  return Math.min(score, cap);
+/** Whether ssdeep compares these block sizes at all: equal, or one twice the other. */
+function comparableBlockSizes(a: bigint, b: bigint): boolean {
+  return a === b || (a <= ULONG_MAX / 2n && a * 2n === b) || (a % 2n === 0n && a / 2n === b);
 }
 
-interface ParsedSignature { blockSize: bigint; part1: string; part2: string }
-
-function parseForCompare(sig: string): ParsedSignature | undefined {
-  const bs = scanUnsignedLong(sig);
-  if (bs === undefined) return undefined;
-  const colon = sig.indexOf(':');
-  if (colon < 0) return undefined;
-  const p1 = readPart(sig, colon + 1, ':');
-  if (!p1 || p1.end >= sig.length) return undefined; // no second part
-  const p2 = readPart(sig, p1.end + 1, ',');
-  if (!p2) return undefined;
-  return { blockSize: bs, part1: p1.part, part2: p2.part };
+/** The two parts after the block size, runs collapsed, or undefined when malformed (-1 for ssdeep). */
+function readParts(s: string): { first: string; second: string } | undefined {
+  const colon1 = s.indexOf(':');
+  if (colon1 < 0) return undefined;
+  const colon2 = s.indexOf(':', colon1 + 1);
+  if (colon2 < 0) return undefined;
+  const first = collapseRuns(s.slice(colon1 + 1, colon2));
+  const comma = s.indexOf(',', colon2 + 1);
+  const second = collapseRuns(s.slice(colon2 + 1, comma < 0 ? s.length : comma));
+  // The limit applies to the parts with their runs collapsed.
+  if (first.length > SPAMSUM_LENGTH || second.length > SPAMSUM_LENGTH) return undefined;
+  return { first, second };
 }
 
 /**
- * fuzzy_compare: how alike two ssdeep signatures are, 0-100, or -1 when either is malformed.
- * Signatures of unrelated block sizes (not equal, not a factor of two apart) score 0.
+ * ssdeep's match score of two signatures: 0 (no match) to 100, or -1 when either is malformed,
+ * as `ssdeep -a -k` prints it (a trailing ,"filename" is ignored; text after a NUL is not read).
  */
 export function ssdeepCompare(a: string, b: string): number {
-  // C strings end at the first NUL.
-  const str1 = a.split('\0', 1)[0];
-  const str2 = b.split('\0', 1)[0];
-  const bs1 = scanUnsignedLong(str1);
-  const bs2 = scanUnsignedLong(str2);
-  if (bs1 === undefined || bs2 === undefined) return -1;
-  const half = ULONG_MAX / 2n;
-  if (bs1 !== bs2 && (bs1 > half || bs1 * 2n !== bs2) && (bs1 % 2n === 1n || bs1 / 2n !== bs2)) return 0;
-
-  const s1 = parseForCompare(str1);
-  const s2 = parseForCompare(str2);
-  if (!s1 || !s2) return -1;
-
-  if (bs1 === bs2 && s1.part1 === s2.part1 && s1.part2 === s2.part2) return 100;
-
-  if (bs1 <= half) {
-    if (bs1 === bs2) {
-      return Math.max(scoreStrings(s1.part1, s2.part1, bs1), scoreStrings(s1.part2, s2.part2, bs1 * 2n));
-    }
-    if (bs1 * 2n === bs2) return scoreStrings(s2.part1, s1.part2, bs2);
-    return scoreStrings(s1.part1, s2.part2, bs1);
+  const cut = (s: string) => (s.includes('\0') ? s.slice(0, s.indexOf('\0')) : s);
+  const [sa, sb] = [cut(a), cut(b)];
+  const bsA = readBlockSize(sa);
+  const bsB = readBlockSize(sb);
+  if (bsA === undefined || bsB === undefined) return -1;
+  if (!comparableBlockSizes(bsA, bsB)) return 0;
+  const pa = readParts(sa);
+  const pb = readParts(sb);
+  if (!pa || !pb) return -1;
+  const x: ParsedSignature = { blockSize: bsA, ...pa };
+  const y: ParsedSignature = { blockSize: bsB, ...pb };
+  if (x.blockSize === y.blockSize) {
+    if (x.first === y.first && x.second === y.second) return 100;
+    return Math.max(scoreParts(x.first, y.first, x.blockSize), scoreParts(x.second, y.second, x.blockSize * 2n));
   }
-  if (bs1 === bs2) return scoreStrings(s1.part1, s2.part1, bs1);
-  if (bs1 % 2n === 0n && bs1 / 2n === bs2) return scoreStrings(s1.part1, s2.part2, bs1);
-  return 0;
+  // One block size twice the other: the larger's first part against the smaller's second.
+  return x.blockSize > y.blockSize ? scoreParts(x.first, y.second, x.blockSize) : scoreParts(x.second, y.first, y.blockSize);
 }
 
 /** A well-formed signature as ssdeep prints it: "blocksize:sig1:sig2" in base64 characters. */
