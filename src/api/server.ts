@@ -32,6 +32,7 @@ import { codecRoutes } from './codec-routes';
 import { installAuth, rawBody, sourceScope, UNBOUND_TOKEN_ERROR } from './auth';
 import { evidenceRoutes } from './evidence-routes';
 import { reportRoutes } from './report-routes';
+import { taxiiRoutes } from './taxii-routes';
 import { DEFAULT_INGEST_LIMITS, type IngestLimits, IngestRateLimitedError, IngestRateLimiter } from './ingest-limits';
 import { NONCE_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER } from './request-signature';
 import { tuningRoutes } from './tuning-routes';
@@ -305,6 +306,7 @@ export function buildApiServer(deps: ApiDeps): FastifyInstance {
   void app.register(tuningRoutes, { db: deps.db, suppressionTtlDays: deps.policy?.suppressionTtlDays });
   void app.register(evidenceRoutes, { db: deps.db, maxBodyBytes: deps.maxBodyBytes });
   void app.register(reportRoutes, { db: deps.db });
+  void app.register(taxiiRoutes, { db: deps.db, sharing: deps.policy?.sharing });
 
   return app;
 }
