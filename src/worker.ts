@@ -8,6 +8,7 @@ import { IngestService } from './ingest/ingest-service';
 import { defaultPlan } from './investigation/default-plan';
 import { type RetryAlarm, retryAlarmInterceptor } from './activities/retry-alarm';
 import { AnalyzerPool, type AnalyzerRunner, defaultAnalyzerRunner } from './investigation/analyzer-pool';
+import { mispFromEnv } from './connectors/misp';
 import { createActivities } from './activities';
 import { type Config, loadConfig, workflowUiLink } from './config';
 import { slackNotifier, webhookNotifier } from './connectors/notifier';
@@ -61,6 +62,8 @@ export async function createWorker(config: Config, db: Pool, connection: NativeC
       sandbox: sandboxFromEnv(process.env),
       edr: edrConnectorsFromConfig(parseEdrConfig(process.env)),
       edrAllow: config.policy.edrCollection?.allow,
+      misp: mispFromEnv(process.env),
+      sharing: config.policy.sharing,
     }),
     interceptors: { activity: [retryAlarmInterceptor((alarm) => {
       activityRetryAlarms.inc({ activity: alarm.activityType });
