@@ -1,6 +1,6 @@
 // The autosoc worker: runs alert workflows (from the prebuilt bundle) and their activities.
 // Stops gracefully on SIGTERM/SIGINT: in-flight activities get time to finish.
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Client, Connection } from '@temporalio/client';
 import { DefaultLogger, type Logger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
@@ -40,6 +40,12 @@ function analyzerRunner(config: Config): AnalyzerRunner {
   return new AnalyzerPool({ threads: config.analysis.threads, memoryLimitMb: config.analysis.memoryLimitMb });
 }
 
+/** The accepted-rules folder, created so the scanner finds it before the first rule is accepted. */
+function acceptedRulesFolder(config: Config): string {
+  mkdirSync(config.acceptedYaraDir, { recursive: true });
+  return config.acceptedYaraDir;
+}
+
 const definedOnly = <T extends object>(o: T): Partial<T> => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 
 /** The worker for alert, incident and poller workflows; `client` is what pollers ingest through. */
@@ -52,7 +58,7 @@ export async function createWorker(config: Config, db: Pool, connection: NativeC
     taskQueue: config.temporal.taskQueue,
     ...workflowSource(),
     dataConverter: dataConverterFor(config),
-    activities: createActivities({ db, responders, responseRouting: config.policy.responseConnectors, ingest, investigation: defaultPlan(db, { yaraDirs: config.yaraDirs, onlineIntel: onlineIntel(db), runner: analyzerRunner(config),
+    activities: createActivities({ db, responders, responseRouting: config.policy.responseConnectors, ingest, investigation: defaultPlan(db, { yaraDirs: [...config.yaraDirs, acceptedRulesFolder(config)], onlineIntel: onlineIntel(db), runner: analyzerRunner(config),
       maxStoredBytesPerAlert: config.analysis.maxStoredBytesPerAlert, sourceQuotaBytesPerDay: config.analysis.sourceQuotaBytesPerDay }), llm: config.llm,
       notifiers: [
         ...(config.notify.webhookUrl ? [webhookNotifier(config.notify.webhookUrl)] : []),

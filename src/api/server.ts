@@ -33,6 +33,7 @@ import { installAuth, rawBody, sourceScope, UNBOUND_TOKEN_ERROR } from './auth';
 import { evidenceRoutes } from './evidence-routes';
 import { reportRoutes } from './report-routes';
 import { taxiiRoutes } from './taxii-routes';
+import { contentRoutes } from './content-routes';
 import { DEFAULT_INGEST_LIMITS, type IngestLimits, IngestRateLimitedError, IngestRateLimiter } from './ingest-limits';
 import { NONCE_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER } from './request-signature';
 import { tuningRoutes } from './tuning-routes';
@@ -55,6 +56,8 @@ export interface ApiDeps {
   codec?: { codec: PayloadCodec; uiOrigin: string; uiSecret: Buffer };
   /** Items per request and per second per source (DEFAULT_INGEST_LIMITS when unset). */
   ingestLimits?: IngestLimits;
+  /** Where accepted YARA rules go (the worker loads the folder); unset: accepting rules answers 503. */
+  acceptedYaraDir?: string;
 }
 
 const INGEST_ROLES: readonly Role[] = ['ingest', 'admin'];
@@ -307,6 +310,7 @@ export function buildApiServer(deps: ApiDeps): FastifyInstance {
   void app.register(evidenceRoutes, { db: deps.db, maxBodyBytes: deps.maxBodyBytes });
   void app.register(reportRoutes, { db: deps.db });
   void app.register(taxiiRoutes, { db: deps.db, sharing: deps.policy?.sharing });
+  void app.register(contentRoutes, { db: deps.db, acceptedYaraDir: deps.acceptedYaraDir });
 
   return app;
 }

@@ -12,7 +12,8 @@ import { benignProcessEvents, parseCommandRecords } from '../content/sigma/benig
 import { benignFilesFromFolders, benignFilesFromStore, samplesFromStore, type BenignFiles } from '../content/yara/benign-files';
 import type { YaraSample } from '../content/yara/generate';
 import { loadPolicy } from '../policy/load-policy';
-import { CliError, type CliIo, printJson } from './io';
+import { ApiClient } from './api-client';
+import { CliError, type CliIo, type GlobalOptions, printJson } from './io';
 import { withDatabase } from './token-commands';
 
 interface ExportOptions { format: string; dir: string; incidentFile?: string; policy?: string[]; benign?: string[]; sample?: string[]; benignFiles?: string[] }
@@ -73,5 +74,29 @@ export function registerContentCommand(program: Command, io: CliIo): void {
         for (const d of result.dropped) io.stdout(`not proposed: ${d.title}: ${d.reason}\n`);
         if (result.files.length === 0) io.stdout('nothing to export\n');
       }
+    });
+
+  // Accepting goes through the API: the caller's token decides the role, and the call is audited.
+  content.command('accept-yara <file>')
+    .description('accept a YARA rule file into autosoc\'s own rules (the worker loads it for the next analysis); needs engineer or admin')
+    .action(async (file: string, _o: unknown, cmd: Command) => {
+      const opts = cmd.optsWithGlobals<GlobalOptions>();
+      const res = await ApiClient.from(opts, io).post<{ file: string; rules: string[] }>('/v1/content/yara-rules', { rule: readFileSync(file, 'utf8') });
+      if (opts.json) return printJson(io, res);
+      io.stdout(`accepted ${res.rules.join(', ')}\n`);
+    });
+  content.command('accept-iocs [workflowId]')
+    .description('accept the public indicators of a confirmed alert, or --ioc type:value ones, into the local IOC store as malicious')
+    .option('--ioc <type:value...>', 'an indicator: ip:, domain:, url:, hash: or email: followed by the value')
+    .action(async (workflowId: string | undefined, o: { ioc?: string[] }, cmd: Command) => {
+      const opts = cmd.optsWithGlobals<GlobalOptions>();
+      if (!workflowId === !o.ioc?.length) throw new CliError('give an alert workflow id or --ioc indicators, one of the two');
+      const iocs = (o.ioc ?? []).map((spec) => {
+        const at = spec.indexOf(':');
+        return { type: spec.slice(0, at), value: spec.slice(at + 1) };
+      });
+      const res = await ApiClient.from(opts, io).post<{ added: number }>('/v1/content/iocs', workflowId ? { workflowId } : { iocs });
+      if (opts.json) return printJson(io, res);
+      io.stdout(`added ${res.added} indicator(s)\n`);
     });
 }
