@@ -135,6 +135,8 @@ export interface Config {
   slack: { botToken?: string; channel?: string; signingSecret?: string; apiUrl?: string; responseUrlPrefix?: string };
   /** User YARA rule folders, beside the bundled rules/yara. */
   yaraDirs: string[];
+  /** Rules accepted through the API (`POST /v1/content/yara-rules`): <dataDir>/yara-accepted, loaded by the worker too. */
+  acceptedYaraDir: string;
   analysis: { threads: number; memoryLimitMb: number; maxStoredBytesPerAlert: number; sourceQuotaBytesPerDay: number };
   llm?: { apiKey: string; baseURL?: string; model: string; timeoutMs: number; temperature?: number };
   logLevel: z.infer<typeof Env>['LOG_LEVEL'];
@@ -224,6 +226,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     pollersFile: e.AUTOSOC_POLLERS_FILE,
     yaraDirs: (e.AUTOSOC_YARA_DIRS ?? '').split(':').filter(Boolean),
+    acceptedYaraDir: join(dataDir, 'yara-accepted'),
     analysis: {
       threads: e.AUTOSOC_ANALYZER_THREADS, memoryLimitMb: e.AUTOSOC_ANALYZER_MEMORY_MB,
       maxStoredBytesPerAlert: e.AUTOSOC_ANALYSIS_MB_PER_ALERT * MIB, sourceQuotaBytesPerDay: e.AUTOSOC_SOURCE_EVIDENCE_MB_PER_DAY * MIB,

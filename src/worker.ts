@@ -1,6 +1,6 @@
 // The autosoc worker: runs alert workflows (from the prebuilt bundle) and their activities.
 // Stops gracefully on SIGTERM/SIGINT: in-flight activities get time to finish.
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Client, Connection } from '@temporalio/client';
 import { DefaultLogger, type Logger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
@@ -8,6 +8,7 @@ import { IngestService } from './ingest/ingest-service';
 import { defaultPlan } from './investigation/default-plan';
 import { type RetryAlarm, retryAlarmInterceptor } from './activities/retry-alarm';
 import { AnalyzerPool, type AnalyzerRunner, defaultAnalyzerRunner } from './investigation/analyzer-pool';
+import { mispFromEnv } from './connectors/misp';
 import { createActivities } from './activities';
 import { type Config, loadConfig, workflowUiLink } from './config';
 import { slackNotifier, webhookNotifier } from './connectors/notifier';
@@ -50,6 +51,12 @@ function ticketNotifiers(config: Config, db: Pool) {
   return [...(system ? [ticketNotifier(db, system)] : []), ...(pager ? [pagerDutyNotifier(pager, pageOnFor(config.policy))] : [])];
 }
 
+/** The accepted-rules folder, created so the scanner finds it before the first rule is accepted. */
+function acceptedRulesFolder(config: Config): string {
+  mkdirSync(config.acceptedYaraDir, { recursive: true });
+  return config.acceptedYaraDir;
+}
+
 const definedOnly = <T extends object>(o: T): Partial<T> => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 
 /** The worker for alert, incident and poller workflows; `client` is what pollers ingest through. */
@@ -62,7 +69,7 @@ export async function createWorker(config: Config, db: Pool, connection: NativeC
     taskQueue: config.temporal.taskQueue,
     ...workflowSource(),
     dataConverter: dataConverterFor(config),
-    activities: createActivities({ db, responders, responseRouting: config.policy.responseConnectors, ingest, investigation: defaultPlan(db, { yaraDirs: config.yaraDirs, onlineIntel: onlineIntel(db), runner: analyzerRunner(config),
+    activities: createActivities({ db, responders, responseRouting: config.policy.responseConnectors, ingest, investigation: defaultPlan(db, { yaraDirs: [...config.yaraDirs, acceptedRulesFolder(config)], onlineIntel: onlineIntel(db), runner: analyzerRunner(config),
       maxStoredBytesPerAlert: config.analysis.maxStoredBytesPerAlert, sourceQuotaBytesPerDay: config.analysis.sourceQuotaBytesPerDay }), llm: config.llm,
       notifiers: [
         ...(config.notify.webhookUrl ? [webhookNotifier(config.notify.webhookUrl)] : []),
@@ -74,6 +81,8 @@ export async function createWorker(config: Config, db: Pool, connection: NativeC
       sandbox: sandboxFromEnv(process.env),
       edr: edrConnectorsFromConfig(parseEdrConfig(process.env)),
       edrAllow: config.policy.edrCollection?.allow,
+      misp: mispFromEnv(process.env),
+      sharing: config.policy.sharing,
     }),
     interceptors: { activity: [retryAlarmInterceptor((alarm) => {
       activityRetryAlarms.inc({ activity: alarm.activityType });

@@ -9,6 +9,8 @@ import type { Sandbox } from '../connectors/sandbox/config';
 import type { EdrConnectors } from '../connectors/edr/config';
 import type { EdrAllowList } from '../domain/edr-allow-list';
 import type { ResponseRouting } from '../domain/policy';
+import type { SharingPolicy } from '../domain/sharing-policy';
+import type { MispClient } from '../connectors/misp';
 
 export interface ActivityDeps {
   db: Pool;
@@ -32,4 +34,8 @@ export interface ActivityDeps {
   edr?: EdrConnectors;
   /** The policy's edrCollection.allow: which hosts and paths the EDR may fetch (none when absent). */
   edrAllow?: EdrAllowList;
+  /** The MISP instance confirmed incidents are shared with (AUTOSOC_MISP_URL); absent: not configured. */
+  misp?: MispClient;
+  /** The policy's sharing section: TLP and what never leaves. */
+  sharing?: SharingPolicy;
 }

@@ -34,6 +34,8 @@ import { codecRoutes } from './codec-routes';
 import { installAuth, rawBody, sourceScope, UNBOUND_TOKEN_ERROR } from './auth';
 import { evidenceRoutes } from './evidence-routes';
 import { reportRoutes } from './report-routes';
+import { taxiiRoutes } from './taxii-routes';
+import { contentRoutes } from './content-routes';
 import { DEFAULT_INGEST_LIMITS, type IngestLimits, IngestRateLimitedError, IngestRateLimiter } from './ingest-limits';
 import { NONCE_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER } from './request-signature';
 import { slackRoutes, type SlackRouteOptions } from './slack-routes';
@@ -67,6 +69,8 @@ export interface ApiDeps {
   tickets?: Pick<TicketRouteOptions, 'system' | 'service'>;
   /** Resolves the PagerDuty page of an alert once it is decided (any route). */
   pager?: PagerDutyEvents;
+  /** Where accepted YARA rules go (the worker loads the folder); unset: accepting rules answers 503. */
+  acceptedYaraDir?: string;
 }
 
 const INGEST_ROLES: readonly Role[] = ['ingest', 'admin'];
@@ -325,6 +329,8 @@ export function buildApiServer(deps: ApiDeps): FastifyInstance {
   void app.register(consolePollRoutes, consoleOptions);
   if (deps.tickets) void app.register(ticketRoutes, { db: deps.db, client: deps.client, signer: deps.signer, pager: deps.pager, ...deps.tickets });
   if (deps.slack) void app.register(slackRoutes, { db: deps.db, client: deps.client, signer: deps.signer, pager: deps.pager, ...deps.slack });
+  void app.register(taxiiRoutes, { db: deps.db, sharing: deps.policy?.sharing });
+  void app.register(contentRoutes, { db: deps.db, acceptedYaraDir: deps.acceptedYaraDir });
 
   return app;
 }

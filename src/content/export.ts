@@ -13,8 +13,10 @@ import type { SharingPolicy } from './sharing';
 import { generateSigmaRules, sigmaFileName, sigmaYaml, type SigmaRule } from './sigma/generate';
 import type { SigmaEvent } from './sigma/matcher';
 import { incidentToStixBundle } from './stix-export';
+import type { BenignFiles } from './yara/benign-files';
+import { generateYaraRules, type YaraSample } from './yara/generate';
 
-export const EXPORT_FORMATS = ['sigma', 'spl', 'esql', 'kql', 'stix', 'misp'] as const;
+export const EXPORT_FORMATS = ['sigma', 'spl', 'esql', 'kql', 'yara', 'stix', 'misp'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
 /** sigma convert arguments per format and rule product: the pipeline maps Sigma's fields to the target's. */
@@ -30,7 +32,14 @@ const CONVERSIONS: Record<'spl' | 'esql' | 'kql', { target: string; ext: string;
   },
 };
 
-export interface ExportOptions { sharing: SharingPolicy; benign: SigmaEvent[] }
+export interface ExportOptions {
+  sharing: SharingPolicy;
+  /** Benign events Sigma rules must not match. */
+  benign: SigmaEvent[];
+  /** For yara: the incident's file samples, and the benign files rules must not match. */
+  samples?: YaraSample[];
+  benignFiles?: BenignFiles;
+}
 export interface ExportResult { files: string[]; dropped: { title: string; reason: string }[] }
 
 export class ConversionFailed extends Error {
@@ -68,6 +77,16 @@ export async function exportContent(incident: ConfirmedIncident, format: ExportF
     const file = join(dir, `${stem}.misp.json`);
     writeFileSync(file, `${JSON.stringify(incidentToMispEvent(incident, { sharing: opts.sharing }), null, 2)}\n`);
     return { files: [file], dropped: [] };
+  }
+  if (format === 'yara') {
+    if (!opts.benignFiles) throw new Error('yara export needs the benign files its rules are checked against');
+    const { rules, dropped } = generateYaraRules(incident, opts.samples ?? [], opts.benignFiles);
+    const files = rules.map((r) => {
+      const file = join(dir, `${r.name}.yar`);
+      writeFileSync(file, r.source);
+      return file;
+    });
+    return { files, dropped: dropped.map((d) => ({ title: d.sample, reason: d.reason })) };
   }
   const { rules, dropped } = generateSigmaRules(incident, opts);
   const files: string[] = [];

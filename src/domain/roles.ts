@@ -1,3 +1,4 @@
 // Who may do what. Roles come from the caller's API token; workflows check them again.
-export const ROLES = ['ingest', 'analyst', 'engineer', 'admin'] as const;
+// intel: reads the shared intel (the TAXII collection) and nothing else, for MISP or OpenCTI.
+export const ROLES = ['ingest', 'analyst', 'engineer', 'admin', 'intel'] as const;
 export type Role = (typeof ROLES)[number];

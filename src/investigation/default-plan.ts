@@ -73,15 +73,17 @@ export function investigationPlan(opts: PlanOptions): InvestigationPlan {
     alertAnalyzers.push({ name: ONLINE_INTEL_ANALYZER, analyze: async ({ observables }) => analyzeOnlineIntel(await intel.lookupAll(observables)) });
   }
 
-  const yara = getYaraScanner(opts.yaraDirs ?? []);
+  // Looked up per use (a cache hit costs a listing and stats): rules accepted while the worker
+  // runs are compiled in for the next analysis, and their results cached under a new version.
+  const yara = () => getYaraScanner(opts.yaraDirs ?? []);
   const objectAnalyzers: ObjectAnalyzer[] = [
     {
       name: FILE_STATIC_ANALYZER, version: FILE_VERSION, timedByRunner, appliesTo: (o) => !isEmail(o),
       analyze: async (o) => ({ finding: await threads.run('fileStatic', { bytes: o.bytes, name: o.name }) }),
     },
     {
-      name: YARA_ANALYZER, version: yara.version, appliesTo: () => true,
-      analyze: (o) => ({ finding: scanWithYara(o.bytes, yara, { fileName: o.name }) }),
+      name: YARA_ANALYZER, get version() { return yara().version; }, appliesTo: () => true,
+      analyze: (o) => ({ finding: scanWithYara(o.bytes, yara(), { fileName: o.name }) }),
     },
     {
       name: DOCUMENT_ANALYZER, version: DOCUMENT_VERSION, timedByRunner,

