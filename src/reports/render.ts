@@ -4,7 +4,9 @@
 import { escapeHtml, escapeMarkdown } from './escape';
 import type { ReportModel } from './report-model';
 
-export const REPORT_FORMATS = ['md', 'html'] as const;
+import { htmlToPdf } from './pdf';
+
+export const REPORT_FORMATS = ['md', 'html', 'pdf'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
 
 type Section =
@@ -91,5 +93,17 @@ ${body.join('\n')}
 `;
 }
 
-export const renderReport = (m: ReportModel, format: ReportFormat): string => (format === 'html' ? renderHtml(m) : renderMarkdown(m));
-export const REPORT_MEDIA_TYPES: Record<ReportFormat, string> = { md: 'text/markdown; charset=utf-8', html: 'text/html; charset=utf-8' };
+export const REPORT_MEDIA_TYPES: Record<ReportFormat, string> = { md: 'text/markdown; charset=utf-8', html: 'text/html; charset=utf-8', pdf: 'application/pdf' };
+
+/** A document any report can become: Markdown, HTML, or the HTML printed to PDF. */
+export interface RenderableReport { markdown(): string; html(): string }
+
+/** The one way a report becomes bytes in a format: text for md/html, a PDF printed from the HTML. */
+export async function renderDocument(doc: RenderableReport, format: ReportFormat): Promise<string | Buffer> {
+  if (format === 'md') return doc.markdown();
+  if (format === 'html') return doc.html();
+  return htmlToPdf(doc.html());
+}
+
+export const renderReport = (m: ReportModel, format: ReportFormat): Promise<string | Buffer> =>
+  renderDocument({ markdown: () => renderMarkdown(m), html: () => renderHtml(m) }, format);
