@@ -4,8 +4,10 @@ import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Pool } from 'pg';
 import { z } from 'zod';
+import { BadPeriodError, parsePeriod } from '../domain/report-period';
 import { alertReportModel, incidentReportModel } from '../reports/report-model';
-import { REPORT_CSP, REPORT_FORMATS, REPORT_MEDIA_TYPES, renderReport, type ReportFormat } from '../reports/render';
+import { socReport } from '../reports/soc-report';
+import { renderDocument, REPORT_CSP, REPORT_FORMATS, REPORT_MEDIA_TYPES, renderReport, type ReportFormat } from '../reports/render';
 import { ApiErrorBody, auditWithTarget, fail, READ_ROLES, WorkflowIdParams } from './analyst-routes';
 
 export const FormatQuery = z.object({ format: z.enum(REPORT_FORMATS).default('md').describe('md (Markdown), html (one self-contained page) or pdf (that page printed by Chromium)') });
@@ -45,6 +47,28 @@ export const reportRoutes: FastifyPluginAsync<{ db: Pool }> = async (api, { db }
     const model = await incidentReportModel(db, request.params.incidentId);
     if (!model) return fail(request, reply, 404, 'unknown_incident', `no incident ${request.params.incidentId}`);
     return sendReport(reply, await renderReport(model, request.query.format), request.query.format);
+  });
+
+  r.get('/v1/reports/soc', {
+    config: { auth: { roles: READ_ROLES } },
+    schema: {
+      summary: 'The SOC report of a period: the alerts received in [from, to) and what became of them', tags: ['reports'], security,
+      produces: ['text/markdown', 'text/html', 'application/pdf'],
+      querystring: FormatQuery.extend({
+        from: z.string().max(40).describe('ISO date or date-time, included'),
+        to: z.string().max(40).optional().describe('ISO date or date-time, excluded; default now'),
+      }),
+      response: { ...responses, 400: ApiErrorBody },
+    },
+  }, async (request, reply) => {
+    let period;
+    try {
+      period = parsePeriod(request.query.from, request.query.to, new Date());
+    } catch (err) {
+      if (err instanceof BadPeriodError) return fail(request, reply, 400, 'bad_period', err.message);
+      throw err;
+    }
+    return sendReport(reply, await renderDocument(await socReport(db, period), request.query.format), request.query.format);
   });
 };
 
