@@ -19,7 +19,7 @@ export function formatSeconds(s: number | null): string {
 export const formatRate = (r: number | null): string => (r === null ? '-' : `${(r * 100).toFixed(1)}%`);
 
 const day = (iso: string) => iso.slice(0, 10);
-export const socReportTitle = (m: SocMetrics) => `SOC report ${day(m.period.from)} to ${day(m.period.to)}`;
+export const socReportTitle = (period: { from: string; to: string }) => `SOC report ${day(period.from)} to ${day(period.to)}`;
 
 async function sections({ metrics: m, failedRuns }: SocReportInput): Promise<Section[]> {
   const out: Section[] = [];
@@ -76,7 +76,7 @@ async function sections({ metrics: m, failedRuns }: SocReportInput): Promise<Sec
 /** The SOC report of figures already computed; the charts are drawn now, once. */
 export async function socReportDocument(input: SocReportInput): Promise<RenderableReport> {
   const all = await sections(input);
-  const title = socReportTitle(input.metrics);
+  const title = socReportTitle(input.metrics.period);
   const sub = `alerts received from ${input.metrics.period.from} to ${input.metrics.period.to} (end excluded), and what became of them`;
   return { markdown: () => sectionsToMarkdown(title, sub, all), html: () => sectionsToHtml(title, sub, all) };
 }
