@@ -1,5 +1,6 @@
 // Per-alert and per-incident reports, rendered from the store on request as Markdown or as a
 // self-contained HTML page (render.ts). Readable by the roles that read alerts.
+import type { Client } from '@temporalio/client';
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Pool } from 'pg';
@@ -7,6 +8,7 @@ import { z } from 'zod';
 import { BadPeriodError, parsePeriod } from '../domain/report-period';
 import { alertReportModel, incidentReportModel } from '../reports/report-model';
 import { socReport } from '../reports/soc-report';
+import { listFailedRuns } from '../temporal/failed-runs';
 import { renderDocument, REPORT_CSP, REPORT_FORMATS, REPORT_MEDIA_TYPES, renderReport, type ReportFormat } from '../reports/render';
 import { ApiErrorBody, auditWithTarget, fail, READ_ROLES, WorkflowIdParams } from './analyst-routes';
 
@@ -16,7 +18,7 @@ const responses = {
   401: ApiErrorBody, 403: ApiErrorBody.describe('Needs analyst, engineer or admin'), 404: ApiErrorBody,
 };
 
-export const reportRoutes: FastifyPluginAsync<{ db: Pool }> = async (api, { db }) => {
+export const reportRoutes: FastifyPluginAsync<{ db: Pool; client?: Client; workflowLink?: (workflowId: string) => string }> = async (api, { db, client, workflowLink }) => {
   const r = api.withTypeProvider<ZodTypeProvider>();
   const security = [{ bearerAuth: [] }];
   // Reading a report is audited with what was read, as reading an alert is.
@@ -68,7 +70,9 @@ export const reportRoutes: FastifyPluginAsync<{ db: Pool }> = async (api, { db }
       if (err instanceof BadPeriodError) return fail(request, reply, 400, 'bad_period', err.message);
       throw err;
     }
-    return sendReport(reply, await renderDocument(await socReport(db, period), request.query.format), request.query.format);
+    // Pipeline health includes Temporal's failed and retrying runs when this server can ask.
+    const failedRuns = client ? await listFailedRuns(client, workflowLink ? { link: workflowLink } : {}) : undefined;
+    return sendReport(reply, await renderDocument(await socReport(db, period, failedRuns), request.query.format), request.query.format);
   });
 };
 

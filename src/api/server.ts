@@ -32,6 +32,7 @@ import { codecRoutes } from './codec-routes';
 import { installAuth, rawBody, sourceScope, UNBOUND_TOKEN_ERROR } from './auth';
 import { evidenceRoutes } from './evidence-routes';
 import { reportRoutes } from './report-routes';
+import { runsRoutes } from './runs-routes';
 import { DEFAULT_INGEST_LIMITS, type IngestLimits, IngestRateLimitedError, IngestRateLimiter } from './ingest-limits';
 import { NONCE_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER } from './request-signature';
 import { tuningRoutes } from './tuning-routes';
@@ -54,6 +55,8 @@ export interface ApiDeps {
   codec?: { codec: PayloadCodec; uiOrigin: string; uiSecret: Buffer };
   /** Items per request and per second per source (DEFAULT_INGEST_LIMITS when unset). */
   ingestLimits?: IngestLimits;
+  /** A Web UI link for a workflow, in failed-run listings. */
+  workflowLink?: (workflowId: string) => string;
 }
 
 const INGEST_ROLES: readonly Role[] = ['ingest', 'admin'];
@@ -304,7 +307,8 @@ export function buildApiServer(deps: ApiDeps): FastifyInstance {
   if (deps.codec) void app.register(codecRoutes, deps.codec);
   void app.register(tuningRoutes, { db: deps.db, suppressionTtlDays: deps.policy?.suppressionTtlDays });
   void app.register(evidenceRoutes, { db: deps.db, maxBodyBytes: deps.maxBodyBytes });
-  void app.register(reportRoutes, { db: deps.db });
+  void app.register(reportRoutes, { db: deps.db, client: deps.client, workflowLink: deps.workflowLink });
+  void app.register(runsRoutes, { client: deps.client, workflowLink: deps.workflowLink });
 
   return app;
 }

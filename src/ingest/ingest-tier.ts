@@ -7,7 +7,7 @@ import { sealPlaintextHmacSecrets } from '../store/api-tokens';
 import { loadSecretBox } from '../store/secret-box';
 import { DecisionSigner } from '../security/decision-signer';
 import { dataConverterFor } from '../temporal/client';
-import type { Config } from '../config';
+import { type Config, workflowUiLink } from '../config';
 import { SyslogListener } from './channels/syslog-listener';
 import { IngestService } from './ingest-service';
 import { loadPollers } from './pollers/poller-config';
@@ -27,7 +27,7 @@ export async function startIngestTier(config: Config, db: Pool, client: Client):
   await sealPlaintextHmacSecrets(db, secrets);
   const api = buildApiServer({
     db, ingest, client, policy: config.policy, maxBodyBytes: config.api.maxBodyBytes, adminToken: config.api.adminToken, secrets, ingestLimits: config.api.ingestLimits,
-    signer: new DecisionSigner(config.security.decisionKeys),
+    signer: new DecisionSigner(config.security.decisionKeys), workflowLink: (id) => workflowUiLink(config, id),
     codec: { codec: dataConverterFor(config).payloadCodecs![0], uiOrigin: config.security.codecUiOrigin, uiSecret: config.security.payloadKeys[0].key },
   });
   await api.listen({ host: config.api.host, port: config.api.port });

@@ -2,12 +2,12 @@
 // with charts, ready for Markdown, HTML or PDF (render.ts). Layout only; no figure is computed here.
 import type { Pool } from 'pg';
 import { socMetrics, type Period, type SocMetrics } from '../store/soc-metrics';
+import type { FailedRun } from '../temporal/failed-runs';
 import { barChartSvg } from './charts';
 import { sectionsToHtml, sectionsToMarkdown, type RenderableReport, type Section } from './render';
 
-/** A workflow that failed or keeps retrying (from Temporal, when the report can reach it). */
-export interface FailedRun { workflowId: string; workflowType: string; status: string; error: string }
 
+/** failedRuns: from Temporal (temporal/failed-runs.ts) when the caller can reach it. */
 export interface SocReportInput { metrics: SocMetrics; failedRuns?: FailedRun[] }
 
 export function formatSeconds(s: number | null): string {
@@ -68,7 +68,7 @@ async function sections({ metrics: m, failedRuns }: SocReportInput): Promise<Sec
     ...m.health.notificationFailures.map((c) => `notifications ${c.key}: ${c.count}`),
     ...(failedRuns === undefined ? ['Temporal was not asked about failed or retrying runs']
       : failedRuns.length === 0 ? ['no workflow failed or is retrying an activity']
-        : failedRuns.map((r) => `${r.workflowType} ${r.workflowId} ${r.status}: ${r.error}`)),
+        : failedRuns.map((r) => `${r.workflowType} ${r.workflowId} ${r.status}${r.activity ? ` (${r.activity}, attempt ${r.attempt})` : ''}: ${r.error}`)),
   ] });
   return out;
 }
