@@ -16,6 +16,7 @@ import { codecUiEndpoint } from './api/codec-routes';
 import { temporalClient } from './temporal/client';
 import { startDevServer, type DevServer } from './temporal/dev-server';
 import { createWorker, installRuntime, startWorkerMetrics } from './worker';
+import { ensureReportSchedules } from './temporal/report-schedules';
 
 const SAMPLES_DIR = join(__dirname, '..', '..', 'samples', 'alerts');
 
@@ -79,6 +80,8 @@ async function main(): Promise<void> {
   const client = temporalClient(config, connection);
   const worker = await createWorker(config, db.pool, nativeConnection, client);
   const running = worker.run(); // resolves after SIGINT/SIGTERM and a graceful shutdown
+  const schedules = await ensureReportSchedules(client, config.policy, config.temporal.taskQueue);
+  if (schedules.upserted.length) console.log(`[start] scheduled SOC reports: ${schedules.upserted.join(', ')}`);
   const metrics = await startWorkerMetrics(config);
   const tier = await startIngestTier(config, db.pool, client);
   const tokenFile = await ensureLocalAdminToken(config, db);

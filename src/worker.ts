@@ -21,6 +21,7 @@ import { sandboxFromEnv } from './connectors/sandbox/config';
 import { edrConnectorsFromConfig, parseEdrConfig } from './connectors/edr/config';
 import { respondersFor } from './connectors/response/config';
 import { describePrivileges, openConfiguredDatabase } from './store/database';
+import { ensureReportSchedules } from './temporal/report-schedules';
 import { dataConverterFor, temporalClient } from './temporal/client';
 import { activityRetryAlarms } from './metrics/metrics';
 import { startMetricsServer } from './metrics/server';
@@ -120,7 +121,11 @@ async function main(): Promise<void> {
   console.log(describePrivileges(db.privileges));
   const connection = await NativeConnection.connect({ address: config.temporal.address });
   const clientConnection = await Connection.connect({ address: config.temporal.address });
-  const worker = await createWorker(config, db.pool, connection, temporalClient(config, clientConnection));
+  const client = temporalClient(config, clientConnection);
+  const worker = await createWorker(config, db.pool, connection, client);
+  // The policy's scheduled SOC reports, created or updated to match it (idempotent).
+  const schedules = await ensureReportSchedules(client, config.policy, config.temporal.taskQueue);
+  if (schedules.upserted.length || schedules.deleted.length) console.log(`autosoc report schedules: ${[...schedules.upserted, ...schedules.deleted.map((d) => `${d} (deleted)`)].join(', ')}`);
 
   // Worker.run() installs SIGINT/SIGTERM handlers that call shutdown() and then resolves.
   console.log(`autosoc worker polling ${config.temporal.taskQueue} on ${config.temporal.address}`);

@@ -13,6 +13,7 @@ import { assess } from './assess';
 import { sandboxDetonate } from './sandbox';
 import { edrFetchFile } from './edr';
 import { pushToMisp } from './share';
+import { produceSocReport } from './soc-report';
 import type { ActivityDeps } from './deps';
 
 export type { ActivityDeps } from './deps';
@@ -42,5 +43,6 @@ export function createActivities(deps: ActivityDeps) {
     sandboxDetonate: bind(deps, sandboxDetonate),
     edrFetchFile: bind(deps, edrFetchFile),
     pushToMisp: bind(deps, pushToMisp),
+    produceSocReport: bind(deps, produceSocReport),
   };
 }

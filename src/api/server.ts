@@ -36,6 +36,7 @@ import { evidenceRoutes } from './evidence-routes';
 import { reportRoutes } from './report-routes';
 import { taxiiRoutes } from './taxii-routes';
 import { contentRoutes } from './content-routes';
+import { runsRoutes } from './runs-routes';
 import { DEFAULT_INGEST_LIMITS, type IngestLimits, IngestRateLimitedError, IngestRateLimiter } from './ingest-limits';
 import { NONCE_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER } from './request-signature';
 import { slackRoutes, type SlackRouteOptions } from './slack-routes';
@@ -71,6 +72,8 @@ export interface ApiDeps {
   pager?: PagerDutyEvents;
   /** Where accepted YARA rules go (the worker loads the folder); unset: accepting rules answers 503. */
   acceptedYaraDir?: string;
+  /** A Web UI link for a workflow, in failed-run listings. */
+  workflowLink?: (workflowId: string) => string;
 }
 
 const INGEST_ROLES: readonly Role[] = ['ingest', 'admin'];
@@ -322,7 +325,6 @@ export function buildApiServer(deps: ApiDeps): FastifyInstance {
   if (deps.codec) void app.register(codecRoutes, deps.codec);
   void app.register(tuningRoutes, { db: deps.db, suppressionTtlDays: deps.policy?.suppressionTtlDays });
   void app.register(evidenceRoutes, { db: deps.db, maxBodyBytes: deps.maxBodyBytes });
-  void app.register(reportRoutes, { db: deps.db });
   const consoleOptions: ConsoleOptions = { db: deps.db, sessions, client: deps.client, policy: deps.policy, temporalUiLink: deps.console?.temporalUiLink };
   void app.register(consoleSessionRoutes, consoleOptions);
   void app.register(consolePageRoutes, consoleOptions);
@@ -331,6 +333,8 @@ export function buildApiServer(deps: ApiDeps): FastifyInstance {
   if (deps.slack) void app.register(slackRoutes, { db: deps.db, client: deps.client, signer: deps.signer, pager: deps.pager, ...deps.slack });
   void app.register(taxiiRoutes, { db: deps.db, sharing: deps.policy?.sharing });
   void app.register(contentRoutes, { db: deps.db, acceptedYaraDir: deps.acceptedYaraDir });
+  void app.register(reportRoutes, { db: deps.db, client: deps.client, workflowLink: deps.workflowLink });
+  void app.register(runsRoutes, { client: deps.client, workflowLink: deps.workflowLink });
 
   return app;
 }

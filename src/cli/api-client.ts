@@ -42,6 +42,13 @@ export class ApiClient {
     return text;
   }
 
+  /** A GET whose answer is binary (a PDF report). */
+  async getBytes(path: string): Promise<Buffer> {
+    const res = await this.call('GET', path);
+    if (!res.ok) throw this.failure(res, await res.text(), 'GET', path);
+    return Buffer.from(await res.arrayBuffer());
+  }
+
   private async request<T>(method: string, path: string, body?: unknown): Promise<T> {
     const { res, text } = await this.send(method, path, body);
     if (!res.ok) throw this.failure(res, text, method, path);
@@ -51,9 +58,13 @@ export class ApiClient {
   }
 
   private async send(method: string, path: string, body?: unknown): Promise<{ res: Response; text: string }> {
-    let res: Response;
+    const res = await this.call(method, path, body);
+    return { res, text: await res.text() };
+  }
+
+  private async call(method: string, path: string, body?: unknown): Promise<Response> {
     try {
-      res = await fetch(`${this.baseUrl}${path}`, {
+      return await fetch(`${this.baseUrl}${path}`, {
         method,
         headers: { authorization: `Bearer ${this.token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
         body: body === undefined ? undefined : JSON.stringify(body),
@@ -63,7 +74,6 @@ export class ApiClient {
       const cause = (err as { cause?: { code?: string; message?: string } }).cause;
       throw new CliError(`cannot reach the autosoc API at ${this.baseUrl}: ${cause?.code ?? cause?.message ?? (err as Error).message}`);
     }
-    return { res, text: await res.text() };
   }
 
   /** The API's `{ error }` message when it sent one. */

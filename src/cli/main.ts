@@ -7,6 +7,7 @@ import { registerBacktestCommand } from './backtest-command';
 import { registerConnectorsCommand } from './connectors-command';
 import { registerContentCommand } from './content-command';
 import { registerReportCommand } from './report-command';
+import { registerRunsCommand } from './runs-command';
 import { CliError, type CliIo } from './io';
 import { registerSlackCommands } from './slack-commands';
 import { registerTokenCommands } from './token-commands';
@@ -31,6 +32,7 @@ function buildProgram(io: CliIo): Command {
   registerConnectorsCommand(program, io);
   registerContentCommand(program, io);
   registerReportCommand(program, io);
+  registerRunsCommand(program, io);
   return program;
 }
 

@@ -2,6 +2,7 @@
 // approval rules. Travels in the workflow input so a run keeps the policy it started with
 // and replays deterministically. Fields added after the first release are optional and read
 // through the accessors below, so runs started with an older policy keep working.
+import { REPORT_CADENCES } from './report-period';
 import { z } from 'zod';
 import { type Severity, SEVERITIES } from './alert';
 import { ROLES, type Role } from './roles';
@@ -120,6 +121,22 @@ export const DecisionPublicKey = z.object({
 });
 export type DecisionPublicKey = z.infer<typeof DecisionPublicKey>;
 
+export const ReportSchedule = z.strictObject({
+  cadence: z.enum(REPORT_CADENCES),
+  /** The UTC hour it runs, after its period (the last complete day, week or month) ended. */
+  hourUtc: z.number().int().min(0).max(23).default(6),
+  format: z.enum(['pdf', 'html', 'md']).default('pdf'),
+  /** Mailed as an attachment over SMTP (AUTOSOC_SMTP_URL). */
+  email: z.array(z.email()).max(50).default([]),
+  /** Uploaded to these Slack channel ids (AUTOSOC_SLACK_BOT_TOKEN). */
+  slackChannels: z.array(z.string().regex(/^[A-Z0-9]{6,20}$/, 'a Slack channel id, like C0123456789')).max(20).default([]),
+});
+export type ReportSchedule = z.infer<typeof ReportSchedule>;
+export const ReportsPolicy = z.strictObject({
+  schedules: z.array(ReportSchedule).max(REPORT_CADENCES.length)
+    .refine((s) => new Set(s.map((x) => x.cadence)).size === s.length, 'one schedule per cadence'),
+});
+
 const severityMap = <T extends z.ZodType>(t: T) => z.partialRecord(z.enum(SEVERITIES), t);
 
 export const TriagePolicy = z.strictObject({
@@ -170,6 +187,8 @@ export const TriagePolicy = z.strictObject({
     servicenow: z.strictObject({ table: z.enum(['sn_si_incident', 'incident']).default('sn_si_incident') }).optional(),
     pageOn: z.array(z.enum(SEVERITIES)).max(5).optional(),
   }).optional(),
+  /** Scheduled SOC reports (Temporal Schedules, one per cadence) and where each is delivered. */
+  reports: ReportsPolicy.optional(),
   /** Accepted suppressions expire after this many days. */
   suppressionTtlDays: z.number().int().min(1).max(365).optional(),
   /**

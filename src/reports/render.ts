@@ -4,11 +4,15 @@
 import { escapeHtml, escapeMarkdown } from './escape';
 import type { ReportModel } from './report-model';
 
-export const REPORT_FORMATS = ['md', 'html'] as const;
+import { htmlToPdf } from './pdf';
+
+export const REPORT_FORMATS = ['md', 'html', 'pdf'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
 
-type Section =
+/** What a report is made of; renderers escape every string in it. A chart's SVG is ours (charts.ts escapes its labels). */
+export type Section =
   | { heading: string; kind: 'list'; items: string[] }
+  | { heading: string; kind: 'chart'; svg: string }
   | { heading: string; kind: 'table'; header: string[]; rows: string[][] }
   | { heading: string; kind: 'text'; text: string };
 
@@ -44,10 +48,14 @@ function sections(m: ReportModel): Section[] {
 
 const subtitle = (m: ReportModel) => `${m.kind} report for ${m.id}${m.storm ? ' (alert storm)' : ''}`;
 
-export function renderMarkdown(m: ReportModel): string {
+export const renderMarkdown = (m: ReportModel): string => sectionsToMarkdown(m.title, subtitle(m), sections(m));
+
+/** Lays sections out as Markdown; charts are left to the HTML and PDF (Markdown readers differ on images). */
+export function sectionsToMarkdown(title: string, sub: string, all: Section[]): string {
   const md = (s: string) => escapeMarkdown(s);
-  const lines = [`# ${md(m.title)}`, '', md(subtitle(m))];
-  for (const s of sections(m)) {
+  const lines = [`# ${md(title)}`, '', md(sub)];
+  for (const s of all) {
+    if (s.kind === 'chart') continue;
     lines.push('', `## ${md(s.heading)}`, '');
     if (s.kind === 'text') lines.push(escapeMarkdown(s.text, 4000));
     if (s.kind === 'list') lines.push(...s.items.map((i) => `- ${md(i)}`));
@@ -65,15 +73,20 @@ export const REPORT_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-sr
 const STYLE = `body{font:14px/1.45 system-ui,sans-serif;max-width:70rem;margin:2rem auto;padding:0 1rem;color:#1b1f24}
 h1{font-size:1.5rem}h2{font-size:1.1rem;border-bottom:1px solid #d0d7de;padding-bottom:.2rem;margin-top:1.6rem}
 table{border-collapse:collapse;width:100%}th,td{border:1px solid #d0d7de;padding:.25rem .45rem;text-align:left;vertical-align:top;word-break:break-word}
-th{background:#f6f8fa}.sub{color:#57606a}`;
+th{background:#f6f8fa}.sub{color:#57606a}img.chart{max-width:100%;page-break-inside:avoid}
+@media print{body{font-size:10.5px;max-width:none;margin:0;padding:0}h2{page-break-after:avoid}tr{page-break-inside:avoid}}`;
 
-export function renderHtml(m: ReportModel): string {
+export const renderHtml = (m: ReportModel): string => sectionsToHtml(m.title, subtitle(m), sections(m));
+
+/** Lays sections out as one self-contained page; a chart is an <img> of its SVG as a data: URL, where no script of an SVG could run. */
+export function sectionsToHtml(title: string, sub: string, all: Section[]): string {
   const h = (s: string) => escapeHtml(s);
-  const body: string[] = [`<h1>${h(m.title)}</h1>`, `<p class="sub">${h(subtitle(m))}</p>`];
-  for (const s of sections(m)) {
+  const body: string[] = [`<h1>${h(title)}</h1>`, `<p class="sub">${h(sub)}</p>`];
+  for (const s of all) {
     body.push(`<h2>${h(s.heading)}</h2>`);
     if (s.kind === 'text') body.push(`<p>${escapeHtml(s.text, 8000)}</p>`);
     if (s.kind === 'list') body.push(`<ul>${s.items.map((i) => `<li>${h(i)}</li>`).join('')}</ul>`);
+    if (s.kind === 'chart') body.push(`<img class="chart" alt="${h(s.heading)}" src="data:image/svg+xml;base64,${Buffer.from(s.svg).toString('base64')}">`);
     if (s.kind === 'table') {
       body.push(s.rows.length === 0 ? '<p>none</p>'
         : `<table><thead><tr>${s.header.map((c) => `<th>${h(c)}</th>`).join('')}</tr></thead><tbody>${s.rows.map((r) => `<tr>${r.map((c) => `<td>${h(c)}</td>`).join('')}</tr>`).join('')}</tbody></table>`);
@@ -83,7 +96,7 @@ export function renderHtml(m: ReportModel): string {
 <html lang="en"><head><meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="${REPORT_CSP}">
 <meta name="referrer" content="no-referrer">
-<title>${h(m.title)}</title>
+<title>${h(title)}</title>
 <style>${STYLE}</style></head>
 <body>
 ${body.join('\n')}
@@ -91,5 +104,17 @@ ${body.join('\n')}
 `;
 }
 
-export const renderReport = (m: ReportModel, format: ReportFormat): string => (format === 'html' ? renderHtml(m) : renderMarkdown(m));
-export const REPORT_MEDIA_TYPES: Record<ReportFormat, string> = { md: 'text/markdown; charset=utf-8', html: 'text/html; charset=utf-8' };
+export const REPORT_MEDIA_TYPES: Record<ReportFormat, string> = { md: 'text/markdown; charset=utf-8', html: 'text/html; charset=utf-8', pdf: 'application/pdf' };
+
+/** A document any report can become: Markdown, HTML, or the HTML printed to PDF. */
+export interface RenderableReport { markdown(): string; html(): string }
+
+/** The one way a report becomes bytes in a format: text for md/html, a PDF printed from the HTML. */
+export async function renderDocument(doc: RenderableReport, format: ReportFormat): Promise<string | Buffer> {
+  if (format === 'md') return doc.markdown();
+  if (format === 'html') return doc.html();
+  return htmlToPdf(doc.html());
+}
+
+export const renderReport = (m: ReportModel, format: ReportFormat): Promise<string | Buffer> =>
+  renderDocument({ markdown: () => renderMarkdown(m), html: () => renderHtml(m) }, format);

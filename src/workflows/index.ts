@@ -2,3 +2,4 @@
 export { alertWorkflow } from './alert-workflow';
 export { incidentWorkflow } from './incident-workflow';
 export { pollerWorkflow } from './poller-workflow';
+export { socReportWorkflow } from './soc-report-workflow';

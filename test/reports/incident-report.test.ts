@@ -25,6 +25,7 @@ import { recordResponseAction } from '../../src/store/response-actions';
 import { temporalClient } from '../../src/temporal/client';
 import { openTestDatabase, type TestDatabase } from '../helpers/database';
 import { sample } from '../api/harness';
+import { pdfFirstPagePng, pdfText, PNG_SIGNATURE, pngSize } from '../helpers/pdf';
 
 const XSS = '<script>alert(1)</script><img src=x onerror=alert(2)>';
 const TEMPLATE = '{{constructor.constructor("alert(3)")()}} ${process.env.SECRET} <%= 7*7 %>';
@@ -145,6 +146,26 @@ test('hostile text is inert in HTML: only our tags, no attributes but ours, a st
   expect(html).toContain('{{constructor.constructor(&quot;alert(3)&quot;)()}}');
 });
 
+test('the PDF is the HTML printed by Chromium: its text reads as the report, hostile markup appears as text, page one renders', async () => {
+  const res = await get(incidentUrl('pdf'));
+  expect(res.statusCode).toBe(200);
+  expect(res.headers['content-type']).toBe('application/pdf');
+  const pdf = res.rawPayload;
+  expect(pdf.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+  const text = pdfText(pdf).replace(/\s+/g, ' ');
+  for (const heading of ['Alerts (2)', 'Timeline', 'ATT&CK techniques by tactic', 'Findings that mattered', 'Analyst decisions', 'Appendix: indicators of compromise']) {
+    expect(text).toContain(heading);
+  }
+  expect(text).toContain('isolate_host fin-ws-042: done via manual, approved by alice');
+  // The script tag and the image were never markup: their source is printed, character for character.
+  expect(text).toContain('<script>alert(1)</script><img src=x onerror=alert(2)>');
+  expect(text).toContain('{{constructor.constructor("alert(3)")()}}');
+  const png = pdfFirstPagePng(pdf);
+  expect(png.subarray(0, 8)).toEqual(PNG_SIGNATURE);
+  // Chromium's A4 (8.27 x 11.7 in) at 60 dpi, rounded up by pdftoppm.
+  expect(pngSize(png)).toEqual({ width: 497, height: 703 });
+});
+
 test('the alert report covers one alert; unknown ids are 404; reading needs an analyst role', async () => {
   const one = await get(`/v1/reports/alerts/${encodeURIComponent(ids[1])}?format=md`);
   expect(one.statusCode).toBe(200);
@@ -153,7 +174,7 @@ test('the alert report covers one alert; unknown ids are 404; reading needs an a
   expect(one.body).not.toContain('encoded cradle'); // the other alert's finding
   expect((await get(`/v1/reports/alerts/${encodeURIComponent(`alert:none-${run}`)}`)).statusCode).toBe(404);
   expect((await get(`/v1/reports/incidents/${encodeURIComponent(`incident:none-${run}`)}`)).statusCode).toBe(404);
-  expect((await get(incidentUrl('pdf'))).statusCode).toBe(400);
+  expect((await get(incidentUrl('docx'))).statusCode).toBe(400);
   expect((await get(incidentUrl('md'), ingestOnly)).statusCode).toBe(403);
   expect((await app.inject({ method: 'GET', url: incidentUrl('md') })).statusCode).toBe(401);
 });
@@ -182,9 +203,17 @@ test('autosoc report prints or writes what the API renders; terminal escapes in 
     expect(stdout).toBe(`wrote ${file}\n`);
     expect(readFileSync(file, 'utf8')).toBe((await get(incidentUrl('html'))).body);
     expect(statSync(file).mode & 0o777).toBe(0o600);
+
+    const pdfFile = join(dir, 'incident.pdf');
+    expect(await cli(['report', 'incident', incidentId, '--format', 'pdf', '--output', pdfFile], io)).toBe(0);
+    expect(pdfText(readFileSync(pdfFile)).replace(/\s+/g, ' ')).toContain('Appendix: indicators of compromise');
+    expect(statSync(pdfFile).mode & 0o777).toBe(0o600);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+  stderr = '';
+  expect(await cli(['report', 'incident', incidentId, '--format', 'pdf'], io)).toBe(1);
+  expect(stderr).toContain('name a file with --output');
 
   stderr = '';
   expect(await cli(['report', 'alert', `alert:none-${run}`], io)).toBe(1);

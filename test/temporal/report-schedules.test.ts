@@ -1,0 +1,75 @@
+// Scheduled SOC reports on the dev server (the time-skipping server has no Schedules): the
+// policy's schedules are created, updated and deleted idempotently, and a triggered run
+// reports on the last complete week before it was scheduled, as a PDF in the evidence store.
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { Worker } from '@temporalio/worker';
+import { loadConfig, type Config } from '../../src/config';
+import type { ReportSchedule, TriagePolicy } from '../../src/domain/policy';
+import { periodBefore } from '../../src/domain/report-period';
+import { getEvidence } from '../../src/store/evidence';
+import { socMetrics } from '../../src/store/soc-metrics';
+import { ensureReportSchedules, reportScheduleId } from '../../src/temporal/report-schedules';
+import { createWorker } from '../../src/worker';
+import type { SocReportResult } from '../../src/workflows/soc-report-workflow';
+import { openTestDatabase, type TestDatabase } from '../helpers/database';
+import { pdfText } from '../helpers/pdf';
+import { devServerEnv, uniqueSuffix } from '../helpers/temporal';
+import { waitFor } from '../helpers/wait';
+
+let env: TestWorkflowEnvironment;
+let db: TestDatabase;
+let config: Config;
+let worker: Worker;
+let running: Promise<void>;
+
+const schedule = (cadence: ReportSchedule['cadence'], hourUtc: number): ReportSchedule => ({ cadence, hourUtc, format: 'pdf', email: [], slackChannels: [] });
+const withReports = (schedules: ReportSchedule[]): TriagePolicy => ({ ...config.policy, reports: { schedules } });
+
+beforeAll(async () => {
+  config = loadConfig({ TEMPORAL_TASK_QUEUE: `soc-schedules-${uniqueSuffix()}` });
+  [env, db] = await Promise.all([devServerEnv(), openTestDatabase()]);
+  worker = await createWorker(config, db.pool, env.nativeConnection, env.client);
+  running = worker.run();
+});
+afterAll(async () => {
+  worker?.shutdown();
+  await running;
+  await env?.teardown();
+  await db?.close();
+});
+
+test('schedules follow the policy: created once, updated in place, deleted when dropped', async () => {
+  const queue = config.temporal.taskQueue;
+  const first = withReports([schedule('weekly', 6), schedule('daily', 5)]);
+  expect(await ensureReportSchedules(env.client, first, queue)).toEqual({ upserted: [reportScheduleId('daily'), reportScheduleId('weekly')], deleted: [] });
+  // Again, as every worker start does: nothing new, nothing fails.
+  expect(await ensureReportSchedules(env.client, first, queue)).toEqual({ upserted: [reportScheduleId('daily'), reportScheduleId('weekly')], deleted: [] });
+  const weekly = await env.client.schedule.getHandle(reportScheduleId('weekly')).describe();
+  expect(weekly.spec.calendars).toEqual([expect.objectContaining({ hour: [{ start: 6, end: 6, step: 1 }], dayOfWeek: [{ start: 'MONDAY', end: 'MONDAY', step: 1 }] })]);
+  expect(weekly.action).toMatchObject({ type: 'startWorkflow', workflowType: 'socReportWorkflow', taskQueue: queue });
+
+  expect(await ensureReportSchedules(env.client, withReports([schedule('weekly', 7)]), queue)).toEqual({ upserted: [reportScheduleId('weekly')], deleted: [reportScheduleId('daily')] });
+  const updated = await env.client.schedule.getHandle(reportScheduleId('weekly')).describe();
+  expect(updated.spec.calendars?.[0].hour).toEqual([{ start: 7, end: 7, step: 1 }]);
+  const ids: string[] = [];
+  for await (const s of env.client.schedule.list()) ids.push(s.scheduleId);
+  expect(ids.filter((id) => id.startsWith('autosoc-soc-report-'))).toEqual([reportScheduleId('weekly')]);
+});
+
+test('a triggered weekly run reports on the last complete week before it was scheduled, as a PDF', async () => {
+  await ensureReportSchedules(env.client, withReports([schedule('weekly', 6)]), config.temporal.taskQueue);
+  const handle = env.client.schedule.getHandle(reportScheduleId('weekly'));
+  await handle.trigger();
+  const described = await waitFor(() => handle.describe(), (d) => d.info.recentActions.length > 0, 'the triggered run');
+  const action = described.info.recentActions[0];
+  const run = env.client.workflow.getHandle(action.action.workflow.workflowId, action.action.workflow.firstExecutionRunId);
+  const result: SocReportResult = await run.result();
+  const period = periodBefore('weekly', action.scheduledAt);
+  expect(result).toMatchObject({ cadence: 'weekly', format: 'pdf', from: period.from.toISOString(), to: period.to.toISOString() });
+  const pdf = await getEvidence(db.pool, result.sha256);
+  expect(pdf?.byteLength).toBe(result.sizeBytes);
+  const text = pdfText(pdf!).replace(/\s+/g, ' ');
+  expect(text).toContain(result.title);
+  const { volume } = await socMetrics(db.pool, period);
+  expect(text).toContain(`${volume.total} alerts received (${volume.suppressed} suppressed at ingest)`);
+});
