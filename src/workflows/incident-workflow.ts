@@ -18,7 +18,8 @@ import {
 import type { CorrelationPolicy } from '../domain/correlation';
 import { extractObservables, mergeObservables, type ObservableSet } from '../domain/observables';
 import type { TriagePolicy } from '../domain/policy';
-import { alertWorkflow, STORE_RETRY } from './alert-workflow';
+import { alertWorkflow } from './alert-workflow';
+import { STORE_RETRY } from './sdk/activity-options';
 import { addAlertUpdate, incidentStatusQuery, relatedAlertsSignal } from './messages';
 import * as SA from './search-attributes';
 
