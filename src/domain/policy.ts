@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { type Severity, SEVERITIES } from './alert';
 import { ROLES, type Role } from './roles';
+import { PlaybookRouting } from './playbook-routing';
 import { SharingPolicy } from './sharing-policy';
 
 export const SlaTier = z.strictObject({
@@ -154,6 +155,8 @@ export const TriagePolicy = z.strictObject({
   }).optional(),
   /** What may leave the organisation in exported intel (STIX, MISP): TLP per source, own domains and ranges. */
   sharing: SharingPolicy.optional(),
+  /** Which playbook (workflow type) runs for which alerts (src/domain/playbook-routing.ts). */
+  playbooks: PlaybookRouting.optional(),
   /** Accepted suppressions expire after this many days. */
   suppressionTtlDays: z.number().int().min(1).max(365).optional(),
   /**
