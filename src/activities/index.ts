@@ -12,6 +12,7 @@ import { pollSearchPage } from './poll-search';
 import { assess } from './assess';
 import { sandboxDetonate } from './sandbox';
 import { edrFetchFile } from './edr';
+import { findMessageCopies } from './mail';
 import type { ActivityDeps } from './deps';
 
 export type { ActivityDeps } from './deps';
@@ -40,5 +41,6 @@ export function createActivities(deps: ActivityDeps) {
     assess: bind(deps, assess),
     sandboxDetonate: bind(deps, sandboxDetonate),
     edrFetchFile: bind(deps, edrFetchFile),
+    findMessageCopies: bind(deps, findMessageCopies),
   };
 }

@@ -26,7 +26,10 @@ async function claim(db: Pool, workflowId: string, eventKey: string, channel: st
   return false;
 }
 
-export async function notify(deps: ActivityDeps, input: { workflowId: string; event: 'escalated'; tier: string }): Promise<{ sent: string[] }> {
+/** `tier`: the tier escalated to, or who a 'resolved' notice is for (e.g. 'reporter'). */
+export interface NotifyInput { workflowId: string; event: Notification['event']; tier: string; recipient?: string; outcome?: string }
+
+export async function notify(deps: ActivityDeps, input: NotifyInput): Promise<{ sent: string[] }> {
   if (deps.notifiers.length === 0) return { sent: [] };
   const row = await getAlert(deps.db, input.workflowId);
   const assessment = await latestAssessment(deps.db, input.workflowId);
@@ -34,6 +37,7 @@ export async function notify(deps: ActivityDeps, input: { workflowId: string; ev
     event: input.event, workflowId: input.workflowId, title: row?.title ?? input.workflowId, severity: row?.severity ?? 'unknown',
     score: row?.score ?? undefined, verdict: row?.verdict ?? undefined, tier: input.tier, summary: assessment?.assessment.summary,
     link: deps.workflowLink?.(input.workflowId),
+    ...(input.recipient ? { recipient: input.recipient } : {}), ...(input.outcome ? { outcome: input.outcome } : {}),
   };
   const eventKey = `${input.event}:${input.tier}`;
   const sent: string[] = [];

@@ -3,7 +3,8 @@
 import { createHttpClient, isSuccess } from './http';
 
 export interface Notification {
-  event: 'escalated';
+  /** Escalated to a tier; or resolved, told to `recipient` (the reporter of a phish). */
+  event: 'escalated' | 'resolved';
   workflowId: string;
   title: string;
   severity: string;
@@ -12,6 +13,10 @@ export interface Notification {
   tier: string;
   summary?: string;
   link?: string;
+  /** Who a 'resolved' notice is for: the receiving webhook relays it (e.g. mails the reporter). */
+  recipient?: string;
+  /** A 'resolved' notice's outcome. */
+  outcome?: string;
 }
 
 export interface Notifier {
@@ -48,7 +53,9 @@ export const slackNotifier = (url: string): Notifier => ({
   channel: 'slack',
   send: (n) => {
     const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-    const text = `:rotating_light: ${esc(n.severity)} alert escalated to ${esc(n.tier)}: ${esc(n.title)}`;
+    const text = n.event === 'resolved'
+      ? `:white_check_mark: ${esc(n.title)} resolved (${esc(n.outcome ?? 'done')}); ${esc(n.recipient ?? n.tier)} told`
+      : `:rotating_light: ${esc(n.severity)} alert escalated to ${esc(n.tier)}: ${esc(n.title)}`;
     return post('slack', url, {
       text,
       blocks: [

@@ -2,3 +2,5 @@
 export { alertWorkflow } from './alert-workflow';
 export { incidentWorkflow } from './incident-workflow';
 export { pollerWorkflow } from './poller-workflow';
+// Playbooks (playbooks/): workflow types the policy's routing may start.
+export * from '../../playbooks';

@@ -19,7 +19,7 @@
 // patched('my-change-v1') once runs are open (DEVELOPERS.md, Safe deploys).
 export { type PlaybookInput, PlaybookRun, startPlaybook } from './run';
 export {
-  closeCase, collect, detonate, foldRelatedAlerts, investigate, investigateAndTriage, notify, openOrUpdateCase, report, respond,
+  closeCase, collect, detonate, findMessageCopies, foldRelatedAlerts, investigate, investigateAndTriage, notify, openOrUpdateCase, report, respond,
   suggestTuning, triage, waitForAnalyst, type InvestigateOptions,
 } from './stages';
 export type { AnalystOutcome, AnalystWaitOptions } from './analyst-wait';

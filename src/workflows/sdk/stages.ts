@@ -157,10 +157,17 @@ export async function closeCase(run: PlaybookRun, { outcome, closedBy, reason }:
   await run.store.closeCase({ workflowId: run.workflowId, resolution: outcome, closedBy, reason });
 }
 
-/** Announces an event on every configured channel (webhook, Slack), at most once per (run, event, tier). */
-export async function notify(run: PlaybookRun, { event, tier }: { event: 'escalated'; tier: string }): Promise<void> {
-  await outsideWorldSteps.notify({ workflowId: run.workflowId, event, tier });
+/**
+ * Announces an event on every configured channel (webhook, Slack), at most once per (run,
+ * event, tier): an escalation to a tier, or a resolution told to someone (`tier: 'reporter'`,
+ * `recipient`: their address, which the receiving webhook relays to).
+ */
+export async function notify(run: PlaybookRun, n: { event: 'escalated' | 'resolved'; tier: string; recipient?: string; outcome?: string }): Promise<void> {
+  await outsideWorldSteps.notify({ workflowId: run.workflowId, ...n });
 }
+
+/** Other mailboxes that received the same messages (by Message-ID), as other alerts saw them. */
+export const findMessageCopies = (run: PlaybookRun, messageIds: string[]) => run.store.findMessageCopies({ workflowId: run.workflowId, messageIds });
 
 /** Proposes a tuning (suppression) to engineers, e.g. after a false positive. */
 export async function suggestTuning(run: PlaybookRun, reason: string): Promise<void> {
