@@ -6,6 +6,8 @@ import { registerAlertCommands } from './alert-commands';
 import { registerBacktestCommand } from './backtest-command';
 import { registerConnectorsCommand } from './connectors-command';
 import { registerContentCommand } from './content-command';
+import { registerNewCommand } from './new-command';
+import { registerReplayCommand } from './replay-command';
 import { registerReportCommand } from './report-command';
 import { CliError, type CliIo } from './io';
 import { registerTokenCommands } from './token-commands';
@@ -29,6 +31,8 @@ function buildProgram(io: CliIo): Command {
   registerConnectorsCommand(program, io);
   registerContentCommand(program, io);
   registerReportCommand(program, io);
+  registerReplayCommand(program, io);
+  registerNewCommand(program, io);
   return program;
 }
 

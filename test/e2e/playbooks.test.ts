@@ -94,7 +94,7 @@ test('reported phishing: routed, investigated with the mail analyzers, every cop
   expect(await getCase(db.pool, reported.workflowId!)).toMatchObject({ status: 'closed', resolution: 'approved_and_responded', closed_by: 'alice@soc' });
   const body = (await getReport(db.pool, reported.workflowId!))?.body ?? '';
   expect(body).toContain('Outcome: approved_and_responded');
-  expect(body).toContain('playbook reportedPhishing chosen by route \\"user\\-reported\\"'); // the reasons, escaped
+  expect(body).toContain('playbook reportedPhishing chosen by route "user\\-reported"'); // the reasons, escaped
   expect(body).toContain('quarantine\\_email b\\.kim@example\\.com'); // the copy found in another mailbox
   // Only the chosen analyzers ran: mail ones, never the process or command-line analyzers.
   const analyzers = (await getAlert(db.pool, reported.workflowId!))!.findings!.map((f) => f.analyzer.split(':')[0]);
