@@ -24,7 +24,7 @@ const cli = async (...argv: string[]) => {
   return { code, out, err };
 };
 /** Runs one generated test file with the project's jest; throws (with its output) when it fails. */
-const jest = (file: string) => execFileSync(join(ROOT, 'node_modules', '.bin', 'jest'), [file, '--maxWorkers=1'], { cwd: ROOT, encoding: 'utf8', stdio: 'pipe', env: process.env });
+const runJest = (file: string) => execFileSync(join(ROOT, 'node_modules', '.bin', 'jest'), [file, '--maxWorkers=1'], { cwd: ROOT, encoding: 'utf8', stdio: 'pipe', env: process.env });
 
 test('names become a file name and a workflow function name; bad names are refused', () => {
   expect(namesOf('ransomware-triage')).toEqual({ kebab: 'ransomware-triage', camel: 'ransomwareTriage' });
@@ -37,7 +37,7 @@ test('new analyzer writes a plugin and a test that passes', async () => {
   expect(code).toBe(0);
   written.push(`plugins/analyzers/${name}.ts`, `test/plugins/${name}.test.ts`);
   expect(out).toContain(`wrote plugins/analyzers/${name}.ts\nwrote test/plugins/${name}.test.ts\n`);
-  expect(() => jest(`test/plugins/${name}.test.ts`)).not.toThrow();
+  expect(() => runJest(`test/plugins/${name}.test.ts`)).not.toThrow();
   // A second scaffold under the same name would overwrite work: refused.
   expect((await cli('new', 'analyzer', name, '--root', ROOT)).err).toContain('already exist(s)');
 });
@@ -48,5 +48,5 @@ test('new playbook writes a registered playbook and a test that passes on the ti
   expect(code).toBe(0);
   written.push(`playbooks/${name}.ts`, `test/playbooks/${name}.test.ts`);
   expect(readFileSync(INDEX, 'utf8')).toBe(`${indexBefore}export { ${namesOf(name).camel} } from './${name}';\n`);
-  expect(() => jest(`test/playbooks/${name}.test.ts`)).not.toThrow();
+  expect(() => runJest(`test/playbooks/${name}.test.ts`)).not.toThrow();
 }, 600_000);
