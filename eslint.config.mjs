@@ -21,7 +21,7 @@ export default tseslint.config(
   },
   {
     // Workflow code and the pure domain it imports run inside Temporal's deterministic sandbox.
-    files: ['src/workflows/**/*.ts', 'src/domain/**/*.ts'],
+    files: ['src/workflows/**/*.ts', 'src/domain/**/*.ts', 'playbooks/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', {
         paths: nodeBuiltins.map((name) => ({ name, message: 'Workflow code must be deterministic: no Node built-ins.' })),

@@ -78,6 +78,9 @@ const Env = z.object({
   AUTOSOC_SLACK_RESPONSE_URL_PREFIX: z.url().optional(),
   AUTOSOC_POLICY_FILE: z.string().min(1).optional(),
   AUTOSOC_YARA_DIRS: z.string().optional(),
+  /** Folders of analyzer/connector plugins (.js/.cjs, ":"-separated) and npm packages (","-separated): src/plugins. */
+  AUTOSOC_PLUGIN_DIRS: z.string().optional(),
+  AUTOSOC_PLUGIN_PACKAGES: z.string().optional(),
   AUTOSOC_SECRET_KEY: z.string().refine((v) => Buffer.from(v, 'base64').length === 32, 'must be base64 of 32 bytes (openssl rand -base64 32)').optional(),
   // Analysis bounds (issue 10): CPU-bound analyzers run on killable threads; archive members
   // are charged to one budget per alert and to a daily quota per source (0: no quota).
@@ -137,6 +140,8 @@ export interface Config {
   yaraDirs: string[];
   /** Rules accepted through the API (`POST /v1/content/yara-rules`): <dataDir>/yara-accepted, loaded by the worker too. */
   acceptedYaraDir: string;
+  /** Where the worker loads analyzer and connector plugins from at start. */
+  plugins: { dirs: string[]; packages: string[] };
   analysis: { threads: number; memoryLimitMb: number; maxStoredBytesPerAlert: number; sourceQuotaBytesPerDay: number };
   llm?: { apiKey: string; baseURL?: string; model: string; timeoutMs: number; temperature?: number };
   logLevel: z.infer<typeof Env>['LOG_LEVEL'];
@@ -227,6 +232,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     pollersFile: e.AUTOSOC_POLLERS_FILE,
     yaraDirs: (e.AUTOSOC_YARA_DIRS ?? '').split(':').filter(Boolean),
     acceptedYaraDir: join(dataDir, 'yara-accepted'),
+    plugins: { dirs: (e.AUTOSOC_PLUGIN_DIRS ?? '').split(':').filter(Boolean), packages: (e.AUTOSOC_PLUGIN_PACKAGES ?? '').split(',').map((p) => p.trim()).filter(Boolean) },
     analysis: {
       threads: e.AUTOSOC_ANALYZER_THREADS, memoryLimitMb: e.AUTOSOC_ANALYZER_MEMORY_MB,
       maxStoredBytesPerAlert: e.AUTOSOC_ANALYSIS_MB_PER_ALERT * MIB, sourceQuotaBytesPerDay: e.AUTOSOC_SOURCE_EVIDENCE_MB_PER_DAY * MIB,

@@ -5,7 +5,11 @@ import { join } from 'node:path';
 import { type Client, Connection } from '@temporalio/client';
 import { DefaultLogger, type Logger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { IngestService } from './ingest/ingest-service';
-import { defaultPlan } from './investigation/default-plan';
+import { BUILT_IN_ANALYZERS, defaultPlan } from './investigation/default-plan';
+import { loadPlugins } from './plugins/load-plugins';
+import { pluginAnalyzers } from './plugins/plugin-analyzers';
+import { pluginConnector } from './plugins/plugin-connectors';
+import { RESPONSE_CONNECTORS } from './domain/policy';
 import { type RetryAlarm, retryAlarmInterceptor } from './activities/retry-alarm';
 import { AnalyzerPool, type AnalyzerRunner, defaultAnalyzerRunner } from './investigation/analyzer-pool';
 import { mispFromEnv } from './connectors/misp';
@@ -60,10 +64,22 @@ function acceptedRulesFolder(config: Config): string {
 
 const definedOnly = <T extends object>(o: T): Partial<T> => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 
+/**
+ * The configured analyzer and connector plugins, loaded and checked (a broken one throws a
+ * PluginError naming it: the worker does not start). Analyzers run like the built-in ones: on
+ * killable threads, unless tests ask for in-process.
+ */
+export function workerPlugins(config: Config) {
+  const loaded = loadPlugins(config.plugins, { analyzers: BUILT_IN_ANALYZERS, connectors: Object.keys(RESPONSE_CONNECTORS) });
+  const isolation = process.env.AUTOSOC_ANALYZER_ISOLATION === 'in-process' ? 'in-process' : 'threads';
+  return { analyzers: pluginAnalyzers(loaded.analyzers, isolation), connectors: loaded.connectors.map(pluginConnector), loaded };
+}
+
 /** The worker for alert, incident and poller workflows; `client` is what pollers ingest through. */
 export async function createWorker(config: Config, db: Pool, connection: NativeConnection, client: Client, observeRetryAlarm?: (alarm: RetryAlarm) => void): Promise<Worker> {
+  const plugins = workerPlugins(config);
   const ingest = new IngestService({ db, client, taskQueue: config.temporal.taskQueue, policy: config.policy, correlation: config.correlation });
-  const responders = respondersFor(config.policy.responseConnectors, process.env);
+  const responders = respondersFor(config.policy.responseConnectors, process.env, undefined, plugins.connectors);
   return Worker.create({
     connection,
     namespace: config.temporal.namespace,
@@ -71,7 +87,7 @@ export async function createWorker(config: Config, db: Pool, connection: NativeC
     ...workflowSource(),
     dataConverter: dataConverterFor(config),
     activities: createActivities({ db, responders, responseRouting: config.policy.responseConnectors, ingest, investigation: defaultPlan(db, { yaraDirs: [...config.yaraDirs, acceptedRulesFolder(config)], onlineIntel: onlineIntel(db), runner: analyzerRunner(config),
-      maxStoredBytesPerAlert: config.analysis.maxStoredBytesPerAlert, sourceQuotaBytesPerDay: config.analysis.sourceQuotaBytesPerDay }), llm: config.llm,
+      maxStoredBytesPerAlert: config.analysis.maxStoredBytesPerAlert, sourceQuotaBytesPerDay: config.analysis.sourceQuotaBytesPerDay, plugins: plugins.analyzers }), llm: config.llm,
       notifiers: [
         ...(config.notify.webhookUrl ? [webhookNotifier(config.notify.webhookUrl)] : []),
         ...(config.notify.slackWebhookUrl ? [slackNotifier(config.notify.slackWebhookUrl)] : []),

@@ -8,6 +8,7 @@ import { getAlert } from '../store/alerts';
 import { saveAssessment } from '../store/assessments';
 import type { ActivityDeps } from './deps';
 import { ANALYSIS_HEARTBEAT_MS, whileHeartbeating } from './heartbeating';
+import { BAD_INPUT } from '../domain/error-types';
 
 export interface AssessInput { workflowId: string; step: string; triage: Pick<TriageResult, 'score' | 'verdict' | 'disposition' | 'reasons' | 'confidence'> }
 export interface AssessResult {
@@ -19,7 +20,7 @@ export interface AssessResult {
 export async function assess(deps: ActivityDeps, { workflowId, step, triage }: AssessInput): Promise<AssessResult> {
   const row = await getAlert(deps.db, workflowId);
   const observables = row?.observables;
-  if (!row || !observables) throw ApplicationFailure.nonRetryable(`no investigated alert stored for ${workflowId}`, 'BadInput');
+  if (!row || !observables) throw ApplicationFailure.nonRetryable(`no investigated alert stored for ${workflowId}`, BAD_INPUT);
   const written = await whileHeartbeating(ANALYSIS_HEARTBEAT_MS, () => writeAssessment(deps.llm, {
     title: row.title, severity: row.severity, observables, findings: row.findings ?? [], triage,
   }));

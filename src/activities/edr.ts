@@ -13,6 +13,7 @@ import { EDR_CONNECTORS, type EdrConnectorName } from '../connectors/edr/types';
 import { edrFetchRefusal, normaliseEdrPath, type EdrAllowList, type NormalisedPath } from '../domain/edr-allow-list';
 import { alertExists } from '../store/alerts';
 import { linkEvidence, storeEvidence, type EvidenceRef } from '../store/evidence';
+import { BAD_INPUT, NOT_CONFIGURED } from '../domain/error-types';
 
 export interface EdrFetchFileInput { workflowId: string; connector: EdrConnectorName; hostId: string; path: string }
 
@@ -26,12 +27,12 @@ export interface EdrActivityDeps {
 
 function connectorFor(deps: EdrActivityDeps, name: EdrConnectorName) {
   const connector = deps.edr?.[name];
-  if (!connector) throw ApplicationFailure.nonRetryable(`EDR connector ${name} is not configured`, 'NotConfigured');
+  if (!connector) throw ApplicationFailure.nonRetryable(`EDR connector ${name} is not configured`, NOT_CONFIGURED);
   return connector;
 }
 
 function validate(input: EdrFetchFileInput): void {
-  const bad = (msg: string) => ApplicationFailure.nonRetryable(`edrFetchFile: ${msg}`, 'BadInput');
+  const bad = (msg: string) => ApplicationFailure.nonRetryable(`edrFetchFile: ${msg}`, BAD_INPUT);
   if (!input || typeof input.workflowId !== 'string' || !input.workflowId || input.workflowId.length > 512) throw bad('workflowId is required');
   if (!(EDR_CONNECTORS as readonly string[]).includes(input.connector)) throw bad(`connector must be one of ${EDR_CONNECTORS.join(', ')}`);
   if (typeof input.hostId !== 'string' || !/^[A-Za-z0-9._:-]{1,128}$/.test(input.hostId)) throw bad('hostId must be 1-128 letters, digits, ".", "_", ":" or "-"');

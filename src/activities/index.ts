@@ -14,6 +14,7 @@ import { sandboxDetonate } from './sandbox';
 import { edrFetchFile } from './edr';
 import { pushToMisp } from './share';
 import { produceSocReport } from './soc-report';
+import { findMessageCopies } from './mail';
 import type { ActivityDeps } from './deps';
 
 export type { ActivityDeps } from './deps';
@@ -44,5 +45,6 @@ export function createActivities(deps: ActivityDeps) {
     edrFetchFile: bind(deps, edrFetchFile),
     pushToMisp: bind(deps, pushToMisp),
     produceSocReport: bind(deps, produceSocReport),
+    findMessageCopies: bind(deps, findMessageCopies),
   };
 }

@@ -31,7 +31,10 @@ async function claim(db: Pool, workflowId: string, eventKey: string, notifier: N
   return false;
 }
 
-export async function notify(deps: ActivityDeps, input: { workflowId: string; event: 'escalated'; tier: string }): Promise<{ sent: string[] }> {
+/** `tier`: the tier escalated to, or who a 'resolved' notice is for (e.g. 'reporter'). */
+export interface NotifyInput { workflowId: string; event: Notification['event']; tier: string; recipient?: string; outcome?: string }
+
+export async function notify(deps: ActivityDeps, input: NotifyInput): Promise<{ sent: string[] }> {
   if (deps.notifiers.length === 0) return { sent: [] };
   const row = await getAlertHeadline(deps.db, input.workflowId);
   const n: Notification = {
@@ -39,6 +42,7 @@ export async function notify(deps: ActivityDeps, input: { workflowId: string; ev
     score: row?.score ?? undefined, verdict: row?.verdict ?? undefined, tier: input.tier, summary: row?.summary ?? undefined,
     link: deps.workflowLink?.(input.workflowId), reasons: row?.reasons ?? undefined, observables: row?.observables ?? undefined,
     slaBreached: row?.slaBreached ?? false,
+    ...(input.recipient ? { recipient: input.recipient } : {}), ...(input.outcome ? { outcome: input.outcome } : {}),
   };
   const eventKey = `${input.event}:${input.tier}`;
   const sent: string[] = [];

@@ -10,6 +10,7 @@ import { fetchTrustingCa } from '../connectors/tls-fetch';
 import { DEFAULT_LOOKBACK_MS, formatOf, pollerSort, timeField, type PollerConfig } from '../ingest/pollers/poller-config';
 import type { ActivityDeps } from './deps';
 import { whileHeartbeating } from './heartbeating';
+import { BAD_INPUT } from '../domain/error-types';
 
 export interface PollPageInput { poller: PollerConfig; cursor?: unknown[] }
 export interface PollPageResult {
@@ -25,7 +26,7 @@ function authorization(p: PollerConfig): string | undefined {
   const secret = (name?: string) => {
     if (!name) return undefined;
     const v = process.env[name];
-    if (!v) throw ApplicationFailure.nonRetryable(`poller ${p.name}: environment variable ${name} is not set`, 'BadInput');
+    if (!v) throw ApplicationFailure.nonRetryable(`poller ${p.name}: environment variable ${name} is not set`, BAD_INPUT);
     return v;
   };
   const apiKey = secret(p.apiKeyEnv);
@@ -39,7 +40,7 @@ function fetchFor(p: PollerConfig): typeof fetch | undefined {
   try {
     return fetchTrustingCa(readFileSync(p.caFile));
   } catch (err) {
-    throw ApplicationFailure.nonRetryable(`poller ${p.name}: caFile ${p.caFile}: ${(err as Error).message}`, 'BadInput');
+    throw ApplicationFailure.nonRetryable(`poller ${p.name}: caFile ${p.caFile}: ${(err as Error).message}`, BAD_INPUT);
   }
 }
 
@@ -60,7 +61,7 @@ export async function pollSearchPage(deps: ActivityDeps, { poller, cursor }: Pol
   ).catch((err: unknown) => {
     // 4xx other than throttling means the poller's settings are wrong: stop retrying.
     if (err instanceof SearchApiError && err.status && err.status >= 400 && err.status < 500 && err.status !== 429) {
-      throw ApplicationFailure.nonRetryable(err.message, 'BadInput');
+      throw ApplicationFailure.nonRetryable(err.message, BAD_INPUT);
     }
     throw err;
   });

@@ -9,6 +9,7 @@ import type { ResponseAction } from '../domain/response';
 import { actOnce, claimIntent, NOT_REPEATED, settleIntent } from '../store/intents';
 import { listResponseActions, markResponseActionUndone, recordResponseAction, type ResponseActionRow } from '../store/response-actions';
 import type { ActivityDeps } from './deps';
+import { BAD_INPUT } from '../domain/error-types';
 
 export interface RespondInput { workflowId: string; approvedBy: string; actions: ResponseAction[] }
 export type RespondResult = (ResponseAction & { status: string })[];
@@ -48,12 +49,12 @@ const settle = (deps: ActivityDeps, key: string, outcome: ResponseOutcome) =>
 function connectorFor(deps: ActivityDeps, action: ResponseAction, named?: string): ResponseConnector {
   const name = named ?? deps.responseRouting?.[action.kind];
   const connector = deps.responders.find((c) => (name === undefined || c.name === name) && c.supports(action));
-  if (!connector) throw ApplicationFailure.nonRetryable(`no connector ${name ? `named ${name} ` : ''}supports ${action.kind}`, 'BadInput');
+  if (!connector) throw ApplicationFailure.nonRetryable(`no connector ${name ? `named ${name} ` : ''}supports ${action.kind}`, BAD_INPUT);
   return connector;
 }
 
 export async function respond(deps: ActivityDeps, { workflowId, approvedBy, actions }: RespondInput): Promise<RespondResult> {
-  if (!approvedBy) throw ApplicationFailure.nonRetryable('containment needs an approver', 'BadInput');
+  if (!approvedBy) throw ApplicationFailure.nonRetryable('containment needs an approver', BAD_INPUT);
   const done = new Map((await listResponseActions(deps.db, workflowId)).map((r) => [`${r.kind}:${r.target}`, r]));
   const results: RespondResult = [];
   for (const action of actions) {
@@ -86,7 +87,7 @@ export interface UndoInput { workflowId: string; requestedBy: string; actions: R
  * a vendor refusal is thrown (retryable) so the saga retries and, past its budget, escalates.
  */
 export async function undoResponse(deps: ActivityDeps, { workflowId, requestedBy, actions }: UndoInput): Promise<RespondResult> {
-  if (!requestedBy) throw ApplicationFailure.nonRetryable('an undo needs who asked for it', 'BadInput');
+  if (!requestedBy) throw ApplicationFailure.nonRetryable('an undo needs who asked for it', BAD_INPUT);
   const rows = new Map((await listResponseActions(deps.db, workflowId)).map((r) => [`${r.kind}:${r.target}`, r]));
   const results: RespondResult = [];
   for (const action of actions) {

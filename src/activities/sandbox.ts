@@ -15,6 +15,7 @@ import type { Sandbox } from '../connectors/sandbox/config';
 import { findSandboxTask, recordSandboxTask, updateSandboxTaskState, type SandboxTaskRecord } from '../store/sandbox-tasks';
 import { actOnce, claimIntent, NOT_REPEATED, settleIntent } from '../store/intents';
 import { getEvidence } from '../store/evidence';
+import { BAD_INPUT } from '../domain/error-types';
 
 export interface SandboxDetonateInput { workflowId: string; sha256: string; name?: string }
 
@@ -30,7 +31,7 @@ export interface SandboxActivityDeps {
 const sandboxOf = (deps: SandboxActivityDeps): Sandbox | undefined => deps.sandbox;
 
 function validate(input: SandboxDetonateInput): void {
-  const bad = (msg: string) => ApplicationFailure.nonRetryable(`sandboxDetonate: ${msg}`, 'BadInput');
+  const bad = (msg: string) => ApplicationFailure.nonRetryable(`sandboxDetonate: ${msg}`, BAD_INPUT);
   if (!input || typeof input.workflowId !== 'string' || !input.workflowId || input.workflowId.length > 512) throw bad('workflowId is required');
   if (typeof input.sha256 !== 'string' || !/^[0-9a-f]{64}$/.test(input.sha256)) throw bad('sha256 must be 64 lower-case hex digits');
   if (input.name !== undefined && (typeof input.name !== 'string' || input.name.length > 1024)) throw bad('name must be a string of at most 1024 characters');
@@ -58,7 +59,7 @@ export async function sandboxDetonate(deps: SandboxActivityDeps, input: SandboxD
   let task = fromHeartbeat(activityInfo().heartbeatDetails) ?? await findSandboxTask(deps.db, input.workflowId, input.sha256);
   if (!task) {
     const sample = await getEvidence(deps.db, input.sha256);
-    if (!sample) throw ApplicationFailure.nonRetryable(`sandboxDetonate: no evidence with sha256 ${input.sha256}`, 'BadInput');
+    if (!sample) throw ApplicationFailure.nonRetryable(`sandboxDetonate: no evidence with sha256 ${input.sha256}`, BAD_INPUT);
     // Intent before submission: CAPE has no idempotency key and no search by submitter, so a
     // retry after a crash between submitting and recording the task id does not submit again.
     const intentKey = `${input.workflowId}:sandbox:${input.sha256}`;

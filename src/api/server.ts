@@ -96,6 +96,8 @@ export const IngestItemResultSchema = z.object({
   workflowId: z.string().optional().describe('The alert workflow (deterministic in source + sourceId)'),
   incidentId: z.string().optional(),
   storm: z.boolean().optional(),
+  playbook: z.string().optional().describe('The playbook (Temporal workflow type) the policy routed the alert to'),
+  playbookReason: z.string().optional().describe('Why that playbook: the route that matched, or the default'),
   error: z.string().optional().describe('rejected only: why, naming each bad field path'),
 });
 

@@ -6,6 +6,8 @@ import { registerAlertCommands } from './alert-commands';
 import { registerBacktestCommand } from './backtest-command';
 import { registerConnectorsCommand } from './connectors-command';
 import { registerContentCommand } from './content-command';
+import { registerNewCommand } from './new-command';
+import { registerReplayCommand } from './replay-command';
 import { registerReportCommand } from './report-command';
 import { registerRunsCommand } from './runs-command';
 import { CliError, type CliIo } from './io';
@@ -33,6 +35,8 @@ function buildProgram(io: CliIo): Command {
   registerContentCommand(program, io);
   registerReportCommand(program, io);
   registerRunsCommand(program, io);
+  registerReplayCommand(program, io);
+  registerNewCommand(program, io);
   return program;
 }
 

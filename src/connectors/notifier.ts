@@ -5,7 +5,8 @@ import { createHttpClient, isSuccess } from './http';
 import { escapeMrkdwn } from './slack/mrkdwn';
 
 export interface Notification {
-  event: 'escalated';
+  /** Escalated to a tier; or resolved, told to `recipient` (the reporter of a phish). */
+  event: 'escalated' | 'resolved';
   workflowId: string;
   title: string;
   severity: string;
@@ -19,6 +20,10 @@ export interface Notification {
   observables?: ObservableSet;
   /** An SLA tier ran out before this escalation (what pages on-call). */
   slaBreached?: boolean;
+  /** Who a 'resolved' notice is for: the receiving webhook relays it (e.g. mails the reporter). */
+  recipient?: string;
+  /** A 'resolved' notice's outcome. */
+  outcome?: string;
 }
 
 export interface Notifier {
@@ -73,7 +78,9 @@ export const slackNotifier = (url: string): Notifier => ({
   channel: 'slack',
   send: (n) => {
     const esc = (s: string) => escapeMrkdwn(s, 2900);
-    const text = `:rotating_light: ${esc(n.severity)} alert escalated to ${esc(n.tier)}: ${esc(n.title)}`;
+    const text = n.event === 'resolved'
+      ? `:white_check_mark: ${esc(n.title)} resolved (${esc(n.outcome ?? 'done')}); ${esc(n.recipient ?? n.tier)} told`
+      : `:rotating_light: ${esc(n.severity)} alert escalated to ${esc(n.tier)}: ${esc(n.title)}`;
     return post('slack', url, {
       text,
       blocks: [

@@ -6,6 +6,7 @@ import { REPORT_CADENCES } from './report-period';
 import { z } from 'zod';
 import { type Severity, SEVERITIES } from './alert';
 import { ROLES, type Role } from './roles';
+import { PlaybookRouting } from './playbook-routing';
 import { SharingPolicy } from './sharing-policy';
 
 export const SlaTier = z.strictObject({
@@ -189,6 +190,8 @@ export const TriagePolicy = z.strictObject({
   }).optional(),
   /** Scheduled SOC reports (Temporal Schedules, one per cadence) and where each is delivered. */
   reports: ReportsPolicy.optional(),
+  /** Which playbook (workflow type) runs for which alerts (src/domain/playbook-routing.ts). */
+  playbooks: PlaybookRouting.optional(),
   /** Accepted suppressions expire after this many days. */
   suppressionTtlDays: z.number().int().min(1).max(365).optional(),
   /**

@@ -8,6 +8,7 @@ import { type Alert, alertWorkflowId } from '../domain/alert';
 import { type CorrelationPolicy, correlationKey, incidentWorkflowId, similarityKey } from '../domain/correlation';
 import { capObservables } from '../domain/bounded-input';
 import { extractObservables, type ObservableSet } from '../domain/observables';
+import { choosePlaybook, type PlaybookChoice } from '../domain/playbook-routing';
 import type { TriagePolicy } from '../domain/policy';
 import { matchesSuppression } from '../domain/suppression';
 import { boundedLabel, ingestedAlerts } from '../metrics/metrics';
@@ -20,7 +21,7 @@ import { addAlertUpdate } from '../workflows/messages';
 import * as SA from '../workflows/search-attributes';
 import type { AlertFormat, PendingEvidence } from './formats/types';
 import { normalizeBody, type NormalizedItem } from './normalize';
-import { startAlert } from './start-alert';
+import { checkRoutedPlaybooks, startAlert } from './start-alert';
 
 export type IngestStatus = 'accepted' | 'duplicate' | 'correlated' | 'suppressed' | 'rejected';
 
@@ -31,6 +32,9 @@ export interface IngestItemResult {
   workflowId?: string;
   incidentId?: string;
   storm?: boolean;
+  /** The playbook (workflow type) routing chose, and why; absent for items that start nothing. */
+  playbook?: string;
+  playbookReason?: string;
   error?: string;
 }
 
@@ -57,7 +61,9 @@ export interface IngestRequest {
 const INCIDENT_RETRIES = 5;
 
 export class IngestService {
-  constructor(private readonly deps: IngestDeps) {}
+  constructor(private readonly deps: IngestDeps) {
+    checkRoutedPlaybooks(deps.policy.playbooks); // a routing typo stops the start, not an alert
+  }
 
   /** Throws BodyError when nothing in the body can be read; otherwise one result per item. */
   async ingest(req: IngestRequest): Promise<IngestItemResult[]> {
@@ -91,17 +97,19 @@ export class IngestService {
       return { index, format, workflowId, status: fresh ? 'suppressed' : 'duplicate' };
     }
 
+    const choice = choosePlaybook(this.deps.policy.playbooks, { alert, format, observables });
+    const routed = { playbook: choice.playbook, playbookReason: choice.reason };
     const { correlation } = this.deps;
     const similar = await countSimilar(this.deps.db, similarityKey(alert), workflowId, correlation.stormWindowMs);
     const storm = similar > correlation.stormThreshold;
     const key = storm ? `storm:${similarityKey(alert)}` : correlationKey(alert, observables, correlation.keys);
     if (!key) {
-      const started = await startAlert(this.deps.client, { taskQueue: this.deps.taskQueue, policy: this.deps.policy }, alert);
-      return { index, format, workflowId, status: started.duplicate ? 'duplicate' : 'accepted' };
+      const started = await startAlert(this.deps.client, { taskQueue: this.deps.taskQueue, policy: this.deps.policy, choice }, alert);
+      return { index, format, workflowId, ...routed, status: started.duplicate ? 'duplicate' : 'accepted' };
     }
-    const joined = await this.joinIncident(key, storm, alert, observables);
+    const joined = await this.joinIncident(key, storm, alert, observables, choice);
     return {
-      index, format, workflowId, incidentId: joined.incidentId, storm: joined.storm,
+      index, format, workflowId, incidentId: joined.incidentId, storm: joined.storm, ...routed,
       status: joined.outcome === 'duplicate' ? 'duplicate' : joined.outcome === 'joined' ? 'correlated' : 'accepted',
     };
   }
@@ -114,7 +122,7 @@ export class IngestService {
   }
 
   /** Update-with-start: adds the alert to the key's running incident, or opens one. */
-  private async joinIncident(key: string, storm: boolean, alert: Alert, observables: ObservableSet) {
+  private async joinIncident(key: string, storm: boolean, alert: Alert, observables: ObservableSet, choice: PlaybookChoice) {
     const { client, taskQueue, policy, correlation } = this.deps;
     for (let attempt = 1; ; attempt++) {
       const startWorkflowOperation = new WithStartWorkflowOperation(incidentWorkflow, {
@@ -133,7 +141,9 @@ export class IngestService {
       try {
         return await client.workflow.executeUpdateWithStart(addAlertUpdate, {
           // Observables go with the alert: the incident workflow relays them, never extracts them.
-          args: [{ alert, storm, observables: capObservables(observables) }], startWorkflowOperation,
+          // The routed playbook rides along only when a route chose it: the incident starts that type.
+          args: [{ alert, storm, observables: capObservables(observables), ...(choice.route ? { route: { playbook: choice.playbook, reason: choice.reason } } : {}) }],
+          startWorkflowOperation,
         });
       } catch (err) {
         // An incident finishing its quiet window refuses new alerts; the retry opens a new one.

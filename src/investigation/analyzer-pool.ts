@@ -47,12 +47,17 @@ export class AnalyzerPool implements AnalyzerRunner {
     this.options.entry = entry;
   }
 
-  async run<T extends AnalyzerTask>(task: T, input: TaskInput<T>): Promise<TaskOutput<T>> {
+  run<T extends AnalyzerTask>(task: T, input: TaskInput<T>): Promise<TaskOutput<T>> {
+    return this.runNamed(task, input) as Promise<TaskOutput<T>>;
+  }
+
+  /** A task by name, for threads whose entry is not analyzer-thread.js (plugin threads). */
+  async runNamed(task: string, input: unknown): Promise<unknown> {
     const slot = await this.acquire();
     let healthy = true;
     try {
       await slot.ready;
-      return await this.dispatch(slot, task, input) as TaskOutput<T>;
+      return await this.dispatch(slot, task, input);
     } catch (err) {
       // An analyzer's own error leaves its thread fine; a limit or a crash does not.
       healthy = !(err instanceof AnalyzerLimitError);
@@ -72,7 +77,7 @@ export class AnalyzerPool implements AnalyzerRunner {
     this.idle.length = 0;
   }
 
-  private dispatch(slot: Slot, task: AnalyzerTask, input: unknown): Promise<unknown> {
+  private dispatch(slot: Slot, task: string, input: unknown): Promise<unknown> {
     const id = this.nextId++;
     const { worker } = slot;
     this.stats.tasks++;
@@ -96,7 +101,7 @@ export class AnalyzerPool implements AnalyzerRunner {
         : kill('crash', `analyzer thread crashed: ${err.message}`));
       const onExit = (code: number) => kill('crash', `analyzer thread exited with code ${code}`);
       worker.on('message', onMessage).on('error', onError).on('exit', onExit);
-      worker.postMessage({ id, task, input } satisfies TaskRequest);
+      worker.postMessage({ id, task: task as AnalyzerTask, input } satisfies TaskRequest);
     });
   }
 
@@ -123,7 +128,7 @@ export class AnalyzerPool implements AnalyzerRunner {
   }
 
   private spawn(): Slot {
-    const worker = new Worker(this.options.entry!, { resourceLimits: { maxOldGenerationSizeMb: this.options.memoryLimitMb } });
+    const worker = new Worker(this.options.entry!, { resourceLimits: { maxOldGenerationSizeMb: this.options.memoryLimitMb }, workerData: this.options.workerData });
     worker.unref(); // idle threads never keep the process alive
     const ready = new Promise<void>((resolve, reject) => {
       const onReady = (m: unknown) => { if (m === 'ready') { cleanup(); resolve(); } };

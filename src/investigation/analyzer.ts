@@ -17,7 +17,11 @@ export interface AlertContext {
  * takes the task, so runSafely adds no timer of its own (one would also count the wait for a
  * free thread, and time out healthy analyzers queued behind a hostile input's).
  */
-interface TimedByRunner { timedByRunner?: boolean }
+interface TimedByRunner {
+  timedByRunner?: boolean;
+  /** This analyzer's own time limit (a plugin's declared one); default: the plan's. */
+  timeoutMs?: number;
+}
 
 export interface AlertAnalyzer extends TimedByRunner {
   name: string;

@@ -18,6 +18,7 @@ import { analyzeOnlineIntel, ONLINE_INTEL_ANALYZER, type OnlineIntel } from '../
 import { lookupIocs } from '../store/iocs';
 import { objectHashes } from '../store/object-hashes';
 import { listCatalogueCandidates } from '../store/similarity';
+import type { PluginAnalyzers } from '../plugins/plugin-analyzers';
 import type { AlertAnalyzer, AlertContext, EvidenceObject, ObjectAnalyzer } from './analyzer';
 import { AnalyzerPool, type AnalyzerRunner, defaultAnalyzerRunner } from './analyzer-pool';
 import { DEFAULT_BUDGET } from './budget';
@@ -36,6 +37,8 @@ export interface PlanOptions {
   maxStoredBytesPerAlert?: number;
   /** Member bytes stored per source and UTC day (0: no quota). */
   sourceQuotaBytesPerDay?: number;
+  /** Analyzer plugins (src/plugins), run after the built-in analyzers of their level. */
+  plugins?: Pick<PluginAnalyzers, 'alertAnalyzers' | 'objectAnalyzers'>;
 }
 
 const isEmail = (o: EvidenceObject) => o.kind === 'email' || o.mediaType === 'message/rfc822';
@@ -44,7 +47,13 @@ const isEmail = (o: EvidenceObject) => o.kind === 'email' || o.mediaType === 'me
 export const defaultPlan = (db: Pool, opts: Omit<PlanOptions, 'db'> = {}) => investigationPlan({ ...opts, db });
 
 /** What a backtest runs with no database and no network: the same analyzers minus those. */
-export const offlinePlan = (opts: Pick<PlanOptions, 'yaraDirs' | 'runner'> = {}) => investigationPlan(opts);
+export const offlinePlan = (opts: Pick<PlanOptions, 'yaraDirs' | 'runner' | 'plugins'> = {}) => investigationPlan(opts);
+
+/** Every built-in analyzer's name: a plugin may not take one. */
+export const BUILT_IN_ANALYZERS = [
+  THREAT_INTEL_ANALYZER, COMMAND_LINE_ANALYZER, LOLBINS_ANALYZER, POWERSHELL_ANALYZER, URL_ANALYZER, IP_ANALYZER, PROCESS_TREE_ANALYZER,
+  WEB_SHELL_ANALYZER, ONLINE_INTEL_ANALYZER, FILE_STATIC_ANALYZER, YARA_ANALYZER, DOCUMENT_ANALYZER, EMAIL_ANALYZER, SIMILARITY_ANALYZER,
+] as const;
 
 export function investigationPlan(opts: PlanOptions): InvestigationPlan {
   const { db } = opts;
@@ -72,6 +81,8 @@ export function investigationPlan(opts: PlanOptions): InvestigationPlan {
     const intel = opts.onlineIntel;
     alertAnalyzers.push({ name: ONLINE_INTEL_ANALYZER, analyze: async ({ observables }) => analyzeOnlineIntel(await intel.lookupAll(observables)) });
   }
+
+  alertAnalyzers.push(...opts.plugins?.alertAnalyzers ?? []);
 
   // Looked up per use (a cache hit costs a listing and stats): rules accepted while the worker
   // runs are compiled in for the next analysis, and their results cached under a new version.
@@ -107,6 +118,7 @@ export function investigationPlan(opts: PlanOptions): InvestigationPlan {
         return { finding: findSimilar(sample, await listCatalogueCandidates(db, sample)) };
       },
     }] : []),
+    ...opts.plugins?.objectAnalyzers ?? [],
   ];
   return { timeoutMs: 30_000, maxObjectBytes: 64 * 1024 * 1024, maxObjects: 200, budget: { ...DEFAULT_BUDGET, maxStoredBytesPerAlert: opts.maxStoredBytesPerAlert ?? DEFAULT_BUDGET.maxStoredBytesPerAlert },
     sourceQuotaBytesPerDay: opts.sourceQuotaBytesPerDay ?? DEFAULT_SOURCE_QUOTA_BYTES_PER_DAY, alertAnalyzers, objectAnalyzers };

@@ -35,7 +35,7 @@ export interface InvestigationScope { source?: string }
 const ANALYZABLE_KINDS = new Set(['file', 'attachment', 'email', 'sample', 'member']);
 
 export async function runInvestigation(db: InvestigationStore, plan: InvestigationPlan, ctx: AlertContext, evidence: EvidenceRef[], scope: InvestigationScope = {}): Promise<Finding[]> {
-  const alertLevel = Promise.all(plan.alertAnalyzers.map((a) => runSafely(a.name, a.timedByRunner ? undefined : plan.timeoutMs, () => a.analyze(ctx))));
+  const alertLevel = Promise.all(plan.alertAnalyzers.map((a) => runSafely(a.name, a.timedByRunner ? undefined : a.timeoutMs ?? plan.timeoutMs, () => a.analyze(ctx))));
   const source = scope.source ?? '(unknown)';
   const budget = new EvidenceBudget(plan.budget, (bytes) => (plan.sourceQuotaBytesPerDay > 0 ? db.chargeSource(source, bytes, plan.sourceQuotaBytesPerDay) : Promise.resolve(true)));
   const queue: ChildRef[] = evidence.filter((e) => ANALYZABLE_KINDS.has(e.kind)).map((e) => ({ ...e, path: e.name ?? e.sha256.slice(0, 12) }));
@@ -65,7 +65,7 @@ async function analyzeObject(db: InvestigationStore, plan: InvestigationPlan, bu
     if (!result) {
       let found: FoundObject[] = [];
       let budgetCut = false;
-      const finding = await runSafely(analyzer.name, analyzer.timedByRunner ? undefined : plan.timeoutMs, async () => {
+      const finding = await runSafely(analyzer.name, analyzer.timedByRunner ? undefined : analyzer.timeoutMs ?? plan.timeoutMs, async () => {
         const a = await analyzer.analyze(obj, { maxDecompressedBytes: budget.decompressionLeft });
         found = a.children ?? [];
         budgetCut = a.budgetCut === true;

@@ -11,6 +11,8 @@ export interface AnalyzerPoolOptions {
   memoryLimitMb: number;
   /** The thread's script; default: analyzer-thread.js next to this module (dist/). */
   entry?: string;
+  /** Handed to each thread (a plugin thread reads which module to load from it). */
+  workerData?: unknown;
 }
 
 export const DEFAULT_POOL_OPTIONS: AnalyzerPoolOptions = {

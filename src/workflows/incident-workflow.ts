@@ -19,8 +19,10 @@ import type { CorrelationPolicy } from '../domain/correlation';
 import { chunkByJsonLength } from '../domain/payload-chunks';
 import { extractObservables, mergeObservables, type ObservableSet, searchableObservables } from '../domain/observables';
 import type { TriagePolicy } from '../domain/policy';
-import { alertWorkflow, STORE_RETRY } from './alert-workflow';
-import { addAlertUpdate, incidentStatusQuery, relatedAlertsSignal } from './messages';
+import type { alertWorkflow } from './alert-workflow';
+import { BUILT_IN_PLAYBOOK } from '../domain/playbook-routing';
+import { STORE_RETRY } from './sdk/activity-options';
+import { type AddAlertInput, addAlertUpdate, incidentStatusQuery, relatedAlertsSignal } from './messages';
 import * as SA from './search-attributes';
 import { alertUiMetadata } from './ui-metadata';
 
@@ -76,7 +78,7 @@ export async function incidentWorkflow(input: IncidentInput): Promise<IncidentSt
     || (state.primarySeverity !== undefined && compareSeverity(alert.severity, state.primarySeverity) > 0);
 
   setHandler(incidentStatusQuery, () => ({ ...state, seen: [] }));
-  setHandler(addAlertUpdate, async ({ alert, storm, observables }) => {
+  setHandler(addAlertUpdate, async ({ alert, storm, observables, route }) => {
     const id = alertWorkflowId(alert);
     if (seen.has(id)) return result('duplicate', id);
     seen.add(id);
@@ -88,7 +90,7 @@ export async function incidentWorkflow(input: IncidentInput): Promise<IncidentSt
       joined.push({ workflowId: id, alert, observables: observablesOf(alert, observables) });
       return result('joined', id);
     }
-    if (!(await investigate(id, alert))) {
+    if (!(await investigate(id, alert, route))) {
       // Investigated before, by an earlier run of this incident: a redelivery.
       state.alertCount -= 1;
       return result('duplicate', id);
@@ -125,16 +127,17 @@ export async function incidentWorkflow(input: IncidentInput): Promise<IncidentSt
 
   /**
    * Starts an alertWorkflow for the alert, which becomes the incident's primary. False when a
-   * workflow of that id ran before (a redelivery); the previous primary then stays.
+   * workflow of that id ran before (a redelivery); the previous primary then stays. A routed
+   * alert starts the playbook its route chose (same workflow type as before when none did).
    */
-  async function investigate(workflowId: string, alert: Alert): Promise<boolean> {
+  async function investigate(workflowId: string, alert: Alert, route?: AddAlertInput['route']): Promise<boolean> {
     const previous = { primary: state.primary, primarySeverity: state.primarySeverity, primaryOpen: state.primaryOpen };
     // Set before the start: alerts arriving meanwhile join this investigation.
     Object.assign(state, { primary: workflowId, primarySeverity: alert.severity, primaryOpen: true });
     try {
-      const child = await startChild(alertWorkflow, {
+      const child = await startChild<typeof alertWorkflow>(route?.playbook ?? BUILT_IN_PLAYBOOK, {
         workflowId,
-        args: [{ alert, policy: input.policy, incidentId }],
+        args: [{ alert, policy: input.policy, incidentId, ...(route ? { route } : {}) }],
         parentClosePolicy: ParentClosePolicy.ABANDON, // the investigation outlives the quiet window
         workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
         workflowTaskTimeout: '30s',

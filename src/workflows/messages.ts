@@ -25,6 +25,10 @@ export const relatedAlertsSignal = defineSignal<[RelatedAlerts]>('relatedAlerts'
  * Adds an alert to an incident (sent with update-with-start by the ingest service). The
  * ingest service extracts `observables` once; the workflow never scans the alert's text.
  */
-export interface AddAlertInput { alert: Alert; storm: boolean; observables?: ObservableSet }
+export interface AddAlertInput {
+  alert: Alert; storm: boolean; observables?: ObservableSet;
+  /** The playbook a routing rule chose (src/domain/playbook-routing.ts); absent: the built-in alertWorkflow. */
+  route?: { playbook: string; reason: string };
+}
 export const addAlertUpdate = defineUpdate<AddAlertResult, [AddAlertInput]>('addAlert');
 export const incidentStatusQuery = defineQuery<IncidentState>('incidentStatus');

@@ -3,13 +3,14 @@
 import { continueAsNew, defineQuery, proxyActivities, setHandler, sleep, workflowInfo } from '@temporalio/workflow';
 import type { createActivities } from '../activities';
 import type { PollerConfig } from '../ingest/pollers/poller-config';
+import { NON_RETRYABLE } from '../domain/error-types';
 
 type Activities = ReturnType<typeof createActivities>;
 
 const pageActivity = (heartbeatTimeoutMs: number) => proxyActivities<Activities>({
   startToCloseTimeout: '10m',
   heartbeatTimeout: heartbeatTimeoutMs, // a dead worker's page is retried elsewhere after this
-  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '5m', nonRetryableErrorTypes: ['BadInput'] },
+  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '5m', nonRetryableErrorTypes: NON_RETRYABLE },
 }).pollSearchPage;
 
 export interface PollerTotals {

@@ -43,4 +43,6 @@ export interface AlertStatus {
   /** The latest assessment's author (llm:model or deterministic) and summary. */
   assessment?: { author: string; summary: string };
   retriages: number;
+  /** The playbook (workflow type) a routing rule chose for the alert; absent: the built-in alertWorkflow. */
+  playbook?: string;
 }

@@ -190,7 +190,7 @@ test('script injection in text fields is accepted as text, stored verbatim, neve
   expect(res.headers['content-type']).toBe('application/json; charset=utf-8');
   expect(res.body).not.toContain('<script>');
   const workflowId = alertWorkflowId({ source, sourceId: 'xss' });
-  expect(res.json().results[0]).toEqual({ index: 0, status: 'accepted', format: 'autosoc', workflowId });
+  expect(res.json().results[0]).toEqual({ index: 0, status: 'accepted', format: 'autosoc', workflowId, playbook: 'alertWorkflow', playbookReason: 'playbook alertWorkflow: no route matched (default)' });
   const row = await waitFor(
     async () => (await h.db.pool.query<{ title: string; alert: { title: string; description: string } }>('SELECT title, alert FROM alerts WHERE workflow_id = $1', [workflowId])).rows[0],
     (r) => r !== undefined, `${workflowId} in alerts`);

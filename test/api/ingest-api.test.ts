@@ -63,7 +63,8 @@ test('a valid alert is accepted (202) and its alert workflow is started on the t
   expect(res.headers['content-type']).toMatch(/^application\/json/);
   const workflowId = idOf('01-encoded-powershell.json', sourceId);
   expect(res.json()).toEqual({
-    results: [{ index: 0, status: 'accepted', format: 'autosoc', workflowId }],
+    // The chosen playbook and why: no route in the default policy, so the built-in pipeline.
+    results: [{ index: 0, status: 'accepted', format: 'autosoc', workflowId, playbook: 'alertWorkflow', playbookReason: 'playbook alertWorkflow: no route matched (default)' }],
     accepted: 1, duplicates: 0, correlated: 0, suppressed: 0, rejected: 0,
   });
   const desc = await h.client.workflow.getHandle(workflowId).describe();

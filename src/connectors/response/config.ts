@@ -79,9 +79,10 @@ export function checkResponseRouting(routing: ResponseRouting | undefined, conne
  * has no credentials), then manual. A vendor connector with credentials but no route stays
  * unused, so EDR credentials set for file collection never isolate a host by themselves.
  */
-export function respondersFor(routing: ResponseRouting | undefined, env: Record<string, string | undefined>, fetchImpl?: typeof fetch): ResponseConnector[] {
+export function respondersFor(routing: ResponseRouting | undefined, env: Record<string, string | undefined>, fetchImpl?: typeof fetch, plugins: ResponseConnector[] = []): ResponseConnector[] {
   const configured = responseConnectorsFromEnv(env, fetchImpl);
   checkResponseRouting(routing, configured);
   const routed = new Set(Object.values(routing ?? {}));
-  return [...configured.filter((c) => c.name !== 'manual' && routed.has(c.name as never)), manualResponseConnector];
+  // Plugin connectors serve their declared actions unless the policy routes a kind elsewhere.
+  return [...configured.filter((c) => c.name !== 'manual' && routed.has(c.name as never)), ...plugins, manualResponseConnector];
 }
