@@ -13,6 +13,7 @@ import { assess } from './assess';
 import { sandboxDetonate } from './sandbox';
 import { edrFetchFile } from './edr';
 import type { ActivityDeps } from './deps';
+import { ANALYSIS_HEARTBEAT_MS, whileHeartbeating } from './heartbeating';
 
 export type { ActivityDeps } from './deps';
 
@@ -31,8 +32,10 @@ export function createActivities(deps: ActivityDeps) {
     recordDecisionEvent: bind(deps, recordDecisionEvent),
     notify: bind(deps, notify),
     suggestTuning: bind(deps, suggestTuning),
-    respond: bind(deps, respond),
-    undoResponse: bind(deps, undoResponse),
+    // Vendor calls poll asynchronous actions for minutes: the beat lets the saga's 1-minute
+    // heartbeatTimeout notice a dead worker (the older respond proxy sets none and ignores it).
+    respond: (input: Parameters<typeof respond>[1]) => whileHeartbeating(ANALYSIS_HEARTBEAT_MS, () => respond(deps, input)),
+    undoResponse: (input: Parameters<typeof undoResponse>[1]) => whileHeartbeating(ANALYSIS_HEARTBEAT_MS, () => undoResponse(deps, input)),
     closeCase: bind(deps, closeCase),
     writeReport: bind(deps, writeReport),
     recordIncident: bind(deps, recordIncident),

@@ -26,16 +26,22 @@ async function claim(db: Pool, workflowId: string, eventKey: string, channel: st
   return false;
 }
 
-export async function notify(deps: ActivityDeps, input: { workflowId: string; event: 'escalated'; tier: string }): Promise<{ sent: string[] }> {
+/**
+ * `escalated`: the alert went to `tier`. `undo_failed`: a compensation of the response saga
+ * exceeded its attempts (`key`: the action, `detail`: the vendor's error); it is retried on.
+ */
+export interface NotifyInput { workflowId: string; event: Notification['event']; tier: string; key?: string; detail?: string }
+
+export async function notify(deps: ActivityDeps, input: NotifyInput): Promise<{ sent: string[] }> {
   if (deps.notifiers.length === 0) return { sent: [] };
   const row = await getAlert(deps.db, input.workflowId);
   const assessment = await latestAssessment(deps.db, input.workflowId);
   const n: Notification = {
     event: input.event, workflowId: input.workflowId, title: row?.title ?? input.workflowId, severity: row?.severity ?? 'unknown',
     score: row?.score ?? undefined, verdict: row?.verdict ?? undefined, tier: input.tier, summary: assessment?.assessment.summary,
-    link: deps.workflowLink?.(input.workflowId),
+    link: deps.workflowLink?.(input.workflowId), ...(input.detail ? { detail: input.detail } : {}),
   };
-  const eventKey = `${input.event}:${input.tier}`;
+  const eventKey = `${input.event}:${input.key ?? input.tier}`;
   const sent: string[] = [];
   for (const notifier of deps.notifiers) {
     if (!await claim(deps.db, input.workflowId, eventKey, notifier.channel)) continue;

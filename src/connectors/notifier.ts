@@ -3,7 +3,7 @@
 import { createHttpClient, isSuccess } from './http';
 
 export interface Notification {
-  event: 'escalated';
+  event: 'escalated' | 'undo_failed';
   workflowId: string;
   title: string;
   severity: string;
@@ -12,6 +12,8 @@ export interface Notification {
   tier: string;
   summary?: string;
   link?: string;
+  /** undo_failed: which undo and the vendor's error. */
+  detail?: string;
 }
 
 export interface Notifier {
@@ -48,7 +50,9 @@ export const slackNotifier = (url: string): Notifier => ({
   channel: 'slack',
   send: (n) => {
     const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-    const text = `:rotating_light: ${esc(n.severity)} alert escalated to ${esc(n.tier)}: ${esc(n.title)}`;
+    const text = n.event === 'undo_failed'
+      ? `:warning: undo of a containment keeps failing (${esc(n.detail ?? '')}); ${esc(n.tier)} must act: ${esc(n.title)}`.slice(0, 3000)
+      : `:rotating_light: ${esc(n.severity)} alert escalated to ${esc(n.tier)}: ${esc(n.title)}`;
     return post('slack', url, {
       text,
       blocks: [

@@ -19,11 +19,17 @@ export const Decision = z.object({
   assignee: z.string().trim().min(1).max(256).optional(),
   /** close: the alert was a false positive (feeds tuning suggestions). */
   falsePositive: z.boolean().optional(),
+  /**
+   * approve: the proposed actions approved (ids as `kind:target`, see describeAction); absent:
+   * every proposed action. Each action needs its own quorum and four eyes (action-approvals.ts).
+   */
+  actions: z.array(z.string().trim().min(1).max(1100)).min(1).max(64).optional(),
   /** The caller's roles, set by the API from its token; Temporal CLI callers count as analysts. */
   roles: z.array(z.enum(ROLES)).max(8).optional(),
 }).superRefine((d, ctx) => {
   if (d.action !== 'assign' && !d.reason) ctx.addIssue({ code: 'custom', path: ['reason'], message: 'reason is required' });
   if (d.action === 'assign' && !d.assignee) ctx.addIssue({ code: 'custom', path: ['assignee'], message: 'assignee is required' });
+  if (d.actions && d.action !== 'approve') ctx.addIssue({ code: 'custom', path: ['actions'], message: 'actions are listed on an approve only' });
 });
 export type Decision = z.infer<typeof Decision>;
 /** What a Signal carries: the action is implied by the signal's name. */

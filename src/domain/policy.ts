@@ -138,6 +138,15 @@ export const TriagePolicy = z.strictObject({
   approvals: z.partialRecord(ResponseKindEnum, ApprovalRule).optional(),
   /** Which connector carries out each action (absent: the manual connector, recorded for an operator). */
   responseConnectors: ResponseRouting.optional(),
+  /**
+   * The response saga (containment-v1): how long a contained alert stays open for review (a
+   * close as false positive inside it undoes the containment, in reverse; none after it), and
+   * how many attempts an undo gets before it is escalated (it keeps being retried after).
+   */
+  containment: z.strictObject({
+    reviewWindowMs: z.number().int().min(0).max(30 * 24 * 3_600_000),
+    undoAttemptsBeforeEscalation: z.number().int().min(1).max(100).default(5),
+  }).optional(),
   /** Roles allowed to take each decision action. */
   decisionRoles: z.partialRecord(z.enum(['approve', 'close', 'escalate', 'assign', 'comment']), z.array(z.enum(ROLES)).min(1)).optional(),
   /** Detonate file evidence in the sandbox (CAPE): never, when triage is not yet sure, or always. */
@@ -189,6 +198,10 @@ export const rolesFor = (p: TriagePolicy, action: string): Role[] => p.decisionR
 
 /** The connector that carries out an action kind: the policy's choice, else manual. */
 export const responseConnectorFor = (p: TriagePolicy, kind: (typeof RESPONSE_KINDS)[number]): ResponseConnectorName => p.responseConnectors?.[kind] ?? 'manual';
+
+/** The response saga's review window and undo bound; no window unless the policy sets one. */
+export const containmentFor = (p: TriagePolicy): { reviewWindowMs: number; undoAttemptsBeforeEscalation: number } =>
+  ({ reviewWindowMs: p.containment?.reviewWindowMs ?? 0, undoAttemptsBeforeEscalation: p.containment?.undoAttemptsBeforeEscalation ?? 5 });
 
 /** The strictest approval rule among the proposed actions. */
 export function approvalRuleFor(p: TriagePolicy, kinds: readonly string[]): ApprovalRule {

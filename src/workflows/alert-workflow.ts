@@ -11,11 +11,13 @@ import { type Decision, type DecisionAction, DecisionRejected } from '../domain/
 import { openSignedDecision } from '../domain/decision-signature';
 import { DecisionBook, type DecisionEvent } from '../domain/decision-book';
 import type { Finding } from '../domain/finding';
+import type { Verdict } from '../domain/scoring';
 import { checkObservableSet, OBSERVABLES_PER_KIND } from '../domain/bounded-input';
 import { mergeObservables, type ObservableSet, searchableObservables } from '../domain/observables';
 import { triageContext } from '../domain/org-context';
 import { approvalRuleFor, slaFallbackFor, slaTiersFor, type TriagePolicy } from '../domain/policy';
 import { describeAction, finalDisposition, proposeResponse } from '../domain/response';
+import { Containment, CONTAINMENT_PATCH, type SagaInput } from './containment';
 import { approveSignal, closeSignal, decideUpdate, relatedAlertsSignal, statusQuery } from './messages';
 import * as SA from './search-attributes';
 import type { AlertStatus } from './status';
@@ -85,6 +87,11 @@ export async function alertWorkflow({ alert, policy, incidentId }: AlertWorkflow
     workflowId, stage: 'collecting', severity: alert.severity, reasons: [], escalations: [], responseActions: [],
     incidentId, relatedAlerts: 0, retriages: 0,
   };
+  // Since 'containment-v1' approved actions run as a saga (containment.ts): per-action
+  // approval, truthful outcomes, a review window and undo. Runs started before keep respond.
+  const containment = patched(CONTAINMENT_PATCH) ? new Containment({ workflowId, alert, policy, status, store }) : undefined;
+  const propose = (o: ObservableSet, v: Verdict) => (containment ? containment.propose(o, v) : proposeResponse(o, v));
+  let saga: Omit<SagaInput, 'book'> | undefined; // set once containment is approved
   const related: ObservableSet[] = [];
   let book: DecisionBook | undefined; // exists once the alert waits for an analyst
   const accepted: DecisionEvent[] = []; // accepted decisions not yet in the audit trail
@@ -171,7 +178,7 @@ export async function alertWorkflow({ alert, policy, incidentId }: AlertWorkflow
     Object.assign(status, { score: t.score, verdict: t.verdict, confidence: t.confidence, reasons: t.reasons });
     // Deployed before assessments existed, a run replays without them (see DEVELOPERS.md).
     if (patched('assessment-v1')) status.assessment = await analysis.assess({ workflowId, step, triage: t });
-    const disposition = status.disposition ?? finalDisposition(t, proposeResponse(observables, t.verdict), policy);
+    const disposition = status.disposition ?? finalDisposition(t, propose(observables, t.verdict), policy);
     status.disposition = disposition; // once decided, a human (or the policy) owns the outcome
     upsertSearchAttributes([
       { key: SA.RiskScore, value: t.score },
@@ -208,16 +215,19 @@ export async function alertWorkflow({ alert, policy, incidentId }: AlertWorkflow
   // Alerts of the incident that arrived while this one was investigated are triaged before
   // its disposition is acted on: none is closed, or responded to, unseen.
   while (related.length > 0 && patched('related-triage-v1')) triage = (await retriageOnRelated(true)) ?? triage;
-  let proposed = proposeResponse(observables, triage.verdict);
+  let proposed = propose(observables, triage.verdict);
 
   if (status.disposition === 'auto_close') {
     status.outcome = 'auto_closed';
   } else if (status.disposition === 'auto_respond') {
     // 5a. Only actions the policy marks safe, at a score the policy trusts: no human needed.
     status.stage = 'responding';
-    const done = await response.respond({ workflowId, approvedBy: `system:policy@${policy.version}`, actions: proposed });
-    status.responseActions = done.map((a) => `${describeAction(a)}=${a.status}`);
-    status.outcome = 'auto_responded';
+    if (containment) saga = { actions: proposed, approvedBy: () => `system:policy@${policy.version}`, executedOutcome: 'auto_responded' };
+    else {
+      const done = await response.respond({ workflowId, approvedBy: `system:policy@${policy.version}`, actions: proposed });
+      status.responseActions = done.map((a) => `${describeAction(a)}=${a.status}`);
+      status.outcome = 'auto_responded';
+    }
   } else {
     // 4. Escalate and wait for an analyst; each SLA breach hands the alert to the next tier.
     const tiers = slaTiersFor(policy, alert.severity);
@@ -225,7 +235,7 @@ export async function alertWorkflow({ alert, policy, incidentId }: AlertWorkflow
     status.tier = tiers[0].name;
     const opened = await store.openCase({ workflowId, tier: status.tier, proposedActions: proposed.map(describeAction) });
     status.caseId = opened.caseId;
-    book = new DecisionBook(policy, approvalRuleFor(policy, proposed.map((a) => a.kind)));
+    book = new DecisionBook(policy, approvalRuleFor(policy, proposed.map((a) => a.kind)), containment?.approvals(() => proposed));
     status.approvalsNeeded = book.state.approvalsNeeded;
     status.stage = 'awaiting_analyst';
     upsertSearchAttributes([{ key: SA.AwaitingAnalyst, value: true }, { key: SA.Assignee, value: status.tier }]);
@@ -275,7 +285,7 @@ export async function alertWorkflow({ alert, policy, incidentId }: AlertWorkflow
       if (woke) {
         if (related.length) {
           await retriageOnRelated();
-          proposed = proposeResponse(observables, status.verdict ?? triage.verdict);
+          proposed = propose(observables, status.verdict ?? triage.verdict);
         }
         continue;
       }
@@ -301,18 +311,26 @@ export async function alertWorkflow({ alert, policy, incidentId }: AlertWorkflow
     // 5. Respond: containment only after approval.
     if (decision.action === 'approve') {
       status.stage = 'responding';
-      const approvers = book.state.approvals.map((a) => a.actor).join(', ') || decision.actor;
-      const done = await response.respond({ workflowId, approvedBy: approvers, actions: proposed });
-      status.responseActions = done.map((a) => `${describeAction(a)}=${a.status}`);
-      status.outcome = status.fallback ? 'contained_by_sla_fallback' : 'approved_and_responded';
+      const executedOutcome = status.fallback ? 'contained_by_sla_fallback' : 'approved_and_responded';
+      if (containment) saga = { ...containment.approved(decision, proposed, !!status.fallback), executedOutcome };
+      else {
+        const approvers = book.state.approvals.map((a) => a.actor).join(', ') || decision.actor;
+        const done = await response.respond({ workflowId, approvedBy: approvers, actions: proposed });
+        status.responseActions = done.map((a) => `${describeAction(a)}=${a.status}`);
+        status.outcome = executedOutcome;
+      }
     } else {
       status.outcome = 'closed_by_analyst';
     }
-    await store.closeCase({ workflowId, resolution: status.outcome, closedBy: decision.actor, reason: decision.reason ?? '' });
-    if (decision.action === 'close' && decision.falsePositive) {
-      await store.suggestTuning({ workflowId, reason: `closed as false positive by ${decision.actor}: ${decision.reason ?? ''}` });
+    if (!saga) { // the saga closes the case once its review window is over
+      await store.closeCase({ workflowId, resolution: status.outcome!, closedBy: decision.actor, reason: decision.reason ?? '' });
+      if (decision.action === 'close' && decision.falsePositive) {
+        await store.suggestTuning({ workflowId, reason: `closed as false positive by ${decision.actor}: ${decision.reason ?? ''}` });
+      }
     }
   }
+  // 5. Respond (containment-v1): the approved actions, the review window, undo on a false positive.
+  if (saga) await containment!.contain({ ...saga, book: (book ??= containment!.reviewBook()) });
   if (status.outcome === 'auto_closed' && patched('tuning-v1')) {
     await store.suggestTuning({ workflowId, reason: `auto-closed: ${status.reasons[status.reasons.length - 1] ?? ''}` });
   }
