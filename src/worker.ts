@@ -44,7 +44,7 @@ const definedOnly = <T extends object>(o: T): Partial<T> => Object.fromEntries(O
 /** The worker for alert, incident and poller workflows; `client` is what pollers ingest through. */
 export async function createWorker(config: Config, db: Pool, connection: NativeConnection, client: Client, observeRetryAlarm?: (alarm: RetryAlarm) => void): Promise<Worker> {
   const ingest = new IngestService({ db, client, taskQueue: config.temporal.taskQueue, policy: config.policy, correlation: config.correlation });
-  const responders = respondersFor(config.policy.responseConnectors, process.env);
+  const responders = respondersFor(config.policy.responseConnectors, process.env, undefined, db);
   return Worker.create({
     connection,
     namespace: config.temporal.namespace,

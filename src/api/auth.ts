@@ -11,8 +11,12 @@ import { claimNonce } from '../store/request-nonces';
 import type { SecretBox } from '../store/secret-box';
 import { checkSignature, REPLAY_WINDOW_SECONDS } from './request-signature';
 
-/** What a route demands of its caller; routes without it (health, OpenAPI) are public. */
-export interface RouteAuth { roles: readonly Role[] }
+/**
+ * What a route demands of its caller; routes without it (health, OpenAPI) are public. `basic`:
+ * the token may also come as the password of HTTP Basic authentication (RFC 7617), the one
+ * scheme every firewall's list fetcher speaks (the blocklist routes).
+ */
+export interface RouteAuth { roles: readonly Role[]; basic?: boolean }
 
 /** The principal the bootstrap admin token (AUTOSOC_ADMIN_TOKEN) stands for. */
 export const BOOTSTRAP_ADMIN: ApiPrincipal = { name: 'bootstrap-admin', roles: ['admin'], source: null, anySource: true, hmacSecretSealed: null };
@@ -62,9 +66,18 @@ function bearerToken(header: string | undefined): string | undefined {
   return m?.[1];
 }
 
+/** The password of `Authorization: Basic base64(user:password)`; the user name is the firewall's label, not checked. */
+function basicPassword(header: string | undefined): string | undefined {
+  const m = /^Basic[ \t]+([A-Za-z0-9+/=]{1,1024})[ \t]*$/i.exec(header ?? '');
+  if (!m) return undefined;
+  const decoded = Buffer.from(m[1], 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  return colon >= 0 && colon < decoded.length - 1 ? decoded.slice(colon + 1) : undefined;
+}
+
 function refuse(request: FastifyRequest, reply: FastifyReply, status: 401 | 403, reason: string, error: string) {
   request.auditReason = reason;
-  if (status === 401) reply.header('www-authenticate', 'Bearer realm="autosoc"');
+  if (status === 401) reply.header('www-authenticate', request.routeOptions.config.auth?.basic ? 'Basic realm="autosoc", charset="UTF-8"' : 'Bearer realm="autosoc"');
   return reply.code(status).send({ error });
 }
 
@@ -87,7 +100,7 @@ export function installAuth(app: FastifyInstance, deps: { db: Pool; adminToken?:
   app.addHook('onRequest', async (request, reply) => {
     const auth = request.routeOptions.config.auth;
     if (!auth) return;
-    const token = bearerToken(request.headers.authorization);
+    const token = bearerToken(request.headers.authorization) ?? (auth.basic ? basicPassword(request.headers.authorization) : undefined);
     if (!token) return refuse(request, reply, 401, 'missing_token', 'authentication required: send Authorization: Bearer <token>');
     let principal: ApiPrincipal | undefined;
     if (deps.adminToken && secretsEqual(token, deps.adminToken)) principal = BOOTSTRAP_ADMIN;

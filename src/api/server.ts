@@ -27,6 +27,7 @@ import type { SecretBox } from '../store/secret-box';
 import type { DecisionSigner } from '../security/decision-signer';
 import { metricsContentType, metricsText, registerAwaitingAnalyst } from '../metrics/metrics';
 import { analystRoutes } from './analyst-routes';
+import { blocklistRoutes } from './blocklist-routes';
 import { auditCall } from './audit';
 import { codecRoutes } from './codec-routes';
 import { installAuth, rawBody, sourceScope, UNBOUND_TOKEN_ERROR } from './auth';
@@ -176,7 +177,7 @@ export function buildApiServer(deps: ApiDeps): FastifyInstance {
         version: 'v1',
         description: 'Alerts in: one JSON alert, a JSON array, NDJSON, CEF lines or one .eml per request. Each item is accepted, a duplicate, correlated, suppressed or rejected on its own.',
       },
-      components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer' } } },
+      components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer' }, basicAuth: { type: 'http', scheme: 'basic' } } },
     },
     transform: (doc) => {
       const out = jsonSchemaTransform(doc);
@@ -305,6 +306,7 @@ export function buildApiServer(deps: ApiDeps): FastifyInstance {
   void app.register(tuningRoutes, { db: deps.db, suppressionTtlDays: deps.policy?.suppressionTtlDays });
   void app.register(evidenceRoutes, { db: deps.db, maxBodyBytes: deps.maxBodyBytes });
   void app.register(reportRoutes, { db: deps.db });
+  void app.register(blocklistRoutes, { db: deps.db });
 
   return app;
 }

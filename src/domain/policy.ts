@@ -14,7 +14,7 @@ export const SlaTier = z.strictObject({
 });
 export type SlaTier = z.infer<typeof SlaTier>;
 
-export const RESPONSE_KINDS = ['isolate_host', 'block_hash', 'block_domain', 'block_ip', 'disable_user', 'revoke_sessions', 'quarantine_email'] as const;
+export const RESPONSE_KINDS = ['isolate_host', 'block_hash', 'block_domain', 'block_ip', 'block_url', 'disable_user', 'revoke_sessions', 'quarantine_email'] as const;
 const ResponseKindEnum = z.enum(RESPONSE_KINDS);
 
 /** The response connectors (src/connectors/response/) and the actions each can carry out. */
@@ -25,6 +25,8 @@ export const RESPONSE_CONNECTORS = {
   entra: ['disable_user', 'revoke_sessions'],
   okta: ['disable_user', 'revoke_sessions'],
   'graph-mail': ['quarantine_email'],
+  /** The External Dynamic Lists autosoc serves to firewalls (/v1/blocklists/ip|domain|url). */
+  edl: ['block_ip', 'block_domain', 'block_url'],
 } as const satisfies Record<string, readonly (typeof RESPONSE_KINDS)[number][]>;
 export type ResponseConnectorName = keyof typeof RESPONSE_CONNECTORS;
 

@@ -330,7 +330,10 @@ export async function alertWorkflow({ alert, policy, incidentId }: AlertWorkflow
     }
   }
   // 5. Respond (containment-v1): the approved actions, the review window, undo on a false positive.
-  if (saga) await containment!.contain({ ...saga, book: (book ??= containment!.reviewBook()) });
+  if (saga) {
+    recordedSeq = Number.MAX_SAFE_INTEGER; // the saga records the review window's close itself
+    await containment!.contain({ ...saga, book: (book ??= containment!.reviewBook()) });
+  }
   if (status.outcome === 'auto_closed' && patched('tuning-v1')) {
     await store.suggestTuning({ workflowId, reason: `auto-closed: ${status.reasons[status.reasons.length - 1] ?? ''}` });
   }

@@ -30,7 +30,7 @@ const VENDOR_RETRY: RetryPolicy = { initialInterval: '5s', backoffCoefficient: 2
 const vendor = proxyActivities<Activities>({ ...VENDOR_CALL, retry: { ...VENDOR_RETRY, maximumAttempts: 10 } });
 // Past its bound an undo is escalated and then retried without limit (one activity: the
 // history does not grow with the attempts), at most hourly.
-const undoUntilDone = proxyActivities<Activities>({ ...VENDOR_CALL, retry: { ...VENDOR_RETRY, maximumInterval: '1h', maximumAttempts: 0 } });
+const undoUntilDone = proxyActivities<Activities>({ ...VENDOR_CALL, retry: { ...VENDOR_RETRY, maximumInterval: '1h' } }); // no maximumAttempts: unlimited
 const notice = proxyActivities<Activities>({ startToCloseTimeout: '2m', retry: { ...VENDOR_RETRY, maximumAttempts: 10 } });
 
 /** The store activities the saga records with (alert-workflow passes its own, local or remote). */
