@@ -15,6 +15,7 @@ import { onlineIntelFromEnv, type OnlineIntel } from './connectors/threat-intel'
 import { sandboxFromEnv } from './connectors/sandbox/config';
 import { edrConnectorsFromConfig, parseEdrConfig } from './connectors/edr/config';
 import { respondersFor } from './connectors/response/config';
+import { siemWritebacksFromEnv } from './connectors/siem/config';
 import { describePrivileges, openConfiguredDatabase } from './store/database';
 import { dataConverterFor, temporalClient } from './temporal/client';
 import { activityRetryAlarms } from './metrics/metrics';
@@ -51,7 +52,7 @@ export async function createWorker(config: Config, db: Pool, connection: NativeC
     taskQueue: config.temporal.taskQueue,
     ...workflowSource(),
     dataConverter: dataConverterFor(config),
-    activities: createActivities({ db, responders, responseRouting: config.policy.responseConnectors, ingest, investigation: defaultPlan(db, { yaraDirs: config.yaraDirs, onlineIntel: onlineIntel(db), runner: analyzerRunner(config),
+    activities: createActivities({ db, responders, responseRouting: config.policy.responseConnectors, siems: siemWritebacksFromEnv(process.env), ingest, investigation: defaultPlan(db, { yaraDirs: config.yaraDirs, onlineIntel: onlineIntel(db), runner: analyzerRunner(config),
       maxStoredBytesPerAlert: config.analysis.maxStoredBytesPerAlert, sourceQuotaBytesPerDay: config.analysis.sourceQuotaBytesPerDay }), llm: config.llm,
       notifiers: [
         ...(config.notify.webhookUrl ? [webhookNotifier(config.notify.webhookUrl)] : []),

@@ -9,6 +9,7 @@ import type { Sandbox } from '../connectors/sandbox/config';
 import type { EdrConnectors } from '../connectors/edr/config';
 import type { EdrAllowList } from '../domain/edr-allow-list';
 import type { ResponseRouting } from '../domain/policy';
+import type { SiemWriteback } from '../connectors/siem/writeback';
 
 export interface ActivityDeps {
   db: Pool;
@@ -32,4 +33,6 @@ export interface ActivityDeps {
   edr?: EdrConnectors;
   /** The policy's edrCollection.allow: which hosts and paths the EDR may fetch (none when absent). */
   edrAllow?: EdrAllowList;
+  /** SIEMs told an alert's final disposition (ELASTIC_*, SPLUNK_*); the policy's siemWriteback picks one per source. */
+  siems?: SiemWriteback[];
 }

@@ -6,6 +6,7 @@ import { closeCase, openCase, recordDecision, recordDecisionEvent, recordEscalat
 import { notify } from './notify';
 import { suggestTuning } from './tuning';
 import { respond, undoResponse } from './respond';
+import { writeBackToSiem } from './siem-writeback';
 import { writeReport } from './report';
 import { recordIncident } from './incidents';
 import { pollSearchPage } from './poll-search';
@@ -36,6 +37,7 @@ export function createActivities(deps: ActivityDeps) {
     // heartbeatTimeout notice a dead worker (the older respond proxy sets none and ignores it).
     respond: (input: Parameters<typeof respond>[1]) => whileHeartbeating(ANALYSIS_HEARTBEAT_MS, () => respond(deps, input)),
     undoResponse: (input: Parameters<typeof undoResponse>[1]) => whileHeartbeating(ANALYSIS_HEARTBEAT_MS, () => undoResponse(deps, input)),
+    writeBackToSiem: bind(deps, writeBackToSiem),
     closeCase: bind(deps, closeCase),
     writeReport: bind(deps, writeReport),
     recordIncident: bind(deps, recordIncident),

@@ -149,6 +149,8 @@ export const TriagePolicy = z.strictObject({
     reviewWindowMs: z.number().int().min(0).max(30 * 24 * 3_600_000),
     undoAttemptsBeforeEscalation: z.number().int().min(1).max(100).default(5),
   }).optional(),
+  /** Alert source → the SIEM told its final disposition (siem-writeback-v1; ELASTIC_* / SPLUNK_* credentials). */
+  siemWriteback: z.record(z.string().min(1).max(128), z.enum(['elastic', 'splunk'])).optional(),
   /** Roles allowed to take each decision action. */
   decisionRoles: z.partialRecord(z.enum(['approve', 'close', 'escalate', 'assign', 'comment']), z.array(z.enum(ROLES)).min(1)).optional(),
   /** Detonate file evidence in the sandbox (CAPE): never, when triage is not yet sure, or always. */

@@ -341,6 +341,17 @@ export async function alertWorkflow({ alert, policy, incidentId }: AlertWorkflow
   // Related alerts that arrived after the outcome was settled are still triaged and reported.
   while (related.length > 0 && patched('related-triage-v1')) await retriageOnRelated();
 
+  // The source SIEM learns the final disposition (only where the policy names one for the source).
+  const siem = policy.siemWriteback?.[alert.source];
+  if (siem && alert.sourceId && patched('siem-writeback-v1')) {
+    const why = status.decision?.reason ?? status.reasons[status.reasons.length - 1] ?? '';
+    try {
+      await response.writeBackToSiem({ workflowId, siem, sourceId: alert.sourceId, outcome: status.outcome!, note: `autosoc ${status.outcome}: ${why}`.slice(0, 4000) });
+    } catch (err) {
+      log.warn('SIEM write-back failed after its retries', { siem, error: (err as Error).message }); // the disposition stands
+    }
+  }
+
   // 6. Report.
   status.stage = 'reporting';
   const report = await store.writeReport({ workflowId, findings, status });
