@@ -11,6 +11,7 @@ import type { EdrAllowList } from '../domain/edr-allow-list';
 import type { ResponseRouting } from '../domain/policy';
 import type { SharingPolicy } from '../domain/sharing-policy';
 import type { MispClient } from '../connectors/misp';
+import type { SiemWriteback } from '../connectors/siem/writeback';
 
 export interface ActivityDeps {
   db: Pool;
@@ -38,4 +39,6 @@ export interface ActivityDeps {
   misp?: MispClient;
   /** The policy's sharing section: TLP and what never leaves. */
   sharing?: SharingPolicy;
+  /** SIEMs told an alert's final disposition (ELASTIC_*, SPLUNK_*); the policy's siemWriteback picks one per source. */
+  siems?: SiemWriteback[];
 }

@@ -6,6 +6,7 @@ import { closeCase, openCase, recordDecision, recordDecisionEvent, recordEscalat
 import { notify } from './notify';
 import { suggestTuning } from './tuning';
 import { respond, undoResponse } from './respond';
+import { writeBackToSiem } from './siem-writeback';
 import { writeReport } from './report';
 import { recordIncident } from './incidents';
 import { pollSearchPage } from './poll-search';
@@ -16,6 +17,7 @@ import { pushToMisp } from './share';
 import { produceSocReport } from './soc-report';
 import { findMessageCopies } from './mail';
 import type { ActivityDeps } from './deps';
+import { ANALYSIS_HEARTBEAT_MS, whileHeartbeating } from './heartbeating';
 
 export type { ActivityDeps } from './deps';
 
@@ -34,8 +36,11 @@ export function createActivities(deps: ActivityDeps) {
     recordDecisionEvent: bind(deps, recordDecisionEvent),
     notify: bind(deps, notify),
     suggestTuning: bind(deps, suggestTuning),
-    respond: bind(deps, respond),
-    undoResponse: bind(deps, undoResponse),
+    // Vendor calls poll asynchronous actions for minutes: the beat lets the saga's 1-minute
+    // heartbeatTimeout notice a dead worker (the older respond proxy sets none and ignores it).
+    respond: (input: Parameters<typeof respond>[1]) => whileHeartbeating(ANALYSIS_HEARTBEAT_MS, () => respond(deps, input)),
+    undoResponse: (input: Parameters<typeof undoResponse>[1]) => whileHeartbeating(ANALYSIS_HEARTBEAT_MS, () => undoResponse(deps, input)),
+    writeBackToSiem: bind(deps, writeBackToSiem),
     closeCase: bind(deps, closeCase),
     writeReport: bind(deps, writeReport),
     recordIncident: bind(deps, recordIncident),

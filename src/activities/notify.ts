@@ -31,8 +31,14 @@ async function claim(db: Pool, workflowId: string, eventKey: string, notifier: N
   return false;
 }
 
-/** `tier`: the tier escalated to, or who a 'resolved' notice is for (e.g. 'reporter'). */
-export interface NotifyInput { workflowId: string; event: Notification['event']; tier: string; recipient?: string; outcome?: string }
+/**
+ * `escalated`: the alert went to `tier`. `resolved`: a notice for `recipient` (e.g. the reporter
+ * of a phish) with its `outcome`. `undo_failed`: a compensation of the response saga exceeded
+ * its attempts (`key`: the action, `detail`: the vendor's error); it is retried on.
+ */
+export interface NotifyInput {
+  workflowId: string; event: Notification['event']; tier: string; recipient?: string; outcome?: string; key?: string; detail?: string;
+}
 
 export async function notify(deps: ActivityDeps, input: NotifyInput): Promise<{ sent: string[] }> {
   if (deps.notifiers.length === 0) return { sent: [] };
@@ -43,8 +49,9 @@ export async function notify(deps: ActivityDeps, input: NotifyInput): Promise<{ 
     link: deps.workflowLink?.(input.workflowId), reasons: row?.reasons ?? undefined, observables: row?.observables ?? undefined,
     slaBreached: row?.slaBreached ?? false,
     ...(input.recipient ? { recipient: input.recipient } : {}), ...(input.outcome ? { outcome: input.outcome } : {}),
+    ...(input.detail ? { detail: input.detail } : {}),
   };
-  const eventKey = `${input.event}:${input.tier}`;
+  const eventKey = `${input.event}:${input.key ?? input.tier}`;
   const sent: string[] = [];
   for (const notifier of deps.notifiers) {
     if (!await claim(deps.db, input.workflowId, eventKey, notifier)) continue;

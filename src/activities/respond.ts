@@ -12,7 +12,7 @@ import type { ActivityDeps } from './deps';
 import { BAD_INPUT } from '../domain/error-types';
 
 export interface RespondInput { workflowId: string; approvedBy: string; actions: ResponseAction[] }
-export type RespondResult = (ResponseAction & { status: string })[];
+export type RespondResult = (ResponseAction & { status: string; detail?: string })[];
 
 /** A vendor's refusal is the action's truthful outcome; an unavailable vendor is retried by Temporal. */
 function refusalAsOutcome(connector: ResponseConnector) {
@@ -74,7 +74,7 @@ export async function respond(deps: ActivityDeps, { workflowId, approvedBy, acti
       });
       await settle(deps, ctx.idempotencyKey, outcome);
     }
-    results.push({ ...action, status: row.status });
+    results.push({ ...action, status: row.status, ...(row.detail ? { detail: row.detail } : {}) });
   }
   return results;
 }
@@ -112,7 +112,7 @@ export async function undoResponse(deps: ActivityDeps, { workflowId, requestedBy
     if (outcome.status === 'failed') throw ApplicationFailure.retryable(`undo ${key}: ${outcome.detail}`, 'UndoFailed');
     const stored = await markResponseActionUndone(deps.db, workflowId, action, outcome);
     if (undo) await settle(deps, ctx.idempotencyKey, outcome);
-    results.push({ ...action, status: stored });
+    results.push({ ...action, status: stored, detail: outcome.detail });
   }
   return results;
 }

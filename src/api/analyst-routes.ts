@@ -109,7 +109,7 @@ async function notProposed(db: Pool, workflowId: string, actions: string[]): Pro
 
 const AlertStatusSchema = z.looseObject({
   workflowId: z.string(),
-  stage: z.string().describe('collecting, investigating, triaging, awaiting_analyst, responding, reporting or done'),
+  stage: z.string().describe('collecting, investigating, triaging, awaiting_analyst, responding, contained (review window open), undoing, reporting or done'),
   severity: z.string(),
 }).describe("The workflow's status Query (see src/workflows/status.ts)").meta({ id: 'AlertStatus' });
 
@@ -149,8 +149,9 @@ const DecideBodyDoc = z.object({
   action: z.enum(DECISION_ACTIONS),
   reason: z.string().max(4096).optional().describe('Required except for assign; the comment text for comment'),
   assignee: z.string().max(256).optional().describe('assign only'),
-  falsePositive: z.boolean().optional().describe('close only: feeds tuning suggestions'),
-  actions: z.array(z.string().max(512)).optional().describe("approve only: which of the case's proposed actions this approval covers (default: all)"),
+  falsePositive: z.boolean().optional().describe('close only: feeds tuning suggestions; on a contained alert inside its review window, undoes the containment'),
+  actions: z.array(z.string().max(1100)).max(64).optional()
+    .describe('approve only: the proposed actions approved, as kind:target (e.g. block_hash:<sha256>); absent: all of them. Each needs its own quorum'),
 }).describe('The actor and roles are taken from the token; an actor or roles in the body are ignored').meta({ id: 'DecideRequest' });
 
 // ---- routes ----
@@ -158,6 +159,8 @@ const DecideBodyDoc = z.object({
 export interface AnalystRouteOptions { db: Pool; client?: Client; signer?: DecisionSigner; pager?: PagerDutyEvents }
 
 export const READ_ROLES: readonly Role[] = ['analyst', 'engineer', 'admin'];
+/** Every role a person or a sending system holds: a firewall's token only pulls blocklists. */
+const CALLER_ROLES: readonly Role[] = ROLES.filter((r) => r !== 'firewall');
 const security = [{ bearerAuth: [] }];
 const errors = {
   401: ApiErrorBody.describe('Missing, unknown or revoked token'),
@@ -200,7 +203,7 @@ export const analystRoutes: FastifyPluginAsync<AnalystRouteOptions> = async (api
     fail(request, reply, 503, 'no_decision_signer', 'this API server has no decision-signing key configured (AUTOSOC_DECISION_KEYS)');
 
   r.post('/v1/alerts/:workflowId/signed-decision', {
-    config: { auth: { roles: ROLES }, audit: false },
+    config: { auth: { roles: CALLER_ROLES }, audit: false },
     schema: {
       summary: 'Sign a decision for the Temporal CLI (`autosoc decision sign`)', tags: ['analyst'], security,
       description: "Returns the decision signed as the token's holder, with the token's roles, valid for 5 minutes and once: "
@@ -283,7 +286,7 @@ export const analystRoutes: FastifyPluginAsync<AnalystRouteOptions> = async (api
   });
 
   r.post('/v1/alerts/:workflowId/decide', {
-    config: { auth: { roles: ROLES }, audit: false },
+    config: { auth: { roles: CALLER_ROLES }, audit: false },
     schema: {
       summary: 'Decide on an alert awaiting an analyst (the workflow checks roles, four eyes and quorum)', tags: ['analyst'], security,
       description: 'Sends the `decide` Update. Any token may call it; the workflow refuses actions its role may not take.',

@@ -15,7 +15,7 @@ export type DecisionOutcome =
   | { ok: false; httpStatus: 404 | 409 | 422; reason: string; error: string };
 
 // Workflow refusals that depend on the alert's state (409), as opposed to this caller's decision (422).
-const STATE_CONFLICT = /^alert (is not awaiting an analyst|was already decided)/;
+const STATE_CONFLICT = /^alert (is not awaiting an analyst|was already decided|is contained)/;
 
 /** The alert workflow's execution, or undefined when Temporal knows no alert workflow by that id. */
 export async function describeAlert(client: Client, workflowId: string): Promise<WorkflowExecutionDescription | undefined> {

@@ -14,8 +14,12 @@ import { claimNonce } from '../store/request-nonces';
 import type { SecretBox } from '../store/secret-box';
 import { checkSignature, REPLAY_WINDOW_SECONDS } from './request-signature';
 
-/** What a route demands of its caller; routes without it (health, OpenAPI) are public. */
-export interface RouteAuth { roles: readonly Role[] }
+/**
+ * What a route demands of its caller; routes without it (health, OpenAPI) are public. `basic`:
+ * the token may also come as the password of HTTP Basic authentication (RFC 7617), the one
+ * scheme every firewall's list fetcher speaks (the blocklist routes).
+ */
+export interface RouteAuth { roles: readonly Role[]; basic?: boolean }
 
 /** The principal the bootstrap admin token (AUTOSOC_ADMIN_TOKEN) stands for. */
 export const BOOTSTRAP_ADMIN: ApiPrincipal = { name: 'bootstrap-admin', roles: ['admin'], source: null, anySource: true, hmacSecretSealed: null };
@@ -90,12 +94,21 @@ function bearerToken(header: string | undefined): string | undefined {
   return m?.[1];
 }
 
+/** The password of `Authorization: Basic base64(user:password)`; the user name is the firewall's label, not checked. */
+function basicPassword(header: string | undefined): string | undefined {
+  const m = /^Basic[ \t]+([A-Za-z0-9+/=]{1,1024})[ \t]*$/i.exec(header ?? '');
+  if (!m) return undefined;
+  const decoded = Buffer.from(m[1], 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  return colon >= 0 && colon < decoded.length - 1 ? decoded.slice(colon + 1) : undefined;
+}
+
 function refuse(request: FastifyRequest, reply: FastifyReply, status: 401 | 403, reason: string, error: string) {
   request.auditReason = reason;
   if (status === 401 && request.routeOptions.config.page) {
     return reply.code(303).header('location', `/sign-in?next=${encodeURIComponent(request.url)}`).send();
   }
-  if (status === 401) reply.header('www-authenticate', 'Bearer realm="autosoc"');
+  if (status === 401) reply.header('www-authenticate', request.routeOptions.config.auth?.basic ? 'Basic realm="autosoc", charset="UTF-8"' : 'Bearer realm="autosoc"');
   return reply.code(status).send({ error });
 }
 
@@ -121,7 +134,8 @@ export function installAuth(app: FastifyInstance, deps: {
   app.addHook('onRequest', async (request, reply) => {
     const auth = request.routeOptions.config.auth;
     if (!auth) return;
-    const token = bearerToken(request.headers.authorization);
+    // Firewalls pulling blocklists may send the token as an HTTP Basic password (what they support).
+    const token = bearerToken(request.headers.authorization) ?? (auth.basic ? basicPassword(request.headers.authorization) : undefined);
     let principal: ApiPrincipal | undefined;
     if (token) {
       principal = await principalOfToken(deps, token);

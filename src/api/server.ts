@@ -29,6 +29,7 @@ import { metricsContentType, metricsText, registerAwaitingAnalyst } from '../met
 import { consolePageRoutes, consolePollRoutes, consoleSessionRoutes, type ConsoleOptions } from '../console/routes';
 import { ConsoleSessions, DEFAULT_IDLE_MINUTES } from '../console/sessions';
 import { analystRoutes } from './analyst-routes';
+import { blocklistRoutes } from './blocklist-routes';
 import { auditCall } from './audit';
 import { codecRoutes } from './codec-routes';
 import { installAuth, rawBody, sourceScope, UNBOUND_TOKEN_ERROR } from './auth';
@@ -198,7 +199,7 @@ export function buildApiServer(deps: ApiDeps): FastifyInstance {
         version: 'v1',
         description: 'Alerts in: one JSON alert, a JSON array, NDJSON, CEF lines or one .eml per request. Each item is accepted, a duplicate, correlated, suppressed or rejected on its own.',
       },
-      components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer' } } },
+      components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer' }, basicAuth: { type: 'http', scheme: 'basic' } } },
     },
     transform: (doc) => {
       const out = jsonSchemaTransform(doc);
@@ -337,6 +338,7 @@ export function buildApiServer(deps: ApiDeps): FastifyInstance {
   void app.register(contentRoutes, { db: deps.db, acceptedYaraDir: deps.acceptedYaraDir });
   void app.register(reportRoutes, { db: deps.db, client: deps.client, workflowLink: deps.workflowLink });
   void app.register(runsRoutes, { client: deps.client, workflowLink: deps.workflowLink });
+  void app.register(blocklistRoutes, { db: deps.db });
 
   return app;
 }

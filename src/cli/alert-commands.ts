@@ -80,7 +80,7 @@ function printDetail(io: CliIo, d: AlertDetail, withReport: boolean) {
   }
 }
 
-async function decide(io: CliIo, cmd: Command, workflowId: string, body: { action: DecisionAction; reason?: string; assignee?: string; falsePositive?: boolean }) {
+async function decide(io: CliIo, cmd: Command, workflowId: string, body: { action: DecisionAction; reason?: string; assignee?: string; falsePositive?: boolean; actions?: string[] }) {
   const opts = globals(cmd);
   const api = ApiClient.from(opts, io);
   const res = await api.post<{ status: AlertStatus }>(alertPath(workflowId, '/decide'), body);
@@ -153,10 +153,12 @@ export function registerAlertCommands(program: Command, io: CliIo): void {
   program.command('approve <workflowId>')
     .description('approve the proposed response (containment runs once the quorum is met)')
     .requiredOption('--reason <text>', 'why')
-    .action((workflowId: string, o: { reason: string }, cmd: Command) => decide(io, cmd, workflowId, { action: 'approve', reason: o.reason }));
+    .option('--action <kind:target...>', 'approve only these proposed actions (as `autosoc show` lists them); default: all')
+    .action((workflowId: string, o: { reason: string; action?: string[] }, cmd: Command) =>
+      decide(io, cmd, workflowId, { action: 'approve', reason: o.reason, ...(o.action?.length ? { actions: o.action } : {}) }));
 
   program.command('close <workflowId>')
-    .description('close the alert without response')
+    .description('close the alert without response; on a contained alert inside its review window, --false-positive undoes the containment')
     .requiredOption('--reason <text>', 'why')
     .option('--false-positive', 'the alert was a false positive (feeds tuning suggestions)')
     .action((workflowId: string, o: { reason: string; falsePositive?: boolean }, cmd: Command) =>

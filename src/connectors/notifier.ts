@@ -5,8 +5,8 @@ import { createHttpClient, isSuccess } from './http';
 import { escapeMrkdwn } from './slack/mrkdwn';
 
 export interface Notification {
-  /** Escalated to a tier; or resolved, told to `recipient` (the reporter of a phish). */
-  event: 'escalated' | 'resolved';
+  /** Escalated to a tier; resolved, told to `recipient` (the reporter of a phish); or an undo of a containment keeps failing. */
+  event: 'escalated' | 'resolved' | 'undo_failed';
   workflowId: string;
   title: string;
   severity: string;
@@ -24,6 +24,8 @@ export interface Notification {
   recipient?: string;
   /** A 'resolved' notice's outcome. */
   outcome?: string;
+  /** undo_failed: which undo and the vendor's error. */
+  detail?: string;
 }
 
 export interface Notifier {
@@ -78,7 +80,9 @@ export const slackNotifier = (url: string): Notifier => ({
   channel: 'slack',
   send: (n) => {
     const esc = (s: string) => escapeMrkdwn(s, 2900);
-    const text = n.event === 'resolved'
+    const text = n.event === 'undo_failed'
+      ? `:warning: undo of a containment keeps failing (${esc(n.detail ?? '')}); ${esc(n.tier)} must act: ${esc(n.title)}`
+      : n.event === 'resolved'
       ? `:white_check_mark: ${esc(n.title)} resolved (${esc(n.outcome ?? 'done')}); ${esc(n.recipient ?? n.tier)} told`
       : `:rotating_light: ${esc(n.severity)} alert escalated to ${esc(n.tier)}: ${esc(n.title)}`;
     return post('slack', url, {

@@ -17,10 +17,13 @@ export const Decision = z.object({
   reason: z.string().trim().max(4096).optional(),
   /** assign: who takes the alert. */
   assignee: z.string().trim().min(1).max(256).optional(),
-  /** approve: the proposed actions (as the case lists them) this approval covers; absent: all of them. */
-  actions: z.array(z.string().trim().min(1).max(512)).min(1, 'select at least one action to approve').max(64).optional(),
   /** close: the alert was a false positive (feeds tuning suggestions). */
   falsePositive: z.boolean().optional(),
+  /**
+   * approve: the proposed actions approved (ids as `kind:target`, see describeAction); absent:
+   * every proposed action. Each action needs its own quorum and four eyes (action-approvals.ts).
+   */
+  actions: z.array(z.string().trim().min(1).max(1100)).min(1, 'select at least one action to approve').max(64).optional(),
   /** The caller's roles, set by the API from its token; Temporal CLI callers count as analysts. */
   roles: z.array(z.enum(ROLES)).max(8).optional(),
 }).superRefine((d, ctx) => {

@@ -16,7 +16,7 @@ export const SlaTier = z.strictObject({
 });
 export type SlaTier = z.infer<typeof SlaTier>;
 
-export const RESPONSE_KINDS = ['isolate_host', 'block_hash', 'block_domain', 'block_ip', 'disable_user', 'revoke_sessions', 'quarantine_email'] as const;
+export const RESPONSE_KINDS = ['isolate_host', 'block_hash', 'block_domain', 'block_ip', 'block_url', 'disable_user', 'revoke_sessions', 'quarantine_email'] as const;
 const ResponseKindEnum = z.enum(RESPONSE_KINDS);
 
 /** The response connectors (src/connectors/response/) and the actions each can carry out. */
@@ -27,6 +27,8 @@ export const RESPONSE_CONNECTORS = {
   entra: ['disable_user', 'revoke_sessions'],
   okta: ['disable_user', 'revoke_sessions'],
   'graph-mail': ['quarantine_email'],
+  /** The External Dynamic Lists autosoc serves to firewalls (/v1/blocklists/ip|domain|url). */
+  edl: ['block_ip', 'block_domain', 'block_url'],
 } as const satisfies Record<string, readonly (typeof RESPONSE_KINDS)[number][]>;
 export type ResponseConnectorName = keyof typeof RESPONSE_CONNECTORS;
 
@@ -161,6 +163,17 @@ export const TriagePolicy = z.strictObject({
   approvals: z.partialRecord(ResponseKindEnum, ApprovalRule).optional(),
   /** Which connector carries out each action (absent: the manual connector, recorded for an operator). */
   responseConnectors: ResponseRouting.optional(),
+  /**
+   * The response saga (containment-v1): how long a contained alert stays open for review (a
+   * close as false positive inside it undoes the containment, in reverse; none after it), and
+   * how many attempts an undo gets before it is escalated (it keeps being retried after).
+   */
+  containment: z.strictObject({
+    reviewWindowMs: z.number().int().min(0).max(30 * 24 * 3_600_000),
+    undoAttemptsBeforeEscalation: z.number().int().min(1).max(100).default(5),
+  }).optional(),
+  /** Alert source → the SIEM told its final disposition (siem-writeback-v1; ELASTIC_* / SPLUNK_* credentials). */
+  siemWriteback: z.record(z.string().min(1).max(128), z.enum(['elastic', 'splunk'])).optional(),
   /** Roles allowed to take each decision action. */
   decisionRoles: z.partialRecord(z.enum(['approve', 'close', 'escalate', 'assign', 'comment']), z.array(z.enum(ROLES)).min(1)).optional(),
   /** Detonate file evidence in the sandbox (CAPE): never, when triage is not yet sure, or always. */
@@ -227,6 +240,10 @@ export const rolesFor = (p: TriagePolicy, action: string): Role[] => p.decisionR
 
 /** The connector that carries out an action kind: the policy's choice, else manual. */
 export const responseConnectorFor = (p: TriagePolicy, kind: (typeof RESPONSE_KINDS)[number]): ResponseConnectorName => p.responseConnectors?.[kind] ?? 'manual';
+
+/** The response saga's review window and undo bound; no window unless the policy sets one. */
+export const containmentFor = (p: TriagePolicy): { reviewWindowMs: number; undoAttemptsBeforeEscalation: number } =>
+  ({ reviewWindowMs: p.containment?.reviewWindowMs ?? 0, undoAttemptsBeforeEscalation: p.containment?.undoAttemptsBeforeEscalation ?? 5 });
 
 /** The strictest approval rule among the proposed actions. */
 export function approvalRuleFor(p: TriagePolicy, kinds: readonly string[]): ApprovalRule {

@@ -5,7 +5,7 @@ import type { TriagePolicy } from './policy';
 import type { Disposition, TriageResult } from './scoring';
 import type { Verdict } from './scoring';
 
-export type ResponseKind = 'isolate_host' | 'block_hash' | 'block_domain' | 'block_ip' | 'disable_user' | 'revoke_sessions' | 'quarantine_email';
+export type ResponseKind = 'isolate_host' | 'block_hash' | 'block_domain' | 'block_ip' | 'block_url' | 'disable_user' | 'revoke_sessions' | 'quarantine_email';
 export interface ResponseAction { kind: ResponseKind; target: string }
 
 export function proposeResponse(observables: ObservableSet, verdict: Verdict): ResponseAction[] {
@@ -49,6 +49,8 @@ const bracketed = (messageId: string) => (messageId.startsWith('<') ? messageId 
 export function proposeContainment(alert: Alert, observables: ObservableSet, verdict: Verdict): ResponseAction[] {
   if (verdict === 'benign') return [];
   const actions = proposeResponse(observables, verdict);
+  // The firewall's URL list (edl) blocks a malicious URL itself, not only its domain.
+  if (verdict === 'malicious') for (const u of observables.urls) actions.push({ kind: 'block_url', target: u });
   const kinds = alertKinds(alert);
   if (kinds.includes('identity')) {
     for (const u of alert.observables.users) {

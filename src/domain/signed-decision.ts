@@ -37,6 +37,8 @@ export function signedDecisionMessage(e: Omit<SignedDecision, 'signatures'>): Ui
   return new TextEncoder().encode(JSON.stringify([
     'autosoc-decision-v1', e.workflowId, e.nonce, e.issuedAt,
     d.action, d.actor, [...(d.roles ?? [])].sort(), d.reason ?? null, d.assignee ?? null, d.falsePositive ?? null,
+    // Appended only when present, so decisions signed before per-action approval verify unchanged.
+    ...(d.actions ? [d.actions] : []),
   ]));
 }
 

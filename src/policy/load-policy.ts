@@ -42,6 +42,15 @@ function normalize(doc: Json): Json {
   if (isObject(out.slaBySeverity)) {
     out.slaBySeverity = Object.fromEntries(Object.entries(out.slaBySeverity).map(([sev, tiers]) => [sev, normalizeTiers(tiers, `slaBySeverity.${sev}`)]));
   }
+  // `containment.reviewWindow: 24h` → `reviewWindowMs`.
+  if (isObject(out.containment) && typeof out.containment.reviewWindow === 'string') {
+    const { reviewWindow, ...rest } = out.containment;
+    try {
+      out.containment = { ...rest, reviewWindowMs: parseDuration(reviewWindow) };
+    } catch (err) {
+      throw new PolicyError(`containment.reviewWindow: ${(err as Error).message}`);
+    }
+  }
   return out;
 }
 

@@ -5,9 +5,36 @@ import type { Disposition, Verdict } from '../domain/scoring';
 import type { Severity } from '../domain/alert';
 
 export type Stage =
-  | 'collecting' | 'investigating' | 'triaging' | 'awaiting_analyst' | 'responding' | 'reporting' | 'done';
+  | 'collecting' | 'investigating' | 'triaging' | 'awaiting_analyst' | 'responding' | 'contained' | 'undoing' | 'reporting' | 'done';
 
-export type Outcome = 'auto_closed' | 'auto_responded' | 'closed_by_analyst' | 'approved_and_responded' | 'contained_by_sla_fallback';
+/**
+ * Since containment-v1 an approval whose actions no connector executed ends
+ * `recorded_for_manual_action` (or `response_failed`), never "responded"; a close as false
+ * positive inside the review window ends `released_as_false_positive`.
+ */
+export type Outcome = 'auto_closed' | 'auto_responded' | 'closed_by_analyst' | 'approved_and_responded' | 'contained_by_sla_fallback'
+  | 'recorded_for_manual_action' | 'response_failed' | 'released_as_false_positive';
+
+/** One action of the response saga: what it came to, and its compensation's outcome. */
+export interface ContainedAction {
+  id: string;
+  /** executed | recorded for manual action | failed | unknown | undone | undo recorded for manual action */
+  status: string;
+  detail?: string;
+  approvedBy: string;
+}
+
+/** The response saga's state (containment-v1). */
+export interface ContainmentStatus {
+  /** responding → contained (review window open) → released (undone) | closed (window over, or closed as a true positive). */
+  state: 'responding' | 'contained' | 'undoing' | 'released' | 'closed';
+  actions: ContainedAction[];
+  /** When the review window closes (ISO, workflow time); absent when the policy sets none. */
+  reviewUntil?: string;
+  /** Who closed the alert as a false positive, and undo escalations (action ids whose undo exceeded its attempt bound). */
+  releasedBy?: string;
+  undoEscalated: string[];
+}
 
 /** An SLA breach, or an analyst's escalation (`by`). */
 export interface Escalation { fromTier: string; toTier: string | null; afterMs: number; by?: string }
@@ -34,6 +61,7 @@ export interface AlertStatus {
   /** Set when the SLA fallback, not an analyst, decided. */
   fallback?: boolean;
   responseActions: string[];
+  containment?: ContainmentStatus;
   reportId?: string;
   outcome?: Outcome;
   /** Set when the alert is the investigation of an incident. */

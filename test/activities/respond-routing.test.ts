@@ -33,9 +33,9 @@ test("the policy's route picks the connector; undo goes to the one that executed
   const responders = [counting('first'), counting('second'), manualResponseConnector];
   const deps = { db: db.pool, responders, responseRouting: { isolate_host: 'second' } } as unknown as ActivityDeps;
   const action = { kind: 'isolate_host' as const, target: 'ws-1' };
-  expect(await respond(deps, { workflowId, approvedBy: 'alice', actions: [action] })).toEqual([{ ...action, status: 'executed' }]);
+  expect(await respond(deps, { workflowId, approvedBy: 'alice', actions: [action] })).toEqual([{ ...action, status: 'executed', detail: 'second' }]);
   const undoDeps = { db: db.pool, responders, responseRouting: { isolate_host: 'first' } } as unknown as ActivityDeps; // the policy changed since
-  expect(await undoResponse(undoDeps, { workflowId, requestedBy: 'bob', actions: [action] })).toEqual([{ ...action, status: 'undone' }]);
+  expect(await undoResponse(undoDeps, { workflowId, requestedBy: 'bob', actions: [action] })).toEqual([{ ...action, status: 'undone', detail: 'second' }]);
   expect(ran.filter((r) => r.endsWith('ws-1'))).toEqual(['second ws-1', 'second undo ws-1']);
 });
 
@@ -49,10 +49,10 @@ test('manual: recorded for manual action, and its undo too; undo skips actions n
   const workflowId = await alertRow();
   const deps = { db: db.pool, responders: [manualResponseConnector] } as unknown as ActivityDeps;
   const action = { kind: 'block_hash' as const, target: 'a'.repeat(64) };
-  expect(await respond(deps, { workflowId, approvedBy: 'alice', actions: [action] })).toEqual([{ ...action, status: 'recorded for manual action' }]);
+  expect(await respond(deps, { workflowId, approvedBy: 'alice', actions: [action] })).toMatchObject([{ ...action, status: 'recorded for manual action', detail: expect.stringMatching(/carry out by hand/) }]);
   const other = { kind: 'isolate_host' as const, target: 'never-run' };
   expect(await undoResponse(deps, { workflowId, requestedBy: 'bob', actions: [other, action] })).toEqual([
-    { ...other, status: 'not executed' }, { ...action, status: 'undo recorded for manual action' },
+    { ...other, status: 'not executed' }, { ...action, status: 'undo recorded for manual action', detail: expect.stringMatching(/reverse by hand/) },
   ]);
   const { rows } = await db.pool.query<{ detail: string }>('SELECT detail FROM response_actions WHERE workflow_id = $1', [workflowId]);
   expect(rows[0].detail).toMatch(/carry out by hand \| undo: .*reverse by hand/);

@@ -156,15 +156,15 @@ test('an analyst approves: 200 with the status, the workflow completes, the case
   expect(res.json().status).toMatchObject({ workflowId: approved, approvals: [names.alice] });
 
   const result = await h.client.workflow.getHandle(approved).result();
-  expect(result).toMatchObject({ outcome: 'approved_and_responded', decision: { action: 'approve', actor: names.alice, roles: ['analyst'] } });
+  expect(result).toMatchObject({ outcome: 'recorded_for_manual_action', decision: { action: 'approve', actor: names.alice, roles: ['analyst'] } });
   const audit = await listAudit(h.db.pool, approved);
   expect(audit.find((a) => a.step === 'analyst-decision')).toMatchObject({ action: 'approve', actor: names.alice });
 
   const shown = (await call('GET', alertUrl(approved), tokens.alice)).json();
   expect(shown).toMatchObject({
     execution: 'COMPLETED',
-    status: { stage: 'done', outcome: 'approved_and_responded' },
-    case: { status: 'closed', resolution: 'approved_and_responded', closedBy: names.alice },
+    status: { stage: 'done', outcome: 'recorded_for_manual_action' },
+    case: { status: 'closed', resolution: 'recorded_for_manual_action', closedBy: names.alice },
   });
   expect(shown.report.body.length).toBeGreaterThan(0);
   const pending = (await call('GET', '/v1/alerts/pending?limit=500', tokens.alice)).json().alerts;

@@ -158,13 +158,13 @@ test('approve succeeds and the workflow completes; approving again exits 1 becau
   // The stage the approval moves the alert to, not the awaiting_analyst it leaves.
   expect(out.stdout).toMatch(/^approve accepted for .* \(stage (?!awaiting_analyst)[a-z_]+; approvals 1\/1/);
   const result = await h.client.workflow.getHandle(workflowId).result();
-  expect(result).toMatchObject({ outcome: 'approved_and_responded', decision: { action: 'approve', actor: names.analyst } });
+  expect(result).toMatchObject({ outcome: 'recorded_for_manual_action', decision: { action: 'approve', actor: names.analyst } });
 
   const again = await cli(['--json', 'approve', workflowId, '--reason', 'again']);
   expect(again.code).toBe(1);
   expect(again.stderr).toMatch(/is finished \(COMPLETED\); it takes no more decisions \(HTTP 409\)/);
   const shown = await cli(['show', workflowId, '--report']);
-  expect(shown.stdout).toMatch(/^Outcome\s+approved_and_responded$/m);
+  expect(shown.stdout).toMatch(/^Outcome\s+recorded_for_manual_action$/m);
   expect(shown.stdout).toMatch(/^Report #\d+\n/m);
 });
 

@@ -91,7 +91,7 @@ test('two alerts escalate; one approved through the Update, one closed through t
 
   const approvedResult = await approvedHandle.result();
   const closedResult = await closedHandle.result();
-  expect(approvedResult).toMatchObject({ outcome: 'approved_and_responded', stage: 'done', verdict: 'malicious' });
+  expect(approvedResult).toMatchObject({ outcome: 'recorded_for_manual_action', stage: 'done', verdict: 'malicious' });
   expect(closedResult).toMatchObject({ outcome: 'closed_by_analyst', decision: { actor: 'bob@soc', action: 'close' } });
 
   // Final search attributes.
@@ -104,7 +104,7 @@ test('two alerts escalate; one approved through the Update, one closed through t
 
   // Database rows.
   expect(await getAlert(db.pool, approved.workflowId)).toMatchObject({ status: 'closed', disposition: 'escalate', score: approvedResult.score });
-  expect(await getCase(db.pool, approved.workflowId)).toMatchObject({ status: 'closed', resolution: 'approved_and_responded', closed_by: 'alice@soc' });
+  expect(await getCase(db.pool, approved.workflowId)).toMatchObject({ status: 'closed', resolution: 'recorded_for_manual_action', closed_by: 'alice@soc' });
   expect(await getCase(db.pool, closed.workflowId)).toMatchObject({ status: 'closed', resolution: 'closed_by_analyst', closed_by: 'bob@soc' });
   expect(await getCase(db.pool, benign.workflowId)).toBeUndefined();
   expect((await listAudit(db.pool, approved.workflowId)).map((d) => [d.step, d.action, d.actor])).toEqual([

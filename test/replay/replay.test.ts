@@ -16,6 +16,8 @@ test('recorded histories exist for every path the e2e test covers', () => {
     // Recorded before the assessment step existed (patched('assessment-v1')): must keep replaying.
     'pre-assessment-auto-closed', 'pre-assessment-escalated-approved-by-update', 'pre-assessment-escalated-closed-by-signal',
     'pre-assessment-escalated-retriaged-by-related-alerts',
+    // Recorded before the response saga (patched('containment-v1')): respond in one activity.
+    'pre-containment-auto-closed', 'pre-containment-escalated-approved-by-update', 'pre-containment-escalated-closed-by-signal',
     // Recorded before the store steps became local activities (patched('local-store-v1')).
     'pre-local-store-auto-closed', 'pre-local-store-escalated-approved-by-update', 'pre-local-store-escalated-closed-by-signal',
     'pre-local-store-escalated-retriaged-by-related-alerts',

@@ -46,7 +46,7 @@ test('an SLA breach escalates to the next tier, then approval runs the response'
 
   await handle.signal(approveSignal, await signed(handle, { action: 'approve', actor: 'alice', reason: 'encoded PowerShell from Word: contain' }));
   const result = await handle.result();
-  expect(result.outcome).toBe('approved_and_responded');
+  expect(result.outcome).toBe('recorded_for_manual_action');
   expect(result.decision).toEqual({ action: 'approve', actor: 'alice', reason: 'encoded PowerShell from Word: contain', roles: ['analyst'] });
   expect(result.responseActions).toContain('isolate_host:fin-ws-042=recorded for manual action');
 
@@ -56,7 +56,7 @@ test('an SLA breach escalates to the next tier, then approval runs the response'
   // Process tree (Word → PowerShell) makes it malicious: block the outbound IP too.
   expect(actions.map((a) => `${a.kind}:${a.target}`)).toEqual(['block_ip:203.0.113.77', 'isolate_host:fin-ws-042']);
   expect(actions[0].approved_by).toBe('alice');
-  expect((await getCase(db.pool, handle.workflowId))).toMatchObject({ status: 'closed', resolution: 'approved_and_responded', closed_by: 'alice' });
+  expect((await getCase(db.pool, handle.workflowId))).toMatchObject({ status: 'closed', resolution: 'recorded_for_manual_action', closed_by: 'alice' });
 });
 
 test('the last tier breaching keeps the alert waiting; a close with reason ends it without response', async () => {

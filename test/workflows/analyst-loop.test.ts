@@ -74,7 +74,8 @@ test('containment needs two approvals, and the analyst who requested it cannot b
   await decide(handle, { action: 'approve', actor: 'carol', reason: 'second pair of eyes', roles: ['admin'] });
 
   const result = await handle.result();
-  expect(result.outcome).toBe('approved_and_responded');
+  // Only the manual connector is configured: approved, and recorded for an operator, not "responded".
+  expect(result.outcome).toBe('recorded_for_manual_action');
   expect(result.escalations).toEqual([{ fromTier: 'tier1', toTier: 'tier2', afterMs: HOUR, by: 'alice' }]);
   const audit = await listAudit(h.db.pool, handle.workflowId);
   expect(audit.filter((a) => a.step.startsWith('decision-') || a.step === 'analyst-decision').map((a) => [a.action, a.actor]))
@@ -100,7 +101,8 @@ test('a critical alert nobody answers is contained by the SLA fallback, which re
   await h.untilStage(handle, 'awaiting_analyst');
   await h.env.sleep(10 * 60_000 + 30 * 60_000 + 60_000);
   const result = await handle.result();
-  expect(result).toMatchObject({ outcome: 'contained_by_sla_fallback', fallback: true, decision: { actor: 'system:sla-fallback' } });
+  // The fallback approved it; the manual connector only recorded it (containment.test.ts: executed by Falcon).
+  expect(result).toMatchObject({ outcome: 'recorded_for_manual_action', fallback: true, decision: { actor: 'system:sla-fallback' } });
   expect(result.escalations.map((e) => e.toTier)).toEqual(['ir-lead', null]);
   const audit = await listAudit(h.db.pool, handle.workflowId);
   expect(audit.find((a) => a.step === 'analyst-decision')?.reason).toMatch(/no analyst answered within any SLA tier/);
@@ -122,7 +124,7 @@ test('a known-bad hash with nothing but safe actions proposed is contained witho
     observables: { files: [{ name: 'dropper.exe', hashes: { sha256: hash } }] },
   }, policy);
   const result = await handle.result();
-  expect(result).toMatchObject({ disposition: 'auto_respond', outcome: 'auto_responded', responseActions: [`block_hash:${hash}=recorded for manual action`] });
+  expect(result).toMatchObject({ disposition: 'auto_respond', outcome: 'recorded_for_manual_action', responseActions: [`block_hash:${hash}=recorded for manual action`] });
   expect(await getCase(h.db.pool, handle.workflowId)).toBeUndefined();
 });
 

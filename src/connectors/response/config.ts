@@ -12,6 +12,9 @@ import { GraphMailConnector } from './graph-mail';
 import { OktaResponseConnector } from './okta';
 import { FalconResponseConnector } from './falcon';
 import { trimEndChars } from '../../domain/text-scan';
+import { parseDuration } from '../../domain/duration';
+import type { Pool } from 'pg';
+import { BlocklistConnector } from './blocklist';
 
 const Env = z.object({
   GRAPH_BASE_URL: z.url().default('https://graph.microsoft.com'),
@@ -21,6 +24,8 @@ const Env = z.object({
   GRAPH_CLIENT_SECRET: z.string().optional(),
   OKTA_ORG_URL: z.url().optional(),
   OKTA_API_TOKEN: z.string().optional(),
+  /** How long a firewall blocklist entry stays listed (edl connector), e.g. 30d. */
+  BLOCKLIST_ENTRY_TTL: z.string().default('30d'),
 });
 
 export class ResponseConfigError extends Error {
@@ -30,8 +35,11 @@ export class ResponseConfigError extends Error {
   }
 }
 
-/** The configured connectors, then manual (serves whatever no other does). Pure: reads only env. */
-export function responseConnectorsFromEnv(env: Record<string, string | undefined>, fetchImpl?: typeof fetch): ResponseConnector[] {
+/**
+ * The configured connectors, then manual (serves whatever no other does). Reads only env; the
+ * edl connector (firewall blocklists in our own database) exists when `db` is given.
+ */
+export function responseConnectorsFromEnv(env: Record<string, string | undefined>, fetchImpl?: typeof fetch, db?: Pool): ResponseConnector[] {
   const edr = parseEdrConfig(env);
   const set = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== '' && v !== undefined));
   const parsed = Env.safeParse(set);
@@ -62,6 +70,13 @@ export function responseConnectorsFromEnv(env: Record<string, string | undefined
     if (!e.OKTA_ORG_URL || !e.OKTA_API_TOKEN) problems.push('OKTA_ORG_URL and OKTA_API_TOKEN must be set together');
     else connectors.push(new OktaResponseConnector({ orgUrl: e.OKTA_ORG_URL, apiToken: e.OKTA_API_TOKEN, timeoutMs: 30_000, fetchImpl }));
   }
+  if (db) {
+    try {
+      connectors.push(new BlocklistConnector(db, parseDuration(e.BLOCKLIST_ENTRY_TTL)));
+    } catch (err) {
+      problems.push(`BLOCKLIST_ENTRY_TTL: ${(err as Error).message}`);
+    }
+  }
   if (problems.length) throw new ResponseConfigError(problems);
   return [...connectors, manualResponseConnector];
 }
@@ -79,8 +94,10 @@ export function checkResponseRouting(routing: ResponseRouting | undefined, conne
  * has no credentials), then manual. A vendor connector with credentials but no route stays
  * unused, so EDR credentials set for file collection never isolate a host by themselves.
  */
-export function respondersFor(routing: ResponseRouting | undefined, env: Record<string, string | undefined>, fetchImpl?: typeof fetch, plugins: ResponseConnector[] = []): ResponseConnector[] {
-  const configured = responseConnectorsFromEnv(env, fetchImpl);
+export function respondersFor(
+  routing: ResponseRouting | undefined, env: Record<string, string | undefined>, fetchImpl?: typeof fetch, plugins: ResponseConnector[] = [], db?: Pool,
+): ResponseConnector[] {
+  const configured = responseConnectorsFromEnv(env, fetchImpl, db);
   checkResponseRouting(routing, configured);
   const routed = new Set(Object.values(routing ?? {}));
   // Plugin connectors serve their declared actions unless the policy routes a kind elsewhere.

@@ -4,6 +4,7 @@
 // (run.analyst); its handlers answer from the start and refuse decisions until it opens.
 import { ApplicationFailure, condition, log, patched, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
 import { type Decision, type DecisionAction, DecisionRejected } from '../../domain/decision';
+import type { ActionApprovals } from '../../domain/action-approvals';
 import { DecisionBook, type DecisionEvent } from '../../domain/decision-book';
 import { openSignedDecision } from '../../domain/decision-signature';
 import { DECISION_REJECTED } from '../../domain/error-types';
@@ -22,6 +23,12 @@ export interface AnalystWaitOptions {
    * the response proposed since. Without it, related alerts wait for the playbook to fold them.
    */
   onRelatedAlerts?: () => Promise<ResponseAction[]>;
+  /**
+   * Per-action approval (the containment saga): each proposed action needs its own quorum and
+   * four eyes; the outcome's `proposed` is then the whole proposal, and the saga runs what
+   * reached its quorum. Without it one rule covers the proposal and an approval may select actions.
+   */
+  perAction?: (proposed: () => readonly ResponseAction[]) => ActionApprovals;
 }
 
 export interface AnalystOutcome {
@@ -86,7 +93,7 @@ export class AnalystWait {
    * Opens the case for the first SLA tier, announces it, and waits for a final decision; each
    * SLA breach hands the alert to the next tier. Returns once approved or closed.
    */
-  async decide({ proposed: initial, onRelatedAlerts }: AnalystWaitOptions): Promise<AnalystOutcome> {
+  async decide({ proposed: initial, onRelatedAlerts, perAction }: AnalystWaitOptions): Promise<AnalystOutcome> {
     const { run } = this;
     const { status, policy, alert } = run;
     let proposed = initial;
@@ -94,7 +101,7 @@ export class AnalystWait {
     this.tierIndex = 0;
     status.tier = this.tiers[0].name;
     await openOrUpdateCase(run, { tier: status.tier, proposedActions: proposed.map(describeAction) });
-    const book = new DecisionBook(policy, approvalRuleFor(policy, proposed.map((a) => a.kind)));
+    const book = new DecisionBook(policy, approvalRuleFor(policy, proposed.map((a) => a.kind)), perAction?.(() => proposed));
     this.book = book;
     status.approvalsNeeded = book.state.approvalsNeeded;
     status.stage = 'awaiting_analyst';
@@ -134,7 +141,17 @@ export class AnalystWait {
     status.decision = decision;
     upsertSearchAttributes([{ key: SA.AwaitingAnalyst, value: false }, { key: SA.Assignee, value: decision.actor }]);
     // An approval may select some of the proposed actions; with a quorum, what every approver selected.
-    return { decision, proposed: approvedActions(proposed, book.state.approvals), approvers: book.state.approvals.map((a) => a.actor).join(', ') || decision.actor };
+    return { decision, proposed: perAction ? proposed : approvedActions(proposed, book.state.approvals), approvers: book.state.approvals.map((a) => a.actor).join(', ') || decision.actor };
+  }
+
+  /**
+   * The book a contained alert's review window takes its close from: the analyst's, or `make()`'s
+   * for an alert contained without one (auto-respond). The saga audits that close itself.
+   */
+  reviewBook(make: () => DecisionBook): DecisionBook {
+    this.book ??= make();
+    this.recordedSeq = Number.MAX_SAFE_INTEGER;
+    return this.book;
   }
 
   /** The decision an Update or Signal carries, once its signature (new runs) and the book allow it. */

@@ -7,6 +7,8 @@ import { checkObservableSet } from '../../domain/bounded-input';
 import type { Finding } from '../../domain/finding';
 import type { ObservableSet } from '../../domain/observables';
 import type { TriagePolicy } from '../../domain/policy';
+import { proposeResponse, type ResponseAction } from '../../domain/response';
+import type { Verdict } from '../../domain/scoring';
 import { relatedAlertsSignal, statusQuery } from '../messages';
 import type { AlertStatus } from '../status';
 import { publishingProgress } from '../ui-metadata';
@@ -46,6 +48,8 @@ export class PlaybookRun {
   readonly related: ObservableSet[] = [];
   /** The analyst loop: its Update and Signals are answered from the start (refused until it opens). */
   readonly analyst: AnalystWait;
+  /** What the response stage would do for a verdict (triage's disposition weighs it); a playbook may replace it. */
+  propose: (observables: ObservableSet, verdict: Verdict) => ResponseAction[] = proposeResponse;
 
   constructor(input: PlaybookInput) {
     this.workflowId = workflowInfo().workflowId;

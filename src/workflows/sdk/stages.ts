@@ -6,7 +6,7 @@ import { OBSERVABLES_PER_KIND } from '../../domain/bounded-input';
 import type { Finding } from '../../domain/finding';
 import { mergeObservables, type ObservableSet, searchableObservables } from '../../domain/observables';
 import { triageContext } from '../../domain/org-context';
-import { describeAction, finalDisposition, proposeResponse, type ResponseAction } from '../../domain/response';
+import { describeAction, finalDisposition, type ResponseAction } from '../../domain/response';
 import type { TriageResult } from '../../domain/scoring';
 import * as SA from '../search-attributes';
 import type { AlertStatus, Outcome } from '../status';
@@ -81,7 +81,7 @@ export async function triage(run: PlaybookRun, step = 'triage'): Promise<TriageR
   Object.assign(status, { score: t.score, verdict: t.verdict, confidence: t.confidence, reasons: run.route ? [run.route.reason, ...t.reasons] : t.reasons });
   // Deployed before assessments existed, a run replays without them (see DEVELOPERS.md).
   if (patched('assessment-v1')) status.assessment = await analysisSteps.assess({ workflowId, step, triage: t });
-  const disposition = status.disposition ?? finalDisposition(t, proposeResponse(run.observables, t.verdict), policy);
+  const disposition = status.disposition ?? finalDisposition(t, run.propose(run.observables, t.verdict), policy);
   status.disposition = disposition;
   upsertSearchAttributes([
     { key: SA.RiskScore, value: t.score },
