@@ -213,7 +213,7 @@ test('token create prints a token once that then works; a duplicate name, a bad 
   expect(dup).toMatchObject({ code: 1, stdout: '' });
   expect(dup.stderr).toMatch(/a token named "cli-made-.*" already exists/);
   const badRole = await cli(['token', 'create', '--name', `${name}-x`, '--roles', 'analyst,root']);
-  expect(badRole.stderr).toBe('error: unknown role "root": use ingest, analyst, engineer, admin, intel\n');
+  expect(badRole.stderr).toBe('error: unknown role "root": use ingest, analyst, engineer, admin, intel, firewall\n');
   const dataDir = mkdtempSync(join(tmpdir(), 'autosoc-cli-'));
   const noDb = await cli(['token', 'create', '--name', `${name}-y`, '--roles', 'analyst'], { DATABASE_URL: undefined, AUTOSOC_DATA_DIR: dataDir });
   expect(noDb.code).toBe(1);

@@ -76,7 +76,8 @@ test('sign in, queue, alert page, approve one selected action, close another as 
   await page.fill('#approve-reason', 'encoded PowerShell from Word: contain the host');
   await page.click('form[data-action=approve] button');
   await page.waitForSelector('#outcome');
-  expect(await page.textContent('#outcome')).toContain('approved_and_responded');
+  // No response connector is configured here: the action is recorded for a person to carry out.
+  expect(await page.textContent('#outcome')).toContain('recorded_for_manual_action');
   const approved = await resultOf(approveId);
   expect(approved.responseActions).toEqual([expect.stringMatching(new RegExp(`^${proposed[0].replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}=`))]);
   expect(approved.decision).toMatchObject({ action: 'approve', actor: stack.names.alice, actions: [proposed[0]] });

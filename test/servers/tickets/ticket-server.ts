@@ -2,6 +2,7 @@
 // (throttleNext: 429 with Retry-After in seconds, as Jira, ServiceNow and TheHive document;
 // failNext: 503; loseNextCreateAnswer: the ticket is created but the answer is lost, as when
 // the connection drops), and `tickets`: what was created, which the tests count.
+import { randomInt } from 'node:crypto';
 import { listenOnLoopback, readBody, type LoopbackServer } from '../listen-on-loopback';
 
 export interface StoredTicket { id: string; key: string; correlationId: string; fields: Record<string, unknown>; comments: string[] }
@@ -16,7 +17,9 @@ export abstract class TicketServer {
   /** Answer a create this long after storing the ticket: a window in which a killed caller never hears of it. */
   createAnswerDelayMs = 0;
   private listening?: LoopbackServer;
-  protected seq = 0;
+  // Each server is a different site: its ids start at a random point, as a real site's are
+  // past earlier tickets, so the tickets of two test files never share an id in one database.
+  protected seq = randomInt(1, 1_000_000) * 100;
 
   get url(): string {
     if (!this.listening) throw new Error('not started');
