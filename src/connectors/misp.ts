@@ -6,6 +6,7 @@
 // 'auth' (403 on authentication), 'rejected' and 'malformed' are not.
 import type { MispEvent } from '../content/misp-export';
 import { ConnectorError, excerpt, parseJsonOrErrorPage, request, type HttpAnswer } from './edr/http';
+import { trimEndChars } from '../domain/text-scan';
 
 export interface MispSettings { url: string; apiKey: string; timeoutMs?: number }
 export interface MispPushResult { action: 'added' | 'updated'; id: string; uuid: string; attributes: number }
@@ -17,7 +18,7 @@ export class MispClient {
 
   private async post(path: string, body: unknown, signal?: AbortSignal): Promise<HttpAnswer> {
     return request({
-      url: `${this.settings.url.replace(/\/+$/, '')}${path}`, method: 'POST', vendor: 'misp', signal,
+      url: `${trimEndChars(this.settings.url, '/')}${path}`, method: 'POST', vendor: 'misp', signal,
       timeoutMs: this.settings.timeoutMs ?? DEFAULT_TIMEOUT_MS,
       headers: { authorization: this.settings.apiKey, accept: 'application/json', 'content-type': 'application/json' },
       body: JSON.stringify(body),

@@ -29,7 +29,7 @@ import { queuePage, queueRows } from './pages/queue';
 import { searchPage } from './pages/search';
 import { signInPage } from './pages/sign-in';
 import { tuningPage } from './pages/tuning';
-import { alertsWithObservable, incidentAlerts, isSeverity, listIncidents, listQueue, type QueueFilters } from './queries';
+import { alertsWithObservable, incidentAlerts, isSeverity, listIncidents, listOpenCaseSources, listQueue, type QueueFilters } from '../store/console-queries';
 import { type ConsoleSessions, SESSION_COOKIE, SESSION_MAX_AGE_MS, SignInRefused } from './sessions';
 
 export interface ConsoleOptions {
@@ -140,10 +140,10 @@ export const consolePageRoutes: FastifyPluginAsync<ConsoleOptions> = async (app,
     const now = Date.now();
     const [items, sources] = await Promise.all([
       listQueue(db, policy, filters, now),
-      db.query<{ source: string }>("SELECT DISTINCT a.source FROM cases c JOIN alerts a ON a.workflow_id = c.workflow_id WHERE c.status = 'open' ORDER BY 1"),
+      listOpenCaseSources(db),
     ]);
     const rowsUrl = `/queue/rows?${new URLSearchParams(Object.entries(filters).filter((e): e is [string, string] => !!e[1])).toString()}`;
-    return render(request, reply, 'Queue', 'queue', queuePage(items, filters, sources.rows.map((r) => r.source), now, rowsUrl));
+    return render(request, reply, 'Queue', 'queue', queuePage(items, filters, sources, now, rowsUrl));
   });
 
   app.get('/alerts/:workflowId', { schema: hide, config: read }, async (request, reply) => {

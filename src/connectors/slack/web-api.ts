@@ -3,6 +3,7 @@
 // Slack answers errors as HTTP 200 with `{ ok: false, error }`; 429 with Retry-After in seconds
 // when rate-limited ("Rate limits"), waited out here when short.
 import { createHttpClient, isSuccess } from '../http';
+import { trimEndChars } from '../../domain/text-scan';
 
 export class SlackApiError extends Error {
   constructor(readonly method: string, readonly code: string, readonly retryable: boolean) {
@@ -26,7 +27,7 @@ export interface SlackWebApi {
 export const SLACK_API_URL = 'https://slack.com/api';
 
 export function slackWebApi(opts: { token: string; baseUrl?: string }): SlackWebApi {
-  const base = (opts.baseUrl ?? SLACK_API_URL).replace(/\/+$/, '');
+  const base = trimEndChars((opts.baseUrl ?? SLACK_API_URL), '/');
   const http = createHttpClient({
     defaultMaxBytes: 1024 * 1024,
     failsOn: (status) => !isSuccess(status),

@@ -5,6 +5,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import {
   AUTOSOC_MARK, draftLines, header, parseJsonBody, type TicketDraft, type TicketEvent, type TicketRef, type TicketSystem, ticketHttp, type WebhookRequest,
 } from './ticket-system';
+import { trimEndChars } from '../../domain/text-scan';
 
 export interface JiraOptions { baseUrl: string; email: string; apiToken: string; projectKey: string; issueType: string; webhookSecret?: string }
 
@@ -36,7 +37,7 @@ export function fromAdf(node: unknown, max = 4000): string {
 }
 
 export function jiraSystem(o: JiraOptions): TicketSystem {
-  const base = o.baseUrl.replace(/\/+$/, '');
+  const base = trimEndChars(o.baseUrl, '/');
   const http = ticketHttp('jira');
   const headers = { authorization: `Basic ${Buffer.from(`${o.email}:${o.apiToken}`).toString('base64')}`, 'content-type': 'application/json', accept: 'application/json' };
   const call = async (method: 'GET' | 'POST', path: string, body?: unknown) =>

@@ -6,6 +6,7 @@
 import type { Notifier } from '../notifier';
 import { NotifierRejected } from '../notifier';
 import { correlationIdFor, TicketError, ticketHttp } from './ticket-system';
+import { trimEndChars } from '../../domain/text-scan';
 
 export interface PagerDutyEvents {
   trigger(e: { dedupKey: string; summary: string; severity: 'critical' | 'error' | 'warning' | 'info'; source: string; details: Record<string, unknown>; link?: string }): Promise<void>;
@@ -15,7 +16,7 @@ export interface PagerDutyEvents {
 export const PAGERDUTY_EVENTS_URL = 'https://events.pagerduty.com';
 
 export function pagerDutyEvents(opts: { routingKey: string; baseUrl?: string }): PagerDutyEvents {
-  const url = `${(opts.baseUrl ?? PAGERDUTY_EVENTS_URL).replace(/\/+$/, '')}/v2/enqueue`;
+  const url = `${trimEndChars((opts.baseUrl ?? PAGERDUTY_EVENTS_URL), '/')}/v2/enqueue`;
   const http = ticketHttp('pagerduty');
   const send = async (event: Record<string, unknown>) => {
     await http.request({ vendor: 'pagerduty', url, method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ routing_key: opts.routingKey, ...event }), timeoutMs: 10_000 });

@@ -5,6 +5,7 @@
 // (X-Autosoc-Webhook-Token) with the record's state, close code and who changed it.
 import { timingSafeEqual } from 'node:crypto';
 import { AUTOSOC_MARK, draftLines, header, parseJsonBody, type TicketDraft, type TicketEvent, type TicketSystem, ticketHttp, type WebhookRequest } from './ticket-system';
+import { trimEndChars } from '../../domain/text-scan';
 
 export interface ServiceNowOptions { baseUrl: string; user: string; password: string; table: 'sn_si_incident' | 'incident'; webhookToken?: string }
 
@@ -20,7 +21,7 @@ export function sharedTokenMatches(expected: string | undefined, given: string |
 }
 
 export function serviceNowSystem(o: ServiceNowOptions): TicketSystem {
-  const base = o.baseUrl.replace(/\/+$/, '');
+  const base = trimEndChars(o.baseUrl, '/');
   const http = ticketHttp('servicenow');
   const headers = { authorization: `Basic ${Buffer.from(`${o.user}:${o.password}`).toString('base64')}`, 'content-type': 'application/json', accept: 'application/json' };
   const table = `/api/now/table/${o.table}`;

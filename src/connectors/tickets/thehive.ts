@@ -5,6 +5,7 @@
 // the Authorization header configured in its endpoint: here a bearer token.
 import { AUTOSOC_MARK, draftLines, header, parseJsonBody, type TicketDraft, type TicketEvent, type TicketSystem, ticketHttp, type WebhookRequest } from './ticket-system';
 import { sharedTokenMatches } from './servicenow';
+import { trimEndChars } from '../../domain/text-scan';
 
 export interface TheHiveOptions { baseUrl: string; apiKey: string; webhookToken?: string }
 
@@ -13,7 +14,7 @@ const SEVERITY: Record<string, number> = { informational: 1, low: 1, medium: 2, 
 const CLOSED = new Set(['Closed', 'FalsePositive', 'Duplicated', 'Ignored', 'Other']);
 
 export function theHiveSystem(o: TheHiveOptions): TicketSystem {
-  const base = o.baseUrl.replace(/\/+$/, '');
+  const base = trimEndChars(o.baseUrl, '/');
   const http = ticketHttp('thehive');
   const headers = { authorization: `Bearer ${o.apiKey}`, 'content-type': 'application/json' };
   const call = async (path: string, body: unknown) =>

@@ -1,6 +1,6 @@
 // Incidents (correlated alerts), newest activity first, and one incident's alerts.
 import { type Html, html, pathTo } from '../html';
-import type { AlertListItem, IncidentItem } from '../queries';
+import type { AlertListItem, IncidentItem } from '../../store/console-queries';
 import { alertLink, alertTable } from './parts';
 
 export function incidentsPage(items: IncidentItem[]): Html {

@@ -1,6 +1,6 @@
 // Small pieces several pages share: badges, durations, alert tables.
 import { type Html, html, pathTo } from '../html';
-import type { AlertListItem } from '../queries';
+import type { AlertListItem } from '../../store/console-queries';
 
 export const severityBadge = (severity: string) => html`<span class="sev sev-${/^[a-z]+$/.test(severity) ? severity : 'unknown'}">${severity}</span>`;
 

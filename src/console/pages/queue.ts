@@ -2,7 +2,7 @@
 // refresh by polling /queue/rows (console.js) with the same filters.
 import { SEVERITIES } from '../../domain/alert';
 import { type Html, html } from '../html';
-import type { QueueFilters, QueueItem } from '../queries';
+import type { QueueFilters, QueueItem } from '../../store/console-queries';
 import { alertLink, score, severityBadge, timeLeft } from './parts';
 
 const list = (values: string[]) => (values.length ? values.slice(0, 3).join(', ') + (values.length > 3 ? ` +${values.length - 3}` : '') : '–');

@@ -1,6 +1,6 @@
 // Search by observable: every alert holding a host, user, IP, domain, URL, hash or address.
 import { type Html, html } from '../html';
-import type { AlertListItem } from '../queries';
+import type { AlertListItem } from '../../store/console-queries';
 import { alertTable } from './parts';
 
 export function searchPage(observable: string | undefined, alerts: AlertListItem[]): Html {

@@ -10,6 +10,7 @@ import { extractStrings } from '../../analyzers/file/strings';
 import { assertConfirmed, techniquesOf, type ConfirmedIncident } from '../incident';
 import { privateNamesOf, SharingFilter, SharingPolicy } from '../sharing';
 import type { BenignFiles } from './benign-files';
+import { trimChars } from '../../domain/text-scan';
 
 export interface YaraSample { name?: string; bytes: Buffer }
 export interface YaraRule {
@@ -111,7 +112,7 @@ function sizeBounds(size: number): string[] {
 }
 
 const ruleNameOf = (incidentId: string, sha256: string) =>
-  `autosoc_${incidentId.replace(/[^A-Za-z0-9_]+/g, '_').replace(/^_+|_+$/g, '').slice(0, 60)}_${sha256.slice(0, 12)}`;
+  `autosoc_${trimChars(incidentId.replace(/[^A-Za-z0-9_]+/g, '_'), '_').slice(0, 60)}_${sha256.slice(0, 12)}`;
 
 function ruleSource(name: string, meta: [string, string][], strings: Candidate[], conditions: string[], need: number, usesPe: boolean): string {
   const lines = [

@@ -82,3 +82,9 @@ export async function incidentAlerts(db: Pool, incidentId: string, primary: stri
      WHERE incident_id = $1 OR workflow_id = $2 ORDER BY alert_time, workflow_id`, [incidentId, primary],
   )).rows;
 }
+
+/** The sources of open cases (the queue's source filter). */
+export async function listOpenCaseSources(db: Pool): Promise<string[]> {
+  const { rows } = await db.query<{ source: string }>("SELECT DISTINCT a.source FROM cases c JOIN alerts a ON a.workflow_id = c.workflow_id WHERE c.status = 'open' ORDER BY 1");
+  return rows.map((r) => r.source);
+}
