@@ -9,6 +9,7 @@ import { confirmedIncidentFromStore } from './from-store';
 import { stableUuidV4Layout } from './ids';
 import { tlpFor, type SharingPolicy, type Tlp } from './sharing';
 import { incidentToStixBundle } from './stix-export';
+import { AlertValidationError } from '../domain/alert';
 
 export const TAXII_COLLECTION = {
   id: stableUuidV4Layout('taxii', 'confirmed-incidents'),
@@ -30,7 +31,17 @@ export async function publishConfirmedIncidents(db: Pool, sharing: SharingPolicy
   );
   let shared = 0, withheld = 0;
   for (const { workflow_id: id } of rows) {
-    const incident = await confirmedIncidentFromStore(db, id);
+    let incident: Awaited<ReturnType<typeof confirmedIncidentFromStore>>;
+    try {
+      incident = await confirmedIncidentFromStore(db, id);
+    } catch (err) {
+      if (!(err instanceof AlertValidationError)) throw err;
+      // A stored alert this version cannot read (an older schema, a hand-written row) is never
+      // shared, and never stops the collection: it is withheld once and not looked at again.
+      const claimed = await db.query("INSERT INTO taxii_incidents (workflow_id, tlp, shared) VALUES ($1, 'red', false) ON CONFLICT DO NOTHING", [id]);
+      if (claimed.rowCount) withheld++;
+      continue;
+    }
     const tlp = tlpFor(sharing, incident.alerts.map((a) => a.source), incident.tlp);
     const share = TAXII_SHAREABLE_TLPS.includes(tlp);
     const client = await db.connect();

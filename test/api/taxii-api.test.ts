@@ -140,6 +140,18 @@ describe('TAXII 2.1 collection', () => {
     expect(byType.objects.every((o) => o.type === 'attack-pattern')).toBe(true);
   });
 
+  it('withholds a confirmed alert it cannot read, and keeps serving the collection', async () => {
+    const unreadable = `alert:hand-written:${run}`;
+    await db.pool.query(
+      `INSERT INTO alerts (workflow_id, source, source_id, severity, title, alert_time, alert, observables, verdict)
+       VALUES ($1, 'hand-written', $2, 'high', 'no time field', now(), '{"title":"no time field"}', '{}', 'malicious')`, [unreadable, run],
+    );
+    const res = await get(`/taxii2/autosoc/collections/${TAXII_COLLECTION.id}/objects/`, tokens.intel);
+    expect(res.status).toBe(200);
+    const row = await db.pool.query('SELECT shared, objects FROM taxii_incidents WHERE workflow_id = $1', [unreadable]);
+    expect(row.rows).toEqual([{ shared: false, objects: 0 }]);
+  });
+
   it('refuses strangers, other roles, other media types and writes', async () => {
     const objects = `/taxii2/autosoc/collections/${TAXII_COLLECTION.id}/objects/`;
     expect((await get(objects, undefined)).status).toBe(401);

@@ -42,7 +42,8 @@ const resultOf = async (workflowId: string) => (await stack.h.client.workflow.ge
 test('sign in, queue, alert page, approve one selected action, close another as a false positive', async () => {
   const run = stack.h.run;
   const approveId = await stack.escalate('01-encoded-powershell.json', { sourceId: `ps-${run}` });
-  const closeId = await stack.escalate('02-lsass-dump.json', { sourceId: `lsass-${run}` });
+  // Its own rule id: the suppression accepted below must not silence other test files' LSASS samples in a shared database.
+  const closeId = await stack.escalate('02-lsass-dump.json', { sourceId: `lsass-${run}`, rule: { id: `lsass-minidump-${run}`, name: 'LSASS dumped with comsvcs MiniDump' } });
 
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   const page = await context.newPage();

@@ -48,7 +48,7 @@ test('the policy routes actions to connectors that can carry them out, manual by
   const example = loadPolicy([join(__dirname, '..', '..', 'policy', 'example.yaml')]);
   expect(responseConnectorFor(example, 'isolate_host')).toBe('falcon');
   expect(responseConnectorFor(example, 'quarantine_email')).toBe('graph-mail');
-  expect(responseConnectorFor(example, 'block_ip')).toBe('manual');
+  expect(responseConnectorFor(example, 'block_ip')).toBe('edl'); // the firewalls' blocklists
   expect(responseConnectorFor(DEFAULT_POLICY, 'disable_user')).toBe('manual');
   const wrong = TriagePolicy.safeParse({ ...DEFAULT_POLICY, responseConnectors: { disable_user: 'falcon' } });
   expect(wrong.success).toBe(false);
