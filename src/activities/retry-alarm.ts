@@ -1,4 +1,4 @@
-// Steps against our own database retry without limit (STORE_RETRY in alert-workflow.ts): an
+// Steps against our own database retry without limit (STORE_RETRY in workflows/sdk/activity-options.ts): an
 // outage is waited out instead of failing alerts. Waiting silently would hide the outage, so
 // every failed attempt from the ALARM_AFTER_ATTEMPTS-th on is reported as an error the operator
 // sees in the worker's log, naming the step, its workflow and the attempt count.

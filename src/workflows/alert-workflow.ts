@@ -15,8 +15,6 @@ import { outsideWorldSteps } from './sdk/activity-options';
 import type { AlertStatus } from './status';
 
 export type AlertWorkflowInput = PlaybookInput;
-// Kept for importers that predate the SDK's option module.
-export { NON_RETRYABLE, STORE_RETRY } from './sdk/activity-options';
 
 /** What the saga runs once containment is approved (its book comes at the review window). */
 type ApprovedContainment = Omit<SagaInput, 'book'>;

@@ -4,11 +4,9 @@
 // the window runs the compensations in reverse order, each once (the activity's intents), an
 // undo retried until it succeeds and escalated past the policy's bound. After the window
 // nothing is undone. Analyst approvals, auto-respond and the SLA fallback all come here.
-import { ActivityFailure, ApplicationFailure, condition, proxyActivities } from '@temporalio/workflow';
-import type { RetryPolicy } from '@temporalio/common';
+import { ActivityFailure, ApplicationFailure, condition } from '@temporalio/workflow';
 import type { createActivities } from '../activities';
 import { ActionApprovals } from '../domain/action-approvals';
-import { NON_RETRYABLE } from '../domain/error-types';
 import type { Alert } from '../domain/alert';
 import type { Decision } from '../domain/decision';
 import { DecisionBook } from '../domain/decision-book';
@@ -16,21 +14,12 @@ import type { ObservableSet } from '../domain/observables';
 import { containmentFor, type TriagePolicy } from '../domain/policy';
 import { describeAction, proposeContainment, type ResponseAction } from '../domain/response';
 import type { Verdict } from '../domain/scoring';
+import { outsideWorldSteps, undoSteps, undoUntilDoneSteps, vendorSteps } from './sdk/activity-options';
 import type { AlertStatus, ContainedAction, ContainmentStatus, Outcome } from './status';
 
 type Activities = ReturnType<typeof createActivities>;
 
 export const CONTAINMENT_PATCH = 'containment-v1';
-
-/** Vendor calls poll asynchronous actions for minutes; the activities heartbeat, so a dead worker is noticed in a minute. */
-const VENDOR_CALL = { startToCloseTimeout: '20m', heartbeatTimeout: '1m' } as const;
-const VENDOR_RETRY: RetryPolicy = { initialInterval: '5s', backoffCoefficient: 2, maximumInterval: '2m', nonRetryableErrorTypes: NON_RETRYABLE };
-// One activity per action: a vendor that stays unavailable fails its own action, not the others.
-const vendor = proxyActivities<Activities>({ ...VENDOR_CALL, retry: { ...VENDOR_RETRY, maximumAttempts: 10 } });
-// Past its bound an undo is escalated and then retried without limit (one activity: the
-// history does not grow with the attempts), at most hourly.
-const undoUntilDone = proxyActivities<Activities>({ ...VENDOR_CALL, retry: { ...VENDOR_RETRY, maximumInterval: '1h' } }); // no maximumAttempts: unlimited
-const notice = proxyActivities<Activities>({ startToCloseTimeout: '2m', retry: { ...VENDOR_RETRY, maximumAttempts: 10 } });
 
 /** The store activities the saga records with (alert-workflow passes its own, local or remote). */
 export type SagaStore = Pick<Activities, 'closeCase' | 'recordDecisionEvent' | 'suggestTuning'>;
@@ -118,7 +107,7 @@ export class Containment {
       const approvedBy = input.approvedBy(action);
       let entry: ContainedAction;
       try {
-        const [r] = await vendor.respond({ workflowId: this.run.workflowId, approvedBy, actions: [action] });
+        const [r] = await vendorSteps.respond({ workflowId: this.run.workflowId, approvedBy, actions: [action] });
         entry = { id: describeAction(action), status: r.status, ...(r.detail ? { detail: r.detail } : {}), approvedBy };
       } catch (err) {
         // Every attempt failed (the vendor stayed unavailable) or the input was refused.
@@ -151,7 +140,7 @@ export class Containment {
     saga.state = 'undoing';
     this.run.status.stage = 'undoing';
     const { undoAttemptsBeforeEscalation } = containmentFor(this.run.policy);
-    const bounded = proxyActivities<Activities>({ ...VENDOR_CALL, retry: { ...VENDOR_RETRY, maximumAttempts: undoAttemptsBeforeEscalation } });
+    const bounded = undoSteps(undoAttemptsBeforeEscalation);
     for (const { action, entry } of ran) {
       const input = { workflowId: this.run.workflowId, requestedBy, actions: [action] };
       let result: Awaited<ReturnType<Activities['undoResponse']>>;
@@ -159,14 +148,14 @@ export class Containment {
         result = await bounded.undoResponse(input);
       } catch (err) {
         saga.undoEscalated.push(entry.id);
-        await notice.notify({ workflowId: this.run.workflowId, event: 'undo_failed', tier: this.run.status.tier ?? 'soc', key: entry.id, detail: failureOf(err) });
+        await outsideWorldSteps.notify({ workflowId: this.run.workflowId, event: 'undo_failed', tier: this.run.status.tier ?? 'soc', key: entry.id, detail: failureOf(err) });
         if (err instanceof ActivityFailure && err.cause instanceof ApplicationFailure && err.cause.nonRetryable) {
           // Refused as bad input (no connector can undo it): retrying cannot help; a person must.
           entry.status = 'undo failed';
           entry.detail = failureOf(err);
           continue;
         }
-        result = await undoUntilDone.undoResponse(input);
+        result = await undoUntilDoneSteps.undoResponse(input);
       }
       entry.status = result[0].status;
       if (result[0].detail) entry.detail = result[0].detail;

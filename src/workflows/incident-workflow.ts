@@ -7,10 +7,9 @@
 // Workflow code here never scans alert text: the ingest service sends each alert's observables.
 import {
   allHandlersFinished, ApplicationFailure, condition, continueAsNew, getExternalWorkflowHandle, log, ParentClosePolicy,
-  patched, proxyActivities, setHandler, startChild, upsertSearchAttributes, workflowInfo, WorkflowIdReusePolicy,
+  patched, setHandler, startChild, upsertSearchAttributes, workflowInfo, WorkflowIdReusePolicy,
 } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
-import type { createActivities } from '../activities';
 import { type Alert, alertWorkflowId, type Severity } from '../domain/alert';
 import {
   capObservables, checkAlertEnvelope, checkObservableSet, compareSeverity, OBSERVABLES_PER_KIND,
@@ -21,14 +20,10 @@ import { extractObservables, mergeObservables, type ObservableSet, searchableObs
 import type { TriagePolicy } from '../domain/policy';
 import type { alertWorkflow } from './alert-workflow';
 import { BUILT_IN_PLAYBOOK } from '../domain/playbook-routing';
-import { STORE_RETRY } from './sdk/activity-options';
+import { databaseSteps as store } from './sdk/activity-options';
 import { type AddAlertInput, addAlertUpdate, incidentStatusQuery, relatedAlertsSignal } from './messages';
 import * as SA from './search-attributes';
 import { alertUiMetadata } from './ui-metadata';
-
-type Activities = ReturnType<typeof createActivities>;
-
-const store = proxyActivities<Activities>({ startToCloseTimeout: '30s', retry: STORE_RETRY });
 
 /** How many alert ids an incident remembers for dedup across continue-as-new. */
 const SEEN_LIMIT = 20_000;

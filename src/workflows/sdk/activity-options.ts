@@ -50,6 +50,22 @@ export const sandboxSteps = proxyActivities<Activities>({
   retry: { initialInterval: '10s', backoffCoefficient: 2, maximumInterval: '5m', maximumAttempts: 5, nonRetryableErrorTypes: [...NON_RETRYABLE, NOT_CONFIGURED] },
 });
 
+/**
+ * The response saga's vendor calls (containment.ts): one activity per action, so a vendor that
+ * stays unavailable fails its own action only. They poll asynchronous actions for minutes and
+ * heartbeat, so a dead worker is noticed in a minute.
+ */
+const VENDOR_CALL = { startToCloseTimeout: '20m', heartbeatTimeout: '1m' } as const;
+const VENDOR_RETRY: RetryPolicy = { initialInterval: '5s', backoffCoefficient: 2, maximumInterval: '2m', nonRetryableErrorTypes: NON_RETRYABLE };
+export const vendorSteps = proxyActivities<Activities>({ ...VENDOR_CALL, retry: { ...VENDOR_RETRY, maximumAttempts: 10 } });
+/** An undo, tried `attempts` times before it is escalated. */
+export const undoSteps = (attempts: number) => proxyActivities<Activities>({ ...VENDOR_CALL, retry: { ...VENDOR_RETRY, maximumAttempts: attempts } });
+/**
+ * An escalated undo, retried without limit (one activity: the history does not grow with the
+ * attempts), at most hourly.
+ */
+export const undoUntilDoneSteps = proxyActivities<Activities>({ ...VENDOR_CALL, retry: { ...VENDOR_RETRY, maximumInterval: '1h' } });
+
 /** Containment and notifications touch other systems: few, spaced attempts. */
 export const outsideWorldSteps = proxyActivities<Activities>({
   startToCloseTimeout: '2m',
