@@ -34,7 +34,7 @@ describe('LOLBin table', () => {
         for (const t of a.attack) expect(t).toMatch(/^T\d{4}(?:\.\d{3})?$/);
         expect(a.score).toBeGreaterThanOrEqual(40);
         expect(a.score).toBeLessThanOrEqual(100);
-        const regexes = a.args instanceof RegExp ? [a.args] : a.args.regexes ?? [];
+        const regexes = a.args instanceof RegExp ? [a.args] : a.args.regexes ?? (a.args.linear ? [a.args.linear] : []);
         expect(regexes.length).toBeGreaterThan(0);
         for (const r of regexes) expect(r.flags).toContain('i');
       }

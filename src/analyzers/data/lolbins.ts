@@ -11,6 +11,7 @@
 // has everyday uses (the admin corpus checks that); the signed troubleshooting scripts near the
 // end are the one exception.
 
+import { linearRegex, type LinearRegex } from '../../domain/linear-regex';
 import { matchesInOrder } from '../../domain/text-scan';
 
 export interface LolbinAbuse {
@@ -42,6 +43,8 @@ export interface ArgsMatcher {
   test(args: string): boolean;
   /** The regexes a matcher is made of (for table checks, e.g. that all are case-insensitive). */
   readonly regexes?: readonly RegExp[];
+  /** Or the linear-engine pattern it runs. */
+  readonly linear?: LinearRegex;
 }
 
 /**
@@ -56,15 +59,20 @@ const either = (...branches: ArgsMatcher[]): ArgsMatcher => ({
   regexes: branches.flatMap((b) => (b instanceof RegExp ? [b] : b.regexes ?? [])),
 });
 
-/** Builds a case-insensitive regex from fragments, so the shared pieces below stay readable. */
-function rx(...parts: (string | RegExp)[]): RegExp {
-  return new RegExp(parts.map((p) => (typeof p === 'string' ? p : p.source)).join(''), 'i');
+/**
+ * A case-insensitive pattern from fragments, run by the linear engine (src/domain/linear-regex.ts):
+ * most argument shapes have an open gap (`[\s\S]*`, `\S+`) before a second part, which V8's
+ * backtracking engine runs quadratically on attacker-written arguments without that part.
+ */
+function linear(...parts: (string | RegExp)[]): ArgsMatcher {
+  const pattern = linearRegex(parts.map((p) => (typeof p === 'string' ? p : p.source)).join(''), 'i');
+  return { test: (args) => pattern.test(args), linear: pattern };
 }
 
 /** A remote location: URL or UNC path (\\host\share). */
 const REMOTE = /(?:\b(?:https?|ftps?):\/\/|\\\\[\w.$-]+\\)/;
 /** An NTFS alternate data stream: path\file:stream (a drive letter or URL scheme does not count). */
-const ADS = /(?:(?:[a-z]:)?[^\s:"'|<>]*\\[^\s:"'\\|<>]+|(?<![\w/])[\w-]+\.\w{1,5}):(?![\\/])[\w$-]*[a-z_$][\w.$-]*/;
+const ADS = String.raw`(?:(?:[a-z]:)?[^\s:"'|<>]*\\[^\s:"'\\|<>]+|(?<![\w/])[\w-]+\.\w{1,5}):(?![\\/])[\w$-]*[a-z_$][\w.$-]*`;
 /** Folders any user can write to, where dropped payloads live. */
 const USER_DIR = /(?:\\(?:users|programdata|temp|tmp|appdata|perflogs|public|downloads|windows\\tasks)\\|%(?:temp|tmp|appdata|localappdata|public|userprofile|programdata)%|\$env:(?:temp|tmp|appdata|localappdata|public|userprofile|programdata)\b)/;
 /** Interpreters and proxies a launcher may be told to start. */
@@ -75,8 +83,8 @@ export const LOLBINS: LolbinEntry[] = [
   {
     binary: 'certutil.exe', source: LOLBAS('Binaries/Certutil'),
     abuses: [
-      { id: 'certutil-download', args: rx(/(?:[-/](?:urlcache|verifyctl|url)\b)/, /[\s\S]*/, REMOTE), attack: ['T1105'], score: 80, what: 'certificate tool fetching a remote file' },
-      { id: 'certutil-ads', args: rx(/[-/](?:urlcache|verifyctl)\b[\s\S]*\s/, ADS), attack: ['T1564.004', 'T1105'], score: 80, what: 'certificate tool writing into an alternate data stream' },
+      { id: 'certutil-download', args: linear(/(?:[-/](?:urlcache|verifyctl|url)\b)/, /[\s\S]*/, REMOTE), attack: ['T1105'], score: 80, what: 'certificate tool fetching a remote file' },
+      { id: 'certutil-ads', args: linear(/[-/](?:urlcache|verifyctl)\b[\s\S]*\s/, ADS), attack: ['T1564.004', 'T1105'], score: 80, what: 'certificate tool writing into an alternate data stream' },
       { id: 'certutil-decode', args: /[-/]decode(?:hex)?\b/i, attack: ['T1140'], score: 55, what: 'certificate tool decoding a base64/hex file' },
       { id: 'certutil-encode', args: /[-/]encode(?:hex)?\b/i, attack: ['T1027.013'], score: 40, what: 'certificate tool encoding a file (payload staging or exfil prep)' },
     ],
@@ -85,34 +93,34 @@ export const LOLBINS: LolbinEntry[] = [
     binary: 'bitsadmin.exe', source: LOLBAS('Binaries/Bitsadmin'),
     abuses: [
       { id: 'bitsadmin-notify-cmd', args: /\/setnotifycmdline\b/i, attack: ['T1197'], score: 80, what: 'BITS job set to run a command when it completes' },
-      { id: 'bitsadmin-download', args: rx(/\/(?:transfer|addfile)\b[\s\S]*/, REMOTE), attack: ['T1197', 'T1105'], score: 70, what: 'BITS job pulling a remote file' },
+      { id: 'bitsadmin-download', args: linear(/\/(?:transfer|addfile)\b[\s\S]*/, REMOTE), attack: ['T1197', 'T1105'], score: 70, what: 'BITS job pulling a remote file' },
       { id: 'bitsadmin-copy', args: /\/(?:transfer|addfile)\b/i, attack: ['T1197'], score: 50, what: 'BITS job copying files' },
     ],
   },
   {
     binary: 'curl.exe', names: ['curl'], source: ATTACK('T1105'),
     abuses: [
-      { id: 'curl-pipe-shell', args: rx(REMOTE, /[^|\n]*\|\s*(?:sudo\s+)?(?:ba|z|da|k)?sh\b|[^|\n]*\|\s*(?:cmd|powershell|iex)\b/), attack: ['T1105', 'T1059'], score: 80, what: 'remote script piped straight into a shell' },
-      { id: 'curl-upload', args: rx(/(?:\s-T\s|--upload-file\b|\s-F\s+["']?\w+=@|--data-binary\s+["']?@|\s-d\s+["']?@)/), attack: ['T1048'], score: 45, what: 'file uploaded to a remote server' },
-      { id: 'curl-download-to-user-dir', args: rx(REMOTE, /[\s\S]*(?:\s-o\s*|--output\s+)["']?/, /(?:[a-z]:)?[^\s"']*/, USER_DIR), attack: ['T1105'], score: 50, what: 'remote file saved into a user-writable folder' },
-      { id: 'curl-download-exec', args: rx(/(?:\s-o\s*|--output\s+)\S*\.(?:exe|dll|ps1|bat|hta|vbs|sct|scr|msi)\b/), attack: ['T1105'], score: 55, what: 'remote executable content saved to disk' },
+      { id: 'curl-pipe-shell', args: linear(REMOTE, /[^|\n]*\|\s*(?:sudo\s+)?(?:ba|z|da|k)?sh\b|[^|\n]*\|\s*(?:cmd|powershell|iex)\b/), attack: ['T1105', 'T1059'], score: 80, what: 'remote script piped straight into a shell' },
+      { id: 'curl-upload', args: linear(/(?:\s-T\s|--upload-file\b|\s-F\s+["']?\w+=@|--data-binary\s+["']?@|\s-d\s+["']?@)/), attack: ['T1048'], score: 45, what: 'file uploaded to a remote server' },
+      { id: 'curl-download-to-user-dir', args: linear(REMOTE, /[\s\S]*(?:\s-o\s*|--output\s+)["']?/, /(?:[a-z]:)?[^\s"']*/, USER_DIR), attack: ['T1105'], score: 50, what: 'remote file saved into a user-writable folder' },
+      { id: 'curl-download-exec', args: linear(/(?:\s-o\s*|--output\s+)\S*\.(?:exe|dll|ps1|bat|hta|vbs|sct|scr|msi)\b/), attack: ['T1105'], score: 55, what: 'remote executable content saved to disk' },
     ],
   },
   {
     binary: 'wget', source: ATTACK('T1105'),
     abuses: [
-      { id: 'wget-pipe-shell', args: rx(/-q?O-?\s*-?[\s\S]*\|\s*(?:sudo\s+)?(?:ba|z|da|k)?sh\b/), attack: ['T1105', 'T1059.004'], score: 80, what: 'remote script piped straight into a shell' },
+      { id: 'wget-pipe-shell', args: linear(/-q?O-?\s*-?[\s\S]*\|\s*(?:sudo\s+)?(?:ba|z|da|k)?sh\b/), attack: ['T1105', 'T1059.004'], score: 80, what: 'remote script piped straight into a shell' },
       { id: 'wget-post-file', args: /--post-file\b/i, attack: ['T1048'], score: 45, what: 'file posted to a remote server' },
-      { id: 'wget-download-exec', args: rx(/(?:\s-O\s*|--output-document[= ])\S*\.(?:exe|dll|ps1|bat|hta|vbs|sct|scr|msi)\b/), attack: ['T1105'], score: 55, what: 'remote executable content saved to disk' },
+      { id: 'wget-download-exec', args: linear(/(?:\s-O\s*|--output-document[= ])\S*\.(?:exe|dll|ps1|bat|hta|vbs|sct|scr|msi)\b/), attack: ['T1105'], score: 55, what: 'remote executable content saved to disk' },
     ],
   },
   {
     binary: 'desktopimgdownldr.exe', source: LOLBAS('Binaries/Desktopimgdownldr'),
-    abuses: [{ id: 'desktopimgdownldr-download', args: rx(/\/lockscreenurl:/), attack: ['T1105'], score: 75, what: 'lock-screen image helper fetching a remote file' }],
+    abuses: [{ id: 'desktopimgdownldr-download', args: linear(/\/lockscreenurl:/), attack: ['T1105'], score: 75, what: 'lock-screen image helper fetching a remote file' }],
   },
   {
     binary: 'certreq.exe', source: LOLBAS('Binaries/Certreq'),
-    abuses: [{ id: 'certreq-post', args: rx(/-post\b[\s\S]*-config\s+["']?/, REMOTE), attack: ['T1105'], score: 70, what: 'certificate request tool posting to / fetching from a remote URL' }],
+    abuses: [{ id: 'certreq-post', args: linear(/-post\b[\s\S]*-config\s+["']?/, REMOTE), attack: ['T1105'], score: 70, what: 'certificate request tool posting to / fetching from a remote URL' }],
   },
   {
     binary: 'mpcmdrun.exe', source: LOLBAS('Binaries/MpCmdRun'),
@@ -124,14 +132,14 @@ export const LOLBINS: LolbinEntry[] = [
   {
     binary: 'expand.exe', source: LOLBAS('Binaries/Expand'),
     abuses: [
-      { id: 'expand-ads', args: rx(/\s/, ADS), attack: ['T1564.004'], score: 60, what: 'cabinet tool writing into an alternate data stream' },
-      { id: 'expand-remote', args: rx(/^\s+["']?/, REMOTE), attack: ['T1105'], score: 50, what: 'cabinet tool copying from a network share' },
+      { id: 'expand-ads', args: linear(/\s/, ADS), attack: ['T1564.004'], score: 60, what: 'cabinet tool writing into an alternate data stream' },
+      { id: 'expand-remote', args: linear(/^\s+["']?/, REMOTE), attack: ['T1105'], score: 50, what: 'cabinet tool copying from a network share' },
     ],
   },
   {
     binary: 'extrac32.exe', source: LOLBAS('Binaries/Extrac32'),
     abuses: [
-      { id: 'extrac32-ads', args: rx(/\s/, ADS), attack: ['T1564.004'], score: 60, what: 'cabinet extractor writing into an alternate data stream' },
+      { id: 'extrac32-ads', args: linear(/\s/, ADS), attack: ['T1564.004'], score: 60, what: 'cabinet extractor writing into an alternate data stream' },
       { id: 'extrac32-copy', args: /\/c\b/i, attack: ['T1105'], score: 50, what: 'cabinet extractor used as a file copier' },
     ],
   },
@@ -139,7 +147,7 @@ export const LOLBINS: LolbinEntry[] = [
     binary: 'esentutl.exe', source: LOLBAS('Binaries/Esentutl'),
     abuses: [
       { id: 'esentutl-vss-copy', args: /\/vss\b/i, attack: ['T1003.003'], score: 85, what: 'database tool copying a locked file (NTDS.dit/SAM) through a volume shadow copy' },
-      { id: 'esentutl-ads', args: rx(/\/[yd]\s+[\s\S]*/, ADS), attack: ['T1564.004'], score: 60, what: 'database tool copying into/out of an alternate data stream' },
+      { id: 'esentutl-ads', args: linear(/\/[yd]\s+[\s\S]*/, ADS), attack: ['T1564.004'], score: 60, what: 'database tool copying into/out of an alternate data stream' },
       { id: 'esentutl-copy', args: inOrder(/\/y\s/gi, /\/d\s/gi), attack: ['T1105'], score: 45, what: 'database tool used as a file copier' },
     ],
   },
@@ -147,7 +155,7 @@ export const LOLBINS: LolbinEntry[] = [
     binary: 'findstr.exe', source: LOLBAS('Binaries/Findstr'),
     abuses: [
       { id: 'findstr-gpp-password', args: /\bcpassword\b/i, attack: ['T1552.006'], score: 70, what: 'search for Group Policy Preference passwords' },
-      { id: 'findstr-copy', args: rx(/\/v\b[\s\S]*\/l\b[\s\S]*>|\/l\b[\s\S]*\/v\b[\s\S]*>/), attack: ['T1105'], score: 55, what: 'search tool abused to copy a file (print all lines not matching a junk string)' },
+      { id: 'findstr-copy', args: linear(/\/v\b[\s\S]*\/l\b[\s\S]*>|\/l\b[\s\S]*\/v\b[\s\S]*>/), attack: ['T1105'], score: 55, what: 'search tool abused to copy a file (print all lines not matching a junk string)' },
       { id: 'findstr-password-files', args: inOrder(/\/s\b/gi, /\bpass(?:word|wd)?\b/gi), attack: ['T1552.001'], score: 45, what: 'recursive search for passwords in files' },
     ],
   },
@@ -157,13 +165,13 @@ export const LOLBINS: LolbinEntry[] = [
   },
   {
     binary: 'replace.exe', source: LOLBAS('Binaries/Replace'),
-    abuses: [{ id: 'replace-remote', args: rx(/^\s*["']?/, REMOTE), attack: ['T1105'], score: 50, what: 'replace command copying from a network share' }],
+    abuses: [{ id: 'replace-remote', args: linear(/^\s*["']?/, REMOTE), attack: ['T1105'], score: 50, what: 'replace command copying from a network share' }],
   },
   {
     binary: 'makecab.exe', names: ['makecab', 'diantz'], source: LOLBAS('Binaries/Makecab'),
     abuses: [
-      { id: 'makecab-ads', args: rx(/\s/, ADS), attack: ['T1564.004'], score: 60, what: 'cabinet maker writing into an alternate data stream' },
-      { id: 'makecab-remote', args: rx(/^\s*["']?/, REMOTE), attack: ['T1105'], score: 45, what: 'cabinet maker packing a file from a network share' },
+      { id: 'makecab-ads', args: linear(/\s/, ADS), attack: ['T1564.004'], score: 60, what: 'cabinet maker writing into an alternate data stream' },
+      { id: 'makecab-remote', args: linear(/^\s*["']?/, REMOTE), attack: ['T1105'], score: 45, what: 'cabinet maker packing a file from a network share' },
     ],
   },
   {
@@ -175,20 +183,20 @@ export const LOLBINS: LolbinEntry[] = [
     binary: 'mshta.exe', source: LOLBAS('Binaries/Mshta'),
     abuses: [
       { id: 'mshta-inline-script', args: /(?:javascript|vbscript|about):/i, attack: ['T1218.005'], score: 85, what: 'HTML application host running inline script' },
-      { id: 'mshta-remote', args: rx(REMOTE), attack: ['T1218.005', 'T1105'], score: 80, what: 'HTML application host loading a remote page' },
-      { id: 'mshta-ads', args: rx(/\s/, ADS), attack: ['T1218.005', 'T1564.004'], score: 80, what: 'HTML application run from an alternate data stream' },
+      { id: 'mshta-remote', args: linear(REMOTE), attack: ['T1218.005', 'T1105'], score: 80, what: 'HTML application host loading a remote page' },
+      { id: 'mshta-ads', args: linear(/\s/, ADS), attack: ['T1218.005', 'T1564.004'], score: 80, what: 'HTML application run from an alternate data stream' },
       { id: 'mshta-local-hta', args: /\.hta\b/i, attack: ['T1218.005'], score: 55, what: 'HTML application host running a local .hta' },
     ],
   },
   {
     binary: 'rundll32.exe', source: LOLBAS('Binaries/Rundll32'),
     abuses: [
-      { id: 'rundll32-comsvcs-minidump', args: /comsvcs(?:\.dll)?["']?\s*,?\s*#?\s*(?:minidump|24)\b/i, attack: ['T1003.001'], score: 95, what: 'COM+ services DLL used to dump process memory (LSASS credential theft)' },
+      { id: 'rundll32-comsvcs-minidump', args: linear(/comsvcs(?:\.dll)?["']?\s*,?\s*#?\s*(?:minidump|24)\b/i), attack: ['T1003.001'], score: 95, what: 'COM+ services DLL used to dump process memory (LSASS credential theft)' },
       { id: 'rundll32-script', args: /(?:javascript:|vbscript:|mshtml(?:\.dll)?\s*,\s*#?runhtmlapplication)/i, attack: ['T1218.011'], score: 85, what: 'rundll32 running script through the HTML engine' },
-      { id: 'rundll32-remote-dll', args: rx(/^\s*["']?/, REMOTE), attack: ['T1218.011', 'T1105'], score: 80, what: 'rundll32 loading a DLL from a remote share' },
+      { id: 'rundll32-remote-dll', args: linear(/^\s*["']?/, REMOTE), attack: ['T1218.011', 'T1105'], score: 80, what: 'rundll32 loading a DLL from a remote share' },
       { id: 'rundll32-proxy-export', args: /\b(?:url\.dll\s*,\s*(?:openurl|fileprotocolhandler)|zipfldr(?:\.dll)?\s*,\s*routethecall|shell32(?:\.dll)?\s*,\s*(?:shellexec_rundll|control_rundll|#44)|(?:ie)?advpack(?:\.dll)?\s*,\s*(?:launchinfsection|registerocx|#\d+)|setupapi(?:\.dll)?\s*,\s*installhinfsection|syssetup(?:\.dll)?\s*,\s*setupinfobjectinstallaction|pcwutl(?:\.dll)?\s*,\s*launchapplication|dfshim(?:\.dll)?\s*,\s*shopenverbapplication|(?:shdocvw|ieframe)(?:\.dll)?\s*,\s*openurl|scrobj(?:\.dll)?\s*,\s*generatetypelib|(?:shimgvw|photoviewer)(?:\.dll)?["']?\s*,\s*imageview_fullscreen|desk\.cpl\s*,\s*installscreensaver)/i, attack: ['T1218.011'], score: 70, what: 'rundll32 calling a Windows DLL export that launches other programs or fetches URLs' },
-      { id: 'rundll32-user-dir-dll', args: rx(/^\s*["']?/, /(?:[a-z]:)?[^,\s]*/, USER_DIR, /[^,\s]*["']?\s*,/), attack: ['T1218.011'], score: 60, what: 'rundll32 loading a DLL from a user-writable folder' },
-      { id: 'rundll32-ads', args: rx(/^\s*["']?/, ADS, /\s*,/), attack: ['T1218.011', 'T1564.004'], score: 80, what: 'rundll32 loading a DLL from an alternate data stream' },
+      { id: 'rundll32-user-dir-dll', args: linear(/^\s*["']?/, /(?:[a-z]:)?[^,\s]*/, USER_DIR, /[^,\s]*["']?\s*,/), attack: ['T1218.011'], score: 60, what: 'rundll32 loading a DLL from a user-writable folder' },
+      { id: 'rundll32-ads', args: linear(/^\s*["']?/, ADS, /\s*,/), attack: ['T1218.011', 'T1564.004'], score: 80, what: 'rundll32 loading a DLL from an alternate data stream' },
       { id: 'rundll32-odd-extension', args: /^\s*["']?[^,\s"']+\.(?:dat|tmp|txt|log|png|jpg|gif|bin|db|ocx|cpl|zip)["']?\s*,/i, attack: ['T1218.011', 'T1036'], score: 55, what: 'rundll32 loading a DLL disguised under another extension' },
     ],
   },
@@ -196,66 +204,66 @@ export const LOLBINS: LolbinEntry[] = [
     binary: 'regsvr32.exe', source: LOLBAS('Binaries/Regsvr32'),
     abuses: [
       { id: 'regsvr32-scriptlet', args: either(inOrder(/\/i:/gi, /scrobj(?:\.dll)?\b/gi), /\/i:\s*["']?(?:https?|ftp):/i), attack: ['T1218.010'], score: 85, what: 'regsvr32 running a COM scriptlet (Squiblydoo)' },
-      { id: 'regsvr32-remote', args: rx(REMOTE), attack: ['T1218.010', 'T1105'], score: 80, what: 'regsvr32 loading from a remote location' },
-      { id: 'regsvr32-user-dir', args: rx(/\/s\b[\s\S]*/, USER_DIR), attack: ['T1218.010'], score: 50, what: 'regsvr32 silently registering a DLL from a user-writable folder' },
+      { id: 'regsvr32-remote', args: linear(REMOTE), attack: ['T1218.010', 'T1105'], score: 80, what: 'regsvr32 loading from a remote location' },
+      { id: 'regsvr32-user-dir', args: linear(/\/s\b[\s\S]*/, USER_DIR), attack: ['T1218.010'], score: 50, what: 'regsvr32 silently registering a DLL from a user-writable folder' },
     ],
   },
   {
     binary: 'msiexec.exe', source: LOLBAS('Binaries/Msiexec'),
     abuses: [
-      { id: 'msiexec-remote', args: rx(/[/-](?:i|package|a|j[mu])\b[\s\S]*/, REMOTE), attack: ['T1218.007', 'T1105'], score: 75, what: 'installer fetching and running a remote package' },
-      { id: 'msiexec-remote-transform', args: rx(/transforms\s*=\s*["']?/, REMOTE), attack: ['T1218.007'], score: 75, what: 'installer applying a remote transform' },
+      { id: 'msiexec-remote', args: linear(/[/-](?:i|package|a|j[mu])\b[\s\S]*/, REMOTE), attack: ['T1218.007', 'T1105'], score: 75, what: 'installer fetching and running a remote package' },
+      { id: 'msiexec-remote-transform', args: linear(/transforms\s*=\s*["']?/, REMOTE), attack: ['T1218.007'], score: 75, what: 'installer applying a remote transform' },
       { id: 'msiexec-dll', args: /[/-][yz]\s+["']?[^\s"']+\.(?:dll|ocx)\b/i, attack: ['T1218.007'], score: 70, what: 'installer calling DllRegisterServer/DllUnregisterServer of a DLL' },
-      { id: 'msiexec-quiet-user-dir', args: rx(/[/-]q\w*\b[\s\S]*/, USER_DIR, /[^\s"']*\.msi\b/), attack: ['T1218.007'], score: 45, what: 'silent install of a package from a user-writable folder' },
+      { id: 'msiexec-quiet-user-dir', args: linear(/[/-]q\w*\b[\s\S]*/, USER_DIR, /[^\s"']*\.msi\b/), attack: ['T1218.007'], score: 45, what: 'silent install of a package from a user-writable folder' },
     ],
   },
   {
     binary: 'installutil.exe', source: LOLBAS('Binaries/Installutil'),
     abuses: [
-      { id: 'installutil-remote', args: rx(REMOTE), attack: ['T1218.004', 'T1105'], score: 75, what: 'InstallUtil pulling an assembly from a remote location' },
+      { id: 'installutil-remote', args: linear(REMOTE), attack: ['T1218.004', 'T1105'], score: 75, what: 'InstallUtil pulling an assembly from a remote location' },
       { id: 'installutil-uninstall-hook', args: /(?:\/u\b|\/logfile=|\/logtoconsole=false)/i, attack: ['T1218.004'], score: 70, what: 'InstallUtil running an assembly\'s installer hooks (AppLocker bypass)' },
-      { id: 'installutil-any', args: /\S+\.(?:dll|exe)\b/i, attack: ['T1218.004'], score: 45, what: 'InstallUtil loading an assembly' },
+      { id: 'installutil-any', args: linear(/\S+\.(?:dll|exe)\b/i), attack: ['T1218.004'], score: 45, what: 'InstallUtil loading an assembly' },
     ],
   },
   {
     binary: 'regasm.exe', names: ['regasm', 'regsvcs'], source: LOLBAS('Binaries/Regasm'),
-    abuses: [{ id: 'regasm-load', args: /\S+\.dll\b/i, attack: ['T1218.009'], score: 60, what: '.NET registration tool running code in an assembly' }],
+    abuses: [{ id: 'regasm-load', args: linear(/\S+\.dll\b/i), attack: ['T1218.009'], score: 60, what: '.NET registration tool running code in an assembly' }],
   },
   {
     binary: 'msbuild.exe', source: LOLBAS('Binaries/Msbuild'),
     abuses: [
-      { id: 'msbuild-logger-dll', args: /[/-]logger:[^\s]*\.dll/i, attack: ['T1127.001'], score: 70, what: 'MSBuild loading a logger DLL' },
-      { id: 'msbuild-inline-project', args: /(?:^|\s)["']?[^\s"']+\.(?:xml|csproj|proj|txt|rsp)\b|@\S+\.rsp\b/i, attack: ['T1127.001'], score: 50, what: 'MSBuild compiling and running an inline-task project' },
+      { id: 'msbuild-logger-dll', args: linear(/[/-]logger:[^\s]*\.dll/i), attack: ['T1127.001'], score: 70, what: 'MSBuild loading a logger DLL' },
+      { id: 'msbuild-inline-project', args: linear(/(?:^|\s)["']?[^\s"']+\.(?:xml|csproj|proj|txt|rsp)\b|@\S+\.rsp\b/i), attack: ['T1127.001'], score: 50, what: 'MSBuild compiling and running an inline-task project' },
     ],
   },
   {
     binary: 'cmstp.exe', source: LOLBAS('Binaries/Cmstp'),
     abuses: [
-      { id: 'cmstp-remote-inf', args: rx(REMOTE), attack: ['T1218.003', 'T1105'], score: 85, what: 'connection-manager installer loading a remote INF' },
+      { id: 'cmstp-remote-inf', args: linear(REMOTE), attack: ['T1218.003', 'T1105'], score: 85, what: 'connection-manager installer loading a remote INF' },
       { id: 'cmstp-silent-inf', args: either(inOrder(/\/(?:s|ni|au)\b/gi, /\.inf\b/gi), inOrder(/\.inf\b/gi, /\/(?:s|ni|au)\b/gi)), attack: ['T1218.003'], score: 70, what: 'connection-manager installer silently running an INF (UAC bypass/AppLocker bypass)' },
     ],
   },
   {
     binary: 'odbcconf.exe', source: LOLBAS('Binaries/Odbcconf'),
-    abuses: [{ id: 'odbcconf-dll', args: /(?:\{?\s*regsvr\b|installdriver\b[\s\S]*\.dll|[/-]f\s+\S+\.rsp\b|\.dll\b)/i, attack: ['T1218.008'], score: 70, what: 'ODBC configuration tool loading a DLL' }],
+    abuses: [{ id: 'odbcconf-dll', args: linear(/(?:\{?\s*regsvr\b|installdriver\b[\s\S]*\.dll|[/-]f\s+\S+\.rsp\b|\.dll\b)/i), attack: ['T1218.008'], score: 70, what: 'ODBC configuration tool loading a DLL' }],
   },
   {
     binary: 'control.exe', source: LOLBAS('Binaries/Control'),
     abuses: [
-      { id: 'control-ads', args: rx(/\s/, ADS), attack: ['T1218.002', 'T1564.004'], score: 80, what: 'Control Panel loading an item from an alternate data stream' },
-      { id: 'control-user-cpl', args: rx(USER_DIR, /[^\s"']*\.cpl\b/), attack: ['T1218.002'], score: 60, what: 'Control Panel item loaded from a user-writable folder' },
+      { id: 'control-ads', args: linear(/\s/, ADS), attack: ['T1218.002', 'T1564.004'], score: 80, what: 'Control Panel loading an item from an alternate data stream' },
+      { id: 'control-user-cpl', args: linear(USER_DIR, /[^\s"']*\.cpl\b/), attack: ['T1218.002'], score: 60, what: 'Control Panel item loaded from a user-writable folder' },
     ],
   },
   {
     binary: 'hh.exe', source: LOLBAS('Binaries/Hh'),
     abuses: [
-      { id: 'hh-remote', args: rx(REMOTE), attack: ['T1218.001', 'T1105'], score: 75, what: 'HTML Help opening a remote file' },
+      { id: 'hh-remote', args: linear(REMOTE), attack: ['T1218.001', 'T1105'], score: 75, what: 'HTML Help opening a remote file' },
       { id: 'hh-executable', args: /\.(?:exe|bat|cmd|ps1)\b/i, attack: ['T1218.001'], score: 60, what: 'HTML Help used to start a program' },
     ],
   },
   {
     binary: 'ieexec.exe', source: LOLBAS('Binaries/Ieexec'),
-    abuses: [{ id: 'ieexec-remote', args: rx(REMOTE), attack: ['T1218', 'T1105'], score: 80, what: '.NET IE execution host running a remote executable' }],
+    abuses: [{ id: 'ieexec-remote', args: linear(REMOTE), attack: ['T1218', 'T1105'], score: 80, what: '.NET IE execution host running a remote executable' }],
   },
   {
     binary: 'infdefaultinstall.exe', source: LOLBAS('Binaries/Infdefaultinstall'),
@@ -279,7 +287,7 @@ export const LOLBINS: LolbinEntry[] = [
   {
     binary: 'presentationhost.exe', source: LOLBAS('Binaries/Presentationhost'),
     abuses: [
-      { id: 'presentationhost-remote', args: rx(REMOTE), attack: ['T1218', 'T1105'], score: 75, what: 'XAML browser host loading a remote application' },
+      { id: 'presentationhost-remote', args: linear(REMOTE), attack: ['T1218', 'T1105'], score: 75, what: 'XAML browser host loading a remote application' },
       { id: 'presentationhost-xbap', args: /\.xbap\b/i, attack: ['T1218'], score: 60, what: 'XAML browser application executed' },
     ],
   },
@@ -289,7 +297,7 @@ export const LOLBINS: LolbinEntry[] = [
   },
   {
     binary: 'syncappvpublishingserver.exe', names: ['syncappvpublishingserver', 'syncappvpublishingserver.vbs'], source: LOLBAS('Binaries/Syncappvpublishingserver'),
-    abuses: [{ id: 'syncappvpublishingserver-powershell', args: /["']?\s*n?\s*;/i, attack: ['T1216.002', 'T1059.001'], score: 85, what: 'App-V publishing helper smuggling PowerShell after a ";"' }],
+    abuses: [{ id: 'syncappvpublishingserver-powershell', args: linear(/["']?\s*n?\s*;/i), attack: ['T1216.002', 'T1059.001'], score: 85, what: 'App-V publishing helper smuggling PowerShell after a ";"' }],
   },
   {
     binary: 'pubprn.vbs', names: ['pubprn.vbs'], source: LOLBAS('Scripts/Pubprn'),
@@ -302,8 +310,8 @@ export const LOLBINS: LolbinEntry[] = [
   {
     binary: 'forfiles.exe', source: LOLBAS('Binaries/Forfiles'),
     abuses: [
-      { id: 'forfiles-ads', args: rx(/\/c\s+["']?[\s\S]*/, ADS), attack: ['T1202', 'T1564.004'], score: 80, what: 'forfiles running a program from an alternate data stream' },
-      { id: 'forfiles-proxy', args: rx(/\/c\s+["']?(?!cmd(?:\.exe)?\s+\/c\s+(?:echo|del|copy|move|dir|type)\b)[^"']*/, '(?:', SHELLS, String.raw`|\.(?:exe|ps1|vbs|js|hta)\b)`), attack: ['T1202'], score: 60, what: 'forfiles used to start another program (indirect command execution)' },
+      { id: 'forfiles-ads', args: linear(/\/c\s+["']?[\s\S]*/, ADS), attack: ['T1202', 'T1564.004'], score: 80, what: 'forfiles running a program from an alternate data stream' },
+      { id: 'forfiles-proxy', args: linear(/\/c\s+["']?(?!cmd(?:\.exe)?\s{1,16}\/c\s{1,16}(?:echo|del|copy|move|dir|type)\b)[^"']*/, '(?:', SHELLS, String.raw`|\.(?:exe|ps1|vbs|js|hta)\b)`), attack: ['T1202'], score: 60, what: 'forfiles used to start another program (indirect command execution)' },
     ],
   },
   {
@@ -312,7 +320,7 @@ export const LOLBINS: LolbinEntry[] = [
   },
   {
     binary: 'explorer.exe', source: LOLBAS('Binaries/Explorer'),
-    abuses: [{ id: 'explorer-proxy', args: /(?:\/root,\s*["']?[^"'\s]+\.exe|^\s+["']?[^"'\s]+\.(?:exe|bat|hta|vbs|js)\b)/i, attack: ['T1202'], score: 55, what: 'Explorer used as the parent of another program' }],
+    abuses: [{ id: 'explorer-proxy', args: linear(/(?:\/root,\s*["']?[^"'\s]+\.exe|^\s+["']?[^"'\s]+\.(?:exe|bat|hta|vbs|js)\b)/i), attack: ['T1202'], score: 55, what: 'Explorer used as the parent of another program' }],
   },
   {
     binary: 'msxsl.exe', source: LOLBAS('OtherMSBinaries/Msxsl'),
@@ -321,8 +329,8 @@ export const LOLBINS: LolbinEntry[] = [
   {
     binary: 'wmic.exe', source: LOLBAS('Binaries/Wmic'),
     abuses: [
-      { id: 'wmic-shadowcopy-delete', args: /\bshadowcopy\s+(?:where\b[\s\S]*)?delete\b/i, attack: ['T1490'], score: 90, what: 'WMI deleting volume shadow copies' },
-      { id: 'wmic-xsl-format', args: /\/format:\s*["']?(?:(?:https?|ftp):|[^\s"']*\.xsl\b)/i, attack: ['T1220'], score: 85, what: 'WMI output formatted by a script-bearing XSL stylesheet' },
+      { id: 'wmic-shadowcopy-delete', args: linear(/\bshadowcopy\s+(?:where\b[\s\S]*)?delete\b/i), attack: ['T1490'], score: 90, what: 'WMI deleting volume shadow copies' },
+      { id: 'wmic-xsl-format', args: linear(/\/format:\s*["']?(?:(?:https?|ftp):|[^\s"']*\.xsl\b)/i), attack: ['T1220'], score: 85, what: 'WMI output formatted by a script-bearing XSL stylesheet' },
       { id: 'wmic-remote-process', args: inOrder(/\/node:/gi, /\bprocess\s+call\s+create\b/gi), attack: ['T1047', 'T1021'], score: 75, what: 'WMI starting a process on another host' },
       { id: 'wmic-process-create', args: /\bprocess\s+call\s+create\b/i, attack: ['T1047'], score: 65, what: 'WMI starting a process' },
       { id: 'wmic-shadowcopy-create', args: /\bshadowcopy\s+call\s+create\b/i, attack: ['T1003.003'], score: 60, what: 'WMI creating a shadow copy (to read locked credential stores)' },
@@ -334,10 +342,10 @@ export const LOLBINS: LolbinEntry[] = [
   {
     binary: 'wscript.exe', names: ['wscript', 'cscript'], source: LOLBAS('Binaries/Wscript'),
     abuses: [
-      { id: 'wscript-ads', args: rx(/\s/, ADS), attack: ['T1564.004', 'T1059.005'], score: 80, what: 'script host running a script from an alternate data stream' },
-      { id: 'wscript-remote', args: rx(/^\s*(?:\/\/\w+(?::\w+)?\s+)*["']?/, REMOTE), attack: ['T1059.005', 'T1105'], score: 70, what: 'script host running a script from a network share/URL' },
-      { id: 'wscript-engine-swap', args: /\/\/e:\s*(?:jscript|vbscript)(?:\.encode)?\b[\s\S]*\.(?!js\b|vbs\b)\w+/i, attack: ['T1059.005', 'T1059.007', 'T1036'], score: 60, what: 'script engine forced onto a file with another extension' },
-      { id: 'wscript-user-dir', args: rx(USER_DIR, /[^\s"']*\.(?:js|jse|vbs|vbe|wsf|wsh)\b/), attack: ['T1059.005', 'T1059.007'], score: 50, what: 'script run from a user-writable folder' },
+      { id: 'wscript-ads', args: linear(/\s/, ADS), attack: ['T1564.004', 'T1059.005'], score: 80, what: 'script host running a script from an alternate data stream' },
+      { id: 'wscript-remote', args: linear(/^\s*(?:\/\/\w+(?::\w+)?\s+)*["']?/, REMOTE), attack: ['T1059.005', 'T1105'], score: 70, what: 'script host running a script from a network share/URL' },
+      { id: 'wscript-engine-swap', args: linear(/\/\/e:\s*(?:jscript|vbscript)(?:\.encode)?\b[\s\S]*\.(?!js\b|vbs\b)\w+/i), attack: ['T1059.005', 'T1059.007', 'T1036'], score: 60, what: 'script engine forced onto a file with another extension' },
+      { id: 'wscript-user-dir', args: linear(USER_DIR, /[^\s"']*\.(?:js|jse|vbs|vbe|wsf|wsh)\b/), attack: ['T1059.005', 'T1059.007'], score: 50, what: 'script run from a user-writable folder' },
       { id: 'wscript-encoded', args: /\.(?:vbe|jse)\b/i, attack: ['T1059.005', 'T1027'], score: 55, what: 'encoded script (.vbe/.jse) executed' },
     ],
   },
@@ -345,7 +353,7 @@ export const LOLBINS: LolbinEntry[] = [
     binary: 'winrm.vbs', names: ['winrm', 'winrm.vbs'], source: LOLBAS('Scripts/Winrm'),
     abuses: [
       { id: 'winrm-invoke-create', args: /\binvoke\s+create\s+wmicimv2\/win32_(?:process|service)\b/i, attack: ['T1216', 'T1021.006', 'T1047'], score: 80, what: 'WinRM script creating a process or service over WS-Man' },
-      { id: 'winrm-format-xsl', args: /-format:\s*\S*(?:pretty|\.xsl)/i, attack: ['T1220'], score: 55, what: 'WinRM script output formatted by an XSL stylesheet (WsmPty/WsmTxt hijack)' },
+      { id: 'winrm-format-xsl', args: linear(/-format:\s*\S*(?:pretty|\.xsl)/i), attack: ['T1220'], score: 55, what: 'WinRM script output formatted by an XSL stylesheet (WsmPty/WsmTxt hijack)' },
     ],
   },
   {
@@ -368,11 +376,11 @@ export const LOLBINS: LolbinEntry[] = [
   // ---- developer / debugging tools (proxy execution, memory dumps) -----------------------
   {
     binary: 'csc.exe', names: ['csc', 'vbc', 'jsc'], source: LOLBAS('Binaries/Csc'),
-    abuses: [{ id: 'csc-compile-user-dir', args: rx(/[\s\S]*/, USER_DIR), attack: ['T1027.004'], score: 45, what: 'compiler building code in a user-writable folder (compile after delivery)' }],
+    abuses: [{ id: 'csc-compile-user-dir', args: linear(/[\s\S]*/, USER_DIR), attack: ['T1027.004'], score: 45, what: 'compiler building code in a user-writable folder (compile after delivery)' }],
   },
   {
     binary: 'microsoft.workflow.compiler.exe', names: ['microsoft.workflow.compiler'], source: LOLBAS('Binaries/Microsoft.Workflow.Compiler'),
-    abuses: [{ id: 'workflow-compiler-run', args: /\S+\s+\S+/i, attack: ['T1127'], score: 70, what: 'workflow compiler compiling and running supplied code' }],
+    abuses: [{ id: 'workflow-compiler-run', args: linear(/\S+\s+\S+/i), attack: ['T1127'], score: 70, what: 'workflow compiler compiling and running supplied code' }],
   },
   {
     binary: 'cdb.exe', names: ['cdb', 'ntsd', 'windbg'], source: LOLBAS('OtherMSBinaries/Cdb'),
@@ -395,7 +403,7 @@ export const LOLBINS: LolbinEntry[] = [
   {
     binary: 'squirrel.exe', names: ['squirrel', 'update'], source: LOLBAS('OtherMSBinaries/Squirrel'),
     abuses: [
-      { id: 'squirrel-proxy', args: rx(/--(?:download|update|updaterollback)(?:=|\s+)["']?/, REMOTE, /|--processstart\b/), attack: ['T1218', 'T1105'], score: 70, what: 'Electron app updater fetching or starting a payload' },
+      { id: 'squirrel-proxy', args: linear(/--(?:download|update|updaterollback)(?:=|\s+)["']?/, REMOTE, /|--processstart\b/), attack: ['T1218', 'T1105'], score: 70, what: 'Electron app updater fetching or starting a payload' },
       { id: 'update-startup-shortcut', args: inOrder(/--createshortcut=/gi, /-l=startup/gi), attack: ['T1547.001'], score: 60, what: 'Squirrel updater planting a startup shortcut' },
     ],
   },
@@ -420,7 +428,7 @@ export const LOLBINS: LolbinEntry[] = [
   },
   {
     binary: 'appvlp.exe', source: LOLBAS('OtherMSBinaries/Appvlp'),
-    abuses: [{ id: 'appvlp-launch', args: /\S+\.(?:exe|bat|cmd|ps1)\b|\bpowershell\b|\bcmd\b/i, attack: ['T1218'], score: 60, what: 'App-V launcher starting a program' }],
+    abuses: [{ id: 'appvlp-launch', args: linear(/\S+\.(?:exe|bat|cmd|ps1)\b|\bpowershell\b|\bcmd\b/i), attack: ['T1218'], score: 60, what: 'App-V launcher starting a program' }],
   },
   {
     binary: 'bginfo.exe', source: LOLBAS('OtherMSBinaries/Bginfo'),
@@ -430,7 +438,7 @@ export const LOLBINS: LolbinEntry[] = [
   {
     binary: 'schtasks.exe', source: LOLBAS('Binaries/Schtasks'),
     abuses: [
-      { id: 'schtasks-create-shell', args: rx(/\/create\b[\s\S]*\/tr\s+["']?[\s\S]*/, '(?:', SHELLS, '|', USER_DIR, ')'), attack: ['T1053.005'], score: 65, what: 'scheduled task created to run a shell/script host or a program in a user folder' },
+      { id: 'schtasks-create-shell', args: linear(/\/create\b[\s\S]*\/tr\s+["']?[\s\S]*/, '(?:', SHELLS, '|', USER_DIR, ')'), attack: ['T1053.005'], score: 65, what: 'scheduled task created to run a shell/script host or a program in a user folder' },
       { id: 'schtasks-create-remote', args: inOrder(/\/create\b/gi, /\/s\s+\S/gi), attack: ['T1053.005'], score: 60, what: 'scheduled task created on a remote host' },
       { id: 'schtasks-create-system', args: inOrder(/\/create\b/gi, /\/ru\s+["']?(?:system|nt authority\\system)\b/gi), attack: ['T1053.005'], score: 55, what: 'scheduled task created to run as SYSTEM' },
       { id: 'schtasks-create', args: /\/create\b/i, attack: ['T1053.005'], score: 40, what: 'scheduled task created' },
@@ -438,15 +446,15 @@ export const LOLBINS: LolbinEntry[] = [
   },
   {
     binary: 'at.exe', names: ['at'], source: LOLBAS('Binaries/At'),
-    abuses: [{ id: 'at-schedule', args: /^\s+(?:\\\\\S+\s+)?\d{1,2}:\d{2}\b[\s\S]*(?:\/interactive|\/every|\.exe|\.bat|\bcmd\b|powershell)/i, attack: ['T1053.002'], score: 55, what: 'legacy at job scheduled' }],
+    abuses: [{ id: 'at-schedule', args: linear(/^\s+(?:\\\\\S+\s+)?\d{1,2}:\d{2}\b[\s\S]*(?:\/interactive|\/every|\.exe|\.bat|\bcmd\b|powershell)/i), attack: ['T1053.002'], score: 55, what: 'legacy at job scheduled' }],
   },
   {
     binary: 'sc.exe', names: ['sc'], source: LOLBAS('Binaries/Sc'),
     abuses: [
-      { id: 'sc-defender-off', args: /^\s+(?:\\\\\S+\s+)?(?:stop|delete|config)\s+["']?(?:windefend|sense|wdnissvc|wdboot|wdfilter|mpssvc|eventlog|sysmon\w*)\b/i, attack: ['T1562.001'], score: 80, what: 'security or logging service stopped/disabled' },
-      { id: 'sc-create-shell', args: rx(/^\s+(?:\\\\\S+\s+)?(?:create|config)\b[\s\S]*binpath\s*=\s*["']?[\s\S]*/, '(?:', SHELLS, '|', USER_DIR, ')'), attack: ['T1543.003', 'T1569.002'], score: 70, what: 'service pointed at a shell or a program in a user folder' },
+      { id: 'sc-defender-off', args: linear(/^\s+(?:\\\\\S+\s+)?(?:stop|delete|config)\s+["']?(?:windefend|sense|wdnissvc|wdboot|wdfilter|mpssvc|eventlog|sysmon\w*)\b/i), attack: ['T1562.001'], score: 80, what: 'security or logging service stopped/disabled' },
+      { id: 'sc-create-shell', args: linear(/^\s+(?:\\\\\S+\s+)?(?:create|config)\b[\s\S]*binpath\s*=\s*["']?[\s\S]*/, '(?:', SHELLS, '|', USER_DIR, ')'), attack: ['T1543.003', 'T1569.002'], score: 70, what: 'service pointed at a shell or a program in a user folder' },
       { id: 'sc-remote-create', args: /^\s+\\\\\S+\s+(?:create|config|start)\b/i, attack: ['T1543.003', 'T1569.002', 'T1021.002'], score: 65, what: 'service created/started on a remote host' },
-      { id: 'sc-ads', args: rx(/binpath\s*=\s*["']?/, ADS), attack: ['T1564.004', 'T1543.003'], score: 80, what: 'service binary in an alternate data stream' },
+      { id: 'sc-ads', args: linear(/binpath\s*=\s*["']?/, ADS), attack: ['T1564.004', 'T1543.003'], score: 80, what: 'service binary in an alternate data stream' },
       { id: 'sc-create', args: /^\s+(?:create)\b[\s\S]*binpath\s*=/i, attack: ['T1543.003'], score: 40, what: 'service created' },
     ],
   },
@@ -458,9 +466,9 @@ export const LOLBINS: LolbinEntry[] = [
       { id: 'reg-defender-off', args: /^\s+add\b[\s\S]*(?:disableantispyware|disableantivirus|disablerealtimemonitoring|disablebehaviormonitoring|disableioavprotection|disableonaccessprotection|tamperprotection|\\windows defender\\exclusions|\\policies\\microsoft\\windows defender(?: security center)?\\)/i, attack: ['T1562.001', 'T1112'], score: 80, what: 'Defender disabled or excluded through the registry' },
       { id: 'reg-ifeo-debugger', args: inOrder(/^\s+add\b/gi, /image file execution options/gi, /\b(?:debugger|globalflag)\b/gi), attack: ['T1546.012'], score: 75, what: 'image-file-execution-options debugger hijack' },
       { id: 'reg-uac-off', args: /^\s+add\b[\s\S]*\b(?:enablelua|consentpromptbehavioradmin|localaccounttokenfilterpolicy)\b/i, attack: ['T1548.002', 'T1112'], score: 70, what: 'UAC weakened through the registry' },
-      { id: 'reg-run-key', args: /^\s+add\s+["']?(?:hkcu|hklm|hkey_current_user|hkey_local_machine)\\software\\(?:wow6432node\\)?microsoft\\windows\\currentversion\\(?:run|runonce|runservices|runservicesonce|policies\\explorer\\run)\b|^\s+add\b[\s\S]*\\winlogon["']?\s[\s\S]*\/v\s+["']?(?:userinit|shell)\b|^\s+add\b[\s\S]*userinitmprlogonscript/i, attack: ['T1547.001'], score: 65, what: 'autostart registry entry written' },
+      { id: 'reg-run-key', args: linear(/^\s+add\s+["']?(?:hkcu|hklm|hkey_current_user|hkey_local_machine)\\software\\(?:wow6432node\\)?microsoft\\windows\\currentversion\\(?:run|runonce|runservices|runservicesonce|policies\\explorer\\run)\b|^\s+add\b[\s\S]*\\winlogon["']?\s[\s\S]*\/v\s+["']?(?:userinit|shell)\b|^\s+add\b[\s\S]*userinitmprlogonscript/i), attack: ['T1547.001'], score: 65, what: 'autostart registry entry written' },
       { id: 'reg-lsa-protection-off', args: inOrder(/^\s+add\b/gi, /\\control\\lsa["']?\s/gi, /\/v\s+["']?(?:runasppl|disablerestrictedadmin|lmcompatibilitylevel|nolmhash)\b/gi), attack: ['T1562.001', 'T1112'], score: 75, what: 'LSA credential protections weakened' },
-      { id: 'reg-logging-off', args: /^\s+add\b[\s\S]*(?:\\wmi\\autologger\\|\\winevt\\channels\\|\betwenabled\b|\bcomplus_etwenabled\b|\bscriptblocklogging\b|\bmodulelogging\b)/i, attack: ['T1562.002', 'T1562.006'], score: 75, what: 'event logging or ETW tracing switched off' },
+      { id: 'reg-logging-off', args: linear(/^\s+add\b[\s\S]*(?:\\wmi\\autologger\\|\\winevt\\channels\\|\betwenabled\b|\bcomplus_etwenabled\b|\bscriptblocklogging\b|\bmodulelogging\b)/i), attack: ['T1562.002', 'T1562.006'], score: 75, what: 'event logging or ETW tracing switched off' },
       { id: 'reg-protection-off', args: /^\s+add\b[\s\S]*(?:\bamsienable\b|hypervisorenforcedcodeintegrity|\\windows defender exploit guard\\|\benablesmartscreen\b|\bdisableprivacyexperience\b)/i, attack: ['T1562.001', 'T1112'], score: 70, what: 'a Windows protection feature switched off' },
       { id: 'reg-com-hijack', args: /^\s+add\s+["']?(?:hkcu|hkey_current_user)\\software\\classes\\clsid\\\{[^}]+\}\\(?:inprocserver32|localserver32)\b/i, attack: ['T1546.015'], score: 65, what: 'per-user COM server registered (COM hijack)' },
       { id: 'reg-autologon', args: inOrder(/^\s+add\b/gi, /\\winlogon["']?\s/gi, /\/v\s+["']?(?:autoadminlogon|defaultpassword)\b/gi), attack: ['T1112', 'T1552.002'], score: 60, what: 'automatic logon with a stored password configured' },
@@ -468,13 +476,13 @@ export const LOLBINS: LolbinEntry[] = [
       { id: 'reg-safeboot-service', args: /^\s+add\b[\s\S]*\\control\\safeboot\\(?:minimal|network)\\/i, attack: ['T1562.009'], score: 70, what: 'service registered to start in safe mode' },
       { id: 'reg-rdp-enable', args: inOrder(/^\s+add\b/gi, /terminal server/gi, /(?:fdenytsconnections|userauthentication|portnumber|fsinglesessionperuser)\b/gi), attack: ['T1021.001', 'T1112'], score: 55, what: 'remote desktop settings changed' },
       { id: 'reg-credential-query', args: /^\s+query\b[\s\S]*(?:\/f\s+["']?password|\\winlogon\b|\\putty\\sessions|\\realvnc|\\tightvnc|\bsnmp\b)/i, attack: ['T1552.002'], score: 55, what: 'registry searched for stored credentials' },
-      { id: 'reg-ads', args: rx(/^\s+(?:export|save)\b[\s\S]*\s/, ADS), attack: ['T1564.004'], score: 75, what: 'registry exported into an alternate data stream' },
+      { id: 'reg-ads', args: linear(/^\s+(?:export|save)\b[\s\S]*\s/, ADS), attack: ['T1564.004'], score: 75, what: 'registry exported into an alternate data stream' },
     ],
   },
   {
     binary: 'regedit.exe', source: LOLBAS('Binaries/Regedit'),
     abuses: [
-      { id: 'regedit-ads', args: rx(/\s/, ADS), attack: ['T1564.004'], score: 70, what: 'registry editor importing/exporting through an alternate data stream' },
+      { id: 'regedit-ads', args: linear(/\s/, ADS), attack: ['T1564.004'], score: 70, what: 'registry editor importing/exporting through an alternate data stream' },
       { id: 'regedit-silent-import', args: /(?:^|\s)\/s\s+\S+\.reg\b/i, attack: ['T1112'], score: 45, what: 'registry file imported silently' },
     ],
   },
@@ -482,10 +490,10 @@ export const LOLBINS: LolbinEntry[] = [
     binary: 'netsh.exe', source: LOLBAS('Binaries/Netsh'),
     abuses: [
       { id: 'netsh-helper-dll', args: /\badd\s+helper\b/i, attack: ['T1546.007'], score: 70, what: 'netsh helper DLL registered (persistence)' },
-      { id: 'netsh-firewall-off', args: /\b(?:advfirewall\s+set\s+\w+\s+state\s+off|firewall\s+set\s+opmode\s+(?:mode=)?disable)\b/i, attack: ['T1562.004'], score: 75, what: 'Windows firewall switched off' },
+      { id: 'netsh-firewall-off', args: linear(/\b(?:advfirewall\s+set\s+\w+\s+state\s+off|firewall\s+set\s+opmode\s+(?:mode=)?disable)\b/i), attack: ['T1562.004'], score: 75, what: 'Windows firewall switched off' },
       { id: 'netsh-portproxy', args: /\binterface\s+portproxy\s+add\b/i, attack: ['T1090.001'], score: 65, what: 'port forwarding set up (pivoting)' },
       { id: 'netsh-wifi-keys', args: inOrder(/\bwlan\s+show\s+profiles?\b/gi, /key\s*=\s*clear/gi), attack: ['T1016.002', 'T1555'], score: 55, what: 'saved Wi-Fi keys shown in clear' },
-      { id: 'netsh-firewall-open', args: /\bfirewall\s+add\s+(?:rule|allowedprogram|portopening)\b[\s\S]*(?:action\s*=\s*allow|enable)/i, attack: ['T1562.004'], score: 45, what: 'firewall opened for a program or port' },
+      { id: 'netsh-firewall-open', args: linear(/\bfirewall\s+add\s+(?:rule|allowedprogram|portopening)\b[\s\S]*(?:action\s*=\s*allow|enable)/i), attack: ['T1562.004'], score: 45, what: 'firewall opened for a program or port' },
     ],
   },
   // ---- defence evasion / impact --------------------------------------------------------------
@@ -541,19 +549,19 @@ export const LOLBINS: LolbinEntry[] = [
   {
     binary: 'cmd.exe', names: ['cmd'], source: LOLBAS('Binaries/Cmd'),
     abuses: [
-      { id: 'cmd-ads-exec', args: rx(/(?:<\s*|\/c\s+|\/k\s+)/, ADS), attack: ['T1564.004', 'T1059.003'], score: 75, what: 'command shell reading or running a payload in an alternate data stream' },
-      { id: 'cmd-write-ads', args: rx(/\becho\b[^>]*>\s*["']?/, ADS), attack: ['T1564.004'], score: 70, what: 'command output written into an alternate data stream' },
+      { id: 'cmd-ads-exec', args: linear(/(?:<\s*|\/c\s+|\/k\s+)/, ADS), attack: ['T1564.004', 'T1059.003'], score: 75, what: 'command shell reading or running a payload in an alternate data stream' },
+      { id: 'cmd-write-ads', args: linear(/\becho\b[^>]*>\s*["']?/, ADS), attack: ['T1564.004'], score: 70, what: 'command output written into an alternate data stream' },
     ],
   },
   // ---- discovery and lateral movement (admin tools ATT&CK names) ----------------------------
   {
     binary: 'net.exe', names: ['net', 'net1'], source: ATTACK('T1087'),
     abuses: [
-      { id: 'net-admin-group-add', args: /^\s+(?:localgroup|group)\s+["']?(?:administrators|domain admins|enterprise admins|remote desktop users)["']?\s+\S+[\s\S]*\/add\b/i, attack: ['T1098'], score: 70, what: 'account added to a privileged group' },
-      { id: 'net-user-add', args: /^\s+user\s+\S+\s+\S+[\s\S]*\/add\b/i, attack: ['T1136.001'], score: 60, what: 'local account created with a password' },
+      { id: 'net-admin-group-add', args: linear(/^\s+(?:localgroup|group)\s+["']?(?:administrators|domain admins|enterprise admins|remote desktop users)["']?\s+\S+[\s\S]*\/add\b/i), attack: ['T1098'], score: 70, what: 'account added to a privileged group' },
+      { id: 'net-user-add', args: linear(/^\s+user\s+\S+\s+\S+[\s\S]*\/add\b/i), attack: ['T1136.001'], score: 60, what: 'local account created with a password' },
       { id: 'net-admin-share', args: /^\s+use\s+\\\\[^\s\\]+\\(?:[a-z]\$|admin\$|ipc\$)/i, attack: ['T1021.002'], score: 55, what: 'admin share mounted on another host' },
-      { id: 'net-stop-security', args: /^\s+stop\s+["']?(?:windefend|sense|mpssvc|wscsvc|eventlog|sysmon\w*|msmpsvc|sophos[\w ]*|mcafee\w*|sqlwriter|vss|backupexec\w*)\b/i, attack: ['T1489', 'T1562.001'], score: 65, what: 'security, logging or backup service stopped' },
-      { id: 'net-share-delete', args: /^\s+(?:share\s+\S+\s+\/delete|use\s+\S*\s*\/delete)\b/i, attack: ['T1070.005'], score: 40, what: 'network share or connection removed (covering tracks)' },
+      { id: 'net-stop-security', args: linear(/^\s+stop\s+["']?(?:windefend|sense|mpssvc|wscsvc|eventlog|sysmon\w*|msmpsvc|sophos[\w ]*|mcafee\w*|sqlwriter|vss|backupexec\w*)\b/i), attack: ['T1489', 'T1562.001'], score: 65, what: 'security, logging or backup service stopped' },
+      { id: 'net-share-delete', args: linear(/^\s+(?:share\s+\S+\s+\/delete|use\s+\S*\s*\/delete)\b/i), attack: ['T1070.005'], score: 40, what: 'network share or connection removed (covering tracks)' },
       { id: 'net-guest-enable', args: /^\s+user\s+guest\s+\/active:yes\b/i, attack: ['T1078.001'], score: 60, what: 'built-in guest account enabled' },
       { id: 'net-domain-admins', args: /^\s+group\s+["']?(?:domain admins|enterprise admins|domain controllers|domain computers)["']?[\s\S]*\/domain\b|^\s+group\s+\/domain\s+["']?(?:domain admins|enterprise admins|domain controllers|domain computers)/i, attack: ['T1069.002', 'T1018'], score: 45, what: 'privileged domain groups enumerated' },
       { id: 'net-domain-accounts', args: /^\s+(?:user|group|accounts)\s+\/domain\b/i, attack: ['T1087.002'], score: 40, what: 'domain accounts enumerated' },
@@ -572,7 +580,7 @@ export const LOLBINS: LolbinEntry[] = [
   },
   {
     binary: 'adfind.exe', names: ['adfind'], source: ATTACK('T1087.002'),
-    abuses: [{ id: 'adfind-query', args: /(?:-f\s+["']?\(?[\w&|!]*\(?\s*\w+\s*=|-sc\s+\w+|-gcb\b|-b\s+\S|objectcategory=|trustdmp|dcmodes|-subnets)/i, attack: ['T1087.002', 'T1482', 'T1018'], score: 65, what: 'AdFind dumping Active Directory (ransomware reconnaissance)' }],
+    abuses: [{ id: 'adfind-query', args: linear(/(?:-f\s+["']?\(?[\w&|!]*\(?\s*\w+\s*=|-sc\s+\w+|-gcb\b|-b\s+\S|objectcategory=|trustdmp|dcmodes|-subnets)/i), attack: ['T1087.002', 'T1482', 'T1018'], score: 65, what: 'AdFind dumping Active Directory (ransomware reconnaissance)' }],
   },
   {
     binary: 'ntdsutil.exe', source: LOLBAS('OtherMSBinaries/Ntdsutil'),
@@ -586,7 +594,7 @@ export const LOLBINS: LolbinEntry[] = [
     binary: 'diskshadow.exe', source: LOLBAS('Binaries/Diskshadow'),
     abuses: [
       { id: 'diskshadow-script', args: /(?:^|\s)\/s\s+\S+/i, attack: ['T1003.003'], score: 65, what: 'shadow copy tool driven by a script (NTDS.dit theft)' },
-      { id: 'diskshadow-exec', args: /^\s*>?\s*exec\s+\S+/i, attack: ['T1202'], score: 60, what: 'shadow copy tool executing a program' },
+      { id: 'diskshadow-exec', args: linear(/^\s*>?\s*exec\s+\S+/i), attack: ['T1202'], score: 60, what: 'shadow copy tool executing a program' },
     ],
   },
   {
@@ -621,7 +629,7 @@ export const LOLBINS: LolbinEntry[] = [
   },
   {
     binary: 'mofcomp.exe', source: LOLBAS('Binaries/Mofcomp'),
-    abuses: [{ id: 'mofcomp-compile', args: /\S+\.mof\b/i, attack: ['T1047', 'T1546.003'], score: 55, what: 'MOF file compiled into WMI (possible event-subscription persistence)' }],
+    abuses: [{ id: 'mofcomp-compile', args: linear(/\S+\.mof\b/i), attack: ['T1047', 'T1546.003'], score: 55, what: 'MOF file compiled into WMI (possible event-subscription persistence)' }],
   },
   {
     binary: 'gfxdownloadwrapper.exe', source: LOLBAS('Binaries/GfxDownloadWrapper'),
@@ -630,18 +638,18 @@ export const LOLBINS: LolbinEntry[] = [
   // ---- less common proxies and downloaders (each with a distinctive argument) ---------------
   {
     binary: 'winword.exe', names: ['winword', 'excel', 'powerpnt', 'msaccess', 'mspub', 'visio', 'winproj', 'outlook', 'msohtmed', 'protocolhandler', 'ecmangen', 'xsd', 'ngen', 'imewdbld', 'msoxmled', 'configsecuritypolicy', 'msedge_proxy'], source: LOLBAS('OtherMSBinaries/Winword'),
-    abuses: [{ id: 'office-url-download', args: rx(REMOTE), attack: ['T1105'], score: 60, what: 'Office or helper binary given a URL so it downloads into the cache' }],
+    abuses: [{ id: 'office-url-download', args: linear(REMOTE), attack: ['T1105'], score: 60, what: 'Office or helper binary given a URL so it downloads into the cache' }],
   },
   {
     binary: 'certoc.exe', source: LOLBAS('Binaries/Certoc'),
     abuses: [
       { id: 'certoc-loaddll', args: /-loaddll\b/i, attack: ['T1218'], score: 75, what: 'certificate tool loading a DLL' },
-      { id: 'certoc-download', args: rx(/-getcacaps\s+["']?/, REMOTE), attack: ['T1105'], score: 70, what: 'certificate tool fetching a remote file' },
+      { id: 'certoc-download', args: linear(/-getcacaps\s+["']?/, REMOTE), attack: ['T1105'], score: 70, what: 'certificate tool fetching a remote file' },
     ],
   },
   {
     binary: 'datasvcutil.exe', source: LOLBAS('Binaries/DataSvcUtil'),
-    abuses: [{ id: 'datasvcutil-upload', args: rx(/\/uri:\s*["']?/, REMOTE), attack: ['T1567'], score: 60, what: 'data-service tool contacting a remote URL (exfiltration channel)' }],
+    abuses: [{ id: 'datasvcutil-upload', args: linear(/\/uri:\s*["']?/, REMOTE), attack: ['T1567'], score: 60, what: 'data-service tool contacting a remote URL (exfiltration channel)' }],
   },
   {
     binary: 'cmdl32.exe', source: LOLBAS('Binaries/Cmdl32'),
@@ -654,8 +662,8 @@ export const LOLBINS: LolbinEntry[] = [
   {
     binary: 'type', names: ['type'], source: LOLBAS('Binaries/Cmd'),
     abuses: [
-      { id: 'type-from-share', args: rx(/^\s+["']?\\\\[\w.$-]+\\[^>]*>/), attack: ['T1105'], score: 45, what: 'file copied from a network share with type and redirection' },
-      { id: 'type-to-share', args: /^\s+[^>]+>\s*["']?\\\\[\w.$-]+\\/i, attack: ['T1048.003'], score: 50, what: 'file copied to a network share with type and redirection' },
+      { id: 'type-from-share', args: linear(/^\s+["']?\\\\[\w.$-]+\\[^>]*>/), attack: ['T1105'], score: 45, what: 'file copied from a network share with type and redirection' },
+      { id: 'type-to-share', args: linear(/^\s+[^>]+>\s*["']?\\\\[\w.$-]+\\/i), attack: ['T1048.003'], score: 50, what: 'file copied to a network share with type and redirection' },
     ],
   },
   {
@@ -677,8 +685,8 @@ export const LOLBINS: LolbinEntry[] = [
   {
     binary: 'printbrm.exe', source: LOLBAS('Binaries/PrintBrm'),
     abuses: [
-      { id: 'printbrm-ads', args: rx(/\s/, ADS), attack: ['T1564.004'], score: 65, what: 'printer migration tool writing into an alternate data stream' },
-      { id: 'printbrm-remote', args: rx(/-d\s+["']?/, REMOTE), attack: ['T1105'], score: 55, what: 'printer migration tool packing a remote folder' },
+      { id: 'printbrm-ads', args: linear(/\s/, ADS), attack: ['T1564.004'], score: 65, what: 'printer migration tool writing into an alternate data stream' },
+      { id: 'printbrm-remote', args: linear(/-d\s+["']?/, REMOTE), attack: ['T1105'], score: 55, what: 'printer migration tool packing a remote folder' },
     ],
   },
   {
@@ -687,7 +695,7 @@ export const LOLBINS: LolbinEntry[] = [
   },
   {
     binary: 'regini.exe', source: LOLBAS('Binaries/Regini'),
-    abuses: [{ id: 'regini-ads', args: rx(/\s/, ADS), attack: ['T1564.004', 'T1112'], score: 65, what: 'registry script read from an alternate data stream' }],
+    abuses: [{ id: 'regini-ads', args: linear(/\s/, ADS), attack: ['T1564.004', 'T1112'], score: 65, what: 'registry script read from an alternate data stream' }],
   },
   {
     binary: 'register-cimprovider.exe', names: ['register-cimprovider'], source: LOLBAS('Binaries/Register-cimprovider'),
@@ -711,7 +719,7 @@ export const LOLBINS: LolbinEntry[] = [
   },
   {
     binary: 'tar.exe', names: ['tar'], source: LOLBAS('Binaries/Tar'),
-    abuses: [{ id: 'tar-ads', args: rx(/\s-?\w*f\s+["']?/, ADS), attack: ['T1564.004'], score: 60, what: 'archive written to or read from an alternate data stream' }],
+    abuses: [{ id: 'tar-ads', args: linear(/\s-?\w*f\s+["']?/, ADS), attack: ['T1564.004'], score: 60, what: 'archive written to or read from an alternate data stream' }],
   },
   {
     binary: 'ttdinject.exe', names: ['ttdinject', 'tttracer'], source: LOLBAS('Binaries/Ttdinject'),
@@ -778,7 +786,7 @@ export const LOLBINS: LolbinEntry[] = [
   },
   {
     binary: 'applauncher.exe', names: ['applauncher', 'appcert', 'pixtool', 'mftrace', 'vsjitdebugger', 'winfile', 'openconsole', 'dxcap', 'runexehelper'], source: LOLBAS('OtherMSBinaries/AppLauncher'),
-    abuses: [{ id: 'devtool-launch', args: /\S+\.(?:exe|msi)\b/i, attack: ['T1127'], score: 50, what: 'developer or test tool used to launch a program' }],
+    abuses: [{ id: 'devtool-launch', args: linear(/\S+\.(?:exe|msi)\b/i), attack: ['T1127'], score: 50, what: 'developer or test tool used to launch a program' }],
   },
   {
     binary: 'bcp.exe', source: LOLBAS('OtherMSBinaries/Bcp'),
@@ -790,7 +798,7 @@ export const LOLBINS: LolbinEntry[] = [
   },
   {
     binary: 'csi.exe', names: ['csi', 'rcsi', 'fsi', 'fsianycpu'], source: LOLBAS('OtherMSBinaries/Csi'),
-    abuses: [{ id: 'script-compiler-run', args: /\S+\.(?:cs|csx|fsx|fsscript)\b/i, attack: ['T1127', 'T1059'], score: 45, what: 'C#/F# interactive running a script file' }],
+    abuses: [{ id: 'script-compiler-run', args: linear(/\S+\.(?:cs|csx|fsx|fsscript)\b/i), attack: ['T1127', 'T1059'], score: 45, what: 'C#/F# interactive running a script file' }],
   },
   {
     binary: 'defaultpack.exe', source: LOLBAS('OtherMSBinaries/DefaultPack'),
@@ -798,7 +806,7 @@ export const LOLBINS: LolbinEntry[] = [
   },
   {
     binary: 'devinit.exe', source: LOLBAS('OtherMSBinaries/Devinit'),
-    abuses: [{ id: 'devinit-msi', args: rx(/msi-install\b[\s\S]*-i\s+["']?/, REMOTE), attack: ['T1218.007', 'T1105'], score: 70, what: 'dev-environment initialiser installing a remote MSI' }],
+    abuses: [{ id: 'devinit-msi', args: linear(/msi-install\b[\s\S]*-i\s+["']?/, REMOTE), attack: ['T1218.007', 'T1105'], score: 70, what: 'dev-environment initialiser installing a remote MSI' }],
   },
   {
     binary: 'devtoolslauncher.exe', source: LOLBAS('OtherMSBinaries/Devtoolslauncher'),
