@@ -7,6 +7,7 @@ import { remove } from 'confusables';
 import { parse as parseDomain } from 'tldts';
 import { domainToUnicode } from 'node:url';
 import type { Finding } from '../domain/finding';
+import { linearRegex } from '../domain/linear-regex';
 import { EXACT_ONLY_LABELS, PROTECTED_BRANDS, type ProtectedBrand } from './data/brands';
 import { RISKY_TLDS } from './data/risky-tlds';
 import { IP_LOGGERS, URL_SHORTENERS } from './data/shorteners';
@@ -16,6 +17,8 @@ export const ANALYZER_VERSION = '1';
 
 /** Inputs beyond these bounds are cut: an alert holds ≤200 of each, evidence may hold more. */
 const MAX_ITEMS = 500;
+/** A WordPress login or internals page: `/wp-admin/…` then any text then `.php` is quadratic in V8 on a path of many `/wp-admin/`. */
+const WORDPRESS_PAGE = linearRegex(/\/wp-(?:admin|content|includes)\/.*\.(?:php|html?)$|\/wp-login\.php$|\/wp-admin\/?$/);
 const MAX_URL_CHARS = 8192;
 const MAX_LABEL_CHARS = 63;
 
@@ -297,7 +300,7 @@ function harvestSignals(u: URL, raw: string): Signal[] {
   const words = CREDENTIAL_WORDS.exec(`${path}${u.search}`);
   if (words) out.push({ id: 'credential-path', score: 20, what: `login/verify wording ("${words[1]}") in the path of a non-brand site: ${clip(raw)}`, attack: PHISH_LINK });
   if (/^\/(?:owa|adfs|ews)(?:\/|$)/.test(path)) out.push({ id: 'webmail-path', score: 30, what: `Outlook Web App / ADFS login path: ${clip(raw)}`, attack: PHISH_LINK });
-  if (/\/wp-(?:admin|content|includes)\/.*\.(?:php|html?)$|\/wp-login\.php$|\/wp-admin\/?$/.test(path)) {
+  if (WORDPRESS_PAGE.test(path)) {
     out.push({ id: 'wordpress-kit', score: 35, what: `WordPress login or internals page on a non-brand site (typical phishing-kit drop on a hacked site): ${clip(raw)}`, attack: PHISH_LINK });
   }
   if (/^\/ipfs\/[a-z0-9]{20,}/i.test(u.pathname)) out.push({ id: 'ipfs', score: 40, what: `page on an IPFS gateway (hard to take down): ${clip(raw)}`, attack: PHISH_LINK });

@@ -5,7 +5,7 @@ import { linearRegex, LinearRegexError, linearRegexWork } from '../../src/domain
 import { generatedTexts } from '../helpers/generated-text';
 
 const PATTERNS: RegExp[] = [
-  /abc/, /a|b|cd/, /^ab$/, /^\s+add\b[\s\S]*\/add\b/i, /\S+\.dll\b/i, /[^\s"']*\.msi\b/, /a{2,4}b/, /(?:ab)+c/, /x*/, /[]/, /[^]/,
+  /abc/, /a|b|cd/, /^ab$/, /^\s+add\b[\s\S]*\/add\b/i, /\S+\.dll\b/i, /[^\s"']*\.msi\b/, /a{2,4}b/, /(?:ab)+c/, /x*/, new RegExp('[]'), /[^]/,
   /\bword\b/, /\Bo\B/, /(?<![\w/])[\w-]+\.\w{1,5}:(?![\\/])[\w$-]*[a-z_$][\w.$-]*/, /\.(?!js\b|vbs\b)\w+/i,
   /(?:(?:[a-z]:)?[^\s:"'|<>]*\\[^\s:"'\\|<>]+|(?<![\w/])[\w-]+\.\w{1,5}):(?![\\/])[\w$-]*[a-z_$][\w.$-]*/,
   /^a.b$/m, /a.b/s, /a.b/, /[A-Z]+/i, /[\w.$-]+/, /\x41\u0042/, /[a-c-]/, /(?<=\d)x/, /(?<!\d)x/, /\/create\b[\s\S]*\/tr\s+["']?[\s\S]*(?:cmd|\\users\\)/i,

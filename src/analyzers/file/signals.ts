@@ -80,9 +80,15 @@ export function importSignals(functionNames: readonly string[]): Signal[] {
     if (hits.length < rule.groups.length) continue;
     // One technique can match through several rules (three keylogger styles): keep the first.
     if (out.some((s) => s.attack.join() === rule.attack.join())) continue;
-    out.push({ id: rule.id, score: rule.score, attack: rule.attack, what: rule.what.replace(/ \(.*\)$/, ''), line: `${rule.what}: ${hits.join(', ')} (${rule.attack.join(', ')})` });
+    out.push({ id: rule.id, score: rule.score, attack: rule.attack, what: withoutTrailingNote(rule.what), line: `${rule.what}: ${hits.join(', ')} (${rule.attack.join(', ')})` });
   }
   return out;
+}
+
+/** "what (note)" → "what": a rule's trailing parenthetical. */
+function withoutTrailingNote(what: string): string {
+  const open = what.indexOf(' (');
+  return open >= 0 && what.endsWith(')') && !/[\n\r\u2028\u2029]/.test(what.slice(open)) ? what.slice(0, open) : what;
 }
 
 /** Entropy above this in code is compressed or encrypted: compiled code sits near 6-6.8. */

@@ -98,7 +98,10 @@ const PARAMS: [string, number, Param][] = [
 
 function classify(arg: string): Param | undefined {
   if (!/^[-/\u2013\u2014]/.test(arg)) return undefined;
-  const name = arg.slice(1).toLowerCase().replace(/:.*$/, '');
+  // `-Name:value` → `name` (an indexOf: /:.*$/ rescans the rest of the line from every colon).
+  const bare = arg.slice(1).toLowerCase();
+  const colon = bare.indexOf(':');
+  const name = colon < 0 ? bare : bare.slice(0, colon);
   if (!name) return undefined;
   // `-e` is EncodedCommand for powershell.exe even though -ExecutionPolicy also starts with e.
   if (name === 'e' || name === 'en' || name === 'enc') return 'encoded';

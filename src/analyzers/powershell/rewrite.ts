@@ -198,7 +198,8 @@ class Rewriter {
     }
     // [Array]::Reverse($x) reverses a tracked array in place.
     const text = this.slice(stmt);
-    const m = /^\s*\[(?:system\.)?array\]::reverse\(\s*(\$[\w:]+)\s*\)\s*;?\s*$/i.exec(text);
+    // Trimmed first: `\s*;?\s*$` after the call backtracks quadratically on a run of blanks.
+    const m = /^\[(?:system\.)?array\]::reverse\(\s*(\$[\w:]+)\s*\)\s*;?$/i.exec(text.trim());
     if (m) {
       const name = variableName(m[1]);
       const cur = this.env.get(name);
