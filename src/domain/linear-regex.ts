@@ -291,12 +291,20 @@ function compile(root: Node, flags: { m: boolean }, looks: Look[] = []): Program
   return { code, looks };
 }
 
-/** Runs a program over text[from..to): does it match starting anywhere (or only at `from`), ending anywhere (or only at `to`)? */
-function run(program: Program, text: string, flags: { m: boolean }, from: number, anchoredStart: boolean, mustEndAt: number, memo: Map<Look, Int8Array>): boolean {
+/** Where a match was found: [start, end) of the first match to complete, from its leftmost start. */
+interface Span { start: number; end: number }
+
+/**
+ * Runs a program over text from `from`: a match starting anywhere (or only at `from`), ending
+ * anywhere (or only at `mustEndAt`). Returns the span of the first match to complete, or null.
+ */
+function run(program: Program, text: string, flags: { m: boolean }, from: number, anchoredStart: boolean, mustEndAt: number, memo: Map<Look, Int8Array>): Span | null {
   const { code } = program;
   const n = code.length;
-  let current = new Int32Array(n); let currentLen = 0;
-  let next = new Int32Array(n); let nextLen = 0;
+  // Thread lists: instruction and where its match started (older threads come first, so the
+  // leftmost start wins an instruction two threads reach in the same step).
+  let current = new Int32Array(n); let currentStart = new Int32Array(n); let currentLen = 0;
+  let next = new Int32Array(n); let nextStart = new Int32Array(n);
   const seen = new Uint32Array(n);
   let stamp = 0;
   const stack = new Int32Array(n * 2 + 2);
@@ -319,10 +327,10 @@ function run(program: Program, text: string, flags: { m: boolean }, from: number
     if (!cache) { cache = new Int8Array(text.length + 1); memo.set(look, cache); }
     if (cache[pos] === 0) {
       let found = false;
-      if (!look.behind) found = run(look.program, text, flags, pos, true, -1, memo);
+      if (!look.behind) found = run(look.program, text, flags, pos, true, -1, memo) !== null;
       else {
         for (let start = Math.max(0, pos - look.maxWidth); start <= pos - look.minWidth && !found; start++) {
-          found = run(look.program, text, flags, start, true, pos, memo);
+          found = run(look.program, text, flags, start, true, pos, memo) !== null;
         }
       }
       cache[pos] = found !== look.negate ? 1 : 2;
@@ -330,8 +338,9 @@ function run(program: Program, text: string, flags: { m: boolean }, from: number
     return cache[pos] === 1;
   };
 
-  /** Follows empty moves from pc at pos; adds Char instructions to the list. True on a match. */
-  const add = (list: Int32Array, lenRef: { len: number }, pc0: number, pos: number): boolean => {
+  let listLen = 0;
+  /** Follows empty moves from pc at pos, adding Char instructions to the list; true on a match. */
+  const add = (list: Int32Array, starts: Int32Array, pc0: number, pos: number, start: number): boolean => {
     let top = 0;
     stack[top++] = pc0;
     while (top > 0) {
@@ -340,7 +349,7 @@ function run(program: Program, text: string, flags: { m: boolean }, from: number
       seen[pc] = stamp;
       const instr = code[pc];
       switch (instr.op) {
-        case Op.Char: list[lenRef.len++] = pc; break;
+        case Op.Char: list[listLen] = pc; starts[listLen++] = start; break;
         case Op.Match: if (mustEndAt < 0 || pos === mustEndAt) return true; break;
         case Op.Jmp: stack[top++] = instr.x as number; break;
         case Op.Split: stack[top++] = instr.y as number; stack[top++] = instr.x as number; break;
@@ -351,36 +360,44 @@ function run(program: Program, text: string, flags: { m: boolean }, from: number
   };
 
   const end = mustEndAt >= 0 ? mustEndAt : text.length;
-  const cur = { len: 0 }; const nxt = { len: 0 };
   stamp++;
-  if (add(current, cur, 0, from)) return true;
-  currentLen = cur.len;
+  listLen = 0;
+  if (add(current, currentStart, 0, from, from)) return { start: from, end: from };
+  currentLen = listLen;
   for (let pos = from; pos < end; pos++) {
     const c = text.charCodeAt(pos);
     linearRegexWork.threadSteps += currentLen + 1;
     stamp++;
-    nxt.len = 0;
+    listLen = 0;
     for (let k = 0; k < currentLen; k++) {
       const instr = code[current[k]];
-      if ((c < 128 ? (instr.ascii as Uint8Array)[c] === 1 : (instr.test as CharTest)(c)) && add(next, nxt, current[k] + 1, pos + 1)) return true;
+      if ((c < 128 ? (instr.ascii as Uint8Array)[c] === 1 : (instr.test as CharTest)(c)) && add(next, nextStart, current[k] + 1, pos + 1, currentStart[k])) {
+        return { start: currentStart[k], end: pos + 1 };
+      }
     }
-    if (!anchoredStart && add(next, nxt, 0, pos + 1)) return true;
-    nextLen = nxt.len;
+    if (!anchoredStart && add(next, nextStart, 0, pos + 1, pos + 1)) return { start: pos + 1, end: pos + 1 };
     [current, next] = [next, current];
-    currentLen = nextLen;
-    if (currentLen === 0 && anchoredStart) return false;
+    [currentStart, nextStart] = [nextStart, currentStart];
+    currentLen = listLen;
+    if (currentLen === 0 && anchoredStart) return null;
   }
-  return false;
+  return null;
 }
 
 /** Work done, for tests that assert a bound on it (threads advanced over one character each). */
 export const linearRegexWork = { threadSteps: 0 };
 
-/** A pattern compiled for linear-time `test()`. */
+/** A pattern compiled for linear-time matching. */
 export interface LinearRegex {
   readonly source: string;
   readonly flags: string;
   test(text: string): boolean;
+  /**
+   * A match and where it is: the first match to complete, from its leftmost start. Whether
+   * there is one agrees with RegExp#exec; the span can be shorter than V8's (greedy parts stop
+   * at the first point the whole pattern matches), so use it for excerpts, not for parsing.
+   */
+  find(text: string): { index: number; text: string } | null;
 }
 
 /**
@@ -396,6 +413,10 @@ export function linearRegex(pattern: RegExp | string, flagText = ''): LinearRege
   return {
     source,
     flags: flagString,
-    test: (text: string) => run(program, text, flags, 0, false, -1, new Map()),
+    test: (text: string) => run(program, text, flags, 0, false, -1, new Map()) !== null,
+    find: (text: string) => {
+      const span = run(program, text, flags, 0, false, -1, new Map());
+      return span && { index: span.start, text: text.slice(span.start, span.end) };
+    },
   };
 }

@@ -16,8 +16,14 @@ describe('linearRegex agrees with V8', () => {
   it.each(PATTERNS.map((p) => [p.toString(), p]))('%s', (_name, pattern) => {
     const linear = linearRegex(pattern as RegExp);
     const texts = [...generatedTexts(pattern as RegExp, 1500), '', 'k', 'K', '\u212a', 'ſ', 's', 'S', 'x', '1x', 'ab', 'a\nb', 'a\u2028b', '2024-01'];
-    const disagreements = texts.filter((t) => linear.test(t) !== (pattern as RegExp).test(t));
+    const disagreements = texts.filter((t) => linear.test(t) !== (pattern as RegExp).test(t) || (linear.find(t) !== null) !== (pattern as RegExp).test(t));
     expect(disagreements).toEqual([]);
+    // Without context-dependent assertions, the span found is itself a whole match of the pattern.
+    if (!/\\[bB]|\(\?<?[=!]|[\^$]/.test((pattern as RegExp).source)) {
+      const whole = new RegExp(`^(?:${(pattern as RegExp).source})$`, (pattern as RegExp).flags);
+      const spans = texts.map((t) => linear.find(t)).filter((m) => m !== null);
+      expect(spans.filter((m) => !whole.test(m!.text))).toEqual([]);
+    }
   });
 });
 
