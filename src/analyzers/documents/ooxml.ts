@@ -7,6 +7,7 @@ import { DEFAULT_ARCHIVE_LIMITS, extractArchive, type ArchiveLimits, type Archiv
 import { failedFinding, uniqueSorted, type Analysis } from './common';
 import { analyzeOleVba, type OleVbaFacts } from './ole-vba';
 import type { Finding } from '../../domain/finding';
+import { xmlTags } from './xml-tags';
 
 export const OOXML_ANALYZER = 'ooxml';
 export const ANALYZER_VERSION = '1';
@@ -37,7 +38,6 @@ export function isOoxml(members: ArchiveMember[]): boolean {
 }
 
 const text = (m: ArchiveMember): string => (m.bytes && m.bytes.length <= MAX_XML_BYTES ? Buffer.from(m.bytes).toString('utf8') : '');
-const attr = (tag: string, name: string): string | undefined => new RegExp(`\\b${name}\\s*=\\s*"([^"]*)"`).exec(tag)?.[1] ?? new RegExp(`\\b${name}\\s*=\\s*'([^']*)'`).exec(tag)?.[1];
 
 /** Relationship types that fetch and load content when the document opens (hyperlinks only on click). */
 const LOADING_TYPES = /\/(attachedTemplate|oleObject|frame|subDocument|externalLinkPath|externalLink|package)$/i;
@@ -46,10 +46,10 @@ function externalRelationships(members: ArchiveMember[]): ExternalRelationship[]
   const out: ExternalRelationship[] = [];
   for (const m of members) {
     if (m.depth !== 1 || !m.path.toLowerCase().endsWith('.rels')) continue;
-    for (const tag of text(m).match(/<Relationship\b[^>]*>/g) ?? []) {
-      if (attr(tag, 'TargetMode') !== 'External') continue;
-      const type = attr(tag, 'Type') ?? '';
-      const target = attr(tag, 'Target') ?? '';
+    for (const tag of xmlTags(text(m))) {
+      if (tag.name !== 'Relationship' || tag.attributes.get('TargetMode') !== 'External') continue;
+      const type = tag.attributes.get('Type') ?? '';
+      const target = tag.attributes.get('Target') ?? '';
       if (LOADING_TYPES.test(type) && out.length < MAX_ITEMS) out.push({ part: m.path, type: type.split('/').pop() ?? type, target });
     }
   }
@@ -63,16 +63,20 @@ function ddeFields(members: ArchiveMember[]): string[] {
     const xml = text(m);
     if (!/DDE/i.test(xml)) continue;
     // Word splits field codes over runs: join the instrText pieces before looking.
-    const instr = [...xml.matchAll(/<w:instrText\b[^>]*>([^<]*)<\/w:instrText>/g)].map((x) => x[1]).join('');
-    const simple = [...xml.matchAll(/<w:fldSimple\b[^>]*w:instr="([^"]*)"/g)].map((x) => x[1]).join(' ');
-    for (const code of [instr, simple]) {
+    const instr: string[] = [];
+    const simple: string[] = [];
+    const links: string[] = [];
+    for (const tag of xmlTags(xml)) {
+      if (tag.name === 'w:instrText') instr.push(tag.text);
+      else if (tag.name === 'w:fldSimple' && tag.attributes.has('w:instr')) simple.push(tag.attributes.get('w:instr') as string);
+      // Excel: external DDE links name the program to start (ddeService="cmd").
+      else if (tag.name === 'ddeLink' && tag.attributes.has('ddeService') && tag.attributes.has('ddeTopic')) links.push(`DDE link ${tag.attributes.get('ddeService')}|${tag.attributes.get('ddeTopic')}`);
+    }
+    for (const code of [instr.join(''), simple.join(' ')]) {
       const hit = /\bDDE(?:AUTO)?\b[\s\S]{0,200}/i.exec(code);
       if (hit && out.length < MAX_ITEMS) out.push(`${m.path}: ${hit[0].trim()}`);
     }
-    // Excel: external DDE links name the program to start (ddeService="cmd").
-    for (const x of xml.matchAll(/<ddeLink\b[^>]*ddeService="([^"]*)"[^>]*ddeTopic="([^"]*)"/g)) {
-      if (out.length < MAX_ITEMS) out.push(`${m.path}: DDE link ${x[1]}|${x[2]}`);
-    }
+    for (const link of links) if (out.length < MAX_ITEMS) out.push(`${m.path}: ${link}`);
   }
   return out;
 }
