@@ -10,6 +10,7 @@ import {
   decodeBytes, encodeString, MAX_ARRAY, MAX_STRING, num, str, toArr, toBytes, toChar, toNum, toStr,
   type Encoding, type Value,
 } from './values';
+import { linearRegex, type LinearRegex } from '../../domain/linear-regex';
 
 /** Transformations recorded while folding, for the report and the technique mapping. */
 export type Note =
@@ -972,7 +973,13 @@ function evalCommand(node: Node, ctx: EvalContext, depth: number): Value | undef
 /** Get-Command with a wildcard: the one known command it matches. */
 function commandByWildcard(pattern: string, ctx: EvalContext): Value | undefined {
   if (pattern.length > 100) return undefined;
-  const re = new RegExp(`^${pattern.replace(/[.+^${}()|\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 'i');
+  // The script's wildcard as a pattern for the linear engine: /^a.*b.*c$/ backtracks per star in V8.
+  let re: LinearRegex;
+  try {
+    re = linearRegex(`^${pattern.replace(/[.+^${}()|\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 'i');
+  } catch {
+    return undefined; // an unbalanced [ class: not a wildcard we can resolve
+  }
   const matches = KNOWN_COMMANDS.filter((c) => re.test(c));
   if (matches.length !== 1) return undefined;
   if (/[*?]/.test(pattern)) ctx.notes.add('get-command');
