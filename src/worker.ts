@@ -32,10 +32,15 @@ import { activityRetryAlarms } from './metrics/metrics';
 import { startMetricsServer } from './metrics/server';
 import type { Pool } from 'pg';
 
-/** dist/workflow-bundle.js when built (production); else bundle from source (tests, dev). */
+/**
+ * A prebuilt workflow bundle: dist/workflow-bundle.js when built (production), or the one a test
+ * run builds once for all its workers (AUTOSOC_WORKFLOW_BUNDLE, set by jest's global setup: each
+ * webpack run costs seconds of CPU); else bundle from source (dev).
+ */
 export function workflowSource(): { workflowBundle: { codePath: string } } | { workflowsPath: string } {
-  const bundle = join(__dirname, '..', 'workflow-bundle.js');
-  return existsSync(bundle) ? { workflowBundle: { codePath: bundle } } : { workflowsPath: require.resolve('./workflows') };
+  const built = join(__dirname, '..', 'workflow-bundle.js');
+  const bundle = process.env.AUTOSOC_WORKFLOW_BUNDLE ?? (existsSync(built) ? built : undefined);
+  return bundle ? { workflowBundle: { codePath: bundle } } : { workflowsPath: require.resolve('./workflows') };
 }
 
 /** Online threat-intel providers, when any of their API keys is set (VT_API_KEY, ...). */

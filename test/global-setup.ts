@@ -4,6 +4,10 @@
 // import the sandbox does not allow; its connections share one session, so advisory locks
 // cannot serialize concurrent migrations there). On a server, the tests run as an application
 // role and migrations as the owner (test/helpers/app-role.ts).
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { bundleWorkflowCode } from '@temporalio/worker';
 import { Pool } from 'pg';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from '../src/store/embedded-postgres';
 import { migrate } from '../src/store/migrate';
@@ -11,6 +15,7 @@ import { urlRole } from '../src/store/privileges';
 import { ensureTestAppRole } from './helpers/app-role';
 
 export default async function globalSetup(): Promise<void> {
+  const bundling = bundleWorkflowsOnce();
   if (!process.env.DATABASE_URL) {
     const pg: EmbeddedPostgres = await startEmbeddedPostgres({ port: 0 });
     process.env.DATABASE_URL = pg.url; // jest workers inherit it
@@ -28,4 +33,19 @@ export default async function globalSetup(): Promise<void> {
   } finally {
     await pool.end();
   }
+  await bundling;
+}
+
+/**
+ * One workflow bundle for the whole run: every test worker (the real worker, the workflow
+ * harness, replay) loads it instead of running webpack again (seconds of CPU each, dozens of
+ * times). workflowSource() in src/worker.ts picks it up; global teardown removes it.
+ */
+async function bundleWorkflowsOnce(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'autosoc-jest-'));
+  const quiet = { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error: console.error };
+  const { code } = await bundleWorkflowCode({ workflowsPath: require.resolve('../src/workflows'), logger: quiet });
+  const codePath = join(dir, 'workflow-bundle.js');
+  writeFileSync(codePath, code);
+  process.env.AUTOSOC_WORKFLOW_BUNDLE = codePath; // jest workers inherit it
 }

@@ -2,6 +2,7 @@
 // activities: what every workflow and playbook test file starts from. A playbook test starts
 // its playbook (startPlaybook), sends analysts' decisions (decide) and moves time (advance).
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { workflowSource } from '../../src/worker';
 import { Worker } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../../src/activities';
 import { manualResponseConnector } from '../../src/connectors/response-connector';
@@ -47,7 +48,7 @@ export async function workflowHarness(overrides: Partial<ActivityDeps> = {}): Pr
   const worker = await Worker.create({
     connection: env.nativeConnection,
     taskQueue,
-    workflowsPath: require.resolve('../../src/workflows'),
+    ...workflowSource(),
     dataConverter: testDataConverter,
     activities: createActivities({
       db: db.pool, responders: [manualResponseConnector],

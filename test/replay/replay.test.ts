@@ -1,6 +1,7 @@
 // Replays the histories the e2e test recorded against today's workflow code: a change that
 // would break running workflows (non-determinism) fails here, with no server.
 import { Worker } from '@temporalio/worker';
+import { workflowSource } from '../../src/worker';
 import { loadHistories } from '../helpers/histories';
 import { testDataConverter } from '../helpers/security';
 
@@ -33,5 +34,5 @@ test('recorded histories exist for every path the e2e test covers', () => {
 // Through the payload codec every worker runs with: payloads recorded before it (plaintext)
 // pass through its decode unchanged.
 test.each(histories.map((h) => [h.name, h] as const))('replays %s deterministically', async (_name, { workflowId, history }) => {
-  await Worker.runReplayHistory({ workflowsPath: require.resolve('../../src/workflows'), dataConverter: testDataConverter }, history, workflowId);
+  await Worker.runReplayHistory({ ...workflowSource(), dataConverter: testDataConverter }, history, workflowId);
 });
