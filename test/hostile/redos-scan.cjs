@@ -28,6 +28,9 @@ function tsFiles(dir) {
 /** Calls that compile their regex arguments for src/domain/linear-regex.ts (linear by construction). */
 const LINEAR_ENGINE_CALLS = new Set(['linearRegex', 'linear']);
 
+/** A RegExp(...) call's text, layout-free (a formatter may wrap it), as the allow-list keys it. */
+const callText = (text) => text.replace(/\s+/g, ' ').replace(/\( /g, '(').replace(/,? \)/g, ')');
+
 const literalText = (n) => (n && (ts.isStringLiteral(n) || ts.isNoSubstitutionTemplateLiteral(n)) ? n.text : undefined);
 
 function findRegexes() {
@@ -46,7 +49,7 @@ function findRegexes() {
         found.push({ where: where(node), source: text.slice(1, end), flags: text.slice(end + 1), text, ...(linear ? { engine: 'linear' } : {}) });
       } else if ((ts.isNewExpression(node) || ts.isCallExpression(node)) && ts.isIdentifier(node.expression) && node.expression.text === 'RegExp') {
         const [pattern, flags] = node.arguments ?? [];
-        found.push({ where: where(node), source: literalText(pattern), flags: literalText(flags) ?? '', text: node.getText(sf) });
+        found.push({ where: where(node), source: literalText(pattern), flags: literalText(flags) ?? '', text: callText(node.getText(sf)) });
       }
       ts.forEachChild(node, visit);
     };
