@@ -1,7 +1,7 @@
 // HTTP for the vendor connectors (EDR, sandbox, response, SIEM, MISP): the shared client
 // (src/connectors/http.ts) with failures sorted by what the caller does next. Only
-// 'unavailable' is worth retrying; src/activities/edr.ts turns the other kinds into the non-retryable EdrAuth, EdrNotFound,
-// EdrRejected, EdrMalformed and EdrTooLarge.
+// 'unavailable' is worth retrying; src/activities/edr.ts turns the other kinds into the
+// non-retryable EdrAuth, EdrNotFound, EdrRejected, EdrMalformed and EdrTooLarge.
 import { createHttpClient, type HttpFailure } from './http';
 
 export { abortableSleep, excerpt, type HttpAnswer, type HttpRequest } from './http';
