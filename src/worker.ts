@@ -20,7 +20,7 @@ import { slackBotNotifiers } from './connectors/slack/config';
 import { pageOnFor, pagerFromEnv, ticketSystemFor } from './connectors/tickets/config';
 import { pagerDutyNotifier } from './connectors/tickets/pagerduty';
 import { ticketNotifier } from './connectors/tickets/ticket-notifier';
-import { onlineIntelFromEnv, type OnlineIntel } from './connectors/threat-intel';
+import { onlineIntelFromEnv, type OnlineIntel } from './intel/online';
 import { sandboxFromEnv } from './connectors/sandbox/config';
 import { edrConnectorsFromConfig, parseEdrConfig } from './connectors/edr/config';
 import { respondersFor } from './connectors/response/config';

@@ -6,8 +6,8 @@ import OpenAI from 'openai';
 import { edrConnectorsFromEnv } from './edr/config';
 import { loadPollers, pollerSort } from '../ingest/pollers/poller-config';
 import { searchPage } from './search-api';
-import { intelProvidersFromEnv } from './threat-intel/config';
-import type { Indicator } from './threat-intel/types';
+import { intelProvidersFromEnv } from '../intel/online/config';
+import type { Indicator } from '../intel/online/types';
 
 export interface ConnectorCheck { connector: string; ok: boolean; detail: string }
 

@@ -1,4 +1,4 @@
-import { iocCandidates, judgeIocMatches, THREAT_INTEL_ANALYZER } from '../../src/analyzers/threat-intel';
+import { iocCandidates, judgeIocMatches, THREAT_INTEL_ANALYZER } from '../../src/intel/ioc-match';
 import type { ObservableSet } from '../../src/domain/observables';
 import type { Ioc } from '../../src/store/iocs';
 
