@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { ApplicationFailure, heartbeat } from '@temporalio/activity';
 import { SearchApiError, searchPage, type SearchHit } from '../connectors/search-api';
 import { fetchTrustingCa } from '../connectors/tls-fetch';
-import { DEFAULT_LOOKBACK_MS, formatOf, pollerSort, timeField, type PollerConfig } from '../ingest/pollers/poller-config';
+import { DEFAULT_LOOKBACK_MS, formatOf, pollerSort, timeField, type PollerConfig } from '../domain/poller-config';
 import type { ActivityDeps } from './deps';
 import { whileHeartbeating } from './heartbeating';
 import { BAD_INPUT } from '../domain/error-types';

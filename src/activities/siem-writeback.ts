@@ -5,7 +5,7 @@ import { ApplicationFailure } from '@temporalio/activity';
 import { isConnectorError } from '../connectors/connector-http';
 import { siemStatusFor } from '../connectors/siem/writeback';
 import { claimIntent, settleIntent } from '../store/intents';
-import type { Outcome } from '../workflows/status';
+import type { Outcome } from '../domain/alert-status';
 import type { ActivityDeps } from './deps';
 
 export interface SiemWritebackInput { workflowId: string; siem: 'elastic' | 'splunk'; sourceId: string; outcome: Outcome; note: string }

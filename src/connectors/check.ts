@@ -4,7 +4,8 @@
 // configured model's description. Webhooks are listed, not called (any POST would notify).
 import OpenAI from 'openai';
 import { edrConnectorsFromEnv } from './edr/config';
-import { loadPollers, pollerSort } from '../ingest/pollers/poller-config';
+import { pollerSort } from '../domain/poller-config';
+import { loadPollers } from '../ingest/pollers/load-pollers';
 import { searchPage } from './search-api';
 import { intelProvidersFromEnv } from '../intel/online/config';
 import type { Indicator } from '../intel/online/types';

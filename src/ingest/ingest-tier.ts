@@ -12,7 +12,7 @@ import { dataConverterFor } from '../temporal/client';
 import { type Config, workflowUiLink } from '../config';
 import { SyslogListener } from './channels/syslog-listener';
 import { IngestService } from './ingest-service';
-import { loadPollers } from './pollers/poller-config';
+import { loadPollers } from './pollers/load-pollers';
 import { startPollers } from './pollers/start-pollers';
 
 export interface IngestTier {

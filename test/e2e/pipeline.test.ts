@@ -13,7 +13,7 @@ import { listResponseActions } from '../../src/store/response-actions';
 import { createWorker } from '../../src/worker';
 import { approveSignal, closeSignal, decideUpdate, statusQuery } from '../../src/workflows/messages';
 import * as SA from '../../src/workflows/search-attributes';
-import type { AlertStatus } from '../../src/workflows/status';
+import type { AlertStatus } from '../../src/domain/alert-status';
 import { sampleAlert } from '../helpers/alerts';
 import { openTestDatabase, type TestDatabase } from '../helpers/database';
 import { saveHistory } from '../helpers/histories';
@@ -44,7 +44,7 @@ afterAll(async () => {
 });
 
 const ingest = (file: string, sourceId: string) =>
-  startAlert(client, { taskQueue: config.temporal.taskQueue, policy: config.policy }, { ...sampleAlert(file), sourceId });
+  startAlert(client, { taskQueue: config.temporal.taskQueue, policy: config.policy }, sampleAlert(file, sourceId));
 
 const statusOf = (workflowId: string) => client.workflow.getHandle(workflowId).query(statusQuery);
 const awaitingAnalyst = (workflowId: string) =>

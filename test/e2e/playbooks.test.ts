@@ -14,7 +14,7 @@ import { getReport } from '../../src/store/reports';
 import { listResponseActions } from '../../src/store/response-actions';
 import { createWorker } from '../../src/worker';
 import { decideUpdate, statusQuery } from '../../src/workflows/messages';
-import type { AlertStatus } from '../../src/workflows/status';
+import type { AlertStatus } from '../../src/domain/alert-status';
 import { sampleAlert } from '../helpers/alerts';
 import { openTestDatabase, type TestDatabase } from '../helpers/database';
 import { signedDecision } from '../helpers/security';

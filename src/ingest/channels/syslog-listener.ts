@@ -15,7 +15,7 @@ import { SyslogStreamDeframer } from '../formats/syslog';
 import { systemClock, type Clock } from '../../intel/online/types';
 import { SenderPacer } from './sender-pacer';
 import { SyslogSpool } from './syslog-spool';
-import type { IngestItemResult } from '../ingest-service';
+import type { IngestItemResult } from '../intake';
 import { BodyError } from '../normalize';
 
 export interface SyslogStats {
