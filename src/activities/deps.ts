@@ -19,6 +19,8 @@ export interface ActivityDeps {
   responders: ResponseConnector[];
   /** The policy's responseConnectors: which connector (by name) serves each action kind. */
   responseRouting?: ResponseRouting;
+  /** Where the secrets pollers name (apiKeyEnv, basicAuthEnv) are looked up: config.connectors. */
+  pollerSecrets?: Readonly<Record<string, string | undefined>>;
   /** How pollers hand what they fetch to the same pipeline as every other channel. */
   ingest: AlertIntake;
   /** Which analyzers investigations run. */

@@ -22,10 +22,10 @@ export interface PollPageResult {
 /** The lookback re-read is bounded: this many pages of batchSize per poll. */
 const LOOKBACK_PAGES = 10;
 
-function authorization(p: PollerConfig): string | undefined {
+function authorization(p: PollerConfig, secrets: Readonly<Record<string, string | undefined>>): string | undefined {
   const secret = (name?: string) => {
     if (!name) return undefined;
-    const v = process.env[name];
+    const v = secrets[name];
     if (!v) throw ApplicationFailure.nonRetryable(`poller ${p.name}: environment variable ${name} is not set`, BAD_INPUT);
     return v;
   };
@@ -52,7 +52,7 @@ function cursorMillis(cursor: unknown[] | undefined): number | undefined {
 }
 
 export async function pollSearchPage(deps: ActivityDeps, { poller, cursor }: PollPageInput): Promise<PollPageResult> {
-  const auth = authorization(poller);
+  const auth = authorization(poller, deps.pollerSecrets ?? {});
   const fetchImpl = fetchFor(poller);
   const fetchPage = (query: Record<string, unknown> | undefined, searchAfter: unknown[] | undefined) => whileHeartbeating(
     Math.max(500, Math.floor(poller.heartbeatTimeoutMs / 3)),

@@ -29,7 +29,7 @@ function pollerAuthorization(p: { apiKeyEnv?: string; basicAuthEnv?: string }, e
   return undefined;
 }
 
-export async function checkConnectors(env: Record<string, string | undefined> = process.env): Promise<ConnectorCheck[]> {
+export async function checkConnectors(env: Record<string, string | undefined>): Promise<ConnectorCheck[]> {
   const checks: Promise<ConnectorCheck>[] = [];
   for (const { provider } of intelProvidersFromEnv(env)) {
     const indicator = PROBES.find((i) => provider.supports(i))!;

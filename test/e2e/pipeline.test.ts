@@ -1,7 +1,6 @@
 // End to end on real components: the real worker (src/worker.ts) against the Temporal dev
 // server, real PostgreSQL, alerts entering through the real ingest path (startAlert).
 import { Client, WorkflowUpdateFailedError } from '@temporalio/client';
-import { loadConfig } from '../../src/config';
 import { startAlert } from '../../src/ingest/start-alert';
 import { getAlert } from '../../src/store/alerts';
 import { getCase } from '../../src/store/cases';
@@ -17,9 +16,10 @@ import { signedDecision } from '../helpers/security';
 import { uniqueSuffix } from '../helpers/temporal';
 import { waitFor } from '../helpers/wait';
 import { startWorkerStack, type WorkerStack } from '../helpers/worker-stack';
+import { testConfig } from '../helpers/config';
 
 const run = uniqueSuffix();
-const config = loadConfig({ TEMPORAL_TASK_QUEUE: `e2e-${run}` });
+const config = testConfig({ TEMPORAL_TASK_QUEUE: `e2e-${run}` });
 let stack: WorkerStack;
 let db: WorkerStack['db'];
 let client: Client;

@@ -1,7 +1,7 @@
 // Scheduled SOC reports on the dev server (the time-skipping server has no Schedules): the
 // policy's schedules are created, updated and deleted idempotently, and a triggered run
 // reports on the last complete week before it was scheduled, as a PDF in the evidence store.
-import { loadConfig, type Config } from '../../src/config';
+import type { Config } from '../../src/config';
 import type { ReportSchedule, TriagePolicy } from '../../src/domain/policy';
 import { periodBefore } from '../../src/domain/report-period';
 import { getEvidence } from '../../src/store/evidence';
@@ -12,6 +12,7 @@ import { pdfText } from '../helpers/pdf';
 import { uniqueSuffix } from '../helpers/temporal';
 import { waitFor } from '../helpers/wait';
 import { startWorkerStack, type WorkerStack } from '../helpers/worker-stack';
+import { testConfig } from '../helpers/config';
 
 let stack: WorkerStack;
 let env: WorkerStack['env'];
@@ -22,7 +23,7 @@ const schedule = (cadence: ReportSchedule['cadence'], hourUtc: number): ReportSc
 const withReports = (schedules: ReportSchedule[]): TriagePolicy => ({ ...config.policy, reports: { schedules } });
 
 beforeAll(async () => {
-  config = loadConfig({ TEMPORAL_TASK_QUEUE: `soc-schedules-${uniqueSuffix()}` });
+  config = testConfig({ TEMPORAL_TASK_QUEUE: `soc-schedules-${uniqueSuffix()}` });
   stack = await startWorkerStack(config);
   ({ env, db } = stack);
 });
