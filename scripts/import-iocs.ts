@@ -12,7 +12,7 @@ import type { CsvColumns, CsvOptions } from '../src/intel/csv';
 import { FeedFormatError } from '../src/intel/feed';
 import { FEED_FORMATS, type FeedFormat, importIocs, type ImportResult } from '../src/intel/import';
 import { migrate } from '../src/store/migrate';
-import type { IocType } from '../src/store/iocs';
+import type { IocType } from '../src/intel/ioc';
 
 const COLUMN_KEYS = ['value', 'type', 'verdict', 'description', 'tags', 'expires', 'id'] as const;
 

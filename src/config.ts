@@ -1,5 +1,7 @@
 // autosoc's settings, read from the environment and validated at start: a wrong or
-// missing setting stops the process with a message that names it.
+// missing setting stops the process with a message that names it. This is the one module that
+// reads process.env (test/architecture/env-reads.test.ts): everything else takes its part of
+// Config, and connector families parse their variables from config.connectors, a plain object.
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { parseDuration } from './domain/duration';
@@ -86,6 +88,8 @@ const Env = z.object({
   // are charged to one budget per alert and to a daily quota per source (0: no quota).
   AUTOSOC_ANALYZER_THREADS: z.coerce.number().int().min(1).max(64).default(DEFAULT_POOL_OPTIONS.threads),
   AUTOSOC_ANALYZER_MEMORY_MB: z.coerce.number().int().min(64).default(DEFAULT_POOL_OPTIONS.memoryLimitMb),
+  /** in-process: analyzers run on the worker's own thread (tests: threads need compiled JavaScript). */
+  AUTOSOC_ANALYZER_ISOLATION: z.enum(['threads', 'in-process']).default('threads'),
   AUTOSOC_ANALYSIS_MB_PER_ALERT: z.coerce.number().int().positive().default(DEFAULT_BUDGET.maxStoredBytesPerAlert / MIB),
   AUTOSOC_SOURCE_EVIDENCE_MB_PER_DAY: z.coerce.number().int().min(0).default(DEFAULT_SOURCE_QUOTA_BYTES_PER_DAY / MIB),
   AUTOSOC_ADMIN_TOKEN: z.string().min(24, 'must be at least 24 characters').optional(),
@@ -142,10 +146,22 @@ export interface Config {
   acceptedYaraDir: string;
   /** Where the worker loads analyzer and connector plugins from at start. */
   plugins: { dirs: string[]; packages: string[] };
-  analysis: { threads: number; memoryLimitMb: number; maxStoredBytesPerAlert: number; sourceQuotaBytesPerDay: number };
+  analysis: { threads: number; memoryLimitMb: number; maxStoredBytesPerAlert: number; sourceQuotaBytesPerDay: number; isolation: 'threads' | 'in-process' };
+  /**
+   * The variables the connector families parse themselves, each with its own schema and error
+   * naming the variable: EDR (connectors/edr/config.ts), sandbox (connectors/sandbox/config.ts),
+   * online intel (intel/online/config.ts), ticket systems and PagerDuty
+   * (connectors/tickets/config.ts), SIEM write-back (connectors/siem/config.ts), MISP
+   * (connectors/misp.ts), response connectors (connectors/response/config.ts), and the
+   * secrets pollers name (apiKeyEnv, basicAuthEnv). A snapshot taken here, never process.env.
+   */
+  connectors: ConnectorSettings;
   llm?: { apiKey: string; baseURL?: string; model: string; timeoutMs: number; temperature?: number };
   logLevel: z.infer<typeof Env>['LOG_LEVEL'];
 }
+
+/** Environment variables as a plain object, empty values dropped (see Config.connectors). */
+export type ConnectorSettings = Readonly<Record<string, string | undefined>>;
 
 export class ConfigError extends Error {
   constructor(problems: string[]) {
@@ -156,7 +172,8 @@ export class ConfigError extends Error {
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   // A variable set to the empty string counts as unset (shells and compose files do that).
-  const parsed = Env.safeParse(Object.fromEntries(Object.entries(env).filter(([, v]) => v !== '')));
+  const settings: ConnectorSettings = Object.freeze(Object.fromEntries(Object.entries(env).filter(([, v]) => v !== '' && v !== undefined)));
+  const parsed = Env.safeParse(settings);
   if (!parsed.success) throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
   const e = parsed.data;
   let policy: TriagePolicy;
@@ -236,7 +253,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     analysis: {
       threads: e.AUTOSOC_ANALYZER_THREADS, memoryLimitMb: e.AUTOSOC_ANALYZER_MEMORY_MB,
       maxStoredBytesPerAlert: e.AUTOSOC_ANALYSIS_MB_PER_ALERT * MIB, sourceQuotaBytesPerDay: e.AUTOSOC_SOURCE_EVIDENCE_MB_PER_DAY * MIB,
+      isolation: e.AUTOSOC_ANALYZER_ISOLATION,
     },
+    connectors: settings,
     notify: { webhookUrl: e.AUTOSOC_NOTIFY_WEBHOOK_URL, slackWebhookUrl: e.AUTOSOC_SLACK_WEBHOOK_URL },
     slack: {
       botToken: e.AUTOSOC_SLACK_BOT_TOKEN, channel: e.AUTOSOC_SLACK_CHANNEL, signingSecret: e.AUTOSOC_SLACK_SIGNING_SECRET,
@@ -246,6 +265,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL,
   };
 }
+
+/** AUTOSOC_ANALYZER_ISOLATION alone, for commands that run analyzers without a whole Config (backtest). */
+export const analyzerIsolation = (env: NodeJS.ProcessEnv): Config['analysis']['isolation'] =>
+  Env.shape.AUTOSOC_ANALYZER_ISOLATION.parse(env.AUTOSOC_ANALYZER_ISOLATION || undefined);
 
 export const workflowUiLink = (c: Config, workflowId: string) =>
   `${c.temporal.uiUrl}/namespaces/${encodeURIComponent(c.temporal.namespace)}/workflows/${encodeURIComponent(workflowId)}`;

@@ -3,7 +3,7 @@
 import type { Client } from '@temporalio/client';
 import { renderTable } from './cli/table';
 import { statusQuery } from './workflows/messages';
-import type { AlertStatus } from './workflows/status';
+import type { AlertStatus } from './domain/alert-status';
 
 export interface SampleRow { file: string; workflowId?: string; status?: AlertStatus; note?: string }
 

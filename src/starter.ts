@@ -3,7 +3,7 @@
 //   cat alert.json | node dist/src/starter.js
 import { readFileSync } from 'node:fs';
 import { Connection } from '@temporalio/client';
-import { AlertValidationError } from './domain/alert';
+import { AlertValidationError, parseAlert } from './domain/alert';
 import { loadConfig, workflowUiLink } from './config';
 import { startAlert } from './ingest/start-alert';
 import { temporalClient } from './temporal/client';
@@ -22,7 +22,8 @@ async function main(): Promise<number> {
   const connection = await Connection.connect({ address: config.temporal.address });
   try {
     const client = temporalClient(config, connection);
-    const started = await startAlert(client, { taskQueue: config.temporal.taskQueue, policy: config.policy }, input);
+    const alert = parseAlert(input); // the boundary: AlertValidationError before anything starts
+    const started = await startAlert(client, { taskQueue: config.temporal.taskQueue, policy: config.policy }, alert);
     console.log(`${started.duplicate ? 'duplicate of' : 'started'} ${started.workflowId}`);
     console.log(workflowUiLink(config, started.workflowId));
     return 0;

@@ -11,7 +11,7 @@ import { pluginAnalyzers } from './plugins/plugin-analyzers';
 import { pluginConnector } from './plugins/plugin-connectors';
 import { RESPONSE_CONNECTORS } from './domain/policy';
 import { type RetryAlarm, retryAlarmInterceptor } from './activities/retry-alarm';
-import { AnalyzerPool, type AnalyzerRunner, defaultAnalyzerRunner } from './investigation/analyzer-pool';
+import { AnalyzerPool, type AnalyzerRunner, inProcessRunner } from './investigation/analyzer-pool';
 import { mispFromEnv } from './connectors/misp';
 import { createActivities } from './activities';
 import { type Config, loadConfig, workflowUiLink } from './config';
@@ -20,7 +20,7 @@ import { slackBotNotifiers } from './connectors/slack/config';
 import { pageOnFor, pagerFromEnv, ticketSystemFor } from './connectors/tickets/config';
 import { pagerDutyNotifier } from './connectors/tickets/pagerduty';
 import { ticketNotifier } from './connectors/tickets/ticket-notifier';
-import { onlineIntelFromEnv, type OnlineIntel } from './connectors/threat-intel';
+import { onlineIntelFromEnv, type OnlineIntel } from './intel/online';
 import { sandboxFromEnv } from './connectors/sandbox/config';
 import { edrConnectorsFromConfig, parseEdrConfig } from './connectors/edr/config';
 import { respondersFor } from './connectors/response/config';
@@ -44,21 +44,21 @@ export function workflowSource(): { workflowBundle: { codePath: string } } | { w
 }
 
 /** Online threat-intel providers, when any of their API keys is set (VT_API_KEY, ...). */
-function onlineIntel(db: Pool): OnlineIntel | undefined {
-  const intel = onlineIntelFromEnv(process.env, { pool: db });
+function onlineIntel(config: Config, db: Pool): OnlineIntel | undefined {
+  const intel = onlineIntelFromEnv(config.connectors, { pool: db });
   return intel.providers.length ? intel : undefined;
 }
 
 /** The worker's analyzer threads, sized by configuration; in-process only when tests say so. */
 function analyzerRunner(config: Config): AnalyzerRunner {
-  if (process.env.AUTOSOC_ANALYZER_ISOLATION === 'in-process') return defaultAnalyzerRunner();
+  if (config.analysis.isolation === 'in-process') return inProcessRunner;
   return new AnalyzerPool({ threads: config.analysis.threads, memoryLimitMb: config.analysis.memoryLimitMb });
 }
 
 /** The policy's ticket system and PagerDuty, as channels escalations are announced on. */
 function ticketNotifiers(config: Config, db: Pool) {
-  const system = ticketSystemFor(config.policy, process.env);
-  const pager = pagerFromEnv(process.env);
+  const system = ticketSystemFor(config.policy, config.connectors);
+  const pager = pagerFromEnv(config.connectors);
   return [...(system ? [ticketNotifier(db, system)] : []), ...(pager ? [pagerDutyNotifier(pager, pageOnFor(config.policy))] : [])];
 }
 
@@ -77,22 +77,21 @@ const definedOnly = <T extends object>(o: T): Partial<T> => Object.fromEntries(O
  */
 export function workerPlugins(config: Config) {
   const loaded = loadPlugins(config.plugins, { analyzers: BUILT_IN_ANALYZERS, connectors: Object.keys(RESPONSE_CONNECTORS) });
-  const isolation = process.env.AUTOSOC_ANALYZER_ISOLATION === 'in-process' ? 'in-process' : 'threads';
-  return { analyzers: pluginAnalyzers(loaded.analyzers, isolation), connectors: loaded.connectors.map(pluginConnector), loaded };
+  return { analyzers: pluginAnalyzers(loaded.analyzers, config.analysis.isolation), connectors: loaded.connectors.map(pluginConnector), loaded };
 }
 
 /** The worker for alert, incident and poller workflows; `client` is what pollers ingest through. */
 export async function createWorker(config: Config, db: Pool, connection: NativeConnection, client: Client, observeRetryAlarm?: (alarm: RetryAlarm) => void): Promise<Worker> {
   const plugins = workerPlugins(config);
   const ingest = new IngestService({ db, client, taskQueue: config.temporal.taskQueue, policy: config.policy, correlation: config.correlation });
-  const responders = respondersFor(config.policy.responseConnectors, process.env, undefined, plugins.connectors, db);
+  const responders = respondersFor(config.policy.responseConnectors, config.connectors, undefined, plugins.connectors, db);
   return Worker.create({
     connection,
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
     ...workflowSource(),
     dataConverter: dataConverterFor(config),
-    activities: createActivities({ db, responders, responseRouting: config.policy.responseConnectors, siems: siemWritebacksFromEnv(process.env), ingest, investigation: defaultPlan(db, { yaraDirs: [...config.yaraDirs, acceptedRulesFolder(config)], onlineIntel: onlineIntel(db), runner: analyzerRunner(config),
+    activities: createActivities({ db, responders, responseRouting: config.policy.responseConnectors, siems: siemWritebacksFromEnv(config.connectors), ingest, pollerSecrets: config.connectors, investigation: defaultPlan(db, { yaraDirs: [...config.yaraDirs, acceptedRulesFolder(config)], onlineIntel: onlineIntel(config, db), runner: analyzerRunner(config),
       maxStoredBytesPerAlert: config.analysis.maxStoredBytesPerAlert, sourceQuotaBytesPerDay: config.analysis.sourceQuotaBytesPerDay, plugins: plugins.analyzers }), llm: config.llm,
       notifiers: [
         ...(config.notify.webhookUrl ? [webhookNotifier(config.notify.webhookUrl)] : []),
@@ -101,10 +100,10 @@ export async function createWorker(config: Config, db: Pool, connection: NativeC
         ...ticketNotifiers(config, db),
       ],
       workflowLink: (id) => workflowUiLink(config, id),
-      sandbox: sandboxFromEnv(process.env),
-      edr: edrConnectorsFromConfig(parseEdrConfig(process.env)),
+      sandbox: sandboxFromEnv(config.connectors),
+      edr: edrConnectorsFromConfig(parseEdrConfig(config.connectors)),
       edrAllow: config.policy.edrCollection?.allow,
-      misp: mispFromEnv(process.env),
+      misp: mispFromEnv(config.connectors),
       sharing: config.policy.sharing,
     }),
     interceptors: { activity: [retryAlarmInterceptor((alarm) => {

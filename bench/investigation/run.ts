@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { EvidenceRef } from '../../src/domain/alert';
 import type { ObservableSet } from '../../src/domain/observables';
+import { sharedAnalyzerPool } from '../../src/investigation/analyzer-pool';
 import { defaultPlan } from '../../src/investigation/default-plan';
 import { runInvestigation } from '../../src/investigation/investigate';
 import { pgInvestigationStore } from '../../src/investigation/store';
@@ -27,7 +28,7 @@ async function main() {
   const db = await openDatabase({ databaseUrl: process.env.DATABASE_URL, embeddedDataDir: join(dataDir, 'pglite'), embeddedPort: 5497 });
   try {
     const store = pgInvestigationStore(db.pool);
-    const plan = defaultPlan(db.pool);
+    const plan = defaultPlan(db.pool, { runner: sharedAnalyzerPool() });
     const files = sampleFiles(maxBytes);
     const refs: EvidenceRef[] = [];
     for (const f of files) {

@@ -8,7 +8,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildApiServer } from '../../src/api/server';
-import { IngestService, type IngestItemResult } from '../../src/ingest/ingest-service';
+import { IngestService } from '../../src/ingest/ingest-service';
+import type { IngestItemResult } from '../../src/ingest/intake';
 import { createApiToken } from '../../src/store/api-tokens';
 import { createWorker } from '../../src/worker';
 import { historyCounts, type HistoryCounts, type Stack, startStack, workerShares } from '../lib/stack';

@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { backtest, type BacktestRow } from '../../src/backtest/backtest';
 import { DEFAULT_POLICY } from '../../src/domain/policy';
+import { sharedAnalyzerPool } from '../../src/investigation/analyzer-pool';
 import { offlinePlan } from '../../src/investigation/default-plan';
 import { loadPolicy } from '../../src/policy/load-policy';
 
@@ -33,7 +34,7 @@ function tally(rows: BacktestRow[], label: (file: string) => string | undefined)
 
 async function main() {
   const json = process.argv.includes('--json');
-  const plan = offlinePlan();
+  const plan = offlinePlan({ runner: sharedAnalyzerPool() });
   const labels = new Map(readFileSync(resolve(DEVSET, 'labels.jsonl'), 'utf8').split('\n').filter(Boolean)
     .map((l) => JSON.parse(l) as { file: string; label: string }).map((l) => [l.file, l.label]));
   const policy = loadPolicy([resolve(REPO, 'test', 'fixtures', 'policy', 'fenwick.yaml')]);

@@ -1,7 +1,7 @@
 // What activities need from the outside world; tests pass real or local implementations.
 import type { Pool } from 'pg';
 import type { ResponseConnector } from '../connectors/response-connector';
-import type { IngestService } from '../ingest/ingest-service';
+import type { AlertIntake } from '../ingest/intake';
 import type { InvestigationPlan } from '../investigation/investigate';
 import type { LlmSettings } from '../assessment/llm';
 import type { Notifier } from '../connectors/notifier';
@@ -19,8 +19,10 @@ export interface ActivityDeps {
   responders: ResponseConnector[];
   /** The policy's responseConnectors: which connector (by name) serves each action kind. */
   responseRouting?: ResponseRouting;
+  /** Where the secrets pollers name (apiKeyEnv, basicAuthEnv) are looked up: config.connectors. */
+  pollerSecrets?: Readonly<Record<string, string | undefined>>;
   /** How pollers hand what they fetch to the same pipeline as every other channel. */
-  ingest: IngestService;
+  ingest: AlertIntake;
   /** Which analyzers investigations run. */
   investigation: InvestigationPlan;
   /** Set when an LLM writes assessments (OPENAI_API_KEY); else a deterministic summarizer does. */

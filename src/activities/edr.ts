@@ -8,7 +8,7 @@ import type { EdrConnectors } from '../connectors/edr/config';
 import {
   claimEdrFetch, completeEdrFetch, edrIdempotencyKey, failEdrFetch, saveEdrRemoteRef, type EdrFetchKey,
 } from '../store/edr-fetches';
-import { isConnectorError } from '../connectors/edr/http';
+import { isConnectorError } from '../connectors/connector-http';
 import { EDR_CONNECTORS, type EdrConnectorName } from '../connectors/edr/types';
 import { edrFetchRefusal, normaliseEdrPath, type EdrAllowList, type NormalisedPath } from '../domain/edr-allow-list';
 import { alertExists } from '../store/alerts';

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { ApplicationFailure, heartbeat } from '@temporalio/activity';
 import { SearchApiError, searchPage, type SearchHit } from '../connectors/search-api';
 import { fetchTrustingCa } from '../connectors/tls-fetch';
-import { DEFAULT_LOOKBACK_MS, formatOf, pollerSort, timeField, type PollerConfig } from '../ingest/pollers/poller-config';
+import { DEFAULT_LOOKBACK_MS, formatOf, pollerSort, timeField, type PollerConfig } from '../domain/poller-config';
 import type { ActivityDeps } from './deps';
 import { whileHeartbeating } from './heartbeating';
 import { BAD_INPUT } from '../domain/error-types';
@@ -22,10 +22,10 @@ export interface PollPageResult {
 /** The lookback re-read is bounded: this many pages of batchSize per poll. */
 const LOOKBACK_PAGES = 10;
 
-function authorization(p: PollerConfig): string | undefined {
+function authorization(p: PollerConfig, secrets: Readonly<Record<string, string | undefined>>): string | undefined {
   const secret = (name?: string) => {
     if (!name) return undefined;
-    const v = process.env[name];
+    const v = secrets[name];
     if (!v) throw ApplicationFailure.nonRetryable(`poller ${p.name}: environment variable ${name} is not set`, BAD_INPUT);
     return v;
   };
@@ -52,7 +52,7 @@ function cursorMillis(cursor: unknown[] | undefined): number | undefined {
 }
 
 export async function pollSearchPage(deps: ActivityDeps, { poller, cursor }: PollPageInput): Promise<PollPageResult> {
-  const auth = authorization(poller);
+  const auth = authorization(poller, deps.pollerSecrets ?? {});
   const fetchImpl = fetchFor(poller);
   const fetchPage = (query: Record<string, unknown> | undefined, searchAfter: unknown[] | undefined) => whileHeartbeating(
     Math.max(500, Math.floor(poller.heartbeatTimeoutMs / 3)),

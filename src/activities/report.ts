@@ -7,7 +7,7 @@ import { listAudit } from '../store/decisions';
 import { saveReport } from '../store/reports';
 import { latestAssessment } from '../store/assessments';
 import { listResponseActions } from '../store/response-actions';
-import type { AlertStatus } from '../workflows/status';
+import type { AlertStatus } from '../domain/alert-status';
 import type { ActivityDeps } from './deps';
 import { BAD_INPUT } from '../domain/error-types';
 

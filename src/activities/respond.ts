@@ -4,7 +4,7 @@
 // the vendor (connector.check) before repeating the call.
 import { ApplicationFailure } from '@temporalio/activity';
 import type { ResponseConnector, ResponseContext, ResponseOutcome } from '../connectors/response-connector';
-import { isConnectorError } from '../connectors/edr/http';
+import { isConnectorError } from '../connectors/connector-http';
 import type { ResponseAction } from '../domain/response';
 import { actOnce, claimIntent, NOT_REPEATED, settleIntent } from '../store/intents';
 import { listResponseActions, markResponseActionUndone, recordResponseAction, type ResponseActionRow } from '../store/response-actions';

@@ -8,7 +8,7 @@ import { activityInfo, ApplicationFailure, cancellationSignal, heartbeat, sleep 
 import type { Pool } from 'pg';
 import { formatDuration } from '../domain/duration';
 import type { Finding } from '../domain/finding';
-import { isConnectorError, nextInterval } from '../connectors/edr/http';
+import { isConnectorError, nextInterval } from '../connectors/connector-http';
 import { CAPE_DONE_STATE, CAPE_FAILED_STATES } from '../connectors/sandbox/cape';
 import { capeReportFinding, sandboxErrorFinding } from '../connectors/sandbox/cape-report';
 import type { Sandbox } from '../connectors/sandbox/config';

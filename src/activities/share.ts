@@ -5,7 +5,7 @@
 // retry after a crash calls again, which MISP's search turns into an edit.
 import { ApplicationFailure, cancellationSignal } from '@temporalio/activity';
 import { createHash } from 'node:crypto';
-import { isConnectorError } from '../connectors/edr/http';
+import { isConnectorError } from '../connectors/connector-http';
 import { confirmedIncidentFromStore, UnknownAlert } from '../content/from-store';
 import { NotConfirmed } from '../content/incident';
 import { incidentToMispEvent } from '../content/misp-export';

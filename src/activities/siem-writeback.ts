@@ -2,10 +2,10 @@
 // reasons, or acknowledged. Setting a status and adding a note twice is harmless at both
 // vendors, so a retry simply writes again; the intent records that it was done.
 import { ApplicationFailure } from '@temporalio/activity';
-import { isConnectorError } from '../connectors/edr/http';
+import { isConnectorError } from '../connectors/connector-http';
 import { siemStatusFor } from '../connectors/siem/writeback';
 import { claimIntent, settleIntent } from '../store/intents';
-import type { Outcome } from '../workflows/status';
+import type { Outcome } from '../domain/alert-status';
 import type { ActivityDeps } from './deps';
 
 export interface SiemWritebackInput { workflowId: string; siem: 'elastic' | 'splunk'; sourceId: string; outcome: Outcome; note: string }

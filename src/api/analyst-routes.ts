@@ -18,7 +18,7 @@ import { listAudit } from '../store/decisions';
 import { listAlertEvidence } from '../store/evidence';
 import { getReport } from '../store/reports';
 import { statusQuery } from '../workflows/messages';
-import type { AlertStatus } from '../workflows/status';
+import type { AlertStatus } from '../domain/alert-status';
 import { applyDecision, describeAlert } from './apply-decision';
 import { rawBody } from './auth';
 import { auditCall } from './audit';
@@ -111,7 +111,7 @@ const AlertStatusSchema = z.looseObject({
   workflowId: z.string(),
   stage: z.string().describe('collecting, investigating, triaging, awaiting_analyst, responding, contained (review window open), undoing, reporting or done'),
   severity: z.string(),
-}).describe("The workflow's status Query (see src/workflows/status.ts)").meta({ id: 'AlertStatus' });
+}).describe("The workflow's status Query (see src/domain/alert-status.ts)").meta({ id: 'AlertStatus' });
 
 export const PendingAlert = z.object({
   workflowId: z.string(), title: z.string(), source: z.string(), severity: z.enum(SEVERITIES),

@@ -7,7 +7,7 @@ import { pageKeyFor, type PagerDutyEvents } from '../connectors/tickets/pagerdut
 import type { Decision } from '../domain/decision';
 import type { DecisionSigner } from '../security/decision-signer';
 import { decideUpdate } from '../workflows/messages';
-import type { AlertStatus } from '../workflows/status';
+import type { AlertStatus } from '../domain/alert-status';
 
 export type DecisionOutcome =
   | { ok: true; status: AlertStatus }

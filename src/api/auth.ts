@@ -8,7 +8,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Pool } from 'pg';
-import type { ConsoleSessions } from '../console/sessions';
 import { type ApiPrincipal, findPrincipal, findPrincipalByTokenHash, type Role, tokenSha256 } from '../store/api-tokens';
 import { claimNonce } from '../store/request-nonces';
 import type { SecretBox } from '../store/secret-box';
@@ -122,8 +121,13 @@ export function rawBody(request: FastifyRequest): Uint8Array {
  * Installs authentication (onRequest: before the body is read, so strangers cannot make us
  * buffer megabytes) and signature checks (preHandler: after the body is read, over its bytes).
  */
+/** What auth needs of the console's sessions (console/sessions.ts): the cookie's holder, if signed in. */
+export interface SessionResolver {
+  resolve(cookieHeader: string | undefined): Promise<{ principal: ApiPrincipal; csrf: string } | undefined>;
+}
+
 export function installAuth(app: FastifyInstance, deps: {
-  db: Pool; adminToken?: string; secrets?: SecretBox; nowMs?: () => number; sessions?: ConsoleSessions;
+  db: Pool; adminToken?: string; secrets?: SecretBox; nowMs?: () => number; sessions?: SessionResolver;
 }): void {
   const nowMs = deps.nowMs ?? Date.now;
   app.decorateRequest('principal', null);

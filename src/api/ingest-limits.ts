@@ -2,8 +2,8 @@
 // minimal CEF lines is ~550k of them) and `itemsPerSecond` alerts per source, as a token bucket
 // per authenticated source (the token's bound source, else the token's name). Counting happens
 // after the body is split and before any item is mapped, stored or started.
-import { type Rate, TokenBucket } from '../connectors/threat-intel/rate-limit';
-import { type Clock, systemClock } from '../connectors/threat-intel/types';
+import { type Rate, TokenBucket } from '../intel/online/rate-limit';
+import { type Clock, systemClock } from '../intel/online/types';
 import type { ApiPrincipal } from '../store/api-tokens';
 
 export interface IngestLimits {

@@ -4,7 +4,10 @@
 import { existsSync } from 'node:fs';
 import { chromium, type Browser } from 'playwright-core';
 
-/** Where Chromium is: AUTOSOC_CHROMIUM, else Debian's /usr/bin/chromium. */
+/**
+ * Where Chromium is: AUTOSOC_CHROMIUM, else Debian's /usr/bin/chromium. Read here, not in
+ * config.ts: reports, the CLI and the console's browser tests start a browser without a Config.
+ */
 export function chromiumPath(env: NodeJS.ProcessEnv = process.env): string {
   return env.AUTOSOC_CHROMIUM || '/usr/bin/chromium';
 }

@@ -3,7 +3,7 @@
 import { type Command, InvalidArgumentError } from 'commander';
 import type { AlertDetail, PendingAlert, RecentAlert } from '../api/analyst-routes';
 import { DECISION_ACTIONS, type DecisionAction } from '../domain/decision';
-import type { AlertStatus } from '../workflows/status';
+import type { AlertStatus } from '../domain/alert-status';
 import { alertPath, ApiClient } from './api-client';
 import { type CliIo, type GlobalOptions, printJson } from './io';
 import { cell, renderTable } from './table';

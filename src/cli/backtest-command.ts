@@ -4,11 +4,16 @@ import type { Command } from 'commander';
 import { backtest, renderTable } from '../backtest/backtest';
 import { compareWithLabels, readLabels, renderLabelReport } from '../backtest/labels';
 import { DEFAULT_POLICY } from '../domain/policy';
+import { analyzerIsolation } from '../config';
+import { sharedAnalyzerPool } from '../investigation/analyzer-pool';
 import { offlinePlan } from '../investigation/default-plan';
 import { loadPolicy } from '../policy/load-policy';
 import { CliError, type CliIo, type GlobalOptions, printJson } from './io';
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+/** Killable analyzer threads, as the worker runs them; in-process when the environment says so (tests). */
+const runnerFor = (io: CliIo) => (analyzerIsolation(io.env ?? process.env) === 'threads' ? sharedAnalyzerPool() : undefined);
 
 export function registerBacktestCommand(program: Command, io: CliIo): void {
   program.command('backtest <folder>')
@@ -32,7 +37,7 @@ export function registerBacktestCommand(program: Command, io: CliIo): void {
       }
       let rows;
       try {
-        rows = await backtest(folder, policy, offlinePlan({ yaraDirs: o.yaraDir }));
+        rows = await backtest(folder, policy, offlinePlan({ yaraDirs: o.yaraDir, runner: runnerFor(io) }));
       } catch (err) {
         throw new CliError(`cannot read ${folder}: ${(err as Error).message}`);
       }

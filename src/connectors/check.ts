@@ -4,10 +4,11 @@
 // configured model's description. Webhooks are listed, not called (any POST would notify).
 import OpenAI from 'openai';
 import { edrConnectorsFromEnv } from './edr/config';
-import { loadPollers, pollerSort } from '../ingest/pollers/poller-config';
+import { pollerSort } from '../domain/poller-config';
+import { loadPollers } from '../ingest/pollers/load-pollers';
 import { searchPage } from './search-api';
-import { intelProvidersFromEnv } from './threat-intel/config';
-import type { Indicator } from './threat-intel/types';
+import { intelProvidersFromEnv } from '../intel/online/config';
+import type { Indicator } from '../intel/online/types';
 
 export interface ConnectorCheck { connector: string; ok: boolean; detail: string }
 
@@ -28,7 +29,7 @@ function pollerAuthorization(p: { apiKeyEnv?: string; basicAuthEnv?: string }, e
   return undefined;
 }
 
-export async function checkConnectors(env: Record<string, string | undefined> = process.env): Promise<ConnectorCheck[]> {
+export async function checkConnectors(env: Record<string, string | undefined>): Promise<ConnectorCheck[]> {
   const checks: Promise<ConnectorCheck>[] = [];
   for (const { provider } of intelProvidersFromEnv(env)) {
     const indicator = PROBES.find((i) => provider.supports(i))!;

@@ -5,7 +5,7 @@
 // Failures are ConnectorErrors: 'unavailable' (network, timeout, 429, 5xx) is worth a retry;
 // 'auth' (403 on authentication), 'rejected' and 'malformed' are not.
 import type { MispEvent } from '../content/misp-export';
-import { ConnectorError, excerpt, parseJsonOrErrorPage, request, type HttpAnswer } from './edr/http';
+import { ConnectorError, excerpt, parseJsonOrErrorPage, request, type HttpAnswer } from './connector-http';
 import { trimEndChars } from '../domain/text-scan';
 
 export interface MispSettings { url: string; apiKey: string; timeoutMs?: number }

@@ -8,7 +8,8 @@ import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Pool } from 'pg';
 import { bundledRulesDir, EXTERNAL_VARIABLES, listRuleFiles } from '../analyzers/yara';
-import { addIocs, type Ioc, type IocType } from '../store/iocs';
+import { addIocs } from '../store/iocs';
+import type { Ioc, IocType } from '../intel/ioc';
 import { confirmedIncidentFromStore } from './from-store';
 import { SharingPolicy, shareableIndicators } from './sharing';
 

@@ -19,24 +19,10 @@ import { incidentWorkflow } from '../workflows';
 import { incidentSummary } from '../workflows/ui-metadata';
 import { addAlertUpdate } from '../workflows/messages';
 import * as SA from '../workflows/search-attributes';
-import type { AlertFormat, PendingEvidence } from './formats/types';
+import type { PendingEvidence } from './formats/types';
+import type { AlertIntake, IngestItemResult, IngestRequest } from './intake';
 import { normalizeBody, type NormalizedItem } from './normalize';
 import { checkRoutedPlaybooks, startAlert } from './start-alert';
-
-export type IngestStatus = 'accepted' | 'duplicate' | 'correlated' | 'suppressed' | 'rejected';
-
-export interface IngestItemResult {
-  index: number;
-  status: IngestStatus;
-  format?: AlertFormat;
-  workflowId?: string;
-  incidentId?: string;
-  storm?: boolean;
-  /** The playbook (workflow type) routing chose, and why; absent for items that start nothing. */
-  playbook?: string;
-  playbookReason?: string;
-  error?: string;
-}
 
 export interface IngestDeps {
   db: Pool;
@@ -46,21 +32,10 @@ export interface IngestDeps {
   correlation: CorrelationPolicy;
 }
 
-export interface IngestRequest {
-  body: Uint8Array;
-  format?: AlertFormat;
-  /** When the caller's credentials speak for one source, alerts must come from it. */
-  requiredSource?: string | null;
-  /** Refuse bodies with more items (ItemLimitError) before any is mapped. */
-  maxItems?: number;
-  /** Called with the item count before mapping; throws to refuse the body (rate limits). */
-  admit?: (items: number) => void;
-}
-
 /** How often an update-with-start is retried when it meets an incident that is closing. */
 const INCIDENT_RETRIES = 5;
 
-export class IngestService {
+export class IngestService implements AlertIntake {
   constructor(private readonly deps: IngestDeps) {
     checkRoutedPlaybooks(deps.policy.playbooks); // a routing typo stops the start, not an alert
   }

@@ -12,7 +12,7 @@ import { dataConverterFor } from '../temporal/client';
 import { type Config, workflowUiLink } from '../config';
 import { SyslogListener } from './channels/syslog-listener';
 import { IngestService } from './ingest-service';
-import { loadPollers } from './pollers/poller-config';
+import { loadPollers } from './pollers/load-pollers';
 import { startPollers } from './pollers/start-pollers';
 
 export interface IngestTier {
@@ -24,8 +24,8 @@ export interface IngestTier {
 }
 
 function ticketCallbacks(config: Config) {
-  const system = ticketSystemFor(config.policy, process.env);
-  return system && { system, service: ticketServiceIdentity(system, process.env) };
+  const system = ticketSystemFor(config.policy, config.connectors);
+  return system && { system, service: ticketServiceIdentity(system, config.connectors) };
 }
 
 export async function startIngestTier(config: Config, db: Pool, client: Client): Promise<IngestTier> {
@@ -40,7 +40,7 @@ export async function startIngestTier(config: Config, db: Pool, client: Client):
     codec: { codec: dataConverterFor(config).payloadCodecs![0], uiOrigin: config.security.codecUiOrigin, uiSecret: config.security.payloadKeys[0].key },
     slack: slackApiFromConfig(config),
     tickets: ticketCallbacks(config),
-    pager: pagerFromEnv(process.env),
+    pager: pagerFromEnv(config.connectors),
   });
   await api.listen({ host: config.api.host, port: config.api.port });
   const syslog = new SyslogListener({

@@ -1,8 +1,10 @@
-// The one way an alert enters autosoc: validate, derive its workflow id, choose its playbook
-// (the policy's routing), start the run. A redelivered alert (same source and source id)
+// The one way an alert enters autosoc: derive its workflow id, choose its playbook (the
+// policy's routing), start the run. The alert comes validated: parseAlert runs once, at the
+// boundary (normalize.ts for every channel, starter.ts for a file), and its typed value is
+// what travels from there on. A redelivered alert (same source and source id)
 // reaches the existing run, never a second one.
 import { type Client, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
-import { type Alert, alertWorkflowId, parseAlert } from '../domain/alert';
+import { type Alert, alertWorkflowId } from '../domain/alert';
 import { extractObservables } from '../domain/observables';
 import { choosePlaybook, type PlaybookChoice, type PlaybookRouting, routedPlaybooks } from '../domain/playbook-routing';
 import type { TriagePolicy } from '../domain/policy';
@@ -30,9 +32,8 @@ export const playbookInput = (alert: Alert, policy: TriagePolicy, choice: Playbo
 });
 
 export async function startAlert(
-  client: Client, opts: { taskQueue: string; policy: TriagePolicy; choice?: PlaybookChoice }, input: unknown,
+  client: Client, opts: { taskQueue: string; policy: TriagePolicy; choice?: PlaybookChoice }, alert: Alert,
 ): Promise<StartedAlert> {
-  const alert: Alert = parseAlert(input); // throws AlertValidationError before anything starts
   const workflowId = alertWorkflowId(alert);
   const choice = opts.choice ?? choosePlaybook(opts.policy.playbooks, { alert, observables: extractObservables(alert) });
   try {

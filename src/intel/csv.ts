@@ -3,8 +3,8 @@
 //  - columns: any CSV with a column mapping (names from a header row, or 0-based indexes).
 //  - list: one indicator per line, type detected, "#" comments, defanged values accepted.
 // 'auto' picks one from the text. Quoting follows RFC 4180.
-import type { IocType } from '../store/iocs';
-import { checkFeedSize, DEFAULT_FEED_LIMITS, FeedCollector, FeedFormatError, type FeedLimits, type FeedVerdict, type ParsedFeed } from './feed';
+import type { FeedVerdict, IocType } from './ioc';
+import { checkFeedSize, DEFAULT_FEED_LIMITS, FeedCollector, FeedFormatError, type FeedLimits, type ParsedFeed } from './feed';
 import { detectIndicatorType, refang } from './indicator';
 
 export type Column = string | number;

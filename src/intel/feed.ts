@@ -1,21 +1,7 @@
 // What every feed parser produces: indicators ready for the IOC store (minus the source,
 // which the importer names), and the entries it left out with the reason why.
-import type { Ioc, IocType } from '../store/iocs';
+import type { FeedIoc, FeedVerdict, IocType } from './ioc';
 import { normalizeIndicator } from './indicator';
-
-export type FeedVerdict = Ioc['verdict'];
-
-export interface FeedIoc {
-  type: IocType;
-  value: string;
-  verdict: FeedVerdict;
-  description?: string;
-  tags: string[];
-  /** After this instant the indicator no longer counts (STIX valid_until). */
-  expiresAt?: Date;
-  /** Where the indicator came from inside the feed (MISP attribute uuid, STIX indicator id). */
-  externalId?: string;
-}
 
 export interface FeedSkip { reason: string; value?: string }
 export interface ParsedFeed { iocs: FeedIoc[]; skipped: FeedSkip[] }

@@ -2,7 +2,8 @@
 // counting what was added, updated, left unchanged and skipped (with the reasons).
 import type { Pool } from 'pg';
 import { parseCsvFeed, type CsvOptions } from './csv';
-import { cleanTags, DEFAULT_FEED_LIMITS, type FeedIoc, type FeedLimits, type ParsedFeed, worseVerdict } from './feed';
+import { cleanTags, DEFAULT_FEED_LIMITS, type FeedLimits, type ParsedFeed, worseVerdict } from './feed';
+import type { FeedIoc } from './ioc';
 import { parseMisp, type MispOptions } from './misp';
 import { parseStix, type StixOptions } from './stix';
 import { pruneExpiredIocs, upsertFeedIocs } from '../store/iocs';

@@ -1,7 +1,7 @@
 // Normalizing and recognizing one indicator value, shared by every feed parser: what the
 // local IOC store can match is exact text, so every value is cleaned the same way here.
 import { isIP } from 'node:net';
-import type { IocType } from '../store/iocs';
+import type { IocType } from './ioc';
 
 export type Normalized = { ok: true; value: string } | { ok: false; reason: string };
 

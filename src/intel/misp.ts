@@ -2,7 +2,7 @@
 // restSearch answer ({response: [...]} or {response: {Attribute: [...]}}), taking the
 // attributes of the event and of its objects. Format: MISP core format (RFC draft
 // draft-dulaunoy-misp-core-format), https://www.misp-project.org/datamodels/
-import type { IocType } from '../store/iocs';
+import type { IocType } from './ioc';
 import { DEFAULT_FEED_LIMITS, parseFeedJson, FeedCollector, FeedFormatError, type FeedLimits, type ParsedFeed } from './feed';
 
 export interface MispOptions {

@@ -3,8 +3,8 @@
 // indicator_types/labels and expiring at valid_until; bare cyber observables (ipv4-addr,
 // domain-name, url, email-addr, file) count too, unless an indicator already judged the value.
 import { isIP } from 'node:net';
-import type { IocType } from '../store/iocs';
-import { DEFAULT_FEED_LIMITS, parseFeedJson, FeedCollector, FeedFormatError, type FeedLimits, type FeedVerdict, type ParsedFeed, worseVerdict } from './feed';
+import type { FeedVerdict, IocType } from './ioc';
+import { DEFAULT_FEED_LIMITS, parseFeedJson, FeedCollector, FeedFormatError, type FeedLimits, type ParsedFeed, worseVerdict } from './feed';
 import { normalizeIndicator } from './indicator';
 import { parseStixPattern, type StixComparison } from './stix-pattern';
 

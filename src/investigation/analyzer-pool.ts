@@ -156,12 +156,8 @@ export const inProcessRunner: AnalyzerRunner = { run: runTask };
 
 let shared: AnalyzerPool | undefined;
 
-/**
- * The process's runner: one shared pool of threads, unless AUTOSOC_ANALYZER_ISOLATION is
- * `in-process` (jest sets it in test/setup-runtime.ts: threads need compiled JavaScript).
- */
-export function defaultAnalyzerRunner(env: NodeJS.ProcessEnv = process.env): AnalyzerRunner {
-  if (env.AUTOSOC_ANALYZER_ISOLATION === 'in-process') return inProcessRunner;
+/** The process's shared pool of threads, for callers that size none themselves (benches). */
+export function sharedAnalyzerPool(): AnalyzerPool {
   shared ??= new AnalyzerPool();
   return shared;
 }

@@ -10,17 +10,17 @@ import { LOLBINS_ANALYZER } from '../analyzers/lolbins';
 import { POWERSHELL_ANALYZER } from '../analyzers/powershell';
 import { PROCESS_TREE_ANALYZER } from '../analyzers/process-tree';
 import { ANALYZER_VERSION as SIMILARITY_VERSION, findSimilar, SIMILARITY_ANALYZER } from '../analyzers/similarity/analyze';
-import { iocCandidates, judgeIocMatches, THREAT_INTEL_ANALYZER } from '../analyzers/threat-intel';
+import { iocCandidates, judgeIocMatches, THREAT_INTEL_ANALYZER } from '../intel/ioc-match';
 import { URL_ANALYZER } from '../analyzers/url';
 import { analyzeWebShellWrites, WEB_SHELL_ANALYZER } from '../analyzers/web-shell';
 import { getYaraScanner, scanWithYara, YARA_ANALYZER } from '../analyzers/yara';
-import { analyzeOnlineIntel, ONLINE_INTEL_ANALYZER, type OnlineIntel } from '../connectors/threat-intel';
+import { analyzeOnlineIntel, ONLINE_INTEL_ANALYZER, type OnlineIntel } from '../intel/online';
 import { lookupIocs } from '../store/iocs';
 import { objectHashes } from '../store/object-hashes';
 import { listCatalogueCandidates } from '../store/similarity';
 import type { PluginAnalyzers } from '../plugins/plugin-analyzers';
 import type { AlertAnalyzer, AlertContext, EvidenceObject, ObjectAnalyzer } from './analyzer';
-import { AnalyzerPool, type AnalyzerRunner, defaultAnalyzerRunner } from './analyzer-pool';
+import { AnalyzerPool, type AnalyzerRunner, inProcessRunner } from './analyzer-pool';
 import { DEFAULT_BUDGET } from './budget';
 import { DEFAULT_SOURCE_QUOTA_BYTES_PER_DAY, type InvestigationPlan } from './investigate';
 
@@ -57,7 +57,8 @@ export const BUILT_IN_ANALYZERS = [
 
 export function investigationPlan(opts: PlanOptions): InvestigationPlan {
   const { db } = opts;
-  const threads = opts.runner ?? defaultAnalyzerRunner();
+  // The worker passes its pool (config.analysis); without one (tests, offline tools) in-process.
+  const threads = opts.runner ?? inProcessRunner;
   // The pool bounds each task once a thread takes it; in-process (tests) runSafely's timer does.
   const timedByRunner = threads instanceof AnalyzerPool;
   const alertAnalyzers: AlertAnalyzer[] = [

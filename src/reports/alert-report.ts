@@ -1,6 +1,6 @@
 // The per-alert report an analyst reads: what happened, what we found, what was decided.
 import type { Finding } from '../domain/finding';
-import type { AlertStatus } from '../workflows/status';
+import type { AlertStatus } from '../domain/alert-status';
 import type { Alert } from '../domain/alert';
 import type { DecisionRow } from '../store/decisions';
 import type { ResponseActionRow } from '../store/response-actions';

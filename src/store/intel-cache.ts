@@ -2,7 +2,7 @@
 // with something to say live `ttlMs`; "unknown" (not found, no reports) lives `negativeTtlMs`,
 // shorter, since a fresh indicator may be listed within hours.
 import type { Pool } from 'pg';
-import { type Clock, type Indicator, OnlineVerdict } from '../connectors/threat-intel/types';
+import { type Clock, type Indicator, OnlineVerdict } from '../intel/online/types';
 
 export interface CacheTtl { ttlMs: number; negativeTtlMs: number }
 export const DEFAULT_CACHE_TTL: CacheTtl = { ttlMs: 24 * 3_600_000, negativeTtlMs: 3_600_000 };

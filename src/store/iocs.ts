@@ -1,9 +1,6 @@
 // Local threat-intel store: indicators with a verdict and the feed they came from.
 import type { Pool } from 'pg';
-import type { FeedIoc } from '../intel/feed';
-
-export type IocType = 'ip' | 'domain' | 'url' | 'hash' | 'email';
-export interface Ioc { type: IocType; value: string; verdict: 'malicious' | 'suspicious' | 'benign'; source: string; description?: string }
+import type { FeedIoc, Ioc, IocType } from '../intel/ioc';
 
 export async function addIocs(db: Pool, iocs: Ioc[]): Promise<void> {
   for (const i of iocs) {

@@ -3,6 +3,7 @@
 // audit trail it may only INSERT and SELECT: it owns nothing, so it cannot ALTER, DISABLE
 // TRIGGER, TRUNCATE, UPDATE or DELETE there, whatever code or injected SQL it runs.
 import type { Pool, PoolClient } from 'pg';
+import ConnectionParameters from 'pg/lib/connection-parameters';
 
 /** Tables that are an audit trail: append-only for the application role. */
 export const AUDIT_TABLES = ['decisions', 'audit_log'] as const;
@@ -14,10 +15,12 @@ export type PrivilegeSeparation =
 
 const ident = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
-/** The login role a postgres:// URL connects as (libpq's default when the URL names none). */
+/**
+ * The login role a postgres:// URL connects as: the pg driver's own answer, so a URL naming
+ * no user gets the driver's default (PGUSER, then the OS user) from the driver, not from us.
+ */
 export function urlRole(url: string): string {
-  const user = decodeURIComponent(new URL(url).username);
-  return user || process.env.PGUSER || process.env.USER || 'postgres';
+  return new ConnectionParameters(url).user || 'postgres';
 }
 
 /**

@@ -16,6 +16,7 @@ function executable(path: string): boolean {
 }
 
 function find(name: string): string {
+  // PATH is the shell's, not a setting of autosoc: found the way a shell would find the binary.
   const dirs = [...(process.env.PATH ?? '').split(delimiter).filter(Boolean), VENV_BIN];
   const hit = dirs.map((d) => join(d, name)).find(executable);
   if (!hit) throw new Error(`${name} not found on PATH or in ${VENV_BIN}; run: bash scripts/setup.sh`);

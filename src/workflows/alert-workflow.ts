@@ -12,7 +12,7 @@ import {
   startPlaybook, suggestTuning, waitForAnalyst,
 } from './sdk';
 import { outsideWorldSteps } from './sdk/activity-options';
-import type { AlertStatus } from './status';
+import type { AlertStatus } from '../domain/alert-status';
 
 export type AlertWorkflowInput = PlaybookInput;
 

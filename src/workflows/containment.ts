@@ -15,7 +15,7 @@ import { containmentFor, type TriagePolicy } from '../domain/policy';
 import { describeAction, proposeContainment, type ResponseAction } from '../domain/response';
 import type { Verdict } from '../domain/scoring';
 import { outsideWorldSteps, undoSteps, undoUntilDoneSteps, vendorSteps } from './sdk/activity-options';
-import type { AlertStatus, ContainedAction, ContainmentStatus, Outcome } from './status';
+import type { AlertStatus, ContainedAction, ContainmentStatus, Outcome } from '../domain/alert-status';
 
 type Activities = ReturnType<typeof createActivities>;
 

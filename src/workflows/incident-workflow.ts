@@ -10,14 +10,13 @@ import {
   patched, setHandler, startChild, upsertSearchAttributes, workflowInfo, WorkflowIdReusePolicy,
 } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
-import { type Alert, alertWorkflowId, type Severity } from '../domain/alert';
+import { type Alert, alertWorkflowId } from '../domain/alert';
 import {
   capObservables, checkAlertEnvelope, checkObservableSet, compareSeverity, OBSERVABLES_PER_KIND,
 } from '../domain/bounded-input';
-import type { CorrelationPolicy } from '../domain/correlation';
 import { chunkByJsonLength } from '../domain/payload-chunks';
 import { extractObservables, mergeObservables, type ObservableSet, searchableObservables } from '../domain/observables';
-import type { TriagePolicy } from '../domain/policy';
+import type { AddAlertResult, IncidentInput, IncidentState } from '../domain/incident-state';
 import type { alertWorkflow } from './alert-workflow';
 import { BUILT_IN_PLAYBOOK } from '../domain/playbook-routing';
 import { databaseSteps as store } from './sdk/activity-options';
@@ -27,33 +26,6 @@ import { alertUiMetadata } from './ui-metadata';
 
 /** How many alert ids an incident remembers for dedup across continue-as-new. */
 const SEEN_LIMIT = 20_000;
-
-export interface IncidentState {
-  key: string;
-  storm: boolean;
-  alertCount: number;
-  primary?: string;
-  /** The primary's severity, and false once its run has ended (both since 'incident-triage-v1'). */
-  primarySeverity?: Severity;
-  primaryOpen?: boolean;
-  seen: string[];
-  /** Every alert's observables, capped per kind (since 'outcome-attribute-v1'): the Observables attribute. */
-  observables?: ObservableSet;
-}
-export interface IncidentInput {
-  key: string;
-  storm: boolean;
-  policy: TriagePolicy;
-  correlation: CorrelationPolicy;
-  carried?: IncidentState;
-}
-export interface AddAlertResult {
-  incidentId: string;
-  outcome: 'investigating' | 'joined' | 'duplicate';
-  alertWorkflowId: string;
-  alertCount: number;
-  storm: boolean;
-}
 
 interface Joined { workflowId: string; alert: Alert; observables: ObservableSet }
 const EMPTY: ObservableSet = { hosts: [], users: [], hashes: [], domains: [], ips: [], urls: [], emails: [], commandLines: [] };

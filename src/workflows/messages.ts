@@ -3,8 +3,8 @@ import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { SignedDecision } from '../domain/signed-decision';
 import type { Alert } from '../domain/alert';
 import type { ObservableSet } from '../domain/observables';
-import type { AddAlertResult, IncidentState } from './incident-workflow';
-import type { AlertStatus } from './status';
+import type { AddAlertResult, IncidentState } from '../domain/incident-state';
+import type { AlertStatus } from '../domain/alert-status';
 
 // Decisions are envelopes autosoc signed (`autosoc decision sign` prints one for the Temporal
 // CLI); the workflow refuses (Update) or ignores (Signal) anything else. Runs started before

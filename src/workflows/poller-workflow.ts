@@ -2,7 +2,7 @@
 // state, sleeps when caught up, and continues-as-new to keep its history short.
 import { continueAsNew, defineQuery, proxyActivities, setHandler, sleep, workflowInfo } from '@temporalio/workflow';
 import type { createActivities } from '../activities';
-import type { PollerConfig } from '../ingest/pollers/poller-config';
+import type { PollerConfig } from '../domain/poller-config';
 import { NON_RETRYABLE } from '../domain/error-types';
 
 type Activities = ReturnType<typeof createActivities>;

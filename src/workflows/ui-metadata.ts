@@ -6,7 +6,7 @@
 import { setCurrentDetails } from '@temporalio/workflow';
 import type { Alert } from '../domain/alert';
 import { escapeMarkdown } from '../reports/escape';
-import type { AlertStatus } from './status';
+import type { AlertStatus } from '../domain/alert-status';
 
 const md = (text: string, max = 200) => escapeMarkdown(text, max);
 const hostsOf = (alert: Alert) => alert.observables.hosts.map((h) => h.hostname ?? h.ip ?? h.uid).filter((h): h is string => !!h);

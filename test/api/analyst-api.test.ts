@@ -9,7 +9,7 @@ import { DecisionSigner } from '../../src/security/decision-signer';
 import { createApiToken } from '../../src/store/api-tokens';
 import { listAudit } from '../../src/store/decisions';
 import { statusQuery } from '../../src/workflows/messages';
-import type { AlertStatus } from '../../src/workflows/status';
+import type { AlertStatus } from '../../src/domain/alert-status';
 import { waitFor } from '../helpers/wait';
 import { sample, startApiHarness, type ApiHarness } from './harness';
 

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { FastifyInstance } from 'fastify';
 import { YARA_ANALYZER } from '../../src/analyzers/yara';
-import { THREAT_INTEL_ANALYZER } from '../../src/analyzers/threat-intel';
+import { THREAT_INTEL_ANALYZER } from '../../src/intel/ioc-match';
 import { buildApiServer } from '../../src/api/server';
 import { run as cli } from '../../src/cli/main';
 import { loadConfig } from '../../src/config';

@@ -9,7 +9,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import type { FastifyInstance } from 'fastify';
 import { buildApiServer } from '../../src/api/server';
-import { type Config, loadConfig } from '../../src/config';
+import type { Config } from '../../src/config';
 import { DEFAULT_CORRELATION } from '../../src/domain/correlation';
 import { IngestService } from '../../src/ingest/ingest-service';
 import { SecretBox } from '../../src/store/secret-box';
@@ -21,6 +21,7 @@ import { openTestDatabase, type TestDatabase } from '../helpers/database';
 import { devServerEnv, uniqueSuffix } from '../helpers/temporal';
 import { waitFor } from '../helpers/wait';
 import type { IngestLimits } from '../../src/api/ingest-limits';
+import { testConfig } from '../helpers/config';
 
 // app.inject() loads light-my-request, which requires cookie@2: an ES module that jest's
 // CommonJS module runtime cannot load. Node (>= 20.19) loads it natively, so jest is handed
@@ -43,7 +44,7 @@ export interface ApiHarness {
 
 export async function startApiHarness(prefix: string, opts: { adminToken?: string; env?: Record<string, string>; ingestLimits?: IngestLimits } = {}): Promise<ApiHarness> {
   const run = uniqueSuffix();
-  const config = loadConfig({ ...opts.env, TEMPORAL_TASK_QUEUE: `${prefix}-${run}` });
+  const config = testConfig({ ...opts.env, TEMPORAL_TASK_QUEUE: `${prefix}-${run}` });
   const [env, db] = await Promise.all([devServerEnv(), openTestDatabase()]);
   const worker = await createWorker(config, db.pool, env.nativeConnection, env.client);
   const running = worker.run();

@@ -12,7 +12,7 @@ import { createApiToken } from '../../src/store/api-tokens';
 import { listAudit } from '../../src/store/decisions';
 import { mapSlackUser } from '../../src/store/slack';
 import { statusQuery } from '../../src/workflows/messages';
-import type { AlertStatus } from '../../src/workflows/status';
+import type { AlertStatus } from '../../src/domain/alert-status';
 import { SlackServer, type PostedMessage } from '../servers/slack-server';
 import { waitFor } from '../helpers/wait';
 import { sample, startApiHarness, type ApiHarness } from './harness';

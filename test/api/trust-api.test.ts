@@ -21,7 +21,7 @@ import { createApiToken } from '../../src/store/api-tokens';
 import { dataConverterFor } from '../../src/temporal/client';
 import { temporalCliPath } from '../../src/temporal/binaries';
 import { statusQuery } from '../../src/workflows/messages';
-import type { AlertStatus } from '../../src/workflows/status';
+import type { AlertStatus } from '../../src/domain/alert-status';
 import { run as cli } from '../../src/cli/main';
 import { waitFor } from '../helpers/wait';
 import { sample, startApiHarness, type ApiHarness } from './harness';

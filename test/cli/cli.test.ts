@@ -13,7 +13,7 @@ import { createApiToken } from '../../src/store/api-tokens';
 import { writeLocalDatabaseUrl } from '../../src/store/local-database-url';
 import { listAudit } from '../../src/store/decisions';
 import { statusQuery } from '../../src/workflows/messages';
-import type { AlertStatus } from '../../src/workflows/status';
+import type { AlertStatus } from '../../src/domain/alert-status';
 import { sample, startApiHarness, type ApiHarness } from '../api/harness';
 import { waitFor } from '../helpers/wait';
 

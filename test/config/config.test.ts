@@ -45,6 +45,19 @@ describe('loadConfig', () => {
     }
   });
 
+  it('hands the connector families their variables as a plain object, empty ones dropped', () => {
+    const c = loadConfig({ CAPE_BASE_URL: 'http://cape.local:8000', VT_API_KEY: '', FALCON_CLIENT_ID: 'id' });
+    expect(c.connectors).toEqual({ CAPE_BASE_URL: 'http://cape.local:8000', FALCON_CLIENT_ID: 'id' });
+    expect(Object.isFrozen(c.connectors)).toBe(true);
+    expect(loadConfig({}).connectors).toEqual({});
+  });
+
+  it('runs analyzers on threads unless AUTOSOC_ANALYZER_ISOLATION says in-process, and refuses anything else', () => {
+    expect(loadConfig({}).analysis.isolation).toBe('threads');
+    expect(loadConfig({ AUTOSOC_ANALYZER_ISOLATION: 'in-process' }).analysis.isolation).toBe('in-process');
+    expect(configError({ AUTOSOC_ANALYZER_ISOLATION: 'none' })).toMatch(/AUTOSOC_ANALYZER_ISOLATION/);
+  });
+
   it('uses an existing cluster when TEMPORAL_ADDRESS is set', () => {
     const c = loadConfig({ TEMPORAL_ADDRESS: 'temporal.internal:7233', TEMPORAL_NAMESPACE: 'soc' });
     expect(c.temporal.address).toBe('temporal.internal:7233');

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from '../../src/browser/chromium';
 import { listAudit } from '../../src/store/decisions';
-import type { AlertStatus } from '../../src/workflows/status';
+import type { AlertStatus } from '../../src/domain/alert-status';
 import { waitFor } from '../helpers/wait';
 import { startConsoleStack, TEMPORAL_UI, type ConsoleStack } from './console-stack';
 

@@ -10,7 +10,7 @@ import type { Role } from '../../src/domain/roles';
 import { DecisionSigner } from '../../src/security/decision-signer';
 import { createApiToken } from '../../src/store/api-tokens';
 import { statusQuery } from '../../src/workflows/messages';
-import type { AlertStatus } from '../../src/workflows/status';
+import type { AlertStatus } from '../../src/domain/alert-status';
 import { sample, startApiHarness, type ApiHarness } from '../api/harness';
 import { waitFor } from '../helpers/wait';
 

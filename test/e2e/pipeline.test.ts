@@ -1,50 +1,40 @@
 // End to end on real components: the real worker (src/worker.ts) against the Temporal dev
 // server, real PostgreSQL, alerts entering through the real ingest path (startAlert).
 import { Client, WorkflowUpdateFailedError } from '@temporalio/client';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
-import { loadConfig } from '../../src/config';
 import { startAlert } from '../../src/ingest/start-alert';
 import { getAlert } from '../../src/store/alerts';
 import { getCase } from '../../src/store/cases';
 import { listAudit } from '../../src/store/decisions';
 import { getReport } from '../../src/store/reports';
 import { listResponseActions } from '../../src/store/response-actions';
-import { createWorker } from '../../src/worker';
 import { approveSignal, closeSignal, decideUpdate, statusQuery } from '../../src/workflows/messages';
 import * as SA from '../../src/workflows/search-attributes';
-import type { AlertStatus } from '../../src/workflows/status';
+import type { AlertStatus } from '../../src/domain/alert-status';
 import { sampleAlert } from '../helpers/alerts';
-import { openTestDatabase, type TestDatabase } from '../helpers/database';
 import { saveHistory } from '../helpers/histories';
 import { signedDecision } from '../helpers/security';
-import { devServerEnv, uniqueSuffix } from '../helpers/temporal';
+import { uniqueSuffix } from '../helpers/temporal';
 import { waitFor } from '../helpers/wait';
+import { startWorkerStack, type WorkerStack } from '../helpers/worker-stack';
+import { testConfig } from '../helpers/config';
 
 const run = uniqueSuffix();
-const config = loadConfig({ TEMPORAL_TASK_QUEUE: `e2e-${run}` });
-let env: TestWorkflowEnvironment;
-let db: TestDatabase;
-let worker: Worker;
-let running: Promise<void>;
+const config = testConfig({ TEMPORAL_TASK_QUEUE: `e2e-${run}` });
+let stack: WorkerStack;
+let db: WorkerStack['db'];
 let client: Client;
 
 beforeAll(async () => {
-  [env, db] = await Promise.all([devServerEnv(), openTestDatabase()]);
-  client = env.client;
-  worker = await createWorker(config, db.pool, env.nativeConnection, client);
-  running = worker.run();
+  stack = await startWorkerStack(config);
+  ({ db, env: { client } } = stack);
 });
 
 afterAll(async () => {
-  worker?.shutdown();
-  await running;
-  await env?.teardown();
-  await db?.close();
+  await stack?.close();
 });
 
 const ingest = (file: string, sourceId: string) =>
-  startAlert(client, { taskQueue: config.temporal.taskQueue, policy: config.policy }, { ...sampleAlert(file), sourceId });
+  startAlert(client, { taskQueue: config.temporal.taskQueue, policy: config.policy }, sampleAlert(file, sourceId));
 
 const statusOf = (workflowId: string) => client.workflow.getHandle(workflowId).query(statusQuery);
 const awaitingAnalyst = (workflowId: string) =>

@@ -4,7 +4,6 @@
 import type { Client } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
-import { loadConfig } from '../../src/config';
 import { DEFAULT_CORRELATION } from '../../src/domain/correlation';
 import { PlaybookRouting } from '../../src/domain/playbook-routing';
 import { IngestService } from '../../src/ingest/ingest-service';
@@ -14,15 +13,16 @@ import { getReport } from '../../src/store/reports';
 import { listResponseActions } from '../../src/store/response-actions';
 import { createWorker } from '../../src/worker';
 import { decideUpdate, statusQuery } from '../../src/workflows/messages';
-import type { AlertStatus } from '../../src/workflows/status';
+import type { AlertStatus } from '../../src/domain/alert-status';
 import { sampleAlert } from '../helpers/alerts';
 import { openTestDatabase, type TestDatabase } from '../helpers/database';
 import { signedDecision } from '../helpers/security';
 import { devServerEnv, uniqueSuffix } from '../helpers/temporal';
 import { waitFor } from '../helpers/wait';
+import { testConfig } from '../helpers/config';
 
 const run = uniqueSuffix();
-const base = loadConfig({ TEMPORAL_TASK_QUEUE: `playbooks-${run}` });
+const base = testConfig({ TEMPORAL_TASK_QUEUE: `playbooks-${run}` });
 const config = {
   ...base,
   policy: {

@@ -1,5 +1,6 @@
 // A Temporal dev server, the real worker on the config's task queue, PostgreSQL and the real
-// IngestService with the config's correlation: what a test that feeds alerts in needs.
+// IngestService with the config's correlation: the one set-up of every dev-server test that
+// runs the worker (e2e, ingest, report schedules).
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Config } from '../../src/config';
 import { IngestService } from '../../src/ingest/ingest-service';

@@ -13,7 +13,7 @@ import { IngestService } from '../../src/ingest/ingest-service';
 import { defaultPlan } from '../../src/investigation/default-plan';
 import { alertWorkflow } from '../../src/workflows';
 import { decideUpdate, statusQuery } from '../../src/workflows/messages';
-import type { AlertStatus, Stage } from '../../src/workflows/status';
+import type { AlertStatus, Stage } from '../../src/domain/alert-status';
 import { openTestDatabase, type TestDatabase } from './database';
 import { signedDecision, testDataConverter, withDecisionKeys } from './security';
 import { timeSkippingEnv, uniqueSuffix } from './temporal';

@@ -8,7 +8,6 @@
 //   and abort the worker on every retry (issue 10, item 1).
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
-import { loadConfig } from '../../src/config';
 import type { AlertInput } from '../../src/domain/alert';
 import { IngestService } from '../../src/ingest/ingest-service';
 import { getIncident } from '../../src/store/incidents';
@@ -17,9 +16,10 @@ import { incidentStatusQuery, statusQuery } from '../../src/workflows/messages';
 import { openTestDatabase, type TestDatabase } from '../helpers/database';
 import { devServerEnv, uniqueSuffix } from '../helpers/temporal';
 import { waitFor } from '../helpers/wait';
+import { testConfig } from '../helpers/config';
 
 const run = uniqueSuffix();
-const config = loadConfig({ TEMPORAL_TASK_QUEUE: `incident-triage-${run}`, AUTOSOC_CORRELATION_KEYS: 'rule+host' });
+const config = testConfig({ TEMPORAL_TASK_QUEUE: `incident-triage-${run}`, AUTOSOC_CORRELATION_KEYS: 'rule+host' });
 let env: TestWorkflowEnvironment;
 let db: TestDatabase;
 let worker: Worker;

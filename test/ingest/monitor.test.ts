@@ -8,7 +8,6 @@ import { join } from 'node:path';
 import { connect } from 'node:net';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
-import { loadConfig } from '../../src/config';
 import { alertWorkflowId, type AlertInput } from '../../src/domain/alert';
 import { SyslogListener } from '../../src/ingest/channels/syslog-listener';
 import { IngestService } from '../../src/ingest/ingest-service';
@@ -23,9 +22,10 @@ import { openTestDatabase, type TestDatabase } from '../helpers/database';
 import { devServerEnv, uniqueSuffix } from '../helpers/temporal';
 import { waitFor } from '../helpers/wait';
 import { saveHistory } from '../helpers/histories';
+import { testConfig } from '../helpers/config';
 
 const run = uniqueSuffix();
-const config = loadConfig({
+const config = testConfig({
   TEMPORAL_TASK_QUEUE: `monitor-${run}`, AUTOSOC_CORRELATION_KEYS: 'rule+host', AUTOSOC_STORM_THRESHOLD: '5',
 });
 let env: TestWorkflowEnvironment;

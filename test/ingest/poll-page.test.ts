@@ -9,7 +9,7 @@ import { searchPage } from '../../src/connectors/search-api';
 import { DEFAULT_CORRELATION } from '../../src/domain/correlation';
 import { DEFAULT_POLICY } from '../../src/domain/policy';
 import { IngestService } from '../../src/ingest/ingest-service';
-import { PollerConfig } from '../../src/ingest/pollers/poller-config';
+import { PollerConfig } from '../../src/domain/poller-config';
 import { openTestDatabase, type TestDatabase } from '../helpers/database';
 import { makeTestCa } from '../helpers/test-ca';
 import { devServerEnv, uniqueSuffix } from '../helpers/temporal';

@@ -6,7 +6,6 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
-import { loadConfig } from '../../src/config';
 import { pollerWorkflowId, startPollers } from '../../src/ingest/pollers/start-pollers';
 import { createWorker } from '../../src/worker';
 import { pollerStatusQuery } from '../../src/workflows/poller-workflow';
@@ -15,13 +14,15 @@ import { devServerEnv, uniqueSuffix } from '../helpers/temporal';
 import { waitFor } from '../helpers/wait';
 import { saveHistory } from '../helpers/histories';
 import { SearchApiServer, type StoredDoc } from '../servers/search-api-server';
+import { testConfig } from '../helpers/config';
 
 const WORKER_JS = join(__dirname, '..', '..', 'dist', 'src', 'worker.js');
 const run = uniqueSuffix();
 const INDEX = '.alerts-security.alerts-default';
 const DOCS = 23;
-const env = { TEMPORAL_TASK_QUEUE: `poller-${run}`, AUTOSOC_CORRELATION_KEYS: 'none', ELASTIC_TEST_KEY: 'test-api-key' };
-const config = loadConfig(env);
+// The pollers' secrets (apiKeyEnv, basicAuthEnv) reach the worker through its config.
+const env = { TEMPORAL_TASK_QUEUE: `poller-${run}`, AUTOSOC_CORRELATION_KEYS: 'none', ELASTIC_TEST_KEY: 'test-api-key', WAZUH_TEST_AUTH: 'admin:admin' };
+const config = testConfig(env);
 
 // Elastic Security alert documents, as the alerts index stores them (flattened kibana.* keys).
 const docs: StoredDoc[] = Array.from({ length: DOCS }, (_, i) => ({
@@ -77,7 +78,6 @@ test('a worker killed mid-page loses and duplicates nothing', async () => {
   hold.release();
 
   // A fresh worker takes over once the dead one's heartbeat times out.
-  process.env.ELASTIC_TEST_KEY = env.ELASTIC_TEST_KEY;
   worker = await createWorker(config, db.pool, tenv.nativeConnection, tenv.client);
   running = worker.run();
 
@@ -123,7 +123,6 @@ test('the Wazuh indexer poller pages by timestamp and id and maps Wazuh alerts',
   }
   try {
     const poller = { name: `wazuh-${run}`, kind: 'wazuh-indexer' as const, url, index, batchSize: 3, intervalMs: 1_000, heartbeatTimeoutMs: 5_000, basicAuthEnv: 'WAZUH_TEST_AUTH' };
-    process.env.WAZUH_TEST_AUTH = 'admin:admin';
     await startPollers(tenv.client, config.temporal.taskQueue, [poller]);
     const handle = tenv.client.workflow.getHandle(pollerWorkflowId(poller.name));
     const status = await waitFor(() => handle.query(pollerStatusQuery), (s) => s.totals.accepted === 7, 'seven Wazuh alerts', 60_000);

@@ -8,7 +8,7 @@ import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SyslogListener } from '../../src/ingest/channels/syslog-listener';
-import type { IngestItemResult } from '../../src/ingest/ingest-service';
+import type { IngestItemResult } from '../../src/ingest/intake';
 import { waitFor } from '../helpers/wait';
 
 const line = (i: number) => `<134>Nov 20 10:00:00 fw-1 CEF:0|Acme|Sentinel|1.0|100|Port scan|3|externalId=pace-${i} src=10.0.0.5`;

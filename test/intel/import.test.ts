@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../scripts/import-iocs';
-import { judgeIocMatches } from '../../src/analyzers/threat-intel';
+import { judgeIocMatches } from '../../src/intel/ioc-match';
 import { importIocs, mergeDuplicates, parseFeed } from '../../src/intel/import';
 import { lookupIocs } from '../../src/store/iocs';
 import { openTestDatabase, type TestDatabase } from '../helpers/database';

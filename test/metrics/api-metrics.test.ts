@@ -10,7 +10,7 @@ import { recordEscalation } from '../../src/activities/analyst-loop';
 import { alertWorkflowId } from '../../src/domain/alert';
 import { createApiToken } from '../../src/store/api-tokens';
 import { statusQuery } from '../../src/workflows/messages';
-import type { AlertStatus } from '../../src/workflows/status';
+import type { AlertStatus } from '../../src/domain/alert-status';
 import { parsePrometheus, sumOf } from '../helpers/prometheus';
 import { waitFor } from '../helpers/wait';
 import { OpenAiServer } from '../servers/openai-server';

@@ -5,6 +5,7 @@ import { loadConfig } from '../../src/config';
 import { BUILT_IN_ANALYZERS } from '../../src/investigation/default-plan';
 import { loadPlugins, PluginError } from '../../src/plugins/load-plugins';
 import { createWorker, workerPlugins } from '../../src/worker';
+import { testConfig } from '../helpers/config';
 
 const FIXTURES = join(__dirname, '..', 'fixtures', 'plugins');
 const reserved = { analyzers: BUILT_IN_ANALYZERS, connectors: ['manual', 'falcon'] };
@@ -53,7 +54,7 @@ test('the worker does not start with a broken plugin configured, and says which'
 });
 
 test('the worker loads good plugins into its plan and responders', () => {
-  const plugins = workerPlugins(loadConfig({ AUTOSOC_PLUGIN_DIRS: join(FIXTURES, 'good') }));
+  const plugins = workerPlugins(testConfig({ AUTOSOC_PLUGIN_DIRS: join(FIXTURES, 'good') }));
   expect(plugins.analyzers.alertAnalyzers.map((a) => a.name)).toEqual(['new-domain']);
   expect(plugins.analyzers.objectAnalyzers.map((a) => `${a.name}@${a.version}`)).toEqual(['zip-magic@2.1.0']);
   expect(plugins.connectors.map((c) => c.name)).toEqual(['ticket-desk']);

@@ -1,41 +1,34 @@
 // Scheduled SOC reports on the dev server (the time-skipping server has no Schedules): the
 // policy's schedules are created, updated and deleted idempotently, and a triggered run
 // reports on the last complete week before it was scheduled, as a PDF in the evidence store.
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
-import { loadConfig, type Config } from '../../src/config';
+import type { Config } from '../../src/config';
 import type { ReportSchedule, TriagePolicy } from '../../src/domain/policy';
 import { periodBefore } from '../../src/domain/report-period';
 import { getEvidence } from '../../src/store/evidence';
 import { socMetrics } from '../../src/store/soc-metrics';
 import { ensureReportSchedules, reportScheduleId } from '../../src/temporal/report-schedules';
-import { createWorker } from '../../src/worker';
 import type { SocReportResult } from '../../src/workflows/soc-report-workflow';
-import { openTestDatabase, type TestDatabase } from '../helpers/database';
 import { pdfText } from '../helpers/pdf';
-import { devServerEnv, uniqueSuffix } from '../helpers/temporal';
+import { uniqueSuffix } from '../helpers/temporal';
 import { waitFor } from '../helpers/wait';
+import { startWorkerStack, type WorkerStack } from '../helpers/worker-stack';
+import { testConfig } from '../helpers/config';
 
-let env: TestWorkflowEnvironment;
-let db: TestDatabase;
+let stack: WorkerStack;
+let env: WorkerStack['env'];
+let db: WorkerStack['db'];
 let config: Config;
-let worker: Worker;
-let running: Promise<void>;
 
 const schedule = (cadence: ReportSchedule['cadence'], hourUtc: number): ReportSchedule => ({ cadence, hourUtc, format: 'pdf', email: [], slackChannels: [] });
 const withReports = (schedules: ReportSchedule[]): TriagePolicy => ({ ...config.policy, reports: { schedules } });
 
 beforeAll(async () => {
-  config = loadConfig({ TEMPORAL_TASK_QUEUE: `soc-schedules-${uniqueSuffix()}` });
-  [env, db] = await Promise.all([devServerEnv(), openTestDatabase()]);
-  worker = await createWorker(config, db.pool, env.nativeConnection, env.client);
-  running = worker.run();
+  config = testConfig({ TEMPORAL_TASK_QUEUE: `soc-schedules-${uniqueSuffix()}` });
+  stack = await startWorkerStack(config);
+  ({ env, db } = stack);
 });
 afterAll(async () => {
-  worker?.shutdown();
-  await running;
-  await env?.teardown();
-  await db?.close();
+  await stack?.close();
 });
 
 test('schedules follow the policy: created once, updated in place, deleted when dropped', async () => {

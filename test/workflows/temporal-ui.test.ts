@@ -2,7 +2,6 @@
 // database: each alert run's static summary and details from its start (title, severity,
 // source, host), its current details as it progresses (the SDK's metadata query, which the UI
 // reads), the Outcome search attribute once it ends, and Observables on its incident.
-import { loadConfig } from '../../src/config';
 import type { AlertInput } from '../../src/domain/alert';
 import { decideUpdate, statusQuery } from '../../src/workflows/messages';
 import * as SA from '../../src/workflows/search-attributes';
@@ -11,12 +10,13 @@ import { signedDecision } from '../helpers/security';
 import { uniqueSuffix } from '../helpers/temporal';
 import { waitFor } from '../helpers/wait';
 import { startWorkerStack, type WorkerStack } from '../helpers/worker-stack';
+import { testConfig } from '../helpers/config';
 
 const run = uniqueSuffix();
 let stack: WorkerStack;
 
 beforeAll(async () => {
-  stack = await startWorkerStack(loadConfig({ TEMPORAL_TASK_QUEUE: `temporal-ui-${run}`, AUTOSOC_CORRELATION_KEYS: 'rule+host' }));
+  stack = await startWorkerStack(testConfig({ TEMPORAL_TASK_QUEUE: `temporal-ui-${run}`, AUTOSOC_CORRELATION_KEYS: 'rule+host' }));
 }, 120_000);
 
 afterAll(() => stack?.close());

@@ -74,4 +74,4 @@ export function edrConnectorsFromConfig(config: EdrConfig, fetchImpl?: typeof fe
   };
 }
 
-export const edrConnectorsFromEnv = (env: Record<string, string | undefined> = process.env): EdrConnectors => edrConnectorsFromConfig(parseEdrConfig(env));
+export const edrConnectorsFromEnv = (env: Record<string, string | undefined>): EdrConnectors => edrConnectorsFromConfig(parseEdrConfig(env));

@@ -2,7 +2,7 @@
 // with one GetFile command, poll the machine action until it ends, ask for the result's
 // download link (GetLiveResponseResultDownloadLink(index=0)) and download it. The link is a
 // pre-signed storage URL on another host: it is fetched without our bearer token.
-import { ConnectorError, excerpt, parseJsonOrErrorPage, request } from './http';
+import { ConnectorError, excerpt, parseJsonOrErrorPage, request } from '../connector-http';
 import { pollUntil } from './poll';
 import { unwrapZip } from './unpack';
 import { authorizedRequest, OAuthTokenSource } from './oauth';

@@ -4,7 +4,7 @@
 // session. Endpoint shapes follow the Falcon API reference as mirrored by FalconPy/PSFalcon
 // (see README.md); the real extracted-file-contents answer is a 7z archive with password
 // "infected", which is stored as such (no 7z decoder here).
-import { ConnectorError, excerpt, parseJson, type HttpAnswer } from './http';
+import { ConnectorError, excerpt, parseJson, type HttpAnswer } from '../connector-http';
 import { pollUntil } from './poll';
 import { authorizedRequest, OAuthTokenSource } from './oauth';
 import {

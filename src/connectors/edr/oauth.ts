@@ -1,7 +1,7 @@
 // OAuth2 client-credentials tokens (RFC 6749 §4.4) for the EDR APIs: fetched once, reused
 // until a minute before they expire, dropped when the API answers 401. The secret goes in
 // the form body only; no message built here contains it or the token.
-import { ConnectorError, excerpt, parseJson, request, type HttpAnswer, type HttpRequest } from './http';
+import { ConnectorError, excerpt, parseJson, request, type HttpAnswer, type HttpRequest } from '../connector-http';
 
 export interface ClientCredentials {
   tokenUrl: string;

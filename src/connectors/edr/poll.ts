@@ -1,7 +1,7 @@
 // The polling loop every EDR connector runs while a remote command works on a host: check,
 // wait (an interval growing by half up to the maximum), check again, until the check has an
 // answer or maxWaitMs has passed.
-import { abortableSleep, nextInterval } from './http';
+import { abortableSleep, nextInterval } from '../connector-http';
 import type { EdrCallOptions, PollSettings } from './types';
 
 /**

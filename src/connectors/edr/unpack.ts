@@ -5,7 +5,7 @@
 // Falcon RTR's 7z (password "infected") is unwrapped the same way in seven-zip.ts.
 import { Uint8ArrayReader, Uint8ArrayWriter, ZipReader } from '@zip.js/zip.js';
 import { asBytes } from '../../analyzers/documents/common';
-import { ConnectorError } from './http';
+import { ConnectorError } from '../connector-http';
 import type { FetchedFile } from './types';
 
 const ZIP_MAGIC = [0x50, 0x4b, 0x03, 0x04];

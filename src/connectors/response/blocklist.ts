@@ -5,7 +5,7 @@
 // ever hold one well-formed entry per line: no whitespace, no comment, no second line.
 import { isIP } from 'node:net';
 import type { Pool } from 'pg';
-import { ConnectorError } from '../edr/http';
+import { ConnectorError } from '../connector-http';
 import type { ResponseAction } from '../../domain/response';
 import { addBlocklistEntry, type Blocklist, hasBlocklistEntry, removeBlocklistEntry } from '../../store/blocklists';
 import type { ResponseConnector, ResponseContext, ResponseOutcome, VendorState } from '../response-connector';

@@ -11,7 +11,7 @@
 //   get-ti-indicators-collection  GET /api/indicators?$filter=indicatorValue eq '…'
 //   delete-ti-indicator-by-id     DELETE /api/indicators/{id} → 204
 // Isolation is asynchronous: execute and undo poll the machine action until it ends.
-import { ConnectorError } from '../edr/http';
+import { ConnectorError } from '../connector-http';
 import { pollUntil } from '../edr/poll';
 import type { ResponseAction } from '../../domain/response';
 import type { ResponseConnector, ResponseContext, ResponseOutcome, VendorState } from '../response-connector';

@@ -9,7 +9,7 @@
 //                          indicator_delete  DELETE /iocs/entities/indicators/v1?ids=
 // Containment is asynchronous: the device reads containment_pending until the sensor acts;
 // execute and undo wait (poll) for contained / normal.
-import { ConnectorError } from '../edr/http';
+import { ConnectorError } from '../connector-http';
 import { pollUntil } from '../edr/poll';
 import type { ResponseAction } from '../../domain/response';
 import type { ResponseConnector, ResponseContext, ResponseOutcome, VendorState } from '../response-connector';

@@ -7,7 +7,7 @@
 //                        message (a new id); destinationId may be a well-known name such as 'inbox'
 // One action per mailbox: target `mailbox:<internet-message-id>`. Undo moves the message back
 // to the Inbox (where a delivered message was). Application permission Mail.ReadWrite.
-import { ConnectorError } from '../edr/http';
+import { ConnectorError } from '../connector-http';
 import type { ResponseAction } from '../../domain/response';
 import type { ResponseConnector, ResponseContext, ResponseOutcome, VendorState } from '../response-connector';
 import { executed, OAuthVendor, odataString, undone, type OAuthVendorSettings } from './vendor';

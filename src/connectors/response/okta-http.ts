@@ -1,6 +1,6 @@
 // Okta's calls: the API token in `Authorization: SSWS …` (never in a message), JSON answers
 // through the shared client, the vendor's error quoted.
-import { request } from '../edr/http';
+import { request } from '../connector-http';
 import { trimEndChars } from '../../domain/text-scan';
 import { expectSuccess } from './vendor';
 import type { OktaSettings } from './okta';

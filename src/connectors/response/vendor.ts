@@ -1,6 +1,6 @@
 // What every response connector shares: one authorized JSON call with the vendor's error
 // quoted in the failure, the settings of an OAuth client-credentials vendor, and hash types.
-import { ConnectorError, excerpt, parseJsonOrErrorPage, type HttpAnswer } from '../edr/http';
+import { ConnectorError, excerpt, parseJsonOrErrorPage, type HttpAnswer } from '../connector-http';
 import { authorizedRequest, OAuthTokenSource } from '../edr/oauth';
 import type { PollSettings } from '../edr/types';
 import { trimEndChars } from '../../domain/text-scan';

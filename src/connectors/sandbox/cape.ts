@@ -2,7 +2,7 @@
 // endpoints in web/apiv2/urls.py): submit a file, read a task's status, fetch its JSON
 // report. CAPE answers most errors with HTTP 200 and {"error": true, "error_value": ...};
 // token auth is `Authorization: Token <key>` (Django REST framework).
-import { ConnectorError, excerpt, parseJsonOrErrorPage, request, type HttpAnswer } from '../edr/http';
+import { ConnectorError, excerpt, parseJsonOrErrorPage, request, type HttpAnswer } from '../connector-http';
 import { trimEndChars } from '../../domain/text-scan';
 
 export interface CapeSettings {

@@ -66,7 +66,7 @@ export function sandboxFromConfig(config: SandboxConfig, fetchImpl?: typeof fetc
   return { client: new CapeClient({ ...config.cape, fetchImpl }), submit: config.submit, polling: config.polling };
 }
 
-export function sandboxFromEnv(env: Record<string, string | undefined> = process.env): Sandbox | undefined {
+export function sandboxFromEnv(env: Record<string, string | undefined>): Sandbox | undefined {
   const config = parseSandboxConfig(env);
   return config && sandboxFromConfig(config);
 }

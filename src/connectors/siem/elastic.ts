@@ -3,7 +3,7 @@
 // operation setAlertsStatus; 401 {statusCode,error,message}), then the note on the alert's
 // event: PATCH /api/note {note:{eventId, note, timelineId:''}} (Timeline API, "Add a note to
 // an existing Timeline event"). Kibana wants `kbn-xsrf` on writes and `Authorization: ApiKey`.
-import { request } from '../edr/http';
+import { request } from '../connector-http';
 import { trimEndChars } from '../../domain/text-scan';
 import { expectSuccess } from '../response/vendor';
 import type { SiemWriteback, WriteBack } from './writeback';

@@ -2,7 +2,7 @@
 // reference, ES 7.x: form fields ruleUIDs (the notable's event_id), status (ES status ids:
 // 1 New, 2 In Progress, 5 Closed by default), comment; output_mode=json answers
 // {success, message, failure_count}); token authentication (`Authorization: Bearer`).
-import { ConnectorError, request } from '../edr/http';
+import { ConnectorError, request } from '../connector-http';
 import { trimEndChars } from '../../domain/text-scan';
 import { expectSuccess } from '../response/vendor';
 import type { SiemStatus, SiemWriteback, WriteBack } from './writeback';

@@ -1,7 +1,7 @@
 // SIEM write-back at an alert's final disposition (issue 13): the source SIEM learns what
 // autosoc decided. Auto-closed and analyst-closed alerts are closed at the source with the
 // reasons; escalated ones (contained, responded, recorded for an operator) acknowledged.
-import type { Outcome } from '../../workflows/status';
+import type { Outcome } from '../../domain/alert-status';
 
 export type SiemStatus = 'closed' | 'acknowledged';
 

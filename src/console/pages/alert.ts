@@ -7,7 +7,7 @@ import type { ObservableSet } from '../../domain/observables';
 import type { AlertCaseRow } from '../../store/alert-cases';
 import type { AlertRow } from '../../store/alerts';
 import type { DecisionRow } from '../../store/decisions';
-import type { AlertStatus } from '../../workflows/status';
+import type { AlertStatus } from '../../domain/alert-status';
 import { type Html, html, pathTo } from '../html';
 import { score, severityBadge } from './parts';
 

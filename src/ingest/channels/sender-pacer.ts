@@ -6,7 +6,7 @@
 // syslog allows. The table of senders is bounded: when it is full of senders still in debt,
 // new addresses share one "overflow" entry, so spoofed source addresses cannot buy a fresh
 // allowance each or grow memory.
-import type { Clock } from '../../connectors/threat-intel/types';
+import type { Clock } from '../../intel/online/types';
 
 const OVERFLOW = 'overflow';
 

@@ -12,10 +12,10 @@ import { createSocket, type Socket as UdpSocket } from 'node:dgram';
 import { createServer, type Server, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { SyslogStreamDeframer } from '../formats/syslog';
-import { systemClock, type Clock } from '../../connectors/threat-intel/types';
+import { systemClock, type Clock } from '../../intel/online/types';
 import { SenderPacer } from './sender-pacer';
 import { SyslogSpool } from './syslog-spool';
-import type { IngestItemResult } from '../ingest-service';
+import type { IngestItemResult } from '../intake';
 import { BodyError } from '../normalize';
 
 export interface SyslogStats {

@@ -1,7 +1,7 @@
 // Starts one durable poller workflow per configured source; an already running one is kept.
 import type { Client } from '@temporalio/client';
 import { pollerWorkflow } from '../../workflows';
-import type { PollerConfig } from './poller-config';
+import type { PollerConfig } from '../../domain/poller-config';
 
 export const pollerWorkflowId = (name: string) => `poller:${name}`;
 

@@ -24,4 +24,4 @@ export {
 } from './stages';
 export type { AnalystOutcome, AnalystWaitOptions } from './analyst-wait';
 export * as activityOptions from './activity-options';
-export type { AlertStatus, Outcome } from '../status';
+export type { AlertStatus, Outcome } from '../../domain/alert-status';

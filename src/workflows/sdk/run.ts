@@ -10,7 +10,7 @@ import type { TriagePolicy } from '../../domain/policy';
 import { proposeResponse, type ResponseAction } from '../../domain/response';
 import type { Verdict } from '../../domain/scoring';
 import { relatedAlertsSignal, statusQuery } from '../messages';
-import type { AlertStatus } from '../status';
+import type { AlertStatus } from '../../domain/alert-status';
 import { publishingProgress } from '../ui-metadata';
 import { databaseSteps, localDatabaseSteps } from './activity-options';
 import { AnalystWait } from './analyst-wait';

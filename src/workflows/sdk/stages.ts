@@ -9,7 +9,7 @@ import { triageContext } from '../../domain/org-context';
 import { describeAction, finalDisposition, type ResponseAction } from '../../domain/response';
 import type { TriageResult } from '../../domain/scoring';
 import * as SA from '../search-attributes';
-import type { AlertStatus, Outcome } from '../status';
+import type { AlertStatus, Outcome } from '../../domain/alert-status';
 import { analysisSteps, edrSteps, outsideWorldSteps, sandboxSteps } from './activity-options';
 import type { AnalystOutcome, AnalystWaitOptions } from './analyst-wait';
 import type { PlaybookRun } from './run';

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { DefenderLiveResponseClient, type DefenderSettings } from '../../../src/connectors/edr/defender';
-import { ConnectorError } from '../../../src/connectors/edr/http';
+import { ConnectorError } from '../../../src/connectors/connector-http';
 import { DefenderServer } from '../../servers/defender-server';
 
 const TENANT = '11111111-2222-4333-8444-555555555555';

@@ -9,7 +9,7 @@ import { edrFetchFile, type EdrActivityDeps, type EdrFetchFileInput } from '../.
 import { DefenderLiveResponseClient } from '../../../src/connectors/edr/defender';
 import { FalconRtrClient } from '../../../src/connectors/edr/falcon';
 import { edrIdempotencyKey } from '../../../src/store/edr-fetches';
-import { ConnectorError } from '../../../src/connectors/edr/http';
+import { ConnectorError } from '../../../src/connectors/connector-http';
 import type { EdrProgress } from '../../../src/connectors/edr/types';
 import { extractObservables } from '../../../src/domain/observables';
 import { upsertAlert } from '../../../src/store/alerts';

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { ConnectorError } from '../../../src/connectors/edr/http';
+import { ConnectorError } from '../../../src/connectors/connector-http';
 import { FalconRtrClient, rtrArgument, type FalconSettings } from '../../../src/connectors/edr/falcon';
 import type { FetchedFile } from '../../../src/connectors/edr/types';
 import { FalconServer } from '../../servers/falcon-server';

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { ConnectorError } from '../../../src/connectors/edr/http';
+import { ConnectorError } from '../../../src/connectors/connector-http';
 import { CapeClient } from '../../../src/connectors/sandbox/cape';
 import { CapeServer } from '../../servers/cape-server';
 import { capeReport } from './cape-report-fixture';

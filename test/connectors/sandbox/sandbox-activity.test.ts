@@ -7,7 +7,7 @@ import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { DefaultLogger } from '@temporalio/worker';
 import { sandboxDetonate, type SandboxActivityDeps, type SandboxProgress } from '../../../src/activities/sandbox';
-import { ConnectorError } from '../../../src/connectors/edr/http';
+import { ConnectorError } from '../../../src/connectors/connector-http';
 import { parseSandboxConfig, sandboxFromConfig, SandboxConfigError, type SandboxConfig } from '../../../src/connectors/sandbox/config';
 import type { Finding } from '../../../src/domain/finding';
 import { storeEvidence } from '../../../src/store/evidence';

@@ -3,7 +3,7 @@
 // provider × indicator becomes an entry (ok, rate-limited, error or skipped).
 import { isIP } from 'node:net';
 import ipaddr from 'ipaddr.js';
-import { iocCandidates } from '../../analyzers/threat-intel';
+import { iocCandidates } from '../ioc-match';
 import { isPublicIpv4, type ObservableSet, urlHost } from '../../domain/observables';
 import type { IntelCache } from '../../store/intel-cache';
 import { isIntelError } from './http';

@@ -1,5 +1,5 @@
-import { IntelError } from '../../../src/connectors/threat-intel/http';
-import { judgeVirusTotal, VirusTotalClient, vtUrlId } from '../../../src/connectors/threat-intel/virustotal';
+import { IntelError } from '../../../src/intel/online/http';
+import { judgeVirusTotal, VirusTotalClient, vtUrlId } from '../../../src/intel/online/virustotal';
 import { VirusTotalServer } from '../../servers/virustotal-server';
 
 const KEY = 'a'.repeat(64);

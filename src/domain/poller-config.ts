@@ -1,7 +1,7 @@
-// Pollers pull alerts from search APIs on a schedule. Defined in a JSON file
-// (AUTOSOC_POLLERS_FILE); secrets are named by environment variable, never written down,
-// so they stay out of workflow history too.
-import { readFileSync } from 'node:fs';
+// Pollers pull alerts from search APIs on a schedule: what one poller is (the workflow, the
+// page activity and the ingest tier share it). Defined in a JSON file (AUTOSOC_POLLERS_FILE,
+// read by ingest/pollers/load-pollers.ts); secrets are named by environment variable, never
+// written down, so they stay out of workflow history too.
 import { z } from 'zod';
 
 export const PollerKind = z.enum(['elasticsearch', 'wazuh-indexer']);
@@ -63,12 +63,3 @@ export function pollerSort(p: Pick<PollerConfig, 'kind' | 'index' | 'tiebreaker'
 }
 
 export const formatOf = (kind: PollerConfig['kind']) => (kind === 'wazuh-indexer' ? 'wazuh' : 'ecs') as 'wazuh' | 'ecs';
-
-export function loadPollers(file: string | undefined): PollerConfig[] {
-  if (!file) return [];
-  const parsed = z.array(PollerConfig).safeParse(JSON.parse(readFileSync(file, 'utf8')));
-  if (!parsed.success) {
-    throw new Error(`AUTOSOC_POLLERS_FILE ${file}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
-  }
-  return parsed.data;
-}

@@ -57,7 +57,7 @@ function parseEnv(env: NodeJS.ProcessEnv) {
   return parsed.data;
 }
 
-export function onlineIntelFromEnv(env: NodeJS.ProcessEnv = process.env, deps: OnlineIntelDeps = {}): OnlineIntel {
+export function onlineIntelFromEnv(env: NodeJS.ProcessEnv, deps: OnlineIntelDeps = {}): OnlineIntel {
   const e = parseEnv(env);
   const clock = deps.clock ?? systemClock;
   return new OnlineIntel({
@@ -68,7 +68,7 @@ export function onlineIntelFromEnv(env: NodeJS.ProcessEnv = process.env, deps: O
 }
 
 /** The providers whose keys are set, with their rates and timeout. */
-export function intelProvidersFromEnv(env: NodeJS.ProcessEnv = process.env, fetchImpl?: typeof fetch): ProviderSetup[] {
+export function intelProvidersFromEnv(env: NodeJS.ProcessEnv, fetchImpl?: typeof fetch): ProviderSetup[] {
   const e = parseEnv(env);
   const timeoutMs = e.INTEL_TIMEOUT;
   const providers: ProviderSetup[] = [];

@@ -1,5 +1,5 @@
-import { analyzeOnlineIntel, ANALYZER_VERSION, ONLINE_INTEL_ANALYZER } from '../../../src/connectors/threat-intel/analyze';
-import type { IntelLookupEntry, OnlineVerdict } from '../../../src/connectors/threat-intel/types';
+import { analyzeOnlineIntel, ANALYZER_VERSION, ONLINE_INTEL_ANALYZER } from '../../../src/intel/online/analyze';
+import type { IntelLookupEntry, OnlineVerdict } from '../../../src/intel/online/types';
 import { Finding } from '../../../src/domain/finding';
 
 const ip = { type: 'ip' as const, value: '203.0.113.145' };

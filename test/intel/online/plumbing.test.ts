@@ -1,5 +1,5 @@
-import { requestJson, retryAfterMs } from '../../../src/connectors/threat-intel/http';
-import { parseRate, TokenBucket } from '../../../src/connectors/threat-intel/rate-limit';
+import { requestJson, retryAfterMs } from '../../../src/intel/online/http';
+import { parseRate, TokenBucket } from '../../../src/intel/online/rate-limit';
 import { parseDuration } from '../../../src/domain/duration';
 import { listenOnLoopback } from '../../servers/listen-on-loopback';
 import { VirusTotalServer } from '../../servers/virustotal-server';

@@ -1,4 +1,4 @@
-import { AbuseIpdbClient, judgeAbuseIpdb } from '../../../src/connectors/threat-intel/abuseipdb';
+import { AbuseIpdbClient, judgeAbuseIpdb } from '../../../src/intel/online/abuseipdb';
 import { AbuseIpdbServer } from '../../servers/abuseipdb-server';
 
 const KEY = 'c0ffee'.repeat(13);

@@ -1,4 +1,4 @@
-import { UrlscanClient, urlscanQuery } from '../../../src/connectors/threat-intel/urlscan';
+import { UrlscanClient, urlscanQuery } from '../../../src/intel/online/urlscan';
 import { UrlscanServer } from '../../servers/urlscan-server';
 
 const KEY = '5a17c0de-1111-4222-8333-444455556666';

@@ -1,8 +1,8 @@
 // HTTP for intel providers: the shared client (src/connectors/http.ts) with failures sorted
 // into kinds the lookup layer acts on (429 → wait for retryAfterMs, auth → stop asking).
-import { createHttpClient, excerpt, retryAfterMs, type HttpFailure } from '../http';
+import { createHttpClient, excerpt, retryAfterMs, type HttpFailure } from '../../connectors/http';
 
-export { excerpt, retryAfterMs } from '../http';
+export { excerpt, retryAfterMs } from '../../connectors/http';
 
 export type IntelErrorKind = 'timeout' | 'network' | 'auth' | 'rate-limited' | 'http' | 'malformed' | 'too-large';
 

@@ -1,8 +1,9 @@
-// The workflow's observable state, returned by the `status` Query and as the result.
-import type { Decision } from '../domain/decision';
-import type { ObservableSet } from '../domain/observables';
-import type { Disposition, Verdict } from '../domain/scoring';
-import type { Severity } from '../domain/alert';
+// An alert workflow's observable state, returned by the `status` Query and as the result;
+// the API, CLI, console and reports read it too, so it lives with the domain, not the workflow.
+import type { Decision } from './decision';
+import type { ObservableSet } from './observables';
+import type { Disposition, Verdict } from './scoring';
+import type { Severity } from './alert';
 
 export type Stage =
   | 'collecting' | 'investigating' | 'triaging' | 'awaiting_analyst' | 'responding' | 'contained' | 'undoing' | 'reporting' | 'done';

@@ -1,6 +1,6 @@
-import { iocCandidates, judgeIocMatches, THREAT_INTEL_ANALYZER } from '../../src/analyzers/threat-intel';
+import { iocCandidates, judgeIocMatches, THREAT_INTEL_ANALYZER } from '../../src/intel/ioc-match';
 import type { ObservableSet } from '../../src/domain/observables';
-import type { Ioc } from '../../src/store/iocs';
+import type { Ioc } from '../../src/intel/ioc';
 
 const ioc = (value: string, verdict: Ioc['verdict'], extra: Partial<Ioc> = {}): Ioc =>
   ({ type: 'domain', value, verdict, source: 'feed-a', ...extra });

@@ -1,10 +1,10 @@
-// HTTP for the sandbox and EDR connectors: the shared client (src/connectors/http.ts) with
-// failures sorted by what the caller does next. Only 'unavailable' is worth retrying;
-// src/activities/edr.ts turns the other kinds into the non-retryable EdrAuth, EdrNotFound,
-// EdrRejected, EdrMalformed and EdrTooLarge.
-import { createHttpClient, type HttpFailure } from '../http';
+// HTTP for the vendor connectors (EDR, sandbox, response, SIEM, MISP): the shared client
+// (src/connectors/http.ts) with failures sorted by what the caller does next. Only
+// 'unavailable' is worth retrying; src/activities/edr.ts turns the other kinds into the
+// non-retryable EdrAuth, EdrNotFound, EdrRejected, EdrMalformed and EdrTooLarge.
+import { createHttpClient, type HttpFailure } from './http';
 
-export { abortableSleep, excerpt, type HttpAnswer, type HttpRequest } from '../http';
+export { abortableSleep, excerpt, type HttpAnswer, type HttpRequest } from './http';
 
 export type ConnectorErrorKind =
   /** Network error, timeout, 429 or 5xx: the service may answer later. */

@@ -1,7 +1,7 @@
 // The shapes every online threat-intel provider shares: what is asked (an indicator), what
 // comes back (a normalized verdict), and what a lookup of several providers reports.
 import { z } from 'zod';
-import type { IocType } from '../../store/iocs';
+import type { IocType } from '../ioc';
 
 export const IOC_TYPES = ['ip', 'domain', 'url', 'hash', 'email'] as const satisfies readonly IocType[];
 

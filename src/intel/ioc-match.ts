@@ -1,7 +1,7 @@
 // Match an alert's indicators against the local IOC store.
 import type { Finding } from '../domain/finding';
 import type { ObservableSet } from '../domain/observables';
-import type { Ioc, IocType } from '../store/iocs';
+import type { Ioc, IocType } from './ioc';
 
 export const THREAT_INTEL_ANALYZER = 'threat-intel';
 

@@ -1,4 +1,4 @@
-import { UrlhausClient } from '../../../src/connectors/threat-intel/urlhaus';
+import { UrlhausClient } from '../../../src/intel/online/urlhaus';
 import { UrlhausServer } from '../../servers/urlhaus-server';
 
 const KEY = 'd1e2'.repeat(12);
