@@ -10,7 +10,7 @@ import { fileHashes, type FileHashes } from './hashes';
 import { masqueradeSignals } from './masquerade';
 import { parsePe, type PeInfo } from './pe';
 import { elfAnomalySignals, elfPackingSignals, importSignals, pePackingSignals, stringSignals, type Signal } from './signals';
-import { extractIndicators, extractStrings, type Indicators } from './strings';
+import { extractStringIndicators, type Indicators } from './strings';
 
 export const FILE_STATIC_ANALYZER = 'file-static';
 export const ANALYZER_VERSION = '1';
@@ -41,7 +41,10 @@ function findEicar(bytes: Uint8Array): { offset: number } | undefined {
   return offset >= 0 ? { offset } : undefined;
 }
 
-export function describeFile(bytes: Uint8Array, name?: string): FileFacts {
+/** Digests the caller already holds for these bytes (see fileHashes). */
+export interface KnownDigests { sha256?: string }
+
+export function describeFile(bytes: Uint8Array, name?: string, known: KnownDigests = {}): FileFacts {
   const type = detectFileType(bytes);
   const parseErrors: string[] = [];
   const signals: Signal[] = [...masqueradeSignals(type, name)];
@@ -64,20 +67,19 @@ export function describeFile(bytes: Uint8Array, name?: string): FileFacts {
     }
   }
 
-  const strings = extractStrings(bytes);
-  const indicators = extractIndicators([...strings.ascii, ...strings.utf16]);
+  const { ascii, utf16, truncated, ...indicators } = extractStringIndicators(bytes);
   signals.push(...stringSignals(indicators));
 
   return {
     ...(name === undefined ? {} : { name }),
     size: bytes.length,
     type: pe?.isDll ? { ...type, description: 'Windows PE DLL' } : type,
-    hashes: fileHashes(bytes),
+    hashes: fileHashes(bytes, known.sha256),
     entropy: roundEntropy(shannonEntropy(bytes)),
     ...(pe?.imphash ? { imphash: pe.imphash } : {}),
     ...(pe ? { pe } : {}),
     ...(elf ? { elf } : {}),
-    strings: { ascii: strings.ascii.length, utf16: strings.utf16.length, truncated: strings.truncated, ...indicators },
+    strings: { ascii, utf16, truncated, ...indicators },
     eicar: findEicar(bytes),
     signals,
     parseErrors,
@@ -87,11 +89,11 @@ export function describeFile(bytes: Uint8Array, name?: string): FileFacts {
 const MALICIOUS_AT = 75;
 const SUSPICIOUS_AT = 30;
 
-export function analyzeFileStatic(bytes: Uint8Array, name?: string): Finding {
+export function analyzeFileStatic(bytes: Uint8Array, name?: string, known: KnownDigests = {}): Finding {
   if (bytes.length === 0) return failed('empty input: nothing to analyze');
   let facts: FileFacts;
   try {
-    facts = describeFile(bytes, name);
+    facts = describeFile(bytes, name, known);
   } catch (e) {
     return failed(`file analysis failed: ${(e as Error).message}`);
   }
