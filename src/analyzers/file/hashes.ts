@@ -3,11 +3,12 @@ import { createHash } from 'node:crypto';
 
 export interface FileHashes { md5: string; sha1: string; sha256: string }
 
-/**
- * `knownSha256`: the caller's own sha256 of these very bytes (the evidence store keys objects by
- * it), so the bytes are not hashed with sha256 a second time.
- */
-export function fileHashes(bytes: Uint8Array, knownSha256?: string): FileHashes {
+export function fileHashes(bytes: Uint8Array): FileHashes {
   const digest = (algorithm: string) => createHash(algorithm).update(bytes).digest('hex');
-  return { md5: digest('md5'), sha1: digest('sha1'), sha256: knownSha256 ?? digest('sha256') };
+  return { md5: digest('md5'), sha1: digest('sha1'), sha256: digest('sha256') };
+}
+
+/** The sha256 alone: what the file-static finding reports (md5 and sha1 it never used). */
+export function sha256Hex(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
 }

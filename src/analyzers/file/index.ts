@@ -6,7 +6,7 @@ import { asBuffer } from './bytes';
 import { parseElf, type ElfInfo } from './elf';
 import { roundEntropy, shannonEntropy } from './entropy';
 import { detectFileType, type FileType } from './file-type';
-import { fileHashes, type FileHashes } from './hashes';
+import { sha256Hex } from './hashes';
 import { masqueradeSignals } from './masquerade';
 import { parsePe, type PeInfo } from './pe';
 import { elfAnomalySignals, elfPackingSignals, importSignals, pePackingSignals, stringSignals, type Signal } from './signals';
@@ -19,7 +19,8 @@ export interface FileFacts {
   name?: string;
   size: number;
   type: FileType;
-  hashes: FileHashes;
+  /** Only the sha256: md5 and sha1 (fileHashes) identify nothing the finding reports. */
+  sha256: string;
   /** Whole-file Shannon entropy, bits per byte. */
   entropy: number;
   imphash?: string;
@@ -41,7 +42,7 @@ function findEicar(bytes: Uint8Array): { offset: number } | undefined {
   return offset >= 0 ? { offset } : undefined;
 }
 
-/** Digests the caller already holds for these bytes (see fileHashes). */
+/** The sha256 the caller already holds for these bytes (the evidence store's key): not computed again. */
 export interface KnownDigests { sha256?: string }
 
 export function describeFile(bytes: Uint8Array, name?: string, known: KnownDigests = {}): FileFacts {
@@ -74,7 +75,7 @@ export function describeFile(bytes: Uint8Array, name?: string, known: KnownDiges
     ...(name === undefined ? {} : { name }),
     size: bytes.length,
     type: pe?.isDll ? { ...type, description: 'Windows PE DLL' } : type,
-    hashes: fileHashes(bytes, known.sha256),
+    sha256: known.sha256 ?? sha256Hex(bytes),
     entropy: roundEntropy(shannonEntropy(bytes)),
     ...(pe?.imphash ? { imphash: pe.imphash } : {}),
     ...(pe ? { pe } : {}),
@@ -105,7 +106,7 @@ function failed(error: string): Finding {
 }
 
 function verdictFrom(f: FileFacts): Finding {
-  const evidence = [structureLine(f), `sha256 ${f.hashes.sha256}`];
+  const evidence = [structureLine(f), `sha256 ${f.sha256}`];
   if (f.imphash) evidence.push(`imphash ${f.imphash}`);
 
   if (f.eicar) {
