@@ -28,7 +28,8 @@ export const ANALYZER_TASKS = {
   url: (input: { urls: string[]; domains: string[] }) => analyzeUrls(input.urls, input.domains),
   ip: (ips: string[]) => analyzeIps(ips),
   processTree: (processes: Alert['observables']['processes']) => analyzeProcessTree(processes),
-  fileStatic: (input: { bytes: Uint8Array; name?: string }) => analyzeFileStatic(input.bytes, input.name),
+  /** `sha256`: the evidence store's key for these bytes, so they are not hashed with it again. */
+  fileStatic: (input: { bytes: Uint8Array; name?: string; sha256?: string }) => analyzeFileStatic(input.bytes, input.name, { sha256: input.sha256 }),
   /** `maxDecompressedBytes`: what the alert's budget has left for archive members. */
   document: async (input: { bytes: Uint8Array; name?: string; maxDecompressedBytes: number }): Promise<{ finding: Finding; members: DocumentMember[]; budgetCut: boolean }> => {
     const maxTotalBytes = Math.min(DEFAULT_ARCHIVE_LIMITS.maxTotalBytes, input.maxDecompressedBytes);
@@ -40,7 +41,7 @@ export const ANALYZER_TASKS = {
     return { finding: strongest(DOCUMENT_ANALYZER, report.findings), members, budgetCut };
   },
   email: async (bytes: Uint8Array) => analyzeEmail(await PostalMime.parse(bytes, { maxNestingDepth: 32, maxHeadersSize: 512 * 1024 })),
-  similarityHashes: (bytes: Uint8Array) => similarityHashes(bytes),
+  similarityHashes: (input: { bytes: Uint8Array; sha256?: string }) => similarityHashes(input.bytes, undefined, input.sha256),
 };
 
 export type AnalyzerTask = keyof typeof ANALYZER_TASKS;

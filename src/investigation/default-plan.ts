@@ -91,7 +91,7 @@ export function investigationPlan(opts: PlanOptions): InvestigationPlan {
   const objectAnalyzers: ObjectAnalyzer[] = [
     {
       name: FILE_STATIC_ANALYZER, version: FILE_VERSION, timedByRunner, appliesTo: (o) => !isEmail(o),
-      analyze: async (o) => ({ finding: await threads.run('fileStatic', { bytes: o.bytes, name: o.name }) }),
+      analyze: async (o) => ({ finding: await threads.run('fileStatic', { bytes: o.bytes, name: o.name, sha256: o.sha256 }) }),
     },
     {
       name: YARA_ANALYZER, get version() { return yara().version; }, appliesTo: () => true,
@@ -115,7 +115,7 @@ export function investigationPlan(opts: PlanOptions): InvestigationPlan {
       // The object's fuzzy hashes are, by sha256 (bench/README.md: what that bought).
       name: SIMILARITY_ANALYZER, version: SIMILARITY_VERSION, cacheable: false, appliesTo: (o: EvidenceObject) => o.bytes.byteLength >= 256 && !isEmail(o),
       analyze: async (o: EvidenceObject) => {
-        const sample = await objectHashes(db, o.sha256, SIMILARITY_VERSION, () => threads.run('similarityHashes', o.bytes));
+        const sample = await objectHashes(db, o.sha256, SIMILARITY_VERSION, () => threads.run('similarityHashes', { bytes: o.bytes, sha256: o.sha256 }));
         return { finding: findSimilar(sample, await listCatalogueCandidates(db, sample)) };
       },
     }] : []),

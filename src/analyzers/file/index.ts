@@ -6,11 +6,11 @@ import { asBuffer } from './bytes';
 import { parseElf, type ElfInfo } from './elf';
 import { roundEntropy, shannonEntropy } from './entropy';
 import { detectFileType, type FileType } from './file-type';
-import { fileHashes, type FileHashes } from './hashes';
+import { sha256Hex } from './hashes';
 import { masqueradeSignals } from './masquerade';
 import { parsePe, type PeInfo } from './pe';
 import { elfAnomalySignals, elfPackingSignals, importSignals, pePackingSignals, stringSignals, type Signal } from './signals';
-import { extractIndicators, extractStrings, type Indicators } from './strings';
+import { extractStringIndicators, type Indicators } from './strings';
 
 export const FILE_STATIC_ANALYZER = 'file-static';
 export const ANALYZER_VERSION = '1';
@@ -19,7 +19,8 @@ export interface FileFacts {
   name?: string;
   size: number;
   type: FileType;
-  hashes: FileHashes;
+  /** Only the sha256: md5 and sha1 (fileHashes) identify nothing the finding reports. */
+  sha256: string;
   /** Whole-file Shannon entropy, bits per byte. */
   entropy: number;
   imphash?: string;
@@ -41,7 +42,10 @@ function findEicar(bytes: Uint8Array): { offset: number } | undefined {
   return offset >= 0 ? { offset } : undefined;
 }
 
-export function describeFile(bytes: Uint8Array, name?: string): FileFacts {
+/** The sha256 the caller already holds for these bytes (the evidence store's key): not computed again. */
+export interface KnownDigests { sha256?: string }
+
+export function describeFile(bytes: Uint8Array, name?: string, known: KnownDigests = {}): FileFacts {
   const type = detectFileType(bytes);
   const parseErrors: string[] = [];
   const signals: Signal[] = [...masqueradeSignals(type, name)];
@@ -64,20 +68,19 @@ export function describeFile(bytes: Uint8Array, name?: string): FileFacts {
     }
   }
 
-  const strings = extractStrings(bytes);
-  const indicators = extractIndicators([...strings.ascii, ...strings.utf16]);
+  const { ascii, utf16, truncated, ...indicators } = extractStringIndicators(bytes);
   signals.push(...stringSignals(indicators));
 
   return {
     ...(name === undefined ? {} : { name }),
     size: bytes.length,
     type: pe?.isDll ? { ...type, description: 'Windows PE DLL' } : type,
-    hashes: fileHashes(bytes),
+    sha256: known.sha256 ?? sha256Hex(bytes),
     entropy: roundEntropy(shannonEntropy(bytes)),
     ...(pe?.imphash ? { imphash: pe.imphash } : {}),
     ...(pe ? { pe } : {}),
     ...(elf ? { elf } : {}),
-    strings: { ascii: strings.ascii.length, utf16: strings.utf16.length, truncated: strings.truncated, ...indicators },
+    strings: { ascii, utf16, truncated, ...indicators },
     eicar: findEicar(bytes),
     signals,
     parseErrors,
@@ -87,11 +90,11 @@ export function describeFile(bytes: Uint8Array, name?: string): FileFacts {
 const MALICIOUS_AT = 75;
 const SUSPICIOUS_AT = 30;
 
-export function analyzeFileStatic(bytes: Uint8Array, name?: string): Finding {
+export function analyzeFileStatic(bytes: Uint8Array, name?: string, known: KnownDigests = {}): Finding {
   if (bytes.length === 0) return failed('empty input: nothing to analyze');
   let facts: FileFacts;
   try {
-    facts = describeFile(bytes, name);
+    facts = describeFile(bytes, name, known);
   } catch (e) {
     return failed(`file analysis failed: ${(e as Error).message}`);
   }
@@ -103,7 +106,7 @@ function failed(error: string): Finding {
 }
 
 function verdictFrom(f: FileFacts): Finding {
-  const evidence = [structureLine(f), `sha256 ${f.hashes.sha256}`];
+  const evidence = [structureLine(f), `sha256 ${f.sha256}`];
   if (f.imphash) evidence.push(`imphash ${f.imphash}`);
 
   if (f.eicar) {

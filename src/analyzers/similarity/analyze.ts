@@ -20,9 +20,10 @@ const MALICIOUS_FROM = 70;
 /**
  * The sample's hashes for comparison: sha256 and ssdeep always, TLSH when the input is between
  * 256 bytes and TLSH_MAX_INPUT_BYTES and varied enough, imphash as given (from the PE analyzer).
+ * `knownSha256`: the caller's sha256 of these bytes (the evidence store's key), not hashed again.
  */
-export function similarityHashes(bytes: Uint8Array, imphash?: string): SampleHashes {
-  const hashes: SampleHashes = { sha256: createHash('sha256').update(bytes).digest('hex'), ssdeep: ssdeepHash(bytes) };
+export function similarityHashes(bytes: Uint8Array, imphash?: string, knownSha256?: string): SampleHashes {
+  const hashes: SampleHashes = { sha256: knownSha256 ?? createHash('sha256').update(bytes).digest('hex'), ssdeep: ssdeepHash(bytes) };
   const tlsh = bytes.length <= TLSH_MAX_INPUT_BYTES ? tlshHash(bytes) : undefined;
   if (tlsh) hashes.tlsh = tlsh;
   if (imphash) hashes.imphash = imphash;

@@ -1,4 +1,5 @@
 // analyzeFileStatic / describeFile: one verdict from the static facts, on real and crafted files.
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Finding } from '../../../src/domain/finding';
@@ -124,10 +125,16 @@ describe('describeFile', () => {
       signals: [],
       parseErrors: [],
     });
-    expect(facts.hashes.sha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(facts.sha256).toBe(createHash('sha256').update(fixture('ordinals-x86.exe')).digest('hex'));
     expect(facts.entropy).toBeGreaterThan(4);
     expect(facts.elf).toBeUndefined();
     expect(facts.eicar).toBeUndefined();
+  });
+
+  test('the sha256 the caller holds (the evidence store key) is reported, not computed again', () => {
+    const known = 'f'.repeat(64); // no input hashes to it: a recomputed digest would differ
+    expect(describeFile(fixture('ordinals-x86.exe'), undefined, { sha256: known }).sha256).toBe(known);
+    expect(analyzeFileStatic(fixture('ordinals-x86.exe'), undefined, { sha256: known }).evidence).toContain(`sha256 ${known}`);
   });
 
   test('structured facts of an ELF', () => {

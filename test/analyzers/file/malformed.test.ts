@@ -44,12 +44,12 @@ function scanned<T>(fn: () => T): { value: T; bytes: number; entropyBytes: numbe
       if (isEntropy) entropyBytes += n;
       return original(...args);
     });
-  const { shannonEntropy } = entropy, { fileHashes } = hashes, { extractStrings } = strings;
+  const { shannonEntropy } = entropy, { sha256Hex } = hashes, { extractStringIndicators } = strings;
   const measure = entropy.EntropyBudget.prototype.measure;
   const spies = [
     count(jest.spyOn(entropy, 'shannonEntropy'), shannonEntropy, true),
-    count(jest.spyOn(hashes, 'fileHashes'), fileHashes),
-    count(jest.spyOn(strings, 'extractStrings'), extractStrings),
+    count(jest.spyOn(hashes, 'sha256Hex'), sha256Hex),
+    count(jest.spyOn(strings, 'extractStringIndicators'), extractStringIndicators),
     jest.spyOn(entropy.EntropyBudget.prototype, 'measure').mockImplementation(function (this: entropy.EntropyBudget, region: Uint8Array) {
       const h = measure.call(this, region);
       if (h !== undefined) { bytes += region.length; entropyBytes += region.length; }

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { EntropyBudget, shannonEntropy } from '../../../src/analyzers/file/entropy';
 import { fileHashes } from '../../../src/analyzers/file/hashes';
-import { extractIndicators, extractStrings } from '../../../src/analyzers/file/strings';
+import { extractIndicators, extractStringIndicators, extractStrings, type StringsOptions } from '../../../src/analyzers/file/strings';
 
 const FIXTURES = join(__dirname, '..', '..', 'fixtures', 'file');
 
@@ -120,5 +120,45 @@ describe('extractIndicators', () => {
   test('caps each list', () => {
     const ind = extractIndicators(Array.from({ length: 200 }, (_, i) => `http://h${i}.example.net/`), 25);
     expect(ind.urls).toHaveLength(25);
+  });
+});
+
+describe('extractStringIndicators', () => {
+  // What describeFile used before: every string made, then the indicators of all of them.
+  const reference = (b: Uint8Array, o?: StringsOptions) => {
+    const s = extractStrings(b, o);
+    return { ascii: s.ascii.length, utf16: s.utf16.length, truncated: s.truncated, ...extractIndicators([...s.ascii, ...s.utf16]) };
+  };
+
+  test('equals extractStrings then extractIndicators on the fixtures', () => {
+    for (const name of ['hello-x64.exe', 'ordinals-x86.exe']) {
+      const b = readFileSync(join(FIXTURES, name));
+      expect(extractStringIndicators(b)).toEqual(reference(b));
+    }
+  });
+
+  test('equals it on indicators in both encodings, under the count, length and scan caps', () => {
+    const parts = ['http://evil.example/a', 'HKLM\\Software\\Run x', '10.1.2.3', 'plain words only', 'ftp://x.y/z', 'C:\\Windows\\sys.dll'];
+    const b = Buffer.concat(Array.from({ length: 300 }, (_, i) => {
+      const text = `${parts[i % parts.length]}-${i}`;
+      return Buffer.concat([Buffer.from(text, i % 3 === 0 ? 'utf16le' : 'latin1'), Buffer.from([0xff, i & 0xff, 0x01])]);
+    }));
+    const found = extractStringIndicators(b);
+    expect(found.urls.length).toBeGreaterThan(0);
+    expect(found.ipv4.length).toBeGreaterThan(0);
+    expect(found.registry.length).toBeGreaterThan(0);
+    expect(found).toEqual(reference(b));
+    for (const o of [{ maxCount: 37 }, { maxLength: 9 }, { maxScanBytes: 4096 }, { minLength: 12 }]) {
+      expect(extractStringIndicators(b, o)).toEqual(reference(b, o));
+    }
+  });
+
+  test('equals it on random bytes with printable runs', () => {
+    let seed = 17;
+    const next = () => { seed = (seed * 1103515245 + 12345) >>> 0; return seed >>> 16; };
+    const alphabet = Buffer.from('abc.:/\\09 \t');
+    const b = Buffer.alloc(64 * 1024);
+    for (let i = 0; i < b.length; i++) b[i] = next() % 4 === 0 ? next() & 0xff : next() % 7 === 0 ? 0 : alphabet[next() % alphabet.length];
+    expect(extractStringIndicators(b)).toEqual(reference(b));
   });
 });

@@ -181,4 +181,10 @@ describe('similarityHashes', () => {
     expect(hashesOf('random-256', IMPHASH_A)).toMatchObject({ tlsh: tlshExpected.inputs.find((e) => e.name === 'gen/random-256')!.tlsh, imphash: IMPHASH_A });
     expect(hashesOf('zeros-1000').tlsh).toBeUndefined();
   });
+
+  it('takes the sha256 the caller holds (the evidence store key) instead of hashing again', () => {
+    const known = 'e'.repeat(64); // no input hashes to it: a recomputed digest would differ
+    const bytes = generated.get('gen/random-256')!;
+    expect(similarityHashes(bytes, undefined, known)).toEqual({ ...similarityHashes(bytes), sha256: known });
+  });
 });
