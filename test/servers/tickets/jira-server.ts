@@ -88,6 +88,7 @@ export class JiraServer extends TicketServer {
     }
     if (t && one[2] === '/transitions' && method === 'GET') return [200, { transitions: TRANSITIONS.filter((x) => x.to.statusCategory.key !== this.status(t).statusCategory.key) }];
     if (t && one[2] === '/transitions' && method === 'POST') {
+      t.closeRequests += 1;
       const to = TRANSITIONS.find((x) => x.id === (body.transition as { id?: string } | undefined)?.id);
       if (!to || to.to.statusCategory.key === this.status(t).statusCategory.key) return [400, { errorMessages: [`Transition id '${String((body.transition as { id?: string } | undefined)?.id)}' is not valid for this issue.`], errors: {} }];
       if (to.to.statusCategory.key === 'done') this.close(t, this.email, 'Done');

@@ -91,6 +91,7 @@ export class ServiceNowServer extends TicketServer {
     if (t && method === 'GET') return [200, { result: ServiceNowServer.pick(this.row(t), q.get('sysparm_fields')) }];
     if (t && method === 'PATCH') {
       if (typeof body.work_notes === 'string') t.comments.push(body.work_notes);
+      if (body.state !== undefined) t.closeRequests += 1;
       for (const k of ['state', 'close_code', 'close_notes'] as const) if (typeof body[k] === 'string') t.fields[k] = body[k];
       if (CLOSED[this.table].includes(String(t.fields.state)) && !t.closed) this.closeTicket(t, this.user, String(t.fields.close_code ?? ''));
       this.touch(t, this.user);

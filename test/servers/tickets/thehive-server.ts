@@ -82,6 +82,7 @@ export class TheHiveServer extends TicketServer {
     }
     if (t && method === 'GET') return [200, this.alert(t)];
     if (t && method === 'PATCH') {
+      if (body.status !== undefined) t.closeRequests += 1;
       if (body.status !== undefined && !STAGE[String(body.status)]) return [400, { type: 'BadRequestError', message: `Status ${String(body.status)} not found` }];
       if (typeof body.status === 'string') this.setStatus(t, body.status, this.apiUser);
       return [204];

@@ -12,6 +12,8 @@ export interface StoredTicket {
   closed?: { by: string; resolution: string };
   /** When it last changed (epoch ms): what "updated since" queries compare. */
   updatedAt: number;
+  /** Requests that asked to close it (a transition, a state or status change): what "resolved once" counts. */
+  closeRequests: number;
 }
 export type Answer = [number, unknown?];
 
@@ -82,7 +84,7 @@ export abstract class TicketServer {
 
   protected store(correlationId: string, fields: Record<string, unknown>, key: (n: number) => string, id: (n: number) => string): StoredTicket {
     this.seq += 1;
-    const t: StoredTicket = { id: id(this.seq), key: key(this.seq), correlationId, fields, comments: [], updatedAt: this.tick() };
+    const t: StoredTicket = { id: id(this.seq), key: key(this.seq), correlationId, fields, comments: [], updatedAt: this.tick(), closeRequests: 0 };
     this.tickets.push(t);
     return t;
   }
