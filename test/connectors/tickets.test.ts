@@ -124,4 +124,3 @@ test('webhooks, in the bodies each system documents: Jira HMAC, ServiceNow and T
     .toMatchObject({ kind: 'comment', externalId: alert.id, by: 'erin@soc', text: 'looked at it' });
   expect(h.parseWebhook(req(hive.auditWebhook(alert, { commentBy: 'autosoc@thehive.local', message: '[autosoc] escalated to tier2' })))).toBeUndefined();
 });
-});
