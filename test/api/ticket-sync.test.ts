@@ -9,7 +9,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance, InjectOptions } from 'fastify';
+import { Worker } from '@temporalio/worker';
 import { buildApiServer } from '../../src/api/server';
+import { dataConverterFor } from '../../src/temporal/client';
 import { jiraSystem } from '../../src/connectors/tickets/jira';
 import { correlationIdFor } from '../../src/connectors/tickets/ticket-system';
 import { alertWorkflowId } from '../../src/domain/alert';
@@ -153,6 +155,14 @@ test("an analyst's comment and close in autosoc reach the issue: a comment each 
   // Jira tells autosoc about the transition autosoc made: recognised as its own, not applied.
   expect((await deliver(jira.resolvedWebhook(t))).json()).toEqual({ applied: false, detail: 'the case is already closed' });
   expect((await listAudit(h.db.pool, id)).filter((r) => r.action === 'close')).toHaveLength(1);
+
+  // The run took the new path (both patches, two syncTicket activities) and replays deterministically.
+  const history = await h.client.workflow.getHandle(id).fetchHistory();
+  const patches = history.events!.filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_patch')
+    .map((e) => (JSON.parse(Buffer.from(e.markerRecordedEventAttributes!.details!['patch-data'].payloads![0].data!).toString('utf8')) as { id: string }).id);
+  expect(patches).toEqual(expect.arrayContaining(['ticket-comments-v1', 'ticket-sync-v1']));
+  expect(history.events!.filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'syncTicket')).toHaveLength(2);
+  await Worker.runReplayHistory({ workflowsPath: require.resolve('../../src/workflows'), dataConverter: dataConverterFor(h.config) }, history, id);
 });
 
 test('the ticket poller closes an alert whose issue was resolved without a webhook, once; the late webhook is not applied again', async () => {
@@ -171,6 +181,7 @@ test('the ticket poller closes an alert whose issue was resolved without a webho
     expect(status.totals.applied).toBe(1);
     expect(status.totals.skipped).toBeGreaterThanOrEqual(1);
     expect(texts(t.comments).filter((c) => c.includes('closed_by_analyst'))).toEqual([]);
+    await Worker.runReplayHistory({ workflowsPath: require.resolve('../../src/workflows'), dataConverter: dataConverterFor(h.config) }, await poller.fetchHistory(), poller.workflowId);
   } finally {
     await poller.terminate();
   }
