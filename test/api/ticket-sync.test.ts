@@ -19,7 +19,8 @@ import { DecisionSigner } from '../../src/security/decision-signer';
 import { createApiToken } from '../../src/store/api-tokens';
 import { listAudit } from '../../src/store/decisions';
 import { statusQuery } from '../../src/workflows/messages';
-import { ticketPollerStatusQuery, ticketPollerWorkflow } from '../../src/workflows/ticket-poller-workflow';
+import { startTicketPoller } from '../../src/ingest/pollers/start-pollers';
+import { ticketPollerStatusQuery } from '../../src/workflows/ticket-poller-workflow';
 import { JiraServer } from '../servers/tickets/jira-server';
 import { waitFor } from '../helpers/wait';
 import { sample, startApiHarness, type ApiHarness } from './harness';
@@ -168,9 +169,10 @@ test("an analyst's comment and close in autosoc reach the issue: a comment each 
 test('the ticket poller closes an alert whose issue was resolved without a webhook, once; the late webhook is not applied again', async () => {
   const { id, issue: t } = await escalatedWithIssue(`ps-polled-${h.run}`);
   jira.resolveAsHuman(t.id, 'Erin Lead', 'Done');
-  const poller = await h.client.workflow.start(ticketPollerWorkflow, {
-    workflowId: `ticket-poller:jira-${h.run}`, taskQueue: h.config.temporal.taskQueue, args: [{ system: 'jira', intervalMs: 300 }], workflowTaskTimeout: '30s',
-  });
+  // As the ingest tier starts it (policy tickets.pollEverySeconds); a second start keeps the running one.
+  const started = await startTicketPoller(h.client, h.config.temporal.taskQueue, 'jira', 300);
+  expect(await startTicketPoller(h.client, h.config.temporal.taskQueue, 'jira', 300)).toBe(started);
+  const poller = h.client.workflow.getHandle(started);
   try {
     expect((await h.client.workflow.getHandle(id).result()).outcome).toBe('closed_by_analyst');
     const closes = (await listAudit(h.db.pool, id)).filter((r) => r.action === 'close');
@@ -181,7 +183,7 @@ test('the ticket poller closes an alert whose issue was resolved without a webho
     expect(status.totals.applied).toBe(1);
     expect(status.totals.skipped).toBeGreaterThanOrEqual(1);
     expect(texts(t.comments).filter((c) => c.includes('closed_by_analyst'))).toEqual([]);
-    await Worker.runReplayHistory({ workflowsPath: require.resolve('../../src/workflows'), dataConverter: dataConverterFor(h.config) }, await poller.fetchHistory(), poller.workflowId);
+    await Worker.runReplayHistory({ workflowsPath: require.resolve('../../src/workflows'), dataConverter: dataConverterFor(h.config) }, await poller.fetchHistory(), started);
   } finally {
     await poller.terminate();
   }
