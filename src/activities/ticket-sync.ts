@@ -55,7 +55,6 @@ export async function syncTicket(deps: ActivityDeps, input: TicketSyncInput): Pr
     if (intent.fresh || (intent.state === 'pending' && !await t.system.hasComment(ref, marker))) {
       await t.system.comment(ref, `${textOf(input)} [${marker}]`.slice(0, 4000));
     }
-    if (!intent.fresh && intent.state === 'unknown') return { status: 'refused', detail: intent.detail ?? '' };
     await settleIntent(deps.db, key, 'done');
     // A ticket closed from its own side (webhook or poller) is left as its analyst closed it.
     if (input.kind === 'decided' && row.state !== 'closed') {

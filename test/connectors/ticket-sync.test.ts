@@ -63,7 +63,7 @@ describe.each(cases)('%s', (name, server, connect, closeAsHuman) => {
     expect(await syncTicket(deps(), input)).toEqual({ status: 'done' }); // and a late duplicate changes nothing
     expect(ticket.comments).toHaveLength(1);
     expect(ticket.comments[0]).toContain('autosoc closed_by_analyst (false positive) by alice: benign admin script');
-    expect(ticket.closed).toBeDefined();
+    expect(ticket.closed?.resolution).toMatch(/false ?positive/i); // Jira: the workflow's False Positive transition
     expect(ticket.closeRequests).toBe(1);
   });
 

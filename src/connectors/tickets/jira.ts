@@ -88,14 +88,16 @@ export function jiraSystem(o: JiraOptions): TicketSystem {
       const page = await call('GET', `/rest/api/3/issue/${encodeURIComponent(t.id)}/comment?orderBy=-created&maxResults=100`);
       return ((page?.comments ?? []) as { body?: unknown }[]).some((c) => fromAdf(c.body).includes(marker));
     },
-    async resolve(t) {
+    async resolve(t, r) {
       const issue = `/rest/api/3/issue/${encodeURIComponent(t.id)}`;
       // "Issues > Get issue" with fields=status: already in the Done category means nothing to do.
       const now = await call('GET', `${issue}?fields=status`) as { fields?: { status?: JiraStatus } } | undefined;
       if (now?.fields?.status?.statusCategory?.key === 'done') return false;
       // "Issues > Get transitions" then "Issues > Transition issue" (204): the workflow's first transition into Done.
-      const listed = await call('GET', `${issue}/transitions`) as { transitions?: { id: string; to?: JiraStatus }[] } | undefined;
-      const done = (listed?.transitions ?? []).find((x) => x.to?.statusCategory?.key === 'done');
+      const listed = await call('GET', `${issue}/transitions`) as { transitions?: { id: string; name?: string; to?: JiraStatus }[] } | undefined;
+      // The workflow's false-positive transition when there is one and the alert was one; else its first into Done.
+      const intoDone = (listed?.transitions ?? []).filter((x) => x.to?.statusCategory?.key === 'done');
+      const done = (r.falsePositive && intoDone.find((x) => /false positive/i.test(x.name ?? ''))) || intoDone[0];
       if (!done) throw new TicketError(`jira: issue ${t.key} has no transition into a Done status (check the project's workflow)`, false);
       await call('POST', `${issue}/transitions`, { transition: { id: done.id } });
       return true;

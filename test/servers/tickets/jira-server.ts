@@ -17,7 +17,12 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import { type Answer, type StoredTicket, TicketServer } from './ticket-server';
 
-const TRANSITIONS = [{ id: '11', name: 'To Do', to: { name: 'To Do', statusCategory: { key: 'new' } } }, { id: '31', name: 'Done', to: { name: 'Done', statusCategory: { key: 'done' } } }];
+// A SOC project's workflow: reopen, resolve, or resolve as a false positive (both into the Done category).
+const TRANSITIONS = [
+  { id: '11', name: 'To Do', to: { name: 'To Do', statusCategory: { key: 'new' } } },
+  { id: '31', name: 'Done', to: { name: 'Done', statusCategory: { key: 'done' } } },
+  { id: '41', name: 'False Positive', to: { name: 'False Positive', statusCategory: { key: 'done' } } },
+];
 const ADF = (text: string) => ({ type: 'doc', version: 1, content: [{ type: 'paragraph', content: [{ type: 'text', text }] }] });
 /** Jira's date-time format: 2024-05-01T10:00:00.000+0000. */
 const jiraTime = (ms: number) => new Date(ms).toISOString().replace('Z', '+0000');
@@ -91,7 +96,7 @@ export class JiraServer extends TicketServer {
       t.closeRequests += 1;
       const to = TRANSITIONS.find((x) => x.id === (body.transition as { id?: string } | undefined)?.id);
       if (!to || to.to.statusCategory.key === this.status(t).statusCategory.key) return [400, { errorMessages: [`Transition id '${String((body.transition as { id?: string } | undefined)?.id)}' is not valid for this issue.`], errors: {} }];
-      if (to.to.statusCategory.key === 'done') this.close(t, this.email, 'Done');
+      if (to.to.statusCategory.key === 'done') this.close(t, this.email, to.name);
       else t.closed = undefined;
       return [204];
     }
