@@ -17,7 +17,8 @@ import { createActivities } from './activities';
 import { type Config, loadConfig, workflowUiLink } from './config';
 import { slackNotifier, webhookNotifier } from './connectors/notifier';
 import { slackBotNotifiers } from './connectors/slack/config';
-import { pageOnFor, pagerFromEnv, ticketSystemFor } from './connectors/tickets/config';
+import { pageOnFor, pagerFromEnv, ticketServiceIdentity, ticketSystemFor } from './connectors/tickets/config';
+import { DecisionSigner } from './security/decision-signer';
 import { pagerDutyNotifier } from './connectors/tickets/pagerduty';
 import { ticketNotifier } from './connectors/tickets/ticket-notifier';
 import { onlineIntelFromEnv, type OnlineIntel } from './intel/online';
@@ -60,6 +61,19 @@ function ticketNotifiers(config: Config, db: Pool) {
   const system = ticketSystemFor(config.policy, config.connectors);
   const pager = pagerFromEnv(config.connectors);
   return [...(system ? [ticketNotifier(db, system)] : []), ...(pager ? [pagerDutyNotifier(pager, pageOnFor(config.policy))] : [])];
+}
+
+/**
+ * The policy's ticket system for the activities: where comments and decisions made in autosoc
+ * go, and (with the client and the decision key) how the ticket poller closes alerts.
+ */
+function ticketSync(config: Config, client: Client) {
+  const system = ticketSystemFor(config.policy, process.env);
+  if (!system) return undefined;
+  return {
+    system, service: ticketServiceIdentity(system, process.env),
+    decide: { client, signer: new DecisionSigner(config.security.decisionKeys), pager: pagerFromEnv(process.env) },
+  };
 }
 
 /** The accepted-rules folder, created so the scanner finds it before the first rule is accepted. */
@@ -105,6 +119,7 @@ export async function createWorker(config: Config, db: Pool, connection: NativeC
       edrAllow: config.policy.edrCollection?.allow,
       misp: mispFromEnv(config.connectors),
       sharing: config.policy.sharing,
+      tickets: ticketSync(config, client),
     }),
     interceptors: { activity: [retryAlarmInterceptor((alarm) => {
       activityRetryAlarms.inc({ activity: alarm.activityType });

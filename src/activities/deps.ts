@@ -12,6 +12,7 @@ import type { ResponseRouting } from '../domain/policy';
 import type { SharingPolicy } from '../domain/sharing-policy';
 import type { MispClient } from '../connectors/misp';
 import type { SiemWriteback } from '../connectors/siem/writeback';
+import type { TicketEventDeps } from '../api/ticket-events';
 
 export interface ActivityDeps {
   db: Pool;
@@ -43,4 +44,10 @@ export interface ActivityDeps {
   sharing?: SharingPolicy;
   /** SIEMs told an alert's final disposition (ELASTIC_*, SPLUNK_*); the policy's siemWriteback picks one per source. */
   siems?: SiemWriteback[];
+  /**
+   * The policy's ticket system: decisions and comments made in autosoc reach the case's ticket
+   * (ticket-sync.ts); with `decide` (a Temporal client and the decision signer), the ticket
+   * poller closes alerts whose tickets were closed.
+   */
+  tickets?: Pick<TicketEventDeps, 'system' | 'service'> & { decide?: Pick<TicketEventDeps, 'client' | 'signer' | 'pager'> };
 }

@@ -16,6 +16,7 @@ import { edrFetchFile } from './edr';
 import { pushToMisp } from './share';
 import { produceSocReport } from './soc-report';
 import { findMessageCopies } from './mail';
+import { pollTicketClosures, syncTicket } from './ticket-sync';
 import type { ActivityDeps } from './deps';
 import { ANALYSIS_HEARTBEAT_MS, whileHeartbeating } from './heartbeating';
 
@@ -51,5 +52,7 @@ export function createActivities(deps: ActivityDeps) {
     pushToMisp: bind(deps, pushToMisp),
     produceSocReport: bind(deps, produceSocReport),
     findMessageCopies: bind(deps, findMessageCopies),
+    syncTicket: bind(deps, syncTicket),
+    pollTicketClosures: bind(deps, pollTicketClosures),
   };
 }

@@ -199,6 +199,8 @@ export const TriagePolicy = z.strictObject({
     system: z.enum(['thehive', 'jira', 'servicenow']).optional(),
     jira: z.strictObject({ projectKey: z.string().regex(/^[A-Z][A-Z0-9_]{0,30}$/), issueType: z.string().min(1).max(64).default('Task') }).optional(),
     servicenow: z.strictObject({ table: z.enum(['sn_si_incident', 'incident']).default('sn_si_incident') }).optional(),
+    /** Poll the ticket system for closed tickets this often (for systems without webhooks, or as their safety net). */
+    pollEverySeconds: z.number().int().min(10).max(86_400).optional(),
     pageOn: z.array(z.enum(SEVERITIES)).max(5).optional(),
   }).optional(),
   /** Scheduled SOC reports (Temporal Schedules, one per cadence) and where each is delivered. */

@@ -13,7 +13,7 @@ import { type Config, workflowUiLink } from '../config';
 import { SyslogListener } from './channels/syslog-listener';
 import { IngestService } from './ingest-service';
 import { loadPollers } from './pollers/load-pollers';
-import { startPollers } from './pollers/start-pollers';
+import { startPollers, startTicketPoller } from './pollers/start-pollers';
 
 export interface IngestTier {
   ingest: IngestService;
@@ -51,6 +51,8 @@ export async function startIngestTier(config: Config, db: Pool, client: Client):
   });
   await syslog.start();
   const pollers = await startPollers(client, config.temporal.taskQueue, loadPollers(config.pollersFile));
+  const tickets = config.policy.tickets;
+  if (tickets?.system && tickets.pollEverySeconds) pollers.push(await startTicketPoller(client, config.temporal.taskQueue, tickets.system, tickets.pollEverySeconds * 1000));
   return {
     ingest, syslog, pollers,
     apiUrl: `http://${config.api.host}:${config.api.port}`,

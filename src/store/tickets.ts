@@ -34,3 +34,23 @@ export async function claimTicketEvent(db: Pool, e: { system: string; eventId: s
 export async function releaseTicketEvent(db: Pool, system: string, eventId: string): Promise<void> {
   await db.query('DELETE FROM ticket_events WHERE system = $1 AND event_id = $2', [system, eventId]);
 }
+
+export async function ticketOf(db: Pool, workflowId: string): Promise<TicketRow | undefined> {
+  return (await db.query<TicketRow>('SELECT * FROM tickets WHERE workflow_id = $1', [workflowId])).rows[0];
+}
+
+/** The intent autosoc writes before it resolves a case's ticket (a decision made elsewhere). */
+export const ticketResolveKey = (workflowId: string) => `${workflowId}:ticket-resolve`;
+
+/**
+ * Whether the ticket's close needs no decision: it was closed from the ticket side already
+ * (webhook or poller, state closed) or autosoc is closing it (its resolve intent exists, so the
+ * close a webhook or the poller reports is autosoc's own echo).
+ */
+export async function ticketCloseSettled(db: Pool, workflowId: string): Promise<boolean> {
+  const { rowCount } = await db.query(
+    `SELECT 1 FROM tickets WHERE workflow_id = $1 AND state = 'closed' UNION ALL SELECT 1 FROM intents WHERE key = $2`,
+    [workflowId, ticketResolveKey(workflowId)],
+  );
+  return (rowCount ?? 0) > 0;
+}

@@ -9,7 +9,7 @@ import { Containment, CONTAINMENT_PATCH, type SagaInput } from './containment';
 import * as SA from './search-attributes';
 import {
   closeCase, collect, detonate, foldRelatedAlerts, investigateAndTriage, type PlaybookInput, type PlaybookRun, report, respond,
-  startPlaybook, suggestTuning, waitForAnalyst,
+  startPlaybook, suggestTuning, syncTicket, waitForAnalyst,
 } from './sdk';
 import { outsideWorldSteps } from './sdk/activity-options';
 import type { AlertStatus } from '../domain/alert-status';
@@ -76,6 +76,13 @@ export async function alertWorkflow(input: AlertWorkflowInput): Promise<AlertSta
     } catch (err) {
       log.warn('SIEM write-back failed after its retries', { siem, error: (err as Error).message }); // the disposition stands
     }
+  }
+
+  // The case's ticket learns a decision taken here (API, CLI, console, Slack, SLA fallback): a
+  // comment naming who and why, then resolved. Only runs whose policy names a ticket system record the patch.
+  const { decision } = status;
+  if (decision && policy.tickets?.system && patched('ticket-sync-v1')) {
+    await syncTicket(run, { kind: 'decided', step: 'final', actor: decision.actor, reason: decision.reason ?? '', outcome: status.outcome, falsePositive: !!decision.falsePositive });
   }
 
   // 6. Report.

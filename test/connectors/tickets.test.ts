@@ -80,7 +80,7 @@ describe.each(systems)('%s', (name, server, connect, connectWrong) => {
   });
 });
 
-test('webhooks: Jira HMAC, ServiceNow and TheHive tokens; closures, comments, echoes of our own comments ignored', () => {
+test('webhooks, in the bodies each system documents: Jira HMAC, ServiceNow and TheHive tokens; closures, comments, echoes of our own comments ignored', () => {
   const j = systems[0][2]();
   const closed = jira.webhook({
     webhookEvent: 'jira:issue_updated', user: { displayName: 'Dana Analyst' },
@@ -99,17 +99,28 @@ test('webhooks: Jira HMAC, ServiceNow and TheHive tokens; closures, comments, ec
     .toEqual({ eventId: 'd2', externalId: '10001', kind: 'comment', by: 'Dana', text: 'seen on two hosts' });
   expect(j.parseWebhook(req(jira.webhook({ webhookEvent: 'comment_created', issue: { id: '10001' }, comment: { body: adf('[autosoc] escalated to tier2') } })))).toBeUndefined();
 
+  // ServiceNow: the body the README's business rule posts (built by the local server from its record).
   const s = systems[1][2]();
-  const resolved = sn.webhook({ sys_id: 'a'.repeat(32), number: 'SIR0000001', sys_mod_count: '4', state: '3', close_code: 'False Positive', updated_by: 'dana.analyst' });
+  const record = sn.tickets.find((t) => t.fields.correlation_display === 'autosoc')!;
+  sn.closeAsHuman(record.id, 'dana.analyst', 'False positive', 'printer scan');
+  const resolved = sn.changeWebhook(record);
   expect(s.verifyWebhook(req(resolved))).toBe(true);
   expect(s.verifyWebhook(req(sn.webhook({}, 'wrong')))).toBe(false);
-  expect(s.parseWebhook(req(resolved))).toMatchObject({ eventId: `${'a'.repeat(32)}:4`, kind: 'closed', by: 'dana.analyst', falsePositive: true });
+  expect(s.parseWebhook(req(resolved))).toEqual({
+    eventId: `${record.id}:${JSON.parse(resolved.body).sys_mod_count}`, externalId: record.id, kind: 'closed', by: 'dana.analyst', text: 'False positive: printer scan', falsePositive: true,
+  });
+  expect(s.parseWebhook(req(sn.changeWebhook(record, { by: 'erin.lead', text: 'user confirmed' })))).toMatchObject({ kind: 'comment', by: 'erin.lead', text: 'user confirmed' });
 
+  // TheHive 5: the audit log entry its webhook notifier posts ("About Audit Logs").
   const h = systems[2][2]();
-  const hiveClosed = hive.webhook({ operation: 'Update', objectType: 'Alert', objectId: '~4096', details: { status: 'FalsePositive' }, object: { _updatedBy: 'dana@soc' } });
+  const alert = hive.tickets[0];
+  hive.closeAsHuman(alert.id, 'dana@soc', 'FalsePositive');
+  const hiveClosed = hive.auditWebhook(alert, { closedBy: 'dana@soc' });
+  expect(JSON.parse(hiveClosed.body)).toMatchObject({ _type: 'Audit', action: 'update', objectType: 'Alert', objectId: alert.id, details: { stage: 'Closed', status: 'FalsePositive' } });
   expect(h.verifyWebhook(req(hiveClosed))).toBe(true);
   expect(h.verifyWebhook(req(hive.webhook({}, 'wrong')))).toBe(false);
-  expect(h.parseWebhook(req(hiveClosed))).toMatchObject({ externalId: '~4096', kind: 'closed', by: 'dana@soc', falsePositive: true });
-  expect(h.parseWebhook(req(hive.webhook({ operation: 'Creation', objectType: 'Comment', rootId: '~4096', object: { message: 'looked at it', _createdBy: 'dana@soc' } }))))
-    .toMatchObject({ kind: 'comment', externalId: '~4096', text: 'looked at it' });
+  expect(h.parseWebhook(req(hiveClosed))).toEqual({ eventId: JSON.parse(hiveClosed.body)._id, externalId: alert.id, kind: 'closed', by: 'dana@soc', text: 'FalsePositive', falsePositive: true });
+  expect(h.parseWebhook(req(hive.auditWebhook(alert, { commentBy: 'erin@soc', message: 'looked at it' }))))
+    .toMatchObject({ kind: 'comment', externalId: alert.id, by: 'erin@soc', text: 'looked at it' });
+  expect(h.parseWebhook(req(hive.auditWebhook(alert, { commentBy: 'autosoc@thehive.local', message: '[autosoc] escalated to tier2' })))).toBeUndefined();
 });

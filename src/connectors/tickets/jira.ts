@@ -3,7 +3,7 @@
 // Format; webhooks signed with the admin webhook's secret (X-Hub-Signature: sha256=<HMAC>).
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import {
-  AUTOSOC_MARK, draftLines, header, parseJsonBody, type TicketDraft, type TicketEvent, type TicketRef, type TicketSystem, ticketHttp, type WebhookRequest,
+  AUTOSOC_MARK, type ClosedTicket, draftLines, header, parseJsonBody, type TicketDraft, type TicketEvent, type TicketRef, TicketError, type TicketSystem, ticketHttp, type WebhookRequest,
 } from './ticket-system';
 import { trimEndChars } from '../../domain/text-scan';
 
@@ -36,6 +36,23 @@ export function fromAdf(node: unknown, max = 4000): string {
   return out.join('').trim().slice(0, max);
 }
 
+type JiraStatus = { statusCategory?: { key?: string } };
+type JiraIssue = {
+  id: string; fields?: { updated?: string; resolution?: { name?: string } | null };
+  changelog?: { histories?: { author?: { displayName?: string; accountId?: string }; items?: { field?: string }[] }[] };
+};
+
+/** "yyyy/MM/dd HH:mm" (a JQL date) of an ISO time, in UTC. */
+const jqlDate = (iso: string) => new Date(iso).toISOString().slice(0, 16).replace('T', ' ').replace(/-/g, '/');
+/** Jira's "2024-05-01T10:00:00.000+0000" as ISO. */
+const isoFromJira = (t: string | undefined) => new Date((t ?? '').replace(/([+-]\d\d)(\d\d)$/, '$1:$2')).toISOString();
+/** Who moved the issue's status last (the changelog's newest status change; Jira lists histories oldest first). */
+function lastStatusChangeBy(i: JiraIssue): string {
+  const changes = (i.changelog?.histories ?? []).filter((h) => (h.items ?? []).some((x) => x.field === 'status'));
+  const author = changes[changes.length - 1]?.author;
+  return (author?.displayName ?? author?.accountId ?? 'unknown').slice(0, 256);
+}
+
 export function jiraSystem(o: JiraOptions): TicketSystem {
   const base = trimEndChars(o.baseUrl, '/');
   const http = ticketHttp('jira');
@@ -65,6 +82,35 @@ export function jiraSystem(o: JiraOptions): TicketSystem {
     async comment(t, text) {
       // "Issue comments > Add comment (POST /rest/api/3/issue/{issueIdOrKey}/comment)", body in ADF.
       await call('POST', `/rest/api/3/issue/${encodeURIComponent(t.id)}/comment`, { body: toAdf([`${AUTOSOC_MARK} ${text}`]) });
+    },
+    async hasComment(t, marker) {
+      // "Issue comments > Get comments (GET /rest/api/3/issue/{issueIdOrKey}/comment)": newest first.
+      const page = await call('GET', `/rest/api/3/issue/${encodeURIComponent(t.id)}/comment?orderBy=-created&maxResults=100`);
+      return ((page?.comments ?? []) as { body?: unknown }[]).some((c) => fromAdf(c.body).includes(marker));
+    },
+    async resolve(t, r) {
+      const issue = `/rest/api/3/issue/${encodeURIComponent(t.id)}`;
+      // "Issues > Get issue" with fields=status: already in the Done category means nothing to do.
+      const now = await call('GET', `${issue}?fields=status`) as { fields?: { status?: JiraStatus } } | undefined;
+      if (now?.fields?.status?.statusCategory?.key === 'done') return false;
+      // "Issues > Get transitions" then "Issues > Transition issue" (204): the workflow's first transition into Done.
+      const listed = await call('GET', `${issue}/transitions`) as { transitions?: { id: string; name?: string; to?: JiraStatus }[] } | undefined;
+      // The workflow's false-positive transition when there is one and the alert was one; else its first into Done.
+      const intoDone = (listed?.transitions ?? []).filter((x) => x.to?.statusCategory?.key === 'done');
+      const done = (r.falsePositive && intoDone.find((x) => /false positive/i.test(x.name ?? ''))) || intoDone[0];
+      if (!done) throw new TicketError(`jira: issue ${t.key} has no transition into a Done status (check the project's workflow)`, false);
+      await call('POST', `${issue}/transitions`, { transition: { id: done.id } });
+      return true;
+    },
+    async closedSince(since, limit) {
+      // JQL dates have minute precision, in the API user's time zone: that user's zone must be UTC
+      // (README). The minute is read again next time; the caller dedupes by ticket.
+      const jql = `labels = "autosoc" AND statusCategory = Done AND updated >= "${jqlDate(since)}" ORDER BY updated ASC`;
+      const found = await call('POST', '/rest/api/3/search/jql', { jql, fields: ['status', 'resolution', 'updated'], expand: 'changelog', maxResults: limit });
+      return ((found?.issues ?? []) as JiraIssue[]).map((i): ClosedTicket => {
+        const resolution = i.fields?.resolution?.name ?? 'Done';
+        return { externalId: String(i.id), by: lastStatusChangeBy(i), text: resolution, falsePositive: /false positive/i.test(resolution), updatedAt: isoFromJira(i.fields?.updated) };
+      });
     },
     verifyWebhook(req: WebhookRequest) {
       if (!o.webhookSecret) return false;

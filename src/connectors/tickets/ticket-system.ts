@@ -27,11 +27,23 @@ export interface TicketEvent {
 
 export interface WebhookRequest { headers: Record<string, string | string[] | undefined>; body: Uint8Array }
 
+/** How autosoc decided the alert, for the ticket's close (a false positive or not, and why). */
+export interface TicketResolution { falsePositive: boolean; note: string }
+
+/** A ticket autosoc opened that a human closed, as the poller finds it; updatedAt (ISO) is its cursor. */
+export interface ClosedTicket { externalId: string; by: string; text?: string; falsePositive: boolean; updatedAt: string }
+
 export interface TicketSystem {
   readonly name: TicketSystemName;
   find(correlationId: string): Promise<TicketRef | undefined>;
   create(draft: TicketDraft): Promise<TicketRef>;
   comment(ref: TicketRef, text: string): Promise<void>;
+  /** Whether a comment containing `marker` is on the ticket: a retry's check before commenting again. */
+  hasComment(ref: TicketRef, marker: string): Promise<boolean>;
+  /** Closes (resolves) the ticket unless it already is; false when it already was. */
+  resolve(ref: TicketRef, resolution: TicketResolution): Promise<boolean>;
+  /** Closed tickets autosoc opened, changed at or after `since` (ISO), oldest first, at most `limit`. */
+  closedSince(since: string, limit: number): Promise<ClosedTicket[]>;
   /** False when the request is not from the system (signature or shared secret wrong). */
   verifyWebhook(req: WebhookRequest): boolean;
   /** The event a verified delivery carries; undefined when it is nothing autosoc acts on. */

@@ -1,6 +1,8 @@
-// Starts one durable poller workflow per configured source; an already running one is kept.
+// Starts one durable poller workflow per configured source, and the ticket system's poller
+// when the policy asks for one; an already running one is kept.
 import type { Client } from '@temporalio/client';
-import { pollerWorkflow } from '../../workflows';
+import { pollerWorkflow, ticketPollerWorkflow } from '../../workflows';
+import { ticketPollerId } from '../../workflows/ticket-poller-workflow';
 import type { PollerConfig } from '../../domain/poller-config';
 
 export const pollerWorkflowId = (name: string) => `poller:${name}`;
@@ -15,4 +17,13 @@ export async function startPollers(client: Client, taskQueue: string, pollers: P
     ids.push(handle.workflowId);
   }
   return ids;
+}
+
+/** The ticket poller (policy tickets.pollEverySeconds), one per ticket system. */
+export async function startTicketPoller(client: Client, taskQueue: string, system: string, intervalMs: number): Promise<string> {
+  const handle = await client.workflow.start(ticketPollerWorkflow, {
+    workflowId: ticketPollerId(system), taskQueue, args: [{ system, intervalMs }],
+    workflowIdConflictPolicy: 'USE_EXISTING', workflowTaskTimeout: '30s',
+  });
+  return handle.workflowId;
 }

@@ -71,3 +71,13 @@ export const outsideWorldSteps = proxyActivities<Activities>({
   startToCloseTimeout: '2m',
   retry: { initialInterval: '5s', backoffCoefficient: 2, maximumInterval: '2m', maximumAttempts: 10, nonRetryableErrorTypes: NON_RETRYABLE },
 });
+
+/**
+ * The case's ticket told of a comment or decision (ticket-sync-v1, ticket-comments-v1): a few
+ * short-spaced attempts, so a ticket system that is down delays the analyst loop by about a
+ * minute and a half at most; the run goes on without the sync (logged) after that.
+ */
+export const ticketSteps = proxyActivities<Activities>({
+  startToCloseTimeout: '1m',
+  retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '30s', maximumAttempts: 5, nonRetryableErrorTypes: NON_RETRYABLE },
+});

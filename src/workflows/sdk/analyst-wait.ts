@@ -13,7 +13,7 @@ import { approvedActions, describeAction, type ResponseAction } from '../../doma
 import { approveSignal, closeSignal, decideUpdate } from '../messages';
 import * as SA from '../search-attributes';
 import type { PlaybookRun } from './run';
-import { notify, openOrUpdateCase } from './stages';
+import { notify, openOrUpdateCase, syncTicket } from './stages';
 
 export interface AnalystWaitOptions {
   /** The response the triage proposes: what an approval approves (its kinds set the quorum). */
@@ -185,6 +185,10 @@ export class AnalystWait {
       await this.run.store.recordDecisionEvent({ workflowId: this.run.workflowId, seq: event.seq, decision });
       this.recordedSeq = event.seq;
       if (decision.action === 'assign') upsertSearchAttributes([{ key: SA.Assignee, value: decision.assignee! }]);
+      // An analyst's comment reaches the case's ticket (runs without a ticket system record no patch).
+      if (decision.action === 'comment' && this.run.policy.tickets?.system && patched('ticket-comments-v1')) {
+        await syncTicket(this.run, { kind: 'comment', step: `decision-${event.seq}`, actor: decision.actor, reason: decision.reason ?? '' });
+      }
       if (decision.action === 'escalate') await this.toNextTier('analyst', decision.actor);
     }
   }

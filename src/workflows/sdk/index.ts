@@ -20,7 +20,7 @@
 export { type PlaybookInput, PlaybookRun, startPlaybook } from './run';
 export {
   closeCase, collect, detonate, findMessageCopies, foldRelatedAlerts, investigate, investigateAndTriage, notify, openOrUpdateCase, report, respond,
-  suggestTuning, triage, waitForAnalyst, type InvestigateOptions,
+  suggestTuning, syncTicket, triage, waitForAnalyst, type InvestigateOptions,
 } from './stages';
 export type { AnalystOutcome, AnalystWaitOptions } from './analyst-wait';
 export * as activityOptions from './activity-options';

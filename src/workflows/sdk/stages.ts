@@ -10,7 +10,8 @@ import { describeAction, finalDisposition, type ResponseAction } from '../../dom
 import type { TriageResult } from '../../domain/scoring';
 import * as SA from '../search-attributes';
 import type { AlertStatus, Outcome } from '../../domain/alert-status';
-import { analysisSteps, edrSteps, outsideWorldSteps, sandboxSteps } from './activity-options';
+import { analysisSteps, edrSteps, outsideWorldSteps, sandboxSteps, ticketSteps } from './activity-options';
+import type { TicketSyncInput } from '../../activities/ticket-sync';
 import type { AnalystOutcome, AnalystWaitOptions } from './analyst-wait';
 import type { PlaybookRun } from './run';
 
@@ -165,6 +166,19 @@ export async function closeCase(run: PlaybookRun, { outcome, closedBy, reason }:
  */
 export async function notify(run: PlaybookRun, n: { event: 'escalated' | 'resolved'; tier: string; recipient?: string; outcome?: string }): Promise<void> {
   await outsideWorldSteps.notify({ workflowId: run.workflowId, ...n });
+}
+
+/**
+ * Tells the case's ticket (when the policy names a ticket system) of an analyst's comment or of
+ * the alert's decision; the activity skips what came from the ticket system itself. A ticket
+ * system that stays down costs the sync, never the alert.
+ */
+export async function syncTicket(run: PlaybookRun, sync: Omit<TicketSyncInput, 'workflowId'>): Promise<void> {
+  try {
+    await ticketSteps.syncTicket({ workflowId: run.workflowId, ...sync });
+  } catch (err) {
+    log.warn('ticket sync failed after its retries', { kind: sync.kind, step: sync.step, error: (err as Error).message });
+  }
 }
 
 /** Other mailboxes that received the same messages (by Message-ID), as other alerts saw them. */
