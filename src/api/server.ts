@@ -71,6 +71,8 @@ export interface ApiDeps {
   tickets?: Pick<TicketRouteOptions, 'system' | 'service'>;
   /** Resolves the PagerDuty page of an alert once it is decided (any route). */
   pager?: PagerDutyEvents;
+  /** The task queue workflows the API starts run on (MISP pushes); with `client`. */
+  taskQueue?: string;
   /** Where accepted YARA rules go (the worker loads the folder); unset: accepting rules answers 503. */
   acceptedYaraDir?: string;
   /** A Web UI link for a workflow, in failed-run listings. */
@@ -335,7 +337,7 @@ export function buildApiServer(deps: ApiDeps): FastifyInstance {
   if (deps.tickets) void app.register(ticketRoutes, { db: deps.db, client: deps.client, signer: deps.signer, pager: deps.pager, ...deps.tickets });
   if (deps.slack) void app.register(slackRoutes, { db: deps.db, client: deps.client, signer: deps.signer, pager: deps.pager, ...deps.slack });
   void app.register(taxiiRoutes, { db: deps.db, sharing: deps.policy?.sharing });
-  void app.register(contentRoutes, { db: deps.db, acceptedYaraDir: deps.acceptedYaraDir });
+  void app.register(contentRoutes, { db: deps.db, acceptedYaraDir: deps.acceptedYaraDir, client: deps.client, taskQueue: deps.taskQueue, sharing: deps.policy?.sharing });
   void app.register(reportRoutes, { db: deps.db, client: deps.client, workflowLink: deps.workflowLink });
   void app.register(runsRoutes, { client: deps.client, workflowLink: deps.workflowLink });
   void app.register(blocklistRoutes, { db: deps.db });

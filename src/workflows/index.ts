@@ -3,5 +3,6 @@ export { alertWorkflow } from './alert-workflow';
 export { incidentWorkflow } from './incident-workflow';
 export { pollerWorkflow } from './poller-workflow';
 export { socReportWorkflow } from './soc-report-workflow';
+export { shareIntelWorkflow } from './share-intel-workflow';
 // Playbooks (playbooks/): workflow types the policy's routing may start.
 export * from '../../playbooks';
