@@ -28,6 +28,7 @@ import { siemWritebacksFromEnv } from './connectors/siem/config';
 import { describePrivileges, openConfiguredDatabase } from './store/database';
 import { ensureReportSchedules } from './temporal/report-schedules';
 import { dataConverterFor, temporalClient } from './temporal/client';
+import { workerVersioningOptions } from './temporal/worker-versioning';
 import { activityRetryAlarms } from './metrics/metrics';
 import { startMetricsServer } from './metrics/server';
 import type { Pool } from 'pg';
@@ -108,6 +109,7 @@ export async function createWorker(config: Config, db: Pool, connection: NativeC
     })] },
     shutdownGraceTime: '20s',
     ...definedOnly(config.worker),
+    ...workerVersioningOptions(config.workerDeployment),
   });
 }
 
