@@ -72,6 +72,12 @@ describe('worker versioning', () => {
     // The old run is past its first step and waits for the analyst, pinned to v1.
     await waitFor(async () => (await old.fetchHistory()).events!.filter((e) => e.activityTaskCompletedEventAttributes).length, (n) => n === 1, 'the old run to finish its first step');
     expect(await versioningOf(old.workflowId)).toMatchObject({ behavior: expect.anything(), deploymentVersion: { deploymentName, buildId: 'v1' } });
+    // What an operator asks before retiring v1's workers (DEVELOPERS.md): its open pinned runs.
+    await waitFor(async () => {
+      const ids: string[] = [];
+      for await (const w of client.workflow.list({ query: `TemporalWorkerDeploymentVersion="${deploymentName}:v1" AND ExecutionStatus="Running"` })) ids.push(w.workflowId);
+      return ids;
+    }, (ids) => ids.length === 1 && ids[0] === old.workflowId, 'visibility to list the run pinned to v1', 20_000);
 
     // v2 is incompatible with the old run: replaying its history on bundle B is a non-determinism error (and on A it is not).
     const history = await old.fetchHistory();
