@@ -108,6 +108,10 @@ const Env = z.object({
   // Prometheus: the worker's autosoc metrics, and the Temporal SDK's own (0 turns either off).
   AUTOSOC_METRICS_HOST: z.string().min(1).default('127.0.0.1'),
   AUTOSOC_WORKER_METRICS_PORT: port.default(9464),
+  // OpenTelemetry traces (src/telemetry): exported over OTLP/HTTP only when an endpoint is set.
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: z.url().optional(),
+  OTEL_SERVICE_NAME: z.string().min(1).max(200).default('autosoc'),
   AUTOSOC_TEMPORAL_METRICS_PORT: port.default(9465),
   /** The dev server's SQLite pragmas, comma-separated name=value. */
   AUTOSOC_TEMPORAL_SQLITE_PRAGMAS: z.string().regex(/^(\w+=\w+)(,\w+=\w+)*$/, 'must look like journal_mode=WAL,synchronous=NORMAL').default(DEFAULT_SQLITE_PRAGMAS),
@@ -119,6 +123,8 @@ export interface Config {
   worker: { maxConcurrentActivityTaskExecutions?: number; maxConcurrentWorkflowTaskExecutions?: number; maxCachedWorkflows?: number; reuseV8Context?: boolean };
   /** The Worker Deployment version this worker runs (src/temporal/worker-versioning.ts); unset: unversioned. */
   workerDeployment?: { deploymentName: string; buildId: string };
+  /** OTLP/HTTP traces: the full traces URL (…/v1/traces), or none (tracing off). */
+  tracing: { tracesUrl?: string; serviceName: string };
   /** Where the worker serves /metrics and the Temporal SDK its metrics; a port of 0 turns one off. */
   metrics: { host: string; workerPort: number; temporalPort: number };
   databaseUrl?: string;
@@ -150,6 +156,12 @@ export interface Config {
   analysis: { threads: number; memoryLimitMb: number; maxStoredBytesPerAlert: number; sourceQuotaBytesPerDay: number };
   llm?: { apiKey: string; baseURL?: string; model: string; timeoutMs: number; temperature?: number };
   logLevel: z.infer<typeof Env>['LOG_LEVEL'];
+}
+
+/** OpenTelemetry's rule: the signal's own endpoint as given, else the base endpoint + /v1/traces. */
+function otlpTracesUrl(tracesEndpoint?: string, endpoint?: string): string | undefined {
+  if (tracesEndpoint) return tracesEndpoint;
+  return endpoint ? `${endpoint.replace(/\/+$/, '')}/v1/traces` : undefined;
 }
 
 export class ConfigError extends Error {
@@ -222,6 +234,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       reuseV8Context: e.AUTOSOC_WORKER_REUSE_V8_CONTEXT === undefined ? undefined : e.AUTOSOC_WORKER_REUSE_V8_CONTEXT === 'true',
     },
     metrics: { host: e.AUTOSOC_METRICS_HOST, workerPort: e.AUTOSOC_WORKER_METRICS_PORT, temporalPort: e.AUTOSOC_TEMPORAL_METRICS_PORT },
+    tracing: { tracesUrl: otlpTracesUrl(e.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT, e.OTEL_EXPORTER_OTLP_ENDPOINT), serviceName: e.OTEL_SERVICE_NAME },
     databaseUrl: e.DATABASE_URL,
     migrationDatabaseUrl: e.AUTOSOC_MIGRATION_DATABASE_URL,
     dbPoolMax: e.AUTOSOC_DB_POOL_MAX,

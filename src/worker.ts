@@ -29,14 +29,20 @@ import { describePrivileges, openConfiguredDatabase } from './store/database';
 import { ensureReportSchedules } from './temporal/report-schedules';
 import { dataConverterFor, temporalClient } from './temporal/client';
 import { workerVersioningOptions } from './temporal/worker-versioning';
+import { activeTracing, installTracing } from './telemetry/tracing';
+import { WORKFLOW_TRACING_MODULE, workerTracing } from './telemetry/temporal-tracing';
 import { activityRetryAlarms } from './metrics/metrics';
 import { startMetricsServer } from './metrics/server';
 import type { Pool } from 'pg';
 
-/** dist/workflow-bundle.js when built (production); else bundle from source (tests, dev). */
-export function workflowSource(): { workflowBundle: { codePath: string } } | { workflowsPath: string } {
-  const bundle = join(__dirname, '..', 'workflow-bundle.js');
-  return existsSync(bundle) ? { workflowBundle: { codePath: bundle } } : { workflowsPath: require.resolve('./workflows') };
+/**
+ * dist/workflow-bundle.js when built (production); else bundle from source (tests, dev). A
+ * tracing worker takes the bundle with Temporal's OpenTelemetry workflow interceptors
+ * (workflow-bundle-otel.js, scripts/bundle-workflows.ts); others never load that code.
+ */
+export function workflowSource(tracing = false): { workflowBundle: { codePath: string } } | { workflowsPath: string; workflowModules: string[] } {
+  const bundle = join(__dirname, '..', tracing ? 'workflow-bundle-otel.js' : 'workflow-bundle.js');
+  return existsSync(bundle) ? { workflowBundle: { codePath: bundle } } : { workflowsPath: require.resolve('./workflows'), workflowModules: tracing ? [WORKFLOW_TRACING_MODULE] : [] };
 }
 
 /** Online threat-intel providers, when any of their API keys is set (VT_API_KEY, ...). */
@@ -82,11 +88,14 @@ export async function createWorker(config: Config, db: Pool, connection: NativeC
   const plugins = workerPlugins(config);
   const ingest = new IngestService({ db, client, taskQueue: config.temporal.taskQueue, policy: config.policy, correlation: config.correlation });
   const responders = respondersFor(config.policy.responseConnectors, process.env, undefined, plugins.connectors, db);
+  const tracing = activeTracing();
+  const traced = tracing ? workerTracing(tracing) : undefined;
+  const { workflowModules, ...workflows } = { workflowModules: [] as string[], ...workflowSource(!!tracing) };
   return Worker.create({
     connection,
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
-    ...workflowSource(),
+    ...workflows,
     dataConverter: dataConverterFor(config),
     activities: createActivities({ db, responders, responseRouting: config.policy.responseConnectors, siems: siemWritebacksFromEnv(process.env), ingest, investigation: defaultPlan(db, { yaraDirs: [...config.yaraDirs, acceptedRulesFolder(config)], onlineIntel: onlineIntel(db), runner: analyzerRunner(config),
       maxStoredBytesPerAlert: config.analysis.maxStoredBytesPerAlert, sourceQuotaBytesPerDay: config.analysis.sourceQuotaBytesPerDay, plugins: plugins.analyzers }), llm: config.llm,
@@ -103,10 +112,11 @@ export async function createWorker(config: Config, db: Pool, connection: NativeC
       misp: mispFromEnv(process.env),
       sharing: config.policy.sharing,
     }),
-    interceptors: { activity: [retryAlarmInterceptor((alarm) => {
+    interceptors: { workflowModules, activity: [retryAlarmInterceptor((alarm) => {
       activityRetryAlarms.inc({ activity: alarm.activityType });
       observeRetryAlarm?.(alarm);
-    })] },
+    }), ...traced?.activity ?? []] },
+    ...(traced ? { sinks: traced.sinks } : {}),
     shutdownGraceTime: '20s',
     ...definedOnly(config.worker),
     ...workerVersioningOptions(config.workerDeployment),
@@ -134,6 +144,7 @@ export const startWorkerMetrics = (config: Config) =>
 async function main(): Promise<void> {
   const config = loadConfig();
   installRuntime(config);
+  const tracing = installTracing(config);
   const metrics = await startWorkerMetrics(config);
   if (metrics) console.log(`autosoc worker metrics on ${metrics.url}`);
   const db = await openConfiguredDatabase(config);
@@ -155,6 +166,7 @@ async function main(): Promise<void> {
     await clientConnection.close();
     await db.close();
     await metrics?.close();
+    await tracing?.shutdown();
   }
 }
 

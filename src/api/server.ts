@@ -44,6 +44,8 @@ import { slackRoutes, type SlackRouteOptions } from './slack-routes';
 import type { PagerDutyEvents } from '../connectors/tickets/pagerduty';
 import { ticketRoutes, type TicketRouteOptions } from './ticket-routes';
 import { tuningRoutes } from './tuning-routes';
+import { inRequestSpan, installRequestSpans } from '../telemetry/http-spans';
+import { activeTracing } from '../telemetry/tracing';
 
 export interface ApiDeps {
   db: Pool;
@@ -181,6 +183,7 @@ function sendError(request: FastifyRequest, reply: FastifyReply, status: number,
 export function buildApiServer(deps: ApiDeps): FastifyInstance {
   const limiter = new IngestRateLimiter(deps.ingestLimits ?? DEFAULT_INGEST_LIMITS);
   const app = Fastify({ logger: deps.logger ?? false, bodyLimit: deps.maxBodyBytes });
+  if (activeTracing()) installRequestSpans(app);
 
   // Every body, whatever its content type (or none), arrives as the bytes that were sent.
   app.removeAllContentTypeParsers();
@@ -282,11 +285,12 @@ export function buildApiServer(deps: ApiDeps): FastifyInstance {
       if (scope.kind === 'none') return sendError(request, reply, 403, 'unbound_token', { error: UNBOUND_TOKEN_ERROR });
       try {
         const principal = request.principal!; // the route's auth hook refused anyone else
-        results = await deps.ingest.ingest({
+        // In the request's span (when tracing): the workflows this starts join its trace.
+        results = await inRequestSpan(request, () => deps.ingest.ingest({
           body: rawBody(request), format, requiredSource: scope.kind === 'source' ? scope.source : null,
           maxItems: limiter.limits.maxItemsPerRequest,
           admit: (items) => limiter.admit(IngestRateLimiter.keyOf(principal), items),
-        });
+        }));
       } catch (err) {
         if (err instanceof ItemLimitError) return sendError(request, reply, 413, 'too_many_items', { error: err.message, limitItems: err.limit });
         if (err instanceof IngestRateLimitedError) {
