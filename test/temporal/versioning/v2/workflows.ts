@@ -1,7 +1,7 @@
 // Version 2: an enrichment activity first, a changed report step. Incompatible with runs of
 // version 1 (its first command schedules another activity type), deliberately without patched().
 import { condition, defineSignal, proxyActivities, setHandler } from '@temporalio/workflow';
-import type { VersionedActivities } from '../versioned-activities';
+import type { VersionedActivities } from '../activities';
 
 export const proceed = defineSignal('proceed');
 const { step, enrich } = proxyActivities<VersionedActivities>({ startToCloseTimeout: '30s', retry: { maximumAttempts: 3 } });

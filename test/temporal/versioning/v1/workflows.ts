@@ -1,8 +1,8 @@
 // Version 1 of a small playbook for the worker-versioning test: collect, wait for an analyst,
-// report. Version 2 (../versioned-v2) starts with another activity: a run started here, when
+// report. Version 2 (../v2) starts with another activity: a run started here, when
 // replayed on version 2, fails with a non-determinism error.
 import { condition, defineSignal, proxyActivities, setHandler } from '@temporalio/workflow';
-import type { VersionedActivities } from '../versioned-activities';
+import type { VersionedActivities } from '../activities';
 
 export const proceed = defineSignal('proceed');
 const { step } = proxyActivities<VersionedActivities>({ startToCloseTimeout: '30s', retry: { maximumAttempts: 3 } });

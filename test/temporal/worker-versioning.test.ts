@@ -12,12 +12,12 @@ import { workerVersioningOptions } from '../../src/temporal/worker-versioning';
 import { testDataConverter } from '../helpers/security';
 import { devServerEnv, uniqueSuffix } from '../helpers/temporal';
 import { waitFor } from '../helpers/wait';
-import { versionedActivities } from './versioned-activities';
+import { versionedActivities } from './versioning/activities';
 
 const run = uniqueSuffix();
 const deploymentName = `autosoc-versioning-${run}`;
 const taskQueue = `versioning-${run}`;
-const bundles = { v1: require.resolve('./versioned-v1/workflows'), v2: require.resolve('./versioned-v2/workflows') };
+const bundles = { v1: require.resolve('./versioning/v1/workflows'), v2: require.resolve('./versioning/v2/workflows') };
 let env: TestWorkflowEnvironment;
 let client: Client;
 const workers: { worker: Worker; running: Promise<void> }[] = [];
