@@ -2,7 +2,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
-import { WORKFLOW_TRACING_MODULE } from '../src/telemetry/temporal-tracing';
+import { WORKFLOW_TRACING_MODULE } from '../src/telemetry/tracing';
 
 // Two bundles: the plain one, and one with Temporal's OpenTelemetry workflow interceptors for
 // workers that trace (src/worker.ts workflowSource picks one; a prebuilt bundle cannot take

@@ -29,8 +29,7 @@ import { describePrivileges, openConfiguredDatabase } from './store/database';
 import { ensureReportSchedules } from './temporal/report-schedules';
 import { dataConverterFor, temporalClient } from './temporal/client';
 import { workerVersioningOptions } from './temporal/worker-versioning';
-import { activeTracing, installTracing } from './telemetry/tracing';
-import { WORKFLOW_TRACING_MODULE, workerTracing } from './telemetry/temporal-tracing';
+import { activeTracing, installTracing, WORKFLOW_TRACING_MODULE } from './telemetry/tracing';
 import { activityRetryAlarms } from './metrics/metrics';
 import { startMetricsServer } from './metrics/server';
 import type { Pool } from 'pg';
@@ -88,9 +87,8 @@ export async function createWorker(config: Config, db: Pool, connection: NativeC
   const plugins = workerPlugins(config);
   const ingest = new IngestService({ db, client, taskQueue: config.temporal.taskQueue, policy: config.policy, correlation: config.correlation });
   const responders = respondersFor(config.policy.responseConnectors, process.env, undefined, plugins.connectors, db);
-  const tracing = activeTracing();
-  const traced = tracing ? workerTracing(tracing) : undefined;
-  const { workflowModules, ...workflows } = { workflowModules: [] as string[], ...workflowSource(!!tracing) };
+  const traced = activeTracing()?.worker;
+  const { workflowModules, ...workflows } = { workflowModules: [] as string[], ...workflowSource(!!traced) };
   return Worker.create({
     connection,
     namespace: config.temporal.namespace,

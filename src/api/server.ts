@@ -44,8 +44,7 @@ import { slackRoutes, type SlackRouteOptions } from './slack-routes';
 import type { PagerDutyEvents } from '../connectors/tickets/pagerduty';
 import { ticketRoutes, type TicketRouteOptions } from './ticket-routes';
 import { tuningRoutes } from './tuning-routes';
-import { inRequestSpan, installRequestSpans } from '../telemetry/http-spans';
-import { activeTracing } from '../telemetry/tracing';
+import { activeTracing, inRequestSpan } from '../telemetry/tracing';
 
 export interface ApiDeps {
   db: Pool;
@@ -183,7 +182,7 @@ function sendError(request: FastifyRequest, reply: FastifyReply, status: number,
 export function buildApiServer(deps: ApiDeps): FastifyInstance {
   const limiter = new IngestRateLimiter(deps.ingestLimits ?? DEFAULT_INGEST_LIMITS);
   const app = Fastify({ logger: deps.logger ?? false, bodyLimit: deps.maxBodyBytes });
-  if (activeTracing()) installRequestSpans(app);
+  activeTracing()?.requests.install(app);
 
   // Every body, whatever its content type (or none), arrives as the bytes that were sent.
   app.removeAllContentTypeParsers();

@@ -1,7 +1,7 @@
 // One SERVER span per API request while tracing is on: it continues a caller's W3C
 // `traceparent`, is named by the route (never the raw URL, which can hold ids), and ends with
-// the status code. inRequestSpan runs work (an ingest) inside it, so the workflows that work
-// starts join the request's trace.
+// the status code. runInRequestSpan runs work (an ingest) inside it, so the workflows that work
+// starts join the request's trace. Loaded with the rest of tracing (otel-sdk.ts), only when on.
 import { context, propagation, type Span, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 
@@ -26,7 +26,7 @@ export function installRequestSpans(app: FastifyInstance): void {
 }
 
 /** Runs fn in the request's span context (just runs it when the request has no span). */
-export function inRequestSpan<T>(request: FastifyRequest, fn: () => T): T {
+export function runInRequestSpan<T>(request: FastifyRequest, fn: () => T): T {
   const span = spans.get(request);
   return span ? context.with(trace.setSpan(context.active(), span), fn) : fn();
 }

@@ -1,5 +1,5 @@
 // The workflow-side OpenTelemetry interceptors a tracing worker bundles (not a workflow; see
-// src/telemetry/temporal-tracing.ts). Built on Temporal's own (@temporalio/interceptors-
+// src/telemetry/otel-sdk.ts). Built on Temporal's own (@temporalio/interceptors-
 // opentelemetry), with one difference that keeps histories replayable when tracing is switched
 // on or off: no span adds an await between a command's result and the workflow code awaiting
 // it. Temporal's outbound spans wrap each activity, child start and signal in `await`s, which

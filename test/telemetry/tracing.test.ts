@@ -15,8 +15,7 @@ import { buildApiServer } from '../../src/api/server';
 import { loadConfig } from '../../src/config';
 import { IngestService } from '../../src/ingest/ingest-service';
 import { temporalClient } from '../../src/temporal/client';
-import { WORKFLOW_TRACING_MODULE, workerTracing } from '../../src/telemetry/temporal-tracing';
-import { activeTracing, installTracing, type Tracing } from '../../src/telemetry/tracing';
+import { activeTracing, installTracing, type Tracing, WORKFLOW_TRACING_MODULE } from '../../src/telemetry/tracing';
 import { createWorker, workflowSource } from '../../src/worker';
 import { SAMPLES_DIR } from '../helpers/alerts';
 import { openTestDatabase, type TestDatabase } from '../helpers/database';
@@ -132,7 +131,7 @@ describe('tracing on', () => {
     const failed: string[] = [];
     const results = Worker.runReplayHistories({
       workflowsPath: require.resolve('../../src/workflows'), interceptors: { workflowModules: [WORKFLOW_TRACING_MODULE] },
-      sinks: workerTracing(tracing).sinks, dataConverter: testDataConverter,
+      sinks: tracing.worker.sinks, dataConverter: testDataConverter,
     }, histories.map((h) => ({ workflowId: h.workflowId, history: h.history })));
     for await (const r of results) if (r.error) failed.push(`${r.workflowId}: ${r.error.message}`);
     expect(failed).toEqual([]);
