@@ -106,9 +106,16 @@ const Env = z.object({
   // 0 (no sticky cache) breaks local activities in SDK 1.24: core reports an eviction bug.
   AUTOSOC_WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(2, 'must be at least 2: the alert workflow runs local activities, which need the workflow cache').optional(),
   AUTOSOC_WORKER_REUSE_V8_CONTEXT: z.enum(['true', 'false']).optional(),
+  // Worker Deployments (DEVELOPERS.md, Safe deploys): both set = a versioned worker, runs pinned to it.
+  AUTOSOC_WORKER_DEPLOYMENT_NAME: z.string().regex(/^[A-Za-z0-9_-]{1,200}$/, 'letters, digits, _ and - only (Temporal joins it to the build id with a dot)').optional(),
+  AUTOSOC_WORKER_BUILD_ID: z.string().regex(/^[A-Za-z0-9_.+-]{1,200}$/, 'letters, digits and _ . + - only').optional(),
   // Prometheus: the worker's autosoc metrics, and the Temporal SDK's own (0 turns either off).
   AUTOSOC_METRICS_HOST: z.string().min(1).default('127.0.0.1'),
   AUTOSOC_WORKER_METRICS_PORT: port.default(9464),
+  // OpenTelemetry traces (src/telemetry): exported over OTLP/HTTP only when an endpoint is set.
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: z.url().optional(),
+  OTEL_SERVICE_NAME: z.string().min(1).max(200).default('autosoc'),
   AUTOSOC_TEMPORAL_METRICS_PORT: port.default(9465),
   /** The dev server's SQLite pragmas, comma-separated name=value. */
   AUTOSOC_TEMPORAL_SQLITE_PRAGMAS: z.string().regex(/^(\w+=\w+)(,\w+=\w+)*$/, 'must look like journal_mode=WAL,synchronous=NORMAL').default(DEFAULT_SQLITE_PRAGMAS),
@@ -118,6 +125,10 @@ export interface Config {
   temporal: { address: string; local: boolean; namespace: string; taskQueue: string; port: number; uiPort: number; uiUrl: string; sqlitePragmas: string[] };
   /** Worker options left undefined take the Temporal SDK's defaults. */
   worker: { maxConcurrentActivityTaskExecutions?: number; maxConcurrentWorkflowTaskExecutions?: number; maxCachedWorkflows?: number; reuseV8Context?: boolean };
+  /** The Worker Deployment version this worker runs (src/temporal/worker-versioning.ts); unset: unversioned. */
+  workerDeployment?: { deploymentName: string; buildId: string };
+  /** OTLP/HTTP traces: the full traces URL (…/v1/traces), or none (tracing off). */
+  tracing: { tracesUrl?: string; serviceName: string };
   /** Where the worker serves /metrics and the Temporal SDK its metrics; a port of 0 turns one off. */
   metrics: { host: string; workerPort: number; temporalPort: number };
   databaseUrl?: string;
@@ -162,6 +173,12 @@ export interface Config {
 
 /** Environment variables as a plain object, empty values dropped (see Config.connectors). */
 export type ConnectorSettings = Readonly<Record<string, string | undefined>>;
+
+/** OpenTelemetry's rule: the signal's own endpoint as given, else the base endpoint + /v1/traces. */
+function otlpTracesUrl(tracesEndpoint?: string, endpoint?: string): string | undefined {
+  if (tracesEndpoint) return tracesEndpoint;
+  return endpoint ? `${endpoint.replace(/\/+$/, '')}/v1/traces` : undefined;
+}
 
 export class ConfigError extends Error {
   constructor(problems: string[]) {
@@ -212,7 +229,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     const detail = err instanceof z.ZodError ? `keys are ${CORRELATION_KEY_KINDS.join(', ')} or none` : (err as Error).message;
     throw new ConfigError([`AUTOSOC_CORRELATION_KEYS / AUTOSOC_CORRELATION_WINDOW / AUTOSOC_STORM_WINDOW: ${detail}`]);
   }
+  if (!e.AUTOSOC_WORKER_DEPLOYMENT_NAME !== !e.AUTOSOC_WORKER_BUILD_ID) {
+    throw new ConfigError(['AUTOSOC_WORKER_DEPLOYMENT_NAME / AUTOSOC_WORKER_BUILD_ID: set both (a versioned worker) or neither']);
+  }
   return {
+    workerDeployment: e.AUTOSOC_WORKER_DEPLOYMENT_NAME ? { deploymentName: e.AUTOSOC_WORKER_DEPLOYMENT_NAME, buildId: e.AUTOSOC_WORKER_BUILD_ID! } : undefined,
     temporal: {
       address: e.TEMPORAL_ADDRESS ?? `127.0.0.1:${e.TEMPORAL_PORT}`,
       local: !e.TEMPORAL_ADDRESS,
@@ -230,6 +251,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       reuseV8Context: e.AUTOSOC_WORKER_REUSE_V8_CONTEXT === undefined ? undefined : e.AUTOSOC_WORKER_REUSE_V8_CONTEXT === 'true',
     },
     metrics: { host: e.AUTOSOC_METRICS_HOST, workerPort: e.AUTOSOC_WORKER_METRICS_PORT, temporalPort: e.AUTOSOC_TEMPORAL_METRICS_PORT },
+    tracing: { tracesUrl: otlpTracesUrl(e.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT, e.OTEL_EXPORTER_OTLP_ENDPOINT), serviceName: e.OTEL_SERVICE_NAME },
     databaseUrl: e.DATABASE_URL,
     migrationDatabaseUrl: e.AUTOSOC_MIGRATION_DATABASE_URL,
     dbPoolMax: e.AUTOSOC_DB_POOL_MAX,

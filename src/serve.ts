@@ -5,9 +5,11 @@ import { loadConfig } from './config';
 import { startIngestTier } from './ingest/ingest-tier';
 import { describePrivileges, openConfiguredDatabase } from './store/database';
 import { temporalClient } from './temporal/client';
+import { installTracing } from './telemetry/tracing';
 
 async function main(): Promise<void> {
   const config = loadConfig();
+  const tracing = installTracing(config); // before the client: it takes the tracing interceptors
   const db = await openConfiguredDatabase(config);
   console.log(describePrivileges(db.privileges));
   const connection = await Connection.connect({ address: config.temporal.address });
@@ -17,6 +19,7 @@ async function main(): Promise<void> {
     await tier.stop();
     await connection.close();
     await db.close();
+    await tracing?.shutdown();
     process.exit(0);
   };
   process.once('SIGINT', () => void stop());

@@ -14,6 +14,7 @@ import { type Database, describePrivileges, openConfiguredDatabase } from './sto
 import { renderSamplesTable, settleSamples, type SampleRow } from './samples-table';
 import { codecUiEndpoint } from './api/codec-routes';
 import { temporalClient } from './temporal/client';
+import { installTracing } from './telemetry/tracing';
 import { startDevServer, type DevServer } from './temporal/dev-server';
 import { createWorker, installRuntime, startWorkerMetrics } from './worker';
 import { ensureReportSchedules } from './temporal/report-schedules';
@@ -62,6 +63,7 @@ async function main(): Promise<void> {
   const logs = join(config.dataDir, 'logs');
   mkdirSync(logs, { recursive: true });
   logWorkerTo(config, join(logs, 'worker.log'));
+  const tracing = installTracing(config); // before clients and the worker: they take its interceptors
   let devServer: DevServer | undefined;
   if (config.temporal.local) {
     console.log(`[start] Temporal dev server (state: ${join(config.dataDir, 'temporal')})`);
@@ -124,6 +126,7 @@ async function main(): Promise<void> {
     if (db.embedded) removeLocalDatabaseUrl(config.dataDir);
     await db.close();
     await devServer?.stop();
+    await tracing?.shutdown();
     sayStopped();
   }
 }

@@ -29,6 +29,8 @@ import { siemWritebacksFromEnv } from './connectors/siem/config';
 import { describePrivileges, openConfiguredDatabase } from './store/database';
 import { ensureReportSchedules } from './temporal/report-schedules';
 import { dataConverterFor, temporalClient } from './temporal/client';
+import { workerVersioningOptions } from './temporal/worker-versioning';
+import { activeTracing, installTracing, WORKFLOW_TRACING_MODULE } from './telemetry/tracing';
 import { activityRetryAlarms } from './metrics/metrics';
 import { startMetricsServer } from './metrics/server';
 import type { Pool } from 'pg';
@@ -36,12 +38,14 @@ import type { Pool } from 'pg';
 /**
  * A prebuilt workflow bundle: dist/workflow-bundle.js when built (production), or the one a test
  * run builds once for all its workers (AUTOSOC_WORKFLOW_BUNDLE, set by jest's global setup: each
- * webpack run costs seconds of CPU); else bundle from source (dev).
+ * webpack run costs seconds of CPU); else bundle from source (dev). A tracing worker takes the
+ * bundle with Temporal's OpenTelemetry workflow interceptors (workflow-bundle-otel.js,
+ * scripts/bundle-workflows.ts); others never load that code.
  */
-export function workflowSource(): { workflowBundle: { codePath: string } } | { workflowsPath: string } {
-  const built = join(__dirname, '..', 'workflow-bundle.js');
-  const bundle = process.env.AUTOSOC_WORKFLOW_BUNDLE ?? (existsSync(built) ? built : undefined);
-  return bundle ? { workflowBundle: { codePath: bundle } } : { workflowsPath: require.resolve('./workflows') };
+export function workflowSource(tracing = false): { workflowBundle: { codePath: string } } | { workflowsPath: string; workflowModules: string[] } {
+  const built = join(__dirname, '..', tracing ? 'workflow-bundle-otel.js' : 'workflow-bundle.js');
+  const bundle = (tracing ? undefined : process.env.AUTOSOC_WORKFLOW_BUNDLE) ?? (existsSync(built) ? built : undefined);
+  return bundle ? { workflowBundle: { codePath: bundle } } : { workflowsPath: require.resolve('./workflows'), workflowModules: tracing ? [WORKFLOW_TRACING_MODULE] : [] };
 }
 
 /** Online threat-intel providers, when any of their API keys is set (VT_API_KEY, ...). */
@@ -99,11 +103,13 @@ export async function createWorker(config: Config, db: Pool, connection: NativeC
   const plugins = workerPlugins(config);
   const ingest = new IngestService({ db, client, taskQueue: config.temporal.taskQueue, policy: config.policy, correlation: config.correlation });
   const responders = respondersFor(config.policy.responseConnectors, config.connectors, undefined, plugins.connectors, db);
+  const traced = activeTracing()?.worker;
+  const { workflowModules, ...workflows } = { workflowModules: [] as string[], ...workflowSource(!!traced) };
   return Worker.create({
     connection,
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
-    ...workflowSource(),
+    ...workflows,
     dataConverter: dataConverterFor(config),
     activities: createActivities({ db, responders, responseRouting: config.policy.responseConnectors, siems: siemWritebacksFromEnv(config.connectors), ingest, pollerSecrets: config.connectors, investigation: defaultPlan(db, { yaraDirs: [...config.yaraDirs, acceptedRulesFolder(config)], onlineIntel: onlineIntel(config, db), runner: analyzerRunner(config),
       maxStoredBytesPerAlert: config.analysis.maxStoredBytesPerAlert, sourceQuotaBytesPerDay: config.analysis.sourceQuotaBytesPerDay, plugins: plugins.analyzers }), llm: config.llm,
@@ -121,12 +127,14 @@ export async function createWorker(config: Config, db: Pool, connection: NativeC
       sharing: config.policy.sharing,
       tickets: ticketSync(config, client),
     }),
-    interceptors: { activity: [retryAlarmInterceptor((alarm) => {
+    interceptors: { workflowModules, activity: [retryAlarmInterceptor((alarm) => {
       activityRetryAlarms.inc({ activity: alarm.activityType });
       observeRetryAlarm?.(alarm);
-    })] },
+    }), ...traced?.activity ?? []] },
+    ...(traced ? { sinks: traced.sinks } : {}),
     shutdownGraceTime: '20s',
     ...definedOnly(config.worker),
+    ...workerVersioningOptions(config.workerDeployment),
   });
 }
 
@@ -151,6 +159,7 @@ export const startWorkerMetrics = (config: Config) =>
 async function main(): Promise<void> {
   const config = loadConfig();
   installRuntime(config);
+  const tracing = installTracing(config);
   const metrics = await startWorkerMetrics(config);
   if (metrics) console.log(`autosoc worker metrics on ${metrics.url}`);
   const db = await openConfiguredDatabase(config);
@@ -172,6 +181,7 @@ async function main(): Promise<void> {
     await clientConnection.close();
     await db.close();
     await metrics?.close();
+    await tracing?.shutdown();
   }
 }
 

@@ -45,6 +45,7 @@ import { slackRoutes, type SlackRouteOptions } from './slack-routes';
 import type { PagerDutyEvents } from '../connectors/tickets/pagerduty';
 import { ticketRoutes, type TicketRouteOptions } from './ticket-routes';
 import { tuningRoutes } from './tuning-routes';
+import { activeTracing, inRequestSpan } from '../telemetry/tracing';
 
 export interface ApiDeps {
   db: Pool;
@@ -72,6 +73,8 @@ export interface ApiDeps {
   tickets?: Pick<TicketRouteOptions, 'system' | 'service'>;
   /** Resolves the PagerDuty page of an alert once it is decided (any route). */
   pager?: PagerDutyEvents;
+  /** The task queue workflows the API starts run on (MISP pushes); with `client`. */
+  taskQueue?: string;
   /** Where accepted YARA rules go (the worker loads the folder); unset: accepting rules answers 503. */
   acceptedYaraDir?: string;
   /** A Web UI link for a workflow, in failed-run listings. */
@@ -180,6 +183,7 @@ function sendError(request: FastifyRequest, reply: FastifyReply, status: number,
 export function buildApiServer(deps: ApiDeps): FastifyInstance {
   const limiter = new IngestRateLimiter(deps.ingestLimits ?? DEFAULT_INGEST_LIMITS);
   const app = Fastify({ logger: deps.logger ?? false, bodyLimit: deps.maxBodyBytes });
+  activeTracing()?.requests.install(app);
 
   // Every body, whatever its content type (or none), arrives as the bytes that were sent.
   app.removeAllContentTypeParsers();
@@ -281,11 +285,12 @@ export function buildApiServer(deps: ApiDeps): FastifyInstance {
       if (scope.kind === 'none') return sendError(request, reply, 403, 'unbound_token', { error: UNBOUND_TOKEN_ERROR });
       try {
         const principal = request.principal!; // the route's auth hook refused anyone else
-        results = await deps.ingest.ingest({
+        // In the request's span (when tracing): the workflows this starts join its trace.
+        results = await inRequestSpan(request, () => deps.ingest.ingest({
           body: rawBody(request), format, requiredSource: scope.kind === 'source' ? scope.source : null,
           maxItems: limiter.limits.maxItemsPerRequest,
           admit: (items) => limiter.admit(IngestRateLimiter.keyOf(principal), items),
-        });
+        }));
       } catch (err) {
         if (err instanceof ItemLimitError) return sendError(request, reply, 413, 'too_many_items', { error: err.message, limitItems: err.limit });
         if (err instanceof IngestRateLimitedError) {
@@ -336,7 +341,7 @@ export function buildApiServer(deps: ApiDeps): FastifyInstance {
   if (deps.tickets) void app.register(ticketRoutes, { db: deps.db, client: deps.client, signer: deps.signer, pager: deps.pager, ...deps.tickets });
   if (deps.slack) void app.register(slackRoutes, { db: deps.db, client: deps.client, signer: deps.signer, pager: deps.pager, ...deps.slack });
   void app.register(taxiiRoutes, { db: deps.db, sharing: deps.policy?.sharing });
-  void app.register(contentRoutes, { db: deps.db, acceptedYaraDir: deps.acceptedYaraDir });
+  void app.register(contentRoutes, { db: deps.db, acceptedYaraDir: deps.acceptedYaraDir, client: deps.client, taskQueue: deps.taskQueue, sharing: deps.policy?.sharing });
   void app.register(reportRoutes, { db: deps.db, client: deps.client, workflowLink: deps.workflowLink });
   void app.register(runsRoutes, { client: deps.client, workflowLink: deps.workflowLink });
   void app.register(blocklistRoutes, { db: deps.db });

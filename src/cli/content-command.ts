@@ -99,4 +99,15 @@ export function registerContentCommand(program: Command, io: CliIo): void {
       if (opts.json) return printJson(io, res);
       io.stdout(`added ${res.added} indicator(s)\n`);
     });
+
+  // Sharing goes through the API too: only an intel token may push to another organisation's MISP.
+  content.command('share')
+    .description('push a confirmed alert\'s shareable intel to the configured MISP instance (a workflow; a re-push edits the same event); needs the intel role')
+    .requiredOption('--misp <workflowId>', 'the confirmed alert to push')
+    .action(async (o: { misp: string }, cmd: Command) => {
+      const opts = cmd.optsWithGlobals<GlobalOptions>();
+      const res = await ApiClient.from(opts, io).post<{ workflowId: string; runId: string }>(`/v1/content/misp/${encodeURIComponent(o.misp)}`, {});
+      if (opts.json) return printJson(io, res);
+      io.stdout(`MISP push started: workflow ${res.workflowId} (run ${res.runId})\n`);
+    });
 }

@@ -34,7 +34,7 @@ export async function startIngestTier(config: Config, db: Pool, client: Client):
   await sealPlaintextHmacSecrets(db, secrets);
   const api = buildApiServer({
     db, ingest, client, policy: config.policy, maxBodyBytes: config.api.maxBodyBytes, adminToken: config.api.adminToken, secrets, ingestLimits: config.api.ingestLimits,
-    acceptedYaraDir: config.acceptedYaraDir,
+    acceptedYaraDir: config.acceptedYaraDir, taskQueue: config.temporal.taskQueue,
     console: { idleMinutes: config.api.consoleIdleMinutes, temporalUiLink: (id) => workflowUiLink(config, id) },
     signer: new DecisionSigner(config.security.decisionKeys), workflowLink: (id) => workflowUiLink(config, id),
     codec: { codec: dataConverterFor(config).payloadCodecs![0], uiOrigin: config.security.codecUiOrigin, uiSecret: config.security.payloadKeys[0].key },

@@ -4,5 +4,6 @@ export { incidentWorkflow } from './incident-workflow';
 export { pollerWorkflow } from './poller-workflow';
 export { socReportWorkflow } from './soc-report-workflow';
 export { ticketPollerWorkflow } from './ticket-poller-workflow';
+export { shareIntelWorkflow } from './share-intel-workflow';
 // Playbooks (playbooks/): workflow types the policy's routing may start.
 export * from '../../playbooks';
