@@ -17,6 +17,8 @@ import { createActivities } from './activities';
 import { type Config, loadConfig, workflowUiLink } from './config';
 import { slackNotifier, webhookNotifier } from './connectors/notifier';
 import { slackBotNotifiers } from './connectors/slack/config';
+import { reportChannelsFromConfig } from './connectors/delivery/report-channels';
+import { listFailedRuns } from './temporal/failed-runs';
 import { pageOnFor, pagerFromEnv, ticketSystemFor } from './connectors/tickets/config';
 import { pagerDutyNotifier } from './connectors/tickets/pagerduty';
 import { ticketNotifier } from './connectors/tickets/ticket-notifier';
@@ -101,6 +103,8 @@ export async function createWorker(config: Config, db: Pool, connection: NativeC
       edrAllow: config.policy.edrCollection?.allow,
       misp: mispFromEnv(process.env),
       sharing: config.policy.sharing,
+      reportChannels: reportChannelsFromConfig(config),
+      listFailedRuns: () => listFailedRuns(client, { link: (id) => workflowUiLink(config, id) }),
     }),
     interceptors: { activity: [retryAlarmInterceptor((alarm) => {
       activityRetryAlarms.inc({ activity: alarm.activityType });

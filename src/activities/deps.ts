@@ -12,6 +12,8 @@ import type { ResponseRouting } from '../domain/policy';
 import type { SharingPolicy } from '../domain/sharing-policy';
 import type { MispClient } from '../connectors/misp';
 import type { SiemWriteback } from '../connectors/siem/writeback';
+import type { ReportChannels } from '../connectors/delivery/report-channels';
+import type { FailedRun } from '../temporal/failed-runs';
 
 export interface ActivityDeps {
   db: Pool;
@@ -41,4 +43,8 @@ export interface ActivityDeps {
   sharing?: SharingPolicy;
   /** SIEMs told an alert's final disposition (ELASTIC_*, SPLUNK_*); the policy's siemWriteback picks one per source. */
   siems?: SiemWriteback[];
+  /** Where reports are delivered (SMTP relay, Slack files); a channel absent here is not configured. */
+  reportChannels?: ReportChannels;
+  /** Temporal's failed and retrying runs (temporal/failed-runs.ts), for the SOC report's pipeline health. */
+  listFailedRuns?: () => Promise<FailedRun[]>;
 }

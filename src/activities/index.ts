@@ -15,6 +15,7 @@ import { sandboxDetonate } from './sandbox';
 import { edrFetchFile } from './edr';
 import { pushToMisp } from './share';
 import { produceSocReport } from './soc-report';
+import { deliverReport } from './report-delivery';
 import { findMessageCopies } from './mail';
 import type { ActivityDeps } from './deps';
 import { ANALYSIS_HEARTBEAT_MS, whileHeartbeating } from './heartbeating';
@@ -50,6 +51,7 @@ export function createActivities(deps: ActivityDeps) {
     edrFetchFile: bind(deps, edrFetchFile),
     pushToMisp: bind(deps, pushToMisp),
     produceSocReport: bind(deps, produceSocReport),
+    deliverReport: bind(deps, deliverReport),
     findMessageCopies: bind(deps, findMessageCopies),
   };
 }

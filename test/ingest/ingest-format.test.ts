@@ -51,7 +51,6 @@ test('the playbook\'s row and a suppressed alert\'s row both store the format; a
   });
   expect(await storedFormat(`alert:fmt-${run}:sup`)).toBe('autosoc');
 
-  const { ingestFormat: _none, ...started } = cef;
-  await upsertAlert(db.pool, `alert:fmt-${run}:cli`, { ...started, sourceId: `cli-${run}` }, extractObservables(cef));
+  await upsertAlert(db.pool, `alert:fmt-${run}:cli`, { ...cef, sourceId: `cli-${run}`, ingestFormat: undefined }, extractObservables(cef));
   expect(await storedFormat(`alert:fmt-${run}:cli`)).toBeNull();
 });
