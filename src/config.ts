@@ -78,6 +78,17 @@ const Env = z.object({
   AUTOSOC_SLACK_SIGNING_SECRET: z.string().min(1).optional(),
   AUTOSOC_SLACK_API_URL: z.url().optional(),
   AUTOSOC_SLACK_RESPONSE_URL_PREFIX: z.url().optional(),
+  /**
+   * Reports by e-mail (policy reports.schedules[].email): the relay as smtp://host:port
+   * (STARTTLS, required unless AUTOSOC_SMTP_TLS=none) or smtps://host:port (TLS from the first
+   * byte); credentials apart so the URL can be shown; the From address.
+   */
+  AUTOSOC_SMTP_URL: z.url().refine((u) => /^smtps?:\/\/[^/@]+(:\d+)?\/?$/.test(u), 'smtp://host:port or smtps://host:port, credentials in AUTOSOC_SMTP_USER / AUTOSOC_SMTP_PASSWORD').optional(),
+  AUTOSOC_SMTP_USER: z.string().min(1).optional(),
+  AUTOSOC_SMTP_PASSWORD: z.string().min(1).optional(),
+  AUTOSOC_SMTP_FROM: z.email().optional(),
+  /** none: a relay on loopback that offers no TLS (tests, a local MTA); never over a network. */
+  AUTOSOC_SMTP_TLS: z.enum(['starttls', 'none']).default('starttls'),
   AUTOSOC_POLICY_FILE: z.string().min(1).optional(),
   AUTOSOC_YARA_DIRS: z.string().optional(),
   /** Folders of analyzer/connector plugins (.js/.cjs, ":"-separated) and npm packages (","-separated): src/plugins. */
@@ -151,6 +162,8 @@ export interface Config {
   notify: { webhookUrl?: string; slackWebhookUrl?: string };
   /** The Slack app: the worker posts with botToken to channel; the API verifies clicks with signingSecret. */
   slack: { botToken?: string; channel?: string; signingSecret?: string; apiUrl?: string; responseUrlPrefix?: string };
+  /** The SMTP relay reports are mailed through (absent: no e-mail delivery). */
+  smtp?: SmtpSettings;
   /** User YARA rule folders, beside the bundled rules/yara. */
   yaraDirs: string[];
   /** Rules accepted through the API (`POST /v1/content/yara-rules`): <dataDir>/yara-accepted, loaded by the worker too. */
@@ -179,6 +192,7 @@ function otlpTracesUrl(tracesEndpoint?: string, endpoint?: string): string | und
   if (tracesEndpoint) return tracesEndpoint;
   return endpoint ? `${endpoint.replace(/\/+$/, '')}/v1/traces` : undefined;
 }
+export interface SmtpSettings { url: string; from: string; tls: 'starttls' | 'none'; user?: string; password?: string }
 
 export class ConfigError extends Error {
   constructor(problems: string[]) {
@@ -283,6 +297,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       botToken: e.AUTOSOC_SLACK_BOT_TOKEN, channel: e.AUTOSOC_SLACK_CHANNEL, signingSecret: e.AUTOSOC_SLACK_SIGNING_SECRET,
       apiUrl: e.AUTOSOC_SLACK_API_URL, responseUrlPrefix: e.AUTOSOC_SLACK_RESPONSE_URL_PREFIX,
     },
+    smtp: smtpSettings(e),
     llm: e.OPENAI_API_KEY ? { apiKey: e.OPENAI_API_KEY, baseURL: e.OPENAI_BASE_URL, model: e.OPENAI_MODEL, timeoutMs: parseDuration(e.AUTOSOC_LLM_TIMEOUT), temperature: e.OPENAI_TEMPERATURE } : undefined,
     logLevel: e.LOG_LEVEL,
   };
@@ -291,6 +306,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 /** AUTOSOC_ANALYZER_ISOLATION alone, for commands that run analyzers without a whole Config (backtest). */
 export const analyzerIsolation = (env: NodeJS.ProcessEnv): Config['analysis']['isolation'] =>
   Env.shape.AUTOSOC_ANALYZER_ISOLATION.parse(env.AUTOSOC_ANALYZER_ISOLATION || undefined);
+function smtpSettings(e: z.infer<typeof Env>): SmtpSettings | undefined {
+  if (!e.AUTOSOC_SMTP_URL) return undefined;
+  if (!e.AUTOSOC_SMTP_FROM) throw new ConfigError(['AUTOSOC_SMTP_URL is set, but AUTOSOC_SMTP_FROM (the From address of mailed reports) is not']);
+  if (!e.AUTOSOC_SMTP_USER !== !e.AUTOSOC_SMTP_PASSWORD) throw new ConfigError(['AUTOSOC_SMTP_USER and AUTOSOC_SMTP_PASSWORD go together']);
+  return { url: e.AUTOSOC_SMTP_URL, from: e.AUTOSOC_SMTP_FROM, tls: e.AUTOSOC_SMTP_TLS, user: e.AUTOSOC_SMTP_USER, password: e.AUTOSOC_SMTP_PASSWORD };
+}
 
 export const workflowUiLink = (c: Config, workflowId: string) =>
   `${c.temporal.uiUrl}/namespaces/${encodeURIComponent(c.temporal.namespace)}/workflows/${encodeURIComponent(workflowId)}`;

@@ -19,6 +19,8 @@ import { slackNotifier, webhookNotifier } from './connectors/notifier';
 import { slackBotNotifiers } from './connectors/slack/config';
 import { pageOnFor, pagerFromEnv, ticketServiceIdentity, ticketSystemFor } from './connectors/tickets/config';
 import { DecisionSigner } from './security/decision-signer';
+import { reportChannelsFromConfig } from './connectors/delivery/report-channels';
+import { listFailedRuns } from './temporal/failed-runs';
 import { pagerDutyNotifier } from './connectors/tickets/pagerduty';
 import { ticketNotifier } from './connectors/tickets/ticket-notifier';
 import { onlineIntelFromEnv, type OnlineIntel } from './intel/online';
@@ -126,6 +128,8 @@ export async function createWorker(config: Config, db: Pool, connection: NativeC
       misp: mispFromEnv(config.connectors),
       sharing: config.policy.sharing,
       tickets: ticketSync(config, client),
+      reportChannels: reportChannelsFromConfig(config),
+      listFailedRuns: () => listFailedRuns(client, { link: (id) => workflowUiLink(config, id) }),
     }),
     interceptors: { workflowModules, activity: [retryAlarmInterceptor((alarm) => {
       activityRetryAlarms.inc({ activity: alarm.activityType });

@@ -13,6 +13,8 @@ import type { SharingPolicy } from '../domain/sharing-policy';
 import type { MispClient } from '../connectors/misp';
 import type { SiemWriteback } from '../connectors/siem/writeback';
 import type { TicketEventDeps } from '../api/ticket-events';
+import type { ReportChannels } from '../connectors/delivery/report-channels';
+import type { FailedRun } from '../temporal/failed-runs';
 
 export interface ActivityDeps {
   db: Pool;
@@ -50,4 +52,8 @@ export interface ActivityDeps {
    * poller closes alerts whose tickets were closed.
    */
   tickets?: Pick<TicketEventDeps, 'system' | 'service'> & { decide?: Pick<TicketEventDeps, 'client' | 'signer' | 'pager'> };
+  /** Where reports are delivered (SMTP relay, Slack files); a channel absent here is not configured. */
+  reportChannels?: ReportChannels;
+  /** Temporal's failed and retrying runs (temporal/failed-runs.ts), for the SOC report's pipeline health. */
+  listFailedRuns?: () => Promise<FailedRun[]>;
 }

@@ -15,6 +15,7 @@ import { sandboxDetonate } from './sandbox';
 import { edrFetchFile } from './edr';
 import { pushToMisp } from './share';
 import { produceSocReport } from './soc-report';
+import { deliverReport } from './report-delivery';
 import { findMessageCopies } from './mail';
 import { pollTicketClosures, syncTicket } from './ticket-sync';
 import type { ActivityDeps } from './deps';
@@ -51,6 +52,7 @@ export function createActivities(deps: ActivityDeps) {
     edrFetchFile: bind(deps, edrFetchFile),
     pushToMisp: bind(deps, pushToMisp),
     produceSocReport: bind(deps, produceSocReport),
+    deliverReport: bind(deps, deliverReport),
     findMessageCopies: bind(deps, findMessageCopies),
     syncTicket: bind(deps, syncTicket),
     pollTicketClosures: bind(deps, pollTicketClosures),

@@ -123,6 +123,8 @@ export const Alert = z.object({
    */
   inputAnomalies: z.array(z.string().regex(/^[a-z0-9-]{1,64}$/)).max(32).default([]),
   semantics: AlertSemantics.default({}),
+  /** The format ingest read it in (ecs, wazuh, ocsf, cef, eml, autosoc): set by normalize, never taken from the sender. */
+  ingestFormat: z.string().regex(/^[a-z0-9-]{1,32}$/).optional(),
 });
 export type Alert = z.infer<typeof Alert>;
 export type AlertInput = z.input<typeof Alert>;

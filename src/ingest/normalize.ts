@@ -57,7 +57,9 @@ function sanitizedAlert(n: Normalized, found: Found, bodyHadReplacementChar: boo
 
 function validated(index: number, format: AlertFormat, n: Normalized, found?: Found, bodyHadReplacementChar = true): NormalizedItem {
   try {
-    return { index, ok: true, format, alert: parseAlert(sanitizedAlert(n, found, bodyHadReplacementChar)), evidence: n.evidence };
+    // The format goes last so a sender's own ingestFormat field never stands.
+    const alert = parseAlert({ ...(sanitizedAlert(n, found, bodyHadReplacementChar) as Record<string, unknown>), ingestFormat: format });
+    return { index, ok: true, format, alert, evidence: n.evidence };
   } catch (err) {
     const msg = err instanceof AlertValidationError ? err.message : `mapping produced an invalid alert: ${(err as Error).message}`;
     return { index, ok: false, format, error: msg };

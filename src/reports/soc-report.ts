@@ -33,6 +33,9 @@ async function sections({ metrics: m, failedRuns }: SocReportInput): Promise<Sec
   ] });
   await chart('Alerts by severity', 'alerts', m.volume.bySeverity.map((c) => ({ label: c.key, value: c.count })));
   out.push({ heading: 'Alerts by source', kind: 'table', header: ['Source', 'Alerts'], rows: m.volume.bySource.map((c) => [c.key, String(c.count)]) });
+  await chart('Alerts by ingest format', 'alerts', m.volume.byFormat.map((c) => ({ label: c.key, value: c.count })));
+  out.push({ heading: 'Alerts by source and ingest format', kind: 'table', header: ['Source', 'Format', 'Alerts'],
+    rows: m.volume.bySourceAndFormat.map((c) => [c.source, c.format, String(c.count)]) });
   out.push({ heading: 'Dispositions', kind: 'table', header: ['Disposition', 'Alerts'], rows: m.dispositions.map((c) => [c.key, String(c.count)]) });
 
   out.push({ heading: 'Time to acknowledge and to resolve, per severity', kind: 'table',

@@ -6,6 +6,7 @@ import type { Pool } from 'pg';
 
 export interface Period { from: Date; to: Date }
 export interface Count { key: string; count: number }
+export interface SourceFormatCount { source: string; format: string; count: number }
 
 export interface SeverityTimes {
   severity: string;
@@ -39,7 +40,8 @@ export interface Storm { incidentId: string; correlationKey: string; alerts: num
 
 export interface SocMetrics {
   period: { from: string; to: string };
-  volume: { total: number; suppressed: number; bySource: Count[]; bySeverity: Count[] };
+  /** byFormat: the ingest format ("unknown" for alerts that did not come through ingest); bySourceAndFormat: both at once. */
+  volume: { total: number; suppressed: number; bySource: Count[]; byFormat: Count[]; bySourceAndFormat: SourceFormatCount[]; bySeverity: Count[] };
   dispositions: Count[];
   /** Alerts closed by triage with no person, out of the alerts triage decided (suppressed ones are counted apart). */
   autoClose: { closed: number; triaged: number; rate: number | null };
@@ -88,6 +90,9 @@ export async function socMetrics(db: Pool, period: Period, topRules = 10): Promi
      FROM w`, p)).rows;
 
   const bySource = await counts('SELECT source AS key, count(*)::int AS count FROM w GROUP BY source ORDER BY count DESC, key');
+  const byFormat = await counts("SELECT coalesce(ingest_format, 'unknown') AS key, count(*)::int AS count FROM w GROUP BY 1 ORDER BY count DESC, key");
+  const bySourceAndFormat = (await db.query<SourceFormatCount>(
+    `${COHORT} SELECT source, coalesce(ingest_format, 'unknown') AS format, count(*)::int AS count FROM w GROUP BY 1, 2 ORDER BY count DESC, source, format`, p)).rows;
   const bySeverity = await counts(`SELECT severity AS key, count(*)::int AS count FROM w GROUP BY severity ORDER BY ${SEVERITY_ORDER}`);
   const dispositions = await counts("SELECT coalesce(disposition, 'pending') AS key, count(*)::int AS count FROM w GROUP BY 1 ORDER BY count DESC, key");
 
@@ -163,7 +168,7 @@ export async function socMetrics(db: Pool, period: Period, topRules = 10): Promi
 
   return {
     period: { from: period.from.toISOString(), to: period.to.toISOString() },
-    volume: { total, suppressed, bySource, bySeverity },
+    volume: { total, suppressed, bySource, byFormat, bySourceAndFormat, bySeverity },
     dispositions,
     autoClose: { closed: autoClosed, triaged, rate: ratio(autoClosed, triaged) },
     times, slaBreaches, analysts, noisyRules, containment, incidents, storms,

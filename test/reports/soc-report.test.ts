@@ -56,6 +56,7 @@ test('Markdown: the figures of the week as computed in SQL, formatted', async ()
   expect(md).toContain('| high | 3 | 3 | 5\\.0 min | 9\\.0 min | 3 | 30\\.0 min | 54\\.0 min |');
   expect(md).toContain('| medium | 1 | 1 | 30 s | 30 s | 0 | \\- | \\- |');
   expect(md).toContain('| tier1 | 2 | 2 |');
+  expect(md).toContain('| edr | ocsf | 4 |\n| edr | ecs | 3 |\n| siem | wazuh | 3 |\n| edr | cef | 2 |\n| mail | eml | 1 |\n| mail | unknown | 1 |');
   expect(md).toContain('| alice | 3 | 3 | 0 | 2 | 0 | 1 | 0 | 2 |');
   expect(md).toContain(`| ${h.rule1.replace(/-/g, '\\-')} | 9 | 3 | 2 | 66\\.7% |`);
   expect(md).toContain(`host=WS\\-01, ruleId=${h.rule1.replace(/-/g, '\\-')}, source=edr | 5 | 55\\.6% |`);
@@ -66,16 +67,16 @@ test('Markdown: the figures of the week as computed in SQL, formatted', async ()
   expect(md).toContain('Noisy &lt;script&gt;alert\\(1\\)&lt;/script&gt;');
 });
 
-test('HTML: three charts drawn by Vega as SVG images; the hostile rule name is text inside the SVG, never markup', async () => {
+test('HTML: four charts drawn by Vega as SVG images; the hostile rule name is text inside the SVG, never markup', async () => {
   const html = (await get(socUrl('html'))).body;
   const charts = chartsOf(html);
-  expect(charts.map((c) => c.alt)).toEqual(['Alerts by severity', 'Median minutes to acknowledge and to resolve', 'Noisiest rules']);
+  expect(charts.map((c) => c.alt)).toEqual(['Alerts by severity', 'Alerts by ingest format', 'Median minutes to acknowledge and to resolve', 'Noisiest rules']);
   for (const { svg } of charts) {
     expect(svg.startsWith('<svg')).toBe(true);
     const tags = new Set([...svg.matchAll(/<([a-zA-Z][\w-]*)/g)].map((m) => m[1]));
     expect([...tags].filter((t) => !['svg', 'g', 'path', 'rect', 'text', 'line', 'defs', 'clipPath', 'title', 'tspan'].includes(t))).toEqual([]);
   }
-  const rules = charts[2].svg;
+  const rules = charts[3].svg;
   // Vega shortens long labels with an ellipsis; what shows is escaped text.
   expect(rules).toContain('Noisy &lt;script&gt;alert(1)&lt;/script&gt;');
   expect(rules).not.toMatch(/<script|<b>|onerror/);
@@ -83,7 +84,8 @@ test('HTML: three charts drawn by Vega as SVG images; the hostile rule name is t
   const bars = (svg: string) => [...svg.matchAll(/<path aria-label="([^"]*)" role="graphics-symbol" aria-roledescription="bar"/g)].map((b) => b[1]);
   expect(bars(rules)).toEqual([`alerts: 9; label: Noisy &lt;script&gt;alert(1)&lt;/script&gt; &quot;rule&quot; &amp; &lt;b&gt;co&lt;/b&gt;`, 'alerts: 3; label: Impossible travel']);
   expect(bars(charts[0].svg)).toHaveLength(5); // one per severity with alerts
-  expect(bars(charts[1].svg)).toHaveLength(5); // MTTA for three severities, MTTR for the two with closed cases
+  expect(bars(charts[1].svg)).toEqual(['alerts: 4; label: ocsf', 'alerts: 3; label: ecs', 'alerts: 3; label: wazuh', 'alerts: 2; label: cef', 'alerts: 1; label: eml', 'alerts: 1; label: unknown']);
+  expect(bars(charts[2].svg)).toHaveLength(5); // MTTA for three severities, MTTR for the two with closed cases
   expect(html).not.toMatch(/<script/i);
   expect(html).toContain('Noisy &lt;script&gt;alert(1)&lt;/script&gt; &quot;rule&quot; &amp; &lt;b&gt;co&lt;/b&gt;');
 });
@@ -93,7 +95,7 @@ test('PDF: the report printed with its charts; the hostile rule name reads as te
   expect(res.statusCode).toBe(200);
   expect(res.headers['content-type']).toBe('application/pdf');
   const text = pdfText(res.rawPayload).replace(/\s+/g, ' ');
-  for (const heading of ['Summary', 'Alerts by severity', 'Time to acknowledge and to resolve, per severity', 'Noisiest rules', 'Tuning suggestions that would cut them', 'Pipeline health']) {
+  for (const heading of ['Summary', 'Alerts by severity', 'Alerts by source and ingest format', 'Time to acknowledge and to resolve, per severity', 'Noisiest rules', 'Tuning suggestions that would cut them', 'Pipeline health']) {
     expect(text).toContain(heading);
   }
   // In the chart (shortened by Vega to fit) and in the tables, the rule name prints as the characters it is.

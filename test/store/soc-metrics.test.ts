@@ -15,11 +15,19 @@ beforeAll(async () => {
 });
 afterAll(() => db?.close());
 
-test('volume: the 14 alerts received in [from, to), by source and severity; the ones a millisecond outside are not counted', () => {
+test('volume: the 14 alerts received in [from, to), by source, ingest format and severity; the ones a millisecond outside are not counted', () => {
   expect(m.period).toEqual({ from: h.from.toISOString(), to: h.to.toISOString() });
   expect(m.volume.total).toBe(14);
   expect(m.volume.suppressed).toBe(2);
   expect(m.volume.bySource).toEqual([{ key: 'edr', count: 9 }, { key: 'siem', count: 3 }, { key: 'mail', count: 2 }]);
+  // By the format ingest read them in; u1 was started without ingest.
+  expect(m.volume.byFormat).toEqual([
+    { key: 'ocsf', count: 4 }, { key: 'ecs', count: 3 }, { key: 'wazuh', count: 3 }, { key: 'cef', count: 2 }, { key: 'eml', count: 1 }, { key: 'unknown', count: 1 },
+  ]);
+  expect(m.volume.bySourceAndFormat).toEqual([
+    { source: 'edr', format: 'ocsf', count: 4 }, { source: 'edr', format: 'ecs', count: 3 }, { source: 'siem', format: 'wazuh', count: 3 },
+    { source: 'edr', format: 'cef', count: 2 }, { source: 'mail', format: 'eml', count: 1 }, { source: 'mail', format: 'unknown', count: 1 },
+  ]);
   expect(m.volume.bySeverity).toEqual([
     { key: 'critical', count: 2 }, { key: 'high', count: 4 }, { key: 'medium', count: 1 }, { key: 'low', count: 6 }, { key: 'informational', count: 1 },
   ]);
@@ -88,7 +96,7 @@ test('containment actions and undos, automatic ones apart; incidents and storms;
 
 test('an empty period has zero counts and no rates, not errors', async () => {
   const empty = await socMetrics(db.pool, { from: h.to, to: h.to });
-  expect(empty.volume).toEqual({ total: 0, suppressed: 0, bySource: [], bySeverity: [] });
+  expect(empty.volume).toEqual({ total: 0, suppressed: 0, bySource: [], byFormat: [], bySourceAndFormat: [], bySeverity: [] });
   expect(empty.autoClose).toEqual({ closed: 0, triaged: 0, rate: null });
   expect(empty.times).toEqual([]);
   expect(empty.noisyRules).toEqual([]);

@@ -26,15 +26,22 @@ export interface SlackWebApi {
 
 export const SLACK_API_URL = 'https://slack.com/api';
 
-export function slackWebApi(opts: { token: string; baseUrl?: string }): SlackWebApi {
-  const base = trimEndChars((opts.baseUrl ?? SLACK_API_URL), '/');
-  const http = createHttpClient({
+/** One Web API method call (JSON body, bearer token); the answer when ok, else a SlackApiError. */
+export type SlackMethodCall = (method: string, body: Record<string, unknown>) => Promise<Record<string, unknown>>;
+
+export function slackHttp() {
+  return createHttpClient({
     defaultMaxBytes: 1024 * 1024,
     failsOn: (status) => !isSuccess(status),
     toError: (f) => new Error(`slack: ${f.message}`),
     honourRetryAfter: { maxWaitMs: 30_000, maxRetries: 3 },
   });
-  async function call(method: string, body: Record<string, unknown>): Promise<Record<string, unknown>> {
+}
+
+export function slackMethodCaller(opts: { token: string; baseUrl?: string }): SlackMethodCall {
+  const base = trimEndChars((opts.baseUrl ?? SLACK_API_URL), '/');
+  const http = slackHttp();
+  return async (method, body) => {
     const answer = await http.request({
       vendor: 'slack', url: `${base}/${method}`, method: 'POST', timeoutMs: 10_000,
       headers: { authorization: `Bearer ${opts.token}`, 'content-type': 'application/json; charset=utf-8' },
@@ -46,7 +53,11 @@ export function slackWebApi(opts: { token: string; baseUrl?: string }): SlackWeb
       throw new SlackApiError(method, code, TRANSIENT.has(code));
     }
     return json;
-  }
+  };
+}
+
+export function slackWebApi(opts: { token: string; baseUrl?: string }): SlackWebApi {
+  const call = slackMethodCaller(opts);
   return {
     async postMessage(channel, message) {
       const json = await call('chat.postMessage', { channel, ...message, unfurl_links: false, unfurl_media: false });
