@@ -26,7 +26,6 @@ import { waitFor } from '../helpers/wait';
 import { sample, startApiHarness, type ApiHarness } from './harness';
 
 const jira = new JiraServer();
-const JIRA_ENV = ['AUTOSOC_JIRA_URL', 'AUTOSOC_JIRA_EMAIL', 'AUTOSOC_JIRA_API_TOKEN'] as const;
 let h: ApiHarness;
 let app: FastifyInstance;
 let workflowId: string;
@@ -34,11 +33,12 @@ let issue: { id: string; key: string };
 
 beforeAll(async () => {
   await jira.start();
-  // The worker reads the ticket system's settings from its environment, as in production.
-  Object.assign(process.env, { AUTOSOC_JIRA_URL: jira.url, AUTOSOC_JIRA_EMAIL: jira.email, AUTOSOC_JIRA_API_TOKEN: jira.apiToken });
   const policyFile = join(mkdtempSync(join(tmpdir(), 'autosoc-tickets-')), 'policy.yaml');
   writeFileSync(policyFile, 'tickets:\n  system: jira\n  jira:\n    projectKey: SOC\n    issueType: Incident\n');
-  h = await startApiHarness('tickets', { env: { AUTOSOC_POLICY_FILE: policyFile } });
+  // The worker reads the ticket system's settings from its environment (config.connectors), as in production.
+  h = await startApiHarness('tickets', {
+    env: { AUTOSOC_POLICY_FILE: policyFile, AUTOSOC_JIRA_URL: jira.url, AUTOSOC_JIRA_EMAIL: jira.email, AUTOSOC_JIRA_API_TOKEN: jira.apiToken },
+  });
   app = buildApiServer({
     db: h.db.pool, ingest: h.ingest, client: h.client, policy: h.config.policy, maxBodyBytes: h.config.api.maxBodyBytes, signer: new DecisionSigner(h.config.security.decisionKeys),
     tickets: {
@@ -50,7 +50,6 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const k of JIRA_ENV) delete process.env[k];
   await app?.close();
   await h?.close();
   await jira.stop();
