@@ -4,7 +4,7 @@
 // the window runs the compensations in reverse order, each once (the activity's intents), an
 // undo retried until it succeeds and escalated past the policy's bound. After the window
 // nothing is undone. Analyst approvals, auto-respond and the SLA fallback all come here.
-import { ActivityFailure, ApplicationFailure, condition } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, condition, patched } from '@temporalio/workflow';
 import type { createActivities } from '../activities';
 import { ActionApprovals } from '../domain/action-approvals';
 import type { Alert } from '../domain/alert';
@@ -20,9 +20,11 @@ import type { AlertStatus, ContainedAction, ContainmentStatus, Outcome } from '.
 type Activities = ReturnType<typeof createActivities>;
 
 export const CONTAINMENT_PATCH = 'containment-v1';
+/** Since this patch an action (or undo) the saga gives up on is written to response_actions as failed. */
+export const RECORD_FAILURES_PATCH = 'response-failures-recorded-v1';
 
 /** The store activities the saga records with (alert-workflow passes its own, local or remote). */
-export type SagaStore = Pick<Activities, 'closeCase' | 'recordDecisionEvent' | 'suggestTuning'>;
+export type SagaStore = Pick<Activities, 'closeCase' | 'recordDecisionEvent' | 'suggestTuning' | 'recordResponseFailure'>;
 
 export interface SagaInput {
   /** The approved actions, in proposal order. */
@@ -112,6 +114,9 @@ export class Containment {
       } catch (err) {
         // Every attempt failed (the vendor stayed unavailable) or the input was refused.
         entry = { id: describeAction(action), status: 'failed', detail: failureOf(err), approvedBy };
+        if (patched(RECORD_FAILURES_PATCH)) {
+          await this.run.store.recordResponseFailure({ workflowId: this.run.workflowId, action, step: 'respond', approvedBy, detail: entry.detail! });
+        }
       }
       saga.actions.push(entry);
       ran.push({ action, entry });
@@ -153,6 +158,10 @@ export class Containment {
           // Refused as bad input (no connector can undo it): retrying cannot help; a person must.
           entry.status = 'undo failed';
           entry.detail = failureOf(err);
+          if (patched(RECORD_FAILURES_PATCH)) {
+            await this.run.store.recordResponseFailure({ workflowId: this.run.workflowId, action, step: 'undo', approvedBy: requestedBy, detail: entry.detail });
+          }
+          this.run.status.responseActions = saga.actions.map((a) => `${a.id}=${a.status}`);
           continue;
         }
         result = await undoUntilDoneSteps.undoResponse(input);

@@ -9,6 +9,7 @@ import { manualResponseConnector } from '../../src/connectors/response-connector
 import type { AlertInput } from '../../src/domain/alert';
 import { DEFAULT_POLICY, type TriagePolicy } from '../../src/domain/policy';
 import { getCase } from '../../src/store/cases';
+import { getReport } from '../../src/store/reports';
 import { listAudit } from '../../src/store/decisions';
 import { listResponseActions } from '../../src/store/response-actions';
 import { decideUpdate, statusQuery } from '../../src/workflows/messages';
@@ -21,7 +22,7 @@ import { FalconResponseServer } from '../servers/falcon-response-server';
 import { WebhookServer } from '../servers/webhook-server';
 
 const HOUR = 3_600_000;
-const hosts = Array.from({ length: 8 }, (_, i) => ({ id: `${i.toString(16).padStart(2, '0')}${'c'.repeat(30)}`, hostname: `saga-ws-${i}` }));
+const hosts = Array.from({ length: 16 }, (_, i) => ({ id: `${i.toString(16).padStart(2, '0')}${'c'.repeat(30)}`, hostname: `saga-ws-${i}` }));
 let nextHost = 0;
 const policy: TriagePolicy = {
   ...DEFAULT_POLICY,
@@ -199,4 +200,42 @@ test('auto-respond contains through the same saga, and the review window applies
   await decide(auto, { action: 'close', actor: 'carol', reason: 'a test file', falsePositive: true });
   expect(await auto.result()).toMatchObject({ outcome: 'released_as_false_positive', responseActions: [`block_hash:${hash}=undone`] });
   expect([falcon.did('ioc_create', hash), falcon.did('ioc_delete', hash)]).toEqual([1, 1]);
+});
+
+test('a vendor refusal is recorded as failed with the vendor\'s error: status, result, response_actions and the report', async () => {
+  const a = hostAlert();
+  // Falcon answers a second indicator for the same hash with its documented 400 duplicate error.
+  falcon.iocs.set('preexisting', { id: 'preexisting', type: 'sha256', value: a.hash, action: 'prevent' });
+  const handle = await h.start(a.alert, policy);
+  await h.untilStage(handle, 'awaiting_analyst');
+  await decide(handle, { action: 'approve', actor: 'bob', reason: 'block the dropper', actions: [a.block] });
+  const result = await handle.result(); // nothing executed: no review window
+  expect(result).toMatchObject({ outcome: 'response_failed', responseActions: [`${a.block}=failed`] });
+  const duplicate = /HTTP 400 .*Duplicate type: 'sha256' and value: '[0-9a-f]{64}' combination/;
+  expect(result.containment?.actions).toEqual([expect.objectContaining({ id: a.block, status: 'failed', detail: expect.stringMatching(duplicate) })]);
+  expect(await listResponseActions(h.db.pool, handle.workflowId)).toEqual([
+    expect.objectContaining({ kind: 'block_hash', status: 'failed', connector: 'falcon', approved_by: 'bob', detail: expect.stringMatching(duplicate) }),
+  ]);
+  const report = (await getReport(h.db.pool, handle.workflowId))!.body;
+  expect(report).toMatch(/block\\_hash [0-9a-f]{64}: failed via falcon, approved by bob: .*Duplicate type/);
+  expect(falcon.did('ioc_create', a.hash)).toBe(0);
+});
+
+test('a vendor unavailable through every attempt: the saga records the action failed with the last error', async () => {
+  const a = hostAlert();
+  const handle = await h.start(a.alert, policy);
+  await h.untilStage(handle, 'awaiting_analyst');
+  falcon.failNext = 1_000_000; // every call answers 503
+  try {
+    await decide(handle, { action: 'approve', actor: 'bob', reason: 'isolate', actions: [a.isolate] });
+    const result = await handle.result();
+    expect(result).toMatchObject({ outcome: 'response_failed', responseActions: [`${a.isolate}=failed`] });
+    expect(result.containment?.actions[0].detail).toMatch(/503/);
+  } finally {
+    falcon.failNext = 0;
+  }
+  const rows = await listResponseActions(h.db.pool, handle.workflowId);
+  expect(rows).toEqual([expect.objectContaining({ kind: 'isolate_host', target: a.host, status: 'failed', connector: 'falcon', detail: expect.stringMatching(/503/) })]);
+  expect((await getReport(h.db.pool, handle.workflowId))!.body).toMatch(/isolate\\_host .*: failed via falcon, approved by bob: .*503/);
+  expect(falcon.did('contain', a.host)).toBe(0);
 });
