@@ -12,7 +12,7 @@ import type { Decision } from '../domain/decision';
 import { DecisionBook } from '../domain/decision-book';
 import type { ObservableSet } from '../domain/observables';
 import { containmentFor, type TriagePolicy } from '../domain/policy';
-import { describeAction, proposeContainment, type ResponseAction } from '../domain/response';
+import { containmentCandidates, describeAction, proposeContainment, type ResponseAction } from '../domain/response';
 import type { Verdict } from '../domain/scoring';
 import { outsideWorldSteps, undoSteps, undoUntilDoneSteps, vendorSteps } from './sdk/activity-options';
 import type { AlertStatus, ContainedAction, ContainmentStatus, Outcome } from './status';
@@ -20,6 +20,8 @@ import type { AlertStatus, ContainedAction, ContainmentStatus, Outcome } from '.
 type Activities = ReturnType<typeof createActivities>;
 
 export const CONTAINMENT_PATCH = 'containment-v1';
+/** Since this patch an approval may add actions on the alert's entities (domain/action-approvals.ts). */
+export const ADDED_ACTIONS_PATCH = 'analyst-added-actions-v1';
 /** Since this patch an action (or undo) the saga gives up on is written to response_actions as failed. */
 export const RECORD_FAILURES_PATCH = 'response-failures-recorded-v1';
 
@@ -48,16 +50,24 @@ const failureOf = (err: unknown): string => {
 export class Containment {
   private actionApprovals?: ActionApprovals;
 
-  constructor(private readonly run: { workflowId: string; alert: Alert; policy: TriagePolicy; status: AlertStatus; store: SagaStore }) {}
+  constructor(private readonly run: {
+    workflowId: string; alert: Alert; policy: TriagePolicy; status: AlertStatus; store: SagaStore;
+    /** The observables triage judges now (related alerts merge theirs in): what an added action may target. */
+    observables: () => ObservableSet;
+  }) {}
 
   /** What the saga proposes: per alert kind (identity, phishing, host), see proposeContainment. */
   propose(observables: ObservableSet, verdict: Verdict): ResponseAction[] {
     return proposeContainment(this.run.alert, observables, verdict);
   }
 
-  /** Per-action approval for the analyst's DecisionBook; `proposed` is read at each decision. */
+  /**
+   * Per-action approval for the analyst's DecisionBook; `proposed` is read at each decision.
+   * Since analyst-added-actions-v1 an analyst may add an action on one of the alert's entities.
+   */
   approvals(proposed: () => readonly ResponseAction[]): ActionApprovals {
-    this.actionApprovals = new ActionApprovals(this.run.policy, proposed);
+    const candidates = patched(ADDED_ACTIONS_PATCH) ? () => containmentCandidates(this.run.alert, this.run.observables()) : undefined;
+    this.actionApprovals = new ActionApprovals(this.run.policy, proposed, candidates);
     return this.actionApprovals;
   }
 

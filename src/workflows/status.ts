@@ -1,4 +1,5 @@
 // The workflow's observable state, returned by the `status` Query and as the result.
+import type { AddedAction } from '../domain/action-approvals';
 import type { Decision } from '../domain/decision';
 import type { ObservableSet } from '../domain/observables';
 import type { Disposition, Verdict } from '../domain/scoring';
@@ -58,6 +59,8 @@ export interface AlertStatus {
   approvalsNeeded?: number;
   /** The analyst who asked for containment (four eyes: may not approve it). */
   requestedBy?: string;
+  /** Actions analysts added to the proposal: who added each, and the connector the policy routes it to. */
+  addedActions?: AddedAction[];
   /** Set when the SLA fallback, not an analyst, decided. */
   fallback?: boolean;
   responseActions: string[];
