@@ -104,4 +104,4 @@ test('worker killed with -9 during respond and during undo: every containment an
   expect(recordedAtKill).toBeLessThan(ALERTS);
   expect(undoneAtKill).toBeLessThan(ALERTS);
   await expectExactlyOnce(tenv.client, db.pool, batch, escalated);
-});
+}, 1_800_000); // two kills, each waiting out the 1-minute heartbeat timeout, on 120 alerts: longer than the suite's 10 minutes on a loaded machine
