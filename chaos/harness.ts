@@ -7,8 +7,10 @@ import { join } from 'node:path';
 import type { Client } from '@temporalio/client';
 import type { Pool } from 'pg';
 import type { Config } from '../src/config';
+import type { AlertInput } from '../src/domain/alert';
 import { startAlert } from '../src/ingest/start-alert';
 import { decideUpdate, statusQuery } from '../src/workflows/messages';
+import type { Stage } from '../src/workflows/status';
 import { sampleAlert } from '../test/helpers/alerts';
 import { signedDecision } from '../test/helpers/security';
 import { waitFor } from '../test/helpers/wait';
@@ -21,7 +23,10 @@ export interface Started { workflowId: string; sample: string }
 
 export function spawnWorker(env: Record<string, string>): ChildProcess {
   if (!existsSync(WORKER_JS)) throw new Error(`${WORKER_JS} missing: run npm run build (chaos/run.sh does)`);
-  return spawn(process.execPath, [WORKER_JS], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
+  // Metrics listeners off unless asked for: fixed ports collide with other workers on the machine
+  // (the Temporal runtime's exporter failing to bind ends the worker process).
+  const quiet = { AUTOSOC_WORKER_METRICS_PORT: '0', AUTOSOC_TEMPORAL_METRICS_PORT: '0' };
+  return spawn(process.execPath, [WORKER_JS], { env: { ...process.env, ...quiet, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
 }
 
 export async function killHard(child: ChildProcess | undefined): Promise<void> {
@@ -31,12 +36,17 @@ export async function killHard(child: ChildProcess | undefined): Promise<void> {
   await exited;
 }
 
-export async function startBatch(client: Client, config: Config, run: string, n: number): Promise<Started[]> {
+/** `samples`: the samples to cycle through (default SAMPLES); `shape`: changes the i-th alert (e.g. its own host). */
+export async function startBatch(
+  client: Client, config: Config, run: string, n: number,
+  { samples = SAMPLES, shape = (a) => a }: { samples?: readonly string[]; shape?: (alert: AlertInput, i: number) => AlertInput } = {},
+): Promise<Started[]> {
   const out: Started[] = [];
   for (let i = 0; i < n; i += 20) {
     out.push(...await Promise.all(Array.from({ length: Math.min(20, n - i) }, async (_, j) => {
-      const sample = SAMPLES[(i + j) % SAMPLES.length];
-      const { workflowId } = await startAlert(client, { taskQueue: config.temporal.taskQueue, policy: config.policy }, { ...sampleAlert(sample), sourceId: `chaos-${run}-${i + j}` });
+      const sample = samples[(i + j) % samples.length];
+      const alert = shape({ ...sampleAlert(sample), sourceId: `chaos-${run}-${i + j}` }, i + j);
+      const { workflowId } = await startAlert(client, { taskQueue: config.temporal.taskQueue, policy: config.policy }, alert);
       return { workflowId, sample };
     })));
   }
@@ -64,12 +74,44 @@ export async function untilSettled(client: Client, batch: Started[], timeoutMs: 
   return [...s].filter(([, v]) => v === 'awaiting').map(([k]) => k);
 }
 
-export async function approveAll(client: Client, workflowIds: string[]): Promise<void> {
-  for (let i = 0; i < workflowIds.length; i += 20) {
-    await Promise.all(workflowIds.slice(i, i + 20).map((id) => client.workflow.getHandle(id).executeUpdate(decideUpdate, {
-      args: [signedDecision(id, { action: 'approve', actor: 'chaos@soc', reason: 'chaos test: approve every escalation' })],
-    })));
+type DecisionInput = Parameters<typeof signedDecision>[1];
+/** The server refuses an Update, unaccepted, while a workflow task is retried (a killed worker's task timed out). */
+const TASK_RETRYING = /Workflow Task in failed state/;
+
+/** One decision through the decide Update, sent again (signed afresh) while the server refuses it as TASK_RETRYING. */
+async function decideOnce(client: Client, workflowId: string, decision: DecisionInput): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await client.workflow.getHandle(workflowId).executeUpdate(decideUpdate, { args: [signedDecision(workflowId, decision)] });
+      return;
+    } catch (err) {
+      const cause = (err as { cause?: Error }).cause;
+      if (attempt >= 240 || !TASK_RETRYING.test(cause?.message ?? '')) throw err;
+      await new Promise((r) => setTimeout(r, 500)); // the server's task retry, not an outcome we wait for
+    }
   }
+}
+
+/** Sends each workflow its decision through the decide Update, 20 at a time. */
+export async function decideAll(client: Client, workflowIds: string[], decisionFor: (workflowId: string) => DecisionInput): Promise<void> {
+  for (let i = 0; i < workflowIds.length; i += 20) {
+    await Promise.all(workflowIds.slice(i, i + 20).map((id) => decideOnce(client, id, decisionFor(id))));
+  }
+}
+
+export const approveAll = (client: Client, workflowIds: string[]): Promise<void> =>
+  decideAll(client, workflowIds, () => ({ action: 'approve', actor: 'chaos@soc', reason: 'chaos test: approve every escalation' }));
+
+/** Waits until every workflow's status is at `stage`. */
+export function untilStage(client: Client, workflowIds: string[], stage: Stage, timeoutMs: number): Promise<unknown> {
+  const stages = async () => {
+    const out: Stage[] = [];
+    for (let i = 0; i < workflowIds.length; i += 25) {
+      out.push(...await Promise.all(workflowIds.slice(i, i + 25).map(async (id) => (await client.workflow.getHandle(id).query(statusQuery)).stage)));
+    }
+    return out;
+  };
+  return waitFor(stages, (all) => all.every((s) => s === stage), `every alert at ${stage}`, timeoutMs);
 }
 
 /**
@@ -103,7 +145,7 @@ export async function expectExactlyOnce(client: Client, pool: Pool, batch: Start
   expect(ids.filter((id) => reports.get(id) !== 1)).toEqual([]);
   // Same sample, same path through the workflow: the same number of rows in each table.
   const profile = (id: string) => [decisions.get(id) ?? 0, actions.get(id) ?? 0, notifications.get(id) ?? 0, escalated.includes(id)];
-  for (const sample of SAMPLES) {
+  for (const sample of new Set(batch.map((b) => b.sample))) {
     const members = batch.filter((b) => b.sample === sample);
     const distinct = new Set(members.map((b) => JSON.stringify(profile(b.workflowId))));
     expect([sample, [...distinct]]).toEqual([sample, [JSON.stringify(profile(members[0].workflowId))]]);

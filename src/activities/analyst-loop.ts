@@ -39,6 +39,7 @@ export async function recordEscalation(deps: ActivityDeps, input: {
 
 const decisionDetails = (d: Decision) => ({
   ...(d.assignee ? { assignee: d.assignee } : {}), ...(d.falsePositive ? { falsePositive: true } : {}), ...(d.roles ? { roles: d.roles } : {}),
+  ...(d.actions ? { actions: d.actions } : {}), ...(d.addActions ? { addActions: d.addActions } : {}),
 });
 
 /** The decision that ended the wait (a close, or the approval that met the quorum). */

@@ -5,7 +5,7 @@ import { triage } from './triage';
 import { closeCase, openCase, recordDecision, recordDecisionEvent, recordEscalation } from './analyst-loop';
 import { notify } from './notify';
 import { suggestTuning } from './tuning';
-import { respond, undoResponse } from './respond';
+import { recordResponseFailure, respond, undoResponse } from './respond';
 import { writeBackToSiem } from './siem-writeback';
 import { writeReport } from './report';
 import { recordIncident } from './incidents';
@@ -42,6 +42,7 @@ export function createActivities(deps: ActivityDeps) {
     // heartbeatTimeout notice a dead worker (the older respond proxy sets none and ignores it).
     respond: (input: Parameters<typeof respond>[1]) => whileHeartbeating(ANALYSIS_HEARTBEAT_MS, () => respond(deps, input)),
     undoResponse: (input: Parameters<typeof undoResponse>[1]) => whileHeartbeating(ANALYSIS_HEARTBEAT_MS, () => undoResponse(deps, input)),
+    recordResponseFailure: bind(deps, recordResponseFailure),
     writeBackToSiem: bind(deps, writeBackToSiem),
     closeCase: bind(deps, closeCase),
     writeReport: bind(deps, writeReport),

@@ -79,6 +79,29 @@ export async function respond(deps: ActivityDeps, { workflowId, approvedBy, acti
   return results;
 }
 
+export interface ResponseFailureInput {
+  workflowId: string; action: ResponseAction;
+  /** respond: the action never ran (approvedBy: who approved it); undo: its compensation never ran. */
+  step: 'respond' | 'undo';
+  approvedBy: string;
+  /** The vendor's error, as the last attempt saw it. */
+  detail: string;
+}
+
+/**
+ * The saga gave up on an action (the vendor stayed unavailable through every attempt, or the
+ * action was refused as bad input): its row says `failed` (or `undo failed`) with the error,
+ * so the report and the SOC figures tell the truth. An outcome already on the row stands.
+ */
+export async function recordResponseFailure(deps: ActivityDeps, { workflowId, action, step, approvedBy, detail }: ResponseFailureInput): Promise<string> {
+  if (step === 'undo') return markResponseActionUndone(deps.db, workflowId, action, { status: 'undo failed', detail });
+  const connector = deps.responseRouting?.[action.kind] ?? deps.responders.find((c) => c.supports(action))?.name ?? 'none';
+  const row = await recordResponseAction(deps.db, {
+    workflow_id: workflowId, kind: action.kind, target: action.target, status: 'failed', approved_by: approvedBy, connector, detail,
+  });
+  return row.status;
+}
+
 export interface UndoInput { workflowId: string; requestedBy: string; actions: ResponseAction[] }
 
 /**

@@ -100,8 +100,12 @@ export async function liveStatus(client: Client, desc: WorkflowExecutionDescript
 }
 
 /** The first selected action the alert's case does not propose, if any. */
-async function notProposed(db: Pool, workflowId: string, actions: string[]): Promise<string | undefined> {
+async function notProposed(db: Pool, client: Client, workflowId: string, actions: string[]): Promise<string | undefined> {
   const proposed = new Set((await getAlertWithCase(db, workflowId))?.proposed_actions ?? []);
+  if (actions.every((a) => proposed.has(a))) return undefined;
+  // Actions analysts added are in the workflow's status only (the case keeps the triage's proposal).
+  const added = await client.workflow.getHandle(workflowId).query(statusQuery).then((s) => s.addedActions ?? [], () => []);
+  for (const a of added) proposed.add(a.id);
   return actions.find((a) => !proposed.has(a));
 }
 
@@ -151,7 +155,9 @@ const DecideBodyDoc = z.object({
   assignee: z.string().max(256).optional().describe('assign only'),
   falsePositive: z.boolean().optional().describe('close only: feeds tuning suggestions; on a contained alert inside its review window, undoes the containment'),
   actions: z.array(z.string().max(1100)).max(64).optional()
-    .describe('approve only: the proposed actions approved, as kind:target (e.g. block_hash:<sha256>); absent: all of them. Each needs its own quorum'),
+    .describe('approve only: the proposed (or added) actions approved, as kind:target (e.g. block_hash:<sha256>); absent: all proposed ones, or none when the approval adds actions. Each needs its own quorum'),
+  addActions: z.array(z.string().max(1100)).max(16).optional()
+    .describe("approve only: actions to add to the proposal, as kind:target; the target must be one of the alert's entities (its hosts, hashes, domains, IPs, URLs, users, or recipient:<message-id>). Each has its kind's quorum and four eyes; its adder is its requester"),
 }).describe('The actor and roles are taken from the token; an actor or roles in the body are ignored').meta({ id: 'DecideRequest' });
 
 // ---- routes ----
@@ -174,7 +180,7 @@ function decisionFromBody(request: FastifyRequest, reply: FastifyReply): Decisio
   const principal = request.principal!;
   try {
     const decision = parseDecision({
-      action: body.action, reason: body.reason, assignee: body.assignee, falsePositive: body.falsePositive, actions: body.actions,
+      action: body.action, reason: body.reason, assignee: body.assignee, falsePositive: body.falsePositive, actions: body.actions, addActions: body.addActions,
       actor: principal.name, roles: principal.roles,
     });
     request.auditDetail = { decision: decision.action };
@@ -308,7 +314,7 @@ export const analystRoutes: FastifyPluginAsync<AnalystRouteOptions> = async (api
     const { workflowId } = request.params;
     const decision = decisionFromBody(request, reply);
     if (!decision) return reply;
-    const unknownAction = decision.actions && await notProposed(db, workflowId, decision.actions);
+    const unknownAction = decision.actions && await notProposed(db, client, workflowId, decision.actions);
     if (unknownAction) return fail(request, reply, 422, 'decision_rejected', `actions: ${unknownAction} is not among the proposed actions`);
     const outcome = await applyDecision(client, signer, workflowId, decision, pager);
     return outcome.ok ? { status: statusJson(outcome.status) } : fail(request, reply, outcome.httpStatus, outcome.reason, outcome.error);

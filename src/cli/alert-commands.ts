@@ -80,7 +80,7 @@ function printDetail(io: CliIo, d: AlertDetail, withReport: boolean) {
   }
 }
 
-async function decide(io: CliIo, cmd: Command, workflowId: string, body: { action: DecisionAction; reason?: string; assignee?: string; falsePositive?: boolean; actions?: string[] }) {
+async function decide(io: CliIo, cmd: Command, workflowId: string, body: { action: DecisionAction; reason?: string; assignee?: string; falsePositive?: boolean; actions?: string[]; addActions?: string[] }) {
   const opts = globals(cmd);
   const api = ApiClient.from(opts, io);
   const res = await api.post<{ status: AlertStatus }>(alertPath(workflowId, '/decide'), body);
@@ -153,9 +153,12 @@ export function registerAlertCommands(program: Command, io: CliIo): void {
   program.command('approve <workflowId>')
     .description('approve the proposed response (containment runs once the quorum is met)')
     .requiredOption('--reason <text>', 'why')
-    .option('--action <kind:target...>', 'approve only these proposed actions (as `autosoc show` lists them); default: all')
-    .action((workflowId: string, o: { reason: string; action?: string[] }, cmd: Command) =>
-      decide(io, cmd, workflowId, { action: 'approve', reason: o.reason, ...(o.action?.length ? { actions: o.action } : {}) }));
+    .option('--action <kind:target...>', 'approve only these proposed (or added) actions (as `autosoc show` lists them); default: all proposed')
+    .option('--add <kind:target...>', "add actions to the proposal, on the alert's own entities (its host, hash, user…); approves only what it adds unless --action names more")
+    .action((workflowId: string, o: { reason: string; action?: string[]; add?: string[] }, cmd: Command) =>
+      decide(io, cmd, workflowId, {
+        action: 'approve', reason: o.reason, ...(o.action?.length ? { actions: o.action } : {}), ...(o.add?.length ? { addActions: o.add } : {}),
+      }));
 
   program.command('close <workflowId>')
     .description('close the alert without response; on a contained alert inside its review window, --false-positive undoes the containment')

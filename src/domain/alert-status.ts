@@ -1,5 +1,6 @@
 // An alert workflow's observable state, returned by the `status` Query and as the result;
 // the API, CLI, console and reports read it too, so it lives with the domain, not the workflow.
+import type { AddedAction } from './action-approvals';
 import type { Decision } from './decision';
 import type { ObservableSet } from './observables';
 import type { Disposition, Verdict } from './scoring';
@@ -59,6 +60,8 @@ export interface AlertStatus {
   approvalsNeeded?: number;
   /** The analyst who asked for containment (four eyes: may not approve it). */
   requestedBy?: string;
+  /** Actions analysts added to the proposal: who added each, and the connector the policy routes it to. */
+  addedActions?: AddedAction[];
   /** Set when the SLA fallback, not an analyst, decided. */
   fallback?: boolean;
   responseActions: string[];

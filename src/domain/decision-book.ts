@@ -1,6 +1,6 @@
 // The analyst loop's rules, as a pure state machine the workflow owns: who may decide, four
 // eyes, quorum, and when the wait is over. Deterministic, so it runs inside the workflow.
-import type { ActionApprovals } from './action-approvals';
+import type { ActionApprovals, AddedAction } from './action-approvals';
 import { type Decision, DecisionRejected, parseDecision } from './decision';
 import { type ApprovalRule, rolesFor, type TriagePolicy } from './policy';
 import type { Role } from './roles';
@@ -35,6 +35,9 @@ export class DecisionBook {
     this.state = { approvals: [], approvalsNeeded: rule.quorum };
   }
 
+  /** Actions analysts added to the proposal (per-action approval only). */
+  get addedActions(): AddedAction[] { return this.actions?.added ?? []; }
+
   /** The number of the last decision applied (the audit trail's step key). */
   get lastSeq(): number { return this.seq; }
 
@@ -66,6 +69,7 @@ export class DecisionBook {
     if (d.action === 'approve' && this.actions) {
       this.actions.check(d, this.state.requestedBy);
     } else if (d.action === 'approve') {
+      if (d.addActions) throw new DecisionRejected('addActions: this alert takes no added actions (its run approves the proposal as a whole)');
       if (this.rule.fourEyes && this.state.requestedBy === d.actor) {
         throw new DecisionRejected(`four eyes: ${d.actor} requested this containment; another analyst must approve it`);
       }

@@ -1,7 +1,12 @@
 // Analyst decisions on an escalated alert. Validation is pure and synchronous so the
 // workflow's Update validator can reject bad input before it enters history.
 import { z } from 'zod';
+import { RESPONSE_KINDS } from './policy';
 import { ROLES } from './roles';
+
+/** `kind:target` with a response kind the policy knows (the target is checked against the alert by the workflow). */
+const ADDABLE_ID = new RegExp(`^(?:${RESPONSE_KINDS.join('|')}):\\S`);
+const MAX_ADDED_PER_DECISION = 16;
 
 export const DECISION_ACTIONS = ['approve', 'close', 'escalate', 'assign', 'comment'] as const;
 export const DecisionAction = z.enum(DECISION_ACTIONS);
@@ -24,12 +29,20 @@ export const Decision = z.object({
    * every proposed action. Each action needs its own quorum and four eyes (action-approvals.ts).
    */
   actions: z.array(z.string().trim().min(1).max(1100)).min(1, 'select at least one action to approve').max(64).optional(),
+  /**
+   * approve: actions the analyst adds to the proposal (ids as `kind:target`). The target must be
+   * one of the alert's entities (containmentCandidates); each added action has the quorum and
+   * four eyes of its kind, its adder counting as its requester. An approval that adds actions
+   * and selects none approves only what it adds.
+   */
+  addActions: z.array(z.string().trim().regex(ADDABLE_ID, 'an added action is kind:target with a known kind').max(1100)).min(1).max(MAX_ADDED_PER_DECISION).optional(),
   /** The caller's roles, set by the API from its token; Temporal CLI callers count as analysts. */
   roles: z.array(z.enum(ROLES)).max(8).optional(),
 }).superRefine((d, ctx) => {
   if (d.action !== 'assign' && !d.reason) ctx.addIssue({ code: 'custom', path: ['reason'], message: 'reason is required' });
   if (d.action === 'assign' && !d.assignee) ctx.addIssue({ code: 'custom', path: ['assignee'], message: 'assignee is required' });
   if (d.actions && d.action !== 'approve') ctx.addIssue({ code: 'custom', path: ['actions'], message: 'only an approval selects actions' });
+  if (d.addActions && d.action !== 'approve') ctx.addIssue({ code: 'custom', path: ['addActions'], message: 'only an approval adds actions' });
 });
 export type Decision = z.infer<typeof Decision>;
 /** What a Signal carries: the action is implied by the signal's name. */

@@ -53,19 +53,43 @@ export function proposeContainment(alert: Alert, observables: ObservableSet, ver
   if (verdict === 'malicious') for (const u of observables.urls) actions.push({ kind: 'block_url', target: u });
   const kinds = alertKinds(alert);
   if (kinds.includes('identity')) {
-    for (const u of alert.observables.users) {
-      const user = u.name.includes('@') || !u.domain ? u.name : `${u.domain}\\${u.name}`;
-      actions.push({ kind: 'disable_user', target: user }, { kind: 'revoke_sessions', target: user });
-    }
+    for (const user of userTargets(alert)) actions.push({ kind: 'disable_user', target: user }, { kind: 'revoke_sessions', target: user });
   }
-  if (kinds.includes('phishing')) {
-    for (const e of alert.observables.emails) {
-      if (!e.messageId || /[\s<>]/.test(e.messageId.replace(/^<|>$/g, ''))) continue;
-      for (const to of e.to) if (/^[^:<>\s]+$/.test(to)) actions.push({ kind: 'quarantine_email', target: `${to.toLowerCase()}:${bracketed(e.messageId)}` });
-    }
-  }
+  if (kinds.includes('phishing')) for (const target of mailboxTargets(alert)) actions.push({ kind: 'quarantine_email', target });
+  return distinct(actions);
+}
+
+const distinct = (actions: ResponseAction[]): ResponseAction[] => {
   const seen = new Set<string>();
   return actions.filter((a) => !seen.has(describeAction(a)) && !!seen.add(describeAction(a)));
+};
+
+/** The alert's users as the identity connectors take them: a UPN, else DOMAIN\\name. */
+const userTargets = (alert: Alert): string[] =>
+  alert.observables.users.map((u) => (u.name.includes('@') || !u.domain ? u.name : `${u.domain}\\${u.name}`));
+
+/** Each recipient's copy of each reported message: `mailbox:<message-id>`. */
+function mailboxTargets(alert: Alert): string[] {
+  const targets: string[] = [];
+  for (const e of alert.observables.emails) {
+    if (!e.messageId || /[\s<>]/.test(e.messageId.replace(/^<|>$/g, ''))) continue;
+    for (const to of e.to) if (/^[^:<>\s]+$/.test(to)) targets.push(`${to.toLowerCase()}:${bracketed(e.messageId)}`);
+  }
+  return targets;
+}
+
+/**
+ * Every action an analyst may add to the proposal: each kind on the alert's own entities (its
+ * observables, merged with related alerts'), never on a target typed in a decision. Targets are
+ * formatted as proposeContainment formats them, so an added action runs like a proposed one.
+ */
+export function containmentCandidates(alert: Alert, observables: ObservableSet): ResponseAction[] {
+  const on = (kind: ResponseKind, targets: readonly string[]) => targets.map((target) => ({ kind, target }));
+  return distinct([
+    ...on('isolate_host', observables.hosts), ...on('block_hash', observables.hashes), ...on('block_domain', observables.domains),
+    ...on('block_ip', observables.ips), ...on('block_url', observables.urls),
+    ...on('disable_user', userTargets(alert)), ...on('revoke_sessions', userTargets(alert)), ...on('quarantine_email', mailboxTargets(alert)),
+  ]);
 }
 
 export const describeAction = (a: ResponseAction) => `${a.kind}:${a.target}`;

@@ -59,7 +59,7 @@ export function renderAlertReport({ alert, status, findings, audit, actions, ass
   }
   if (actions.length) {
     lines.push('', '## Response');
-    for (const a of actions) lines.push(`- ${md(a.kind)} ${md(a.target)}: ${md(a.status)} via ${md(a.connector)}, approved by ${md(a.approved_by)}`);
+    for (const a of actions) lines.push(`- ${md(a.kind)} ${md(a.target)}: ${md(a.status)} via ${md(a.connector)}, approved by ${md(a.approved_by)}${a.detail ? `: ${md(a.detail)}` : ''}`);
   }
   return `${lines.join('\n')}\n`;
 }

@@ -24,7 +24,7 @@ export async function alertWorkflow(input: AlertWorkflowInput): Promise<AlertSta
   const { status, policy, alert } = run;
   // Since 'containment-v1' approved actions run as a saga (containment.ts): per-action
   // approval, truthful outcomes, a review window and undo. Runs started before keep respond.
-  const containment = patched(CONTAINMENT_PATCH) ? new Containment({ workflowId: run.workflowId, alert, policy, status, store: run.store }) : undefined;
+  const containment = patched(CONTAINMENT_PATCH) ? new Containment({ workflowId: run.workflowId, alert, policy, status, store: run.store, observables: () => run.observables }) : undefined;
   if (containment) run.propose = (observables, verdict) => containment.propose(observables, verdict);
   let saga: ApprovedContainment | undefined;
 

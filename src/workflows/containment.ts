@@ -4,7 +4,7 @@
 // the window runs the compensations in reverse order, each once (the activity's intents), an
 // undo retried until it succeeds and escalated past the policy's bound. After the window
 // nothing is undone. Analyst approvals, auto-respond and the SLA fallback all come here.
-import { ActivityFailure, ApplicationFailure, condition } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, condition, patched } from '@temporalio/workflow';
 import type { createActivities } from '../activities';
 import { ActionApprovals } from '../domain/action-approvals';
 import type { Alert } from '../domain/alert';
@@ -12,7 +12,7 @@ import type { Decision } from '../domain/decision';
 import { DecisionBook } from '../domain/decision-book';
 import type { ObservableSet } from '../domain/observables';
 import { containmentFor, type TriagePolicy } from '../domain/policy';
-import { describeAction, proposeContainment, type ResponseAction } from '../domain/response';
+import { containmentCandidates, describeAction, proposeContainment, type ResponseAction } from '../domain/response';
 import type { Verdict } from '../domain/scoring';
 import { outsideWorldSteps, undoSteps, undoUntilDoneSteps, vendorSteps } from './sdk/activity-options';
 import type { AlertStatus, ContainedAction, ContainmentStatus, Outcome } from '../domain/alert-status';
@@ -20,9 +20,13 @@ import type { AlertStatus, ContainedAction, ContainmentStatus, Outcome } from '.
 type Activities = ReturnType<typeof createActivities>;
 
 export const CONTAINMENT_PATCH = 'containment-v1';
+/** Since this patch an approval may add actions on the alert's entities (domain/action-approvals.ts). */
+export const ADDED_ACTIONS_PATCH = 'analyst-added-actions-v1';
+/** Since this patch an action (or undo) the saga gives up on is written to response_actions as failed. */
+export const RECORD_FAILURES_PATCH = 'response-failures-recorded-v1';
 
 /** The store activities the saga records with (alert-workflow passes its own, local or remote). */
-export type SagaStore = Pick<Activities, 'closeCase' | 'recordDecisionEvent' | 'suggestTuning'>;
+export type SagaStore = Pick<Activities, 'closeCase' | 'recordDecisionEvent' | 'suggestTuning' | 'recordResponseFailure'>;
 
 export interface SagaInput {
   /** The approved actions, in proposal order. */
@@ -46,16 +50,24 @@ const failureOf = (err: unknown): string => {
 export class Containment {
   private actionApprovals?: ActionApprovals;
 
-  constructor(private readonly run: { workflowId: string; alert: Alert; policy: TriagePolicy; status: AlertStatus; store: SagaStore }) {}
+  constructor(private readonly run: {
+    workflowId: string; alert: Alert; policy: TriagePolicy; status: AlertStatus; store: SagaStore;
+    /** The observables triage judges now (related alerts merge theirs in): what an added action may target. */
+    observables: () => ObservableSet;
+  }) {}
 
   /** What the saga proposes: per alert kind (identity, phishing, host), see proposeContainment. */
   propose(observables: ObservableSet, verdict: Verdict): ResponseAction[] {
     return proposeContainment(this.run.alert, observables, verdict);
   }
 
-  /** Per-action approval for the analyst's DecisionBook; `proposed` is read at each decision. */
+  /**
+   * Per-action approval for the analyst's DecisionBook; `proposed` is read at each decision.
+   * Since analyst-added-actions-v1 an analyst may add an action on one of the alert's entities.
+   */
   approvals(proposed: () => readonly ResponseAction[]): ActionApprovals {
-    this.actionApprovals = new ActionApprovals(this.run.policy, proposed);
+    const candidates = patched(ADDED_ACTIONS_PATCH) ? () => containmentCandidates(this.run.alert, this.run.observables()) : undefined;
+    this.actionApprovals = new ActionApprovals(this.run.policy, proposed, candidates);
     return this.actionApprovals;
   }
 
@@ -112,6 +124,9 @@ export class Containment {
       } catch (err) {
         // Every attempt failed (the vendor stayed unavailable) or the input was refused.
         entry = { id: describeAction(action), status: 'failed', detail: failureOf(err), approvedBy };
+        if (patched(RECORD_FAILURES_PATCH)) {
+          await this.run.store.recordResponseFailure({ workflowId: this.run.workflowId, action, step: 'respond', approvedBy, detail: entry.detail! });
+        }
       }
       saga.actions.push(entry);
       ran.push({ action, entry });
@@ -153,6 +168,10 @@ export class Containment {
           // Refused as bad input (no connector can undo it): retrying cannot help; a person must.
           entry.status = 'undo failed';
           entry.detail = failureOf(err);
+          if (patched(RECORD_FAILURES_PATCH)) {
+            await this.run.store.recordResponseFailure({ workflowId: this.run.workflowId, action, step: 'undo', approvedBy: requestedBy, detail: entry.detail });
+          }
+          this.run.status.responseActions = saga.actions.map((a) => `${a.id}=${a.status}`);
           continue;
         }
         result = await undoUntilDoneSteps.undoResponse(input);

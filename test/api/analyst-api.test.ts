@@ -150,6 +150,30 @@ test('the body cannot spoof the actor: a comment is recorded under the token nam
   expect(audit.some((a) => a.actor === 'someone-else')).toBe(false);
 });
 
+test("an analyst adds an action: the kind must be known and the target one of the alert's entities; the added action runs", async () => {
+  const workflowId = await escalated('01-encoded-powershell.json', `add-${h.run}`);
+  const user = 'disable_user:CORP\\j.doe'; // the alert's user: not proposed (a host alert proposes isolation)
+  expect((await statusOf(workflowId)).addedActions).toBeUndefined();
+  const typed = await decide(workflowId, tokens.alice, { action: 'approve', reason: 'lock the attacker out', addActions: ['disable_user:CORP\\administrator'] });
+  expect(typed.statusCode).toBe(422);
+  expect(typed.json()).toMatchObject({ error: expect.stringMatching(/^addActions: disable_user:CORP\\administrator is not on an entity of this alert \(its disable_user targets: disable_user:CORP\\j\.doe\)/) });
+  const unknownKind = await decide(workflowId, tokens.alice, { action: 'approve', reason: 'x', addActions: ['format_disk:fin-ws-042'] });
+  expect(unknownKind.statusCode).toBe(422);
+  expect(unknownKind.json().error).toMatch(/^addActions\.0: an added action is kind:target with a known kind/);
+  const notAdded = await decide(workflowId, tokens.alice, { action: 'approve', reason: 'x', actions: [user] });
+  expect(notAdded.statusCode).toBe(422);
+  expect(notAdded.json().error).toMatch(/is not among the proposed actions/);
+  expect((await statusOf(workflowId)).stage).toBe('awaiting_analyst');
+
+  // No four eyes on disable_user in this policy: alice's addition is its one approval; only it runs.
+  const added = await decide(workflowId, tokens.alice, { action: 'approve', reason: 'lock the attacker out', addActions: [user] });
+  expect(added.statusCode).toBe(200);
+  expect(added.json().status).toMatchObject({ addedActions: [{ id: user, addedBy: names.alice, connector: 'manual' }] });
+  const result = await h.client.workflow.getHandle(workflowId).result();
+  expect(result).toMatchObject({ outcome: 'recorded_for_manual_action', responseActions: [`${user}=recorded for manual action`] });
+  expect((await listAudit(h.db.pool, workflowId)).find((a) => a.step === 'analyst-decision')).toMatchObject({ actor: names.alice, details: { addActions: [user] } });
+});
+
 test('an analyst approves: 200 with the status, the workflow completes, the case closes and the report is readable', async () => {
   const res = await decide(approved, tokens.alice, { action: 'approve', reason: 'encoded PowerShell from Word: contain' });
   expect(res.statusCode).toBe(200);
@@ -266,7 +290,7 @@ test('every analyst and tuning call is audited with actor, route, target and out
   expect(rows.filter((r) => r.actor === 'anonymous')).toEqual([]); // refused tokens write nothing
   has({ actor: names.engineer, action: 'POST /v1/tuning/suggestions/:id/accept', target: expect.stringMatching(/^suppression:\d+$/), outcome: '200', detail: { ttlDays: 30 } });
   // Each call is audited once (the server's generic hook does not record these routes again).
-  const decides = rows.filter((r) => r.action === 'POST /v1/alerts/:workflowId/decide' && r.actor === names.alice && r.outcome === '200');
+  const decides = rows.filter((r) => r.action === 'POST /v1/alerts/:workflowId/decide' && r.actor === names.alice && r.outcome === '200' && r.target === approved);
   expect(decides).toHaveLength(1);
   const everything = JSON.stringify(rows);
   for (const secret of [...Object.values(tokens), adminToken]) expect(everything).not.toContain(secret);

@@ -152,6 +152,13 @@ test("an engineer's approve exits 1 with the workflow's role message; comment an
   ]);
 });
 
+test("approve --add sends the added action: one that is not on the alert's entities exits 1 with the workflow's message", async () => {
+  const out = await cli(['approve', workflowId, '--reason', 'lock out', '--add', 'disable_user:CORP\\someone-else']);
+  expect(out.code).toBe(1);
+  expect(out.stderr).toMatch(/^error: addActions: disable_user:CORP\\someone-else is not on an entity of this alert \(its disable_user targets: disable_user:/);
+  expect((await h.client.workflow.getHandle(workflowId).query(statusQuery)).stage).toBe('awaiting_analyst');
+});
+
 test('approve succeeds and the workflow completes; approving again exits 1 because the alert is finished', async () => {
   const out = await cli(['approve', workflowId, '--reason', 'macro-launched PowerShell: contain']);
   expect(out).toMatchObject({ code: 0, stderr: '' });

@@ -9,7 +9,10 @@ const histories = loadHistories();
 
 test('recorded histories exist for every path the e2e test covers', () => {
   expect(histories.map((h) => h.name)).toEqual([
-    'auto-closed', 'escalated-approved-by-update', 'escalated-closed-by-signal', 'escalated-retriaged-by-related-alerts',
+    'auto-closed',
+    // The response saga at the local Falcon server and the firewall lists, undone on a false-positive close (test/e2e/containment-undo).
+    'containment-released-as-false-positive',
+    'escalated-approved-by-update', 'escalated-closed-by-signal', 'escalated-retriaged-by-related-alerts',
     'incident-three-alerts',
     // Recorded with patched('outcome-attribute-v1'): Outcome on the alert, Observables on the incident.
     'outcome-attribute-closed-by-update', 'outcome-attribute-incident-two-alerts',

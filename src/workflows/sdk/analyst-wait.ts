@@ -170,6 +170,7 @@ export class AnalystWait {
     const event = book.apply(decision);
     this.accepted.push(event);
     Object.assign(this.run.status, { approvals: book.state.approvals.map((a) => a.actor), approvalsNeeded: book.state.approvalsNeeded, requestedBy: book.state.requestedBy });
+    if (book.addedActions.length) this.run.status.addedActions = book.addedActions;
     return event;
   }
 
