@@ -41,15 +41,14 @@ test('seven concurrent ~0.5 MB look-alikes all join their incident and are recor
   expect(new Set(joined.map((r) => r.incidentId))).toEqual(new Set([first.incidentId]));
 
   // Every alert is in the store, on the incident, with its whole alert (command lines intact).
-  await waitFor(() => getIncident(stack.db.pool, first.incidentId!), (i) => i?.alert_count === 8, 'the incident row to count 8 alerts', 120_000);
-  const { rows } = await stack.db.pool.query<{ workflow_id: string; status: string; lines: number; chars: number }>(
+  const rows = await waitFor(async () => (await stack.db.pool.query<{ workflow_id: string; status: string; lines: number; chars: number }>(
     `SELECT workflow_id, status, jsonb_array_length(alert->'observables'->'processes') AS lines,
             length(alert->'observables'->'processes'->15->>'commandLine') AS chars
        FROM alerts WHERE incident_id = $1 AND workflow_id = ANY($2) ORDER BY workflow_id`,
     [first.incidentId, joined.map((r) => r.workflowId)],
-  );
-  expect(rows).toHaveLength(7);
+  )).rows, (r) => r.length === 7, 'the seven alerts recorded on the incident', 120_000);
   for (const row of rows) expect(row).toMatchObject({ status: 'correlated', lines: 16, chars: 32_768 });
+  expect((await getIncident(stack.db.pool, first.incidentId!))?.alert_count).toBe(8);
 
   // No task of the incident failed on the way (the 4 MB completion failed them all).
   const events = (await stack.env.client.workflow.getHandle(first.incidentId!).fetchHistory()).events ?? [];
