@@ -25,7 +25,7 @@ import { extractObservables, mergeObservables, type ObservableSet, searchableObs
 import type { TriagePolicy } from '../domain/policy';
 import type { alertWorkflow } from './alert-workflow';
 import { BUILT_IN_PLAYBOOK } from '../domain/playbook-routing';
-import { databaseSteps as store } from './sdk/activity-options';
+import { databaseSteps as store, localDatabaseSteps } from './sdk/activity-options';
 import { addAlertsUpdate, addAlertUpdate, incidentStatusQuery, relatedAlertsSignal } from './messages';
 import * as SA from './search-attributes';
 import { alertUiMetadata } from './ui-metadata';
@@ -155,7 +155,8 @@ export async function incidentWorkflow(input: IncidentInput): Promise<IncidentSt
       // By reference: the investigation starts with the alert as ingest stored it (only
       // addAlerts sends none, and it exists only in runs with this marker).
       let alert = sent;
-      if (!alert && patched('incident-alert-refs-v1')) alert = await store.loadStoredAlert(workflowId);
+      // A local activity: one marker, no round trip through the server, while the batch waits.
+      if (!alert && patched('incident-alert-refs-v1')) alert = await localDatabaseSteps.loadStoredAlert(workflowId);
       if (!alert) throw ApplicationFailure.nonRetryable(`alert ${workflowId} came without its body`, 'BadInput');
       const child = await startChild<typeof alertWorkflow>(route?.playbook ?? BUILT_IN_PLAYBOOK, {
         workflowId,
@@ -216,7 +217,7 @@ export async function incidentWorkflow(input: IncidentInput): Promise<IncidentSt
    * between the store and the update): added as if they had arrived. True when there were any.
    */
   async function takeUpStoredAlerts(): Promise<boolean> {
-    const stored = await store.storedIncidentAlerts({ key: state.key, limit: REF_BATCH_LIMIT });
+    const stored = await localDatabaseSteps.storedIncidentAlerts({ key: state.key, limit: REF_BATCH_LIMIT });
     let added = false;
     for (const ref of stored) added = (await add(ref, state.storm)).outcome !== 'duplicate' || added;
     return added;
