@@ -48,7 +48,7 @@ test('seven concurrent ~0.5 MB look-alikes all join their incident and are recor
     [first.incidentId, joined.map((r) => r.workflowId)],
   )).rows, (r) => r.length === 7, 'the seven alerts recorded on the incident', 120_000);
   for (const row of rows) expect(row).toMatchObject({ status: 'correlated', lines: 16, chars: 32_768 });
-  expect((await getIncident(stack.db.pool, first.incidentId!))?.alert_count).toBe(8);
+  expect(await waitFor(() => getIncident(stack.db.pool, first.incidentId!), (i) => i?.alert_count === 8, 'the incident row to count 8 alerts')).toBeDefined();
 
   // No task of the incident failed on the way (the 4 MB completion failed them all).
   const events = (await stack.env.client.workflow.getHandle(first.incidentId!).fetchHistory()).events ?? [];
