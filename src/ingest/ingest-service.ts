@@ -4,7 +4,7 @@
 // correlated alert is stored, then sent to its incident by reference, batched per key with the
 // look-alikes arriving meanwhile (incident-batcher.ts); its answer waits for both.
 import type { Client } from '@temporalio/client';
-import { WithStartWorkflowOperation } from '@temporalio/client';
+import { WithStartWorkflowOperation, WorkflowUpdateRPCTimeoutOrCancelledError } from '@temporalio/client';
 import type { Pool } from 'pg';
 import { type Alert, alertWorkflowId } from '../domain/alert';
 import { type CorrelationPolicy, correlationKey, incidentWorkflowId, similarityKey } from '../domain/correlation';
@@ -156,7 +156,10 @@ export class IngestService {
         return await client.workflow.executeUpdateWithStart(addAlertsUpdate, { args: [{ alerts: batch.map((d) => d.ref), storm }], startWorkflowOperation });
       } catch (err) {
         // An incident finishing its quiet window refuses new alerts; the retry opens a new one.
-        if (attempt < INCIDENT_RETRIES && /IncidentClosing|incident is closing/.test(String((err as Error).message) + String((err as { cause?: Error }).cause?.message))) continue;
+        // An update the server could not answer in time (a loaded incident) is sent again: the
+        // alerts are stored, and the incident answers `duplicate` for any it already took.
+        const closingIncident = /IncidentClosing|incident is closing/.test(String((err as Error).message) + String((err as { cause?: Error }).cause?.message));
+        if (attempt < INCIDENT_RETRIES && (closingIncident || err instanceof WorkflowUpdateRPCTimeoutOrCancelledError)) continue;
         throw err;
       }
     }
