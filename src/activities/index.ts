@@ -8,7 +8,7 @@ import { suggestTuning } from './tuning';
 import { recordResponseFailure, respond, undoResponse } from './respond';
 import { writeBackToSiem } from './siem-writeback';
 import { writeReport } from './report';
-import { recordIncident } from './incidents';
+import { loadStoredAlert, recordIncident, storedIncidentAlerts } from './incidents';
 import { pollSearchPage } from './poll-search';
 import { assess } from './assess';
 import { sandboxDetonate } from './sandbox';
@@ -47,6 +47,8 @@ export function createActivities(deps: ActivityDeps) {
     closeCase: bind(deps, closeCase),
     writeReport: bind(deps, writeReport),
     recordIncident: bind(deps, recordIncident),
+    loadStoredAlert: bind(deps, loadStoredAlert),
+    storedIncidentAlerts: bind(deps, storedIncidentAlerts),
     pollSearchPage: bind(deps, pollSearchPage),
     assess: bind(deps, assess),
     sandboxDetonate: bind(deps, sandboxDetonate),

@@ -1,25 +1,29 @@
 // Everything an accepted alert goes through before its workflow runs, whatever the channel
 // (HTTP, syslog, poller, CLI): normalize → store evidence → suppression → storm/correlation
-// routing → start. Every item gets its own outcome; a rejected item starts nothing.
+// routing → start. Every item gets its own outcome; a rejected item starts nothing. A
+// correlated alert is stored, then sent to its incident by reference, batched per key with the
+// look-alikes arriving meanwhile (incident-batcher.ts); its answer waits for both.
 import type { Client } from '@temporalio/client';
-import { WithStartWorkflowOperation } from '@temporalio/client';
+import { WithStartWorkflowOperation, WorkflowUpdateRPCTimeoutOrCancelledError } from '@temporalio/client';
 import type { Pool } from 'pg';
 import { type Alert, alertWorkflowId } from '../domain/alert';
 import { type CorrelationPolicy, correlationKey, incidentWorkflowId, similarityKey } from '../domain/correlation';
-import { capObservables } from '../domain/bounded-input';
-import { extractObservables, type ObservableSet } from '../domain/observables';
-import { choosePlaybook, type PlaybookChoice } from '../domain/playbook-routing';
+import { alertRef } from '../domain/alert-ref';
+import { extractObservables } from '../domain/observables';
+import { choosePlaybook } from '../domain/playbook-routing';
 import type { TriagePolicy } from '../domain/policy';
 import { matchesSuppression } from '../domain/suppression';
 import { boundedLabel, ingestedAlerts } from '../metrics/metrics';
 import { storeEvidence } from '../store/evidence';
-import { countSimilar } from '../store/incidents';
+import { countSimilar, storeIncidentAlerts } from '../store/incidents';
 import { activeSuppressions, recordSuppressedAlert, type SuppressionRow } from '../store/suppressions';
 import { incidentWorkflow } from '../workflows';
 import { incidentSummary } from '../workflows/ui-metadata';
-import { addAlertUpdate } from '../workflows/messages';
+import type { AddAlertResult } from '../domain/incident-state';
+import { addAlertsUpdate } from '../workflows/messages';
 import * as SA from '../workflows/search-attributes';
-import type { PendingEvidence } from './formats/types';
+import type { AlertFormat, PendingEvidence } from './formats/types';
+import { IncidentBatcher, type IncidentDelivery } from './incident-batcher';
 import type { AlertIntake, IngestItemResult, IngestRequest } from './intake';
 import { normalizeBody, type NormalizedItem } from './normalize';
 import { checkRoutedPlaybooks, startAlert } from './start-alert';
@@ -36,6 +40,9 @@ export interface IngestDeps {
 const INCIDENT_RETRIES = 5;
 
 export class IngestService implements AlertIntake {
+  /** Per incident key: alerts that arrive while an update is on its way go in the next one. */
+  readonly incidents = new IncidentBatcher((key, batch) => this.deliverToIncident(key, batch));
+
   constructor(private readonly deps: IngestDeps) {
     checkRoutedPlaybooks(deps.policy.playbooks); // a routing typo stops the start, not an alert
   }
@@ -44,13 +51,12 @@ export class IngestService implements AlertIntake {
   async ingest(req: IngestRequest): Promise<IngestItemResult[]> {
     const items = await normalizeBody(req.body, { format: req.format, receivedAt: new Date().toISOString(), maxItems: req.maxItems, admit: req.admit });
     const suppressions = await activeSuppressions(this.deps.db);
-    const results: IngestItemResult[] = [];
-    for (const item of items) {
+    // Items in parallel: a body's look-alikes share their incident's update.
+    return Promise.all(items.map(async (item) => {
       const result = await this.route(item, suppressions, req.requiredSource ?? null);
       ingestedAlerts.inc({ source: boundedLabel('source', item.ok ? item.alert.source : undefined), format: result.format ?? 'unknown', result: result.status });
-      results.push(result);
-    }
-    return results;
+      return result;
+    }));
   }
 
   private async route(item: NormalizedItem, suppressions: SuppressionRow[], requiredSource: string | null): Promise<IngestItemResult> {
@@ -82,7 +88,8 @@ export class IngestService implements AlertIntake {
       const started = await startAlert(this.deps.client, { taskQueue: this.deps.taskQueue, policy: this.deps.policy, choice }, alert);
       return { index, format, workflowId, ...routed, status: started.duplicate ? 'duplicate' : 'accepted' };
     }
-    const joined = await this.joinIncident(key, storm, alert, observables, choice);
+    const route = choice.route ? { playbook: choice.playbook, reason: choice.reason } : undefined;
+    const joined = await this.incidents.add({ key, storm, ref: alertRef(alert, observables, route), alert, observables });
     return {
       index, format, workflowId, incidentId: joined.incidentId, storm: joined.storm, ...routed,
       status: joined.outcome === 'duplicate' ? 'duplicate' : joined.outcome === 'joined' ? 'correlated' : 'accepted',
@@ -96,9 +103,16 @@ export class IngestService implements AlertIntake {
     return { ...alert, evidence: [...alert.evidence, ...refs] };
   }
 
-  /** Update-with-start: adds the alert to the key's running incident, or opens one. */
-  private async joinIncident(key: string, storm: boolean, alert: Alert, observables: ObservableSet, choice: PlaybookChoice) {
-    const { client, taskQueue, policy, correlation } = this.deps;
+  /**
+   * Stores a key's batch of alerts, then adds them by reference to the key's running incident,
+   * or opens one (update-with-start). Stored first: an alert whose update never arrives (the
+   * process stopped) is taken up by its incident before it ends.
+   */
+  private async deliverToIncident(key: string, batch: IncidentDelivery[]): Promise<AddAlertResult[]> {
+    const { client, taskQueue, policy, correlation, db } = this.deps;
+    await storeIncidentAlerts(db, batch.map((d) => ({ alert: d.alert, observables: d.observables, incidentKey: key, route: d.ref.route })));
+    const storm = batch.some((d) => d.storm);
+    const first = batch[0].alert;
     for (let attempt = 1; ; attempt++) {
       const startWorkflowOperation = new WithStartWorkflowOperation(incidentWorkflow, {
         workflowId: incidentWorkflowId(key),
@@ -107,22 +121,20 @@ export class IngestService implements AlertIntake {
         workflowIdConflictPolicy: 'USE_EXISTING',
         workflowTaskTimeout: '30s',
         typedSearchAttributes: [
-          { key: SA.AlertSource, value: alert.source },
-          { key: SA.AlertSeverity, value: alert.severity },
+          { key: SA.AlertSource, value: first.source },
+          { key: SA.AlertSeverity, value: first.severity },
           { key: SA.Storm, value: storm },
         ],
-        staticSummary: incidentSummary(key, alert),
+        staticSummary: incidentSummary(key, first),
       });
       try {
-        return await client.workflow.executeUpdateWithStart(addAlertUpdate, {
-          // Observables go with the alert: the incident workflow relays them, never extracts them.
-          // The routed playbook rides along only when a route chose it: the incident starts that type.
-          args: [{ alert, storm, observables: capObservables(observables), ...(choice.route ? { route: { playbook: choice.playbook, reason: choice.reason } } : {}) }],
-          startWorkflowOperation,
-        });
+        return await client.workflow.executeUpdateWithStart(addAlertsUpdate, { args: [{ alerts: batch.map((d) => d.ref), storm }], startWorkflowOperation });
       } catch (err) {
         // An incident finishing its quiet window refuses new alerts; the retry opens a new one.
-        if (attempt < INCIDENT_RETRIES && /IncidentClosing|incident is closing/.test(String((err as Error).message) + String((err as { cause?: Error }).cause?.message))) continue;
+        // An update the server could not answer in time (a loaded incident) is sent again: the
+        // alerts are stored, and the incident answers `duplicate` for any it already took.
+        const closingIncident = /IncidentClosing|incident is closing/.test(String((err as Error).message) + String((err as { cause?: Error }).cause?.message));
+        if (attempt < INCIDENT_RETRIES && (closingIncident || err instanceof WorkflowUpdateRPCTimeoutOrCancelledError)) continue;
         throw err;
       }
     }

@@ -2,6 +2,7 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { SignedDecision } from '../domain/signed-decision';
 import type { Alert } from '../domain/alert';
+import type { AlertRef } from '../domain/alert-ref';
 import type { ObservableSet } from '../domain/observables';
 import type { AddAlertResult, IncidentState } from '../domain/incident-state';
 import type { AlertStatus } from '../domain/alert-status';
@@ -31,4 +32,11 @@ export interface AddAlertInput {
   route?: { playbook: string; reason: string };
 }
 export const addAlertUpdate = defineUpdate<AddAlertResult, [AddAlertInput]>('addAlert');
+
+/**
+ * Adds stored alerts to an incident by reference, a batch of look-alikes at a time (the ingest
+ * service's per-key coalescing): one result per reference, in order.
+ */
+export interface AddAlertsInput { alerts: AlertRef[]; storm: boolean }
+export const addAlertsUpdate = defineUpdate<AddAlertResult[], [AddAlertsInput]>('addAlerts');
 export const incidentStatusQuery = defineQuery<IncidentState>('incidentStatus');

@@ -193,7 +193,13 @@ export async function suggestTuning(run: PlaybookRun, reason: string): Promise<v
 export async function report(run: PlaybookRun): Promise<AlertStatus> {
   const { status } = run;
   status.stage = 'reporting';
-  const written = await run.store.writeReport({ workflowId: run.workflowId, findings: run.findings, status });
+  let written = await run.store.writeReport({ workflowId: run.workflowId, findings: run.findings, status });
+  // Related alerts that arrived while the report was written: the incident counts them as heard
+  // by this run, so they are triaged here and the report rewritten ('related-report-v1').
+  while (run.related.length > 0 && patched('related-report-v1')) {
+    await foldRelatedAlerts(run);
+    written = await run.store.writeReport({ workflowId: run.workflowId, findings: run.findings, status });
+  }
   status.reportId = written.reportId;
   status.stage = 'done';
   await condition(allHandlersFinished);
