@@ -2,7 +2,8 @@
 // proposed actions by id; each action needs its own quorum and four eyes, as the policy sets
 // for its kind. Pure and deterministic: the workflow's Update validator runs it.
 import { type Decision, DecisionRejected } from './decision';
-import { approvalRuleFor, type TriagePolicy } from './policy';
+import type { TriagePolicy } from './policy';
+import { approvalRuleFor } from './policy-rules';
 import { describeAction, type ResponseAction } from './response';
 
 const MAX_LISTED = 8; // proposed ids quoted in a refusal

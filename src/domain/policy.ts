@@ -4,10 +4,11 @@
 // through the accessors below, so runs started with an older policy keep working.
 import { REPORT_CADENCES } from './report-period';
 import { z } from 'zod';
-import { type Severity, SEVERITIES } from './alert';
-import { ROLES, type Role } from './roles';
+import { SEVERITIES } from './alert';
+import { ROLES } from './roles';
 import { PlaybookRouting } from './playbook-routing';
 import { SharingPolicy } from './sharing-policy';
+import { DecisionPublicKey } from './signed-decision';
 
 export const SlaTier = z.strictObject({
   name: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,31}$/, 'tier names are short lower-case words'),
@@ -117,12 +118,7 @@ export const Organisation = z.strictObject({
 });
 export type Organisation = z.infer<typeof Organisation>;
 
-/** An Ed25519 public key (raw, hex) that decisions may be signed with (signed-decision.ts). */
-export const DecisionPublicKey = z.object({
-  id: z.string().regex(/^[A-Za-z0-9._-]{1,32}$/, 'key ids are letters, digits, . _ - (at most 32)'),
-  publicKey: z.string().regex(/^[0-9a-f]{64}$/, 'must be 32 bytes of lower-case hex'),
-});
-export type DecisionPublicKey = z.infer<typeof DecisionPublicKey>;
+export { DecisionPublicKey };
 
 export const ReportSchedule = z.strictObject({
   cadence: z.enum(REPORT_CADENCES),
@@ -229,24 +225,7 @@ export const DEFAULT_POLICY: TriagePolicy = {
   ],
 };
 
-const DEFAULT_DECISION_ROLES: Record<string, Role[]> = {
-  approve: ['analyst', 'admin'], close: ['analyst', 'admin'], escalate: ['analyst', 'admin'],
-  assign: ['analyst', 'engineer', 'admin'], comment: ['analyst', 'engineer', 'admin'],
-};
-
-export const slaTiersFor = (p: TriagePolicy, s: Severity): SlaTier[] => p.slaBySeverity?.[s] ?? p.slaTiers;
-export const slaFallbackFor = (p: TriagePolicy, s: Severity): 'wait' | 'contain' => p.slaFallback?.[s] ?? 'wait';
-export const rolesFor = (p: TriagePolicy, action: string): Role[] => p.decisionRoles?.[action as 'approve'] ?? DEFAULT_DECISION_ROLES[action] ?? ['admin'];
-
 /** The connector that carries out an action kind: the policy's choice, else manual. */
 export const responseConnectorFor = (p: TriagePolicy, kind: (typeof RESPONSE_KINDS)[number]): ResponseConnectorName => p.responseConnectors?.[kind] ?? 'manual';
 
-/** The response saga's review window and undo bound; no window unless the policy sets one. */
-export const containmentFor = (p: TriagePolicy): { reviewWindowMs: number; undoAttemptsBeforeEscalation: number } =>
-  ({ reviewWindowMs: p.containment?.reviewWindowMs ?? 0, undoAttemptsBeforeEscalation: p.containment?.undoAttemptsBeforeEscalation ?? 5 });
-
-/** The strictest approval rule among the proposed actions. */
-export function approvalRuleFor(p: TriagePolicy, kinds: readonly string[]): ApprovalRule {
-  const rules = kinds.map((k) => p.approvals?.[k as 'isolate_host']).filter((r): r is ApprovalRule => !!r);
-  return { quorum: Math.max(1, ...rules.map((r) => r.quorum)), fourEyes: rules.some((r) => r.fourEyes) };
-}
+export { approvalRuleFor, containmentFor, rolesFor, slaFallbackFor, slaTiersFor } from './policy-rules';
