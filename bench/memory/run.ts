@@ -37,8 +37,13 @@ async function main() {
     AUTOSOC_DATA_DIR: stack.dataDir,
   });
   const rss = () => round(worker.rssMiB());
+  // A failed start must not leave the worker child running (it would outlive this process).
   const api = await startApiSender({
     pool, client, taskQueue, policy: config.policy, correlation: config.correlation, maxBodyBytes: config.api.maxBodyBytes, port: API_PORT, name: `bench-${runId}`,
+  }).catch(async (err: Error) => {
+    await worker.stop();
+    await stack.stop();
+    throw err;
   });
   const idleRss = rss();
   log(`worker polling; idle RSS ${idleRss} MiB`);
