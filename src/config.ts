@@ -115,7 +115,11 @@ const Env = z.object({
   AUTOSOC_WORKER_MAX_ACTIVITIES: z.coerce.number().int().positive().optional(),
   AUTOSOC_WORKER_MAX_WORKFLOW_TASKS: z.coerce.number().int().min(2).optional(),
   // 0 (no sticky cache) breaks local activities in SDK 1.24: core reports an eviction bug.
-  AUTOSOC_WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(2, 'must be at least 2: the alert workflow runs local activities, which need the workflow cache').optional(),
+  // Runs kept in memory between tasks. The SDK's default follows the heap limit (~2,300 on a
+  // 4 GB heap), so runs waiting days for an analyst stayed cached: ~1.8 MiB each, 1,966 MiB RSS
+  // with 960 waiting (bench/README.md, Memory). Beyond the cap the oldest is evicted and replays
+  // from its history at its next task (an analyst's decision, an SLA timer).
+  AUTOSOC_WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(2, 'must be at least 2: the alert workflow runs local activities, which need the workflow cache').default(200),
   AUTOSOC_WORKER_REUSE_V8_CONTEXT: z.enum(['true', 'false']).optional(),
   // Worker Deployments (DEVELOPERS.md, Safe deploys): both set = a versioned worker, runs pinned to it.
   AUTOSOC_WORKER_DEPLOYMENT_NAME: z.string().regex(/^[A-Za-z0-9_-]{1,200}$/, 'letters, digits, _ and - only (Temporal joins it to the build id with a dot)').optional(),

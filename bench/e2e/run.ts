@@ -12,20 +12,17 @@
 // Env: TEMPORAL_ADDRESS (else a fresh dev server on 7300/8300), DATABASE_URL (else embedded).
 import { join } from 'node:path';
 import type { Worker } from '@temporalio/worker';
-import { buildApiServer } from '../../src/api/server';
-import { IngestService } from '../../src/ingest/ingest-service';
-import { createApiToken } from '../../src/store/api-tokens';
 import { createWorker } from '../../src/worker';
 import { statusQuery } from '../../src/workflows/messages';
-import { alertMix, emlMix, type AlertBody } from '../lib/corpus-alerts';
+import { startApiSender, type Tracked } from '../lib/api-sender';
+import { alertMix, emlMix } from '../lib/corpus-alerts';
 import { activityTimes, historyCounts, runFloor, startStack, workerShares } from '../lib/stack';
+import { countQueries } from '../lib/query-counter';
 import { spawnWorkers, type WorkerProcesses } from '../lib/worker-processes';
 import { argValue, cpuMeter, percentile, pidsNamed, round, rssMiB } from '../lib/stats';
 
 const API_PORT = 8390;
 const POLL_MS = 100;
-
-interface Tracked { ackAt: number; files?: boolean; disposition?: string; doneAt?: number }
 
 async function main() {
   const n = argValue('--alerts', 200);
@@ -56,13 +53,15 @@ async function main() {
   } else {
     processes = await spawnWorkers(join(__dirname, '..', '..', 'src', 'worker.js'), workers, {
       TEMPORAL_ADDRESS: config.temporal.address, TEMPORAL_TASK_QUEUE: taskQueue, DATABASE_URL: stack.db.url, AUTOSOC_CORRELATION_KEYS: 'none',
+    // The payload key the bench's client encrypts with lives in the stack's data dir.
+    AUTOSOC_DATA_DIR: stack.dataDir,
     });
   }
 
-  const ingest = new IngestService({ db: pool, client, taskQueue, policy: config.policy, correlation: config.correlation });
-  const api = buildApiServer({ db: pool, ingest, client, policy: config.policy, maxBodyBytes: config.api.maxBodyBytes });
-  await api.listen({ host: '127.0.0.1', port: API_PORT });
-  const token = await createApiToken(pool, { name: `bench-${runId}`, roles: ['admin'] });
+  const api = await startApiSender({
+    pool, client, taskQueue, policy: config.policy, correlation: config.correlation, maxBodyBytes: config.api.maxBodyBytes, port: API_PORT, name: `bench-${runId}`,
+  });
+  const { send, statusCounts } = api;
 
   let peakRss = 0;
   const sampleRss = () => {
@@ -74,7 +73,6 @@ async function main() {
   // Send every alert through POST /v1/alerts/<format>, `concurrency` requests in flight.
   const bodies = alertMix(n, runId);
   const tracked = new Map<string, Tracked>();
-  const statusCounts: Record<string, number> = {};
   // Disposition: the alerts row gets it at triage; auto-closed runs then finish (result()),
   // escalated ones are done once their status Query says awaiting_analyst.
   const awaitDispositions = async (alerts: Map<string, Tracked>, deadline: number) => {
@@ -112,19 +110,8 @@ async function main() {
     temporal: () => (stack.devServer?.process.pid ? [stack.devServer.process.pid] : pidsNamed('temporal-server')),
     postgres: () => pidsNamed('postgres'),
   });
-  /** POST one body; accepted alerts go into `into` with their ack time. */
-  const send = async ({ format, body }: AlertBody, into: Map<string, Tracked>, files = false) => {
-    const res = await fetch(`http://127.0.0.1:${API_PORT}/v1/alerts/${format}`, {
-      method: 'POST', body,
-      headers: { authorization: `Bearer ${token}`, 'content-type': format === 'cef' ? 'text/plain' : format === 'eml' ? 'message/rfc822' : 'application/json' },
-    });
-    const ackAt = Date.now();
-    const out = await res.json() as { results?: { status: string; workflowId?: string }[]; error?: string };
-    for (const r of out.results ?? [{ status: `http ${res.status}: ${out.error}` }]) {
-      statusCounts[r.status] = (statusCounts[r.status] ?? 0) + 1;
-      if (r.status === 'accepted' && r.workflowId) into.set(r.workflowId, { ackAt, files });
-    }
-  };
+  // The bench's own disposition poll is not autosoc's work; an out-of-process worker's queries are not seen here.
+  const queries = countQueries(/^SELECT workflow_id, disposition FROM alerts/);
   const t0 = Date.now();
   let next = 0;
   await Promise.all(Array.from({ length: concurrency }, async () => {
@@ -137,6 +124,7 @@ async function main() {
   await awaitDispositions(tracked, deadline);
   const wallSeconds = (Math.max(...[...tracked.values()].map((t) => t.doneAt!)) - t0) / 1000;
   const cpuSecondsByProcess = cpu.stop();
+  const queryCounts = queries.stop();
   const closedLoopPerSecond = tracked.size / wallSeconds;
 
   // Open loop: a fixed offered rate per fraction of the capacity just measured.
@@ -207,6 +195,10 @@ async function main() {
     historyEventsPerAlert: round(eventsPerAlert), activitiesPerAlert,
     remoteActivitiesPerAlert: round(remoteActivitiesPerAlert), localActivitiesPerAlert: round(localActivitiesPerAlert), historiesSampled: histories.length,
     activityShareByWorker: workerShares(histories), activityTimes: activityTimes(histories),
+    ...(workers === 1 ? {
+      queriesPerAlert: round(queryCounts.total / tracked.size),
+      topQueriesPerAlert: queryCounts.byStatement.slice(0, 12).map((q) => ({ ...q, count: round(q.count / tracked.size, 2) })),
+    } : {}),
     cpuMsPerAlert: Object.fromEntries(Object.entries(cpuSecondsByProcess).map(([k, v]) => [k, round((v * 1000) / tracked.size)])),
     workerPeakRssMiB: round(peakRss), workerRssNote: workers === 1 ? 'whole bench process (worker + API + client)' : `sum of ${workers} worker processes`,
     floor: {
@@ -227,6 +219,10 @@ async function main() {
     console.log(`  activities / alert       ${result.remoteActivitiesPerAlert} remote + ${result.localActivitiesPerAlert} local`);
     for (const [type, t] of Object.entries(result.activityTimes)) {
       console.log(`    ${type.padEnd(22)} ${String(t.count).padStart(4)} runs   queued ${String(t.queuedMs).padStart(6)} ms   running ${String(t.runningMs).padStart(6)} ms (means)`);
+    }
+    if (result.queriesPerAlert !== undefined) {
+      console.log(`  PostgreSQL queries / alert ${result.queriesPerAlert}   (API + ingest + worker; the bench's own poll excluded)`);
+      for (const q of result.topQueriesPerAlert ?? []) console.log(`    ${String(q.count).padStart(6)}  ${q.statement}`);
     }
     console.log(`  CPU ms / alert           ${Object.entries(result.cpuMsPerAlert).map(([k, v]) => `${k} ${v}`).join(', ')}   (bench = API + ingest + client${workers === 1 ? ' + worker' : ''})`);
     console.log(`  worker peak RSS          ${result.workerPeakRssMiB} MiB   (${result.workerRssNote})`);

@@ -3,7 +3,8 @@
 // analyst-added-actions-v1); each action needs its own quorum and four eyes, as the policy sets
 // for its kind. Pure and deterministic: the workflow's Update validator runs it.
 import { type Decision, DecisionRejected } from './decision';
-import { approvalRuleFor, responseConnectorFor, type TriagePolicy } from './policy';
+import type { TriagePolicy } from './policy';
+import { approvalRuleFor, responseConnectorFor } from './policy-rules';
 import { describeAction, type ResponseAction } from './response';
 
 const MAX_LISTED = 8; // ids quoted in a refusal

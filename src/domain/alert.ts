@@ -1,8 +1,9 @@
 // The one Alert model every source is normalized into. Field names follow the OCSF
 // Detection Finding (class_uid 2004) where they fit, so normalizers map 1:1.
 import { z } from 'zod';
+import { SEVERITIES } from './severity';
 
-export const SEVERITIES = ['informational', 'low', 'medium', 'high', 'critical'] as const;
+export { SEVERITIES };
 export const Severity = z.enum(SEVERITIES);
 export type Severity = z.infer<typeof Severity>;
 

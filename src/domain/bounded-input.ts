@@ -3,7 +3,7 @@
 // takes the worker down, again on every retry): everything here costs at most a fixed number of
 // steps per value, whatever the text, with no regular expressions and no schema walk of
 // arbitrary nesting. Full validation (parseAlert) happens once, at ingest, outside workflows.
-import { SEVERITIES, type Severity } from './alert';
+import { SEVERITIES, type Severity } from './severity';
 import { KINDS, type ObservableSet } from './observables';
 
 /** How many values of each kind one observable set may carry into workflow state. */

@@ -2,7 +2,8 @@
 // eyes, quorum, and when the wait is over. Deterministic, so it runs inside the workflow.
 import type { ActionApprovals, AddedAction } from './action-approvals';
 import { type Decision, DecisionRejected, parseDecision } from './decision';
-import { type ApprovalRule, rolesFor, type TriagePolicy } from './policy';
+import type { ApprovalRule, TriagePolicy } from './policy';
+import { rolesFor } from './policy-rules';
 import type { Role } from './roles';
 
 /** A decision the workflow accepted, numbered in order (the audit trail's step key). */

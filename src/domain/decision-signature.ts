@@ -3,8 +3,8 @@
 import * as ed from '@noble/ed25519';
 import { sha512 } from '@noble/hashes/sha2';
 import { type Decision, type DecisionAction, DecisionRejected } from './decision';
-import type { DecisionPublicKey } from './policy';
-import { DECISION_CLOCK_SKEW_MS, DECISION_TTL_MS, SignedDecision, signedDecisionMessage } from './signed-decision';
+import type { DecisionPublicKey } from './signed-decision';
+import { DECISION_CLOCK_SKEW_MS, DECISION_TTL_MS, signedDecisionMessage, signedDecisionSchema } from './signed-decision';
 
 // Synchronous verification: the workflow sandbox has no WebCrypto. noble-hashes returns a plain
 // Uint8Array, which is all ed25519 needs of it.
@@ -33,7 +33,7 @@ const UNSIGNED = 'decisions must be signed by autosoc: decide through the API or
  */
 export function openSignedDecision(input: unknown, ctx: VerifyContext, signalAction?: DecisionAction): { decision: Decision; nonce: string } {
   if (typeof input !== 'object' || input === null || !('signatures' in input)) throw new DecisionRejected(UNSIGNED);
-  const parsed = SignedDecision.safeParse(input);
+  const parsed = signedDecisionSchema().safeParse(input);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     throw new DecisionRejected(`signed decision: ${issue.path.join('.') || '(root)'}: ${issue.message}`);

@@ -1,7 +1,8 @@
 // Analyst decisions on an escalated alert. Validation is pure and synchronous so the
 // workflow's Update validator can reject bad input before it enters history.
 import { z } from 'zod';
-import { RESPONSE_KINDS } from './policy';
+import { lazily } from './lazily';
+import { RESPONSE_KINDS } from './policy-rules';
 import { ROLES } from './roles';
 
 /** `kind:target` with a response kind the policy knows (the target is checked against the alert by the workflow). */
@@ -9,14 +10,14 @@ const ADDABLE_ID = new RegExp(`^(?:${RESPONSE_KINDS.join('|')}):\\S`);
 const MAX_ADDED_PER_DECISION = 16;
 
 export const DECISION_ACTIONS = ['approve', 'close', 'escalate', 'assign', 'comment'] as const;
-export const DecisionAction = z.enum(DECISION_ACTIONS);
-export type DecisionAction = z.infer<typeof DecisionAction>;
+export type DecisionAction = (typeof DECISION_ACTIONS)[number];
 
 /** Actions that end the wait for an analyst (approve only once its quorum is met). */
 export const FINAL_ACTIONS: readonly DecisionAction[] = ['approve', 'close'];
 
-export const Decision = z.object({
-  action: DecisionAction,
+/** Built on first use (lazily.ts): most runs never see a decision. */
+export const decisionSchema = lazily(() => z.object({
+  action: z.enum(DECISION_ACTIONS),
   actor: z.string({ error: 'actor is required' }).trim().min(1, 'actor is required').max(256),
   /** Why (approve, close, escalate) or the comment text (comment). */
   reason: z.string().trim().max(4096).optional(),
@@ -43,8 +44,8 @@ export const Decision = z.object({
   if (d.action === 'assign' && !d.assignee) ctx.addIssue({ code: 'custom', path: ['assignee'], message: 'assignee is required' });
   if (d.actions && d.action !== 'approve') ctx.addIssue({ code: 'custom', path: ['actions'], message: 'only an approval selects actions' });
   if (d.addActions && d.action !== 'approve') ctx.addIssue({ code: 'custom', path: ['addActions'], message: 'only an approval adds actions' });
-});
-export type Decision = z.infer<typeof Decision>;
+}));
+export type Decision = z.infer<ReturnType<typeof decisionSchema>>;
 /** What a Signal carries: the action is implied by the signal's name. */
 export type DecisionArgs = Omit<Decision, 'action'>;
 
@@ -56,7 +57,7 @@ export class DecisionRejected extends Error {
 }
 
 export function parseDecision(input: unknown): Decision {
-  const r = Decision.safeParse(input);
+  const r = decisionSchema().safeParse(input);
   if (r.success) return r.data;
   const issue = r.error.issues[0];
   const field = issue.path.join('.') || 'decision';

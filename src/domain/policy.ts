@@ -4,10 +4,12 @@
 // through the accessors below, so runs started with an older policy keep working.
 import { REPORT_CADENCES } from './report-period';
 import { z } from 'zod';
-import { type Severity, SEVERITIES } from './alert';
-import { ROLES, type Role } from './roles';
+import { RESPONSE_CONNECTORS, RESPONSE_KINDS, type ResponseConnectorName } from './policy-rules';
+import { SEVERITIES } from './alert';
+import { ROLES } from './roles';
 import { PlaybookRouting } from './playbook-routing';
 import { SharingPolicy } from './sharing-policy';
+import { DecisionPublicKey } from './signed-decision';
 
 export const SlaTier = z.strictObject({
   name: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,31}$/, 'tier names are short lower-case words'),
@@ -16,21 +18,8 @@ export const SlaTier = z.strictObject({
 });
 export type SlaTier = z.infer<typeof SlaTier>;
 
-export const RESPONSE_KINDS = ['isolate_host', 'block_hash', 'block_domain', 'block_ip', 'block_url', 'disable_user', 'revoke_sessions', 'quarantine_email'] as const;
 const ResponseKindEnum = z.enum(RESPONSE_KINDS);
 
-/** The response connectors (src/connectors/response/) and the actions each can carry out. */
-export const RESPONSE_CONNECTORS = {
-  manual: RESPONSE_KINDS,
-  falcon: ['isolate_host', 'block_hash'],
-  defender: ['isolate_host', 'block_hash'],
-  entra: ['disable_user', 'revoke_sessions'],
-  okta: ['disable_user', 'revoke_sessions'],
-  'graph-mail': ['quarantine_email'],
-  /** The External Dynamic Lists autosoc serves to firewalls (/v1/blocklists/ip|domain|url). */
-  edl: ['block_ip', 'block_domain', 'block_url'],
-} as const satisfies Record<string, readonly (typeof RESPONSE_KINDS)[number][]>;
-export type ResponseConnectorName = keyof typeof RESPONSE_CONNECTORS;
 
 /** Which connector serves each action; a connector named for an action it cannot carry out is refused. */
 export const ResponseRouting = z.partialRecord(ResponseKindEnum, z.enum(Object.keys(RESPONSE_CONNECTORS) as [ResponseConnectorName, ...ResponseConnectorName[]]))
@@ -117,12 +106,7 @@ export const Organisation = z.strictObject({
 });
 export type Organisation = z.infer<typeof Organisation>;
 
-/** An Ed25519 public key (raw, hex) that decisions may be signed with (signed-decision.ts). */
-export const DecisionPublicKey = z.object({
-  id: z.string().regex(/^[A-Za-z0-9._-]{1,32}$/, 'key ids are letters, digits, . _ - (at most 32)'),
-  publicKey: z.string().regex(/^[0-9a-f]{64}$/, 'must be 32 bytes of lower-case hex'),
-});
-export type DecisionPublicKey = z.infer<typeof DecisionPublicKey>;
+export { DecisionPublicKey };
 
 export const ReportSchedule = z.strictObject({
   cadence: z.enum(REPORT_CADENCES),
@@ -231,24 +215,6 @@ export const DEFAULT_POLICY: TriagePolicy = {
   ],
 };
 
-const DEFAULT_DECISION_ROLES: Record<string, Role[]> = {
-  approve: ['analyst', 'admin'], close: ['analyst', 'admin'], escalate: ['analyst', 'admin'],
-  assign: ['analyst', 'engineer', 'admin'], comment: ['analyst', 'engineer', 'admin'],
-};
-
-export const slaTiersFor = (p: TriagePolicy, s: Severity): SlaTier[] => p.slaBySeverity?.[s] ?? p.slaTiers;
-export const slaFallbackFor = (p: TriagePolicy, s: Severity): 'wait' | 'contain' => p.slaFallback?.[s] ?? 'wait';
-export const rolesFor = (p: TriagePolicy, action: string): Role[] => p.decisionRoles?.[action as 'approve'] ?? DEFAULT_DECISION_ROLES[action] ?? ['admin'];
-
 /** The connector that carries out an action kind: the policy's choice, else manual. */
-export const responseConnectorFor = (p: TriagePolicy, kind: (typeof RESPONSE_KINDS)[number]): ResponseConnectorName => p.responseConnectors?.[kind] ?? 'manual';
 
-/** The response saga's review window and undo bound; no window unless the policy sets one. */
-export const containmentFor = (p: TriagePolicy): { reviewWindowMs: number; undoAttemptsBeforeEscalation: number } =>
-  ({ reviewWindowMs: p.containment?.reviewWindowMs ?? 0, undoAttemptsBeforeEscalation: p.containment?.undoAttemptsBeforeEscalation ?? 5 });
-
-/** The strictest approval rule among the proposed actions. */
-export function approvalRuleFor(p: TriagePolicy, kinds: readonly string[]): ApprovalRule {
-  const rules = kinds.map((k) => p.approvals?.[k as 'isolate_host']).filter((r): r is ApprovalRule => !!r);
-  return { quorum: Math.max(1, ...rules.map((r) => r.quorum)), fourEyes: rules.some((r) => r.fourEyes) };
-}
+export { approvalRuleFor, containmentFor, RESPONSE_CONNECTORS, RESPONSE_KINDS, responseConnectorFor, rolesFor, slaFallbackFor, slaTiersFor, type ResponseConnectorName } from './policy-rules';

@@ -4,10 +4,15 @@
 // decision, a nonce and the time it was issued. The workflow verifies it
 // (decision-signature.ts) against the public keys it was started with (policy.decisionKeys).
 import { z } from 'zod';
-import { Decision } from './decision';
-import { DecisionPublicKey } from './policy';
+import { decisionSchema } from './decision';
+import { lazily } from './lazily';
 
-export type { DecisionPublicKey };
+/** An Ed25519 public key (raw, hex) that decisions may be signed with (the policy's decisionKeys). */
+export const DecisionPublicKey = z.object({
+  id: z.string().regex(/^[A-Za-z0-9._-]{1,32}$/, 'key ids are letters, digits, . _ - (at most 32)'),
+  publicKey: z.string().regex(/^[0-9a-f]{64}$/, 'must be 32 bytes of lower-case hex'),
+});
+export type DecisionPublicKey = z.infer<typeof DecisionPublicKey>;
 
 /** How long a signed decision stays valid after it is issued (workflow time). */
 export const DECISION_TTL_MS = 5 * 60_000;
@@ -17,19 +22,19 @@ export const DECISION_CLOCK_SKEW_MS = 60_000;
 // Literal patterns (not built per size) so the ReDoS guard can prove them linear.
 const HEX_BYTES = { 16: /^[0-9a-f]{32}$/, 64: /^[0-9a-f]{128}$/ } as const;
 const hex = (bytes: keyof typeof HEX_BYTES) => z.string().regex(HEX_BYTES[bytes], `must be ${bytes} bytes of lower-case hex`);
-const KeyId = DecisionPublicKey.shape.id;
 
-export const SignedDecision = z.object({
+/** Built on first use (lazily.ts): workflows import this module and most runs never see a decision. */
+export const signedDecisionSchema = lazily(() => z.object({
   v: z.literal(1),
   workflowId: z.string().min(1).max(1024),
-  decision: Decision,
+  decision: decisionSchema(),
   nonce: hex(16),
   /** Milliseconds since the epoch, when the API signed it. */
   issuedAt: z.number().int().nonnegative(),
   /** One signature per key the API holds, so runs started before a key rotation still verify. */
-  signatures: z.array(z.object({ keyId: KeyId, signature: hex(64) })).min(1).max(8),
-});
-export type SignedDecision = z.infer<typeof SignedDecision>;
+  signatures: z.array(z.object({ keyId: DecisionPublicKey.shape.id, signature: hex(64) })).min(1).max(8),
+}));
+export type SignedDecision = z.infer<ReturnType<typeof signedDecisionSchema>>;
 
 /** The exact bytes signed: every field that gives the decision its meaning, in a fixed order. */
 export function signedDecisionMessage(e: Omit<SignedDecision, 'signatures'>): Uint8Array {

@@ -130,8 +130,9 @@ describe('loadConfig', () => {
 });
 
 describe('worker tuning', () => {
-  it('leaves unset worker options to the SDK and passes set ones through', () => {
-    expect(Object.fromEntries(Object.entries(loadConfig({}).worker).filter(([, v]) => v !== undefined))).toEqual({});
+  it('leaves unset worker options to the SDK, but caps the workflow cache, and passes set ones through', () => {
+    // The cap bounds memory with runs waiting for analysts (bench/README.md, Memory).
+    expect(Object.fromEntries(Object.entries(loadConfig({}).worker).filter(([, v]) => v !== undefined))).toEqual({ maxCachedWorkflows: 200 });
     expect(loadConfig({ AUTOSOC_WORKER_MAX_ACTIVITIES: '16', AUTOSOC_WORKER_REUSE_V8_CONTEXT: 'false', AUTOSOC_WORKER_MAX_CACHED_WORKFLOWS: '500' }).worker)
       .toMatchObject({ maxConcurrentActivityTaskExecutions: 16, reuseV8Context: false, maxCachedWorkflows: 500 });
   });

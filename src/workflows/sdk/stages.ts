@@ -5,7 +5,7 @@ import { allHandlersFinished, condition, log, patched, upsertSearchAttributes } 
 import { OBSERVABLES_PER_KIND } from '../../domain/bounded-input';
 import type { Finding } from '../../domain/finding';
 import { mergeObservables, type ObservableSet, searchableObservables } from '../../domain/observables';
-import { triageContext } from '../../domain/org-context';
+import { triageContext } from '../../domain/triage-context';
 import { describeAction, finalDisposition, type ResponseAction } from '../../domain/response';
 import type { TriageResult } from '../../domain/scoring';
 import * as SA from '../search-attributes';
