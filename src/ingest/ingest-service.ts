@@ -22,7 +22,7 @@ import { incidentSummary } from '../workflows/ui-metadata';
 import type { AddAlertResult } from '../domain/incident-state';
 import { addAlertsUpdate } from '../workflows/messages';
 import * as SA from '../workflows/search-attributes';
-import type { AlertFormat, PendingEvidence } from './formats/types';
+import type { PendingEvidence } from './formats/types';
 import { IncidentBatcher, type IncidentDelivery } from './incident-batcher';
 import type { AlertIntake, IngestItemResult, IngestRequest } from './intake';
 import { normalizeBody, type NormalizedItem } from './normalize';
