@@ -2,6 +2,7 @@
 // missing setting stops the process with a message that names it. This is the one module that
 // reads process.env (test/architecture/env-reads.test.ts): everything else takes its part of
 // Config, and connector families parse their variables from config.connectors, a plain object.
+import { trimEndChars } from './domain/text-scan';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { parseDuration } from './domain/duration';
@@ -133,11 +134,13 @@ const Env = z.object({
   OTEL_SERVICE_NAME: z.string().min(1).max(200).default('autosoc'),
   AUTOSOC_TEMPORAL_METRICS_PORT: port.default(9465),
   /** The dev server's SQLite pragmas, comma-separated name=value. */
+  /** A prebuilt workflow bundle for workers (tests build one per run; production uses dist/workflow-bundle.js). */
+  AUTOSOC_WORKFLOW_BUNDLE: z.string().min(1).optional(),
   AUTOSOC_TEMPORAL_SQLITE_PRAGMAS: z.string().regex(/^(\w+=\w+)(,\w+=\w+)*$/, 'must look like journal_mode=WAL,synchronous=NORMAL').default(DEFAULT_SQLITE_PRAGMAS),
 });
 
 export interface Config {
-  temporal: { address: string; local: boolean; namespace: string; taskQueue: string; port: number; uiPort: number; uiUrl: string; sqlitePragmas: string[] };
+  temporal: { address: string; local: boolean; namespace: string; taskQueue: string; port: number; uiPort: number; uiUrl: string; sqlitePragmas: string[]; workflowBundle?: string };
   /** Worker options left undefined take the Temporal SDK's defaults. */
   worker: { maxConcurrentActivityTaskExecutions?: number; maxConcurrentWorkflowTaskExecutions?: number; maxCachedWorkflows?: number; reuseV8Context?: boolean };
   /** The Worker Deployment version this worker runs (src/temporal/worker-versioning.ts); unset: unversioned. */
@@ -194,7 +197,7 @@ export type ConnectorSettings = Readonly<Record<string, string | undefined>>;
 /** OpenTelemetry's rule: the signal's own endpoint as given, else the base endpoint + /v1/traces. */
 function otlpTracesUrl(tracesEndpoint?: string, endpoint?: string): string | undefined {
   if (tracesEndpoint) return tracesEndpoint;
-  return endpoint ? `${endpoint.replace(/\/+$/, '')}/v1/traces` : undefined;
+  return endpoint ? `${trimEndChars(endpoint, '/')}/v1/traces` : undefined;
 }
 export interface SmtpSettings { url: string; from: string; tls: 'starttls' | 'none'; user?: string; password?: string }
 
@@ -261,6 +264,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       uiPort: e.TEMPORAL_UI_PORT,
       uiUrl: (e.TEMPORAL_UI_URL ?? `http://127.0.0.1:${e.TEMPORAL_UI_PORT}`).replace(/\/$/, ''),
       sqlitePragmas: e.AUTOSOC_TEMPORAL_SQLITE_PRAGMAS.split(','),
+      workflowBundle: e.AUTOSOC_WORKFLOW_BUNDLE,
     },
     worker: {
       maxConcurrentActivityTaskExecutions: e.AUTOSOC_WORKER_MAX_ACTIVITIES,

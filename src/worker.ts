@@ -38,15 +38,15 @@ import { startMetricsServer } from './metrics/server';
 import type { Pool } from 'pg';
 
 /**
- * A prebuilt workflow bundle: dist/workflow-bundle.js when built (production), or the one a test
- * run builds once for all its workers (AUTOSOC_WORKFLOW_BUNDLE, set by jest's global setup: each
- * webpack run costs seconds of CPU); else bundle from source (dev). A tracing worker takes the
+ * A prebuilt workflow bundle: the one named (config.temporal.workflowBundle, AUTOSOC_WORKFLOW_BUNDLE:
+ * jest's global setup builds one per test run, as each webpack run costs seconds of CPU), else
+ * dist/workflow-bundle.js when built (production); else bundle from source (dev). A tracing worker takes the
  * bundle with Temporal's OpenTelemetry workflow interceptors (workflow-bundle-otel.js,
  * scripts/bundle-workflows.ts); others never load that code.
  */
-export function workflowSource(tracing = false): { workflowBundle: { codePath: string } } | { workflowsPath: string; workflowModules: string[] } {
+export function workflowSource(tracing = false, prebuilt?: string): { workflowBundle: { codePath: string } } | { workflowsPath: string; workflowModules: string[] } {
   const built = join(__dirname, '..', tracing ? 'workflow-bundle-otel.js' : 'workflow-bundle.js');
-  const bundle = (tracing ? undefined : process.env.AUTOSOC_WORKFLOW_BUNDLE) ?? (existsSync(built) ? built : undefined);
+  const bundle = (tracing ? undefined : prebuilt) ?? (existsSync(built) ? built : undefined);
   return bundle ? { workflowBundle: { codePath: bundle } } : { workflowsPath: require.resolve('./workflows'), workflowModules: tracing ? [WORKFLOW_TRACING_MODULE] : [] };
 }
 
@@ -74,11 +74,11 @@ function ticketNotifiers(config: Config, db: Pool) {
  * go, and (with the client and the decision key) how the ticket poller closes alerts.
  */
 function ticketSync(config: Config, client: Client) {
-  const system = ticketSystemFor(config.policy, process.env);
+  const system = ticketSystemFor(config.policy, config.connectors);
   if (!system) return undefined;
   return {
-    system, service: ticketServiceIdentity(system, process.env),
-    decide: { client, signer: new DecisionSigner(config.security.decisionKeys), pager: pagerFromEnv(process.env) },
+    system, service: ticketServiceIdentity(system, config.connectors),
+    decide: { client, signer: new DecisionSigner(config.security.decisionKeys), pager: pagerFromEnv(config.connectors) },
   };
 }
 
@@ -106,7 +106,7 @@ export async function createWorker(config: Config, db: Pool, connection: NativeC
   const ingest = new IngestService({ db, client, taskQueue: config.temporal.taskQueue, policy: config.policy, correlation: config.correlation });
   const responders = respondersFor(config.policy.responseConnectors, config.connectors, undefined, plugins.connectors, db);
   const traced = activeTracing()?.worker;
-  const { workflowModules, ...workflows } = { workflowModules: [] as string[], ...workflowSource(!!traced) };
+  const { workflowModules, ...workflows } = { workflowModules: [] as string[], ...workflowSource(!!traced, config.temporal.workflowBundle) };
   return Worker.create({
     connection,
     namespace: config.temporal.namespace,

@@ -39,7 +39,7 @@ export default async function globalSetup(): Promise<void> {
 /**
  * One workflow bundle for the whole run: every test worker (the real worker, the workflow
  * harness, replay) loads it instead of running webpack again (seconds of CPU each, dozens of
- * times). workflowSource() in src/worker.ts picks it up; global teardown removes it.
+ * times). testConfig() and the harnesses pass it to workflowSource(); global teardown removes it.
  */
 async function bundleWorkflowsOnce(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'autosoc-jest-'));

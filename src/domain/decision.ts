@@ -2,11 +2,14 @@
 // workflow's Update validator can reject bad input before it enters history.
 import { z } from 'zod';
 import { lazily } from './lazily';
-import { RESPONSE_KINDS } from './policy-rules';
+import { RESPONSE_KINDS } from './response-kinds';
 import { ROLES } from './roles';
 
 /** `kind:target` with a response kind the policy knows (the target is checked against the alert by the workflow). */
-const ADDABLE_ID = new RegExp(`^(?:${RESPONSE_KINDS.join('|')}):\\S`);
+const isAddableId = (id: string): boolean => {
+  const colon = id.indexOf(':');
+  return colon > 0 && (RESPONSE_KINDS as readonly string[]).includes(id.slice(0, colon)) && /\S/.test(id.charAt(colon + 1));
+};
 const MAX_ADDED_PER_DECISION = 16;
 
 export const DECISION_ACTIONS = ['approve', 'close', 'escalate', 'assign', 'comment'] as const;
@@ -36,7 +39,7 @@ export const decisionSchema = lazily(() => z.object({
    * four eyes of its kind, its adder counting as its requester. An approval that adds actions
    * and selects none approves only what it adds.
    */
-  addActions: z.array(z.string().trim().regex(ADDABLE_ID, 'an added action is kind:target with a known kind').max(1100)).min(1).max(MAX_ADDED_PER_DECISION).optional(),
+  addActions: z.array(z.string().trim().refine(isAddableId, 'an added action is kind:target with a known kind').max(1100)).min(1).max(MAX_ADDED_PER_DECISION).optional(),
   /** The caller's roles, set by the API from its token; Temporal CLI callers count as analysts. */
   roles: z.array(z.enum(ROLES)).max(8).optional(),
 }).superRefine((d, ctx) => {

@@ -5,6 +5,9 @@
 import type { Severity } from './severity';
 import type { ApprovalRule, SlaTier, TriagePolicy } from './policy';
 import type { Role } from './roles';
+import { RESPONSE_KINDS } from './response-kinds';
+
+export { RESPONSE_KINDS } from './response-kinds';
 
 const DEFAULT_DECISION_ROLES: Record<string, Role[]> = {
   approve: ['analyst', 'admin'], close: ['analyst', 'admin'], escalate: ['analyst', 'admin'],
@@ -25,8 +28,6 @@ export function approvalRuleFor(p: TriagePolicy, kinds: readonly string[]): Appr
   return { quorum: Math.max(1, ...rules.map((r) => r.quorum)), fourEyes: rules.some((r) => r.fourEyes) };
 }
 
-/** The actions a response can take. */
-export const RESPONSE_KINDS = ['isolate_host', 'block_hash', 'block_domain', 'block_ip', 'block_url', 'disable_user', 'revoke_sessions', 'quarantine_email'] as const;
 
 /** The response connectors (src/connectors/response/) and the actions each can carry out. */
 export const RESPONSE_CONNECTORS = {

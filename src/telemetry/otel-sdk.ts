@@ -14,7 +14,7 @@ import {
   makeWorkflowExporter, OpenTelemetryActivityInboundInterceptor, OpenTelemetryActivityOutboundInterceptor, OpenTelemetryWorkflowClientInterceptor,
 } from '@temporalio/interceptors-opentelemetry';
 import { installRequestSpans, runInRequestSpan } from './http-spans';
-import type { Tracing } from './tracing';
+import type { Tracing } from './tracing-types';
 
 export function startTracing(tracesUrl: string, serviceName: string): Tracing {
   const resource = new Resource({ 'service.name': serviceName });

@@ -2,27 +2,15 @@
 // the work). Off unless an endpoint is configured, and then free: this module loads no
 // OpenTelemetry code, so a process without tracing never loads the SDK, installs no
 // interceptor, and its workers run the plain workflow bundle.
-import type { ClientInterceptors } from '@temporalio/client';
-import type { ActivityInterceptorsFactory, InjectedSinks } from '@temporalio/worker';
-import type { SpanProcessor } from '@opentelemetry/sdk-trace-base';
-import type { OpenTelemetrySinks } from '@temporalio/interceptors-opentelemetry';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyRequest } from 'fastify';
 import type { Config } from '../config';
+import type { Tracing } from './tracing-types';
+
+export type { Tracing } from './tracing-types';
 
 /** The workflow-side interceptors module: it must be in the bundle of a tracing worker. */
 export const WORKFLOW_TRACING_MODULE = require.resolve('../workflows/tracing-interceptors');
 
-export interface Tracing {
-  spanProcessor: SpanProcessor;
-  /** Temporal's OpenTelemetry interceptors for clients (temporalClient). */
-  clientInterceptors: ClientInterceptors;
-  /** What a worker adds: activity interceptors and the sink workflow spans leave through. */
-  worker: { activity: ActivityInterceptorsFactory[]; sinks: InjectedSinks<OpenTelemetrySinks> };
-  /** API request spans (src/telemetry/http-spans.ts). */
-  requests: { install(app: FastifyInstance): void; run<T>(request: FastifyRequest, fn: () => T): T };
-  /** Sends what is still batched, then stops exporting. */
-  shutdown(): Promise<void>;
-}
 
 let installed: Tracing | undefined;
 

@@ -10,7 +10,7 @@ import type { FastifyInstance } from 'fastify';
 import type { PushToMispResult } from '../../src/activities/share';
 import { buildApiServer } from '../../src/api/server';
 import { run as cli } from '../../src/cli/main';
-import { loadConfig } from '../../src/config';
+import { testConfig } from '../helpers/config';
 import { SharingPolicy } from '../../src/content/sharing';
 import { parseAlert } from '../../src/domain/alert';
 import { DEFAULT_CORRELATION } from '../../src/domain/correlation';
@@ -59,7 +59,7 @@ beforeAll(async () => {
   await misp.start();
   process.env.AUTOSOC_MISP_URL = misp.url;
   process.env.AUTOSOC_MISP_KEY = KEY;
-  const config = loadConfig({ TEMPORAL_TASK_QUEUE: `misp-share-${run}` });
+  const config = testConfig({ TEMPORAL_TASK_QUEUE: `misp-share-${run}`, AUTOSOC_MISP_URL: misp.url, AUTOSOC_MISP_KEY: KEY });
   [db, env] = await Promise.all([openTestDatabase(), devServerEnv()]);
   client = env.client;
   worker = await createWorker(config, db.pool, env.nativeConnection, client);

@@ -39,9 +39,11 @@ beforeAll(async () => {
   // The policy as an operator writes it: who serves what, and the review window.
   const dir = mkdtempSync(join(tmpdir(), 'autosoc-e2e-policy-'));
   writeFileSync(join(dir, 'policy.yaml'), 'responseConnectors:\n  isolate_host: falcon\n  block_ip: edl\ncontainment:\n  reviewWindow: 24h\n');
-  // The worker reads connector credentials from its environment, as in production.
-  Object.assign(process.env, { FALCON_BASE_URL: falconUrl, FALCON_CLIENT_ID: FALCON.clientId, FALCON_CLIENT_SECRET: FALCON.clientSecret, EDR_POLL_INTERVAL: '50ms' });
-  h = await startApiHarness('e2e-undo', { env: { AUTOSOC_POLICY_FILE: join(dir, 'policy.yaml') } });
+  // The worker reads connector credentials from its configuration's environment, as in production.
+  h = await startApiHarness('e2e-undo', { env: {
+    AUTOSOC_POLICY_FILE: join(dir, 'policy.yaml'),
+    FALCON_BASE_URL: falconUrl, FALCON_CLIENT_ID: FALCON.clientId, FALCON_CLIENT_SECRET: FALCON.clientSecret, EDR_POLL_INTERVAL: '50ms',
+  } });
   // The harness's app has no Temporal client; this one is built as the ingest tier builds it.
   app = buildApiServer({ db: h.db.pool, ingest: h.ingest, client: h.client, policy: h.config.policy, maxBodyBytes: h.config.api.maxBodyBytes, signer: new DecisionSigner(h.config.security.decisionKeys) });
   await app.ready();
@@ -55,7 +57,6 @@ afterAll(async () => {
   await app?.close();
   await h?.close();
   await falcon?.stop();
-  for (const k of ['FALCON_BASE_URL', 'FALCON_CLIENT_ID', 'FALCON_CLIENT_SECRET', 'EDR_POLL_INTERVAL']) delete process.env[k];
 });
 
 const call = async (method: 'GET' | 'POST', url: string, token: string, body?: unknown) =>

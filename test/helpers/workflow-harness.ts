@@ -48,7 +48,7 @@ export async function workflowHarness(overrides: Partial<ActivityDeps> = {}): Pr
   const worker = await Worker.create({
     connection: env.nativeConnection,
     taskQueue,
-    ...workflowSource(),
+    ...workflowSource(false, process.env.AUTOSOC_WORKFLOW_BUNDLE),
     dataConverter: testDataConverter,
     activities: createActivities({
       db: db.pool, responders: [manualResponseConnector],

@@ -5,7 +5,7 @@
 // task completion, which echoes the accepted updates, exceed gRPC's 4 MB: the task failed, the
 // updates were aborted and the alerts were never recorded on the incident.
 import type { AlertInput } from '../../src/domain/alert';
-import { loadConfig } from '../../src/config';
+import { testConfig } from '../helpers/config';
 import { getIncident } from '../../src/store/incidents';
 import { statusQuery } from '../../src/workflows/messages';
 import { uniqueSuffix } from '../helpers/temporal';
@@ -13,7 +13,7 @@ import { waitFor } from '../helpers/wait';
 import { startWorkerStack, type WorkerStack } from '../helpers/worker-stack';
 
 const run = uniqueSuffix();
-const config = loadConfig({ TEMPORAL_TASK_QUEUE: `incident-large-${run}`, AUTOSOC_CORRELATION_KEYS: 'rule+host' });
+const config = testConfig({ TEMPORAL_TASK_QUEUE: `incident-large-${run}`, AUTOSOC_CORRELATION_KEYS: 'rule+host' });
 let stack: WorkerStack;
 
 beforeAll(async () => { stack = await startWorkerStack(config); }, 120_000);

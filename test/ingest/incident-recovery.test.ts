@@ -3,7 +3,7 @@
 // before its quiet window ends it, and records and relays them like any other.
 import type { AlertInput } from '../../src/domain/alert';
 import { parseAlert } from '../../src/domain/alert';
-import { loadConfig } from '../../src/config';
+import { testConfig } from '../helpers/config';
 import { extractObservables } from '../../src/domain/observables';
 import { getIncident, storeIncidentAlerts } from '../../src/store/incidents';
 import { statusQuery } from '../../src/workflows/messages';
@@ -13,7 +13,7 @@ import { startWorkerStack, type WorkerStack } from '../helpers/worker-stack';
 
 const run = uniqueSuffix();
 // A short quiet window: the incident reconciles when it passes.
-const config = loadConfig({ TEMPORAL_TASK_QUEUE: `incident-recovery-${run}`, AUTOSOC_CORRELATION_KEYS: 'rule+host', AUTOSOC_CORRELATION_WINDOW: '3s' });
+const config = testConfig({ TEMPORAL_TASK_QUEUE: `incident-recovery-${run}`, AUTOSOC_CORRELATION_KEYS: 'rule+host', AUTOSOC_CORRELATION_WINDOW: '3s' });
 let stack: WorkerStack;
 
 beforeAll(async () => { stack = await startWorkerStack(config); }, 120_000);

@@ -37,5 +37,5 @@ test('recorded histories exist for every path the e2e test covers', () => {
 // Through the payload codec every worker runs with: payloads recorded before it (plaintext)
 // pass through its decode unchanged.
 test.each(histories.map((h) => [h.name, h] as const))('replays %s deterministically', async (_name, { workflowId, history }) => {
-  await Worker.runReplayHistory({ ...workflowSource(), dataConverter: testDataConverter }, history, workflowId);
+  await Worker.runReplayHistory({ ...workflowSource(false, process.env.AUTOSOC_WORKFLOW_BUNDLE), dataConverter: testDataConverter }, history, workflowId);
 });

@@ -13,6 +13,7 @@ import { Worker } from '@temporalio/worker';
 import type { FastifyInstance } from 'fastify';
 import { buildApiServer } from '../../src/api/server';
 import { loadConfig } from '../../src/config';
+import { testConfig } from '../helpers/config';
 import { IngestService } from '../../src/ingest/ingest-service';
 import { temporalClient } from '../../src/temporal/client';
 import { activeTracing, installTracing, type Tracing, WORKFLOW_TRACING_MODULE } from '../../src/telemetry/tracing';
@@ -46,7 +47,10 @@ describe('tracing off (no OTLP endpoint)', () => {
     expect(config.tracing.tracesUrl).toBeUndefined();
     expect(installTracing(config)).toBeUndefined();
     expect(activeTracing()).toBeUndefined();
-    expect(workflowSource(false)).toMatchObject({ workflowModules: [] });
+    // The plain workflow code: a bundle without the tracing interceptors, or the source with none.
+    const plainSource = workflowSource(false);
+    if ('workflowBundle' in plainSource) expect(plainSource.workflowBundle.codePath).not.toMatch(/otel/);
+    else expect(plainSource.workflowModules).toEqual([]);
     const plain = temporalClient(config, {} as never);
     expect(plain.options.interceptors.workflow ?? []).toHaveLength(0);
   });
@@ -63,7 +67,7 @@ describe('tracing on', () => {
   beforeAll(async () => {
     otlp = new OtlpServer();
     await otlp.start();
-    const config = loadConfig({ TEMPORAL_TASK_QUEUE: `tracing-${run}`, OTEL_EXPORTER_OTLP_ENDPOINT: otlp.url, OTEL_SERVICE_NAME: `autosoc-${run}` });
+    const config = testConfig({ TEMPORAL_TASK_QUEUE: `tracing-${run}`, OTEL_EXPORTER_OTLP_ENDPOINT: otlp.url, OTEL_SERVICE_NAME: `autosoc-${run}` });
     tracing = installTracing(config)!;
     [db, env] = await Promise.all([openTestDatabase(), devServerEnv()]);
     // The one way autosoc makes clients: it now carries the tracing interceptors.
