@@ -9,7 +9,7 @@ import { BUILT_IN_ANALYZERS, defaultPlan } from './investigation/default-plan';
 import { loadPlugins } from './plugins/load-plugins';
 import { pluginAnalyzers } from './plugins/plugin-analyzers';
 import { pluginConnector } from './plugins/plugin-connectors';
-import { RESPONSE_CONNECTORS } from './domain/policy';
+import { RESPONSE_CONNECTORS } from './domain/policy-rules';
 import { type RetryAlarm, retryAlarmInterceptor } from './activities/retry-alarm';
 import { AnalyzerPool, type AnalyzerRunner, inProcessRunner } from './investigation/analyzer-pool';
 import { mispFromEnv } from './connectors/misp';

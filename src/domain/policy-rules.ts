@@ -5,9 +5,9 @@
 import type { Severity } from './severity';
 import type { ApprovalRule, SlaTier, TriagePolicy } from './policy';
 import type { Role } from './roles';
-import { RESPONSE_KINDS } from './response-kinds';
+import type { RESPONSE_KINDS, ResponseConnectorName } from './response-kinds';
 
-export { RESPONSE_KINDS } from './response-kinds';
+export { RESPONSE_CONNECTORS, RESPONSE_KINDS, type ResponseConnectorName } from './response-kinds';
 
 const DEFAULT_DECISION_ROLES: Record<string, Role[]> = {
   approve: ['analyst', 'admin'], close: ['analyst', 'admin'], escalate: ['analyst', 'admin'],
@@ -29,18 +29,6 @@ export function approvalRuleFor(p: TriagePolicy, kinds: readonly string[]): Appr
 }
 
 
-/** The response connectors (src/connectors/response/) and the actions each can carry out. */
-export const RESPONSE_CONNECTORS = {
-  manual: RESPONSE_KINDS,
-  falcon: ['isolate_host', 'block_hash'],
-  defender: ['isolate_host', 'block_hash'],
-  entra: ['disable_user', 'revoke_sessions'],
-  okta: ['disable_user', 'revoke_sessions'],
-  'graph-mail': ['quarantine_email'],
-  /** The External Dynamic Lists autosoc serves to firewalls (/v1/blocklists/ip|domain|url). */
-  edl: ['block_ip', 'block_domain', 'block_url'],
-} as const satisfies Record<string, readonly (typeof RESPONSE_KINDS)[number][]>;
-export type ResponseConnectorName = keyof typeof RESPONSE_CONNECTORS;
 
 /** The connector the policy routes an action to; the manual one when it names none. */
 export const responseConnectorFor = (p: TriagePolicy, kind: (typeof RESPONSE_KINDS)[number]): ResponseConnectorName => p.responseConnectors?.[kind] ?? 'manual';

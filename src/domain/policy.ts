@@ -4,7 +4,7 @@
 // through the accessors below, so runs started with an older policy keep working.
 import { REPORT_CADENCES } from './report-period';
 import { z } from 'zod';
-import { RESPONSE_CONNECTORS, RESPONSE_KINDS, type ResponseConnectorName } from './policy-rules';
+import { RESPONSE_CONNECTORS, RESPONSE_KINDS, type ResponseConnectorName } from './response-kinds';
 import { SEVERITIES } from './alert';
 import { ROLES } from './roles';
 import { PlaybookRouting } from './playbook-routing';
@@ -217,4 +217,3 @@ export const DEFAULT_POLICY: TriagePolicy = {
 
 /** The connector that carries out an action kind: the policy's choice, else manual. */
 
-export { approvalRuleFor, containmentFor, RESPONSE_CONNECTORS, RESPONSE_KINDS, responseConnectorFor, rolesFor, slaFallbackFor, slaTiersFor, type ResponseConnectorName } from './policy-rules';

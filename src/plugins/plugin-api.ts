@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { Finding, FindingVerdict } from '../domain/finding';
 import { OBSERVABLE_KINDS } from '../domain/playbook-routing';
 import type { ObservableSet } from '../domain/observables';
-import { RESPONSE_KINDS } from '../domain/policy';
+import { RESPONSE_KINDS } from '../domain/policy-rules';
 import type { ResponseContext, ResponseOutcome } from '../connectors/response-connector';
 import type { ResponseAction } from '../domain/response';
 

@@ -3,7 +3,8 @@
 import type { Pool } from 'pg';
 import { type Severity, SEVERITIES } from '../domain/alert';
 import type { ObservableSet } from '../domain/observables';
-import { slaTiersFor, type TriagePolicy } from '../domain/policy';
+import { type TriagePolicy } from '../domain/policy';
+import { slaTiersFor } from '../domain/policy-rules';
 
 export interface QueueFilters { severity?: string; source?: string; assignee?: string; q?: string }
 

@@ -1,7 +1,8 @@
 // The saga's proposals per alert kind (proposeContainment), proposeResponse unchanged for the
 // workflows already calling it, and the policy's connector routing validated.
 import { loadPolicy } from '../../src/policy/load-policy';
-import { DEFAULT_POLICY, responseConnectorFor, TriagePolicy } from '../../src/domain/policy';
+import { DEFAULT_POLICY, TriagePolicy } from '../../src/domain/policy';
+import { responseConnectorFor } from '../../src/domain/policy-rules';
 import { extractObservables } from '../../src/domain/observables';
 import { alertKinds, proposeContainment, proposeResponse } from '../../src/domain/response';
 import { sampleAlert } from '../helpers/alerts';
