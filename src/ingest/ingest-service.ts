@@ -51,15 +51,25 @@ export class IngestService implements AlertIntake {
   async ingest(req: IngestRequest): Promise<IngestItemResult[]> {
     const items = await normalizeBody(req.body, { format: req.format, receivedAt: new Date().toISOString(), maxItems: req.maxItems, admit: req.admit });
     const suppressions = await activeSuppressions(this.deps.db);
-    // Items in parallel: a body's look-alikes share their incident's update.
+    // Items in parallel: a body's look-alikes share their incident's update. Their storm counts
+    // run one at a time: concurrent counts each miss the others' rows, so a burst in one body
+    // would slip under the storm threshold.
+    let counting: Promise<unknown> = Promise.resolve();
+    const countInTurn = (count: () => Promise<number>): Promise<number> => {
+      const mine = counting.then(count, count);
+      counting = mine.catch(() => undefined);
+      return mine;
+    };
     return Promise.all(items.map(async (item) => {
-      const result = await this.route(item, suppressions, req.requiredSource ?? null);
+      const result = await this.route(item, suppressions, req.requiredSource ?? null, countInTurn);
       ingestedAlerts.inc({ source: boundedLabel('source', item.ok ? item.alert.source : undefined), format: result.format ?? 'unknown', result: result.status });
       return result;
     }));
   }
 
-  private async route(item: NormalizedItem, suppressions: SuppressionRow[], requiredSource: string | null): Promise<IngestItemResult> {
+  private async route(
+    item: NormalizedItem, suppressions: SuppressionRow[], requiredSource: string | null, countInTurn: (count: () => Promise<number>) => Promise<number>,
+  ): Promise<IngestItemResult> {
     if (!item.ok) return { index: item.index, status: 'rejected', format: item.format, error: item.error };
     const { index, format } = item;
     if (requiredSource && item.alert.source !== requiredSource) {
@@ -81,7 +91,7 @@ export class IngestService implements AlertIntake {
     const choice = choosePlaybook(this.deps.policy.playbooks, { alert, format, observables });
     const routed = { playbook: choice.playbook, playbookReason: choice.reason };
     const { correlation } = this.deps;
-    const similar = await countSimilar(this.deps.db, similarityKey(alert), workflowId, correlation.stormWindowMs);
+    const similar = await countInTurn(() => countSimilar(this.deps.db, similarityKey(alert), workflowId, correlation.stormWindowMs));
     const storm = similar > correlation.stormThreshold;
     const key = storm ? `storm:${similarityKey(alert)}` : correlationKey(alert, observables, correlation.keys);
     if (!key) {

@@ -103,9 +103,13 @@ test('past the storm threshold, look-alike alerts collapse into one storm incide
   }));
   const results = await send(...storm);
   // Five alerts fit under the threshold (each its own host, so its own incident); the rest storm.
-  expect(results.slice(0, 5).every((r) => r.status === 'accepted' && !r.storm)).toBe(true);
-  const stormed = results.slice(5);
-  expect(stormed.map((r) => r.status)).toEqual(['accepted', 'correlated', 'correlated', 'correlated']);
+  // The items of one body are routed concurrently (they share incident updates), so which five
+  // come first is not fixed: the counts are.
+  const stormed = results.filter((r) => r.incidentId?.startsWith('incident:storm:'));
+  const calm = results.filter((r) => !r.incidentId?.startsWith('incident:storm:'));
+  expect(calm).toHaveLength(5);
+  expect(calm.every((r) => r.status === 'accepted' && !r.storm)).toBe(true);
+  expect(stormed.map((r) => r.status).sort()).toEqual(['accepted', 'correlated', 'correlated', 'correlated']);
   expect(new Set(stormed.map((r) => r.incidentId)).size).toBe(1);
   expect(stormed[0].incidentId).toMatch(/^incident:storm:/);
   const handle = env.client.workflow.getHandle(stormed[0].incidentId!);

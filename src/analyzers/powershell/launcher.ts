@@ -2,6 +2,7 @@
 // Handles cmd.exe wrappers (`cmd /c "powershell ..."`, caret escapes), the parameter
 // abbreviations powershell.exe accepts (-e, -ec, -enc, -EncodedCommand; -w h; -ep bypass ...),
 // and decodes -EncodedCommand (base64 of UTF-16LE) before anything is parsed.
+import { linearRegex } from '../../domain/linear-regex';
 
 export interface LaunchFlags {
   /** -EncodedCommand was used. */
@@ -27,7 +28,8 @@ export interface Launch {
 const LAUNCHER = /(?:^|[\s"'(\\/&|;,=@>])((?:powershell|pwsh)(?:_ise)?(?:\.exe)?)(?=$|[\s"',;)&|<>])/i;
 
 const CMD_WRAPPER = /^\s*["']?(?:[^\s"']*[\\/])?c\^?m\^?d(?:\.exe)?["']?\s+(?:\/[a-z](?::\w+)?\s+)*\/[ckr]\b/i;
-const LAUNCH_PREFIX = /^\s*(?:["']?[^\s"']*cmd(?:\.exe)?["']?\s+(?:\/[a-z](?::\w+)?\s+)*\/[ckr]\s*["']?\s*)?(?:start\s+(?:\/\w+\s+|""\s+)*)?(?:"[^"]*[\\/]|'[^']*[\\/]|["']?(?:[a-z]:)?[^\s"'|&;]*[\\/]|["'])?$/i;
+// Linear engine: the optional cmd and path parts can backtrack against each other in V8.
+const LAUNCH_PREFIX = linearRegex(/^\s*(?:["']?[^\s"']*cmd(?:\.exe)?["']?\s+(?:\/[a-z](?::\w+)?\s+)*\/[ckr]\s*["']?\s*)?(?:start\s+(?:\/\w+\s+|""\s+)*)?(?:"[^"]*[\\/]|'[^']*[\\/]|["']?(?:[a-z]:)?[^\s"'|&;]*[\\/]|["'])?$/i);
 
 /** Splits arguments the way the Windows C runtime does (quotes group, `\"` is a quote). */
 export function splitWindowsArgs(text: string, max = 10_000): string[] {
