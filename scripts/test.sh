@@ -23,6 +23,8 @@ echo "[test] tsc --noEmit"
 npx tsc --noEmit
 echo "[test] eslint"
 npx eslint .
+echo "[test] prettier --check"
+npx prettier --check --log-level warn .
 
 set +e
 npx jest --ci --json --outputFile=.jest-results.json "$@"
