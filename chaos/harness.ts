@@ -19,7 +19,10 @@ export const WORKER_JS = join(__dirname, '..', 'dist', 'src', 'worker.js');
 /** Two that escalate, two that the policy closes on its own (see samples/alerts/README.md). */
 export const SAMPLES = ['01-encoded-powershell.json', '02-lsass-dump.json', '04-admin-login.json', '05-port-scan.json'];
 
-export interface Started { workflowId: string; sample: string }
+export interface Started {
+  workflowId: string;
+  sample: string;
+}
 
 export function spawnWorker(env: Record<string, string>): ChildProcess {
   if (!existsSync(WORKER_JS)) throw new Error(`${WORKER_JS} missing: run npm run build (chaos/run.sh does)`);
@@ -38,17 +41,24 @@ export async function killHard(child: ChildProcess | undefined): Promise<void> {
 
 /** `samples`: the samples to cycle through (default SAMPLES); `shape`: changes the i-th alert (e.g. its own host). */
 export async function startBatch(
-  client: Client, config: Config, run: string, n: number,
+  client: Client,
+  config: Config,
+  run: string,
+  n: number,
   { samples = SAMPLES, shape = (a) => a }: { samples?: readonly string[]; shape?: (alert: AlertInput, i: number) => AlertInput } = {},
 ): Promise<Started[]> {
   const out: Started[] = [];
   for (let i = 0; i < n; i += 20) {
-    out.push(...await Promise.all(Array.from({ length: Math.min(20, n - i) }, async (_, j) => {
-      const sample = samples[(i + j) % samples.length];
-      const alert = shape({ ...sampleAlert(sample), sourceId: `chaos-${run}-${i + j}` }, i + j);
-      const { workflowId } = await startAlert(client, { taskQueue: config.temporal.taskQueue, policy: config.policy }, alert);
-      return { workflowId, sample };
-    })));
+    out.push(
+      ...(await Promise.all(
+        Array.from({ length: Math.min(20, n - i) }, async (_, j) => {
+          const sample = samples[(i + j) % samples.length];
+          const alert = shape({ ...sampleAlert(sample), sourceId: `chaos-${run}-${i + j}` }, i + j);
+          const { workflowId } = await startAlert(client, { taskQueue: config.temporal.taskQueue, policy: config.policy }, alert);
+          return { workflowId, sample };
+        }),
+      )),
+    );
   }
   return out;
 }
@@ -57,20 +67,27 @@ export async function startBatch(
 async function states(client: Client, batch: Started[]): Promise<Map<string, 'completed' | 'awaiting' | 'busy'>> {
   const out = new Map<string, 'completed' | 'awaiting' | 'busy'>();
   for (let i = 0; i < batch.length; i += 25) {
-    await Promise.all(batch.slice(i, i + 25).map(async ({ workflowId }) => {
-      const h = client.workflow.getHandle(workflowId);
-      const d = await h.describe();
-      if (d.status.name === 'COMPLETED') out.set(workflowId, 'completed');
-      else if (d.status.name !== 'RUNNING') throw new Error(`${workflowId} ended ${d.status.name}`);
-      else out.set(workflowId, (await h.query(statusQuery)).stage === 'awaiting_analyst' ? 'awaiting' : 'busy');
-    }));
+    await Promise.all(
+      batch.slice(i, i + 25).map(async ({ workflowId }) => {
+        const h = client.workflow.getHandle(workflowId);
+        const d = await h.describe();
+        if (d.status.name === 'COMPLETED') out.set(workflowId, 'completed');
+        else if (d.status.name !== 'RUNNING') throw new Error(`${workflowId} ended ${d.status.name}`);
+        else out.set(workflowId, (await h.query(statusQuery)).stage === 'awaiting_analyst' ? 'awaiting' : 'busy');
+      }),
+    );
   }
   return out;
 }
 
 /** Waits until no alert is busy; returns the escalated ones. */
 export async function untilSettled(client: Client, batch: Started[], timeoutMs: number): Promise<string[]> {
-  const s = await waitFor(() => states(client, batch), (m) => [...m.values()].every((v) => v !== 'busy'), 'every alert to complete or await an analyst', timeoutMs);
+  const s = await waitFor(
+    () => states(client, batch),
+    (m) => [...m.values()].every((v) => v !== 'busy'),
+    'every alert to complete or await an analyst',
+    timeoutMs,
+  );
   return [...s].filter(([, v]) => v === 'awaiting').map(([k]) => k);
 }
 
@@ -107,7 +124,11 @@ export function untilStage(client: Client, workflowIds: string[], stage: Stage, 
   const stages = async () => {
     const out: Stage[] = [];
     for (let i = 0; i < workflowIds.length; i += 25) {
-      out.push(...await Promise.all(workflowIds.slice(i, i + 25).map(async (id) => (await client.workflow.getHandle(id).query(statusQuery)).stage)));
+      out.push(
+        ...(await Promise.all(
+          workflowIds.slice(i, i + 25).map(async (id) => (await client.workflow.getHandle(id).query(statusQuery)).stage),
+        )),
+      );
     }
     return out;
   };
@@ -128,16 +149,29 @@ export async function expectExactlyOnce(client: Client, pool: Pool, batch: Start
   const runs = new Map<string, number>();
   for (let i = 0; i < ids.length; i += 50) {
     const slice = ids.slice(i, i + 50);
-    for await (const w of client.workflow.list({ query: `WorkflowId IN (${slice.map((id) => `"${id}"`).join(', ')})` })) runs.set(w.workflowId, (runs.get(w.workflowId) ?? 0) + 1);
+    for await (const w of client.workflow.list({ query: `WorkflowId IN (${slice.map((id) => `"${id}"`).join(', ')})` }))
+      runs.set(w.workflowId, (runs.get(w.workflowId) ?? 0) + 1);
   }
   expect([...runs.values()].filter((n) => n !== 1)).toEqual([]);
   expect(runs.size).toBe(ids.length);
 
-  const count = async (table: string, extra = '') => new Map((await pool.query<{ workflow_id: string; n: string }>(
-    `SELECT workflow_id, count(*) AS n FROM ${table} WHERE workflow_id = ANY($1) ${extra} GROUP BY workflow_id`, [ids])).rows.map((r) => [r.workflow_id, Number(r.n)]));
+  const count = async (table: string, extra = '') =>
+    new Map(
+      (
+        await pool.query<{ workflow_id: string; n: string }>(
+          `SELECT workflow_id, count(*) AS n FROM ${table} WHERE workflow_id = ANY($1) ${extra} GROUP BY workflow_id`,
+          [ids],
+        )
+      ).rows.map((r) => [r.workflow_id, Number(r.n)]),
+    );
   const [alerts, cases, decisions, analyst, actions, notifications, reports] = await Promise.all([
-    count('alerts'), count('cases'), count('decisions'), count('decisions', "AND step = 'analyst-decision'"),
-    count('response_actions'), count('notifications'), count('reports'),
+    count('alerts'),
+    count('cases'),
+    count('decisions'),
+    count('decisions', "AND step = 'analyst-decision'"),
+    count('response_actions'),
+    count('notifications'),
+    count('reports'),
   ]);
   expect(ids.filter((id) => alerts.get(id) !== 1)).toEqual([]);
   expect(escalated.filter((id) => cases.get(id) !== 1 || analyst.get(id) !== 1)).toEqual([]);

@@ -36,34 +36,65 @@ afterAll(async () => {
 
 const hostileLine = (i: number) => `${`http://${i}.${'a.'.repeat(16_384)}`.slice(0, 32_767)}x`;
 const alert = (id: string, patch: Partial<AlertInput> = {}): AlertInput => ({
-  source: `edr-${run}`.toLowerCase(), sourceId: id, time: '2026-11-20T10:00:00Z', title: 'Suspicious rundll32 child process',
-  severity: 'high', rule: { id: 'rundll32-child' },
+  source: `edr-${run}`.toLowerCase(),
+  sourceId: id,
+  time: '2026-11-20T10:00:00Z',
+  title: 'Suspicious rundll32 child process',
+  severity: 'high',
+  rule: { id: 'rundll32-child' },
   observables: { hosts: [{ hostname: 'ws-hostile' }], processes: [{ name: 'cmd.exe', commandLine: 'cmd.exe /c whoami /all' }] },
   ...patch,
 });
-const hostile = (id: string, severity: AlertInput['severity']) => alert(id, {
-  severity, observables: { hosts: [{ hostname: 'ws-hostile' }], processes: [0, 1, 2].map((i) => ({ name: 'cmd.exe', commandLine: hostileLine(i) })) },
-});
+const hostile = (id: string, severity: AlertInput['severity']) =>
+  alert(id, {
+    severity,
+    observables: {
+      hosts: [{ hostname: 'ws-hostile' }],
+      processes: [0, 1, 2].map((i) => ({ name: 'cmd.exe', commandLine: hostileLine(i) })),
+    },
+  });
 
 test('a correlated alert with three 32 KB http://a.a.a…x command lines: the worker survives, the incident settles', async () => {
   child = spawnWorker({ ...workerEnv, TEMPORAL_ADDRESS: tenv.address, DATABASE_URL: db.url });
   let workerExit: string | undefined;
-  child.once('exit', (code, signal) => { workerExit = `${signal ?? code}`; });
-  const ingest = new IngestService({ db: db.pool, client: tenv.client, taskQueue: config.temporal.taskQueue, policy: config.policy, correlation: config.correlation });
+  child.once('exit', (code, signal) => {
+    workerExit = `${signal ?? code}`;
+  });
+  const ingest = new IngestService({
+    db: db.pool,
+    client: tenv.client,
+    taskQueue: config.temporal.taskQueue,
+    policy: config.policy,
+    correlation: config.correlation,
+  });
   const send = async (a: AlertInput) => (await ingest.ingest({ body: Buffer.from(JSON.stringify(a)) }))[0];
   const status = (id: string) => tenv.client.workflow.getHandle(id).query(statusQuery);
 
   const primary = await send(alert('primary'));
-  await waitFor(() => status(primary.workflowId!), (s) => s.stage === 'awaiting_analyst', 'the primary to escalate', 180_000);
+  await waitFor(
+    () => status(primary.workflowId!),
+    (s) => s.stage === 'awaiting_analyst',
+    'the primary to escalate',
+    180_000,
+  );
   const joined = await send(hostile('joiner', 'high'));
   expect(joined.status).toBe('correlated');
-  const retriaged = await waitFor(() => status(primary.workflowId!), (s) => s.relatedAlerts === 1 && s.retriages >= 1,
-    'the primary to re-triage on the hostile alert', 300_000);
+  const retriaged = await waitFor(
+    () => status(primary.workflowId!),
+    (s) => s.relatedAlerts === 1 && s.retriages >= 1,
+    'the primary to re-triage on the hostile alert',
+    300_000,
+  );
   expect(retriaged.observables!.commandLines.filter((c) => c.length === 32_768)).toHaveLength(3);
 
   const severe = await send(hostile('severe', 'critical'));
   expect(severe).toMatchObject({ status: 'accepted', incidentId: primary.incidentId });
-  await waitFor(() => status(severe.workflowId!), (s) => s.stage === 'awaiting_analyst', 'the critical copy to escalate', 300_000);
+  await waitFor(
+    () => status(severe.workflowId!),
+    (s) => s.stage === 'awaiting_analyst',
+    'the critical copy to escalate',
+    300_000,
+  );
 
   const incident = tenv.client.workflow.getHandle(primary.incidentId!);
   expect(await incident.query(incidentStatusQuery)).toMatchObject({ alertCount: 3, primary: severe.workflowId });

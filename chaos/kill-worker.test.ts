@@ -31,8 +31,12 @@ test('worker killed with -9 mid-run: every alert final, exactly once', async () 
   const batch = await startBatch(tenv.client, config, run, 200);
   const ids = batch.map((b) => b.workflowId);
   // Kill once some, not all, alerts are stored: work is genuinely in flight.
-  await waitFor(async () => Number((await db.pool.query('SELECT count(*) FROM alerts WHERE workflow_id = ANY($1)', [ids])).rows[0].count),
-    (n) => n >= 20, 'the worker to be busy', 120_000);
+  await waitFor(
+    async () => Number((await db.pool.query('SELECT count(*) FROM alerts WHERE workflow_id = ANY($1)', [ids])).rows[0].count),
+    (n) => n >= 20,
+    'the worker to be busy',
+    120_000,
+  );
   const stored = Number((await db.pool.query('SELECT count(*) FROM alerts WHERE workflow_id = ANY($1)', [ids])).rows[0].count);
   await killHard(child);
   const killedAt = Date.now();
@@ -41,7 +45,9 @@ test('worker killed with -9 mid-run: every alert final, exactly once', async () 
   const recoveryMs = Date.now() - killedAt;
   await approveAll(tenv.client, escalated);
   await expectExactlyOnce(tenv.client, db.pool, batch, escalated);
-  console.log(`[chaos] kill -9 worker: ${stored}/200 alerts stored at the kill; all settled ${recoveryMs} ms after it; ${escalated.length} escalated and approved`);
+  console.log(
+    `[chaos] kill -9 worker: ${stored}/200 alerts stored at the kill; all settled ${recoveryMs} ms after it; ${escalated.length} escalated and approved`,
+  );
   expect(stored).toBeLessThan(200);
   expect(escalated.length).toBeGreaterThan(0);
   expect(escalated.length).toBeLessThan(200);

@@ -48,12 +48,17 @@ test('PostgreSQL down for 30 minutes: no alert fails, the operator is alarmed, a
   pg.stop();
   const outageStart = await env.currentTimeMs();
   // Two the policy closes on its own, one that escalates to an analyst.
-  const handles = await Promise.all(['04-admin-login.json', '05-port-scan.json', '02-lsass-dump.json'].map((sample) => {
-    const alert = parseAlert({ ...sampleAlert(sample), sourceId: `pg30-${run}-${sample}` });
-    return env.client.workflow.start(alertWorkflow, {
-      workflowId: alertWorkflowId(alert), taskQueue: config.temporal.taskQueue, args: [{ alert, policy: config.policy }], workflowTaskTimeout: '30s',
-    });
-  }));
+  const handles = await Promise.all(
+    ['04-admin-login.json', '05-port-scan.json', '02-lsass-dump.json'].map((sample) => {
+      const alert = parseAlert({ ...sampleAlert(sample), sourceId: `pg30-${run}-${sample}` });
+      return env.client.workflow.start(alertWorkflow, {
+        workflowId: alertWorkflowId(alert),
+        taskQueue: config.temporal.taskQueue,
+        args: [{ alert, policy: config.policy }],
+        workflowTaskTimeout: '30s',
+      });
+    }),
+  );
   await env.sleep(OUTAGE_MS); // server time: the retry timers of the whole outage fire meanwhile
   expect((await env.currentTimeMs()) - outageStart).toBeGreaterThanOrEqual(OUTAGE_MS);
   for (const h of handles) expect((await h.describe()).status.name).toBe('RUNNING');
@@ -71,7 +76,11 @@ test('PostgreSQL down for 30 minutes: no alert fails, the operator is alarmed, a
     escalated = await handles[2].query(statusQuery);
   }
   expect(escalated.stage).toBe('awaiting_analyst');
-  const stored = Number((await pool.query('SELECT count(*) FROM alerts WHERE workflow_id = ANY($1)', [handles.map((h) => h.workflowId)])).rows[0].count);
+  const stored = Number(
+    (await pool.query('SELECT count(*) FROM alerts WHERE workflow_id = ANY($1)', [handles.map((h) => h.workflowId)])).rows[0].count,
+  );
   expect(stored).toBe(3);
-  console.log(`[chaos] PostgreSQL down 30 min (server time): ${alarms.length} retry alarms, collectEvidence reached attempt ${maxAttempt}; all 3 alerts final after it came back`);
+  console.log(
+    `[chaos] PostgreSQL down 30 min (server time): ${alarms.length} retry alarms, collectEvidence reached attempt ${maxAttempt}; all 3 alerts final after it came back`,
+  );
 });

@@ -22,8 +22,9 @@ const ALERTS = 120; // every one escalates (encoded PowerShell from Word), each 
 const KILL_AFTER = 15; // vendor calls served before each kill: the kill lands mid-phase
 const hostOf = (i: number) => `chaos-ws-${run}-${i}`.toLowerCase();
 const falcon = new FalconResponseServer({
-  clientId: 'chaos', clientSecret: `chaos-${run}`,
-  devices: Array.from({ length: ALERTS }, (_, i) => ({ id: (i.toString(16).padStart(4, '0') + 'c'.repeat(28)), hostname: hostOf(i) })),
+  clientId: 'chaos',
+  clientSecret: `chaos-${run}`,
+  devices: Array.from({ length: ALERTS }, (_, i) => ({ id: i.toString(16).padStart(4, '0') + 'c'.repeat(28), hostname: hostOf(i) })),
 });
 let tenv: TestWorkflowEnvironment;
 let db: TestDatabase;
@@ -44,8 +45,10 @@ afterAll(async () => {
   await falcon.stop();
 });
 
-const rowsWith = async (ids: string[], status: string) => Number((await db.pool.query(
-  'SELECT count(*) FROM response_actions WHERE workflow_id = ANY($1) AND status = $2', [ids, status])).rows[0].count);
+const rowsWith = async (ids: string[], status: string) =>
+  Number(
+    (await db.pool.query('SELECT count(*) FROM response_actions WHERE workflow_id = ANY($1) AND status = $2', [ids, status])).rows[0].count,
+  );
 const served = (verb: 'contain' | 'lift_containment') => falcon.log.filter((l) => l.verb === verb).length;
 const perHost = (verb: 'contain' | 'lift_containment') => Array.from({ length: ALERTS }, (_, i) => falcon.did(verb, hostOf(i)));
 
@@ -55,12 +58,19 @@ test('worker killed with -9 during respond and during undo: every containment an
   const workerEnv = { TEMPORAL_TASK_QUEUE: `chaos-respond-${run}`, AUTOSOC_CORRELATION_KEYS: 'none', AUTOSOC_POLICY_FILE: policyFile };
   const config = loadConfig(workerEnv);
   const env = {
-    ...workerEnv, TEMPORAL_ADDRESS: tenv.address, DATABASE_URL: db.url,
-    FALCON_BASE_URL: falcon.url, FALCON_CLIENT_ID: 'chaos', FALCON_CLIENT_SECRET: `chaos-${run}`, EDR_POLL_INTERVAL: '200ms', EDR_MAX_POLL_INTERVAL: '200ms',
+    ...workerEnv,
+    TEMPORAL_ADDRESS: tenv.address,
+    DATABASE_URL: db.url,
+    FALCON_BASE_URL: falcon.url,
+    FALCON_CLIENT_ID: 'chaos',
+    FALCON_CLIENT_SECRET: `chaos-${run}`,
+    EDR_POLL_INTERVAL: '200ms',
+    EDR_MAX_POLL_INTERVAL: '200ms',
   };
   child = spawnWorker(env);
   const shape = (alert: AlertInput, i: number): AlertInput => ({
-    ...alert, observables: { ...alert.observables, hosts: [{ ...alert.observables!.hosts![0], hostname: hostOf(i) }] },
+    ...alert,
+    observables: { ...alert.observables, hosts: [{ ...alert.observables!.hosts![0], hostname: hostOf(i) }] },
   });
   const batch = await startBatch(tenv.client, config, run, ALERTS, { samples: ['01-encoded-powershell.json'], shape });
   const ids = batch.map((b) => b.workflowId);
@@ -69,8 +79,18 @@ test('worker killed with -9 during respond and during undo: every containment an
   expect(escalated.length).toBe(ALERTS);
 
   // Phase 1: approve the isolation of every host; kill the worker once some hosts are isolating.
-  await decideAll(tenv.client, ids, (id) => ({ action: 'approve', actor: 'chaos@soc', reason: 'chaos: isolate', actions: [`isolate_host:${hostById.get(id)}`] }));
-  await waitFor(async () => served('contain'), (n) => n >= KILL_AFTER, 'the worker to be isolating hosts', 300_000);
+  await decideAll(tenv.client, ids, (id) => ({
+    action: 'approve',
+    actor: 'chaos@soc',
+    reason: 'chaos: isolate',
+    actions: [`isolate_host:${hostById.get(id)}`],
+  }));
+  await waitFor(
+    async () => served('contain'),
+    (n) => n >= KILL_AFTER,
+    'the worker to be isolating hosts',
+    300_000,
+  );
   const containsAtKill = served('contain');
   const recordedAtKill = await rowsWith(ids, 'executed');
   await killHard(child);
@@ -80,8 +100,18 @@ test('worker killed with -9 during respond and during undo: every containment an
   expect(falcon.devices.filter((d) => d.status === 'normal')).toEqual([]); // contained or (polls cut by the kill) still pending
 
   // Phase 2: close every alert as a false positive inside the review window; kill during the undos.
-  await decideAll(tenv.client, ids, () => ({ action: 'close', actor: 'chaos-reviewer@soc', reason: 'chaos: false positive', falsePositive: true }));
-  await waitFor(async () => served('lift_containment'), (n) => n >= KILL_AFTER, 'the worker to be lifting isolations', 300_000);
+  await decideAll(tenv.client, ids, () => ({
+    action: 'close',
+    actor: 'chaos-reviewer@soc',
+    reason: 'chaos: false positive',
+    falsePositive: true,
+  }));
+  await waitFor(
+    async () => served('lift_containment'),
+    (n) => n >= KILL_AFTER,
+    'the worker to be lifting isolations',
+    300_000,
+  );
   const liftsAtKill = served('lift_containment');
   const undoneAtKill = await rowsWith(ids, 'undone');
   await killHard(child);
@@ -92,14 +122,24 @@ test('worker killed with -9 during respond and during undo: every containment an
   expect(perHost('contain').filter((n) => n !== 1)).toEqual([]);
   expect(perHost('lift_containment').filter((n) => n !== 1)).toEqual([]);
   expect(falcon.devices.filter((d) => d.status === 'contained' || d.status === 'containment_pending')).toEqual([]);
-  const rows = (await db.pool.query<{ status: string; n: string }>('SELECT status, count(*) AS n FROM response_actions WHERE workflow_id = ANY($1) GROUP BY status', [ids])).rows;
+  const rows = (
+    await db.pool.query<{ status: string; n: string }>(
+      'SELECT status, count(*) AS n FROM response_actions WHERE workflow_id = ANY($1) GROUP BY status',
+      [ids],
+    )
+  ).rows;
   expect(rows.map((r) => [r.status, Number(r.n)])).toEqual([['undone', ALERTS]]);
-  const intents = (await db.pool.query<{ state: string; n: string }>(
-    `SELECT state, count(*) AS n FROM intents WHERE key LIKE ANY($1) GROUP BY state`, [ids.map((id) => `${id}:%`)])).rows;
-  console.log(`[chaos] kill -9 during respond: ${containsAtKill} contain calls served, ${recordedAtKill} of ${ALERTS} recorded executed; `
-    + `during undo: ${liftsAtKill} lifts served, ${undoneAtKill} of ${ALERTS} recorded undone; `
-    + `at Falcon: ${served('contain')} contain, ${served('lift_containment')} lift_containment, ${falcon.log.filter((l) => l.verb === 'details').length} device reads; `
-    + `intents ${intents.map((r) => `${r.state}=${r.n}`).join(' ')}`);
+  const intents = (
+    await db.pool.query<{ state: string; n: string }>(`SELECT state, count(*) AS n FROM intents WHERE key LIKE ANY($1) GROUP BY state`, [
+      ids.map((id) => `${id}:%`),
+    ])
+  ).rows;
+  console.log(
+    `[chaos] kill -9 during respond: ${containsAtKill} contain calls served, ${recordedAtKill} of ${ALERTS} recorded executed; ` +
+      `during undo: ${liftsAtKill} lifts served, ${undoneAtKill} of ${ALERTS} recorded undone; ` +
+      `at Falcon: ${served('contain')} contain, ${served('lift_containment')} lift_containment, ${falcon.log.filter((l) => l.verb === 'details').length} device reads; ` +
+      `intents ${intents.map((r) => `${r.state}=${r.n}`).join(' ')}`,
+  );
   // Each kill caught actions whose vendor call was out and whose outcome autosoc had not recorded.
   expect(recordedAtKill).toBeLessThan(ALERTS);
   expect(undoneAtKill).toBeLessThan(ALERTS);

@@ -41,7 +41,8 @@ test('dev server restarted mid-run on its database file: every alert final, exac
 
   const batch = await startBatch(client, config, run, 200);
   const ids = batch.map((b) => b.workflowId);
-  const storedCount = async () => Number((await db.pool.query('SELECT count(*) FROM alerts WHERE workflow_id = ANY($1)', [ids])).rows[0].count);
+  const storedCount = async () =>
+    Number((await db.pool.query('SELECT count(*) FROM alerts WHERE workflow_id = ANY($1)', [ids])).rows[0].count);
   await waitFor(storedCount, (n) => n >= 20, 'the worker to be busy', 120_000);
   const stored = await storedCount();
 
@@ -53,7 +54,9 @@ test('dev server restarted mid-run on its database file: every alert final, exac
   const recoveryMs = Date.now() - stoppedAt;
   await approveAll(client, escalated);
   await expectExactlyOnce(client, db.pool, batch, escalated);
-  console.log(`[chaos] dev server restart: ${stored}/200 alerts stored at the stop; server down ${downMs} ms; all settled ${recoveryMs} ms after the stop; ${escalated.length} escalated and approved`);
+  console.log(
+    `[chaos] dev server restart: ${stored}/200 alerts stored at the stop; server down ${downMs} ms; all settled ${recoveryMs} ms after the stop; ${escalated.length} escalated and approved`,
+  );
   expect(stored).toBeLessThan(200);
   expect(escalated.length).toBeGreaterThan(0);
 });

@@ -34,11 +34,14 @@ test('PostgreSQL down for 20 s mid-run: every alert final, exactly once, the wor
   await migrate(pool);
   child = spawnWorker({ ...workerEnv, TEMPORAL_ADDRESS: tenv.address, DATABASE_URL: pg.url });
   let workerExit: string | undefined;
-  child.once('exit', (code, signal) => { workerExit = `${signal ?? code}`; });
+  child.once('exit', (code, signal) => {
+    workerExit = `${signal ?? code}`;
+  });
 
   const batch = await startBatch(tenv.client, config, run, 200);
   const ids = batch.map((b) => b.workflowId);
-  const storedCount = async () => Number((await pool!.query('SELECT count(*) FROM alerts WHERE workflow_id = ANY($1)', [ids])).rows[0].count);
+  const storedCount = async () =>
+    Number((await pool!.query('SELECT count(*) FROM alerts WHERE workflow_id = ANY($1)', [ids])).rows[0].count);
   await waitFor(storedCount, (n) => n >= 20, 'the worker to be busy', 120_000);
   const stored = await storedCount();
 
@@ -53,7 +56,9 @@ test('PostgreSQL down for 20 s mid-run: every alert final, exactly once, the wor
   expect(workerExit).toBeUndefined();
   await approveAll(tenv.client, escalated);
   await expectExactlyOnce(tenv.client, pool, batch, escalated);
-  console.log(`[chaos] PostgreSQL stop: ${stored}/200 alerts stored at the stop; down ${restartedAt - stoppedAt} ms; all settled ${settledAt - restartedAt} ms after it came back; ${escalated.length} escalated and approved`);
+  console.log(
+    `[chaos] PostgreSQL stop: ${stored}/200 alerts stored at the stop; down ${restartedAt - stoppedAt} ms; all settled ${settledAt - restartedAt} ms after it came back; ${escalated.length} escalated and approved`,
+  );
   expect(stored).toBeLessThan(200);
   expect(escalated.length).toBeGreaterThan(0);
 });

@@ -4,7 +4,16 @@
 //   playbooks: { routes: [{ name: identity, playbook: identityCompromise, match: { technique: ["T1621", "T1078*"], observable: [user] } }] }
 import { proposeContainment } from '../src/domain/response';
 import {
-  type AlertStatus, closeCase, collect, investigate, type PlaybookInput, report, respond, startPlaybook, triage, waitForAnalyst,
+  type AlertStatus,
+  closeCase,
+  collect,
+  investigate,
+  type PlaybookInput,
+  report,
+  respond,
+  startPlaybook,
+  triage,
+  waitForAnalyst,
 } from '../src/workflows/sdk';
 
 /** Sign-in context: where the address is (ranges, reputation) and what intel knows of it. */
@@ -36,7 +45,9 @@ export async function identityCompromise(input: PlaybookInput): Promise<AlertSta
   const { decision, proposed: approved, approvers } = await waitForAnalyst(run, { proposed });
   if (decision.action === 'approve') await respond(run, { actions: approved, approvedBy: approvers });
   await closeCase(run, {
-    outcome: decision.action === 'approve' ? 'approved_and_responded' : 'closed_by_analyst', closedBy: decision.actor, reason: decision.reason ?? '',
+    outcome: decision.action === 'approve' ? 'approved_and_responded' : 'closed_by_analyst',
+    closedBy: decision.actor,
+    reason: decision.reason ?? '',
   });
 
   // 6. Report.

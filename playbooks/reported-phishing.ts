@@ -4,7 +4,17 @@
 //   playbooks: { routes: [{ name: user-reported, playbook: reportedPhishing, match: { technique: ["T1566*"], observable: [email] } }] }
 import { proposeContainment, type ResponseAction } from '../src/domain/response';
 import {
-  type AlertStatus, closeCase, collect, findMessageCopies, investigate, notify, type PlaybookInput, report, respond, startPlaybook, triage,
+  type AlertStatus,
+  closeCase,
+  collect,
+  findMessageCopies,
+  investigate,
+  notify,
+  type PlaybookInput,
+  report,
+  respond,
+  startPlaybook,
+  triage,
   waitForAnalyst,
 } from '../src/workflows/sdk';
 
@@ -31,7 +41,8 @@ export async function reportedPhishing(input: PlaybookInput): Promise<AlertStatu
   if (triaged.verdict === 'benign' || status.disposition === 'auto_close') {
     // Nothing to contain: tell the reporter, and report.
     status.outcome = 'auto_closed';
-    if (reporter) await notify(run, { event: 'resolved', tier: 'reporter', recipient: reporter, outcome: 'not malicious, thank you for reporting' });
+    if (reporter)
+      await notify(run, { event: 'resolved', tier: 'reporter', recipient: reporter, outcome: 'not malicious, thank you for reporting' });
     return report(run);
   }
 
@@ -47,10 +58,18 @@ export async function reportedPhishing(input: PlaybookInput): Promise<AlertStatu
   const { decision, proposed: approved, approvers } = await waitForAnalyst(run, { proposed });
   if (decision.action === 'approve') await respond(run, { actions: approved, approvedBy: approvers });
   await closeCase(run, {
-    outcome: decision.action === 'approve' ? 'approved_and_responded' : 'closed_by_analyst', closedBy: decision.actor, reason: decision.reason ?? '',
+    outcome: decision.action === 'approve' ? 'approved_and_responded' : 'closed_by_analyst',
+    closedBy: decision.actor,
+    reason: decision.reason ?? '',
   });
 
   // 6. Tell the reporter the outcome, then report.
-  if (reporter) await notify(run, { event: 'resolved', tier: 'reporter', recipient: reporter, outcome: decision.action === 'approve' ? 'quarantined' : 'closed by an analyst' });
+  if (reporter)
+    await notify(run, {
+      event: 'resolved',
+      tier: 'reporter',
+      recipient: reporter,
+      outcome: decision.action === 'approve' ? 'quarantined' : 'closed by an analyst',
+    });
   return report(run);
 }

@@ -8,9 +8,15 @@ import { WORKFLOW_TRACING_MODULE } from '../src/telemetry/tracing';
 // workers that trace (src/worker.ts workflowSource picks one; a prebuilt bundle cannot take
 // interceptor modules at worker start).
 async function main() {
-  const bundles = [['workflow-bundle.js', []], ['workflow-bundle-otel.js', [WORKFLOW_TRACING_MODULE]]] as const;
+  const bundles = [
+    ['workflow-bundle.js', []],
+    ['workflow-bundle-otel.js', [WORKFLOW_TRACING_MODULE]],
+  ] as const;
   for (const [name, workflowInterceptorModules] of bundles) {
-    const { code } = await bundleWorkflowCode({ workflowsPath: require.resolve('../src/workflows'), workflowInterceptorModules: [...workflowInterceptorModules] });
+    const { code } = await bundleWorkflowCode({
+      workflowsPath: require.resolve('../src/workflows'),
+      workflowInterceptorModules: [...workflowInterceptorModules],
+    });
     const out = join(__dirname, '..', name);
     writeFileSync(out, code);
     console.log(`workflow bundle: ${out} (${(code.length / 1024).toFixed(0)} KiB)`);

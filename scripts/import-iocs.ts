@@ -21,7 +21,8 @@ export function parseColumns(text: string): CsvColumns {
   const out: Partial<Record<(typeof COLUMN_KEYS)[number], string | number>> = {};
   for (const part of text.split(',')) {
     const [key, col] = part.split('=').map((s) => s.trim());
-    if (!COLUMN_KEYS.includes(key as (typeof COLUMN_KEYS)[number]) || !col) throw new Error(`--columns: "${part}" should be one of ${COLUMN_KEYS.join('|')}=NAME or =INDEX`);
+    if (!COLUMN_KEYS.includes(key as (typeof COLUMN_KEYS)[number]) || !col)
+      throw new Error(`--columns: "${part}" should be one of ${COLUMN_KEYS.join('|')}=NAME or =INDEX`);
     out[key as (typeof COLUMN_KEYS)[number]] = /^\d+$/.test(col) ? Number(col) : col;
   }
   if (out.value === undefined) throw new Error('--columns needs value=...');
@@ -29,14 +30,26 @@ export function parseColumns(text: string): CsvColumns {
 }
 
 export function formatResult(r: ImportResult): string {
-  const reasons = Object.entries(r.skippedReasons).sort((a, b) => b[1] - a[1]).map(([why, n]) => `\n  ${n} × ${why}`).join('');
-  return `${r.source} (${r.format}): ${r.parsed} indicator(s) read; added ${r.added}, updated ${r.updated}, unchanged ${r.unchanged}, `
-    + `skipped ${r.skipped}; pruned ${r.pruned} expired${reasons}`;
+  const reasons = Object.entries(r.skippedReasons)
+    .sort((a, b) => b[1] - a[1])
+    .map(([why, n]) => `\n  ${n} × ${why}`)
+    .join('');
+  return (
+    `${r.source} (${r.format}): ${r.parsed} indicator(s) read; added ${r.added}, updated ${r.updated}, unchanged ${r.unchanged}, ` +
+    `skipped ${r.skipped}; pruned ${r.pruned} expired${reasons}`
+  );
 }
 
-export interface CliIo { out: (line: string) => void; err: (line: string) => void }
+export interface CliIo {
+  out: (line: string) => void;
+  err: (line: string) => void;
+}
 
-export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env, io: CliIo = { out: console.log, err: console.error }): Promise<number> {
+export async function main(
+  argv: string[],
+  env: NodeJS.ProcessEnv = process.env,
+  io: CliIo = { out: console.log, err: console.error },
+): Promise<number> {
   const program = new Command('import-iocs')
     .description('Import a MISP, STIX 2.1 or CSV threat-intel feed into the IOC store (DATABASE_URL)')
     .addOption(new Option('--format <format>', 'feed format').choices(FEED_FORMATS).makeOptionMandatory())
@@ -57,8 +70,17 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env,
   } catch (err) {
     return err instanceof CommanderError && err.exitCode === 0 ? 0 : 2;
   }
-  const o = program.opts<{ format: FeedFormat; source?: string; csvPreset: CsvOptions['preset']; columns?: string; type?: IocType;
-    delimiter: string; header?: boolean; includeNonIds?: boolean; expireAfter?: string }>();
+  const o = program.opts<{
+    format: FeedFormat;
+    source?: string;
+    csvPreset: CsvOptions['preset'];
+    columns?: string;
+    type?: IocType;
+    delimiter: string;
+    header?: boolean;
+    includeNonIds?: boolean;
+    expireAfter?: string;
+  }>();
   const file = program.args[0];
   if (!env.DATABASE_URL) {
     io.err('DATABASE_URL is not set (postgres://user:password@host:5432/autosoc)');
@@ -68,7 +90,13 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env,
   let expireAfterMs: number | undefined;
   let text: string;
   try {
-    csv = { preset: o.csvPreset, delimiter: o.delimiter, type: o.type, ...(o.columns ? { columns: parseColumns(o.columns) } : {}), ...(o.header !== undefined ? { header: o.header } : {}) };
+    csv = {
+      preset: o.csvPreset,
+      delimiter: o.delimiter,
+      type: o.type,
+      ...(o.columns ? { columns: parseColumns(o.columns) } : {}),
+      ...(o.header !== undefined ? { header: o.header } : {}),
+    };
     expireAfterMs = o.expireAfter ? parseDuration(o.expireAfter) : undefined;
     text = readFileSync(file === '-' ? 0 : file, 'utf8');
   } catch (err) {
@@ -79,7 +107,9 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env,
   try {
     await migrate(pool);
     const result = await importIocs(pool, text, o.format, o.source ?? `${o.format}:${basename(file)}`, {
-      csv, expireAfterMs, misp: { includeNonIds: o.includeNonIds },
+      csv,
+      expireAfterMs,
+      misp: { includeNonIds: o.includeNonIds },
     });
     io.out(formatResult(result));
     return 0;
@@ -92,8 +122,11 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env,
 }
 
 if (require.main === module) {
-  main(process.argv.slice(2)).then((code) => process.exit(code), (err) => {
-    console.error(err instanceof Error ? err.message : err);
-    process.exit(1);
-  });
+  main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (err) => {
+      console.error(err instanceof Error ? err.message : err);
+      process.exit(1);
+    },
+  );
 }

@@ -36,14 +36,23 @@ export function parseSlaTiers(value: string): SlaTier[] {
 const MIB = 1024 * 1024;
 
 const Env = z.object({
-  TEMPORAL_ADDRESS: z.string().regex(/^[\w.-]+:\d+$/, 'must be host:port').optional(),
+  TEMPORAL_ADDRESS: z
+    .string()
+    .regex(/^[\w.-]+:\d+$/, 'must be host:port')
+    .optional(),
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
   TEMPORAL_TASK_QUEUE: z.string().min(1).default('autosoc-alerts'),
   TEMPORAL_PORT: port.default(7233),
   TEMPORAL_UI_PORT: port.default(8233),
   TEMPORAL_UI_URL: z.url().optional(),
-  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional(),
-  AUTOSOC_MIGRATION_DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional(),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
+    .optional(),
+  AUTOSOC_MIGRATION_DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
+    .optional(),
   AUTOSOC_DATA_DIR: z.string().min(1).default('.data'),
   AUTOSOC_DB_POOL_MAX: z.coerce.number().int().positive().optional(),
   AUTOSOC_PGLITE_PORT: port.default(5433),
@@ -55,15 +64,28 @@ const Env = z.object({
   AUTOSOC_STORM_WINDOW: z.string().default('10m'),
   AUTOSOC_API_HOST: z.string().min(1).default('127.0.0.1'),
   AUTOSOC_API_PORT: port.default(8080),
-  AUTOSOC_MAX_BODY_BYTES: z.coerce.number().int().positive().default(10 * 1024 * 1024),
+  AUTOSOC_MAX_BODY_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(10 * 1024 * 1024),
   /** Console sessions end after this many minutes without a request. */
-  AUTOSOC_CONSOLE_IDLE_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(30),
+  AUTOSOC_CONSOLE_IDLE_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 60)
+    .default(30),
   AUTOSOC_MAX_ITEMS_PER_REQUEST: z.coerce.number().int().positive().default(DEFAULT_INGEST_LIMITS.maxItemsPerRequest),
   AUTOSOC_INGEST_ITEMS_PER_SECOND: z.coerce.number().int().positive().default(DEFAULT_INGEST_LIMITS.itemsPerSecond),
   AUTOSOC_SYSLOG_HOST: z.string().min(1).default('127.0.0.1'),
   AUTOSOC_SYSLOG_PORT: port.default(5514),
   /** Bound of the on-disk syslog spool (<data dir>/syslog-spool): undelivered messages wait there. */
-  AUTOSOC_SYSLOG_SPOOL_MAX_BYTES: z.coerce.number().int().positive().default(256 * 1024 * 1024),
+  AUTOSOC_SYSLOG_SPOOL_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(256 * 1024 * 1024),
   AUTOSOC_POLLERS_FILE: z.string().min(1).optional(),
   OPENAI_API_KEY: z.string().min(1).optional(),
   OPENAI_BASE_URL: z.url().optional(),
@@ -84,7 +106,13 @@ const Env = z.object({
    * (STARTTLS, required unless AUTOSOC_SMTP_TLS=none) or smtps://host:port (TLS from the first
    * byte); credentials apart so the URL can be shown; the From address.
    */
-  AUTOSOC_SMTP_URL: z.url().refine((u) => /^smtps?:\/\/[^/@]+(:\d+)?\/?$/.test(u), 'smtp://host:port or smtps://host:port, credentials in AUTOSOC_SMTP_USER / AUTOSOC_SMTP_PASSWORD').optional(),
+  AUTOSOC_SMTP_URL: z
+    .url()
+    .refine(
+      (u) => /^smtps?:\/\/[^/@]+(:\d+)?\/?$/.test(u),
+      'smtp://host:port or smtps://host:port, credentials in AUTOSOC_SMTP_USER / AUTOSOC_SMTP_PASSWORD',
+    )
+    .optional(),
   AUTOSOC_SMTP_USER: z.string().min(1).optional(),
   AUTOSOC_SMTP_PASSWORD: z.string().min(1).optional(),
   AUTOSOC_SMTP_FROM: z.email().optional(),
@@ -95,15 +123,26 @@ const Env = z.object({
   /** Folders of analyzer/connector plugins (.js/.cjs, ":"-separated) and npm packages (","-separated): src/plugins. */
   AUTOSOC_PLUGIN_DIRS: z.string().optional(),
   AUTOSOC_PLUGIN_PACKAGES: z.string().optional(),
-  AUTOSOC_SECRET_KEY: z.string().refine((v) => Buffer.from(v, 'base64').length === 32, 'must be base64 of 32 bytes (openssl rand -base64 32)').optional(),
+  AUTOSOC_SECRET_KEY: z
+    .string()
+    .refine((v) => Buffer.from(v, 'base64').length === 32, 'must be base64 of 32 bytes (openssl rand -base64 32)')
+    .optional(),
   // Analysis bounds (issue 10): CPU-bound analyzers run on killable threads; archive members
   // are charged to one budget per alert and to a daily quota per source (0: no quota).
   AUTOSOC_ANALYZER_THREADS: z.coerce.number().int().min(1).max(64).default(DEFAULT_POOL_OPTIONS.threads),
   AUTOSOC_ANALYZER_MEMORY_MB: z.coerce.number().int().min(64).default(DEFAULT_POOL_OPTIONS.memoryLimitMb),
   /** in-process: analyzers run on the worker's own thread (tests: threads need compiled JavaScript). */
   AUTOSOC_ANALYZER_ISOLATION: z.enum(['threads', 'in-process']).default('threads'),
-  AUTOSOC_ANALYSIS_MB_PER_ALERT: z.coerce.number().int().positive().default(DEFAULT_BUDGET.maxStoredBytesPerAlert / MIB),
-  AUTOSOC_SOURCE_EVIDENCE_MB_PER_DAY: z.coerce.number().int().min(0).default(DEFAULT_SOURCE_QUOTA_BYTES_PER_DAY / MIB),
+  AUTOSOC_ANALYSIS_MB_PER_ALERT: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(DEFAULT_BUDGET.maxStoredBytesPerAlert / MIB),
+  AUTOSOC_SOURCE_EVIDENCE_MB_PER_DAY: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(DEFAULT_SOURCE_QUOTA_BYTES_PER_DAY / MIB),
   AUTOSOC_ADMIN_TOKEN: z.string().min(24, 'must be at least 24 characters').optional(),
   /** AES-256 payload codec keys, id:base64,...; the first encrypts. Unset: .data/payload-keys. */
   AUTOSOC_PAYLOAD_KEYS: z.string().optional(),
@@ -120,11 +159,21 @@ const Env = z.object({
   // 4 GB heap), so runs waiting days for an analyst stayed cached: ~1.8 MiB each, 1,966 MiB RSS
   // with 960 waiting (bench/README.md, Memory). Beyond the cap the oldest is evicted and replays
   // from its history at its next task (an analyst's decision, an SLA timer).
-  AUTOSOC_WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(2, 'must be at least 2: the alert workflow runs local activities, which need the workflow cache').default(200),
+  AUTOSOC_WORKER_MAX_CACHED_WORKFLOWS: z.coerce
+    .number()
+    .int()
+    .min(2, 'must be at least 2: the alert workflow runs local activities, which need the workflow cache')
+    .default(200),
   AUTOSOC_WORKER_REUSE_V8_CONTEXT: z.enum(['true', 'false']).optional(),
   // Worker Deployments (DEVELOPERS.md, Safe deploys): both set = a versioned worker, runs pinned to it.
-  AUTOSOC_WORKER_DEPLOYMENT_NAME: z.string().regex(/^[A-Za-z0-9_-]{1,200}$/, 'letters, digits, _ and - only (Temporal joins it to the build id with a dot)').optional(),
-  AUTOSOC_WORKER_BUILD_ID: z.string().regex(/^[A-Za-z0-9_.+-]{1,200}$/, 'letters, digits and _ . + - only').optional(),
+  AUTOSOC_WORKER_DEPLOYMENT_NAME: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,200}$/, 'letters, digits, _ and - only (Temporal joins it to the build id with a dot)')
+    .optional(),
+  AUTOSOC_WORKER_BUILD_ID: z
+    .string()
+    .regex(/^[A-Za-z0-9_.+-]{1,200}$/, 'letters, digits and _ . + - only')
+    .optional(),
   // Prometheus: the worker's autosoc metrics, and the Temporal SDK's own (0 turns either off).
   AUTOSOC_METRICS_HOST: z.string().min(1).default('127.0.0.1'),
   AUTOSOC_WORKER_METRICS_PORT: port.default(9464),
@@ -136,13 +185,31 @@ const Env = z.object({
   /** The dev server's SQLite pragmas, comma-separated name=value. */
   /** A prebuilt workflow bundle for workers (tests build one per run; production uses dist/workflow-bundle.js). */
   AUTOSOC_WORKFLOW_BUNDLE: z.string().min(1).optional(),
-  AUTOSOC_TEMPORAL_SQLITE_PRAGMAS: z.string().regex(/^(\w+=\w+)(,\w+=\w+)*$/, 'must look like journal_mode=WAL,synchronous=NORMAL').default(DEFAULT_SQLITE_PRAGMAS),
+  AUTOSOC_TEMPORAL_SQLITE_PRAGMAS: z
+    .string()
+    .regex(/^(\w+=\w+)(,\w+=\w+)*$/, 'must look like journal_mode=WAL,synchronous=NORMAL')
+    .default(DEFAULT_SQLITE_PRAGMAS),
 });
 
 export interface Config {
-  temporal: { address: string; local: boolean; namespace: string; taskQueue: string; port: number; uiPort: number; uiUrl: string; sqlitePragmas: string[]; workflowBundle?: string };
+  temporal: {
+    address: string;
+    local: boolean;
+    namespace: string;
+    taskQueue: string;
+    port: number;
+    uiPort: number;
+    uiUrl: string;
+    sqlitePragmas: string[];
+    workflowBundle?: string;
+  };
   /** Worker options left undefined take the Temporal SDK's defaults. */
-  worker: { maxConcurrentActivityTaskExecutions?: number; maxConcurrentWorkflowTaskExecutions?: number; maxCachedWorkflows?: number; reuseV8Context?: boolean };
+  worker: {
+    maxConcurrentActivityTaskExecutions?: number;
+    maxConcurrentWorkflowTaskExecutions?: number;
+    maxCachedWorkflows?: number;
+    reuseV8Context?: boolean;
+  };
   /** The Worker Deployment version this worker runs (src/temporal/worker-versioning.ts); unset: unversioned. */
   workerDeployment?: { deploymentName: string; buildId: string };
   /** OTLP/HTTP traces: the full traces URL (…/v1/traces), or none (tracing off). */
@@ -177,7 +244,13 @@ export interface Config {
   acceptedYaraDir: string;
   /** Where the worker loads analyzer and connector plugins from at start. */
   plugins: { dirs: string[]; packages: string[] };
-  analysis: { threads: number; memoryLimitMb: number; maxStoredBytesPerAlert: number; sourceQuotaBytesPerDay: number; isolation: 'threads' | 'in-process' };
+  analysis: {
+    threads: number;
+    memoryLimitMb: number;
+    maxStoredBytesPerAlert: number;
+    sourceQuotaBytesPerDay: number;
+    isolation: 'threads' | 'in-process';
+  };
   /**
    * The variables the connector families parse themselves, each with its own schema and error
    * naming the variable: EDR (connectors/edr/config.ts), sandbox (connectors/sandbox/config.ts),
@@ -199,7 +272,13 @@ function otlpTracesUrl(tracesEndpoint?: string, endpoint?: string): string | und
   if (tracesEndpoint) return tracesEndpoint;
   return endpoint ? `${trimEndChars(endpoint, '/')}/v1/traces` : undefined;
 }
-export interface SmtpSettings { url: string; from: string; tls: 'starttls' | 'none'; user?: string; password?: string }
+export interface SmtpSettings {
+  url: string;
+  from: string;
+  tls: 'starttls' | 'none';
+  user?: string;
+  password?: string;
+}
 
 export class ConfigError extends Error {
   constructor(problems: string[]) {
@@ -217,13 +296,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   let policy: TriagePolicy;
   try {
     // Environment settings form the base; policy files (AUTOSOC_POLICY_FILE) layer on top.
-    const base = TriagePolicy.parse({ ...DEFAULT_POLICY, autoCloseBelow: e.AUTOSOC_AUTO_CLOSE_BELOW, slaTiers: parseSlaTiers(e.AUTOSOC_SLA_TIERS) });
+    const base = TriagePolicy.parse({
+      ...DEFAULT_POLICY,
+      autoCloseBelow: e.AUTOSOC_AUTO_CLOSE_BELOW,
+      slaTiers: parseSlaTiers(e.AUTOSOC_SLA_TIERS),
+    });
     policy = loadPolicy((e.AUTOSOC_POLICY_FILE ?? '').split(':').filter(Boolean), base);
   } catch (err) {
     const detail = err instanceof z.ZodError ? err.issues.map((i) => i.message).join('; ') : (err as Error).message;
-    throw new ConfigError([err instanceof PolicyError ? `AUTOSOC_POLICY_FILE: ${detail}` : `AUTOSOC_SLA_TIERS / AUTOSOC_AUTO_CLOSE_BELOW: ${detail}`]);
+    throw new ConfigError([
+      err instanceof PolicyError ? `AUTOSOC_POLICY_FILE: ${detail}` : `AUTOSOC_SLA_TIERS / AUTOSOC_AUTO_CLOSE_BELOW: ${detail}`,
+    ]);
   }
-  if (policy.decisionKeys) throw new ConfigError(['AUTOSOC_POLICY_FILE: decisionKeys cannot be set in a policy file (they come from AUTOSOC_DECISION_KEYS)']);
+  if (policy.decisionKeys)
+    throw new ConfigError(['AUTOSOC_POLICY_FILE: decisionKeys cannot be set in a policy file (they come from AUTOSOC_DECISION_KEYS)']);
   const dataDir = resolve(e.AUTOSOC_DATA_DIR);
   let security: Config['security'];
   try {
@@ -243,8 +329,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   try {
     const keys = e.AUTOSOC_CORRELATION_KEYS.trim() === 'none' ? [] : e.AUTOSOC_CORRELATION_KEYS.split(',').map((k) => k.trim());
     correlation = CorrelationPolicy.parse({
-      keys, windowMs: parseDuration(e.AUTOSOC_CORRELATION_WINDOW),
-      stormThreshold: e.AUTOSOC_STORM_THRESHOLD, stormWindowMs: parseDuration(e.AUTOSOC_STORM_WINDOW),
+      keys,
+      windowMs: parseDuration(e.AUTOSOC_CORRELATION_WINDOW),
+      stormThreshold: e.AUTOSOC_STORM_THRESHOLD,
+      stormWindowMs: parseDuration(e.AUTOSOC_STORM_WINDOW),
     });
   } catch (err) {
     const detail = err instanceof z.ZodError ? `keys are ${CORRELATION_KEY_KINDS.join(', ')} or none` : (err as Error).message;
@@ -254,7 +342,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(['AUTOSOC_WORKER_DEPLOYMENT_NAME / AUTOSOC_WORKER_BUILD_ID: set both (a versioned worker) or neither']);
   }
   return {
-    workerDeployment: e.AUTOSOC_WORKER_DEPLOYMENT_NAME ? { deploymentName: e.AUTOSOC_WORKER_DEPLOYMENT_NAME, buildId: e.AUTOSOC_WORKER_BUILD_ID! } : undefined,
+    workerDeployment: e.AUTOSOC_WORKER_DEPLOYMENT_NAME
+      ? { deploymentName: e.AUTOSOC_WORKER_DEPLOYMENT_NAME, buildId: e.AUTOSOC_WORKER_BUILD_ID! }
+      : undefined,
     temporal: {
       address: e.TEMPORAL_ADDRESS ?? `127.0.0.1:${e.TEMPORAL_PORT}`,
       local: !e.TEMPORAL_ADDRESS,
@@ -273,7 +363,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       reuseV8Context: e.AUTOSOC_WORKER_REUSE_V8_CONTEXT === undefined ? undefined : e.AUTOSOC_WORKER_REUSE_V8_CONTEXT === 'true',
     },
     metrics: { host: e.AUTOSOC_METRICS_HOST, workerPort: e.AUTOSOC_WORKER_METRICS_PORT, temporalPort: e.AUTOSOC_TEMPORAL_METRICS_PORT },
-    tracing: { tracesUrl: otlpTracesUrl(e.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT, e.OTEL_EXPORTER_OTLP_ENDPOINT), serviceName: e.OTEL_SERVICE_NAME },
+    tracing: {
+      tracesUrl: otlpTracesUrl(e.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT, e.OTEL_EXPORTER_OTLP_ENDPOINT),
+      serviceName: e.OTEL_SERVICE_NAME,
+    },
     databaseUrl: e.DATABASE_URL,
     migrationDatabaseUrl: e.AUTOSOC_MIGRATION_DATABASE_URL,
     dbPoolMax: e.AUTOSOC_DB_POOL_MAX,
@@ -281,32 +374,58 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     pglitePort: e.AUTOSOC_PGLITE_PORT,
     policy,
     correlation,
-    api: { host: e.AUTOSOC_API_HOST, port: e.AUTOSOC_API_PORT, maxBodyBytes: e.AUTOSOC_MAX_BODY_BYTES, adminToken: e.AUTOSOC_ADMIN_TOKEN,
+    api: {
+      host: e.AUTOSOC_API_HOST,
+      port: e.AUTOSOC_API_PORT,
+      maxBodyBytes: e.AUTOSOC_MAX_BODY_BYTES,
+      adminToken: e.AUTOSOC_ADMIN_TOKEN,
       ingestLimits: { maxItemsPerRequest: e.AUTOSOC_MAX_ITEMS_PER_REQUEST, itemsPerSecond: e.AUTOSOC_INGEST_ITEMS_PER_SECOND },
-      consoleIdleMinutes: e.AUTOSOC_CONSOLE_IDLE_MINUTES },
+      consoleIdleMinutes: e.AUTOSOC_CONSOLE_IDLE_MINUTES,
+    },
     secretKey: e.AUTOSOC_SECRET_KEY,
     security,
     syslog: {
-      host: e.AUTOSOC_SYSLOG_HOST, port: e.AUTOSOC_SYSLOG_PORT,
-      spoolDir: join(resolve(e.AUTOSOC_DATA_DIR), 'syslog-spool'), spoolMaxBytes: e.AUTOSOC_SYSLOG_SPOOL_MAX_BYTES,
+      host: e.AUTOSOC_SYSLOG_HOST,
+      port: e.AUTOSOC_SYSLOG_PORT,
+      spoolDir: join(resolve(e.AUTOSOC_DATA_DIR), 'syslog-spool'),
+      spoolMaxBytes: e.AUTOSOC_SYSLOG_SPOOL_MAX_BYTES,
     },
     pollersFile: e.AUTOSOC_POLLERS_FILE,
     yaraDirs: (e.AUTOSOC_YARA_DIRS ?? '').split(':').filter(Boolean),
     acceptedYaraDir: join(dataDir, 'yara-accepted'),
-    plugins: { dirs: (e.AUTOSOC_PLUGIN_DIRS ?? '').split(':').filter(Boolean), packages: (e.AUTOSOC_PLUGIN_PACKAGES ?? '').split(',').map((p) => p.trim()).filter(Boolean) },
+    plugins: {
+      dirs: (e.AUTOSOC_PLUGIN_DIRS ?? '').split(':').filter(Boolean),
+      packages: (e.AUTOSOC_PLUGIN_PACKAGES ?? '')
+        .split(',')
+        .map((p) => p.trim())
+        .filter(Boolean),
+    },
     analysis: {
-      threads: e.AUTOSOC_ANALYZER_THREADS, memoryLimitMb: e.AUTOSOC_ANALYZER_MEMORY_MB,
-      maxStoredBytesPerAlert: e.AUTOSOC_ANALYSIS_MB_PER_ALERT * MIB, sourceQuotaBytesPerDay: e.AUTOSOC_SOURCE_EVIDENCE_MB_PER_DAY * MIB,
+      threads: e.AUTOSOC_ANALYZER_THREADS,
+      memoryLimitMb: e.AUTOSOC_ANALYZER_MEMORY_MB,
+      maxStoredBytesPerAlert: e.AUTOSOC_ANALYSIS_MB_PER_ALERT * MIB,
+      sourceQuotaBytesPerDay: e.AUTOSOC_SOURCE_EVIDENCE_MB_PER_DAY * MIB,
       isolation: e.AUTOSOC_ANALYZER_ISOLATION,
     },
     connectors: settings,
     notify: { webhookUrl: e.AUTOSOC_NOTIFY_WEBHOOK_URL, slackWebhookUrl: e.AUTOSOC_SLACK_WEBHOOK_URL },
     slack: {
-      botToken: e.AUTOSOC_SLACK_BOT_TOKEN, channel: e.AUTOSOC_SLACK_CHANNEL, signingSecret: e.AUTOSOC_SLACK_SIGNING_SECRET,
-      apiUrl: e.AUTOSOC_SLACK_API_URL, responseUrlPrefix: e.AUTOSOC_SLACK_RESPONSE_URL_PREFIX,
+      botToken: e.AUTOSOC_SLACK_BOT_TOKEN,
+      channel: e.AUTOSOC_SLACK_CHANNEL,
+      signingSecret: e.AUTOSOC_SLACK_SIGNING_SECRET,
+      apiUrl: e.AUTOSOC_SLACK_API_URL,
+      responseUrlPrefix: e.AUTOSOC_SLACK_RESPONSE_URL_PREFIX,
     },
     smtp: smtpSettings(e),
-    llm: e.OPENAI_API_KEY ? { apiKey: e.OPENAI_API_KEY, baseURL: e.OPENAI_BASE_URL, model: e.OPENAI_MODEL, timeoutMs: parseDuration(e.AUTOSOC_LLM_TIMEOUT), temperature: e.OPENAI_TEMPERATURE } : undefined,
+    llm: e.OPENAI_API_KEY
+      ? {
+          apiKey: e.OPENAI_API_KEY,
+          baseURL: e.OPENAI_BASE_URL,
+          model: e.OPENAI_MODEL,
+          timeoutMs: parseDuration(e.AUTOSOC_LLM_TIMEOUT),
+          temperature: e.OPENAI_TEMPERATURE,
+        }
+      : undefined,
     logLevel: e.LOG_LEVEL,
   };
 }
@@ -316,9 +435,16 @@ export const analyzerIsolation = (env: NodeJS.ProcessEnv): Config['analysis']['i
   Env.shape.AUTOSOC_ANALYZER_ISOLATION.parse(env.AUTOSOC_ANALYZER_ISOLATION || undefined);
 function smtpSettings(e: z.infer<typeof Env>): SmtpSettings | undefined {
   if (!e.AUTOSOC_SMTP_URL) return undefined;
-  if (!e.AUTOSOC_SMTP_FROM) throw new ConfigError(['AUTOSOC_SMTP_URL is set, but AUTOSOC_SMTP_FROM (the From address of mailed reports) is not']);
+  if (!e.AUTOSOC_SMTP_FROM)
+    throw new ConfigError(['AUTOSOC_SMTP_URL is set, but AUTOSOC_SMTP_FROM (the From address of mailed reports) is not']);
   if (!e.AUTOSOC_SMTP_USER !== !e.AUTOSOC_SMTP_PASSWORD) throw new ConfigError(['AUTOSOC_SMTP_USER and AUTOSOC_SMTP_PASSWORD go together']);
-  return { url: e.AUTOSOC_SMTP_URL, from: e.AUTOSOC_SMTP_FROM, tls: e.AUTOSOC_SMTP_TLS, user: e.AUTOSOC_SMTP_USER, password: e.AUTOSOC_SMTP_PASSWORD };
+  return {
+    url: e.AUTOSOC_SMTP_URL,
+    from: e.AUTOSOC_SMTP_FROM,
+    tls: e.AUTOSOC_SMTP_TLS,
+    user: e.AUTOSOC_SMTP_USER,
+    password: e.AUTOSOC_SMTP_PASSWORD,
+  };
 }
 
 export const workflowUiLink = (c: Config, workflowId: string) =>

@@ -5,7 +5,12 @@ import { renderTable } from './cli/table';
 import { statusQuery } from './workflows/messages';
 import type { AlertStatus } from './domain/alert-status';
 
-export interface SampleRow { file: string; workflowId?: string; status?: AlertStatus; note?: string }
+export interface SampleRow {
+  file: string;
+  workflowId?: string;
+  status?: AlertStatus;
+  note?: string;
+}
 
 const settled = (s: AlertStatus) => s.stage === 'awaiting_analyst' || s.stage === 'done';
 
@@ -29,11 +34,18 @@ export async function settleSamples(client: Client, rows: SampleRow[], timeoutMs
 }
 
 export function renderSamplesTable(rows: SampleRow[], workflowLink: (workflowId: string) => string): string {
-  return renderTable<SampleRow>([
-    { header: 'SAMPLE', value: (r) => r.workflowId ?? r.file, max: 48 },
-    { header: 'VERDICT', value: (r) => r.status?.verdict ?? r.note },
-    { header: 'SCORE', value: (r) => r.status?.score },
-    { header: 'DISPOSITION', value: (r) => r.status?.outcome ?? r.status?.disposition ?? r.status?.stage },
-    { header: 'ANALYST', value: (r) => (r.status?.stage === 'awaiting_analyst' ? workflowLink(r.workflowId!) : r.status ? '' : '-'), max: 200 },
-  ], rows);
+  return renderTable<SampleRow>(
+    [
+      { header: 'SAMPLE', value: (r) => r.workflowId ?? r.file, max: 48 },
+      { header: 'VERDICT', value: (r) => r.status?.verdict ?? r.note },
+      { header: 'SCORE', value: (r) => r.status?.score },
+      { header: 'DISPOSITION', value: (r) => r.status?.outcome ?? r.status?.disposition ?? r.status?.stage },
+      {
+        header: 'ANALYST',
+        value: (r) => (r.status?.stage === 'awaiting_analyst' ? workflowLink(r.workflowId!) : r.status ? '' : '-'),
+        max: 200,
+      },
+    ],
+    rows,
+  );
 }

@@ -14,7 +14,9 @@ async function main(): Promise<void> {
   console.log(describePrivileges(db.privileges));
   const connection = await Connection.connect({ address: config.temporal.address });
   const tier = await startIngestTier(config, db.pool, temporalClient(config, connection));
-  console.log(`autosoc ingest: API ${tier.apiUrl}, CEF syslog ${config.syslog.host}:${config.syslog.port}, pollers: ${tier.pollers.join(', ') || 'none'}`);
+  console.log(
+    `autosoc ingest: API ${tier.apiUrl}, CEF syslog ${config.syslog.host}:${config.syslog.port}, pollers: ${tier.pollers.join(', ') || 'none'}`,
+  );
   const stop = async () => {
     await tier.stop();
     await connection.close();

@@ -52,10 +52,13 @@ process.stderr.on('error', () => undefined);
 /** The worker's log (Temporal SDK and core) goes to a file: the terminal keeps one line per step. */
 function logWorkerTo(config: Config, file: string): void {
   const out = createWriteStream(file, { flags: 'a' });
-  installRuntime(config, new DefaultLogger('INFO', ({ level, message, meta, timestampNanos }) => {
-    const at = new Date(Number(timestampNanos / 1_000_000n)).toISOString();
-    out.write(`${at} [${level}] ${message}${meta && Object.keys(meta).length ? ` ${JSON.stringify(meta)}` : ''}\n`);
-  }));
+  installRuntime(
+    config,
+    new DefaultLogger('INFO', ({ level, message, meta, timestampNanos }) => {
+      const at = new Date(Number(timestampNanos / 1_000_000n)).toISOString();
+      out.write(`${at} [${level}] ${message}${meta && Object.keys(meta).length ? ` ${JSON.stringify(meta)}` : ''}\n`);
+    }),
+  );
 }
 
 async function main(): Promise<void> {
@@ -68,14 +71,19 @@ async function main(): Promise<void> {
   if (config.temporal.local) {
     console.log(`[start] Temporal dev server (state: ${join(config.dataDir, 'temporal')})`);
     devServer = await startDevServer({
-      dataDir: join(config.dataDir, 'temporal'), port: config.temporal.port, uiPort: config.temporal.uiPort, namespace: config.temporal.namespace,
+      dataDir: join(config.dataDir, 'temporal'),
+      port: config.temporal.port,
+      uiPort: config.temporal.uiPort,
+      namespace: config.temporal.namespace,
       sqlitePragmas: config.temporal.sqlitePragmas,
       // The Web UI decrypts payloads through the API's codec endpoint (src/api/codec-routes.ts).
       uiCodecEndpoint: codecUiEndpoint(`http://${config.api.host}:${config.api.port}`, config.security.payloadKeys[0].key),
     });
   }
   const db = await openConfiguredDatabase(config);
-  console.log(`[start] database: ${db.embedded ? `embedded PGlite (${join(config.dataDir, 'pglite')})` : 'DATABASE_URL'}; ${describePrivileges(db.privileges)}`);
+  console.log(
+    `[start] database: ${db.embedded ? `embedded PGlite (${join(config.dataDir, 'pglite')})` : 'DATABASE_URL'}; ${describePrivileges(db.privileges)}`,
+  );
   console.log(`[start] worker and ingest tier (worker log: ${join(logs, 'worker.log')})`);
   const nativeConnection = await NativeConnection.connect({ address: config.temporal.address });
   const connection = await Connection.connect({ address: config.temporal.address });
@@ -90,7 +98,9 @@ async function main(): Promise<void> {
   if (db.embedded) writeLocalDatabaseUrl(config.dataDir, db.url);
 
   const samples: SampleRow[] = [];
-  for (const file of readdirSync(SAMPLES_DIR).filter((f) => f.endsWith('.json')).sort()) {
+  for (const file of readdirSync(SAMPLES_DIR)
+    .filter((f) => f.endsWith('.json'))
+    .sort()) {
     const [r] = await tier.ingest.ingest({ body: readFileSync(join(SAMPLES_DIR, file)) });
     samples.push({ file, workflowId: r.workflowId, note: r.workflowId ? undefined : `${r.status}: ${r.error ?? ''}` });
   }
@@ -99,22 +109,24 @@ async function main(): Promise<void> {
   const q = (query: string) => `${namespaceUrl}/workflows?query=${encodeURIComponent(query)}`;
   console.log('[start] triaging the sample alerts');
   await settleSamples(client, samples);
-  console.log([
-    '',
-    renderSamplesTable(samples, (id) => `${namespaceUrl}/workflows/${encodeURIComponent(id)}`),
-    'autosoc is running.',
-    `  Temporal Web UI:       ${ui}`,
-    `  awaiting an analyst:   ${q('AwaitingAnalyst=true')}`,
-    `  incidents:             ${q('WorkflowType="incidentWorkflow"')}`,
-    `  analyst console:       ${tier.apiUrl}/  (sign in with the API admin token or an analyst token)`,
-    `  ingest API:            ${tier.apiUrl}/v1/alerts  (OpenAPI: ${tier.apiUrl}/openapi.json)`,
-    `  API admin token:       ${tokenFile}  (curl -H "Authorization: Bearer $(cat ${tokenFile})" ...)`,
-    `  metrics (Prometheus):  ${tier.apiUrl}/metrics (API), ${metrics?.url ?? 'off'} (worker), ${config.metrics.temporalPort ? `http://${config.metrics.host}:${config.metrics.temporalPort}/metrics (Temporal SDK)` : 'Temporal SDK: off'}`,
-    `  CEF syslog:            tcp+udp ${config.syslog.host}:${config.syslog.port}`,
-    `  Temporal gRPC:         ${config.temporal.address} (namespace ${config.temporal.namespace}, task queue ${config.temporal.taskQueue})`,
-    `  pollers:               ${tier.pollers.length ? tier.pollers.join(', ') : 'none (set AUTOSOC_POLLERS_FILE)'}`,
-    'Press Ctrl-C to stop.',
-  ].join('\n'));
+  console.log(
+    [
+      '',
+      renderSamplesTable(samples, (id) => `${namespaceUrl}/workflows/${encodeURIComponent(id)}`),
+      'autosoc is running.',
+      `  Temporal Web UI:       ${ui}`,
+      `  awaiting an analyst:   ${q('AwaitingAnalyst=true')}`,
+      `  incidents:             ${q('WorkflowType="incidentWorkflow"')}`,
+      `  analyst console:       ${tier.apiUrl}/  (sign in with the API admin token or an analyst token)`,
+      `  ingest API:            ${tier.apiUrl}/v1/alerts  (OpenAPI: ${tier.apiUrl}/openapi.json)`,
+      `  API admin token:       ${tokenFile}  (curl -H "Authorization: Bearer $(cat ${tokenFile})" ...)`,
+      `  metrics (Prometheus):  ${tier.apiUrl}/metrics (API), ${metrics?.url ?? 'off'} (worker), ${config.metrics.temporalPort ? `http://${config.metrics.host}:${config.metrics.temporalPort}/metrics (Temporal SDK)` : 'Temporal SDK: off'}`,
+      `  CEF syslog:            tcp+udp ${config.syslog.host}:${config.syslog.port}`,
+      `  Temporal gRPC:         ${config.temporal.address} (namespace ${config.temporal.namespace}, task queue ${config.temporal.taskQueue})`,
+      `  pollers:               ${tier.pollers.length ? tier.pollers.join(', ') : 'none (set AUTOSOC_POLLERS_FILE)'}`,
+      'Press Ctrl-C to stop.',
+    ].join('\n'),
+  );
 
   try {
     await running;

@@ -44,10 +44,15 @@ import type { Pool } from 'pg';
  * bundle with Temporal's OpenTelemetry workflow interceptors (workflow-bundle-otel.js,
  * scripts/bundle-workflows.ts); others never load that code.
  */
-export function workflowSource(tracing = false, prebuilt?: string): { workflowBundle: { codePath: string } } | { workflowsPath: string; workflowModules: string[] } {
+export function workflowSource(
+  tracing = false,
+  prebuilt?: string,
+): { workflowBundle: { codePath: string } } | { workflowsPath: string; workflowModules: string[] } {
   const built = join(__dirname, '..', tracing ? 'workflow-bundle-otel.js' : 'workflow-bundle.js');
   const bundle = (tracing ? undefined : prebuilt) ?? (existsSync(built) ? built : undefined);
-  return bundle ? { workflowBundle: { codePath: bundle } } : { workflowsPath: require.resolve('./workflows'), workflowModules: tracing ? [WORKFLOW_TRACING_MODULE] : [] };
+  return bundle
+    ? { workflowBundle: { codePath: bundle } }
+    : { workflowsPath: require.resolve('./workflows'), workflowModules: tracing ? [WORKFLOW_TRACING_MODULE] : [] };
 }
 
 /** Online threat-intel providers, when any of their API keys is set (VT_API_KEY, ...). */
@@ -77,7 +82,8 @@ function ticketSync(config: Config, client: Client) {
   const system = ticketSystemFor(config.policy, config.connectors);
   if (!system) return undefined;
   return {
-    system, service: ticketServiceIdentity(system, config.connectors),
+    system,
+    service: ticketServiceIdentity(system, config.connectors),
     decide: { client, signer: new DecisionSigner(config.security.decisionKeys), pager: pagerFromEnv(config.connectors) },
   };
 }
@@ -88,7 +94,8 @@ function acceptedRulesFolder(config: Config): string {
   return config.acceptedYaraDir;
 }
 
-const definedOnly = <T extends object>(o: T): Partial<T> => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+const definedOnly = <T extends object>(o: T): Partial<T> =>
+  Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 
 /**
  * The configured analyzer and connector plugins, loaded and checked (a broken one throws a
@@ -97,24 +104,57 @@ const definedOnly = <T extends object>(o: T): Partial<T> => Object.fromEntries(O
  */
 export function workerPlugins(config: Config) {
   const loaded = loadPlugins(config.plugins, { analyzers: BUILT_IN_ANALYZERS, connectors: Object.keys(RESPONSE_CONNECTORS) });
-  return { analyzers: pluginAnalyzers(loaded.analyzers, config.analysis.isolation), connectors: loaded.connectors.map(pluginConnector), loaded };
+  return {
+    analyzers: pluginAnalyzers(loaded.analyzers, config.analysis.isolation),
+    connectors: loaded.connectors.map(pluginConnector),
+    loaded,
+  };
 }
 
 /** The worker for alert, incident and poller workflows; `client` is what pollers ingest through. */
-export async function createWorker(config: Config, db: Pool, connection: NativeConnection, client: Client, observeRetryAlarm?: (alarm: RetryAlarm) => void): Promise<Worker> {
+export async function createWorker(
+  config: Config,
+  db: Pool,
+  connection: NativeConnection,
+  client: Client,
+  observeRetryAlarm?: (alarm: RetryAlarm) => void,
+): Promise<Worker> {
   const plugins = workerPlugins(config);
-  const ingest = new IngestService({ db, client, taskQueue: config.temporal.taskQueue, policy: config.policy, correlation: config.correlation });
+  const ingest = new IngestService({
+    db,
+    client,
+    taskQueue: config.temporal.taskQueue,
+    policy: config.policy,
+    correlation: config.correlation,
+  });
   const responders = respondersFor(config.policy.responseConnectors, config.connectors, undefined, plugins.connectors, db);
   const traced = activeTracing()?.worker;
-  const { workflowModules, ...workflows } = { workflowModules: [] as string[], ...workflowSource(!!traced, config.temporal.workflowBundle) };
+  const { workflowModules, ...workflows } = {
+    workflowModules: [] as string[],
+    ...workflowSource(!!traced, config.temporal.workflowBundle),
+  };
   return Worker.create({
     connection,
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
     ...workflows,
     dataConverter: dataConverterFor(config),
-    activities: createActivities({ db, responders, responseRouting: config.policy.responseConnectors, siems: siemWritebacksFromEnv(config.connectors), ingest, pollerSecrets: config.connectors, investigation: defaultPlan(db, { yaraDirs: [...config.yaraDirs, acceptedRulesFolder(config)], onlineIntel: onlineIntel(config, db), runner: analyzerRunner(config),
-      maxStoredBytesPerAlert: config.analysis.maxStoredBytesPerAlert, sourceQuotaBytesPerDay: config.analysis.sourceQuotaBytesPerDay, plugins: plugins.analyzers }), llm: config.llm,
+    activities: createActivities({
+      db,
+      responders,
+      responseRouting: config.policy.responseConnectors,
+      siems: siemWritebacksFromEnv(config.connectors),
+      ingest,
+      pollerSecrets: config.connectors,
+      investigation: defaultPlan(db, {
+        yaraDirs: [...config.yaraDirs, acceptedRulesFolder(config)],
+        onlineIntel: onlineIntel(config, db),
+        runner: analyzerRunner(config),
+        maxStoredBytesPerAlert: config.analysis.maxStoredBytesPerAlert,
+        sourceQuotaBytesPerDay: config.analysis.sourceQuotaBytesPerDay,
+        plugins: plugins.analyzers,
+      }),
+      llm: config.llm,
       notifiers: [
         ...(config.notify.webhookUrl ? [webhookNotifier(config.notify.webhookUrl)] : []),
         ...(config.notify.slackWebhookUrl ? [slackNotifier(config.notify.slackWebhookUrl)] : []),
@@ -131,10 +171,16 @@ export async function createWorker(config: Config, db: Pool, connection: NativeC
       reportChannels: reportChannelsFromConfig(config),
       listFailedRuns: () => listFailedRuns(client, { link: (id) => workflowUiLink(config, id) }),
     }),
-    interceptors: { workflowModules, activity: [retryAlarmInterceptor((alarm) => {
-      activityRetryAlarms.inc({ activity: alarm.activityType });
-      observeRetryAlarm?.(alarm);
-    }), ...traced?.activity ?? []] },
+    interceptors: {
+      workflowModules,
+      activity: [
+        retryAlarmInterceptor((alarm) => {
+          activityRetryAlarms.inc({ activity: alarm.activityType });
+          observeRetryAlarm?.(alarm);
+        }),
+        ...(traced?.activity ?? []),
+      ],
+    },
     ...(traced ? { sinks: traced.sinks } : {}),
     shutdownGraceTime: '20s',
     ...definedOnly(config.worker),
@@ -158,7 +204,7 @@ export function installRuntime(config: Config, logger: Logger = new DefaultLogge
 
 /** The worker's /metrics (autosoc's own metrics), when a port is configured. */
 export const startWorkerMetrics = (config: Config) =>
-  (config.metrics.workerPort ? startMetricsServer(config.metrics.host, config.metrics.workerPort) : Promise.resolve(undefined));
+  config.metrics.workerPort ? startMetricsServer(config.metrics.host, config.metrics.workerPort) : Promise.resolve(undefined);
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -174,7 +220,8 @@ async function main(): Promise<void> {
   const worker = await createWorker(config, db.pool, connection, client);
   // The policy's scheduled SOC reports, created or updated to match it (idempotent).
   const schedules = await ensureReportSchedules(client, config.policy, config.temporal.taskQueue);
-  if (schedules.upserted.length || schedules.deleted.length) console.log(`autosoc report schedules: ${[...schedules.upserted, ...schedules.deleted.map((d) => `${d} (deleted)`)].join(', ')}`);
+  if (schedules.upserted.length || schedules.deleted.length)
+    console.log(`autosoc report schedules: ${[...schedules.upserted, ...schedules.deleted.map((d) => `${d} (deleted)`)].join(', ')}`);
 
   // Worker.run() installs SIGINT/SIGTERM handlers that call shutdown() and then resolves.
   console.log(`autosoc worker polling ${config.temporal.taskQueue} on ${config.temporal.address}`);

@@ -21,7 +21,10 @@ async function main() {
 
   // CPU seconds beside wall seconds: on a shared, loaded machine the wall clock mostly measures
   // the neighbours; CPU time is what the code costs (sha256's ratio uses the same measure).
-  const cpuNow = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1e6; };
+  const cpuNow = () => {
+    const u = process.cpuUsage();
+    return (u.user + u.system) / 1e6;
+  };
   let cpu = cpuNow();
   let t = process.hrtime.bigint();
   for (const f of files) createHash('sha256').update(f.bytes).digest('hex');
@@ -43,7 +46,9 @@ async function main() {
     // As in the investigation: the evidence store's sha256 (its key) is taken once and handed to
     // the analyzers, so neither hashes the bytes with it again. Counted here, to be conservative.
     let sha256 = '';
-    await timed('store sha256', () => { sha256 = createHash('sha256').update(f.bytes).digest('hex'); });
+    await timed('store sha256', () => {
+      sha256 = createHash('sha256').update(f.bytes).digest('hex');
+    });
     await timed('file-static', () => analyzeFileStatic(f.bytes, f.name, { sha256 }));
     await timed('documents', () => (sniffDocument(f.bytes) !== 'unknown' ? analyzeDocument(f.bytes, f.name) : undefined));
     await timed('yara', () => scanWithYara(f.bytes, yara, { fileName: f.name }));
@@ -62,7 +67,8 @@ async function main() {
 
   const mb = bytes / 1024 / 1024;
   const result = {
-    files: files.length, megabytes: Number(mb.toFixed(1)),
+    files: files.length,
+    megabytes: Number(mb.toFixed(1)),
     sha256MBps: Number((mb / shaSeconds).toFixed(1)),
     pipelineMBps: Number((mb / pipelineSeconds).toFixed(2)),
     ratioToSha256: Number((shaSeconds / pipelineSeconds).toFixed(4)),
@@ -82,16 +88,25 @@ async function main() {
     console.log(`static pipeline over ${result.files} files, ${result.megabytes} MB (machine binaries and shared libraries)`);
     console.log(`  sha256 only        ${result.sha256MBps.toString().padStart(8)} MB/s   (baseline, same bytes, same run)`);
     console.log(`  whole pipeline     ${result.pipelineMBps.toString().padStart(8)} MB/s   ratio to sha256: ${result.ratioToSha256}`);
-    for (const [k, v] of Object.entries(result.stageSeconds)) console.log(`    ${k.padEnd(14)} ${v.toFixed(2)} s  (${(mb / v).toFixed(1)} MB/s)`);
-    console.log(`  by CPU time: sha256 ${result.sha256CpuMBps} MB/s, pipeline ${result.pipelineCpuMBps} MB/s, ratio ${result.cpuRatioToSha256} (without YARA-X ${result.cpuRatioWithoutYara})`);
-    for (const [k, v] of Object.entries(result.stageCpuSeconds)) console.log(`    ${k.padEnd(14)} ${v.toFixed(2)} s CPU  (${(mb / v).toFixed(1)} MB/s)`);
+    for (const [k, v] of Object.entries(result.stageSeconds))
+      console.log(`    ${k.padEnd(14)} ${v.toFixed(2)} s  (${(mb / v).toFixed(1)} MB/s)`);
+    console.log(
+      `  by CPU time: sha256 ${result.sha256CpuMBps} MB/s, pipeline ${result.pipelineCpuMBps} MB/s, ratio ${result.cpuRatioToSha256} (without YARA-X ${result.cpuRatioWithoutYara})`,
+    );
+    for (const [k, v] of Object.entries(result.stageCpuSeconds))
+      console.log(`    ${k.padEnd(14)} ${v.toFixed(2)} s CPU  (${(mb / v).toFixed(1)} MB/s)`);
     console.log('  each fuzzy hash alone, same bytes, CPU time');
-    for (const [k, v] of Object.entries(result.aloneCpuSeconds)) console.log(`    ${k.padEnd(14)} ${v.toFixed(2)} s  (${(mb / v).toFixed(1)} MB/s)`);
+    for (const [k, v] of Object.entries(result.aloneCpuSeconds))
+      console.log(`    ${k.padEnd(14)} ${v.toFixed(2)} s  (${(mb / v).toFixed(1)} MB/s)`);
     const p = result.threadPool;
     if (!p) return;
     console.log('  analyzer thread pool (one reused thread) vs the same task in-process, same run');
-    console.log(`    ${p.smallCalls} command-line calls  in-process ${p.smallInProcessMsPerCall} ms/call, pool ${p.smallPoolMsPerCall} ms/call: +${p.smallOverheadMsPerCall} ms/call`);
-    console.log(`    file-static over the files  in-process ${p.fileStaticInProcessSeconds} s, pool ${p.fileStaticPoolSeconds} s: ratio ${p.fileStaticRatio}`);
+    console.log(
+      `    ${p.smallCalls} command-line calls  in-process ${p.smallInProcessMsPerCall} ms/call, pool ${p.smallPoolMsPerCall} ms/call: +${p.smallOverheadMsPerCall} ms/call`,
+    );
+    console.log(
+      `    file-static over the files  in-process ${p.fileStaticInProcessSeconds} s, pool ${p.fileStaticPoolSeconds} s: ratio ${p.fileStaticRatio}`,
+    );
     console.log(`    a fresh thread per call     ${p.freshThreadMsPerCall} ms/call: ${p.freshThreadToReusedRatio}× a reused thread's call`);
   }
 }

@@ -30,14 +30,18 @@ async function main() {
   const concurrency = argValue('--concurrency', 16);
   const timeoutMs = argValue('--timeout', 900) * 1000;
   const json = process.argv.includes('--json');
-  const log = (msg: string) => { if (!json) console.error(msg); };
+  const log = (msg: string) => {
+    if (!json) console.error(msg);
+  };
   const runId = Date.now().toString(36);
   const taskQueue = `bench-e2e-${runId}`;
 
   const stack = await startStack({ AUTOSOC_CORRELATION_KEYS: 'none', TEMPORAL_TASK_QUEUE: taskQueue });
   const { config, client } = stack;
   const pool = stack.db.pool;
-  log(`temporal ${config.temporal.address}${stack.devServer ? ' (fresh dev server)' : ''}; database ${stack.db.embedded ? 'embedded PGlite' : 'DATABASE_URL'}`);
+  log(
+    `temporal ${config.temporal.address}${stack.devServer ? ' (fresh dev server)' : ''}; database ${stack.db.embedded ? 'embedded PGlite' : 'DATABASE_URL'}`,
+  );
   // Measured 2026-11-27: under this load PGlite's socket server interleaves connections and
   // activities fail ('portal "" does not exist'); the figures in bench/README.md use PostgreSQL.
   if (stack.db.embedded) log('warning: embedded PGlite fails under concurrent load; set DATABASE_URL (bash scripts/test-postgres.sh)');
@@ -52,14 +56,24 @@ async function main() {
     workerRunning = worker.run();
   } else {
     processes = await spawnWorkers(join(__dirname, '..', '..', 'src', 'worker.js'), workers, {
-      TEMPORAL_ADDRESS: config.temporal.address, TEMPORAL_TASK_QUEUE: taskQueue, DATABASE_URL: stack.db.url, AUTOSOC_CORRELATION_KEYS: 'none',
-    // The payload key the bench's client encrypts with lives in the stack's data dir.
-    AUTOSOC_DATA_DIR: stack.dataDir,
+      TEMPORAL_ADDRESS: config.temporal.address,
+      TEMPORAL_TASK_QUEUE: taskQueue,
+      DATABASE_URL: stack.db.url,
+      AUTOSOC_CORRELATION_KEYS: 'none',
+      // The payload key the bench's client encrypts with lives in the stack's data dir.
+      AUTOSOC_DATA_DIR: stack.dataDir,
     });
   }
 
   const api = await startApiSender({
-    pool, client, taskQueue, policy: config.policy, correlation: config.correlation, maxBodyBytes: config.api.maxBodyBytes, port: API_PORT, name: `bench-${runId}`,
+    pool,
+    client,
+    taskQueue,
+    policy: config.policy,
+    correlation: config.correlation,
+    maxBodyBytes: config.api.maxBodyBytes,
+    port: API_PORT,
+    name: `bench-${runId}`,
   });
   const { send, statusCounts } = api;
 
@@ -85,24 +99,41 @@ async function main() {
           if (/DEADLINE_EXCEEDED|timed out/i.test(`${err.message} ${String(err.cause)}`)) return undefined;
           throw err;
         });
-        if (s && (s.stage === 'awaiting_analyst' || s.stage === 'done')) { t.doneAt = Date.now(); return; }
+        if (s && (s.stage === 'awaiting_analyst' || s.stage === 'done')) {
+          t.doneAt = Date.now();
+          return;
+        }
         await new Promise((r) => setTimeout(r, POLL_MS * 2));
       }
     };
     while ([...alerts.values()].some((t) => !t.disposition)) {
-      if (Date.now() > deadline) throw new Error(`timed out: ${[...alerts.values()].filter((t) => !t.disposition).length} alerts without a disposition`);
+      if (Date.now() > deadline)
+        throw new Error(`timed out: ${[...alerts.values()].filter((t) => !t.disposition).length} alerts without a disposition`);
       const pending = [...alerts.entries()].filter(([, t]) => !t.disposition).map(([id]) => id);
       const { rows } = await pool.query<{ workflow_id: string; disposition: string }>(
-        'SELECT workflow_id, disposition FROM alerts WHERE disposition IS NOT NULL AND workflow_id = ANY($1)', [pending]);
+        'SELECT workflow_id, disposition FROM alerts WHERE disposition IS NOT NULL AND workflow_id = ANY($1)',
+        [pending],
+      );
       for (const row of rows) {
         const t = alerts.get(row.workflow_id)!;
         t.disposition = row.disposition;
-        watchers.push(row.disposition === 'escalate' ? awaitingAnalyst(row.workflow_id, t)
-          : client.workflow.getHandle(row.workflow_id).result().then(() => { t.doneAt = Date.now(); }));
+        watchers.push(
+          row.disposition === 'escalate'
+            ? awaitingAnalyst(row.workflow_id, t)
+            : client.workflow
+                .getHandle(row.workflow_id)
+                .result()
+                .then(() => {
+                  t.doneAt = Date.now();
+                }),
+        );
       }
       await new Promise((r) => setTimeout(r, POLL_MS));
     }
-    await Promise.race([Promise.all(watchers), new Promise((_, rej) => setTimeout(() => rej(new Error('timed out awaiting final stages')), Math.max(1, deadline - Date.now())))]);
+    await Promise.race([
+      Promise.all(watchers),
+      new Promise((_, rej) => setTimeout(() => rej(new Error('timed out awaiting final stages')), Math.max(1, deadline - Date.now()))),
+    ]);
   };
   const cpu = cpuMeter({
     bench: () => [process.pid],
@@ -114,9 +145,11 @@ async function main() {
   const queries = countQueries(/^SELECT workflow_id, disposition FROM alerts/);
   const t0 = Date.now();
   let next = 0;
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    while (next < bodies.length) await send(bodies[next++], tracked);
-  }));
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < bodies.length) await send(bodies[next++], tracked);
+    }),
+  );
   const sentSeconds = (Date.now() - t0) / 1000;
   log(`sent ${n} alerts in ${sentSeconds.toFixed(1)} s: ${JSON.stringify(statusCounts)}`);
 
@@ -129,7 +162,10 @@ async function main() {
 
   // Open loop: a fixed offered rate per fraction of the capacity just measured.
   const openLoop = [];
-  const fractions = (process.argv.includes('--open-loop') ? String(process.argv[process.argv.indexOf('--open-loop') + 1]) : '').split(',').filter(Boolean).map(Number);
+  const fractions = (process.argv.includes('--open-loop') ? String(process.argv[process.argv.indexOf('--open-loop') + 1]) : '')
+    .split(',')
+    .filter(Boolean)
+    .map(Number);
   const openSeconds = argValue('--open-seconds', 60);
   const filesEvery = argValue('--files-every', 4);
   for (const [phase, fraction] of fractions.entries()) {
@@ -154,8 +190,12 @@ async function main() {
       return { alerts: l.length, p50: round(percentile(l, 50), 2), p95: round(percentile(l, 95), 2), p99: round(percentile(l, 99), 2) };
     };
     openLoop.push({
-      fractionOfCapacity: fraction, offeredPerSecond: round(rate, 2), achievedSendPerSecond: round(count / offeredSeconds, 2),
-      accepted: offered.size, noFiles: group(false), withFiles: group(true),
+      fractionOfCapacity: fraction,
+      offeredPerSecond: round(rate, 2),
+      achievedSendPerSecond: round(count / offeredSeconds, 2),
+      accepted: offered.size,
+      noFiles: group(false),
+      withFiles: group(true),
     });
     log(`open loop at ${fraction} of capacity (${rate.toFixed(2)} alerts/s): ${JSON.stringify(openLoop[openLoop.length - 1])}`);
   }
@@ -175,7 +215,10 @@ async function main() {
   const activitiesPerAlert = Math.round(remoteActivitiesPerAlert + localActivitiesPerAlert);
 
   await api.close();
-  if (worker) { worker.shutdown(); await workerRunning; }
+  if (worker) {
+    worker.shutdown();
+    await workerRunning;
+  }
   await processes?.stop();
 
   log(`floor: ${tracked.size} bare workflows of ${activitiesPerAlert} no-op activities, ${workers} worker(s)`);
@@ -186,24 +229,45 @@ async function main() {
   const alertsPerSecond = tracked.size / wallSeconds;
   const floorPerSecond = tracked.size / floor.seconds;
   const result = {
-    alerts: n, accepted: tracked.size, ingest: statusCounts, workers, concurrency,
+    alerts: n,
+    accepted: tracked.size,
+    ingest: statusCounts,
+    workers,
+    concurrency,
     temporal: stack.devServer ? 'dev server (SQLite)' : config.temporal.address,
     database: stack.db.embedded ? 'embedded PGlite' : 'PostgreSQL (DATABASE_URL)',
     dispositions: Object.fromEntries(Object.entries(byDisposition).map(([k, v]) => [k, v.length])),
-    wallSeconds: round(wallSeconds, 2), alertsPerSecond: round(alertsPerSecond, 2),
-    latencySeconds: { p50: round(percentile(latencies, 50), 2), p95: round(percentile(latencies, 95), 2), p99: round(percentile(latencies, 99), 2) },
-    historyEventsPerAlert: round(eventsPerAlert), activitiesPerAlert,
-    remoteActivitiesPerAlert: round(remoteActivitiesPerAlert), localActivitiesPerAlert: round(localActivitiesPerAlert), historiesSampled: histories.length,
-    activityShareByWorker: workerShares(histories), activityTimes: activityTimes(histories),
-    ...(workers === 1 ? {
-      queriesPerAlert: round(queryCounts.total / tracked.size),
-      topQueriesPerAlert: queryCounts.byStatement.slice(0, 12).map((q) => ({ ...q, count: round(q.count / tracked.size, 2) })),
-    } : {}),
+    wallSeconds: round(wallSeconds, 2),
+    alertsPerSecond: round(alertsPerSecond, 2),
+    latencySeconds: {
+      p50: round(percentile(latencies, 50), 2),
+      p95: round(percentile(latencies, 95), 2),
+      p99: round(percentile(latencies, 99), 2),
+    },
+    historyEventsPerAlert: round(eventsPerAlert),
+    activitiesPerAlert,
+    remoteActivitiesPerAlert: round(remoteActivitiesPerAlert),
+    localActivitiesPerAlert: round(localActivitiesPerAlert),
+    historiesSampled: histories.length,
+    activityShareByWorker: workerShares(histories),
+    activityTimes: activityTimes(histories),
+    ...(workers === 1
+      ? {
+          queriesPerAlert: round(queryCounts.total / tracked.size),
+          topQueriesPerAlert: queryCounts.byStatement.slice(0, 12).map((q) => ({ ...q, count: round(q.count / tracked.size, 2) })),
+        }
+      : {}),
     cpuMsPerAlert: Object.fromEntries(Object.entries(cpuSecondsByProcess).map(([k, v]) => [k, round((v * 1000) / tracked.size)])),
-    workerPeakRssMiB: round(peakRss), workerRssNote: workers === 1 ? 'whole bench process (worker + API + client)' : `sum of ${workers} worker processes`,
+    workerPeakRssMiB: round(peakRss),
+    workerRssNote: workers === 1 ? 'whole bench process (worker + API + client)' : `sum of ${workers} worker processes`,
     floor: {
-      workflows: tracked.size, workers, activitiesPerRun: activitiesPerAlert, eventsPerRun: floor.eventsPerRun, seconds: round(floor.seconds, 2),
-      workflowsPerSecond: round(floorPerSecond, 2), activityShareByWorker: floor.workerShares,
+      workflows: tracked.size,
+      workers,
+      activitiesPerRun: activitiesPerAlert,
+      eventsPerRun: floor.eventsPerRun,
+      seconds: round(floor.seconds, 2),
+      workflowsPerSecond: round(floorPerSecond, 2),
+      activityShareByWorker: floor.workerShares,
     },
     ratioToFloor: round(alertsPerSecond / floorPerSecond, 3),
     ...(openLoop.length > 0 ? { openLoop, openLoopSeconds: openSeconds, filesEvery } : {}),
@@ -212,28 +276,48 @@ async function main() {
   else {
     console.log(`autosoc end to end: ${result.accepted} alerts over HTTP, ${workers} worker(s), ${result.temporal}, ${result.database}`);
     console.log(`  dispositions             ${JSON.stringify(result.dispositions)}`);
-    console.log(`  autosoc                  ${result.alertsPerSecond.toString().padStart(8)} alerts/s   (${result.wallSeconds} s wall, first send to last disposition)`);
-    console.log(`  Temporal floor           ${result.floor.workflowsPerSecond.toString().padStart(8)} runs/s     (${activitiesPerAlert} no-op activities each, same run)   ratio to floor: ${result.ratioToFloor}`);
-    console.log(`  ack → disposition        p50 ${result.latencySeconds.p50} s   p95 ${result.latencySeconds.p95} s   p99 ${result.latencySeconds.p99} s`);
-    console.log(`  history events / alert   ${result.historyEventsPerAlert}   (floor run: ${floor.eventsPerRun}; ${histories.length} histories sampled)`);
+    console.log(
+      `  autosoc                  ${result.alertsPerSecond.toString().padStart(8)} alerts/s   (${result.wallSeconds} s wall, first send to last disposition)`,
+    );
+    console.log(
+      `  Temporal floor           ${result.floor.workflowsPerSecond.toString().padStart(8)} runs/s     (${activitiesPerAlert} no-op activities each, same run)   ratio to floor: ${result.ratioToFloor}`,
+    );
+    console.log(
+      `  ack → disposition        p50 ${result.latencySeconds.p50} s   p95 ${result.latencySeconds.p95} s   p99 ${result.latencySeconds.p99} s`,
+    );
+    console.log(
+      `  history events / alert   ${result.historyEventsPerAlert}   (floor run: ${floor.eventsPerRun}; ${histories.length} histories sampled)`,
+    );
     console.log(`  activities / alert       ${result.remoteActivitiesPerAlert} remote + ${result.localActivitiesPerAlert} local`);
     for (const [type, t] of Object.entries(result.activityTimes)) {
-      console.log(`    ${type.padEnd(22)} ${String(t.count).padStart(4)} runs   queued ${String(t.queuedMs).padStart(6)} ms   running ${String(t.runningMs).padStart(6)} ms (means)`);
+      console.log(
+        `    ${type.padEnd(22)} ${String(t.count).padStart(4)} runs   queued ${String(t.queuedMs).padStart(6)} ms   running ${String(t.runningMs).padStart(6)} ms (means)`,
+      );
     }
     if (result.queriesPerAlert !== undefined) {
       console.log(`  PostgreSQL queries / alert ${result.queriesPerAlert}   (API + ingest + worker; the bench's own poll excluded)`);
       for (const q of result.topQueriesPerAlert ?? []) console.log(`    ${String(q.count).padStart(6)}  ${q.statement}`);
     }
-    console.log(`  CPU ms / alert           ${Object.entries(result.cpuMsPerAlert).map(([k, v]) => `${k} ${v}`).join(', ')}   (bench = API + ingest + client${workers === 1 ? ' + worker' : ''})`);
+    console.log(
+      `  CPU ms / alert           ${Object.entries(result.cpuMsPerAlert)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ')}   (bench = API + ingest + client${workers === 1 ? ' + worker' : ''})`,
+    );
     console.log(`  worker peak RSS          ${result.workerPeakRssMiB} MiB   (${result.workerRssNote})`);
     for (const o of openLoop) {
-      console.log(`  open loop ${String(o.fractionOfCapacity).padEnd(4)} of capacity  ${o.offeredPerSecond} alerts/s offered: ack → disposition p50 / p95 / p99 s  without files ${o.noFiles.p50} / ${o.noFiles.p95} / ${o.noFiles.p99} (${o.noFiles.alerts})   with files ${o.withFiles.p50} / ${o.withFiles.p95} / ${o.withFiles.p99} (${o.withFiles.alerts})`);
+      console.log(
+        `  open loop ${String(o.fractionOfCapacity).padEnd(4)} of capacity  ${o.offeredPerSecond} alerts/s offered: ack → disposition p50 / p95 / p99 s  without files ${o.noFiles.p50} / ${o.noFiles.p95} / ${o.noFiles.p99} (${o.noFiles.alerts})   with files ${o.withFiles.p50} / ${o.withFiles.p95} / ${o.withFiles.p99} (${o.withFiles.alerts})`,
+      );
     }
-    console.log(`  activity share by worker autosoc ${JSON.stringify(result.activityShareByWorker)}   floor ${JSON.stringify(result.floor.activityShareByWorker)}`);
+    console.log(
+      `  activity share by worker autosoc ${JSON.stringify(result.activityShareByWorker)}   floor ${JSON.stringify(result.floor.activityShareByWorker)}`,
+    );
   }
 }
 
-main().then(() => process.exit(0)).catch((err) => {
-  console.error(err);
-  process.exit(1);
-});
+main()
+  .then(() => process.exit(0))
+  .catch((err) => {
+    console.error(err);
+    process.exit(1);
+  });

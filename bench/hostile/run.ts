@@ -25,10 +25,19 @@ function stallProbe(): { stop(): number } {
     worst = Math.max(worst, Number(now - last) / 1e6 - PERIOD);
     last = now;
   }, PERIOD);
-  return { stop() { clearInterval(timer); return Math.max(0, worst); } };
+  return {
+    stop() {
+      clearInterval(timer);
+      return Math.max(0, worst);
+    },
+  };
 }
 
-interface HostileInput { name: string; entry: string; run(): Promise<string> }
+interface HostileInput {
+  name: string;
+  entry: string;
+  run(): Promise<string>;
+}
 
 /** The API's parsing path: what POST /v1/alerts does before storing or starting anything. */
 async function viaApiParsing(body: Uint8Array, format?: 'cef' | 'eml'): Promise<string> {
@@ -41,41 +50,88 @@ async function viaApiParsing(body: Uint8Array, format?: 'cef' | 'eml'): Promise<
   }
 }
 
-const eml = (body: string) => Buffer.from(['From: a@hostile.example', 'To: soc@corp.example', 'Subject: x', 'Message-ID: <x@hostile.example>',
-  'Date: Mon, 7 Dec 2026 10:00:00 +0000', 'Content-Type: text/plain', '', body, ''].join('\r\n'));
+const eml = (body: string) =>
+  Buffer.from(
+    [
+      'From: a@hostile.example',
+      'To: soc@corp.example',
+      'Subject: x',
+      'Message-ID: <x@hostile.example>',
+      'Date: Mon, 7 Dec 2026 10:00:00 +0000',
+      'Content-Type: text/plain',
+      '',
+      body,
+      '',
+    ].join('\r\n'),
+  );
 
 const INPUTS: HostileInput[] = [
-  { name: 'deep-json-10k', entry: 'normalizeBody (POST /v1/alerts)', run: () => viaApiParsing(Buffer.from(`{"kibana":${'['.repeat(10_000)}${']'.repeat(10_000)}}`)) },
-  { name: 'eml-100k-dots', entry: 'normalizeBody (.eml)', run: () => viaApiParsing(eml(`see https://evil.example/x${'.'.repeat(100_000)}y and more`), 'eml') },
   {
-    name: 'cef-10mb-minimal-lines', entry: 'normalizeBody (CEF, API item limit)',
-    run: () => { const line = 'CEF:0|a|b|1|x|y|1|\n'; return viaApiParsing(Buffer.from(line.repeat(Math.floor(10 * 1024 * 1024 / line.length)))); },
+    name: 'deep-json-10k',
+    entry: 'normalizeBody (POST /v1/alerts)',
+    run: () => viaApiParsing(Buffer.from(`{"kibana":${'['.repeat(10_000)}${']'.repeat(10_000)}}`)),
   },
   {
-    name: 'nul-surrogate-proto-json', entry: 'normalizeBody (sanitising boundary)',
-    run: () => viaApiParsing(Buffer.from(JSON.stringify(Array.from({ length: 1000 }, (_, i) => ({
-      source: 'edr', sourceId: `h-${i}`, time: receivedAt, title: `t\u0000${i}\ud800`, severity: 'low', description: 'x'.repeat(10_000),
-    }))).replace(/"title"/g, '"__proto__":{"a":1},"title"'))),
+    name: 'eml-100k-dots',
+    entry: 'normalizeBody (.eml)',
+    run: () => viaApiParsing(eml(`see https://evil.example/x${'.'.repeat(100_000)}y and more`), 'eml'),
   },
   {
-    name: 'observables-3x32kb-url-commandlines', entry: 'extractObservables',
+    name: 'cef-10mb-minimal-lines',
+    entry: 'normalizeBody (CEF, API item limit)',
+    run: () => {
+      const line = 'CEF:0|a|b|1|x|y|1|\n';
+      return viaApiParsing(Buffer.from(line.repeat(Math.floor((10 * 1024 * 1024) / line.length))));
+    },
+  },
+  {
+    name: 'nul-surrogate-proto-json',
+    entry: 'normalizeBody (sanitising boundary)',
+    run: () =>
+      viaApiParsing(
+        Buffer.from(
+          JSON.stringify(
+            Array.from({ length: 1000 }, (_, i) => ({
+              source: 'edr',
+              sourceId: `h-${i}`,
+              time: receivedAt,
+              title: `t\u0000${i}\ud800`,
+              severity: 'low',
+              description: 'x'.repeat(10_000),
+            })),
+          ).replace(/"title"/g, '"__proto__":{"a":1},"title"'),
+        ),
+      ),
+  },
+  {
+    name: 'observables-3x32kb-url-commandlines',
+    entry: 'extractObservables',
     run: async () => {
       const cl = `curl http://${'a.'.repeat(16_000)}x`;
-      const alert = parseAlert({ source: 'edr', sourceId: 'x', time: receivedAt, title: 't', severity: 'low', observables: { processes: [cl, `${cl}1`, `${cl}2`].map((commandLine) => ({ commandLine })) } });
+      const alert = parseAlert({
+        source: 'edr',
+        sourceId: 'x',
+        time: receivedAt,
+        title: 't',
+        severity: 'low',
+        observables: { processes: [cl, `${cl}1`, `${cl}2`].map((commandLine) => ({ commandLine })) },
+      });
       const set = extractObservables(alert);
       return `${set.urls.length} urls, ${set.emails.length} emails`;
     },
   },
   {
-    name: 'pdf-1mb-js-hex', entry: 'analyzeDocument (PDF)',
+    name: 'pdf-1mb-js-hex',
+    entry: 'analyzeDocument (PDF)',
     run: async () => {
-      const body = '/JS <'.repeat(Math.floor(1024 * 1024 / 5));
+      const body = '/JS <'.repeat(Math.floor((1024 * 1024) / 5));
       const report = await analyzeDocument(Buffer.from(`%PDF-1.7\n1 0 obj\n<< ${body} >>\nendobj\n%%EOF\n`), 'hostile.pdf');
       return `${report.kind}, ${report.findings.length} findings`;
     },
   },
   {
-    name: 'powershell-50x6000-term-concat', entry: 'analyzePowerShell',
+    name: 'powershell-50x6000-term-concat',
+    entry: 'analyzePowerShell',
     run: async () => {
       const concat = Array.from({ length: 6000 }, (_, i) => `'p${i % 10}'`).join('+');
       const f = await analyzePowerShell(Array.from({ length: 50 }, (_, i) => `powershell -c "$a${i} = ${concat}; iex $a${i}"`));
@@ -102,7 +158,14 @@ async function main() {
     const ms = Number(process.hrtime.bigint() - t) / 1e6;
     await sleep(30);
     const maxStallMs = probe.stop();
-    const row = { input: input.name, entry: input.entry, ms: Math.round(ms), maxStallMs: Math.round(maxStallMs), blocked: maxStallMs > BLOCKED_MS, outcome };
+    const row = {
+      input: input.name,
+      entry: input.entry,
+      ms: Math.round(ms),
+      maxStallMs: Math.round(maxStallMs),
+      blocked: maxStallMs > BLOCKED_MS,
+      outcome,
+    };
     rows.push(row);
     // One line as each input finishes: a slow analyzer must not hide the figures before it.
     if (!process.argv.includes('--json')) console.log(JSON.stringify(row));

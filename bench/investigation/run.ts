@@ -47,7 +47,9 @@ async function main() {
     const cachedSeconds = await pass(); // the same files again
 
     const result = {
-      files: files.length, megabytes: round(bytes / 1024 / 1024, 1), database: db.embedded ? 'embedded PGlite' : 'PostgreSQL (DATABASE_URL)',
+      files: files.length,
+      megabytes: round(bytes / 1024 / 1024, 1),
+      database: db.embedded ? 'embedded PGlite' : 'PostgreSQL (DATABASE_URL)',
       uncached: { seconds: round(uncachedSeconds, 2), msPerFile: round((uncachedSeconds * 1000) / files.length, 1) },
       cached: { seconds: round(cachedSeconds, 2), msPerFile: round((cachedSeconds * 1000) / files.length, 1) },
       speedup: round(uncachedSeconds / cachedSeconds, 1),
@@ -56,7 +58,9 @@ async function main() {
     else {
       console.log(`investigation of ${result.files} files (${result.megabytes} MB), one per alert, ${result.database}`);
       console.log(`  new files                        ${result.uncached.seconds} s   ${result.uncached.msPerFile} ms/file`);
-      console.log(`  every result cached (seen files) ${result.cached.seconds} s   ${result.cached.msPerFile} ms/file   speedup ${result.speedup}x`);
+      console.log(
+        `  every result cached (seen files) ${result.cached.seconds} s   ${result.cached.msPerFile} ms/file   speedup ${result.speedup}x`,
+      );
     }
   } finally {
     await db.close();
@@ -64,7 +68,9 @@ async function main() {
   }
 }
 
-main().then(() => process.exit(0)).catch((err) => {
-  console.error(err);
-  process.exit(1);
-});
+main()
+  .then(() => process.exit(0))
+  .catch((err) => {
+    console.error(err);
+    process.exit(1);
+  });

@@ -8,7 +8,12 @@ import { type IngestDeps, IngestService } from '../../src/ingest/ingest-service'
 import { createApiToken } from '../../src/store/api-tokens';
 import type { AlertBody } from './corpus-alerts';
 
-export interface Tracked { ackAt: number; files?: boolean; disposition?: string; doneAt?: number }
+export interface Tracked {
+  ackAt: number;
+  files?: boolean;
+  disposition?: string;
+  doneAt?: number;
+}
 
 export interface ApiSender {
   /** POSTs one body; accepted alerts go into `into` (by workflow id) with their ack time. */
@@ -20,8 +25,23 @@ export interface ApiSender {
 
 const CONTENT_TYPES: Record<string, string> = { cef: 'text/plain', eml: 'message/rfc822' };
 
-export async function startApiSender(opts: { pool: Pool; client: Client; taskQueue: string; policy: TriagePolicy; correlation: IngestDeps['correlation']; maxBodyBytes: number; port: number; name: string }): Promise<ApiSender> {
-  const ingest = new IngestService({ db: opts.pool, client: opts.client, taskQueue: opts.taskQueue, policy: opts.policy, correlation: opts.correlation });
+export async function startApiSender(opts: {
+  pool: Pool;
+  client: Client;
+  taskQueue: string;
+  policy: TriagePolicy;
+  correlation: IngestDeps['correlation'];
+  maxBodyBytes: number;
+  port: number;
+  name: string;
+}): Promise<ApiSender> {
+  const ingest = new IngestService({
+    db: opts.pool,
+    client: opts.client,
+    taskQueue: opts.taskQueue,
+    policy: opts.policy,
+    correlation: opts.correlation,
+  });
   const api = buildApiServer({ db: opts.pool, ingest, client: opts.client, policy: opts.policy, maxBodyBytes: opts.maxBodyBytes });
   await api.listen({ host: '127.0.0.1', port: opts.port });
   const token = await createApiToken(opts.pool, { name: opts.name, roles: ['admin'] });
@@ -30,7 +50,9 @@ export async function startApiSender(opts: { pool: Pool; client: Client; taskQue
     statusCounts,
     async send({ format, body }, into, files = false) {
       const res = await fetch(`http://127.0.0.1:${opts.port}/v1/alerts/${format}`, {
-        method: 'POST', body, headers: { authorization: `Bearer ${token}`, 'content-type': CONTENT_TYPES[format] ?? 'application/json' },
+        method: 'POST',
+        body,
+        headers: { authorization: `Bearer ${token}`, 'content-type': CONTENT_TYPES[format] ?? 'application/json' },
       }).catch((err: Error) => err);
       // An answer that never came (a starved machine) is counted, not fatal to the run.
       if (res instanceof Error) {
@@ -38,7 +60,7 @@ export async function startApiSender(opts: { pool: Pool; client: Client; taskQue
         return;
       }
       const ackAt = Date.now();
-      const out = await res.json() as { results?: { status: string; workflowId?: string }[]; error?: string };
+      const out = (await res.json()) as { results?: { status: string; workflowId?: string }[]; error?: string };
       for (const r of out.results ?? [{ status: `http ${res.status}: ${out.error}` }]) {
         statusCounts[r.status] = (statusCounts[r.status] ?? 0) + 1;
         if (r.status === 'accepted' && r.workflowId) into.set(r.workflowId, { ackAt, files });

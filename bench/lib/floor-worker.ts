@@ -11,7 +11,12 @@ async function main() {
   const connection = await NativeConnection.connect({ address });
   // The same payload codec as autosoc's workers, so the floor pays for encryption too.
   const worker = await Worker.create({
-    connection, namespace, taskQueue, workflowsPath: require.resolve('./floor-workflow'), activities: floorActivities, dataConverter: dataConverterFor(loadConfig()),
+    connection,
+    namespace,
+    taskQueue,
+    workflowsPath: require.resolve('./floor-workflow'),
+    activities: floorActivities,
+    dataConverter: dataConverterFor(loadConfig()),
   });
   console.log(`floor worker polling ${taskQueue}`);
   await worker.run(); // returns after SIGTERM/SIGINT

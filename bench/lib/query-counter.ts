@@ -2,7 +2,10 @@
 // at pg's Client.query, which pool.query goes through too: a figure load does not change.
 import { Client } from 'pg';
 
-export interface QueryCounts { total: number; byStatement: { statement: string; count: number }[] }
+export interface QueryCounts {
+  total: number;
+  byStatement: { statement: string; count: number }[];
+}
 
 /** Counts every query from now on, except the bench's own (`exclude`); stop() restores pg and returns the counts. */
 export function countQueries(exclude: RegExp): { stop(): QueryCounts } {

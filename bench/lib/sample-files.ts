@@ -10,7 +10,11 @@ export function sampleFiles(maxBytes: number): { name: string; bytes: Buffer }[]
   const dirs = ['/usr/bin', '/usr/lib/x86_64-linux-gnu', join(__dirname, '..', '..', '..', 'node_modules', '@temporalio', 'core-bridge')];
   for (const dir of dirs) {
     let names: string[] = [];
-    try { names = readdirSync(dir).sort(); } catch { continue; }
+    try {
+      names = readdirSync(dir).sort();
+    } catch {
+      continue;
+    }
     for (const n of names) {
       const p = join(dir, n);
       try {
@@ -19,7 +23,9 @@ export function sampleFiles(maxBytes: number): { name: string; bytes: Buffer }[]
         const bytes = readFileSync(p);
         out.push({ name: n, bytes });
         total += bytes.length;
-      } catch { /* unreadable: skip */ }
+      } catch {
+        /* unreadable: skip */
+      }
       if (total >= maxBytes) return out;
     }
   }

@@ -35,12 +35,21 @@ export async function startStack(env: Record<string, string>, ports = { temporal
   const dataDir = mkdtempSync(join(tmpdir(), 'autosoc-bench-'));
   const config = loadConfig({
     ...process.env,
-    TEMPORAL_PORT: String(ports.temporal), TEMPORAL_UI_PORT: String(ports.ui),
-    AUTOSOC_DATA_DIR: dataDir, AUTOSOC_PGLITE_PORT: String(ports.pglite), LOG_LEVEL: 'warn',
+    TEMPORAL_PORT: String(ports.temporal),
+    TEMPORAL_UI_PORT: String(ports.ui),
+    AUTOSOC_DATA_DIR: dataDir,
+    AUTOSOC_PGLITE_PORT: String(ports.pglite),
+    LOG_LEVEL: 'warn',
     ...env,
   });
   const devServer = config.temporal.local
-    ? await startDevServer({ dataDir: join(dataDir, 'temporal'), port: config.temporal.port, uiPort: config.temporal.uiPort, namespace: config.temporal.namespace, sqlitePragmas: config.temporal.sqlitePragmas })
+    ? await startDevServer({
+        dataDir: join(dataDir, 'temporal'),
+        port: config.temporal.port,
+        uiPort: config.temporal.uiPort,
+        namespace: config.temporal.namespace,
+        sqlitePragmas: config.temporal.sqlitePragmas,
+      })
     : undefined;
   // A fresh database per run on DATABASE_URL's server: alerts left by an earlier run would
   // count as look-alikes and turn this run's alerts into a storm.
@@ -50,7 +59,12 @@ export async function startStack(env: Record<string, string>, ports = { temporal
   const connection = await Connection.connect({ address: config.temporal.address });
   const client = temporalClient(config, connection);
   return {
-    config, db, client, nativeConnection, devServer, dataDir,
+    config,
+    db,
+    client,
+    nativeConnection,
+    devServer,
+    dataDir,
     async stop() {
       await connection.close();
       await nativeConnection.close();
@@ -132,7 +146,9 @@ export function activityTimes(histories: HistoryCounts[]): Record<string, { coun
     }
   }
   const mean = (xs: number[]) => Math.round(xs.reduce((s, x) => s + x, 0) / xs.length);
-  return Object.fromEntries(Object.entries(all).map(([type, t]) => [type, { count: t.running.length, queuedMs: mean(t.queued), runningMs: mean(t.running) }]));
+  return Object.fromEntries(
+    Object.entries(all).map(([type, t]) => [type, { count: t.running.length, queuedMs: mean(t.queued), runningMs: mean(t.running) }]),
+  );
 }
 
 /** Each worker's share of the activity tasks in some histories, largest first, e.g. [0.52, 0.48]. */
@@ -140,10 +156,17 @@ export function workerShares(histories: { activityWorkers: Record<string, number
   const totals: Record<string, number> = {};
   for (const h of histories) for (const [id, n] of Object.entries(h.activityWorkers)) totals[id] = (totals[id] ?? 0) + n;
   const sum = Object.values(totals).reduce((a, b) => a + b, 0);
-  return Object.values(totals).map((n) => Number((n / sum).toFixed(2))).sort((a, b) => b - a);
+  return Object.values(totals)
+    .map((n) => Number((n / sum).toFixed(2)))
+    .sort((a, b) => b - a);
 }
 
-export interface FloorResult { seconds: number; eventsPerRun: number; workerShares: number[]; workerPeakRssMiB?: number }
+export interface FloorResult {
+  seconds: number;
+  eventsPerRun: number;
+  workerShares: number[];
+  workerPeakRssMiB?: number;
+}
 
 /**
  * The Temporal floor: `n` bare workflows of `activities` no-op activities each, started
@@ -157,35 +180,55 @@ export async function runFloor(stack: Stack, n: number, activities: number, conc
   let processes: WorkerProcesses | undefined;
   if (workers === 1) {
     const worker = await Worker.create({
-      connection: stack.nativeConnection, namespace: stack.config.temporal.namespace, taskQueue,
-      workflowsPath: require.resolve('./floor-workflow'), activities: floorActivities, dataConverter: dataConverterFor(stack.config),
+      connection: stack.nativeConnection,
+      namespace: stack.config.temporal.namespace,
+      taskQueue,
+      workflowsPath: require.resolve('./floor-workflow'),
+      activities: floorActivities,
+      dataConverter: dataConverterFor(stack.config),
     });
     const running = worker.run();
-    stopWorkers = async () => { worker.shutdown(); await running; };
+    stopWorkers = async () => {
+      worker.shutdown();
+      await running;
+    };
   } else {
     processes = await spawnWorkers(join(__dirname, 'floor-worker.js'), workers, {
-      TEMPORAL_ADDRESS: stack.config.temporal.address, TEMPORAL_NAMESPACE: stack.config.temporal.namespace, TEMPORAL_TASK_QUEUE: taskQueue,
+      TEMPORAL_ADDRESS: stack.config.temporal.address,
+      TEMPORAL_NAMESPACE: stack.config.temporal.namespace,
+      TEMPORAL_TASK_QUEUE: taskQueue,
     });
     stopWorkers = () => processes!.stop();
   }
   let peakRss = 0;
-  const rssTimer = processes && setInterval(() => { peakRss = Math.max(peakRss, processes!.rssMiB() || 0); }, 500);
+  const rssTimer =
+    processes &&
+    setInterval(() => {
+      peakRss = Math.max(peakRss, processes!.rssMiB() || 0);
+    }, 500);
   const t0 = process.hrtime.bigint();
   const ids: string[] = [];
   const results: Promise<unknown>[] = [];
   let next = 0;
-  await Promise.all(Array.from({ length: Math.min(concurrency, n) }, async () => {
-    while (next < n) {
-      const i = next++;
-      const handle = await stack.client.workflow.start(floorWorkflow, { workflowId: `${taskQueue}-${i}`, taskQueue, args: [activities] });
-      ids.push(handle.workflowId);
-      results.push(handle.result());
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: Math.min(concurrency, n) }, async () => {
+      while (next < n) {
+        const i = next++;
+        const handle = await stack.client.workflow.start(floorWorkflow, { workflowId: `${taskQueue}-${i}`, taskQueue, args: [activities] });
+        ids.push(handle.workflowId);
+        results.push(handle.result());
+      }
+    }),
+  );
   await Promise.all(results);
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
   if (rssTimer) clearInterval(rssTimer);
   const sampled = await Promise.all(ids.slice(0, 40).map((id) => historyCounts(stack.client, id)));
   await stopWorkers();
-  return { seconds, eventsPerRun: sampled[0].events, workerShares: workerShares(sampled), workerPeakRssMiB: processes ? peakRss : undefined };
+  return {
+    seconds,
+    eventsPerRun: sampled[0].events,
+    workerShares: workerShares(sampled),
+    workerPeakRssMiB: processes ? peakRss : undefined,
+  };
 }

@@ -41,9 +41,16 @@ export function cpuSeconds(pid: number): number {
 
 /** Pids of every process whose command name is `comm` (e.g. postgres), from /proc. */
 export function pidsNamed(comm: string): number[] {
-  return readdirSync('/proc').filter((d) => /^\d+$/.test(d)).map(Number).filter((pid) => {
-    try { return readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === comm; } catch { return false; }
-  });
+  return readdirSync('/proc')
+    .filter((d) => /^\d+$/.test(d))
+    .map(Number)
+    .filter((pid) => {
+      try {
+        return readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === comm;
+      } catch {
+        return false;
+      }
+    });
 }
 
 /**
@@ -51,7 +58,11 @@ export function pidsNamed(comm: string): number[] {
  * worker processes, the Temporal server, PostgreSQL): where the machine's time went.
  */
 export function cpuMeter(groups: Record<string, () => number[]>): { stop(): Record<string, number> } {
-  const sum = (pids: number[]) => pids.map(cpuSeconds).filter(Number.isFinite).reduce((a, b) => a + b, 0);
+  const sum = (pids: number[]) =>
+    pids
+      .map(cpuSeconds)
+      .filter(Number.isFinite)
+      .reduce((a, b) => a + b, 0);
   const startPids = Object.fromEntries(Object.entries(groups).map(([name, pids]) => [name, pids()]));
   const start = Object.fromEntries(Object.entries(startPids).map(([name, pids]) => [name, sum(pids)]));
   return {

@@ -11,24 +11,41 @@ export interface WorkerProcesses {
   stop(): Promise<void>;
 }
 
-const exited = (c: ChildProcess) => new Promise<void>((r) => (c.exitCode !== null || c.signalCode !== null ? r() : c.once('exit', () => r())));
+const exited = (c: ChildProcess) =>
+  new Promise<void>((r) => (c.exitCode !== null || c.signalCode !== null ? r() : c.once('exit', () => r())));
 
-export async function spawnWorkers(script: string, count: number, env: Record<string, string>, readyTimeoutMs = 120_000): Promise<WorkerProcesses> {
-  const children = Array.from({ length: count }, () => spawn(process.execPath, [script], {
-    stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, LOG_LEVEL: 'warn', ...env },
-  }));
+export async function spawnWorkers(
+  script: string,
+  count: number,
+  env: Record<string, string>,
+  readyTimeoutMs = 120_000,
+): Promise<WorkerProcesses> {
+  const children = Array.from({ length: count }, () =>
+    spawn(process.execPath, [script], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+      env: { ...process.env, LOG_LEVEL: 'warn', ...env },
+    }),
+  );
   const stop = async () => {
     for (const c of children) c.kill('SIGTERM');
     await Promise.all(children.map(exited));
   };
   try {
-    await Promise.all(children.map((child) => new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`worker ${script} not polling after ${readyTimeoutMs} ms`)), readyTimeoutMs);
-      child.once('exit', (code, signal) => reject(new Error(`worker ${script} exited with ${signal ?? code} before polling`)));
-      createInterface({ input: child.stdout! }).on('line', (line) => {
-        if (/polling/.test(line)) { clearTimeout(timer); resolve(); }
-      });
-    })));
+    await Promise.all(
+      children.map(
+        (child) =>
+          new Promise<void>((resolve, reject) => {
+            const timer = setTimeout(() => reject(new Error(`worker ${script} not polling after ${readyTimeoutMs} ms`)), readyTimeoutMs);
+            child.once('exit', (code, signal) => reject(new Error(`worker ${script} exited with ${signal ?? code} before polling`)));
+            createInterface({ input: child.stdout! }).on('line', (line) => {
+              if (/polling/.test(line)) {
+                clearTimeout(timer);
+                resolve();
+              }
+            });
+          }),
+      ),
+    );
   } catch (err) {
     await stop();
     throw err;

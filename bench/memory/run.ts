@@ -20,7 +20,9 @@ const has = (flag: string) => process.argv.includes(flag);
 
 async function main() {
   const json = has('--json');
-  const log = (msg: string) => { if (!json) console.error(msg); };
+  const log = (msg: string) => {
+    if (!json) console.error(msg);
+  };
   const waiting = has('--waiting') ? argValue('--waiting', 1000) : undefined;
   const soakMinutes = has('--soak') ? argValue('--soak', 30) : undefined;
   if (!waiting === !soakMinutes) throw new Error('give one of --waiting N or --soak MINUTES');
@@ -32,14 +34,24 @@ async function main() {
   const { config, client } = stack;
   const pool = stack.db.pool;
   const worker = await spawnWorkers(join(__dirname, '..', '..', 'src', 'worker.js'), 1, {
-    TEMPORAL_ADDRESS: config.temporal.address, TEMPORAL_TASK_QUEUE: taskQueue, DATABASE_URL: stack.db.url, AUTOSOC_CORRELATION_KEYS: 'none',
+    TEMPORAL_ADDRESS: config.temporal.address,
+    TEMPORAL_TASK_QUEUE: taskQueue,
+    DATABASE_URL: stack.db.url,
+    AUTOSOC_CORRELATION_KEYS: 'none',
     // The payload key the bench's client encrypts with lives in the stack's data dir.
     AUTOSOC_DATA_DIR: stack.dataDir,
   });
   const rss = () => round(worker.rssMiB());
   // A failed start must not leave the worker child running (it would outlive this process).
   const api = await startApiSender({
-    pool, client, taskQueue, policy: config.policy, correlation: config.correlation, maxBodyBytes: config.api.maxBodyBytes, port: API_PORT, name: `bench-${runId}`,
+    pool,
+    client,
+    taskQueue,
+    policy: config.policy,
+    correlation: config.correlation,
+    maxBodyBytes: config.api.maxBodyBytes,
+    port: API_PORT,
+    name: `bench-${runId}`,
   }).catch(async (err: Error) => {
     await worker.stop();
     await stack.stop();
@@ -53,7 +65,9 @@ async function main() {
     const ids = [...tracked.keys()];
     const { rows } = await pool.query<{ waiting: string; closed: string }>(
       `SELECT count(*) FILTER (WHERE c.status = 'open') AS waiting, count(*) FILTER (WHERE a.disposition = 'auto_close' AND EXISTS (SELECT 1 FROM reports r WHERE r.workflow_id = a.workflow_id)) AS closed
-         FROM alerts a LEFT JOIN cases c ON c.workflow_id = a.workflow_id WHERE a.workflow_id = ANY($1)`, [ids]);
+         FROM alerts a LEFT JOIN cases c ON c.workflow_id = a.workflow_id WHERE a.workflow_id = ANY($1)`,
+      [ids],
+    );
     return { waiting: Number(rows[0].waiting), closed: Number(rows[0].closed) };
   };
 
@@ -62,9 +76,11 @@ async function main() {
     const bodies = alertMix(waiting, runId);
     const concurrency = argValue('--concurrency', 16);
     let next = 0;
-    await Promise.all(Array.from({ length: concurrency }, async () => {
-      while (next < bodies.length) await api.send(bodies[next++], tracked);
-    }));
+    await Promise.all(
+      Array.from({ length: concurrency }, async () => {
+        while (next < bodies.length) await api.send(bodies[next++], tracked);
+      }),
+    );
     log(`sent ${waiting}: ${JSON.stringify(api.statusCounts)}`);
     const deadline = Date.now() + argValue('--timeout', 3600) * 1000;
     let peak = rss();
@@ -78,9 +94,14 @@ async function main() {
     await new Promise((r) => setTimeout(r, argValue('--settle', 60) * 1000));
     const settledRss = rss();
     result = {
-      mode: 'waiting', alerts: waiting, accepted: tracked.size, waitingForAnalyst: (await settled()).waiting, ingest: api.statusCounts,
+      mode: 'waiting',
+      alerts: waiting,
+      accepted: tracked.size,
+      waitingForAnalyst: (await settled()).waiting,
+      ingest: api.statusCounts,
       workerRssMiB: { idle: idleRss, allWaiting: allWaitingRss, settled: settledRss, peak: Math.max(peak, allWaitingRss, settledRss) },
-      kibPerWaitingRun: round(((settledRss - idleRss) * 1024) / tracked.size), goalMiB: 512,
+      kibPerWaitingRun: round(((settledRss - idleRss) * 1024) / tracked.size),
+      goalMiB: 512,
     };
   } else {
     const rate = argValue('--rate', 0.5);
@@ -101,10 +122,18 @@ async function main() {
     }
     await Promise.all(sends);
     const half = minutes.slice(Math.floor(minutes.length / 2));
-    const slope = half.length > 1 ? (half[half.length - 1].rssMiB - half[0].rssMiB) / (half[half.length - 1].minute - half[0].minute) : Number.NaN;
+    const slope =
+      half.length > 1 ? (half[half.length - 1].rssMiB - half[0].rssMiB) / (half[half.length - 1].minute - half[0].minute) : Number.NaN;
     result = {
-      mode: 'soak', minutes: soakMinutes, offeredPerSecond: rate, accepted: tracked.size, ingest: api.statusCounts, idleRssMiB: idleRss,
-      perMinute: minutes, maxRssMiB: Math.max(...minutes.map((m) => m.rssMiB)), secondHalfMiBPerMinute: round(slope, 2),
+      mode: 'soak',
+      minutes: soakMinutes,
+      offeredPerSecond: rate,
+      accepted: tracked.size,
+      ingest: api.statusCounts,
+      idleRssMiB: idleRss,
+      perMinute: minutes,
+      maxRssMiB: Math.max(...minutes.map((m) => m.rssMiB)),
+      secondHalfMiBPerMinute: round(slope, 2),
     };
   }
   await api.close();
@@ -113,7 +142,9 @@ async function main() {
   console.log(json ? JSON.stringify(result) : JSON.stringify(result, null, 2));
 }
 
-main().then(() => process.exit(0)).catch((err) => {
-  console.error(err);
-  process.exit(1);
-});
+main()
+  .then(() => process.exit(0))
+  .catch((err) => {
+    console.error(err);
+    process.exit(1);
+  });

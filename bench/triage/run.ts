@@ -24,9 +24,18 @@ function tally(rows: BacktestRow[], label: (file: string) => string | undefined)
     if (!l) continue;
     for (const key of [r.format, 'total']) {
       const t = (out[key] ??= { threats: [0, 0], benign: [0, 0], hostile: [0, 0] });
-      if (l === 'malicious') { t.threats[1] += 1; if (r.disposition === 'escalate' || r.disposition === 'auto_respond') t.threats[0] += 1; }
-      if (l === 'benign') { t.benign[1] += 1; if (r.disposition === 'auto_close') t.benign[0] += 1; }
-      if (l === 'malformed') { t.hostile[1] += 1; if (r.disposition !== 'auto_close') t.hostile[0] += 1; }
+      if (l === 'malicious') {
+        t.threats[1] += 1;
+        if (r.disposition === 'escalate' || r.disposition === 'auto_respond') t.threats[0] += 1;
+      }
+      if (l === 'benign') {
+        t.benign[1] += 1;
+        if (r.disposition === 'auto_close') t.benign[0] += 1;
+      }
+      if (l === 'malformed') {
+        t.hostile[1] += 1;
+        if (r.disposition !== 'auto_close') t.hostile[0] += 1;
+      }
     }
   }
   return out;
@@ -35,8 +44,13 @@ function tally(rows: BacktestRow[], label: (file: string) => string | undefined)
 async function main() {
   const json = process.argv.includes('--json');
   const plan = offlinePlan({ runner: sharedAnalyzerPool() });
-  const labels = new Map(readFileSync(resolve(DEVSET, 'labels.jsonl'), 'utf8').split('\n').filter(Boolean)
-    .map((l) => JSON.parse(l) as { file: string; label: string }).map((l) => [l.file, l.label]));
+  const labels = new Map(
+    readFileSync(resolve(DEVSET, 'labels.jsonl'), 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as { file: string; label: string })
+      .map((l) => [l.file, l.label]),
+  );
   const policy = loadPolicy([resolve(REPO, 'test', 'fixtures', 'policy', 'fenwick.yaml')]);
 
   let alerts = 0;
@@ -48,15 +62,34 @@ async function main() {
   alerts = dev.length + phishing.length + ham.length;
 
   const devset = tally(dev, (f) => labels.get(basename(f)));
-  const corpus = tally([...phishing.map((r) => ({ ...r, file: `p/${r.file}` })), ...ham.map((r) => ({ ...r, file: `b/${r.file}` }))], (f) => (f.startsWith('p/') ? 'malicious' : 'benign'));
-  const result = { devset, corpus, alerts, seconds: Math.round(seconds * 100) / 100, alertsPerSecond: Math.round((alerts / seconds) * 10) / 10 };
-  if (json) { console.log(JSON.stringify(result)); return; }
+  const corpus = tally(
+    [...phishing.map((r) => ({ ...r, file: `p/${r.file}` })), ...ham.map((r) => ({ ...r, file: `b/${r.file}` }))],
+    (f) => (f.startsWith('p/') ? 'malicious' : 'benign'),
+  );
+  const result = {
+    devset,
+    corpus,
+    alerts,
+    seconds: Math.round(seconds * 100) / 100,
+    alertsPerSecond: Math.round((alerts / seconds) * 10) / 10,
+  };
+  if (json) {
+    console.log(JSON.stringify(result));
+    return;
+  }
   const f = ([a, b]: [number, number]) => (b ? `${a}/${b}` : '-');
-  for (const [name, t] of [['devset (Fenwick policy)', devset], ['corpus eml (default policy)', corpus]] as const) {
+  for (const [name, t] of [
+    ['devset (Fenwick policy)', devset],
+    ['corpus eml (default policy)', corpus],
+  ] as const) {
     console.log(`${name}\n  format   threats escalated  benign auto-closed  hostile handled`);
-    for (const [k, v] of Object.entries(t)) console.log(`  ${k.padEnd(8)} ${f(v.threats).padStart(17)}  ${f(v.benign).padStart(18)}  ${f(v.hostile).padStart(15)}`);
+    for (const [k, v] of Object.entries(t))
+      console.log(`  ${k.padEnd(8)} ${f(v.threats).padStart(17)}  ${f(v.benign).padStart(18)}  ${f(v.hostile).padStart(15)}`);
   }
   console.log(`backtest throughput: ${alerts} files in ${result.seconds} s = ${result.alertsPerSecond} alerts/s`);
 }
 
-main().catch((err) => { console.error(err); process.exit(1); });
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -10,9 +10,14 @@ import type { ActivityDeps } from './deps';
 import { ANALYSIS_HEARTBEAT_MS, whileHeartbeating } from './heartbeating';
 import { BAD_INPUT } from '../domain/error-types';
 
-export interface AssessInput { workflowId: string; step: string; triage: Pick<TriageResult, 'score' | 'verdict' | 'disposition' | 'reasons' | 'confidence'> }
+export interface AssessInput {
+  workflowId: string;
+  step: string;
+  triage: Pick<TriageResult, 'score' | 'verdict' | 'disposition' | 'reasons' | 'confidence'>;
+}
 export interface AssessResult {
-  author: string; summary: string;
+  author: string;
+  summary: string;
   /** Why the configured model failed, when the deterministic assessment stands in for it. */
   llmFailure?: string;
 }
@@ -21,9 +26,15 @@ export async function assess(deps: ActivityDeps, { workflowId, step, triage }: A
   const row = await getAlert(deps.db, workflowId);
   const observables = row?.observables;
   if (!row || !observables) throw ApplicationFailure.nonRetryable(`no investigated alert stored for ${workflowId}`, BAD_INPUT);
-  const written = await whileHeartbeating(ANALYSIS_HEARTBEAT_MS, () => writeAssessment(deps.llm, {
-    title: row.title, severity: row.severity, observables, findings: row.findings ?? [], triage,
-  }));
+  const written = await whileHeartbeating(ANALYSIS_HEARTBEAT_MS, () =>
+    writeAssessment(deps.llm, {
+      title: row.title,
+      severity: row.severity,
+      observables,
+      findings: row.findings ?? [],
+      triage,
+    }),
+  );
   if (written.llmFailure) {
     // Operators see it on the worker's /metrics (autosoc_llm_assessment_failures_total) and in its log.
     llmAssessmentFailures.inc();

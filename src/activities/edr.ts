@@ -5,9 +5,7 @@
 import { ApplicationFailure, cancellationSignal, heartbeat, sleep } from '@temporalio/activity';
 import type { Pool } from 'pg';
 import type { EdrConnectors } from '../connectors/edr/config';
-import {
-  claimEdrFetch, completeEdrFetch, edrIdempotencyKey, failEdrFetch, saveEdrRemoteRef, type EdrFetchKey,
-} from '../store/edr-fetches';
+import { claimEdrFetch, completeEdrFetch, edrIdempotencyKey, failEdrFetch, saveEdrRemoteRef, type EdrFetchKey } from '../store/edr-fetches';
 import { isConnectorError } from '../connectors/connector-http';
 import { EDR_CONNECTORS, type EdrConnectorName } from '../connectors/edr/types';
 import { edrFetchRefusal, normaliseEdrPath, type EdrAllowList, type NormalisedPath } from '../domain/edr-allow-list';
@@ -15,7 +13,12 @@ import { alertExists } from '../store/alerts';
 import { linkEvidence, storeEvidence, type EvidenceRef } from '../store/evidence';
 import { BAD_INPUT, NOT_CONFIGURED } from '../domain/error-types';
 
-export interface EdrFetchFileInput { workflowId: string; connector: EdrConnectorName; hostId: string; path: string }
+export interface EdrFetchFileInput {
+  workflowId: string;
+  connector: EdrConnectorName;
+  hostId: string;
+  path: string;
+}
 
 export interface EdrActivityDeps {
   db: Pool;
@@ -33,10 +36,13 @@ function connectorFor(deps: EdrActivityDeps, name: EdrConnectorName) {
 
 function validate(input: EdrFetchFileInput): void {
   const bad = (msg: string) => ApplicationFailure.nonRetryable(`edrFetchFile: ${msg}`, BAD_INPUT);
-  if (!input || typeof input.workflowId !== 'string' || !input.workflowId || input.workflowId.length > 512) throw bad('workflowId is required');
+  if (!input || typeof input.workflowId !== 'string' || !input.workflowId || input.workflowId.length > 512)
+    throw bad('workflowId is required');
   if (!(EDR_CONNECTORS as readonly string[]).includes(input.connector)) throw bad(`connector must be one of ${EDR_CONNECTORS.join(', ')}`);
-  if (typeof input.hostId !== 'string' || !/^[A-Za-z0-9._:-]{1,128}$/.test(input.hostId)) throw bad('hostId must be 1-128 letters, digits, ".", "_", ":" or "-"');
-  if (typeof input.path !== 'string' || !input.path || input.path.length > 1024 || /[\r\n\0]/.test(input.path)) throw bad('path must be 1-1024 characters on one line');
+  if (typeof input.hostId !== 'string' || !/^[A-Za-z0-9._:-]{1,128}$/.test(input.hostId))
+    throw bad('hostId must be 1-128 letters, digits, ".", "_", ":" or "-"');
+  if (typeof input.path !== 'string' || !input.path || input.path.length > 1024 || /[\r\n\0]/.test(input.path))
+    throw bad('path must be 1-1024 characters on one line');
 }
 
 async function linkIfAlertExists(db: Pool, workflowId: string, ref: EvidenceRef): Promise<void> {
@@ -67,16 +73,41 @@ export async function edrFetchFile(deps: EdrActivityDeps, input: EdrFetchFileInp
   } catch (err) {
     if (!isConnectorError(err) || err.kind === 'unavailable') throw err; // cancellation, outages: Temporal retries
     await failEdrFetch(deps.db, key, err.message);
-    const type = { auth: 'EdrAuth', 'not-found': 'EdrNotFound', rejected: 'EdrRejected', malformed: 'EdrMalformed', 'too-large': 'EdrTooLarge' }[err.kind];
+    const type = {
+      auth: 'EdrAuth',
+      'not-found': 'EdrNotFound',
+      rejected: 'EdrRejected',
+      malformed: 'EdrMalformed',
+      'too-large': 'EdrTooLarge',
+    }[err.kind];
     throw ApplicationFailure.nonRetryable(`${connector.name}: ${err.message}`, type);
   }
   const container = fetched.container
-    ? await storeEvidence(deps.db, { kind: 'container', mediaType: fetched.container.mediaType, name: fetched.container.name.slice(0, 1024), content: fetched.container.bytes })
+    ? await storeEvidence(deps.db, {
+        kind: 'container',
+        mediaType: fetched.container.mediaType,
+        name: fetched.container.name.slice(0, 1024),
+        content: fetched.container.bytes,
+      })
     : undefined;
-  const stored = await storeEvidence(deps.db, { kind: 'file', mediaType: fetched.mediaType, name: fetched.name.slice(0, 1024), content: fetched.bytes });
-  const ref = container && fetched.container
-    ? { ...stored, container: { sha256: container.sha256, name: container.name ?? fetched.container.name, mediaType: container.mediaType, note: fetched.container.note.slice(0, 1000) } }
-    : stored;
+  const stored = await storeEvidence(deps.db, {
+    kind: 'file',
+    mediaType: fetched.mediaType,
+    name: fetched.name.slice(0, 1024),
+    content: fetched.bytes,
+  });
+  const ref =
+    container && fetched.container
+      ? {
+          ...stored,
+          container: {
+            sha256: container.sha256,
+            name: container.name ?? fetched.container.name,
+            mediaType: container.mediaType,
+            note: fetched.container.note.slice(0, 1000),
+          },
+        }
+      : stored;
   if (container) await linkIfAlertExists(deps.db, input.workflowId, container);
   await linkIfAlertExists(deps.db, input.workflowId, ref);
   await completeEdrFetch(deps.db, key, ref);

@@ -4,11 +4,21 @@ import { ApplicationFailure } from '@temporalio/activity';
 import { BAD_INPUT } from '../domain/error-types';
 import type { Alert } from '../domain/alert';
 import type { AlertRef } from '../domain/alert-ref';
-import { loadStoredAlert as loadAlertRow, markIncidentPrimary, recordCorrelatedAlerts, storedIncidentAlerts as storedForKey, upsertIncident } from '../store/incidents';
+import {
+  loadStoredAlert as loadAlertRow,
+  markIncidentPrimary,
+  recordCorrelatedAlerts,
+  storedIncidentAlerts as storedForKey,
+  upsertIncident,
+} from '../store/incidents';
 import type { ActivityDeps } from './deps';
 
 export interface RecordIncidentInput {
-  incidentId: string; key: string; alertCount: number; storm: boolean; primary?: string;
+  incidentId: string;
+  key: string;
+  alertCount: number;
+  storm: boolean;
+  primary?: string;
   /** Joined alerts: whole (runs before 'incident-alert-refs-v1'), or the id of one ingest stored. */
   joined: { workflowId: string; alert?: Alert }[];
 }

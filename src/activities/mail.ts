@@ -2,7 +2,10 @@
 import { findMessageCopies as queryCopies, type MessageCopy } from '../store/message-copies';
 import type { ActivityDeps } from './deps';
 
-export interface FindMessageCopiesInput { workflowId: string; messageIds: string[] }
+export interface FindMessageCopiesInput {
+  workflowId: string;
+  messageIds: string[];
+}
 
 /** Read-only and idempotent: other alerts' recipients of these Message-IDs. */
 export async function findMessageCopies(deps: ActivityDeps, { workflowId, messageIds }: FindMessageCopiesInput): Promise<MessageCopy[]> {

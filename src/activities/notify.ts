@@ -23,11 +23,16 @@ async function claim(db: Pool, workflowId: string, eventKey: string, notifier: N
   );
   if (inserted.rowCount === 1) return true;
   if (notifier.dedupes) {
-    const { rowCount } = await db.query(`SELECT 1 FROM notifications WHERE workflow_id = $1 AND event_key = $2 AND channel = $3 AND status = 'sending'`, [workflowId, eventKey, channel]);
+    const { rowCount } = await db.query(
+      `SELECT 1 FROM notifications WHERE workflow_id = $1 AND event_key = $2 AND channel = $3 AND status = 'sending'`,
+      [workflowId, eventKey, channel],
+    );
     return rowCount === 1;
   }
-  await db.query(`UPDATE notifications SET status = 'unknown', detail = $4 WHERE workflow_id = $1 AND event_key = $2 AND channel = $3 AND status = 'sending'`,
-    [workflowId, eventKey, channel, NOT_REPEATED]);
+  await db.query(
+    `UPDATE notifications SET status = 'unknown', detail = $4 WHERE workflow_id = $1 AND event_key = $2 AND channel = $3 AND status = 'sending'`,
+    [workflowId, eventKey, channel, NOT_REPEATED],
+  );
   return false;
 }
 
@@ -37,34 +42,53 @@ async function claim(db: Pool, workflowId: string, eventKey: string, notifier: N
  * its attempts (`key`: the action, `detail`: the vendor's error); it is retried on.
  */
 export interface NotifyInput {
-  workflowId: string; event: Notification['event']; tier: string; recipient?: string; outcome?: string; key?: string; detail?: string;
+  workflowId: string;
+  event: Notification['event'];
+  tier: string;
+  recipient?: string;
+  outcome?: string;
+  key?: string;
+  detail?: string;
 }
 
 export async function notify(deps: ActivityDeps, input: NotifyInput): Promise<{ sent: string[] }> {
   if (deps.notifiers.length === 0) return { sent: [] };
   const row = await getAlertHeadline(deps.db, input.workflowId);
   const n: Notification = {
-    event: input.event, workflowId: input.workflowId, title: row?.title ?? input.workflowId, severity: row?.severity ?? 'unknown',
-    score: row?.score ?? undefined, verdict: row?.verdict ?? undefined, tier: input.tier, summary: row?.summary ?? undefined,
-    link: deps.workflowLink?.(input.workflowId), reasons: row?.reasons ?? undefined, observables: row?.observables ?? undefined,
+    event: input.event,
+    workflowId: input.workflowId,
+    title: row?.title ?? input.workflowId,
+    severity: row?.severity ?? 'unknown',
+    score: row?.score ?? undefined,
+    verdict: row?.verdict ?? undefined,
+    tier: input.tier,
+    summary: row?.summary ?? undefined,
+    link: deps.workflowLink?.(input.workflowId),
+    reasons: row?.reasons ?? undefined,
+    observables: row?.observables ?? undefined,
     slaBreached: row?.slaBreached ?? false,
-    ...(input.recipient ? { recipient: input.recipient } : {}), ...(input.outcome ? { outcome: input.outcome } : {}),
+    ...(input.recipient ? { recipient: input.recipient } : {}),
+    ...(input.outcome ? { outcome: input.outcome } : {}),
     ...(input.detail ? { detail: input.detail } : {}),
   };
   const eventKey = `${input.event}:${input.key ?? input.tier}`;
   const sent: string[] = [];
   for (const notifier of deps.notifiers) {
-    if (!await claim(deps.db, input.workflowId, eventKey, notifier)) continue;
+    if (!(await claim(deps.db, input.workflowId, eventKey, notifier))) continue;
     try {
       await notifier.send(n, `${input.workflowId}:${eventKey}:${notifier.channel}`);
     } catch (err) {
-      await deps.db.query(`UPDATE notifications SET status = 'failed', detail = $4 WHERE workflow_id = $1 AND event_key = $2 AND channel = $3`,
-        [input.workflowId, eventKey, notifier.channel, (err as Error).message.slice(0, 500)]);
+      await deps.db.query(
+        `UPDATE notifications SET status = 'failed', detail = $4 WHERE workflow_id = $1 AND event_key = $2 AND channel = $3`,
+        [input.workflowId, eventKey, notifier.channel, (err as Error).message.slice(0, 500)],
+      );
       if (err instanceof NotifierRejected) continue;
       throw err;
     }
-    await deps.db.query(`UPDATE notifications SET status = 'sent', sent_at = now() WHERE workflow_id = $1 AND event_key = $2 AND channel = $3`,
-      [input.workflowId, eventKey, notifier.channel]);
+    await deps.db.query(
+      `UPDATE notifications SET status = 'sent', sent_at = now() WHERE workflow_id = $1 AND event_key = $2 AND channel = $3`,
+      [input.workflowId, eventKey, notifier.channel],
+    );
     sent.push(notifier.channel);
   }
   return { sent };

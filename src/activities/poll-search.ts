@@ -12,11 +12,20 @@ import type { ActivityDeps } from './deps';
 import { whileHeartbeating } from './heartbeating';
 import { BAD_INPUT } from '../domain/error-types';
 
-export interface PollPageInput { poller: PollerConfig; cursor?: unknown[] }
+export interface PollPageInput {
+  poller: PollerConfig;
+  cursor?: unknown[];
+}
 export interface PollPageResult {
-  fetched: number; accepted: number; duplicates: number; rejected: number; cursor?: unknown[]; errors: string[];
+  fetched: number;
+  accepted: number;
+  duplicates: number;
+  rejected: number;
+  cursor?: unknown[];
+  errors: string[];
   /** Alerts the lookback re-read found new (indexed late), and how many documents it re-read. */
-  late?: number; reread?: number;
+  late?: number;
+  reread?: number;
 }
 
 /** The lookback re-read is bounded: this many pages of batchSize per poll. */
@@ -54,17 +63,28 @@ function cursorMillis(cursor: unknown[] | undefined): number | undefined {
 export async function pollSearchPage(deps: ActivityDeps, { poller, cursor }: PollPageInput): Promise<PollPageResult> {
   const auth = authorization(poller, deps.pollerSecrets ?? {});
   const fetchImpl = fetchFor(poller);
-  const fetchPage = (query: Record<string, unknown> | undefined, searchAfter: unknown[] | undefined) => whileHeartbeating(
-    Math.max(500, Math.floor(poller.heartbeatTimeoutMs / 3)),
-    () => searchPage({ url: poller.url, index: poller.index, size: poller.batchSize, sort: pollerSort(poller), query, searchAfter, authorization: auth, fetchImpl }),
-    () => 'fetching',
-  ).catch((err: unknown) => {
-    // 4xx other than throttling means the poller's settings are wrong: stop retrying.
-    if (err instanceof SearchApiError && err.status && err.status >= 400 && err.status < 500 && err.status !== 429) {
-      throw ApplicationFailure.nonRetryable(err.message, BAD_INPUT);
-    }
-    throw err;
-  });
+  const fetchPage = (query: Record<string, unknown> | undefined, searchAfter: unknown[] | undefined) =>
+    whileHeartbeating(
+      Math.max(500, Math.floor(poller.heartbeatTimeoutMs / 3)),
+      () =>
+        searchPage({
+          url: poller.url,
+          index: poller.index,
+          size: poller.batchSize,
+          sort: pollerSort(poller),
+          query,
+          searchAfter,
+          authorization: auth,
+          fetchImpl,
+        }),
+      () => 'fetching',
+    ).catch((err: unknown) => {
+      // 4xx other than throttling means the poller's settings are wrong: stop retrying.
+      if (err instanceof SearchApiError && err.status && err.status >= 400 && err.status < 500 && err.status !== 429) {
+        throw ApplicationFailure.nonRetryable(err.message, BAD_INPUT);
+      }
+      throw err;
+    });
 
   const result: PollPageResult = { fetched: 0, accepted: 0, duplicates: 0, rejected: 0, cursor, errors: [] };
   const ingest = async (hit: SearchHit): Promise<'accepted' | 'duplicate' | 'rejected'> => {
@@ -102,7 +122,7 @@ export async function pollSearchPage(deps: ActivityDeps, { poller, cursor }: Pol
       const again = await fetchPage(query, after);
       for (const hit of again) {
         heartbeat(reread++);
-        if (await ingest(hit) === 'accepted') late += 1;
+        if ((await ingest(hit)) === 'accepted') late += 1;
         after = hit.sort;
       }
       if (again.length < poller.batchSize) break;

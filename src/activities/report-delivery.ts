@@ -26,43 +26,68 @@ export interface DeliverReportInput {
 }
 
 export interface DeliveryOutcome {
-  channel: 'email' | 'slack'; target: string;
+  channel: 'email' | 'slack';
+  target: string;
   /** sent now; sent earlier (a retry found it done); unknown (an earlier attempt may have sent it: not repeated). */
   outcome: 'sent' | 'sent earlier' | 'unknown';
   detail?: string;
 }
 
 const KIND = 'report-delivery';
-const intentKey = (input: DeliverReportInput, channel: string, target = '') => `${KIND}:${input.key}:${channel}${target ? `:${target}` : ''}`;
+const intentKey = (input: DeliverReportInput, channel: string, target = '') =>
+  `${KIND}:${input.key}:${channel}${target ? `:${target}` : ''}`;
 /** A file name from the title: letters, digits and dashes. */
-export const reportFileName = (title: string, format: ReportFormat) => `${title.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '')}.${format}`;
+export const reportFileName = (title: string, format: ReportFormat) =>
+  `${title
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '')}.${format}`;
 
 export async function deliverReport(deps: ActivityDeps, input: DeliverReportInput): Promise<DeliveryOutcome[]> {
   const { mailer, slackFiles } = deps.reportChannels ?? {};
-  const missing = [...(input.email.length && !mailer ? ['e-mail (AUTOSOC_SMTP_URL, AUTOSOC_SMTP_FROM)'] : []),
-    ...(input.slackChannels.length && !slackFiles ? ['Slack (AUTOSOC_SLACK_BOT_TOKEN)'] : [])];
-  if (missing.length) throw ApplicationFailure.nonRetryable(`the policy delivers reports by ${missing.join(' and ')}, which is not configured`, 'NotConfigured');
+  const missing = [
+    ...(input.email.length && !mailer ? ['e-mail (AUTOSOC_SMTP_URL, AUTOSOC_SMTP_FROM)'] : []),
+    ...(input.slackChannels.length && !slackFiles ? ['Slack (AUTOSOC_SLACK_BOT_TOKEN)'] : []),
+  ];
+  if (missing.length)
+    throw ApplicationFailure.nonRetryable(
+      `the policy delivers reports by ${missing.join(' and ')}, which is not configured`,
+      'NotConfigured',
+    );
   const [report, html] = await Promise.all([getEvidence(deps.db, input.report.sha256), getEvidence(deps.db, input.htmlSha256)]);
-  if (!report || !html) throw ApplicationFailure.nonRetryable(`report ${input.report.sha256} or its HTML is not in the evidence store`, 'BadInput');
+  if (!report || !html)
+    throw ApplicationFailure.nonRetryable(`report ${input.report.sha256} or its HTML is not in the evidence store`, 'BadInput');
   const filename = reportFileName(input.title, input.report.format);
   const contentType = REPORT_MEDIA_TYPES[input.report.format];
 
   const out: DeliveryOutcome[] = [];
   if (input.email.length && mailer) {
     const key = intentKey(input, 'email');
-    out.push({ channel: 'email', target: input.email.join(', '), ...await once(deps, key, async () => {
-      const sent = await mailer.send({
-        key, to: input.email, subject: input.title, html: html.toString('utf8'),
-        text: `${input.title}: the report is attached (${filename}).`, attachments: [{ filename, contentType, content: report }],
-      });
-      return `${sent.messageId}; accepted ${sent.accepted.length}, rejected ${sent.rejected.length}`;
-    }) });
+    out.push({
+      channel: 'email',
+      target: input.email.join(', '),
+      ...(await once(deps, key, async () => {
+        const sent = await mailer.send({
+          key,
+          to: input.email,
+          subject: input.title,
+          html: html.toString('utf8'),
+          text: `${input.title}: the report is attached (${filename}).`,
+          attachments: [{ filename, contentType, content: report }],
+        });
+        return `${sent.messageId}; accepted ${sent.accepted.length}, rejected ${sent.rejected.length}`;
+      })),
+    });
   }
   for (const channel of slackFiles ? input.slackChannels : []) {
-    out.push({ channel: 'slack', target: channel, ...await once(deps, intentKey(input, 'slack', channel), async () => {
-      const { fileId } = await slackFiles!.upload({ channelId: channel, filename, title: input.title, contentType, content: report });
-      return fileId;
-    }) });
+    out.push({
+      channel: 'slack',
+      target: channel,
+      ...(await once(deps, intentKey(input, 'slack', channel), async () => {
+        const { fileId } = await slackFiles!.upload({ channelId: channel, filename, title: input.title, contentType, content: report });
+        return fileId;
+      })),
+    });
   }
   return out;
 }
@@ -73,7 +98,7 @@ async function once(deps: ActivityDeps, key: string, send: () => Promise<string>
   if (!claim.fresh) {
     if (claim.state === 'done') return { outcome: 'sent earlier', ...(claim.detail ? { detail: claim.detail } : {}) };
     if (claim.state === 'pending') await settleIntent(deps.db, key, 'unknown', NOT_REPEATED);
-    return { outcome: 'unknown', detail: claim.state === 'pending' ? NOT_REPEATED : claim.detail ?? NOT_REPEATED };
+    return { outcome: 'unknown', detail: claim.state === 'pending' ? NOT_REPEATED : (claim.detail ?? NOT_REPEATED) };
   }
   let detail: string;
   try {

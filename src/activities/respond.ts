@@ -11,7 +11,11 @@ import { listResponseActions, markResponseActionUndone, recordResponseAction, ty
 import type { ActivityDeps } from './deps';
 import { BAD_INPUT } from '../domain/error-types';
 
-export interface RespondInput { workflowId: string; approvedBy: string; actions: ResponseAction[] }
+export interface RespondInput {
+  workflowId: string;
+  approvedBy: string;
+  actions: ResponseAction[];
+}
 export type RespondResult = (ResponseAction & { status: string; detail?: string })[];
 
 /** A vendor's refusal is the action's truthful outcome; an unavailable vendor is retried by Temporal. */
@@ -28,14 +32,19 @@ function refusalAsOutcome(connector: ResponseConnector) {
  * (vendorAlready): when the wanted state holds, the call is not repeated.
  */
 async function once(
-  deps: ActivityDeps, key: string, connector: ResponseConnector, call: () => Promise<ResponseOutcome>,
-  vendorAlready: ((since: string) => Promise<boolean>) | undefined, alreadyOutcome: ResponseOutcome,
+  deps: ActivityDeps,
+  key: string,
+  connector: ResponseConnector,
+  call: () => Promise<ResponseOutcome>,
+  vendorAlready: ((since: string) => Promise<boolean>) | undefined,
+  alreadyOutcome: ResponseOutcome,
 ): Promise<ResponseOutcome> {
   const intent = await claimIntent(deps.db, key, key.includes(':undo:') ? `undo:${connector.name}` : `respond:${connector.name}`);
   let outcome: ResponseOutcome;
   if (intent.fresh || connector.afterCrash === 'repeat') outcome = await actOnce(deps.db, key, call).catch(refusalAsOutcome(connector));
-  else if (intent.state !== 'pending') outcome = { status: intent.state === 'unknown' ? 'unknown' : alreadyOutcome.status, detail: intent.detail ?? '' };
-  else if (vendorAlready && await vendorAlready(intent.createdAt)) outcome = alreadyOutcome;
+  else if (intent.state !== 'pending')
+    outcome = { status: intent.state === 'unknown' ? 'unknown' : alreadyOutcome.status, detail: intent.detail ?? '' };
+  else if (vendorAlready && (await vendorAlready(intent.createdAt))) outcome = alreadyOutcome;
   else if (vendorAlready) outcome = await actOnce(deps.db, key, call).catch(refusalAsOutcome(connector));
   else outcome = { status: 'unknown', detail: `${connector.name}: ${NOT_REPEATED}` };
   return outcome;
@@ -65,12 +74,22 @@ export async function respond(deps: ActivityDeps, { workflowId, approvedBy, acti
       const ctx: ResponseContext = { workflowId, approvedBy, idempotencyKey: `${workflowId}:respond:${key}` };
       // The intent is written before the containment runs: a retry after a crash between the
       // two asks the vendor, or (when it cannot be asked) does not run it again.
-      const outcome = await once(deps, ctx.idempotencyKey, connector, () => connector.execute(action, ctx),
+      const outcome = await once(
+        deps,
+        ctx.idempotencyKey,
+        connector,
+        () => connector.execute(action, ctx),
         connector.check && (async (since) => (await connector.check!(action, { ...ctx, intentSince: since })) === 'in-effect'),
-        { status: 'executed', detail: `${connector.name}: already in effect at the vendor (an earlier attempt's call)` });
+        { status: 'executed', detail: `${connector.name}: already in effect at the vendor (an earlier attempt's call)` },
+      );
       row = await recordResponseAction(deps.db, {
-        workflow_id: workflowId, kind: action.kind, target: action.target, status: outcome.status,
-        approved_by: approvedBy, connector: connector.name, detail: outcome.detail,
+        workflow_id: workflowId,
+        kind: action.kind,
+        target: action.target,
+        status: outcome.status,
+        approved_by: approvedBy,
+        connector: connector.name,
+        detail: outcome.detail,
       });
       await settle(deps, ctx.idempotencyKey, outcome);
     }
@@ -80,7 +99,8 @@ export async function respond(deps: ActivityDeps, { workflowId, approvedBy, acti
 }
 
 export interface ResponseFailureInput {
-  workflowId: string; action: ResponseAction;
+  workflowId: string;
+  action: ResponseAction;
   /** respond: the action never ran (approvedBy: who approved it); undo: its compensation never ran. */
   step: 'respond' | 'undo';
   approvedBy: string;
@@ -93,16 +113,29 @@ export interface ResponseFailureInput {
  * action was refused as bad input): its row says `failed` (or `undo failed`) with the error,
  * so the report and the SOC figures tell the truth. An outcome already on the row stands.
  */
-export async function recordResponseFailure(deps: ActivityDeps, { workflowId, action, step, approvedBy, detail }: ResponseFailureInput): Promise<string> {
+export async function recordResponseFailure(
+  deps: ActivityDeps,
+  { workflowId, action, step, approvedBy, detail }: ResponseFailureInput,
+): Promise<string> {
   if (step === 'undo') return markResponseActionUndone(deps.db, workflowId, action, { status: 'undo failed', detail });
   const connector = deps.responseRouting?.[action.kind] ?? deps.responders.find((c) => c.supports(action))?.name ?? 'none';
   const row = await recordResponseAction(deps.db, {
-    workflow_id: workflowId, kind: action.kind, target: action.target, status: 'failed', approved_by: approvedBy, connector, detail,
+    workflow_id: workflowId,
+    kind: action.kind,
+    target: action.target,
+    status: 'failed',
+    approved_by: approvedBy,
+    connector,
+    detail,
   });
   return row.status;
 }
 
-export interface UndoInput { workflowId: string; requestedBy: string; actions: ResponseAction[] }
+export interface UndoInput {
+  workflowId: string;
+  requestedBy: string;
+  actions: ResponseAction[];
+}
 
 /**
  * The compensation: reverses each executed action, in the order given (the saga passes them
@@ -128,9 +161,14 @@ export async function undoResponse(deps: ActivityDeps, { workflowId, requestedBy
     const ctx: ResponseContext = { workflowId, approvedBy: requestedBy, idempotencyKey: `${workflowId}:undo:${key}` };
     const undo = connector.undo;
     const outcome = undo
-      ? await once(deps, ctx.idempotencyKey, connector, () => undo.call(connector, action, ctx),
-        connector.check && (async (since) => (await connector.check!(action, { ...ctx, intentSince: since })) === 'not-in-effect'),
-        { status: 'undone', detail: `${connector.name}: no longer in effect at the vendor (an earlier attempt's undo)` })
+      ? await once(
+          deps,
+          ctx.idempotencyKey,
+          connector,
+          () => undo.call(connector, action, ctx),
+          connector.check && (async (since) => (await connector.check!(action, { ...ctx, intentSince: since })) === 'not-in-effect'),
+          { status: 'undone', detail: `${connector.name}: no longer in effect at the vendor (an earlier attempt's undo)` },
+        )
       : { status: 'undone' as const, detail: `${connector.name}: nothing to reverse` };
     if (outcome.status === 'failed') throw ApplicationFailure.retryable(`undo ${key}: ${outcome.detail}`, 'UndoFailed');
     const stored = await markResponseActionUndone(deps.db, workflowId, action, outcome);

@@ -17,10 +17,18 @@ import { actOnce, claimIntent, NOT_REPEATED, settleIntent } from '../store/inten
 import { getEvidence } from '../store/evidence';
 import { BAD_INPUT } from '../domain/error-types';
 
-export interface SandboxDetonateInput { workflowId: string; sha256: string; name?: string }
+export interface SandboxDetonateInput {
+  workflowId: string;
+  sha256: string;
+  name?: string;
+}
 
 /** What each heartbeat carries; a retry's activityInfo().heartbeatDetails. */
-export interface SandboxProgress { taskId: number; state: string; submittedAt: number }
+export interface SandboxProgress {
+  taskId: number;
+  state: string;
+  submittedAt: number;
+}
 
 export interface SandboxActivityDeps {
   db: Pool;
@@ -32,15 +40,21 @@ const sandboxOf = (deps: SandboxActivityDeps): Sandbox | undefined => deps.sandb
 
 function validate(input: SandboxDetonateInput): void {
   const bad = (msg: string) => ApplicationFailure.nonRetryable(`sandboxDetonate: ${msg}`, BAD_INPUT);
-  if (!input || typeof input.workflowId !== 'string' || !input.workflowId || input.workflowId.length > 512) throw bad('workflowId is required');
+  if (!input || typeof input.workflowId !== 'string' || !input.workflowId || input.workflowId.length > 512)
+    throw bad('workflowId is required');
   if (typeof input.sha256 !== 'string' || !/^[0-9a-f]{64}$/.test(input.sha256)) throw bad('sha256 must be 64 lower-case hex digits');
-  if (input.name !== undefined && (typeof input.name !== 'string' || input.name.length > 1024)) throw bad('name must be a string of at most 1024 characters');
+  if (input.name !== undefined && (typeof input.name !== 'string' || input.name.length > 1024))
+    throw bad('name must be a string of at most 1024 characters');
 }
 
 function fromHeartbeat(details: unknown): SandboxTaskRecord | undefined {
   const d = details as Partial<SandboxProgress> | undefined;
   if (!d || typeof d.taskId !== 'number' || !Number.isSafeInteger(d.taskId) || d.taskId <= 0) return undefined;
-  return { taskId: d.taskId, state: typeof d.state === 'string' ? d.state : 'unknown', submittedAt: typeof d.submittedAt === 'number' ? d.submittedAt : Date.now() };
+  return {
+    taskId: d.taskId,
+    state: typeof d.state === 'string' ? d.state : 'unknown',
+    submittedAt: typeof d.submittedAt === 'number' ? d.submittedAt : Date.now(),
+  };
 }
 
 /** Outages and cancellation propagate; anything else the sandbox said becomes an error finding. */
@@ -56,7 +70,7 @@ export async function sandboxDetonate(deps: SandboxActivityDeps, input: SandboxD
   const { client, polling } = sandbox;
   const signal = cancellationSignal();
 
-  let task = fromHeartbeat(activityInfo().heartbeatDetails) ?? await findSandboxTask(deps.db, input.workflowId, input.sha256);
+  let task = fromHeartbeat(activityInfo().heartbeatDetails) ?? (await findSandboxTask(deps.db, input.workflowId, input.sha256));
   if (!task) {
     const sample = await getEvidence(deps.db, input.sha256);
     if (!sample) throw ApplicationFailure.nonRetryable(`sandboxDetonate: no evidence with sha256 ${input.sha256}`, BAD_INPUT);

@@ -13,17 +13,29 @@ import { SharingPolicy, tlpFor } from '../content/sharing';
 import { claimIntent, releaseIntent, settleIntent } from '../store/intents';
 import type { ActivityDeps } from './deps';
 
-export interface PushToMispInput { workflowId: string }
-export interface PushToMispResult { action: 'added' | 'updated' | 'already-pushed'; uuid: string; detail: string }
+export interface PushToMispInput {
+  workflowId: string;
+}
+export interface PushToMispResult {
+  action: 'added' | 'updated' | 'already-pushed';
+  uuid: string;
+  detail: string;
+}
 
 export async function pushToMisp(deps: ActivityDeps, input: PushToMispInput): Promise<PushToMispResult> {
-  if (!deps.misp) throw ApplicationFailure.nonRetryable('no MISP instance is configured (AUTOSOC_MISP_URL, AUTOSOC_MISP_KEY)', 'NotConfigured');
+  if (!deps.misp)
+    throw ApplicationFailure.nonRetryable('no MISP instance is configured (AUTOSOC_MISP_URL, AUTOSOC_MISP_KEY)', 'NotConfigured');
   const incident = await confirmedIncidentFromStore(deps.db, input.workflowId).catch((err: Error) => {
     throw err instanceof NotConfirmed || err instanceof UnknownAlert ? ApplicationFailure.nonRetryable(err.message, 'BadInput') : err;
   });
   const sharing = deps.sharing ?? SharingPolicy.parse({});
-  const tlp = tlpFor(sharing, incident.alerts.map((a) => a.source), incident.tlp);
-  if (tlp === 'red') throw ApplicationFailure.nonRetryable(`${input.workflowId} is TLP:RED: it is never pushed to another system`, 'NotShareable');
+  const tlp = tlpFor(
+    sharing,
+    incident.alerts.map((a) => a.source),
+    incident.tlp,
+  );
+  if (tlp === 'red')
+    throw ApplicationFailure.nonRetryable(`${input.workflowId} is TLP:RED: it is never pushed to another system`, 'NotShareable');
   const event = incidentToMispEvent(incident, { sharing });
   const uuid = event.Event.uuid;
   const key = `${input.workflowId}:misp-push:${createHash('sha256').update(JSON.stringify(event)).digest('hex').slice(0, 32)}`;

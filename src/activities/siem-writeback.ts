@@ -8,7 +8,13 @@ import { claimIntent, settleIntent } from '../store/intents';
 import type { Outcome } from '../domain/alert-status';
 import type { ActivityDeps } from './deps';
 
-export interface SiemWritebackInput { workflowId: string; siem: 'elastic' | 'splunk'; sourceId: string; outcome: Outcome; note: string }
+export interface SiemWritebackInput {
+  workflowId: string;
+  siem: 'elastic' | 'splunk';
+  sourceId: string;
+  outcome: Outcome;
+  note: string;
+}
 
 export async function writeBackToSiem(deps: ActivityDeps, input: SiemWritebackInput): Promise<{ status: string; detail: string }> {
   const siem = deps.siems?.find((s) => s.name === input.siem);

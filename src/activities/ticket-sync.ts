@@ -52,7 +52,7 @@ export async function syncTicket(deps: ActivityDeps, input: TicketSyncInput): Pr
     const key = `${input.workflowId}:ticket-sync:${input.step}`;
     const marker = syncMarker(key);
     const intent = await claimIntent(deps.db, key, `ticket-${input.kind}`);
-    if (intent.fresh || (intent.state === 'pending' && !await t.system.hasComment(ref, marker))) {
+    if (intent.fresh || (intent.state === 'pending' && !(await t.system.hasComment(ref, marker)))) {
       await t.system.comment(ref, `${textOf(input)} [${marker}]`.slice(0, 4000));
     }
     await settleIntent(deps.db, key, 'done');
@@ -73,21 +73,38 @@ export async function syncTicket(deps: ActivityDeps, input: TicketSyncInput): Pr
   }
 }
 
-export interface TicketPollInput { cursor?: string; limit?: number }
+export interface TicketPollInput {
+  cursor?: string;
+  limit?: number;
+}
 /** more: the read was full, so read again at once. */
-export interface TicketPollResult { cursor: string; found: number; applied: number; skipped: number; more: boolean }
+export interface TicketPollResult {
+  cursor: string;
+  found: number;
+  applied: number;
+  skipped: number;
+  more: boolean;
+}
 
 /** How far back a poller with no cursor yet looks. */
 const FIRST_LOOKBACK_MS = 24 * 60 * 60 * 1000;
 
 export async function pollTicketClosures(deps: ActivityDeps, { cursor, limit = 100 }: TicketPollInput): Promise<TicketPollResult> {
   const t = deps.tickets;
-  if (!t?.decide) throw ApplicationFailure.nonRetryable('no ticket system, or no Temporal client and decision key, on this worker', NOT_CONFIGURED);
+  if (!t?.decide)
+    throw ApplicationFailure.nonRetryable('no ticket system, or no Temporal client and decision key, on this worker', NOT_CONFIGURED);
   const since = cursor ?? new Date(Date.now() - FIRST_LOOKBACK_MS).toISOString();
   const closed = await t.system.closedSince(since, limit);
   const result: TicketPollResult = { cursor: since, found: closed.length, applied: 0, skipped: 0, more: closed.length >= limit };
   for (const c of closed) {
-    const event = { eventId: `poll:closed:${c.externalId}`, externalId: c.externalId, kind: 'closed' as const, by: c.by, text: c.text, falsePositive: c.falsePositive };
+    const event = {
+      eventId: `poll:closed:${c.externalId}`,
+      externalId: c.externalId,
+      kind: 'closed' as const,
+      by: c.by,
+      text: c.text,
+      falsePositive: c.falsePositive,
+    };
     const { applied } = await applyTicketEvent({ db: deps.db, system: t.system, service: t.service, ...t.decide }, event);
     if (applied) result.applied += 1;
     else result.skipped += 1;

@@ -11,7 +11,10 @@ import { appendAudit } from '../store/decisions';
 import type { ActivityDeps } from './deps';
 
 export interface TriageInput {
-  workflowId: string; severity: Severity; findings: Finding[]; policy: TriagePolicy;
+  workflowId: string;
+  severity: Severity;
+  findings: Finding[];
+  policy: TriagePolicy;
   /** 'triage' for the first pass, 'retriage-N' after new evidence: the audit step key. */
   step?: string;
   /** The organisation context (assets, VIPs, sanctioned tools) is matched against these. */
@@ -20,13 +23,20 @@ export interface TriageInput {
   context?: TriageContext;
 }
 
-export async function triage(deps: ActivityDeps, { workflowId, severity, findings, policy, step = 'triage', observables, context }: TriageInput): Promise<TriageResult> {
+export async function triage(
+  deps: ActivityDeps,
+  { workflowId, severity, findings, policy, step = 'triage', observables, context }: TriageInput,
+): Promise<TriageResult> {
   const result = scoreAlert(severity, findings, policy, observables, context);
   await saveFindings(deps.db, workflowId, findings);
   await saveTriage(deps.db, workflowId, result, step === 'triage');
   await appendAudit(deps.db, {
-    workflowId, step, action: result.disposition, actor: `system:policy@${policy.version}`,
-    reason: result.reasons[result.reasons.length - 1], details: { score: result.score, verdict: result.verdict, reasons: result.reasons },
+    workflowId,
+    step,
+    action: result.disposition,
+    actor: `system:policy@${policy.version}`,
+    reason: result.reasons[result.reasons.length - 1],
+    details: { score: result.score, verdict: result.verdict, reasons: result.reasons },
   });
   dispositions.inc({ disposition: result.disposition, verdict: result.verdict });
   return result;

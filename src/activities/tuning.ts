@@ -9,5 +9,7 @@ export async function suggestTuning(deps: ActivityDeps, input: { workflowId: str
   if (!row?.observables) return {};
   const pattern = tuningPattern(row.alert, row.observables);
   if (!pattern) return {};
-  return { suggestionId: await suggestSuppression(deps.db, { workflowId: input.workflowId, ...pattern, reason: input.reason.slice(0, 1000) }) };
+  return {
+    suggestionId: await suggestSuppression(deps.db, { workflowId: input.workflowId, ...pattern, reason: input.reason.slice(0, 1000) }),
+  };
 }

@@ -11,7 +11,10 @@ export const ANALYZER_VERSION = '1';
 
 const MAX_IPS = 500;
 
-export interface Reputation { verdict: FindingVerdict; source: string }
+export interface Reputation {
+  verdict: FindingVerdict;
+  source: string;
+}
 
 export interface IpFacts {
   input: string;
@@ -36,7 +39,9 @@ const parsedBogons = (list: readonly BogonRange[]) => list.map((b) => ({ b, rang
 const BOGON_V4 = parsedBogons(BOGONS_V4);
 const BOGON_V6 = parsedBogons(BOGONS_V6);
 
-interface GeoIp { lookup(ip: string): { country?: string } | null }
+interface GeoIp {
+  lookup(ip: string): { country?: string } | null;
+}
 let geo: GeoIp | undefined;
 /** geoip-country reads its ~7 MB of data synchronously when first required: do that only when needed. */
 function countryOf(ip: string): string | undefined {
@@ -58,7 +63,17 @@ export function classifyIp(input: string): IpFacts {
   const bogons = addr.kind() === 'ipv4' ? BOGON_V4 : BOGON_V6;
   facts.bogon = bogons.find(({ range }) => range[0].kind() === addr.kind() && addr.match(range))?.b;
   // ipaddr.js names a few more non-global IPv6 blocks (teredo and 6to4 stay routable).
-  const nonGlobalV6 = ['unspecified', 'linkLocal', 'multicast', 'loopback', 'uniqueLocal', 'reserved', 'discard', 'benchmarking', 'deprecatedSiteLocal'];
+  const nonGlobalV6 = [
+    'unspecified',
+    'linkLocal',
+    'multicast',
+    'loopback',
+    'uniqueLocal',
+    'reserved',
+    'discard',
+    'benchmarking',
+    'deprecatedSiteLocal',
+  ];
   facts.public = !facts.bogon && (facts.range === 'unicast' || (facts.version === 6 && !nonGlobalV6.includes(facts.range ?? '')));
   if (facts.public) facts.country = countryOf(facts.ip!);
   return facts;
@@ -67,7 +82,11 @@ export function classifyIp(input: string): IpFacts {
 const REPUTATION_SCORE: Record<FindingVerdict, number> = { malicious: 85, suspicious: 50, benign: 0, unknown: 0 };
 
 function describe(f: IpFacts): string {
-  const where = f.public ? `public${f.country ? `, ${f.country}` : ''}` : f.bogon ? `${f.bogon.name}, ${f.bogon.rfc}` : f.range ?? 'special';
+  const where = f.public
+    ? `public${f.country ? `, ${f.country}` : ''}`
+    : f.bogon
+      ? `${f.bogon.name}, ${f.bogon.rfc}`
+      : (f.range ?? 'special');
   return `${f.ip}${f.nonCanonical ? ` (written ${f.input})` : ''} [${where}]`;
 }
 
@@ -86,24 +105,35 @@ export function analyzeIps(ips: string[], reputation: Map<string, Reputation> = 
     const valid = facts.filter((f) => !f.invalid);
     if (valid.length === 0) {
       return {
-        analyzer: IP_ANALYZER, verdict: 'unknown', score: 0, confidence: 0, summary: facts.length ? 'no valid IP addresses' : 'no IP addresses to analyze',
-        evidence: facts.map((f) => `not an IP address: ${f.input.slice(0, 100)}`), attack: [],
+        analyzer: IP_ANALYZER,
+        verdict: 'unknown',
+        score: 0,
+        confidence: 0,
+        summary: facts.length ? 'no valid IP addresses' : 'no IP addresses to analyze',
+        evidence: facts.map((f) => `not an IP address: ${f.input.slice(0, 100)}`),
+        attack: [],
         ...(facts.length ? { error: `none of ${facts.length} input(s) is an IP address` } : {}),
       };
     }
     const rated = valid.filter((f) => f.reputation && f.reputation.verdict !== 'unknown');
-    const bad = rated.filter((f) => f.reputation!.verdict === 'malicious' || f.reputation!.verdict === 'suspicious')
+    const bad = rated
+      .filter((f) => f.reputation!.verdict === 'malicious' || f.reputation!.verdict === 'suspicious')
       .sort((a, b) => REPUTATION_SCORE[b.reputation!.verdict] - REPUTATION_SCORE[a.reputation!.verdict]);
     const score = Math.min(100, Math.max(0, ...bad.map((f) => REPUTATION_SCORE[f.reputation!.verdict])) + 5 * Math.max(0, bad.length - 1));
     const publicIps = valid.filter((f) => f.public);
     const evidence = [
       ...bad.map((f) => `${f.reputation!.verdict} per ${f.reputation!.source}: ${describe(f)}`),
-      ...valid.filter((f) => !bad.includes(f)).map((f) => `${f.reputation ? `${f.reputation.verdict} per ${f.reputation.source}: ` : ''}${describe(f)}`),
+      ...valid
+        .filter((f) => !bad.includes(f))
+        .map((f) => `${f.reputation ? `${f.reputation.verdict} per ${f.reputation.source}: ` : ''}${describe(f)}`),
       ...facts.filter((f) => f.invalid).map((f) => `not an IP address: ${f.input.slice(0, 100)}`),
     ].slice(0, 40);
-    const verdict: FindingVerdict = bad.some((f) => f.reputation!.verdict === 'malicious') ? 'malicious'
-      : bad.length ? 'suspicious'
-        : publicIps.length > 0 && publicIps.every((f) => f.reputation?.verdict === 'benign') ? 'benign'
+    const verdict: FindingVerdict = bad.some((f) => f.reputation!.verdict === 'malicious')
+      ? 'malicious'
+      : bad.length
+        ? 'suspicious'
+        : publicIps.length > 0 && publicIps.every((f) => f.reputation?.verdict === 'benign')
+          ? 'benign'
           : 'unknown';
     const countries = [...new Set(publicIps.map((f) => f.country).filter(Boolean))];
     return {
@@ -112,12 +142,24 @@ export function analyzeIps(ips: string[], reputation: Map<string, Reputation> = 
       score,
       confidence: rated.length === 0 ? 0.2 : Math.min(0.9, 0.5 + 0.4 * (rated.length / Math.max(1, publicIps.length))),
       summary: bad.length
-        ? `${bad.length} of ${valid.length} IP(s) have a bad reputation: ${bad.slice(0, 5).map((f) => f.ip).join(', ')}`
+        ? `${bad.length} of ${valid.length} IP(s) have a bad reputation: ${bad
+            .slice(0, 5)
+            .map((f) => f.ip)
+            .join(', ')}`
         : `${valid.length} IP(s): ${publicIps.length} public${countries.length ? ` (${countries.join(', ')})` : ''}, ${valid.length - publicIps.length} non-public; ${rated.length} with reputation, none bad`,
       evidence,
       attack: [],
     };
   } catch (err) {
-    return { analyzer: IP_ANALYZER, verdict: 'unknown', score: 0, confidence: 0, summary: 'IP analysis failed', evidence: [], attack: [], error: err instanceof Error ? err.message : String(err) };
+    return {
+      analyzer: IP_ANALYZER,
+      verdict: 'unknown',
+      score: 0,
+      confidence: 0,
+      summary: 'IP analysis failed',
+      evidence: [],
+      attack: [],
+      error: err instanceof Error ? err.message : String(err),
+    };
   }
 }

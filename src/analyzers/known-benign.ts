@@ -19,7 +19,10 @@ export function splitCommand(commandLine: string): { program: string; args: stri
   return { program: text.slice(0, end).replace(/"/g, ''), args: text.slice(end).trim().replace(/\s+/g, ' ') };
 }
 
-export interface KnownBenignMatch { entry: KnownBenignEntry; process: string }
+export interface KnownBenignMatch {
+  entry: KnownBenignEntry;
+  process: string;
+}
 
 export function matchEntry(entry: KnownBenignEntry, p: Process, hostRoles: ReadonlySet<string>): boolean {
   const image = baseName(p.path) ?? baseName(p.name) ?? (p.commandLine ? baseName(splitCommand(p.commandLine)?.program) : undefined);
@@ -40,7 +43,11 @@ export function matchEntry(entry: KnownBenignEntry, p: Process, hostRoles: Reado
  * processes with a command line or image that no entry explains: an alert is explained only
  * when that is zero.
  */
-export function explainProcesses(processes: Process[], hostRoles: ReadonlySet<string>, table: KnownBenignEntry[] = KNOWN_BENIGN): { matches: KnownBenignMatch[]; unexplained: number } {
+export function explainProcesses(
+  processes: Process[],
+  hostRoles: ReadonlySet<string>,
+  table: KnownBenignEntry[] = KNOWN_BENIGN,
+): { matches: KnownBenignMatch[]; unexplained: number } {
   const matches: KnownBenignMatch[] = [];
   let unexplained = 0;
   for (const p of processes.slice(0, 100)) {

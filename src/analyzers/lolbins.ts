@@ -30,7 +30,10 @@ export interface LolbinHit {
   source: string;
 }
 
-interface CompiledEntry { entry: LolbinEntry; token: RegExp }
+interface CompiledEntry {
+  entry: LolbinEntry;
+  token: RegExp;
+}
 
 const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
@@ -38,7 +41,10 @@ const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 // `net.webclient` or `-replace` never match because `.`/`-` are not separators before or after.
 const COMPILED: CompiledEntry[] = LOLBINS.map((entry) => {
   const names = entry.names ?? [entry.binary.replace(/\.exe$/i, '')];
-  const alt = names.map(escapeRe).sort((a, b) => b.length - a.length).join('|');
+  const alt = names
+    .map(escapeRe)
+    .sort((a, b) => b.length - a.length)
+    .join('|');
   return { entry, token: new RegExp(`(?:^|[\\s"'(\\\\/&|;,=@>])(${alt})(?:\\.exe|\\.com)?(?=$|[\\s"',;)&|<>])`, 'gi') };
 });
 
@@ -78,13 +84,29 @@ export function matchLolbins(commandLine: string): LolbinHit[] {
 }
 
 function toHit(entry: LolbinEntry, abuse: LolbinAbuse, invokedAs: string): LolbinHit {
-  return { binary: entry.binary, invokedAs, abuse: abuse.id, score: abuse.score, attack: abuse.attack, what: abuse.what, source: entry.source };
+  return {
+    binary: entry.binary,
+    invokedAs,
+    abuse: abuse.id,
+    score: abuse.score,
+    attack: abuse.attack,
+    what: abuse.what,
+    source: entry.source,
+  };
 }
 
 export function analyzeLolbins(commandLines: readonly string[]): Finding {
   const base = { analyzer: LOLBINS_ANALYZER, attack: [] as string[] };
   if (!Array.isArray(commandLines)) {
-    return { ...base, verdict: 'unknown', score: 0, confidence: 0, summary: 'no command lines to analyze', evidence: [], error: 'command lines must be an array of strings' };
+    return {
+      ...base,
+      verdict: 'unknown',
+      score: 0,
+      confidence: 0,
+      summary: 'no command lines to analyze',
+      evidence: [],
+      error: 'command lines must be an array of strings',
+    };
   }
   const lines = commandLines.slice(0, MAX_COMMANDS);
   const skipped = lines.filter((c) => typeof c !== 'string').length;
@@ -94,19 +116,27 @@ export function analyzeLolbins(commandLines: readonly string[]): Finding {
     if (typeof cmd !== 'string') continue;
     for (const hit of matchLolbins(cmd)) {
       const key = `${hit.abuse}\u0000${cmd}`;
-      if (found.length < MAX_HITS && !seen.has(key)) { seen.add(key); found.push({ hit, cmd }); }
+      if (found.length < MAX_HITS && !seen.has(key)) {
+        seen.add(key);
+        found.push({ hit, cmd });
+      }
     }
   }
   const notes: string[] = [];
-  if (commandLines.length > MAX_COMMANDS) notes.push(`only the first ${MAX_COMMANDS} of ${commandLines.length} command lines were examined`);
+  if (commandLines.length > MAX_COMMANDS)
+    notes.push(`only the first ${MAX_COMMANDS} of ${commandLines.length} command lines were examined`);
   const error = skipped > 0 ? `${skipped} command line(s) were not strings` : undefined;
 
   if (found.length === 0) {
     const examined = lines.length - skipped;
     return {
-      ...base, verdict: examined ? 'benign' : 'unknown', score: 0, confidence: examined ? 0.3 : 0,
+      ...base,
+      verdict: examined ? 'benign' : 'unknown',
+      score: 0,
+      confidence: examined ? 0.3 : 0,
       summary: examined ? `no LOLBin abuse pattern in ${examined} command line(s)` : 'no command lines to analyze',
-      evidence: notes, ...(error ? { error } : {}),
+      evidence: notes,
+      ...(error ? { error } : {}),
     };
   }
   const score = Math.max(...found.map((f) => f.hit.score));

@@ -22,7 +22,12 @@ const WORDPRESS_PAGE = linearRegex(/\/wp-(?:admin|content|includes)\/.*\.(?:php|
 const MAX_URL_CHARS = 8192;
 const MAX_LABEL_CHARS = 63;
 
-export interface Signal { id: string; score: number; what: string; attack: string[] }
+export interface Signal {
+  id: string;
+  score: number;
+  what: string;
+  attack: string[];
+}
 
 export interface Lookalike {
   brand: string;
@@ -74,8 +79,14 @@ const INVISIBLE = /\p{Default_Ignorable_Code_Point}/gu;
  */
 export function skeleton(text: string): string {
   const latin = remove(text.normalize('NFKC').replace(INVISIBLE, '')).toLowerCase();
-  return latin.replace(/rn/g, 'm').replace(/vv/g, 'w').replace(/0/g, 'o').replace(/[1i|!]/g, 'l')
-    .replace(/3/g, 'e').replace(/[5$]/g, 's').replace(/@/g, 'a');
+  return latin
+    .replace(/rn/g, 'm')
+    .replace(/vv/g, 'w')
+    .replace(/0/g, 'o')
+    .replace(/[1i|!]/g, 'l')
+    .replace(/3/g, 'e')
+    .replace(/[5$]/g, 's')
+    .replace(/@/g, 'a');
 }
 
 /** Restricted Damerau-Levenshtein (optimal string alignment) distance, stopping early above max. */
@@ -100,10 +111,20 @@ export function editDistance(a: string, b: string, max = 3): number {
   return prev[b.length];
 }
 
-interface BrandKey { brand: ProtectedBrand; label: string; key: string; exactOnly: boolean }
-const BRAND_KEYS: BrandKey[] = PROTECTED_BRANDS.flatMap((brand) => brand.labels.map((label) => ({
-  brand, label, key: skeleton(label), exactOnly: EXACT_ONLY_LABELS.has(label) || label.length <= 5,
-})));
+interface BrandKey {
+  brand: ProtectedBrand;
+  label: string;
+  key: string;
+  exactOnly: boolean;
+}
+const BRAND_KEYS: BrandKey[] = PROTECTED_BRANDS.flatMap((brand) =>
+  brand.labels.map((label) => ({
+    brand,
+    label,
+    key: skeleton(label),
+    exactOnly: EXACT_ONLY_LABELS.has(label) || label.length <= 5,
+  })),
+);
 const OWNER_BY_DOMAIN = new Map(PROTECTED_BRANDS.flatMap((b) => b.domains.map((d) => [d, b] as const)));
 
 /** The protected brand that owns this registrable domain, if any. */
@@ -113,13 +134,19 @@ export function brandOwning(registrable: string | null | undefined): ProtectedBr
 
 /** Protected brands named in free text (a display name, link text), compared on skeletons as whole words. */
 export function brandsNamedIn(text: string): ProtectedBrand[] {
-  const words = ` ${skeleton(text.slice(0, 512)).replace(/[^a-z0-9]+/g, ' ').trim()} `;
+  const words = ` ${skeleton(text.slice(0, 512))
+    .replace(/[^a-z0-9]+/g, ' ')
+    .trim()} `;
   // Spaced-out names ("D P D", "P a y P a l") are read with the spaces closed up as well.
   const squeezed = ` ${words.replace(/\b(\w) (?=\w\b)/g, '$1')} `;
-  return PROTECTED_BRANDS.filter((b) => b.names.some((n) => {
-    const key = ` ${skeleton(n).replace(/[^a-z0-9]+/g, ' ').trim()} `;
-    return words.includes(key) || squeezed.includes(key);
-  }));
+  return PROTECTED_BRANDS.filter((b) =>
+    b.names.some((n) => {
+      const key = ` ${skeleton(n)
+        .replace(/[^a-z0-9]+/g, ' ')
+        .trim()} `;
+      return words.includes(key) || squeezed.includes(key);
+    }),
+  );
 }
 
 // ---------------------------------------------------------------------------------------
@@ -135,15 +162,18 @@ function lookalikeOf(label: string, subdomain: string): Lookalike | undefined {
   const key = skeleton(unicodeLabel);
   const compact = key.replace(/[-_.]/g, '');
   // Words of the label, each also without its digits (office365-login, microsoft365, paypa1-secure).
-  const words = unicodeLabel.toLowerCase().split(/[-_.]+/).filter(Boolean);
+  const words = unicodeLabel
+    .toLowerCase()
+    .split(/[-_.]+/)
+    .filter(Boolean);
   const tokens = [...new Set([...words, ...words.flatMap((w) => w.split(/\d+/))].filter(Boolean).map(skeleton))];
   const nonAscii = /[\u0080-\uffff]/.test(unicodeLabel);
   for (const b of BRAND_KEYS) {
     if (compact === b.key) {
       // Unicode lookalikes and ASCII tricks (paypa1, rnicrosoft) are homoglyphs; a hyphen
       // inserted (deutsche-bahn) is a typosquat; the brand's own label elsewhere is neither.
-      const technique = nonAscii || (key === compact && unicodeLabel !== b.label) ? 'homoglyph'
-        : key !== compact ? 'typosquat' : 'brand-elsewhere';
+      const technique =
+        nonAscii || (key === compact && unicodeLabel !== b.label) ? 'homoglyph' : key !== compact ? 'typosquat' : 'brand-elsewhere';
       return { brand: b.brand.name, technique, imitates: b.label };
     }
   }
@@ -151,7 +181,8 @@ function lookalikeOf(label: string, subdomain: string): Lookalike | undefined {
     if (words.length > 1 && tokens.includes(b.key)) return { brand: b.brand.name, technique: 'combosquat', imitates: b.label };
     if (b.exactOnly) continue;
     // ≤1 edit for 6-7 letter brands, ≤2 from 8 on: 2 edits turn "amazon" into "amazing".
-    if (editDistance(compact, b.key, 2) <= (b.key.length >= 8 ? 2 : 1)) return { brand: b.brand.name, technique: 'typosquat', imitates: b.label };
+    if (editDistance(compact, b.key, 2) <= (b.key.length >= 8 ? 2 : 1))
+      return { brand: b.brand.name, technique: 'typosquat', imitates: b.label };
     if (compact.includes(b.key)) return { brand: b.brand.name, technique: 'combosquat', imitates: b.label };
   }
   if (subdomain) {
@@ -169,17 +200,34 @@ function lookalikeOf(label: string, subdomain: string): Lookalike | undefined {
 
 const LOOKALIKE_SCORE: Record<Lookalike['technique'], number> = {
   // A brand's exact name under another suffix may be a country domain missing from the table.
-  'homoglyph': 85, 'typosquat': 70, 'combosquat': 70, 'brand-in-subdomain': 70, 'brand-elsewhere': 45,
+  homoglyph: 85,
+  typosquat: 70,
+  combosquat: 70,
+  'brand-in-subdomain': 70,
+  'brand-elsewhere': 45,
 };
 
 /** Facts about one host name (or bare IP), with the signals it raises on its own. */
 export function inspectDomain(input: string): DomainFacts {
-  const hostname = input.trim().toLowerCase().replace(/^\[|\]$/g, '').replace(/\.$/, '');
+  const hostname = input
+    .trim()
+    .toLowerCase()
+    .replace(/^\[|\]$/g, '')
+    .replace(/\.$/, '');
   const p = parseDomain(hostname, { allowPrivateDomains: true });
-  const unicode = hostname.split('.').map((l) => (l.startsWith('xn--') ? domainToUnicode(l) || l : l)).join('.');
+  const unicode = hostname
+    .split('.')
+    .map((l) => (l.startsWith('xn--') ? domainToUnicode(l) || l : l))
+    .join('.');
   const facts: DomainFacts = {
-    hostname, unicode, registrableDomain: p.domain, publicSuffix: p.publicSuffix, subdomain: p.subdomain ?? '',
-    privateSuffix: p.isPrivate === true, isIp: p.isIp === true, signals: [],
+    hostname,
+    unicode,
+    registrableDomain: p.domain,
+    publicSuffix: p.publicSuffix,
+    subdomain: p.subdomain ?? '',
+    privateSuffix: p.isPrivate === true,
+    isIp: p.isIp === true,
+    signals: [],
   };
   if (facts.isIp || !p.domain) return facts;
   const owner = brandOwning(p.domain);
@@ -191,19 +239,37 @@ export function inspectDomain(input: string): DomainFacts {
   const lookalike = lookalikeOf(label, facts.subdomain);
   if (lookalike) {
     facts.lookalike = lookalike;
-    const where = lookalike.technique === 'brand-elsewhere'
-      ? `${lookalike.brand}'s name under a suffix not among its known domains${facts.privateSuffix ? ' (free hosting)' : ''}`
-      : `${lookalike.technique} of ${lookalike.brand} (${lookalike.imitates})`;
-    facts.signals.push({ id: `lookalike-${lookalike.technique}`, score: LOOKALIKE_SCORE[lookalike.technique], what: `${where}: ${unicode}`, attack: LOOKALIKE_DOMAIN });
+    const where =
+      lookalike.technique === 'brand-elsewhere'
+        ? `${lookalike.brand}'s name under a suffix not among its known domains${facts.privateSuffix ? ' (free hosting)' : ''}`
+        : `${lookalike.technique} of ${lookalike.brand} (${lookalike.imitates})`;
+    facts.signals.push({
+      id: `lookalike-${lookalike.technique}`,
+      score: LOOKALIKE_SCORE[lookalike.technique],
+      what: `${where}: ${unicode}`,
+      attack: LOOKALIKE_DOMAIN,
+    });
   } else if (unicode !== hostname) {
     facts.signals.push({ id: 'idn', score: 25, what: `internationalized (punycode) domain, shown as ${unicode}`, attack: PHISH_LINK });
   }
   const tld = (p.publicSuffix ?? '').split('.').pop() ?? '';
-  if (RISKY_TLDS.has(tld)) facts.signals.push({ id: 'risky-tld', score: 20, what: `domain under the frequently abused TLD .${tld}: ${hostname}`, attack: PHISH_LINK });
+  if (RISKY_TLDS.has(tld))
+    facts.signals.push({
+      id: 'risky-tld',
+      score: 20,
+      what: `domain under the frequently abused TLD .${tld}: ${hostname}`,
+      attack: PHISH_LINK,
+    });
   if (URL_SHORTENERS.has(hostname) || URL_SHORTENERS.has(p.domain)) {
     facts.signals.push({ id: 'shortener', score: 30, what: `URL shortener hides the destination: ${hostname}`, attack: PHISH_LINK });
   }
-  if (IP_LOGGERS.has(p.domain)) facts.signals.push({ id: 'ip-logger', score: 55, what: `IP-logging redirector records who clicks: ${hostname}`, attack: ['T1598.003'] });
+  if (IP_LOGGERS.has(p.domain))
+    facts.signals.push({
+      id: 'ip-logger',
+      score: 55,
+      what: `IP-logging redirector records who clicks: ${hostname}`,
+      attack: ['T1598.003'],
+    });
   return facts;
 }
 
@@ -211,8 +277,10 @@ export function inspectDomain(input: string): DomainFacts {
 // URLs
 
 const EMAIL = /^[^\s@/?#]{1,64}@[a-z0-9-]+(?:\.[a-z0-9-]+)+$/i;
-const CREDENTIAL_WORDS = /(?:^|[/._?&=-])(log-?in|log-?on|sign-?in|signon|verify|verification|validate|account|unlock|suspend(?:ed)?|secure|security|update|webscr|auth|authenticate|confirm|recover|password|passwd|billing|wallet)(?=$|[/._?&=#-])/i;
-const DANGEROUS_SCHEMES = /^(?:ms-msdt|search-ms|search|ms-officecmd|ms-word|ms-excel|ms-powerpoint|ms-appinstaller|ms-cxh-full|ms-settings):/i;
+const CREDENTIAL_WORDS =
+  /(?:^|[/._?&=-])(log-?in|log-?on|sign-?in|signon|verify|verification|validate|account|unlock|suspend(?:ed)?|secure|security|update|webscr|auth|authenticate|confirm|recover|password|passwd|billing|wallet)(?=$|[/._?&=#-])/i;
+const DANGEROUS_SCHEMES =
+  /^(?:ms-msdt|search-ms|search|ms-officecmd|ms-word|ms-excel|ms-powerpoint|ms-appinstaller|ms-cxh-full|ms-settings):/i;
 
 /** Decode a base64/base64url token; undefined unless it is printable text. */
 function base64Text(token: string): string | undefined {
@@ -230,16 +298,40 @@ const DOTTED_QUAD = /^(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0
 const NON_PUBLIC_V4 = /^(?:0\.|10\.|127\.|169\.254\.|192\.168\.|172\.(?:1[6-9]|2\d|3[01])\.|100\.(?:6[4-9]|[7-9]\d|1[01]\d|12[0-7])\.)/;
 
 function schemeSignals(raw: string, scheme: string): Signal[] {
-  if (scheme === 'javascript') return [{ id: 'javascript-url', score: 70, what: `javascript: URL runs script when clicked: ${clip(raw)}`, attack: ['T1566.002', 'T1059.007'] }];
+  if (scheme === 'javascript')
+    return [
+      {
+        id: 'javascript-url',
+        score: 70,
+        what: `javascript: URL runs script when clicked: ${clip(raw)}`,
+        attack: ['T1566.002', 'T1059.007'],
+      },
+    ];
   if (scheme === 'data') {
     const media = /^data:([^,;]*)/i.exec(raw)?.[1].toLowerCase() || 'text/plain';
     if (/^(?:text\/html|application\/(?:xhtml|javascript|x-javascript|octet-stream|x-msdownload|zip|hta)|image\/svg)/.test(media)) {
-      return [{ id: 'data-url', score: 70, what: `data: URL carries a ${media} document inline (smuggled page or payload): ${clip(raw, 120)}`, attack: ['T1566.002', 'T1027.006'] }];
+      return [
+        {
+          id: 'data-url',
+          score: 70,
+          what: `data: URL carries a ${media} document inline (smuggled page or payload): ${clip(raw, 120)}`,
+          attack: ['T1566.002', 'T1027.006'],
+        },
+      ];
     }
     return [];
   }
-  if (scheme === 'file') return [{ id: 'file-url', score: 45, what: `file: URL opens a local or network (SMB) path: ${clip(raw)}`, attack: ['T1187'] }];
-  if (DANGEROUS_SCHEMES.test(raw)) return [{ id: 'protocol-handler', score: 80, what: `URL invokes a Windows protocol handler abused for code execution: ${clip(raw)}`, attack: ['T1566.002', 'T1204.001'] }];
+  if (scheme === 'file')
+    return [{ id: 'file-url', score: 45, what: `file: URL opens a local or network (SMB) path: ${clip(raw)}`, attack: ['T1187'] }];
+  if (DANGEROUS_SCHEMES.test(raw))
+    return [
+      {
+        id: 'protocol-handler',
+        score: 80,
+        what: `URL invokes a Windows protocol handler abused for code execution: ${clip(raw)}`,
+        attack: ['T1566.002', 'T1204.001'],
+      },
+    ];
   return [];
 }
 
@@ -274,19 +366,36 @@ export function inspectUrl(input: string): UrlFacts {
     const obfuscated = written !== host;
     facts.ipLiteral = { ip: host, notation: obfuscated ? 'obfuscated' : 'dotted' };
     if (obfuscated) {
-      facts.signals.push({ id: 'ip-host-obfuscated', score: 75, what: `URL hides the IP address ${host} in decimal/hex/octal notation (${written}): ${clip(raw)}`, attack: ['T1566.002', 'T1027'] });
+      facts.signals.push({
+        id: 'ip-host-obfuscated',
+        score: 75,
+        what: `URL hides the IP address ${host} in decimal/hex/octal notation (${written}): ${clip(raw)}`,
+        attack: ['T1566.002', 'T1027'],
+      });
     } else {
       const internal = NON_PUBLIC_V4.test(host);
-      facts.signals.push({ id: 'ip-host', score: internal ? 35 : 55, what: `URL points at a bare ${internal ? 'non-public ' : ''}IP address: ${clip(raw)}`, attack: PHISH_LINK });
+      facts.signals.push({
+        id: 'ip-host',
+        score: internal ? 35 : 55,
+        what: `URL points at a bare ${internal ? 'non-public ' : ''}IP address: ${clip(raw)}`,
+        attack: PHISH_LINK,
+      });
     }
   }
 
   if (u.username || u.password) {
     const user = safeDecode(u.username);
     const fake = /\./.test(user) || brandsNamedIn(user).length > 0;
-    facts.signals.push(fake
-      ? { id: 'userinfo-trick', score: 75, what: `"${clip(user, 60)}@" before the real host ${host} makes the link look like it goes elsewhere: ${clip(raw)}`, attack: PHISH_LINK }
-      : { id: 'userinfo', score: 30, what: `URL carries credentials before "@": ${clip(raw)}`, attack: PHISH_LINK });
+    facts.signals.push(
+      fake
+        ? {
+            id: 'userinfo-trick',
+            score: 75,
+            what: `"${clip(user, 60)}@" before the real host ${host} makes the link look like it goes elsewhere: ${clip(raw)}`,
+            attack: PHISH_LINK,
+          }
+        : { id: 'userinfo', score: 30, what: `URL carries credentials before "@": ${clip(raw)}`, attack: PHISH_LINK },
+    );
   }
 
   if (!facts.host.ownedBy) facts.signals.push(...harvestSignals(u, raw));
@@ -298,32 +407,65 @@ function harvestSignals(u: URL, raw: string): Signal[] {
   const out: Signal[] = [];
   const path = safeDecode(u.pathname).toLowerCase();
   const words = CREDENTIAL_WORDS.exec(`${path}${u.search}`);
-  if (words) out.push({ id: 'credential-path', score: 20, what: `login/verify wording ("${words[1]}") in the path of a non-brand site: ${clip(raw)}`, attack: PHISH_LINK });
-  if (/^\/(?:owa|adfs|ews)(?:\/|$)/.test(path)) out.push({ id: 'webmail-path', score: 30, what: `Outlook Web App / ADFS login path: ${clip(raw)}`, attack: PHISH_LINK });
+  if (words)
+    out.push({
+      id: 'credential-path',
+      score: 20,
+      what: `login/verify wording ("${words[1]}") in the path of a non-brand site: ${clip(raw)}`,
+      attack: PHISH_LINK,
+    });
+  if (/^\/(?:owa|adfs|ews)(?:\/|$)/.test(path))
+    out.push({ id: 'webmail-path', score: 30, what: `Outlook Web App / ADFS login path: ${clip(raw)}`, attack: PHISH_LINK });
   if (WORDPRESS_PAGE.test(path)) {
-    out.push({ id: 'wordpress-kit', score: 35, what: `WordPress login or internals page on a non-brand site (typical phishing-kit drop on a hacked site): ${clip(raw)}`, attack: PHISH_LINK });
+    out.push({
+      id: 'wordpress-kit',
+      score: 35,
+      what: `WordPress login or internals page on a non-brand site (typical phishing-kit drop on a hacked site): ${clip(raw)}`,
+      attack: PHISH_LINK,
+    });
   }
-  if (/^\/ipfs\/[a-z0-9]{20,}/i.test(u.pathname)) out.push({ id: 'ipfs', score: 40, what: `page on an IPFS gateway (hard to take down): ${clip(raw)}`, attack: PHISH_LINK });
+  if (/^\/ipfs\/[a-z0-9]{20,}/i.test(u.pathname))
+    out.push({ id: 'ipfs', score: 40, what: `page on an IPFS gateway (hard to take down): ${clip(raw)}`, attack: PHISH_LINK });
 
   let emailInQuery: string | undefined;
   let scanned = 0;
   for (const [, value] of u.searchParams) {
     if (++scanned > 50) break;
     const v = value.trim();
-    if (EMAIL.test(v) || EMAIL.test(base64Text(v) ?? '')) { emailInQuery = v; break; }
+    if (EMAIL.test(v) || EMAIL.test(base64Text(v) ?? '')) {
+      emailInQuery = v;
+      break;
+    }
   }
   // Newsletters pre-fill addresses in their unsubscribe/preferences links too, so on its
   // own this is weak; a .php page doing it is the classic phishing-kit shape.
   if (emailInQuery) {
     const kit = /\.php$/.test(path);
-    out.push({ id: 'email-in-query', score: kit ? 45 : 20, what: `recipient address pre-filled in the query${kit ? ' of a .php page' : ''} (${clip(emailInQuery, 60)}): ${clip(raw)}`, attack: PHISH_LINK });
+    out.push({
+      id: 'email-in-query',
+      score: kit ? 45 : 20,
+      what: `recipient address pre-filled in the query${kit ? ' of a .php page' : ''} (${clip(emailInQuery, 60)}): ${clip(raw)}`,
+      attack: PHISH_LINK,
+    });
   }
 
   const fragment = safeDecode(u.hash.slice(1));
   if (fragment) {
     const decoded = base64Text(fragment.replace(/^[/!]+/, ''));
-    if (EMAIL.test(fragment)) out.push({ id: 'email-in-fragment', score: 50, what: `recipient address in the URL fragment (never sent to the server, read by the page's script): ${clip(raw)}`, attack: PHISH_LINK });
-    else if (decoded && EMAIL.test(decoded)) out.push({ id: 'email-in-fragment', score: 55, what: `base64 recipient address (${clip(decoded, 60)}) in the URL fragment: ${clip(raw)}`, attack: PHISH_LINK });
+    if (EMAIL.test(fragment))
+      out.push({
+        id: 'email-in-fragment',
+        score: 50,
+        what: `recipient address in the URL fragment (never sent to the server, read by the page's script): ${clip(raw)}`,
+        attack: PHISH_LINK,
+      });
+    else if (decoded && EMAIL.test(decoded))
+      out.push({
+        id: 'email-in-fragment',
+        score: 55,
+        what: `base64 recipient address (${clip(decoded, 60)}) in the URL fragment: ${clip(raw)}`,
+        attack: PHISH_LINK,
+      });
   }
   return out;
 }
@@ -342,20 +484,33 @@ export function analyzeUrls(urls: string[], domains: string[] = []): Finding {
     const urlFacts = [...new Set(urls)].slice(0, MAX_ITEMS).map(inspectUrl);
     const seenHosts = new Set(urlFacts.map((f) => f.host?.hostname).filter(Boolean));
     const domainFacts = [...new Set(domains.map((d) => d.trim().toLowerCase().replace(/\.$/, '')))]
-      .filter((d) => d && !seenHosts.has(d)).slice(0, MAX_ITEMS).map(inspectDomain);
+      .filter((d) => d && !seenHosts.has(d))
+      .slice(0, MAX_ITEMS)
+      .map(inspectDomain);
     const items = [
       ...urlFacts.map((f) => ({ signals: f.signals.filter((s) => s.score > 0) })),
       ...domainFacts.map((f) => ({ signals: f.signals })),
     ];
     const looked = urlFacts.length + domainFacts.length;
-    if (looked === 0) return { analyzer: URL_ANALYZER, verdict: 'unknown', score: 0, confidence: 0, summary: 'no URLs or domains to analyze', evidence: [], attack: [] };
+    if (looked === 0)
+      return {
+        analyzer: URL_ANALYZER,
+        verdict: 'unknown',
+        score: 0,
+        confidence: 0,
+        summary: 'no URLs or domains to analyze',
+        evidence: [],
+        attack: [],
+      };
 
     const signals = items.flatMap((i) => i.signals);
     const score = Math.max(0, ...items.map((i) => combineScores(i.signals.map((s) => s.score))));
     const evidence = [...new Set(signals.sort((a, b) => b.score - a.score).map((s) => s.what))].slice(0, 30);
     const attack = [...new Set(signals.flatMap((s) => s.attack))].sort();
     const owned = [...new Set([...urlFacts.map((f) => f.host), ...domainFacts].flatMap((h) => (h?.ownedBy ? [h.ownedBy] : [])))];
-    const strong = signals.some((s) => s.id.startsWith('lookalike-homoglyph') || s.id === 'ip-host-obfuscated' || s.id === 'userinfo-trick');
+    const strong = signals.some(
+      (s) => s.id.startsWith('lookalike-homoglyph') || s.id === 'ip-host-obfuscated' || s.id === 'userinfo-trick',
+    );
     const kinds = [...new Set(signals.map((s) => s.id))];
     return {
       analyzer: URL_ANALYZER,
@@ -369,7 +524,16 @@ export function analyzeUrls(urls: string[], domains: string[] = []): Finding {
       attack,
     };
   } catch (err) {
-    return { analyzer: URL_ANALYZER, verdict: 'unknown', score: 0, confidence: 0, summary: 'URL analysis failed', evidence: [], attack: [], error: err instanceof Error ? err.message : String(err) };
+    return {
+      analyzer: URL_ANALYZER,
+      verdict: 'unknown',
+      score: 0,
+      confidence: 0,
+      summary: 'URL analysis failed',
+      evidence: [],
+      attack: [],
+      error: err instanceof Error ? err.message : String(err),
+    };
   }
 }
 

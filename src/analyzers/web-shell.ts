@@ -20,11 +20,13 @@ const MAX_PATH_CHARS = 4096;
 /** Extensions a web server executes as code (PHP, Java Server Pages, ASP/ASP.NET, ColdFusion). */
 const SERVER_SCRIPT = /\.(?:php\d?|phtml|phar|pht|inc\.php|jspx?|jspf|aspx?|ashx|asmx|asax|axd|cshtml|cfml?|cgi)$/i;
 /** Folders a web server serves content from (Unix, IIS, Tomcat, XAMPP, Exchange's OWA/ECP front end). */
-const WEB_ROOT = /(?:^|[\\/])(?:var[\\/]www|srv[\\/]www|htdocs|public_html|wwwroot|inetpub|webapps|usr[\\/]share[\\/]nginx[\\/]html|frontend[\\/]httpproxy|clientaccess[\\/](?:owa|ecp))(?:[\\/]|$)/i;
+const WEB_ROOT =
+  /(?:^|[\\/])(?:var[\\/]www|srv[\\/]www|htdocs|public_html|wwwroot|inetpub|webapps|usr[\\/]share[\\/]nginx[\\/]html|frontend[\\/]httpproxy|clientaccess[\\/](?:owa|ecp))(?:[\\/]|$)/i;
 /** Folders a web application stores user uploads or media in: they hold data, never code. */
 const UPLOAD_DIR = /[\\/](?:wp-content[\\/]uploads|uploads?|upload_files|user_?files|media|images?|img|attachments?|files)[\\/]/i;
 /** Processes that are a web or application server (the writer a web shell drops through). */
-const WEB_SERVER = /^(?:w3wp|httpd2?|apache2?|nginx|lighttpd|caddy|php(?:-fpm)?[\d.]*|php-cgi[\d.]*|php-fpm[\d.]*|tomcat\d*w?|tomcat\d*|catalina|jboss|wildfly|weblogic|jetty|umbraco|iisexpress)(?:\.exe)?$/i;
+const WEB_SERVER =
+  /^(?:w3wp|httpd2?|apache2?|nginx|lighttpd|caddy|php(?:-fpm)?[\d.]*|php-cgi[\d.]*|php-fpm[\d.]*|tomcat\d*w?|tomcat\d*|catalina|jboss|wildfly|weblogic|jetty|umbraco|iisexpress)(?:\.exe)?$/i;
 /** `java` only counts as a web server when its path names a servlet container. */
 const JAVA_CONTAINER = /tomcat|catalina|jboss|wildfly|weblogic|jetty|websphere/i;
 
@@ -34,7 +36,8 @@ function isWebServer(p: Proc): string | undefined {
   const image = baseName(p.path ?? p.name ?? '').toLowerCase();
   if (!image) return undefined;
   if (WEB_SERVER.test(image)) return image;
-  if (/^javaw?(?:\.exe)?$/.test(image) && JAVA_CONTAINER.test(`${p.path ?? ''} ${p.commandLine?.slice(0, 2048) ?? ''}`)) return `${image} (servlet container)`;
+  if (/^javaw?(?:\.exe)?$/.test(image) && JAVA_CONTAINER.test(`${p.path ?? ''} ${p.commandLine?.slice(0, 2048) ?? ''}`))
+    return `${image} (servlet container)`;
   return undefined;
 }
 
@@ -44,11 +47,21 @@ function fileSignals(file: FileObs, writer: string | undefined): Signal[] {
   const inWebRoot = WEB_ROOT.test(path);
   const out: Signal[] = [];
   if (inWebRoot && UPLOAD_DIR.test(path)) {
-    out.push({ id: 'script-in-upload-folder', score: 75, what: `server-side script in a web upload/media folder: ${path}`, attack: ['T1505.003'] });
+    out.push({
+      id: 'script-in-upload-folder',
+      score: 75,
+      what: `server-side script in a web upload/media folder: ${path}`,
+      attack: ['T1505.003'],
+    });
   }
   if (writer && (inWebRoot || !file.path)) {
     // Weaker alone: CMS self-updates (WordPress FS_METHOD direct) also write scripts as the web server.
-    out.push({ id: 'web-server-wrote-script', score: 60, what: `the web server process ${writer} wrote the server-side script ${path}`, attack: ['T1505.003', 'T1190'] });
+    out.push({
+      id: 'web-server-wrote-script',
+      score: 60,
+      what: `the web server process ${writer} wrote the server-side script ${path}`,
+      attack: ['T1505.003', 'T1190'],
+    });
   }
   return out;
 }
@@ -57,7 +70,15 @@ function fileSignals(file: FileObs, writer: string | undefined): Signal[] {
 export function analyzeWebShellWrites(files: FileObs[], processes: Proc[]): Finding {
   const scripts = files.slice(0, MAX_FILES).filter((f) => SERVER_SCRIPT.test((f.path ?? f.name ?? '').slice(0, MAX_PATH_CHARS)));
   if (scripts.length === 0) {
-    return { analyzer: WEB_SHELL_ANALYZER, verdict: 'unknown', score: 0, confidence: 0, summary: 'no server-side script files', evidence: [], attack: [] };
+    return {
+      analyzer: WEB_SHELL_ANALYZER,
+      verdict: 'unknown',
+      score: 0,
+      confidence: 0,
+      summary: 'no server-side script files',
+      evidence: [],
+      attack: [],
+    };
   }
   // The writer: the alert's own process (file events carry the process that wrote the file).
   const writer = processes.slice(0, MAX_FILES).map(isWebServer).find(Boolean);

@@ -43,12 +43,21 @@ async function resolvePage(pager: PagerDutyEvents, workflowId: string): Promise<
 
 /** Sends a decision (actor and roles already set by whoever identified the caller) to the workflow. */
 export async function applyDecision(
-  client: Client, signer: DecisionSigner, workflowId: string, decision: Decision, pager?: PagerDutyEvents,
+  client: Client,
+  signer: DecisionSigner,
+  workflowId: string,
+  decision: Decision,
+  pager?: PagerDutyEvents,
 ): Promise<DecisionOutcome> {
   const desc = await describeAlert(client, workflowId);
   if (!desc) return { ok: false, httpStatus: 404, reason: 'unknown_alert', error: `no alert ${workflowId}` };
   if (desc.status.name !== 'RUNNING') {
-    return { ok: false, httpStatus: 409, reason: 'alert_finished', error: `alert ${workflowId} is finished (${desc.status.name}); it takes no more decisions` };
+    return {
+      ok: false,
+      httpStatus: 409,
+      reason: 'alert_finished',
+      error: `alert ${workflowId} is finished (${desc.status.name}); it takes no more decisions`,
+    };
   }
   try {
     const status = await client.workflow.getHandle(workflowId).executeUpdate(decideUpdate, { args: [signer.sign(workflowId, decision)] });
@@ -62,7 +71,8 @@ export async function applyDecision(
         : { ok: false, httpStatus: 422, reason: 'decision_rejected', error: message };
     }
     // Finished between describe and the Update.
-    if (err instanceof WorkflowNotFoundError) return { ok: false, httpStatus: 409, reason: 'alert_finished', error: `alert ${workflowId} is finished; it takes no more decisions` };
+    if (err instanceof WorkflowNotFoundError)
+      return { ok: false, httpStatus: 409, reason: 'alert_finished', error: `alert ${workflowId} is finished; it takes no more decisions` };
     throw err;
   }
 }

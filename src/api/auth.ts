@@ -18,10 +18,19 @@ import { checkSignature, REPLAY_WINDOW_SECONDS } from './request-signature';
  * the token may also come as the password of HTTP Basic authentication (RFC 7617), the one
  * scheme every firewall's list fetcher speaks (the blocklist routes).
  */
-export interface RouteAuth { roles: readonly Role[]; basic?: boolean }
+export interface RouteAuth {
+  roles: readonly Role[];
+  basic?: boolean;
+}
 
 /** The principal the bootstrap admin token (AUTOSOC_ADMIN_TOKEN) stands for. */
-export const BOOTSTRAP_ADMIN: ApiPrincipal = { name: 'bootstrap-admin', roles: ['admin'], source: null, anySource: true, hmacSecretSealed: null };
+export const BOOTSTRAP_ADMIN: ApiPrincipal = {
+  name: 'bootstrap-admin',
+  roles: ['admin'],
+  source: null,
+  anySource: true,
+  hmacSecretSealed: null,
+};
 
 /**
  * Which alerts a caller may send or attach evidence to: those of its one source, of any source
@@ -105,9 +114,16 @@ function basicPassword(header: string | undefined): string | undefined {
 function refuse(request: FastifyRequest, reply: FastifyReply, status: 401 | 403, reason: string, error: string) {
   request.auditReason = reason;
   if (status === 401 && request.routeOptions.config.page) {
-    return reply.code(303).header('location', `/sign-in?next=${encodeURIComponent(request.url)}`).send();
+    return reply
+      .code(303)
+      .header('location', `/sign-in?next=${encodeURIComponent(request.url)}`)
+      .send();
   }
-  if (status === 401) reply.header('www-authenticate', request.routeOptions.config.auth?.basic ? 'Basic realm="autosoc", charset="UTF-8"' : 'Bearer realm="autosoc"');
+  if (status === 401)
+    reply.header(
+      'www-authenticate',
+      request.routeOptions.config.auth?.basic ? 'Basic realm="autosoc", charset="UTF-8"' : 'Bearer realm="autosoc"',
+    );
   return reply.code(status).send({ error });
 }
 
@@ -126,9 +142,16 @@ export interface SessionResolver {
   resolve(cookieHeader: string | undefined): Promise<{ principal: ApiPrincipal; csrf: string } | undefined>;
 }
 
-export function installAuth(app: FastifyInstance, deps: {
-  db: Pool; adminToken?: string; secrets?: SecretBox; nowMs?: () => number; sessions?: SessionResolver;
-}): void {
+export function installAuth(
+  app: FastifyInstance,
+  deps: {
+    db: Pool;
+    adminToken?: string;
+    secrets?: SecretBox;
+    nowMs?: () => number;
+    sessions?: SessionResolver;
+  },
+): void {
   const nowMs = deps.nowMs ?? Date.now;
   app.decorateRequest('principal', null);
   app.decorateRequest('auditReason', null);
@@ -156,7 +179,13 @@ export function installAuth(app: FastifyInstance, deps: {
     }
     request.principal = principal;
     if (!principal.roles.some((r) => auth.roles.includes(r))) {
-      return refuse(request, reply, 403, 'forbidden', `this route needs one of the roles ${auth.roles.join(', ')}; the token has ${principal.roles.join(', ') || 'none'}`);
+      return refuse(
+        request,
+        reply,
+        403,
+        'forbidden',
+        `this route needs one of the roles ${auth.roles.join(', ')}; the token has ${principal.roles.join(', ') || 'none'}`,
+      );
     }
   });
 
@@ -165,7 +194,10 @@ export function installAuth(app: FastifyInstance, deps: {
     if (!request.routeOptions.config.auth || !principal?.hmacSecretSealed) return;
     if (!deps.secrets) throw new Error('a signed token called, but the API was built without its SecretBox');
     const check = checkSignature(deps.secrets.open(principal.hmacSecretSealed, principal.name), {
-      method: request.method, url: request.raw.url ?? request.url, headers: request.headers, body: rawBody(request),
+      method: request.method,
+      url: request.raw.url ?? request.url,
+      headers: request.headers,
+      body: rawBody(request),
       nowSeconds: Math.floor(nowMs() / 1000),
     });
     if (!check.ok) return refuse(request, reply, 401, check.reason, check.error);

@@ -20,21 +20,30 @@ export const MAX_BLOCKLIST_ENTRIES = 50_000;
 
 export const blocklistRoutes: FastifyPluginAsync<{ db: Pool }> = async (api, { db }) => {
   const r = api.withTypeProvider<ZodTypeProvider>();
-  r.get('/v1/blocklists/:list', {
-    config: { auth: { roles: BLOCKLIST_ROLES, basic: true } },
-    schema: {
-      summary: 'A firewall blocklist (External Dynamic List): one entry per line', tags: ['response'],
-      security: [{ bearerAuth: [] }, { basicAuth: [] }], produces: ['text/plain'],
-      params: z.object({ list: z.enum(BLOCKLISTS).describe('ip (addresses and CIDR blocks), domain, or url (without the scheme)') }),
-      response: {
-        200: z.string().describe('Entries, one per line (LF), no comments; empty when nothing is blocked'),
-        401: ApiErrorBody, 403: ApiErrorBody.describe('Needs a firewall (or admin) token'),
+  r.get(
+    '/v1/blocklists/:list',
+    {
+      config: { auth: { roles: BLOCKLIST_ROLES, basic: true } },
+      schema: {
+        summary: 'A firewall blocklist (External Dynamic List): one entry per line',
+        tags: ['response'],
+        security: [{ bearerAuth: [] }, { basicAuth: [] }],
+        produces: ['text/plain'],
+        params: z.object({ list: z.enum(BLOCKLISTS).describe('ip (addresses and CIDR blocks), domain, or url (without the scheme)') }),
+        response: {
+          200: z.string().describe('Entries, one per line (LF), no comments; empty when nothing is blocked'),
+          401: ApiErrorBody,
+          403: ApiErrorBody.describe('Needs a firewall (or admin) token'),
+        },
       },
     },
-  }, async (request, reply) => {
-    const entries = await liveBlocklist(db, request.params.list, MAX_BLOCKLIST_ENTRIES);
-    request.auditDetail = { list: request.params.list, entries: entries.length };
-    return reply.header('content-type', 'text/plain; charset=utf-8').header('cache-control', 'no-store')
-      .send(entries.length ? `${entries.join('\n')}\n` : '');
-  });
+    async (request, reply) => {
+      const entries = await liveBlocklist(db, request.params.list, MAX_BLOCKLIST_ENTRIES);
+      request.auditDetail = { list: request.params.list, entries: entries.length };
+      return reply
+        .header('content-type', 'text/plain; charset=utf-8')
+        .header('cache-control', 'no-store')
+        .send(entries.length ? `${entries.join('\n')}\n` : '');
+    },
+  );
 };

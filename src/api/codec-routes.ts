@@ -27,7 +27,8 @@ const READ_ROLES: readonly Role[] = ['analyst', 'engineer', 'admin'];
 const MAX_PAYLOADS = 1_000;
 
 /** The path segment that stands for "the Temporal Web UI" (see the header). */
-export const codecUiCapability = (secret: Buffer) => createHmac('sha256', secret).update('autosoc codec endpoint for the Temporal Web UI').digest('hex');
+export const codecUiCapability = (secret: Buffer) =>
+  createHmac('sha256', secret).update('autosoc codec endpoint for the Temporal Web UI').digest('hex');
 
 /** `--ui-codec-endpoint` for the dev server: where the UI finds this endpoint. */
 export const codecUiEndpoint = (apiUrl: string, secret: Buffer) => `${apiUrl}/codec/ui/${codecUiCapability(secret)}`;
@@ -54,7 +55,10 @@ function payloadsFromJson(body: Record<string, unknown>): Payload[] | string {
 }
 
 const payloadsToJson = (payloads: Payload[]) => ({
-  payloads: payloads.map((p) => ({ metadata: Object.fromEntries(Object.entries(p.metadata ?? {}).map(([k, v]) => [k, b64(v)])), data: b64(p.data) })),
+  payloads: payloads.map((p) => ({
+    metadata: Object.fromEntries(Object.entries(p.metadata ?? {}).map(([k, v]) => [k, b64(v)])),
+    data: b64(p.data),
+  })),
 });
 
 export const codecRoutes: FastifyPluginAsync<CodecRouteOptions> = async (api, { codec, uiOrigin, uiSecret }) => {
@@ -80,22 +84,43 @@ export const codecRoutes: FastifyPluginAsync<CodecRouteOptions> = async (api, { 
   };
   const uiCall = (op: 'encode' | 'decode') => async (request: FastifyRequest<{ Params: { capability: string } }>, reply: FastifyReply) => {
     if (!secretsEqual(request.params.capability, capability) || request.headers.origin !== uiOrigin) {
-      return fail(request, reply, 403, 'codec_forbidden', 'the codec endpoint answers the Temporal Web UI (its origin and URL) or a bearer token');
+      return fail(
+        request,
+        reply,
+        403,
+        'codec_forbidden',
+        'the codec endpoint answers the Temporal Web UI (its origin and URL) or a bearer token',
+      );
     }
     return run(request, reply, op);
   };
-  const schema = (summary: string) => ({ summary, tags: ['codec'], response: { 400: ApiErrorBody, 401: ApiErrorBody, 403: ApiErrorBody, 422: ApiErrorBody } });
+  const schema = (summary: string) => ({
+    summary,
+    tags: ['codec'],
+    response: { 400: ApiErrorBody, 401: ApiErrorBody, 403: ApiErrorBody, 422: ApiErrorBody },
+  });
 
   for (const op of ['encode', 'decode'] as const) {
-    api.post(`/codec/${op}`, { config: { auth: { roles: READ_ROLES } }, schema: { ...schema(`Payload codec: ${op} (bearer token)`), security: [{ bearerAuth: [] }] } },
-      (request, reply) => run(request, reply, op));
+    api.post(
+      `/codec/${op}`,
+      {
+        config: { auth: { roles: READ_ROLES } },
+        schema: { ...schema(`Payload codec: ${op} (bearer token)`), security: [{ bearerAuth: [] }] },
+      },
+      (request, reply) => run(request, reply, op),
+    );
     // The capability is a secret in the path: these calls are not written to the audit log.
-    api.post<{ Params: { capability: string } }>(`/codec/ui/:capability/${op}`, { config: { audit: false }, schema: { ...schema(`Payload codec: ${op} (Temporal Web UI)`), hide: true } }, uiCall(op));
+    api.post<{ Params: { capability: string } }>(
+      `/codec/ui/:capability/${op}`,
+      { config: { audit: false }, schema: { ...schema(`Payload codec: ${op} (Temporal Web UI)`), hide: true } },
+      uiCall(op),
+    );
   }
   // CORS preflight: the UI's origin only.
   api.options('/codec/*', { config: { audit: false }, schema: { hide: true } }, async (request, reply) => {
     if (!allowOrigin(request, reply)) return reply.code(403).send();
-    return reply.code(204)
+    return reply
+      .code(204)
       .header('access-control-allow-methods', 'POST')
       .header('access-control-allow-headers', 'content-type, x-namespace, authorization')
       .header('access-control-max-age', '600')

@@ -15,8 +15,15 @@ export const DEFAULT_INGEST_LIMITS: IngestLimits = { maxItemsPerRequest: 1000, i
 
 /** The caller sent more items than its source's budget holds right now (HTTP 429). */
 export class IngestRateLimitedError extends Error {
-  constructor(readonly key: string, readonly items: number, readonly retryAfterMs: number, readonly itemsPerSecond: number) {
-    super(`rate limit: ${key} may send ${itemsPerSecond} alerts per second; these ${items} fit again in ${Math.ceil(retryAfterMs / 1000)} s`);
+  constructor(
+    readonly key: string,
+    readonly items: number,
+    readonly retryAfterMs: number,
+    readonly itemsPerSecond: number,
+  ) {
+    super(
+      `rate limit: ${key} may send ${itemsPerSecond} alerts per second; these ${items} fit again in ${Math.ceil(retryAfterMs / 1000)} s`,
+    );
     this.name = 'IngestRateLimitedError';
   }
 }
@@ -25,7 +32,10 @@ export class IngestRateLimiter {
   private readonly buckets = new Map<string, TokenBucket>();
   private readonly rate: Rate;
 
-  constructor(readonly limits: IngestLimits, private readonly clock: Clock = systemClock) {
+  constructor(
+    readonly limits: IngestLimits,
+    private readonly clock: Clock = systemClock,
+  ) {
     // The bucket holds at least one full request, so a body within maxItemsPerRequest can pass.
     const capacity = Math.max(limits.itemsPerSecond, limits.maxItemsPerRequest);
     this.rate = { requests: capacity, perMs: (capacity / limits.itemsPerSecond) * 1000 };
@@ -39,7 +49,7 @@ export class IngestRateLimiter {
   /** Takes `items` from the key's bucket or throws IngestRateLimitedError. */
   admit(key: string, items: number): void {
     let bucket = this.buckets.get(key);
-    if (!bucket) this.buckets.set(key, bucket = new TokenBucket(this.rate, this.clock));
+    if (!bucket) this.buckets.set(key, (bucket = new TokenBucket(this.rate, this.clock)));
     const taken = bucket.take(items);
     if (!taken.ok) throw new IngestRateLimitedError(key, items, taken.retryAfterMs, this.limits.itemsPerSecond);
   }

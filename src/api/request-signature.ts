@@ -23,7 +23,13 @@ const NONCE = /^[A-Za-z0-9_-]{16,128}$/;
 const TIMESTAMP = /^\d{1,12}$/;
 const SIGNATURE = /^v1=([0-9a-f]{64})$/;
 
-export interface SignedParts { method: string; url: string; timestamp: string; nonce: string; body: Uint8Array }
+export interface SignedParts {
+  method: string;
+  url: string;
+  timestamp: string;
+  nonce: string;
+  body: Uint8Array;
+}
 
 export function stringToSign(p: SignedParts): string {
   const q = p.url.indexOf('?');
@@ -46,22 +52,46 @@ type Headers = Record<string, string | string[] | undefined>;
 const header = (h: Headers, name: string) => (typeof h[name] === 'string' ? (h[name] as string).trim() : undefined);
 
 /** Checks everything but the nonce's freshness (that needs the database). Constant-time compare. */
-export function checkSignature(secret: string, req: { method: string; url: string; headers: Headers; body: Uint8Array; nowSeconds: number }): SignatureCheck {
+export function checkSignature(
+  secret: string,
+  req: { method: string; url: string; headers: Headers; body: Uint8Array; nowSeconds: number },
+): SignatureCheck {
   const signature = header(req.headers, SIGNATURE_HEADER);
   const timestamp = header(req.headers, TIMESTAMP_HEADER);
   const nonce = header(req.headers, NONCE_HEADER);
   if (!signature) {
-    return { ok: false, reason: 'missing_signature', error: 'this token requires signed requests: send X-Autosoc-Signature, X-Autosoc-Timestamp and X-Autosoc-Nonce (README: Send an alert)' };
+    return {
+      ok: false,
+      reason: 'missing_signature',
+      error:
+        'this token requires signed requests: send X-Autosoc-Signature, X-Autosoc-Timestamp and X-Autosoc-Nonce (README: Send an alert)',
+    };
   }
-  if (!timestamp || !TIMESTAMP.test(timestamp)) return { ok: false, reason: 'bad_timestamp', error: 'X-Autosoc-Timestamp must be the signing time in unix seconds' };
+  if (!timestamp || !TIMESTAMP.test(timestamp))
+    return { ok: false, reason: 'bad_timestamp', error: 'X-Autosoc-Timestamp must be the signing time in unix seconds' };
   if (Math.abs(req.nowSeconds - Number(timestamp)) > REPLAY_WINDOW_SECONDS) {
-    return { ok: false, reason: 'stale_timestamp', error: `X-Autosoc-Timestamp is more than ${REPLAY_WINDOW_SECONDS} s from the server's clock: sign each request when sending it` };
+    return {
+      ok: false,
+      reason: 'stale_timestamp',
+      error: `X-Autosoc-Timestamp is more than ${REPLAY_WINDOW_SECONDS} s from the server's clock: sign each request when sending it`,
+    };
   }
-  if (!nonce || !NONCE.test(nonce)) return { ok: false, reason: 'bad_nonce', error: 'X-Autosoc-Nonce must be 16-128 characters of A-Z a-z 0-9 _ - (e.g. openssl rand -hex 16)' };
+  if (!nonce || !NONCE.test(nonce))
+    return {
+      ok: false,
+      reason: 'bad_nonce',
+      error: 'X-Autosoc-Nonce must be 16-128 characters of A-Z a-z 0-9 _ - (e.g. openssl rand -hex 16)',
+    };
   const m = SIGNATURE.exec(signature);
-  const expected = createHmac('sha256', secret).update(stringToSign({ method: req.method, url: req.url, timestamp, nonce, body: req.body })).digest();
+  const expected = createHmac('sha256', secret)
+    .update(stringToSign({ method: req.method, url: req.url, timestamp, nonce, body: req.body }))
+    .digest();
   if (!m || !timingSafeEqual(expected, Buffer.from(m[1], 'hex'))) {
-    return { ok: false, reason: 'bad_signature', error: 'X-Autosoc-Signature does not match this request (method, path, query, timestamp, nonce and body are signed)' };
+    return {
+      ok: false,
+      reason: 'bad_signature',
+      error: 'X-Autosoc-Signature does not match this request (method, path, query, timestamp, nonce and body are signed)',
+    };
   }
   return { ok: true, nonce };
 }

@@ -90,7 +90,7 @@ export const ErrorResponse = z.object({
   error: z.string().describe('What went wrong, naming the field, limit or header at fault'),
   limitBytes: z.number().int().optional().describe('413 only: the body size limit'),
   limitItems: z.number().int().optional().describe('413 only: the most items one request may hold'),
-  retryAfterSeconds: z.number().int().optional().describe('429 only: when these items fit the source\'s rate again'),
+  retryAfterSeconds: z.number().int().optional().describe("429 only: when these items fit the source's rate again"),
   allowed: z.array(z.string()).optional().describe('The values that would have been accepted'),
 });
 
@@ -126,8 +126,13 @@ const AlertDoc = Alert.meta({ id: 'Alert', description: "autosoc's own alert for
 const AlertBodyDoc = z.union([AlertDoc, z.array(AlertDoc)]);
 
 const SignatureHeaders = z.looseObject({
-  [SIGNATURE_HEADER]: z.string().max(256).optional()
-    .describe('v1=<hex HMAC-SHA256 of method, path, query, timestamp, nonce and body sha256>; required when the token has a signing secret (README: Send an alert)'),
+  [SIGNATURE_HEADER]: z
+    .string()
+    .max(256)
+    .optional()
+    .describe(
+      'v1=<hex HMAC-SHA256 of method, path, query, timestamp, nonce and body sha256>; required when the token has a signing secret (README: Send an alert)',
+    ),
   [TIMESTAMP_HEADER]: z.string().max(32).optional().describe('Signing time, unix seconds; within 5 minutes of the server clock'),
   [NONCE_HEADER]: z.string().max(256).optional().describe('16-128 of [A-Za-z0-9_-], never reused'),
 });
@@ -154,8 +159,11 @@ const ingestResponses = {
 export function summarize(results: IngestItemResult[]): Omit<IngestResponse, 'results' | 'error'> {
   const count = (s: IngestStatus) => results.filter((r) => r.status === s).length;
   return {
-    accepted: count('accepted'), duplicates: count('duplicate'), correlated: count('correlated'),
-    suppressed: count('suppressed'), rejected: count('rejected'),
+    accepted: count('accepted'),
+    duplicates: count('duplicate'),
+    correlated: count('correlated'),
+    suppressed: count('suppressed'),
+    rejected: count('rejected'),
   };
 }
 
@@ -191,9 +199,9 @@ export function buildApiServer(deps: ApiDeps): FastifyInstance {
 
   // Route schemas describe the body for the OpenAPI document; the bytes are validated per item
   // by the ingest service, so the compiled body validator passes them through untouched.
-  app.setValidatorCompiler((route) => (route.httpPart === 'body'
-    ? (data: unknown) => ({ value: data })
-    : validatorCompiler(route as Parameters<typeof validatorCompiler>[0])));
+  app.setValidatorCompiler((route) =>
+    route.httpPart === 'body' ? (data: unknown) => ({ value: data }) : validatorCompiler(route as Parameters<typeof validatorCompiler>[0]),
+  );
   app.setSerializerCompiler(serializerCompiler);
 
   void app.register(fastifySwagger, {
@@ -202,7 +210,8 @@ export function buildApiServer(deps: ApiDeps): FastifyInstance {
       info: {
         title: 'autosoc API',
         version: 'v1',
-        description: 'Alerts in: one JSON alert, a JSON array, NDJSON, CEF lines or one .eml per request. Each item is accepted, a duplicate, correlated, suppressed or rejected on its own.',
+        description:
+          'Alerts in: one JSON alert, a JSON array, NDJSON, CEF lines or one .eml per request. Each item is accepted, a duplicate, correlated, suppressed or rejected on its own.',
       },
       components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer' }, basicAuth: { type: 'http', scheme: 'basic' } } },
     },
@@ -214,7 +223,9 @@ export function buildApiServer(deps: ApiDeps): FastifyInstance {
         (out.schema as { body?: unknown }).body = {
           content: {
             'application/json': { schema: body },
-            ...Object.fromEntries(Object.entries(RAW_BODY_MEDIA).map(([type, description]) => [type, { schema: { type: 'string', description } }])),
+            ...Object.fromEntries(
+              Object.entries(RAW_BODY_MEDIA).map(([type, description]) => [type, { schema: { type: 'string', description } }]),
+            ),
           },
         };
       }
@@ -224,12 +235,17 @@ export function buildApiServer(deps: ApiDeps): FastifyInstance {
   });
 
   registerAwaitingAnalyst(deps.db);
-  const sessions = new ConsoleSessions({ db: deps.db, adminToken: deps.adminToken, idleMs: (deps.console?.idleMinutes ?? DEFAULT_IDLE_MINUTES) * 60_000 });
+  const sessions = new ConsoleSessions({
+    db: deps.db,
+    adminToken: deps.adminToken,
+    idleMs: (deps.console?.idleMinutes ?? DEFAULT_IDLE_MINUTES) * 60_000,
+  });
   installAuth(app, { db: deps.db, adminToken: deps.adminToken, secrets: deps.secrets, sessions });
 
   // Unknown routes are refused before their body is read.
   app.addHook('onRequest', async (request, reply) => {
-    if (request.is404) return sendError(request, reply, 404, 'no_route', { error: `no route for ${request.method} ${request.url.split('?')[0]}` });
+    if (request.is404)
+      return sendError(request, reply, 404, 'no_route', { error: `no route for ${request.method} ${request.url.split('?')[0]}` });
   });
 
   // Every authenticated call is audited before its response leaves (api/audit.ts).
@@ -241,13 +257,20 @@ export function buildApiServer(deps: ApiDeps): FastifyInstance {
   app.setErrorHandler((err: FastifyError, request, reply) => {
     if (hasZodFastifySchemaValidationErrors(err)) {
       const format = err.validation.find((v) => err.validationContext === 'params' && v.instancePath === '/format');
-      if (format) return sendError(request, reply, 400, 'unknown_format', { error: format.message ?? `unknown format: use one of ${ALERT_FORMATS.join(', ')}`, allowed: [...ALERT_FORMATS] });
-      const problems = err.validation.map((v) => `${err.validationContext ?? 'request'}${v.instancePath === '/' ? '' : v.instancePath}: ${v.message}`);
+      if (format)
+        return sendError(request, reply, 400, 'unknown_format', {
+          error: format.message ?? `unknown format: use one of ${ALERT_FORMATS.join(', ')}`,
+          allowed: [...ALERT_FORMATS],
+        });
+      const problems = err.validation.map(
+        (v) => `${err.validationContext ?? 'request'}${v.instancePath === '/' ? '' : v.instancePath}: ${v.message}`,
+      );
       return sendError(request, reply, 400, 'invalid_request', { error: problems.join('; ') });
     }
     if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
       return sendError(request, reply, 413, 'body_too_large', {
-        error: `request body is larger than the limit of ${deps.maxBodyBytes} bytes`, limitBytes: deps.maxBodyBytes,
+        error: `request body is larger than the limit of ${deps.maxBodyBytes} bytes`,
+        limitBytes: deps.maxBodyBytes,
       });
     }
     const status = err.statusCode ?? 500;
@@ -260,22 +283,31 @@ export function buildApiServer(deps: ApiDeps): FastifyInstance {
   });
 
   app.setNotFoundHandler((request, reply) =>
-    sendError(request, reply, 404, 'no_route', { error: `no route for ${request.method} ${request.url.split('?')[0]}` }));
+    sendError(request, reply, 404, 'no_route', { error: `no route for ${request.method} ${request.url.split('?')[0]}` }),
+  );
 
   void app.register(async (api) => {
     const r = api.withTypeProvider<ZodTypeProvider>();
 
-    r.get('/healthz', {
-      config: { audit: false },
-      schema: { summary: 'Liveness', tags: ['health'], response: { 200: z.object({ ok: z.literal(true) }) } },
-    }, async () => ({ ok: true as const }));
+    r.get(
+      '/healthz',
+      {
+        config: { audit: false },
+        schema: { summary: 'Liveness', tags: ['health'], response: { 200: z.object({ ok: z.literal(true) }) } },
+      },
+      async () => ({ ok: true as const }),
+    );
 
     // Prometheus scrapes without a token, as it does /healthz: aggregate counts only, no alert
     // content (docs: README "Metrics"; keep the API on loopback or filter /metrics at the proxy).
-    r.get('/metrics', {
-      config: { audit: false },
-      schema: { summary: 'Prometheus metrics (text exposition format)', tags: ['health'], produces: ['text/plain'] },
-    }, async (_request, reply) => reply.type(metricsContentType).send(await metricsText()));
+    r.get(
+      '/metrics',
+      {
+        config: { audit: false },
+        schema: { summary: 'Prometheus metrics (text exposition format)', tags: ['health'], produces: ['text/plain'] },
+      },
+      async (_request, reply) => reply.type(metricsContentType).send(await metricsText()),
+    );
 
     r.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
@@ -286,13 +318,18 @@ export function buildApiServer(deps: ApiDeps): FastifyInstance {
       try {
         const principal = request.principal!; // the route's auth hook refused anyone else
         // In the request's span (when tracing): the workflows this starts join its trace.
-        results = await inRequestSpan(request, () => deps.ingest.ingest({
-          body: rawBody(request), format, requiredSource: scope.kind === 'source' ? scope.source : null,
-          maxItems: limiter.limits.maxItemsPerRequest,
-          admit: (items) => limiter.admit(IngestRateLimiter.keyOf(principal), items),
-        }));
+        results = await inRequestSpan(request, () =>
+          deps.ingest.ingest({
+            body: rawBody(request),
+            format,
+            requiredSource: scope.kind === 'source' ? scope.source : null,
+            maxItems: limiter.limits.maxItemsPerRequest,
+            admit: (items) => limiter.admit(IngestRateLimiter.keyOf(principal), items),
+          }),
+        );
       } catch (err) {
-        if (err instanceof ItemLimitError) return sendError(request, reply, 413, 'too_many_items', { error: err.message, limitItems: err.limit });
+        if (err instanceof ItemLimitError)
+          return sendError(request, reply, 413, 'too_many_items', { error: err.message, limitItems: err.limit });
         if (err instanceof IngestRateLimitedError) {
           const retryAfterSeconds = Math.ceil(err.retryAfterMs / 1000);
           reply.header('retry-after', String(retryAfterSeconds));
@@ -306,7 +343,10 @@ export function buildApiServer(deps: ApiDeps): FastifyInstance {
       const allRejected = counts.rejected === results.length;
       if (allRejected) request.auditReason = 'all_rejected';
       const response: IngestResponse = allRejected ? { results, ...counts, error: rejectedMessage(results) } : { results, ...counts };
-      return reply.code(allRejected ? 400 : 202).type('application/json; charset=utf-8').send(response);
+      return reply
+        .code(allRejected ? 400 : 202)
+        .type('application/json; charset=utf-8')
+        .send(response);
     };
 
     const common = {
@@ -316,32 +356,55 @@ export function buildApiServer(deps: ApiDeps): FastifyInstance {
       body: AlertBodyDoc,
       response: ingestResponses,
     };
-    const description = 'Body: one alert (JSON), a JSON array, NDJSON, CEF lines or one .eml. Needs a token with the ingest or admin role; '
-      + 'a token bound to a source only sends alerts from it; a token with a signing secret needs X-Autosoc-Signature.';
+    const description =
+      'Body: one alert (JSON), a JSON array, NDJSON, CEF lines or one .eml. Needs a token with the ingest or admin role; ' +
+      'a token bound to a source only sends alerts from it; a token with a signing secret needs X-Autosoc-Signature.';
 
-    r.post('/v1/alerts', {
-      config: { auth: { roles: INGEST_ROLES }, rawBody: true },
-      schema: { ...common, summary: 'Ingest alerts (format detected)', description },
-    }, (request, reply) => ingest(request, reply, undefined));
+    r.post(
+      '/v1/alerts',
+      {
+        config: { auth: { roles: INGEST_ROLES }, rawBody: true },
+        schema: { ...common, summary: 'Ingest alerts (format detected)', description },
+      },
+      (request, reply) => ingest(request, reply, undefined),
+    );
 
-    r.post('/v1/alerts/:format', {
-      config: { auth: { roles: INGEST_ROLES }, rawBody: true },
-      schema: { ...common, params: FormatParams, summary: 'Ingest alerts of a named format', description },
-    }, (request, reply) => ingest(request, reply, request.params.format));
+    r.post(
+      '/v1/alerts/:format',
+      {
+        config: { auth: { roles: INGEST_ROLES }, rawBody: true },
+        schema: { ...common, params: FormatParams, summary: 'Ingest alerts of a named format', description },
+      },
+      (request, reply) => ingest(request, reply, request.params.format),
+    );
   });
 
   void app.register(analystRoutes, { db: deps.db, client: deps.client, signer: deps.signer, pager: deps.pager });
   if (deps.codec) void app.register(codecRoutes, deps.codec);
   void app.register(tuningRoutes, { db: deps.db, suppressionTtlDays: deps.policy?.suppressionTtlDays });
   void app.register(evidenceRoutes, { db: deps.db, maxBodyBytes: deps.maxBodyBytes });
-  const consoleOptions: ConsoleOptions = { db: deps.db, sessions, client: deps.client, policy: deps.policy, temporalUiLink: deps.console?.temporalUiLink };
+  const consoleOptions: ConsoleOptions = {
+    db: deps.db,
+    sessions,
+    client: deps.client,
+    policy: deps.policy,
+    temporalUiLink: deps.console?.temporalUiLink,
+  };
   void app.register(consoleSessionRoutes, consoleOptions);
   void app.register(consolePageRoutes, consoleOptions);
   void app.register(consolePollRoutes, consoleOptions);
-  if (deps.tickets) void app.register(ticketRoutes, { db: deps.db, client: deps.client, signer: deps.signer, pager: deps.pager, ...deps.tickets });
-  if (deps.slack) void app.register(slackRoutes, { db: deps.db, client: deps.client, signer: deps.signer, pager: deps.pager, ...deps.slack });
+  if (deps.tickets)
+    void app.register(ticketRoutes, { db: deps.db, client: deps.client, signer: deps.signer, pager: deps.pager, ...deps.tickets });
+  if (deps.slack)
+    void app.register(slackRoutes, { db: deps.db, client: deps.client, signer: deps.signer, pager: deps.pager, ...deps.slack });
   void app.register(taxiiRoutes, { db: deps.db, sharing: deps.policy?.sharing });
-  void app.register(contentRoutes, { db: deps.db, acceptedYaraDir: deps.acceptedYaraDir, client: deps.client, taskQueue: deps.taskQueue, sharing: deps.policy?.sharing });
+  void app.register(contentRoutes, {
+    db: deps.db,
+    acceptedYaraDir: deps.acceptedYaraDir,
+    client: deps.client,
+    taskQueue: deps.taskQueue,
+    sharing: deps.policy?.sharing,
+  });
   void app.register(reportRoutes, { db: deps.db, client: deps.client, workflowLink: deps.workflowLink });
   void app.register(runsRoutes, { client: deps.client, workflowLink: deps.workflowLink });
   void app.register(blocklistRoutes, { db: deps.db });

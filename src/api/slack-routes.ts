@@ -39,9 +39,14 @@ const BlockActions = z.looseObject({
   team: z.looseObject({ id: z.string().min(1).max(64) }),
   user: z.looseObject({ id: z.string().min(1).max(64), username: z.string().max(256).optional(), name: z.string().max(256).optional() }),
   channel: z.looseObject({ id: z.string().min(1).max(64) }).optional(),
-  message: z.looseObject({ ts: z.string().max(64), text: z.string().max(40_000).optional(), blocks: z.array(z.unknown()).max(50).optional() }).optional(),
+  message: z
+    .looseObject({ ts: z.string().max(64), text: z.string().max(40_000).optional(), blocks: z.array(z.unknown()).max(50).optional() })
+    .optional(),
   response_url: z.string().max(2048).optional(),
-  actions: z.array(z.looseObject({ action_id: z.string().max(255), value: z.string().max(2000).optional() })).min(1).max(5),
+  actions: z
+    .array(z.looseObject({ action_id: z.string().max(255), value: z.string().max(2000).optional() }))
+    .min(1)
+    .max(5),
 });
 type BlockActions = z.infer<typeof BlockActions>;
 
@@ -71,12 +76,19 @@ export const slackRoutes: FastifyPluginAsync<SlackRouteOptions> = async (app, op
   async function tellClicker(p: BlockActions, text: string): Promise<void> {
     if (!p.response_url?.startsWith(prefix)) return;
     await fetch(p.response_url, {
-      method: 'POST', headers: { 'content-type': 'application/json' }, signal: AbortSignal.timeout(10_000),
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      signal: AbortSignal.timeout(10_000),
       body: JSON.stringify({ response_type: 'ephemeral', replace_original: false, text }),
     });
   }
 
-  async function handle(request: FastifyRequest, p: BlockActions, verb: { action: 'approve' | 'close'; done: string }, workflowId: string): Promise<void> {
+  async function handle(
+    request: FastifyRequest,
+    p: BlockActions,
+    verb: { action: 'approve' | 'close'; done: string },
+    workflowId: string,
+  ): Promise<void> {
     const slackUser = `${p.team.id}/${p.user.id}`;
     const who = p.user.username ?? p.user.name ?? p.user.id;
     const audit = (actor: string, outcome: string, detail: Record<string, unknown>) =>
@@ -84,7 +96,10 @@ export const slackRoutes: FastifyPluginAsync<SlackRouteOptions> = async (app, op
     const identity = await findSlackIdentity(opts.db, p.team.id, p.user.id);
     if (!identity) {
       await audit(`slack:${slackUser}`, '403', { reason: 'unmapped_slack_user' });
-      await tellClicker(p, 'Your Slack user is not mapped to an autosoc identity, so it cannot decide. An admin can map it with `autosoc slack map`.');
+      await tellClicker(
+        p,
+        'Your Slack user is not mapped to an autosoc identity, so it cannot decide. An admin can map it with `autosoc slack map`.',
+      );
       return;
     }
     if (!opts.client || !opts.signer) {
@@ -95,7 +110,10 @@ export const slackRoutes: FastifyPluginAsync<SlackRouteOptions> = async (app, op
     let decision: Decision;
     try {
       decision = parseDecision({
-        action: verb.action, actor: identity.actor, roles: identity.roles, reason: `${verb.done} from Slack by @${who} (${p.user.id})`,
+        action: verb.action,
+        actor: identity.actor,
+        roles: identity.roles,
+        reason: `${verb.done} from Slack by @${who} (${p.user.id})`,
       });
     } catch (err) {
       if (!(err instanceof DecisionRejected)) throw err;
@@ -114,36 +132,51 @@ export const slackRoutes: FastifyPluginAsync<SlackRouteOptions> = async (app, op
     const final = s.stage !== 'awaiting_analyst';
     const progress = final ? `alert ${s.outcome ?? s.stage}` : `${s.approvals?.length ?? 0} of ${s.approvalsNeeded ?? 1} approvals`;
     if (p.channel && p.message) {
-      await opts.api.update(p.channel.id, p.message.ts, outcomeMessage(p.message, `${verb.done} by ${identity.actor} (Slack @${who}) — ${progress}`, final));
+      await opts.api.update(
+        p.channel.id,
+        p.message.ts,
+        outcomeMessage(p.message, `${verb.done} by ${identity.actor} (Slack @${who}) — ${progress}`, final),
+      );
     }
   }
 
-  app.post('/v1/slack/interactions', {
-    config: { audit: false },
-    schema: {
-      summary: "Slack's interactivity Request URL: Approve / Close clicks on escalation messages", tags: ['slack'],
-      description: 'Authenticated by the Slack signature (X-Slack-Signature over the raw body, X-Slack-Request-Timestamp within 5 minutes).',
+  app.post(
+    '/v1/slack/interactions',
+    {
+      config: { audit: false },
+      schema: {
+        summary: "Slack's interactivity Request URL: Approve / Close clicks on escalation messages",
+        tags: ['slack'],
+        description:
+          'Authenticated by the Slack signature (X-Slack-Signature over the raw body, X-Slack-Request-Timestamp within 5 minutes).',
+      },
     },
-  }, async (request, reply) => {
-    const body = rawBody(request);
-    const check = verifySlackSignature(opts.signingSecret, {
-      timestamp: request.headers['x-slack-request-timestamp'] as string | undefined,
-      signature: request.headers['x-slack-signature'] as string | undefined,
-    }, body, Math.floor(nowMs() / 1000));
-    if (!check.ok) {
-      // Unsigned calls reach the process log only (see api/audit.ts): a stranger must not fill the audit table.
-      request.log.warn({ reason: check.reason }, 'slack interaction refused');
-      return reply.code(401).send({ error: check.error });
-    }
-    const parsed = BlockActions.safeParse(payloadOf(body));
-    if (!parsed.success) return reply.code(200).send(); // other interaction types are not ours to handle
-    const p = parsed.data;
-    const action = p.actions[0];
-    const verb = VERBS[action.action_id];
-    if (!verb || !action.value) return reply.code(200).send();
-    const work = handle(request, p, verb, action.value).catch((err: unknown) => request.log.error({ err }, 'slack interaction failed'));
-    inflight.add(work);
-    void work.finally(() => inflight.delete(work));
-    return reply.code(200).send();
-  });
+    async (request, reply) => {
+      const body = rawBody(request);
+      const check = verifySlackSignature(
+        opts.signingSecret,
+        {
+          timestamp: request.headers['x-slack-request-timestamp'] as string | undefined,
+          signature: request.headers['x-slack-signature'] as string | undefined,
+        },
+        body,
+        Math.floor(nowMs() / 1000),
+      );
+      if (!check.ok) {
+        // Unsigned calls reach the process log only (see api/audit.ts): a stranger must not fill the audit table.
+        request.log.warn({ reason: check.reason }, 'slack interaction refused');
+        return reply.code(401).send({ error: check.error });
+      }
+      const parsed = BlockActions.safeParse(payloadOf(body));
+      if (!parsed.success) return reply.code(200).send(); // other interaction types are not ours to handle
+      const p = parsed.data;
+      const action = p.actions[0];
+      const verb = VERBS[action.action_id];
+      if (!verb || !action.value) return reply.code(200).send();
+      const work = handle(request, p, verb, action.value).catch((err: unknown) => request.log.error({ err }, 'slack interaction failed'));
+      inflight.add(work);
+      void work.finally(() => inflight.delete(work));
+      return reply.code(200).send();
+    },
+  );
 };

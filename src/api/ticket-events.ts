@@ -29,7 +29,13 @@ export const SYSTEM_NAMES = { jira: 'Jira', servicenow: 'ServiceNow', thehive: '
 function decisionFor(e: TicketEvent, system: TicketSystem, ticketKey: string, service: TicketEventDeps['service']) {
   const where = `${SYSTEM_NAMES[system.name]} ${ticketKey}`;
   return e.kind === 'closed'
-    ? { action: 'close', actor: service.actor, roles: service.roles, falsePositive: e.falsePositive, reason: `Resolved in ${where} by ${e.by}${e.text ? `: ${e.text}` : ''}`.slice(0, 4096) }
+    ? {
+        action: 'close',
+        actor: service.actor,
+        roles: service.roles,
+        falsePositive: e.falsePositive,
+        reason: `Resolved in ${where} by ${e.by}${e.text ? `: ${e.text}` : ''}`.slice(0, 4096),
+      }
     : { action: 'comment', actor: service.actor, roles: service.roles, reason: `${e.by} in ${where}: ${e.text ?? ''}`.slice(0, 4096) };
 }
 
@@ -37,14 +43,19 @@ export async function applyTicketEvent(d: TicketEventDeps, event: TicketEvent): 
   const { db, system, service } = d;
   const ticket = await ticketByExternalId(db, system.name, event.externalId);
   if (!ticket) return { applied: false, detail: 'no autosoc case for this ticket' };
-  if (event.kind === 'closed' && await ticketCloseSettled(db, ticket.workflow_id)) return { applied: false, detail: 'the case is already closed' };
-  if (!await claimTicketEvent(db, { system: system.name, eventId: event.eventId, workflowId: ticket.workflow_id, kind: event.kind })) {
+  if (event.kind === 'closed' && (await ticketCloseSettled(db, ticket.workflow_id)))
+    return { applied: false, detail: 'the case is already closed' };
+  if (!(await claimTicketEvent(db, { system: system.name, eventId: event.eventId, workflowId: ticket.workflow_id, kind: event.kind }))) {
     return { applied: false, detail: 'duplicate delivery' };
   }
-  const audit = (outcome: string, detail: Record<string, unknown>) => auditApiCall(db, {
-    actor: service.actor, action: `ticket ${system.name} ${event.kind}`, target: ticket.workflow_id, outcome,
-    detail: { by: event.by, ticket: ticket.external_key, eventId: event.eventId, ...detail },
-  });
+  const audit = (outcome: string, detail: Record<string, unknown>) =>
+    auditApiCall(db, {
+      actor: service.actor,
+      action: `ticket ${system.name} ${event.kind}`,
+      target: ticket.workflow_id,
+      outcome,
+      detail: { by: event.by, ticket: ticket.external_key, eventId: event.eventId, ...detail },
+    });
   try {
     const decision = parseDecision(decisionFor(event, system, ticket.external_key ?? event.externalId, service));
     const outcome = await applyDecision(d.client, d.signer, ticket.workflow_id, decision, d.pager);

@@ -20,22 +20,32 @@ export interface TicketRouteOptions extends Pick<TicketEventDeps, 'system' | 'se
 }
 
 export const ticketRoutes: FastifyPluginAsync<TicketRouteOptions> = async (app, { db, client, signer, pager, system, service }) => {
-  app.post(`/v1/tickets/${system.name}/webhook`, {
-    config: { audit: false },
-    schema: {
-      summary: `${SYSTEM_NAMES[system.name]} webhook: a ticket resolved or commented on`, tags: ['tickets'],
-      description: 'Verified by the system\'s signature or configured token; a closure closes the alert, a comment is added to its trail.',
-      response: { 200: z.object({ applied: z.boolean(), detail: z.string() }), 401: z.object({ error: z.string() }), 503: z.object({ error: z.string() }) },
+  app.post(
+    `/v1/tickets/${system.name}/webhook`,
+    {
+      config: { audit: false },
+      schema: {
+        summary: `${SYSTEM_NAMES[system.name]} webhook: a ticket resolved or commented on`,
+        tags: ['tickets'],
+        description: "Verified by the system's signature or configured token; a closure closes the alert, a comment is added to its trail.",
+        response: {
+          200: z.object({ applied: z.boolean(), detail: z.string() }),
+          401: z.object({ error: z.string() }),
+          503: z.object({ error: z.string() }),
+        },
+      },
     },
-  }, async (request, reply) => {
-    const req = { headers: request.headers, body: rawBody(request) };
-    if (!system.verifyWebhook(req)) {
-      request.log.warn({ system: system.name }, 'ticket webhook refused: not verified'); // strangers reach the process log only
-      return reply.code(401).send({ error: 'webhook not verified' });
-    }
-    if (!client || !signer) return reply.code(503).send({ error: 'this API server cannot send decisions (no Temporal client or decision key)' });
-    const event = system.parseWebhook(req);
-    if (!event) return { applied: false, detail: 'not an event autosoc acts on' };
-    return applyTicketEvent({ db, client, signer, pager, system, service }, event);
-  });
+    async (request, reply) => {
+      const req = { headers: request.headers, body: rawBody(request) };
+      if (!system.verifyWebhook(req)) {
+        request.log.warn({ system: system.name }, 'ticket webhook refused: not verified'); // strangers reach the process log only
+        return reply.code(401).send({ error: 'webhook not verified' });
+      }
+      if (!client || !signer)
+        return reply.code(503).send({ error: 'this API server cannot send decisions (no Temporal client or decision key)' });
+      const event = system.parseWebhook(req);
+      if (!event) return { applied: false, detail: 'not an event autosoc acts on' };
+      return applyTicketEvent({ db, client, signer, pager, system, service }, event);
+    },
+  );
 };

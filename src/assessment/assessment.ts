@@ -25,7 +25,9 @@ export interface AssessmentInput {
 }
 
 export interface AuthoredAssessment {
-  author: string; assessment: Assessment; note?: string;
+  author: string;
+  assessment: Assessment;
+  note?: string;
   /** Set when a configured model failed and the deterministic assessment stands in: why. */
   llmFailure?: string;
 }

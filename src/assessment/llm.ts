@@ -16,7 +16,10 @@ import { Assessment, type AssessmentInput, type AuthoredAssessment, checkCitatio
 import { deterministicAssessment } from './deterministic';
 
 export interface LlmSettings {
-  apiKey: string; baseURL?: string; model: string; timeoutMs: number;
+  apiKey: string;
+  baseURL?: string;
+  model: string;
+  timeoutMs: number;
   /** Sampling temperature; unset, none is sent (reasoning models refuse anything but their default). */
   temperature?: number;
 }
@@ -44,7 +47,16 @@ function prompt(input: AssessmentInput): string {
     alert: { title: input.title, severity: input.severity },
     triage: input.triage,
     observables: input.observables,
-    findings: input.findings.map((f) => ({ analyzer: f.analyzer, verdict: f.verdict, score: f.score, confidence: f.confidence, summary: f.summary, evidence: f.evidence.slice(0, 5), attack: f.attack, error: f.error })),
+    findings: input.findings.map((f) => ({
+      analyzer: f.analyzer,
+      verdict: f.verdict,
+      score: f.score,
+      confidence: f.confidence,
+      summary: f.summary,
+      evidence: f.evidence.slice(0, 5),
+      attack: f.attack,
+      error: f.error,
+    })),
   });
 }
 
@@ -66,7 +78,10 @@ export async function llmAssessment(settings: LlmSettings, input: AssessmentInpu
   try {
     const completion = await client.chat.completions.parse({
       model: settings.model,
-      messages: [{ role: 'system', content: SYSTEM }, { role: 'user', content: prompt(input) }],
+      messages: [
+        { role: 'system', content: SYSTEM },
+        { role: 'user', content: prompt(input) },
+      ],
       response_format: zodResponseFormat(AssessmentDraft, 'assessment'),
       ...(settings.temperature !== undefined ? { temperature: settings.temperature } : {}),
     });
@@ -77,7 +92,8 @@ export async function llmAssessment(settings: LlmSettings, input: AssessmentInpu
     const reason = (err as Error).message.replace(/\s+/g, ' ').slice(0, 300);
     const fallback = deterministicAssessment(input);
     return {
-      author: 'deterministic', llmFailure: reason,
+      author: 'deterministic',
+      llmFailure: reason,
       assessment: { ...fallback, openQuestions: [`llm: failed (${reason.slice(0, 400)})`, ...fallback.openQuestions].slice(0, 20) },
       note: `LLM assessment failed, fell back: ${reason}`,
     };

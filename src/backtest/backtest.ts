@@ -27,7 +27,13 @@ export interface BacktestRow {
   error?: string;
 }
 
-const EXTENSIONS: Record<string, AlertFormat | undefined> = { '.json': undefined, '.ndjson': undefined, '.cef': 'cef', '.log': 'cef', '.eml': 'eml' };
+const EXTENSIONS: Record<string, AlertFormat | undefined> = {
+  '.json': undefined,
+  '.ndjson': undefined,
+  '.cef': 'cef',
+  '.log': 'cef',
+  '.eml': 'eml',
+};
 
 export function listInputs(folder: string): string[] {
   const out: string[] = [];
@@ -51,7 +57,12 @@ export async function triageOffline(alert: Alert, pending: PendingEvidence[], po
   for (const blob of pending) refs.push(await store.put(blob));
   const withEvidence = { ...alert, evidence: [...alert.evidence, ...refs] };
   const observables = extractObservables(withEvidence);
-  const findings = await runInvestigation(store, plan, { observables, processes: alert.observables.processes, files: alert.observables.files }, withEvidence.evidence);
+  const findings = await runInvestigation(
+    store,
+    plan,
+    { observables, processes: alert.observables.processes, files: alert.observables.files },
+    withEvidence.evidence,
+  );
   const t = scoreAlert(alert.severity, findings, policy, observables, triageContext(alert));
   return { ...t, disposition: finalDisposition(t, proposeResponse(observables, t.verdict), policy), findings };
 }
@@ -69,13 +80,27 @@ export async function backtestFile(path: string, root: string, policy: TriagePol
   const ok = items.filter((i) => i.ok);
   if (ok.length === 0) {
     const first = items.find((i) => !i.ok);
-    return { file, format: items[0]?.format ?? format ?? 'unknown', disposition: 'rejected', reasons: [], error: first && !first.ok ? first.error : 'no alerts' };
+    return {
+      file,
+      format: items[0]?.format ?? format ?? 'unknown',
+      disposition: 'rejected',
+      reasons: [],
+      error: first && !first.ok ? first.error : 'no alerts',
+    };
   }
   let best: BacktestRow | undefined;
   for (const item of ok) {
     const t = await triageOffline(item.alert, item.evidence, policy, plan);
     if (!best || (t.score ?? 0) > (best.score ?? 0)) {
-      best = { file, format: item.format, disposition: t.disposition, verdict: t.verdict, score: t.score, reasons: t.reasons, alerts: ok.length };
+      best = {
+        file,
+        format: item.format,
+        disposition: t.disposition,
+        verdict: t.verdict,
+        score: t.score,
+        reasons: t.reasons,
+        alerts: ok.length,
+      };
     }
   }
   return best!;
@@ -95,11 +120,21 @@ export function totals(rows: BacktestRow[]): Record<BacktestRow['disposition'], 
 
 /** A readable table: file, disposition, verdict, score, top reasons; then totals. */
 export function renderTable(rows: BacktestRow[]): string {
-  const top = (r: BacktestRow) => r.error ?? r.reasons.filter((x) => !/sets the base score|needs an analyst|below the auto-close/.test(x)).slice(0, 2).join(' | ');
+  const top = (r: BacktestRow) =>
+    r.error ??
+    r.reasons
+      .filter((x) => !/sets the base score|needs an analyst|below the auto-close/.test(x))
+      .slice(0, 2)
+      .join(' | ');
   const cells = rows.map((r) => [r.file, r.format, r.disposition, r.verdict ?? '-', r.score === undefined ? '-' : String(r.score), top(r)]);
   const head = ['FILE', 'FORMAT', 'DISPOSITION', 'VERDICT', 'SCORE', 'TOP REASONS'];
   const widths = head.map((h, i) => Math.min(i === 0 ? 60 : 40, Math.max(h.length, ...cells.map((c) => c[i].length))));
   const line = (c: string[]) => c.map((v, i) => (i === c.length - 1 ? v : v.slice(0, widths[i]).padEnd(widths[i]))).join('  ');
   const t = totals(rows);
-  return [line(head), ...cells.map(line), '', `${rows.length} files: ${t.escalate} escalate, ${t.auto_close} auto_close, ${t.auto_respond} auto_respond, ${t.rejected} rejected`].join('\n');
+  return [
+    line(head),
+    ...cells.map(line),
+    '',
+    `${rows.length} files: ${t.escalate} escalate, ${t.auto_close} auto_close, ${t.auto_respond} auto_respond, ${t.rejected} rejected`,
+  ].join('\n');
 }

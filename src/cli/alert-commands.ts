@@ -21,21 +21,30 @@ function printPending(io: CliIo, alerts: PendingAlert[]) {
     io.stdout('no alerts are awaiting an analyst\n');
     return;
   }
-  io.stdout(renderTable<PendingAlert>([
-    { header: 'WORKFLOW ID', value: (a) => a.workflowId, max: 100 },
-    { header: 'SEVERITY', value: (a) => a.severity },
-    { header: 'SCORE', value: (a) => a.score },
-    { header: 'VERDICT', value: (a) => a.verdict },
-    { header: 'TIER', value: (a) => a.tier },
-    // Until someone is assigned, the alert sits with its tier: the Assignee search attribute says so too.
-    { header: 'ASSIGNEE', value: (a) => a.assignee ?? a.tier, max: 32 },
-    { header: 'OPENED', value: (a) => a.openedAt.slice(0, 19).replace('T', ' ') },
-    { header: 'TITLE', value: (a) => a.title, max: 72 },
-  ], alerts));
+  io.stdout(
+    renderTable<PendingAlert>(
+      [
+        { header: 'WORKFLOW ID', value: (a) => a.workflowId, max: 100 },
+        { header: 'SEVERITY', value: (a) => a.severity },
+        { header: 'SCORE', value: (a) => a.score },
+        { header: 'VERDICT', value: (a) => a.verdict },
+        { header: 'TIER', value: (a) => a.tier },
+        // Until someone is assigned, the alert sits with its tier: the Assignee search attribute says so too.
+        { header: 'ASSIGNEE', value: (a) => a.assignee ?? a.tier, max: 32 },
+        { header: 'OPENED', value: (a) => a.openedAt.slice(0, 19).replace('T', ' ') },
+        { header: 'TITLE', value: (a) => a.title, max: 72 },
+      ],
+      alerts,
+    ),
+  );
 }
 
 /** Text lines that came from elsewhere (a report), printed without control characters. */
-const safeText = (text: string) => text.split('\n').map((l) => cell(l.replace(/\t/g, '  '), 100_000)).join('\n');
+const safeText = (text: string) =>
+  text
+    .split('\n')
+    .map((l) => cell(l.replace(/\t/g, '  '), 100_000))
+    .join('\n');
 
 function printDetail(io: CliIo, d: AlertDetail, withReport: boolean) {
   const s = d.status as AlertStatus | null;
@@ -50,7 +59,12 @@ function printDetail(io: CliIo, d: AlertDetail, withReport: boolean) {
     ['Execution', d.execution],
     ['Tier', s?.tier ?? d.case?.tier],
     ['Assignee', d.case?.assignee],
-    ['Approvals', s?.approvalsNeeded === undefined ? undefined : `${(s.approvals ?? []).join(', ') || 'none'} (${(s.approvals ?? []).length}/${s.approvalsNeeded})`],
+    [
+      'Approvals',
+      s?.approvalsNeeded === undefined
+        ? undefined
+        : `${(s.approvals ?? []).join(', ') || 'none'} (${(s.approvals ?? []).length}/${s.approvalsNeeded})`,
+    ],
     ['Proposed', d.case?.proposedActions.join(', ') || undefined],
     ['Case', d.case && `#${d.case.id} ${d.case.status}${d.case.resolution ? ` (${d.case.resolution} by ${d.case.closedBy})` : ''}`],
     ['Outcome', s?.outcome],
@@ -60,27 +74,48 @@ function printDetail(io: CliIo, d: AlertDetail, withReport: boolean) {
   io.stdout(rows.map(([k, v]) => `${k.padEnd(width)}  ${cell(v, 200)}`).join('\n') + '\n');
   if (s?.reasons.length) io.stdout(`\nReasons\n${s.reasons.map((r) => `  - ${cell(r, 200)}`).join('\n')}\n`);
   io.stdout('\nAudit trail\n');
-  io.stdout(d.audit.length === 0 ? '  (empty)\n' : renderTable([
-    { header: 'STEP', value: (a: AlertDetail['audit'][number]) => a.step, max: 32 },
-    { header: 'ACTION', value: (a) => a.action },
-    { header: 'ACTOR', value: (a) => a.actor, max: 40 },
-    { header: 'REASON', value: (a) => a.reason, max: 80 },
-  ], d.audit));
+  io.stdout(
+    d.audit.length === 0
+      ? '  (empty)\n'
+      : renderTable(
+          [
+            { header: 'STEP', value: (a: AlertDetail['audit'][number]) => a.step, max: 32 },
+            { header: 'ACTION', value: (a) => a.action },
+            { header: 'ACTOR', value: (a) => a.actor, max: 40 },
+            { header: 'REASON', value: (a) => a.reason, max: 80 },
+          ],
+          d.audit,
+        ),
+  );
   if (d.evidence.length) {
     io.stdout('\nEvidence\n');
-    io.stdout(renderTable([
-      { header: 'SHA256', value: (e: AlertDetail['evidence'][number]) => e.sha256, max: 64 },
-      { header: 'KIND', value: (e) => e.kind },
-      { header: 'TYPE', value: (e) => e.mediaType },
-      { header: 'BYTES', value: (e) => e.sizeBytes },
-    ], d.evidence));
+    io.stdout(
+      renderTable(
+        [
+          { header: 'SHA256', value: (e: AlertDetail['evidence'][number]) => e.sha256, max: 64 },
+          { header: 'KIND', value: (e) => e.kind },
+          { header: 'TYPE', value: (e) => e.mediaType },
+          { header: 'BYTES', value: (e) => e.sizeBytes },
+        ],
+        d.evidence,
+      ),
+    );
   }
   if (d.report) {
-    io.stdout(withReport ? `\nReport #${d.report.id}\n${safeText(d.report.body)}\n` : `\nReport #${d.report.id}: ${d.report.body.length} characters (--report prints it)\n`);
+    io.stdout(
+      withReport
+        ? `\nReport #${d.report.id}\n${safeText(d.report.body)}\n`
+        : `\nReport #${d.report.id}: ${d.report.body.length} characters (--report prints it)\n`,
+    );
   }
 }
 
-async function decide(io: CliIo, cmd: Command, workflowId: string, body: { action: DecisionAction; reason?: string; assignee?: string; falsePositive?: boolean; actions?: string[]; addActions?: string[] }) {
+async function decide(
+  io: CliIo,
+  cmd: Command,
+  workflowId: string,
+  body: { action: DecisionAction; reason?: string; assignee?: string; falsePositive?: boolean; actions?: string[]; addActions?: string[] },
+) {
   const opts = globals(cmd);
   const api = ApiClient.from(opts, io);
   const res = await api.post<{ status: AlertStatus }>(alertPath(workflowId, '/decide'), body);
@@ -90,7 +125,8 @@ async function decide(io: CliIo, cmd: Command, workflowId: string, body: { actio
   if (opts.json) return printJson(io, res);
   const s = res.status;
   const parts = [`stage ${s.stage}`];
-  if (s.approvalsNeeded !== undefined && body.action === 'approve') parts.push(`approvals ${(s.approvals ?? []).length}/${s.approvalsNeeded}`);
+  if (s.approvalsNeeded !== undefined && body.action === 'approve')
+    parts.push(`approvals ${(s.approvals ?? []).length}/${s.approvalsNeeded}`);
   if (s.decision) parts.push(`decided: ${s.decision.action} by ${cell(s.decision.actor, 64)}`);
   if (s.outcome) parts.push(`outcome ${s.outcome}`);
   io.stdout(`${body.action} accepted for ${cell(workflowId, 200)} (${parts.join('; ')})\n`);
@@ -114,7 +150,8 @@ async function stageAfterWait(api: ApiClient, workflowId: string, last: AlertSta
 }
 
 export function registerAlertCommands(program: Command, io: CliIo): void {
-  program.command('pending')
+  program
+    .command('pending')
     .description('alerts awaiting an analyst, most severe first')
     .option('--limit <n>', 'at most this many', positiveInt, 50)
     .action(async (options: { limit: number }, cmd: Command) => {
@@ -123,26 +160,33 @@ export function registerAlertCommands(program: Command, io: CliIo): void {
       else printPending(io, res.alerts);
     });
 
-  program.command('recent')
+  program
+    .command('recent')
     .description('the newest alerts and what became of them (auto-closed, awaiting an analyst, …)')
     .option('--limit <n>', 'at most this many', positiveInt, 20)
     .action(async (options: { limit: number }, cmd: Command) => {
       const res = await ApiClient.from(globals(cmd), io).get<{ alerts: RecentAlert[] }>(`/v1/alerts/recent?limit=${options.limit}`);
       if (globals(cmd).json) return printJson(io, res);
       if (res.alerts.length === 0) return io.stdout('no alerts yet\n');
-      io.stdout(renderTable<RecentAlert>([
-        { header: 'RECEIVED', value: (a) => a.receivedAt },
-        { header: 'WORKFLOW ID', value: (a) => a.workflowId, max: 100 },
-        { header: 'SEVERITY', value: (a) => a.severity },
-        { header: 'SCORE', value: (a) => a.score },
-        { header: 'VERDICT', value: (a) => a.verdict },
-        { header: 'STATE', value: (a) => a.state },
-        { header: 'TITLE', value: (a) => a.title, max: 80 },
-      ], res.alerts));
+      io.stdout(
+        renderTable<RecentAlert>(
+          [
+            { header: 'RECEIVED', value: (a) => a.receivedAt },
+            { header: 'WORKFLOW ID', value: (a) => a.workflowId, max: 100 },
+            { header: 'SEVERITY', value: (a) => a.severity },
+            { header: 'SCORE', value: (a) => a.score },
+            { header: 'VERDICT', value: (a) => a.verdict },
+            { header: 'STATE', value: (a) => a.state },
+            { header: 'TITLE', value: (a) => a.title, max: 80 },
+          ],
+          res.alerts,
+        ),
+      );
     });
 
-  program.command('show <workflowId>')
-    .description("one alert: live status, case, audit trail, evidence, report")
+  program
+    .command('show <workflowId>')
+    .description('one alert: live status, case, audit trail, evidence, report')
     .option('--report', 'print the report body')
     .action(async (workflowId: string, options: { report?: boolean }, cmd: Command) => {
       const res = await ApiClient.from(globals(cmd), io).get<AlertDetail>(alertPath(workflowId));
@@ -150,53 +194,86 @@ export function registerAlertCommands(program: Command, io: CliIo): void {
       else printDetail(io, res, options.report === true);
     });
 
-  program.command('approve <workflowId>')
+  program
+    .command('approve <workflowId>')
     .description('approve the proposed response (containment runs once the quorum is met)')
     .requiredOption('--reason <text>', 'why')
-    .option('--action <kind:target...>', 'approve only these proposed (or added) actions (as `autosoc show` lists them); default: all proposed')
-    .option('--add <kind:target...>', "add actions to the proposal, on the alert's own entities (its host, hash, user…); approves only what it adds unless --action names more")
+    .option(
+      '--action <kind:target...>',
+      'approve only these proposed (or added) actions (as `autosoc show` lists them); default: all proposed',
+    )
+    .option(
+      '--add <kind:target...>',
+      "add actions to the proposal, on the alert's own entities (its host, hash, user…); approves only what it adds unless --action names more",
+    )
     .action((workflowId: string, o: { reason: string; action?: string[]; add?: string[] }, cmd: Command) =>
       decide(io, cmd, workflowId, {
-        action: 'approve', reason: o.reason, ...(o.action?.length ? { actions: o.action } : {}), ...(o.add?.length ? { addActions: o.add } : {}),
-      }));
+        action: 'approve',
+        reason: o.reason,
+        ...(o.action?.length ? { actions: o.action } : {}),
+        ...(o.add?.length ? { addActions: o.add } : {}),
+      }),
+    );
 
-  program.command('close <workflowId>')
+  program
+    .command('close <workflowId>')
     .description('close the alert without response; on a contained alert inside its review window, --false-positive undoes the containment')
     .requiredOption('--reason <text>', 'why')
     .option('--false-positive', 'the alert was a false positive (feeds tuning suggestions)')
     .action((workflowId: string, o: { reason: string; falsePositive?: boolean }, cmd: Command) =>
-      decide(io, cmd, workflowId, { action: 'close', reason: o.reason, ...(o.falsePositive ? { falsePositive: true } : {}) }));
+      decide(io, cmd, workflowId, { action: 'close', reason: o.reason, ...(o.falsePositive ? { falsePositive: true } : {}) }),
+    );
 
-  program.command('escalate <workflowId>')
+  program
+    .command('escalate <workflowId>')
     .description('hand the alert to the next tier (and ask for containment)')
     .requiredOption('--reason <text>', 'why')
-    .action((workflowId: string, o: { reason: string }, cmd: Command) => decide(io, cmd, workflowId, { action: 'escalate', reason: o.reason }));
+    .action((workflowId: string, o: { reason: string }, cmd: Command) =>
+      decide(io, cmd, workflowId, { action: 'escalate', reason: o.reason }),
+    );
 
-  program.command('assign <workflowId> <assignee>')
+  program
+    .command('assign <workflowId> <assignee>')
     .description('assign the alert to an analyst')
     .option('--reason <text>', 'why')
     .action((workflowId: string, assignee: string, o: { reason?: string }, cmd: Command) =>
-      decide(io, cmd, workflowId, { action: 'assign', assignee, ...(o.reason ? { reason: o.reason } : {}) }));
+      decide(io, cmd, workflowId, { action: 'assign', assignee, ...(o.reason ? { reason: o.reason } : {}) }),
+    );
 
-  program.command('decision').description('decisions for other clients (the Temporal CLI)')
+  program
+    .command('decision')
+    .description('decisions for other clients (the Temporal CLI)')
     .command('sign <workflowId>')
     .description("print a decision signed by autosoc as this token's holder, for `temporal workflow update execute --name decide --input`")
     .requiredOption('--action <action>', DECISION_ACTIONS.join(', '), (v: string) => {
-      if (!(DECISION_ACTIONS as readonly string[]).includes(v)) throw new InvalidArgumentError(`expected one of ${DECISION_ACTIONS.join(', ')}`);
+      if (!(DECISION_ACTIONS as readonly string[]).includes(v))
+        throw new InvalidArgumentError(`expected one of ${DECISION_ACTIONS.join(', ')}`);
       return v as DecisionAction;
     })
     .option('--reason <text>', 'why (required except for assign)')
     .option('--assignee <name>', 'assign: who takes the alert')
     .option('--false-positive', 'close: the alert was a false positive')
-    .action(async (workflowId: string, o: { action: DecisionAction; reason?: string; assignee?: string; falsePositive?: boolean }, cmd: Command) => {
-      // Actor and roles come from the token; the API signs, valid for 5 minutes and once.
-      const signed = await ApiClient.from(globals(cmd), io).post<unknown>(alertPath(workflowId, '/signed-decision'), {
-        action: o.action, ...(o.reason ? { reason: o.reason } : {}), ...(o.assignee ? { assignee: o.assignee } : {}), ...(o.falsePositive ? { falsePositive: true } : {}),
-      });
-      io.stdout(`${JSON.stringify(signed)}\n`);
-    });
+    .action(
+      async (
+        workflowId: string,
+        o: { action: DecisionAction; reason?: string; assignee?: string; falsePositive?: boolean },
+        cmd: Command,
+      ) => {
+        // Actor and roles come from the token; the API signs, valid for 5 minutes and once.
+        const signed = await ApiClient.from(globals(cmd), io).post<unknown>(alertPath(workflowId, '/signed-decision'), {
+          action: o.action,
+          ...(o.reason ? { reason: o.reason } : {}),
+          ...(o.assignee ? { assignee: o.assignee } : {}),
+          ...(o.falsePositive ? { falsePositive: true } : {}),
+        });
+        io.stdout(`${JSON.stringify(signed)}\n`);
+      },
+    );
 
-  program.command('comment <workflowId> <text>')
+  program
+    .command('comment <workflowId> <text>')
     .description('add a comment to the audit trail')
-    .action((workflowId: string, text: string, _o: unknown, cmd: Command) => decide(io, cmd, workflowId, { action: 'comment', reason: text }));
+    .action((workflowId: string, text: string, _o: unknown, cmd: Command) =>
+      decide(io, cmd, workflowId, { action: 'comment', reason: text }),
+    );
 }

@@ -8,21 +8,27 @@ export const DEFAULT_API_URL = 'http://127.0.0.1:8080';
 const REQUEST_TIMEOUT_MS = 120_000;
 
 export class ApiError extends CliError {
-  constructor(readonly status: number, message: string) {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
     super(`${message} (HTTP ${status})`);
     this.name = 'ApiError';
   }
 }
 
 export class ApiClient {
-  constructor(private readonly baseUrl: string, private readonly token: string) {}
+  constructor(
+    private readonly baseUrl: string,
+    private readonly token: string,
+  ) {}
 
   /** From --api-url/--token, else AUTOSOC_API_URL/AUTOSOC_API_TOKEN. */
   static from(opts: GlobalOptions, io: CliIo): ApiClient {
     const env = io.env ?? process.env;
     const token = opts.token ?? env.AUTOSOC_API_TOKEN;
     if (!token) throw new CliError('no API token: set AUTOSOC_API_TOKEN or pass --token (create one with `autosoc token create`)');
-    const baseUrl = trimEndChars((opts.apiUrl ?? env.AUTOSOC_API_URL ?? DEFAULT_API_URL), '/');
+    const baseUrl = trimEndChars(opts.apiUrl ?? env.AUTOSOC_API_URL ?? DEFAULT_API_URL, '/');
     if (!/^https?:\/\/[^\s/]+/.test(baseUrl)) throw new CliError(`the API URL must be http(s)://host[:port], not "${baseUrl}"`);
     return new ApiClient(baseUrl, token);
   }

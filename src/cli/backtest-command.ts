@@ -16,11 +16,15 @@ const collect = (value: string, previous: string[] = []) => [...previous, value]
 const runnerFor = (io: CliIo) => (analyzerIsolation(io.env ?? process.env) === 'threads' ? sharedAnalyzerPool() : undefined);
 
 export function registerBacktestCommand(program: Command, io: CliIo): void {
-  program.command('backtest <folder>')
+  program
+    .command('backtest <folder>')
     .description('triage a folder of alerts (.json, .ndjson, .cef, .log, .eml) offline and print each disposition')
     .option('--policy <file>', 'policy or organisation-context file; repeat to layer several', collect)
     .option('--yara-dir <dir>', 'extra YARA rule folder; repeatable', collect)
-    .option('--labels <file.jsonl>', 'expected dispositions (lines with "file" and "expected": escalate|auto_close|reject): prints a confusion matrix per format and every miss')
+    .option(
+      '--labels <file.jsonl>',
+      'expected dispositions (lines with "file" and "expected": escalate|auto_close|reject): prints a confusion matrix per format and every miss',
+    )
     .action(async (folder: string, o: { policy?: string[]; yaraDir?: string[]; labels?: string }, cmd: Command) => {
       const opts = cmd.optsWithGlobals<GlobalOptions>();
       let policy;
@@ -42,10 +46,18 @@ export function registerBacktestCommand(program: Command, io: CliIo): void {
         throw new CliError(`cannot read ${folder}: ${(err as Error).message}`);
       }
       if (opts.json) {
-        printJson(io, rows.map((r) => ({
-          file: r.file, format: r.format, disposition: r.disposition, verdict: r.verdict ?? null, score: r.score ?? null,
-          reasons: r.reasons, ...(r.error ? { error: r.error } : {}),
-        })));
+        printJson(
+          io,
+          rows.map((r) => ({
+            file: r.file,
+            format: r.format,
+            disposition: r.disposition,
+            verdict: r.verdict ?? null,
+            score: r.score ?? null,
+            reasons: r.reasons,
+            ...(r.error ? { error: r.error } : {}),
+          })),
+        );
       } else {
         io.stdout(`${renderTable(rows)}\n`);
       }

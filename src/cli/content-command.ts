@@ -16,7 +16,15 @@ import { ApiClient } from './api-client';
 import { CliError, type CliIo, type GlobalOptions, printJson } from './io';
 import { withDatabase } from './token-commands';
 
-interface ExportOptions { format: string; dir: string; incidentFile?: string; policy?: string[]; benign?: string[]; sample?: string[]; benignFiles?: string[] }
+interface ExportOptions {
+  format: string;
+  dir: string;
+  incidentFile?: string;
+  policy?: string[];
+  benign?: string[];
+  sample?: string[];
+  benignFiles?: string[];
+}
 
 /** The benign command lines generated rules must not match: --benign files, else the corpus's tldr admin usage. */
 function benignFiles(opts: ExportOptions, env: Record<string, string | undefined>): string[] {
@@ -33,18 +41,28 @@ function benignFolders(opts: ExportOptions, env: Record<string, string | undefin
 
 export function registerContentCommand(program: Command, io: CliIo): void {
   const content = program.command('content').description('detection content and shareable intel from confirmed incidents');
-  content.command('export [workflowId]')
-    .description('write Sigma rules, hunting queries (SPL, ES|QL, KQL), YARA rules, a STIX 2.1 bundle or a MISP event for a confirmed alert')
+  content
+    .command('export [workflowId]')
+    .description(
+      'write Sigma rules, hunting queries (SPL, ES|QL, KQL), YARA rules, a STIX 2.1 bundle or a MISP event for a confirmed alert',
+    )
     .requiredOption('--format <format>', EXPORT_FORMATS.join('|'))
     .requiredOption('--dir <dir>', 'where to write the files')
     .option('--incident-file <file>', 'a confirmed incident as JSON instead of an alert from the database')
     .option('--policy <file...>', 'policy files (their sharing section decides TLP and what is never exported)')
-    .option('--sample <file...>', 'yara: the incident\'s file samples (default: the alert\'s file evidence in the database)')
-    .option('--benign-files <dir...>', 'yara: folders of known-good files rules must not match (default: $AUTOSOC_CORPUS); the database adds benign alerts\' evidence and the catalogue\'s benign hashes')
-    .option('--benign <jsonl...>', 'benign command lines ({"command", "platform"} per line) rules must not match; default: $AUTOSOC_CORPUS tldr admin usage')
+    .option('--sample <file...>', "yara: the incident's file samples (default: the alert's file evidence in the database)")
+    .option(
+      '--benign-files <dir...>',
+      "yara: folders of known-good files rules must not match (default: $AUTOSOC_CORPUS); the database adds benign alerts' evidence and the catalogue's benign hashes",
+    )
+    .option(
+      '--benign <jsonl...>',
+      'benign command lines ({"command", "platform"} per line) rules must not match; default: $AUTOSOC_CORPUS tldr admin usage',
+    )
     .action(async (workflowId: string | undefined, opts: ExportOptions, cmd: Command) => {
       const env = io.env ?? process.env;
-      if (!(EXPORT_FORMATS as readonly string[]).includes(opts.format)) throw new CliError(`--format must be one of ${EXPORT_FORMATS.join(', ')}`);
+      if (!(EXPORT_FORMATS as readonly string[]).includes(opts.format))
+        throw new CliError(`--format must be one of ${EXPORT_FORMATS.join(', ')}`);
       if (!workflowId === !opts.incidentFile) throw new CliError('give an alert workflow id or --incident-file, one of the two');
       const sharing = (opts.policy?.length ? loadPolicy(opts.policy).sharing : undefined) ?? SharingPolicy.parse({});
       const files = benignFiles(opts, env);
@@ -58,15 +76,21 @@ export function registerContentCommand(program: Command, io: CliIo): void {
       const incident = opts.incidentFile
         ? ConfirmedIncident.parse(JSON.parse(readFileSync(opts.incidentFile, 'utf8')))
         : await withDatabase(io, async (db) => {
-          const found = await confirmedIncidentFromStore(db, workflowId!, { apiUrl: env.AUTOSOC_API_URL }).catch((err: Error) => {
-            throw err instanceof NotConfirmed || err instanceof UnknownAlert ? new CliError(err.message) : err;
+            const found = await confirmedIncidentFromStore(db, workflowId!, { apiUrl: env.AUTOSOC_API_URL }).catch((err: Error) => {
+              throw err instanceof NotConfirmed || err instanceof UnknownAlert ? new CliError(err.message) : err;
+            });
+            if (knownGood) await benignFilesFromStore(db, knownGood);
+            if (yara && samples.length === 0) samples = await samplesFromStore(db, workflowId!);
+            return found;
           });
-          if (knownGood) await benignFilesFromStore(db, knownGood);
-          if (yara && samples.length === 0) samples = await samplesFromStore(db, workflowId!);
-          return found;
-        });
-      if (knownGood && knownGood.files.length === 0) throw new CliError('no benign files to check YARA rules against: pass --benign-files DIR or set AUTOSOC_CORPUS');
-      const result = await exportContent(incident, opts.format as ExportFormat, opts.dir, { sharing, benign, samples, benignFiles: knownGood });
+      if (knownGood && knownGood.files.length === 0)
+        throw new CliError('no benign files to check YARA rules against: pass --benign-files DIR or set AUTOSOC_CORPUS');
+      const result = await exportContent(incident, opts.format as ExportFormat, opts.dir, {
+        sharing,
+        benign,
+        samples,
+        benignFiles: knownGood,
+      });
       const json = (cmd.optsWithGlobals() as { json?: boolean }).json;
       if (json) printJson(io, result);
       else {
@@ -77,15 +101,19 @@ export function registerContentCommand(program: Command, io: CliIo): void {
     });
 
   // Accepting goes through the API: the caller's token decides the role, and the call is audited.
-  content.command('accept-yara <file>')
-    .description('accept a YARA rule file into autosoc\'s own rules (the worker loads it for the next analysis); needs engineer or admin')
+  content
+    .command('accept-yara <file>')
+    .description("accept a YARA rule file into autosoc's own rules (the worker loads it for the next analysis); needs engineer or admin")
     .action(async (file: string, _o: unknown, cmd: Command) => {
       const opts = cmd.optsWithGlobals<GlobalOptions>();
-      const res = await ApiClient.from(opts, io).post<{ file: string; rules: string[] }>('/v1/content/yara-rules', { rule: readFileSync(file, 'utf8') });
+      const res = await ApiClient.from(opts, io).post<{ file: string; rules: string[] }>('/v1/content/yara-rules', {
+        rule: readFileSync(file, 'utf8'),
+      });
       if (opts.json) return printJson(io, res);
       io.stdout(`accepted ${res.rules.join(', ')}\n`);
     });
-  content.command('accept-iocs [workflowId]')
+  content
+    .command('accept-iocs [workflowId]')
     .description('accept the public indicators of a confirmed alert, or --ioc type:value ones, into the local IOC store as malicious')
     .option('--ioc <type:value...>', 'an indicator: ip:, domain:, url:, hash: or email: followed by the value')
     .action(async (workflowId: string | undefined, o: { ioc?: string[] }, cmd: Command) => {
@@ -101,12 +129,18 @@ export function registerContentCommand(program: Command, io: CliIo): void {
     });
 
   // Sharing goes through the API too: only an intel token may push to another organisation's MISP.
-  content.command('share')
-    .description('push a confirmed alert\'s shareable intel to the configured MISP instance (a workflow; a re-push edits the same event); needs the intel role')
+  content
+    .command('share')
+    .description(
+      "push a confirmed alert's shareable intel to the configured MISP instance (a workflow; a re-push edits the same event); needs the intel role",
+    )
     .requiredOption('--misp <workflowId>', 'the confirmed alert to push')
     .action(async (o: { misp: string }, cmd: Command) => {
       const opts = cmd.optsWithGlobals<GlobalOptions>();
-      const res = await ApiClient.from(opts, io).post<{ workflowId: string; runId: string }>(`/v1/content/misp/${encodeURIComponent(o.misp)}`, {});
+      const res = await ApiClient.from(opts, io).post<{ workflowId: string; runId: string }>(
+        `/v1/content/misp/${encodeURIComponent(o.misp)}`,
+        {},
+      );
       if (opts.json) return printJson(io, res);
       io.stdout(`MISP push started: workflow ${res.workflowId} (run ${res.runId})\n`);
     });

@@ -16,6 +16,10 @@ export class CliError extends Error {
 }
 
 /** Options every command accepts (commander's optsWithGlobals). */
-export interface GlobalOptions { json?: boolean; token?: string; apiUrl?: string }
+export interface GlobalOptions {
+  json?: boolean;
+  token?: string;
+  apiUrl?: string;
+}
 
 export const printJson = (io: CliIo, value: unknown) => io.stdout(`${JSON.stringify(value, null, 2)}\n`);

@@ -57,6 +57,7 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
 }
 
 if (require.main === module) {
-  void run(process.argv.slice(2), { stdout: (s) => process.stdout.write(s), stderr: (s) => process.stderr.write(s) })
-    .then((code) => { process.exitCode = code; });
+  void run(process.argv.slice(2), { stdout: (s) => process.stdout.write(s), stderr: (s) => process.stderr.write(s) }).then((code) => {
+    process.exitCode = code;
+  });
 }

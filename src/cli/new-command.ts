@@ -9,15 +9,22 @@ import { analyzerTemplate, analyzerTestTemplate, type Names, playbookTemplate, p
 const NAME = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
 
 export function namesOf(name: string): Names {
-  if (!NAME.test(name) || name.length > 48) throw new CliError(`name "${name}": use lower-case words joined by "-", e.g. ransomware-triage`);
+  if (!NAME.test(name) || name.length > 48)
+    throw new CliError(`name "${name}": use lower-case words joined by "-", e.g. ransomware-triage`);
   return { kebab: name, camel: name.replace(/-([a-z0-9])/g, (_, c: string) => c.toUpperCase()) };
 }
 
 /** Files a scaffold writes, relative to the project root. */
 export function scaffoldFiles(kind: 'playbook' | 'analyzer', names: Names): { path: string; text: string }[] {
   return kind === 'playbook'
-    ? [{ path: `playbooks/${names.kebab}.ts`, text: playbookTemplate(names) }, { path: `test/playbooks/${names.kebab}.test.ts`, text: playbookTestTemplate(names) }]
-    : [{ path: `plugins/analyzers/${names.kebab}.ts`, text: analyzerTemplate(names) }, { path: `test/plugins/${names.kebab}.test.ts`, text: analyzerTestTemplate(names) }];
+    ? [
+        { path: `playbooks/${names.kebab}.ts`, text: playbookTemplate(names) },
+        { path: `test/playbooks/${names.kebab}.test.ts`, text: playbookTestTemplate(names) },
+      ]
+    : [
+        { path: `plugins/analyzers/${names.kebab}.ts`, text: analyzerTemplate(names) },
+        { path: `test/plugins/${names.kebab}.test.ts`, text: analyzerTestTemplate(names) },
+      ];
 }
 
 export function scaffold(root: string, kind: 'playbook' | 'analyzer', name: string): string[] {
@@ -35,17 +42,21 @@ export function scaffold(root: string, kind: 'playbook' | 'analyzer', name: stri
 }
 
 export function registerNewCommand(program: Command, io: CliIo): void {
-  program.command('new')
+  program
+    .command('new')
     .description('write a new playbook or analyzer plugin, with a test that passes, from a template')
     .addArgument(new Argument('<kind>', 'playbook or analyzer').choices(['playbook', 'analyzer']))
     .argument('<name>', 'lower-case words joined by "-", e.g. ransomware-triage')
     .option('--root <dir>', 'the autosoc checkout to write into', '.')
     .action((kind: 'playbook' | 'analyzer', name: string, o: { root: string }) => {
       const root = resolve(o.root);
-      if (!existsSync(join(root, 'src', 'workflows', 'sdk'))) throw new CliError(`${root} is not an autosoc checkout (no src/workflows/sdk)`);
+      if (!existsSync(join(root, 'src', 'workflows', 'sdk')))
+        throw new CliError(`${root} is not an autosoc checkout (no src/workflows/sdk)`);
       for (const path of scaffold(root, kind, name)) io.stdout(`wrote ${path}\n`);
-      io.stdout(kind === 'playbook'
-        ? `registered in playbooks/index.ts; run its test: npx jest test/playbooks/${name}.test.ts\n`
-        : `run its test: npx jest test/plugins/${name}.test.ts; load it: npm run build && AUTOSOC_PLUGIN_DIRS=dist/plugins/analyzers\n`);
+      io.stdout(
+        kind === 'playbook'
+          ? `registered in playbooks/index.ts; run its test: npx jest test/playbooks/${name}.test.ts\n`
+          : `run its test: npx jest test/plugins/${name}.test.ts; load it: npm run build && AUTOSOC_PLUGIN_DIRS=dist/plugins/analyzers\n`,
+      );
     });
 }

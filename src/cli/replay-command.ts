@@ -11,13 +11,20 @@ import { loadConfig } from '../config';
 import { dataConverterFor } from '../temporal/client';
 import { CliError, type CliIo, type GlobalOptions, printJson } from './io';
 
-export interface ReplayResult { history: string; workflowId: string; ok: boolean; error?: string }
+export interface ReplayResult {
+  history: string;
+  workflowId: string;
+  ok: boolean;
+  error?: string;
+}
 
 /** Each *.json history in `dir` (NAME.meta.json, when present, gives its workflowId). */
 function historiesIn(dir: string) {
   let files: string[];
   try {
-    files = readdirSync(dir).filter((f) => f.endsWith('.json') && !f.endsWith('.meta.json')).sort();
+    files = readdirSync(dir)
+      .filter((f) => f.endsWith('.json') && !f.endsWith('.meta.json'))
+      .sort();
   } catch (err) {
     throw new CliError(`--histories ${dir}: ${(err as Error).message}`);
   }
@@ -27,7 +34,9 @@ function historiesIn(dir: string) {
     let workflowId = `replay-${name}`;
     try {
       workflowId = JSON.parse(readFileSync(join(dir, `${name}.meta.json`), 'utf8')).workflowId ?? workflowId;
-    } catch { /* no meta file: any id replays */ }
+    } catch {
+      /* no meta file: any id replays */
+    }
     return { name, workflowId, history: historyFromJSON(JSON.parse(readFileSync(join(dir, f), 'utf8'))) };
   });
 }
@@ -41,23 +50,32 @@ export async function replayHistories(dir: string, workflowsPath: string, env: N
     histories.map(({ workflowId, history }) => ({ workflowId, history })),
   );
   for await (const r of replays) {
-    results.push({ history: byId.get(r.workflowId) ?? r.workflowId, workflowId: r.workflowId, ok: !r.error, ...(r.error ? { error: r.error.message.split('\n')[0] } : {}) });
+    results.push({
+      history: byId.get(r.workflowId) ?? r.workflowId,
+      workflowId: r.workflowId,
+      ok: !r.error,
+      ...(r.error ? { error: r.error.message.split('\n')[0] } : {}),
+    });
   }
   return results;
 }
 
 export function registerReplayCommand(program: Command, io: CliIo): void {
-  program.command('replay')
+  program
+    .command('replay')
     .description('replay recorded workflow histories against this code: catches changes that would break open runs')
     .requiredOption('--histories <dir>', 'folder of history JSON files (NAME.json, optional NAME.meta.json with {"workflowId"})')
-    .option('--workflows <path>', 'the workflows module to replay against (default: autosoc\'s, playbooks included)')
+    .option('--workflows <path>', "the workflows module to replay against (default: autosoc's, playbooks included)")
     .action(async (o: { histories: string; workflows?: string }, cmd: Command) => {
       const workflowsPath = o.workflows ? resolve(o.workflows) : require.resolve('../workflows');
       const results = await replayHistories(o.histories, workflowsPath, io.env ?? process.env);
       if (cmd.optsWithGlobals<GlobalOptions>().json) printJson(io, results);
       else for (const r of results) io.stdout(`${r.ok ? 'ok  ' : 'FAIL'} ${r.history}${r.error ? `: ${r.error}` : ''}\n`);
       const failed = results.filter((r) => !r.ok);
-      if (failed.length) throw new CliError(`${failed.length} of ${results.length} histories do not replay: this change would break open runs (guard it with patched(), DEVELOPERS.md)`);
+      if (failed.length)
+        throw new CliError(
+          `${failed.length} of ${results.length} histories do not replay: this change would break open runs (guard it with patched(), DEVELOPERS.md)`,
+        );
       if (!cmd.optsWithGlobals<GlobalOptions>().json) io.stdout(`${results.length} histories replay\n`);
     });
 }

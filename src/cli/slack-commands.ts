@@ -15,9 +15,12 @@ function slackId(value: string, what: string): string {
 }
 
 export function registerSlackCommands(program: Command, io: CliIo): void {
-  const slack = program.command('slack').description('Slack approvals: map Slack users to autosoc identities (admin; database of DATABASE_URL)');
+  const slack = program
+    .command('slack')
+    .description('Slack approvals: map Slack users to autosoc identities (admin; database of DATABASE_URL)');
 
-  slack.command('map')
+  slack
+    .command('map')
     .description('let a Slack user decide from Slack as an autosoc actor with roles (replaces an existing mapping)')
     .requiredOption('--team <id>', 'Slack workspace id (T…)')
     .requiredOption('--user <id>', 'Slack user id (U… or W…)')
@@ -31,7 +34,8 @@ export function registerSlackCommands(program: Command, io: CliIo): void {
       io.stdout(`Slack ${identity.teamId}/${identity.userId} decides as "${identity.actor}" (${identity.roles.join(', ')})\n`);
     });
 
-  slack.command('unmap')
+  slack
+    .command('unmap')
     .description('stop a Slack user deciding from Slack')
     .requiredOption('--team <id>', 'Slack workspace id (T…)')
     .requiredOption('--user <id>', 'Slack user id (U… or W…)')
@@ -42,7 +46,8 @@ export function registerSlackCommands(program: Command, io: CliIo): void {
       io.stdout(`Slack ${o.team}/${o.user} unmapped\n`);
     });
 
-  slack.command('list')
+  slack
+    .command('list')
     .description('the mapped Slack users')
     .action(async (_o: unknown, cmd: Command) => {
       const rows = await withDatabase(io, (db) => listSlackIdentities(db));

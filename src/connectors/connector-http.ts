@@ -22,7 +22,11 @@ export class ConnectorError extends Error {
   /** What a throttled service asked us to wait, when it was longer than we wait in place. */
   retryAfterMs?: number;
 
-  constructor(readonly kind: ConnectorErrorKind, message: string, readonly status?: number) {
+  constructor(
+    readonly kind: ConnectorErrorKind,
+    message: string,
+    readonly status?: number,
+  ) {
     super(message);
     this.name = 'ConnectorError';
   }
@@ -32,10 +36,17 @@ export const isConnectorError = (err: unknown): err is ConnectorError => err ins
 
 function toConnectorError(f: HttpFailure): ConnectorError {
   switch (f.kind) {
-    case 'too-large': return new ConnectorError('too-large', f.message);
-    case 'malformed': return new ConnectorError('malformed', f.message, f.status);
-    case 'status': return Object.assign(new ConnectorError('unavailable', f.message, f.status), f.retryAfterMs !== undefined ? { retryAfterMs: f.retryAfterMs } : {});
-    default: return new ConnectorError('unavailable', f.message);
+    case 'too-large':
+      return new ConnectorError('too-large', f.message);
+    case 'malformed':
+      return new ConnectorError('malformed', f.message, f.status);
+    case 'status':
+      return Object.assign(
+        new ConnectorError('unavailable', f.message, f.status),
+        f.retryAfterMs !== undefined ? { retryAfterMs: f.retryAfterMs } : {},
+      );
+    default:
+      return new ConnectorError('unavailable', f.message);
   }
 }
 
@@ -52,7 +63,6 @@ const http = createHttpClient({
 });
 
 export const { request, parseJson, parseJsonOrErrorPage } = http;
-
 
 /** The next poll interval: grows by half each time, never past max. */
 export const nextInterval = (current: number, max: number): number => Math.min(max, Math.ceil(current * 1.5));

@@ -55,7 +55,11 @@ export interface HttpRequest {
   vendor?: string;
 }
 
-export interface HttpAnswer { status: number; headers: Headers; body: Buffer }
+export interface HttpAnswer {
+  status: number;
+  headers: Headers;
+  body: Buffer;
+}
 
 export interface HttpClient {
   /**
@@ -75,7 +79,11 @@ const ERROR_BODY_BYTES = 64 * 1024;
 
 /** A short, printable excerpt of an answer for error messages (never request headers, so never a secret). */
 export function excerpt(text: string, max = 200): string {
-  return text.replace(/\s+/g, ' ').replace(/[^\x20-\x7e]/g, '?').trim().slice(0, max);
+  return text
+    .replace(/\s+/g, ' ')
+    .replace(/[^\x20-\x7e]/g, '?')
+    .trim()
+    .slice(0, max);
 }
 
 export const isSuccess = (status: number): boolean => status >= 200 && status <= 299;
@@ -138,7 +146,8 @@ async function readBounded(res: Response, maxBytes: number): Promise<Buffer> {
 
 function transportFailure(err: unknown, timeoutMs: number): HttpFailure {
   const e = err as { name?: string; message?: string; cause?: { name?: string; code?: string; message?: string } };
-  if (e?.name === 'TimeoutError' || e?.cause?.name === 'TimeoutError') return { kind: 'timeout', message: `no answer within ${timeoutMs} ms` };
+  if (e?.name === 'TimeoutError' || e?.cause?.name === 'TimeoutError')
+    return { kind: 'timeout', message: `no answer within ${timeoutMs} ms` };
   if (e?.name === 'AbortError') return { kind: 'timeout', message: 'request aborted' };
   return { kind: 'network', message: `network error: ${e?.cause?.code ?? e?.cause?.message ?? e?.message ?? String(err)}` };
 }
@@ -148,7 +157,14 @@ async function statusFailure(res: Response): Promise<Failed> {
   const text = (await readBounded(res, ERROR_BODY_BYTES).catch(() => Buffer.alloc(0))).toString('utf8');
   const wait = THROTTLED.has(res.status) ? retryAfterMs(res.headers) : undefined;
   const message = `HTTP ${res.status}${res.status === 429 ? ' (throttled)' : ''}${wait !== undefined ? ` (retry after ${wait} ms)` : ''}: ${excerpt(text)}`;
-  return new Failed({ kind: 'status', message, status: res.status, headers: res.headers, text, ...(wait !== undefined ? { retryAfterMs: wait } : {}) });
+  return new Failed({
+    kind: 'status',
+    message,
+    status: res.status,
+    headers: res.headers,
+    text,
+    ...(wait !== undefined ? { retryAfterMs: wait } : {}),
+  });
 }
 
 /** Waits ms, or throws the signal's reason as soon as it fires. */

@@ -8,8 +8,17 @@ import type { MispEvent } from '../content/misp-export';
 import { ConnectorError, excerpt, parseJsonOrErrorPage, request, type HttpAnswer } from './connector-http';
 import { trimEndChars } from '../domain/text-scan';
 
-export interface MispSettings { url: string; apiKey: string; timeoutMs?: number }
-export interface MispPushResult { action: 'added' | 'updated'; id: string; uuid: string; attributes: number }
+export interface MispSettings {
+  url: string;
+  apiKey: string;
+  timeoutMs?: number;
+}
+export interface MispPushResult {
+  action: 'added' | 'updated';
+  id: string;
+  uuid: string;
+  attributes: number;
+}
 
 const DEFAULT_TIMEOUT_MS = 30_000;
 
@@ -18,7 +27,10 @@ export class MispClient {
 
   private async post(path: string, body: unknown, signal?: AbortSignal): Promise<HttpAnswer> {
     return request({
-      url: `${trimEndChars(this.settings.url, '/')}${path}`, method: 'POST', vendor: 'misp', signal,
+      url: `${trimEndChars(this.settings.url, '/')}${path}`,
+      method: 'POST',
+      vendor: 'misp',
+      signal,
       timeoutMs: this.settings.timeoutMs ?? DEFAULT_TIMEOUT_MS,
       headers: { authorization: this.settings.apiKey, accept: 'application/json', 'content-type': 'application/json' },
       body: JSON.stringify(body),
@@ -30,15 +42,18 @@ export class MispClient {
     const parsed = parseJsonOrErrorPage(answer, what) as { name?: string; message?: string } | undefined;
     const said = excerpt(parsed?.message ?? parsed?.name ?? answer.body.toString('utf8'));
     const message = `MISP ${what}: HTTP ${answer.status}: ${said}`;
-    if (answer.status === 403 && /authentication failed|authorization/i.test(said)) return new ConnectorError('auth', message, answer.status);
+    if (answer.status === 403 && /authentication failed|authorization/i.test(said))
+      return new ConnectorError('auth', message, answer.status);
     if (answer.status === 404) return new ConnectorError('not-found', message, answer.status);
     return new ConnectorError('rejected', message, answer.status);
   }
 
   private stored(what: string, answer: HttpAnswer): { id: string; uuid: string; attributes: number } {
     if (answer.status !== 200) throw this.failure(what, answer);
-    const event = (parseJsonOrErrorPage(answer, what) as { Event?: { id?: unknown; uuid?: unknown; Attribute?: unknown[] } } | undefined)?.Event;
-    if (!event || typeof event.uuid !== 'string') throw new ConnectorError('malformed', `MISP ${what}: the answer holds no Event`, answer.status);
+    const event = (parseJsonOrErrorPage(answer, what) as { Event?: { id?: unknown; uuid?: unknown; Attribute?: unknown[] } } | undefined)
+      ?.Event;
+    if (!event || typeof event.uuid !== 'string')
+      throw new ConnectorError('malformed', `MISP ${what}: the answer holds no Event`, answer.status);
     return { id: String(event.id), uuid: event.uuid, attributes: event.Attribute?.length ?? 0 };
   }
 
@@ -46,8 +61,11 @@ export class MispClient {
   async findEvent(uuid: string, signal?: AbortSignal): Promise<{ id: string; uuid: string } | undefined> {
     const answer = await this.post('/events/restSearch', { returnFormat: 'json', uuid, metadata: true }, signal);
     if (answer.status !== 200) throw this.failure('events/restSearch', answer);
-    const found = (parseJsonOrErrorPage(answer, 'events/restSearch') as { response?: { Event?: { id?: unknown; uuid?: unknown } }[] } | undefined)?.response;
-    if (!Array.isArray(found)) throw new ConnectorError('malformed', 'MISP events/restSearch: the answer holds no response list', answer.status);
+    const found = (
+      parseJsonOrErrorPage(answer, 'events/restSearch') as { response?: { Event?: { id?: unknown; uuid?: unknown } }[] } | undefined
+    )?.response;
+    if (!Array.isArray(found))
+      throw new ConnectorError('malformed', 'MISP events/restSearch: the answer holds no response list', answer.status);
     const hit = found.map((r) => r.Event).find((e) => e?.uuid === uuid);
     return hit ? { id: String(hit.id), uuid } : undefined;
   }
@@ -70,18 +88,18 @@ export class MispClient {
     const existing = await this.findEvent(uuid, signal);
     if (existing) {
       try {
-        return { action: 'updated', ...await this.editEvent(uuid, event, signal) };
+        return { action: 'updated', ...(await this.editEvent(uuid, event, signal)) };
       } catch (err) {
         if (!(err instanceof ConnectorError && err.kind === 'not-found')) throw err;
       }
-      return { action: 'added', ...await this.addEvent(event, signal) };
+      return { action: 'added', ...(await this.addEvent(event, signal)) };
     }
     try {
-      return { action: 'added', ...await this.addEvent(event, signal) };
+      return { action: 'added', ...(await this.addEvent(event, signal)) };
     } catch (err) {
       if (!(err instanceof ConnectorError && err.kind === 'rejected' && /already exists/i.test(err.message))) throw err;
     }
-    return { action: 'updated', ...await this.editEvent(uuid, event, signal) };
+    return { action: 'updated', ...(await this.editEvent(uuid, event, signal)) };
   }
 }
 

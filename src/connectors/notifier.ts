@@ -60,13 +60,24 @@ async function post(vendor: string, url: string, body: unknown, headers: Record<
   const http = createHttpClient({
     defaultMaxBytes: 0, // answers are dropped unread (readBody: false)
     failsOn: (status) => !isSuccess(status),
-    toError: (f) => new Error(f.kind === 'status' ? `${host} answered ${f.status}${f.retryAfterMs !== undefined ? ` (retry after ${f.retryAfterMs} ms)` : ''}` : `${host}: ${f.message}`),
+    toError: (f) =>
+      new Error(
+        f.kind === 'status'
+          ? `${host} answered ${f.status}${f.retryAfterMs !== undefined ? ` (retry after ${f.retryAfterMs} ms)` : ''}`
+          : `${host}: ${f.message}`,
+      ),
     // Slack answers 429 with Retry-After in seconds (Slack API docs, "Rate limits"): wait it out
     // in place when short; a longer wait fails, and the notify activity's retries take over.
     honourRetryAfter: { maxWaitMs: 30_000, maxRetries: 2 },
   });
   await http.request({
-    vendor, url, method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body), timeoutMs: 10_000, readBody: false,
+    vendor,
+    url,
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+    timeoutMs: 10_000,
+    readBody: false,
   });
 }
 
@@ -80,18 +91,29 @@ export const slackNotifier = (url: string): Notifier => ({
   channel: 'slack',
   send: (n) => {
     const esc = (s: string) => escapeMrkdwn(s, 2900);
-    const text = n.event === 'undo_failed'
-      ? `:warning: undo of a containment keeps failing (${esc(n.detail ?? '')}); ${esc(n.tier)} must act: ${esc(n.title)}`
-      : n.event === 'resolved'
-      ? `:white_check_mark: ${esc(n.title)} resolved (${esc(n.outcome ?? 'done')}); ${esc(n.recipient ?? n.tier)} told`
-      : `:rotating_light: ${esc(n.severity)} alert escalated to ${esc(n.tier)}: ${esc(n.title)}`;
-    return post('slack', url, {
-      text,
-      blocks: [
-        { type: 'section', text: { type: 'mrkdwn', text: `*${text}*\nscore ${n.score ?? '-'} (${esc(n.verdict ?? '-')}) · \`${esc(n.workflowId)}\`` } },
-        ...(n.summary ? [{ type: 'section', text: { type: 'mrkdwn', text: esc(n.summary) } }] : []),
-        ...(n.link ? [{ type: 'actions', elements: [{ type: 'button', text: { type: 'plain_text', text: 'Open in Temporal' }, url: n.link }] }] : []),
-      ],
-    }, {});
+    const text =
+      n.event === 'undo_failed'
+        ? `:warning: undo of a containment keeps failing (${esc(n.detail ?? '')}); ${esc(n.tier)} must act: ${esc(n.title)}`
+        : n.event === 'resolved'
+          ? `:white_check_mark: ${esc(n.title)} resolved (${esc(n.outcome ?? 'done')}); ${esc(n.recipient ?? n.tier)} told`
+          : `:rotating_light: ${esc(n.severity)} alert escalated to ${esc(n.tier)}: ${esc(n.title)}`;
+    return post(
+      'slack',
+      url,
+      {
+        text,
+        blocks: [
+          {
+            type: 'section',
+            text: { type: 'mrkdwn', text: `*${text}*\nscore ${n.score ?? '-'} (${esc(n.verdict ?? '-')}) · \`${esc(n.workflowId)}\`` },
+          },
+          ...(n.summary ? [{ type: 'section', text: { type: 'mrkdwn', text: esc(n.summary) } }] : []),
+          ...(n.link
+            ? [{ type: 'actions', elements: [{ type: 'button', text: { type: 'plain_text', text: 'Open in Temporal' }, url: n.link }] }]
+            : []),
+        ],
+      },
+      {},
+    );
   },
 });

@@ -5,7 +5,10 @@
 import type { ResponseAction } from '../domain/response';
 
 export interface ResponseContext {
-  workflowId: string; approvedBy: string; idempotencyKey: string; signal?: AbortSignal;
+  workflowId: string;
+  approvedBy: string;
+  idempotencyKey: string;
+  signal?: AbortSignal;
   /** For check on a retry: when the first attempt recorded its intent (ISO), before its call; a vendor timestamp after it shows that call landed. */
   intentSince?: string;
 }
@@ -17,7 +20,10 @@ export interface ResponseContext {
  * vendor cannot be asked.
  */
 export type ResponseStatus = 'executed' | 'recorded for manual action' | 'failed' | 'undone' | 'unknown';
-export interface ResponseOutcome { status: ResponseStatus; detail: string }
+export interface ResponseOutcome {
+  status: ResponseStatus;
+  detail: string;
+}
 
 /** The vendor's current state for an action: in effect (contained, blocked, disabled…) or not. */
 export type VendorState = 'in-effect' | 'not-in-effect';
@@ -45,7 +51,10 @@ export const manualResponseConnector: ResponseConnector = {
   supports: () => true,
   afterCrash: 'repeat', // only writes a row for an operator
   async execute(action, ctx) {
-    return { status: 'recorded for manual action', detail: `${action.kind} ${action.target} approved by ${ctx.approvedBy}; no connector configured, carry out by hand` };
+    return {
+      status: 'recorded for manual action',
+      detail: `${action.kind} ${action.target} approved by ${ctx.approvedBy}; no connector configured, carry out by hand`,
+    };
   },
   async undo(action) {
     return { status: 'recorded for manual action', detail: `${action.kind} ${action.target}: reverse by hand if it was carried out` };

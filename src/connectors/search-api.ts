@@ -4,10 +4,18 @@
 // values back as `search_after`; date fields come back as epoch milliseconds.
 import { createHttpClient, excerpt, isSuccess } from './http';
 
-export interface SearchHit { _id: string; _index?: string; _source: unknown; sort: unknown[] }
+export interface SearchHit {
+  _id: string;
+  _index?: string;
+  _source: unknown;
+  sort: unknown[];
+}
 
 export class SearchApiError extends Error {
-  constructor(message: string, readonly status?: number) {
+  constructor(
+    message: string,
+    readonly status?: number,
+  ) {
     super(message);
     this.name = 'SearchApiError';
   }
@@ -30,24 +38,32 @@ export interface SearchPageRequest {
 const MAX_PAGE_BYTES = 64 * 1024 * 1024;
 
 /** Every non-2xx throws with its status (the poller stops on a 4xx other than 429); no answer, none. */
-const searchHttp = (index: string) => createHttpClient({
-  defaultMaxBytes: MAX_PAGE_BYTES,
-  failsOn: (status) => !isSuccess(status),
-  toError: (f) => f.kind === 'status'
-    ? new SearchApiError(`search ${index} answered ${f.status}: ${excerpt(f.text, 300)}`, f.status)
-    : new SearchApiError(`search ${index}: ${f.message}`),
-  honourRetryAfter: { maxWaitMs: 30_000, maxRetries: 3 },
-});
+const searchHttp = (index: string) =>
+  createHttpClient({
+    defaultMaxBytes: MAX_PAGE_BYTES,
+    failsOn: (status) => !isSuccess(status),
+    toError: (f) =>
+      f.kind === 'status'
+        ? new SearchApiError(`search ${index} answered ${f.status}: ${excerpt(f.text, 300)}`, f.status)
+        : new SearchApiError(`search ${index}: ${f.message}`),
+    honourRetryAfter: { maxWaitMs: 30_000, maxRetries: 3 },
+  });
 
 export async function searchPage(r: SearchPageRequest): Promise<SearchHit[]> {
-  const body = { size: r.size, sort: r.sort, query: r.query ?? { match_all: {} }, ...(r.searchAfter ? { search_after: r.searchAfter } : {}) };
+  const body = {
+    size: r.size,
+    sort: r.sort,
+    query: r.query ?? { match_all: {} },
+    ...(r.searchAfter ? { search_after: r.searchAfter } : {}),
+  };
   const http = searchHttp(r.index);
   const answer = await http.request({
     url: `${r.url.replace(/\/$/, '')}/${encodeURIComponent(r.index)}/_search`,
     method: 'POST',
     headers: { 'content-type': 'application/json', ...(r.authorization ? { authorization: r.authorization } : {}) },
     body: JSON.stringify(body),
-    timeoutMs: r.timeoutMs ?? 30_000, fetchImpl: r.fetchImpl,
+    timeoutMs: r.timeoutMs ?? 30_000,
+    fetchImpl: r.fetchImpl,
   });
   const json = http.parseJson(answer, `search ${r.index}`) as { hits?: { hits?: SearchHit[] } } | undefined;
   const hits = json?.hits?.hits;

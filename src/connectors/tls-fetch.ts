@@ -17,16 +17,20 @@ export function fetchTrustingCa(caPem: string | Buffer): typeof fetch {
     if (url.protocol !== 'https:') return fetch(req);
     const body = req.body ? Buffer.from(await req.arrayBuffer()) : undefined;
     return new Promise<Response>((resolve, reject) => {
-      const r = request(url, { method: req.method, headers: Object.fromEntries(req.headers), agent, signal: init?.signal ?? undefined }, (res) => {
-        const headers = new Headers();
-        for (const [k, v] of Object.entries(res.headers)) {
-          for (const one of Array.isArray(v) ? v : v === undefined ? [] : [v]) headers.append(k, one);
-        }
-        const status = res.statusCode ?? 502;
-        const stream = NULL_BODY.has(status) ? null : (Readable.toWeb(res) as ReadableStream<Uint8Array>);
-        if (!stream) res.resume();
-        resolve(new Response(stream, { status, statusText: res.statusMessage, headers }));
-      });
+      const r = request(
+        url,
+        { method: req.method, headers: Object.fromEntries(req.headers), agent, signal: init?.signal ?? undefined },
+        (res) => {
+          const headers = new Headers();
+          for (const [k, v] of Object.entries(res.headers)) {
+            for (const one of Array.isArray(v) ? v : v === undefined ? [] : [v]) headers.append(k, one);
+          }
+          const status = res.statusCode ?? 502;
+          const stream = NULL_BODY.has(status) ? null : (Readable.toWeb(res) as ReadableStream<Uint8Array>);
+          if (!stream) res.resume();
+          resolve(new Response(stream, { status, statusText: res.statusMessage, headers }));
+        },
+      );
       r.on('error', reject);
       r.end(body);
     });

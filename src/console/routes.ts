@@ -29,7 +29,15 @@ import { queuePage, queueRows } from './pages/queue';
 import { searchPage } from './pages/search';
 import { signInPage } from './pages/sign-in';
 import { tuningPage } from './pages/tuning';
-import { alertsWithObservable, incidentAlerts, isSeverity, listIncidents, listOpenCaseSources, listQueue, type QueueFilters } from '../store/console-queries';
+import {
+  alertsWithObservable,
+  incidentAlerts,
+  isSeverity,
+  listIncidents,
+  listOpenCaseSources,
+  listQueue,
+  type QueueFilters,
+} from '../store/console-queries';
 import { type ConsoleSessions, SESSION_COOKIE, SESSION_MAX_AGE_MS, SignInRefused } from './sessions';
 
 export interface ConsoleOptions {
@@ -55,7 +63,11 @@ const hide = { hide: true };
 /** A urlencoded form body (the only kind the console's own forms send). */
 function formBody(request: FastifyRequest): URLSearchParams {
   const bytes = rawBody(request);
-  return new URLSearchParams(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8').slice(0, 4 * MAX_FIELD));
+  return new URLSearchParams(
+    Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+      .toString('utf8')
+      .slice(0, 4 * MAX_FIELD),
+  );
 }
 
 /** Where to go after sign-in: one of our own paths, never another origin. */
@@ -72,7 +84,12 @@ const one = (v: unknown) => (typeof v === 'string' && v.length <= MAX_FIELD ? v 
 function queueFilters(query: unknown): QueueFilters {
   const q = (query ?? {}) as Record<string, unknown>;
   const severity = one(q.severity);
-  return { severity: isSeverity(severity) ? severity : undefined, source: one(q.source) || undefined, assignee: one(q.assignee) || undefined, q: one(q.q) || undefined };
+  return {
+    severity: isSeverity(severity) ? severity : undefined,
+    source: one(q.source) || undefined,
+    assignee: one(q.assignee) || undefined,
+    q: one(q.q) || undefined,
+  };
 }
 
 /** Public: assets, sign-in and sign-out. */
@@ -138,10 +155,7 @@ export const consolePageRoutes: FastifyPluginAsync<ConsoleOptions> = async (app,
   app.get('/', { schema: hide, config: read }, async (request, reply) => {
     const filters = queueFilters(request.query);
     const now = Date.now();
-    const [items, sources] = await Promise.all([
-      listQueue(db, policy, filters, now),
-      listOpenCaseSources(db),
-    ]);
+    const [items, sources] = await Promise.all([listQueue(db, policy, filters, now), listOpenCaseSources(db)]);
     const rowsUrl = `/queue/rows?${new URLSearchParams(Object.entries(filters).filter((e): e is [string, string] => !!e[1])).toString()}`;
     return render(request, reply, 'Queue', 'queue', queuePage(items, filters, sources, now, rowsUrl));
   });
@@ -152,29 +166,65 @@ export const consolePageRoutes: FastifyPluginAsync<ConsoleOptions> = async (app,
     if (!alert) return render(request, reply, 'No such alert', 'alert', html404(workflowId), 404);
     const desc = client ? await describeAlert(client, workflowId) : undefined;
     const [caseRow, status, audit, assessment] = await Promise.all([
-      getAlertWithCase(db, workflowId), client && desc ? liveStatus(client, desc) : null, listAudit(db, workflowId), latestAssessment(db, workflowId),
+      getAlertWithCase(db, workflowId),
+      client && desc ? liveStatus(client, desc) : null,
+      listAudit(db, workflowId),
+      latestAssessment(db, workflowId),
     ]);
-    return render(request, reply, alert.title, 'alert', alertPage({
-      workflowId, alert, caseRow, status, execution: desc?.status.name ?? null, assessment, audit, temporalUiLink: opts.temporalUiLink?.(workflowId),
-    }));
+    return render(
+      request,
+      reply,
+      alert.title,
+      'alert',
+      alertPage({
+        workflowId,
+        alert,
+        caseRow,
+        status,
+        execution: desc?.status.name ?? null,
+        assessment,
+        audit,
+        temporalUiLink: opts.temporalUiLink?.(workflowId),
+      }),
+    );
   });
 
   app.get('/incidents', { schema: hide, config: read }, async (request, reply) =>
-    render(request, reply, 'Incidents', 'incidents', incidentsPage(await listIncidents(db))));
+    render(request, reply, 'Incidents', 'incidents', incidentsPage(await listIncidents(db))),
+  );
 
   app.get('/incidents/:incidentId', { schema: hide, config: read }, async (request, reply) => {
     const { incidentId } = request.params as { incidentId: string };
     const incident = incidentId.length <= 1024 ? await getIncident(db, incidentId) : undefined;
     if (!incident) return render(request, reply, 'No such incident', 'incidents', html404(incidentId), 404);
-    return render(request, reply, `Incident ${incident.id}`, 'incidents', incidentPage(incident, await incidentAlerts(db, incident.id, incident.primary_alert)));
+    return render(
+      request,
+      reply,
+      `Incident ${incident.id}`,
+      'incidents',
+      incidentPage(incident, await incidentAlerts(db, incident.id, incident.primary_alert)),
+    );
   });
 
   app.get('/tuning', { schema: hide, config: { auth: { roles: TUNING_ROLES }, page: true, audit: false } }, async (request, reply) =>
-    render(request, reply, 'Tuning suggestions', 'tuning', tuningPage(await listSuggestions(db), policy?.suppressionTtlDays ?? DEFAULT_SUPPRESSION_TTL_DAYS)));
+    render(
+      request,
+      reply,
+      'Tuning suggestions',
+      'tuning',
+      tuningPage(await listSuggestions(db), policy?.suppressionTtlDays ?? DEFAULT_SUPPRESSION_TTL_DAYS),
+    ),
+  );
 
   app.get('/search', { schema: hide, config: read }, async (request, reply) => {
     const observable = one((request.query as Record<string, unknown>).observable)?.trim() || undefined;
-    return render(request, reply, 'Search by observable', 'search', searchPage(observable, observable ? await alertsWithObservable(db, observable) : []));
+    return render(
+      request,
+      reply,
+      'Search by observable',
+      'search',
+      searchPage(observable, observable ? await alertsWithObservable(db, observable) : []),
+    );
   });
 };
 

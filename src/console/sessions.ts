@@ -13,7 +13,10 @@ export const DEFAULT_IDLE_MINUTES = 30;
 /** However busy, a session ends after this long: the token is asked for again. */
 export const SESSION_MAX_AGE_MS = 12 * 3600_000;
 
-export interface ConsoleSession { principal: ApiPrincipal; csrf: string }
+export interface ConsoleSession {
+  principal: ApiPrincipal;
+  csrf: string;
+}
 
 const randomId = () => randomBytes(32).toString('base64url');
 /** Cookie ids we issue are 43 base64url characters; anything else is not looked up. */
@@ -33,9 +36,15 @@ export class ConsoleSessions {
     const principal = await principalOfToken(this.deps, token.trim());
     if (!principal) throw new SignInRefused('unknown or revoked token');
     // A signed token proves each request with its secret; a cookie would bypass that.
-    if (principal.hmacSecretSealed) throw new SignInRefused('this token signs its requests (HMAC) and cannot open a console session; use an analyst token');
+    if (principal.hmacSecretSealed)
+      throw new SignInRefused('this token signs its requests (HMAC) and cannot open a console session; use an analyst token');
     const cookieId = randomId();
-    await insertSession(this.deps.db, { idSha256: tokenSha256(cookieId), tokenSha256: tokenSha256(token.trim()), csrf: randomId() }, this.deps.idleMs, SESSION_MAX_AGE_MS);
+    await insertSession(
+      this.deps.db,
+      { idSha256: tokenSha256(cookieId), tokenSha256: tokenSha256(token.trim()), csrf: randomId() },
+      this.deps.idleMs,
+      SESSION_MAX_AGE_MS,
+    );
     return { cookieId, principal };
   }
 

@@ -17,7 +17,10 @@ export const MAX_ACCEPTED_RULE_BYTES = 256 * 1024;
 export const MAX_ACCEPTED_IOCS = 10_000;
 
 export class RejectedContent extends Error {
-  constructor(readonly reason: 'invalid' | 'conflict', message: string) {
+  constructor(
+    readonly reason: 'invalid' | 'conflict',
+    message: string,
+  ) {
     super(message);
     this.name = 'RejectedContent';
   }
@@ -32,7 +35,8 @@ const options = { defineVariables: Object.fromEntries(EXTERNAL_VARIABLES.map((n)
  * rule name the bundled or other accepted rules already use.
  */
 export function acceptYaraRule(dir: string, source: string): { file: string; rules: string[]; sha256: string } {
-  if (Buffer.byteLength(source) > MAX_ACCEPTED_RULE_BYTES) throw new RejectedContent('invalid', `the rule text is larger than ${MAX_ACCEPTED_RULE_BYTES} bytes`);
+  if (Buffer.byteLength(source) > MAX_ACCEPTED_RULE_BYTES)
+    throw new RejectedContent('invalid', `the rule text is larger than ${MAX_ACCEPTED_RULE_BYTES} bytes`);
   // An include would let a rule read any file the worker can; accepted rules stand alone.
   if (/^[ \t]*include[ \t]+"/m.test(source)) throw new RejectedContent('invalid', 'accepted rules may not include other files');
   const { errors } = validate(source, options);
@@ -41,7 +45,9 @@ export function acceptYaraRule(dir: string, source: string): { file: string; rul
   if (rules.length === 0) throw new RejectedContent('invalid', 'the text defines no rule');
   const file = join(dir, `${rules[0]}.yar`);
   mkdirSync(dir, { recursive: true });
-  const others = listRuleFiles([bundledRulesDir(), dir]).files.filter((f) => f.path !== file).map((f) => readFileSync(f.path, 'utf8'));
+  const others = listRuleFiles([bundledRulesDir(), dir])
+    .files.filter((f) => f.path !== file)
+    .map((f) => readFileSync(f.path, 'utf8'));
   try {
     compile([...others, source].join('\n'), options);
   } catch (err) {
@@ -54,7 +60,10 @@ export function acceptYaraRule(dir: string, source: string): { file: string; rul
   return { file, rules, sha256: createHash('sha256').update(source).digest('hex') };
 }
 
-export interface IocInput { type: IocType; value: string }
+export interface IocInput {
+  type: IocType;
+  value: string;
+}
 
 /** Stores the indicators as malicious, attributed to who accepted them; returns how many. */
 export async function acceptIocs(db: Pool, iocs: IocInput[], provenance: { actor: string; workflowId?: string }): Promise<number> {
@@ -73,6 +82,8 @@ export async function incidentIocs(db: Pool, workflowId: string): Promise<IocInp
     ...found.domains.map((value) => ({ type: 'domain' as const, value })),
     ...found.ips.map((value) => ({ type: 'ip' as const, value })),
     ...found.urls.map((value) => ({ type: 'url' as const, value })),
-    ...found.hashes.flatMap((h) => [h.sha256, h.sha1, h.md5].filter((v): v is string => !!v).map((value) => ({ type: 'hash' as const, value }))),
+    ...found.hashes.flatMap((h) =>
+      [h.sha256, h.sha1, h.md5].filter((v): v is string => !!v).map((value) => ({ type: 'hash' as const, value })),
+    ),
   ];
 }

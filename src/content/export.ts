@@ -20,15 +20,30 @@ export const EXPORT_FORMATS = ['sigma', 'spl', 'esql', 'kql', 'yara', 'stix', 'm
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
 /** sigma convert arguments per format and rule product: the pipeline maps Sigma's fields to the target's. */
-const CONVERSIONS: Record<'spl' | 'esql' | 'kql', { target: string; ext: string; pipeline(rule: SigmaRule): string[]; note?(rule: SigmaRule): string | undefined }> = {
-  spl: { target: 'splunk', ext: 'spl', pipeline: (r) => (r.logsource.product === 'windows' ? ['-p', 'splunk_windows'] : ['--without-pipeline']) },
+const CONVERSIONS: Record<
+  'spl' | 'esql' | 'kql',
+  { target: string; ext: string; pipeline(rule: SigmaRule): string[]; note?(rule: SigmaRule): string | undefined }
+> = {
+  spl: {
+    target: 'splunk',
+    ext: 'spl',
+    pipeline: (r) => (r.logsource.product === 'windows' ? ['-p', 'splunk_windows'] : ['--without-pipeline']),
+  },
   // ES|QL declares no pipeline of its own: the ECS Windows mapping is the one that fits.
-  esql: { target: 'esql', ext: 'esql', pipeline: (r) => (r.logsource.product === 'windows' ? ['-p', 'ecs_windows', '--disable-pipeline-check'] : ['--without-pipeline']) },
+  esql: {
+    target: 'esql',
+    ext: 'esql',
+    pipeline: (r) => (r.logsource.product === 'windows' ? ['-p', 'ecs_windows', '--disable-pipeline-check'] : ['--without-pipeline']),
+  },
   // Defender XDR tables for what microsoft_xdr maps; it maps no DNS table, so a DNS rule is the bare filter.
   kql: {
-    target: 'kusto', ext: 'kql',
+    target: 'kusto',
+    ext: 'kql',
     pipeline: (r) => (r.logsource.category === 'dns_query' ? ['--without-pipeline'] : ['-p', 'microsoft_xdr']),
-    note: (r) => (r.logsource.category === 'dns_query' ? '// pySigma\'s Kusto pipelines map no DNS table: put your DNS table first (e.g. _Im_Dns, field names to map)' : undefined),
+    note: (r) =>
+      r.logsource.category === 'dns_query'
+        ? "// pySigma's Kusto pipelines map no DNS table: put your DNS table first (e.g. _Im_Dns, field names to map)"
+        : undefined,
   },
 };
 
@@ -40,7 +55,10 @@ export interface ExportOptions {
   samples?: YaraSample[];
   benignFiles?: BenignFiles;
 }
-export interface ExportResult { files: string[]; dropped: { title: string; reason: string }[] }
+export interface ExportResult {
+  files: string[];
+  dropped: { title: string; reason: string }[];
+}
 
 export class ConversionFailed extends Error {
   constructor(rule: string, target: string, detail: string) {
@@ -65,7 +83,12 @@ async function convert(rule: SigmaRule, format: 'spl' | 'esql' | 'kql', work: st
 }
 
 /** Writes the incident's content in one format into dir; returns the files written. */
-export async function exportContent(incident: ConfirmedIncident, format: ExportFormat, dir: string, opts: ExportOptions): Promise<ExportResult> {
+export async function exportContent(
+  incident: ConfirmedIncident,
+  format: ExportFormat,
+  dir: string,
+  opts: ExportOptions,
+): Promise<ExportResult> {
   mkdirSync(dir, { recursive: true });
   const stem = incident.id.replace(/[^A-Za-z0-9_.-]+/g, '_').slice(0, 100);
   if (format === 'stix') {

@@ -7,11 +7,26 @@ import { stableUuid } from './ids';
 import { assertConfirmed, techniquesOf, type ConfirmedIncident } from './incident';
 import { redactPrivateNames, shareableIndicators, tlpFor, type SharingPolicy, type Tlp } from './sharing';
 
-export interface MispAttribute { uuid: string; type: string; category: string; value: string; to_ids: boolean; comment?: string; distribution: string }
+export interface MispAttribute {
+  uuid: string;
+  type: string;
+  category: string;
+  value: string;
+  to_ids: boolean;
+  comment?: string;
+  distribution: string;
+}
 export interface MispEvent {
   Event: {
-    uuid: string; info: string; date: string; threat_level_id: string; analysis: string; distribution: string; published: boolean;
-    Attribute: MispAttribute[]; Tag: { name: string }[];
+    uuid: string;
+    info: string;
+    date: string;
+    threat_level_id: string;
+    analysis: string;
+    distribution: string;
+    published: boolean;
+    Attribute: MispAttribute[];
+    Tag: { name: string }[];
   };
 }
 
@@ -27,19 +42,34 @@ export function attackGalaxyTag(technique: string): string {
 
 export function incidentToMispEvent(incident: ConfirmedIncident, opts: { sharing: SharingPolicy }): MispEvent {
   assertConfirmed(incident);
-  const tlp = tlpFor(opts.sharing, incident.alerts.map((a) => a.source), incident.tlp);
+  const tlp = tlpFor(
+    opts.sharing,
+    incident.alerts.map((a) => a.source),
+    incident.tlp,
+  );
   const iocs = shareableIndicators(incident.alerts, opts.sharing);
   const distribution = '5'; // attributes inherit the event's distribution
-  const attribute = (type: string, category: string, value: string, toIds: boolean): MispAttribute =>
-    ({ uuid: stableUuid(incident.id, 'misp', type, value), type, category, value, to_ids: toIds, distribution, comment: `autosoc incident ${incident.id}` });
+  const attribute = (type: string, category: string, value: string, toIds: boolean): MispAttribute => ({
+    uuid: stableUuid(incident.id, 'misp', type, value),
+    type,
+    category,
+    value,
+    to_ids: toIds,
+    distribution,
+    comment: `autosoc incident ${incident.id}`,
+  });
   const attributes: MispAttribute[] = [
     ...iocs.domains.map((d) => attribute('domain', 'Network activity', d, true)),
     ...iocs.ips.map((ip) => attribute('ip-dst', 'Network activity', ip, true)),
     ...iocs.urls.map((u) => attribute('url', 'Network activity', u, true)),
     ...iocs.hashes.flatMap((h) => [
-      ...(['md5', 'sha1', 'sha256'] as const).filter((k) => h[k]).map((k) => (h.name
-        ? attribute(`filename|${k}`, 'Payload delivery', `${h.name}|${h[k]}`, true)
-        : attribute(k, 'Payload delivery', h[k]!, true))),
+      ...(['md5', 'sha1', 'sha256'] as const)
+        .filter((k) => h[k])
+        .map((k) =>
+          h.name
+            ? attribute(`filename|${k}`, 'Payload delivery', `${h.name}|${h[k]}`, true)
+            : attribute(k, 'Payload delivery', h[k]!, true),
+        ),
     ]),
   ];
   const first = incident.alerts.map((a) => a.time).sort()[0];

@@ -30,7 +30,10 @@ export interface ShareableIndicators {
 }
 
 export class SharingFilter {
-  constructor(private readonly policy: SharingPolicy, private readonly privateNames: Set<string>) {}
+  constructor(
+    private readonly policy: SharingPolicy,
+    private readonly privateNames: Set<string>,
+  ) {}
 
   isShareableIp(ip: string): boolean {
     if (isIpv4(ip)) return isPublicIpv4(ip) && !this.policy.internalRanges.some((r) => inCidr(ip, r));
@@ -61,8 +64,10 @@ export class SharingFilter {
 
 /** Every case-insensitive occurrence of `needle` replaced, by indexOf: no regex built from data. */
 function replaceAllInsensitive(text: string, needle: string, by: string): string {
-  const hay = text.toLowerCase(), n = needle.toLowerCase();
-  let out = '', from = 0;
+  const hay = text.toLowerCase(),
+    n = needle.toLowerCase();
+  let out = '',
+    from = 0;
   for (let at = hay.indexOf(n); at !== -1; at = hay.indexOf(n, from)) {
     out += text.slice(from, at) + by;
     from = at + n.length;
@@ -104,12 +109,15 @@ export function privateNamesOf(alerts: Alert[]): Set<string> {
 export function shareableIndicators(alerts: Alert[], policy: SharingPolicy): ShareableIndicators {
   const privateNames = privateNamesOf(alerts);
   const filter = new SharingFilter(policy, privateNames);
-  const domains = new Set<string>(), ips = new Set<string>(), urls = new Set<string>();
+  const domains = new Set<string>(),
+    ips = new Set<string>(),
+    urls = new Set<string>();
   const hashes = new Map<string, ShareableIndicators['hashes'][number]>();
   for (const a of alerts) {
     const o = a.observables;
     for (const d of o.domains) if (filter.isShareableDomain(d)) domains.add(d.toLowerCase().replace(/\.$/, ''));
-    for (const ip of [...o.ips, ...o.network.map((n) => n.dstIp).filter((v): v is string => !!v)]) if (filter.isShareableIp(ip)) ips.add(ip);
+    for (const ip of [...o.ips, ...o.network.map((n) => n.dstIp).filter((v): v is string => !!v)])
+      if (filter.isShareableIp(ip)) ips.add(ip);
     for (const u of o.urls) {
       if (!filter.isShareableUrl(u)) continue;
       urls.add(u);

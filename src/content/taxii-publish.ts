@@ -14,7 +14,8 @@ import { AlertValidationError } from '../domain/alert';
 export const TAXII_COLLECTION = {
   id: stableUuidV4Layout('taxii', 'confirmed-incidents'),
   title: 'autosoc confirmed incidents',
-  description: 'Indicators, observed data, malware, ATT&CK patterns and sightings of incidents autosoc confirmed, TLP:CLEAR and TLP:GREEN only.',
+  description:
+    'Indicators, observed data, malware, ATT&CK patterns and sightings of incidents autosoc confirmed, TLP:CLEAR and TLP:GREEN only.',
 };
 export const TAXII_SHAREABLE_TLPS: readonly Tlp[] = ['clear', 'green'];
 /** Incidents published per read at most; the next read continues. */
@@ -27,9 +28,11 @@ export async function publishConfirmedIncidents(db: Pool, sharing: SharingPolicy
      WHERE a.verdict IS DISTINCT FROM 'benign'
        AND (a.verdict = 'malicious' OR EXISTS (SELECT 1 FROM decisions d WHERE d.workflow_id = a.workflow_id AND d.action = 'approve'))
        AND NOT EXISTS (SELECT 1 FROM taxii_incidents t WHERE t.workflow_id = a.workflow_id)
-     ORDER BY a.updated_at, a.workflow_id LIMIT $1`, [BATCH],
+     ORDER BY a.updated_at, a.workflow_id LIMIT $1`,
+    [BATCH],
   );
-  let shared = 0, withheld = 0;
+  let shared = 0,
+    withheld = 0;
   for (const { workflow_id: id } of rows) {
     let incident: Awaited<ReturnType<typeof confirmedIncidentFromStore>>;
     try {
@@ -38,23 +41,36 @@ export async function publishConfirmedIncidents(db: Pool, sharing: SharingPolicy
       if (!(err instanceof AlertValidationError)) throw err;
       // A stored alert this version cannot read (an older schema, a hand-written row) is never
       // shared, and never stops the collection: it is withheld once and not looked at again.
-      const claimed = await db.query("INSERT INTO taxii_incidents (workflow_id, tlp, shared) VALUES ($1, 'red', false) ON CONFLICT DO NOTHING", [id]);
+      const claimed = await db.query(
+        "INSERT INTO taxii_incidents (workflow_id, tlp, shared) VALUES ($1, 'red', false) ON CONFLICT DO NOTHING",
+        [id],
+      );
       if (claimed.rowCount) withheld++;
       continue;
     }
-    const tlp = tlpFor(sharing, incident.alerts.map((a) => a.source), incident.tlp);
+    const tlp = tlpFor(
+      sharing,
+      incident.alerts.map((a) => a.source),
+      incident.tlp,
+    );
     const share = TAXII_SHAREABLE_TLPS.includes(tlp);
     const client = await db.connect();
     try {
       await client.query('BEGIN');
       // A concurrent reader publishing the same incident finds the row and adds nothing.
-      const claimed = await client.query('INSERT INTO taxii_incidents (workflow_id, tlp, shared) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [id, tlp, share]);
+      const claimed = await client.query(
+        'INSERT INTO taxii_incidents (workflow_id, tlp, shared) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING',
+        [id, tlp, share],
+      );
       if (claimed.rowCount && share) {
         const added = await addTaxiiObjects(client, TAXII_COLLECTION.id, incidentToStixBundle(incident, { sharing }).objects);
         await client.query('UPDATE taxii_incidents SET objects = $2 WHERE workflow_id = $1', [id, added]);
       }
       await client.query('COMMIT');
-      if (claimed.rowCount) { if (share) shared++; else withheld++; }
+      if (claimed.rowCount) {
+        if (share) shared++;
+        else withheld++;
+      }
     } catch (err) {
       await client.query('ROLLBACK').catch(() => undefined);
       throw err;

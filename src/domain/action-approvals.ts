@@ -12,10 +12,17 @@ const MAX_LISTED = 8; // ids quoted in a refusal
 export const MAX_ADDED_ACTIONS = 32;
 
 /** An action an analyst added: who (its requester, for four eyes) and which connector will carry it out. */
-export interface AddedAction { id: string; addedBy: string; connector: string }
+export interface AddedAction {
+  id: string;
+  addedBy: string;
+  connector: string;
+}
 
 /** What a checked approval does: the ids it approves, and the actions it adds (not yet known to the book). */
-export interface CheckedApproval { approve: string[]; add: ResponseAction[] }
+export interface CheckedApproval {
+  approve: string[];
+  add: ResponseAction[];
+}
 
 const listed = (ids: Iterable<string>) => [...ids].slice(0, MAX_LISTED).join(', ') || 'none';
 
@@ -36,11 +43,17 @@ export class ActionApprovals {
     private readonly candidates?: () => readonly ResponseAction[],
   ) {}
 
-  get takesAdds(): boolean { return this.candidates !== undefined; }
+  get takesAdds(): boolean {
+    return this.candidates !== undefined;
+  }
 
   /** What analysts added, for the status. */
   get added(): AddedAction[] {
-    return this.addedActions.map(({ action, addedBy }) => ({ id: describeAction(action), addedBy, connector: responseConnectorFor(this.policy, action.kind) }));
+    return this.addedActions.map(({ action, addedBy }) => ({
+      id: describeAction(action),
+      addedBy,
+      connector: responseConnectorFor(this.policy, action.kind),
+    }));
   }
 
   /** The proposal and the added actions: what an approval may name. */
@@ -66,9 +79,11 @@ export class ActionApprovals {
   /** The actions an approval adds: known kinds, on the alert's own entities, not already proposed or added. */
   private checkAdds(d: Decision, known: Map<string, ResponseAction>): ResponseAction[] {
     if (!d.addActions) return [];
-    if (!this.candidates) throw new DecisionRejected('addActions: this alert takes no added actions (its run started before analysts could add them)');
+    if (!this.candidates)
+      throw new DecisionRejected('addActions: this alert takes no added actions (its run started before analysts could add them)');
     const ids = [...new Set(d.addActions)];
-    if (this.addedActions.length + ids.length > MAX_ADDED_ACTIONS) throw new DecisionRejected(`addActions: at most ${MAX_ADDED_ACTIONS} actions may be added to an alert`);
+    if (this.addedActions.length + ids.length > MAX_ADDED_ACTIONS)
+      throw new DecisionRejected(`addActions: at most ${MAX_ADDED_ACTIONS} actions may be added to an alert`);
     const candidates = new Map(this.candidates().map((a) => [describeAction(a), a]));
     return ids.map((id) => {
       if (known.has(id)) throw new DecisionRejected(`addActions: ${id.slice(0, 200)} is already proposed; approve it with actions`);
@@ -76,7 +91,9 @@ export class ActionApprovals {
       if (!action) {
         const kind = id.slice(0, id.indexOf(':'));
         const same = [...candidates.keys()].filter((c) => c.startsWith(`${kind}:`));
-        throw new DecisionRejected(`addActions: ${id.slice(0, 200)} is not on an entity of this alert (its ${kind} targets: ${listed(same)})`);
+        throw new DecisionRejected(
+          `addActions: ${id.slice(0, 200)} is not on an entity of this alert (its ${kind} targets: ${listed(same)})`,
+        );
       }
       return action;
     });

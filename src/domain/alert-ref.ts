@@ -26,13 +26,18 @@ export const REF_BATCH_LIMIT = 1000;
 export const REF_BATCH_CHARS = 256 * 1024;
 
 export function capRefObservables(set: ObservableSet): ObservableSet {
-  return Object.fromEntries(KINDS.map((k) => [k, set[k].slice(0, REF_OBSERVABLES_PER_KIND).map((v) => v.slice(0, REF_VALUE_CHARS))])) as unknown as ObservableSet;
+  return Object.fromEntries(
+    KINDS.map((k) => [k, set[k].slice(0, REF_OBSERVABLES_PER_KIND).map((v) => v.slice(0, REF_VALUE_CHARS))]),
+  ) as unknown as ObservableSet;
 }
 
 export function alertRef(alert: Alert, observables: ObservableSet, route?: AlertRef['route']): AlertRef {
   return {
-    workflowId: alertWorkflowId(alert), severity: alert.severity, ...(alert.rule?.id ? { ruleId: alert.rule.id } : {}),
-    observables: capRefObservables(observables), ...(route ? { route } : {}),
+    workflowId: alertWorkflowId(alert),
+    severity: alert.severity,
+    ...(alert.rule?.id ? { ruleId: alert.rule.id } : {}),
+    observables: capRefObservables(observables),
+    ...(route ? { route } : {}),
   };
 }
 
@@ -44,9 +49,13 @@ export function checkAlertRef(input: unknown): AlertRef {
   if (!isObject(input)) throw new BoundedInputError('alert reference: expected an object');
   const { workflowId, severity, ruleId, observables, route } = input;
   if (!shortText(workflowId, 400)) throw new BoundedInputError('alert reference workflowId: expected 1-400 characters');
-  if (!(SEVERITIES as readonly unknown[]).includes(severity)) throw new BoundedInputError(`alert reference severity: expected one of ${SEVERITIES.join(', ')}`);
+  if (!(SEVERITIES as readonly unknown[]).includes(severity))
+    throw new BoundedInputError(`alert reference severity: expected one of ${SEVERITIES.join(', ')}`);
   if (ruleId !== undefined && !shortText(ruleId, 256)) throw new BoundedInputError('alert reference ruleId: expected 1-256 characters');
-  if (route !== undefined && !(isObject(route) && shortText(route.playbook, 128) && typeof route.reason === 'string' && route.reason.length <= 512)) {
+  if (
+    route !== undefined &&
+    !(isObject(route) && shortText(route.playbook, 128) && typeof route.reason === 'string' && route.reason.length <= 512)
+  ) {
     throw new BoundedInputError('alert reference route: expected { playbook, reason }');
   }
   return { ...(input as unknown as AlertRef), observables: capRefObservables(checkObservableSet(observables)) };

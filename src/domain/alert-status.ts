@@ -7,15 +7,22 @@ import type { Disposition, Verdict } from './scoring';
 import type { Severity } from './alert';
 
 export type Stage =
-  | 'collecting' | 'investigating' | 'triaging' | 'awaiting_analyst' | 'responding' | 'contained' | 'undoing' | 'reporting' | 'done';
+  'collecting' | 'investigating' | 'triaging' | 'awaiting_analyst' | 'responding' | 'contained' | 'undoing' | 'reporting' | 'done';
 
 /**
  * Since containment-v1 an approval whose actions no connector executed ends
  * `recorded_for_manual_action` (or `response_failed`), never "responded"; a close as false
  * positive inside the review window ends `released_as_false_positive`.
  */
-export type Outcome = 'auto_closed' | 'auto_responded' | 'closed_by_analyst' | 'approved_and_responded' | 'contained_by_sla_fallback'
-  | 'recorded_for_manual_action' | 'response_failed' | 'released_as_false_positive';
+export type Outcome =
+  | 'auto_closed'
+  | 'auto_responded'
+  | 'closed_by_analyst'
+  | 'approved_and_responded'
+  | 'contained_by_sla_fallback'
+  | 'recorded_for_manual_action'
+  | 'response_failed'
+  | 'released_as_false_positive';
 
 /** One action of the response saga: what it came to, and its compensation's outcome. */
 export interface ContainedAction {
@@ -39,7 +46,12 @@ export interface ContainmentStatus {
 }
 
 /** An SLA breach, or an analyst's escalation (`by`). */
-export interface Escalation { fromTier: string; toTier: string | null; afterMs: number; by?: string }
+export interface Escalation {
+  fromTier: string;
+  toTier: string | null;
+  afterMs: number;
+  by?: string;
+}
 
 export interface AlertStatus {
   workflowId: string;

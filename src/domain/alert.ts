@@ -9,18 +9,33 @@ export type Severity = z.infer<typeof Severity>;
 
 /** OCSF severity_id for each severity (1 Informational .. 5 Critical). */
 export const OCSF_SEVERITY_ID: Record<Severity, number> = {
-  informational: 1, low: 2, medium: 3, high: 4, critical: 5,
+  informational: 1,
+  low: 2,
+  medium: 3,
+  high: 4,
+  critical: 5,
 };
 
 const text = (max: number) => z.string().trim().min(1).max(max);
 const Hashes = z.object({
-  md5: z.string().regex(/^[a-fA-F0-9]{32}$/, 'md5 must be 32 hex digits').optional(),
-  sha1: z.string().regex(/^[a-fA-F0-9]{40}$/, 'sha1 must be 40 hex digits').optional(),
-  sha256: z.string().regex(/^[a-fA-F0-9]{64}$/, 'sha256 must be 64 hex digits').optional(),
+  md5: z
+    .string()
+    .regex(/^[a-fA-F0-9]{32}$/, 'md5 must be 32 hex digits')
+    .optional(),
+  sha1: z
+    .string()
+    .regex(/^[a-fA-F0-9]{40}$/, 'sha1 must be 40 hex digits')
+    .optional(),
+  sha256: z
+    .string()
+    .regex(/^[a-fA-F0-9]{64}$/, 'sha256 must be 64 hex digits')
+    .optional(),
 });
 
 export const Host = z.object({
-  hostname: text(255).optional(), ip: text(64).optional(), os: text(128).optional(),
+  hostname: text(255).optional(),
+  ip: text(64).optional(),
+  os: text(128).optional(),
   /** The host's id in the EDR that raised the alert (OCSF device.uid): lets collectors reach it. */
   uid: text(128).optional(),
 });
@@ -45,17 +60,28 @@ export const FileObservable = z.object({
   size: z.number().int().nonnegative().optional(),
 });
 export const NetworkConnection = z.object({
-  srcIp: text(64).optional(), srcPort: z.number().int().min(0).max(65535).optional(),
-  dstIp: text(64).optional(), dstPort: z.number().int().min(0).max(65535).optional(),
-  protocol: text(16).optional(), direction: z.enum(['inbound', 'outbound', 'lateral', 'unknown']).optional(),
+  srcIp: text(64).optional(),
+  srcPort: z.number().int().min(0).max(65535).optional(),
+  dstIp: text(64).optional(),
+  dstPort: z.number().int().min(0).max(65535).optional(),
+  protocol: text(16).optional(),
+  direction: z.enum(['inbound', 'outbound', 'lateral', 'unknown']).optional(),
   /** Where the source's geolocation puts the source address (ISO 3166-1 alpha-2): what travel approvals are checked against. */
-  srcCountry: z.string().regex(/^[A-Z]{2}$/, 'srcCountry is an ISO 3166-1 alpha-2 code').optional(),
+  srcCountry: z
+    .string()
+    .regex(/^[A-Z]{2}$/, 'srcCountry is an ISO 3166-1 alpha-2 code')
+    .optional(),
 });
 export const Email = z.object({
-  from: text(512).optional(), to: z.array(text(512)).max(100).default([]),
-  subject: z.string().max(2048).optional(), messageId: text(1024).optional(),
+  from: text(512).optional(),
+  to: z.array(text(512)).max(100).default([]),
+  subject: z.string().max(2048).optional(),
+  messageId: text(1024).optional(),
   /** Names of the message's X- headers (lower case): a simulation vendor's campaign stamp. */
-  headerNames: z.array(z.string().regex(/^[a-z0-9-]{1,76}$/)).max(64).optional(),
+  headerNames: z
+    .array(z.string().regex(/^[a-z0-9-]{1,76}$/))
+    .max(64)
+    .optional(),
 });
 
 export const AlertObservables = z.object({
@@ -78,7 +104,14 @@ export const EvidenceRef = z.object({
   sizeBytes: z.number().int().nonnegative(),
   name: z.string().max(1024).optional(),
   /** Provenance of a file taken out of what a vendor wrapped it in (e.g. Defender's GetFile ZIP): that container, stored too. */
-  container: z.object({ sha256: z.string().regex(/^[a-f0-9]{64}$/), name: z.string().max(1024), mediaType: z.string().max(255), note: z.string().max(1000) }).optional(),
+  container: z
+    .object({
+      sha256: z.string().regex(/^[a-f0-9]{64}$/),
+      name: z.string().max(1024),
+      mediaType: z.string().max(255),
+      note: z.string().max(1000),
+    })
+    .optional(),
 });
 export type EvidenceRef = z.infer<typeof EvidenceRef>;
 
@@ -111,7 +144,10 @@ export const Alert = z.object({
   severity: Severity,
   product: z.object({ name: text(256), vendor: text(256).optional() }).optional(),
   rule: z.object({ id: text(256).optional(), name: text(512).optional() }).optional(),
-  attackTechniques: z.array(z.string().regex(/^T\d{4}(\.\d{3})?$/, 'ATT&CK ids look like T1059 or T1059.001')).max(50).default([]),
+  attackTechniques: z
+    .array(z.string().regex(/^T\d{4}(\.\d{3})?$/, 'ATT&CK ids look like T1059 or T1059.001'))
+    .max(50)
+    .default([]),
   observables: AlertObservables.default(() => AlertObservables.parse({})),
   /** The original event as the source sent it, when small; large originals are evidence (kind "raw-event"). */
   raw: z.unknown().optional(),
@@ -122,10 +158,16 @@ export const Alert = z.object({
    * lone surrogates, invalid UTF-8, prototype keys, truncated fields). An alert that carries
    * any is never auto-closed: it was not read as its sender wrote it.
    */
-  inputAnomalies: z.array(z.string().regex(/^[a-z0-9-]{1,64}$/)).max(32).default([]),
+  inputAnomalies: z
+    .array(z.string().regex(/^[a-z0-9-]{1,64}$/))
+    .max(32)
+    .default([]),
   semantics: AlertSemantics.default({}),
   /** The format ingest read it in (ecs, wazuh, ocsf, cef, eml, autosoc): set by normalize, never taken from the sender. */
-  ingestFormat: z.string().regex(/^[a-z0-9-]{1,32}$/).optional(),
+  ingestFormat: z
+    .string()
+    .regex(/^[a-z0-9-]{1,32}$/)
+    .optional(),
 });
 export type Alert = z.infer<typeof Alert>;
 export type AlertInput = z.input<typeof Alert>;
@@ -141,9 +183,7 @@ export class AlertValidationError extends Error {
 export function parseAlert(input: unknown): Alert {
   const result = Alert.safeParse(input);
   if (result.success) return result.data;
-  throw new AlertValidationError(
-    result.error.issues.map((i) => `${i.path.length ? i.path.join('.') : '(root)'}: ${i.message}`),
-  );
+  throw new AlertValidationError(result.error.issues.map((i) => `${i.path.length ? i.path.join('.') : '(root)'}: ${i.message}`));
 }
 
 /**

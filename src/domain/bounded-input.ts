@@ -22,7 +22,9 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 
 /** The same set with at most OBSERVABLES_PER_KIND values of each kind, each cut to OBSERVABLE_VALUE_CHARS. */
 export function capObservables(set: ObservableSet): ObservableSet {
-  return Object.fromEntries(KINDS.map((k) => [k, set[k].slice(0, OBSERVABLES_PER_KIND).map((v) => v.slice(0, OBSERVABLE_VALUE_CHARS))])) as unknown as ObservableSet;
+  return Object.fromEntries(
+    KINDS.map((k) => [k, set[k].slice(0, OBSERVABLES_PER_KIND).map((v) => v.slice(0, OBSERVABLE_VALUE_CHARS))]),
+  ) as unknown as ObservableSet;
 }
 
 /**
@@ -48,9 +50,12 @@ export function checkObservableSet(input: unknown): ObservableSet {
 export function checkAlertEnvelope(input: unknown): { source: string; sourceId: string; severity: Severity } {
   if (!isObject(input)) throw new BoundedInputError('alert: expected an object');
   const { source, sourceId, severity } = input;
-  if (typeof source !== 'string' || source.length === 0 || source.length > 64) throw new BoundedInputError('alert.source: expected 1-64 characters');
-  if (typeof sourceId !== 'string' || sourceId.length === 0 || sourceId.length > 256) throw new BoundedInputError('alert.sourceId: expected 1-256 characters');
-  if (!(SEVERITIES as readonly unknown[]).includes(severity)) throw new BoundedInputError(`alert.severity: expected one of ${SEVERITIES.join(', ')}`);
+  if (typeof source !== 'string' || source.length === 0 || source.length > 64)
+    throw new BoundedInputError('alert.source: expected 1-64 characters');
+  if (typeof sourceId !== 'string' || sourceId.length === 0 || sourceId.length > 256)
+    throw new BoundedInputError('alert.sourceId: expected 1-256 characters');
+  if (!(SEVERITIES as readonly unknown[]).includes(severity))
+    throw new BoundedInputError(`alert.severity: expected one of ${SEVERITIES.join(', ')}`);
   return { source, sourceId, severity: severity as Severity };
 }
 

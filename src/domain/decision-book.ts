@@ -7,7 +7,10 @@ import { rolesFor } from './policy-rules';
 import type { Role } from './roles';
 
 /** A decision the workflow accepted, numbered in order (the audit trail's step key). */
-export interface DecisionEvent { seq: number; decision: Decision }
+export interface DecisionEvent {
+  seq: number;
+  decision: Decision;
+}
 
 export interface DecisionBookState {
   /** `actions`: what the approver selected (absent: every proposed action). */
@@ -32,15 +35,23 @@ export class DecisionBook {
    * `actions` (containment-v1): approvals name the actions they approve, each with its own
    * quorum and four eyes; without it one rule (the strictest) covers the whole proposal.
    */
-  constructor(private readonly policy: TriagePolicy, private readonly rule: ApprovalRule, private readonly actions?: ActionApprovals) {
+  constructor(
+    private readonly policy: TriagePolicy,
+    private readonly rule: ApprovalRule,
+    private readonly actions?: ActionApprovals,
+  ) {
     this.state = { approvals: [], approvalsNeeded: rule.quorum };
   }
 
   /** Actions analysts added to the proposal (per-action approval only). */
-  get addedActions(): AddedAction[] { return this.actions?.added ?? []; }
+  get addedActions(): AddedAction[] {
+    return this.actions?.added ?? [];
+  }
 
   /** The number of the last decision applied (the audit trail's step key). */
-  get lastSeq(): number { return this.seq; }
+  get lastSeq(): number {
+    return this.seq;
+  }
 
   /** The containment ran: the book takes one more decision, a close, until endReview. */
   beginReview(): void {
@@ -70,12 +81,15 @@ export class DecisionBook {
     if (d.action === 'approve' && this.actions) {
       this.actions.check(d, this.state.requestedBy);
     } else if (d.action === 'approve') {
-      if (d.addActions) throw new DecisionRejected('addActions: this alert takes no added actions (its run approves the proposal as a whole)');
+      if (d.addActions)
+        throw new DecisionRejected('addActions: this alert takes no added actions (its run approves the proposal as a whole)');
       if (this.rule.fourEyes && this.state.requestedBy === d.actor) {
         throw new DecisionRejected(`four eyes: ${d.actor} requested this containment; another analyst must approve it`);
       }
       if (this.state.approvals.some((a) => a.actor === d.actor)) {
-        throw new DecisionRejected(`${d.actor} already approved; ${this.state.approvalsNeeded - this.state.approvals.length} more approval(s) needed from others`);
+        throw new DecisionRejected(
+          `${d.actor} already approved; ${this.state.approvalsNeeded - this.state.approvals.length} more approval(s) needed from others`,
+        );
       }
     }
     return d;

@@ -24,14 +24,19 @@ export interface VerifyContext {
   usedNonces: ReadonlySet<string>;
 }
 
-const UNSIGNED = 'decisions must be signed by autosoc: decide through the API or CLI, or pass the output of `autosoc decision sign` (see README, "Approve or close")';
+const UNSIGNED =
+  'decisions must be signed by autosoc: decide through the API or CLI, or pass the output of `autosoc decision sign` (see README, "Approve or close")';
 
 /**
  * The decision inside a signed envelope, after checking the signature, the alert it was
  * signed for, its age and its nonce; `signalAction` (Signals) must match the signed action.
  * Throws DecisionRejected naming the first problem.
  */
-export function openSignedDecision(input: unknown, ctx: VerifyContext, signalAction?: DecisionAction): { decision: Decision; nonce: string } {
+export function openSignedDecision(
+  input: unknown,
+  ctx: VerifyContext,
+  signalAction?: DecisionAction,
+): { decision: Decision; nonce: string } {
   if (typeof input !== 'object' || input === null || !('signatures' in input)) throw new DecisionRejected(UNSIGNED);
   const parsed = signedDecisionSchema().safeParse(input);
   if (!parsed.success) {
@@ -45,11 +50,17 @@ export function openSignedDecision(input: unknown, ctx: VerifyContext, signalAct
     const key = ctx.keys.find((k) => k.id === s.keyId);
     return key !== undefined && ed.verify(fromHex(s.signature), message, fromHex(key.publicKey));
   });
-  if (!valid) throw new DecisionRejected(`signature: no signature verifies against this alert's decision keys (${ctx.keys.map((k) => k.id).join(', ')})`);
+  if (!valid)
+    throw new DecisionRejected(
+      `signature: no signature verifies against this alert's decision keys (${ctx.keys.map((k) => k.id).join(', ')})`,
+    );
   if (e.workflowId !== ctx.workflowId) throw new DecisionRejected(`signed decision is for ${e.workflowId}, not this alert`);
-  if (signalAction && e.decision.action !== signalAction) throw new DecisionRejected(`signed decision is an ${e.decision.action} decision, sent as ${signalAction}`);
-  if (e.issuedAt > ctx.now + DECISION_CLOCK_SKEW_MS) throw new DecisionRejected('signed decision is issued in the future: check the API server clock');
-  if (ctx.now - e.issuedAt > DECISION_TTL_MS) throw new DecisionRejected(`signed decision expired (valid ${DECISION_TTL_MS / 60_000} minutes after signing): sign it again`);
+  if (signalAction && e.decision.action !== signalAction)
+    throw new DecisionRejected(`signed decision is an ${e.decision.action} decision, sent as ${signalAction}`);
+  if (e.issuedAt > ctx.now + DECISION_CLOCK_SKEW_MS)
+    throw new DecisionRejected('signed decision is issued in the future: check the API server clock');
+  if (ctx.now - e.issuedAt > DECISION_TTL_MS)
+    throw new DecisionRejected(`signed decision expired (valid ${DECISION_TTL_MS / 60_000} minutes after signing): sign it again`);
   if (ctx.usedNonces.has(e.nonce)) throw new DecisionRejected('signed decision was already used (nonce seen): sign a new one');
   if (!e.decision.roles) throw new DecisionRejected('signed decision carries no roles');
   return { decision: e.decision, nonce: e.nonce };

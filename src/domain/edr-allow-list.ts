@@ -26,7 +26,8 @@ const WINDOWS_DRIVE = /^[A-Za-z]:[\\/]/;
 export function normaliseEdrPath(path: string): NormalisedPath | { refused: string } {
   if (/[\0\r\n]/.test(path)) return { refused: 'control characters' };
   const windows = WINDOWS_DRIVE.test(path) || path.includes('\\');
-  if (windows && !WINDOWS_DRIVE.test(path)) return { refused: 'a Windows path must start with a drive letter (no UNC, device or relative paths)' };
+  if (windows && !WINDOWS_DRIVE.test(path))
+    return { refused: 'a Windows path must start with a drive letter (no UNC, device or relative paths)' };
   if (!windows && !path.startsWith('/')) return { refused: 'the path must be absolute' };
   const [root, rest] = windows ? [path.slice(0, 2).toUpperCase(), path.slice(3)] : ['', path.slice(1)];
   const out: string[] = [];

@@ -28,8 +28,17 @@ const MAX_LOOK_WIDTH = 256;
 const isWordCode = (c: number) => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
 const isDigitCode = (c: number) => c >= 48 && c <= 57;
 const isSpaceCode = (c: number) =>
-  c === 32 || (c >= 9 && c <= 13) || c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) ||
-  c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
+  c === 32 ||
+  (c >= 9 && c <= 13) ||
+  c === 0xa0 ||
+  c === 0x1680 ||
+  (c >= 0x2000 && c <= 0x200a) ||
+  c === 0x2028 ||
+  c === 0x2029 ||
+  c === 0x202f ||
+  c === 0x205f ||
+  c === 0x3000 ||
+  c === 0xfeff;
 const isLineTerminator = (c: number) => c === 10 || c === 13 || c === 0x2028 || c === 0x2029;
 
 /** ECMAScript's Canonicalize for non-unicode `i`: upper case, unless that maps non-ASCII to ASCII or to several units. */
@@ -45,7 +54,10 @@ export class LinearRegexError extends Error {}
 /** Parses the regex source into a tree (the subset above; anything else throws). */
 class Parser {
   private at = 0;
-  constructor(private readonly src: string, private readonly flags: { i: boolean; m: boolean; s: boolean }) {}
+  constructor(
+    private readonly src: string,
+    private readonly flags: { i: boolean; m: boolean; s: boolean },
+  ) {}
 
   parse(): Node {
     const node = this.alternation();
@@ -59,7 +71,10 @@ class Parser {
 
   private alternation(): Node {
     const items = [this.sequence()];
-    while (this.src[this.at] === '|') { this.at++; items.push(this.sequence()); }
+    while (this.src[this.at] === '|') {
+      this.at++;
+      items.push(this.sequence());
+    }
     return items.length === 1 ? items[0] : { kind: 'alt', items };
   }
 
@@ -72,11 +87,21 @@ class Parser {
   private quantified(): Node {
     const atom = this.atom();
     const c = this.src[this.at];
-    let min: number; let max: number;
-    if (c === '*') { min = 0; max = Infinity; this.at++; }
-    else if (c === '+') { min = 1; max = Infinity; this.at++; }
-    else if (c === '?') { min = 0; max = 1; this.at++; }
-    else if (c === '{' && /^\{\d+(?:,\d*)?\}/.test(this.src.slice(this.at, this.at + 16))) {
+    let min: number;
+    let max: number;
+    if (c === '*') {
+      min = 0;
+      max = Infinity;
+      this.at++;
+    } else if (c === '+') {
+      min = 1;
+      max = Infinity;
+      this.at++;
+    } else if (c === '?') {
+      min = 0;
+      max = 1;
+      this.at++;
+    } else if (c === '{' && /^\{\d+(?:,\d*)?\}/.test(this.src.slice(this.at, this.at + 16))) {
       const close = this.src.indexOf('}', this.at);
       const [lo, hi] = this.src.slice(this.at + 1, close).split(',');
       min = Number(lo);
@@ -91,30 +116,54 @@ class Parser {
   private atom(): Node {
     const c = this.src[this.at++];
     switch (c) {
-      case '(': return this.group();
-      case '[': return this.charClass();
-      case '.': return { kind: 'char', test: this.flags.s ? () => true : (x) => !isLineTerminator(x) };
-      case '^': return { kind: 'assert', what: 'bol' };
-      case '$': return { kind: 'assert', what: 'eol' };
-      case '\\': return this.escape();
-      case '*': case '+': case '?': this.at--; return this.fail('nothing to repeat');
-      case '{': if (/^\d+(?:,\d*)?\}/.test(this.src.slice(this.at, this.at + 16))) { this.at--; this.fail('nothing to repeat'); } return this.literal(123);
-      default: return this.literal(c.charCodeAt(0));
+      case '(':
+        return this.group();
+      case '[':
+        return this.charClass();
+      case '.':
+        return { kind: 'char', test: this.flags.s ? () => true : (x) => !isLineTerminator(x) };
+      case '^':
+        return { kind: 'assert', what: 'bol' };
+      case '$':
+        return { kind: 'assert', what: 'eol' };
+      case '\\':
+        return this.escape();
+      case '*':
+      case '+':
+      case '?':
+        this.at--;
+        return this.fail('nothing to repeat');
+      case '{':
+        if (/^\d+(?:,\d*)?\}/.test(this.src.slice(this.at, this.at + 16))) {
+          this.at--;
+          this.fail('nothing to repeat');
+        }
+        return this.literal(123);
+      default:
+        return this.literal(c.charCodeAt(0));
     }
   }
 
   private group(): Node {
     let look: { behind: boolean; negate: boolean } | undefined;
     if (this.src.startsWith('?:', this.at)) this.at += 2;
-    else if (this.src.startsWith('?=', this.at) || this.src.startsWith('?!', this.at)) { look = { behind: false, negate: this.src[this.at + 1] === '!' }; this.at += 2; }
-    else if (this.src.startsWith('?<=', this.at) || this.src.startsWith('?<!', this.at)) { look = { behind: true, negate: this.src[this.at + 2] === '!' }; this.at += 3; }
-    else if (this.src.startsWith('?<', this.at)) { const close = this.src.indexOf('>', this.at); if (close < 0) this.fail('unterminated group name'); this.at = close + 1; }
-    else if (this.src[this.at] === '?') this.fail('unsupported group');
+    else if (this.src.startsWith('?=', this.at) || this.src.startsWith('?!', this.at)) {
+      look = { behind: false, negate: this.src[this.at + 1] === '!' };
+      this.at += 2;
+    } else if (this.src.startsWith('?<=', this.at) || this.src.startsWith('?<!', this.at)) {
+      look = { behind: true, negate: this.src[this.at + 2] === '!' };
+      this.at += 3;
+    } else if (this.src.startsWith('?<', this.at)) {
+      const close = this.src.indexOf('>', this.at);
+      if (close < 0) this.fail('unterminated group name');
+      this.at = close + 1;
+    } else if (this.src[this.at] === '?') this.fail('unsupported group');
     const body = this.alternation();
     if (this.src[this.at++] !== ')') this.fail('missing )');
     if (!look) return body;
     const width = maxWidth(body);
-    if (width > MAX_LOOK_WIDTH) this.fail(`lookaround body may span ${width === Infinity ? 'unbounded' : width} characters (at most ${MAX_LOOK_WIDTH})`);
+    if (width > MAX_LOOK_WIDTH)
+      this.fail(`lookaround body may span ${width === Infinity ? 'unbounded' : width} characters (at most ${MAX_LOOK_WIDTH})`);
     return { kind: 'look', ...look, body };
   }
 
@@ -127,7 +176,10 @@ class Parser {
   /** An escape outside a class. */
   private escape(): Node {
     const c = this.src[this.at];
-    if (c === 'b' || c === 'B') { this.at++; return { kind: 'assert', what: c === 'b' ? 'wordb' : 'nwordb' }; }
+    if (c === 'b' || c === 'B') {
+      this.at++;
+      return { kind: 'assert', what: c === 'b' ? 'wordb' : 'nwordb' };
+    }
     if (c !== undefined && /[1-9]/.test(c)) this.fail('backreferences are not supported');
     if (c === 'k') this.fail('backreferences are not supported');
     const set = this.classEscape();
@@ -138,21 +190,36 @@ class Parser {
   private classEscape(): { kind: 'set'; test: CharTest } | { kind: 'code'; code: number } {
     const c = this.src[this.at++];
     switch (c) {
-      case 'd': return { kind: 'set', test: isDigitCode };
-      case 'D': return { kind: 'set', test: (x) => !isDigitCode(x) };
-      case 'w': return { kind: 'set', test: isWordCode };
-      case 'W': return { kind: 'set', test: (x) => !isWordCode(x) };
-      case 's': return { kind: 'set', test: isSpaceCode };
-      case 'S': return { kind: 'set', test: (x) => !isSpaceCode(x) };
-      case 'n': return { kind: 'code', code: 10 };
-      case 'r': return { kind: 'code', code: 13 };
-      case 't': return { kind: 'code', code: 9 };
-      case 'v': return { kind: 'code', code: 11 };
-      case 'f': return { kind: 'code', code: 12 };
-      case '0': return { kind: 'code', code: 0 };
-      case 'x': return { kind: 'code', code: this.hex(2) };
-      case 'u': return { kind: 'code', code: this.hex(4) };
-      case undefined: return this.fail('trailing backslash');
+      case 'd':
+        return { kind: 'set', test: isDigitCode };
+      case 'D':
+        return { kind: 'set', test: (x) => !isDigitCode(x) };
+      case 'w':
+        return { kind: 'set', test: isWordCode };
+      case 'W':
+        return { kind: 'set', test: (x) => !isWordCode(x) };
+      case 's':
+        return { kind: 'set', test: isSpaceCode };
+      case 'S':
+        return { kind: 'set', test: (x) => !isSpaceCode(x) };
+      case 'n':
+        return { kind: 'code', code: 10 };
+      case 'r':
+        return { kind: 'code', code: 13 };
+      case 't':
+        return { kind: 'code', code: 9 };
+      case 'v':
+        return { kind: 'code', code: 11 };
+      case 'f':
+        return { kind: 'code', code: 12 };
+      case '0':
+        return { kind: 'code', code: 0 };
+      case 'x':
+        return { kind: 'code', code: this.hex(2) };
+      case 'u':
+        return { kind: 'code', code: this.hex(4) };
+      case undefined:
+        return this.fail('trailing backslash');
       default:
         if (/[A-Za-z]/.test(c)) this.fail(`unsupported escape \\${c}`);
         return { kind: 'code', code: c.charCodeAt(0) };
@@ -188,20 +255,30 @@ class Parser {
     const member: CharTest = (x) => inRanges(x) || sets.some((t) => t(x));
     // Under `i`, a class matches x when one of its members has x's canonical form: the
     // candidates are x, its canonical (upper-case) form and that form's lower case.
-    const folded: CharTest = !this.flags.i ? member : (x) => {
-      if (member(x)) return true;
-      const canonical = canonicalize(x);
-      const lower = String.fromCharCode(canonical).toLowerCase();
-      return [canonical, lower.length === 1 ? lower.charCodeAt(0) : -1].some((y) => y >= 0 && member(y) && canonicalize(y) === canonical);
-    };
+    const folded: CharTest = !this.flags.i
+      ? member
+      : (x) => {
+          if (member(x)) return true;
+          const canonical = canonicalize(x);
+          const lower = String.fromCharCode(canonical).toLowerCase();
+          return [canonical, lower.length === 1 ? lower.charCodeAt(0) : -1].some(
+            (y) => y >= 0 && member(y) && canonicalize(y) === canonical,
+          );
+        };
     return { kind: 'char', test: negate ? (x) => !folded(x) : folded };
   }
 
   private classAtom(): { kind: 'set'; test: CharTest } | { kind: 'code'; code: number } {
     const c = this.src[this.at++];
     if (c !== '\\') return { kind: 'code', code: c.charCodeAt(0) };
-    if (this.src[this.at] === 'b') { this.at++; return { kind: 'code', code: 8 }; }
-    if (this.src[this.at] === '-') { this.at++; return { kind: 'code', code: 45 }; }
+    if (this.src[this.at] === 'b') {
+      this.at++;
+      return { kind: 'code', code: 8 };
+    }
+    if (this.src[this.at] === '-') {
+      this.at++;
+      return { kind: 'code', code: 45 };
+    }
     return this.classEscape();
   }
 }
@@ -209,35 +286,68 @@ class Parser {
 /** Longest text a node can match (Infinity if unbounded). */
 function maxWidth(node: Node): number {
   switch (node.kind) {
-    case 'char': return 1;
-    case 'seq': return node.items.reduce((n, i) => n + maxWidth(i), 0);
-    case 'alt': return Math.max(...node.items.map(maxWidth));
-    case 'repeat': return node.max === 0 ? 0 : node.max * maxWidth(node.item);
-    case 'assert': case 'look': return 0;
+    case 'char':
+      return 1;
+    case 'seq':
+      return node.items.reduce((n, i) => n + maxWidth(i), 0);
+    case 'alt':
+      return Math.max(...node.items.map(maxWidth));
+    case 'repeat':
+      return node.max === 0 ? 0 : node.max * maxWidth(node.item);
+    case 'assert':
+    case 'look':
+      return 0;
   }
 }
 
 /** Shortest text a node can match (used to bound lookbehind start positions). */
 function minWidth(node: Node): number {
   switch (node.kind) {
-    case 'char': return 1;
-    case 'seq': return node.items.reduce((n, i) => n + minWidth(i), 0);
-    case 'alt': return Math.min(...node.items.map(minWidth));
-    case 'repeat': return node.min * minWidth(node.item);
-    case 'assert': case 'look': return 0;
+    case 'char':
+      return 1;
+    case 'seq':
+      return node.items.reduce((n, i) => n + minWidth(i), 0);
+    case 'alt':
+      return Math.min(...node.items.map(minWidth));
+    case 'repeat':
+      return node.min * minWidth(node.item);
+    case 'assert':
+    case 'look':
+      return 0;
   }
 }
 
 // Program instructions, Thompson style.
 const Op = { Char: 0, Split: 1, Jmp: 2, Match: 3, Bol: 4, Eol: 5, WordB: 6, NWordB: 7, Look: 8 } as const;
 type OpCode = (typeof Op)[keyof typeof Op];
-interface Instr { op: OpCode; test?: CharTest; ascii?: Uint8Array; x?: number; y?: number; look?: number }
-interface Look { behind: boolean; negate: boolean; program: Program; minWidth: number; maxWidth: number }
-interface Program { code: Instr[]; looks: Look[] }
+interface Instr {
+  op: OpCode;
+  test?: CharTest;
+  ascii?: Uint8Array;
+  x?: number;
+  y?: number;
+  look?: number;
+}
+interface Look {
+  behind: boolean;
+  negate: boolean;
+  program: Program;
+  minWidth: number;
+  maxWidth: number;
+}
+interface Program {
+  code: Instr[];
+  looks: Look[];
+}
 
 function compile(root: Node, flags: { m: boolean }, looks: Look[] = []): Program {
   const code: Instr[] = [];
-  const emit = (i: Instr) => { code.push(i); if (code.length > MAX_PROGRAM) throw new LinearRegexError(`linear regex: program larger than ${MAX_PROGRAM} instructions (expand fewer repeats)`); return code.length - 1; };
+  const emit = (i: Instr) => {
+    code.push(i);
+    if (code.length > MAX_PROGRAM)
+      throw new LinearRegexError(`linear regex: program larger than ${MAX_PROGRAM} instructions (expand fewer repeats)`);
+    return code.length - 1;
+  };
   const gen = (node: Node): void => {
     switch (node.kind) {
       case 'char': {
@@ -247,7 +357,9 @@ function compile(root: Node, flags: { m: boolean }, looks: Look[] = []): Program
         emit({ op: Op.Char, test: node.test, ascii });
         return;
       }
-      case 'seq': for (const i of node.items) gen(i); return;
+      case 'seq':
+        for (const i of node.items) gen(i);
+        return;
       case 'alt': {
         const jumps: number[] = [];
         node.items.forEach((item, k) => {
@@ -278,9 +390,17 @@ function compile(root: Node, flags: { m: boolean }, looks: Look[] = []): Program
         }
         return;
       }
-      case 'assert': emit({ op: node.what === 'bol' ? Op.Bol : node.what === 'eol' ? Op.Eol : node.what === 'wordb' ? Op.WordB : Op.NWordB }); return;
+      case 'assert':
+        emit({ op: node.what === 'bol' ? Op.Bol : node.what === 'eol' ? Op.Eol : node.what === 'wordb' ? Op.WordB : Op.NWordB });
+        return;
       case 'look': {
-        looks.push({ behind: node.behind, negate: node.negate, program: compile(node.body, flags, []), minWidth: minWidth(node.body), maxWidth: maxWidth(node.body) });
+        looks.push({
+          behind: node.behind,
+          negate: node.negate,
+          program: compile(node.body, flags, []),
+          minWidth: minWidth(node.body),
+          maxWidth: maxWidth(node.body),
+        });
         emit({ op: Op.Look, look: looks.length - 1 });
         return;
       }
@@ -292,39 +412,61 @@ function compile(root: Node, flags: { m: boolean }, looks: Look[] = []): Program
 }
 
 /** Where a match was found: [start, end) of the first match to complete, from its leftmost start. */
-interface Span { start: number; end: number }
+interface Span {
+  start: number;
+  end: number;
+}
 
 /**
  * Runs a program over text from `from`: a match starting anywhere (or only at `from`), ending
  * anywhere (or only at `mustEndAt`). Returns the span of the first match to complete, or null.
  */
-function run(program: Program, text: string, flags: { m: boolean }, from: number, anchoredStart: boolean, mustEndAt: number, memo: Map<Look, Int8Array>): Span | null {
+function run(
+  program: Program,
+  text: string,
+  flags: { m: boolean },
+  from: number,
+  anchoredStart: boolean,
+  mustEndAt: number,
+  memo: Map<Look, Int8Array>,
+): Span | null {
   const { code } = program;
   const n = code.length;
   // Thread lists: instruction and where its match started (older threads come first, so the
   // leftmost start wins an instruction two threads reach in the same step).
-  let current = new Int32Array(n); let currentStart = new Int32Array(n); let currentLen = 0;
-  let next = new Int32Array(n); let nextStart = new Int32Array(n);
+  let current = new Int32Array(n);
+  let currentStart = new Int32Array(n);
+  let currentLen = 0;
+  let next = new Int32Array(n);
+  let nextStart = new Int32Array(n);
   const seen = new Uint32Array(n);
   let stamp = 0;
   const stack = new Int32Array(n * 2 + 2);
 
   const holds = (instr: Instr, pos: number): boolean => {
     switch (instr.op) {
-      case Op.Bol: return pos === 0 || (flags.m && isLineTerminator(text.charCodeAt(pos - 1)));
-      case Op.Eol: return pos === text.length || (flags.m && isLineTerminator(text.charCodeAt(pos)));
-      case Op.WordB: case Op.NWordB: {
+      case Op.Bol:
+        return pos === 0 || (flags.m && isLineTerminator(text.charCodeAt(pos - 1)));
+      case Op.Eol:
+        return pos === text.length || (flags.m && isLineTerminator(text.charCodeAt(pos)));
+      case Op.WordB:
+      case Op.NWordB: {
         const before = pos > 0 && isWordCode(text.charCodeAt(pos - 1));
         const after = pos < text.length && isWordCode(text.charCodeAt(pos));
         return (before !== after) === (instr.op === Op.WordB);
       }
-      case Op.Look: return lookHolds(program.looks[instr.look as number], pos);
-      default: return true;
+      case Op.Look:
+        return lookHolds(program.looks[instr.look as number], pos);
+      default:
+        return true;
     }
   };
   const lookHolds = (look: Look, pos: number): boolean => {
     let cache = memo.get(look);
-    if (!cache) { cache = new Int8Array(text.length + 1); memo.set(look, cache); }
+    if (!cache) {
+      cache = new Int8Array(text.length + 1);
+      memo.set(look, cache);
+    }
     if (cache[pos] === 0) {
       let found = false;
       if (!look.behind) found = run(look.program, text, flags, pos, true, -1, memo) !== null;
@@ -349,11 +491,22 @@ function run(program: Program, text: string, flags: { m: boolean }, from: number
       seen[pc] = stamp;
       const instr = code[pc];
       switch (instr.op) {
-        case Op.Char: list[listLen] = pc; starts[listLen++] = start; break;
-        case Op.Match: if (mustEndAt < 0 || pos === mustEndAt) return true; break;
-        case Op.Jmp: stack[top++] = instr.x as number; break;
-        case Op.Split: stack[top++] = instr.y as number; stack[top++] = instr.x as number; break;
-        default: if (holds(instr, pos)) stack[top++] = pc + 1;
+        case Op.Char:
+          list[listLen] = pc;
+          starts[listLen++] = start;
+          break;
+        case Op.Match:
+          if (mustEndAt < 0 || pos === mustEndAt) return true;
+          break;
+        case Op.Jmp:
+          stack[top++] = instr.x as number;
+          break;
+        case Op.Split:
+          stack[top++] = instr.y as number;
+          stack[top++] = instr.x as number;
+          break;
+        default:
+          if (holds(instr, pos)) stack[top++] = pc + 1;
       }
     }
     return false;
@@ -371,7 +524,10 @@ function run(program: Program, text: string, flags: { m: boolean }, from: number
     listLen = 0;
     for (let k = 0; k < currentLen; k++) {
       const instr = code[current[k]];
-      if ((c < 128 ? (instr.ascii as Uint8Array)[c] === 1 : (instr.test as CharTest)(c)) && add(next, nextStart, current[k] + 1, pos + 1, currentStart[k])) {
+      if (
+        (c < 128 ? (instr.ascii as Uint8Array)[c] === 1 : (instr.test as CharTest)(c)) &&
+        add(next, nextStart, current[k] + 1, pos + 1, currentStart[k])
+      ) {
         return { start: currentStart[k], end: pos + 1 };
       }
     }

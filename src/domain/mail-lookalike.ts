@@ -26,14 +26,21 @@ export function policyLookalikeFinding(ctx: TriageContext, org: Organisation | u
     const sender = registrableDomain(host) ?? host;
     // A listed domain (or its subdomain) is never a look-alike of another listed one.
     if (known.some((d) => sender === d || host === d || host.endsWith(`.${d}`))) continue;
-    for (const [list, whose] of [[own, 'our own'], [partners, 'the partner']] as const) {
+    for (const [list, whose] of [
+      [own, 'our own'],
+      [partners, 'the partner'],
+    ] as const) {
       for (const d of list) {
         const how = lookalikeOf(sender, d);
         if (!how) continue;
         return {
-          analyzer: POLICY_LOOKALIKE_ANALYZER, verdict: 'suspicious', score: 60, confidence: 0.7,
+          analyzer: POLICY_LOOKALIKE_ANALYZER,
+          verdict: 'suspicious',
+          score: 60,
+          confidence: 0.7,
           summary: `sender domain ${sender} imitates ${whose} mail domain ${d} (${how})`,
-          evidence: [`From: ${e.from.slice(0, 320)}`], attack: ['T1566', 'T1656'],
+          evidence: [`From: ${e.from.slice(0, 320)}`],
+          attack: ['T1566', 'T1656'],
         };
       }
     }

@@ -31,7 +31,8 @@ export function isIpv4(value: string): boolean {
 }
 
 // This host, private, loopback, link-local, carrier-grade NAT, multicast and reserved (RFC 6890).
-const NON_PUBLIC_V4 = /^(0\.|10\.|127\.|169\.254\.|192\.168\.|172\.(1[6-9]|2\d|3[01])\.|100\.(6[4-9]|[7-9]\d|1[01]\d|12[0-7])\.|2(2[4-9]|[3-5]\d)\.)/;
+const NON_PUBLIC_V4 =
+  /^(0\.|10\.|127\.|169\.254\.|192\.168\.|172\.(1[6-9]|2\d|3[01])\.|100\.(6[4-9]|[7-9]\d|1[01]\d|12[0-7])\.|2(2[4-9]|[3-5]\d)\.)/;
 
 /** A routable public IPv4 address: worth looking up, worth blocking. */
 export function isPublicIpv4(ip: string): boolean {
@@ -57,8 +58,14 @@ class Bag {
  */
 export function extractObservables(alert: Alert, opts: { freeText?: boolean } = {}): ObservableSet {
   const o = alert.observables;
-  const hosts = new Bag(), users = new Bag(), hashes = new Bag(), domains = new Bag(),
-    ips = new Bag(), urls = new Bag(), emails = new Bag(), commandLines = new Bag();
+  const hosts = new Bag(),
+    users = new Bag(),
+    hashes = new Bag(),
+    domains = new Bag(),
+    ips = new Bag(),
+    urls = new Bag(),
+    emails = new Bag(),
+    commandLines = new Bag();
   const keepCase = (v: string) => v;
 
   const addUrl = (u: string) => {
@@ -69,10 +76,15 @@ export function extractObservables(alert: Alert, opts: { freeText?: boolean } = 
     else if (host) domains.add(host);
   };
   const addHashes = (h?: { md5?: string; sha1?: string; sha256?: string }) => {
-    hashes.add(h?.sha256); hashes.add(h?.sha1); hashes.add(h?.md5);
+    hashes.add(h?.sha256);
+    hashes.add(h?.sha1);
+    hashes.add(h?.md5);
   };
 
-  for (const h of o.hosts) { hosts.add(h.hostname); ips.add(h.ip); }
+  for (const h of o.hosts) {
+    hosts.add(h.hostname);
+    ips.add(h.ip);
+  }
   for (const u of o.users) users.add(u.domain ? `${u.domain}\\${u.name}` : u.name);
   for (const p of o.processes) {
     for (const proc of [p, ...p.parents]) {
@@ -82,15 +94,27 @@ export function extractObservables(alert: Alert, opts: { freeText?: boolean } = 
     }
   }
   for (const f of o.files) addHashes(f.hashes);
-  for (const n of o.network) { ips.add(n.srcIp); ips.add(n.dstIp); }
+  for (const n of o.network) {
+    ips.add(n.srcIp);
+    ips.add(n.dstIp);
+  }
   for (const d of o.domains) domains.add(d.replace(/\.$/, ''));
   for (const ip of o.ips) ips.add(ip);
   for (const u of o.urls) addUrl(u);
-  for (const e of o.emails) { emails.add(e.from); for (const to of e.to) emails.add(to); }
+  for (const e of o.emails) {
+    emails.add(e.from);
+    for (const to of e.to) emails.add(to);
+  }
 
   const set = (): ObservableSet => ({
-    hosts: hosts.values, users: users.values, hashes: hashes.values, domains: domains.values,
-    ips: ips.values, urls: urls.values, emails: emails.values, commandLines: commandLines.values,
+    hosts: hosts.values,
+    users: users.values,
+    hashes: hashes.values,
+    domains: domains.values,
+    ips: ips.values,
+    urls: urls.values,
+    emails: emails.values,
+    commandLines: commandLines.values,
   });
   if (opts.freeText === false) return set();
 
@@ -117,7 +141,11 @@ export const KINDS = ['hosts', 'users', 'hashes', 'domains', 'ips', 'urls', 'ema
  * Adds other alerts' observables to a set. `fresh` holds only the values that were new,
  * or is undefined when nothing was: the signal to re-investigate.
  */
-export function mergeObservables(base: ObservableSet, others: ObservableSet[], limitPerKind = Infinity): { merged: ObservableSet; fresh?: ObservableSet } {
+export function mergeObservables(
+  base: ObservableSet,
+  others: ObservableSet[],
+  limitPerKind = Infinity,
+): { merged: ObservableSet; fresh?: ObservableSet } {
   const merged = Object.fromEntries(KINDS.map((k) => [k, [...base[k]]])) as unknown as ObservableSet;
   const fresh = Object.fromEntries(KINDS.map((k) => [k, [] as string[]])) as unknown as ObservableSet;
   let anyFresh = false;

@@ -7,13 +7,26 @@ import type { TriageContext } from './triage-context';
 
 export { LATEST_MODEL, triageContext, type ContextModel, type TriageContext } from './triage-context';
 
-export interface ContextMatch { kind: string; weight: number; reason: string }
+export interface ContextMatch {
+  kind: string;
+  weight: number;
+  reason: string;
+}
 
 export const CONTEXT_WEIGHTS = {
-  managementAgent: 35, sanctionedTool: 25, scannerInWindow: 40, scannerOutOfWindow: 10, egress: 25,
-  engagement: 45, travel: 30, serviceAccount: 30, maintenanceWindow: 10,
+  managementAgent: 35,
+  sanctionedTool: 25,
+  scannerInWindow: 40,
+  scannerOutOfWindow: 10,
+  egress: 25,
+  engagement: 45,
+  travel: 30,
+  serviceAccount: 30,
+  maintenanceWindow: 10,
   // Model v3: when the alert is exactly what the fact explains, the fact explains it in full.
-  scannerActivity: 55, egressLocation: 45, exposedServiceRecon: 35,
+  scannerActivity: 55,
+  egressLocation: 45,
+  exposedServiceRecon: 35,
 } as const;
 
 // ATT&CK techniques of what a credentialed vulnerability scan does: active scanning, service
@@ -37,16 +50,18 @@ function ipv4ToInt(ip: string): number | undefined {
 
 export function inCidr(ip: string, cidr: string): boolean {
   const [net, bitsText] = cidr.split('/');
-  const a = ipv4ToInt(ip), b = ipv4ToInt(net);
+  const a = ipv4ToInt(ip),
+    b = ipv4ToInt(net);
   if (a === undefined || b === undefined) return false;
   const bits = bitsText === undefined ? 32 : Number(bitsText);
   if (bits === 0) return true;
   const mask = (~0 << (32 - bits)) >>> 0;
-  return ((a & mask) >>> 0) === ((b & mask) >>> 0);
+  return (a & mask) >>> 0 === (b & mask) >>> 0;
 }
 
 /** RFC 1918, loopback, link-local and CGNAT addresses: not the internet. */
-export const isPrivate = (ip: string) => ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '127.0.0.0/8', '169.254.0.0/16', '100.64.0.0/10'].some((r) => inCidr(ip, r));
+export const isPrivate = (ip: string) =>
+  ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '127.0.0.0/8', '169.254.0.0/16', '100.64.0.0/10'].some((r) => inCidr(ip, r));
 
 const DAY = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'];
 const minutes = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
@@ -54,9 +69,11 @@ const minutes = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.sl
 export function inWindow(time: string, w: TimeWindow): boolean {
   const t = new Date(time);
   if (Number.isNaN(t.getTime())) return false;
-  const day = DAY[t.getUTCDay()], prev = DAY[(t.getUTCDay() + 6) % 7];
+  const day = DAY[t.getUTCDay()],
+    prev = DAY[(t.getUTCDay() + 6) % 7];
   const now = t.getUTCHours() * 60 + t.getUTCMinutes();
-  const from = minutes(w.from), to = minutes(w.to);
+  const from = minutes(w.from),
+    to = minutes(w.to);
   const days = w.days as string[];
   if (from <= to) return days.includes(day) && now >= from && now < to;
   return (days.includes(day) && now >= from) || (days.includes(prev) && now < to);
@@ -73,10 +90,11 @@ function sourceIps(ctx: TriageContext): string[] {
   return flows.length ? flows : ctx.observables.ips;
 }
 
-const userNames = (ctx: TriageContext) => [
-  ...ctx.observables.users.map((u) => u.name),
-  ...ctx.observables.processes.flatMap((p) => [p.user, ...p.parents.map((q) => q.user)]).filter((u): u is string => !!u),
-].map((u) => u.toLowerCase().split('\\').pop()!.split('@')[0]);
+const userNames = (ctx: TriageContext) =>
+  [
+    ...ctx.observables.users.map((u) => u.name),
+    ...ctx.observables.processes.flatMap((p) => [p.user, ...p.parents.map((q) => q.user)]).filter((u): u is string => !!u),
+  ].map((u) => u.toLowerCase().split('\\').pop()!.split('@')[0]);
 
 const hostNames = (ctx: TriageContext) => ctx.observables.hosts.map((h) => h.hostname).filter((h): h is string => !!h);
 
@@ -99,13 +117,25 @@ export function matchContext(ctx: TriageContext, policy: TriagePolicy): ContextM
   const chain = procs.flatMap((p) => [p, ...p.parents]);
 
   for (const agent of org.managementAgents) {
-    const hit = chain.find((p) => !!p.path && agent.paths.some((path) => p.path!.toLowerCase().startsWith(path.toLowerCase()))
-      && (agent.signers.length === 0 || agent.signers.some((s) => s.toLowerCase() === p.signer?.toLowerCase()))
-      && (agent.users.length === 0 || agent.users.some((u) => globMatch(u, p.user))));
-    if (hit) out.push({ kind: 'management-agent', weight: w.managementAgent, reason: `launched by the management agent ${agent.name} (${hit.path})` });
+    const hit = chain.find(
+      (p) =>
+        !!p.path &&
+        agent.paths.some((path) => p.path!.toLowerCase().startsWith(path.toLowerCase())) &&
+        (agent.signers.length === 0 || agent.signers.some((s) => s.toLowerCase() === p.signer?.toLowerCase())) &&
+        (agent.users.length === 0 || agent.users.some((u) => globMatch(u, p.user))),
+    );
+    if (hit)
+      out.push({
+        kind: 'management-agent',
+        weight: w.managementAgent,
+        reason: `launched by the management agent ${agent.name} (${hit.path})`,
+      });
   }
-  const tool = org.sanctionedTools.find((t) => chain.some((p) => (p.path ?? '').toLowerCase().includes(t.toLowerCase()) || (p.name ?? '').toLowerCase() === t.toLowerCase()));
-  if (tool && !out.some((m) => m.kind === 'management-agent')) out.push({ kind: 'sanctioned-tool', weight: w.sanctionedTool, reason: `the process image ${tool} is a sanctioned tool` });
+  const tool = org.sanctionedTools.find((t) =>
+    chain.some((p) => (p.path ?? '').toLowerCase().includes(t.toLowerCase()) || (p.name ?? '').toLowerCase() === t.toLowerCase()),
+  );
+  if (tool && !out.some((m) => m.kind === 'management-agent'))
+    out.push({ kind: 'sanctioned-tool', weight: w.sanctionedTool, reason: `the process image ${tool} is a sanctioned tool` });
 
   const srcs = sourceIps(ctx);
   const legacyScanner = srcs.find((ip) => org.scannerIps.includes(ip));
@@ -118,13 +148,23 @@ export function matchContext(ctx: TriageContext, policy: TriagePolicy): ContextM
     // anything else (remote execution from the scanner's address), the scanner explains little.
     const scanClass = v3 && ctx.attackTechniques.length > 0 ? onlyTechniques(ctx, SCAN_TECHNIQUE) : undefined;
     const techniques = ctx.attackTechniques.slice(0, 3).join(', ');
-    out.push(!inside
-      ? { kind: 'scanner-out-of-window', weight: w.scannerOutOfWindow, reason: `${ip} is the scanner ${s.name}, but outside its scan window` }
-      : scanClass === true
-        ? { kind: 'scanner', weight: w.scannerActivity, reason: `${what}, and the alert is what a scan does (ATT&CK ${techniques})` }
-        : scanClass === false
-          ? { kind: 'scanner-other-activity', weight: w.scannerOutOfWindow, reason: `${what}, but ATT&CK ${techniques} is not what a scan does` }
-          : { kind: 'scanner', weight: w.scannerInWindow, reason: what });
+    out.push(
+      !inside
+        ? {
+            kind: 'scanner-out-of-window',
+            weight: w.scannerOutOfWindow,
+            reason: `${ip} is the scanner ${s.name}, but outside its scan window`,
+          }
+        : scanClass === true
+          ? { kind: 'scanner', weight: w.scannerActivity, reason: `${what}, and the alert is what a scan does (ATT&CK ${techniques})` }
+          : scanClass === false
+            ? {
+                kind: 'scanner-other-activity',
+                weight: w.scannerOutOfWindow,
+                reason: `${what}, but ATT&CK ${techniques} is not what a scan does`,
+              }
+            : { kind: 'scanner', weight: w.scannerInWindow, reason: what },
+    );
     break;
   }
   const isEgress = (ip: string) => org.egressIps.includes(ip) || org.egressRanges.some((e) => e.ranges.some((r) => inCidr(ip, r)));
@@ -133,7 +173,11 @@ export function matchContext(ctx: TriageContext, policy: TriagePolicy): ContextM
   // egress node: the "unusual place" is the organisation's VPN/ZTNA, wherever that node stands.
   const located = ctx.observables.network.find((n) => !!n.srcIp && !!n.srcCountry && isEgress(n.srcIp));
   if (v3 && located && procs.length === 0) {
-    out.push({ kind: 'egress', weight: w.egressLocation, reason: `the sign-in's location (${located.srcCountry}) is the organisation's own egress ${located.srcIp} (NAT/VPN/ZTNA)` });
+    out.push({
+      kind: 'egress',
+      weight: w.egressLocation,
+      reason: `the sign-in's location (${located.srcCountry}) is the organisation's own egress ${located.srcIp} (NAT/VPN/ZTNA)`,
+    });
   } else if (egress) {
     out.push({ kind: 'egress', weight: w.egress, reason: `${egress} is the organisation's own egress (NAT/VPN/ZTNA)` });
   }
@@ -141,9 +185,18 @@ export function matchContext(ctx: TriageContext, policy: TriagePolicy): ContextM
   if (v3 && onlyTechniques(ctx, RECON_TECHNIQUE)) {
     const flows = ctx.observables.network.filter((n) => n.dstPort !== undefined);
     const hosts = hostNames(ctx);
-    const service = org.exposedServices.find((e) => hosts.some((h) => e.hosts.some((g) => globMatch(g, h))) && flows.length > 0
-      && flows.every((n) => e.ports.includes(n.dstPort!) && !!n.srcIp && !isEgress(n.srcIp) && !isPrivate(n.srcIp)));
-    if (service) out.push({ kind: 'exposed-service', weight: w.exposedServiceRecon, reason: `reconnaissance of ${service.name} (port ${[...new Set(flows.map((n) => n.dstPort))].join(', ')}), which is exposed to the internet on purpose` });
+    const service = org.exposedServices.find(
+      (e) =>
+        hosts.some((h) => e.hosts.some((g) => globMatch(g, h))) &&
+        flows.length > 0 &&
+        flows.every((n) => e.ports.includes(n.dstPort!) && !!n.srcIp && !isEgress(n.srcIp) && !isPrivate(n.srcIp)),
+    );
+    if (service)
+      out.push({
+        kind: 'exposed-service',
+        weight: w.exposedServiceRecon,
+        reason: `reconnaissance of ${service.name} (port ${[...new Set(flows.map((n) => n.dstPort))].join(', ')}), which is exposed to the internet on purpose`,
+      });
   }
 
   const users = userNames(ctx);
@@ -152,9 +205,12 @@ export function matchContext(ctx: TriageContext, policy: TriagePolicy): ContextM
     const ipOk = e.sourceRanges.length === 0 || srcs.some((ip) => e.sourceRanges.some((r) => inCidr(ip, r)));
     // v3: an alert that names no account (a WAF or IDS alert from the tester's range) is the
     // engagement's by its source range alone; one that names accounts must name the tester's.
-    const userOk = e.users.length === 0 || users.some((u) => e.users.some((x) => globMatch(x, u)))
-      || (v3 && users.length === 0 && e.sourceRanges.length > 0);
-    if (ipOk && userOk && (e.sourceRanges.length || e.users.length)) out.push({ kind: 'engagement', weight: w.engagement, reason: `authorised engagement ${e.name} (${e.start}..${e.end})` });
+    const userOk =
+      e.users.length === 0 ||
+      users.some((u) => e.users.some((x) => globMatch(x, u))) ||
+      (v3 && users.length === 0 && e.sourceRanges.length > 0);
+    if (ipOk && userOk && (e.sourceRanges.length || e.users.length))
+      out.push({ kind: 'engagement', weight: w.engagement, reason: `authorised engagement ${e.name} (${e.start}..${e.end})` });
   }
   // Where the alert's source geolocates (structured field only): a trip to NL does not explain a sign-in from NG.
   const countries = [...new Set(ctx.observables.network.map((n) => n.srcCountry).filter((c): c is string => !!c))];
@@ -162,13 +218,21 @@ export function matchContext(ctx: TriageContext, policy: TriagePolicy): ContextM
     const elsewhere = t.countries.length > 0 ? countries.filter((c) => !t.countries.includes(c)) : [];
     if (elsewhere.length) continue;
     if (dateIn(ctx.time, t.start, t.end) && users.some((u) => globMatch(t.user, u))) {
-      out.push({ kind: 'travel', weight: w.travel, reason: `${t.user} has approved travel ${t.start}..${t.end}${t.countries.length ? ` (${t.countries.join(', ')})` : ''}` });
+      out.push({
+        kind: 'travel',
+        weight: w.travel,
+        reason: `${t.user} has approved travel ${t.start}..${t.end}${t.countries.length ? ` (${t.countries.join(', ')})` : ''}`,
+      });
     }
   }
   const hosts = hostNames(ctx);
   for (const sa of org.serviceAccounts) {
     if (users.some((u) => globMatch(sa.user, u)) && hosts.some((h) => sa.hosts.some((g) => globMatch(g, h)))) {
-      out.push({ kind: 'service-account', weight: w.serviceAccount, reason: `${sa.user} is a service account on its own host${sa.jobs.length ? ` (${sa.jobs.join(', ')})` : ''}` });
+      out.push({
+        kind: 'service-account',
+        weight: w.serviceAccount,
+        reason: `${sa.user} is a service account on its own host${sa.jobs.length ? ` (${sa.jobs.join(', ')})` : ''}`,
+      });
     }
   }
   // A maintenance window never explains an alert alone (attackers work at night too): it only

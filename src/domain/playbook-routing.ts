@@ -13,12 +13,21 @@ export const BUILT_IN_PLAYBOOK = 'alertWorkflow';
 
 /** Observable kinds a route may require, as named in the policy. */
 export const OBSERVABLE_KINDS = {
-  host: 'hosts', user: 'users', hash: 'hashes', domain: 'domains', ip: 'ips', url: 'urls', email: 'emails', 'command-line': 'commandLines',
+  host: 'hosts',
+  user: 'users',
+  hash: 'hashes',
+  domain: 'domains',
+  ip: 'ips',
+  url: 'urls',
+  email: 'emails',
+  'command-line': 'commandLines',
 } as const satisfies Record<string, keyof ObservableSet>;
 type ObservableKind = keyof typeof OBSERVABLE_KINDS;
 
 /** A workflow type name as exported by the worker's bundle: a JavaScript identifier. */
-const PlaybookName = z.string().regex(/^[A-Za-z_$][A-Za-z0-9_$]{0,99}$/, 'a playbook is the name of an exported workflow function, e.g. reportedPhishing');
+const PlaybookName = z
+  .string()
+  .regex(/^[A-Za-z_$][A-Za-z0-9_$]{0,99}$/, 'a playbook is the name of an exported workflow function, e.g. reportedPhishing');
 const Globs = z.array(z.string().min(1).max(256)).min(1).max(20);
 
 export const PlaybookRoute = z.strictObject({
@@ -26,18 +35,23 @@ export const PlaybookRoute = z.strictObject({
   name: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'route names are short lower-case words'),
   playbook: PlaybookName,
   /** Every condition given must hold; within one, any listed value matches. */
-  match: z.strictObject({
-    /** Alert source globs, e.g. "m365*". */
-    source: Globs.optional(),
-    /** The format the alert arrived in. */
-    format: z.array(z.enum(ALERT_FORMATS)).min(1).optional(),
-    /** Globs over the rule's id or name, e.g. "*phish*". */
-    rule: Globs.optional(),
-    /** ATT&CK technique globs, e.g. "T1566*" (a technique and its sub-techniques). */
-    technique: Globs.optional(),
-    /** Observable kinds the alert must carry at least one of. */
-    observable: z.array(z.enum(Object.keys(OBSERVABLE_KINDS) as [ObservableKind, ...ObservableKind[]])).min(1).optional(),
-  }).refine((m) => Object.keys(m).length > 0, 'a route needs at least one condition (use `default` to change what every alert runs)'),
+  match: z
+    .strictObject({
+      /** Alert source globs, e.g. "m365*". */
+      source: Globs.optional(),
+      /** The format the alert arrived in. */
+      format: z.array(z.enum(ALERT_FORMATS)).min(1).optional(),
+      /** Globs over the rule's id or name, e.g. "*phish*". */
+      rule: Globs.optional(),
+      /** ATT&CK technique globs, e.g. "T1566*" (a technique and its sub-techniques). */
+      technique: Globs.optional(),
+      /** Observable kinds the alert must carry at least one of. */
+      observable: z
+        .array(z.enum(Object.keys(OBSERVABLE_KINDS) as [ObservableKind, ...ObservableKind[]]))
+        .min(1)
+        .optional(),
+    })
+    .refine((m) => Object.keys(m).length > 0, 'a route needs at least one condition (use `default` to change what every alert runs)'),
 });
 export type PlaybookRoute = z.infer<typeof PlaybookRoute>;
 
@@ -49,10 +63,18 @@ export const PlaybookRouting = z.strictObject({
 export type PlaybookRouting = z.infer<typeof PlaybookRouting>;
 
 /** What routing reads about an alert: the alert, the format it came in, its observables. */
-export interface RoutingFacts { alert: Pick<Alert, 'source' | 'rule' | 'attackTechniques'>; format?: string; observables: ObservableSet }
+export interface RoutingFacts {
+  alert: Pick<Alert, 'source' | 'rule' | 'attackTechniques'>;
+  format?: string;
+  observables: ObservableSet;
+}
 
 /** The chosen playbook and why; `route` is absent when the default ran. */
-export interface PlaybookChoice { playbook: string; reason: string; route?: string }
+export interface PlaybookChoice {
+  playbook: string;
+  reason: string;
+  route?: string;
+}
 
 const anyGlob = (patterns: string[], values: (string | undefined)[]) =>
   patterns.some((p) => values.some((v) => v !== undefined && globMatch(p, v)));
@@ -75,5 +97,6 @@ export function choosePlaybook(routing: PlaybookRouting | undefined, facts: Rout
 }
 
 /** Every playbook the routing may start: each must be a workflow the worker registers. */
-export const routedPlaybooks = (routing: PlaybookRouting | undefined): string[] =>
-  [...new Set([routing?.default ?? BUILT_IN_PLAYBOOK, ...(routing?.routes ?? []).map((r) => r.playbook)])];
+export const routedPlaybooks = (routing: PlaybookRouting | undefined): string[] => [
+  ...new Set([routing?.default ?? BUILT_IN_PLAYBOOK, ...(routing?.routes ?? []).map((r) => r.playbook)]),
+];

@@ -10,17 +10,23 @@ import type { RESPONSE_KINDS, ResponseConnectorName } from './response-kinds';
 export { RESPONSE_CONNECTORS, RESPONSE_KINDS, type ResponseConnectorName } from './response-kinds';
 
 const DEFAULT_DECISION_ROLES: Record<string, Role[]> = {
-  approve: ['analyst', 'admin'], close: ['analyst', 'admin'], escalate: ['analyst', 'admin'],
-  assign: ['analyst', 'engineer', 'admin'], comment: ['analyst', 'engineer', 'admin'],
+  approve: ['analyst', 'admin'],
+  close: ['analyst', 'admin'],
+  escalate: ['analyst', 'admin'],
+  assign: ['analyst', 'engineer', 'admin'],
+  comment: ['analyst', 'engineer', 'admin'],
 };
 
 export const slaTiersFor = (p: TriagePolicy, s: Severity): SlaTier[] => p.slaBySeverity?.[s] ?? p.slaTiers;
 export const slaFallbackFor = (p: TriagePolicy, s: Severity): 'wait' | 'contain' => p.slaFallback?.[s] ?? 'wait';
-export const rolesFor = (p: TriagePolicy, action: string): Role[] => p.decisionRoles?.[action as 'approve'] ?? DEFAULT_DECISION_ROLES[action] ?? ['admin'];
+export const rolesFor = (p: TriagePolicy, action: string): Role[] =>
+  p.decisionRoles?.[action as 'approve'] ?? DEFAULT_DECISION_ROLES[action] ?? ['admin'];
 
 /** The response saga's review window and undo bound; no window unless the policy sets one. */
-export const containmentFor = (p: TriagePolicy): { reviewWindowMs: number; undoAttemptsBeforeEscalation: number } =>
-  ({ reviewWindowMs: p.containment?.reviewWindowMs ?? 0, undoAttemptsBeforeEscalation: p.containment?.undoAttemptsBeforeEscalation ?? 5 });
+export const containmentFor = (p: TriagePolicy): { reviewWindowMs: number; undoAttemptsBeforeEscalation: number } => ({
+  reviewWindowMs: p.containment?.reviewWindowMs ?? 0,
+  undoAttemptsBeforeEscalation: p.containment?.undoAttemptsBeforeEscalation ?? 5,
+});
 
 /** The strictest approval rule among the proposed actions. */
 export function approvalRuleFor(p: TriagePolicy, kinds: readonly string[]): ApprovalRule {
@@ -28,7 +34,6 @@ export function approvalRuleFor(p: TriagePolicy, kinds: readonly string[]): Appr
   return { quorum: Math.max(1, ...rules.map((r) => r.quorum)), fourEyes: rules.some((r) => r.fourEyes) };
 }
 
-
-
 /** The connector the policy routes an action to; the manual one when it names none. */
-export const responseConnectorFor = (p: TriagePolicy, kind: (typeof RESPONSE_KINDS)[number]): ResponseConnectorName => p.responseConnectors?.[kind] ?? 'manual';
+export const responseConnectorFor = (p: TriagePolicy, kind: (typeof RESPONSE_KINDS)[number]): ResponseConnectorName =>
+  p.responseConnectors?.[kind] ?? 'manual';

@@ -11,8 +11,9 @@ export const PollerKind = z.enum(['elasticsearch', 'wazuh-indexer']);
  * `indices.id_field_data.enabled=false` (the default) refuses with a 400 "Fielddata access on
  * the _id field is disallowed" (elastic/elasticsearch#49166).
  */
-const TIEBREAKER_HELP = 'the tiebreaker must be a unique keyword field of every document (kibana.alert.uuid in .alerts-security.*, event.id elsewhere, id in wazuh-alerts-*); '
-  + '_id cannot be sorted on since Elasticsearch 8 (indices.id_field_data.enabled=false answers 400 "Fielddata access on the _id field is disallowed")';
+const TIEBREAKER_HELP =
+  'the tiebreaker must be a unique keyword field of every document (kibana.alert.uuid in .alerts-security.*, event.id elsewhere, id in wazuh-alerts-*); ' +
+  '_id cannot be sorted on since Elasticsearch 8 (indices.id_field_data.enabled=false answers 400 "Fielddata access on the _id field is disallowed")';
 
 /** Elastic's detection rules look back 1 minute by default; five covers a slow refresh or ingest pipeline. */
 export const DEFAULT_LOOKBACK_MS = 5 * 60_000;
@@ -30,13 +31,22 @@ export const PollerConfig = z.object({
    * The unique keyword field that breaks ties between documents of the same timestamp in the
    * search_after sort (default: see defaultTiebreaker).
    */
-  tiebreaker: z.string().min(1).refine((f) => f !== '_id' && f !== '_uid', TIEBREAKER_HELP).optional(),
+  tiebreaker: z
+    .string()
+    .min(1)
+    .refine((f) => f !== '_id' && f !== '_uid', TIEBREAKER_HELP)
+    .optional(),
   /**
    * Every poll that has caught up re-reads this window before its cursor, so an alert indexed
    * late with an older timestamp still arrives (dedup by workflow id makes the re-read
    * harmless). 0 turns it off; unset, DEFAULT_LOOKBACK_MS.
    */
-  lookbackMs: z.number().int().min(0).max(24 * 3600_000).optional(),
+  lookbackMs: z
+    .number()
+    .int()
+    .min(0)
+    .max(24 * 3600_000)
+    .optional(),
   intervalMs: z.number().int().min(1_000).default(30_000),
   /** A page whose worker stops heartbeating this long is retried on another worker. */
   heartbeatTimeoutMs: z.number().int().min(1_000).default(30_000),

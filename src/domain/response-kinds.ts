@@ -1,7 +1,16 @@
 // The actions a response can take and the connectors that can carry each out: a module of its
 // own, with no imports, so the decision schema, the policy and its rules share them without
 // importing each other.
-export const RESPONSE_KINDS = ['isolate_host', 'block_hash', 'block_domain', 'block_ip', 'block_url', 'disable_user', 'revoke_sessions', 'quarantine_email'] as const;
+export const RESPONSE_KINDS = [
+  'isolate_host',
+  'block_hash',
+  'block_domain',
+  'block_ip',
+  'block_url',
+  'disable_user',
+  'revoke_sessions',
+  'quarantine_email',
+] as const;
 export type ResponseKind = (typeof RESPONSE_KINDS)[number];
 
 /** The response connectors (src/connectors/response/) and the actions each can carry out. */

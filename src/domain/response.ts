@@ -5,8 +5,12 @@ import type { TriagePolicy } from './policy';
 import type { Disposition, TriageResult } from './scoring';
 import type { Verdict } from './scoring';
 
-export type ResponseKind = 'isolate_host' | 'block_hash' | 'block_domain' | 'block_ip' | 'block_url' | 'disable_user' | 'revoke_sessions' | 'quarantine_email';
-export interface ResponseAction { kind: ResponseKind; target: string }
+export type ResponseKind =
+  'isolate_host' | 'block_hash' | 'block_domain' | 'block_ip' | 'block_url' | 'disable_user' | 'revoke_sessions' | 'quarantine_email';
+export interface ResponseAction {
+  kind: ResponseKind;
+  target: string;
+}
 
 export function proposeResponse(observables: ObservableSet, verdict: Verdict): ResponseAction[] {
   if (verdict === 'benign') return [];
@@ -86,9 +90,14 @@ function mailboxTargets(alert: Alert): string[] {
 export function containmentCandidates(alert: Alert, observables: ObservableSet): ResponseAction[] {
   const on = (kind: ResponseKind, targets: readonly string[]) => targets.map((target) => ({ kind, target }));
   return distinct([
-    ...on('isolate_host', observables.hosts), ...on('block_hash', observables.hashes), ...on('block_domain', observables.domains),
-    ...on('block_ip', observables.ips), ...on('block_url', observables.urls),
-    ...on('disable_user', userTargets(alert)), ...on('revoke_sessions', userTargets(alert)), ...on('quarantine_email', mailboxTargets(alert)),
+    ...on('isolate_host', observables.hosts),
+    ...on('block_hash', observables.hashes),
+    ...on('block_domain', observables.domains),
+    ...on('block_ip', observables.ips),
+    ...on('block_url', observables.urls),
+    ...on('disable_user', userTargets(alert)),
+    ...on('revoke_sessions', userTargets(alert)),
+    ...on('quarantine_email', mailboxTargets(alert)),
   ]);
 }
 
@@ -98,9 +107,14 @@ export const describeAction = (a: ResponseAction) => `${a.kind}:${a.target}`;
  * The disposition after proposals are known: a malicious alert whose every proposed action
  * the policy marks safe, at or above its score, is contained without a human.
  */
-export function finalDisposition(t: Pick<TriageResult, 'disposition' | 'verdict' | 'score'>, proposed: ResponseAction[], policy: TriagePolicy): Disposition {
+export function finalDisposition(
+  t: Pick<TriageResult, 'disposition' | 'verdict' | 'score'>,
+  proposed: ResponseAction[],
+  policy: TriagePolicy,
+): Disposition {
   const auto = policy.autoRespond;
-  if (t.disposition !== 'escalate' || !auto || t.verdict !== 'malicious' || t.score < auto.minScore || proposed.length === 0) return t.disposition;
+  if (t.disposition !== 'escalate' || !auto || t.verdict !== 'malicious' || t.score < auto.minScore || proposed.length === 0)
+    return t.disposition;
   return proposed.every((a) => auto.safeActions.includes(a.kind)) ? 'auto_respond' : 'escalate';
 }
 

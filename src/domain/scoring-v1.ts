@@ -15,7 +15,11 @@ import { globMatch } from './text-scan';
 export const UNREAD_EVIDENCE_ANALYZER = 'analysis-budget';
 
 export const SEVERITY_BASE: Record<Severity, number> = {
-  informational: 10, low: 25, medium: 45, high: 65, critical: 85,
+  informational: 10,
+  low: 25,
+  medium: 45,
+  high: 65,
+  critical: 85,
 };
 const CORROBORATION_STEP = 5;
 const CORROBORATION_MAX = 15;
@@ -66,20 +70,32 @@ export function threatScore(base: number, risky: Finding[], reasons: string[]): 
   }
   const bonus = Math.min(CORROBORATION_MAX, CORROBORATION_STEP * (risky.length - 1));
   if (bonus > 0) {
-    reasons.push(`+${bonus}: ${risky.length - 1} more analyzer(s) corroborate (${risky.slice(1, 6).map((f) => f.analyzer).join(', ')})`);
+    reasons.push(
+      `+${bonus}: ${risky.length - 1} more analyzer(s) corroborate (${risky
+        .slice(1, 6)
+        .map((f) => f.analyzer)
+        .join(', ')})`,
+    );
     score += bonus;
   }
   return score;
 }
 
 /** Organisation context: asset criticality, VIPs, sanctioned tools, scanners, simulations. */
-function contextAdjustments(o: ObservableSet, policy: TriagePolicy, maliciousIntel: boolean, reasons: string[]): { delta: number; simulation?: string } {
+function contextAdjustments(
+  o: ObservableSet,
+  policy: TriagePolicy,
+  maliciousIntel: boolean,
+  reasons: string[],
+): { delta: number; simulation?: string } {
   let delta = 0;
   for (const rule of policy.assets ?? []) {
     const host = o.hosts.find((h) => globMatch(rule.host.toLowerCase(), h));
     if (host && CRITICALITY_BONUS[rule.criticality] !== 0) {
       delta += CRITICALITY_BONUS[rule.criticality];
-      reasons.push(`${CRITICALITY_BONUS[rule.criticality] > 0 ? '+' : ''}${CRITICALITY_BONUS[rule.criticality]}: ${host} is a ${rule.criticality}-criticality asset`);
+      reasons.push(
+        `${CRITICALITY_BONUS[rule.criticality] > 0 ? '+' : ''}${CRITICALITY_BONUS[rule.criticality]}: ${host} is a ${rule.criticality}-criticality asset`,
+      );
       break;
     }
   }
@@ -116,7 +132,8 @@ export function scoreAlertV1(severity: Severity, findings: Finding[], policy: Tr
   const all = weighted(findings, policy, reasons);
   const ok = all.filter((f) => !f.error);
   const failed = all.filter((f) => f.error);
-  const risky = ok.filter((f) => f.verdict === 'malicious' || f.verdict === 'suspicious')
+  const risky = ok
+    .filter((f) => f.verdict === 'malicious' || f.verdict === 'suspicious')
     .sort((a, b) => b.score - a.score || a.analyzer.localeCompare(b.analyzer));
 
   let score = base;
@@ -146,9 +163,14 @@ export function scoreAlertV1(severity: Severity, findings: Finding[], policy: Tr
   const baseConfidence = confidences.length ? confidences.reduce((a, b) => a + b, 0) / confidences.length : 0.5;
   const confidence = Math.round(baseConfidence * Math.pow(0.8, failed.length) * 100) / 100;
 
-  const verdict: Verdict = score >= policy.maliciousAtOrAbove ? 'malicious'
-    : score >= policy.suspiciousAtOrAbove ? 'suspicious'
-      : score < policy.autoCloseBelow ? 'benign' : 'inconclusive';
+  const verdict: Verdict =
+    score >= policy.maliciousAtOrAbove
+      ? 'malicious'
+      : score >= policy.suspiciousAtOrAbove
+        ? 'suspicious'
+        : score < policy.autoCloseBelow
+          ? 'benign'
+          : 'inconclusive';
   // A true threat is never closed because evidence is missing: a benign verdict closes only
   // with no malicious finding, and not when analyzers failed on a high-severity alert.
   const anyMalicious = ok.some((f) => f.verdict === 'malicious');
@@ -156,9 +178,12 @@ export function scoreAlertV1(severity: Severity, findings: Finding[], policy: Tr
   // Runs that replay with v1 never carry this finding; it still never closes an unread part.
   const unread = ok.some((f) => f.analyzer === UNREAD_EVIDENCE_ANALYZER);
   if (unread && verdict === 'benign') reasons.push('part of the evidence was not analyzed (budget exhausted): not closed automatically');
-  const disposition: Disposition = verdict === 'benign' && (!anyMalicious || !!adj.simulation) && !blindOnSevere && !unread ? 'auto_close' : 'escalate';
-  reasons.push(disposition === 'auto_close'
-    ? `score ${score} is below the auto-close threshold ${policy.autoCloseBelow}`
-    : `score ${score} (${verdict}) needs an analyst`);
+  const disposition: Disposition =
+    verdict === 'benign' && (!anyMalicious || !!adj.simulation) && !blindOnSevere && !unread ? 'auto_close' : 'escalate';
+  reasons.push(
+    disposition === 'auto_close'
+      ? `score ${score} is below the auto-close threshold ${policy.autoCloseBelow}`
+      : `score ${score} (${verdict}) needs an analyst`,
+  );
   return { score, verdict, disposition, confidence, reasons };
 }

@@ -14,9 +14,26 @@ import type { Severity } from './alert';
 import type { Finding } from './finding';
 import { policyLookalikeFinding } from './mail-lookalike';
 import type { ObservableSet } from './observables';
-import { globMatch, hostRoles, inCidr as inCidrSafe, LATEST_MODEL, matchContext, type ContextMatch, type TriageContext } from './org-context';
+import {
+  globMatch,
+  hostRoles,
+  inCidr as inCidrSafe,
+  LATEST_MODEL,
+  matchContext,
+  type ContextMatch,
+  type TriageContext,
+} from './org-context';
 import { Organisation, type TriagePolicy } from './policy';
-import { analyzerKind, clamp, scoreAlertV1, SEVERITY_BASE, threatScore, type TriageResult, UNREAD_EVIDENCE_ANALYZER, weighted } from './scoring-v1';
+import {
+  analyzerKind,
+  clamp,
+  scoreAlertV1,
+  SEVERITY_BASE,
+  threatScore,
+  type TriageResult,
+  UNREAD_EVIDENCE_ANALYZER,
+  weighted,
+} from './scoring-v1';
 
 export { SEVERITY_BASE, type Disposition, type TriageResult, UNREAD_EVIDENCE_ANALYZER, type Verdict } from './scoring-v1';
 
@@ -41,7 +58,13 @@ export const WEIGHTS = {
 
 /** Analyzers that judge command lines and process trees: a known-benign or agent match explains them. */
 const COMMAND_ANALYZERS = new Set(['command-line', 'lolbins', 'powershell', 'process-tree']);
-export function scoreAlert(severity: Severity, findings: Finding[], policy: TriagePolicy, observables?: ObservableSet, context?: TriageContext): TriageResult {
+export function scoreAlert(
+  severity: Severity,
+  findings: Finding[],
+  policy: TriagePolicy,
+  observables?: ObservableSet,
+  context?: TriageContext,
+): TriageResult {
   if (!context) return scoreAlertV1(severity, findings, policy, observables);
   const v3 = context.model === 'v3';
   const reasons: string[] = [`scoring model ${context.model ?? 'v2'}`];
@@ -60,22 +83,43 @@ export function scoreAlert(severity: Severity, findings: Finding[], policy: Tria
   const explanations: ContextMatch[] = maliciousIntel ? [] : matchContext(context, policy);
   const kb = explainProcesses(context.observables.processes, hostRoles(context, org));
   if (!maliciousIntel && kb.matches.length > 0 && kb.unexplained === 0) {
-    for (const m of kb.matches.slice(0, 3)) explanations.push({ kind: 'known-benign', weight: WEIGHTS.knownBenign, reason: `known-benign ${m.entry.id}: ${m.entry.what} (source: ${m.entry.source})` });
+    for (const m of kb.matches.slice(0, 3))
+      explanations.push({
+        kind: 'known-benign',
+        weight: WEIGHTS.knownBenign,
+        reason: `known-benign ${m.entry.id}: ${m.entry.what} (source: ${m.entry.source})`,
+      });
   }
   const sem = context.semantics ?? {};
   if (sem.findingType && sem.findingType !== 'threat' && !maliciousIntel) {
-    const label = { vulnerability: 'a vulnerability/inventory finding (vulnerability-management queue)', policy: 'a policy/compliance finding', 'acceptable-use': 'an acceptable-use category block', 'av-test': 'an AV test file (EICAR)' }[sem.findingType];
+    const label = {
+      vulnerability: 'a vulnerability/inventory finding (vulnerability-management queue)',
+      policy: 'a policy/compliance finding',
+      'acceptable-use': 'an acceptable-use category block',
+      'av-test': 'an AV test file (EICAR)',
+    }[sem.findingType];
     if (sem.findingType !== 'acceptable-use' || sem.outcome === 'blocked') {
-      explanations.push({ kind: `finding-type-${sem.findingType}`, weight: WEIGHTS.findingType[sem.findingType], reason: `the source classifies this as ${label}` });
+      explanations.push({
+        kind: `finding-type-${sem.findingType}`,
+        weight: WEIGHTS.findingType[sem.findingType],
+        reason: `the source classifies this as ${label}`,
+      });
     }
   }
   if (v3 && sem.sourceVerdict === 'benign' && !maliciousIntel) {
-    explanations.push({ kind: 'source-verdict', weight: WEIGHTS.sourceVerdictBenign, reason: "the source's own analysis (sandbox/reputation) judged the object benign" });
+    explanations.push({
+      kind: 'source-verdict',
+      weight: WEIGHTS.sourceVerdictBenign,
+      reason: "the source's own analysis (sandbox/reputation) judged the object benign",
+    });
   }
-  const agentExplains = explanations.some((e) => e.kind === 'management-agent' || e.kind === 'known-benign' || e.kind === 'sanctioned-tool' || e.kind === 'service-account');
+  const agentExplains = explanations.some(
+    (e) => e.kind === 'management-agent' || e.kind === 'known-benign' || e.kind === 'sanctioned-tool' || e.kind === 'service-account',
+  );
 
   // Threat evidence: the strongest risky finding not explained above, plus corroboration.
-  const risky = ok.filter((f) => f.verdict === 'malicious' || f.verdict === 'suspicious')
+  const risky = ok
+    .filter((f) => f.verdict === 'malicious' || f.verdict === 'suspicious')
     .filter((f) => {
       if (agentExplains && COMMAND_ANALYZERS.has(analyzerKind(f))) {
         reasons.push(`${f.analyzer} (${f.verdict} ${f.score}) explained by the organisation context or known-benign table: ${f.summary}`);
@@ -119,9 +163,13 @@ export function scoreAlert(severity: Severity, findings: Finding[], policy: Tria
   }
 
   // Benign explanations, each stated; together capped.
-  const benignTotal = Math.min(WEIGHTS.benignMax, explanations.reduce((a, e) => a + e.weight, 0));
+  const benignTotal = Math.min(
+    WEIGHTS.benignMax,
+    explanations.reduce((a, e) => a + e.weight, 0),
+  );
   for (const e of explanations) reasons.push(`-${e.weight}: ${e.reason}`);
-  if (explanations.length > 1 && benignTotal < explanations.reduce((a, e) => a + e.weight, 0)) reasons.push(`benign explanations capped at -${WEIGHTS.benignMax}`);
+  if (explanations.length > 1 && benignTotal < explanations.reduce((a, e) => a + e.weight, 0))
+    reasons.push(`benign explanations capped at -${WEIGHTS.benignMax}`);
   score = clamp(score - benignTotal);
 
   const simulation = explainsSimulation(context, org);
@@ -133,9 +181,14 @@ export function scoreAlert(severity: Severity, findings: Finding[], policy: Tria
   const confidences = ok.map((f) => f.confidence);
   const baseConfidence = confidences.length ? confidences.reduce((a, b) => a + b, 0) / confidences.length : 0.5;
   const confidence = Math.round(baseConfidence * Math.pow(0.8, failed.length) * 100) / 100;
-  const verdict = score >= policy.maliciousAtOrAbove ? 'malicious' as const
-    : score >= policy.suspiciousAtOrAbove ? 'suspicious' as const
-      : score < policy.autoCloseBelow ? 'benign' as const : 'inconclusive' as const;
+  const verdict =
+    score >= policy.maliciousAtOrAbove
+      ? ('malicious' as const)
+      : score >= policy.suspiciousAtOrAbove
+        ? ('suspicious' as const)
+        : score < policy.autoCloseBelow
+          ? ('benign' as const)
+          : ('inconclusive' as const);
 
   // Guards: what may never close automatically, whatever the score.
   const explained = explanations.length > 0 || !!simulation;
@@ -143,20 +196,28 @@ export function scoreAlert(severity: Severity, findings: Finding[], policy: Tria
   if (context.inputAnomalies.length) holds.push(`the input was repaired at ingest (${context.inputAnomalies.join(', ')})`);
   if (ok.some((f) => f.analyzer === UNREAD_EVIDENCE_ANALYZER)) holds.push('part of the evidence was not analyzed (budget exhausted)');
   for (const f of failed) holds.push(`${f.analyzer} failed or ran over budget (${f.error}): part of the evidence is unread`);
-  if (ok.some((f) => f.verdict === 'malicious') && !simulation && risky.some((f) => f.verdict === 'malicious')) holds.push('an analyzer found malicious evidence');
-  if (v3 && sem.sourceVerdict && sem.sourceVerdict !== 'benign') holds.push(`the source's own analysis judged the object ${sem.sourceVerdict}`);
+  if (ok.some((f) => f.verdict === 'malicious') && !simulation && risky.some((f) => f.verdict === 'malicious'))
+    holds.push('an analyzer found malicious evidence');
+  if (v3 && sem.sourceVerdict && sem.sourceVerdict !== 'benign')
+    holds.push(`the source's own analysis judged the object ${sem.sourceVerdict}`);
   if (!explained && base >= SEVERITY_BASE.high) holds.push(`nothing explains a ${severity}-severity alert: "nothing found" is not benign`);
-  if (!explained && context.attackTechniques.some((t) => t !== 'T1566') && !(sem.outcome && ['blocked', 'quarantined', 'deleted'].includes(sem.outcome))) {
+  if (
+    !explained &&
+    context.attackTechniques.some((t) => t !== 'T1566') &&
+    !(sem.outcome && ['blocked', 'quarantined', 'deleted'].includes(sem.outcome))
+  ) {
     holds.push(`the source maps it to ATT&CK ${context.attackTechniques.slice(0, 3).join(', ')} and nothing explains it`);
   }
   if (!explained && (sem.outcome === 'allowed' || sem.outcome === 'detected') && context.observables.network.length > 0) {
     holds.push(`the source ${sem.outcome === 'allowed' ? 'let the traffic through' : 'only detected it'} and nothing explains it`);
   }
-  const disposition = verdict === 'benign' && holds.length === 0 ? 'auto_close' as const : 'escalate' as const;
+  const disposition = verdict === 'benign' && holds.length === 0 ? ('auto_close' as const) : ('escalate' as const);
   if (verdict === 'benign' && holds.length) for (const h of holds) reasons.push(`not auto-closed: ${h}`);
-  reasons.push(disposition === 'auto_close'
-    ? `score ${score} is below the auto-close threshold ${policy.autoCloseBelow}`
-    : `score ${score} (${verdict}) needs an analyst`);
+  reasons.push(
+    disposition === 'auto_close'
+      ? `score ${score} is below the auto-close threshold ${policy.autoCloseBelow}`
+      : `score ${score} (${verdict}) needs an analyst`,
+  );
   return { score, verdict, disposition, confidence, reasons };
 }
 
@@ -166,7 +227,11 @@ function explainsSimulation(ctx: TriageContext, org: Organisation | undefined): 
   if (!sim) return undefined;
   for (const e of ctx.observables.emails) {
     const from = e.from?.toLowerCase();
-    if (!from || !sim.senders.some((s) => from === s.toLowerCase() || from.endsWith(`@${s.toLowerCase()}`) || from.endsWith(`.${s.toLowerCase()}`))) continue;
+    if (
+      !from ||
+      !sim.senders.some((s) => from === s.toLowerCase() || from.endsWith(`@${s.toLowerCase()}`) || from.endsWith(`.${s.toLowerCase()}`))
+    )
+      continue;
     const names = new Set((e.headerNames ?? []).map((h) => h.toLowerCase()));
     if (!sim.headers.every((h) => names.has(h.toLowerCase()))) continue;
     if (sim.sendingRanges.length && !ctx.observables.ips.some((ip) => sim.sendingRanges.some((r) => inCidrSafe(ip, r)))) continue;

@@ -16,4 +16,3 @@ export const SharingPolicy = z.strictObject({
   internalRanges: z.array(z.string().regex(/^(\d{1,3}\.){3}\d{1,3}(\/(3[0-2]|[12]?\d))?$/)).default([]),
 });
 export type SharingPolicy = z.infer<typeof SharingPolicy>;
-

@@ -24,26 +24,40 @@ const HEX_BYTES = { 16: /^[0-9a-f]{32}$/, 64: /^[0-9a-f]{128}$/ } as const;
 const hex = (bytes: keyof typeof HEX_BYTES) => z.string().regex(HEX_BYTES[bytes], `must be ${bytes} bytes of lower-case hex`);
 
 /** Built on first use (lazily.ts): workflows import this module and most runs never see a decision. */
-export const signedDecisionSchema = lazily(() => z.object({
-  v: z.literal(1),
-  workflowId: z.string().min(1).max(1024),
-  decision: decisionSchema(),
-  nonce: hex(16),
-  /** Milliseconds since the epoch, when the API signed it. */
-  issuedAt: z.number().int().nonnegative(),
-  /** One signature per key the API holds, so runs started before a key rotation still verify. */
-  signatures: z.array(z.object({ keyId: DecisionPublicKey.shape.id, signature: hex(64) })).min(1).max(8),
-}));
+export const signedDecisionSchema = lazily(() =>
+  z.object({
+    v: z.literal(1),
+    workflowId: z.string().min(1).max(1024),
+    decision: decisionSchema(),
+    nonce: hex(16),
+    /** Milliseconds since the epoch, when the API signed it. */
+    issuedAt: z.number().int().nonnegative(),
+    /** One signature per key the API holds, so runs started before a key rotation still verify. */
+    signatures: z
+      .array(z.object({ keyId: DecisionPublicKey.shape.id, signature: hex(64) }))
+      .min(1)
+      .max(8),
+  }),
+);
 export type SignedDecision = z.infer<ReturnType<typeof signedDecisionSchema>>;
 
 /** The exact bytes signed: every field that gives the decision its meaning, in a fixed order. */
 export function signedDecisionMessage(e: Omit<SignedDecision, 'signatures'>): Uint8Array {
   const d = e.decision;
-  return new TextEncoder().encode(JSON.stringify([
-    'autosoc-decision-v1', e.workflowId, e.nonce, e.issuedAt,
-    d.action, d.actor, [...(d.roles ?? [])].sort(), d.reason ?? null, d.assignee ?? null, d.falsePositive ?? null,
-    // Appended only when present, so decisions signed before per-action approval verify unchanged.
-    ...(d.actions ? [d.actions] : []),
-  ]));
+  return new TextEncoder().encode(
+    JSON.stringify([
+      'autosoc-decision-v1',
+      e.workflowId,
+      e.nonce,
+      e.issuedAt,
+      d.action,
+      d.actor,
+      [...(d.roles ?? [])].sort(),
+      d.reason ?? null,
+      d.assignee ?? null,
+      d.falsePositive ?? null,
+      // Appended only when present, so decisions signed before per-action approval verify unchanged.
+      ...(d.actions ? [d.actions] : []),
+    ]),
+  );
 }
-

@@ -3,13 +3,15 @@ import { z } from 'zod';
 import type { Alert } from './alert';
 import type { ObservableSet } from './observables';
 
-export const SuppressionMatch = z.object({
-  source: z.string().min(1).optional(),
-  ruleId: z.string().min(1).optional(),
-  host: z.string().min(1).optional(),
-  user: z.string().min(1).optional(),
-  hash: z.string().min(1).optional(),
-}).refine((m) => Object.values(m).some(Boolean), { message: 'a suppression must match on at least one field' });
+export const SuppressionMatch = z
+  .object({
+    source: z.string().min(1).optional(),
+    ruleId: z.string().min(1).optional(),
+    host: z.string().min(1).optional(),
+    user: z.string().min(1).optional(),
+    hash: z.string().min(1).optional(),
+  })
+  .refine((m) => Object.values(m).some(Boolean), { message: 'a suppression must match on at least one field' });
 export type SuppressionMatch = z.infer<typeof SuppressionMatch>;
 
 /** True when every field the rule names equals the alert's (hosts, users, hashes: any of them). */

@@ -25,12 +25,21 @@ export const trimChars = (s: string, chars: string): string => trimStartChars(tr
  * dependent on the number of stars the way /^a.*b.*c$/ is.
  */
 export function globMatch(pattern: string, text: string): boolean {
-  let p = 0, t = 0, star = -1, mark = 0;
+  let p = 0,
+    t = 0,
+    star = -1,
+    mark = 0;
   while (t < text.length) {
-    if (p < pattern.length && pattern[p] !== '*' && pattern[p] === text[t]) { p++; t++; }
-    else if (p < pattern.length && pattern[p] === '*') { star = p++; mark = t; }
-    else if (star >= 0) { p = star + 1; t = ++mark; }
-    else return false;
+    if (p < pattern.length && pattern[p] !== '*' && pattern[p] === text[t]) {
+      p++;
+      t++;
+    } else if (p < pattern.length && pattern[p] === '*') {
+      star = p++;
+      mark = t;
+    } else if (star >= 0) {
+      p = star + 1;
+      t = ++mark;
+    } else return false;
   }
   while (p < pattern.length && pattern[p] === '*') p++;
   return p === pattern.length;
@@ -63,7 +72,13 @@ export function findEmails(text: string): string[] {
     while (domainEnd > at + 1) {
       let letters = domainEnd;
       while (letters > at + 1 && ALPHA.test(text[letters - 1])) letters--;
-      if (domainEnd - letters >= 2 && letters > at + 2 && text[letters - 1] === '.' && (domainEnd === text.length || !WORD.test(text[domainEnd]))) break;
+      if (
+        domainEnd - letters >= 2 &&
+        letters > at + 2 &&
+        text[letters - 1] === '.' &&
+        (domainEnd === text.length || !WORD.test(text[domainEnd]))
+      )
+        break;
       domainEnd = text.lastIndexOf('.', domainEnd - 1) > at ? text.lastIndexOf('.', domainEnd - 1) : at + 1;
     }
     if (start < at && domainEnd > at + 1) {
@@ -113,7 +128,10 @@ export function matchesInOrder(text: string, parts: readonly OrderedPart[], gap:
         while (k > p && !isLineBreak(text[k - 1])) k--;
         if (k > p) restartAt = Math.max(restartAt, k);
       }
-      if (restartAt >= 0) { from = restartAt; continue restart; }
+      if (restartAt >= 0) {
+        from = restartAt;
+        continue restart;
+      }
       p = end;
     }
     return true;
@@ -130,8 +148,10 @@ export function pathGlobMatch(pattern: string, text: string): boolean {
   type Token = { kind: 'char'; c: string } | { kind: 'one' } | { kind: 'star' } | { kind: 'globstar' };
   const tokens: Token[] = [];
   for (let i = 0; i < pattern.length; i++) {
-    if (pattern[i] === '*' && pattern[i + 1] === '*') { tokens.push({ kind: 'globstar' }); i++; }
-    else if (pattern[i] === '*') tokens.push({ kind: 'star' });
+    if (pattern[i] === '*' && pattern[i + 1] === '*') {
+      tokens.push({ kind: 'globstar' });
+      i++;
+    } else if (pattern[i] === '*') tokens.push({ kind: 'star' });
     else if (pattern[i] === '?') tokens.push({ kind: 'one' });
     else tokens.push({ kind: 'char', c: pattern[i] });
   }
@@ -149,8 +169,14 @@ export function pathGlobMatch(pattern: string, text: string): boolean {
     for (let i = 0; i < m; i++) {
       if (!active[i]) continue;
       const tok = tokens[i];
-      if (tok.kind === 'char' ? tok.c === c : tok.kind === 'one' ? c !== '/' : false) { next[i + 1] = true; any = true; }
-      if ((tok.kind === 'star' && c !== '/') || (tok.kind === 'globstar' && !isLineBreak(c))) { next[i] = true; any = true; }
+      if (tok.kind === 'char' ? tok.c === c : tok.kind === 'one' ? c !== '/' : false) {
+        next[i + 1] = true;
+        any = true;
+      }
+      if ((tok.kind === 'star' && c !== '/') || (tok.kind === 'globstar' && !isLineBreak(c))) {
+        next[i] = true;
+        any = true;
+      }
     }
     if (!any) return false;
     active = close(next);

@@ -20,7 +20,11 @@ export interface TriageContext {
 export function triageContext(alert: Alert, model: ContextModel = LATEST_MODEL): TriageContext {
   const o = alert.observables;
   return {
-    ...(model === 'v2' ? {} : { model }), time: alert.time, semantics: alert.semantics ?? {}, inputAnomalies: alert.inputAnomalies ?? [], attackTechniques: alert.attackTechniques,
+    ...(model === 'v2' ? {} : { model }),
+    time: alert.time,
+    semantics: alert.semantics ?? {},
+    inputAnomalies: alert.inputAnomalies ?? [],
+    attackTechniques: alert.attackTechniques,
     observables: { hosts: o.hosts, users: o.users, processes: o.processes, network: o.network, ips: o.ips, emails: o.emails },
   };
 }

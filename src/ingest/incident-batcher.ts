@@ -11,11 +11,21 @@ import { type AlertRef, REF_BATCH_CHARS, REF_BATCH_LIMIT } from '../domain/alert
 import type { AddAlertResult } from '../domain/incident-state';
 
 /** `alert` and `observables` are stored; only `ref` goes to the incident. */
-export interface IncidentDelivery { key: string; storm: boolean; ref: AlertRef; alert: Alert; observables: ObservableSet }
+export interface IncidentDelivery {
+  key: string;
+  storm: boolean;
+  ref: AlertRef;
+  alert: Alert;
+  observables: ObservableSet;
+}
 /** Stores the batch and sends it to the key's incident: one result per delivery, in order. */
 export type DeliverBatch = (key: string, batch: IncidentDelivery[]) => Promise<AddAlertResult[]>;
 
-interface Waiting extends IncidentDelivery { size: number; resolve(r: AddAlertResult): void; reject(err: unknown): void }
+interface Waiting extends IncidentDelivery {
+  size: number;
+  resolve(r: AddAlertResult): void;
+  reject(err: unknown): void;
+}
 
 export class IncidentBatcher {
   private readonly queues = new Map<string, Waiting[]>();

@@ -49,7 +49,12 @@ export class IngestService implements AlertIntake {
 
   /** Throws BodyError when nothing in the body can be read; otherwise one result per item. */
   async ingest(req: IngestRequest): Promise<IngestItemResult[]> {
-    const items = await normalizeBody(req.body, { format: req.format, receivedAt: new Date().toISOString(), maxItems: req.maxItems, admit: req.admit });
+    const items = await normalizeBody(req.body, {
+      format: req.format,
+      receivedAt: new Date().toISOString(),
+      maxItems: req.maxItems,
+      admit: req.admit,
+    });
     const suppressions = await activeSuppressions(this.deps.db);
     // Items in parallel: a body's look-alikes share their incident's update. Their storm counts
     // run one at a time: concurrent counts each miss the others' rows, so a burst in one body
@@ -60,20 +65,34 @@ export class IngestService implements AlertIntake {
       counting = mine.catch(() => undefined);
       return mine;
     };
-    return Promise.all(items.map(async (item) => {
-      const result = await this.route(item, suppressions, req.requiredSource ?? null, countInTurn);
-      ingestedAlerts.inc({ source: boundedLabel('source', item.ok ? item.alert.source : undefined), format: result.format ?? 'unknown', result: result.status });
-      return result;
-    }));
+    return Promise.all(
+      items.map(async (item) => {
+        const result = await this.route(item, suppressions, req.requiredSource ?? null, countInTurn);
+        ingestedAlerts.inc({
+          source: boundedLabel('source', item.ok ? item.alert.source : undefined),
+          format: result.format ?? 'unknown',
+          result: result.status,
+        });
+        return result;
+      }),
+    );
   }
 
   private async route(
-    item: NormalizedItem, suppressions: SuppressionRow[], requiredSource: string | null, countInTurn: (count: () => Promise<number>) => Promise<number>,
+    item: NormalizedItem,
+    suppressions: SuppressionRow[],
+    requiredSource: string | null,
+    countInTurn: (count: () => Promise<number>) => Promise<number>,
   ): Promise<IngestItemResult> {
     if (!item.ok) return { index: item.index, status: 'rejected', format: item.format, error: item.error };
     const { index, format } = item;
     if (requiredSource && item.alert.source !== requiredSource) {
-      return { index, format, status: 'rejected', error: `source: this token sends alerts for "${requiredSource}", not "${item.alert.source}"` };
+      return {
+        index,
+        format,
+        status: 'rejected',
+        error: `source: this token sends alerts for "${requiredSource}", not "${item.alert.source}"`,
+      };
     }
     const alert = await this.withEvidence(item.alert, item.evidence);
     const workflowId = alertWorkflowId(alert);
@@ -82,8 +101,15 @@ export class IngestService implements AlertIntake {
     const rule = suppressions.find((s) => matchesSuppression(s.match, alert, observables));
     if (rule) {
       const fresh = await recordSuppressedAlert(this.deps.db, {
-        workflowId, source: alert.source, sourceId: alert.sourceId, severity: alert.severity, title: alert.title, time: alert.time,
-        alert: { ...alert, raw: undefined }, suppressionId: rule.id, reason: `suppressed by rule ${rule.id}: ${rule.reason}`,
+        workflowId,
+        source: alert.source,
+        sourceId: alert.sourceId,
+        severity: alert.severity,
+        title: alert.title,
+        time: alert.time,
+        alert: { ...alert, raw: undefined },
+        suppressionId: rule.id,
+        reason: `suppressed by rule ${rule.id}: ${rule.reason}`,
       });
       return { index, format, workflowId, status: fresh ? 'suppressed' : 'duplicate' };
     }
@@ -101,7 +127,12 @@ export class IngestService implements AlertIntake {
     const route = choice.route ? { playbook: choice.playbook, reason: choice.reason } : undefined;
     const joined = await this.incidents.add({ key, storm, ref: alertRef(alert, observables, route), alert, observables });
     return {
-      index, format, workflowId, incidentId: joined.incidentId, storm: joined.storm, ...routed,
+      index,
+      format,
+      workflowId,
+      incidentId: joined.incidentId,
+      storm: joined.storm,
+      ...routed,
       status: joined.outcome === 'duplicate' ? 'duplicate' : joined.outcome === 'joined' ? 'correlated' : 'accepted',
     };
   }
@@ -120,7 +151,10 @@ export class IngestService implements AlertIntake {
    */
   private async deliverToIncident(key: string, batch: IncidentDelivery[]): Promise<AddAlertResult[]> {
     const { client, taskQueue, policy, correlation, db } = this.deps;
-    await storeIncidentAlerts(db, batch.map((d) => ({ alert: d.alert, observables: d.observables, incidentKey: key, route: d.ref.route })));
+    await storeIncidentAlerts(
+      db,
+      batch.map((d) => ({ alert: d.alert, observables: d.observables, incidentKey: key, route: d.ref.route })),
+    );
     const storm = batch.some((d) => d.storm);
     const first = batch[0].alert;
     for (let attempt = 1; ; attempt++) {
@@ -138,12 +172,17 @@ export class IngestService implements AlertIntake {
         staticSummary: incidentSummary(key, first),
       });
       try {
-        return await client.workflow.executeUpdateWithStart(addAlertsUpdate, { args: [{ alerts: batch.map((d) => d.ref), storm }], startWorkflowOperation });
+        return await client.workflow.executeUpdateWithStart(addAlertsUpdate, {
+          args: [{ alerts: batch.map((d) => d.ref), storm }],
+          startWorkflowOperation,
+        });
       } catch (err) {
         // An incident finishing its quiet window refuses new alerts; the retry opens a new one.
         // An update the server could not answer in time (a loaded incident) is sent again: the
         // alerts are stored, and the incident answers `duplicate` for any it already took.
-        const closingIncident = /IncidentClosing|incident is closing/.test(String((err as Error).message) + String((err as { cause?: Error }).cause?.message));
+        const closingIncident = /IncidentClosing|incident is closing/.test(
+          String((err as Error).message) + String((err as { cause?: Error }).cause?.message),
+        );
         if (attempt < INCIDENT_RETRIES && (closingIncident || err instanceof WorkflowUpdateRPCTimeoutOrCancelledError)) continue;
         throw err;
       }

@@ -22,7 +22,10 @@ export class BodyError extends Error {
 
 /** More items in one body than the caller allows (HTTP 413, naming the limit). */
 export class ItemLimitError extends BodyError {
-  constructor(readonly items: number, readonly limit: number) {
+  constructor(
+    readonly items: number,
+    readonly limit: number,
+  ) {
     super(`the body holds more than ${limit} items (${items} counted); at most ${limit} are accepted per request: split it`);
     this.name = 'ItemLimitError';
   }
@@ -76,7 +79,11 @@ function mapJsonDocument(index: number, parsed: unknown, ctx: MapContext, format
   const doc = sanitizeValue(parsed, found);
   const mapper = format ? JSON_FORMATS.find((f) => f.format === format) : JSON_FORMATS.find((f) => f.detect(doc));
   if (!mapper) {
-    return { index, ok: false, error: `unrecognised document: not an autosoc alert, ECS, Wazuh or OCSF finding${format ? '' : ' (name the format in the URL to force one)'}` };
+    return {
+      index,
+      ok: false,
+      error: `unrecognised document: not an autosoc alert, ECS, Wazuh or OCSF finding${format ? '' : ' (name the format in the URL to force one)'}`,
+    };
   }
   try {
     return validated(index, mapper.format, mapper.map(doc, ctx), found);
@@ -131,7 +138,9 @@ export async function normalizeBody(body: Uint8Array, opts: NormalizeOptions): P
     admit(text.count(body, opts.maxItems));
     const hadReplacementChar = Buffer.from(body.buffer, body.byteOffset, body.byteLength).includes(REPLACEMENT_UTF8);
     const items = await text.split(body, ctx);
-    return items.map((item, index) => ('error' in item ? failure(index, item.error, text.format) : validated(index, text.format, item, undefined, hadReplacementChar)));
+    return items.map((item, index) =>
+      'error' in item ? failure(index, item.error, text.format) : validated(index, text.format, item, undefined, hadReplacementChar),
+    );
   }
   if (opts.format && !JSON_FORMATS.some((f) => f.format === opts.format)) throw new BodyError(`unknown format ${opts.format}`);
 
@@ -143,7 +152,7 @@ export async function normalizeBody(body: Uint8Array, opts: NormalizeOptions): P
   }
   const docs = parseJsonBody(decoded);
   admit(docs.length);
-  return docs.map((doc, index) => (doc instanceof BodyError
-    ? { index, ok: false as const, error: doc.message }
-    : mapJsonDocument(index, doc, ctx, opts.format)));
+  return docs.map((doc, index) =>
+    doc instanceof BodyError ? { index, ok: false as const, error: doc.message } : mapJsonDocument(index, doc, ctx, opts.format),
+  );
 }

@@ -20,7 +20,8 @@ export function jsonTooDeep(text: string, max = MAX_JSON_DEPTH): { depth: number
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (inString) {
-      if (c === 0x5c) i++; // backslash: skip the escaped character
+      if (c === 0x5c)
+        i++; // backslash: skip the escaped character
       else if (c === 0x22) inString = false;
     } else if (c === 0x22) inString = true;
     else if (c === 0x5b || c === 0x7b) {
@@ -37,8 +38,12 @@ const LONE_SURROGATES = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])
 /** Collects what was repaired; one code each, in the order first met. */
 export class AnomalyLog {
   private readonly seen = new Set<InputAnomaly>();
-  add(code: InputAnomaly): void { this.seen.add(code); }
-  get codes(): InputAnomaly[] { return [...this.seen]; }
+  add(code: InputAnomaly): void {
+    this.seen.add(code);
+  }
+  get codes(): InputAnomaly[] {
+    return [...this.seen];
+  }
 }
 
 /** Text without NUL bytes and lone surrogates (replaced by U+FFFD), at most `max` UTF-16 units. */
@@ -62,7 +67,8 @@ export function cleanText(s: string, log: AnomalyLog, max = MAX_FIELD_CHARS): st
 }
 
 /** Own data property, even for a key like "__proto__" (plain assignment would set the prototype). */
-const define = (o: object, key: string, value: unknown) => Object.defineProperty(o, key, { value, enumerable: true, writable: true, configurable: true });
+const define = (o: object, key: string, value: unknown) =>
+  Object.defineProperty(o, key, { value, enumerable: true, writable: true, configurable: true });
 
 /**
  * A copy of parsed JSON (or a mapped alert) with every string cleaned and every prototype key
@@ -72,7 +78,9 @@ const define = (o: object, key: string, value: unknown) => Object.defineProperty
 export function sanitizeValue(value: unknown, log: AnomalyLog, maxChars = MAX_FIELD_CHARS): unknown {
   const clean = (v: unknown): unknown => (typeof v === 'string' ? cleanText(v, log, maxChars) : v);
   const root: { value: unknown } = { value: undefined };
-  const work: { from: unknown; into: Record<string, unknown> | unknown[]; key: string | number }[] = [{ from: value, into: root as unknown as Record<string, unknown>, key: 'value' }];
+  const work: { from: unknown; into: Record<string, unknown> | unknown[]; key: string | number }[] = [
+    { from: value, into: root as unknown as Record<string, unknown>, key: 'value' },
+  ];
   while (work.length > 0) {
     const { from, into, key } = work.pop()!;
     let copy: unknown;
@@ -88,7 +96,10 @@ export function sanitizeValue(value: unknown, log: AnomalyLog, maxChars = MAX_FI
           continue;
         }
         const cleanKey = cleanText(k, log, 1024);
-        if (PROTOTYPE_KEYS.has(cleanKey)) { log.add('prototype-key-dropped'); continue; }
+        if (PROTOTYPE_KEYS.has(cleanKey)) {
+          log.add('prototype-key-dropped');
+          continue;
+        }
         define(obj, cleanKey, undefined); // keeps the key order; filled when its value is copied
         work.push({ from: v, into: obj, key: cleanKey });
       }

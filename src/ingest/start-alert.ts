@@ -13,26 +13,39 @@ import * as workflows from '../workflows';
 import * as SA from '../workflows/search-attributes';
 import { alertUiMetadata } from '../workflows/ui-metadata';
 
-export interface StartedAlert { workflowId: string; duplicate: boolean }
+export interface StartedAlert {
+  workflowId: string;
+  duplicate: boolean;
+}
 
 /** The workflow types the worker's bundle registers (src/workflows/index.ts exports them). */
-export const registeredWorkflows = (): string[] => Object.entries(workflows).filter(([, v]) => typeof v === 'function').map(([k]) => k);
+export const registeredWorkflows = (): string[] =>
+  Object.entries(workflows)
+    .filter(([, v]) => typeof v === 'function')
+    .map(([k]) => k);
 
 /** Refuses, at start, a routing that names a playbook the worker does not register. */
 export function checkRoutedPlaybooks(routing: PlaybookRouting | undefined, registered = registeredWorkflows()): void {
   const unknown = routedPlaybooks(routing).filter((p) => !registered.includes(p));
   if (unknown.length) {
-    throw new Error(`policy playbooks: ${unknown.map((p) => `"${p}"`).join(', ')} is not a registered workflow (registered: ${registered.join(', ')}); export it from src/workflows/index.ts`);
+    throw new Error(
+      `policy playbooks: ${unknown.map((p) => `"${p}"`).join(', ')} is not a registered workflow (registered: ${registered.join(', ')}); export it from src/workflows/index.ts`,
+    );
   }
 }
 
 /** The input a routed playbook starts with: the route rides along only when a rule chose it. */
 export const playbookInput = (alert: Alert, policy: TriagePolicy, choice: PlaybookChoice, incidentId?: string) => ({
-  alert, policy, ...(incidentId ? { incidentId } : {}), ...(choice.route ? { route: { playbook: choice.playbook, reason: choice.reason } } : {}),
+  alert,
+  policy,
+  ...(incidentId ? { incidentId } : {}),
+  ...(choice.route ? { route: { playbook: choice.playbook, reason: choice.reason } } : {}),
 });
 
 export async function startAlert(
-  client: Client, opts: { taskQueue: string; policy: TriagePolicy; choice?: PlaybookChoice }, alert: Alert,
+  client: Client,
+  opts: { taskQueue: string; policy: TriagePolicy; choice?: PlaybookChoice },
+  alert: Alert,
 ): Promise<StartedAlert> {
   const workflowId = alertWorkflowId(alert);
   const choice = opts.choice ?? choosePlaybook(opts.policy.playbooks, { alert, observables: extractObservables(alert) });

@@ -8,7 +8,15 @@ import { checkFeedSize, DEFAULT_FEED_LIMITS, FeedCollector, FeedFormatError, typ
 import { detectIndicatorType, refang } from './indicator';
 
 export type Column = string | number;
-export interface CsvColumns { value: Column; type?: Column; verdict?: Column; description?: Column; tags?: Column; expires?: Column; id?: Column }
+export interface CsvColumns {
+  value: Column;
+  type?: Column;
+  verdict?: Column;
+  description?: Column;
+  tags?: Column;
+  expires?: Column;
+  id?: Column;
+}
 
 export interface CsvOptions {
   preset?: 'auto' | 'urlhaus' | 'columns' | 'list';
@@ -53,7 +61,11 @@ export function* csvRecords(text: string, delimiter = ','): Generator<CsvRecord>
         for (;;) {
           if (i >= text.length) throw new FeedFormatError(`unterminated quoted field starting on line ${startLine}`);
           if (text[i] === '"') {
-            if (text[i + 1] === '"') { field += '"'; i += 2; continue; }
+            if (text[i + 1] === '"') {
+              field += '"';
+              i += 2;
+              continue;
+            }
             i++;
             break;
           }
@@ -64,7 +76,10 @@ export function* csvRecords(text: string, delimiter = ','): Generator<CsvRecord>
       while (i < text.length && text[i] !== delimiter && text[i] !== '\n' && text[i] !== '\r') field += text[i++];
       if (fields.length < MAX_FIELDS) fields.push(field);
       field = '';
-      if (text[i] === delimiter) { i++; continue; }
+      if (text[i] === delimiter) {
+        i++;
+        continue;
+      }
       break;
     }
     if (fields.some((f) => f.trim() !== '')) yield { fields, line: startLine };
@@ -72,11 +87,35 @@ export function* csvRecords(text: string, delimiter = ','): Generator<CsvRecord>
 }
 
 const TYPE_WORDS: Record<string, IocType> = {
-  ip: 'ip', ipv4: 'ip', ipv6: 'ip', 'ip-dst': 'ip', 'ip-src': 'ip', 'ipv4-addr': 'ip', 'ipv6-addr': 'ip', ip_address: 'ip', ipaddress: 'ip',
-  domain: 'domain', hostname: 'domain', fqdn: 'domain', host: 'domain', 'domain-name': 'domain',
-  url: 'url', link: 'url',
-  hash: 'hash', md5: 'hash', sha1: 'hash', sha256: 'hash', sha512: 'hash', filehash: 'hash', md5_hash: 'hash', sha1_hash: 'hash', sha256_hash: 'hash',
-  email: 'email', 'email-src': 'email', 'email-addr': 'email', email_address: 'email',
+  ip: 'ip',
+  ipv4: 'ip',
+  ipv6: 'ip',
+  'ip-dst': 'ip',
+  'ip-src': 'ip',
+  'ipv4-addr': 'ip',
+  'ipv6-addr': 'ip',
+  ip_address: 'ip',
+  ipaddress: 'ip',
+  domain: 'domain',
+  hostname: 'domain',
+  fqdn: 'domain',
+  host: 'domain',
+  'domain-name': 'domain',
+  url: 'url',
+  link: 'url',
+  hash: 'hash',
+  md5: 'hash',
+  sha1: 'hash',
+  sha256: 'hash',
+  sha512: 'hash',
+  filehash: 'hash',
+  md5_hash: 'hash',
+  sha1_hash: 'hash',
+  sha256_hash: 'hash',
+  email: 'email',
+  'email-src': 'email',
+  'email-addr': 'email',
+  email_address: 'email',
 };
 const VALUE_NAMES = ['indicator', 'ioc', 'value', 'observable', ...Object.keys(TYPE_WORDS)];
 const DESCRIPTION_NAMES = ['description', 'comment', 'threat', 'malware', 'malware_printable', 'signature', 'name'];
@@ -85,7 +124,12 @@ const VERDICTS = new Set<FeedVerdict>(['malicious', 'suspicious', 'benign']);
 
 const URLHAUS_HEADER = ['id', 'dateadded', 'url', 'url_status', 'last_online', 'threat', 'tags', 'urlhaus_link', 'reporter'];
 
-interface Mapping { columns: CsvColumns; header: boolean; type?: IocType; /** URLhaus: the url_status column, added to the description. */ statusColumn?: number }
+interface Mapping {
+  columns: CsvColumns;
+  header: boolean;
+  type?: IocType;
+  /** URLhaus: the url_status column, added to the description. */ statusColumn?: number;
+}
 
 function findColumn(names: string[], candidates: string[]): number | undefined {
   for (const c of candidates) {
@@ -111,8 +155,12 @@ function resolve(columns: CsvColumns, header: string[] | undefined): Record<keyo
     return idx;
   };
   return {
-    value: index(columns.value, 'value'), type: index(columns.type, 'type'), verdict: index(columns.verdict, 'verdict'),
-    description: index(columns.description, 'description'), tags: index(columns.tags, 'tags'), expires: index(columns.expires, 'expires'),
+    value: index(columns.value, 'value'),
+    type: index(columns.type, 'type'),
+    verdict: index(columns.verdict, 'verdict'),
+    description: index(columns.description, 'description'),
+    tags: index(columns.tags, 'tags'),
+    expires: index(columns.expires, 'expires'),
     id: index(columns.id, 'id'),
   };
 }
@@ -149,7 +197,12 @@ function autoMapping(text: string, opts: CsvOptions, delimiter: string): Mapping
   }
   const commentHeader = lastComment ? splitHeader(lastComment, delimiter) : [];
   if (urlhausBanner || (commentHeader.includes('url') && commentHeader.includes('url_status'))) return urlhausMapping(commentHeader);
-  if (opts.columns) return { columns: opts.columns, header: opts.header ?? Object.values(opts.columns).some((c) => typeof c === 'string' && !/^\d+$/.test(c)), type: opts.type };
+  if (opts.columns)
+    return {
+      columns: opts.columns,
+      header: opts.header ?? Object.values(opts.columns).some((c) => typeof c === 'string' && !/^\d+$/.test(c)),
+      type: opts.type,
+    };
   if (looksLikeList(text, delimiter)) return 'list';
   const names = firstRow ?? [];
   const value = findColumn(names, VALUE_NAMES);
@@ -159,8 +212,14 @@ function autoMapping(text: string, opts: CsvOptions, delimiter: string): Mapping
       header: true,
       type: opts.type ?? TYPE_WORDS[valueName],
       columns: {
-        value, type: findColumn(names, ['type', 'indicator_type', 'ioc_type']), verdict: findColumn(names, ['verdict']),
-        description: findColumn(names, DESCRIPTION_NAMES.filter((n) => n !== valueName)), tags: findColumn(names, TAG_NAMES),
+        value,
+        type: findColumn(names, ['type', 'indicator_type', 'ioc_type']),
+        verdict: findColumn(names, ['verdict']),
+        description: findColumn(
+          names,
+          DESCRIPTION_NAMES.filter((n) => n !== valueName),
+        ),
+        tags: findColumn(names, TAG_NAMES),
         expires: findColumn(names, ['expires', 'expires_at', 'valid_until']),
       },
     };
@@ -170,8 +229,16 @@ function autoMapping(text: string, opts: CsvOptions, delimiter: string): Mapping
 
 function urlhausMapping(commentHeader: string[]): Mapping {
   const names = commentHeader.includes('url') ? commentHeader : URLHAUS_HEADER;
-  const at = (n: string) => { const i = names.indexOf(n); return i >= 0 ? i : undefined; };
-  return { header: false, type: 'url', statusColumn: at('url_status'), columns: { value: at('url') ?? 2, description: at('threat'), tags: at('tags'), id: at('urlhaus_link') ?? at('id') } };
+  const at = (n: string) => {
+    const i = names.indexOf(n);
+    return i >= 0 ? i : undefined;
+  };
+  return {
+    header: false,
+    type: 'url',
+    statusColumn: at('url_status'),
+    columns: { value: at('url') ?? 2, description: at('threat'), tags: at('tags'), id: at('urlhaus_link') ?? at('id') },
+  };
 }
 
 function parseList(text: string, out: FeedCollector, opts: CsvOptions): void {
@@ -196,7 +263,10 @@ function parseColumns(text: string, out: FeedCollector, mapping: Mapping, opts: 
   for (const rec of csvRecords(text, delimiter)) {
     if ('comment' in rec) continue;
     if (!cols) {
-      cols = resolve(mapping.columns, rec.fields.map((f) => f.trim().toLowerCase()));
+      cols = resolve(
+        mapping.columns,
+        rec.fields.map((f) => f.trim().toLowerCase()),
+      );
       continue;
     }
     const cell = (i: number | undefined) => (i === undefined ? undefined : rec.fields[i]?.trim() || undefined);
@@ -209,7 +279,10 @@ function parseColumns(text: string, out: FeedCollector, mapping: Mapping, opts: 
     const typeCell = cell(cols.type)?.toLowerCase();
     const type = mapping.type ?? (typeCell !== undefined ? TYPE_WORDS[typeCell] : detectIndicatorType(value));
     if (!type) {
-      out.skip(typeCell !== undefined ? `unsupported indicator type ${typeCell}` : 'not a recognizable IP, domain, URL, hash or email', value);
+      out.skip(
+        typeCell !== undefined ? `unsupported indicator type ${typeCell}` : 'not a recognizable IP, domain, URL, hash or email',
+        value,
+      );
       continue;
     }
     const verdictCell = cell(cols.verdict)?.toLowerCase();
@@ -235,13 +308,17 @@ export function parseCsvFeed(text: string, opts: CsvOptions = {}): ParsedFeed {
   const limits = opts.limits ?? DEFAULT_FEED_LIMITS;
   checkFeedSize(text, limits);
   const delimiter = opts.delimiter ?? ',';
-  if (delimiter.length !== 1 || delimiter === '"' || delimiter === '\n') throw new FeedFormatError('delimiter must be one character other than a quote or newline');
+  if (delimiter.length !== 1 || delimiter === '"' || delimiter === '\n')
+    throw new FeedFormatError('delimiter must be one character other than a quote or newline');
   const out = new FeedCollector(limits);
   const preset = opts.preset ?? 'auto';
   const mapping: Mapping | 'list' =
-    preset === 'list' ? 'list'
-      : preset === 'urlhaus' ? urlhausMapping(lastCommentHeader(text, delimiter))
-        : preset === 'columns' ? columnsMapping(opts)
+    preset === 'list'
+      ? 'list'
+      : preset === 'urlhaus'
+        ? urlhausMapping(lastCommentHeader(text, delimiter))
+        : preset === 'columns'
+          ? columnsMapping(opts)
           : autoMapping(text, opts, delimiter);
   if (mapping === 'list') parseList(text, out, opts);
   else parseColumns(text, out, mapping, opts, delimiter);
@@ -250,7 +327,11 @@ export function parseCsvFeed(text: string, opts: CsvOptions = {}): ParsedFeed {
 
 function columnsMapping(opts: CsvOptions): Mapping {
   if (!opts.columns) throw new FeedFormatError('preset "columns" needs a column mapping (at least the value column)');
-  return { columns: opts.columns, header: opts.header ?? Object.values(opts.columns).some((c) => typeof c === 'string' && !/^\d+$/.test(c)), type: opts.type };
+  return {
+    columns: opts.columns,
+    header: opts.header ?? Object.values(opts.columns).some((c) => typeof c === 'string' && !/^\d+$/.test(c)),
+    type: opts.type,
+  };
 }
 
 function lastCommentHeader(text: string, delimiter: string): string[] {

@@ -3,8 +3,14 @@
 import type { FeedIoc, FeedVerdict, IocType } from './ioc';
 import { normalizeIndicator } from './indicator';
 
-export interface FeedSkip { reason: string; value?: string }
-export interface ParsedFeed { iocs: FeedIoc[]; skipped: FeedSkip[] }
+export interface FeedSkip {
+  reason: string;
+  value?: string;
+}
+export interface ParsedFeed {
+  iocs: FeedIoc[];
+  skipped: FeedSkip[];
+}
 
 export class FeedFormatError extends Error {
   constructor(message: string) {
@@ -73,7 +79,10 @@ export class FeedCollector {
       return;
     }
     this.iocs.push({
-      type, value: n.value, verdict: rest.verdict, tags: cleanTags(rest.tags ?? []),
+      type,
+      value: n.value,
+      verdict: rest.verdict,
+      tags: cleanTags(rest.tags ?? []),
       ...(rest.description ? { description: rest.description.slice(0, MAX_DESCRIPTION) } : {}),
       ...(rest.expiresAt ? { expiresAt: rest.expiresAt } : {}),
       ...(rest.externalId ? { externalId: rest.externalId.slice(0, 200) } : {}),

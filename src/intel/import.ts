@@ -41,10 +41,14 @@ const BATCH = 500;
 export function parseFeed(text: string, format: FeedFormat, opts: ImportOptions = {}): ParsedFeed {
   const limits = opts.limits ?? DEFAULT_FEED_LIMITS;
   switch (format) {
-    case 'misp': return parseMisp(text, { ...opts.misp, limits });
-    case 'stix': return parseStix(text, { ...opts.stix, limits });
-    case 'csv': return parseCsvFeed(text, { ...opts.csv, limits });
-    default: throw new Error(`unknown feed format ${String(format)} (use ${FEED_FORMATS.join(', ')})`);
+    case 'misp':
+      return parseMisp(text, { ...opts.misp, limits });
+    case 'stix':
+      return parseStix(text, { ...opts.stix, limits });
+    case 'csv':
+      return parseCsvFeed(text, { ...opts.csv, limits });
+    default:
+      throw new Error(`unknown feed format ${String(format)} (use ${FEED_FORMATS.join(', ')})`);
   }
 }
 
@@ -70,12 +74,20 @@ export function mergeDuplicates(iocs: FeedIoc[]): { unique: FeedIoc[]; duplicate
   return { unique: [...byKey.values()], duplicates };
 }
 
-export async function importIocs(pool: Pool, text: string, format: FeedFormat, source: string, opts: ImportOptions = {}): Promise<ImportResult> {
+export async function importIocs(
+  pool: Pool,
+  text: string,
+  format: FeedFormat,
+  source: string,
+  opts: ImportOptions = {},
+): Promise<ImportResult> {
   if (!source.trim() || source.length > 200) throw new Error('source must be a name of 1-200 characters');
   const now = opts.now ?? new Date();
   const feed = parseFeed(text, format, opts);
   const reasons: Record<string, number> = {};
-  const skip = (reason: string, n = 1) => { if (n > 0) reasons[reason] = (reasons[reason] ?? 0) + n; };
+  const skip = (reason: string, n = 1) => {
+    if (n > 0) reasons[reason] = (reasons[reason] ?? 0) + n;
+  };
   for (const s of feed.skipped) skip(s.reason);
 
   const { unique, duplicates } = mergeDuplicates(feed.iocs);
@@ -95,7 +107,14 @@ export async function importIocs(pool: Pool, text: string, format: FeedFormat, s
   }
   const pruned = await pruneExpiredIocs(pool, now);
   return {
-    format, source: source.trim(), parsed: feed.iocs.length, added, updated, unchanged: live.length - added - updated,
-    skipped: Object.values(reasons).reduce((a, b) => a + b, 0), skippedReasons: reasons, pruned,
+    format,
+    source: source.trim(),
+    parsed: feed.iocs.length,
+    added,
+    updated,
+    unchanged: live.length - added - updated,
+    skipped: Object.values(reasons).reduce((a, b) => a + b, 0),
+    skippedReasons: reasons,
+    pruned,
   };
 }

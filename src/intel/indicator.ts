@@ -16,7 +16,8 @@ export const MAX_URL_LENGTH = 2048;
 
 /** Undo common defanging: hxxp://, [.], (.), {.}, [dot], [:], [at], [@]. */
 export function refang(raw: string): string {
-  return raw.trim()
+  return raw
+    .trim()
     .replace(/^hxxp(s?):\/\//i, 'http$1://')
     .replace(/^fxp:\/\//i, 'ftp://')
     .replace(/\[\.\]|\(\.\)|\{\.\}|\[dot\]|\(dot\)/gi, '.')
@@ -48,11 +49,15 @@ export function normalizeIndicator(type: IocType, raw: string): Normalized {
   if (typeof raw !== 'string' || raw.trim() === '') return { ok: false, reason: 'empty value' };
   const v = raw.trim();
   switch (type) {
-    case 'ip': return normalizeIp(v);
-    case 'domain': return normalizeDomain(v);
+    case 'ip':
+      return normalizeIp(v);
+    case 'domain':
+      return normalizeDomain(v);
     case 'hash': {
       const h = v.toLowerCase();
-      return HEX.test(h) && HASH_LENGTHS.has(h.length) ? { ok: true, value: h } : { ok: false, reason: 'not an MD5/SHA-1/SHA-256/SHA-512 hash' };
+      return HEX.test(h) && HASH_LENGTHS.has(h.length)
+        ? { ok: true, value: h }
+        : { ok: false, reason: 'not an MD5/SHA-1/SHA-256/SHA-512 hash' };
     }
     case 'url':
       if (v.length > MAX_URL_LENGTH) return { ok: false, reason: 'URL too long' };

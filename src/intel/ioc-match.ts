@@ -21,19 +21,33 @@ export function judgeIocMatches(candidateCount: number, matches: Ioc[]): Finding
   if (bad.length > 0) {
     const malicious = bad.some((m) => m.verdict === 'malicious');
     return {
-      analyzer: THREAT_INTEL_ANALYZER, verdict: malicious ? 'malicious' : 'suspicious', score: malicious ? 95 : 65,
-      confidence: 0.9, summary: `${bad.length} known-bad indicator(s): ${bad.slice(0, 3).map(describe).join('; ')}`,
-      evidence: bad.map(describe), attack: [],
+      analyzer: THREAT_INTEL_ANALYZER,
+      verdict: malicious ? 'malicious' : 'suspicious',
+      score: malicious ? 95 : 65,
+      confidence: 0.9,
+      summary: `${bad.length} known-bad indicator(s): ${bad.slice(0, 3).map(describe).join('; ')}`,
+      evidence: bad.map(describe),
+      attack: [],
     };
   }
   if (matches.length > 0 && matches.length === candidateCount) {
     return {
-      analyzer: THREAT_INTEL_ANALYZER, verdict: 'benign', score: 0, confidence: 0.8,
-      summary: `every indicator is known good: ${matches.map((m) => m.value).join(', ')}`, evidence: matches.map(describe), attack: [],
+      analyzer: THREAT_INTEL_ANALYZER,
+      verdict: 'benign',
+      score: 0,
+      confidence: 0.8,
+      summary: `every indicator is known good: ${matches.map((m) => m.value).join(', ')}`,
+      evidence: matches.map(describe),
+      attack: [],
     };
   }
   return {
-    analyzer: THREAT_INTEL_ANALYZER, verdict: 'unknown', score: 0, confidence: candidateCount ? 0.3 : 0,
-    summary: `${candidateCount} indicator(s) checked, ${matches.length} known`, evidence: matches.map(describe), attack: [],
+    analyzer: THREAT_INTEL_ANALYZER,
+    verdict: 'unknown',
+    score: 0,
+    confidence: candidateCount ? 0.3 : 0,
+    summary: `${candidateCount} indicator(s) checked, ${matches.length} known`,
+    evidence: matches.map(describe),
+    attack: [],
   };
 }

@@ -1,7 +1,13 @@
 // The indicator model: what the IOC store (store/iocs.ts) keeps and every feed parser
 // produces. Its own module so the store and the parsers both depend on it, not on each other.
 export type IocType = 'ip' | 'domain' | 'url' | 'hash' | 'email';
-export interface Ioc { type: IocType; value: string; verdict: 'malicious' | 'suspicious' | 'benign'; source: string; description?: string }
+export interface Ioc {
+  type: IocType;
+  value: string;
+  verdict: 'malicious' | 'suspicious' | 'benign';
+  source: string;
+  description?: string;
+}
 
 export type FeedVerdict = Ioc['verdict'];
 

@@ -18,21 +18,40 @@ const tagNames = (v: unknown): string[] => asArray(v).flatMap((t) => (isObject(t
 
 // Which part of a (possibly composite "a|b") value is an indicator of which type.
 const TYPES: Record<string, [IocType, number][]> = {
-  'ip-src': [['ip', 0]], 'ip-dst': [['ip', 0]],
-  'ip-src|port': [['ip', 0]], 'ip-dst|port': [['ip', 0]],
-  domain: [['domain', 0]], hostname: [['domain', 0]], 'hostname|port': [['domain', 0]],
-  'domain|ip': [['domain', 0], ['ip', 1]],
+  'ip-src': [['ip', 0]],
+  'ip-dst': [['ip', 0]],
+  'ip-src|port': [['ip', 0]],
+  'ip-dst|port': [['ip', 0]],
+  domain: [['domain', 0]],
+  hostname: [['domain', 0]],
+  'hostname|port': [['domain', 0]],
+  'domain|ip': [
+    ['domain', 0],
+    ['ip', 1],
+  ],
   url: [['url', 0]],
-  md5: [['hash', 0]], sha1: [['hash', 0]], sha256: [['hash', 0]], sha512: [['hash', 0]],
-  'filename|md5': [['hash', 1]], 'filename|sha1': [['hash', 1]], 'filename|sha256': [['hash', 1]], 'filename|sha512': [['hash', 1]],
+  md5: [['hash', 0]],
+  sha1: [['hash', 0]],
+  sha256: [['hash', 0]],
+  sha512: [['hash', 0]],
+  'filename|md5': [['hash', 1]],
+  'filename|sha1': [['hash', 1]],
+  'filename|sha256': [['hash', 1]],
+  'filename|sha512': [['hash', 1]],
   'malware-sample': [['hash', 1]],
-  'email-src': [['email', 0]], 'email-dst': [['email', 0]], email: [['email', 0]], 'email-reply-to': [['email', 0]],
+  'email-src': [['email', 0]],
+  'email-dst': [['email', 0]],
+  email: [['email', 0]],
+  'email-reply-to': [['email', 0]],
   'whois-registrant-email': [['email', 0]],
 };
 
 const toIds = (v: unknown): boolean => v === true || v === 1 || v === '1' || v === 'true';
 
-interface EventContext { info?: string; tags: string[] }
+interface EventContext {
+  info?: string;
+  tags: string[];
+}
 
 function addAttribute(out: FeedCollector, attr: unknown, event: EventContext, opts: MispOptions): void {
   if (!isObject(attr)) return out.skip('attribute is not an object');
@@ -83,7 +102,8 @@ export function parseMisp(text: string, opts: MispOptions = {}): ParsedFeed {
   const limits = opts.limits ?? DEFAULT_FEED_LIMITS;
   const doc = parseFeedJson(text, limits, 'MISP');
   const events = eventsOf(doc);
-  if (events.length === 0) throw new FeedFormatError('no MISP event found (expected {"Event": {...}}, a list of events, or a restSearch response)');
+  if (events.length === 0)
+    throw new FeedFormatError('no MISP event found (expected {"Event": {...}}, a list of events, or a restSearch response)');
   const out = new FeedCollector(limits);
   for (const event of events) addEvent(out, event, opts);
   return out.result();

@@ -30,8 +30,26 @@ type Token =
   | { kind: 'string'; text: string; prefix: string; pos: number }
   | { kind: 'number'; value: number; pos: number };
 
-const KEYWORDS = new Set(['AND', 'OR', 'NOT', 'FOLLOWEDBY', 'LIKE', 'MATCHES', 'IN', 'ISSUBSET', 'ISSUPERSET', 'EXISTS',
-  'WITHIN', 'SECONDS', 'REPEATS', 'TIMES', 'START', 'STOP', 'true', 'false']);
+const KEYWORDS = new Set([
+  'AND',
+  'OR',
+  'NOT',
+  'FOLLOWEDBY',
+  'LIKE',
+  'MATCHES',
+  'IN',
+  'ISSUBSET',
+  'ISSUPERSET',
+  'EXISTS',
+  'WITHIN',
+  'SECONDS',
+  'REPEATS',
+  'TIMES',
+  'START',
+  'STOP',
+  'true',
+  'false',
+]);
 
 function readQuoted(src: string, start: number): { text: string; end: number } {
   // start points at the opening quote; \' and \\ are the only escapes the grammar allows.
@@ -91,10 +109,21 @@ export function tokenize(src: string): Token[] {
   let i = 0;
   while (i < src.length) {
     const c = src[i];
-    if (/\s/.test(c)) { i++; continue; }
-    if ('[]()'.includes(c) || c === ',') { tokens.push({ kind: 'punct', text: c, pos: i }); i++; continue; }
+    if (/\s/.test(c)) {
+      i++;
+      continue;
+    }
+    if ('[]()'.includes(c) || c === ',') {
+      tokens.push({ kind: 'punct', text: c, pos: i });
+      i++;
+      continue;
+    }
     const op = /^(!=|<=|>=|=|<|>)/.exec(src.slice(i, i + 2));
-    if (op) { tokens.push({ kind: 'punct', text: op[1], pos: i }); i += op[1].length; continue; }
+    if (op) {
+      tokens.push({ kind: 'punct', text: op[1], pos: i });
+      i += op[1].length;
+      continue;
+    }
     if (c === "'" || (/[thb]/.test(c) && src[i + 1] === "'")) {
       const prefix = c === "'" ? '' : c;
       const q = readQuoted(src, i + prefix.length);
@@ -128,10 +157,21 @@ class Parser {
 
   constructor(private readonly tokens: Token[]) {}
 
-  private peek(): Token | undefined { return this.tokens[this.i]; }
-  private isPunct(text: string): boolean { const t = this.peek(); return t?.kind === 'punct' && t.text === text; }
-  private isWord(text: string): boolean { const t = this.peek(); return t?.kind === 'word' && t.text === text; }
-  private where(): string { const t = this.peek(); return t ? `at ${t.pos}` : 'at end'; }
+  private peek(): Token | undefined {
+    return this.tokens[this.i];
+  }
+  private isPunct(text: string): boolean {
+    const t = this.peek();
+    return t?.kind === 'punct' && t.text === text;
+  }
+  private isWord(text: string): boolean {
+    const t = this.peek();
+    return t?.kind === 'word' && t.text === text;
+  }
+  private where(): string {
+    const t = this.peek();
+    return t ? `at ${t.pos}` : 'at end';
+  }
 
   private expectPunct(text: string): void {
     if (!this.isPunct(text)) throw new StixPatternError(`expected "${text}" ${this.where()}`);
@@ -140,7 +180,11 @@ class Parser {
 
   private nest<T>(f: () => T): T {
     if (++this.depth > MAX_DEPTH) throw new StixPatternError(`pattern nests deeper than ${MAX_DEPTH}`);
-    try { return f(); } finally { this.depth--; }
+    try {
+      return f();
+    } finally {
+      this.depth--;
+    }
   }
 
   parsePattern(): void {
@@ -168,10 +212,20 @@ class Parser {
 
   private qualifiers(): void {
     for (;;) {
-      if (this.isWord('WITHIN')) { this.i++; this.number(); this.word('SECONDS'); }
-      else if (this.isWord('REPEATS')) { this.i++; this.number(); this.word('TIMES'); }
-      else if (this.isWord('START')) { this.i++; this.timestamp(); this.word('STOP'); this.timestamp(); }
-      else return;
+      if (this.isWord('WITHIN')) {
+        this.i++;
+        this.number();
+        this.word('SECONDS');
+      } else if (this.isWord('REPEATS')) {
+        this.i++;
+        this.number();
+        this.word('TIMES');
+      } else if (this.isWord('START')) {
+        this.i++;
+        this.timestamp();
+        this.word('STOP');
+        this.timestamp();
+      } else return;
     }
   }
 
@@ -191,12 +245,18 @@ class Parser {
 
   private comparisonOr(): void {
     this.comparisonAnd();
-    while (this.isWord('OR')) { this.i++; this.comparisonAnd(); }
+    while (this.isWord('OR')) {
+      this.i++;
+      this.comparisonAnd();
+    }
   }
 
   private comparisonAnd(): void {
     this.comparisonTerm();
-    while (this.isWord('AND')) { this.i++; this.comparisonTerm(); }
+    while (this.isWord('AND')) {
+      this.i++;
+      this.comparisonTerm();
+    }
   }
 
   private comparisonTerm(): void {
@@ -215,7 +275,10 @@ class Parser {
       }
       const path = this.path();
       let negated = false;
-      if (this.isWord('NOT')) { negated = true; this.i++; }
+      if (this.isWord('NOT')) {
+        negated = true;
+        this.i++;
+      }
       const t = this.peek();
       if (t?.kind === 'punct' && ['=', '!=', '<', '>', '<=', '>='].includes(t.text)) {
         this.i++;
@@ -227,7 +290,10 @@ class Parser {
         this.i++;
         this.expectPunct('(');
         const values = [this.literal()];
-        while (this.isPunct(',')) { this.i++; values.push(this.literal()); }
+        while (this.isPunct(',')) {
+          this.i++;
+          values.push(this.literal());
+        }
         this.expectPunct(')');
         this.comparisons.push({ ...path, operator: 'IN', negated, values });
       } else {

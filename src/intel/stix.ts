@@ -20,8 +20,12 @@ const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is
 
 // STIX 2.1 indicator-type-ov (section 10.11); STIX 2.0 used the same words as labels.
 const INDICATOR_TYPE_VERDICT: Record<string, FeedVerdict> = {
-  'malicious-activity': 'malicious', compromised: 'malicious', attribution: 'malicious',
-  'anomalous-activity': 'suspicious', anonymization: 'suspicious', unknown: 'suspicious',
+  'malicious-activity': 'malicious',
+  compromised: 'malicious',
+  attribution: 'malicious',
+  'anomalous-activity': 'suspicious',
+  anonymization: 'suspicious',
+  unknown: 'suspicious',
   benign: 'benign',
 };
 
@@ -36,18 +40,24 @@ function indicatorOf(c: StixComparison): { type: IocType; value: string }[] {
   const path = c.path.join('.');
   const typed = (type: IocType) => values.map((value) => ({ type, value }));
   switch (c.objectType) {
-    case 'ipv4-addr': case 'ipv6-addr': return path === 'value' ? typed('ip') : [];
-    case 'domain-name': return path === 'value' ? typed('domain') : [];
-    case 'url': return path === 'value' ? typed('url') : [];
-    case 'email-addr': return path === 'value' ? typed('email') : [];
+    case 'ipv4-addr':
+    case 'ipv6-addr':
+      return path === 'value' ? typed('ip') : [];
+    case 'domain-name':
+      return path === 'value' ? typed('domain') : [];
+    case 'url':
+      return path === 'value' ? typed('url') : [];
+    case 'email-addr':
+      return path === 'value' ? typed('email') : [];
     case 'email-message':
       return /^(from_ref|sender_ref|reply_to_refs\.\[[*\d]+\])\.value$/.test(path) ? typed('email') : [];
     case 'file':
       return c.path.length === 2 && c.path[0] === 'hashes' && HASH_KEYS.has(hashKey(c.path[1])) ? typed('hash') : [];
     case 'network-traffic':
       if (!/^(src_ref|dst_ref)\.value$/.test(path)) return [];
-      return values.map((value) => ({ type: isIP(value.replace(/\/\d+$/, '')) ? 'ip' as const : 'domain' as const, value }));
-    default: return [];
+      return values.map((value) => ({ type: isIP(value.replace(/\/\d+$/, '')) ? ('ip' as const) : ('domain' as const), value }));
+    default:
+      return [];
   }
 }
 
@@ -84,7 +94,8 @@ function addIndicator(out: FeedCollector, ind: Json, judged: Set<string>): void 
   const before = out.iocs.length;
   for (const f of found) {
     out.add(f.type, f.value, {
-      verdict: verdictOf(ind), description: name,
+      verdict: verdictOf(ind),
+      description: name,
       tags: [...strings(ind.labels), ...strings(ind.indicator_types)],
       expiresAt: dateOf(ind.valid_until),
       externalId: typeof ind.id === 'string' ? ind.id : undefined,
@@ -96,15 +107,23 @@ function addIndicator(out: FeedCollector, ind: Json, judged: Set<string>): void 
 /** A bare observable's indicators, e.g. {"type": "ipv4-addr", "value": "198.51.100.7"}. */
 function observableOf(obj: Json): { type: IocType; value: unknown }[] {
   switch (obj.type) {
-    case 'ipv4-addr': case 'ipv6-addr': return [{ type: 'ip', value: obj.value }];
-    case 'domain-name': return [{ type: 'domain', value: obj.value }];
-    case 'url': return [{ type: 'url', value: obj.value }];
-    case 'email-addr': return [{ type: 'email', value: obj.value }];
+    case 'ipv4-addr':
+    case 'ipv6-addr':
+      return [{ type: 'ip', value: obj.value }];
+    case 'domain-name':
+      return [{ type: 'domain', value: obj.value }];
+    case 'url':
+      return [{ type: 'url', value: obj.value }];
+    case 'email-addr':
+      return [{ type: 'email', value: obj.value }];
     case 'file': {
       const hashes = isObject(obj.hashes) ? obj.hashes : {};
-      return Object.entries(hashes).filter(([k]) => HASH_KEYS.has(hashKey(k))).map(([, value]) => ({ type: 'hash', value }));
+      return Object.entries(hashes)
+        .filter(([k]) => HASH_KEYS.has(hashKey(k)))
+        .map(([, value]) => ({ type: 'hash', value }));
     }
-    default: return [];
+    default:
+      return [];
   }
 }
 

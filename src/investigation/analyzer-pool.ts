@@ -19,7 +19,11 @@ export interface AnalyzerRunner {
 
 /** A task stopped by the pool: `limit` says which bound it hit. */
 export class AnalyzerLimitError extends Error {
-  constructor(readonly task: string, readonly limit: 'time' | 'memory' | 'crash', message: string) {
+  constructor(
+    readonly task: string,
+    readonly limit: 'time' | 'memory' | 'crash',
+    message: string,
+  ) {
     super(`${task}: ${message}`);
     this.name = 'AnalyzerLimitError';
   }
@@ -28,7 +32,10 @@ export class AnalyzerLimitError extends Error {
 /** The compiled thread entry, which exists when this module runs from dist/. */
 export const compiledThreadEntry = (): string => join(__dirname, 'analyzer-thread.js');
 
-interface Slot { worker: Worker; ready: Promise<void> }
+interface Slot {
+  worker: Worker;
+  ready: Promise<void>;
+}
 
 export class AnalyzerPool implements AnalyzerRunner {
   /** What the pool did, for tests and benchmarks. */
@@ -43,7 +50,10 @@ export class AnalyzerPool implements AnalyzerRunner {
   constructor(options: Partial<AnalyzerPoolOptions> = {}) {
     this.options = { ...DEFAULT_POOL_OPTIONS, ...options };
     const entry = this.options.entry ?? compiledThreadEntry();
-    if (!existsSync(entry)) throw new Error(`analyzer thread entry ${entry} missing: run npm run build, or set AUTOSOC_ANALYZER_ISOLATION=in-process (tests only)`);
+    if (!existsSync(entry))
+      throw new Error(
+        `analyzer thread entry ${entry} missing: run npm run build, or set AUTOSOC_ANALYZER_ISOLATION=in-process (tests only)`,
+      );
     this.options.entry = entry;
   }
 
@@ -87,18 +97,20 @@ export class AnalyzerPool implements AnalyzerRunner {
         worker.off('message', onMessage).off('error', onError).off('exit', onExit);
         fn();
       };
-      const kill = (limit: AnalyzerLimitError['limit'], message: string) => settle(() => {
-        this.stats.killed++;
-        reject(new AnalyzerLimitError(task, limit, message));
-      });
+      const kill = (limit: AnalyzerLimitError['limit'], message: string) =>
+        settle(() => {
+          this.stats.killed++;
+          reject(new AnalyzerLimitError(task, limit, message));
+        });
       const timer = setTimeout(() => kill('time', `stopped after the ${this.options.timeLimitMs} ms time limit`), this.options.timeLimitMs);
       const onMessage = (reply: TaskReply) => {
         if (reply.id !== id) return;
         settle(() => (reply.ok ? resolve(reply.value) : reject(new Error(reply.error))));
       };
-      const onError = (err: Error & { code?: string }) => (err.code === 'ERR_WORKER_OUT_OF_MEMORY'
-        ? kill('memory', `stopped at the ${this.options.memoryLimitMb} MB memory limit`)
-        : kill('crash', `analyzer thread crashed: ${err.message}`));
+      const onError = (err: Error & { code?: string }) =>
+        err.code === 'ERR_WORKER_OUT_OF_MEMORY'
+          ? kill('memory', `stopped at the ${this.options.memoryLimitMb} MB memory limit`)
+          : kill('crash', `analyzer thread crashed: ${err.message}`);
       const onExit = (code: number) => kill('crash', `analyzer thread exited with code ${code}`);
       worker.on('message', onMessage).on('error', onError).on('exit', onExit);
       worker.postMessage({ id, task: task as AnalyzerTask, input } satisfies TaskRequest);
@@ -128,11 +140,22 @@ export class AnalyzerPool implements AnalyzerRunner {
   }
 
   private spawn(): Slot {
-    const worker = new Worker(this.options.entry!, { resourceLimits: { maxOldGenerationSizeMb: this.options.memoryLimitMb }, workerData: this.options.workerData });
+    const worker = new Worker(this.options.entry!, {
+      resourceLimits: { maxOldGenerationSizeMb: this.options.memoryLimitMb },
+      workerData: this.options.workerData,
+    });
     worker.unref(); // idle threads never keep the process alive
     const ready = new Promise<void>((resolve, reject) => {
-      const onReady = (m: unknown) => { if (m === 'ready') { cleanup(); resolve(); } };
-      const onFail = (err: Error) => { cleanup(); reject(new AnalyzerLimitError('start', 'crash', `analyzer thread failed to start: ${err.message}`)); };
+      const onReady = (m: unknown) => {
+        if (m === 'ready') {
+          cleanup();
+          resolve();
+        }
+      };
+      const onFail = (err: Error) => {
+        cleanup();
+        reject(new AnalyzerLimitError('start', 'crash', `analyzer thread failed to start: ${err.message}`));
+      };
       const onExit = (code: number) => onFail(new Error(`exited with code ${code}`));
       const cleanup = () => worker.off('message', onReady).off('error', onFail).off('exit', onExit);
       worker.on('message', onReady).on('error', onFail).on('exit', onExit);
@@ -140,11 +163,13 @@ export class AnalyzerPool implements AnalyzerRunner {
     ready.catch(() => undefined); // observed by run(); never an unhandled rejection
     const slot = { worker, ready };
     // A thread that dies between tasks leaves the pool; its 'error' must never go unheard.
-    worker.on('error', () => undefined).once('exit', () => {
-      this.live.delete(slot);
-      const at = this.idle.indexOf(slot);
-      if (at >= 0) this.idle.splice(at, 1);
-    });
+    worker
+      .on('error', () => undefined)
+      .once('exit', () => {
+        this.live.delete(slot);
+        const at = this.idle.indexOf(slot);
+        if (at >= 0) this.idle.splice(at, 1);
+      });
     this.live.add(slot);
     this.stats.threadsStarted++;
     return slot;

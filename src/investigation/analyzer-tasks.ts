@@ -19,7 +19,11 @@ import { analyzeUrls } from '../analyzers/url';
 /** Members a document analysis hands back; the investigation stores them as evidence. */
 export const MAX_MEMBERS_PER_OBJECT = 100;
 
-export interface DocumentMember { name?: string; path: string; bytes: Uint8Array }
+export interface DocumentMember {
+  name?: string;
+  path: string;
+  bytes: Uint8Array;
+}
 
 export const ANALYZER_TASKS = {
   commandLine: (lines: string[]) => analyzeCommandLines(lines),
@@ -29,14 +33,22 @@ export const ANALYZER_TASKS = {
   ip: (ips: string[]) => analyzeIps(ips),
   processTree: (processes: Alert['observables']['processes']) => analyzeProcessTree(processes),
   /** `sha256`: the evidence store's key for these bytes, so they are not hashed with it again. */
-  fileStatic: (input: { bytes: Uint8Array; name?: string; sha256?: string }) => analyzeFileStatic(input.bytes, input.name, { sha256: input.sha256 }),
+  fileStatic: (input: { bytes: Uint8Array; name?: string; sha256?: string }) =>
+    analyzeFileStatic(input.bytes, input.name, { sha256: input.sha256 }),
   /** `maxDecompressedBytes`: what the alert's budget has left for archive members. */
-  document: async (input: { bytes: Uint8Array; name?: string; maxDecompressedBytes: number }): Promise<{ finding: Finding; members: DocumentMember[]; budgetCut: boolean }> => {
+  document: async (input: {
+    bytes: Uint8Array;
+    name?: string;
+    maxDecompressedBytes: number;
+  }): Promise<{ finding: Finding; members: DocumentMember[]; budgetCut: boolean }> => {
     const maxTotalBytes = Math.min(DEFAULT_ARCHIVE_LIMITS.maxTotalBytes, input.maxDecompressedBytes);
     const report = await analyzeDocument(input.bytes, input.name, { archive: { maxTotalBytes } });
-    const budgetCut = maxTotalBytes < DEFAULT_ARCHIVE_LIMITS.maxTotalBytes
-      && (report.archive?.limitsHit ?? []).some((l) => l.includes(`archive total over ${maxTotalBytes} bytes`));
-    const members = report.members.filter((m) => m.bytes && m.sha256).slice(0, MAX_MEMBERS_PER_OBJECT)
+    const budgetCut =
+      maxTotalBytes < DEFAULT_ARCHIVE_LIMITS.maxTotalBytes &&
+      (report.archive?.limitsHit ?? []).some((l) => l.includes(`archive total over ${maxTotalBytes} bytes`));
+    const members = report.members
+      .filter((m) => m.bytes && m.sha256)
+      .slice(0, MAX_MEMBERS_PER_OBJECT)
       .map((m) => ({ name: m.name, path: m.path, bytes: m.bytes! }));
     return { finding: strongest(DOCUMENT_ANALYZER, report.findings), members, budgetCut };
   },
@@ -50,17 +62,20 @@ export type TaskOutput<T extends AnalyzerTask> = Awaited<ReturnType<(typeof ANAL
 
 export function runTask<T extends AnalyzerTask>(task: T, input: TaskInput<T>): Promise<TaskOutput<T>> {
   const fn = ANALYZER_TASKS[task] as ((i: TaskInput<T>) => TaskOutput<T> | Promise<TaskOutput<T>>) | undefined;
-  if (typeof fn !== 'function' || !Object.hasOwn(ANALYZER_TASKS, task)) return Promise.reject(new Error(`unknown analyzer task ${String(task)}`));
+  if (typeof fn !== 'function' || !Object.hasOwn(ANALYZER_TASKS, task))
+    return Promise.reject(new Error(`unknown analyzer task ${String(task)}`));
   return Promise.resolve().then(() => fn(input));
 }
 
 /** One finding for a multi-finding analyzer: the riskiest, with the others' summaries as evidence. */
 function strongest(name: string, findings: Finding[]): Finding {
-  if (findings.length === 0) return { analyzer: name, verdict: 'unknown', score: 0, confidence: 0, summary: 'nothing to report', evidence: [], attack: [] };
+  if (findings.length === 0)
+    return { analyzer: name, verdict: 'unknown', score: 0, confidence: 0, summary: 'nothing to report', evidence: [], attack: [] };
   const sorted = [...findings].sort((a, b) => b.score - a.score);
   const top = sorted[0];
   return {
-    ...top, analyzer: name,
+    ...top,
+    analyzer: name,
     evidence: [...top.evidence, ...sorted.slice(1).map((f) => `${f.analyzer}: ${f.verdict} (${f.score}) ${f.summary}`)].slice(0, 40),
     attack: [...new Set(findings.flatMap((f) => f.attack))],
   };

@@ -4,7 +4,11 @@
 import { parentPort } from 'node:worker_threads';
 import { type AnalyzerTask, runTask } from './analyzer-tasks';
 
-export interface TaskRequest { id: number; task: AnalyzerTask; input: unknown }
+export interface TaskRequest {
+  id: number;
+  task: AnalyzerTask;
+  input: unknown;
+}
 export type TaskReply = { id: number; ok: true; value: unknown } | { id: number; ok: false; error: string };
 
 if (parentPort) {
@@ -12,7 +16,8 @@ if (parentPort) {
   port.on('message', (req: TaskRequest) => {
     runTask(req.task, req.input as never).then(
       (value) => port.postMessage({ id: req.id, ok: true, value } satisfies TaskReply),
-      (err: unknown) => port.postMessage({ id: req.id, ok: false, error: err instanceof Error ? err.message : String(err) } satisfies TaskReply),
+      (err: unknown) =>
+        port.postMessage({ id: req.id, ok: false, error: err instanceof Error ? err.message : String(err) } satisfies TaskReply),
     );
   });
   port.postMessage('ready'); // modules loaded: the pool starts the task's clock only now

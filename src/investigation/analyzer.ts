@@ -35,7 +35,12 @@ export interface EvidenceObject extends EvidenceRef {
 }
 
 /** An object found inside another (an archive member), not yet stored. */
-export interface FoundObject { name?: string; mediaType: string; bytes: Uint8Array; path: string }
+export interface FoundObject {
+  name?: string;
+  mediaType: string;
+  bytes: Uint8Array;
+  path: string;
+}
 
 /** What an object analyzer returns: its finding, and objects found inside (archive members). */
 export interface ObjectAnalysis {
@@ -46,7 +51,9 @@ export interface ObjectAnalysis {
 }
 
 /** What an object analyzer may still spend for this alert. */
-export interface ObjectBudget { maxDecompressedBytes: number }
+export interface ObjectBudget {
+  maxDecompressedBytes: number;
+}
 
 export interface ObjectAnalyzer extends TimedByRunner {
   name: string;
@@ -60,7 +67,16 @@ export interface ObjectAnalyzer extends TimedByRunner {
 
 /** An analyzer that threw or ran out of time: no risk, only lost confidence. */
 export function errorFinding(analyzer: string, error: unknown): Finding {
-  return { analyzer, verdict: 'unknown', score: 0, confidence: 0, summary: 'analyzer failed', evidence: [], attack: [], error: error instanceof Error ? error.message : String(error) };
+  return {
+    analyzer,
+    verdict: 'unknown',
+    score: 0,
+    confidence: 0,
+    summary: 'analyzer failed',
+    evidence: [],
+    attack: [],
+    error: error instanceof Error ? error.message : String(error),
+  };
 }
 
 /** Runs one analyzer; a throw or a timeout becomes an error finding, never a failed stage. */
@@ -77,7 +93,13 @@ async function raceTimeout(name: string, timeoutMs: number | undefined, run: () 
   try {
     return await Promise.race([
       Promise.resolve().then(run),
-      ...timeoutMs === undefined ? [] : [new Promise<Finding>((_, reject) => { timer = setTimeout(() => reject(new Error(`timed out after ${timeoutMs} ms`)), timeoutMs); })],
+      ...(timeoutMs === undefined
+        ? []
+        : [
+            new Promise<Finding>((_, reject) => {
+              timer = setTimeout(() => reject(new Error(`timed out after ${timeoutMs} ms`)), timeoutMs);
+            }),
+          ]),
     ]);
   } catch (err) {
     return errorFinding(name, err);

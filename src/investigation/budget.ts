@@ -26,22 +26,29 @@ export class EvidenceBudget {
   readonly stored = { objects: 0, bytes: 0 };
   readonly refused = { objects: 0, bytes: 0 };
 
-  constructor(private readonly limits: BudgetLimits, private readonly chargeSource: SourceCharge) {
+  constructor(
+    private readonly limits: BudgetLimits,
+    private readonly chargeSource: SourceCharge,
+  ) {
     this.bytesLeft = limits.maxStoredBytesPerAlert;
     this.objectsLeft = limits.maxStoredObjectsPerAlert;
   }
 
   /** Bytes an archive analysis of this alert may still decompress. */
-  get decompressionLeft(): number { return this.refusal ? 0 : this.bytesLeft; }
+  get decompressionLeft(): number {
+    return this.refusal ? 0 : this.bytesLeft;
+  }
 
-  get exhausted(): boolean { return this.refusal !== undefined; }
+  get exhausted(): boolean {
+    return this.refusal !== undefined;
+  }
 
   /** Whether a member of `bytes` may be stored; after the first refusal, nothing more is. */
   async admit(bytes: number): Promise<boolean> {
     if (!this.refusal) {
       if (this.objectsLeft <= 0) this.refusal = `the alert's ${this.limits.maxStoredObjectsPerAlert} stored objects`;
       else if (bytes > this.bytesLeft) this.refusal = `the alert's ${this.limits.maxStoredBytesPerAlert} bytes`;
-      else if (!await this.chargeSource(bytes)) this.refusal = "the source's daily evidence quota";
+      else if (!(await this.chargeSource(bytes))) this.refusal = "the source's daily evidence quota";
       else {
         this.objectsLeft--;
         this.bytesLeft -= bytes;
@@ -56,13 +63,18 @@ export class EvidenceBudget {
   }
 
   /** Call when an archive analysis was cut short by decompressionLeft. */
-  noteDecompressionCut(): void { this.refusal ??= `the alert's ${this.limits.maxStoredBytesPerAlert} bytes of decompressed members`; }
+  noteDecompressionCut(): void {
+    this.refusal ??= `the alert's ${this.limits.maxStoredBytesPerAlert} bytes of decompressed members`;
+  }
 
   /** The finding that says part of the evidence was not read, when it was not. */
   finding(): Finding | undefined {
     if (!this.refusal) return undefined;
     return {
-      analyzer: UNREAD_EVIDENCE_ANALYZER, verdict: 'suspicious', score: 50, confidence: 0.5,
+      analyzer: UNREAD_EVIDENCE_ANALYZER,
+      verdict: 'suspicious',
+      score: 50,
+      confidence: 0.5,
       summary: `analysis budget exhausted (${this.refusal}): part of the evidence was not decompressed, stored or analyzed`,
       evidence: [
         `stored ${this.stored.objects} member object(s), ${this.stored.bytes} bytes`,

@@ -51,8 +51,20 @@ export const offlinePlan = (opts: Pick<PlanOptions, 'yaraDirs' | 'runner' | 'plu
 
 /** Every built-in analyzer's name: a plugin may not take one. */
 export const BUILT_IN_ANALYZERS = [
-  THREAT_INTEL_ANALYZER, COMMAND_LINE_ANALYZER, LOLBINS_ANALYZER, POWERSHELL_ANALYZER, URL_ANALYZER, IP_ANALYZER, PROCESS_TREE_ANALYZER,
-  WEB_SHELL_ANALYZER, ONLINE_INTEL_ANALYZER, FILE_STATIC_ANALYZER, YARA_ANALYZER, DOCUMENT_ANALYZER, EMAIL_ANALYZER, SIMILARITY_ANALYZER,
+  THREAT_INTEL_ANALYZER,
+  COMMAND_LINE_ANALYZER,
+  LOLBINS_ANALYZER,
+  POWERSHELL_ANALYZER,
+  URL_ANALYZER,
+  IP_ANALYZER,
+  PROCESS_TREE_ANALYZER,
+  WEB_SHELL_ANALYZER,
+  ONLINE_INTEL_ANALYZER,
+  FILE_STATIC_ANALYZER,
+  YARA_ANALYZER,
+  DOCUMENT_ANALYZER,
+  EMAIL_ANALYZER,
+  SIMILARITY_ANALYZER,
 ] as const;
 
 export function investigationPlan(opts: PlanOptions): InvestigationPlan {
@@ -62,17 +74,25 @@ export function investigationPlan(opts: PlanOptions): InvestigationPlan {
   // The pool bounds each task once a thread takes it; in-process (tests) runSafely's timer does.
   const timedByRunner = threads instanceof AnalyzerPool;
   const alertAnalyzers: AlertAnalyzer[] = [
-    ...(db ? [{
-      name: THREAT_INTEL_ANALYZER,
-      analyze: async ({ observables }: AlertContext) => {
-        const candidates = iocCandidates(observables);
-        return judgeIocMatches(candidates.length, await lookupIocs(db, candidates));
-      },
-    }] : []),
+    ...(db
+      ? [
+          {
+            name: THREAT_INTEL_ANALYZER,
+            analyze: async ({ observables }: AlertContext) => {
+              const candidates = iocCandidates(observables);
+              return judgeIocMatches(candidates.length, await lookupIocs(db, candidates));
+            },
+          },
+        ]
+      : []),
     { name: COMMAND_LINE_ANALYZER, timedByRunner, analyze: ({ observables }) => threads.run('commandLine', observables.commandLines) },
     { name: LOLBINS_ANALYZER, timedByRunner, analyze: ({ observables }) => threads.run('lolbins', observables.commandLines) },
     { name: POWERSHELL_ANALYZER, timedByRunner, analyze: ({ observables }) => threads.run('powershell', observables.commandLines) },
-    { name: URL_ANALYZER, timedByRunner, analyze: ({ observables }) => threads.run('url', { urls: observables.urls, domains: observables.domains }) },
+    {
+      name: URL_ANALYZER,
+      timedByRunner,
+      analyze: ({ observables }) => threads.run('url', { urls: observables.urls, domains: observables.domains }),
+    },
     { name: IP_ANALYZER, timedByRunner, analyze: ({ observables }) => threads.run('ip', observables.ips) },
     { name: PROCESS_TREE_ANALYZER, timedByRunner, analyze: ({ processes }) => threads.run('processTree', processes) },
     // Linear over at most 100 files of bounded paths: cheap enough to run in the activity.
@@ -80,47 +100,87 @@ export function investigationPlan(opts: PlanOptions): InvestigationPlan {
   ];
   if (opts.onlineIntel) {
     const intel = opts.onlineIntel;
-    alertAnalyzers.push({ name: ONLINE_INTEL_ANALYZER, analyze: async ({ observables }) => analyzeOnlineIntel(await intel.lookupAll(observables)) });
+    alertAnalyzers.push({
+      name: ONLINE_INTEL_ANALYZER,
+      analyze: async ({ observables }) => analyzeOnlineIntel(await intel.lookupAll(observables)),
+    });
   }
 
-  alertAnalyzers.push(...opts.plugins?.alertAnalyzers ?? []);
+  alertAnalyzers.push(...(opts.plugins?.alertAnalyzers ?? []));
 
   // Looked up per use (a cache hit costs a listing and stats): rules accepted while the worker
   // runs are compiled in for the next analysis, and their results cached under a new version.
   const yara = () => getYaraScanner(opts.yaraDirs ?? []);
   const objectAnalyzers: ObjectAnalyzer[] = [
     {
-      name: FILE_STATIC_ANALYZER, version: FILE_VERSION, timedByRunner, appliesTo: (o) => !isEmail(o),
+      name: FILE_STATIC_ANALYZER,
+      version: FILE_VERSION,
+      timedByRunner,
+      appliesTo: (o) => !isEmail(o),
       analyze: async (o) => ({ finding: await threads.run('fileStatic', { bytes: o.bytes, name: o.name, sha256: o.sha256 }) }),
     },
     {
-      name: YARA_ANALYZER, get version() { return yara().version; }, appliesTo: () => true,
+      name: YARA_ANALYZER,
+      get version() {
+        return yara().version;
+      },
+      appliesTo: () => true,
       analyze: (o) => ({ finding: scanWithYara(o.bytes, yara(), { fileName: o.name }) }),
     },
     {
-      name: DOCUMENT_ANALYZER, version: DOCUMENT_VERSION, timedByRunner,
+      name: DOCUMENT_ANALYZER,
+      version: DOCUMENT_VERSION,
+      timedByRunner,
       appliesTo: (o) => !isEmail(o) && sniffDocument(o.bytes) !== 'unknown',
       analyze: async (o, budget) => {
-        const { finding, members, budgetCut } = await threads.run('document', { bytes: o.bytes, name: o.name, maxDecompressedBytes: budget.maxDecompressedBytes });
-        const children = members.map((m) => ({ name: m.name, mediaType: 'application/octet-stream', bytes: m.bytes, path: `${o.path} > ${m.path}` }));
+        const { finding, members, budgetCut } = await threads.run('document', {
+          bytes: o.bytes,
+          name: o.name,
+          maxDecompressedBytes: budget.maxDecompressedBytes,
+        });
+        const children = members.map((m) => ({
+          name: m.name,
+          mediaType: 'application/octet-stream',
+          bytes: m.bytes,
+          path: `${o.path} > ${m.path}`,
+        }));
         return { finding, children, budgetCut };
       },
     },
     {
-      name: EMAIL_ANALYZER, version: EMAIL_VERSION, timedByRunner, appliesTo: isEmail,
+      name: EMAIL_ANALYZER,
+      version: EMAIL_VERSION,
+      timedByRunner,
+      appliesTo: isEmail,
       analyze: async (o) => ({ finding: await threads.run('email', o.bytes) }),
     },
-    ...(db ? [{
-      // Its answer depends on the catalogue, which grows without a version bump: never cached.
-      // The object's fuzzy hashes are, by sha256 (bench/README.md: what that bought).
-      name: SIMILARITY_ANALYZER, version: SIMILARITY_VERSION, cacheable: false, appliesTo: (o: EvidenceObject) => o.bytes.byteLength >= 256 && !isEmail(o),
-      analyze: async (o: EvidenceObject) => {
-        const sample = await objectHashes(db, o.sha256, SIMILARITY_VERSION, () => threads.run('similarityHashes', { bytes: o.bytes, sha256: o.sha256 }));
-        return { finding: findSimilar(sample, await listCatalogueCandidates(db, sample)) };
-      },
-    }] : []),
-    ...opts.plugins?.objectAnalyzers ?? [],
+    ...(db
+      ? [
+          {
+            // Its answer depends on the catalogue, which grows without a version bump: never cached.
+            // The object's fuzzy hashes are, by sha256 (bench/README.md: what that bought).
+            name: SIMILARITY_ANALYZER,
+            version: SIMILARITY_VERSION,
+            cacheable: false,
+            appliesTo: (o: EvidenceObject) => o.bytes.byteLength >= 256 && !isEmail(o),
+            analyze: async (o: EvidenceObject) => {
+              const sample = await objectHashes(db, o.sha256, SIMILARITY_VERSION, () =>
+                threads.run('similarityHashes', { bytes: o.bytes, sha256: o.sha256 }),
+              );
+              return { finding: findSimilar(sample, await listCatalogueCandidates(db, sample)) };
+            },
+          },
+        ]
+      : []),
+    ...(opts.plugins?.objectAnalyzers ?? []),
   ];
-  return { timeoutMs: 30_000, maxObjectBytes: 64 * 1024 * 1024, maxObjects: 200, budget: { ...DEFAULT_BUDGET, maxStoredBytesPerAlert: opts.maxStoredBytesPerAlert ?? DEFAULT_BUDGET.maxStoredBytesPerAlert },
-    sourceQuotaBytesPerDay: opts.sourceQuotaBytesPerDay ?? DEFAULT_SOURCE_QUOTA_BYTES_PER_DAY, alertAnalyzers, objectAnalyzers };
+  return {
+    timeoutMs: 30_000,
+    maxObjectBytes: 64 * 1024 * 1024,
+    maxObjects: 200,
+    budget: { ...DEFAULT_BUDGET, maxStoredBytesPerAlert: opts.maxStoredBytesPerAlert ?? DEFAULT_BUDGET.maxStoredBytesPerAlert },
+    sourceQuotaBytesPerDay: opts.sourceQuotaBytesPerDay ?? DEFAULT_SOURCE_QUOTA_BYTES_PER_DAY,
+    alertAnalyzers,
+    objectAnalyzers,
+  };
 }

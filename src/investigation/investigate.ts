@@ -29,16 +29,30 @@ export interface InvestigationPlan {
 }
 
 /** Whose evidence this is: the alert's source, charged for what its members store. */
-export interface InvestigationScope { source?: string }
+export interface InvestigationScope {
+  source?: string;
+}
 
 /** Evidence kinds that are content to analyze (the raw event is the alert itself). */
 const ANALYZABLE_KINDS = new Set(['file', 'attachment', 'email', 'sample', 'member']);
 
-export async function runInvestigation(db: InvestigationStore, plan: InvestigationPlan, ctx: AlertContext, evidence: EvidenceRef[], scope: InvestigationScope = {}): Promise<Finding[]> {
-  const alertLevel = Promise.all(plan.alertAnalyzers.map((a) => runSafely(a.name, a.timedByRunner ? undefined : a.timeoutMs ?? plan.timeoutMs, () => a.analyze(ctx))));
+export async function runInvestigation(
+  db: InvestigationStore,
+  plan: InvestigationPlan,
+  ctx: AlertContext,
+  evidence: EvidenceRef[],
+  scope: InvestigationScope = {},
+): Promise<Finding[]> {
+  const alertLevel = Promise.all(
+    plan.alertAnalyzers.map((a) => runSafely(a.name, a.timedByRunner ? undefined : (a.timeoutMs ?? plan.timeoutMs), () => a.analyze(ctx))),
+  );
   const source = scope.source ?? '(unknown)';
-  const budget = new EvidenceBudget(plan.budget, (bytes) => (plan.sourceQuotaBytesPerDay > 0 ? db.chargeSource(source, bytes, plan.sourceQuotaBytesPerDay) : Promise.resolve(true)));
-  const queue: ChildRef[] = evidence.filter((e) => ANALYZABLE_KINDS.has(e.kind)).map((e) => ({ ...e, path: e.name ?? e.sha256.slice(0, 12) }));
+  const budget = new EvidenceBudget(plan.budget, (bytes) =>
+    plan.sourceQuotaBytesPerDay > 0 ? db.chargeSource(source, bytes, plan.sourceQuotaBytesPerDay) : Promise.resolve(true),
+  );
+  const queue: ChildRef[] = evidence
+    .filter((e) => ANALYZABLE_KINDS.has(e.kind))
+    .map((e) => ({ ...e, path: e.name ?? e.sha256.slice(0, 12) }));
   const seen = new Set<string>();
   const objectLevel: Finding[] = [];
   while (queue.length && seen.size < plan.maxObjects) {
@@ -52,10 +66,15 @@ export async function runInvestigation(db: InvestigationStore, plan: Investigati
     queue.push(...children);
   }
   const unread = budget.finding();
-  return [...await alertLevel, ...objectLevel, ...unread ? [unread] : []];
+  return [...(await alertLevel), ...objectLevel, ...(unread ? [unread] : [])];
 }
 
-async function analyzeObject(db: InvestigationStore, plan: InvestigationPlan, budget: EvidenceBudget, obj: EvidenceObject): Promise<{ findings: Finding[]; children: ChildRef[] }> {
+async function analyzeObject(
+  db: InvestigationStore,
+  plan: InvestigationPlan,
+  budget: EvidenceBudget,
+  obj: EvidenceObject,
+): Promise<{ findings: Finding[]; children: ChildRef[] }> {
   const findings: Finding[] = [];
   const children: ChildRef[] = [];
   for (const analyzer of plan.objectAnalyzers.filter((a) => a.appliesTo(obj))) {
@@ -65,17 +84,24 @@ async function analyzeObject(db: InvestigationStore, plan: InvestigationPlan, bu
     if (!result) {
       let found: FoundObject[] = [];
       let budgetCut = false;
-      const finding = await runSafely(analyzer.name, analyzer.timedByRunner ? undefined : analyzer.timeoutMs ?? plan.timeoutMs, async () => {
-        const a = await analyzer.analyze(obj, { maxDecompressedBytes: budget.decompressionLeft });
-        found = a.children ?? [];
-        budgetCut = a.budgetCut === true;
-        return a.finding;
-      });
+      const finding = await runSafely(
+        analyzer.name,
+        analyzer.timedByRunner ? undefined : (analyzer.timeoutMs ?? plan.timeoutMs),
+        async () => {
+          const a = await analyzer.analyze(obj, { maxDecompressedBytes: budget.decompressionLeft });
+          found = a.children ?? [];
+          budgetCut = a.budgetCut === true;
+          return a.finding;
+        },
+      );
       // Members become evidence in their own right: stored once, by sha256, within the budget.
       const refs: ChildRef[] = [];
       for (const child of found) {
-        if (!await budget.admit(child.bytes.byteLength)) continue;
-        refs.push({ ...await db.put({ kind: 'member', mediaType: child.mediaType, name: child.path, content: child.bytes }), path: child.path });
+        if (!(await budget.admit(child.bytes.byteLength))) continue;
+        refs.push({
+          ...(await db.put({ kind: 'member', mediaType: child.mediaType, name: child.path, content: child.bytes })),
+          path: child.path,
+        });
       }
       if (budgetCut) budget.noteDecompressionCut(); // what it did decompress is kept; nothing after
       result = { finding, children: refs };

@@ -18,7 +18,10 @@ export interface InvestigationStore {
 
 export function pgInvestigationStore(db: Pool): InvestigationStore {
   return {
-    load: async (sha) => { const b = await getEvidence(db, sha); return b && new Uint8Array(b); },
+    load: async (sha) => {
+      const b = await getEvidence(db, sha);
+      return b && new Uint8Array(b);
+    },
     put: (blob) => storeEvidence(db, blob),
     cached: (key) => cachedAnalysis(db, key),
     remember: (key, a) => cacheAnalysis(db, key, a),
@@ -36,10 +39,18 @@ export function memoryInvestigationStore(): InvestigationStore {
     put: async (blob) => {
       const sha256 = createHash('sha256').update(blob.content).digest('hex');
       blobs.set(sha256, blob.content);
-      return { sha256, kind: blob.kind, mediaType: blob.mediaType, sizeBytes: blob.content.byteLength, ...(blob.name ? { name: blob.name } : {}) };
+      return {
+        sha256,
+        kind: blob.kind,
+        mediaType: blob.mediaType,
+        sizeBytes: blob.content.byteLength,
+        ...(blob.name ? { name: blob.name } : {}),
+      };
     },
     cached: async (key) => results.get(k(key)),
-    remember: async (key, a) => { if (!a.finding.error) results.set(k(key), a); },
+    remember: async (key, a) => {
+      if (!a.finding.error) results.set(k(key), a);
+    },
     chargeSource: async (source, bytes, quota) => {
       const used = charged.get(source) ?? 0;
       if (used + bytes > quota) return false;

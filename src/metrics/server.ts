@@ -4,7 +4,10 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { metricsContentType, metricsText } from './metrics';
 
-export interface MetricsServer { url: string; close(): Promise<void> }
+export interface MetricsServer {
+  url: string;
+  close(): Promise<void>;
+}
 
 export async function startMetricsServer(host: string, port: number): Promise<MetricsServer> {
   const server: Server = createServer((req, res) => {

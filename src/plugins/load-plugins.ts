@@ -7,18 +7,34 @@ import { extname, join, resolve } from 'node:path';
 import { type AnalyzerPlugin, type ConnectorPlugin, type Plugin, PluginSchema } from './plugin-api';
 
 export class PluginError extends Error {
-  constructor(readonly plugin: string, message: string) {
+  constructor(
+    readonly plugin: string,
+    message: string,
+  ) {
     super(`plugin ${plugin}: ${message}`);
     this.name = 'PluginError';
   }
 }
 
 /** A checked plugin and where it came from (its file, or its package name). */
-export interface Loaded<P extends Plugin> { plugin: P; source: string; modulePath: string }
-export interface LoadedPlugins { analyzers: Loaded<AnalyzerPlugin>[]; connectors: Loaded<ConnectorPlugin>[] }
-export interface PluginSources { dirs: string[]; packages: string[] }
+export interface Loaded<P extends Plugin> {
+  plugin: P;
+  source: string;
+  modulePath: string;
+}
+export interface LoadedPlugins {
+  analyzers: Loaded<AnalyzerPlugin>[];
+  connectors: Loaded<ConnectorPlugin>[];
+}
+export interface PluginSources {
+  dirs: string[];
+  packages: string[];
+}
 /** Names a plugin may not take: the built-in analyzers' and connectors'. */
-export interface ReservedNames { analyzers: readonly string[]; connectors: readonly string[] }
+export interface ReservedNames {
+  analyzers: readonly string[];
+  connectors: readonly string[];
+}
 
 const MODULE_EXTENSIONS = new Set(['.js', '.cjs']);
 
@@ -49,10 +65,17 @@ export function loadPlugin(source: string, modulePath: string): Loaded<Plugin> {
   }
   const parsed = PluginSchema.safeParse(exported);
   if (!parsed.success) {
-    throw new PluginError(source, parsed.error.issues.map((i) => {
-      const where = i.path.join('.');
-      return i.code === 'unrecognized_keys' ? `unknown key(s) ${i.keys.map((k) => `"${k}"`).join(', ')}${where ? ` in ${where}` : ''}` : `${where || '(export)'}: ${i.message}`;
-    }).join('; '));
+    throw new PluginError(
+      source,
+      parsed.error.issues
+        .map((i) => {
+          const where = i.path.join('.');
+          return i.code === 'unrecognized_keys'
+            ? `unknown key(s) ${i.keys.map((k) => `"${k}"`).join(', ')}${where ? ` in ${where}` : ''}`
+            : `${where || '(export)'}: ${i.message}`;
+        })
+        .join('; '),
+    );
   }
   // The checked object, with its functions bound as exported (zod keeps them as given).
   return { plugin: exported as Plugin, source, modulePath };

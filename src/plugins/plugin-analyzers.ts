@@ -10,7 +10,14 @@ import { OBSERVABLE_KINDS } from '../domain/playbook-routing';
 import type { Finding } from '../domain/finding';
 import type { ObservableSet } from '../domain/observables';
 import type { Loaded } from './load-plugins';
-import { type AnalyzerPlugin, evidenceKind, type ObjectInput, type ObservablesInput, PluginFindingSchema, readsEvidence } from './plugin-api';
+import {
+  type AnalyzerPlugin,
+  evidenceKind,
+  type ObjectInput,
+  type ObservablesInput,
+  PluginFindingSchema,
+  readsEvidence,
+} from './plugin-api';
 
 export type PluginIsolation = 'threads' | 'in-process';
 
@@ -27,7 +34,10 @@ export interface PluginAnalyzers {
 /** A plugin's answer, checked and named; anything else is the plugin's error. */
 export function checkedFinding(name: string, value: unknown): Finding {
   const parsed = PluginFindingSchema.safeParse(value);
-  if (!parsed.success) throw new Error(`returned an invalid finding: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(finding)'}: ${i.message}`).join('; ')}`);
+  if (!parsed.success)
+    throw new Error(
+      `returned an invalid finding: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(finding)'}: ${i.message}`).join('; ')}`,
+    );
   return { ...parsed.data, analyzer: name };
 }
 
@@ -35,11 +45,21 @@ export function checkedFinding(name: string, value: unknown): Finding {
 const declaredObservables = (kinds: string[], observables: ObservableSet): Partial<ObservableSet> =>
   Object.fromEntries(kinds.map((k) => OBSERVABLE_KINDS[k as keyof typeof OBSERVABLE_KINDS]).map((field) => [field, observables[field]]));
 
-export function pluginAnalyzers(loaded: Loaded<AnalyzerPlugin>[], isolation: PluginIsolation, entry = pluginThreadEntry()): PluginAnalyzers {
+export function pluginAnalyzers(
+  loaded: Loaded<AnalyzerPlugin>[],
+  isolation: PluginIsolation,
+  entry = pluginThreadEntry(),
+): PluginAnalyzers {
   const pools: AnalyzerPool[] = [];
   const runnerFor = ({ plugin, modulePath }: Loaded<AnalyzerPlugin>): ((input: ObservablesInput | ObjectInput) => Promise<unknown>) => {
     if (isolation === 'in-process') return async (input) => plugin.analyze(input);
-    const pool = new AnalyzerPool({ entry, threads: 1, timeLimitMs: plugin.limits.timeMs, memoryLimitMb: plugin.limits.memoryMb, workerData: { modulePath } });
+    const pool = new AnalyzerPool({
+      entry,
+      threads: 1,
+      timeLimitMs: plugin.limits.timeMs,
+      memoryLimitMb: plugin.limits.memoryMb,
+      workerData: { modulePath },
+    });
     pools.push(pool);
     return (input) => pool.runNamed(plugin.name, input);
   };
@@ -52,16 +72,31 @@ export function pluginAnalyzers(loaded: Loaded<AnalyzerPlugin>[], isolation: Plu
     if (readsEvidence(plugin)) {
       const kinds = plugin.inputKinds.map(evidenceKind);
       objectAnalyzers.push({
-        name: plugin.name, version: plugin.version, ...limits,
+        name: plugin.name,
+        version: plugin.version,
+        ...limits,
         appliesTo: (o: EvidenceObject) => kinds.includes(o.kind),
-        analyze: async (o) => ({ finding: checkedFinding(plugin.name, await run({ object: { sha256: o.sha256, kind: o.kind, mediaType: o.mediaType, name: o.name, bytes: o.bytes } })) }),
+        analyze: async (o) => ({
+          finding: checkedFinding(
+            plugin.name,
+            await run({ object: { sha256: o.sha256, kind: o.kind, mediaType: o.mediaType, name: o.name, bytes: o.bytes } }),
+          ),
+        }),
       });
     } else {
       alertAnalyzers.push({
-        name: plugin.name, ...limits,
-        analyze: async ({ observables }: AlertContext) => checkedFinding(plugin.name, await run({ observables: declaredObservables(plugin.inputKinds, observables) })),
+        name: plugin.name,
+        ...limits,
+        analyze: async ({ observables }: AlertContext) =>
+          checkedFinding(plugin.name, await run({ observables: declaredObservables(plugin.inputKinds, observables) })),
       });
     }
   }
-  return { alertAnalyzers, objectAnalyzers, close: async () => { await Promise.all(pools.map((p) => p.close())); } };
+  return {
+    alertAnalyzers,
+    objectAnalyzers,
+    close: async () => {
+      await Promise.all(pools.map((p) => p.close()));
+    },
+  };
 }

@@ -25,12 +25,22 @@ export type EvidenceInput = (typeof EVIDENCE_INPUTS)[number];
 export type PluginFinding = Omit<z.input<typeof Finding>, 'analyzer' | 'error'>;
 
 /** An evidence object handed to an object analyzer. */
-export interface PluginObject { sha256: string; kind: string; mediaType: string; name?: string; bytes: Uint8Array }
+export interface PluginObject {
+  sha256: string;
+  kind: string;
+  mediaType: string;
+  name?: string;
+  bytes: Uint8Array;
+}
 
 /** Alert level: the declared kinds of the alert's observables (others are not passed). */
-export interface ObservablesInput { observables: Partial<ObservableSet> }
+export interface ObservablesInput {
+  observables: Partial<ObservableSet>;
+}
 /** Object level: one evidence object of a declared kind. */
-export interface ObjectInput { object: PluginObject }
+export interface ObjectInput {
+  object: PluginObject;
+}
 
 export interface PluginLimits {
   /** Per run of the plugin; over it, the run becomes an analyzer-error finding (the thread is killed). */
@@ -77,9 +87,12 @@ export const AnalyzerPluginSchema = z.strictObject({
   kind: z.literal('analyzer'),
   name: Name,
   version: Version,
-  inputKinds: z.union([z.array(z.enum(OBSERVABLE_INPUTS as [ObservableInput, ...ObservableInput[]])).min(1), z.array(z.enum(EVIDENCE_INPUTS)).min(1)], {
-    error: `observable kinds (${OBSERVABLE_INPUTS.join(', ')}) or evidence kinds (${EVIDENCE_INPUTS.join(', ')}), not both`,
-  }),
+  inputKinds: z.union(
+    [z.array(z.enum(OBSERVABLE_INPUTS as [ObservableInput, ...ObservableInput[]])).min(1), z.array(z.enum(EVIDENCE_INPUTS)).min(1)],
+    {
+      error: `observable kinds (${OBSERVABLE_INPUTS.join(', ')}) or evidence kinds (${EVIDENCE_INPUTS.join(', ')}), not both`,
+    },
+  ),
   limits: Limits,
   analyze: fn,
 });
@@ -96,7 +109,9 @@ export const ConnectorPluginSchema = z.strictObject({
   afterCrash: z.enum(['repeat', 'unknown']).optional(),
 });
 
-export const PluginSchema = z.discriminatedUnion('kind', [AnalyzerPluginSchema, ConnectorPluginSchema], { error: 'kind must be "analyzer" or "connector"' });
+export const PluginSchema = z.discriminatedUnion('kind', [AnalyzerPluginSchema, ConnectorPluginSchema], {
+  error: 'kind must be "analyzer" or "connector"',
+});
 
 /** What an analyzer plugin returned, checked: a bad answer is the plugin's error, never a risk. */
 export const PluginFindingSchema = z.object({
@@ -105,7 +120,10 @@ export const PluginFindingSchema = z.object({
   confidence: z.number().min(0).max(1),
   summary: z.string().max(2000),
   evidence: z.array(z.string().max(2000)).max(100).default([]),
-  attack: z.array(z.string().regex(/^T\d{4}(\.\d{3})?$/)).max(50).default([]),
+  attack: z
+    .array(z.string().regex(/^T\d{4}(\.\d{3})?$/))
+    .max(50)
+    .default([]),
 });
 
 /** Is this an object-level analyzer (evidence kinds) rather than an alert-level one? */

@@ -29,8 +29,10 @@ async function withinLimit<T>(name: string, timeMs: number, ctx: ResponseContext
 }
 
 export function pluginConnector({ plugin }: Loaded<ConnectorPlugin>): ResponseConnector {
-  const bounded = <T>(f: (a: ResponseAction, c: ResponseContext) => Promise<T>) =>
-    (action: ResponseAction, ctx: ResponseContext) => withinLimit(plugin.name, plugin.limits.timeMs, ctx, (c) => f.call(plugin, action, c));
+  const bounded =
+    <T>(f: (a: ResponseAction, c: ResponseContext) => Promise<T>) =>
+    (action: ResponseAction, ctx: ResponseContext) =>
+      withinLimit(plugin.name, plugin.limits.timeMs, ctx, (c) => f.call(plugin, action, c));
   return {
     name: plugin.name,
     supports: (action) => (plugin.inputKinds as string[]).includes(action.kind),

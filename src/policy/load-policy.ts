@@ -40,7 +40,9 @@ function normalize(doc: Json): Json {
   const out: Json = { ...doc };
   if ('slaTiers' in out) out.slaTiers = normalizeTiers(out.slaTiers, 'slaTiers');
   if (isObject(out.slaBySeverity)) {
-    out.slaBySeverity = Object.fromEntries(Object.entries(out.slaBySeverity).map(([sev, tiers]) => [sev, normalizeTiers(tiers, `slaBySeverity.${sev}`)]));
+    out.slaBySeverity = Object.fromEntries(
+      Object.entries(out.slaBySeverity).map(([sev, tiers]) => [sev, normalizeTiers(tiers, `slaBySeverity.${sev}`)]),
+    );
   }
   // `containment.reviewWindow: 24h` → `reviewWindowMs`.
   if (isObject(out.containment) && typeof out.containment.reviewWindow === 'string') {
@@ -100,7 +102,9 @@ export function parsePolicyText(text: string, source: string): Json {
   if (!isObject(doc)) throw new PolicyError(`${source}: a policy file holds a mapping of settings`);
   const forbidden = forbiddenKeyPath(doc);
   if (forbidden) {
-    throw new PolicyError(`${source}: key "${forbidden[forbidden.length - 1]}" (at ${forbidden.join('.')}) is not allowed in a policy file`);
+    throw new PolicyError(
+      `${source}: key "${forbidden[forbidden.length - 1]}" (at ${forbidden.join('.')}) is not allowed in a policy file`,
+    );
   }
   try {
     return normalize(doc);
@@ -113,7 +117,8 @@ export function parsePolicyText(text: string, source: string): Json {
 function fileWithKey(layers: { file: string; doc: Json }[], path: PropertyKey[], key: string): string | undefined {
   for (const { file, doc } of [...layers].reverse()) {
     let node: unknown = doc;
-    for (const step of path) node = Array.isArray(node) || isObject(node) ? (node as Record<PropertyKey, unknown>)[step as string] : undefined;
+    for (const step of path)
+      node = Array.isArray(node) || isObject(node) ? (node as Record<PropertyKey, unknown>)[step as string] : undefined;
     if (isObject(node) && Object.hasOwn(node, key)) return file;
   }
   return undefined;
@@ -137,11 +142,16 @@ export function loadPolicy(files: string[], base: TriagePolicy = DEFAULT_POLICY)
   const parsed = TriagePolicy.safeParse(merged);
   if (!parsed.success) {
     // An unknown key is a typo that would silently disable context: name it and its file.
-    const unknown = parsed.error.issues.flatMap((i) => (i.code === 'unrecognized_keys'
-      ? i.keys.map((k) => `${fileWithKey(layers, i.path, k) ?? 'policy'}: unknown key "${[...i.path, k].join('.')}"`) : []));
+    const unknown = parsed.error.issues.flatMap((i) =>
+      i.code === 'unrecognized_keys'
+        ? i.keys.map((k) => `${fileWithKey(layers, i.path, k) ?? 'policy'}: unknown key "${[...i.path, k].join('.')}"`)
+        : [],
+    );
     if (unknown.length) throw new PolicyError(unknown.join('; '));
     const where = files.length ? files.join(' + ') : 'default policy';
-    throw new PolicyError(`invalid policy (${where}): ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`);
+    throw new PolicyError(
+      `invalid policy (${where}): ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`,
+    );
   }
   return parsed.data;
 }

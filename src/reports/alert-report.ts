@@ -20,7 +20,9 @@ export function renderAlertReport({ alert, status, findings, audit, actions, ass
   const lines: string[] = [];
   lines.push(`# ${md(alert.title)}`, '');
   lines.push(`- Alert: ${md(status.workflowId)} from ${md(alert.source)} at ${md(alert.time)}`);
-  lines.push(`- Severity: ${alert.severity}; risk score ${status.score ?? '-'}; verdict ${status.verdict ?? '-'}; disposition ${status.disposition ?? '-'}`);
+  lines.push(
+    `- Severity: ${alert.severity}; risk score ${status.score ?? '-'}; verdict ${status.verdict ?? '-'}; disposition ${status.disposition ?? '-'}`,
+  );
   lines.push(`- Outcome: ${status.outcome ?? 'open'}`);
   if (alert.rule?.name) lines.push(`- Rule: ${md(alert.rule.name)}`);
   if (alert.attackTechniques.length) lines.push(`- ATT&CK: ${alert.attackTechniques.join(', ')}`);
@@ -40,8 +42,16 @@ export function renderAlertReport({ alert, status, findings, audit, actions, ass
   const o = status.observables;
   if (o) {
     lines.push('', '## Observables');
-    for (const [label, values] of [['Hosts', o.hosts], ['Users', o.users], ['Hashes', o.hashes], ['Domains', o.domains],
-      ['IPs', o.ips], ['URLs', o.urls], ['Emails', o.emails], ['Command lines', o.commandLines]] as const) {
+    for (const [label, values] of [
+      ['Hosts', o.hosts],
+      ['Users', o.users],
+      ['Hashes', o.hashes],
+      ['Domains', o.domains],
+      ['IPs', o.ips],
+      ['URLs', o.urls],
+      ['Emails', o.emails],
+      ['Command lines', o.commandLines],
+    ] as const) {
       if (values.length) lines.push(`- ${label}: ${values.map((v) => `\`${v.replace(/`/g, "'").slice(0, 500)}\``).join(', ')}`);
     }
   }
@@ -49,7 +59,9 @@ export function renderAlertReport({ alert, status, findings, audit, actions, ass
   lines.push('', '## Findings');
   if (findings.length === 0) lines.push('- none');
   for (const f of findings) {
-    lines.push(`- **${md(f.analyzer)}**: ${f.error ? `error: ${md(f.error)}` : `${f.verdict} (${f.score}, confidence ${f.confidence}) ${md(f.summary)}`}`);
+    lines.push(
+      `- **${md(f.analyzer)}**: ${f.error ? `error: ${md(f.error)}` : `${f.verdict} (${f.score}, confidence ${f.confidence}) ${md(f.summary)}`}`,
+    );
     for (const e of f.evidence.slice(0, 10)) lines.push(`  - ${md(e)}`);
   }
 
@@ -59,7 +71,10 @@ export function renderAlertReport({ alert, status, findings, audit, actions, ass
   }
   if (actions.length) {
     lines.push('', '## Response');
-    for (const a of actions) lines.push(`- ${md(a.kind)} ${md(a.target)}: ${md(a.status)} via ${md(a.connector)}, approved by ${md(a.approved_by)}${a.detail ? `: ${md(a.detail)}` : ''}`);
+    for (const a of actions)
+      lines.push(
+        `- ${md(a.kind)} ${md(a.target)}: ${md(a.status)} via ${md(a.connector)}, approved by ${md(a.approved_by)}${a.detail ? `: ${md(a.detail)}` : ''}`,
+      );
   }
   return `${lines.join('\n')}\n`;
 }

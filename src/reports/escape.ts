@@ -11,12 +11,20 @@ export function escapeMarkdown(text: string, max = 2000): string {
   return clipped
     .replace(/[\r\n\t]+/g, ' ')
     .replace(CONTROL, '\ufffd')
-    .replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
     .replace(/[\\`*_{}[\]()#+\-.!|~]/g, (c) => `\\${c}`);
 }
 
 /** Escapes text for HTML element content and quoted attribute values. */
 export function escapeHtml(text: string, max = 4000): string {
   const clipped = text.length > max ? `${text.slice(0, max)}…` : text;
-  return clipped.replace(CONTROL, '\ufffd').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+  return clipped
+    .replace(CONTROL, '\ufffd')
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&#39;');
 }

@@ -6,7 +6,7 @@ import { launchChromium } from '../browser/chromium';
 
 /** Renders one self-contained HTML page to an A4 PDF. Pass a browser to reuse it across reports. */
 export async function htmlToPdf(html: string, options: { browser?: Browser; env?: NodeJS.ProcessEnv } = {}): Promise<Buffer> {
-  const browser = options.browser ?? await launchChromium({ env: options.env });
+  const browser = options.browser ?? (await launchChromium({ env: options.env }));
   try {
     const context = await browser.newContext({ javaScriptEnabled: false, offline: true });
     try {

@@ -20,19 +20,60 @@ const orNone = (items: string[]) => (items.length ? items : ['none']);
 
 function sections(m: ReportModel): Section[] {
   const out: Section[] = [];
-  out.push({ heading: m.kind === 'incident' ? `Alerts (${m.alerts.length})` : 'Alert', kind: 'table', header: ['Alert', 'Source', 'Severity', 'Score', 'Verdict', 'Disposition', 'Status', 'Title'],
-    rows: m.alerts.map((a) => [a.workflow_id, a.source, a.severity, a.score === null ? '-' : String(a.score), a.verdict ?? '-', a.disposition ?? '-', a.status, a.title]) });
-  out.push({ heading: 'Timeline', kind: 'table', header: ['When', 'Alert', 'What', 'By', 'Detail'],
-    rows: m.timeline.map((e) => [e.at, e.workflowId, e.what, e.actor ?? '', e.detail ?? '']) });
+  out.push({
+    heading: m.kind === 'incident' ? `Alerts (${m.alerts.length})` : 'Alert',
+    kind: 'table',
+    header: ['Alert', 'Source', 'Severity', 'Score', 'Verdict', 'Disposition', 'Status', 'Title'],
+    rows: m.alerts.map((a) => [
+      a.workflow_id,
+      a.source,
+      a.severity,
+      a.score === null ? '-' : String(a.score),
+      a.verdict ?? '-',
+      a.disposition ?? '-',
+      a.status,
+      a.title,
+    ]),
+  });
+  out.push({
+    heading: 'Timeline',
+    kind: 'table',
+    header: ['When', 'Alert', 'What', 'By', 'Detail'],
+    rows: m.timeline.map((e) => [e.at, e.workflowId, e.what, e.actor ?? '', e.detail ?? '']),
+  });
   out.push({ heading: 'Affected hosts', kind: 'list', items: orNone(m.hosts) });
   out.push({ heading: 'Affected users', kind: 'list', items: orNone(m.users) });
-  out.push({ heading: 'ATT&CK techniques by tactic', kind: 'list',
-    items: orNone(m.tactics.map((t) => `${t.tactic}: ${t.techniques.join(', ')}`)) });
-  out.push({ heading: 'Findings that mattered', kind: 'list',
-    items: orNone(m.findings.map((f) => `${f.analyzer} (${f.verdict}, ${f.score}) on ${f.workflowId}: ${f.summary}${f.evidence.length ? ` [${f.evidence.join('; ')}]` : ''}`)) });
-  if (m.failedAnalyzers.length) out.push({ heading: 'Analyzers that failed (lower confidence)', kind: 'list', items: m.failedAnalyzers.map((f) => `${f.analyzer} on ${f.workflowId}: ${f.error}`) });
-  out.push({ heading: 'Analyst decisions', kind: 'list', items: orNone(m.decisions.map((d) => `${d.at} ${d.actor}: ${d.what}${d.detail ? ` (${d.detail})` : ''}`)) });
-  out.push({ heading: 'Response actions', kind: 'list', items: orNone(m.actions.map((a) => `${a.kind} ${a.target}: ${a.status} via ${a.connector}, approved by ${a.approved_by}`)) });
+  out.push({
+    heading: 'ATT&CK techniques by tactic',
+    kind: 'list',
+    items: orNone(m.tactics.map((t) => `${t.tactic}: ${t.techniques.join(', ')}`)),
+  });
+  out.push({
+    heading: 'Findings that mattered',
+    kind: 'list',
+    items: orNone(
+      m.findings.map(
+        (f) =>
+          `${f.analyzer} (${f.verdict}, ${f.score}) on ${f.workflowId}: ${f.summary}${f.evidence.length ? ` [${f.evidence.join('; ')}]` : ''}`,
+      ),
+    ),
+  });
+  if (m.failedAnalyzers.length)
+    out.push({
+      heading: 'Analyzers that failed (lower confidence)',
+      kind: 'list',
+      items: m.failedAnalyzers.map((f) => `${f.analyzer} on ${f.workflowId}: ${f.error}`),
+    });
+  out.push({
+    heading: 'Analyst decisions',
+    kind: 'list',
+    items: orNone(m.decisions.map((d) => `${d.at} ${d.actor}: ${d.what}${d.detail ? ` (${d.detail})` : ''}`)),
+  });
+  out.push({
+    heading: 'Response actions',
+    kind: 'list',
+    items: orNone(m.actions.map((a) => `${a.kind} ${a.target}: ${a.status} via ${a.connector}, approved by ${a.approved_by}`)),
+  });
   if (m.assessment) {
     const a = m.assessment.assessment;
     out.push({ heading: `Assessment (${m.assessment.author}, advisory)`, kind: 'text', text: a.summary });
@@ -41,8 +82,18 @@ function sections(m: ReportModel): Section[] {
   }
   out.push({ heading: 'Recommendations', kind: 'list', items: orNone(m.recommendations) });
   const { hashes, domains, ips, urls, emails } = m.iocs;
-  out.push({ heading: 'Appendix: indicators of compromise', kind: 'table', header: ['Type', 'Value'],
-    rows: [...hashes.map((v) => ['hash', v]), ...domains.map((v) => ['domain', v]), ...ips.map((v) => ['ip', v]), ...urls.map((v) => ['url', v]), ...emails.map((v) => ['email', v])] });
+  out.push({
+    heading: 'Appendix: indicators of compromise',
+    kind: 'table',
+    header: ['Type', 'Value'],
+    rows: [
+      ...hashes.map((v) => ['hash', v]),
+      ...domains.map((v) => ['domain', v]),
+      ...ips.map((v) => ['ip', v]),
+      ...urls.map((v) => ['url', v]),
+      ...emails.map((v) => ['email', v]),
+    ],
+  });
   return out;
 }
 
@@ -61,7 +112,12 @@ export function sectionsToMarkdown(title: string, sub: string, all: Section[]): 
     if (s.kind === 'list') lines.push(...s.items.map((i) => `- ${md(i)}`));
     if (s.kind === 'table') {
       if (s.rows.length === 0) lines.push('none');
-      else lines.push(`| ${s.header.map(md).join(' | ')} |`, `|${s.header.map(() => ' --- ').join('|')}|`, ...s.rows.map((r) => `| ${r.map(md).join(' | ')} |`));
+      else
+        lines.push(
+          `| ${s.header.map(md).join(' | ')} |`,
+          `|${s.header.map(() => ' --- ').join('|')}|`,
+          ...s.rows.map((r) => `| ${r.map(md).join(' | ')} |`),
+        );
     }
   }
   return `${lines.join('\n')}\n`;
@@ -86,10 +142,14 @@ export function sectionsToHtml(title: string, sub: string, all: Section[]): stri
     body.push(`<h2>${h(s.heading)}</h2>`);
     if (s.kind === 'text') body.push(`<p>${escapeHtml(s.text, 8000)}</p>`);
     if (s.kind === 'list') body.push(`<ul>${s.items.map((i) => `<li>${h(i)}</li>`).join('')}</ul>`);
-    if (s.kind === 'chart') body.push(`<img class="chart" alt="${h(s.heading)}" src="data:image/svg+xml;base64,${Buffer.from(s.svg).toString('base64')}">`);
+    if (s.kind === 'chart')
+      body.push(`<img class="chart" alt="${h(s.heading)}" src="data:image/svg+xml;base64,${Buffer.from(s.svg).toString('base64')}">`);
     if (s.kind === 'table') {
-      body.push(s.rows.length === 0 ? '<p>none</p>'
-        : `<table><thead><tr>${s.header.map((c) => `<th>${h(c)}</th>`).join('')}</tr></thead><tbody>${s.rows.map((r) => `<tr>${r.map((c) => `<td>${h(c)}</td>`).join('')}</tr>`).join('')}</tbody></table>`);
+      body.push(
+        s.rows.length === 0
+          ? '<p>none</p>'
+          : `<table><thead><tr>${s.header.map((c) => `<th>${h(c)}</th>`).join('')}</tr></thead><tbody>${s.rows.map((r) => `<tr>${r.map((c) => `<td>${h(c)}</td>`).join('')}</tr>`).join('')}</tbody></table>`,
+      );
     }
   }
   return `<!doctype html>
@@ -104,10 +164,17 @@ ${body.join('\n')}
 `;
 }
 
-export const REPORT_MEDIA_TYPES: Record<ReportFormat, string> = { md: 'text/markdown; charset=utf-8', html: 'text/html; charset=utf-8', pdf: 'application/pdf' };
+export const REPORT_MEDIA_TYPES: Record<ReportFormat, string> = {
+  md: 'text/markdown; charset=utf-8',
+  html: 'text/html; charset=utf-8',
+  pdf: 'application/pdf',
+};
 
 /** A document any report can become: Markdown, HTML, or the HTML printed to PDF. */
-export interface RenderableReport { markdown(): string; html(): string }
+export interface RenderableReport {
+  markdown(): string;
+  html(): string;
+}
 
 /** The one way a report becomes bytes in a format: text for md/html, a PDF printed from the HTML. */
 export async function renderDocument(doc: RenderableReport, format: ReportFormat): Promise<string | Buffer> {

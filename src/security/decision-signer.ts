@@ -32,6 +32,9 @@ export class DecisionSigner {
     if (!decision.roles) throw new Error('a signed decision needs the roles the token holds');
     const unsigned = { v: 1 as const, workflowId, decision, nonce: randomBytes(16).toString('hex'), issuedAt: now };
     const message = signedDecisionMessage(unsigned);
-    return { ...unsigned, signatures: this.keys.map((k) => ({ keyId: k.id, signature: sign(null, message, k.privateKey).toString('hex') })) };
+    return {
+      ...unsigned,
+      signatures: this.keys.map((k) => ({ keyId: k.id, signature: sign(null, message, k.privateKey).toString('hex') })),
+    };
   }
 }

@@ -6,9 +6,19 @@ import type { ObservableSet } from '../domain/observables';
 import type { TriageResult } from '../domain/scoring';
 
 export interface AlertRow {
-  workflow_id: string; source: string; source_id: string; severity: string; title: string;
-  alert: Alert; observables: ObservableSet | null; findings: Finding[] | null;
-  score: number | null; verdict: string | null; disposition: string | null; reasons: string[] | null; status: string;
+  workflow_id: string;
+  source: string;
+  source_id: string;
+  severity: string;
+  title: string;
+  alert: Alert;
+  observables: ObservableSet | null;
+  findings: Finding[] | null;
+  score: number | null;
+  verdict: string | null;
+  disposition: string | null;
+  reasons: string[] | null;
+  status: string;
 }
 
 export async function upsertAlert(db: Pool, workflowId: string, alert: Alert, observables: ObservableSet): Promise<void> {
@@ -16,8 +26,16 @@ export async function upsertAlert(db: Pool, workflowId: string, alert: Alert, ob
     `INSERT INTO alerts (workflow_id, source, source_id, severity, title, alert_time, alert, observables)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
      ON CONFLICT (workflow_id) DO UPDATE SET observables = EXCLUDED.observables, updated_at = now()`,
-    [workflowId, alert.source, alert.sourceId, alert.severity, alert.title, alert.time,
-      JSON.stringify({ ...alert, raw: undefined }), JSON.stringify(observables)],
+    [
+      workflowId,
+      alert.source,
+      alert.sourceId,
+      alert.severity,
+      alert.title,
+      alert.time,
+      JSON.stringify({ ...alert, raw: undefined }),
+      JSON.stringify(observables),
+    ],
   );
 }
 
@@ -50,16 +68,26 @@ export async function getAlert(db: Pool, workflowId: string): Promise<AlertRow |
  * trip and without the large columns (alert, observables, findings) that notify never reads.
  */
 export interface AlertHeadline {
-  title: string; severity: string; score: number | null; verdict: string | null; summary: string | null;
-  reasons: string[] | null; observables: ObservableSet | null; slaBreached: boolean;
+  title: string;
+  severity: string;
+  score: number | null;
+  verdict: string | null;
+  summary: string | null;
+  reasons: string[] | null;
+  observables: ObservableSet | null;
+  slaBreached: boolean;
 }
 
 export async function getAlertHeadline(db: Pool, workflowId: string): Promise<AlertHeadline | undefined> {
-  return (await db.query<AlertHeadline>(
-    `SELECT a.title, a.severity, a.score, a.verdict, a.reasons, a.observables,
+  return (
+    await db.query<AlertHeadline>(
+      `SELECT a.title, a.severity, a.score, a.verdict, a.reasons, a.observables,
             (SELECT s.assessment->>'summary' FROM assessments s WHERE s.workflow_id = a.workflow_id ORDER BY s.created_at DESC LIMIT 1) AS summary,
             EXISTS (SELECT 1 FROM decisions d WHERE d.workflow_id = a.workflow_id AND d.action = 'sla_breach') AS "slaBreached"
-       FROM alerts a WHERE a.workflow_id = $1`, [workflowId])).rows[0];
+       FROM alerts a WHERE a.workflow_id = $1`,
+      [workflowId],
+    )
+  ).rows[0];
 }
 
 /** Whether the alert is in the store (evidence may arrive before its workflow has stored it). */

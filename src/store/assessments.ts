@@ -14,9 +14,12 @@ export async function saveAssessment(db: Pool, workflowId: string, step: string,
 }
 
 export async function latestAssessment(db: Pool, workflowId: string): Promise<AuthoredAssessment | undefined> {
-  const row = (await db.query<{ author: string; assessment: AuthoredAssessment['assessment'] & { note?: string } }>(
-    'SELECT author, assessment FROM assessments WHERE workflow_id = $1 ORDER BY created_at DESC LIMIT 1', [workflowId],
-  )).rows[0];
+  const row = (
+    await db.query<{ author: string; assessment: AuthoredAssessment['assessment'] & { note?: string } }>(
+      'SELECT author, assessment FROM assessments WHERE workflow_id = $1 ORDER BY created_at DESC LIMIT 1',
+      [workflowId],
+    )
+  ).rows[0];
   if (!row) return undefined;
   const { note, ...assessment } = row.assessment;
   return { author: row.author, assessment, ...(note ? { note } : {}) };

@@ -2,8 +2,14 @@
 import type { Pool } from 'pg';
 
 export interface CaseRow {
-  id: string; workflow_id: string; tier: string; status: 'open' | 'closed'; proposed_actions: string[];
-  resolution: string | null; closed_by: string | null; close_reason: string | null;
+  id: string;
+  workflow_id: string;
+  tier: string;
+  status: 'open' | 'closed';
+  proposed_actions: string[];
+  resolution: string | null;
+  closed_by: string | null;
+  close_reason: string | null;
 }
 
 /** Opens the alert's case, or returns the one an earlier attempt opened. */
@@ -36,10 +42,13 @@ export async function countOpenCasesByTier(db: Pool): Promise<Array<{ tier: stri
 }
 
 export async function getCase(db: Pool, workflowId: string): Promise<CaseRow | undefined> {
-  return (await db.query<CaseRow>(
-    `SELECT id::text, workflow_id, tier, status, proposed_actions, resolution, closed_by, close_reason
-     FROM cases WHERE workflow_id = $1`, [workflowId],
-  )).rows[0];
+  return (
+    await db.query<CaseRow>(
+      `SELECT id::text, workflow_id, tier, status, proposed_actions, resolution, closed_by, close_reason
+     FROM cases WHERE workflow_id = $1`,
+      [workflowId],
+    )
+  ).rows[0];
 }
 
 export async function assignCase(db: Pool, workflowId: string, assignee: string): Promise<void> {

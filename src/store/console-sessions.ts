@@ -2,10 +2,18 @@
 // lives while it is used: one idle longer than idleMs, or older than maxAgeMs, is gone.
 import type { Pool } from 'pg';
 
-export interface SessionRow { token_sha256: string; csrf: string }
+export interface SessionRow {
+  token_sha256: string;
+  csrf: string;
+}
 
 /** Stores a new session, and drops sessions that have ended meanwhile (nobody came back to them). */
-export async function insertSession(db: Pool, s: { idSha256: string; tokenSha256: string; csrf: string }, idleMs: number, maxAgeMs: number): Promise<void> {
+export async function insertSession(
+  db: Pool,
+  s: { idSha256: string; tokenSha256: string; csrf: string },
+  idleMs: number,
+  maxAgeMs: number,
+): Promise<void> {
   await db.query(
     `DELETE FROM console_sessions WHERE last_seen_at <= now() - ($1 || ' milliseconds')::interval OR created_at <= now() - ($2 || ' milliseconds')::interval`,
     [idleMs, maxAgeMs],
@@ -19,7 +27,8 @@ export async function touchSession(db: Pool, idSha256: string, idleMs: number, m
     `UPDATE console_sessions SET last_seen_at = now()
      WHERE id_sha256 = $1 AND last_seen_at > now() - ($2 || ' milliseconds')::interval
        AND created_at > now() - ($3 || ' milliseconds')::interval
-     RETURNING token_sha256, csrf`, [idSha256, idleMs, maxAgeMs],
+     RETURNING token_sha256, csrf`,
+    [idSha256, idleMs, maxAgeMs],
   );
   if (!rows[0]) await deleteSession(db, idSha256);
   return rows[0];

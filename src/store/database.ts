@@ -21,16 +21,20 @@ export interface Database {
 export const DEFAULT_POOL_MAX = 10;
 
 export async function openDatabase(opts: {
-  databaseUrl?: string; migrationDatabaseUrl?: string; embeddedDataDir: string; embeddedPort: number; poolMax?: number;
+  databaseUrl?: string;
+  migrationDatabaseUrl?: string;
+  embeddedDataDir: string;
+  embeddedPort: number;
+  poolMax?: number;
 }): Promise<Database> {
-  if (opts.migrationDatabaseUrl && !opts.databaseUrl) throw new Error('AUTOSOC_MIGRATION_DATABASE_URL needs DATABASE_URL (the application role)');
-  const embedded = opts.databaseUrl ? undefined
-    : await startEmbeddedPostgres({ dataDir: opts.embeddedDataDir, port: opts.embeddedPort });
+  if (opts.migrationDatabaseUrl && !opts.databaseUrl)
+    throw new Error('AUTOSOC_MIGRATION_DATABASE_URL needs DATABASE_URL (the application role)');
+  const embedded = opts.databaseUrl ? undefined : await startEmbeddedPostgres({ dataDir: opts.embeddedDataDir, port: opts.embeddedPort });
   const url = opts.databaseUrl ?? embedded!.url;
   // PGlite is one session behind a multiplexer: two connections interleaving extended-protocol
   // messages clobber each other's unnamed portal ("portal does not exist"), so embedded runs
   // on a single connection and queries queue in the pool.
-  const pool = new Pool({ connectionString: url, max: embedded ? 1 : opts.poolMax ?? DEFAULT_POOL_MAX });
+  const pool = new Pool({ connectionString: url, max: embedded ? 1 : (opts.poolMax ?? DEFAULT_POOL_MAX) });
   // An idle client that loses its server must not crash the process; the next query retries.
   pool.on('error', () => undefined);
   let privileges: PrivilegeSeparation;
@@ -44,7 +48,10 @@ export async function openDatabase(opts: {
     throw err;
   }
   return {
-    pool, url, embedded: !!embedded, privileges,
+    pool,
+    url,
+    embedded: !!embedded,
+    privileges,
     async close() {
       await pool.end();
       await embedded?.stop();
@@ -57,13 +64,17 @@ async function migrateAsOwner(ownerUrl: string, appPool: Pool, appRole: string):
   const owner = new Pool({ connectionString: ownerUrl, max: 1 });
   owner.on('error', () => undefined);
   try {
-    if (urlRole(ownerUrl) === appRole) throw new Error('AUTOSOC_MIGRATION_DATABASE_URL and DATABASE_URL name the same role: the application role must not own the schema');
+    if (urlRole(ownerUrl) === appRole)
+      throw new Error('AUTOSOC_MIGRATION_DATABASE_URL and DATABASE_URL name the same role: the application role must not own the schema');
     await migrate(owner, { appRole });
   } finally {
     await owner.end();
   }
   const excess = await auditTamperRights(appPool);
-  if (excess.length) throw new Error(`DATABASE_URL's role "${appRole}" can alter the audit trail (${excess.join(', ')}): it must not own the schema nor be a superuser`);
+  if (excess.length)
+    throw new Error(
+      `DATABASE_URL's role "${appRole}" can alter the audit trail (${excess.join(', ')}): it must not own the schema nor be a superuser`,
+    );
   return { mode: 'app-role', appRole };
 }
 
@@ -75,11 +86,18 @@ async function migrateAsOwner(ownerUrl: string, appPool: Pool, appRole: string):
 async function migrateAsOnlyRole(pool: Pool, embedded: boolean): Promise<PrivilegeSeparation> {
   await migrate(pool);
   if (embedded) {
-    return { mode: 'none', reason: 'embedded PGlite is one unauthenticated session, so it has no privilege separation (set DATABASE_URL and AUTOSOC_MIGRATION_DATABASE_URL for it)' };
+    return {
+      mode: 'none',
+      reason:
+        'embedded PGlite is one unauthenticated session, so it has no privilege separation (set DATABASE_URL and AUTOSOC_MIGRATION_DATABASE_URL for it)',
+    };
   }
   const excess = await auditTamperRights(pool);
   if (!excess.length) return { mode: 'app-role', appRole: (await pool.query<{ u: string }>('SELECT current_user AS u')).rows[0].u };
-  return { mode: 'none', reason: `DATABASE_URL's role can alter the audit trail (${excess.join(', ')}): set AUTOSOC_MIGRATION_DATABASE_URL to the schema owner and DATABASE_URL to an application role` };
+  return {
+    mode: 'none',
+    reason: `DATABASE_URL's role can alter the audit trail (${excess.join(', ')}): set AUTOSOC_MIGRATION_DATABASE_URL to the schema owner and DATABASE_URL to an application role`,
+  };
 }
 
 /** Says at start-up, once, how the audit trail is protected in this process. */
@@ -90,6 +108,11 @@ export function describePrivileges(p: PrivilegeSeparation): string {
 }
 
 /** The database the configuration names: DATABASE_URL, else the embedded one in the data folder. */
-export const openConfiguredDatabase = (config: Config): Promise<Database> => openDatabase({
-  databaseUrl: config.databaseUrl, migrationDatabaseUrl: config.migrationDatabaseUrl, embeddedDataDir: join(config.dataDir, 'pglite'), embeddedPort: config.pglitePort, poolMax: config.dbPoolMax,
-});
+export const openConfiguredDatabase = (config: Config): Promise<Database> =>
+  openDatabase({
+    databaseUrl: config.databaseUrl,
+    migrationDatabaseUrl: config.migrationDatabaseUrl,
+    embeddedDataDir: join(config.dataDir, 'pglite'),
+    embeddedPort: config.pglitePort,
+    poolMax: config.dbPoolMax,
+  });

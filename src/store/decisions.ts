@@ -3,10 +3,20 @@
 import type { Pool } from 'pg';
 
 export interface AuditEntry {
-  workflowId: string; step: string; action: string; actor: string; reason: string; details?: Record<string, unknown>;
+  workflowId: string;
+  step: string;
+  action: string;
+  actor: string;
+  reason: string;
+  details?: Record<string, unknown>;
 }
 export interface DecisionRow {
-  workflow_id: string; step: string; action: string; actor: string; reason: string; details: Record<string, unknown>;
+  workflow_id: string;
+  step: string;
+  action: string;
+  actor: string;
+  reason: string;
+  details: Record<string, unknown>;
 }
 
 export async function appendAudit(db: Pool, e: AuditEntry): Promise<void> {
@@ -18,7 +28,10 @@ export async function appendAudit(db: Pool, e: AuditEntry): Promise<void> {
 }
 
 export async function listAudit(db: Pool, workflowId: string): Promise<DecisionRow[]> {
-  return (await db.query<DecisionRow>(
-    'SELECT workflow_id, step, action, actor, reason, details FROM decisions WHERE workflow_id = $1 ORDER BY id', [workflowId],
-  )).rows;
+  return (
+    await db.query<DecisionRow>(
+      'SELECT workflow_id, step, action, actor, reason, details FROM decisions WHERE workflow_id = $1 ORDER BY id',
+      [workflowId],
+    )
+  ).rows;
 }

@@ -5,7 +5,12 @@ import type { Pool } from 'pg';
 import type { EvidenceRef } from './evidence';
 import type { EdrConnectorName } from '../connectors/edr/types';
 
-export interface EdrFetchKey { workflowId: string; connector: EdrConnectorName; hostId: string; path: string }
+export interface EdrFetchKey {
+  workflowId: string;
+  connector: EdrConnectorName;
+  hostId: string;
+  path: string;
+}
 
 export interface EdrFetchRecord {
   state: 'started' | 'done' | 'failed';
@@ -17,7 +22,12 @@ export interface EdrFetchRecord {
 /** Readable and unambiguous: JSON of the four parts. */
 export const edrIdempotencyKey = (k: EdrFetchKey): string => JSON.stringify([k.workflowId, k.connector, k.hostId, k.path]);
 
-interface Row { state: EdrFetchRecord['state']; remote_ref: Record<string, unknown> | null; evidence: EvidenceRef | null; error: string | null }
+interface Row {
+  state: EdrFetchRecord['state'];
+  remote_ref: Record<string, unknown> | null;
+  evidence: EvidenceRef | null;
+  error: string | null;
+}
 
 /** The row for this key, created in state 'started' when there was none. */
 export async function claimEdrFetch(db: Pool, key: string, k: EdrFetchKey): Promise<EdrFetchRecord> {
@@ -36,14 +46,23 @@ export async function claimEdrFetch(db: Pool, key: string, k: EdrFetchKey): Prom
 }
 
 export async function saveEdrRemoteRef(db: Pool, key: string, ref: Record<string, unknown>): Promise<void> {
-  await db.query(`UPDATE edr_fetches SET remote_ref = $2, state = 'started', error = NULL, updated_at = now() WHERE idempotency_key = $1`, [key, JSON.stringify(ref)]);
+  await db.query(`UPDATE edr_fetches SET remote_ref = $2, state = 'started', error = NULL, updated_at = now() WHERE idempotency_key = $1`, [
+    key,
+    JSON.stringify(ref),
+  ]);
 }
 
 export async function completeEdrFetch(db: Pool, key: string, evidence: EvidenceRef): Promise<void> {
-  await db.query(`UPDATE edr_fetches SET state = 'done', evidence = $2, error = NULL, updated_at = now() WHERE idempotency_key = $1`, [key, JSON.stringify(evidence)]);
+  await db.query(`UPDATE edr_fetches SET state = 'done', evidence = $2, error = NULL, updated_at = now() WHERE idempotency_key = $1`, [
+    key,
+    JSON.stringify(evidence),
+  ]);
 }
 
 /** A failure that retrying will not fix: the remote ref is dropped so a new attempt starts afresh. */
 export async function failEdrFetch(db: Pool, key: string, error: string): Promise<void> {
-  await db.query(`UPDATE edr_fetches SET state = 'failed', remote_ref = NULL, error = $2, updated_at = now() WHERE idempotency_key = $1`, [key, error.slice(0, 2000)]);
+  await db.query(`UPDATE edr_fetches SET state = 'failed', remote_ref = NULL, error = $2, updated_at = now() WHERE idempotency_key = $1`, [
+    key,
+    error.slice(0, 2000),
+  ]);
 }

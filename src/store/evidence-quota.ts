@@ -18,6 +18,8 @@ export async function chargeSourceEvidence(db: Pool, source: string, bytes: numb
 
 export async function sourceEvidenceUsage(db: Pool, source: string): Promise<number> {
   const { rows } = await db.query<{ stored_bytes: string }>(
-    `SELECT stored_bytes::text FROM source_evidence_usage WHERE source = $1 AND day = (now() AT TIME ZONE 'UTC')::date`, [source]);
+    `SELECT stored_bytes::text FROM source_evidence_usage WHERE source = $1 AND day = (now() AT TIME ZONE 'UTC')::date`,
+    [source],
+  );
   return Number(rows[0]?.stored_bytes ?? 0);
 }

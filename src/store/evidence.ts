@@ -7,7 +7,8 @@ export type { EvidenceRef } from '../domain/alert';
 
 /** Stores the bytes (once per sha256) and returns their reference. */
 export async function storeEvidence(
-  db: Pool, blob: { kind: string; mediaType: string; name?: string; content: Uint8Array },
+  db: Pool,
+  blob: { kind: string; mediaType: string; name?: string; content: Uint8Array },
 ): Promise<EvidenceRef> {
   const content = Buffer.from(blob.content.buffer, blob.content.byteOffset, blob.content.byteLength);
   const sha256 = createHash('sha256').update(content).digest('hex');
@@ -22,10 +23,11 @@ export async function storeEvidence(
 }
 
 export async function linkEvidence(db: Pool, workflowId: string, ref: EvidenceRef): Promise<void> {
-  await db.query(
-    'INSERT INTO alert_evidence (workflow_id, sha256, kind) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING',
-    [workflowId, ref.sha256, ref.kind],
-  );
+  await db.query('INSERT INTO alert_evidence (workflow_id, sha256, kind) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [
+    workflowId,
+    ref.sha256,
+    ref.kind,
+  ]);
 }
 
 export async function getEvidence(db: Pool, sha256: string): Promise<Buffer | undefined> {
@@ -34,10 +36,13 @@ export async function getEvidence(db: Pool, sha256: string): Promise<Buffer | un
 
 /** The evidence linked to an alert, oldest first. */
 export async function listAlertEvidence(db: Pool, workflowId: string): Promise<EvidenceRef[]> {
-  return (await db.query<{ sha256: string; kind: string; media_type: string; size_bytes: string }>(
-    `SELECT e.sha256, l.kind, e.media_type, e.size_bytes::text FROM alert_evidence l JOIN evidence e ON e.sha256 = l.sha256
-     WHERE l.workflow_id = $1 ORDER BY e.stored_at, e.sha256`, [workflowId],
-  )).rows.map((r) => ({ sha256: r.sha256, kind: r.kind, mediaType: r.media_type, sizeBytes: Number(r.size_bytes) }));
+  return (
+    await db.query<{ sha256: string; kind: string; media_type: string; size_bytes: string }>(
+      `SELECT e.sha256, l.kind, e.media_type, e.size_bytes::text FROM alert_evidence l JOIN evidence e ON e.sha256 = l.sha256
+     WHERE l.workflow_id = $1 ORDER BY e.stored_at, e.sha256`,
+      [workflowId],
+    )
+  ).rows.map((r) => ({ sha256: r.sha256, kind: r.kind, mediaType: r.media_type, sizeBytes: Number(r.size_bytes) }));
 }
 
 export async function isEvidenceLinked(db: Pool, workflowId: string, sha256: string): Promise<boolean> {

@@ -25,7 +25,10 @@ export async function countSimilar(db: Pool, similarityKey: string, workflowId: 
 }
 
 /** `primary`: the incident's current investigation (a more severe or later alert takes over). */
-export async function upsertIncident(db: Pool, i: { id: string; key: string; alertCount: number; storm: boolean; primary?: string }): Promise<void> {
+export async function upsertIncident(
+  db: Pool,
+  i: { id: string; key: string; alertCount: number; storm: boolean; primary?: string },
+): Promise<void> {
   await db.query(
     `INSERT INTO incidents (id, correlation_key, alert_count, storm, primary_alert) VALUES ($1, $2, $3, $4, $5)
      ON CONFLICT (id) DO UPDATE SET alert_count = GREATEST(incidents.alert_count, EXCLUDED.alert_count),
@@ -56,18 +59,33 @@ export async function recordCorrelatedAlerts(db: Pool, incidentId: string, joine
        FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[], $8::jsonb[])
          AS a(workflow_id, source, source_id, severity, title, alert_time, alert)
      ON CONFLICT DO NOTHING`,
-    [whole.map((a) => a.workflowId), whole.map((a) => a.alert.source), whole.map((a) => a.alert.sourceId),
-      whole.map((a) => a.alert.severity), whole.map((a) => a.alert.title), whole.map((a) => a.alert.time), incidentId,
-      whole.map((a) => JSON.stringify({ ...a.alert, raw: undefined }))],
+    [
+      whole.map((a) => a.workflowId),
+      whole.map((a) => a.alert.source),
+      whole.map((a) => a.alert.sourceId),
+      whole.map((a) => a.alert.severity),
+      whole.map((a) => a.alert.title),
+      whole.map((a) => a.alert.time),
+      incidentId,
+      whole.map((a) => JSON.stringify({ ...a.alert, raw: undefined })),
+    ],
   );
 }
 
 /** The investigation's own alert is on its incident too (so the incident does not take it up again). */
 export async function markIncidentPrimary(db: Pool, incidentId: string, workflowId: string): Promise<void> {
-  await db.query('UPDATE alerts SET incident_id = $1, updated_at = now() WHERE workflow_id = $2 AND incident_id IS NULL', [incidentId, workflowId]);
+  await db.query('UPDATE alerts SET incident_id = $1, updated_at = now() WHERE workflow_id = $2 AND incident_id IS NULL', [
+    incidentId,
+    workflowId,
+  ]);
 }
 
-export interface IncomingAlert { alert: Alert; observables: ObservableSet; incidentKey: string; route?: AlertRef['route'] }
+export interface IncomingAlert {
+  alert: Alert;
+  observables: ObservableSet;
+  incidentKey: string;
+  route?: AlertRef['route'];
+}
 
 /**
  * Stores alerts on their way to an incident, before the incident hears of them (ingest acks
@@ -79,17 +97,26 @@ export async function storeIncidentAlerts(db: Pool, incoming: IncomingAlert[]): 
     `INSERT INTO alerts (workflow_id, source, source_id, severity, title, alert_time, alert, observables, raw, incident_key, incident_route)
      SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[], $7::jsonb[], $8::jsonb[], $9::jsonb[], $10::text[], $11::jsonb[])
      ON CONFLICT DO NOTHING`,
-    [incoming.map((i) => alertWorkflowId(i.alert)), incoming.map((i) => i.alert.source), incoming.map((i) => i.alert.sourceId),
-      incoming.map((i) => i.alert.severity), incoming.map((i) => i.alert.title), incoming.map((i) => i.alert.time),
-      incoming.map((i) => JSON.stringify({ ...i.alert, raw: undefined })), incoming.map((i) => JSON.stringify(i.observables)),
-      incoming.map((i) => (i.alert.raw === undefined ? null : JSON.stringify(i.alert.raw))), incoming.map((i) => i.incidentKey),
-      incoming.map((i) => (i.route ? JSON.stringify(i.route) : null))],
+    [
+      incoming.map((i) => alertWorkflowId(i.alert)),
+      incoming.map((i) => i.alert.source),
+      incoming.map((i) => i.alert.sourceId),
+      incoming.map((i) => i.alert.severity),
+      incoming.map((i) => i.alert.title),
+      incoming.map((i) => i.alert.time),
+      incoming.map((i) => JSON.stringify({ ...i.alert, raw: undefined })),
+      incoming.map((i) => JSON.stringify(i.observables)),
+      incoming.map((i) => (i.alert.raw === undefined ? null : JSON.stringify(i.alert.raw))),
+      incoming.map((i) => i.incidentKey),
+      incoming.map((i) => (i.route ? JSON.stringify(i.route) : null)),
+    ],
   );
 }
 
 /** A stored alert as it was ingested (its raw event included), for the investigation an incident starts. */
 export async function loadStoredAlert(db: Pool, workflowId: string): Promise<Alert | undefined> {
-  const row = (await db.query<{ alert: Alert; raw: unknown }>('SELECT alert, raw FROM alerts WHERE workflow_id = $1', [workflowId])).rows[0];
+  const row = (await db.query<{ alert: Alert; raw: unknown }>('SELECT alert, raw FROM alerts WHERE workflow_id = $1', [workflowId]))
+    .rows[0];
   return row && (row.raw === null ? row.alert : { ...row.alert, raw: row.raw });
 }
 
@@ -104,7 +131,10 @@ export async function storedIncidentAlerts(db: Pool, incidentKey: string, limit:
 }
 
 export async function getIncident(db: Pool, id: string) {
-  return (await db.query<{ id: string; correlation_key: string; alert_count: number; storm: boolean; primary_alert: string | null }>(
-    'SELECT id, correlation_key, alert_count, storm, primary_alert FROM incidents WHERE id = $1', [id],
-  )).rows[0];
+  return (
+    await db.query<{ id: string; correlation_key: string; alert_count: number; storm: boolean; primary_alert: string | null }>(
+      'SELECT id, correlation_key, alert_count, storm, primary_alert FROM incidents WHERE id = $1',
+      [id],
+    )
+  ).rows[0];
 }

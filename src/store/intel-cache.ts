@@ -4,11 +4,18 @@
 import type { Pool } from 'pg';
 import { type Clock, type Indicator, OnlineVerdict } from '../intel/online/types';
 
-export interface CacheTtl { ttlMs: number; negativeTtlMs: number }
+export interface CacheTtl {
+  ttlMs: number;
+  negativeTtlMs: number;
+}
 export const DEFAULT_CACHE_TTL: CacheTtl = { ttlMs: 24 * 3_600_000, negativeTtlMs: 3_600_000 };
 
 export class IntelCache {
-  constructor(private readonly pool: Pool, private readonly clock: Clock, private readonly ttl: CacheTtl = DEFAULT_CACHE_TTL) {}
+  constructor(
+    private readonly pool: Pool,
+    private readonly clock: Clock,
+    private readonly ttl: CacheTtl = DEFAULT_CACHE_TTL,
+  ) {}
 
   async get(provider: string, indicator: Indicator): Promise<OnlineVerdict | undefined> {
     const { rows } = await this.pool.query<{ verdict: unknown }>(

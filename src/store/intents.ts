@@ -11,9 +11,15 @@ export type IntentClaim = { fresh: true } | { fresh: false; state: IntentState; 
 
 /** Writes the intent if it is new. fresh: this attempt is the first and may act. */
 export async function claimIntent(db: Pool, key: string, kind: string): Promise<IntentClaim> {
-  const inserted = await db.query(`INSERT INTO intents (key, kind, state) VALUES ($1, $2, 'pending') ON CONFLICT (key) DO NOTHING`, [key, kind]);
+  const inserted = await db.query(`INSERT INTO intents (key, kind, state) VALUES ($1, $2, 'pending') ON CONFLICT (key) DO NOTHING`, [
+    key,
+    kind,
+  ]);
   if (inserted.rowCount === 1) return { fresh: true };
-  const { rows } = await db.query<{ state: IntentState; detail: string | null; created_at: Date }>('SELECT state, detail, created_at FROM intents WHERE key = $1', [key]);
+  const { rows } = await db.query<{ state: IntentState; detail: string | null; created_at: Date }>(
+    'SELECT state, detail, created_at FROM intents WHERE key = $1',
+    [key],
+  );
   return { fresh: false, state: rows[0].state, detail: rows[0].detail, createdAt: rows[0].created_at.toISOString() };
 }
 

@@ -44,9 +44,15 @@ export async function upsertFeedIocs(pool: Pool, iocs: FeedIoc[], source: string
        IS DISTINCT FROM (EXCLUDED.verdict, EXCLUDED.source, EXCLUDED.description, EXCLUDED.tags, EXCLUDED.expires_at, EXCLUDED.external_id)
      RETURNING (xmax = 0) AS inserted`,
     [
-      iocs.map((i) => i.type), iocs.map((i) => i.value), iocs.map((i) => i.verdict), iocs.map((i) => i.description ?? null),
-      iocs.map((i) => JSON.stringify(i.tags)), iocs.map((i) => i.expiresAt ?? null), iocs.map((i) => i.externalId ?? null),
-      source, now,
+      iocs.map((i) => i.type),
+      iocs.map((i) => i.value),
+      iocs.map((i) => i.verdict),
+      iocs.map((i) => i.description ?? null),
+      iocs.map((i) => JSON.stringify(i.tags)),
+      iocs.map((i) => i.expiresAt ?? null),
+      iocs.map((i) => i.externalId ?? null),
+      source,
+      now,
     ],
   );
   const added = rows.filter((r) => r.inserted).length;

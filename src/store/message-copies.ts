@@ -3,7 +3,11 @@
 // reported phish reaches those mailboxes too.
 import type { Pool } from 'pg';
 
-export interface MessageCopy { workflowId: string; recipient: string; messageId: string }
+export interface MessageCopy {
+  workflowId: string;
+  recipient: string;
+  messageId: string;
+}
 
 /** At most `limit` (alert, recipient) pairs for these Message-IDs, other than `exceptWorkflowId`'s own. */
 export async function findMessageCopies(db: Pool, messageIds: string[], exceptWorkflowId: string, limit = 200): Promise<MessageCopy[]> {

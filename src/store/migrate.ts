@@ -11,7 +11,9 @@ export const MIGRATIONS_DIR = join(__dirname, 'migrations');
 
 export async function migrate(pool: Pool, opts: { dir?: string; appRole?: string } = {}): Promise<string[]> {
   const dir = opts.dir ?? MIGRATIONS_DIR;
-  const files = readdirSync(dir).filter((f) => f.endsWith('.sql')).sort();
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith('.sql'))
+    .sort();
   const client = await pool.connect();
   const applied: string[] = [];
   try {
@@ -33,7 +35,8 @@ export async function migrate(pool: Pool, opts: { dir?: string; appRole?: string
         applied.push(file);
       } catch (err) {
         await client.query('ROLLBACK');
-        const hint = (err as { code?: string }).code === '42501' ? ' (run migrations as the schema owner: AUTOSOC_MIGRATION_DATABASE_URL)' : '';
+        const hint =
+          (err as { code?: string }).code === '42501' ? ' (run migrations as the schema owner: AUTOSOC_MIGRATION_DATABASE_URL)' : '';
         throw new Error(`migration ${file} failed: ${(err as Error).message}${hint}`);
       }
     }

@@ -9,9 +9,7 @@ import ConnectionParameters from 'pg/lib/connection-parameters';
 export const AUDIT_TABLES = ['decisions', 'audit_log'] as const;
 
 /** How the running process is held to the audit trail's rules. */
-export type PrivilegeSeparation =
-  | { mode: 'app-role'; appRole: string }
-  | { mode: 'none'; reason: string };
+export type PrivilegeSeparation = { mode: 'app-role'; appRole: string } | { mode: 'none'; reason: string };
 
 const ident = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
@@ -50,7 +48,8 @@ export async function auditTamperRights(db: Pool): Promise<string[]> {
             has_table_privilege(current_user, c.oid, 'DELETE') AS del,
             has_table_privilege(current_user, c.oid, 'TRUNCATE') AS trunc
        FROM unnest($1::text[]) AS t JOIN pg_class c ON c.oid = to_regclass(t)`,
-    [[...AUDIT_TABLES]]);
+    [[...AUDIT_TABLES]],
+  );
   return rows.flatMap((r) => [
     ...(r.owner ? [`${r.tbl}: owner`] : []),
     ...(r.upd ? [`${r.tbl}: UPDATE`] : []),

@@ -12,7 +12,10 @@ export async function saveReport(db: Pool, workflowId: string, kind: string, for
 }
 
 export async function getReport(db: Pool, workflowId: string, kind = 'alert'): Promise<{ id: string; body: string } | undefined> {
-  return (await db.query<{ id: string; body: string }>(
-    'SELECT id::text, body FROM reports WHERE workflow_id = $1 AND kind = $2', [workflowId, kind],
-  )).rows[0];
+  return (
+    await db.query<{ id: string; body: string }>('SELECT id::text, body FROM reports WHERE workflow_id = $1 AND kind = $2', [
+      workflowId,
+      kind,
+    ])
+  ).rows[0];
 }

@@ -7,6 +7,8 @@ export async function claimNonce(db: Pool, tokenName: string, nonce: string, lif
   await db.query('DELETE FROM request_nonces WHERE expires_at < now()');
   const { rowCount } = await db.query(
     `INSERT INTO request_nonces (token_name, nonce, expires_at) VALUES ($1, $2, now() + make_interval(secs => $3))
-     ON CONFLICT (token_name, nonce) DO NOTHING`, [tokenName, nonce, lifetimeSeconds]);
+     ON CONFLICT (token_name, nonce) DO NOTHING`,
+    [tokenName, nonce, lifetimeSeconds],
+  );
   return rowCount === 1;
 }

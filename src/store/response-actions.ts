@@ -2,7 +2,13 @@
 import type { Pool } from 'pg';
 
 export interface ResponseActionRow {
-  workflow_id: string; kind: string; target: string; status: string; approved_by: string; connector: string; detail: string | null;
+  workflow_id: string;
+  kind: string;
+  target: string;
+  status: string;
+  approved_by: string;
+  connector: string;
+  detail: string | null;
 }
 
 /** Inserts the action's outcome unless an earlier attempt already did; returns the stored row. */
@@ -18,18 +24,31 @@ export async function recordResponseAction(db: Pool, row: ResponseActionRow): Pr
 }
 
 export async function listResponseActions(db: Pool, workflowId: string): Promise<ResponseActionRow[]> {
-  return (await db.query<ResponseActionRow>(
-    'SELECT workflow_id, kind, target, status, approved_by, connector, detail FROM response_actions WHERE workflow_id = $1 ORDER BY kind, target',
-    [workflowId],
-  )).rows;
+  return (
+    await db.query<ResponseActionRow>(
+      'SELECT workflow_id, kind, target, status, approved_by, connector, detail FROM response_actions WHERE workflow_id = $1 ORDER BY kind, target',
+      [workflowId],
+    )
+  ).rows;
 }
 
 /** Records the compensation's outcome on the action's row; returns the stored status. */
-export async function markResponseActionUndone(db: Pool, workflowId: string, action: { kind: string; target: string }, outcome: { status: string; detail: string }): Promise<string> {
+export async function markResponseActionUndone(
+  db: Pool,
+  workflowId: string,
+  action: { kind: string; target: string },
+  outcome: { status: string; detail: string },
+): Promise<string> {
   const { rows } = await db.query<{ status: string }>(
     `UPDATE response_actions SET status = $4, detail = coalesce(detail, '') || ' | undo: ' || $5
      WHERE workflow_id = $1 AND kind = $2 AND target = $3 RETURNING status`,
-    [workflowId, action.kind, action.target, outcome.status === 'recorded for manual action' ? 'undo recorded for manual action' : outcome.status, outcome.detail],
+    [
+      workflowId,
+      action.kind,
+      action.target,
+      outcome.status === 'recorded for manual action' ? 'undo recorded for manual action' : outcome.status,
+      outcome.detail,
+    ],
   );
   return rows[0]?.status ?? outcome.status;
 }

@@ -13,7 +13,10 @@ const key = (e: CatalogueEntryInput) => JSON.stringify([e.source, e.label, e.sha
  * Adds entries in one transaction. An entry equal in source, label and hashes to a stored one
  * updates its verdict and family instead of adding a row, so re-importing a file is harmless.
  */
-export async function addCatalogueEntries(db: Pool, entries: readonly CatalogueEntryInput[]): Promise<{ inserted: number; updated: number; unchanged: number }> {
+export async function addCatalogueEntries(
+  db: Pool,
+  entries: readonly CatalogueEntryInput[],
+): Promise<{ inserted: number; updated: number; unchanged: number }> {
   // The last of several rows with one key wins (one statement may not update a row twice).
   const unique = [...new Map(entries.map((e) => [key(e), e])).values()];
   const client = await db.connect();
@@ -31,10 +34,20 @@ export async function addCatalogueEntries(db: Pool, entries: readonly CatalogueE
            SET verdict = EXCLUDED.verdict, family = EXCLUDED.family
            WHERE (similarity_catalogue.verdict, similarity_catalogue.family) IS DISTINCT FROM (EXCLUDED.verdict, EXCLUDED.family)
          RETURNING (xmax = 0) AS inserted`,
-        [col((e) => e.label), col((e) => e.verdict), col((e) => e.family), col((e) => e.source),
-          col((e) => e.sha256), col((e) => e.ssdeep), col((e) => e.tlsh), col((e) => e.imphash)],
+        [
+          col((e) => e.label),
+          col((e) => e.verdict),
+          col((e) => e.family),
+          col((e) => e.source),
+          col((e) => e.sha256),
+          col((e) => e.ssdeep),
+          col((e) => e.tlsh),
+          col((e) => e.imphash),
+        ],
       );
-      for (const r of rows) if (r.inserted) inserted++; else updated++;
+      for (const r of rows)
+        if (r.inserted) inserted++;
+        else updated++;
     }
     await client.query('COMMIT');
   } catch (err) {
@@ -47,13 +60,28 @@ export async function addCatalogueEntries(db: Pool, entries: readonly CatalogueE
 }
 
 interface Row {
-  id: string; label: string; verdict: CatalogueEntry['verdict']; family: string | null; source: string;
-  sha256: string | null; ssdeep: string | null; tlsh: string | null; imphash: string | null; added_at: Date;
+  id: string;
+  label: string;
+  verdict: CatalogueEntry['verdict'];
+  family: string | null;
+  source: string;
+  sha256: string | null;
+  ssdeep: string | null;
+  tlsh: string | null;
+  imphash: string | null;
+  added_at: Date;
 }
 
 const toEntry = (r: Row): CatalogueEntry => ({
-  id: Number(r.id), label: r.label, verdict: r.verdict, family: r.family ?? undefined, source: r.source,
-  sha256: r.sha256 ?? undefined, ssdeep: r.ssdeep ?? undefined, tlsh: r.tlsh ?? undefined, imphash: r.imphash ?? undefined,
+  id: Number(r.id),
+  label: r.label,
+  verdict: r.verdict,
+  family: r.family ?? undefined,
+  source: r.source,
+  sha256: r.sha256 ?? undefined,
+  ssdeep: r.ssdeep ?? undefined,
+  tlsh: r.tlsh ?? undefined,
+  imphash: r.imphash ?? undefined,
   addedAt: r.added_at,
 });
 
@@ -74,7 +102,13 @@ export async function listCatalogueCandidates(db: Pool, sample: SampleHashes, li
      FROM similarity_catalogue
      WHERE sha256 = $1 OR imphash = $2 OR ($3 AND tlsh IS NOT NULL) OR split_part(ssdeep, ':', 1) = ANY($4::text[])
      ORDER BY id LIMIT $5`,
-    [sample.sha256?.toLowerCase() ?? null, sample.imphash?.toLowerCase() ?? null, !!sample.tlsh, comparableBlockSizes(sample.ssdeep), Math.min(limit, MAX_CANDIDATES)],
+    [
+      sample.sha256?.toLowerCase() ?? null,
+      sample.imphash?.toLowerCase() ?? null,
+      !!sample.tlsh,
+      comparableBlockSizes(sample.ssdeep),
+      Math.min(limit, MAX_CANDIDATES),
+    ],
   );
   return rows.map(toEntry);
 }

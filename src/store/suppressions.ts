@@ -2,27 +2,51 @@
 import type { Pool } from 'pg';
 import type { SuppressionMatch } from '../domain/suppression';
 
-export interface SuppressionRow { id: string; status: string; match: SuppressionMatch; reason: string; created_by: string; hits: number; expires_at: Date | null }
+export interface SuppressionRow {
+  id: string;
+  status: string;
+  match: SuppressionMatch;
+  reason: string;
+  created_by: string;
+  hits: number;
+  expires_at: Date | null;
+}
 
 export async function activeSuppressions(db: Pool): Promise<SuppressionRow[]> {
-  return (await db.query<SuppressionRow>(
-    `SELECT id::text, status, match, reason, created_by, hits, expires_at FROM suppressions
+  return (
+    await db.query<SuppressionRow>(
+      `SELECT id::text, status, match, reason, created_by, hits, expires_at FROM suppressions
      WHERE status = 'active' AND (expires_at IS NULL OR expires_at > now()) ORDER BY id`,
-  )).rows;
+    )
+  ).rows;
 }
 
 export async function addSuppression(
-  db: Pool, s: { status: 'candidate' | 'active'; match: SuppressionMatch; reason: string; createdBy: string; expiresAt?: Date },
+  db: Pool,
+  s: { status: 'candidate' | 'active'; match: SuppressionMatch; reason: string; createdBy: string; expiresAt?: Date },
 ): Promise<string> {
-  return (await db.query<{ id: string }>(
-    'INSERT INTO suppressions (status, match, reason, created_by, expires_at) VALUES ($1, $2, $3, $4, $5) RETURNING id::text',
-    [s.status, JSON.stringify(s.match), s.reason, s.createdBy, s.expiresAt ?? null],
-  )).rows[0].id;
+  return (
+    await db.query<{ id: string }>(
+      'INSERT INTO suppressions (status, match, reason, created_by, expires_at) VALUES ($1, $2, $3, $4, $5) RETURNING id::text',
+      [s.status, JSON.stringify(s.match), s.reason, s.createdBy, s.expiresAt ?? null],
+    )
+  ).rows[0].id;
 }
 
 /** Records a suppressed alert once (its source and id are unique); false if it was already recorded. */
 export async function recordSuppressedAlert(
-  db: Pool, a: { workflowId: string; source: string; sourceId: string; severity: string; title: string; time: string; alert: unknown; suppressionId: string; reason: string },
+  db: Pool,
+  a: {
+    workflowId: string;
+    source: string;
+    sourceId: string;
+    severity: string;
+    title: string;
+    time: string;
+    alert: unknown;
+    suppressionId: string;
+    reason: string;
+  },
 ): Promise<boolean> {
   const inserted = await db.query(
     `INSERT INTO alerts (workflow_id, source, source_id, severity, title, alert_time, alert, status, disposition, suppressed_by)
@@ -44,7 +68,8 @@ export async function recordSuppressedAlert(
  * per alert (tuning_events is keyed by workflow id, so a retried activity does not recount).
  */
 export async function suggestSuppression(
-  db: Pool, s: { workflowId: string; key: string; match: SuppressionMatch; reason: string },
+  db: Pool,
+  s: { workflowId: string; key: string; match: SuppressionMatch; reason: string },
 ): Promise<string> {
   const client = await db.connect();
   try {
@@ -56,7 +81,10 @@ export async function suggestSuppression(
       [JSON.stringify(s.match), s.reason, s.key],
     );
     const id = rows[0].id;
-    const counted = await client.query('INSERT INTO tuning_events (workflow_id, suppression_id, reason) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [s.workflowId, id, s.reason]);
+    const counted = await client.query(
+      'INSERT INTO tuning_events (workflow_id, suppression_id, reason) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING',
+      [s.workflowId, id, s.reason],
+    );
     if (counted.rowCount) await client.query('UPDATE suppressions SET hits = hits + 1, reason = $2 WHERE id = $1', [id, s.reason]);
     await client.query('COMMIT');
     return id;
@@ -69,20 +97,24 @@ export async function suggestSuppression(
 }
 
 export async function listSuggestions(db: Pool): Promise<SuppressionRow[]> {
-  return (await db.query<SuppressionRow>(
-    `SELECT id::text, status, match, reason, created_by, hits, expires_at FROM suppressions WHERE status = 'candidate' ORDER BY hits DESC, id`,
-  )).rows;
+  return (
+    await db.query<SuppressionRow>(
+      `SELECT id::text, status, match, reason, created_by, hits, expires_at FROM suppressions WHERE status = 'candidate' ORDER BY hits DESC, id`,
+    )
+  ).rows;
 }
 
 /** An engineer accepts a suggestion: it becomes an active suppression that expires. */
 export async function acceptSuggestion(db: Pool, id: string, actor: string, ttlDays: number): Promise<SuppressionRow | undefined> {
-  return (await db.query<SuppressionRow>(
-    `UPDATE suppressions SET status = 'active', suggestion_key = NULL, accepted_by = $2, accepted_at = now(),
+  return (
+    await db.query<SuppressionRow>(
+      `UPDATE suppressions SET status = 'active', suggestion_key = NULL, accepted_by = $2, accepted_at = now(),
        expires_at = now() + ($3 || ' days')::interval
      WHERE id = $1 AND status = 'candidate'
      RETURNING id::text, status, match, reason, created_by, hits, expires_at`,
-    [id, actor, ttlDays],
-  )).rows[0];
+      [id, actor, ttlDays],
+    )
+  ).rows[0];
 }
 
 /** 'candidate', 'active'...; undefined when there is no such suppression. */

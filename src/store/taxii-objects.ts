@@ -3,7 +3,12 @@
 // skips or repeats an object however many share a timestamp.
 import type { Pool, PoolClient } from 'pg';
 
-export interface TaxiiObjectRow { seq: number; object: Record<string, unknown>; version: string; dateAdded: string }
+export interface TaxiiObjectRow {
+  seq: number;
+  object: Record<string, unknown>;
+  version: string;
+  dateAdded: string;
+}
 export interface TaxiiFilter {
   /** Only objects added strictly after this RFC 3339 time (passed to PostgreSQL as written: microseconds kept). */
   addedAfter?: string;
@@ -19,7 +24,11 @@ export interface TaxiiFilter {
 const DATE_ADDED = `to_char(date_added AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
 
 /** Adds the objects that are not in the collection yet; returns how many were new. */
-export async function addTaxiiObjects(db: Pool | PoolClient, collection: string, objects: (Record<string, unknown> & { id: string; type: string })[]): Promise<number> {
+export async function addTaxiiObjects(
+  db: Pool | PoolClient,
+  collection: string,
+  objects: (Record<string, unknown> & { id: string; type: string })[],
+): Promise<number> {
   let added = 0;
   for (const o of objects) {
     const version = String(o.modified ?? o.created ?? '1970-01-01T00:00:00.000Z');

@@ -12,9 +12,17 @@ export function installRequestSpans(app: FastifyInstance): void {
   app.addHook('onRequest', async (request) => {
     const parent = propagation.extract(context.active(), request.headers);
     const route = request.routeOptions.url ?? 'unknown route';
-    spans.set(request, tracer().startSpan(`${request.method} ${route}`, {
-      kind: SpanKind.SERVER, attributes: { 'http.request.method': request.method, 'http.route': route },
-    }, parent));
+    spans.set(
+      request,
+      tracer().startSpan(
+        `${request.method} ${route}`,
+        {
+          kind: SpanKind.SERVER,
+          attributes: { 'http.request.method': request.method, 'http.route': route },
+        },
+        parent,
+      ),
+    );
   });
   app.addHook('onResponse', async (request, reply) => {
     const span = spans.get(request);

@@ -11,7 +11,10 @@ import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { Resource } from '@opentelemetry/resources';
 import { BasicTracerProvider, BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import {
-  makeWorkflowExporter, OpenTelemetryActivityInboundInterceptor, OpenTelemetryActivityOutboundInterceptor, OpenTelemetryWorkflowClientInterceptor,
+  makeWorkflowExporter,
+  OpenTelemetryActivityInboundInterceptor,
+  OpenTelemetryActivityOutboundInterceptor,
+  OpenTelemetryWorkflowClientInterceptor,
 } from '@temporalio/interceptors-opentelemetry';
 import { installRequestSpans, runInRequestSpan } from './http-spans';
 import type { Tracing } from './tracing-types';
@@ -26,7 +29,12 @@ export function startTracing(tracesUrl: string, serviceName: string): Tracing {
     spanProcessor,
     clientInterceptors: { workflow: [new OpenTelemetryWorkflowClientInterceptor()] },
     worker: {
-      activity: [(ctx) => ({ inbound: new OpenTelemetryActivityInboundInterceptor(ctx), outbound: new OpenTelemetryActivityOutboundInterceptor(ctx) })],
+      activity: [
+        (ctx) => ({
+          inbound: new OpenTelemetryActivityInboundInterceptor(ctx),
+          outbound: new OpenTelemetryActivityOutboundInterceptor(ctx),
+        }),
+      ],
       sinks: { exporter: makeWorkflowExporter(spanProcessor, resource) },
     },
     requests: { install: installRequestSpans, run: runInRequestSpan },

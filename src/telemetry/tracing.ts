@@ -11,7 +11,6 @@ export type { Tracing } from './tracing-types';
 /** The workflow-side interceptors module: it must be in the bundle of a tracing worker. */
 export const WORKFLOW_TRACING_MODULE = require.resolve('../workflows/tracing-interceptors');
 
-
 let installed: Tracing | undefined;
 
 /** The process's tracing, if installTracing found an endpoint. */

@@ -10,4 +10,9 @@ export const dataConverterFor = (config: Pick<Config, 'security'>): DataConverte
 
 /** With Temporal's OpenTelemetry client interceptors when tracing is installed (src/telemetry). */
 export const temporalClient = (config: Pick<Config, 'security' | 'temporal'>, connection: Connection): Client =>
-  new Client({ connection, namespace: config.temporal.namespace, dataConverter: dataConverterFor(config), interceptors: activeTracing()?.clientInterceptors });
+  new Client({
+    connection,
+    namespace: config.temporal.namespace,
+    dataConverter: dataConverterFor(config),
+    interceptors: activeTracing()?.clientInterceptors,
+  });

@@ -17,31 +17,51 @@ export function searchAttributeFlags(): string[] {
 }
 
 export interface DevServerOptions {
-  dataDir: string; port: number; uiPort: number; namespace: string; sqlitePragmas?: string[];
+  dataDir: string;
+  port: number;
+  uiPort: number;
+  namespace: string;
+  sqlitePragmas?: string[];
   /** Where the Web UI decrypts payloads (the API's codec endpoint). */
   uiCodecEndpoint?: string;
 }
 
 export function devServerArgs(o: DevServerOptions): string[] {
   return [
-    'server', 'start-dev',
-    '--ip', '127.0.0.1', '--port', String(o.port), '--ui-port', String(o.uiPort),
-    '--namespace', o.namespace,
-    '--db-filename', join(o.dataDir, 'temporal.sqlite'),
+    'server',
+    'start-dev',
+    '--ip',
+    '127.0.0.1',
+    '--port',
+    String(o.port),
+    '--ui-port',
+    String(o.uiPort),
+    '--namespace',
+    o.namespace,
+    '--db-filename',
+    join(o.dataDir, 'temporal.sqlite'),
     ...(o.sqlitePragmas ?? DEFAULT_SQLITE_PRAGMAS.split(',')).flatMap((p) => ['--sqlite-pragma', p]),
-    '--log-level', 'warn',
+    '--log-level',
+    'warn',
     ...(o.uiCodecEndpoint ? ['--ui-codec-endpoint', o.uiCodecEndpoint] : []),
     ...searchAttributeFlags(),
   ];
 }
 
-export interface DevServer { address: string; process: ChildProcess; stop(): Promise<void> }
+export interface DevServer {
+  address: string;
+  process: ChildProcess;
+  stop(): Promise<void>;
+}
 
 /** True when something accepts TCP connections on 127.0.0.1:port. */
 function portAnswers(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = createConnection({ host: '127.0.0.1', port });
-    socket.once('connect', () => { socket.destroy(); resolve(true); });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
     socket.once('error', () => resolve(false));
   });
 }
@@ -50,7 +70,8 @@ export async function startDevServer(o: DevServerOptions, readyTimeoutMs = 60_00
   // Otherwise our server would fail to bind and the readiness check below would find the
   // other one (a leftover from a crashed run, say) and carry on against it.
   for (const port of [o.port, o.uiPort]) {
-    if (await portAnswers(port)) throw new Error(`port ${port} is already in use on 127.0.0.1: another Temporal dev server? Stop it or choose other ports`);
+    if (await portAnswers(port))
+      throw new Error(`port ${port} is already in use on 127.0.0.1: another Temporal dev server? Stop it or choose other ports`);
   }
   mkdirSync(o.dataDir, { recursive: true });
   const log = openSync(join(o.dataDir, 'temporal-server.log'), 'a');
@@ -84,10 +105,11 @@ export async function startDevServer(o: DevServerOptions, readyTimeoutMs = 60_00
   return {
     address,
     process: child,
-    stop: () => new Promise<void>((resolveStop) => {
-      if (exited) return resolveStop();
-      child.once('exit', () => resolveStop());
-      child.kill('SIGTERM');
-    }),
+    stop: () =>
+      new Promise<void>((resolveStop) => {
+        if (exited) return resolveStop();
+        child.once('exit', () => resolveStop());
+        child.kill('SIGTERM');
+      }),
   };
 }

@@ -4,12 +4,15 @@
 import type { Client } from '@temporalio/client';
 
 export interface FailedRun {
-  workflowId: string; runId: string; workflowType: string;
+  workflowId: string;
+  runId: string;
+  workflowType: string;
   /** FAILED, TIMED_OUT, or RETRYING (running, an activity past the attempt threshold). */
   status: string;
   error: string;
   /** For RETRYING: the activity and its attempt number. */
-  activity?: string; attempt?: number;
+  activity?: string;
+  attempt?: number;
   closedAt?: string;
   link?: string;
 }
@@ -18,7 +21,8 @@ export interface FailedRunOptions {
   /** Attempts at which a pending activity counts as "keeps retrying". */
   retryingFromAttempt?: number;
   /** How many closed and how many running workflows to look at, as visibility lists them (newest first; describe is one call each). */
-  maxClosed?: number; maxRunning?: number;
+  maxClosed?: number;
+  maxRunning?: number;
   link?: (workflowId: string) => string;
 }
 
@@ -38,7 +42,15 @@ export async function listFailedRuns(client: Client, o: FailedRunOptions = {}): 
     const last = history.events?.at(-1);
     const failure = last?.workflowExecutionFailedEventAttributes?.failure;
     if (failure) error = clip([failure.message, failure.cause?.message].filter(Boolean).join(': '));
-    out.push({ workflowId: w.workflowId, runId: w.runId, workflowType: w.type, status: w.status.name, error, closedAt: w.closeTime?.toISOString(), ...link(w.workflowId) });
+    out.push({
+      workflowId: w.workflowId,
+      runId: w.runId,
+      workflowType: w.type,
+      status: w.status.name,
+      error,
+      closedAt: w.closeTime?.toISOString(),
+      ...link(w.workflowId),
+    });
   }
 
   seen = 0;
@@ -48,8 +60,14 @@ export async function listFailedRuns(client: Client, o: FailedRunOptions = {}): 
     for (const a of raw.pendingActivities ?? []) {
       if ((a.attempt ?? 0) < retryingFromAttempt) continue;
       out.push({
-        workflowId: w.workflowId, runId: w.runId, workflowType: w.type, status: 'RETRYING',
-        error: clip(a.lastFailure?.message ?? 'no failure recorded yet'), activity: a.activityType?.name ?? undefined, attempt: a.attempt ?? undefined, ...link(w.workflowId),
+        workflowId: w.workflowId,
+        runId: w.runId,
+        workflowType: w.type,
+        status: 'RETRYING',
+        error: clip(a.lastFailure?.message ?? 'no failure recorded yet'),
+        activity: a.activityType?.name ?? undefined,
+        attempt: a.attempt ?? undefined,
+        ...link(w.workflowId),
       });
     }
   }

@@ -2,7 +2,14 @@
 // policy at every worker or `up` start: created when missing, updated when present, deleted
 // when the policy no longer asks for them. Runs never overlap; a run missed by up to a day (a
 // worker down overnight) still happens.
-import { type Client, ScheduleAlreadyRunning, ScheduleNotFoundError, ScheduleOverlapPolicy, type CalendarSpec, type ScheduleOptions } from '@temporalio/client';
+import {
+  type Client,
+  ScheduleAlreadyRunning,
+  ScheduleNotFoundError,
+  ScheduleOverlapPolicy,
+  type CalendarSpec,
+  type ScheduleOptions,
+} from '@temporalio/client';
 import type { ReportSchedule, TriagePolicy } from '../domain/policy';
 import { REPORT_CADENCES, type ReportCadence } from '../domain/report-period';
 import { socReportWorkflow } from '../workflows/soc-report-workflow';
@@ -28,7 +35,11 @@ function optionsFor(s: ReportSchedule, taskQueue: string): ScheduleOptions {
 }
 
 /** Makes the namespace's report schedules what the policy says; returns the ids it created or updated. */
-export async function ensureReportSchedules(client: Client, policy: TriagePolicy, taskQueue: string): Promise<{ upserted: string[]; deleted: string[] }> {
+export async function ensureReportSchedules(
+  client: Client,
+  policy: TriagePolicy,
+  taskQueue: string,
+): Promise<{ upserted: string[]; deleted: string[] }> {
   const wanted = new Map((policy.reports?.schedules ?? []).map((s) => [s.cadence, s]));
   const upserted: string[] = [];
   const deleted: string[] = [];
@@ -49,7 +60,12 @@ export async function ensureReportSchedules(client: Client, policy: TriagePolicy
       await client.schedule.create(options);
     } catch (err) {
       if (!(err instanceof ScheduleAlreadyRunning)) throw err;
-      await handle.update((previous) => ({ ...previous, spec: options.spec, action: options.action, policies: { ...previous.policies, ...options.policies } }));
+      await handle.update((previous) => ({
+        ...previous,
+        spec: options.spec,
+        action: options.action,
+        policies: { ...previous.policies, ...options.policies },
+      }));
     }
     upserted.push(handle.scheduleId);
   }

@@ -6,12 +6,18 @@ import { shareIntelWorkflow } from '../workflows';
 
 export const mispShareWorkflowId = (alertWorkflowId: string) => `share-misp:${alertWorkflowId}`;
 
-export interface StartedShare { workflowId: string; runId: string }
+export interface StartedShare {
+  workflowId: string;
+  runId: string;
+}
 
 export async function startMispShare(client: Client, taskQueue: string, alertWorkflowId: string): Promise<StartedShare> {
   const handle = await client.workflow.start(shareIntelWorkflow, {
-    workflowId: mispShareWorkflowId(alertWorkflowId), taskQueue, args: [{ workflowId: alertWorkflowId }],
-    workflowIdConflictPolicy: 'USE_EXISTING', workflowTaskTimeout: '30s',
+    workflowId: mispShareWorkflowId(alertWorkflowId),
+    taskQueue,
+    args: [{ workflowId: alertWorkflowId }],
+    workflowIdConflictPolicy: 'USE_EXISTING',
+    workflowTaskTimeout: '30s',
   });
   return { workflowId: handle.workflowId, runId: handle.firstExecutionRunId };
 }

@@ -6,7 +6,10 @@
 // (DEVELOPERS.md, Safe deploys).
 import type { WorkerOptions } from '@temporalio/worker';
 
-export interface WorkerDeploymentVersion { deploymentName: string; buildId: string }
+export interface WorkerDeploymentVersion {
+  deploymentName: string;
+  buildId: string;
+}
 
 /** Worker options for a versioned worker; none (an unversioned worker) without a version. */
 export function workerVersioningOptions(version?: WorkerDeploymentVersion): Pick<WorkerOptions, 'workerDeploymentOptions'> {

@@ -8,8 +8,19 @@ import type { TriageResult } from '../domain/scoring';
 import { Containment, CONTAINMENT_PATCH, type SagaInput } from './containment';
 import * as SA from './search-attributes';
 import {
-  closeCase, collect, detonate, foldRelatedAlerts, investigateAndTriage, type PlaybookInput, type PlaybookRun, report, respond,
-  startPlaybook, suggestTuning, syncTicket, waitForAnalyst,
+  closeCase,
+  collect,
+  detonate,
+  foldRelatedAlerts,
+  investigateAndTriage,
+  type PlaybookInput,
+  type PlaybookRun,
+  report,
+  respond,
+  startPlaybook,
+  suggestTuning,
+  syncTicket,
+  waitForAnalyst,
 } from './sdk';
 import { outsideWorldSteps } from './sdk/activity-options';
 import type { AlertStatus } from '../domain/alert-status';
@@ -24,7 +35,9 @@ export async function alertWorkflow(input: AlertWorkflowInput): Promise<AlertSta
   const { status, policy, alert } = run;
   // Since 'containment-v1' approved actions run as a saga (containment.ts): per-action
   // approval, truthful outcomes, a review window and undo. Runs started before keep respond.
-  const containment = patched(CONTAINMENT_PATCH) ? new Containment({ workflowId: run.workflowId, alert, policy, status, store: run.store, observables: () => run.observables }) : undefined;
+  const containment = patched(CONTAINMENT_PATCH)
+    ? new Containment({ workflowId: run.workflowId, alert, policy, status, store: run.store, observables: () => run.observables })
+    : undefined;
   if (containment) run.propose = (observables, verdict) => containment.propose(observables, verdict);
   let saga: ApprovedContainment | undefined;
 
@@ -71,7 +84,11 @@ export async function alertWorkflow(input: AlertWorkflowInput): Promise<AlertSta
     const why = status.decision?.reason ?? status.reasons[status.reasons.length - 1] ?? '';
     try {
       await outsideWorldSteps.writeBackToSiem({
-        workflowId: run.workflowId, siem, sourceId: alert.sourceId, outcome: status.outcome!, note: `autosoc ${status.outcome}: ${why}`.slice(0, 4000),
+        workflowId: run.workflowId,
+        siem,
+        sourceId: alert.sourceId,
+        outcome: status.outcome!,
+        note: `autosoc ${status.outcome}: ${why}`.slice(0, 4000),
       });
     } catch (err) {
       log.warn('SIEM write-back failed after its retries', { siem, error: (err as Error).message }); // the disposition stands
@@ -82,7 +99,14 @@ export async function alertWorkflow(input: AlertWorkflowInput): Promise<AlertSta
   // comment naming who and why, then resolved. Only runs whose policy names a ticket system record the patch.
   const { decision } = status;
   if (decision && policy.tickets?.system && patched('ticket-sync-v1')) {
-    await syncTicket(run, { kind: 'decided', step: 'final', actor: decision.actor, reason: decision.reason ?? '', outcome: status.outcome, falsePositive: !!decision.falsePositive });
+    await syncTicket(run, {
+      kind: 'decided',
+      step: 'final',
+      actor: decision.actor,
+      reason: decision.reason ?? '',
+      outcome: status.outcome,
+      falsePositive: !!decision.falsePositive,
+    });
   }
 
   // 6. Report.
@@ -93,9 +117,18 @@ export async function alertWorkflow(input: AlertWorkflowInput): Promise<AlertSta
  * 4-5. An analyst decides (each SLA breach hands the alert to the next tier); containment only
  * after approval. With the saga, returns what it must run (it closes the case after its review window).
  */
-async function escalate(run: PlaybookRun, proposed: ResponseAction[], triage: TriageResult, containment?: Containment): Promise<ApprovedContainment | undefined> {
+async function escalate(
+  run: PlaybookRun,
+  proposed: ResponseAction[],
+  triage: TriageResult,
+  containment?: Containment,
+): Promise<ApprovedContainment | undefined> {
   const { status } = run;
-  const { decision, proposed: approved, approvers } = await waitForAnalyst(run, {
+  const {
+    decision,
+    proposed: approved,
+    approvers,
+  } = await waitForAnalyst(run, {
     proposed,
     // Related alerts re-triage during the wait; what an approval approves follows the verdict.
     onRelatedAlerts: async () => {
@@ -119,5 +152,5 @@ async function escalate(run: PlaybookRun, proposed: ResponseAction[], triage: Tr
 
 const outcomeOf = (decision: Decision, status: AlertStatus) => {
   if (decision.action !== 'approve') return 'closed_by_analyst' as const;
-  return status.fallback ? 'contained_by_sla_fallback' as const : 'approved_and_responded' as const;
+  return status.fallback ? ('contained_by_sla_fallback' as const) : ('approved_and_responded' as const);
 };

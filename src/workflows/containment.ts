@@ -51,11 +51,17 @@ const failureOf = (err: unknown): string => {
 export class Containment {
   private actionApprovals?: ActionApprovals;
 
-  constructor(private readonly run: {
-    workflowId: string; alert: Alert; policy: TriagePolicy; status: AlertStatus; store: SagaStore;
-    /** The observables triage judges now (related alerts merge theirs in): what an added action may target. */
-    observables: () => ObservableSet;
-  }) {}
+  constructor(
+    private readonly run: {
+      workflowId: string;
+      alert: Alert;
+      policy: TriagePolicy;
+      status: AlertStatus;
+      store: SagaStore;
+      /** The observables triage judges now (related alerts merge theirs in): what an added action may target. */
+      observables: () => ObservableSet;
+    },
+  ) {}
 
   /** What the saga proposes: per alert kind (identity, phishing, host), see proposeContainment. */
   propose(observables: ObservableSet, verdict: Verdict): ResponseAction[] {
@@ -95,20 +101,32 @@ export class Containment {
     status.stage = 'responding';
     const ran = await this.execute(input, saga);
     const executed = saga.actions.some((a) => a.status === 'executed');
-    status.outcome = executed ? input.executedOutcome
-      : saga.actions.some((a) => a.status === 'recorded for manual action') ? 'recorded_for_manual_action' : 'response_failed';
+    status.outcome = executed
+      ? input.executedOutcome
+      : saga.actions.some((a) => a.status === 'recorded for manual action')
+        ? 'recorded_for_manual_action'
+        : 'response_failed';
 
-    const close = await this.review(input.book, ran.filter((r) => COMPENSABLE.has(r.entry.status)), saga);
+    const close = await this.review(
+      input.book,
+      ran.filter((r) => COMPENSABLE.has(r.entry.status)),
+      saga,
+    );
     if (close?.falsePositive) {
       await this.undo(ran.filter((r) => COMPENSABLE.has(r.entry.status)).reverse(), close.actor, saga);
       status.outcome = 'released_as_false_positive';
       saga.releasedBy = close.actor;
-      await this.run.store.suggestTuning({ workflowId: this.run.workflowId, reason: `closed as false positive after containment by ${close.actor}: ${close.reason ?? ''}` });
+      await this.run.store.suggestTuning({
+        workflowId: this.run.workflowId,
+        reason: `closed as false positive after containment by ${close.actor}: ${close.reason ?? ''}`,
+      });
     }
     saga.state = saga.state === 'undoing' ? 'released' : 'closed';
     if (status.caseId) {
       await this.run.store.closeCase({
-        workflowId: this.run.workflowId, resolution: status.outcome!, closedBy: close?.actor ?? status.decision?.actor ?? 'system:policy',
+        workflowId: this.run.workflowId,
+        resolution: status.outcome!,
+        closedBy: close?.actor ?? status.decision?.actor ?? 'system:policy',
         reason: close?.reason ?? status.decision?.reason ?? '',
       });
     }
@@ -126,7 +144,13 @@ export class Containment {
         // Every attempt failed (the vendor stayed unavailable) or the input was refused.
         entry = { id: describeAction(action), status: 'failed', detail: failureOf(err), approvedBy };
         if (patched(RECORD_FAILURES_PATCH)) {
-          await this.run.store.recordResponseFailure({ workflowId: this.run.workflowId, action, step: 'respond', approvedBy, detail: entry.detail! });
+          await this.run.store.recordResponseFailure({
+            workflowId: this.run.workflowId,
+            action,
+            step: 'respond',
+            approvedBy,
+            detail: entry.detail!,
+          });
         }
       }
       saga.actions.push(entry);
@@ -152,7 +176,11 @@ export class Containment {
   }
 
   /** The compensations, in the order given (reverse of execution), each once. */
-  private async undo(ran: { action: ResponseAction; entry: ContainedAction }[], requestedBy: string, saga: ContainmentStatus): Promise<void> {
+  private async undo(
+    ran: { action: ResponseAction; entry: ContainedAction }[],
+    requestedBy: string,
+    saga: ContainmentStatus,
+  ): Promise<void> {
     saga.state = 'undoing';
     this.run.status.stage = 'undoing';
     const { undoAttemptsBeforeEscalation } = containmentFor(this.run.policy);
@@ -164,13 +192,25 @@ export class Containment {
         result = await bounded.undoResponse(input);
       } catch (err) {
         saga.undoEscalated.push(entry.id);
-        await outsideWorldSteps.notify({ workflowId: this.run.workflowId, event: 'undo_failed', tier: this.run.status.tier ?? 'soc', key: entry.id, detail: failureOf(err) });
+        await outsideWorldSteps.notify({
+          workflowId: this.run.workflowId,
+          event: 'undo_failed',
+          tier: this.run.status.tier ?? 'soc',
+          key: entry.id,
+          detail: failureOf(err),
+        });
         if (err instanceof ActivityFailure && err.cause instanceof ApplicationFailure && err.cause.nonRetryable) {
           // Refused as bad input (no connector can undo it): retrying cannot help; a person must.
           entry.status = 'undo failed';
           entry.detail = failureOf(err);
           if (patched(RECORD_FAILURES_PATCH)) {
-            await this.run.store.recordResponseFailure({ workflowId: this.run.workflowId, action, step: 'undo', approvedBy: requestedBy, detail: entry.detail });
+            await this.run.store.recordResponseFailure({
+              workflowId: this.run.workflowId,
+              action,
+              step: 'undo',
+              approvedBy: requestedBy,
+              detail: entry.detail,
+            });
           }
           this.run.status.responseActions = saga.actions.map((a) => `${a.id}=${a.status}`);
           continue;

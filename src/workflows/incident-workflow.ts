@@ -10,15 +10,24 @@
 // and before it ends it takes up any alert stored for its key that never reached it (ingest
 // stopped between the store and the update).
 import {
-  allHandlersFinished, ApplicationFailure, condition, continueAsNew, getExternalWorkflowHandle, log, ParentClosePolicy,
-  patched, setHandler, startChild, upsertSearchAttributes, workflowInfo, WorkflowIdReusePolicy,
+  allHandlersFinished,
+  ApplicationFailure,
+  condition,
+  continueAsNew,
+  getExternalWorkflowHandle,
+  log,
+  ParentClosePolicy,
+  patched,
+  setHandler,
+  startChild,
+  upsertSearchAttributes,
+  workflowInfo,
+  WorkflowIdReusePolicy,
 } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { type Alert, alertWorkflowId, type Severity } from '../domain/alert';
 import { type AlertRef, checkAlertRefs, REF_BATCH_LIMIT } from '../domain/alert-ref';
-import {
-  capObservables, checkAlertEnvelope, checkObservableSet, compareSeverity, OBSERVABLES_PER_KIND,
-} from '../domain/bounded-input';
+import { capObservables, checkAlertEnvelope, checkObservableSet, compareSeverity, OBSERVABLES_PER_KIND } from '../domain/bounded-input';
 import { chunkByJsonLength } from '../domain/payload-chunks';
 import { extractObservables, mergeObservables, type ObservableSet, searchableObservables } from '../domain/observables';
 import type { AddAlertResult, IncidentInput, IncidentState } from '../domain/incident-state';
@@ -33,7 +42,13 @@ import { alertUiMetadata } from './ui-metadata';
 const SEEN_LIMIT = 20_000;
 
 /** An alert on its way into the incident: by reference, or whole (updates sent before 'incident-alert-refs-v1'). */
-interface Incoming { workflowId: string; severity: Severity; observables: ObservableSet; alert?: Alert; route?: AlertRef['route'] }
+interface Incoming {
+  workflowId: string;
+  severity: Severity;
+  observables: ObservableSet;
+  alert?: Alert;
+  route?: AlertRef['route'];
+}
 type Joined = Omit<Incoming, 'route'>;
 const EMPTY: ObservableSet = { hosts: [], users: [], hashes: [], domains: [], ips: [], urls: [], emails: [], commandLines: [] };
 
@@ -45,11 +60,16 @@ export async function incidentWorkflow(input: IncidentInput): Promise<IncidentSt
   let changed = input.carried === undefined;
   let closing = false;
 
-  const result = (outcome: AddAlertResult['outcome'], alertWorkflowId: string): AddAlertResult =>
-    ({ incidentId, outcome, alertWorkflowId, alertCount: state.alertCount, storm: state.storm });
+  const result = (outcome: AddAlertResult['outcome'], alertWorkflowId: string): AddAlertResult => ({
+    incidentId,
+    outcome,
+    alertWorkflowId,
+    alertCount: state.alertCount,
+    storm: state.storm,
+  });
   /** The primary cannot speak for this alert: it is more severe, or the primary's run has ended. */
-  const needsOwnInvestigation = (severity: Severity) => state.primaryOpen === false
-    || (state.primarySeverity !== undefined && compareSeverity(severity, state.primarySeverity) > 0);
+  const needsOwnInvestigation = (severity: Severity) =>
+    state.primaryOpen === false || (state.primarySeverity !== undefined && compareSeverity(severity, state.primarySeverity) > 0);
 
   /** Counts the alert and routes it: it joins the primary's investigation or gets its own. */
   async function add({ workflowId: id, severity, observables, alert, route }: Incoming, storm: boolean): Promise<AddAlertResult> {
@@ -72,33 +92,49 @@ export async function incidentWorkflow(input: IncidentInput): Promise<IncidentSt
   }
 
   setHandler(incidentStatusQuery, () => ({ ...state, seen: [] }));
-  setHandler(addAlertUpdate, ({ alert, storm, observables, route }) => add({
-    workflowId: alertWorkflowId(alert), severity: alert.severity, observables: observablesOf(alert, observables), alert, route,
-  }, storm), {
-    // Cheap and bounded: the alert was validated at ingest; this only refuses what the
-    // handler could not route (a caller other than the ingest service, e.g. the Temporal CLI).
-    validator: ({ alert, observables }) => {
-      if (closing) throw ApplicationFailure.retryable('incident is closing; retry to open a new one', 'IncidentClosing');
-      checkAlertEnvelope(alert);
-      if (observables !== undefined) checkObservableSet(observables);
+  setHandler(
+    addAlertUpdate,
+    ({ alert, storm, observables, route }) =>
+      add(
+        {
+          workflowId: alertWorkflowId(alert),
+          severity: alert.severity,
+          observables: observablesOf(alert, observables),
+          alert,
+          route,
+        },
+        storm,
+      ),
+    {
+      // Cheap and bounded: the alert was validated at ingest; this only refuses what the
+      // handler could not route (a caller other than the ingest service, e.g. the Temporal CLI).
+      validator: ({ alert, observables }) => {
+        if (closing) throw ApplicationFailure.retryable('incident is closing; retry to open a new one', 'IncidentClosing');
+        checkAlertEnvelope(alert);
+        if (observables !== undefined) checkObservableSet(observables);
+      },
     },
-  });
+  );
   // A batch of stored alerts by reference, handled in order: one result each.
-  setHandler(addAlertsUpdate, async ({ alerts, storm }) => {
-    const results: AddAlertResult[] = [];
-    for (const ref of alerts) results.push(await add(ref, storm));
-    return results;
-  }, {
-    validator: ({ alerts }) => {
-      if (closing) throw ApplicationFailure.retryable('incident is closing; retry to open a new one', 'IncidentClosing');
-      checkAlertRefs(alerts);
+  setHandler(
+    addAlertsUpdate,
+    async ({ alerts, storm }) => {
+      const results: AddAlertResult[] = [];
+      for (const ref of alerts) results.push(await add(ref, storm));
+      return results;
     },
-  });
+    {
+      validator: ({ alerts }) => {
+        if (closing) throw ApplicationFailure.retryable('incident is closing; retry to open a new one', 'IncidentClosing');
+        checkAlertRefs(alerts);
+      },
+    },
+  );
 
   for (;;) {
     // Sliding window: every alert restarts the quiet period.
     const active = await condition(() => changed || joined.length > 0, input.correlation.windowMs);
-    if (!active && !(patched('incident-reconcile-v1') && await takeUpStoredAlerts())) break;
+    if (!active && !(patched('incident-reconcile-v1') && (await takeUpStoredAlerts()))) break;
     await flush();
     // Every alert so far was a redelivery of one investigated before: nothing to hold open.
     if (state.alertCount === 0 && allHandlersFinished()) break;
@@ -140,9 +176,12 @@ export async function incidentWorkflow(input: IncidentInput): Promise<IncidentSt
         ...alertUiMetadata(alert), // user metadata, not a command: the sequence is unchanged
       });
       // Its end arrives as an event either way; noting it issues no command.
-      void child.result().catch(() => undefined).then(() => {
-        if (state.primary === workflowId) state.primaryOpen = false;
-      });
+      void child
+        .result()
+        .catch(() => undefined)
+        .then(() => {
+          if (state.primary === workflowId) state.primaryOpen = false;
+        });
       return true;
     } catch (err) {
       Object.assign(state, previous);
@@ -163,13 +202,21 @@ export async function incidentWorkflow(input: IncidentInput): Promise<IncidentSt
     // No joined alerts (only the count or the primary changed): one call records the row.
     for (const chunk of chunks.length > 0 ? chunks : [[]]) {
       await store.recordIncident({
-        incidentId, key: state.key, alertCount: state.alertCount, storm: state.storm, primary: state.primary, joined: chunk,
+        incidentId,
+        key: state.key,
+        alertCount: state.alertCount,
+        storm: state.storm,
+        primary: state.primary,
+        joined: chunk,
       });
     }
     upsertSearchAttributes([
-      { key: SA.AlertCount, value: state.alertCount }, { key: SA.Storm, value: state.storm },
+      { key: SA.AlertCount, value: state.alertCount },
+      { key: SA.Storm, value: state.storm },
       // Runs started before replay their upsert without it (the patch marker is the only new command).
-      ...(state.observables && patched('outcome-attribute-v1') ? [{ key: SA.Observables, value: searchableObservables(state.observables) }] : []),
+      ...(state.observables && patched('outcome-attribute-v1')
+        ? [{ key: SA.Observables, value: searchableObservables(state.observables) }]
+        : []),
     ]);
     if (!state.primary || batch.length === 0) return;
     if (await relate(state.primary, batch)) return;
@@ -199,9 +246,16 @@ export async function incidentWorkflow(input: IncidentInput): Promise<IncidentSt
   async function relate(primary: string, batch: Joined[]): Promise<boolean> {
     try {
       await getExternalWorkflowHandle(primary).signal(relatedAlertsSignal, {
-        incidentId, alertCount: state.alertCount,
+        incidentId,
+        alertCount: state.alertCount,
         // One set for the whole batch, capped: a storm cannot grow the signal without bound.
-        observables: [mergeObservables(EMPTY, batch.map((j) => j.observables), OBSERVABLES_PER_KIND).merged],
+        observables: [
+          mergeObservables(
+            EMPTY,
+            batch.map((j) => j.observables),
+            OBSERVABLES_PER_KIND,
+          ).merged,
+        ],
       });
       return true;
     } catch (err) {

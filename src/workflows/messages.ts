@@ -19,7 +19,11 @@ export const decideUpdate = defineUpdate<AlertStatus, [SignedDecision]>('decide'
 export const statusQuery = defineQuery<AlertStatus>('status');
 
 /** Alerts that joined this alert's incident: new evidence to re-triage on. */
-export interface RelatedAlerts { incidentId: string; alertCount: number; observables: ObservableSet[] }
+export interface RelatedAlerts {
+  incidentId: string;
+  alertCount: number;
+  observables: ObservableSet[];
+}
 export const relatedAlertsSignal = defineSignal<[RelatedAlerts]>('relatedAlerts');
 
 /**
@@ -27,7 +31,9 @@ export const relatedAlertsSignal = defineSignal<[RelatedAlerts]>('relatedAlerts'
  * ingest service extracts `observables` once; the workflow never scans the alert's text.
  */
 export interface AddAlertInput {
-  alert: Alert; storm: boolean; observables?: ObservableSet;
+  alert: Alert;
+  storm: boolean;
+  observables?: ObservableSet;
   /** The playbook a routing rule chose (src/domain/playbook-routing.ts); absent: the built-in alertWorkflow. */
   route?: { playbook: string; reason: string };
 }
@@ -37,6 +43,9 @@ export const addAlertUpdate = defineUpdate<AddAlertResult, [AddAlertInput]>('add
  * Adds stored alerts to an incident by reference, a batch of look-alikes at a time (the ingest
  * service's per-key coalescing): one result per reference, in order.
  */
-export interface AddAlertsInput { alerts: AlertRef[]; storm: boolean }
+export interface AddAlertsInput {
+  alerts: AlertRef[];
+  storm: boolean;
+}
 export const addAlertsUpdate = defineUpdate<AddAlertResult[], [AddAlertsInput]>('addAlerts');
 export const incidentStatusQuery = defineQuery<IncidentState>('incidentStatus');

@@ -7,19 +7,33 @@ import { NON_RETRYABLE } from '../domain/error-types';
 
 type Activities = ReturnType<typeof createActivities>;
 
-const pageActivity = (heartbeatTimeoutMs: number) => proxyActivities<Activities>({
-  startToCloseTimeout: '10m',
-  heartbeatTimeout: heartbeatTimeoutMs, // a dead worker's page is retried elsewhere after this
-  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '5m', nonRetryableErrorTypes: NON_RETRYABLE },
-}).pollSearchPage;
+const pageActivity = (heartbeatTimeoutMs: number) =>
+  proxyActivities<Activities>({
+    startToCloseTimeout: '10m',
+    heartbeatTimeout: heartbeatTimeoutMs, // a dead worker's page is retried elsewhere after this
+    retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '5m', nonRetryableErrorTypes: NON_RETRYABLE },
+  }).pollSearchPage;
 
 export interface PollerTotals {
-  pages: number; fetched: number; accepted: number; duplicates: number; rejected: number; lastErrors: string[];
+  pages: number;
+  fetched: number;
+  accepted: number;
+  duplicates: number;
+  rejected: number;
+  lastErrors: string[];
   /** Alerts found by the lookback re-read (indexed after the cursor had passed their timestamp). */
   late?: number;
 }
-export interface PollerInput { poller: PollerConfig; cursor?: unknown[]; totals?: PollerTotals }
-export interface PollerStatus { name: string; cursor?: unknown[]; totals: PollerTotals }
+export interface PollerInput {
+  poller: PollerConfig;
+  cursor?: unknown[];
+  totals?: PollerTotals;
+}
+export interface PollerStatus {
+  name: string;
+  cursor?: unknown[];
+  totals: PollerTotals;
+}
 
 export const pollerStatusQuery = defineQuery<PollerStatus>('pollerStatus');
 const PAGES_PER_RUN = 200;

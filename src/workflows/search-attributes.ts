@@ -18,7 +18,17 @@ export const AlertCount = defineSearchAttributeKey('AlertCount', SearchAttribute
 export const Storm = defineSearchAttributeKey('Storm', SearchAttributeType.BOOL);
 
 export const ALL_SEARCH_ATTRIBUTES = [
-  AlertSeverity, AlertSource, Verdict, Disposition, RiskScore, AwaitingAnalyst, Assignee, Observables, Outcome, AlertCount, Storm,
+  AlertSeverity,
+  AlertSource,
+  Verdict,
+  Disposition,
+  RiskScore,
+  AwaitingAnalyst,
+  Assignee,
+  Observables,
+  Outcome,
+  AlertCount,
+  Storm,
 ] as const;
 
 /** What an alert workflow carries from its start, however it was started (ingest or incident). */

@@ -13,20 +13,38 @@ type Activities = ReturnType<typeof createActivities>;
 
 const { produceSocReport } = proxyActivities<Activities>({
   startToCloseTimeout: '10m',
-  retry: { initialInterval: '10s', backoffCoefficient: 2, maximumInterval: '10m', maximumAttempts: 10, nonRetryableErrorTypes: ['BadInput'] },
+  retry: {
+    initialInterval: '10s',
+    backoffCoefficient: 2,
+    maximumInterval: '10m',
+    maximumAttempts: 10,
+    nonRetryableErrorTypes: ['BadInput'],
+  },
 });
 
 /** Mail relays and Slack may be down for a while: retried for about a day, never sent twice (intents). */
 const { deliverReport } = proxyActivities<Activities>({
   startToCloseTimeout: '5m',
-  retry: { initialInterval: '30s', backoffCoefficient: 2, maximumInterval: '1h', maximumAttempts: 30, nonRetryableErrorTypes: ['BadInput', 'NotConfigured', 'DeliveryRefused'] },
+  retry: {
+    initialInterval: '30s',
+    backoffCoefficient: 2,
+    maximumInterval: '1h',
+    maximumAttempts: 30,
+    nonRetryableErrorTypes: ['BadInput', 'NotConfigured', 'DeliveryRefused'],
+  },
 });
 
 /** Set by Temporal on every workflow a Schedule starts. */
 const ScheduledStartTime = defineSearchAttributeKey('TemporalScheduledStartTime', SearchAttributeType.DATETIME);
 
 export interface SocReportResult {
-  cadence: string; from: string; to: string; title: string; format: string; sha256: string; sizeBytes: number;
+  cadence: string;
+  from: string;
+  to: string;
+  title: string;
+  format: string;
+  sha256: string;
+  sizeBytes: number;
   /** Where it went (absent on runs from before delivery, or when the schedule names no recipients). */
   deliveries?: DeliveryOutcome[];
 }
@@ -34,15 +52,29 @@ export interface SocReportResult {
 export async function socReportWorkflow(schedule: ReportSchedule): Promise<SocReportResult> {
   const at = workflowInfo().typedSearchAttributes.get(ScheduledStartTime) ?? new Date();
   const period = periodBefore(schedule.cadence, at);
-  const { htmlSha256, ...report } = await produceSocReport({ from: period.from.toISOString(), to: period.to.toISOString(), format: schedule.format });
-  const result: SocReportResult = { cadence: schedule.cadence, from: period.from.toISOString(), to: period.to.toISOString(), format: schedule.format, ...report };
+  const { htmlSha256, ...report } = await produceSocReport({
+    from: period.from.toISOString(),
+    to: period.to.toISOString(),
+    format: schedule.format,
+  });
+  const result: SocReportResult = {
+    cadence: schedule.cadence,
+    from: period.from.toISOString(),
+    to: period.to.toISOString(),
+    format: schedule.format,
+    ...report,
+  };
   const email = schedule.email ?? [];
   const slackChannels = schedule.slackChannels ?? [];
   if ((email.length || slackChannels.length) && patched('soc-report-delivery-v1')) {
     result.deliveries = await deliverReport({
       // The workflow id names the scheduled time: a reset or re-run of that run does not send again.
-      key: workflowInfo().workflowId, title: report.title, report: { sha256: report.sha256, format: schedule.format },
-      htmlSha256, email, slackChannels,
+      key: workflowInfo().workflowId,
+      title: report.title,
+      report: { sha256: report.sha256, format: schedule.format },
+      htmlSha256,
+      email,
+      slackChannels,
     });
   }
   return result;

@@ -11,9 +11,23 @@ const { pollTicketClosures } = proxyActivities<ReturnType<typeof createActivitie
   retry: { initialInterval: '5s', backoffCoefficient: 2, maximumInterval: '5m', nonRetryableErrorTypes: NON_RETRYABLE },
 });
 
-export interface TicketPollerTotals { polls: number; found: number; applied: number; skipped: number }
-export interface TicketPollerInput { system: string; intervalMs: number; cursor?: string; totals?: TicketPollerTotals }
-export interface TicketPollerStatus { system: string; cursor?: string; totals: TicketPollerTotals }
+export interface TicketPollerTotals {
+  polls: number;
+  found: number;
+  applied: number;
+  skipped: number;
+}
+export interface TicketPollerInput {
+  system: string;
+  intervalMs: number;
+  cursor?: string;
+  totals?: TicketPollerTotals;
+}
+export interface TicketPollerStatus {
+  system: string;
+  cursor?: string;
+  totals: TicketPollerTotals;
+}
 
 export const ticketPollerStatusQuery = defineQuery<TicketPollerStatus>('ticketPollerStatus');
 const POLLS_PER_RUN = 500;

@@ -12,11 +12,22 @@ import * as otel from '@opentelemetry/api';
 import type { Headers } from '@temporalio/common';
 import { headersWithContext } from '@temporalio/interceptors-opentelemetry/lib/instrumentation';
 import {
-  OpenTelemetryInboundInterceptor, OpenTelemetryInternalsInterceptor, OpenTelemetryOutboundInterceptor, SpanName, SPAN_DELIMITER,
+  OpenTelemetryInboundInterceptor,
+  OpenTelemetryInternalsInterceptor,
+  OpenTelemetryOutboundInterceptor,
+  SpanName,
+  SPAN_DELIMITER,
 } from '@temporalio/interceptors-opentelemetry/lib/workflow';
 import type {
-  ActivityInput, LocalActivityInput, Next, SignalWorkflowInput, StartChildWorkflowExecutionInput, WorkflowExecuteInput,
-  WorkflowInboundCallsInterceptor, WorkflowInterceptors, WorkflowOutboundCallsInterceptor,
+  ActivityInput,
+  LocalActivityInput,
+  Next,
+  SignalWorkflowInput,
+  StartChildWorkflowExecutionInput,
+  WorkflowExecuteInput,
+  WorkflowInboundCallsInterceptor,
+  WorkflowInterceptors,
+  WorkflowOutboundCallsInterceptor,
 } from '@temporalio/workflow';
 
 class RunWorkflowSpan implements WorkflowInboundCallsInterceptor {
@@ -33,27 +44,41 @@ class CommandSpans extends OpenTelemetryOutboundInterceptor {
   private traced<T>(name: string, headers: Headers, issue: (headers: Headers) => Promise<T>): Promise<T> {
     const span = this.tracer.startSpan(name);
     const result = otel.context.with(otel.trace.setSpan(otel.context.active(), span), () => issue(headersWithContext(headers)));
-    result.then(() => span.end(), (err: unknown) => {
-      span.setStatus({ code: otel.SpanStatusCode.ERROR, message: err instanceof Error ? err.message : String(err) });
-      span.end();
-    });
+    result.then(
+      () => span.end(),
+      (err: unknown) => {
+        span.setStatus({ code: otel.SpanStatusCode.ERROR, message: err instanceof Error ? err.message : String(err) });
+        span.end();
+      },
+    );
     return result;
   }
 
   override scheduleActivity(input: ActivityInput, next: Next<Outbound, 'scheduleActivity'>): Promise<unknown> {
-    return this.traced(`${SpanName.ACTIVITY_START}${SPAN_DELIMITER}${input.activityType}`, input.headers, (headers) => next({ ...input, headers }));
+    return this.traced(`${SpanName.ACTIVITY_START}${SPAN_DELIMITER}${input.activityType}`, input.headers, (headers) =>
+      next({ ...input, headers }),
+    );
   }
 
   override scheduleLocalActivity(input: LocalActivityInput, next: Next<Outbound, 'scheduleLocalActivity'>): Promise<unknown> {
-    return this.traced(`${SpanName.ACTIVITY_START}${SPAN_DELIMITER}${input.activityType}`, input.headers, (headers) => next({ ...input, headers }));
+    return this.traced(`${SpanName.ACTIVITY_START}${SPAN_DELIMITER}${input.activityType}`, input.headers, (headers) =>
+      next({ ...input, headers }),
+    );
   }
 
-  override startChildWorkflowExecution(input: StartChildWorkflowExecutionInput, next: Next<Outbound, 'startChildWorkflowExecution'>): Promise<[Promise<string>, Promise<unknown>]> {
-    return this.traced(`${SpanName.CHILD_WORKFLOW_START}${SPAN_DELIMITER}${input.workflowType}`, input.headers, (headers) => next({ ...input, headers }));
+  override startChildWorkflowExecution(
+    input: StartChildWorkflowExecutionInput,
+    next: Next<Outbound, 'startChildWorkflowExecution'>,
+  ): Promise<[Promise<string>, Promise<unknown>]> {
+    return this.traced(`${SpanName.CHILD_WORKFLOW_START}${SPAN_DELIMITER}${input.workflowType}`, input.headers, (headers) =>
+      next({ ...input, headers }),
+    );
   }
 
   override signalWorkflow(input: SignalWorkflowInput, next: Next<Outbound, 'signalWorkflow'>): Promise<void> {
-    return this.traced(`${SpanName.WORKFLOW_SIGNAL}${SPAN_DELIMITER}${input.signalName}`, input.headers, (headers) => next({ ...input, headers }));
+    return this.traced(`${SpanName.WORKFLOW_SIGNAL}${SPAN_DELIMITER}${input.signalName}`, input.headers, (headers) =>
+      next({ ...input, headers }),
+    );
   }
 }
 

@@ -19,7 +19,13 @@ export function alertSummary(alert: Alert): string {
 }
 
 export function alertDetails(alert: Alert): string {
-  const list = (values: string[]) => (values.length ? values.slice(0, 5).map((v) => md(v, 80)).join(', ') : '–');
+  const list = (values: string[]) =>
+    values.length
+      ? values
+          .slice(0, 5)
+          .map((v) => md(v, 80))
+          .join(', ')
+      : '–';
   return [
     `**${md(alert.title, 500)}**`,
     '',
@@ -46,7 +52,8 @@ export function progressDetails(s: AlertStatus): string {
   if (s.verdict) lines.push(`**Verdict:** ${s.verdict}`);
   if (s.disposition) lines.push(`**Disposition:** ${s.disposition}`);
   if (s.tier) lines.push(`**Tier:** ${s.tier}`);
-  if (s.approvalsNeeded !== undefined && s.stage === 'awaiting_analyst') lines.push(`**Approvals:** ${s.approvals?.length ?? 0}/${s.approvalsNeeded}`);
+  if (s.approvalsNeeded !== undefined && s.stage === 'awaiting_analyst')
+    lines.push(`**Approvals:** ${s.approvals?.length ?? 0}/${s.approvalsNeeded}`);
   if (s.outcome) lines.push(`**Outcome:** ${s.outcome}`);
   return lines.join('  \n');
 }

@@ -19,8 +19,16 @@ function harness() {
 test('beats with its details while the work runs, and not after it returns', async () => {
   const { env, beats, untilBeats } = harness();
   let finish!: (v: string) => void;
-  const work = new Promise<string>((r) => { finish = r; });
-  const running = env.run(() => whileHeartbeating(5, () => work, () => 'investigating'));
+  const work = new Promise<string>((r) => {
+    finish = r;
+  });
+  const running = env.run(() =>
+    whileHeartbeating(
+      5,
+      () => work,
+      () => 'investigating',
+    ),
+  );
   await untilBeats(3);
   finish('done');
   await expect(running).resolves.toBe('done');
@@ -34,7 +42,9 @@ test('beats with its details while the work runs, and not after it returns', asy
 test('stops beating when the work fails, and passes the error on', async () => {
   const { env, beats, untilBeats } = harness();
   let fail!: (e: Error) => void;
-  const work = new Promise<string>((_, reject) => { fail = reject; });
+  const work = new Promise<string>((_, reject) => {
+    fail = reject;
+  });
   const running = env.run(() => whileHeartbeating(5, () => work));
   await untilBeats(1);
   fail(new Error('analyzer blew up'));

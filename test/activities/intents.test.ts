@@ -38,7 +38,11 @@ function attemptPool() {
 
 /** The same channel, but the worker "dies" (loses its database) right after the call returned. */
 const crashingAfter = (n: Notifier, crash: () => Promise<void>): Notifier => ({
-  channel: n.channel, send: async (msg, key) => { await n.send(msg, key); await crash(); },
+  channel: n.channel,
+  send: async (msg, key) => {
+    await n.send(msg, key);
+    await crash();
+  },
 });
 
 async function alertRow(): Promise<string> {
@@ -62,8 +66,10 @@ describe('notify (Slack and webhook cannot be asked whether a message arrived)',
     const workflowId = await alertRow();
     const channels = [slackNotifier(`${urls.slack}/services/T0/B0/x`), webhookNotifier(`${urls.hook}/hook`)];
     const first = attemptPool();
-    const deps = (pool: Pool, notifiers: Notifier[]) => ({ db: pool, notifiers } as unknown as ActivityDeps);
-    await expect(notify(deps(first.pool, [crashingAfter(channels[0], first.crash), channels[1]]), { workflowId, event: 'escalated', tier: 'tier1' })).rejects.toThrow();
+    const deps = (pool: Pool, notifiers: Notifier[]) => ({ db: pool, notifiers }) as unknown as ActivityDeps;
+    await expect(
+      notify(deps(first.pool, [crashingAfter(channels[0], first.crash), channels[1]]), { workflowId, event: 'escalated', tier: 'tier1' }),
+    ).rejects.toThrow();
     expect(slack.received).toHaveLength(1);
 
     const retry = await notify(deps(db.pool, channels), { workflowId, event: 'escalated', tier: 'tier1' });
@@ -71,7 +77,10 @@ describe('notify (Slack and webhook cannot be asked whether a message arrived)',
     expect(slack.received).toHaveLength(1);
     expect(hook.received).toHaveLength(1);
     const { rows } = await db.pool.query('SELECT channel, status FROM notifications WHERE workflow_id = $1 ORDER BY channel', [workflowId]);
-    expect(rows).toEqual([{ channel: 'slack', status: 'unknown' }, { channel: 'webhook', status: 'sent' }]);
+    expect(rows).toEqual([
+      { channel: 'slack', status: 'unknown' },
+      { channel: 'webhook', status: 'sent' },
+    ]);
 
     // Later retries change nothing.
     await notify(deps(db.pool, channels), { workflowId, event: 'escalated', tier: 'tier1' });
@@ -96,7 +105,10 @@ describe('respond (containment through a connector that calls another system)', 
     supports: (a) => a.kind === 'isolate_host',
     async execute(action, ctx) {
       calls += 1;
-      await webhookNotifier(`${urls.hook}/isolate`).send({ event: 'escalated', workflowId: ctx.workflowId, title: action.target, severity: 'high', tier: 'x' }, ctx.idempotencyKey);
+      await webhookNotifier(`${urls.hook}/isolate`).send(
+        { event: 'escalated', workflowId: ctx.workflowId, title: action.target, severity: 'high', tier: 'x' },
+        ctx.idempotencyKey,
+      );
       return { status: 'executed', detail: `isolated ${action.target}` };
     },
   };
@@ -105,11 +117,28 @@ describe('respond (containment through a connector that calls another system)', 
     const workflowId = await alertRow();
     const action = { kind: 'isolate_host', target: 'ws-7', reason: 'test' } as never;
     const first = attemptPool();
-    const crashing: ResponseConnector = { ...isolate, execute: async (a, c) => { const o = await isolate.execute(a, c); await first.crash(); return o; } };
-    await expect(respond({ db: first.pool, responders: [crashing] } as unknown as ActivityDeps, { workflowId, approvedBy: 'alice', actions: [action] })).rejects.toThrow();
+    const crashing: ResponseConnector = {
+      ...isolate,
+      execute: async (a, c) => {
+        const o = await isolate.execute(a, c);
+        await first.crash();
+        return o;
+      },
+    };
+    await expect(
+      respond({ db: first.pool, responders: [crashing] } as unknown as ActivityDeps, {
+        workflowId,
+        approvedBy: 'alice',
+        actions: [action],
+      }),
+    ).rejects.toThrow();
     expect(calls).toBe(1);
 
-    const retry = await respond({ db: db.pool, responders: [isolate] } as unknown as ActivityDeps, { workflowId, approvedBy: 'alice', actions: [action] });
+    const retry = await respond({ db: db.pool, responders: [isolate] } as unknown as ActivityDeps, {
+      workflowId,
+      approvedBy: 'alice',
+      actions: [action],
+    });
     expect(retry).toEqual([expect.objectContaining({ kind: 'isolate_host', target: 'ws-7', status: 'unknown' })]);
     expect(calls).toBe(1);
     const { rows } = await db.pool.query('SELECT state FROM intents WHERE key = $1', [`${workflowId}:respond:isolate_host:ws-7`]);
@@ -121,10 +150,16 @@ describe('respond (containment through a connector that calls another system)', 
     const before = calls;
     const action = { kind: 'isolate_host', target: 'ws-8', reason: 'test' } as never;
     const deps = { db: db.pool, responders: [isolate] } as unknown as ActivityDeps;
-    expect(await respond(deps, { workflowId, approvedBy: 'alice', actions: [action] })).toEqual([expect.objectContaining({ status: 'executed' })]);
-    expect(await respond(deps, { workflowId, approvedBy: 'alice', actions: [action] })).toEqual([expect.objectContaining({ status: 'executed' })]);
+    expect(await respond(deps, { workflowId, approvedBy: 'alice', actions: [action] })).toEqual([
+      expect.objectContaining({ status: 'executed' }),
+    ]);
+    expect(await respond(deps, { workflowId, approvedBy: 'alice', actions: [action] })).toEqual([
+      expect.objectContaining({ status: 'executed' }),
+    ]);
     expect(calls - before).toBe(1);
-    expect((await db.pool.query('SELECT state FROM intents WHERE key = $1', [`${workflowId}:respond:isolate_host:ws-8`])).rows).toEqual([{ state: 'done' }]);
+    expect((await db.pool.query('SELECT state FROM intents WHERE key = $1', [`${workflowId}:respond:isolate_host:ws-8`])).rows).toEqual([
+      { state: 'done' },
+    ]);
   });
 });
 
@@ -139,11 +174,23 @@ describe('sandboxDetonate (CAPE has no idempotency key)', () => {
       polling: { pollIntervalMs: 1, maxPollIntervalMs: 4, maxWaitMs: 60_000 },
     });
     const first = attemptPool();
-    const crashing = { ...sandbox, client: Object.assign(Object.create(Object.getPrototypeOf(sandbox.client)), sandbox.client, {
-      submitFile: async (...a: Parameters<typeof sandbox.client.submitFile>) => { const id = await sandbox.client.submitFile(...a); await first.crash(); return id; },
-    }) };
-    const run = (deps: object): Promise<{ value?: Finding; error?: unknown }> => new MockActivityEnvironment({}, { logger: new DefaultLogger('ERROR') })
-      .run(sandboxDetonate, deps as never, { workflowId, sha256, name: 'true' }).then((v) => ({ value: v as Finding }), (error: unknown) => ({ error }));
+    const crashing = {
+      ...sandbox,
+      client: Object.assign(Object.create(Object.getPrototypeOf(sandbox.client)), sandbox.client, {
+        submitFile: async (...a: Parameters<typeof sandbox.client.submitFile>) => {
+          const id = await sandbox.client.submitFile(...a);
+          await first.crash();
+          return id;
+        },
+      }),
+    };
+    const run = (deps: object): Promise<{ value?: Finding; error?: unknown }> =>
+      new MockActivityEnvironment({}, { logger: new DefaultLogger('ERROR') })
+        .run(sandboxDetonate, deps as never, { workflowId, sha256, name: 'true' })
+        .then(
+          (v) => ({ value: v as Finding }),
+          (error: unknown) => ({ error }),
+        );
 
     expect((await run({ db: first.pool, sandbox: crashing })).error).toBeDefined();
     expect(cape.submissions).toHaveLength(1);

@@ -23,7 +23,12 @@ let misp: MispServer;
 
 function alertWith(source: string, urls: string[]): Alert {
   return parseAlert({
-    source, sourceId: `misp-${run}`, time: '2026-12-01T10:00:00Z', title: 'Stager on ws-0142', severity: 'high', attackTechniques: ['T1105'],
+    source,
+    sourceId: `misp-${run}`,
+    time: '2026-12-01T10:00:00Z',
+    title: 'Stager on ws-0142',
+    severity: 'high',
+    attackTechniques: ['T1105'],
     observables: { hosts: [{ hostname: 'ws-0142' }], users: [{ name: 'jdoe' }], urls, ips: ['203.0.113.50'] },
   });
 }
@@ -36,9 +41,12 @@ async function confirmed(source: string, urls: string[]): Promise<string> {
   return id;
 }
 
-const deps = (apiKey = KEY): ActivityDeps => ({ db: db.pool, misp: new MispClient({ url: misp.url, apiKey, timeoutMs: 5000 }), sharing } as unknown as ActivityDeps);
+const deps = (apiKey = KEY): ActivityDeps =>
+  ({ db: db.pool, misp: new MispClient({ url: misp.url, apiKey, timeoutMs: 5000 }), sharing }) as unknown as ActivityDeps;
 const push = (workflowId: string, d = deps()): Promise<PushToMispResult> =>
-  new MockActivityEnvironment({}, { logger: new DefaultLogger('ERROR') }).run((input: { workflowId: string }) => pushToMisp(d, input), { workflowId }) as Promise<PushToMispResult>;
+  new MockActivityEnvironment({}, { logger: new DefaultLogger('ERROR') }).run((input: { workflowId: string }) => pushToMisp(d, input), {
+    workflowId,
+  }) as Promise<PushToMispResult>;
 
 beforeAll(async () => {
   db = await openTestDatabase();
@@ -58,7 +66,9 @@ describe('MISP push', () => {
     expect([misp.count('/events/restSearch'), misp.count('/events/add'), misp.count('/events/edit')]).toEqual([1, 1, 0]);
     expect(misp.calls.every((c) => c.accept === 'application/json' && c.contentType === 'application/json')).toBe(true);
     const stored = misp.events.get(first.uuid)!;
-    expect(stored.Attribute.map((a) => a.value)).toEqual(expect.arrayContaining(['https://stage1.badcdn-example.net/a.bin', '203.0.113.50']));
+    expect(stored.Attribute.map((a) => a.value)).toEqual(
+      expect.arrayContaining(['https://stage1.badcdn-example.net/a.bin', '203.0.113.50']),
+    );
     expect(JSON.stringify(stored)).not.toMatch(/ws-0142|jdoe/);
 
     // The same content again: the intent says it is done, MISP is not called.

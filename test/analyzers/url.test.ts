@@ -3,7 +3,14 @@ import { join } from 'node:path';
 import { Finding } from '../../src/domain/finding';
 import { mapEml } from '../../src/ingest/formats/eml';
 import {
-  ANALYZER_VERSION, analyzeUrls, brandsNamedIn, editDistance, inspectDomain, inspectUrl, registrableDomain, skeleton,
+  ANALYZER_VERSION,
+  analyzeUrls,
+  brandsNamedIn,
+  editDistance,
+  inspectDomain,
+  inspectUrl,
+  registrableDomain,
+  skeleton,
 } from '../../src/analyzers/url';
 import { PROTECTED_BRANDS } from '../../src/analyzers/data/brands';
 import { corpusPath } from '../helpers/corpus';
@@ -74,9 +81,26 @@ describe('brand lookalike domains', () => {
   });
 
   it("leaves the brands' own domains and unrelated look-alike words alone", () => {
-    for (const d of ['www.paypal.com', 'login.microsoftonline.com', 'outlook.office.com', 'signin.aws.amazon.com', 'mail.google.com',
-      'appleid.apple.com', 'finance.yahoo.com', 'amazing.com', 'telecom.fr', 'offices.com', 'applied.com', 'cloud.com', 'finance.com',
-      'olive.com', 'example.org', 'cnet.com', 'perl.org', 'linux.ie']) {
+    for (const d of [
+      'www.paypal.com',
+      'login.microsoftonline.com',
+      'outlook.office.com',
+      'signin.aws.amazon.com',
+      'mail.google.com',
+      'appleid.apple.com',
+      'finance.yahoo.com',
+      'amazing.com',
+      'telecom.fr',
+      'offices.com',
+      'applied.com',
+      'cloud.com',
+      'finance.com',
+      'olive.com',
+      'example.org',
+      'cnet.com',
+      'perl.org',
+      'linux.ie',
+    ]) {
       const f = inspectDomain(d);
       expect({ d, lookalike: f.lookalike }).toEqual({ d, lookalike: undefined });
     }
@@ -104,7 +128,13 @@ describe('brand lookalike domains', () => {
 
 describe('URL shapes', () => {
   it('sees IP literals in every notation browsers accept', () => {
-    for (const url of ['http://3232235777/', 'http://0xC0A80101/x', 'http://0300.0250.1.1/', 'http://192.168.001.1/', 'http://0xc0.0xa8.1.1/']) {
+    for (const url of [
+      'http://3232235777/',
+      'http://0xC0A80101/x',
+      'http://0300.0250.1.1/',
+      'http://192.168.001.1/',
+      'http://0xc0.0xa8.1.1/',
+    ]) {
       const f = inspectUrl(url);
       expect({ url, ip: f.ipLiteral }).toEqual({ url, ip: { ip: '192.168.1.1', notation: 'obfuscated' } });
       expect(ids(url)).toContain('ip-host-obfuscated');
@@ -136,7 +166,9 @@ describe('URL shapes', () => {
   });
 
   it('reads credential-harvest paths and recipient addresses carried in the link', () => {
-    expect(ids('https://evil.example.net/wp-content/plugins/x/login.php')).toEqual(expect.arrayContaining(['credential-path', 'wordpress-kit']));
+    expect(ids('https://evil.example.net/wp-content/plugins/x/login.php')).toEqual(
+      expect.arrayContaining(['credential-path', 'wordpress-kit']),
+    );
     expect(ids('https://mail.evil.net/owa/auth/logon.aspx')).toContain('webmail-path');
     expect(ids('https://hacked-bakery.example/wp-admin/')).toContain('wordpress-kit');
     expect(ids('https://hacked-bakery.example/wp-content/uploads/2024/05/cake.jpg')).toEqual([]);
@@ -175,7 +207,10 @@ describe('analyzeUrls', () => {
   });
 
   it('stays bounded on many long hostile URLs', async () => {
-    const urls = Array.from({ length: 600 }, (_, i) => `http://${'a-'.repeat(30)}${i}.example.com/${'%41'.repeat(2000)}?email=${'x'.repeat(60)}@a.b#${'A'.repeat(400)}`);
+    const urls = Array.from(
+      { length: 600 },
+      (_, i) => `http://${'a-'.repeat(30)}${i}.example.com/${'%41'.repeat(2000)}?email=${'x'.repeat(60)}@a.b#${'A'.repeat(400)}`,
+    );
     const hosts = urls.map((u) => new URL(u).hostname);
     const { value: f, work } = await countTextWork(() => analyzeUrls(urls, hosts));
     expect(f.error).toBeUndefined();

@@ -25,11 +25,21 @@ beforeAll(async () => {
   h = await startApiHarness('analyst', { adminToken });
   // The harness's app has no Temporal client; this one is built the way the ingest tier should build it.
   app = buildApiServer({
-    db: h.db.pool, ingest: h.ingest, client: h.client, policy: h.config.policy, maxBodyBytes: h.config.api.maxBodyBytes, adminToken,
+    db: h.db.pool,
+    ingest: h.ingest,
+    client: h.client,
+    policy: h.config.policy,
+    maxBodyBytes: h.config.api.maxBodyBytes,
+    adminToken,
     signer: new DecisionSigner(h.config.security.decisionKeys),
   });
   await app.ready();
-  const roles: Record<Who, ('ingest' | 'analyst' | 'engineer')[]> = { ingest: ['ingest'], alice: ['analyst'], bob: ['analyst'], engineer: ['engineer'] };
+  const roles: Record<Who, ('ingest' | 'analyst' | 'engineer')[]> = {
+    ingest: ['ingest'],
+    alice: ['analyst'],
+    bob: ['analyst'],
+    engineer: ['engineer'],
+  };
   for (const who of Object.keys(roles) as Who[]) {
     names[who] = `${who}-${h.run}`;
     tokens[who] = await createApiToken(h.db.pool, { name: names[who], roles: roles[who], anySource: who === 'ingest' });
@@ -46,7 +56,12 @@ const call = (method: 'GET' | 'POST', url: string, token?: string, body?: unknow
   const headers: Record<string, string> = {};
   if (token) headers.authorization = `Bearer ${token}`;
   if (body !== undefined) headers['content-type'] = 'application/json';
-  return app.inject({ method, url, headers, payload: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body) } as InjectOptions);
+  return app.inject({
+    method,
+    url,
+    headers,
+    payload: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+  } as InjectOptions);
 };
 const alertUrl = (workflowId: string, rest = '') => `/v1/alerts/${encodeURIComponent(workflowId)}${rest}`;
 const decide = (workflowId: string, token: string, body: unknown) => call('POST', alertUrl(workflowId, '/decide'), token, body);
@@ -59,7 +74,11 @@ async function escalated(file: string, sourceId: string, overrides: Record<strin
   expect(res.statusCode).toBe(202);
   const workflowId = alertWorkflowId({ source: alert.source as string, sourceId });
   expect(res.json().results[0]).toMatchObject({ status: 'accepted', workflowId });
-  await waitFor(() => statusOf(workflowId), (s: AlertStatus) => s.stage === 'awaiting_analyst', `${workflowId} awaiting an analyst`);
+  await waitFor(
+    () => statusOf(workflowId),
+    (s: AlertStatus) => s.stage === 'awaiting_analyst',
+    `${workflowId} awaiting an analyst`,
+  );
   return workflowId;
 }
 
@@ -72,8 +91,15 @@ test('pending lists an escalated alert from the database, with its case; reading
   const mine = res.json().alerts.find((a: { workflowId: string }) => a.workflowId === approved);
   const status = await statusOf(approved);
   expect(mine).toEqual({
-    workflowId: approved, title: sample('01-encoded-powershell.json').title, source: 'edr-sample', severity: 'high',
-    score: status.score, verdict: status.verdict, tier: 'tier1', assignee: null, openedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+    workflowId: approved,
+    title: sample('01-encoded-powershell.json').title,
+    source: 'edr-sample',
+    severity: 'high',
+    score: status.score,
+    verdict: status.verdict,
+    tier: 'tier1',
+    assignee: null,
+    openedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
   });
   // Most severe first: no alert is listed after one of lower severity.
   const rank = ['informational', 'low', 'medium', 'high', 'critical'];
@@ -154,9 +180,17 @@ test("an analyst adds an action: the kind must be known and the target one of th
   const workflowId = await escalated('01-encoded-powershell.json', `add-${h.run}`);
   const user = 'disable_user:CORP\\j.doe'; // the alert's user: not proposed (a host alert proposes isolation)
   expect((await statusOf(workflowId)).addedActions).toBeUndefined();
-  const typed = await decide(workflowId, tokens.alice, { action: 'approve', reason: 'lock the attacker out', addActions: ['disable_user:CORP\\administrator'] });
+  const typed = await decide(workflowId, tokens.alice, {
+    action: 'approve',
+    reason: 'lock the attacker out',
+    addActions: ['disable_user:CORP\\administrator'],
+  });
   expect(typed.statusCode).toBe(422);
-  expect(typed.json()).toMatchObject({ error: expect.stringMatching(/^addActions: disable_user:CORP\\administrator is not on an entity of this alert \(its disable_user targets: disable_user:CORP\\j\.doe\)/) });
+  expect(typed.json()).toMatchObject({
+    error: expect.stringMatching(
+      /^addActions: disable_user:CORP\\administrator is not on an entity of this alert \(its disable_user targets: disable_user:CORP\\j\.doe\)/,
+    ),
+  });
   const unknownKind = await decide(workflowId, tokens.alice, { action: 'approve', reason: 'x', addActions: ['format_disk:fin-ws-042'] });
   expect(unknownKind.statusCode).toBe(422);
   expect(unknownKind.json().error).toMatch(/^addActions\.0: an added action is kind:target with a known kind/);
@@ -171,7 +205,10 @@ test("an analyst adds an action: the kind must be known and the target one of th
   expect(added.json().status).toMatchObject({ addedActions: [{ id: user, addedBy: names.alice, connector: 'manual' }] });
   const result = await h.client.workflow.getHandle(workflowId).result();
   expect(result).toMatchObject({ outcome: 'recorded_for_manual_action', responseActions: [`${user}=recorded for manual action`] });
-  expect((await listAudit(h.db.pool, workflowId)).find((a) => a.step === 'analyst-decision')).toMatchObject({ actor: names.alice, details: { addActions: [user] } });
+  expect((await listAudit(h.db.pool, workflowId)).find((a) => a.step === 'analyst-decision')).toMatchObject({
+    actor: names.alice,
+    details: { addActions: [user] },
+  });
 });
 
 test('an analyst approves: 200 with the status, the workflow completes, the case closes and the report is readable', async () => {
@@ -180,7 +217,10 @@ test('an analyst approves: 200 with the status, the workflow completes, the case
   expect(res.json().status).toMatchObject({ workflowId: approved, approvals: [names.alice] });
 
   const result = await h.client.workflow.getHandle(approved).result();
-  expect(result).toMatchObject({ outcome: 'recorded_for_manual_action', decision: { action: 'approve', actor: names.alice, roles: ['analyst'] } });
+  expect(result).toMatchObject({
+    outcome: 'recorded_for_manual_action',
+    decision: { action: 'approve', actor: names.alice, roles: ['analyst'] },
+  });
   const audit = await listAudit(h.db.pool, approved);
   expect(audit.find((a) => a.step === 'analyst-decision')).toMatchObject({ action: 'approve', actor: names.alice });
 
@@ -215,14 +255,20 @@ test('an engineer may assign; an analyst closes as a false positive; the suggest
 
   const closed = await decide(workflowId, tokens.bob, { action: 'close', reason: 'the nightly backup agent', falsePositive: true });
   expect(closed.statusCode).toBe(200);
-  expect(await h.client.workflow.getHandle(workflowId).result()).toMatchObject({ outcome: 'closed_by_analyst', decision: { actor: names.bob, falsePositive: true } });
+  expect(await h.client.workflow.getHandle(workflowId).result()).toMatchObject({
+    outcome: 'closed_by_analyst',
+    decision: { actor: names.bob, falsePositive: true },
+  });
 
   expect((await call('GET', '/v1/tuning/suggestions', tokens.alice)).statusCode).toBe(403);
   const listed = await call('GET', '/v1/tuning/suggestions', tokens.engineer);
   expect(listed.statusCode).toBe(200);
   const suggestion = listed.json().suggestions.find((s: { match: { ruleId?: string } }) => s.match.ruleId === ruleId);
   expect(suggestion).toMatchObject({
-    status: 'candidate', hits: 1, createdBy: 'system:tuning', expiresAt: null,
+    status: 'candidate',
+    hits: 1,
+    createdBy: 'system:tuning',
+    expiresAt: null,
     match: { source: 'edr-sample', ruleId, host: 'srv-dc-01' },
     reason: expect.stringContaining(`closed as false positive by ${names.bob}`),
   });
@@ -265,32 +311,75 @@ test('without a Temporal client the status and decide routes answer 503; the dat
 
 test('the OpenAPI document describes the analyst, tuning and evidence routes', async () => {
   const doc = (await call('GET', '/openapi.json')).json();
-  expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining([
-    '/v1/alerts/pending', '/v1/alerts/{workflowId}', '/v1/alerts/{workflowId}/decide', '/v1/alerts/{workflowId}/evidence',
-    '/v1/tuning/suggestions', '/v1/tuning/suggestions/{id}/accept',
-  ]));
+  expect(Object.keys(doc.paths)).toEqual(
+    expect.arrayContaining([
+      '/v1/alerts/pending',
+      '/v1/alerts/{workflowId}',
+      '/v1/alerts/{workflowId}/decide',
+      '/v1/alerts/{workflowId}/evidence',
+      '/v1/tuning/suggestions',
+      '/v1/tuning/suggestions/{id}/accept',
+    ]),
+  );
   const decideOp = doc.paths['/v1/alerts/{workflowId}/decide'].post;
-  expect(decideOp.parameters).toEqual(expect.arrayContaining([expect.objectContaining({ in: 'path', name: 'workflowId', required: true })]));
+  expect(decideOp.parameters).toEqual(
+    expect.arrayContaining([expect.objectContaining({ in: 'path', name: 'workflowId', required: true })]),
+  );
   expect(Object.keys(decideOp.responses)).toEqual(expect.arrayContaining(['200', '404', '409', '422']));
   expect(doc.paths['/v1/alerts/{workflowId}/evidence'].post.requestBody.content['application/octet-stream']).toBeDefined();
 });
 
 test('every analyst and tuning call is audited with actor, route, target and outcome, and no token or body', async () => {
-  const { rows } = await h.db.pool.query<{ actor: string; action: string; target: string | null; outcome: string; detail: Record<string, unknown> }>(
-    'SELECT actor, action, target, outcome, detail FROM audit_log WHERE at >= $1 ORDER BY id', [startedAt],
-  );
+  const { rows } = await h.db.pool.query<{
+    actor: string;
+    action: string;
+    target: string | null;
+    outcome: string;
+    detail: Record<string, unknown>;
+  }>('SELECT actor, action, target, outcome, detail FROM audit_log WHERE at >= $1 ORDER BY id', [startedAt]);
   const has = (e: Record<string, unknown>) => expect(rows).toEqual(expect.arrayContaining([expect.objectContaining(e)]));
   has({ actor: names.alice, action: 'GET /v1/alerts/pending', target: null, outcome: '200' });
   has({ actor: names.ingest, action: 'GET /v1/alerts/pending', outcome: '403', detail: { reason: 'forbidden' } });
   has({ actor: names.engineer, action: 'GET /v1/alerts/:workflowId', target: approved, outcome: '200' });
-  has({ actor: names.engineer, action: 'POST /v1/alerts/:workflowId/decide', target: approved, outcome: '422', detail: { decision: 'approve', reason: 'decision_rejected' } });
-  has({ actor: names.alice, action: 'POST /v1/alerts/:workflowId/decide', target: approved, outcome: '200', detail: { decision: 'approve' } });
-  has({ actor: names.bob, action: 'POST /v1/alerts/:workflowId/decide', target: approved, outcome: '409', detail: { decision: 'close', reason: 'alert_finished' } });
-  has({ actor: names.alice, action: 'POST /v1/alerts/:workflowId/decide', outcome: '404', detail: { decision: 'approve', reason: 'unknown_alert' } });
+  has({
+    actor: names.engineer,
+    action: 'POST /v1/alerts/:workflowId/decide',
+    target: approved,
+    outcome: '422',
+    detail: { decision: 'approve', reason: 'decision_rejected' },
+  });
+  has({
+    actor: names.alice,
+    action: 'POST /v1/alerts/:workflowId/decide',
+    target: approved,
+    outcome: '200',
+    detail: { decision: 'approve' },
+  });
+  has({
+    actor: names.bob,
+    action: 'POST /v1/alerts/:workflowId/decide',
+    target: approved,
+    outcome: '409',
+    detail: { decision: 'close', reason: 'alert_finished' },
+  });
+  has({
+    actor: names.alice,
+    action: 'POST /v1/alerts/:workflowId/decide',
+    outcome: '404',
+    detail: { decision: 'approve', reason: 'unknown_alert' },
+  });
   expect(rows.filter((r) => r.actor === 'anonymous')).toEqual([]); // refused tokens write nothing
-  has({ actor: names.engineer, action: 'POST /v1/tuning/suggestions/:id/accept', target: expect.stringMatching(/^suppression:\d+$/), outcome: '200', detail: { ttlDays: 30 } });
+  has({
+    actor: names.engineer,
+    action: 'POST /v1/tuning/suggestions/:id/accept',
+    target: expect.stringMatching(/^suppression:\d+$/),
+    outcome: '200',
+    detail: { ttlDays: 30 },
+  });
   // Each call is audited once (the server's generic hook does not record these routes again).
-  const decides = rows.filter((r) => r.action === 'POST /v1/alerts/:workflowId/decide' && r.actor === names.alice && r.outcome === '200' && r.target === approved);
+  const decides = rows.filter(
+    (r) => r.action === 'POST /v1/alerts/:workflowId/decide' && r.actor === names.alice && r.outcome === '200' && r.target === approved,
+  );
   expect(decides).toHaveLength(1);
   const everything = JSON.stringify(rows);
   for (const secret of [...Object.values(tokens), adminToken]) expect(everything).not.toContain(secret);

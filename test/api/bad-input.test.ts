@@ -25,7 +25,8 @@ afterAll(async () => {
   await h?.close();
 });
 
-const alert = (sourceId: string, overrides: Record<string, unknown> = {}) => sample('05-port-scan.json', { source, sourceId, ...overrides });
+const alert = (sourceId: string, overrides: Record<string, unknown> = {}) =>
+  sample('05-port-scan.json', { source, sourceId, ...overrides });
 
 function post(body: string | Buffer | undefined, opts: { url?: string; contentType?: string } = {}): Promise<LightMyRequestResponse> {
   const headers: Record<string, string> = { authorization: `Bearer ${token}` };
@@ -42,7 +43,9 @@ function expectRefused(res: LightMyRequestResponse, status: number, message: Reg
   expect(typeof body.error).toBe('string');
   expect(body.error).toMatch(message);
   if (body.results) {
-    expect(body.results.every((r: { status: string; workflowId?: string }) => r.status === 'rejected' && r.workflowId === undefined)).toBe(true);
+    expect(body.results.every((r: { status: string; workflowId?: string }) => r.status === 'rejected' && r.workflowId === undefined)).toBe(
+      true,
+    );
     expect(body.accepted).toBe(0);
   }
   return body;
@@ -71,7 +74,9 @@ test('wrong types (severity: 7, time: "yesterday") → 400 naming each bad field
 });
 
 test('wrong types with the format detected → 400 that still names the fields', async () => {
-  const res = await post(JSON.stringify(alert(id('wrong-types-detected'), { severity: 'urgent', time: 'yesterday', attackTechniques: ['T1'] })));
+  const res = await post(
+    JSON.stringify(alert(id('wrong-types-detected'), { severity: 'urgent', time: 'yesterday', attackTechniques: ['T1'] })),
+  );
   const body = expectRefused(res, 400, /severity/);
   for (const path of ['severity', 'time', 'attackTechniques.0']) expect(body.results[0].error).toContain(`${path}: `);
 });
@@ -146,8 +151,15 @@ test('a deeply nested MIME .eml posted to /v1/alerts/eml → 400 naming the nest
   const depth = 2000;
   const messageId = `nested-${h.run}@example.com`;
   const head = [
-    'From: Mallory <mallory@example.com>', 'To: soc@example.com', 'Subject: nested parts', `Message-ID: <${messageId}>`,
-    'Date: Fri, 20 Nov 2026 10:00:00 +0000', 'MIME-Version: 1.0', 'Content-Type: multipart/mixed; boundary="b0"', '', '',
+    'From: Mallory <mallory@example.com>',
+    'To: soc@example.com',
+    'Subject: nested parts',
+    `Message-ID: <${messageId}>`,
+    'Date: Fri, 20 Nov 2026 10:00:00 +0000',
+    'MIME-Version: 1.0',
+    'Content-Type: multipart/mixed; boundary="b0"',
+    '',
+    '',
   ].join('\r\n');
   let body = '';
   for (let i = 1; i < depth; i++) body += `--b${i - 1}\r\nContent-Type: multipart/mixed; boundary="b${i}"\r\n\r\n`;
@@ -190,10 +202,25 @@ test('script injection in text fields is accepted as text, stored verbatim, neve
   expect(res.headers['content-type']).toBe('application/json; charset=utf-8');
   expect(res.body).not.toContain('<script>');
   const workflowId = alertWorkflowId({ source, sourceId: 'xss' });
-  expect(res.json().results[0]).toEqual({ index: 0, status: 'accepted', format: 'autosoc', workflowId, playbook: 'alertWorkflow', playbookReason: 'playbook alertWorkflow: no route matched (default)' });
+  expect(res.json().results[0]).toEqual({
+    index: 0,
+    status: 'accepted',
+    format: 'autosoc',
+    workflowId,
+    playbook: 'alertWorkflow',
+    playbookReason: 'playbook alertWorkflow: no route matched (default)',
+  });
   const row = await waitFor(
-    async () => (await h.db.pool.query<{ title: string; alert: { title: string; description: string } }>('SELECT title, alert FROM alerts WHERE workflow_id = $1', [workflowId])).rows[0],
-    (r) => r !== undefined, `${workflowId} in alerts`);
+    async () =>
+      (
+        await h.db.pool.query<{ title: string; alert: { title: string; description: string } }>(
+          'SELECT title, alert FROM alerts WHERE workflow_id = $1',
+          [workflowId],
+        )
+      ).rows[0],
+    (r) => r !== undefined,
+    `${workflowId} in alerts`,
+  );
   expect(row.title).toBe(title);
   expect(row.alert.title).toBe(title);
   expect(row.alert.description).toBe(description);
@@ -206,16 +233,27 @@ test('zero workflows were started by the bad requests (sentinel proves visibilit
   const sentinel = alertWorkflowId({ source, sourceId: 'sentinel' });
   const res = await post(JSON.stringify(alert('sentinel')));
   expect(res.statusCode).toBe(202);
-  const queue = await waitFor(() => listQueue(h.client, h.config.temporal.taskQueue),
-    (runs) => runs.some((r) => r.workflowId === sentinel), 'visibility to list the sentinel');
+  const queue = await waitFor(
+    () => listQueue(h.client, h.config.temporal.taskQueue),
+    (runs) => runs.some((r) => r.workflowId === sentinel),
+    'visibility to list the sentinel',
+  );
   const xss = alertWorkflowId({ source, sourceId: 'xss' });
   // Besides the sentinel, only the script-injection alert (accepted as text) ever started.
   expect(queue.map((r) => r.workflowId).sort()).toEqual([sentinel, xss, ...acceptedAsEvidence].sort());
 
   // The alerts table agrees once the worker has recorded the sentinel.
   const rows = await waitFor(
-    async () => (await h.db.pool.query<{ workflow_id: string }>('SELECT workflow_id FROM alerts WHERE source = $1 OR source_id = $2', [source, `nested-${h.run}@example.com`])).rows.map((r) => r.workflow_id),
-    (ids) => ids.includes(sentinel), 'the sentinel in the alerts table');
+    async () =>
+      (
+        await h.db.pool.query<{ workflow_id: string }>('SELECT workflow_id FROM alerts WHERE source = $1 OR source_id = $2', [
+          source,
+          `nested-${h.run}@example.com`,
+        ])
+      ).rows.map((r) => r.workflow_id),
+    (ids) => ids.includes(sentinel),
+    'the sentinel in the alerts table',
+  );
   expect(rows.sort()).toEqual(expect.arrayContaining([sentinel, xss]));
   expect(rows.filter((w) => !acceptedAsEvidence.includes(w)).sort()).toEqual([sentinel, xss].sort());
 });

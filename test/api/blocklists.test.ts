@@ -36,7 +36,13 @@ beforeAll(async () => {
   const config = loadConfig({});
   // The API needs an ingest service; nothing here ingests, so its Temporal connection is never opened.
   connection = Connection.lazy({ address: '127.0.0.1:1' });
-  const ingest = new IngestService({ db: db.pool, client: temporalClient(config, connection), taskQueue: 'unused', policy: config.policy, correlation: DEFAULT_CORRELATION });
+  const ingest = new IngestService({
+    db: db.pool,
+    client: temporalClient(config, connection),
+    taskQueue: 'unused',
+    policy: config.policy,
+    correlation: DEFAULT_CORRELATION,
+  });
   app = buildApiServer({ db: db.pool, ingest, maxBodyBytes: 1 << 20 });
   baseUrl = await app.listen({ host: '127.0.0.1', port: 0 });
   const run = uniqueSuffix();
@@ -44,7 +50,8 @@ beforeAll(async () => {
   tokens.fortigate = await createApiToken(db.pool, { name: `fgt-edge-${run}`, roles: ['firewall'] });
   tokens.analyst = await createApiToken(db.pool, { name: `analyst-${run}`, roles: ['analyst'] });
   deps = {
-    db: db.pool, responders: [new BlocklistConnector(db.pool, 30 * DAY), manualResponseConnector],
+    db: db.pool,
+    responders: [new BlocklistConnector(db.pool, 30 * DAY), manualResponseConnector],
     responseRouting: { block_ip: 'edl', block_domain: 'edl', block_url: 'edl' },
   } as unknown as ActivityDeps;
 });
@@ -101,7 +108,9 @@ test('block actions add normalised entries each firewall pulls as plain text, on
   expect(viaBasic.statusCode).toBe(200);
   expect(viaBasic.headers['content-type']).toBe('text/plain; charset=utf-8');
   expect(viaBasic.body.endsWith('\n')).toBe(true);
-  const audited = await db.pool.query<{ actor: string }>(`SELECT actor FROM audit_log WHERE actor LIKE 'fgt-edge-%' AND action LIKE '%blocklists%'`);
+  const audited = await db.pool.query<{ actor: string }>(
+    `SELECT actor FROM audit_log WHERE actor LIKE 'fgt-edge-%' AND action LIKE '%blocklists%'`,
+  );
   expect(audited.rowCount).toBeGreaterThanOrEqual(1);
 
   const undone = await undoResponse(deps, { workflowId, requestedBy: 'carol', actions: [...actions].reverse() });

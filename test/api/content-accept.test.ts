@@ -43,24 +43,43 @@ const tokens = { engineer: '', analyst: '', intel: '' };
 async function alertWithSample(name: string, verdict?: string) {
   const workflowId = `alert:edr:${name}-${run}`;
   const alert = parseAlert({
-    source: 'edr', sourceId: `${name}-${run}`, time: '2026-12-01T10:00:00Z', title: 'Implant', severity: 'high', attackTechniques: ['T1105'],
+    source: 'edr',
+    sourceId: `${name}-${run}`,
+    time: '2026-12-01T10:00:00Z',
+    title: 'Implant',
+    severity: 'high',
+    attackTechniques: ['T1105'],
     observables: { hosts: [{ hostname: 'ws-0142' }], urls: [C2] },
   });
   await upsertAlert(db.pool, workflowId, alert, extractObservables(alert));
   if (verdict) await db.pool.query('UPDATE alerts SET verdict = $2 WHERE workflow_id = $1', [workflowId, verdict]);
-  const ref = await storeEvidence(db.pool, { kind: 'sample', mediaType: 'application/octet-stream', name: 'update.exe', content: implantSample() });
+  const ref = await storeEvidence(db.pool, {
+    kind: 'sample',
+    mediaType: 'application/octet-stream',
+    name: 'update.exe',
+    content: implantSample(),
+  });
   await linkEvidence(db.pool, workflowId, ref);
   return { workflowId, alert, ref };
 }
 
-const post = (path: string, token: string, body: unknown) => fetch(`${base}${path}`, {
-  method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body),
-});
+const post = (path: string, token: string, body: unknown) =>
+  fetch(`${base}${path}`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
 
 beforeAll(async () => {
   [db, env] = await Promise.all([openTestDatabase(), devServerEnv()]);
   const policy = loadConfig({}).policy;
-  const ingest = new IngestService({ db: db.pool, client: env.client, taskQueue: `accept-${run}`, policy, correlation: DEFAULT_CORRELATION });
+  const ingest = new IngestService({
+    db: db.pool,
+    client: env.client,
+    taskQueue: `accept-${run}`,
+    policy,
+    correlation: DEFAULT_CORRELATION,
+  });
   app = buildApiServer({ db: db.pool, ingest, policy, maxBodyBytes: 1 << 20, acceptedYaraDir: acceptedDir });
   base = (await app.listen({ host: '127.0.0.1', port: 0 })).replace(/\/$/, '');
   tokens.engineer = await createApiToken(db.pool, { name: `eng-${run}`, roles: ['engineer'] });
@@ -78,7 +97,13 @@ describe('accepting content', () => {
     // The worker's plan, built once, before anything is accepted.
     const plan = defaultPlan(db.pool, { yaraDirs: [acceptedDir] });
     const investigate = async (a: Awaited<ReturnType<typeof alertWithSample>>): Promise<Finding[]> =>
-      runInvestigation(pgInvestigationStore(db.pool), plan, { observables: extractObservables(a.alert), processes: [], files: [] }, [a.ref], { source: 'edr' });
+      runInvestigation(
+        pgInvestigationStore(db.pool),
+        plan,
+        { observables: extractObservables(a.alert), processes: [], files: [] },
+        [a.ref],
+        { source: 'edr' },
+      );
     // Object findings are named "<analyzer>:<file name>".
     const yaraOf = (f: Finding[]) => f.find((x) => x.analyzer === `${YARA_ANALYZER}:update.exe`)!;
     const intelOf = (f: Finding[]) => f.find((x) => x.analyzer === THREAT_INTEL_ANALYZER)!;
@@ -86,20 +111,30 @@ describe('accepting content', () => {
     const incident = await alertWithSample('first', 'malicious');
     const before = await investigate(incident);
     const benign = await benignFilesFromStore(db.pool, benignFilesFromFolders([CORPUS_DIR]));
-    const { rules: [rule] } = generateYaraRules(await confirmedIncidentFromStore(db.pool, incident.workflowId), await samplesFromStore(db.pool, incident.workflowId), benign);
+    const {
+      rules: [rule],
+    } = generateYaraRules(
+      await confirmedIncidentFromStore(db.pool, incident.workflowId),
+      await samplesFromStore(db.pool, incident.workflowId),
+      benign,
+    );
     expect(yaraOf(before).summary).not.toContain(rule.name);
     expect(intelOf(before).verdict).not.toBe('malicious');
 
     // Role-checked: analysts and intel readers may not change what every analysis flags.
     expect((await post('/v1/content/yara-rules', tokens.analyst, { rule: rule.source })).status).toBe(403);
     expect((await post('/v1/content/yara-rules', tokens.engineer, { rule: 'rule broken { condition: nope }' })).status).toBe(400);
-    expect((await post('/v1/content/yara-rules', tokens.engineer, { rule: 'include "/etc/passwd"\nrule x { condition: true }' })).status).toBe(400);
+    expect(
+      (await post('/v1/content/yara-rules', tokens.engineer, { rule: 'include "/etc/passwd"\nrule x { condition: true }' })).status,
+    ).toBe(400);
     const accepted = await post('/v1/content/yara-rules', tokens.engineer, { rule: rule.source });
     expect(accepted.status).toBe(201);
     expect(((await accepted.json()) as { rules: string[] }).rules).toEqual([rule.name]);
     expect(readdirSync(acceptedDir)).toEqual([`${rule.name}.yar`]);
     // A second rule reusing a bundled rule's name would silently drop one of them: refused.
-    expect((await post('/v1/content/yara-rules', tokens.engineer, { rule: 'rule autosoc_eicar_test_file { condition: false }' })).status).toBe(409);
+    expect(
+      (await post('/v1/content/yara-rules', tokens.engineer, { rule: 'rule autosoc_eicar_test_file { condition: false }' })).status,
+    ).toBe(409);
 
     expect((await post('/v1/content/iocs', tokens.intel, { workflowId: incident.workflowId })).status).toBe(403);
     const iocs = await post('/v1/content/iocs', tokens.analyst, { workflowId: incident.workflowId });
@@ -113,18 +148,33 @@ describe('accepting content', () => {
     expect(intelOf(next).verdict).toBe('malicious');
 
     const audit = await db.pool.query<{ actor: string; outcome: string; detail: Record<string, unknown> }>(
-      "SELECT actor, outcome, detail FROM audit_log WHERE actor = ANY($1) AND action LIKE 'POST /v1/content/%' ORDER BY id", [[`eng-${run}`, `analyst-${run}`]]);
+      "SELECT actor, outcome, detail FROM audit_log WHERE actor = ANY($1) AND action LIKE 'POST /v1/content/%' ORDER BY id",
+      [[`eng-${run}`, `analyst-${run}`]],
+    );
     expect(audit.rows.some((r) => r.actor === `eng-${run}` && JSON.stringify(r.detail).includes(rule.name))).toBe(true);
     expect(audit.rows.some((r) => r.actor === `analyst-${run}` && r.detail.workflowId === incident.workflowId)).toBe(true);
   }, 120_000);
 
-  it('the CLI accepts a rule file and an IOC set through the API with the caller\'s token', async () => {
+  it("the CLI accepts a rule file and an IOC set through the API with the caller's token", async () => {
     const dir = mkdtempSync(join(tmpdir(), 'cli-accept-'));
     const file = join(dir, 'local.yar');
     writeFileSync(file, `rule autosoc_cli_accepted_${run.replace(/-/g, '_')} { strings: $a = "cli-accepted-${run}" condition: $a }\n`);
     const io = (token: string) => {
-      let out = '', err = '';
-      return { io: { stdout: (s: string) => { out += s; }, stderr: (s: string) => { err += s; }, env: { AUTOSOC_API_URL: base, AUTOSOC_API_TOKEN: token, PATH: process.env.PATH } }, out: () => out, err: () => err };
+      let out = '',
+        err = '';
+      return {
+        io: {
+          stdout: (s: string) => {
+            out += s;
+          },
+          stderr: (s: string) => {
+            err += s;
+          },
+          env: { AUTOSOC_API_URL: base, AUTOSOC_API_TOKEN: token, PATH: process.env.PATH },
+        },
+        out: () => out,
+        err: () => err,
+      };
     };
     const eng = io(tokens.engineer);
     expect(await cli(['content', 'accept-yara', file], eng.io)).toBe(0);

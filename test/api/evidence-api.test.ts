@@ -40,7 +40,11 @@ beforeAll(async () => {
   const res = await post(`/v1/alerts`, tokens.ingest, Buffer.from(JSON.stringify(alert)), 'application/json');
   expect(res.statusCode).toBe(202);
   workflowId = alertWorkflowId({ source: 'ids-sample', sourceId: `scan-${h.run}` });
-  await waitFor(async () => (await h.db.pool.query('SELECT 1 FROM alerts WHERE workflow_id = $1', [workflowId])).rowCount, (n) => n === 1, `${workflowId} stored`);
+  await waitFor(
+    async () => (await h.db.pool.query('SELECT 1 FROM alerts WHERE workflow_id = $1', [workflowId])).rowCount,
+    (n) => n === 1,
+    `${workflowId} stored`,
+  );
 });
 
 afterAll(async () => {
@@ -48,7 +52,13 @@ afterAll(async () => {
   await h?.close();
 });
 
-function post(url: string, token: string | undefined, body: Buffer, contentType?: string, server: FastifyInstance = app): Promise<LightMyRequestResponse> {
+function post(
+  url: string,
+  token: string | undefined,
+  body: Buffer,
+  contentType?: string,
+  server: FastifyInstance = app,
+): Promise<LightMyRequestResponse> {
   const headers: Record<string, string> = {};
   if (token) headers.authorization = `Bearer ${token}`;
   if (contentType) headers['content-type'] = contentType;
@@ -56,7 +66,8 @@ function post(url: string, token: string | undefined, body: Buffer, contentType?
 }
 const evidenceUrl = (id: string, query = '') => `/v1/alerts/${encodeURIComponent(id)}/evidence${query}`;
 const links = async (sha: string) =>
-  (await h.db.pool.query<{ kind: string }>('SELECT kind FROM alert_evidence WHERE workflow_id = $1 AND sha256 = $2', [workflowId, sha])).rows;
+  (await h.db.pool.query<{ kind: string }>('SELECT kind FROM alert_evidence WHERE workflow_id = $1 AND sha256 = $2', [workflowId, sha]))
+    .rows;
 
 test('an analyst uploads a binary: 201 with its content address; the bytes are stored once and linked to the alert', async () => {
   const res = await post(evidenceUrl(workflowId, '?name=true&kind=sample'), tokens.analyst, TRUE_BIN, 'application/x-executable');
@@ -69,11 +80,17 @@ test('an analyst uploads a binary: 201 with its content address; the bytes are s
   expect(await links(sha256(TRUE_BIN))).toEqual([{ kind: 'sample' }]);
 
   // The alert's detail lists it.
-  const shown = await app.inject({ method: 'GET', url: `/v1/alerts/${encodeURIComponent(workflowId)}`, headers: { authorization: `Bearer ${tokens.analyst}` } });
+  const shown = await app.inject({
+    method: 'GET',
+    url: `/v1/alerts/${encodeURIComponent(workflowId)}`,
+    headers: { authorization: `Bearer ${tokens.analyst}` },
+  });
   expect(shown.statusCode).toBe(200);
-  expect(shown.json().evidence).toEqual(expect.arrayContaining([
-    { sha256: sha256(TRUE_BIN), kind: 'sample', mediaType: 'application/x-executable', sizeBytes: TRUE_BIN.length },
-  ]));
+  expect(shown.json().evidence).toEqual(
+    expect.arrayContaining([
+      { sha256: sha256(TRUE_BIN), kind: 'sample', mediaType: 'application/x-executable', sizeBytes: TRUE_BIN.length },
+    ]),
+  );
 });
 
 test('the same bytes again (by an ingest token) are 200 and stay one stored blob and one link', async () => {
@@ -147,11 +164,23 @@ test("a body over the server's maxBodyBytes is 413 and nothing is stored", async
 });
 
 test('uploads are audited with the alert as target and the content address, never the bytes', async () => {
-  const { rows } = await h.db.pool.query<{ actor: string; action: string; target: string | null; outcome: string; detail: Record<string, unknown> }>(
-    `SELECT actor, action, target, outcome, detail FROM audit_log WHERE at >= $1 AND action = 'POST /v1/alerts/:workflowId/evidence' ORDER BY id`, [startedAt],
+  const { rows } = await h.db.pool.query<{
+    actor: string;
+    action: string;
+    target: string | null;
+    outcome: string;
+    detail: Record<string, unknown>;
+  }>(
+    `SELECT actor, action, target, outcome, detail FROM audit_log WHERE at >= $1 AND action = 'POST /v1/alerts/:workflowId/evidence' ORDER BY id`,
+    [startedAt],
   );
   const has = (e: Record<string, unknown>) => expect(rows).toEqual(expect.arrayContaining([expect.objectContaining(e)]));
-  has({ actor: names.analyst, target: workflowId, outcome: '201', detail: { sha256: sha256(TRUE_BIN), sizeBytes: TRUE_BIN.length, kind: 'sample' } });
+  has({
+    actor: names.analyst,
+    target: workflowId,
+    outcome: '201',
+    detail: { sha256: sha256(TRUE_BIN), sizeBytes: TRUE_BIN.length, kind: 'sample' },
+  });
   has({ actor: names.ingest, target: workflowId, outcome: '200' });
   has({ actor: names.engineer, target: workflowId, outcome: '403', detail: { reason: 'forbidden' } });
   has({ actor: names.bound, target: workflowId, outcome: '403', detail: { reason: 'foreign_source' } });

@@ -42,24 +42,48 @@ export interface ApiHarness {
   close(): Promise<void>;
 }
 
-export async function startApiHarness(prefix: string, opts: { adminToken?: string; env?: Record<string, string>; ingestLimits?: IngestLimits } = {}): Promise<ApiHarness> {
+export async function startApiHarness(
+  prefix: string,
+  opts: { adminToken?: string; env?: Record<string, string>; ingestLimits?: IngestLimits } = {},
+): Promise<ApiHarness> {
   const run = uniqueSuffix();
   const config = testConfig({ ...opts.env, TEMPORAL_TASK_QUEUE: `${prefix}-${run}` });
   const [env, db] = await Promise.all([devServerEnv(), openTestDatabase()]);
   const worker = await createWorker(config, db.pool, env.nativeConnection, env.client);
   const running = worker.run();
   const ingest = new IngestService({
-    db: db.pool, client: env.client, taskQueue: config.temporal.taskQueue, policy: config.policy,
+    db: db.pool,
+    client: env.client,
+    taskQueue: config.temporal.taskQueue,
+    policy: config.policy,
     correlation: { ...DEFAULT_CORRELATION, keys: [] },
   });
   const secrets = new SecretBox(randomBytes(32));
   const app = buildApiServer({
-    db: db.pool, ingest, maxBodyBytes: config.api.maxBodyBytes, adminToken: opts.adminToken, secrets, ingestLimits: opts.ingestLimits, signer: new DecisionSigner(config.security.decisionKeys),
-    codec: { codec: dataConverterFor(config).payloadCodecs![0], uiOrigin: config.security.codecUiOrigin, uiSecret: config.security.payloadKeys[0].key },
+    db: db.pool,
+    ingest,
+    maxBodyBytes: config.api.maxBodyBytes,
+    adminToken: opts.adminToken,
+    secrets,
+    ingestLimits: opts.ingestLimits,
+    signer: new DecisionSigner(config.security.decisionKeys),
+    codec: {
+      codec: dataConverterFor(config).payloadCodecs![0],
+      uiOrigin: config.security.codecUiOrigin,
+      uiSecret: config.security.payloadKeys[0].key,
+    },
   });
   await app.ready();
   return {
-    run, config, env, client: env.client, db, worker, ingest, app, secrets,
+    run,
+    config,
+    env,
+    client: env.client,
+    db,
+    worker,
+    ingest,
+    app,
+    secrets,
     async close() {
       await app.close();
       worker.shutdown();
@@ -88,15 +112,20 @@ export async function workflowExists(client: Client, workflowId: string): Promis
 /** Every workflow run visibility lists on the task queue (eventually consistent). */
 export async function listQueue(client: Client, taskQueue: string): Promise<{ workflowId: string; runId: string }[]> {
   const runs: { workflowId: string; runId: string }[] = [];
-  for await (const w of client.workflow.list({ query: `TaskQueue="${taskQueue}"` })) runs.push({ workflowId: w.workflowId, runId: w.runId });
+  for await (const w of client.workflow.list({ query: `TaskQueue="${taskQueue}"` }))
+    runs.push({ workflowId: w.workflowId, runId: w.runId });
   return runs;
 }
 
 /** Runs of one workflow id, once visibility lists at least one. */
 export function runsOf(client: Client, workflowId: string) {
-  return waitFor(async () => {
-    const runs: string[] = [];
-    for await (const w of client.workflow.list({ query: `WorkflowId="${workflowId}"` })) runs.push(w.runId);
-    return runs;
-  }, (runs) => runs.length > 0, `visibility to list ${workflowId}`);
+  return waitFor(
+    async () => {
+      const runs: string[] = [];
+      for await (const w of client.workflow.list({ query: `WorkflowId="${workflowId}"` })) runs.push(w.runId);
+      return runs;
+    },
+    (runs) => runs.length > 0,
+    `visibility to list ${workflowId}`,
+  );
 }

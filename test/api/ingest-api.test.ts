@@ -16,9 +16,19 @@ import { waitFor } from '../helpers/wait';
 let h: ApiHarness;
 const adminToken = `bootstrap-${randomBytes(24).toString('hex')}`;
 const hmacSecret = `whsec-${randomBytes(16).toString('hex')}`;
-const tokens: Record<'ingest' | 'analyst' | 'signed' | 'bound' | 'revoked', string> = { ingest: '', analyst: '', signed: '', bound: '', revoked: '' };
+const tokens: Record<'ingest' | 'analyst' | 'signed' | 'bound' | 'revoked', string> = {
+  ingest: '',
+  analyst: '',
+  signed: '',
+  bound: '',
+  revoked: '',
+};
 const names = (run: string) => ({
-  ingest: `api-ingest-${run}`, analyst: `api-analyst-${run}`, signed: `api-signed-${run}`, bound: `api-bound-${run}`, revoked: `api-revoked-${run}`,
+  ingest: `api-ingest-${run}`,
+  analyst: `api-analyst-${run}`,
+  signed: `api-signed-${run}`,
+  bound: `api-bound-${run}`,
+  revoked: `api-revoked-${run}`,
 });
 let startedAt: Date;
 
@@ -39,19 +49,26 @@ afterAll(async () => {
   await h?.close();
 });
 
-const post = (opts: { url?: string; token?: string; body: string | Buffer; headers?: Record<string, string> }): Promise<LightMyRequestResponse> => {
+const post = (opts: {
+  url?: string;
+  token?: string;
+  body: string | Buffer;
+  headers?: Record<string, string>;
+}): Promise<LightMyRequestResponse> => {
   const headers: Record<string, string> = { 'content-type': 'application/json', ...opts.headers };
   if (opts.token) headers.authorization = `Bearer ${opts.token}`;
   return h.app.inject({ method: 'POST', url: opts.url ?? '/v1/alerts', headers, payload: opts.body } as InjectOptions);
 };
-const alertBody = (file: string, sourceId: string, overrides: Record<string, unknown> = {}) => JSON.stringify(sample(file, { sourceId, ...overrides }));
+const alertBody = (file: string, sourceId: string, overrides: Record<string, unknown> = {}) =>
+  JSON.stringify(sample(file, { sourceId, ...overrides }));
 const idOf = (file: string, sourceId: string) => alertWorkflowId({ source: sample(file).source as string, sourceId });
 /** The v1 signature headers for a POST of body to url, signed now with a fresh nonce. */
 const signedHeaders = (body: string, url = '/v1/alerts') => {
   const timestamp = String(Math.floor(Date.now() / 1000));
   const nonce = randomBytes(16).toString('hex');
   return {
-    'x-autosoc-timestamp': timestamp, 'x-autosoc-nonce': nonce,
+    'x-autosoc-timestamp': timestamp,
+    'x-autosoc-nonce': nonce,
     'x-autosoc-signature': signRequest(hmacSecret, { method: 'POST', url, timestamp, nonce, body: Buffer.from(body) }),
   };
 };
@@ -64,14 +81,31 @@ test('a valid alert is accepted (202) and its alert workflow is started on the t
   const workflowId = idOf('01-encoded-powershell.json', sourceId);
   expect(res.json()).toEqual({
     // The chosen playbook and why: no route in the default policy, so the built-in pipeline.
-    results: [{ index: 0, status: 'accepted', format: 'autosoc', workflowId, playbook: 'alertWorkflow', playbookReason: 'playbook alertWorkflow: no route matched (default)' }],
-    accepted: 1, duplicates: 0, correlated: 0, suppressed: 0, rejected: 0,
+    results: [
+      {
+        index: 0,
+        status: 'accepted',
+        format: 'autosoc',
+        workflowId,
+        playbook: 'alertWorkflow',
+        playbookReason: 'playbook alertWorkflow: no route matched (default)',
+      },
+    ],
+    accepted: 1,
+    duplicates: 0,
+    correlated: 0,
+    suppressed: 0,
+    rejected: 0,
   });
   const desc = await h.client.workflow.getHandle(workflowId).describe();
   expect(desc.type).toBe('alertWorkflow');
   expect(desc.taskQueue).toBe(h.config.temporal.taskQueue);
   // The real worker picks it up: the alert reaches the alerts table.
-  await waitFor(async () => (await h.db.pool.query('SELECT 1 FROM alerts WHERE workflow_id = $1', [workflowId])).rowCount, (n) => n === 1, `${workflowId} in alerts`);
+  await waitFor(
+    async () => (await h.db.pool.query('SELECT 1 FROM alerts WHERE workflow_id = $1', [workflowId])).rowCount,
+    (n) => n === 1,
+    `${workflowId} in alerts`,
+  );
 });
 
 test('a redelivered alert is reported as a duplicate and there is still one run', async () => {
@@ -105,7 +139,11 @@ test('an NDJSON batch: valid items are accepted, each invalid one is reported wi
   const body = res.json();
   expect(body).toMatchObject({ accepted: 2, rejected: 3, duplicates: 0 });
   expect(body.results.map((r: { index: number; status: string }) => [r.index, r.status])).toEqual([
-    [0, 'accepted'], [1, 'rejected'], [2, 'accepted'], [3, 'rejected'], [4, 'rejected'],
+    [0, 'accepted'],
+    [1, 'rejected'],
+    [2, 'accepted'],
+    [3, 'rejected'],
+    [4, 'rejected'],
   ]);
   expect(body.results[1].error).toMatch(/severity/);
   expect(body.results[3].error).toMatch(/line 4 is not valid JSON/);
@@ -196,7 +234,12 @@ test('413 with a JSON error naming the limit when the body is larger than maxBod
     const sourceId = `big-${h.run}`;
     const body = alertBody('01-encoded-powershell.json', sourceId, { description: 'x'.repeat(2000) });
     expect(Buffer.byteLength(body)).toBeGreaterThan(1024);
-    const res = await small.inject({ method: 'POST', url: '/v1/alerts', headers: { authorization: `Bearer ${tokens.ingest}`, 'content-type': 'application/json' }, payload: body });
+    const res = await small.inject({
+      method: 'POST',
+      url: '/v1/alerts',
+      headers: { authorization: `Bearer ${tokens.ingest}`, 'content-type': 'application/json' },
+      payload: body,
+    });
     expect(res.statusCode).toBe(413);
     expect(res.headers['content-type']).toMatch(/^application\/json/);
     expect(res.json()).toEqual({ error: 'request body is larger than the limit of 1024 bytes', limitBytes: 1024 });
@@ -204,11 +247,24 @@ test('413 with a JSON error naming the limit when the body is larger than maxBod
     // Just under the limit is fine.
     const fits = alertBody('05-port-scan.json', `fits-${h.run}`);
     expect(Buffer.byteLength(fits)).toBeLessThanOrEqual(1024);
-    expect((await small.inject({ method: 'POST', url: '/v1/alerts', headers: { authorization: `Bearer ${tokens.ingest}` }, payload: fits })).statusCode).toBe(202);
+    expect(
+      (await small.inject({ method: 'POST', url: '/v1/alerts', headers: { authorization: `Bearer ${tokens.ingest}` }, payload: fits }))
+        .statusCode,
+    ).toBe(202);
     // Strangers and unknown routes are refused before the body is read: no 413 for them.
-    const stranger = await small.inject({ method: 'POST', url: '/v1/alerts', headers: { 'content-type': 'application/json' }, payload: body });
+    const stranger = await small.inject({
+      method: 'POST',
+      url: '/v1/alerts',
+      headers: { 'content-type': 'application/json' },
+      payload: body,
+    });
     expect(stranger.statusCode).toBe(401);
-    const nowhere = await small.inject({ method: 'POST', url: '/v1/nowhere', headers: { authorization: `Bearer ${tokens.ingest}` }, payload: body });
+    const nowhere = await small.inject({
+      method: 'POST',
+      url: '/v1/nowhere',
+      headers: { authorization: `Bearer ${tokens.ingest}` },
+      payload: body,
+    });
     expect(nowhere.statusCode).toBe(404);
     expect(nowhere.json()).toEqual({ error: 'no route for POST /v1/nowhere' });
   } finally {
@@ -220,13 +276,21 @@ test('an internal failure (Temporal unreachable) is a 500 with a generic JSON er
   const connection = await Connection.connect({ address: h.env.address });
   await connection.close();
   const broken = new IngestService({
-    db: h.db.pool, client: new Client({ connection }), taskQueue: h.config.temporal.taskQueue, policy: h.config.policy,
+    db: h.db.pool,
+    client: new Client({ connection }),
+    taskQueue: h.config.temporal.taskQueue,
+    policy: h.config.policy,
     correlation: { ...DEFAULT_CORRELATION, keys: [] },
   });
   const app = buildApiServer({ db: h.db.pool, ingest: broken, maxBodyBytes: 1 << 20 });
   try {
     const sourceId = `unreachable-${h.run}`;
-    const res = await app.inject({ method: 'POST', url: '/v1/alerts', headers: { authorization: `Bearer ${tokens.ingest}` }, payload: alertBody('05-port-scan.json', sourceId) });
+    const res = await app.inject({
+      method: 'POST',
+      url: '/v1/alerts',
+      headers: { authorization: `Bearer ${tokens.ingest}` },
+      payload: alertBody('05-port-scan.json', sourceId),
+    });
     expect(res.statusCode).toBe(500);
     expect(res.headers['content-type']).toMatch(/^application\/json/);
     expect(res.json()).toEqual({ error: 'internal error' });
@@ -248,16 +312,31 @@ test('GET /openapi.json is an OpenAPI 3 document generated from the route schema
   const detected = doc.paths['/v1/alerts'].post;
   expect(detected.security).toEqual([{ bearerAuth: [] }]);
   expect(Object.keys(detected.responses)).toEqual(expect.arrayContaining(['202', '400', '401', '403', '413']));
-  expect(Object.keys(detected.requestBody.content)).toEqual(expect.arrayContaining(['application/json', 'application/x-ndjson', 'message/rfc822']));
+  expect(Object.keys(detected.requestBody.content)).toEqual(
+    expect.arrayContaining(['application/json', 'application/x-ndjson', 'message/rfc822']),
+  );
   expect(detected.parameters).toEqual(expect.arrayContaining([expect.objectContaining({ in: 'header', name: 'x-autosoc-signature' })]));
   const accepted = detected.responses['202'].content['application/json'].schema;
   expect(accepted.required).toEqual(expect.arrayContaining(['results', 'accepted', 'duplicates', 'correlated', 'suppressed', 'rejected']));
-  expect(accepted.properties.results.items.properties.status.enum).toEqual(['accepted', 'duplicate', 'correlated', 'suppressed', 'rejected']);
+  expect(accepted.properties.results.items.properties.status.enum).toEqual([
+    'accepted',
+    'duplicate',
+    'correlated',
+    'suppressed',
+    'rejected',
+  ]);
 
   const named = doc.paths['/v1/alerts/{format}'].post;
-  expect(named.parameters).toEqual(expect.arrayContaining([
-    expect.objectContaining({ in: 'path', name: 'format', required: true, schema: expect.objectContaining({ enum: [...ALERT_FORMATS] }) }),
-  ]));
+  expect(named.parameters).toEqual(
+    expect.arrayContaining([
+      expect.objectContaining({
+        in: 'path',
+        name: 'format',
+        required: true,
+        schema: expect.objectContaining({ enum: [...ALERT_FORMATS] }),
+      }),
+    ]),
+  );
   // The request body is the same zod Alert schema the ingest service validates with.
   expect(doc.components.schemas.Alert.required).toEqual(expect.arrayContaining(['source', 'sourceId', 'time', 'title', 'severity']));
   expect(doc.components.schemas.Alert.properties.title.maxLength).toBe(512);
@@ -274,7 +353,9 @@ test('GET /openapi.json is an OpenAPI 3 document generated from the route schema
     expect(ref).toMatch(/^#\/components\/schemas\//);
     expect(doc.components.schemas[ref.split('/').pop()!]).toBeDefined();
   }
-  for (const [path, item] of Object.entries<Record<string, { responses: Record<string, { description: string }>; parameters?: { in: string; name: string }[] }>>(doc.paths)) {
+  for (const [path, item] of Object.entries<
+    Record<string, { responses: Record<string, { description: string }>; parameters?: { in: string; name: string }[] }>
+  >(doc.paths)) {
     expect(path.startsWith('/')).toBe(true);
     for (const op of Object.values(item)) {
       expect(Object.keys(op.responses).length).toBeGreaterThan(0);
@@ -324,9 +405,13 @@ test('over a real socket: listen, ingest with fetch, health check', async () => 
 
 test('every API call is in audit_log with actor, route and outcome, and no token, secret or body in it', async () => {
   const n = names(h.run);
-  const { rows } = await h.db.pool.query<{ actor: string; action: string; target: string | null; outcome: string; detail: Record<string, unknown> }>(
-    'SELECT actor, action, target, outcome, detail FROM audit_log WHERE at >= $1 ORDER BY id', [startedAt],
-  );
+  const { rows } = await h.db.pool.query<{
+    actor: string;
+    action: string;
+    target: string | null;
+    outcome: string;
+    detail: Record<string, unknown>;
+  }>('SELECT actor, action, target, outcome, detail FROM audit_log WHERE at >= $1 ORDER BY id', [startedAt]);
   const mine = rows.filter((r) => Object.values(n).includes(r.actor) || r.actor === 'bootstrap-admin' || r.actor === 'anonymous');
   const has = (actor: string, outcome: string, extra: Record<string, unknown> = {}) =>
     expect(mine).toEqual(expect.arrayContaining([expect.objectContaining({ actor, outcome, ...extra })]));
@@ -366,6 +451,10 @@ test('every API call is in audit_log with actor, route and outcome, and no token
     idOf('05-port-scan.json', `fits-${h.run}`),
     idOf('03-phishing-link.json', `socket-${h.run}`),
   ].sort();
-  const queue = await waitFor(() => listQueue(h.client, h.config.temporal.taskQueue), (runs) => runs.length >= expected.length, 'visibility to list the accepted alerts');
+  const queue = await waitFor(
+    () => listQueue(h.client, h.config.temporal.taskQueue),
+    (runs) => runs.length >= expected.length,
+    'visibility to list the accepted alerts',
+  );
   expect(queue.map((r) => r.workflowId).sort()).toEqual(expected);
 });

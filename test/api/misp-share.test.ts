@@ -41,18 +41,31 @@ const saved = { url: process.env.AUTOSOC_MISP_URL, key: process.env.AUTOSOC_MISP
 async function storeAlert(name: string, urls: string[], verdict?: string): Promise<string> {
   const workflowId = `alert:edr-${run}:${name}`;
   const alert = parseAlert({
-    source: `edr-${run}`, sourceId: name, time: '2026-12-01T10:00:00Z', title: 'Stager on ws-0142', severity: 'high', attackTechniques: ['T1105'],
+    source: `edr-${run}`,
+    sourceId: name,
+    time: '2026-12-01T10:00:00Z',
+    title: 'Stager on ws-0142',
+    severity: 'high',
+    attackTechniques: ['T1105'],
     observables: { hosts: [{ hostname: 'ws-0142' }], users: [{ name: 'jdoe' }], urls, ips: ['203.0.113.77'] },
   });
   await upsertAlert(db.pool, workflowId, alert, extractObservables(alert));
-  await db.pool.query('UPDATE alerts SET verdict = $2, alert = $3 WHERE workflow_id = $1', [workflowId, verdict ?? null, JSON.stringify(alert)]);
+  await db.pool.query('UPDATE alerts SET verdict = $2, alert = $3 WHERE workflow_id = $1', [
+    workflowId,
+    verdict ?? null,
+    JSON.stringify(alert),
+  ]);
   return workflowId;
 }
 
-const share = (workflowId: string, token: string) => fetch(`${base}/v1/content/misp/${encodeURIComponent(workflowId)}`, {
-  method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: '{}',
-});
-const result = (started: { workflowId: string; runId: string }) => client.workflow.getHandle(started.workflowId, started.runId).result() as Promise<PushToMispResult>;
+const share = (workflowId: string, token: string) =>
+  fetch(`${base}/v1/content/misp/${encodeURIComponent(workflowId)}`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: '{}',
+  });
+const result = (started: { workflowId: string; runId: string }) =>
+  client.workflow.getHandle(started.workflowId, started.runId).result() as Promise<PushToMispResult>;
 
 beforeAll(async () => {
   misp = new MispServer(KEY);
@@ -100,18 +113,20 @@ describe('MISP push trigger', () => {
     const alertId = await storeAlert('incident', ['https://stage1.badcdn-example.net/a.bin'], 'malicious');
     const answer = await share(alertId, tokens.intel);
     expect(answer.status).toBe(202);
-    const first = await answer.json() as { workflowId: string; runId: string };
+    const first = (await answer.json()) as { workflowId: string; runId: string };
     expect(first.workflowId).toBe(mispShareWorkflowId(alertId));
     const added = await result(first);
     expect(added.action).toBe('added');
     expect(misp.events.size).toBe(1);
     const event = misp.events.get(added.uuid)!;
-    expect(event.Attribute.map((a) => a.value)).toEqual(expect.arrayContaining(['https://stage1.badcdn-example.net/a.bin', '203.0.113.77']));
+    expect(event.Attribute.map((a) => a.value)).toEqual(
+      expect.arrayContaining(['https://stage1.badcdn-example.net/a.bin', '203.0.113.77']),
+    );
     expect(JSON.stringify(event)).not.toMatch(/ws-0142|jdoe/);
 
     // Asked again, nothing changed: a new run, whose activity finds its intent done and calls nobody.
     const calls = misp.calls.length;
-    const again = await (await share(alertId, tokens.intel)).json() as { workflowId: string; runId: string };
+    const again = (await (await share(alertId, tokens.intel)).json()) as { workflowId: string; runId: string };
     expect(again.runId).not.toBe(first.runId);
     expect(await result(again)).toMatchObject({ action: 'already-pushed', uuid: added.uuid });
     expect(misp.calls).toHaveLength(calls);
@@ -119,10 +134,23 @@ describe('MISP push trigger', () => {
     // New evidence, and MISP failing: the push retries; a second request while it does joins the same run.
     await storeAlert('incident', ['https://stage1.badcdn-example.net/a.bin', 'https://stage2.badcdn-example.net/b.bin'], 'malicious');
     misp.failNext = 1_000;
-    const failing = await (await share(alertId, tokens.intel)).json() as { workflowId: string; runId: string };
-    await waitFor(async () => misp.count('/events/restSearch'), (n) => n >= 2, 'the first attempt to reach MISP');
-    let out = '', err = '';
-    const io = { stdout: (s: string) => { out += s; }, stderr: (s: string) => { err += s; }, env: { AUTOSOC_API_URL: base, AUTOSOC_API_TOKEN: tokens.intel, PATH: process.env.PATH } };
+    const failing = (await (await share(alertId, tokens.intel)).json()) as { workflowId: string; runId: string };
+    await waitFor(
+      async () => misp.count('/events/restSearch'),
+      (n) => n >= 2,
+      'the first attempt to reach MISP',
+    );
+    let out = '',
+      err = '';
+    const io = {
+      stdout: (s: string) => {
+        out += s;
+      },
+      stderr: (s: string) => {
+        err += s;
+      },
+      env: { AUTOSOC_API_URL: base, AUTOSOC_API_TOKEN: tokens.intel, PATH: process.env.PATH },
+    };
     expect(await cli(['content', 'share', '--misp', alertId], io)).toBe(0);
     expect(err).toBe('');
     expect(out).toBe(`MISP push started: workflow ${failing.workflowId} (run ${failing.runId})\n`);
@@ -139,7 +167,9 @@ describe('MISP push trigger', () => {
     expect(startedEvent.activityTaskStartedEventAttributes!.attempt).toBeGreaterThan(1);
 
     const audit = await db.pool.query<{ detail: Record<string, unknown> }>(
-      "SELECT detail FROM audit_log WHERE actor = $1 AND action LIKE 'POST /v1/content/misp/%' AND outcome = '202' ORDER BY id", [`intel-${run}`]);
+      "SELECT detail FROM audit_log WHERE actor = $1 AND action LIKE 'POST /v1/content/misp/%' AND outcome = '202' ORDER BY id",
+      [`intel-${run}`],
+    );
     expect(audit.rows.map((r) => r.detail)).toContainEqual({ workflowId: alertId, share: first.workflowId });
   }, 180_000);
 });

@@ -26,13 +26,22 @@ const SOURCE_A = 'sig-src-a';
 
 beforeAll(async () => {
   h = await startApiHarness('signed');
-  for (const [key, source] of [['a', SOURCE_A], ['b', 'sig-src-b']] as const) {
+  for (const [key, source] of [
+    ['a', SOURCE_A],
+    ['b', 'sig-src-b'],
+  ] as const) {
     wf[key] = `alert:${source}:${h.run}`;
     const alert = parseAlert(sample('05-port-scan.json', { source, sourceId: h.run }));
     await upsertAlert(h.db.pool, wf[key], alert, extractObservables(alert));
   }
   for (const k of Object.keys(names) as (keyof typeof names)[]) names[k] = `sig-${k}-${h.run}`;
-  tokens.signed = await createApiToken(h.db.pool, { name: names.signed, roles: ['ingest'], source: SOURCE_A, hmacSecret: secret, box: h.secrets });
+  tokens.signed = await createApiToken(h.db.pool, {
+    name: names.signed,
+    roles: ['ingest'],
+    source: SOURCE_A,
+    hmacSecret: secret,
+    box: h.secrets,
+  });
   tokens.bound = await createApiToken(h.db.pool, { name: names.bound, roles: ['ingest'], source: SOURCE_A });
   // What an ingest token made before source binding, and not migrated, looks like.
   tokens.unbound = await createApiToken(h.db.pool, { name: names.unbound, roles: ['ingest'] });
@@ -41,22 +50,37 @@ afterAll(async () => {
   await h?.close();
 });
 
-const evidenceUrl = (workflowId: string, query = '?name=note.txt&kind=file') => `/v1/alerts/${encodeURIComponent(workflowId)}/evidence${query}`;
+const evidenceUrl = (workflowId: string, query = '?name=note.txt&kind=file') =>
+  `/v1/alerts/${encodeURIComponent(workflowId)}/evidence${query}`;
 const nowSeconds = () => Math.floor(Date.now() / 1000);
 
-function signed(url: string, body: Buffer, o: { timestamp?: number; nonce?: string; signUrl?: string; signBody?: Buffer; method?: string } = {}) {
+function signed(
+  url: string,
+  body: Buffer,
+  o: { timestamp?: number; nonce?: string; signUrl?: string; signBody?: Buffer; method?: string } = {},
+) {
   const timestamp = String(o.timestamp ?? nowSeconds());
   const nonce = o.nonce ?? randomBytes(16).toString('hex');
   return {
-    'x-autosoc-timestamp': timestamp, 'x-autosoc-nonce': nonce,
-    'x-autosoc-signature': signRequest(secret, { method: o.method ?? 'POST', url: o.signUrl ?? url, timestamp, nonce, body: o.signBody ?? body }),
+    'x-autosoc-timestamp': timestamp,
+    'x-autosoc-nonce': nonce,
+    'x-autosoc-signature': signRequest(secret, {
+      method: o.method ?? 'POST',
+      url: o.signUrl ?? url,
+      timestamp,
+      nonce,
+      body: o.signBody ?? body,
+    }),
   };
 }
 
-const upload = (url: string, token: string, body: Buffer, headers: Record<string, string> = {}) => h.app.inject({
-  method: 'POST', url, payload: body,
-  headers: { authorization: `Bearer ${token}`, 'content-type': 'text/plain', ...headers },
-} as InjectOptions);
+const upload = (url: string, token: string, body: Buffer, headers: Record<string, string> = {}) =>
+  h.app.inject({
+    method: 'POST',
+    url,
+    payload: body,
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'text/plain', ...headers },
+  } as InjectOptions);
 
 const note = () => Buffer.from(`note ${randomBytes(8).toString('hex')}\n`);
 
@@ -139,7 +163,9 @@ describe('source binding', () => {
     expect(ev.statusCode).toBe(403);
     expect(ev.json().error).toMatch(/bound to no source: re-create it with --source/);
     const alert = await h.app.inject({
-      method: 'POST', url: '/v1/alerts', payload: JSON.stringify(sample('05-port-scan.json', { sourceId: `unbound-${h.run}` })),
+      method: 'POST',
+      url: '/v1/alerts',
+      payload: JSON.stringify(sample('05-port-scan.json', { sourceId: `unbound-${h.run}` })),
       headers: { authorization: `Bearer ${tokens.unbound}`, 'content-type': 'application/json' },
     } as InjectOptions);
     expect(alert.statusCode).toBe(403);
@@ -148,7 +174,14 @@ describe('source binding', () => {
 
   it('the token CLI makes an ingest token say --source or --any-source', async () => {
     let stderr = '';
-    const cli = (argv: string[]) => runCli(argv, { stdout: () => undefined, stderr: (s) => { stderr += s; }, env: { ...process.env } });
+    const cli = (argv: string[]) =>
+      runCli(argv, {
+        stdout: () => undefined,
+        stderr: (s) => {
+          stderr += s;
+        },
+        env: { ...process.env },
+      });
     expect(await cli(['token', 'create', '--name', `sig-cli-${h.run}`, '--roles', 'ingest'])).toBe(1);
     expect(stderr).toMatch(/give --source <source>, or --any-source/);
     expect(await cli(['token', 'create', '--name', `sig-cli-${h.run}`, '--roles', 'ingest', '--source', 'x', '--any-source'])).toBe(1);
@@ -165,7 +198,9 @@ describe('HMAC keys at rest', () => {
     expect(rows[0].hmac_secret_sealed).not.toContain(secret);
     expect(h.secrets.open(rows[0].hmac_secret_sealed, names.signed)).toBe(secret);
     expect(() => h.secrets.open(rows[0].hmac_secret_sealed, names.bound)).toThrow(); // moved to another row
-    expect(() => new SecretBox(randomBytes(32)).open(rows[0].hmac_secret_sealed, names.signed)).toThrow(/sealed under key [0-9a-f]{8}, but the configured key is/);
+    expect(() => new SecretBox(randomBytes(32)).open(rows[0].hmac_secret_sealed, names.signed)).toThrow(
+      /sealed under key [0-9a-f]{8}, but the configured key is/,
+    );
   });
 
   it('plaintext keys left by earlier versions are sealed at start-up and keep working', async () => {
@@ -194,11 +229,14 @@ describe("README's openssl example", () => {
     const api = await h.app.listen({ host: '127.0.0.1', port: 0 });
     const env = { PATH: process.env.PATH, API: api, BODY: body, SECRET: secret, TOKEN: tokens.signed };
     // Asynchronously: the API answering curl runs in this process.
-    const sh = async (script: string) => (await promisify(execFile)('bash', ['-euo', 'pipefail', '-c', script], { env, encoding: 'utf8' })).stdout;
+    const sh = async (script: string) =>
+      (await promisify(execFile)('bash', ['-euo', 'pipefail', '-c', script], { env, encoding: 'utf8' })).stdout;
     const out = await sh(block!);
     expect(JSON.parse(out)).toMatchObject({ accepted: 1 });
     // The same signed request captured and resent is a replay.
-    const resent = await sh(block!.replace('NONCE=$(openssl rand -hex 16)', 'NONCE=$(openssl rand -hex 16); echo "$TS $NONCE" > "$BODY.sent"'));
+    const resent = await sh(
+      block!.replace('NONCE=$(openssl rand -hex 16)', 'NONCE=$(openssl rand -hex 16); echo "$TS $NONCE" > "$BODY.sent"'),
+    );
     expect(JSON.parse(resent)).toMatchObject({ duplicates: 1 });
     const [ts, nonce] = readFileSync(`${body}.sent`, 'utf8').trim().split(' ');
     const pinned = block!.replace('TS=$(date +%s) NONCE=$(openssl rand -hex 16)', `TS=${ts} NONCE=${nonce}`);

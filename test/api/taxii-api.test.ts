@@ -26,7 +26,11 @@ import { devServerEnv, uniqueSuffix } from '../helpers/temporal';
 const run = uniqueSuffix();
 // Sources of this run only: alerts other test files leave in the database stay AMBER (the default).
 const src = { osint: `osint-${run}`, partner: `partner-${run}`, edr: `edr-${run}` };
-const sharing = SharingPolicy.parse({ defaultTlp: 'amber', bySource: { [src.osint]: 'clear', [src.partner]: 'green' }, ownDomains: ['corp.example'] });
+const sharing = SharingPolicy.parse({
+  defaultTlp: 'amber',
+  bySource: { [src.osint]: 'clear', [src.partner]: 'green' },
+  ownDomains: ['corp.example'],
+});
 let db: TestDatabase;
 let env: TestWorkflowEnvironment;
 let app: FastifyInstance;
@@ -37,16 +41,24 @@ const tokens = { intel: '', ingest: '' };
 async function storeAlert(source: string, name: string, n: number, verdict: string, approvedBy?: string): Promise<string> {
   const workflowId = `alert:${source}:${name}-${run}`;
   const alert = parseAlert({
-    source, sourceId: `${name}-${run}`, time: '2026-12-01T10:00:00Z', title: `Beacon from ws-0142 (${name})`, severity: 'high', attackTechniques: ['T1071.001'],
+    source,
+    sourceId: `${name}-${run}`,
+    time: '2026-12-01T10:00:00Z',
+    title: `Beacon from ws-0142 (${name})`,
+    severity: 'high',
+    attackTechniques: ['T1071.001'],
     observables: {
-      hosts: [{ hostname: 'ws-0142', ip: '10.20.30.40' }], users: [{ name: 'jdoe' }],
+      hosts: [{ hostname: 'ws-0142', ip: '10.20.30.40' }],
+      users: [{ name: 'jdoe' }],
       urls: Array.from({ length: n }, (_x, i) => `https://c2-${name}-${i}.badcdn-example.net/beacon`),
-      ips: [`203.0.113.${n}`, '192.168.1.9'], domains: ['intranet.corp.example'],
+      ips: [`203.0.113.${n}`, '192.168.1.9'],
+      domains: ['intranet.corp.example'],
     },
   });
   await upsertAlert(db.pool, workflowId, alert, extractObservables(alert));
   await db.pool.query('UPDATE alerts SET verdict = $2 WHERE workflow_id = $1', [workflowId, verdict]);
-  if (approvedBy) await appendAudit(db.pool, { workflowId, step: 'decision:1', action: 'approve', actor: approvedBy, reason: 'confirmed beacon' });
+  if (approvedBy)
+    await appendAudit(db.pool, { workflowId, step: 'decision:1', action: 'approve', actor: approvedBy, reason: 'confirmed beacon' });
   return workflowId;
 }
 
@@ -55,9 +67,25 @@ async function expectedIds(workflowId: string): Promise<string[]> {
   return incidentToStixBundle(await confirmedIncidentFromStore(db.pool, workflowId), { sharing }).objects.map((o) => o.id);
 }
 
-interface Pull { title: string; versions: string[]; collection: string; can_read: boolean; can_write: boolean; pages: number; ids: string[]; objects: Record<string, unknown>[]; manifest: { id: string; date_added: string; version: string }[] }
+interface Pull {
+  title: string;
+  versions: string[];
+  collection: string;
+  can_read: boolean;
+  can_write: boolean;
+  pages: number;
+  ids: string[];
+  objects: Record<string, unknown>[];
+  manifest: { id: string; date_added: string; version: string }[];
+}
 async function pull(perPage: number, addedAfter?: string): Promise<Pull> {
-  const r = await runTool('python', [join(__dirname, '..', 'content', 'taxii_pull.py'), `${base}/taxii2/`, tokens.intel, String(perPage), ...(addedAfter ? [addedAfter] : [])]);
+  const r = await runTool('python', [
+    join(__dirname, '..', 'content', 'taxii_pull.py'),
+    `${base}/taxii2/`,
+    tokens.intel,
+    String(perPage),
+    ...(addedAfter ? [addedAfter] : []),
+  ]);
   if (r.code !== 0) throw new Error(`taxii_pull.py failed: ${r.stderr}`);
   return JSON.parse(r.stdout) as Pull;
 }
@@ -71,7 +99,13 @@ beforeAll(async () => {
   await db.pool.query('DELETE FROM taxii_objects');
   await db.pool.query('DELETE FROM taxii_incidents');
   const policy = { ...loadConfig({}).policy, sharing };
-  const ingest = new IngestService({ db: db.pool, client: env.client, taskQueue: `taxii-${run}`, policy, correlation: DEFAULT_CORRELATION });
+  const ingest = new IngestService({
+    db: db.pool,
+    client: env.client,
+    taskQueue: `taxii-${run}`,
+    policy,
+    correlation: DEFAULT_CORRELATION,
+  });
   app = buildApiServer({ db: db.pool, ingest, policy, maxBodyBytes: 1 << 20 });
   base = (await app.listen({ host: '127.0.0.1', port: 0 })).replace(/\/$/, '');
   tokens.intel = await createApiToken(db.pool, { name: `intel-${run}`, roles: ['intel'] });
@@ -93,7 +127,7 @@ describe('TAXII 2.1 collection', () => {
     ids.amber = await storeAlert(src.edr, 'amber', 4, 'malicious');
     ids.benign = await storeAlert(src.osint, 'benign', 3, 'benign');
     // Other test files may publish into this database meanwhile: expect at least ours, exactly once each.
-    const expected = new Set([...await expectedIds(ids.clear), ...await expectedIds(ids.green)]);
+    const expected = new Set([...(await expectedIds(ids.clear)), ...(await expectedIds(ids.green))]);
     first = await pull(7);
     expect(first.title).toBe('autosoc');
     expect(first.versions).toEqual([TAXII_MEDIA_TYPE]);
@@ -108,11 +142,19 @@ describe('TAXII 2.1 collection', () => {
     expect(text).not.toMatch(/ws-0142|jdoe|10\.20\.30\.40|192\.168\.|corp\.example/);
     expect(text).not.toMatch(/c2-amber-|c2-benign-/);
     expect(text).toMatch(/c2-clear-8\.badcdn-example\.net/);
-    expect(first.objects.filter((o) => o.type === 'marking-definition').map((o) => o.name).sort()).toEqual(['TLP:GREEN', 'TLP:WHITE']);
+    expect(
+      first.objects
+        .filter((o) => o.type === 'marking-definition')
+        .map((o) => o.name)
+        .sort(),
+    ).toEqual(['TLP:GREEN', 'TLP:WHITE']);
   }, 180_000);
 
   it('returns only what was added after a date', async () => {
-    const lastAdded = first.manifest.map((m) => m.date_added).sort().at(-1)!;
+    const lastAdded = first.manifest
+      .map((m) => m.date_added)
+      .sort()
+      .at(-1)!;
     ids.later = await storeAlert(src.osint, 'later', 2, 'malicious');
     const fresh = new Set(await expectedIds(ids.later));
     const known = new Set(first.ids);
@@ -127,15 +169,19 @@ describe('TAXII 2.1 collection', () => {
     const res = await get(`/taxii2/autosoc/collections/${TAXII_COLLECTION.id}/objects/?limit=3`, tokens.intel);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe(TAXII_MEDIA_TYPE);
-    const body = await res.json() as { more: boolean; next: string; objects: { id: string }[] };
+    const body = (await res.json()) as { more: boolean; next: string; objects: { id: string }[] };
     expect(body.objects).toHaveLength(3);
     expect(body.more).toBe(true);
-    const manifest = await (await get(`/taxii2/autosoc/collections/${TAXII_COLLECTION.id}/manifest/?limit=3`, tokens.intel)).json() as { objects: { date_added: string }[] };
+    const manifest = (await (await get(`/taxii2/autosoc/collections/${TAXII_COLLECTION.id}/manifest/?limit=3`, tokens.intel)).json()) as {
+      objects: { date_added: string }[];
+    };
     expect(res.headers.get('x-taxii-date-added-first')).toBe(manifest.objects[0].date_added);
     expect(res.headers.get('x-taxii-date-added-last')).toBe(manifest.objects[2].date_added);
     const one = await get(`/taxii2/autosoc/collections/${TAXII_COLLECTION.id}/objects/${body.objects[1].id}/`, tokens.intel);
     expect(((await one.json()) as { objects: { id: string }[] }).objects.map((o) => o.id)).toEqual([body.objects[1].id]);
-    const byType = await (await get(`/taxii2/autosoc/collections/${TAXII_COLLECTION.id}/objects/?match[type]=attack-pattern`, tokens.intel)).json() as { objects: { type: string }[] };
+    const byType = (await (
+      await get(`/taxii2/autosoc/collections/${TAXII_COLLECTION.id}/objects/?match[type]=attack-pattern`, tokens.intel)
+    ).json()) as { objects: { type: string }[] };
     expect(byType.objects.length).toBeGreaterThan(0);
     expect(byType.objects.every((o) => o.type === 'attack-pattern')).toBe(true);
   });
@@ -144,7 +190,8 @@ describe('TAXII 2.1 collection', () => {
     const unreadable = `alert:hand-written:${run}`;
     await db.pool.query(
       `INSERT INTO alerts (workflow_id, source, source_id, severity, title, alert_time, alert, observables, verdict)
-       VALUES ($1, 'hand-written', $2, 'high', 'no time field', now(), '{"title":"no time field"}', '{}', 'malicious')`, [unreadable, run],
+       VALUES ($1, 'hand-written', $2, 'high', 'no time field', now(), '{"title":"no time field"}', '{}', 'malicious')`,
+      [unreadable, run],
     );
     const res = await get(`/taxii2/autosoc/collections/${TAXII_COLLECTION.id}/objects/`, tokens.intel);
     expect(res.status).toBe(200);
@@ -162,11 +209,15 @@ describe('TAXII 2.1 collection', () => {
     expect(((await wrongType.json()) as { http_status: string }).http_status).toBe('406');
     expect((await get('/taxii2/autosoc/collections/nope/objects/', tokens.intel)).status).toBe(404);
     expect((await get(`${objects}?added_after=yesterday`, tokens.intel)).status).toBe(400);
-    const write = await fetch(`${base}${objects}`, { method: 'POST', headers: { accept: TAXII_MEDIA_TYPE, 'content-type': TAXII_MEDIA_TYPE, authorization: `Bearer ${tokens.intel}` }, body: '{"objects":[]}' });
+    const write = await fetch(`${base}${objects}`, {
+      method: 'POST',
+      headers: { accept: TAXII_MEDIA_TYPE, 'content-type': TAXII_MEDIA_TYPE, authorization: `Bearer ${tokens.intel}` },
+      body: '{"objects":[]}',
+    });
     expect(write.status).toBe(403);
-    const doc = await (await fetch(`${base}/openapi.json`)).json() as { paths: Record<string, unknown> };
+    const doc = (await (await fetch(`${base}/openapi.json`)).json()) as { paths: Record<string, unknown> };
     expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/taxii2/', '/taxii2/autosoc/collections/{id}/objects/']));
-    const audited = await db.pool.query("SELECT count(*)::int AS n FROM audit_log WHERE actor = $1", [`intel-${run}`]);
+    const audited = await db.pool.query('SELECT count(*)::int AS n FROM audit_log WHERE actor = $1', [`intel-${run}`]);
     expect(audited.rows[0].n).toBeGreaterThan(0);
   });
 });

@@ -38,7 +38,11 @@ beforeAll(async () => {
   writeFileSync(policyFile, 'approvals:\n  isolate_host:\n    quorum: 2\n');
   h = await startApiHarness('trust', { env: { AUTOSOC_POLICY_FILE: policyFile } });
   app = buildApiServer({
-    db: h.db.pool, ingest: h.ingest, client: h.client, policy: h.config.policy, maxBodyBytes: h.config.api.maxBodyBytes,
+    db: h.db.pool,
+    ingest: h.ingest,
+    client: h.client,
+    policy: h.config.policy,
+    maxBodyBytes: h.config.api.maxBodyBytes,
     signer: new DecisionSigner(h.config.security.decisionKeys),
     codec: { codec: dataConverterFor(h.config).payloadCodecs![0], uiOrigin: UI_ORIGIN, uiSecret: h.config.security.payloadKeys[0].key },
   });
@@ -52,10 +56,12 @@ afterAll(async () => {
   await h?.close();
 });
 
-const post = (path: string, token: string | undefined, body: unknown, headers: Record<string, string> = {}) => fetch(`${apiUrl}${path}`, {
-  method: 'POST', body: JSON.stringify(body),
-  headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers },
-});
+const post = (path: string, token: string | undefined, body: unknown, headers: Record<string, string> = {}) =>
+  fetch(`${apiUrl}${path}`, {
+    method: 'POST',
+    body: JSON.stringify(body),
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers },
+  });
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- response bodies checked by the assertions
 const json = async (res: Response): Promise<any> => res.json();
 const alertPath = (id: string, rest: string) => `/v1/alerts/${encodeURIComponent(id)}${rest}`;
@@ -65,7 +71,11 @@ async function escalated(sourceId: string, overrides: Record<string, unknown> = 
   const res = await post('/v1/alerts', tokens.ingest, alert);
   expect(res.status).toBe(202);
   const workflowId = alertWorkflowId({ source: alert.source as string, sourceId });
-  await waitFor(() => h.client.workflow.getHandle(workflowId).query(statusQuery), (s: AlertStatus) => s.stage === 'awaiting_analyst', `${workflowId} awaiting an analyst`);
+  await waitFor(
+    () => h.client.workflow.getHandle(workflowId).query(statusQuery),
+    (s: AlertStatus) => s.stage === 'awaiting_analyst',
+    `${workflowId} awaiting an analyst`,
+  );
   return workflowId;
 }
 
@@ -73,19 +83,34 @@ async function escalated(sourceId: string, overrides: Record<string, unknown> = 
 async function autosoc(...args: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = '';
   let err = '';
-  const code = await cli(['--api-url', apiUrl, ...args], { stdout: (s) => { out += s; }, stderr: (s) => { err += s; }, env: {} });
+  const code = await cli(['--api-url', apiUrl, ...args], {
+    stdout: (s) => {
+      out += s;
+    },
+    stderr: (s) => {
+      err += s;
+    },
+    env: {},
+  });
   return { code, out, err };
 }
 
-const temporalCli = (...args: string[]) => promisify(execFile)(temporalCliPath(), [...args, '--address', h.env.address, '--namespace', 'default'], { timeout: 60_000 })
-  .then((r) => ({ code: 0, out: r.stdout, err: r.stderr }), (e: { code?: number; stdout?: string; stderr?: string }) => ({ code: e.code ?? 1, out: e.stdout ?? '', err: e.stderr ?? '' }));
+const temporalCli = (...args: string[]) =>
+  promisify(execFile)(temporalCliPath(), [...args, '--address', h.env.address, '--namespace', 'default'], { timeout: 60_000 }).then(
+    (r) => ({ code: 0, out: r.stdout, err: r.stderr }),
+    (e: { code?: number; stdout?: string; stderr?: string }) => ({ code: e.code ?? 1, out: e.stdout ?? '', err: e.stderr ?? '' }),
+  );
 
 test('one token cannot meet a quorum of two under two names: the actor is always the token holder', async () => {
   const workflowId = await escalated(`quorum-${h.run}`);
   const first = await post(alertPath(workflowId, '/decide'), tokens.alice, { action: 'approve', reason: 'contain', actor: 'someone-else' });
   expect(first.status).toBe(200);
   // A second approval with the same token, claiming another name in the body: refused.
-  const second = await post(alertPath(workflowId, '/decide'), tokens.alice, { action: 'approve', reason: 'second pair of eyes', actor: 'bob' });
+  const second = await post(alertPath(workflowId, '/decide'), tokens.alice, {
+    action: 'approve',
+    reason: 'second pair of eyes',
+    actor: 'bob',
+  });
   expect(second.status).toBe(422);
   expect((await json(second)).error).toMatch(/already approved/);
   const status = await h.client.workflow.getHandle(workflowId).query(statusQuery);
@@ -93,7 +118,17 @@ test('one token cannot meet a quorum of two under two names: the actor is always
   // And a signed envelope from the same token, with the name edited, does not verify.
   const signed = await json(await post(alertPath(workflowId, '/signed-decision'), tokens.alice, { action: 'approve', reason: 'x' }));
   const forged = { ...signed, decision: { ...signed.decision, actor: 'bob' } };
-  const res = await temporalCli('workflow', 'update', 'execute', '--workflow-id', workflowId, '--name', 'decide', '--input', JSON.stringify(forged));
+  const res = await temporalCli(
+    'workflow',
+    'update',
+    'execute',
+    '--workflow-id',
+    workflowId,
+    '--name',
+    'decide',
+    '--input',
+    JSON.stringify(forged),
+  );
   expect(res.code).not.toBe(0);
   expect(res.err + res.out).toMatch(/no signature verifies|already/);
 });
@@ -101,26 +136,88 @@ test('one token cannot meet a quorum of two under two names: the actor is always
 test('the Temporal CLI decides with `autosoc decision sign` output; roles come from the token, a forged one is refused', async () => {
   const workflowId = await escalated(`tcli-${h.run}`, { severity: 'medium' });
   // An engineer may not close (policy roles): signing says who they are, the workflow refuses.
-  const engineer = await autosoc('--token', tokens.engineer, 'decision', 'sign', workflowId, '--action', 'close', '--reason', 'not mine to close');
+  const engineer = await autosoc(
+    '--token',
+    tokens.engineer,
+    'decision',
+    'sign',
+    workflowId,
+    '--action',
+    'close',
+    '--reason',
+    'not mine to close',
+  );
   expect(engineer.code).toBe(0);
-  const refused = await temporalCli('workflow', 'update', 'execute', '--workflow-id', workflowId, '--name', 'decide', '--input', engineer.out.trim());
+  const refused = await temporalCli(
+    'workflow',
+    'update',
+    'execute',
+    '--workflow-id',
+    workflowId,
+    '--name',
+    'decide',
+    '--input',
+    engineer.out.trim(),
+  );
   expect(refused.code).not.toBe(0);
   expect(refused.err + refused.out).toMatch(/role: close needs one of/);
   // Unsigned, as anyone with Temporal access could send it: refused with the way to do it right.
-  const unsigned = await temporalCli('workflow', 'update', 'execute', '--workflow-id', workflowId, '--name', 'decide',
-    '--input', JSON.stringify({ action: 'close', actor: 'alice', reason: 'x', roles: ['admin'] }));
+  const unsigned = await temporalCli(
+    'workflow',
+    'update',
+    'execute',
+    '--workflow-id',
+    workflowId,
+    '--name',
+    'decide',
+    '--input',
+    JSON.stringify({ action: 'close', actor: 'alice', reason: 'x', roles: ['admin'] }),
+  );
   expect(unsigned.err + unsigned.out).toMatch(/autosoc decision sign/);
 
-  const alice = await autosoc('--token', tokens.alice, 'decision', 'sign', workflowId, '--action', 'close', '--reason', 'benign: admin test');
+  const alice = await autosoc(
+    '--token',
+    tokens.alice,
+    'decision',
+    'sign',
+    workflowId,
+    '--action',
+    'close',
+    '--reason',
+    'benign: admin test',
+  );
   expect(alice.code).toBe(0);
   expect(JSON.parse(alice.out)).toMatchObject({ workflowId, decision: { action: 'close', actor: `alice-${h.run}`, roles: ['analyst'] } });
-  const accepted = await temporalCli('workflow', 'update', 'execute', '--workflow-id', workflowId, '--name', 'decide', '--input', alice.out.trim(),
-    '--codec-endpoint', `${apiUrl}/codec`, '--codec-auth', `Bearer ${tokens.alice}`);
+  const accepted = await temporalCli(
+    'workflow',
+    'update',
+    'execute',
+    '--workflow-id',
+    workflowId,
+    '--name',
+    'decide',
+    '--input',
+    alice.out.trim(),
+    '--codec-endpoint',
+    `${apiUrl}/codec`,
+    '--codec-auth',
+    `Bearer ${tokens.alice}`,
+  );
   expect(accepted.err).toBe('');
   expect(accepted.code).toBe(0);
   expect(accepted.out).toContain(`alice-${h.run}`); // the status it returns, decoded through the codec endpoint
   // The same signed decision again (a replay) is refused.
-  const replayed = await temporalCli('workflow', 'update', 'execute', '--workflow-id', workflowId, '--name', 'decide', '--input', alice.out.trim());
+  const replayed = await temporalCli(
+    'workflow',
+    'update',
+    'execute',
+    '--workflow-id',
+    workflowId,
+    '--name',
+    'decide',
+    '--input',
+    alice.out.trim(),
+  );
   expect(replayed.code).not.toBe(0);
   expect((await h.client.workflow.getHandle(workflowId).result()).outcome).toBe('closed_by_analyst');
 });
@@ -129,9 +226,13 @@ test("no alert string is readable in Temporal's history; the codec endpoint deco
   const marker = randomBytes(6).toString('hex');
   const secrets = [`Exfil tool ${marker} on finance host`, `powershell.exe -enc ${marker}QQBBAEEA`, `rule-name-${marker}`];
   const workflowId = await escalated(`plain-${h.run}`, {
-    title: secrets[0], description: secrets[0],
+    title: secrets[0],
+    description: secrets[0],
     rule: { id: 'office-child-powershell', name: secrets[2] },
-    observables: { ...(sample('01-encoded-powershell.json').observables as object), processes: [{ pid: 1, name: 'powershell.exe', commandLine: secrets[1] }] },
+    observables: {
+      ...(sample('01-encoded-powershell.json').observables as object),
+      processes: [{ pid: 1, name: 'powershell.exe', commandLine: secrets[1] }],
+    },
   });
   expect((await post(alertPath(workflowId, '/decide'), tokens.alice, { action: 'close', reason: `closing ${marker}` })).status).toBe(200);
   await h.client.workflow.getHandle(workflowId).result();
@@ -154,7 +255,14 @@ test("no alert string is readable in Temporal's history; the codec endpoint deco
   expect(Buffer.from(input.metadata!.encoding!).toString()).toBe('binary/encrypted');
 
   // The codec endpoint: an analyst's token decodes; no token, or an ingest token, does not.
-  const wire = { payloads: [{ metadata: Object.fromEntries(Object.entries(input.metadata!).map(([k, v]) => [k, Buffer.from(v).toString('base64')])), data: Buffer.from(input.data!).toString('base64') }] };
+  const wire = {
+    payloads: [
+      {
+        metadata: Object.fromEntries(Object.entries(input.metadata!).map(([k, v]) => [k, Buffer.from(v).toString('base64')])),
+        data: Buffer.from(input.data!).toString('base64'),
+      },
+    ],
+  };
   const decoded = await post('/codec/decode', tokens.alice, wire);
   expect(decoded.status).toBe(200);
   const plain = (await json(decoded)).payloads[0];
@@ -170,7 +278,11 @@ test("no alert string is readable in Temporal's history; the codec endpoint deco
   expect((await post(ui, undefined, wire, { origin: 'http://evil.example' })).status).toBe(403);
   expect((await post(`/codec/ui/${'0'.repeat(64)}/decode`, undefined, wire, { origin: UI_ORIGIN })).status).toBe(403);
   // CORS preflight: answered for the UI's origin, refused for any other.
-  const preflight = (origin: string) => fetch(`${apiUrl}${ui}`, { method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type,x-namespace' } });
+  const preflight = (origin: string) =>
+    fetch(`${apiUrl}${ui}`, {
+      method: 'OPTIONS',
+      headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type,x-namespace' },
+    });
   const ok = await preflight(UI_ORIGIN);
   expect(ok.status).toBe(204);
   expect(ok.headers.get('access-control-allow-origin')).toBe(UI_ORIGIN);

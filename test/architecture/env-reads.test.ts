@@ -17,14 +17,21 @@ const ALLOWED: Record<string, string> = {
 };
 
 const allowed = (file: string) => Object.keys(ALLOWED).some((a) => (a.endsWith('/') ? file.startsWith(a) : file === a));
-const readsEnv = (file: string) => readFileSync(file, 'utf8').split('\n').some((l) => !/^\s*(\/\/|\*)/.test(l) && ENV_READ.test(l));
+const readsEnv = (file: string) =>
+  readFileSync(file, 'utf8')
+    .split('\n')
+    .some((l) => !/^\s*(\/\/|\*)/.test(l) && ENV_READ.test(l));
 
 test('only config.ts (and the entry points listed) reads process.env', () => {
-  const readers = tsFiles(SRC).filter(readsEnv).map((f) => relative(SRC, f));
+  const readers = tsFiles(SRC)
+    .filter(readsEnv)
+    .map((f) => relative(SRC, f));
   expect(readers.filter((f) => !allowed(f))).toEqual([]);
 });
 
 test('every allowed place still reads process.env', () => {
-  const readers = tsFiles(SRC).filter(readsEnv).map((f) => relative(SRC, f));
+  const readers = tsFiles(SRC)
+    .filter(readsEnv)
+    .map((f) => relative(SRC, f));
   expect(Object.keys(ALLOWED).filter((a) => !readers.some((f) => (a.endsWith('/') ? f.startsWith(a) : f === a)))).toEqual([]);
 });

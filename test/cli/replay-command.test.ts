@@ -15,7 +15,14 @@ for (const name of ['auto-closed', 'escalated-approved-by-update']) {
 const cli = async (...argv: string[]) => {
   let out = '';
   let err = '';
-  const code = await run(argv, { stdout: (s) => { out += s; }, stderr: (s) => { err += s; } });
+  const code = await run(argv, {
+    stdout: (s) => {
+      out += s;
+    },
+    stderr: (s) => {
+      err += s;
+    },
+  });
   return { code, out, err };
 };
 
@@ -26,7 +33,13 @@ test('histories recorded from the current code replay', async () => {
 });
 
 test('an incompatible change fails the replay, naming each history it would break', async () => {
-  const { code, out, err } = await cli('replay', '--histories', dir, '--workflows', join(__dirname, '..', 'fixtures', 'incompatible-workflows'));
+  const { code, out, err } = await cli(
+    'replay',
+    '--histories',
+    dir,
+    '--workflows',
+    join(__dirname, '..', 'fixtures', 'incompatible-workflows'),
+  );
   expect(code).toBe(1);
   expect(out).toMatch(/^FAIL auto-closed: .+\nFAIL escalated-approved-by-update: .+\n$/);
   expect(out).toMatch(/[Nn]ondetermin/);

@@ -2,16 +2,17 @@
 import { cell, renderTable } from '../../src/cli/table';
 
 test('columns are aligned to the widest cell; the last column is not padded', () => {
-  const out = renderTable([
-    { header: 'ID', value: (r: { id: string; title: string }) => r.id },
-    { header: 'TITLE', value: (r) => r.title },
-  ], [{ id: '7', title: 'short' }, { id: 'alert:x:long-id', title: 'a longer title' }]);
-  expect(out).toBe([
-    'ID               TITLE',
-    '7                short',
-    'alert:x:long-id  a longer title',
-    '',
-  ].join('\n'));
+  const out = renderTable(
+    [
+      { header: 'ID', value: (r: { id: string; title: string }) => r.id },
+      { header: 'TITLE', value: (r) => r.title },
+    ],
+    [
+      { id: '7', title: 'short' },
+      { id: 'alert:x:long-id', title: 'a longer title' },
+    ],
+  );
+  expect(out).toBe(['ID               TITLE', '7                short', 'alert:x:long-id  a longer title', ''].join('\n'));
 });
 
 test('control, escape and bidi characters are replaced; null is "-"; long text is cut by characters', () => {

@@ -18,13 +18,22 @@ describe('loadConfig', () => {
   it('has working defaults for a local dev stack', () => {
     const c = loadConfig({});
     expect(c.temporal).toEqual({
-      address: '127.0.0.1:7233', local: true, namespace: 'default', taskQueue: 'autosoc-alerts',
-      port: 7233, uiPort: 8233, uiUrl: 'http://127.0.0.1:8233', sqlitePragmas: ['journal_mode=WAL', 'synchronous=NORMAL'],
+      address: '127.0.0.1:7233',
+      local: true,
+      namespace: 'default',
+      taskQueue: 'autosoc-alerts',
+      port: 7233,
+      uiPort: 8233,
+      uiUrl: 'http://127.0.0.1:8233',
+      sqlitePragmas: ['journal_mode=WAL', 'synchronous=NORMAL'],
     });
     expect(c.databaseUrl).toBeUndefined();
     expect(c.dataDir).toBe(resolve('.data'));
     expect(c.pglitePort).toBe(5433);
-    expect(c.policy).toEqual({ ...DEFAULT_POLICY, decisionKeys: [{ id: expect.any(String), publicKey: expect.stringMatching(/^[0-9a-f]{64}$/) }] });
+    expect(c.policy).toEqual({
+      ...DEFAULT_POLICY,
+      decisionKeys: [{ id: expect.any(String), publicKey: expect.stringMatching(/^[0-9a-f]{64}$/) }],
+    });
     expect(c.logLevel).toBe('info');
   });
 
@@ -76,11 +85,17 @@ describe('loadConfig', () => {
 
   it('reads DATABASE_URL, the SLA tiers and the auto-close threshold', () => {
     const c = loadConfig({
-      DATABASE_URL: 'postgresql://soc:pw@db:5432/autosoc', AUTOSOC_SLA_TIERS: 'l1=10m, l2=2h', AUTOSOC_AUTO_CLOSE_BELOW: '20',
-      LOG_LEVEL: 'debug', AUTOSOC_DATA_DIR: '/var/lib/autosoc',
+      DATABASE_URL: 'postgresql://soc:pw@db:5432/autosoc',
+      AUTOSOC_SLA_TIERS: 'l1=10m, l2=2h',
+      AUTOSOC_AUTO_CLOSE_BELOW: '20',
+      LOG_LEVEL: 'debug',
+      AUTOSOC_DATA_DIR: '/var/lib/autosoc',
     });
     expect(c.databaseUrl).toBe('postgresql://soc:pw@db:5432/autosoc');
-    expect(c.policy.slaTiers).toEqual([{ name: 'l1', respondWithinMs: 600_000 }, { name: 'l2', respondWithinMs: 7_200_000 }]);
+    expect(c.policy.slaTiers).toEqual([
+      { name: 'l1', respondWithinMs: 600_000 },
+      { name: 'l2', respondWithinMs: 7_200_000 },
+    ]);
     expect(c.policy.autoCloseBelow).toBe(20);
     expect(c.logLevel).toBe('debug');
     expect(c.dataDir).toBe('/var/lib/autosoc');
@@ -88,18 +103,22 @@ describe('loadConfig', () => {
   });
 
   it.each(['localhost', 'http://localhost:7233', 'host:port', ':7233', 'a b:7233'])(
-    'rejects TEMPORAL_ADDRESS=%j, naming the variable', (value) => {
+    'rejects TEMPORAL_ADDRESS=%j, naming the variable',
+    (value) => {
       expect(configError({ TEMPORAL_ADDRESS: value })).toContain('TEMPORAL_ADDRESS: must be host:port');
-    });
+    },
+  );
 
   it.each(['mysql://db/x', 'db:5432', 'postgres:/db', 'https://db/x'])('rejects DATABASE_URL=%j, naming the variable', (value) => {
     expect(configError({ DATABASE_URL: value })).toContain('DATABASE_URL: must be a postgres:// URL');
   });
 
   it.each(['tier1', 'tier1=15m,', 'tier1=soon', 'Tier 1=15m', 'tier1=0s', '=15m'])(
-    'rejects AUTOSOC_SLA_TIERS=%j, naming the variable', (value) => {
+    'rejects AUTOSOC_SLA_TIERS=%j, naming the variable',
+    (value) => {
       expect(configError({ AUTOSOC_SLA_TIERS: value })).toMatch(/AUTOSOC_SLA_TIERS/);
-    });
+    },
+  );
 
   it('rejects an auto-close threshold above the suspicious threshold, naming the variable', () => {
     expect(configError({ AUTOSOC_AUTO_CLOSE_BELOW: '60' })).toMatch(/AUTOSOC_AUTO_CLOSE_BELOW.*autoCloseBelow <= suspiciousAtOrAbove/);
@@ -132,14 +151,23 @@ describe('loadConfig', () => {
 describe('worker tuning', () => {
   it('leaves unset worker options to the SDK, but caps the workflow cache, and passes set ones through', () => {
     // The cap bounds memory with runs waiting for analysts (bench/README.md, Memory).
-    expect(Object.fromEntries(Object.entries(loadConfig({}).worker).filter(([, v]) => v !== undefined))).toEqual({ maxCachedWorkflows: 200 });
-    expect(loadConfig({ AUTOSOC_WORKER_MAX_ACTIVITIES: '16', AUTOSOC_WORKER_REUSE_V8_CONTEXT: 'false', AUTOSOC_WORKER_MAX_CACHED_WORKFLOWS: '500' }).worker)
-      .toMatchObject({ maxConcurrentActivityTaskExecutions: 16, reuseV8Context: false, maxCachedWorkflows: 500 });
+    expect(Object.fromEntries(Object.entries(loadConfig({}).worker).filter(([, v]) => v !== undefined))).toEqual({
+      maxCachedWorkflows: 200,
+    });
+    expect(
+      loadConfig({
+        AUTOSOC_WORKER_MAX_ACTIVITIES: '16',
+        AUTOSOC_WORKER_REUSE_V8_CONTEXT: 'false',
+        AUTOSOC_WORKER_MAX_CACHED_WORKFLOWS: '500',
+      }).worker,
+    ).toMatchObject({ maxConcurrentActivityTaskExecutions: 16, reuseV8Context: false, maxCachedWorkflows: 500 });
   });
 
   it('splits the SQLite pragmas for the dev server', () => {
-    expect(loadConfig({ AUTOSOC_TEMPORAL_SQLITE_PRAGMAS: 'journal_mode=DELETE,synchronous=FULL' }).temporal.sqlitePragmas)
-      .toEqual(['journal_mode=DELETE', 'synchronous=FULL']);
+    expect(loadConfig({ AUTOSOC_TEMPORAL_SQLITE_PRAGMAS: 'journal_mode=DELETE,synchronous=FULL' }).temporal.sqlitePragmas).toEqual([
+      'journal_mode=DELETE',
+      'synchronous=FULL',
+    ]);
   });
 
   it('refuses to turn the workflow cache off: the local store activities need it', () => {

@@ -16,7 +16,8 @@ const http = createHttpClient({ defaultMaxBytes: 1024, failsOn: (s) => s === 429
 type Route = (req: IncomingMessage, res: ServerResponse, body: Buffer) => void;
 const routes: Record<string, Route> = {
   '/json': (_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok": true}'),
-  '/echo': (req, res, body) => res.writeHead(200).end(JSON.stringify({ method: req.method, auth: req.headers.authorization, body: body.toString('utf8') })),
+  '/echo': (req, res, body) =>
+    res.writeHead(200).end(JSON.stringify({ method: req.method, auth: req.headers.authorization, body: body.toString('utf8') })),
   '/empty': (_req, res) => res.writeHead(204).end(),
   '/not-json': (_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end('<html>\n  <b>gateway</b>\n</html>'),
   '/error-page': (_req, res) => res.writeHead(404, { 'content-type': 'text/html' }).end('<h1>Not Found</h1>'),
@@ -34,8 +35,18 @@ const routes: Record<string, Route> = {
     if (throttledOnce === 1) res.writeHead(429, { 'retry-after': '1' }).end('wait a second');
     else res.writeHead(200).end('{"ok": true}');
   },
-  '/falcon-throttled': (_req, res) => res.writeHead(429, { 'x-ratelimit-limit': '6000', 'x-ratelimit-remaining': '0', 'x-ratelimit-retryafter': String(Math.floor(Date.now() / 1000) + 600) }).end('{"errors":[{"code":429,"message":"API rate limit exceeded."}]}'),
-  '/stall-body': (_req, res) => { res.writeHead(200); res.write('{"half":'); },
+  '/falcon-throttled': (_req, res) =>
+    res
+      .writeHead(429, {
+        'x-ratelimit-limit': '6000',
+        'x-ratelimit-remaining': '0',
+        'x-ratelimit-retryafter': String(Math.floor(Date.now() / 1000) + 600),
+      })
+      .end('{"errors":[{"code":429,"message":"API rate limit exceeded."}]}'),
+  '/stall-body': (_req, res) => {
+    res.writeHead(200);
+    res.write('{"half":');
+  },
 };
 
 let server: LoopbackServer;
@@ -51,14 +62,23 @@ beforeAll(async () => {
 afterAll(() => server.close());
 
 const failureOf = async (p: Promise<unknown>): Promise<HttpFailure> => {
-  const err = await p.then(() => undefined, (e: unknown) => e);
+  const err = await p.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(err).toBeInstanceOf(TestFamilyError);
   return (err as TestFamilyError).failure;
 };
 
 describe('createHttpClient', () => {
   it('sends method, headers and body, and reads the whole answer', async () => {
-    const answer = await http.request({ url: `${server.url}/echo`, method: 'POST', headers: { authorization: 'Bearer t' }, body: 'hello', timeoutMs: 30_000 });
+    const answer = await http.request({
+      url: `${server.url}/echo`,
+      method: 'POST',
+      headers: { authorization: 'Bearer t' },
+      body: 'hello',
+      timeoutMs: 30_000,
+    });
     expect(answer.status).toBe(200);
     expect(http.parseJson(answer)).toEqual({ method: 'POST', auth: 'Bearer t', body: 'hello' });
   });
@@ -69,19 +89,32 @@ describe('createHttpClient', () => {
     expect(answer.body.toString('utf8')).toBe('<h1>Not Found</h1>');
   });
 
-  it('fails on the family\'s statuses with the status, headers and the start of the body', async () => {
+  it("fails on the family's statuses with the status, headers and the start of the body", async () => {
     const throttled = await failureOf(http.request({ url: `${server.url}/throttled`, timeoutMs: 30_000 }));
-    expect(throttled).toMatchObject({ kind: 'status', status: 429, text: 'slow down, please', retryAfterMs: 7_000, message: 'HTTP 429 (throttled) (retry after 7000 ms): slow down, please' });
+    expect(throttled).toMatchObject({
+      kind: 'status',
+      status: 429,
+      text: 'slow down, please',
+      retryAfterMs: 7_000,
+      message: 'HTTP 429 (throttled) (retry after 7000 ms): slow down, please',
+    });
     expect(throttled.kind === 'status' && throttled.headers.get('retry-after')).toBe('7');
-    expect(await failureOf(http.request({ url: `${server.url}/broken`, timeoutMs: 30_000 })))
-      .toMatchObject({ kind: 'status', status: 503, message: 'HTTP 503: upstream down' });
+    expect(await failureOf(http.request({ url: `${server.url}/broken`, timeoutMs: 30_000 }))).toMatchObject({
+      kind: 'status',
+      status: 503,
+      message: 'HTTP 503: upstream down',
+    });
   });
 
   it('refuses an answer larger than maxBytes, declared or streamed', async () => {
-    expect(await failureOf(http.request({ url: `${server.url}/declared-big`, timeoutMs: 30_000 })))
-      .toEqual({ kind: 'too-large', message: 'answer of 4096 bytes is larger than the 1024-byte limit' });
-    expect(await failureOf(http.request({ url: `${server.url}/streamed-big`, timeoutMs: 30_000 })))
-      .toEqual({ kind: 'too-large', message: 'answer larger than the 1024-byte limit' });
+    expect(await failureOf(http.request({ url: `${server.url}/declared-big`, timeoutMs: 30_000 }))).toEqual({
+      kind: 'too-large',
+      message: 'answer of 4096 bytes is larger than the 1024-byte limit',
+    });
+    expect(await failureOf(http.request({ url: `${server.url}/streamed-big`, timeoutMs: 30_000 }))).toEqual({
+      kind: 'too-large',
+      message: 'answer larger than the 1024-byte limit',
+    });
     const roomy = await http.request({ url: `${server.url}/streamed-big`, timeoutMs: 30_000, maxBytes: 4096 });
     expect(roomy.body.length).toBe(4096);
   });
@@ -92,8 +125,14 @@ describe('createHttpClient', () => {
   });
 
   it('times out on no answer and on a body that stops coming', async () => {
-    expect(await failureOf(http.request({ url: `${server.url}/hang`, timeoutMs: 150 }))).toEqual({ kind: 'timeout', message: 'no answer within 150 ms' });
-    expect(await failureOf(http.request({ url: `${server.url}/stall-body`, timeoutMs: 150 }))).toEqual({ kind: 'timeout', message: 'no answer within 150 ms' });
+    expect(await failureOf(http.request({ url: `${server.url}/hang`, timeoutMs: 150 }))).toEqual({
+      kind: 'timeout',
+      message: 'no answer within 150 ms',
+    });
+    expect(await failureOf(http.request({ url: `${server.url}/stall-body`, timeoutMs: 150 }))).toEqual({
+      kind: 'timeout',
+      message: 'no answer within 150 ms',
+    });
   });
 
   it('reports a refused connection as a network failure', async () => {
@@ -116,9 +155,17 @@ describe('createHttpClient', () => {
     expect(http.parseJson(await http.request({ url: `${server.url}/empty`, timeoutMs: 30_000 }))).toBeUndefined();
     const notJson = await http.request({ url: `${server.url}/not-json`, timeoutMs: 30_000 });
     let thrown: unknown;
-    try { http.parseJsonOrErrorPage(notJson, 'gateway check'); } catch (err) { thrown = err; }
+    try {
+      http.parseJsonOrErrorPage(notJson, 'gateway check');
+    } catch (err) {
+      thrown = err;
+    }
     expect(thrown).toBeInstanceOf(TestFamilyError);
-    expect((thrown as TestFamilyError).failure).toEqual({ kind: 'malformed', status: 200, message: 'gateway check: HTTP 200 answer is not JSON: <html> <b>gateway</b> </html>' });
+    expect((thrown as TestFamilyError).failure).toEqual({
+      kind: 'malformed',
+      status: 200,
+      message: 'gateway check: HTTP 200 answer is not JSON: <html> <b>gateway</b> </html>',
+    });
     const errorPage = await http.request({ url: `${server.url}/error-page`, timeoutMs: 30_000 });
     expect(http.parseJsonOrErrorPage(errorPage)).toBeUndefined();
     expect(() => http.parseJson(errorPage)).toThrow('HTTP 404 answer is not JSON: <h1>Not Found</h1>');
@@ -127,7 +174,9 @@ describe('createHttpClient', () => {
 
 describe('honourRetryAfter', () => {
   const patient = createHttpClient({
-    defaultMaxBytes: 1024, failsOn: (s) => s === 429 || s >= 500, toError: (f) => new TestFamilyError(f),
+    defaultMaxBytes: 1024,
+    failsOn: (s) => s === 429 || s >= 500,
+    toError: (f) => new TestFamilyError(f),
     honourRetryAfter: { maxWaitMs: 5_000, maxRetries: 2 },
   });
 

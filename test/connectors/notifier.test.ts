@@ -6,7 +6,9 @@ import { WebhookServer } from '../servers/webhook-server';
 
 const receiver = new WebhookServer();
 let base: string;
-beforeAll(async () => { base = await receiver.start(); });
+beforeAll(async () => {
+  base = await receiver.start();
+});
 afterAll(() => receiver.stop());
 beforeEach(() => {
   receiver.received.length = 0;
@@ -14,19 +16,33 @@ beforeEach(() => {
 });
 
 const n: Notification = {
-  event: 'escalated', workflowId: 'alert:edr:42', title: 'Office spawned <script>', severity: 'high', score: 81, verdict: 'malicious', tier: 'tier2',
+  event: 'escalated',
+  workflowId: 'alert:edr:42',
+  title: 'Office spawned <script>',
+  severity: 'high',
+  score: 81,
+  verdict: 'malicious',
+  tier: 'tier2',
 };
 
 describe('webhookNotifier', () => {
   it('POSTs the notification as JSON with the idempotency key', async () => {
     await webhookNotifier(`${base}/hook`).send(n, 'alert:edr:42:escalated:tier2:webhook');
     expect(receiver.received).toEqual([expect.objectContaining({ path: '/hook', body: n })]);
-    expect(receiver.received[0].headers).toMatchObject({ 'content-type': 'application/json', 'idempotency-key': 'alert:edr:42:escalated:tier2:webhook' });
+    expect(receiver.received[0].headers).toMatchObject({
+      'content-type': 'application/json',
+      'idempotency-key': 'alert:edr:42:escalated:tier2:webhook',
+    });
   });
 
   it('throws on a non-2xx answer, naming the host but not the path (a webhook path is often its secret)', async () => {
     receiver.failNext = 1;
-    const err = await webhookNotifier(`${base}/hooks/s3cr3t-token`).send(n, 'k').then(() => undefined, (e: unknown) => e as Error);
+    const err = await webhookNotifier(`${base}/hooks/s3cr3t-token`)
+      .send(n, 'k')
+      .then(
+        () => undefined,
+        (e: unknown) => e as Error,
+      );
     expect(err?.message).toBe(`${new URL(base).host} answered 503`);
     expect(receiver.received).toEqual([]);
   });
@@ -34,7 +50,9 @@ describe('webhookNotifier', () => {
   it('throws when the receiver cannot be reached', async () => {
     const gone = await listenOnLoopback(() => undefined);
     await gone.close();
-    await expect(webhookNotifier(`${gone.url}/hooks/s3cr3t-token`).send(n, 'k')).rejects.toThrow(new RegExp(`^${gone.url.slice(7)}: network error: ECONNREFUSED$`));
+    await expect(webhookNotifier(`${gone.url}/hooks/s3cr3t-token`).send(n, 'k')).rejects.toThrow(
+      new RegExp(`^${gone.url.slice(7)}: network error: ECONNREFUSED$`),
+    );
   });
 });
 
@@ -47,7 +65,7 @@ describe('slackNotifier', () => {
     expect(JSON.stringify(body.blocks[1])).toContain('a &amp; b');
   });
 
-  it('honours Slack\'s Retry-After on 429: waits a short one and delivers, fails at once on a long one saying how long', async () => {
+  it("honours Slack's Retry-After on 429: waits a short one and delivers, fails at once on a long one saying how long", async () => {
     receiver.throttleNext = 1;
     receiver.throttled = 0;
     receiver.retryAfterSeconds = 1;
@@ -56,7 +74,9 @@ describe('slackNotifier', () => {
 
     receiver.throttleNext = 1;
     receiver.retryAfterSeconds = 120;
-    await expect(slackNotifier(`${base}/services/T000/B000/XXX`).send(n, 'k')).rejects.toThrow(`${new URL(base).host} answered 429 (retry after 120000 ms)`);
+    await expect(slackNotifier(`${base}/services/T000/B000/XXX`).send(n, 'k')).rejects.toThrow(
+      `${new URL(base).host} answered 429 (retry after 120000 ms)`,
+    );
     expect(receiver.received.length).toBe(1);
   });
 });

@@ -9,8 +9,14 @@ beforeAll(() => pd.start());
 afterAll(() => pd.stop());
 
 const escalation = (over: Partial<Notification>): Notification => ({
-  event: 'escalated', workflowId: 'alert:edr:lsass-1', title: 'LSASS dump', severity: 'critical', tier: 'tier2', slaBreached: true,
-  observables: { hosts: ['srv-dc-01'], users: [], hashes: [], domains: [], ips: [], urls: [], emails: [], commandLines: [] }, ...over,
+  event: 'escalated',
+  workflowId: 'alert:edr:lsass-1',
+  title: 'LSASS dump',
+  severity: 'critical',
+  tier: 'tier2',
+  slaBreached: true,
+  observables: { hosts: ['srv-dc-01'], users: [], hashes: [], domains: [], ips: [], urls: [], emails: [], commandLines: [] },
+  ...over,
 });
 
 test('a critical SLA breach pages once per alert, however often it is sent; resolve closes the incident', async () => {
@@ -23,7 +29,11 @@ test('a critical SLA breach pages once per alert, however often it is sent; reso
   await notifier.send(escalation({ tier: 'tier3' }), 'k3');
   const key = pageKeyFor('alert:edr:lsass-1');
   expect([...pd.incidents.keys()]).toEqual([key]);
-  expect(pd.incidents.get(key)).toMatchObject({ triggers: 2, status: 'triggered', summary: expect.stringContaining('SLA breached: critical alert') });
+  expect(pd.incidents.get(key)).toMatchObject({
+    triggers: 2,
+    status: 'triggered',
+    summary: expect.stringContaining('SLA breached: critical alert'),
+  });
   await events.resolve(key);
   await events.resolve(key);
   expect(pd.incidents.get(key)!.status).toBe('resolved');
@@ -32,7 +42,11 @@ test('a critical SLA breach pages once per alert, however often it is sent; reso
 test('a 429 is retried by the activity (thrown as retryable); an unknown routing key is refused for good', async () => {
   pd.throttleNext = 1;
   const events = pagerDutyEvents({ routingKey: pd.routingKey, baseUrl: pd.url });
-  await expect(pagerDutyNotifier(events, ['critical']).send(escalation({ workflowId: 'alert:edr:lsass-2' }), 'k')).rejects.toMatchObject({ name: 'TicketError', retryable: true });
-  await expect(pagerDutyNotifier(pagerDutyEvents({ routingKey: 'wrong', baseUrl: pd.url }), ['critical']).send(escalation({}), 'k'))
-    .rejects.toBeInstanceOf(NotifierRejected);
+  await expect(pagerDutyNotifier(events, ['critical']).send(escalation({ workflowId: 'alert:edr:lsass-2' }), 'k')).rejects.toMatchObject({
+    name: 'TicketError',
+    retryable: true,
+  });
+  await expect(
+    pagerDutyNotifier(pagerDutyEvents({ routingKey: 'wrong', baseUrl: pd.url }), ['critical']).send(escalation({}), 'k'),
+  ).rejects.toBeInstanceOf(NotifierRejected);
 });

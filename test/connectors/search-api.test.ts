@@ -4,18 +4,29 @@ import { SearchApiError, searchPage } from '../../src/connectors/search-api';
 import { listenOnLoopback } from '../servers/listen-on-loopback';
 import { SearchApiServer, type StoredDoc } from '../servers/search-api-server';
 
-const docs: StoredDoc[] = ['c', 'a', 'b'].map((id, i) => ({ _id: id, _source: { '@timestamp': `2026-01-01T00:00:0${i}Z`, 'event.id': `e-${id}` } }));
+const docs: StoredDoc[] = ['c', 'a', 'b'].map((id, i) => ({
+  _id: id,
+  _source: { '@timestamp': `2026-01-01T00:00:0${i}Z`, 'event.id': `e-${id}` },
+}));
 const server = new SearchApiServer(new Map([['alerts', docs]]));
 let url: string;
-beforeAll(async () => { url = await server.start(); });
+beforeAll(async () => {
+  url = await server.start();
+});
 afterAll(() => server.stop());
 
 const sort: Record<string, 'asc'>[] = [{ '@timestamp': 'asc' }, { 'event.id': 'asc' }];
 
-const failure = (p: Promise<unknown>) => p.then(() => { throw new Error('expected a failure'); }, (e: unknown) => {
-  expect(e).toBeInstanceOf(SearchApiError);
-  return e as SearchApiError;
-});
+const failure = (p: Promise<unknown>) =>
+  p.then(
+    () => {
+      throw new Error('expected a failure');
+    },
+    (e: unknown) => {
+      expect(e).toBeInstanceOf(SearchApiError);
+      return e as SearchApiError;
+    },
+  );
 
 describe('searchPage', () => {
   it('pages with search_after in sort order and sends the authorization', async () => {

@@ -20,8 +20,11 @@ afterAll(async () => {
 });
 
 test('an auto-closed alert is closed at the source with its reasons; an escalated one acknowledged', async () => {
-  expect([siemStatusFor('auto_closed'), siemStatusFor('released_as_false_positive'), siemStatusFor('approved_and_responded')])
-    .toEqual(['closed', 'closed', 'acknowledged']);
+  expect([siemStatusFor('auto_closed'), siemStatusFor('released_as_false_positive'), siemStatusFor('approved_and_responded')]).toEqual([
+    'closed',
+    'closed',
+    'acknowledged',
+  ]);
   await elastic.write({ sourceId: 'a1', status: 'closed', note: 'autosoc auto-closed: score 12, benign: signed updater' });
   expect(kibana.alerts.get('a1')).toEqual({ status: 'closed', notes: ['autosoc auto-closed: score 12, benign: signed updater'] });
   await es.write({ sourceId: 'n1', status: 'acknowledged', note: 'autosoc escalated to tier1' });
@@ -32,9 +35,15 @@ test('an auto-closed alert is closed at the source with its reasons; an escalate
 
 test('a bad credential is refused as auth (401), not retried', async () => {
   const wrongKibana = new ElasticWriteback({ kibanaUrl: (elastic as unknown as { base: string }).base, apiKey: 'wrong', timeoutMs: 5_000 });
-  await expect(wrongKibana.write({ sourceId: 'a2', status: 'closed', note: 'x' })).rejects.toMatchObject({ kind: 'auth', message: expect.stringMatching(/401/) });
+  await expect(wrongKibana.write({ sourceId: 'a2', status: 'closed', note: 'x' })).rejects.toMatchObject({
+    kind: 'auth',
+    message: expect.stringMatching(/401/),
+  });
   const wrongSplunk = new SplunkWriteback({ url: (es as unknown as { base: string }).base, token: 'wrong', timeoutMs: 5_000 });
-  await expect(wrongSplunk.write({ sourceId: 'n3', status: 'closed', note: 'x' })).rejects.toMatchObject({ kind: 'auth', message: expect.stringMatching(/not properly authenticated/) });
+  await expect(wrongSplunk.write({ sourceId: 'n3', status: 'closed', note: 'x' })).rejects.toMatchObject({
+    kind: 'auth',
+    message: expect.stringMatching(/not properly authenticated/),
+  });
   expect([kibana.alerts.get('a2')?.status, splunk.notables.get('n3')?.status]).toEqual(['open', '1']);
 });
 
@@ -52,6 +61,9 @@ test('429 is waited out as the server asks and the write lands once; 5xx is unav
   await expect(elastic.write({ sourceId: 'a3', status: 'closed', note: 'x' })).rejects.toMatchObject({ kind: 'unavailable', status: 500 });
 });
 
-test('an unknown notable is refused with Splunk\'s own message', async () => {
-  await expect(es.write({ sourceId: 'nope', status: 'closed', note: 'x' })).rejects.toMatchObject({ kind: 'rejected', message: expect.stringMatching(/No valid notable events/) });
+test("an unknown notable is refused with Splunk's own message", async () => {
+  await expect(es.write({ sourceId: 'nope', status: 'closed', note: 'x' })).rejects.toMatchObject({
+    kind: 'rejected',
+    message: expect.stringMatching(/No valid notable events/),
+  });
 });

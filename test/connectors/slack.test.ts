@@ -27,7 +27,10 @@ test('ok:false errors: transient ones are retryable, configuration ones are not;
   slack.failNext = 1;
   slack.failWith = 'not_in_channel';
   await expect(api.postMessage('#soc', message)).rejects.toMatchObject({ code: 'not_in_channel', retryable: false });
-  await expect(slackWebApi({ token: 'xoxb-wrong', baseUrl: slack.apiUrl }).postMessage('#soc', message)).rejects.toMatchObject({ code: 'invalid_auth', retryable: false });
+  await expect(slackWebApi({ token: 'xoxb-wrong', baseUrl: slack.apiUrl }).postMessage('#soc', message)).rejects.toMatchObject({
+    code: 'invalid_auth',
+    retryable: false,
+  });
   await expect(api.update('C0SOCALERTS', '1.2', message)).rejects.toMatchObject({ code: 'message_not_found' });
 });
 
@@ -61,9 +64,24 @@ test('signatures: v0 HMAC over v0:timestamp:body, within five minutes, exact', (
   const sig = slackSignature('secret', String(now), body);
   expect(sig).toMatch(/^v0=[0-9a-f]{64}$/);
   expect(verifySlackSignature('secret', { timestamp: String(now), signature: sig }, body, now + 299)).toEqual({ ok: true });
-  expect(verifySlackSignature('secret', { timestamp: String(now), signature: sig }, body, now + 301)).toMatchObject({ ok: false, reason: 'stale_timestamp' });
-  expect(verifySlackSignature('secret', { timestamp: String(now), signature: sig }, Buffer.from('payload=%7B%7D '), now)).toMatchObject({ ok: false, reason: 'bad_signature' });
-  expect(verifySlackSignature('other', { timestamp: String(now), signature: sig }, body, now)).toMatchObject({ ok: false, reason: 'bad_signature' });
-  expect(verifySlackSignature('secret', { timestamp: String(now), signature: sig.slice(0, -1) }, body, now)).toMatchObject({ ok: false, reason: 'bad_signature' });
-  expect(verifySlackSignature('secret', { timestamp: 'soon', signature: sig }, body, now)).toMatchObject({ ok: false, reason: 'missing_signature' });
+  expect(verifySlackSignature('secret', { timestamp: String(now), signature: sig }, body, now + 301)).toMatchObject({
+    ok: false,
+    reason: 'stale_timestamp',
+  });
+  expect(verifySlackSignature('secret', { timestamp: String(now), signature: sig }, Buffer.from('payload=%7B%7D '), now)).toMatchObject({
+    ok: false,
+    reason: 'bad_signature',
+  });
+  expect(verifySlackSignature('other', { timestamp: String(now), signature: sig }, body, now)).toMatchObject({
+    ok: false,
+    reason: 'bad_signature',
+  });
+  expect(verifySlackSignature('secret', { timestamp: String(now), signature: sig.slice(0, -1) }, body, now)).toMatchObject({
+    ok: false,
+    reason: 'bad_signature',
+  });
+  expect(verifySlackSignature('secret', { timestamp: 'soon', signature: sig }, body, now)).toMatchObject({
+    ok: false,
+    reason: 'missing_signature',
+  });
 });

@@ -34,28 +34,51 @@ afterAll(async () => {
 
 type Case = [string, TicketServer, () => TicketSystem, (t: StoredTicket, by: string) => void];
 const cases: Case[] = [
-  ['jira', jira, () => jiraSystem({ baseUrl: jira.url, email: jira.email, apiToken: jira.apiToken, projectKey: 'SOC', issueType: 'Task' }),
-    (t, by) => jira.resolveAsHuman(t.id, by, 'False Positive')],
-  ['servicenow', sn, () => serviceNowSystem({ baseUrl: sn.url, user: sn.user, password: sn.password, table: 'sn_si_incident' }),
-    (t, by) => sn.closeAsHuman(t.id, by, 'False positive', 'scanner')],
-  ['thehive', hive, () => theHiveSystem({ baseUrl: hive.url, apiKey: hive.apiKey }),
-    (t, by) => hive.closeAsHuman(t.id, by, 'FalsePositive')],
+  [
+    'jira',
+    jira,
+    () => jiraSystem({ baseUrl: jira.url, email: jira.email, apiToken: jira.apiToken, projectKey: 'SOC', issueType: 'Task' }),
+    (t, by) => jira.resolveAsHuman(t.id, by, 'False Positive'),
+  ],
+  [
+    'servicenow',
+    sn,
+    () => serviceNowSystem({ baseUrl: sn.url, user: sn.user, password: sn.password, table: 'sn_si_incident' }),
+    (t, by) => sn.closeAsHuman(t.id, by, 'False positive', 'scanner'),
+  ],
+  [
+    'thehive',
+    hive,
+    () => theHiveSystem({ baseUrl: hive.url, apiKey: hive.apiKey }),
+    (t, by) => hive.closeAsHuman(t.id, by, 'FalsePositive'),
+  ],
 ];
 
 const service = { actor: 'service:tickets', roles: ['analyst' as const] };
 
 describe.each(cases)('%s', (name, server, connect, closeAsHuman) => {
-  const deps = () => ({ db: db.pool, tickets: { system: connect(), service } } as unknown as ActivityDeps);
+  const deps = () => ({ db: db.pool, tickets: { system: connect(), service } }) as unknown as ActivityDeps;
   /** An escalated case with its ticket, opened the way the worker opens it. */
   async function ticketFor(suffix: string): Promise<{ workflowId: string; ticket: StoredTicket }> {
     const workflowId = `alert:sync-${name}-${suffix}:${run}`;
-    await ticketNotifier(db.pool, connect()).send({ event: 'escalated', workflowId, title: 'Encoded PowerShell', severity: 'high', tier: 'tier1' }, `${workflowId}:escalated:tier1`);
+    await ticketNotifier(db.pool, connect()).send(
+      { event: 'escalated', workflowId, title: 'Encoded PowerShell', severity: 'high', tier: 'tier1' },
+      `${workflowId}:escalated:tier1`,
+    );
     return { workflowId, ticket: server.tickets.find((t) => t.correlationId === correlationIdFor(workflowId))! };
   }
 
   test('a decision taken in autosoc: one comment (who, why) through a lost answer, then the ticket resolved once', async () => {
     const { workflowId, ticket } = await ticketFor('decided');
-    const input: TicketSyncInput = { workflowId, kind: 'decided', step: 'final', actor: 'alice', reason: 'benign admin script', outcome: 'closed_by_analyst', falsePositive: true };
+    const input: TicketSyncInput = {
+      workflowId,
+      kind: 'decided',
+      step: 'final',
+      actor: 'alice',
+      reason: 'benign admin script',
+      outcome: 'closed_by_analyst',
+      falsePositive: true,
+    };
     server.loseNextCommentAnswer = 1;
     await expect(syncTicket(deps(), input)).rejects.toThrow(); // posted, but autosoc never heard
     expect(ticket.comments).toHaveLength(1);
@@ -75,8 +98,16 @@ describe.each(cases)('%s', (name, server, connect, closeAsHuman) => {
     expect(ticket.comments).toEqual([expect.stringContaining('bob commented in autosoc: same host as INC-7')]);
     const calls = server.calls.length;
     expect(await syncTicket(deps(), { ...comment, step: 'decision-4', actor: service.actor })).toEqual({ status: 'from the ticket' });
-    expect(await syncTicket(deps(), { workflowId, kind: 'decided', step: 'final', actor: service.actor, reason: 'Resolved in the ticket', outcome: 'closed_by_analyst' }))
-      .toEqual({ status: 'from the ticket' });
+    expect(
+      await syncTicket(deps(), {
+        workflowId,
+        kind: 'decided',
+        step: 'final',
+        actor: service.actor,
+        reason: 'Resolved in the ticket',
+        outcome: 'closed_by_analyst',
+      }),
+    ).toEqual({ status: 'from the ticket' });
     expect(server.calls.length).toBe(calls); // not a single request
     expect(ticket.closed).toBeUndefined();
   });
@@ -86,7 +117,15 @@ describe.each(cases)('%s', (name, server, connect, closeAsHuman) => {
     const before = new Date(Date.now() - 120_000).toISOString();
     closeAsHuman(ticket, 'Dana Analyst');
     const found = (await connect().closedSince(before, 100)).filter((c) => c.externalId === ticket.id);
-    expect(found).toEqual([{ externalId: ticket.id, by: 'Dana Analyst', text: expect.stringMatching(/false ?positive/i), falsePositive: true, updatedAt: expect.any(String) }]);
+    expect(found).toEqual([
+      {
+        externalId: ticket.id,
+        by: 'Dana Analyst',
+        text: expect.stringMatching(/false ?positive/i),
+        falsePositive: true,
+        updatedAt: expect.any(String),
+      },
+    ]);
     expect(Date.parse(found[0].updatedAt)).toBeGreaterThanOrEqual(Date.parse(before));
     const later = new Date(ticket.updatedAt + 120_000).toISOString();
     expect((await connect().closedSince(later, 100)).map((c) => c.externalId)).not.toContain(ticket.id);

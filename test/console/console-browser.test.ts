@@ -16,10 +16,7 @@ let stack: ConsoleStack;
 let browser: Browser;
 
 beforeAll(async () => {
-  [stack, browser] = await Promise.all([
-    startConsoleStack('console', { alice: ['analyst'], erin: ['engineer'] }),
-    launchChromium(),
-  ]);
+  [stack, browser] = await Promise.all([startConsoleStack('console', { alice: ['analyst'], erin: ['engineer'] }), launchChromium()]);
   mkdirSync(IMAGES, { recursive: true });
 });
 
@@ -43,7 +40,10 @@ test('sign in, queue, alert page, approve one selected action, close another as 
   const run = stack.h.run;
   const approveId = await stack.escalate('01-encoded-powershell.json', { sourceId: `ps-${run}` });
   // Its own rule id: the suppression accepted below must not silence other test files' LSASS samples in a shared database.
-  const closeId = await stack.escalate('02-lsass-dump.json', { sourceId: `lsass-${run}`, rule: { id: `lsass-minidump-${run}`, name: 'LSASS dumped with comsvcs MiniDump' } });
+  const closeId = await stack.escalate('02-lsass-dump.json', {
+    sourceId: `lsass-${run}`,
+    rule: { id: `lsass-minidump-${run}`, name: 'LSASS dumped with comsvcs MiniDump' },
+  });
 
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   const page = await context.newPage();
@@ -67,8 +67,12 @@ test('sign in, queue, alert page, approve one selected action, close another as 
   expect(await page.locator('.finding').count()).toBeGreaterThan(0);
   expect(await page.locator('.evidence li').count()).toBeGreaterThan(0);
   expect(await page.getAttribute('a[href="/search?observable=fin-ws-042"]', 'href')).toBe('/search?observable=fin-ws-042');
-  expect(await page.getAttribute(`a[href^="${TEMPORAL_UI}"]`, 'href')).toBe(`${TEMPORAL_UI}/namespaces/default/workflows/${encodeURIComponent(approveId)}`);
-  const proposed = await page.locator('.proposed input[type=checkbox]').evaluateAll((boxes) => boxes.map((b) => (b as unknown as { value: string }).value));
+  expect(await page.getAttribute(`a[href^="${TEMPORAL_UI}"]`, 'href')).toBe(
+    `${TEMPORAL_UI}/namespaces/default/workflows/${encodeURIComponent(approveId)}`,
+  );
+  const proposed = await page
+    .locator('.proposed input[type=checkbox]')
+    .evaluateAll((boxes) => boxes.map((b) => (b as unknown as { value: string }).value));
   expect(proposed.length).toBeGreaterThan(1);
   await page.screenshot({ path: join(IMAGES, 'console-alert.png'), fullPage: true });
 
@@ -103,8 +107,15 @@ test('sign in, queue, alert page, approve one selected action, close another as 
 
   // The false positive suggested a suppression; an engineer accepts it for 7 days.
   const { suppression_id: suggestion } = await waitFor(
-    async () => (await stack.h.db.pool.query<{ suppression_id: string }>('SELECT suppression_id::text FROM tuning_events WHERE workflow_id = $1', [closeId])).rows[0],
-    (r) => r !== undefined, 'the false positive to suggest a suppression');
+    async () =>
+      (
+        await stack.h.db.pool.query<{ suppression_id: string }>('SELECT suppression_id::text FROM tuning_events WHERE workflow_id = $1', [
+          closeId,
+        ])
+      ).rows[0],
+    (r) => r !== undefined,
+    'the false positive to suggest a suppression',
+  );
   const engineer = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
   await signIn(engineer, 'erin');
   await engineer.click('nav a[href="/tuning"]');
@@ -112,8 +123,12 @@ test('sign in, queue, alert page, approve one selected action, close another as 
   await accept.locator('input[name=ttlDays]').fill('7');
   await accept.locator('button').click();
   await engineer.waitForSelector('#tuning-result.ok');
-  const { rows: [accepted] } = await stack.h.db.pool.query<{ status: string; accepted_by: string; ttl_days: number }>(
-    "SELECT status, accepted_by, extract(day FROM expires_at - accepted_at)::int AS ttl_days FROM suppressions WHERE id = $1", [suggestion]);
+  const {
+    rows: [accepted],
+  } = await stack.h.db.pool.query<{ status: string; accepted_by: string; ttl_days: number }>(
+    'SELECT status, accepted_by, extract(day FROM expires_at - accepted_at)::int AS ttl_days FROM suppressions WHERE id = $1',
+    [suggestion],
+  );
   expect(accepted).toEqual({ status: 'active', accepted_by: stack.names.erin, ttl_days: 7 });
   await engineer.context().close();
 
@@ -137,12 +152,15 @@ test("a refused decision shows the workflow's own message; a cookie without the 
   await page.fill('#approve-reason', 'contain');
   await page.click('form[data-action=approve] button');
   await page.waitForSelector('#decision-result.error');
-  expect(await page.textContent('#decision-result')).toBe(`Refused: role: approve needs one of analyst, admin; ${stack.names.erin} has engineer`);
+  expect(await page.textContent('#decision-result')).toBe(
+    `Refused: role: approve needs one of analyst, admin; ${stack.names.erin} has engineer`,
+  );
 
   // The same session's cookie, sent by a page that lacks the CSRF token, is refused before the workflow sees it.
   const [cookie] = (await context.cookies()).filter((c) => c.name === 'autosoc_session');
   const forged = await fetch(`${stack.baseUrl}/v1/alerts/${encodeURIComponent(workflowId)}/decide`, {
-    method: 'POST', headers: { cookie: `autosoc_session=${cookie.value}`, 'content-type': 'application/json' },
+    method: 'POST',
+    headers: { cookie: `autosoc_session=${cookie.value}`, 'content-type': 'application/json' },
     body: JSON.stringify({ action: 'comment', reason: 'forged' }),
   });
   expect(forged.status).toBe(403);

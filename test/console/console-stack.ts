@@ -31,7 +31,12 @@ export async function startConsoleStack(prefix: string, people: Record<string, R
   const adminToken = `bootstrap-${randomBytes(24).toString('hex')}`;
   const h = await startApiHarness(prefix, { adminToken });
   const app = buildApiServer({
-    db: h.db.pool, ingest: h.ingest, client: h.client, policy: h.config.policy, maxBodyBytes: h.config.api.maxBodyBytes, adminToken,
+    db: h.db.pool,
+    ingest: h.ingest,
+    client: h.client,
+    policy: h.config.policy,
+    maxBodyBytes: h.config.api.maxBodyBytes,
+    adminToken,
     signer: new DecisionSigner(h.config.security.decisionKeys),
     console: { temporalUiLink: (id) => `${TEMPORAL_UI}/namespaces/default/workflows/${encodeURIComponent(id)}` },
   });
@@ -44,15 +49,26 @@ export async function startConsoleStack(prefix: string, people: Record<string, R
     tokens[who] = await createApiToken(h.db.pool, { name: names[who], roles, anySource: who === 'ingest' });
   }
   return {
-    h, app, baseUrl, tokens, names,
+    h,
+    app,
+    baseUrl,
+    tokens,
+    names,
     async escalate(file, overrides) {
       const alert = sample(file, overrides);
       const res = await fetch(`${baseUrl}/v1/alerts`, {
-        method: 'POST', headers: { authorization: `Bearer ${tokens.ingest}`, 'content-type': 'application/json' }, body: JSON.stringify(alert),
+        method: 'POST',
+        headers: { authorization: `Bearer ${tokens.ingest}`, 'content-type': 'application/json' },
+        body: JSON.stringify(alert),
       });
       if (res.status !== 202) throw new Error(`ingest answered ${res.status}: ${await res.text()}`);
       const workflowId = alertWorkflowId({ source: alert.source as string, sourceId: alert.sourceId as string });
-      await waitFor(() => h.client.workflow.getHandle(workflowId).query(statusQuery), (s: AlertStatus) => s.stage === 'awaiting_analyst', `${workflowId} awaiting an analyst`, 120_000);
+      await waitFor(
+        () => h.client.workflow.getHandle(workflowId).query(statusQuery),
+        (s: AlertStatus) => s.stage === 'awaiting_analyst',
+        `${workflowId} awaiting an analyst`,
+        120_000,
+      );
       return workflowId;
     },
     async close() {

@@ -23,7 +23,10 @@ afterAll(() => db?.close());
 const cookieOf = (id: string) => `other=1; ${SESSION_COOKIE}=${id}`;
 /** Moves a session's clocks back, as if that much time had passed. */
 const age = (id: string, column: 'last_seen_at' | 'created_at', minutes: number) =>
-  db.pool.query(`UPDATE console_sessions SET ${column} = ${column} - ($2 || ' minutes')::interval WHERE id_sha256 = $1`, [tokenSha256(id), minutes]);
+  db.pool.query(`UPDATE console_sessions SET ${column} = ${column} - ($2 || ' minutes')::interval WHERE id_sha256 = $1`, [
+    tokenSha256(id),
+    minutes,
+  ]);
 
 test("a session carries its token's principal and a CSRF token; signing out ends it", async () => {
   const token = await createApiToken(db.pool, { name: `ana-${suffix}`, roles: ['analyst'] });
@@ -59,7 +62,12 @@ test('revoking the token ends its sessions at once; unknown, signed and malforme
 
   await expect(sessions.signIn(token)).rejects.toThrow(SignInRefused);
   await expect(sessions.signIn('asoc_nope')).rejects.toThrow('unknown or revoked token');
-  const signed = await createApiToken(db.pool, { name: `hmac-${suffix}`, roles: ['analyst'], hmacSecret: 's3cret', box: new SecretBox(randomBytes(32)) });
+  const signed = await createApiToken(db.pool, {
+    name: `hmac-${suffix}`,
+    roles: ['analyst'],
+    hmacSecret: 's3cret',
+    box: new SecretBox(randomBytes(32)),
+  });
   await expect(sessions.signIn(signed)).rejects.toThrow(/signs its requests/);
 
   const admin = await sessions.signIn(adminToken);

@@ -13,26 +13,54 @@ import { loadPolicy } from '../../src/policy/load-policy';
 import { runTool } from '../helpers/field-tools';
 import { attackRecords } from './incidents-from-corpus';
 
-const sharing = SharingPolicy.parse({ defaultTlp: 'amber', bySource: { partnerfeed: 'amber+strict', osint: 'clear' }, ownDomains: ['corp.example'], internalRanges: ['198.18.0.0/15'] });
+const sharing = SharingPolicy.parse({
+  defaultTlp: 'amber',
+  bySource: { partnerfeed: 'amber+strict', osint: 'clear' },
+  ownDomains: ['corp.example'],
+  internalRanges: ['198.18.0.0/15'],
+});
 const PRIVATE = /ws-0142|jdoe|10\.20\.30\.40|192\.168\.|198\.18\.|corp\.example|fin-laptop/i;
 
 /** ART commands that fetch from a URL: the URL and its host are the incident's indicators. */
 function urlIncidents(): ConfirmedIncident[] {
-  const withUrl = attackRecords().filter((r) => /https?:\/\/[a-z0-9.-]+\.[a-z]{2,}\//i.test(r.command) && !r.command.includes('\n')).slice(0, 12);
+  const withUrl = attackRecords()
+    .filter((r) => /https?:\/\/[a-z0-9.-]+\.[a-z]{2,}\//i.test(r.command) && !r.command.includes('\n'))
+    .slice(0, 12);
   return withUrl.map((r, i) => {
     const url = /https?:\/\/[^\s"'`)]+/i.exec(r.command)![0];
     const alert = parseAlert({
-      source: i % 3 === 0 ? 'partnerfeed' : 'edr', sourceId: `url-${i}`, time: '2026-12-01T10:00:00Z', title: `${r.technique} on ws-0142 by jdoe`, severity: 'high',
+      source: i % 3 === 0 ? 'partnerfeed' : 'edr',
+      sourceId: `url-${i}`,
+      time: '2026-12-01T10:00:00Z',
+      title: `${r.technique} on ws-0142 by jdoe`,
+      severity: 'high',
       attackTechniques: [r.technique],
       observables: {
-        hosts: [{ hostname: 'ws-0142', ip: '10.20.30.40' }], users: [{ name: 'jdoe', domain: 'CORP' }],
-        processes: [{ name: 'cmd.exe', commandLine: r.command, user: 'CORP\\jdoe', hashes: { sha256: `${'ab'.repeat(31)}${String(i).padStart(2, '0')}` }, parents: [] }],
+        hosts: [{ hostname: 'ws-0142', ip: '10.20.30.40' }],
+        users: [{ name: 'jdoe', domain: 'CORP' }],
+        processes: [
+          {
+            name: 'cmd.exe',
+            commandLine: r.command,
+            user: 'CORP\\jdoe',
+            hashes: { sha256: `${'ab'.repeat(31)}${String(i).padStart(2, '0')}` },
+            parents: [],
+          },
+        ],
         files: [{ name: 'payload.dll', hashes: { md5: `${'cd'.repeat(15)}${String(i).padStart(2, '0')}` } }],
-        urls: [url], domains: ['ws-0142.corp.example', 'sharepoint.corp.example'],
-        ips: ['203.0.113.7', '192.168.4.4', '198.18.0.9'], network: [{ srcIp: '10.20.30.40', dstIp: '198.51.100.77', dstPort: 443 }],
+        urls: [url],
+        domains: ['ws-0142.corp.example', 'sharepoint.corp.example'],
+        ips: ['203.0.113.7', '192.168.4.4', '198.18.0.9'],
+        network: [{ srcIp: '10.20.30.40', dstIp: '198.51.100.77', dstPort: 443 }],
       },
     });
-    return ConfirmedIncident.parse({ id: `alert:${alert.source}:url-${i}`, alerts: [alert], verdict: 'malicious', confirmedAt: '2026-12-01T11:00:00Z', tlp: i === 1 ? 'green' : undefined });
+    return ConfirmedIncident.parse({
+      id: `alert:${alert.source}:url-${i}`,
+      alerts: [alert],
+      verdict: 'malicious',
+      confirmedAt: '2026-12-01T11:00:00Z',
+      tlp: i === 1 ? 'green' : undefined,
+    });
   });
 }
 
@@ -41,14 +69,36 @@ describe('STIX 2.1 and MISP export', () => {
   const dir = mkdtempSync(join(tmpdir(), 'autosoc-share-'));
   const bundles = incidents.map((incident) => incidentToStixBundle(incident, { sharing }));
   const events = incidents.map((incident) => incidentToMispEvent(incident, { sharing }));
-  const stixFiles = bundles.map((b, i) => { const f = join(dir, `bundle-${i}.json`); writeFileSync(f, JSON.stringify(b, null, 2)); return f; });
-  const mispFiles = events.map((e, i) => { const f = join(dir, `event-${i}.json`); writeFileSync(f, JSON.stringify(e, null, 2)); return f; });
+  const stixFiles = bundles.map((b, i) => {
+    const f = join(dir, `bundle-${i}.json`);
+    writeFileSync(f, JSON.stringify(b, null, 2));
+    return f;
+  });
+  const mispFiles = events.map((e, i) => {
+    const f = join(dir, `event-${i}.json`);
+    writeFileSync(f, JSON.stringify(e, null, 2));
+    return f;
+  });
 
   it('builds incidents from the corpus with shareable indicators', () => {
     expect(incidents.length).toBeGreaterThanOrEqual(8);
     for (const b of bundles) {
       const types = new Set(b.objects.map((o) => o.type));
-      for (const t of ['indicator', 'observed-data', 'malware', 'attack-pattern', 'relationship', 'sighting', 'marking-definition', 'identity', 'url', 'file', 'domain-name', 'ipv4-addr']) expect(types).toContain(t);
+      for (const t of [
+        'indicator',
+        'observed-data',
+        'malware',
+        'attack-pattern',
+        'relationship',
+        'sighting',
+        'marking-definition',
+        'identity',
+        'url',
+        'file',
+        'domain-name',
+        'ipv4-addr',
+      ])
+        expect(types).toContain(t);
     }
   });
 
@@ -62,14 +112,26 @@ describe('STIX 2.1 and MISP export', () => {
   it('loads in PyMISP with MISP types, to_ids, galaxy and TLP tags', async () => {
     const run = await runTool('python', [join(__dirname, 'pymisp_load.py'), ...mispFiles]);
     expect(run.stderr).toBe('');
-    const loaded = run.stdout.trim().split('\n').map((l) => JSON.parse(l) as { tags: string[]; distribution: number; attributes: { type: string; category: string; to_ids: boolean; value: string }[] });
+    const loaded = run.stdout
+      .trim()
+      .split('\n')
+      .map(
+        (l) =>
+          JSON.parse(l) as {
+            tags: string[];
+            distribution: number;
+            attributes: { type: string; category: string; to_ids: boolean; value: string }[];
+          },
+      );
     expect(loaded).toHaveLength(incidents.length);
     loaded.forEach((e, i) => {
       const types = e.attributes.map((a) => a.type);
       expect(types).toEqual(expect.arrayContaining(['domain', 'ip-dst', 'url', 'filename|sha256', 'filename|md5']));
       expect(e.attributes.every((a) => a.to_ids)).toBe(true);
       const technique = incidents[i].alerts[0].attackTechniques[0];
-      expect(e.tags).toContainEqual(expect.stringMatching(new RegExp(`^misp-galaxy:mitre-attack-pattern=".* - ${technique.replace('.', '\\.')}"$`)));
+      expect(e.tags).toContainEqual(
+        expect.stringMatching(new RegExp(`^misp-galaxy:mitre-attack-pattern=".* - ${technique.replace('.', '\\.')}"$`)),
+      );
       expect(e.tags).toContain(`tlp:${tlpFor(sharing, [incidents[i].alerts[0].source], incidents[i].tlp)}`);
     });
     expect(loaded[0].tags).toContain('tlp:amber+strict');
@@ -102,5 +164,10 @@ describe('STIX 2.1 and MISP export', () => {
 
 it('the example policy documents a sharing section that loads', () => {
   const policy = loadPolicy([join(__dirname, '..', '..', 'policy', 'example.yaml')]);
-  expect(policy.sharing).toEqual({ defaultTlp: 'amber', bySource: { 'partner-feed': 'amber+strict' }, ownDomains: ['example.org'], internalRanges: ['198.51.100.0/24'] });
+  expect(policy.sharing).toEqual({
+    defaultTlp: 'amber',
+    bySource: { 'partner-feed': 'amber+strict' },
+    ownDomains: ['example.org'],
+    internalRanges: ['198.51.100.0/24'],
+  });
 });

@@ -35,7 +35,11 @@ describe('Sigma rules from corpus incidents', () => {
   it('never matches a benign admin command line, always matches its own incident', () => {
     expect(benign.length).toBeGreaterThan(2000);
     for (const g of generated) {
-      const own = g.incident.alerts[0].observables.processes.map((p) => ({ Image: p.path, CommandLine: p.commandLine, ParentImage: p.parents[0]?.path }));
+      const own = g.incident.alerts[0].observables.processes.map((p) => ({
+        Image: p.path,
+        CommandLine: p.commandLine,
+        ParentImage: p.parents[0]?.path,
+      }));
       for (const r of g.rules) {
         const compiled = compileSigmaRule(r);
         expect(benign.filter((e) => compiled.matches(e))).toEqual([]);
@@ -61,42 +65,78 @@ describe('Sigma rules from corpus incidents', () => {
   }, 120_000);
 
   it.each([
-    ['splunk', 'windows', ['-p', 'splunk_windows']], ['esql', 'windows', ['-p', 'ecs_windows', '--disable-pipeline-check']], ['kusto', 'windows', ['-p', 'microsoft_xdr']],
-    ['splunk', 'linux', ['--without-pipeline']], ['esql', 'linux', ['--without-pipeline']], ['kusto', 'linux', ['-p', 'microsoft_xdr']],
-  ])('converts to %s (%s rules) with no failure', async (target, product, pipeline) => {
-    const files = rules.filter((r) => r.logsource.product === product).map((r) => join(dir, sigmaFileName(r)));
-    expect(files.length).toBeGreaterThan(3);
-    const run = await runTool('sigma', ['convert', '-t', target, ...pipeline, ...files]);
-    expect(run.stderr).not.toMatch(/error/i);
-    expect(run.code).toBe(0);
-    expect(run.stdout.trim().split('\n').filter((l) => l.trim()).length).toBeGreaterThanOrEqual(files.length);
-  }, 120_000);
+    ['splunk', 'windows', ['-p', 'splunk_windows']],
+    ['esql', 'windows', ['-p', 'ecs_windows', '--disable-pipeline-check']],
+    ['kusto', 'windows', ['-p', 'microsoft_xdr']],
+    ['splunk', 'linux', ['--without-pipeline']],
+    ['esql', 'linux', ['--without-pipeline']],
+    ['kusto', 'linux', ['-p', 'microsoft_xdr']],
+  ])(
+    'converts to %s (%s rules) with no failure',
+    async (target, product, pipeline) => {
+      const files = rules.filter((r) => r.logsource.product === product).map((r) => join(dir, sigmaFileName(r)));
+      expect(files.length).toBeGreaterThan(3);
+      const run = await runTool('sigma', ['convert', '-t', target, ...pipeline, ...files]);
+      expect(run.stderr).not.toMatch(/error/i);
+      expect(run.code).toBe(0);
+      expect(
+        run.stdout
+          .trim()
+          .split('\n')
+          .filter((l) => l.trim()).length,
+      ).toBeGreaterThanOrEqual(files.length);
+    },
+    120_000,
+  );
 
   it('refuses an incident that is neither approved nor malicious', () => {
     const [incident] = incidents;
     expect(() => generateSigmaRules({ ...incident, verdict: 'suspicious' }, { sharing, benign })).toThrow(NotConfirmed);
-    expect(generateSigmaRules({ ...incident, verdict: 'suspicious', approvedBy: 'alice' }, { sharing, benign }).rules.every((r) => r.level === 'medium')).toBe(true);
+    expect(
+      generateSigmaRules({ ...incident, verdict: 'suspicious', approvedBy: 'alice' }, { sharing, benign }).rules.every(
+        (r) => r.level === 'medium',
+      ),
+    ).toBe(true);
   });
 });
 
 describe('Sigma network and file rules', () => {
   const alert = parseAlert({
-    source: 'edr', sourceId: 'net-1', time: '2026-12-01T10:00:00Z', title: 'beacon', severity: 'high', attackTechniques: ['T1071.001'],
+    source: 'edr',
+    sourceId: 'net-1',
+    time: '2026-12-01T10:00:00Z',
+    title: 'beacon',
+    severity: 'high',
+    attackTechniques: ['T1071.001'],
     observables: {
-      hosts: [{ hostname: 'fin-laptop-7', ip: '10.1.2.3' }], users: [{ name: 'mkowalski' }],
+      hosts: [{ hostname: 'fin-laptop-7', ip: '10.1.2.3' }],
+      users: [{ name: 'mkowalski' }],
       domains: ['update-check.badcdn.net', 'intranet.corp.example', 'fin-laptop-7.corp.example', 'printer.local'],
       ips: ['203.0.113.50', '10.1.2.3', '192.168.1.1'],
       network: [{ srcIp: '10.1.2.3', dstIp: '198.51.100.23', dstPort: 443 }],
       files: [{ name: 'invoice_viewer.hta' }, { name: 'a8f3c2d19e.exe' }],
     },
   });
-  const incident = { id: 'alert:edr:net-1', alerts: [alert], verdict: 'malicious' as const, references: [], confirmedAt: '2026-12-01T11:00:00Z' };
+  const incident = {
+    id: 'alert:edr:net-1',
+    alerts: [alert],
+    verdict: 'malicious' as const,
+    references: [],
+    confirmedAt: '2026-12-01T11:00:00Z',
+  };
   const { rules, dropped } = generateSigmaRules(incident, { sharing, benign: [] });
 
   it('makes DNS, connection and file rules from shareable indicators only', () => {
     const byCategory = Object.fromEntries(rules.map((r) => [r.logsource.category, r.detection]));
-    expect(byCategory.dns_query).toEqual({ selection: { QueryName: ['update-check.badcdn.net'] }, selection_sub: { 'QueryName|endswith': ['.update-check.badcdn.net'] }, condition: '1 of selection*' });
-    expect(byCategory.network_connection).toEqual({ selection: { DestinationIp: ['203.0.113.50', '198.51.100.23'] }, condition: 'selection' });
+    expect(byCategory.dns_query).toEqual({
+      selection: { QueryName: ['update-check.badcdn.net'] },
+      selection_sub: { 'QueryName|endswith': ['.update-check.badcdn.net'] },
+      condition: '1 of selection*',
+    });
+    expect(byCategory.network_connection).toEqual({
+      selection: { DestinationIp: ['203.0.113.50', '198.51.100.23'] },
+      condition: 'selection',
+    });
     expect(byCategory.file_event).toEqual({ selection: { 'TargetFilename|endswith': ['\\invoice_viewer.hta'] }, condition: 'selection' });
     expect(dropped).toContainEqual({ title: 'file a8f3c2d19e.exe', reason: 'random or private file name' });
     expect(rules.map(sigmaYaml).join('\n')).not.toMatch(/corp\.example|10\.1\.2\.3|192\.168|printer|mkowalski|fin-laptop/);

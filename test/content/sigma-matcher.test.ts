@@ -7,8 +7,10 @@ import { compileSigmaRule, escapeSigmaString, parseSigmaString, UnsupportedSigma
 import { corpusPath } from '../helpers/corpus';
 import { runTool } from '../helpers/field-tools';
 
-const ruleFiles = (dir: string): string[] => readdirSync(dir, { withFileTypes: true })
-  .flatMap((e) => (e.isDirectory() ? ruleFiles(join(dir, e.name)) : e.name.endsWith('.yml') ? [join(dir, e.name)] : []));
+const ruleFiles = (dir: string): string[] =>
+  readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? ruleFiles(join(dir, e.name)) : e.name.endsWith('.yml') ? [join(dir, e.name)] : [],
+  );
 
 describe('Sigma matcher against pySigma on the corpus rules', () => {
   const files = ruleFiles(corpusPath('sigma'));
@@ -17,7 +19,15 @@ describe('Sigma matcher against pySigma on the corpus rules', () => {
   beforeAll(async () => {
     const run = await runTool('python', [join(__dirname, 'pysigma_dump.py'), ...files]);
     expect(run.code).toBe(0);
-    dumped = new Map(run.stdout.trim().split('\n').map((l) => { const j = JSON.parse(l); return [j.file, j]; }));
+    dumped = new Map(
+      run.stdout
+        .trim()
+        .split('\n')
+        .map((l) => {
+          const j = JSON.parse(l);
+          return [j.file, j];
+        }),
+    );
   }, 120_000);
 
   it('compiles every rule to the detections pySigma parses', () => {
@@ -27,7 +37,9 @@ describe('Sigma matcher against pySigma on the corpus rules', () => {
       const py = dumped.get(file)!;
       expect(py.error).toBeUndefined();
       const rule = compileSigmaRule(parse(readFileSync(file, 'utf8')));
-      const ours = Object.fromEntries([...rule.detections].map(([name, groups]) => [name, groups.map((g) => g.map((i) => ({ ...i, field: i.field ?? null })))]));
+      const ours = Object.fromEntries(
+        [...rule.detections].map(([name, groups]) => [name, groups.map((g) => g.map((i) => ({ ...i, field: i.field ?? null })))]),
+      );
       expect({ file, detections: ours }).toEqual({ file, detections: py.detections });
       compared++;
     }

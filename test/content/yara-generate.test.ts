@@ -15,7 +15,12 @@ const fixture = (name: string) => readFileSync(join(FIXTURES, name));
 
 export function incidentFor(id: string): ConfirmedIncident {
   const alert = parseAlert({
-    source: 'edr', sourceId: id, time: '2026-12-01T10:00:00Z', title: 'Implant dropped on ws-0142', severity: 'high', attackTechniques: ['T1105'],
+    source: 'edr',
+    sourceId: id,
+    time: '2026-12-01T10:00:00Z',
+    title: 'Implant dropped on ws-0142',
+    severity: 'high',
+    attackTechniques: ['T1105'],
     observables: { hosts: [{ hostname: 'ws-0142', ip: '10.20.30.40' }], users: [{ name: 'jdoe' }], files: [{ name: 'update.exe' }] },
   });
   return ConfirmedIncident.parse({ id: `alert:edr:${id}`, alerts: [alert], verdict: 'malicious', confirmedAt: '2026-12-01T11:00:00Z' });
@@ -65,14 +70,18 @@ describe('YARA rule generation', () => {
     expect(compiled.scan(sample)).toHaveLength(1);
     expect(others.files.filter((f) => compiled.scan(f.bytes).length > 0)).toEqual([]);
     // Strings the x64 build shares (the mingw runtime) are not distinctive.
-    for (const s of rules[0].strings) expect(fixture('hello-x64.exe').includes(Buffer.from(s.text, s.wide ? 'utf16le' : 'latin1'))).toBe(false);
+    for (const s of rules[0].strings)
+      expect(fixture('hello-x64.exe').includes(Buffer.from(s.text, s.wide ? 'utf16le' : 'latin1'))).toBe(false);
   });
 
   it('proposes nothing for a known benign file or a sample with nothing of its own', () => {
     const known = fixture('hello-x64.exe');
     const withHash = emptyBenignFiles();
     withHash.sha256s.add('d2504555589da997f2d6f2ed4a59e1500c3a9caa7e6f345dc53f2ce966922b7e');
-    expect(generateYaraRules(incidentFor('known'), [{ name: 'hello', bytes: known }], withHash)).toEqual({ rules: [], dropped: [{ sample: 'hello', reason: 'the sample is a known benign file' }] });
+    expect(generateYaraRules(incidentFor('known'), [{ name: 'hello', bytes: known }], withHash)).toEqual({
+      rules: [],
+      dropped: [{ sample: 'hello', reason: 'the sample is a known benign file' }],
+    });
     // A benign file that contains the whole sample leaves no distinctive string.
     const container = emptyBenignFiles();
     container.files.push({ name: 'archive', bytes: Buffer.concat([Buffer.from('prefix'), known]) });

@@ -19,7 +19,9 @@ interface Service {
   command?: string | string[];
   entrypoint?: string | string[];
 }
-interface Compose { services: Record<string, Service> }
+interface Compose {
+  services: Record<string, Service>;
+}
 
 function load(): { doc: ReturnType<typeof parseDocument>; compose: Compose } {
   const doc = parseDocument(readFileSync(COMPOSE_FILE, 'utf8'));
@@ -29,16 +31,17 @@ function load(): { doc: ReturnType<typeof parseDocument>; compose: Compose } {
 /** Compose allows environment as a map or as a list of KEY=VALUE. */
 function env(s: Service): Record<string, string> {
   if (Array.isArray(s.environment)) {
-    return Object.fromEntries(s.environment.map((kv) => {
-      const i = kv.indexOf('=');
-      return i < 0 ? [kv, ''] : [kv.slice(0, i), kv.slice(i + 1)];
-    }));
+    return Object.fromEntries(
+      s.environment.map((kv) => {
+        const i = kv.indexOf('=');
+        return i < 0 ? [kv, ''] : [kv.slice(0, i), kv.slice(i + 1)];
+      }),
+    );
   }
   return Object.fromEntries(Object.entries(s.environment ?? {}).map(([k, v]) => [k, String(v ?? '')]));
 }
 
-const dependsOn = (s: Service): string[] =>
-  Array.isArray(s.depends_on) ? s.depends_on : Object.keys(s.depends_on ?? {});
+const dependsOn = (s: Service): string[] => (Array.isArray(s.depends_on) ? s.depends_on : Object.keys(s.depends_on ?? {}));
 
 /** Host port published for a container port, from short ("[ip:]host:container[/proto]") or long syntax. */
 function publishedPort(s: Service, containerPort: number): number | undefined {
@@ -47,7 +50,9 @@ function publishedPort(s: Service, containerPort: number): number | undefined {
       if (p.target === containerPort) return Number(p.published);
       continue;
     }
-    const parts = String(p).replace(/\/(tcp|udp)$/, '').split(':');
+    const parts = String(p)
+      .replace(/\/(tcp|udp)$/, '')
+      .split(':');
     if (parts.length >= 2 && Number(parts[parts.length - 1]) === containerPort) return Number(parts[parts.length - 2]);
   }
   return undefined;
@@ -57,7 +62,13 @@ const commandText = (s: Service) => [s.entrypoint ?? [], s.command ?? []].flat()
 
 /** SearchAttributeType value → the CLI's type name, e.g. KEYWORD_LIST → KeywordList. */
 const CLI_TYPE: Record<string, string> = {
-  TEXT: 'Text', KEYWORD: 'Keyword', INT: 'Int', DOUBLE: 'Double', BOOL: 'Bool', DATETIME: 'Datetime', KEYWORD_LIST: 'KeywordList',
+  TEXT: 'Text',
+  KEYWORD: 'Keyword',
+  INT: 'Int',
+  DOUBLE: 'Double',
+  BOOL: 'Bool',
+  DATETIME: 'Datetime',
+  KEYWORD_LIST: 'KeywordList',
 };
 
 /** The search-attribute service's registrations, name → CLI type. */
@@ -73,7 +84,11 @@ describe('docker-compose.temporal.yml', () => {
     expect(doc.errors).toEqual([]);
     expect(doc.warnings).toEqual([]);
     expect(Object.keys(compose.services).sort()).toEqual([
-      'postgresql', 'temporal', 'temporal-admin-tools', 'temporal-create-search-attributes', 'temporal-ui',
+      'postgresql',
+      'temporal',
+      'temporal-admin-tools',
+      'temporal-create-search-attributes',
+      'temporal-ui',
     ]);
   });
 

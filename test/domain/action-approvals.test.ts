@@ -12,8 +12,10 @@ const alert = sampleAlert('02-lsass-dump.json');
 const observables = extractObservables(alert);
 const proposed = proposeContainment(alert, observables, 'suspicious');
 const candidates = containmentCandidates(alert, observables);
-const approve = (actor: string, extra: { actions?: string[]; addActions?: string[] }) => parseDecision({ action: 'approve', actor, reason: 'r', ...extra });
-const book = (policy: TriagePolicy = DEFAULT_POLICY, adds = true) => new ActionApprovals(policy, () => proposed, adds ? () => candidates : undefined);
+const approve = (actor: string, extra: { actions?: string[]; addActions?: string[] }) =>
+  parseDecision({ action: 'approve', actor, reason: 'r', ...extra });
+const book = (policy: TriagePolicy = DEFAULT_POLICY, adds = true) =>
+  new ActionApprovals(policy, () => proposed, adds ? () => candidates : undefined);
 const user = candidates.find((c) => c.kind === 'disable_user')!;
 const userId = describeAction(user);
 
@@ -32,7 +34,11 @@ test('an added action without four eyes is approved by its adder; with a quorum 
   expect(one.approved()).toEqual([user]); // adding approves only what it adds
   expect(one.added).toEqual([{ id: userId, addedBy: 'alice', connector: 'manual' }]);
 
-  const two = book({ ...DEFAULT_POLICY, approvals: { disable_user: { quorum: 2, fourEyes: false } }, responseConnectors: { disable_user: 'entra' } });
+  const two = book({
+    ...DEFAULT_POLICY,
+    approvals: { disable_user: { quorum: 2, fourEyes: false } },
+    responseConnectors: { disable_user: 'entra' },
+  });
   two.add('alice', two.check(approve('alice', { addActions: [userId] }), undefined));
   expect([two.complete, two.added[0].connector]).toEqual([false, 'entra']);
   expect(() => two.check(approve('alice', { actions: [userId] }), undefined)).toThrow(/alice already approved/);
@@ -53,7 +59,9 @@ test('four eyes: the adder may not approve the action, and it keeps the wait ope
 
 test('refused: a target that is not an entity of the alert, an action already proposed or added, and any addition in a run from before', () => {
   const b = book();
-  expect(() => b.check(approve('alice', { addActions: ['disable_user:CORP\\attacker-chosen'] }), undefined)).toThrow(/is not on an entity of this alert \(its disable_user targets: disable_user:/);
+  expect(() => b.check(approve('alice', { addActions: ['disable_user:CORP\\attacker-chosen'] }), undefined)).toThrow(
+    /is not on an entity of this alert \(its disable_user targets: disable_user:/,
+  );
   expect(() => b.check(approve('alice', { addActions: [describeAction(proposed[0])] }), undefined)).toThrow(/is already proposed/);
   b.add('alice', b.check(approve('alice', { addActions: [userId] }), undefined));
   expect(() => b.check(approve('bob', { addActions: [userId] }), undefined)).toThrow(/is already proposed/);

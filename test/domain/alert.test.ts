@@ -3,11 +3,17 @@ import { join } from 'node:path';
 import { AlertValidationError, alertWorkflowId, parseAlert } from '../../src/domain/alert';
 
 const SAMPLES_DIR = join(__dirname, '..', '..', 'samples', 'alerts');
-const sampleFiles = readdirSync(SAMPLES_DIR).filter((f) => f.endsWith('.json')).sort();
+const sampleFiles = readdirSync(SAMPLES_DIR)
+  .filter((f) => f.endsWith('.json'))
+  .sort();
 const readSample = (f: string) => JSON.parse(readFileSync(join(SAMPLES_DIR, f), 'utf8')) as Record<string, unknown>;
 
 const minimal = () => ({
-  source: 'edr', sourceId: 'id-1', time: '2026-11-20T09:14:03Z', title: 'Something happened', severity: 'low',
+  source: 'edr',
+  sourceId: 'id-1',
+  time: '2026-11-20T09:14:03Z',
+  title: 'Something happened',
+  severity: 'low',
 });
 
 /** The issues parseAlert reports for an input, or a failure if it accepts it. */
@@ -39,7 +45,15 @@ describe('parseAlert', () => {
     const alert = parseAlert(minimal());
     expect(alert.attackTechniques).toEqual([]);
     expect(alert.observables).toEqual({
-      hosts: [], users: [], processes: [], files: [], network: [], domains: [], urls: [], ips: [], emails: [],
+      hosts: [],
+      users: [],
+      processes: [],
+      files: [],
+      network: [],
+      domains: [],
+      urls: [],
+      ips: [],
+      emails: [],
     });
   });
 
@@ -80,10 +94,12 @@ describe('parseAlert', () => {
         network: [{ dstIp: '203.0.113.7', dstPort: 70000 }],
       },
     });
-    expect(issues).toEqual(expect.arrayContaining([
-      expect.stringMatching(/^observables\.processes\.0\.hashes\.sha256: sha256 must be 64 hex digits/),
-      expect.stringMatching(/^observables\.network\.0\.dstPort: /),
-    ]));
+    expect(issues).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^observables\.processes\.0\.hashes\.sha256: sha256 must be 64 hex digits/),
+        expect.stringMatching(/^observables\.network\.0\.dstPort: /),
+      ]),
+    );
   });
 
   it('reports every bad field, not only the first', () => {
@@ -136,8 +152,24 @@ describe('alertWorkflowId', () => {
 
   it('keeps distinct source ids distinct, including ones that differ only in encoded characters', () => {
     const ids = [
-      'a/b', 'a%2Fb', 'a%252Fb', 'a b', 'a+b', 'a%20b', 'a_b', 'a.b', 'a:b', 'a-b', 'ab', 'a//b', 'a/ b',
-      'é', '%C3%A9', 'e\u0301', '€', '\uFFFD',
+      'a/b',
+      'a%2Fb',
+      'a%252Fb',
+      'a b',
+      'a+b',
+      'a%20b',
+      'a_b',
+      'a.b',
+      'a:b',
+      'a-b',
+      'ab',
+      'a//b',
+      'a/ b',
+      'é',
+      '%C3%A9',
+      'e\u0301',
+      '€',
+      '\uFFFD',
     ];
     const workflowIds = ids.map((sourceId) => alertWorkflowId({ source: 's', sourceId }));
     expect(new Set(workflowIds).size).toBe(ids.length);

@@ -1,6 +1,12 @@
 // The checks workflow code runs on what callers send it: shape and size only, capped work.
 import {
-  BoundedInputError, capObservables, checkAlertEnvelope, checkObservableSet, compareSeverity, OBSERVABLE_VALUE_CHARS, OBSERVABLES_PER_KIND,
+  BoundedInputError,
+  capObservables,
+  checkAlertEnvelope,
+  checkObservableSet,
+  compareSeverity,
+  OBSERVABLE_VALUE_CHARS,
+  OBSERVABLES_PER_KIND,
 } from '../../src/domain/bounded-input';
 import { mergeObservables, type ObservableSet } from '../../src/domain/observables';
 
@@ -8,7 +14,11 @@ const empty: ObservableSet = { hosts: [], users: [], hashes: [], domains: [], ip
 
 describe('checkAlertEnvelope', () => {
   test('accepts the routed fields and names the bad one', () => {
-    expect(checkAlertEnvelope({ source: 'edr', sourceId: 'a-1', severity: 'high', raw: { any: 'thing' } })).toEqual({ source: 'edr', sourceId: 'a-1', severity: 'high' });
+    expect(checkAlertEnvelope({ source: 'edr', sourceId: 'a-1', severity: 'high', raw: { any: 'thing' } })).toEqual({
+      source: 'edr',
+      sourceId: 'a-1',
+      severity: 'high',
+    });
     expect(() => checkAlertEnvelope(null)).toThrow(BoundedInputError);
     expect(() => checkAlertEnvelope({ source: 'x'.repeat(65), sourceId: 'a', severity: 'low' })).toThrow(/alert\.source/);
     expect(() => checkAlertEnvelope({ source: 'edr', sourceId: 'x'.repeat(257), severity: 'low' })).toThrow(/alert\.sourceId/);
@@ -18,7 +28,10 @@ describe('checkAlertEnvelope', () => {
 
 describe('checkObservableSet and capObservables', () => {
   test('caps count per kind and value length', () => {
-    const big = { ...empty, commandLines: Array.from({ length: OBSERVABLES_PER_KIND + 50 }, (_, i) => `${i}`.padEnd(OBSERVABLE_VALUE_CHARS + 10, 'a')) };
+    const big = {
+      ...empty,
+      commandLines: Array.from({ length: OBSERVABLES_PER_KIND + 50 }, (_, i) => `${i}`.padEnd(OBSERVABLE_VALUE_CHARS + 10, 'a')),
+    };
     const capped = checkObservableSet(big);
     expect(capped.commandLines).toHaveLength(OBSERVABLES_PER_KIND);
     expect(Math.max(...capped.commandLines.map((c) => c.length))).toBe(OBSERVABLE_VALUE_CHARS);

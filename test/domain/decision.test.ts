@@ -17,18 +17,30 @@ function rejection(input: unknown): string {
 
 describe('parseDecision', () => {
   it.each(DECISION_ACTIONS.filter((a) => a !== 'assign'))('accepts %s with an actor and a reason, trimming both', (action) => {
-    expect(parseDecision({ action, actor: '  alice@soc ', reason: ' confirmed with the user \n' }))
-      .toEqual({ action, actor: 'alice@soc', reason: 'confirmed with the user' });
+    expect(parseDecision({ action, actor: '  alice@soc ', reason: ' confirmed with the user \n' })).toEqual({
+      action,
+      actor: 'alice@soc',
+      reason: 'confirmed with the user',
+    });
   });
 
   it('assign needs an assignee, not a reason', () => {
-    expect(parseDecision({ action: 'assign', actor: 'lead@soc', assignee: ' bob@soc ' })).toEqual({ action: 'assign', actor: 'lead@soc', assignee: 'bob@soc' });
+    expect(parseDecision({ action: 'assign', actor: 'lead@soc', assignee: ' bob@soc ' })).toEqual({
+      action: 'assign',
+      actor: 'lead@soc',
+      assignee: 'bob@soc',
+    });
     expect(rejection({ action: 'assign', actor: 'lead@soc', reason: 'take it' })).toBe('assignee: assignee is required');
   });
 
   it('keeps the roles and the false-positive flag, rejecting unknown roles', () => {
-    expect(parseDecision({ action: 'close', actor: 'a', reason: 'r', falsePositive: true, roles: ['analyst'] }))
-      .toEqual({ action: 'close', actor: 'a', reason: 'r', falsePositive: true, roles: ['analyst'] });
+    expect(parseDecision({ action: 'close', actor: 'a', reason: 'r', falsePositive: true, roles: ['analyst'] })).toEqual({
+      action: 'close',
+      actor: 'a',
+      reason: 'r',
+      falsePositive: true,
+      roles: ['analyst'],
+    });
     expect(rejection({ action: 'close', actor: 'a', reason: 'r', roles: ['root'] })).toMatch(/^roles\.0: /);
   });
 
@@ -41,7 +53,9 @@ describe('parseDecision', () => {
   });
 
   it.each(['delete', 'APPROVE', '', 42, undefined])('rejects action %j, listing the valid ones', (action) => {
-    expect(rejection({ action, actor: 'alice', reason: 'because' })).toBe('action: unknown action; expected one of approve, close, escalate, assign, comment');
+    expect(rejection({ action, actor: 'alice', reason: 'because' })).toBe(
+      'action: unknown action; expected one of approve, close, escalate, assign, comment',
+    );
   });
 
   it.each(['', '   ', '\n\t'])('rejects an empty reason %j', (reason) => {
@@ -72,27 +86,39 @@ describe('parseDecision', () => {
 });
 
 describe('approving selected actions', () => {
-  const proposed: ResponseAction[] = [{ kind: 'isolate_host', target: 'ws-1' }, { kind: 'block_ip', target: '203.0.113.7' }, { kind: 'block_hash', target: 'ab'.repeat(32) }];
+  const proposed: ResponseAction[] = [
+    { kind: 'isolate_host', target: 'ws-1' },
+    { kind: 'block_ip', target: '203.0.113.7' },
+    { kind: 'block_hash', target: 'ab'.repeat(32) },
+  ];
 
   it('an approval may name the actions it covers; nothing else may, and never an empty selection', () => {
-    expect(parseDecision({ action: 'approve', actor: 'a', reason: 'r', actions: ['block_ip:203.0.113.7'] }).actions).toEqual(['block_ip:203.0.113.7']);
-    expect(rejection({ action: 'close', actor: 'a', reason: 'r', actions: ['block_ip:203.0.113.7'] })).toBe('actions: only an approval selects actions');
+    expect(parseDecision({ action: 'approve', actor: 'a', reason: 'r', actions: ['block_ip:203.0.113.7'] }).actions).toEqual([
+      'block_ip:203.0.113.7',
+    ]);
+    expect(rejection({ action: 'close', actor: 'a', reason: 'r', actions: ['block_ip:203.0.113.7'] })).toBe(
+      'actions: only an approval selects actions',
+    );
     expect(rejection({ action: 'approve', actor: 'a', reason: 'r', actions: [] })).toBe('actions: select at least one action to approve');
   });
 
   it('runs what every approver of the quorum selected; an approval without a selection covers all', () => {
     expect(approvedActions(proposed, [{}])).toEqual(proposed);
     expect(approvedActions(proposed, [{ actions: ['block_ip:203.0.113.7', 'isolate_host:ws-1'] }])).toEqual(proposed.slice(0, 2));
-    expect(approvedActions(proposed, [{ actions: ['block_ip:203.0.113.7', 'isolate_host:ws-1'] }, { actions: ['block_ip:203.0.113.7'] }, {}]))
-      .toEqual([proposed[1]]);
+    expect(
+      approvedActions(proposed, [{ actions: ['block_ip:203.0.113.7', 'isolate_host:ws-1'] }, { actions: ['block_ip:203.0.113.7'] }, {}]),
+    ).toEqual([proposed[1]]);
     expect(approvedActions(proposed, [{ actions: ['isolate_host:ws-1'] }, { actions: ['block_ip:203.0.113.7'] }])).toEqual([]);
   });
 
-  it('the decision book keeps each approver\'s selection', () => {
+  it("the decision book keeps each approver's selection", () => {
     const book = new DecisionBook(DEFAULT_POLICY, { quorum: 2, fourEyes: false });
     book.apply(book.check({ action: 'approve', actor: 'a', reason: 'r', actions: ['isolate_host:ws-1'], roles: ['analyst'] }, true));
     book.apply(book.check({ action: 'approve', actor: 'b', reason: 'r', roles: ['analyst'] }, true));
-    expect(book.state.approvals).toEqual([{ actor: 'a', reason: 'r', actions: ['isolate_host:ws-1'] }, { actor: 'b', reason: 'r' }]);
+    expect(book.state.approvals).toEqual([
+      { actor: 'a', reason: 'r', actions: ['isolate_host:ws-1'] },
+      { actor: 'b', reason: 'r' },
+    ]);
     expect(approvedActions(proposed, book.state.approvals)).toEqual([proposed[0]]);
   });
 });

@@ -16,9 +16,11 @@ describe('parseDuration', () => {
   });
 
   it.each(['', '15', 'm', '15 minutes', '15M', '-5m', '1e3s', '1,5s', '5 m s', '5w', '.5s', '5.s'])(
-    'rejects %j, quoting it and showing examples', (text) => {
+    'rejects %j, quoting it and showing examples',
+    (text) => {
       expect(() => parseDuration(text)).toThrow(`"${text}" is not a duration (use e.g. 90s, 15m, 4h, 2d)`);
-    });
+    },
+  );
 
   it.each(['0s', '0ms', '0.0h'])('rejects zero (%j)', (text) => {
     expect(() => parseDuration(text)).toThrow(`"${text}" must be longer than zero`);

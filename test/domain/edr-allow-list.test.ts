@@ -49,7 +49,13 @@ describe('edrFetchRefusal', () => {
     ['no list', undefined, 'ws-7', '/tmp/x', /no edrCollection.allow list/],
     ['other host', allow, 'dc-1', '/tmp/x', /host dc-1 is not in/],
     ['host pattern is anchored', allow, 'xws-7', '/tmp/x', /host xws-7/],
-    ['".." out of Downloads', allow, 'ws-7', 'C:\\Users\\jdoe\\Downloads\\..\\..\\..\\Windows\\System32\\config\\SAM', /C:\\Windows\\System32\\config\\SAM is not in/],
+    [
+      '".." out of Downloads',
+      allow,
+      'ws-7',
+      'C:\\Users\\jdoe\\Downloads\\..\\..\\..\\Windows\\System32\\config\\SAM',
+      /C:\\Windows\\System32\\config\\SAM is not in/,
+    ],
     ['"*" is one segment', allow, 'ws-7', 'C:\\Windows\\Temp\\sub\\x.exe', /is not in/],
     ['"?" is one character', allow, 'ws-7', '/home/bob/bin/ab', /is not in/],
     ['POSIX is case-sensitive', allow, 'ws-7', '/TMP/x', /is not in/],
@@ -61,7 +67,8 @@ describe('edrFetchRefusal', () => {
 });
 
 describe('the policy schema', () => {
-  const withAllow = (paths: string[]) => TriagePolicy.safeParse({ ...DEFAULT_POLICY, edrCollection: { connector: 'falcon', allow: { hosts: ['*'], paths } } });
+  const withAllow = (paths: string[]) =>
+    TriagePolicy.safeParse({ ...DEFAULT_POLICY, edrCollection: { connector: 'falcon', allow: { hosts: ['*'], paths } } });
   it('takes absolute globs and refuses relative ones or ".."', () => {
     expect(withAllow(['C:\\Users\\*\\Downloads\\**', '/tmp/**']).success).toBe(true);
     expect(withAllow(['Users\\**']).error?.issues[0].message).toMatch(/absolute path glob/);

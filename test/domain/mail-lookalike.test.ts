@@ -12,19 +12,30 @@ import { loadPolicy } from '../../src/policy/load-policy';
 
 const dir = mkdtempSync(join(tmpdir(), 'lookalike-'));
 const policyFile = join(dir, 'org.yaml');
-writeFileSync(policyFile, `
+writeFileSync(
+  policyFile,
+  `
 version: t
 organisation:
   mailDomains: { own: [northwind-trading.com], partners: [harbor-rope.example, acme-freight.example, acme-freight-logistics.example] }
-`);
+`,
+);
 const policy = loadPolicy([policyFile]);
 const org = Organisation.parse(policy.organisation);
 
-const mail = (from: string) => parseAlert({
-  source: 'phishing-report', sourceId: from, time: '2026-03-17T06:00:00Z', title: 'Reported email: new bank details', severity: 'low',
-  observables: { emails: [{ from, to: ['ap@northwind-trading.com'], subject: 'new bank details' }] },
-});
-const triage = (from: string) => { const a = mail(from); return scoreAlert(a.severity, [], policy, extractObservables(a), triageContext(a)); };
+const mail = (from: string) =>
+  parseAlert({
+    source: 'phishing-report',
+    sourceId: from,
+    time: '2026-03-17T06:00:00Z',
+    title: 'Reported email: new bank details',
+    severity: 'low',
+    observables: { emails: [{ from, to: ['ap@northwind-trading.com'], subject: 'new bank details' }] },
+  });
+const triage = (from: string) => {
+  const a = mail(from);
+  return scoreAlert(a.severity, [], policy, extractObservables(a), triageContext(a));
+};
 
 describe('a sender imitating a listed domain escalates, with the imitated domain in the reasons', () => {
   test.each([

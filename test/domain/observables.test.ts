@@ -5,8 +5,7 @@ import { extractObservables, isIpv4, searchableObservables, urlHost, type Observ
 
 const base = { source: 'test', sourceId: 'o-1', time: '2026-11-20T09:00:00Z', title: 'test alert', severity: 'medium' } as const;
 const extract = (patch: Partial<AlertInput>) => extractObservables(parseAlert({ ...base, ...patch }));
-const sample = (file: string) =>
-  parseAlert(JSON.parse(readFileSync(join(__dirname, '..', '..', 'samples', 'alerts', file), 'utf8')));
+const sample = (file: string) => parseAlert(JSON.parse(readFileSync(join(__dirname, '..', '..', 'samples', 'alerts', file), 'utf8')));
 
 const EMPTY: ObservableSet = { hosts: [], users: [], hashes: [], domains: [], ips: [], urls: [], emails: [], commandLines: [] };
 
@@ -30,8 +29,9 @@ describe('urlHost', () => {
 
 describe('isIpv4', () => {
   it.each(['0.0.0.0', '10.0.0.5', '255.255.255.255', '198.51.100.23'])('accepts %s', (ip) => expect(isIpv4(ip)).toBe(true));
-  it.each(['256.1.1.1', '1.2.3', '1.2.3.4.5', 'a.b.c.d', ' 1.2.3.4', '1.2.3.4/24', '2001:db8::1', 'example.com'])(
-    'rejects %j', (ip) => expect(isIpv4(ip)).toBe(false));
+  it.each(['256.1.1.1', '1.2.3', '1.2.3.4.5', 'a.b.c.d', ' 1.2.3.4', '1.2.3.4/24', '2001:db8::1', 'example.com'])('rejects %j', (ip) =>
+    expect(isIpv4(ip)).toBe(false),
+  );
 });
 
 describe('extractObservables', () => {
@@ -56,10 +56,15 @@ describe('extractObservables', () => {
       observables: {
         hosts: [{ hostname: 'WS-01', ip: '10.1.1.1' }],
         users: [{ name: 'Alice', domain: 'CORP' }, { name: 'bob' }],
-        processes: [{
-          name: 'cmd.exe', commandLine: 'cmd /c echo hi', user: 'CORP\\svc', hashes: { sha256 },
-          parents: [{ name: 'explorer.exe', commandLine: 'explorer.exe', hashes: { md5 } }],
-        }],
+        processes: [
+          {
+            name: 'cmd.exe',
+            commandLine: 'cmd /c echo hi',
+            user: 'CORP\\svc',
+            hashes: { sha256 },
+            parents: [{ name: 'explorer.exe', commandLine: 'explorer.exe', hashes: { md5 } }],
+          },
+        ],
         files: [{ name: 'x.bin', hashes: { sha1 } }],
         network: [{ srcIp: '10.1.1.1', dstIp: '198.51.100.9' }],
         emails: [{ from: 'Sender@Example.com', to: ['One@Example.com', 'two@example.com'] }],
@@ -147,8 +152,14 @@ describe('extractObservables', () => {
 
 describe('searchableObservables', () => {
   const set: ObservableSet = {
-    hosts: ['h1'], users: ['u1'], hashes: ['a'.repeat(64)], domains: ['d.example'], ips: ['192.0.2.1'],
-    urls: ['https://not-searchable.example/'], emails: ['e@example.com'], commandLines: ['not searchable'],
+    hosts: ['h1'],
+    users: ['u1'],
+    hashes: ['a'.repeat(64)],
+    domains: ['d.example'],
+    ips: ['192.0.2.1'],
+    urls: ['https://not-searchable.example/'],
+    emails: ['e@example.com'],
+    commandLines: ['not searchable'],
   };
 
   it('lists entities an operator searches by, without URLs or command lines', () => {

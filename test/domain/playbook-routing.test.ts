@@ -24,8 +24,15 @@ const facts = (over: Record<string, unknown>, format?: string) => {
 
 describe('choosePlaybook', () => {
   it('takes the first route whose every condition holds, and says which', () => {
-    const choice = choosePlaybook(routing, facts({ source: 'm365-defender', rule: { name: 'Email reported by user as malware or phish' } }));
-    expect(choice).toEqual({ playbook: 'reportedPhishing', route: 'user-reported', reason: 'playbook reportedPhishing chosen by route "user-reported"' });
+    const choice = choosePlaybook(
+      routing,
+      facts({ source: 'm365-defender', rule: { name: 'Email reported by user as malware or phish' } }),
+    );
+    expect(choice).toEqual({
+      playbook: 'reportedPhishing',
+      route: 'user-reported',
+      reason: 'playbook reportedPhishing chosen by route "user-reported"',
+    });
   });
 
   it('needs all conditions: the right source with another rule name falls through', () => {
@@ -42,7 +49,9 @@ describe('choosePlaybook', () => {
     const noUser = facts({ attackTechniques: ['T1078.004'] });
     expect(choosePlaybook(routing, noUser).playbook).toBe('alertWorkflow');
     // T1621 exactly: "T1621" is not a glob for T1621x.
-    expect(choosePlaybook(routing, facts({ attackTechniques: ['T1622'], observables: { users: [{ name: 'kim' }] } })).route).toBeUndefined();
+    expect(
+      choosePlaybook(routing, facts({ attackTechniques: ['T1622'], observables: { users: [{ name: 'kim' }] } })).route,
+    ).toBeUndefined();
   });
 
   it('routes by the format the alert arrived in', () => {
@@ -50,8 +59,11 @@ describe('choosePlaybook', () => {
     expect(choosePlaybook(routing, facts({}, 'ecs')).route).toBeUndefined();
   });
 
-  it('runs the built-in pipeline, or the policy\'s default, when nothing matches', () => {
-    expect(choosePlaybook(undefined, facts({}))).toEqual({ playbook: 'alertWorkflow', reason: 'playbook alertWorkflow: no route matched (default)' });
+  it("runs the built-in pipeline, or the policy's default, when nothing matches", () => {
+    expect(choosePlaybook(undefined, facts({}))).toEqual({
+      playbook: 'alertWorkflow',
+      reason: 'playbook alertWorkflow: no route matched (default)',
+    });
     expect(choosePlaybook({ default: 'identityCompromise', routes: [] }, facts({})).playbook).toBe('identityCompromise');
   });
 
@@ -71,16 +83,38 @@ describe('routing in a policy file', () => {
   };
 
   it('loads routes from YAML', () => {
-    const policy = loadPolicy([policyFile('playbooks:\n  routes:\n    - name: phish\n      playbook: reportedPhishing\n      match:\n        rule: ["*phish*"]\n')]);
+    const policy = loadPolicy([
+      policyFile('playbooks:\n  routes:\n    - name: phish\n      playbook: reportedPhishing\n      match:\n        rule: ["*phish*"]\n'),
+    ]);
     expect(policy.playbooks?.routes.map((r) => r.playbook)).toEqual(['reportedPhishing']);
   });
 
   it.each([
-    ['an unknown match key', 'playbooks:\n  routes:\n    - name: phish\n      playbook: p\n      match:\n        rulename: ["*"]\n', 'unknown key "playbooks.routes.0.match.rulename"'],
-    ['an unknown route key', 'playbooks:\n  routes:\n    - name: phish\n      playbook: p\n      when: {}\n      match: {rule: ["*"]}\n', 'unknown key "playbooks.routes.0.when"'],
-    ['an empty match', 'playbooks:\n  routes:\n    - name: phish\n      playbook: p\n      match: {}\n', 'a route needs at least one condition'],
-    ['an unknown format', 'playbooks:\n  routes:\n    - name: phish\n      playbook: p\n      match: {format: [msg]}\n', 'playbooks.routes.0.match.format.0'],
-    ['a playbook that is no identifier', 'playbooks:\n  routes:\n    - name: phish\n      playbook: "require(\'x\')"\n      match: {rule: ["*"]}\n', 'a playbook is the name of an exported workflow function'],
+    [
+      'an unknown match key',
+      'playbooks:\n  routes:\n    - name: phish\n      playbook: p\n      match:\n        rulename: ["*"]\n',
+      'unknown key "playbooks.routes.0.match.rulename"',
+    ],
+    [
+      'an unknown route key',
+      'playbooks:\n  routes:\n    - name: phish\n      playbook: p\n      when: {}\n      match: {rule: ["*"]}\n',
+      'unknown key "playbooks.routes.0.when"',
+    ],
+    [
+      'an empty match',
+      'playbooks:\n  routes:\n    - name: phish\n      playbook: p\n      match: {}\n',
+      'a route needs at least one condition',
+    ],
+    [
+      'an unknown format',
+      'playbooks:\n  routes:\n    - name: phish\n      playbook: p\n      match: {format: [msg]}\n',
+      'playbooks.routes.0.match.format.0',
+    ],
+    [
+      'a playbook that is no identifier',
+      'playbooks:\n  routes:\n    - name: phish\n      playbook: "require(\'x\')"\n      match: {rule: ["*"]}\n',
+      'a playbook is the name of an exported workflow function',
+    ],
   ])('refuses %s, naming it', (_what, text, message) => {
     const file = policyFile(text);
     expect(() => loadPolicy([file])).toThrow(PolicyError);
@@ -94,8 +128,9 @@ describe('routed playbooks must be registered workflows', () => {
   });
 
   it('refuses a route to a playbook the worker does not register, naming it', () => {
-    expect(() => checkRoutedPlaybooks(PlaybookRouting.parse({ routes: [{ name: 'x', playbook: 'phishng', match: { rule: ['*'] } }] })))
-      .toThrow('policy playbooks: "phishng" is not a registered workflow');
+    expect(() =>
+      checkRoutedPlaybooks(PlaybookRouting.parse({ routes: [{ name: 'x', playbook: 'phishng', match: { rule: ['*'] } }] })),
+    ).toThrow('policy playbooks: "phishng" is not a registered workflow');
     expect(() => checkRoutedPlaybooks(undefined)).not.toThrow();
   });
 });

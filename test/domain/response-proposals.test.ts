@@ -21,7 +21,9 @@ test('alert kinds come from structured observables', () => {
 });
 
 test('identity alerts propose disabling the user and revoking sessions', () => {
-  expect(propose('04-admin-login.json')).toEqual(expect.arrayContaining(['disable_user:CORP\\ops.admin', 'revoke_sessions:CORP\\ops.admin']));
+  expect(propose('04-admin-login.json')).toEqual(
+    expect.arrayContaining(['disable_user:CORP\\ops.admin', 'revoke_sessions:CORP\\ops.admin']),
+  );
 });
 
 test('phishing proposes quarantine in each recipient mailbox, by Internet Message-ID', () => {
@@ -31,7 +33,9 @@ test('phishing proposes quarantine in each recipient mailbox, by Internet Messag
 
 test('host compromise proposes isolation and the hash block, once each', () => {
   const actions = propose('02-lsass-dump.json');
-  expect(actions).toEqual(expect.arrayContaining(['isolate_host:srv-dc-01', 'block_hash:b3e0f7c0b5b0c3f44a0c3d3f0c3e8b7a9d0c1e2f3a4b5c6d7e8f9a0b1c2d3e4f']));
+  expect(actions).toEqual(
+    expect.arrayContaining(['isolate_host:srv-dc-01', 'block_hash:b3e0f7c0b5b0c3f44a0c3d3f0c3e8b7a9d0c1e2f3a4b5c6d7e8f9a0b1c2d3e4f']),
+  );
   expect(new Set(actions).size).toBe(actions.length);
   expect(actions.some((a) => a.startsWith('disable_user'))).toBe(false);
 });

@@ -3,7 +3,15 @@ import { describeAction, proposeResponse } from '../../src/domain/response';
 import { isPublicIpv4 } from '../../src/domain/observables';
 
 const set = (patch: Partial<ObservableSet> = {}): ObservableSet => ({
-  hosts: [], users: [], hashes: [], domains: [], ips: [], urls: [], emails: [], commandLines: [], ...patch,
+  hosts: [],
+  users: [],
+  hashes: [],
+  domains: [],
+  ips: [],
+  urls: [],
+  emails: [],
+  commandLines: [],
+  ...patch,
 });
 
 const observed = set({
@@ -42,20 +50,21 @@ describe('proposeResponse', () => {
   });
 
   it.each(['10.0.0.1', '127.0.0.1', '169.254.1.1', '192.168.1.20', '172.16.0.1', '172.31.255.254'])(
-    'never blocks the private address %s', (ip) => {
+    'never blocks the private address %s',
+    (ip) => {
       expect(proposeResponse(set({ ips: [ip] }), 'malicious')).toEqual([]);
-    });
+    },
+  );
 
   it.each(['172.15.0.1', '172.32.0.1', '8.8.8.8', '198.51.100.7'])('blocks the public address %s', (ip) => {
     expect(proposeResponse(set({ ips: [ip] }), 'malicious')).toEqual([{ kind: 'block_ip', target: ip }]);
   });
 
-  it.each(['0.0.0.0', '100.64.0.1', '224.0.0.251', '255.255.255.255'])(
-    'never blocks %s, which is not a public address either', (ip) => {
-      // isPublicIpv4 and the response proposal agree on what is public.
-      expect(isPublicIpv4(ip)).toBe(false);
-      expect(proposeResponse(set({ ips: [ip] }), 'malicious')).toEqual([]);
-    });
+  it.each(['0.0.0.0', '100.64.0.1', '224.0.0.251', '255.255.255.255'])('never blocks %s, which is not a public address either', (ip) => {
+    // isPublicIpv4 and the response proposal agree on what is public.
+    expect(isPublicIpv4(ip)).toBe(false);
+    expect(proposeResponse(set({ ips: [ip] }), 'malicious')).toEqual([]);
+  });
 
   it('never disables users on its own', () => {
     for (const v of ['suspicious', 'inconclusive', 'malicious'] as const) {

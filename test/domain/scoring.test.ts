@@ -8,8 +8,7 @@ const policy = DEFAULT_POLICY; // autoCloseBelow 30, suspiciousAtOrAbove 50, mal
 function finding(analyzer: string, verdict: FindingVerdict, score: number, confidence = 0.7, extra: Partial<Finding> = {}): Finding {
   return { analyzer, verdict, score, confidence, summary: `${analyzer} says ${verdict}`, evidence: [], attack: [], ...extra };
 }
-const failed = (analyzer: string, extra: Partial<Finding> = {}) =>
-  finding(analyzer, 'unknown', 0, 0, { error: 'timeout', ...extra });
+const failed = (analyzer: string, extra: Partial<Finding> = {}) => finding(analyzer, 'unknown', 0, 0, { error: 'timeout', ...extra });
 
 describe('scoreAlert', () => {
   it('starts from the severity base', () => {
@@ -52,7 +51,11 @@ describe('scoreAlert', () => {
   });
 
   it('never exceeds 100', () => {
-    const r = scoreAlert('critical', [1, 2, 3, 4].map((i) => finding(`m${i}`, 'malicious', 98)), policy);
+    const r = scoreAlert(
+      'critical',
+      [1, 2, 3, 4].map((i) => finding(`m${i}`, 'malicious', 98)),
+      policy,
+    );
     expect(r.score).toBe(100);
     expect(r.verdict).toBe('malicious');
   });

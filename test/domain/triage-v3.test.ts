@@ -12,7 +12,9 @@ import { loadPolicy } from '../../src/policy/load-policy';
 
 const dir = mkdtempSync(join(tmpdir(), 'policy-v3-'));
 const policyFile = join(dir, 'org.yaml');
-writeFileSync(policyFile, `
+writeFileSync(
+  policyFile,
+  `
 version: t
 assets: [{ host: "srv-*", criticality: high }]
 organisation:
@@ -20,7 +22,8 @@ organisation:
   egressRanges: [{ name: ztna, ranges: ["198.51.100.64/29"] }]
   exposedServices: [{ name: storefront, hosts: ["shop-lb-*"], ports: [443] }]
   engagements: [{ name: pentest, start: "2026-03-16", end: "2026-03-20", sourceRanges: ["203.0.113.10/31"], users: [pentester] }]
-`);
+`,
+);
 const policy = loadPolicy([policyFile]);
 
 /** Tuesday 06:00 UTC: inside the scanner's window. */
@@ -33,11 +36,14 @@ const text = (r: { reasons: string[] }) => r.reasons.join('\n');
 describe('the scanner explains what a scan does, in its window', () => {
   const scan = { hosts: [{ hostname: 'srv-sql01' }], users: [{ name: 'svc-scan' }], network: [{ srcIp: '10.1.99.20' }] };
 
-  it.each([['T1110'], ['T1595.002'], ['T1046'], ['T1190']])('%s from the scanner inside its window closes on a high-severity, high-criticality host', (t) => {
-    const r = score({ attackTechniques: [t], observables: scan });
-    expect(text(r)).toContain('the alert is what a scan does');
-    expect(r.disposition).toBe('auto_close');
-  });
+  it.each([['T1110'], ['T1595.002'], ['T1046'], ['T1190']])(
+    '%s from the scanner inside its window closes on a high-severity, high-criticality host',
+    (t) => {
+      const r = score({ attackTechniques: [t], observables: scan });
+      expect(text(r)).toContain('the alert is what a scan does');
+      expect(r.disposition).toBe('auto_close');
+    },
+  );
 
   it('twin: the scanner doing what a scan does not (remote execution) is explained only a little and escalates, even on a low-criticality host', () => {
     const r = score({ attackTechniques: ['T1110', 'T1021.002'], observables: { ...scan, hosts: [{ hostname: 'ws-1' }] } });
@@ -67,7 +73,8 @@ describe('the scanner explains what a scan does, in its window', () => {
 
 describe('a located sign-in from our own egress', () => {
   const signIn = (srcIp: string, extra: object = {}) => ({
-    attackTechniques: ['T1078.004', 'T1528'], observables: { users: [{ name: 'bcarter' }], network: [{ srcIp, srcCountry: 'DE' }], ...extra },
+    attackTechniques: ['T1078.004', 'T1528'],
+    observables: { users: [{ name: 'bcarter' }], network: [{ srcIp, srcCountry: 'DE' }], ...extra },
   });
 
   it('"impossible travel" from a ZTNA node: the location is ours, closed', () => {
@@ -91,7 +98,9 @@ describe('a located sign-in from our own egress', () => {
 
 describe('reconnaissance of a service exposed on purpose', () => {
   const probe = (dstPort: number, srcIp = '192.0.2.33', techniques = ['T1595']) => ({
-    severity: 'low' as const, attackTechniques: techniques, observables: { hosts: [{ hostname: 'shop-lb-01' }], network: [{ srcIp, dstIp: '10.80.1.20', dstPort }] },
+    severity: 'low' as const,
+    attackTechniques: techniques,
+    observables: { hosts: [{ hostname: 'shop-lb-01' }], network: [{ srcIp, dstIp: '10.80.1.20', dstPort }] },
   });
 
   it('internet hosts probing the storefront on 443 are background noise, closed', () => {
@@ -113,7 +122,9 @@ describe('reconnaissance of a service exposed on purpose', () => {
 
 describe("the source's own sandbox verdict", () => {
   const download = (sourceVerdict: 'benign' | 'malicious') => ({
-    severity: 'low' as const, semantics: { outcome: 'detected' as const, sourceVerdict }, observables: { files: [{ name: 'kb5053598.exe' }], network: [{ srcIp: '10.40.10.50', dstIp: '192.0.2.90', dstPort: 80 }] },
+    severity: 'low' as const,
+    semantics: { outcome: 'detected' as const, sourceVerdict },
+    observables: { files: [{ name: 'kb5053598.exe' }], network: [{ srcIp: '10.40.10.50', dstIp: '192.0.2.90', dstPort: 80 }] },
   });
 
   it('a file the sandbox judged benign, only detected, is closed', () => {
@@ -131,7 +142,9 @@ describe("the source's own sandbox verdict", () => {
 
 describe('an authorised engagement', () => {
   const waf = (srcIp: string, users: { name: string }[] = []) => ({
-    severity: 'medium' as const, attackTechniques: ['T1190'], observables: { hosts: [{ hostname: 'staging-web' }], users, network: [{ srcIp, dstPort: 443 }] },
+    severity: 'medium' as const,
+    attackTechniques: ['T1190'],
+    observables: { hosts: [{ hostname: 'staging-web' }], users, network: [{ srcIp, dstPort: 443 }] },
   });
 
   it("a WAF alert naming no account, from the tester's range during the engagement, is the engagement's", () => {

@@ -38,14 +38,29 @@ beforeAll(async () => {
   const falconUrl = await falcon.start();
   // The policy as an operator writes it: who serves what, and the review window.
   const dir = mkdtempSync(join(tmpdir(), 'autosoc-e2e-policy-'));
-  writeFileSync(join(dir, 'policy.yaml'), 'responseConnectors:\n  isolate_host: falcon\n  block_ip: edl\ncontainment:\n  reviewWindow: 24h\n');
+  writeFileSync(
+    join(dir, 'policy.yaml'),
+    'responseConnectors:\n  isolate_host: falcon\n  block_ip: edl\ncontainment:\n  reviewWindow: 24h\n',
+  );
   // The worker reads connector credentials from its configuration's environment, as in production.
-  h = await startApiHarness('e2e-undo', { env: {
-    AUTOSOC_POLICY_FILE: join(dir, 'policy.yaml'),
-    FALCON_BASE_URL: falconUrl, FALCON_CLIENT_ID: FALCON.clientId, FALCON_CLIENT_SECRET: FALCON.clientSecret, EDR_POLL_INTERVAL: '50ms',
-  } });
+  h = await startApiHarness('e2e-undo', {
+    env: {
+      AUTOSOC_POLICY_FILE: join(dir, 'policy.yaml'),
+      FALCON_BASE_URL: falconUrl,
+      FALCON_CLIENT_ID: FALCON.clientId,
+      FALCON_CLIENT_SECRET: FALCON.clientSecret,
+      EDR_POLL_INTERVAL: '50ms',
+    },
+  });
   // The harness's app has no Temporal client; this one is built as the ingest tier builds it.
-  app = buildApiServer({ db: h.db.pool, ingest: h.ingest, client: h.client, policy: h.config.policy, maxBodyBytes: h.config.api.maxBodyBytes, signer: new DecisionSigner(h.config.security.decisionKeys) });
+  app = buildApiServer({
+    db: h.db.pool,
+    ingest: h.ingest,
+    client: h.client,
+    policy: h.config.policy,
+    maxBodyBytes: h.config.api.maxBodyBytes,
+    signer: new DecisionSigner(h.config.security.decisionKeys),
+  });
   await app.ready();
   tokens.ingest = await createApiToken(h.db.pool, { name: `ingest-${h.run}`, roles: ['ingest'], anySource: true });
   tokens.alice = await createApiToken(h.db.pool, { name: `alice-${h.run}`, roles: ['analyst'] });
@@ -60,9 +75,18 @@ afterAll(async () => {
 });
 
 const call = async (method: 'GET' | 'POST', url: string, token: string, body?: unknown) =>
-  app.inject({ method, url, headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) }, payload: body ? JSON.stringify(body) : undefined } as InjectOptions);
+  app.inject({
+    method,
+    url,
+    headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+    payload: body ? JSON.stringify(body) : undefined,
+  } as InjectOptions);
 const stageOf = (workflowId: string, stage: AlertStatus['stage']) =>
-  waitFor(() => h.client.workflow.getHandle(workflowId).query(statusQuery), (s) => s.stage === stage, `${workflowId} ${stage}`);
+  waitFor(
+    () => h.client.workflow.getHandle(workflowId).query(statusQuery),
+    (s) => s.stage === stage,
+    `${workflowId} ${stage}`,
+  );
 const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const firewallList = async () => (await call('GET', '/v1/blocklists/ip', tokens.firewall)).body.split('\n');
 
@@ -74,13 +98,20 @@ test('ingest → escalated → approved through the API → contained at the ven
   const escalated = await stageOf(workflowId, 'awaiting_analyst');
   expect(escalated).toMatchObject({ disposition: 'escalate', verdict: 'malicious' });
 
-  const isolate = `isolate_host:${HOST}`, block = `block_ip:${C2}`;
-  const approved = await call('POST', `/v1/alerts/${encodeURIComponent(workflowId)}/decide`, tokens.alice, { action: 'approve', reason: 'Word spawned encoded PowerShell: contain' });
+  const isolate = `isolate_host:${HOST}`,
+    block = `block_ip:${C2}`;
+  const approved = await call('POST', `/v1/alerts/${encodeURIComponent(workflowId)}/decide`, tokens.alice, {
+    action: 'approve',
+    reason: 'Word spawned encoded PowerShell: contain',
+  });
   expect(approved.statusCode).toBe(200);
   const contained = await stageOf(workflowId, 'contained');
   expect(contained.containment).toMatchObject({
     state: 'contained',
-    actions: [{ id: isolate, status: 'executed', approvedBy: `alice-${h.run}` }, { id: block, status: 'executed', approvedBy: `alice-${h.run}` }],
+    actions: [
+      { id: isolate, status: 'executed', approvedBy: `alice-${h.run}` },
+      { id: block, status: 'executed', approvedBy: `alice-${h.run}` },
+    ],
   });
   // At the vendor: contained once; the firewall pulls the address from autosoc's list.
   expect([falcon.did('contain', HOST), falcon.devices[0].status]).toEqual([1, 'contained']);
@@ -88,28 +119,47 @@ test('ingest → escalated → approved through the API → contained at the ven
   expect(await hasBlocklistEntry(h.db.pool, 'ip', C2, workflowId)).toBe(true);
 
   const closed = await call('POST', `/v1/alerts/${encodeURIComponent(workflowId)}/decide`, tokens.carol, {
-    action: 'close', reason: 'the finance team’s signed macro, change CHG-5120', falsePositive: true,
+    action: 'close',
+    reason: 'the finance team’s signed macro, change CHG-5120',
+    falsePositive: true,
   });
   expect(closed.statusCode).toBe(200);
   const result = await h.client.workflow.getHandle(workflowId).result();
   expect(result).toMatchObject({
-    outcome: 'released_as_false_positive', responseActions: [`${isolate}=undone`, `${block}=undone`],
+    outcome: 'released_as_false_positive',
+    responseActions: [`${isolate}=undone`, `${block}=undone`],
     containment: { state: 'released', releasedBy: `carol-${h.run}`, undoEscalated: [] },
   });
   // At the vendor: lifted once; this alert's entry is gone from the list.
   expect([falcon.did('lift_containment', HOST), falcon.did('contain', HOST), falcon.devices[0].status]).toEqual([1, 1, 'normal']);
   expect(await hasBlocklistEntry(h.db.pool, 'ip', C2, workflowId)).toBe(false);
 
-  expect(await getCase(h.db.pool, workflowId)).toMatchObject({ status: 'closed', resolution: 'released_as_false_positive', closed_by: `carol-${h.run}` });
+  expect(await getCase(h.db.pool, workflowId)).toMatchObject({
+    status: 'closed',
+    resolution: 'released_as_false_positive',
+    closed_by: `carol-${h.run}`,
+  });
   const rows = await listResponseActions(h.db.pool, workflowId);
-  expect(rows.map((r) => [r.kind, r.status, r.connector])).toEqual([['block_ip', 'undone', 'edl'], ['isolate_host', 'undone', 'falcon']]);
+  expect(rows.map((r) => [r.kind, r.status, r.connector])).toEqual([
+    ['block_ip', 'undone', 'edl'],
+    ['isolate_host', 'undone', 'falcon'],
+  ]);
   // The report shows both halves: what was executed and its undo.
   const report = (await getReport(h.db.pool, workflowId))!.body;
   const device = falcon.devices[0].id;
-  expect(report).toContain(escapeMarkdown(`isolate_host ${HOST}: undone via falcon, approved by alice-${h.run}: falcon: device ${device} contained | undo: falcon: containment of device ${device} lifted`));
-  expect(report).toMatch(new RegExp(`${escapeRegExp(escapeMarkdown(`block_ip ${C2}: undone via edl, approved by alice-${h.run}: edl: ${C2} on the ip blocklist until `))}.* ${escapeRegExp(escapeMarkdown(`| undo: edl: ${C2} removed from the ip blocklist`))}`));
+  expect(report).toContain(
+    escapeMarkdown(
+      `isolate_host ${HOST}: undone via falcon, approved by alice-${h.run}: falcon: device ${device} contained | undo: falcon: containment of device ${device} lifted`,
+    ),
+  );
+  expect(report).toMatch(
+    new RegExp(
+      `${escapeRegExp(escapeMarkdown(`block_ip ${C2}: undone via edl, approved by alice-${h.run}: edl: ${C2} on the ip blocklist until `))}.* ${escapeRegExp(escapeMarkdown(`| undo: edl: ${C2} removed from the ip blocklist`))}`,
+    ),
+  );
   const shown = (await call('GET', `/v1/alerts/${encodeURIComponent(workflowId)}`, tokens.alice)).json();
   expect(shown).toMatchObject({ execution: 'COMPLETED', status: { outcome: 'released_as_false_positive' }, report: { body: report } });
   // `npm run record-histories`: the saga's path (containment-v1, analyst-added-actions-v1) for test/replay.
-  if (process.env.RECORD_HISTORIES) await saveHistory('containment-released-as-false-positive', workflowId, await h.client.workflow.getHandle(workflowId).fetchHistory());
+  if (process.env.RECORD_HISTORIES)
+    await saveHistory('containment-released-as-false-positive', workflowId, await h.client.workflow.getHandle(workflowId).fetchHistory());
 });

@@ -26,7 +26,10 @@ let client: Client;
 
 beforeAll(async () => {
   stack = await startWorkerStack(config);
-  ({ db, env: { client } } = stack);
+  ({
+    db,
+    env: { client },
+  } = stack);
 });
 
 afterAll(async () => {
@@ -38,7 +41,11 @@ const ingest = (file: string, sourceId: string) =>
 
 const statusOf = (workflowId: string) => client.workflow.getHandle(workflowId).query(statusQuery);
 const awaitingAnalyst = (workflowId: string) =>
-  waitFor(() => statusOf(workflowId), (s: AlertStatus) => s.stage === 'awaiting_analyst', `${workflowId} awaiting an analyst`);
+  waitFor(
+    () => statusOf(workflowId),
+    (s: AlertStatus) => s.stage === 'awaiting_analyst',
+    `${workflowId} awaiting an analyst`,
+  );
 
 test('two alerts escalate; one approved through the Update, one closed through the Signal; duplicates start nothing', async () => {
   const approved = await ingest('01-encoded-powershell.json', `ps-${run}`);
@@ -55,29 +62,53 @@ test('two alerts escalate; one approved through the Update, one closed through t
   await awaitingAnalyst(closed.workflowId);
 
   // Search attributes tell the story in the Web UI list; visibility is eventually consistent.
-  const listed = await waitFor(async () => {
-    const ids: string[] = [];
-    for await (const w of client.workflow.list({ query: `Observables = "fin-ws-042" AND AwaitingAnalyst = true AND TaskQueue = "${config.temporal.taskQueue}"` })) ids.push(w.workflowId);
-    return ids;
-  }, (ids) => ids.length > 0, 'visibility to list the escalated run by host');
+  const listed = await waitFor(
+    async () => {
+      const ids: string[] = [];
+      for await (const w of client.workflow.list({
+        query: `Observables = "fin-ws-042" AND AwaitingAnalyst = true AND TaskQueue = "${config.temporal.taskQueue}"`,
+      }))
+        ids.push(w.workflowId);
+      return ids;
+    },
+    (ids) => ids.length > 0,
+    'visibility to list the escalated run by host',
+  );
   expect(listed).toEqual([approved.workflowId]);
 
   // A bad Update is rejected before it enters history: the history is exactly as it was.
   const approvedHandle = client.workflow.getHandle(approved.workflowId);
   const before = (await approvedHandle.fetchHistory()).events?.length;
-  await expect(approvedHandle.executeUpdate(decideUpdate, { args: [{ action: 'nuke', actor: 'eve', reason: 'x' } as never] }))
-    .rejects.toBeInstanceOf(WorkflowUpdateFailedError);
+  await expect(
+    approvedHandle.executeUpdate(decideUpdate, { args: [{ action: 'nuke', actor: 'eve', reason: 'x' } as never] }),
+  ).rejects.toBeInstanceOf(WorkflowUpdateFailedError);
   expect((await approvedHandle.fetchHistory()).events?.length).toBe(before);
 
   const afterUpdate = await approvedHandle.executeUpdate(decideUpdate, {
-    args: [signedDecision(approved.workflowId, { action: 'approve', actor: 'alice@soc', reason: 'Word spawning encoded PowerShell: isolate the host' })],
+    args: [
+      signedDecision(approved.workflowId, {
+        action: 'approve',
+        actor: 'alice@soc',
+        reason: 'Word spawning encoded PowerShell: isolate the host',
+      }),
+    ],
   });
-  expect(afterUpdate.decision).toEqual({ action: 'approve', actor: 'alice@soc', reason: 'Word spawning encoded PowerShell: isolate the host', roles: ['analyst'] });
+  expect(afterUpdate.decision).toEqual({
+    action: 'approve',
+    actor: 'alice@soc',
+    reason: 'Word spawning encoded PowerShell: isolate the host',
+    roles: ['analyst'],
+  });
 
   const closedHandle = client.workflow.getHandle(closed.workflowId);
-  await closedHandle.signal(closeSignal, signedDecision(closed.workflowId, { action: 'close', actor: 'bob@soc', reason: 'sanctioned credential audit, change CHG-4411' }));
+  await closedHandle.signal(
+    closeSignal,
+    signedDecision(closed.workflowId, { action: 'close', actor: 'bob@soc', reason: 'sanctioned credential audit, change CHG-4411' }),
+  );
   // A signal after the decision is ignored: the first valid answer wins.
-  await closedHandle.signal(approveSignal, signedDecision(closed.workflowId, { action: 'approve', actor: 'mallory', reason: 'late' })).catch(() => undefined);
+  await closedHandle
+    .signal(approveSignal, signedDecision(closed.workflowId, { action: 'approve', actor: 'mallory', reason: 'late' }))
+    .catch(() => undefined);
 
   const approvedResult = await approvedHandle.result();
   const closedResult = await closedHandle.result();
@@ -93,16 +124,30 @@ test('two alerts escalate; one approved through the Update, one closed through t
   expect(desc.typedSearchAttributes.get(SA.Observables)).toEqual(expect.arrayContaining(['fin-ws-042', 'corp\\j.doe']));
 
   // Database rows.
-  expect(await getAlert(db.pool, approved.workflowId)).toMatchObject({ status: 'closed', disposition: 'escalate', score: approvedResult.score });
-  expect(await getCase(db.pool, approved.workflowId)).toMatchObject({ status: 'closed', resolution: 'recorded_for_manual_action', closed_by: 'alice@soc' });
-  expect(await getCase(db.pool, closed.workflowId)).toMatchObject({ status: 'closed', resolution: 'closed_by_analyst', closed_by: 'bob@soc' });
+  expect(await getAlert(db.pool, approved.workflowId)).toMatchObject({
+    status: 'closed',
+    disposition: 'escalate',
+    score: approvedResult.score,
+  });
+  expect(await getCase(db.pool, approved.workflowId)).toMatchObject({
+    status: 'closed',
+    resolution: 'recorded_for_manual_action',
+    closed_by: 'alice@soc',
+  });
+  expect(await getCase(db.pool, closed.workflowId)).toMatchObject({
+    status: 'closed',
+    resolution: 'closed_by_analyst',
+    closed_by: 'bob@soc',
+  });
   expect(await getCase(db.pool, benign.workflowId)).toBeUndefined();
   expect((await listAudit(db.pool, approved.workflowId)).map((d) => [d.step, d.action, d.actor])).toEqual([
     ['triage', 'escalate', `system:policy@${config.policy.version}`],
     ['case-opened', 'escalate', 'system:triage'],
     ['analyst-decision', 'approve', 'alice@soc'],
   ]);
-  expect((await listAudit(db.pool, closed.workflowId)).filter((d) => d.step === 'analyst-decision').map((d) => d.actor)).toEqual(['bob@soc']);
+  expect((await listAudit(db.pool, closed.workflowId)).filter((d) => d.step === 'analyst-decision').map((d) => d.actor)).toEqual([
+    'bob@soc',
+  ]);
   expect((await listResponseActions(db.pool, approved.workflowId)).map((a) => a.kind)).toEqual(['block_ip', 'isolate_host']);
   expect(await listResponseActions(db.pool, closed.workflowId)).toEqual([]);
   for (const id of [approved.workflowId, closed.workflowId, benign.workflowId]) {

@@ -48,7 +48,13 @@ beforeAll(async () => {
   worker = await createWorker(config, db.pool, env.nativeConnection, client);
   running = worker.run();
   // No correlation keys: each alert gets its own run (incidents are tested elsewhere).
-  ingest = new IngestService({ db: db.pool, client, taskQueue: config.temporal.taskQueue, policy: config.policy, correlation: { ...DEFAULT_CORRELATION, keys: [] } });
+  ingest = new IngestService({
+    db: db.pool,
+    client,
+    taskQueue: config.temporal.taskQueue,
+    policy: config.policy,
+    correlation: { ...DEFAULT_CORRELATION, keys: [] },
+  });
 });
 
 afterAll(async () => {
@@ -61,19 +67,45 @@ afterAll(async () => {
 const send = async (alert: object) => (await ingest.ingest({ body: Buffer.from(JSON.stringify(alert)) }))[0];
 const statusOf = (workflowId: string) => client.workflow.getHandle(workflowId).query(statusQuery);
 const awaitingAnalyst = (workflowId: string) =>
-  waitFor(() => statusOf(workflowId), (s: AlertStatus) => s.stage === 'awaiting_analyst', `${workflowId} awaiting an analyst`);
+  waitFor(
+    () => statusOf(workflowId),
+    (s: AlertStatus) => s.stage === 'awaiting_analyst',
+    `${workflowId} awaiting an analyst`,
+  );
 
 test('reported phishing: routed, investigated with the mail analyzers, every copy quarantined after approval, closed with a report', async () => {
   const phish = sampleAlert('03-phishing-link.json') as { observables: { emails: { messageId: string }[] } };
   const messageId = `<${run}@mailbox-quota-check.top>`;
   const email = { ...phish.observables.emails[0], messageId };
   // The gateway saw the same message in another mailbox first; it runs the built-in pipeline.
-  const copy = await send({ ...phish, sourceId: `gw-${run}`, title: 'Gateway: mailbox quota lure', observables: { ...phish.observables, emails: [{ ...email, to: ['b.kim@example.com'] }] } });
-  expect(copy).toMatchObject({ status: 'accepted', playbook: 'alertWorkflow', playbookReason: 'playbook alertWorkflow: no route matched (default)' });
-  await waitFor(() => getAlert(db.pool, copy.workflowId!), (row) => !!row, 'the gateway alert stored');
+  const copy = await send({
+    ...phish,
+    sourceId: `gw-${run}`,
+    title: 'Gateway: mailbox quota lure',
+    observables: { ...phish.observables, emails: [{ ...email, to: ['b.kim@example.com'] }] },
+  });
+  expect(copy).toMatchObject({
+    status: 'accepted',
+    playbook: 'alertWorkflow',
+    playbookReason: 'playbook alertWorkflow: no route matched (default)',
+  });
+  await waitFor(
+    () => getAlert(db.pool, copy.workflowId!),
+    (row) => !!row,
+    'the gateway alert stored',
+  );
 
-  const reported = await send({ ...phish, sourceId: `rep-${run}`, rule: { name: 'User reported phishing' }, observables: { ...phish.observables, emails: [email] } });
-  expect(reported).toMatchObject({ status: 'accepted', playbook: 'reportedPhishing', playbookReason: 'playbook reportedPhishing chosen by route "user-reported"' });
+  const reported = await send({
+    ...phish,
+    sourceId: `rep-${run}`,
+    rule: { name: 'User reported phishing' },
+    observables: { ...phish.observables, emails: [email] },
+  });
+  expect(reported).toMatchObject({
+    status: 'accepted',
+    playbook: 'reportedPhishing',
+    playbookReason: 'playbook reportedPhishing chosen by route "user-reported"',
+  });
   const handle = client.workflow.getHandle(reported.workflowId!);
   expect((await handle.describe()).type).toBe('reportedPhishing'); // the Web UI's Type column
 
@@ -82,7 +114,11 @@ test('reported phishing: routed, investigated with the mail analyzers, every cop
   expect(waiting.reasons[0]).toBe('playbook reportedPhishing chosen by route "user-reported"');
   expect(waiting.verdict).not.toBe('benign');
 
-  const result = await handle.executeUpdate(decideUpdate, { args: [signedDecision(reported.workflowId!, { action: 'approve', actor: 'alice@soc', reason: 'credential lure: quarantine every copy' })] });
+  const result = await handle.executeUpdate(decideUpdate, {
+    args: [
+      signedDecision(reported.workflowId!, { action: 'approve', actor: 'alice@soc', reason: 'credential lure: quarantine every copy' }),
+    ],
+  });
   expect(result.decision?.action).toBe('approve');
   const done = await handle.result();
   expect(done).toMatchObject({ outcome: 'approved_and_responded', stage: 'done' });
@@ -91,7 +127,11 @@ test('reported phishing: routed, investigated with the mail analyzers, every cop
   const quarantined = actions.filter((a) => a.kind === 'quarantine_email').map((a) => a.target);
   expect(quarantined).toEqual([`a.lee@example.com:${messageId}`, `b.kim@example.com:${messageId}`]);
   expect(actions.every((a) => a.approved_by === 'alice@soc')).toBe(true);
-  expect(await getCase(db.pool, reported.workflowId!)).toMatchObject({ status: 'closed', resolution: 'approved_and_responded', closed_by: 'alice@soc' });
+  expect(await getCase(db.pool, reported.workflowId!)).toMatchObject({
+    status: 'closed',
+    resolution: 'approved_and_responded',
+    closed_by: 'alice@soc',
+  });
   const body = (await getReport(db.pool, reported.workflowId!))?.body ?? '';
   expect(body).toContain('Outcome: approved_and_responded');
   expect(body).toContain('playbook reportedPhishing chosen by route "user\\-reported"'); // the reasons, escaped
@@ -105,9 +145,13 @@ test('reported phishing: routed, investigated with the mail analyzers, every cop
 
 test('identity compromise: routed by technique, sessions revoked before the account is disabled, after approval', async () => {
   const alert = {
-    source: 'idp-sample', sourceId: `mfa-${run}`, time: '2026-11-20T03:10:00Z', severity: 'high',
+    source: 'idp-sample',
+    sourceId: `mfa-${run}`,
+    time: '2026-11-20T03:10:00Z',
+    severity: 'high',
     title: 'MFA push fatigue: 14 denied pushes then an approval from a new country',
-    rule: { id: 'mfa-fatigue', name: 'MFA fatigue' }, attackTechniques: ['T1621', 'T1078.004'],
+    rule: { id: 'mfa-fatigue', name: 'MFA fatigue' },
+    attackTechniques: ['T1621', 'T1078.004'],
     observables: { users: [{ name: 'kim@corp.example' }], ips: ['203.0.113.45'], network: [{ srcIp: '203.0.113.45', srcCountry: 'KP' }] },
   };
   const started = await send(alert);
@@ -117,11 +161,16 @@ test('identity compromise: routed by technique, sessions revoked before the acco
   const waiting = await awaitingAnalyst(started.workflowId!);
   expect(waiting.caseId).toBeDefined(); // the ticket the analyst works
 
-  await handle.executeUpdate(decideUpdate, { args: [signedDecision(started.workflowId!, { action: 'approve', actor: 'alice@soc', reason: 'not the user: contain the account' })] });
+  await handle.executeUpdate(decideUpdate, {
+    args: [signedDecision(started.workflowId!, { action: 'approve', actor: 'alice@soc', reason: 'not the user: contain the account' })],
+  });
   const done = await handle.result();
   expect(done.outcome).toBe('approved_and_responded');
   // The status lists them in the order carried out: revoke first, then disable.
-  expect(done.responseActions).toEqual(['revoke_sessions:kim@corp.example=recorded for manual action', 'disable_user:kim@corp.example=recorded for manual action']);
+  expect(done.responseActions).toEqual([
+    'revoke_sessions:kim@corp.example=recorded for manual action',
+    'disable_user:kim@corp.example=recorded for manual action',
+  ]);
   const analyzers = (await getAlert(db.pool, started.workflowId!))!.findings!.map((f) => f.analyzer);
   expect(new Set(analyzers)).toEqual(new Set(['ip', 'threat-intel']));
 });

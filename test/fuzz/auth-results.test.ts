@@ -13,12 +13,14 @@ const AUTH_RESULTS = [
 
 test('parseAuthenticationResults and summarizeAuth never throw', async () => {
   const nested = fc.integer({ min: 10, max: 50_000 }).map((n) => `mx; spf=pass ${'('.repeat(n)}x${')'.repeat(n >> 1)}`);
-  await fc.assert(fc.asyncProperty(fc.oneof(anyText, mutated(AUTH_RESULTS), nested), async (value) => {
-    await bounded('parseAuthenticationResults', () => {
-      const h = parseAuthenticationResults(value);
-      expect(Array.isArray(h.results)).toBe(true);
-      summarizeAuth([value, value], ['mx.google.com']);
-    });
-  }), RUNS);
+  await fc.assert(
+    fc.asyncProperty(fc.oneof(anyText, mutated(AUTH_RESULTS), nested), async (value) => {
+      await bounded('parseAuthenticationResults', () => {
+        const h = parseAuthenticationResults(value);
+        expect(Array.isArray(h.results)).toBe(true);
+        summarizeAuth([value, value], ['mx.google.com']);
+      });
+    }),
+    RUNS,
+  );
 });
-

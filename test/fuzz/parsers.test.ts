@@ -21,11 +21,11 @@ const CEF_LINES = [
   'CEF:0|a\\|b|c|d|e|f|10|',
 ];
 const EML = [
-  'From: "Alice" <alice@example.com>\r\nTo: bob@example.org\r\nSubject: invoice\r\nDate: Thu, 1 Jan 2026 10:00:00 +0000\r\n'
-  + 'Received: from mx.example.com (mx.example.com [198.51.100.7]) by mail.example.org\r\n'
-  + 'Authentication-Results: mx.example.org; spf=fail smtp.mailfrom=example.com; dkim=none; dmarc=fail header.from=example.com\r\n'
-  + 'MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary="b1"\r\n\r\n--b1\r\nContent-Type: text/plain\r\n\r\nPay at http://evil.example/pay\r\n'
-  + '--b1\r\nContent-Type: application/octet-stream; name="a.bin"\r\nContent-Transfer-Encoding: base64\r\n\r\nTVqQAAMAAAAEAAAA\r\n--b1--\r\n',
+  'From: "Alice" <alice@example.com>\r\nTo: bob@example.org\r\nSubject: invoice\r\nDate: Thu, 1 Jan 2026 10:00:00 +0000\r\n' +
+    'Received: from mx.example.com (mx.example.com [198.51.100.7]) by mail.example.org\r\n' +
+    'Authentication-Results: mx.example.org; spf=fail smtp.mailfrom=example.com; dkim=none; dmarc=fail header.from=example.com\r\n' +
+    'MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary="b1"\r\n\r\n--b1\r\nContent-Type: text/plain\r\n\r\nPay at http://evil.example/pay\r\n' +
+    '--b1\r\nContent-Type: application/octet-stream; name="a.bin"\r\nContent-Transfer-Encoding: base64\r\n\r\nTVqQAAMAAAAEAAAA\r\n--b1--\r\n',
 ];
 const STIX = [
   "[ipv4-addr:value = '198.51.100.1' OR domain-name:value = 'evil.example']",
@@ -42,52 +42,91 @@ const SYSLOG = [
   'Jan  1 2026 10:00:00 host CEF:0|a|b|c|d|e|5|',
 ];
 
-
 describe('normalizeBody', () => {
   const formats = [undefined, ...ALERT_FORMATS];
   test.each(formats.map((f) => [f ?? '(detected)', f] as const))('format %s: items or BodyError, within bounds', async (_name, format) => {
-    const bodies = fc.oneof(anyBytes, mutated([...SAMPLE_ALERTS, ...CEF_LINES, ...EML, `[${SAMPLE_ALERTS.join(',')}]`, SAMPLE_ALERTS.map((s) => JSON.stringify(JSON.parse(s))).join('\n')]).map((t) => enc.encode(t)), wrongTypes.map((t) => enc.encode(t)));
-    await fc.assert(fc.asyncProperty(bodies, async (body) => {
-      await bounded(`normalizeBody(${format})`, async () => {
-        const items = await normalizeBody(body, { format, receivedAt: RECEIVED_AT });
-        expect(Array.isArray(items)).toBe(true);
-        for (const item of items) {
-          if (item.ok) expect(typeof item.alert.title).toBe('string');
-          else expect(typeof item.error).toBe('string');
-        }
-      }, BodyError);
-    }), RUNS);
+    const bodies = fc.oneof(
+      anyBytes,
+      mutated([
+        ...SAMPLE_ALERTS,
+        ...CEF_LINES,
+        ...EML,
+        `[${SAMPLE_ALERTS.join(',')}]`,
+        SAMPLE_ALERTS.map((s) => JSON.stringify(JSON.parse(s))).join('\n'),
+      ]).map((t) => enc.encode(t)),
+      wrongTypes.map((t) => enc.encode(t)),
+    );
+    await fc.assert(
+      fc.asyncProperty(bodies, async (body) => {
+        await bounded(
+          `normalizeBody(${format})`,
+          async () => {
+            const items = await normalizeBody(body, { format, receivedAt: RECEIVED_AT });
+            expect(Array.isArray(items)).toBe(true);
+            for (const item of items) {
+              if (item.ok) expect(typeof item.alert.title).toBe('string');
+              else expect(typeof item.error).toBe('string');
+            }
+          },
+          BodyError,
+        );
+      }),
+      RUNS,
+    );
   });
 });
 
 test('parseCef: CefEvent or NormalizeError', async () => {
-  await fc.assert(fc.asyncProperty(fc.oneof(anyText, mutated(CEF_LINES), fc.integer({ min: 1, max: 20_000 }).map((n) => `CEF:0|${'|'.repeat(n)}${'a=b '.repeat(n)}`)), async (text) => {
-    await bounded('parseCef', () => parseCef(text), NormalizeError);
-  }), RUNS);
+  await fc.assert(
+    fc.asyncProperty(
+      fc.oneof(
+        anyText,
+        mutated(CEF_LINES),
+        fc.integer({ min: 1, max: 20_000 }).map((n) => `CEF:0|${'|'.repeat(n)}${'a=b '.repeat(n)}`),
+      ),
+      async (text) => {
+        await bounded('parseCef', () => parseCef(text), NormalizeError);
+      },
+    ),
+    RUNS,
+  );
 });
 
 test('parseSyslogLine never throws; the deframer never throws and never returns more bytes than it got', async () => {
-  await fc.assert(fc.asyncProperty(fc.oneof(anyText, mutated(SYSLOG)), async (line) => {
-    await bounded('parseSyslogLine', () => {
-      const r = parseSyslogLine(line);
-      expect(typeof r.message).toBe('string');
-    });
-  }), RUNS);
-  const chunked = fc.array(fc.oneof(fc.uint8Array({ maxLength: 512 }), mutated(SYSLOG).map((s) => enc.encode(s)), fc.constantFrom('5 ', '99999999 ', '0 ', '\n', '\r\n', '\0').map((s) => enc.encode(s))), { maxLength: 40 });
-  await fc.assert(fc.asyncProperty(chunked, fc.integer({ min: 1, max: 4096 }), async (chunks, maxMessageSize) => {
-    await bounded('SyslogStreamDeframer', () => {
-      const d = new SyslogStreamDeframer({ maxMessageSize });
-      let inBytes = 0;
-      let outBytes = 0;
-      for (const c of chunks) {
-        inBytes += c.length;
-        for (const m of d.push(Buffer.from(c))) outBytes += Buffer.byteLength(m);
-      }
-      for (const m of d.flush()) outBytes += Buffer.byteLength(m);
-      // Invalid UTF-8 decodes to U+FFFD (3 bytes for 1), so compare against a 3x bound.
-      expect(outBytes).toBeLessThanOrEqual(inBytes * 3);
-    });
-  }), RUNS);
+  await fc.assert(
+    fc.asyncProperty(fc.oneof(anyText, mutated(SYSLOG)), async (line) => {
+      await bounded('parseSyslogLine', () => {
+        const r = parseSyslogLine(line);
+        expect(typeof r.message).toBe('string');
+      });
+    }),
+    RUNS,
+  );
+  const chunked = fc.array(
+    fc.oneof(
+      fc.uint8Array({ maxLength: 512 }),
+      mutated(SYSLOG).map((s) => enc.encode(s)),
+      fc.constantFrom('5 ', '99999999 ', '0 ', '\n', '\r\n', '\0').map((s) => enc.encode(s)),
+    ),
+    { maxLength: 40 },
+  );
+  await fc.assert(
+    fc.asyncProperty(chunked, fc.integer({ min: 1, max: 4096 }), async (chunks, maxMessageSize) => {
+      await bounded('SyslogStreamDeframer', () => {
+        const d = new SyslogStreamDeframer({ maxMessageSize });
+        let inBytes = 0;
+        let outBytes = 0;
+        for (const c of chunks) {
+          inBytes += c.length;
+          for (const m of d.push(Buffer.from(c))) outBytes += Buffer.byteLength(m);
+        }
+        for (const m of d.flush()) outBytes += Buffer.byteLength(m);
+        // Invalid UTF-8 decodes to U+FFFD (3 bytes for 1), so compare against a 3x bound.
+        expect(outBytes).toBeLessThanOrEqual(inBytes * 3);
+      });
+    }),
+    RUNS,
+  );
 });
 
 test('mapEml: an alert or NormalizeError', async () => {
@@ -96,37 +135,73 @@ test('mapEml: an alert or NormalizeError', async () => {
     for (let i = 0; i < n; i++) body = `Content-Type: multipart/mixed; boundary="b${i}"\r\n\r\n--b${i}\r\n${body}\r\n--b${i}--\r\n`;
     return `From: a@example.com\r\nSubject: deep\r\nMIME-Version: 1.0\r\n${body}`;
   });
-  const bodies = fc.oneof(anyBytes, mutated(EML).map((t) => enc.encode(t)), deepMime.map((t) => enc.encode(t)));
-  await fc.assert(fc.asyncProperty(bodies, async (bytes) => {
-    await bounded('mapEml', () => mapEml(bytes, { receivedAt: RECEIVED_AT }), NormalizeError);
-  }), { ...RUNS, numRuns: 100 });
+  const bodies = fc.oneof(
+    anyBytes,
+    mutated(EML).map((t) => enc.encode(t)),
+    deepMime.map((t) => enc.encode(t)),
+  );
+  await fc.assert(
+    fc.asyncProperty(bodies, async (bytes) => {
+      await bounded('mapEml', () => mapEml(bytes, { receivedAt: RECEIVED_AT }), NormalizeError);
+    }),
+    { ...RUNS, numRuns: 100 },
+  );
 });
 
 test('parseStixPattern: comparisons or StixPatternError', async () => {
-  const nested = fc.tuple(fc.integer({ min: 10, max: 20_000 }), fc.constantFrom('(', '[(', 'NOT [')).map(([n, o]) => `${o.repeat(n)}[a:b = 'c']`);
-  await fc.assert(fc.asyncProperty(fc.oneof(anyText, mutated(STIX), nested), async (pattern) => {
-    await bounded('parseStixPattern', () => parseStixPattern(pattern), StixPatternError);
-  }), RUNS);
+  const nested = fc
+    .tuple(fc.integer({ min: 10, max: 20_000 }), fc.constantFrom('(', '[(', 'NOT ['))
+    .map(([n, o]) => `${o.repeat(n)}[a:b = 'c']`);
+  await fc.assert(
+    fc.asyncProperty(fc.oneof(anyText, mutated(STIX), nested), async (pattern) => {
+      await bounded('parseStixPattern', () => parseStixPattern(pattern), StixPatternError);
+    }),
+    RUNS,
+  );
 });
 
 test('parseDecision: a Decision or DecisionRejected', async () => {
-  const base = fc.record({
-    action: fc.oneof(fc.constantFrom('approve', 'close', 'escalate', 'assign', 'comment'), fc.jsonValue({ maxDepth: 1 })),
-    actor: fc.oneof(fc.string(), fc.jsonValue({ maxDepth: 2 }), hugeString),
-    reason: fc.oneof(fc.string(), fc.jsonValue({ maxDepth: 2 })),
-    assignee: fc.jsonValue({ maxDepth: 1 }),
-    falsePositive: fc.jsonValue({ maxDepth: 1 }),
-    roles: fc.oneof(fc.array(fc.string()), fc.jsonValue({ maxDepth: 2 })),
-  }, { requiredKeys: [] });
-  await fc.assert(fc.asyncProperty(fc.oneof(base, fc.jsonValue({ maxDepth: 5 }), anyText.map((t) => { try { return JSON.parse(t); } catch { return t; } })), async (input) => {
-    await bounded('parseDecision', () => parseDecision(input), DecisionRejected);
-  }), RUNS);
+  const base = fc.record(
+    {
+      action: fc.oneof(fc.constantFrom('approve', 'close', 'escalate', 'assign', 'comment'), fc.jsonValue({ maxDepth: 1 })),
+      actor: fc.oneof(fc.string(), fc.jsonValue({ maxDepth: 2 }), hugeString),
+      reason: fc.oneof(fc.string(), fc.jsonValue({ maxDepth: 2 })),
+      assignee: fc.jsonValue({ maxDepth: 1 }),
+      falsePositive: fc.jsonValue({ maxDepth: 1 }),
+      roles: fc.oneof(fc.array(fc.string()), fc.jsonValue({ maxDepth: 2 })),
+    },
+    { requiredKeys: [] },
+  );
+  await fc.assert(
+    fc.asyncProperty(
+      fc.oneof(
+        base,
+        fc.jsonValue({ maxDepth: 5 }),
+        anyText.map((t) => {
+          try {
+            return JSON.parse(t);
+          } catch {
+            return t;
+          }
+        }),
+      ),
+      async (input) => {
+        await bounded('parseDecision', () => parseDecision(input), DecisionRejected);
+      },
+    ),
+    RUNS,
+  );
 });
 
 test('parsePolicyText: settings or PolicyError', async () => {
   const yamlBomb = fc.integer({ min: 5, max: 12 }).map((n) => {
     const lines = ['a0: &a0 [x, x, x, x, x, x, x, x, x, x]'];
-    for (let i = 1; i <= n; i++) lines.push(`a${i}: &a${i} [${Array(10).fill(`*a${i - 1}`).join(', ')}]`);
+    for (let i = 1; i <= n; i++)
+      lines.push(
+        `a${i}: &a${i} [${Array(10)
+          .fill(`*a${i - 1}`)
+          .join(', ')}]`,
+      );
     return `${lines.join('\n')}\nslaTiers: *a${n}\n`;
   });
   // Nesting stays at <= 400 levels here: at ~800 the yaml package (2.9.1) overflows the stack,
@@ -134,9 +209,27 @@ test('parsePolicyText: settings or PolicyError', async () => {
   // aborts it (V8 out of memory compiling a regex), which no try/catch can contain. Policy files
   // come from the operator, not the network; the depth cap belongs in load-policy.ts. Runs of '"'
   // are left out too: yaml takes quadratic time on them (50k: 1.5 s, 300k: 64 s).
-  const flatHuge = fc.tuple(fc.integer({ min: 50_000, max: 300_000 }), fc.constantFrom('a', '\\', ' ', '%', "'", ':', '-', '#')).map(([n, c]) => c.repeat(n));
-  const shallowText = fc.oneof(fc.string({ maxLength: 2000, unit: 'binary' }), fc.string({ maxLength: 2000, unit: 'grapheme' }), fc.json({ maxDepth: 6 }), flatHuge);
-  await fc.assert(fc.asyncProperty(fc.oneof(shallowText, mutated(POLICY).filter((t) => t.length < 400), yamlBomb, deepJsonOf(400)), async (text) => {
-    await bounded('parsePolicyText', () => parsePolicyText(text, 'fuzz.yaml'), PolicyError);
-  }), RUNS);
+  const flatHuge = fc
+    .tuple(fc.integer({ min: 50_000, max: 300_000 }), fc.constantFrom('a', '\\', ' ', '%', "'", ':', '-', '#'))
+    .map(([n, c]) => c.repeat(n));
+  const shallowText = fc.oneof(
+    fc.string({ maxLength: 2000, unit: 'binary' }),
+    fc.string({ maxLength: 2000, unit: 'grapheme' }),
+    fc.json({ maxDepth: 6 }),
+    flatHuge,
+  );
+  await fc.assert(
+    fc.asyncProperty(
+      fc.oneof(
+        shallowText,
+        mutated(POLICY).filter((t) => t.length < 400),
+        yamlBomb,
+        deepJsonOf(400),
+      ),
+      async (text) => {
+        await bounded('parsePolicyText', () => parsePolicyText(text, 'fuzz.yaml'), PolicyError);
+      },
+    ),
+    RUNS,
+  );
 });

@@ -10,8 +10,11 @@ export async function ensureTestAppRole(ownerUrl: string): Promise<{ appUrl: str
   try {
     const exists = await owner.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [appRole]);
     if (!exists.rowCount) {
-      await owner.query(`CREATE ROLE "${appRole.replace(/"/g, '""')}" LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE`)
-        .catch((err: { code?: string }) => { if (err.code !== '42710') throw err; }); // created meanwhile
+      await owner
+        .query(`CREATE ROLE "${appRole.replace(/"/g, '""')}" LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE`)
+        .catch((err: { code?: string }) => {
+          if (err.code !== '42710') throw err;
+        }); // created meanwhile
     }
   } finally {
     await owner.end();

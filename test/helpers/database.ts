@@ -4,7 +4,12 @@
 import { Pool } from 'pg';
 import { migrate } from '../../src/store/migrate';
 
-export interface TestDatabase { pool: Pool; url: string; ownerUrl: string; close(): Promise<void> }
+export interface TestDatabase {
+  pool: Pool;
+  url: string;
+  ownerUrl: string;
+  close(): Promise<void>;
+}
 
 export async function openTestDatabase(): Promise<TestDatabase> {
   const url = process.env.DATABASE_URL;

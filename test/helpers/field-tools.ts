@@ -12,13 +12,21 @@ export function fieldTool(name: string): string {
   return p;
 }
 
-export interface ToolRun { code: number; stdout: string; stderr: string }
+export interface ToolRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
 
 /** Runs a field tool to completion; never throws on a non-zero exit (the test asserts it). */
 export function runTool(name: string, args: string[], opts: { cwd?: string; input?: string } = {}): Promise<ToolRun> {
   return new Promise((done) => {
-    const child = execFile(fieldTool(name), args, { cwd: opts.cwd, maxBuffer: 64 * 1024 * 1024, env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1' } },
-      (err, stdout, stderr) => done({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr }));
+    const child = execFile(
+      fieldTool(name),
+      args,
+      { cwd: opts.cwd, maxBuffer: 64 * 1024 * 1024, env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1' } },
+      (err, stdout, stderr) => done({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr }),
+    );
     if (opts.input !== undefined) child.stdin?.end(opts.input);
   });
 }

@@ -13,8 +13,34 @@ function prng(seed: number) {
 /** Texts made of the literal runs and characters of the pattern, spaces, quotes and noise. */
 export function generatedTexts(re: RegExp, count: number, seed = 1): string[] {
   const random = prng(seed);
-  const words = (re.source.match(/[A-Za-z0-9_]{2,}|\\[\\/.:]|[^\\()[\]{}*+?|^$]/g) ?? []).map((w) => (w.length === 2 && w[0] === '\\' ? w[1] : w));
-  const extra = [' ', ' ', '"', "'", '\\', '/', ':', '.', ',', '|', '>', '-', 'A', 'z', '0', 'é', '\u2028', '\t', 'http://', '\\\\srv\\s\\', 'C:\\Users\\x\\', '.dll', '.exe'];
+  const words = (re.source.match(/[A-Za-z0-9_]{2,}|\\[\\/.:]|[^\\()[\]{}*+?|^$]/g) ?? []).map((w) =>
+    w.length === 2 && w[0] === '\\' ? w[1] : w,
+  );
+  const extra = [
+    ' ',
+    ' ',
+    '"',
+    "'",
+    '\\',
+    '/',
+    ':',
+    '.',
+    ',',
+    '|',
+    '>',
+    '-',
+    'A',
+    'z',
+    '0',
+    'é',
+    '\u2028',
+    '\t',
+    'http://',
+    '\\\\srv\\s\\',
+    'C:\\Users\\x\\',
+    '.dll',
+    '.exe',
+  ];
   const pool = [...words, ...extra];
   const texts: string[] = [];
   for (let k = 0; k < count; k++) {

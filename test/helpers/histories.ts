@@ -34,9 +34,12 @@ export async function saveHistory(name: string, workflowId: string, history: tem
 }
 
 export function loadHistories(): { name: string; workflowId: string; history: temporal.api.history.v1.IHistory }[] {
-  return readdirSync(HISTORIES_DIR).filter((f) => f.endsWith('.json') && !f.endsWith('.meta.json')).sort().map((f) => {
-    const name = f.replace(/\.json$/, '');
-    const { workflowId } = JSON.parse(readFileSync(join(HISTORIES_DIR, `${name}.meta.json`), 'utf8'));
-    return { name, workflowId, history: historyFromJSON(JSON.parse(readFileSync(join(HISTORIES_DIR, f), 'utf8'))) };
-  });
+  return readdirSync(HISTORIES_DIR)
+    .filter((f) => f.endsWith('.json') && !f.endsWith('.meta.json'))
+    .sort()
+    .map((f) => {
+      const name = f.replace(/\.json$/, '');
+      const { workflowId } = JSON.parse(readFileSync(join(HISTORIES_DIR, `${name}.meta.json`), 'utf8'));
+      return { name, workflowId, history: historyFromJSON(JSON.parse(readFileSync(join(HISTORIES_DIR, f), 'utf8'))) };
+    });
 }

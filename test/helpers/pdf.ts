@@ -17,16 +17,19 @@ function withFile<T>(pdf: Buffer, use: (file: string, dir: string) => T): T {
 }
 
 /** The PDF's text in reading order, pages separated by form feeds. */
-export const pdfText = (pdf: Buffer): string => withFile(pdf, (file) => execFileSync('pdftotext', ['-layout', '-enc', 'UTF-8', file, '-'], { encoding: 'utf8' }));
+export const pdfText = (pdf: Buffer): string =>
+  withFile(pdf, (file) => execFileSync('pdftotext', ['-layout', '-enc', 'UTF-8', file, '-'], { encoding: 'utf8' }));
 
 /** The PDF's page count, from pdfinfo. */
-export const pdfPages = (pdf: Buffer): number => withFile(pdf, (file) => Number(/^Pages:\s+(\d+)/m.exec(execFileSync('pdfinfo', [file], { encoding: 'utf8' }))![1]));
+export const pdfPages = (pdf: Buffer): number =>
+  withFile(pdf, (file) => Number(/^Pages:\s+(\d+)/m.exec(execFileSync('pdfinfo', [file], { encoding: 'utf8' }))![1]));
 
 /** The first page rendered to PNG at the given resolution (dots per inch). */
-export const pdfFirstPagePng = (pdf: Buffer, dpi = 60): Buffer => withFile(pdf, (file, dir) => {
-  execFileSync('pdftoppm', ['-png', '-f', '1', '-l', '1', '-r', String(dpi), '-singlefile', file, join(dir, 'page')]);
-  return readFileSync(join(dir, 'page.png'));
-});
+export const pdfFirstPagePng = (pdf: Buffer, dpi = 60): Buffer =>
+  withFile(pdf, (file, dir) => {
+    execFileSync('pdftoppm', ['-png', '-f', '1', '-l', '1', '-r', String(dpi), '-singlefile', file, join(dir, 'page')]);
+    return readFileSync(join(dir, 'page.png'));
+  });
 
 /** Width and height from a PNG's IHDR chunk. */
 export const pngSize = (png: Buffer) => ({ width: png.readUInt32BE(16), height: png.readUInt32BE(20) });

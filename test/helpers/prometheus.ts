@@ -1,6 +1,10 @@
 // Reads Prometheus text exposition (what /metrics serves) into samples, so tests can assert
 // exact values. Covers what prom-client and Temporal's core exporter write: `name{l="v",...} value`.
-export interface Sample { name: string; labels: Record<string, string>; value: number }
+export interface Sample {
+  name: string;
+  labels: Record<string, string>;
+  value: number;
+}
 
 const LINE = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})?\s+(\S+)(?:\s+\d+)?$/;
 const LABEL = /([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g;

@@ -38,7 +38,11 @@ export function importsOf(file: string): string[] {
 /** The import graph of the files under dir, keyed by path relative to SRC. */
 export function importGraph(dir = SRC): Map<string, string[]> {
   const graph = new Map<string, string[]>();
-  for (const f of tsFiles(dir)) graph.set(relative(SRC, f), importsOf(f).map((t) => relative(SRC, t)));
+  for (const f of tsFiles(dir))
+    graph.set(
+      relative(SRC, f),
+      importsOf(f).map((t) => relative(SRC, t)),
+    );
   return graph;
 }
 

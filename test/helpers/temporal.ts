@@ -34,13 +34,14 @@ export async function timeSkippingEnv(): Promise<TestWorkflowEnvironment> {
 }
 
 /** The real dev server (in-memory), with autosoc's search attributes registered. */
-export const devServerEnv = () => TestWorkflowEnvironment.createLocal({
-  server: {
-    executable: { type: 'existing-path', path: temporalCliPath() },
-    searchAttributes: [...ALL_SEARCH_ATTRIBUTES],
-    extraArgs: ['--log-level', 'error'],
-  },
-  client: { dataConverter: testDataConverter },
-});
+export const devServerEnv = () =>
+  TestWorkflowEnvironment.createLocal({
+    server: {
+      executable: { type: 'existing-path', path: temporalCliPath() },
+      searchAttributes: [...ALL_SEARCH_ATTRIBUTES],
+      extraArgs: ['--log-level', 'error'],
+    },
+    client: { dataConverter: testDataConverter },
+  });
 
 export const uniqueSuffix = () => `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;

@@ -8,15 +8,28 @@ import { createWorker } from '../../src/worker';
 import { openTestDatabase, type TestDatabase } from './database';
 import { devServerEnv } from './temporal';
 
-export interface WorkerStack { env: TestWorkflowEnvironment; db: TestDatabase; ingest: IngestService; close(): Promise<void> }
+export interface WorkerStack {
+  env: TestWorkflowEnvironment;
+  db: TestDatabase;
+  ingest: IngestService;
+  close(): Promise<void>;
+}
 
 export async function startWorkerStack(config: Config): Promise<WorkerStack> {
   const [env, db] = await Promise.all([devServerEnv(), openTestDatabase()]);
   const worker = await createWorker(config, db.pool, env.nativeConnection, env.client);
   const running = worker.run();
-  const ingest = new IngestService({ db: db.pool, client: env.client, taskQueue: config.temporal.taskQueue, policy: config.policy, correlation: config.correlation });
+  const ingest = new IngestService({
+    db: db.pool,
+    client: env.client,
+    taskQueue: config.temporal.taskQueue,
+    policy: config.policy,
+    correlation: config.correlation,
+  });
   return {
-    env, db, ingest,
+    env,
+    db,
+    ingest,
     async close() {
       worker.shutdown();
       await running;

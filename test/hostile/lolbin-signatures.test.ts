@@ -18,7 +18,8 @@ const REFERENCE: Record<string, RegExp> = {
   'wmic-remote-process': /\/node:[\s\S]*\bprocess\s+call\s+create\b/i,
   'wmic-av-discovery': /securitycenter2?[\s\S]*antivirusproduct|antivirusproduct/i,
   'wmic-uninstall': /\bproduct\s+where\b[\s\S]*\bcall\s+uninstall\b/i,
-  'powershell-download-exec': /(?:\biex\b|invoke-expression)[\s\S]*(?:downloadstring|downloaddata|net\.webclient|invoke-webrequest|\biwr\b|invoke-restmethod|\birm\b)|(?:downloadstring|downloaddata)[\s\S]*(?:\biex\b|invoke-expression)/i,
+  'powershell-download-exec':
+    /(?:\biex\b|invoke-expression)[\s\S]*(?:downloadstring|downloaddata|net\.webclient|invoke-webrequest|\biwr\b|invoke-restmethod|\birm\b)|(?:downloadstring|downloaddata)[\s\S]*(?:\biex\b|invoke-expression)/i,
   'wsl-root-exec': /(?:-u\s+root\b|--user\s+root\b)[\s\S]*(?:-e\b|--exec\b|\s-c\b)/i,
   'wsl-exec-windows': /(?:-e\b|--exec\b|\s-c\b)[\s\S]*(?:\/mnt\/[a-z]\/|\.exe\b|socat|nc\s|\/etc\/shadow)/i,
   'update-startup-shortcut': /--createshortcut=[\s\S]*-l=startup/i,
@@ -27,7 +28,8 @@ const REFERENCE: Record<string, RegExp> = {
   'schtasks-create-remote': /\/create\b[\s\S]*\/s\s+\S+/i,
   'schtasks-create-system': /\/create\b[\s\S]*\/ru\s+["']?(?:system|nt authority\\system)\b/i,
   'reg-ifeo-debugger': /^\s+add\b[\s\S]*image file execution options[\s\S]*\b(?:debugger|globalflag)\b/i,
-  'reg-lsa-protection-off': /^\s+add\b[\s\S]*\\control\\lsa["']?\s[\s\S]*\/v\s+["']?(?:runasppl|disablerestrictedadmin|lmcompatibilitylevel|nolmhash)\b/i,
+  'reg-lsa-protection-off':
+    /^\s+add\b[\s\S]*\\control\\lsa["']?\s[\s\S]*\/v\s+["']?(?:runasppl|disablerestrictedadmin|lmcompatibilitylevel|nolmhash)\b/i,
   'reg-autologon': /^\s+add\b[\s\S]*\\winlogon["']?\s[\s\S]*\/v\s+["']?(?:autoadminlogon|defaultpassword)\b/i,
   'reg-rdp-enable': /^\s+add\b[\s\S]*terminal server[\s\S]*(?:fdenytsconnections|userauthentication|portnumber|fsinglesessionperuser)\b/i,
   'netsh-wifi-keys': /\bwlan\s+show\s+profiles?\b[\s\S]*key\s*=\s*clear/i,
@@ -52,18 +54,45 @@ const REFERENCE: Record<string, RegExp> = {
 
 const abuses = new Map(LOLBINS.flatMap((e) => e.abuses.map((a) => [a.id, a] as const)));
 
-const corpus = (file: string) => readFileSync(corpusPath('commands', file), 'utf8').split('\n').filter((l) => l.trim())
-  .map((l) => (JSON.parse(l) as { command: string }).command);
+const corpus = (file: string) =>
+  readFileSync(corpusPath('commands', file), 'utf8')
+    .split('\n')
+    .filter((l) => l.trim())
+    .map((l) => (JSON.parse(l) as { command: string }).command);
 
 /** Argument windows to compare on: each command, and what follows each of its spaces. */
 const windowsOf = (cmd: string) => [cmd, ...[...cmd.matchAll(/ /g)].slice(0, 40).map((m) => cmd.slice(m.index))];
 
 const EDGES = [
-  ' /y  a /d b', ' /y\t/d x', ' -p  x -f y', ' -p x\n-f y', ' /d a.dll.dll /c b', ' -d x.dll -p y', ' /create /ru "nt authority\\system"',
-  ' add hklm\\system\\currentcontrolset\\control\\lsa" /v runasppl', ' add x\\winlogon /v autoadminlogon', '  add terminal server fdenytsconnections',
-  ' | PowerShell.exe', ' /i: scrobj.dll', ' /i:http://x', ' --user root --exec x', ' -u root -c', ' -e /mnt/c/x', ' x.inf /s', ' /au a.INF',
-  ' wlan show profiles name=x key=clear', ' wlan show profile key = clear', ' share --allow-write', ' exec -r system', ' <LogonCommand>',
-  ' iex (iwr x)', ' downloadstring x; iex', ' invoke-expression x irm', ' -i -a a.inf', ' -i\n-a\n.inf', ' securitycenter2 antivirusproduct',
+  ' /y  a /d b',
+  ' /y\t/d x',
+  ' -p  x -f y',
+  ' -p x\n-f y',
+  ' /d a.dll.dll /c b',
+  ' -d x.dll -p y',
+  ' /create /ru "nt authority\\system"',
+  ' add hklm\\system\\currentcontrolset\\control\\lsa" /v runasppl',
+  ' add x\\winlogon /v autoadminlogon',
+  '  add terminal server fdenytsconnections',
+  ' | PowerShell.exe',
+  ' /i: scrobj.dll',
+  ' /i:http://x',
+  ' --user root --exec x',
+  ' -u root -c',
+  ' -e /mnt/c/x',
+  ' x.inf /s',
+  ' /au a.INF',
+  ' wlan show profiles name=x key=clear',
+  ' wlan show profile key = clear',
+  ' share --allow-write',
+  ' exec -r system',
+  ' <LogonCommand>',
+  ' iex (iwr x)',
+  ' downloadstring x; iex',
+  ' invoke-expression x irm',
+  ' -i -a a.inf',
+  ' -i\n-a\n.inf',
+  ' securitycenter2 antivirusproduct',
 ];
 
 describe('LOLBin ordered-token signatures answer as the regexes they replaced', () => {
@@ -93,14 +122,15 @@ describe('LOLBin ordered-token signatures answer as the regexes they replaced', 
 });
 
 describe('hostile command lines: characters scanned stay proportional to the input', () => {
-  const fill = (head: string, unit: string) => head + unit.repeat(Math.ceil((32 * 1024 - head.length) / unit.length)).slice(0, 32 * 1024 - head.length);
+  const fill = (head: string, unit: string) =>
+    head + unit.repeat(Math.ceil((32 * 1024 - head.length) / unit.length)).slice(0, 32 * 1024 - head.length);
   test.each([
     ['schtasks /create without /ru', fill('schtasks', ' /create')],
     ['reg add with many "terminal server" and no value', fill('reg add', ' terminal server')],
     ['esentutl /y without /d', fill('esentutl', ' /y ')],
     ['finger | without a shell', fill('finger', ' |')],
     ['wsl -u root without -e', fill('wsl', ' -u root')],
-    ['many binaries, each with a window of A\'s', fill('', 'mpcmdrun -removedefinitions ')],
+    ["many binaries, each with a window of A's", fill('', 'mpcmdrun -removedefinitions ')],
   ])('%s', async (_name, cmd) => {
     const { work } = await countTextWork(() => matchLolbins(cmd));
     // Every abuse of a binary looks at most 50 windows of at most 2048 characters, each a few

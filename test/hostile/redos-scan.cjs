@@ -14,7 +14,10 @@ const ts = require('typescript');
 const { check } = require('recheck');
 
 const root = process.argv[2];
-const arg = (name) => { const i = process.argv.indexOf(name); return i > 0 ? process.argv[i + 1] : undefined; };
+const arg = (name) => {
+  const i = process.argv.indexOf(name);
+  return i > 0 ? process.argv[i + 1] : undefined;
+};
 const key = (r) => `/${r.source}/${r.flags}`;
 
 function tsFiles(dir) {
@@ -45,9 +48,24 @@ function findRegexes() {
         // A literal handed straight to the linear engine (linearRegex(), or the tables' linear())
         // is never run by V8's backtracking engine: the engine's own tests bound its work.
         const parent = node.parent;
-        const linear = parent && ts.isCallExpression(parent) && ts.isIdentifier(parent.expression) && LINEAR_ENGINE_CALLS.has(parent.expression.text) && parent.arguments.includes(node);
-        found.push({ where: where(node), source: text.slice(1, end), flags: text.slice(end + 1), text, ...(linear ? { engine: 'linear' } : {}) });
-      } else if ((ts.isNewExpression(node) || ts.isCallExpression(node)) && ts.isIdentifier(node.expression) && node.expression.text === 'RegExp') {
+        const linear =
+          parent &&
+          ts.isCallExpression(parent) &&
+          ts.isIdentifier(parent.expression) &&
+          LINEAR_ENGINE_CALLS.has(parent.expression.text) &&
+          parent.arguments.includes(node);
+        found.push({
+          where: where(node),
+          source: text.slice(1, end),
+          flags: text.slice(end + 1),
+          text,
+          ...(linear ? { engine: 'linear' } : {}),
+        });
+      } else if (
+        (ts.isNewExpression(node) || ts.isCallExpression(node)) &&
+        ts.isIdentifier(node.expression) &&
+        node.expression.text === 'RegExp'
+      ) {
         const [pattern, flags] = node.arguments ?? [];
         found.push({ where: where(node), source: literalText(pattern), flags: literalText(flags) ?? '', text: callText(node.getText(sf)) });
       }
@@ -67,13 +85,26 @@ async function main() {
   for (const r of regexes) {
     r.file = r.where.replace(/:\d+$/, '');
     r.pattern = r.source === undefined ? r.text : key(r);
-    if (allowed.has(`${r.file}\n${r.pattern}`)) { r.status = 'allowed'; continue; }
+    if (allowed.has(`${r.file}\n${r.pattern}`)) {
+      r.status = 'allowed';
+      continue;
+    }
     if (r.source === undefined) continue;
-    if (r.engine === 'linear') { r.status = 'linear-engine'; continue; }
-    if (proven.has(key(r))) { r.status = 'safe'; r.cached = true; continue; }
+    if (r.engine === 'linear') {
+      r.status = 'linear-engine';
+      continue;
+    }
+    if (proven.has(key(r))) {
+      r.status = 'safe';
+      r.cached = true;
+      continue;
+    }
     const result = await check(r.source, r.flags, { timeout: 10_000 });
     r.status = result.status;
-    if (result.status === 'vulnerable') { r.complexity = result.complexity.type; r.attack = result.attack.pattern; }
+    if (result.status === 'vulnerable') {
+      r.complexity = result.complexity.type;
+      r.attack = result.attack.pattern;
+    }
     if (result.status === 'unknown') r.error = result.error.kind;
   }
   const out = arg('--write-proven');
@@ -84,4 +115,7 @@ async function main() {
   // Exit once the output is flushed: a pipe takes it in chunks, and exit() would cut it short.
   process.stdout.write(JSON.stringify({ regexes }), () => process.exit(0));
 }
-main().catch((err) => { console.error(err); process.exit(1); });
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -13,16 +13,37 @@ import { join } from 'node:path';
 const ROOT = join(__dirname, '..', '..');
 const HERE = __dirname;
 
-interface Scanned { where: string; file: string; pattern: string; text: string; source?: string; status?: string; engine?: string; complexity?: string; attack?: string; error?: string }
-interface Allowed { file: string; pattern: string; reason: string }
+interface Scanned {
+  where: string;
+  file: string;
+  pattern: string;
+  text: string;
+  source?: string;
+  status?: string;
+  engine?: string;
+  complexity?: string;
+  attack?: string;
+  error?: string;
+}
+interface Allowed {
+  file: string;
+  pattern: string;
+  reason: string;
+}
 
 const allowed: Allowed[] = JSON.parse(readFileSync(join(HERE, 'redos-allowed.json'), 'utf8'));
 let regexes: Scanned[] = [];
 
 beforeAll(() => {
-  const out = execFileSync(process.execPath, [join(HERE, 'redos-scan.cjs'), ROOT, '--proven', join(HERE, 'redos-proven.json'), '--allowed', join(HERE, 'redos-allowed.json')], {
-    encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, timeout: 110_000,
-  });
+  const out = execFileSync(
+    process.execPath,
+    [join(HERE, 'redos-scan.cjs'), ROOT, '--proven', join(HERE, 'redos-proven.json'), '--allowed', join(HERE, 'redos-allowed.json')],
+    {
+      encoding: 'utf8',
+      maxBuffer: 64 * 1024 * 1024,
+      timeout: 110_000,
+    },
+  );
   regexes = (JSON.parse(out) as { regexes: Scanned[] }).regexes;
 }, 120_000);
 
@@ -36,8 +57,10 @@ test('the inventory finds the regexes of src/ (literals and RegExp calls)', () =
 test('no super-linear pattern and no dynamic RegExp outside the reasoned allow-list', () => {
   const problems = regexes.flatMap((r) => {
     if (r.status === 'safe' || r.status === 'allowed' || r.status === 'linear-engine') return [];
-    if (r.source === undefined) return [`${r.where}: RegExp built from a non-literal (${r.text.slice(0, 80)}): write a literal, or list it with a reason`];
-    if (r.status === 'vulnerable') return [`${r.where}: ${r.complexity} backtracking, attack ${JSON.stringify(r.attack?.slice(0, 60))}: ${r.text.slice(0, 100)}`];
+    if (r.source === undefined)
+      return [`${r.where}: RegExp built from a non-literal (${r.text.slice(0, 80)}): write a literal, or list it with a reason`];
+    if (r.status === 'vulnerable')
+      return [`${r.where}: ${r.complexity} backtracking, attack ${JSON.stringify(r.attack?.slice(0, 60))}: ${r.text.slice(0, 100)}`];
     return [`${r.where}: recheck cannot decide (${r.error}): ${r.text.slice(0, 100)}`];
   });
   expect(problems).toEqual([]);
@@ -50,5 +73,12 @@ test('every allow-list entry has a reason and still names a regex in its file', 
 });
 
 test('the ingest boundary and the domain have no allow-listed regex left', () => {
-  expect(allowed.filter((a) => a.file.startsWith('src/domain/') || (a.file.startsWith('src/ingest/') && a.file !== 'src/ingest/formats/syslog.ts') || a.file.startsWith('src/api/'))).toEqual([]);
+  expect(
+    allowed.filter(
+      (a) =>
+        a.file.startsWith('src/domain/') ||
+        (a.file.startsWith('src/ingest/') && a.file !== 'src/ingest/formats/syslog.ts') ||
+        a.file.startsWith('src/api/'),
+    ),
+  ).toEqual([]);
 });

@@ -9,10 +9,20 @@ import { countTextWork } from '../helpers/work';
 import { normalizeBody } from '../../src/ingest/normalize';
 
 const receivedAt = '2026-12-07T12:00:00Z';
-const eml = (body: string) => Buffer.from([
-  'From: Mallory <mallory@hostile.example>', 'To: soc@corp.example', 'Subject: dots', 'Date: Mon, 7 Dec 2026 10:00:00 +0000',
-  'Message-ID: <dots@hostile.example>', 'Content-Type: text/plain; charset=utf-8', '', body, '',
-].join('\r\n'));
+const eml = (body: string) =>
+  Buffer.from(
+    [
+      'From: Mallory <mallory@hostile.example>',
+      'To: soc@corp.example',
+      'Subject: dots',
+      'Date: Mon, 7 Dec 2026 10:00:00 +0000',
+      'Message-ID: <dots@hostile.example>',
+      'Content-Type: text/plain; charset=utf-8',
+      '',
+      body,
+      '',
+    ].join('\r\n'),
+  );
 
 describe('regressions through the real entry points', () => {
   test('an e-mail body with a URL followed by 100k dots: the URL, without the dots', async () => {
@@ -32,7 +42,11 @@ describe('regressions through the real entry points', () => {
   test('a 32 KB command line of http://a.a.a…: one URL, its host as domain, no e-mail', () => {
     const url = `http://${'a.'.repeat(16_000)}x`;
     const alert = parseAlert({
-      source: 'edr', sourceId: 'dots', time: receivedAt, title: 'long command line', severity: 'low',
+      source: 'edr',
+      sourceId: 'dots',
+      time: receivedAt,
+      title: 'long command line',
+      severity: 'low',
       observables: { processes: [{ name: 'curl', commandLine: `curl ${url}` }] },
     });
     const set = extractObservables(alert);
@@ -65,8 +79,18 @@ describe('the linear helpers answer like the regexes they replace', () => {
   test('globMatch is the ^…$ glob it replaces', () => {
     const OLD = (p: string) => new RegExp(`^${p.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`);
     const cases: [string, string][] = [
-      ['web-*', 'web-01'], ['web-*', 'db-01'], ['*', ''], ['*.corp', 'a.corp'], ['*.corp', 'a.corpx'],
-      ['a*b*c', 'axxbyyc'], ['a*b*c', 'axxbyy'], ['a*b*c', 'abc'], ['exact', 'exact'], ['exact', 'exactly'], ['**x', 'x'], ['a.b', 'axb'],
+      ['web-*', 'web-01'],
+      ['web-*', 'db-01'],
+      ['*', ''],
+      ['*.corp', 'a.corp'],
+      ['*.corp', 'a.corpx'],
+      ['a*b*c', 'axxbyyc'],
+      ['a*b*c', 'axxbyy'],
+      ['a*b*c', 'abc'],
+      ['exact', 'exact'],
+      ['exact', 'exactly'],
+      ['**x', 'x'],
+      ['a.b', 'axb'],
     ];
     for (const [p, t] of cases) expect([p, t, globMatch(p, t)]).toEqual([p, t, OLD(p).test(t)]);
   });
@@ -76,17 +100,46 @@ describe('the linear helpers answer like the regexes they replace', () => {
       let re = '';
       for (let i = 0; i < glob.length; i++) {
         const c = glob[i];
-        if (c === '*' && glob[i + 1] === '*') { re += '.*'; i++; }
-        else if (c === '*') re += '[^/]*';
+        if (c === '*' && glob[i + 1] === '*') {
+          re += '.*';
+          i++;
+        } else if (c === '*') re += '[^/]*';
         else if (c === '?') re += '[^/]';
         else re += c.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
       }
       return new RegExp(`^${re}$`);
     };
-    const globs = ['/var/log/*', '/var/log/**', '/home/*/.ssh/authorized_keys', 'c:/users/*/appdata/**/*.exe', '/tmp/?.sh', '**', '*', '/a/**/b/*/c', '/x.y/(z)'];
-    const paths = ['/var/log/syslog', '/var/log/nginx/access.log', '/home/bob/.ssh/authorized_keys', '/home/a/b/.ssh/authorized_keys',
-      'c:/users/bob/appdata/local/temp/x.exe', 'c:/users/bob/appdata/x.exe', 'c:/users/bob/x.exe', '/tmp/a.sh', '/tmp/ab.sh', '/tmp//.sh',
-      '', '/', '/a/b/x/c', '/a/q/r/b/x/c', '/a/b/x/y/c', '/var/log/a\nb', '/x.y/(z)', '/xzy/(z)'];
+    const globs = [
+      '/var/log/*',
+      '/var/log/**',
+      '/home/*/.ssh/authorized_keys',
+      'c:/users/*/appdata/**/*.exe',
+      '/tmp/?.sh',
+      '**',
+      '*',
+      '/a/**/b/*/c',
+      '/x.y/(z)',
+    ];
+    const paths = [
+      '/var/log/syslog',
+      '/var/log/nginx/access.log',
+      '/home/bob/.ssh/authorized_keys',
+      '/home/a/b/.ssh/authorized_keys',
+      'c:/users/bob/appdata/local/temp/x.exe',
+      'c:/users/bob/appdata/x.exe',
+      'c:/users/bob/x.exe',
+      '/tmp/a.sh',
+      '/tmp/ab.sh',
+      '/tmp//.sh',
+      '',
+      '/',
+      '/a/b/x/c',
+      '/a/q/r/b/x/c',
+      '/a/b/x/y/c',
+      '/var/log/a\nb',
+      '/x.y/(z)',
+      '/xzy/(z)',
+    ];
     for (const g of globs) for (const t of paths) expect([g, t, pathGlobMatch(g, t)]).toEqual([g, t, OLD(g).test(t)]);
   });
 

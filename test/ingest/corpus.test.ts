@@ -6,15 +6,26 @@ import { join } from 'node:path';
 import { normalizeBody, type NormalizedItem } from '../../src/ingest/normalize';
 import { CORPUS_DIR } from '../helpers/corpus';
 
-interface Sample { group: string; name: string; body: Buffer; expected: string }
+interface Sample {
+  group: string;
+  name: string;
+  body: Buffer;
+  expected: string;
+}
 
 const dir = (...p: string[]) => join(CORPUS_DIR, ...p);
-const files = (d: string, ext: string) => readdirSync(d).filter((f) => f.endsWith(ext)).sort();
+const files = (d: string, ext: string) =>
+  readdirSync(d)
+    .filter((f) => f.endsWith(ext))
+    .sort();
 
 function samples(): Sample[] {
   const out: Sample[] = [];
   for (const f of files(dir('cef'), '.log')) out.push({ group: 'cef', name: f, body: readFileSync(dir('cef', f)), expected: 'cef' });
-  for (const f of ['kibana_es_archive_query_alert_endpoint_security.json', 'elastic_integrations_microsoft_defender_endpoint_alert_sample_event.json']) {
+  for (const f of [
+    'kibana_es_archive_query_alert_endpoint_security.json',
+    'elastic_integrations_microsoft_defender_endpoint_alert_sample_event.json',
+  ]) {
     out.push({ group: 'ecs', name: f, body: readFileSync(dir('ecs', f)), expected: 'ecs' });
   }
   out.push({ group: 'wazuh', name: 'alerts.json', body: readFileSync(dir('wazuh', 'alerts.json')), expected: 'wazuh' });
@@ -24,7 +35,8 @@ function samples(): Sample[] {
     }
   }
   for (const kind of ['phishing', 'benign']) {
-    for (const f of files(dir('eml', kind), '.eml')) out.push({ group: `eml/${kind}`, name: f, body: readFileSync(dir('eml', kind, f)), expected: 'eml' });
+    for (const f of files(dir('eml', kind), '.eml'))
+      out.push({ group: `eml/${kind}`, name: f, body: readFileSync(dir('eml', kind, f)), expected: 'eml' });
   }
   return out;
 }
@@ -46,12 +58,25 @@ test('every corpus sample is detected and normalized, or rejected with a reason'
       if (item.format && item.format !== s.expected) misdetected.push(`${s.group}/${s.name}: ${item.format}`);
     }
   }
-  console.log(['corpus through normalizeBody (format detected):', ...[...table].map(([g, r]) =>
-    `  ${g}: ${r.ok}/${r.items} alerts${r.rejected.size ? `; rejected: ${[...r.rejected].map(([why, n]) => `${n}× ${why}`).join('; ')}` : ''}`)].join('\n'));
+  console.log(
+    [
+      'corpus through normalizeBody (format detected):',
+      ...[...table].map(
+        ([g, r]) =>
+          `  ${g}: ${r.ok}/${r.items} alerts${r.rejected.size ? `; rejected: ${[...r.rejected].map(([why, n]) => `${n}× ${why}`).join('; ')}` : ''}`,
+      ),
+    ].join('\n'),
+  );
 
   expect(misdetected).toEqual([]);
   const ok = (g: string) => table.get(g)!.ok;
   // Exact counts; the per-format suites explain each rejection.
-  expect({ cef: ok('cef'), ecs: ok('ecs'), wazuh: ok('wazuh'), ocsf: ok('ocsf/findings') + ok('ocsf/findings_prowler'), phishing: ok('eml/phishing'), benign: ok('eml/benign') })
-    .toEqual({ cef: 67, ecs: 2, wazuh: 4, ocsf: 33, phishing: 64, benign: 60 });
+  expect({
+    cef: ok('cef'),
+    ecs: ok('ecs'),
+    wazuh: ok('wazuh'),
+    ocsf: ok('ocsf/findings') + ok('ocsf/findings_prowler'),
+    phishing: ok('eml/phishing'),
+    benign: ok('eml/benign'),
+  }).toEqual({ cef: 67, ecs: 2, wazuh: 4, ocsf: 33, phishing: 64, benign: 60 });
 });

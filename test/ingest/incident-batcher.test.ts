@@ -12,13 +12,20 @@ const delivery = (key: string, i: number): IncidentDelivery => {
   const observables = extractObservables(alert);
   return { key, storm: false, ref: alertRef(alert, observables), alert, observables };
 };
-const answer = (d: IncidentDelivery, n: number): AddAlertResult =>
-  ({ incidentId: `incident:${d.key}`, outcome: 'joined', alertWorkflowId: d.ref.workflowId, alertCount: n, storm: false });
+const answer = (d: IncidentDelivery, n: number): AddAlertResult => ({
+  incidentId: `incident:${d.key}`,
+  outcome: 'joined',
+  alertWorkflowId: d.ref.workflowId,
+  alertCount: n,
+  storm: false,
+});
 
 test('look-alikes arriving during an update share the next one; every alert gets its own answer', async () => {
   const sent: { key: string; size: number }[] = [];
   let release!: () => void;
-  const firstHeld = new Promise<void>((r) => { release = r; });
+  const firstHeld = new Promise<void>((r) => {
+    release = r;
+  });
   const batcher = new IncidentBatcher(async (key, batch) => {
     sent.push({ key, size: batch.length });
     if (sent.length === 1) await firstHeld;

@@ -9,7 +9,9 @@ import { extractObservables } from '../../src/domain/observables';
 import { openTestDatabase, type TestDatabase } from '../helpers/database';
 
 let db: TestDatabase;
-beforeAll(async () => { db = await openTestDatabase(); });
+beforeAll(async () => {
+  db = await openTestDatabase();
+});
 afterAll(() => db?.close());
 
 const run = randomBytes(4).toString('hex');
@@ -23,31 +25,55 @@ async function normalizeOne(body: string) {
 }
 
 const storedFormat = async (workflowId: string) =>
-  (await db.pool.query<{ ingest_format: string | null }>('SELECT ingest_format FROM alerts WHERE workflow_id = $1', [workflowId])).rows[0]?.ingest_format;
+  (await db.pool.query<{ ingest_format: string | null }>('SELECT ingest_format FROM alerts WHERE workflow_id = $1', [workflowId])).rows[0]
+    ?.ingest_format;
 
 test('normalize records the detected format on the alert, over any ingestFormat the sender wrote', async () => {
   const cef = await normalizeOne(`CEF:0|Vendor|Product|1.0|100|Port scan ${run}|5|src=10.0.0.1 externalId=cef-${run}`);
   expect(cef.format).toBe('cef');
   expect(cef.alert.ingestFormat).toBe('cef');
 
-  const own = await normalizeOne(JSON.stringify({
-    source: 'edr', sourceId: `own-${run}`, time: receivedAt, title: 'native alert', severity: 'low', ingestFormat: 'ocsf',
-  }));
+  const own = await normalizeOne(
+    JSON.stringify({
+      source: 'edr',
+      sourceId: `own-${run}`,
+      time: receivedAt,
+      title: 'native alert',
+      severity: 'low',
+      ingestFormat: 'ocsf',
+    }),
+  );
   expect(own.format).toBe('autosoc');
   expect(own.alert.ingestFormat).toBe('autosoc');
 });
 
-test('the playbook\'s row and a suppressed alert\'s row both store the format; an alert started without ingest has none', async () => {
+test("the playbook's row and a suppressed alert's row both store the format; an alert started without ingest has none", async () => {
   const cef = (await normalizeOne(`CEF:0|Vendor|Product|1.0|100|Scan ${run}|5|src=10.0.0.2 externalId=row-${run}`)).alert;
   await upsertAlert(db.pool, `alert:fmt-${run}:cef`, cef, extractObservables(cef));
   expect(await storedFormat(`alert:fmt-${run}:cef`)).toBe('cef');
 
-  const own = (await normalizeOne(JSON.stringify({ source: `fmt-${run}`, sourceId: `sup-${run}`, time: receivedAt, title: 'suppressed', severity: 'low' }))).alert;
+  const own = (
+    await normalizeOne(
+      JSON.stringify({ source: `fmt-${run}`, sourceId: `sup-${run}`, time: receivedAt, title: 'suppressed', severity: 'low' }),
+    )
+  ).alert;
   // A candidate on a source of this run only: an active one would suppress other files' alerts in the shared database.
-  const suppressionId = await addSuppression(db.pool, { status: 'candidate', match: { source: `fmt-${run}` }, reason: 'test', createdBy: 'test' });
+  const suppressionId = await addSuppression(db.pool, {
+    status: 'candidate',
+    match: { source: `fmt-${run}` },
+    reason: 'test',
+    createdBy: 'test',
+  });
   await recordSuppressedAlert(db.pool, {
-    workflowId: `alert:fmt-${run}:sup`, source: own.source, sourceId: own.sourceId, severity: own.severity, title: own.title, time: own.time,
-    alert: { ...own, raw: undefined }, suppressionId, reason: 'test',
+    workflowId: `alert:fmt-${run}:sup`,
+    source: own.source,
+    sourceId: own.sourceId,
+    severity: own.severity,
+    title: own.title,
+    time: own.time,
+    alert: { ...own, raw: undefined },
+    suppressionId,
+    reason: 'test',
   });
   expect(await storedFormat(`alert:fmt-${run}:sup`)).toBe('autosoc');
 

@@ -21,8 +21,14 @@ const at = (second: number) => new Date(Date.UTC(2026, 10, 20, 8, 0, second)).to
 const alertDoc = (i: number, time: string): StoredDoc => ({
   _id: `doc-${run}-${i}`,
   _source: {
-    '@timestamp': time, 'kibana.alert.uuid': `uuid-${run}-${i}`, 'kibana.alert.rule.name': 'Unusual parent-child process',
-    'kibana.alert.rule.uuid': 'rule-1', 'kibana.alert.severity': 'low', 'kibana.alert.risk_score': 21, 'event.kind': 'signal', 'host.name': `ws-${i}`,
+    '@timestamp': time,
+    'kibana.alert.uuid': `uuid-${run}-${i}`,
+    'kibana.alert.rule.name': 'Unusual parent-child process',
+    'kibana.alert.rule.uuid': 'rule-1',
+    'kibana.alert.severity': 'low',
+    'kibana.alert.risk_score': 21,
+    'event.kind': 'signal',
+    'host.name': `ws-${i}`,
   },
 });
 
@@ -32,7 +38,13 @@ let deps: ActivityDeps;
 
 beforeAll(async () => {
   [tenv, db] = await Promise.all([devServerEnv(), openTestDatabase()]);
-  const ingest = new IngestService({ db: db.pool, client: tenv.client, taskQueue: `poll-page-${run}`, policy: DEFAULT_POLICY, correlation: { ...DEFAULT_CORRELATION, keys: [] } });
+  const ingest = new IngestService({
+    db: db.pool,
+    client: tenv.client,
+    taskQueue: `poll-page-${run}`,
+    policy: DEFAULT_POLICY,
+    correlation: { ...DEFAULT_CORRELATION, keys: [] },
+  });
   deps = { ingest } as unknown as ActivityDeps; // pollSearchPage uses only ingest
 });
 afterAll(async () => {
@@ -58,7 +70,14 @@ test('the local server refuses an _id sort as Elasticsearch 8 does', async () =>
 test('pages the Elastic alerts index by @timestamp and kibana.alert.uuid, dates as epoch millis', async () => {
   const docs = Array.from({ length: 7 }, (_, i) => alertDoc(i, at(Math.floor(i / 2)))); // pairs share a timestamp
   const server = new SearchApiServer(new Map([[INDEX, docs]]));
-  const poller = PollerConfig.parse({ name: `es-${run}`, kind: 'elasticsearch', url: await server.start(), index: INDEX, batchSize: 3, lookbackMs: 0 });
+  const poller = PollerConfig.parse({
+    name: `es-${run}`,
+    kind: 'elasticsearch',
+    url: await server.start(),
+    index: INDEX,
+    batchSize: 3,
+    lookbackMs: 0,
+  });
   try {
     const first = await page({ poller });
     expect(first).toMatchObject({ fetched: 3, accepted: 3, rejected: 0, cursor: [Date.parse(at(1)), `uuid-${run}-2`] });
@@ -95,7 +114,13 @@ test('a caught-up poll re-reads the lookback window and picks up an alert indexe
 });
 
 test('config validation refuses _id as tiebreaker and says why', () => {
-  const bad = PollerConfig.safeParse({ name: 'es', kind: 'elasticsearch', url: 'https://es.example:9200', index: 'logs-*', tiebreaker: '_id' });
+  const bad = PollerConfig.safeParse({
+    name: 'es',
+    kind: 'elasticsearch',
+    url: 'https://es.example:9200',
+    index: 'logs-*',
+    tiebreaker: '_id',
+  });
   expect(bad.success).toBe(false);
   expect(bad.error?.issues[0].message).toMatch(/unique keyword field.*event\.id.*indices\.id_field_data\.enabled/);
 });
@@ -103,9 +128,25 @@ test('config validation refuses _id as tiebreaker and says why', () => {
 test('the Wazuh indexer over TLS with its own CA: trusted through caFile, refused without', async () => {
   const ca = makeTestCa();
   const index = 'wazuh-alerts-4.x-2026.11.20';
-  const server = new SearchApiServer(new Map([[index, [{
-    _id: `w-${run}`, _source: { timestamp: '2026-11-20T09:00:00.000+0000', id: `${run}.1`, rule: { level: 10, description: 'sshd: brute force', id: '5712' }, agent: { id: '001', name: 'web-1' } },
-  }]]]), { tls: { key: ca.key, cert: ca.cert } });
+  const server = new SearchApiServer(
+    new Map([
+      [
+        index,
+        [
+          {
+            _id: `w-${run}`,
+            _source: {
+              timestamp: '2026-11-20T09:00:00.000+0000',
+              id: `${run}.1`,
+              rule: { level: 10, description: 'sshd: brute force', id: '5712' },
+              agent: { id: '001', name: 'web-1' },
+            },
+          },
+        ],
+      ],
+    ]),
+    { tls: { key: ca.key, cert: ca.cert } },
+  );
   const url = await server.start();
   try {
     const poller = PollerConfig.parse({ name: `wazuh-${run}`, kind: 'wazuh-indexer', url, index, caFile: ca.caFile, lookbackMs: 0 });

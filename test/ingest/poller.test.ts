@@ -21,7 +21,12 @@ const run = uniqueSuffix();
 const INDEX = '.alerts-security.alerts-default';
 const DOCS = 23;
 // The pollers' secrets (apiKeyEnv, basicAuthEnv) reach the worker through its config.
-const env = { TEMPORAL_TASK_QUEUE: `poller-${run}`, AUTOSOC_CORRELATION_KEYS: 'none', ELASTIC_TEST_KEY: 'test-api-key', WAZUH_TEST_AUTH: 'admin:admin' };
+const env = {
+  TEMPORAL_TASK_QUEUE: `poller-${run}`,
+  AUTOSOC_CORRELATION_KEYS: 'none',
+  ELASTIC_TEST_KEY: 'test-api-key',
+  WAZUH_TEST_AUTH: 'admin:admin',
+};
 const config = testConfig(env);
 
 // Elastic Security alert documents, as the alerts index stores them (flattened kibana.* keys).
@@ -70,7 +75,16 @@ test('a worker killed mid-page loses and duplicates nothing', async () => {
     env: { ...process.env, ...env, TEMPORAL_ADDRESS: tenv.address, DATABASE_URL: db.url },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
-  const poller = { name: `es-${run}`, kind: 'elasticsearch' as const, url, index: INDEX, batchSize: 5, intervalMs: 1_000, heartbeatTimeoutMs: 2_000, apiKeyEnv: 'ELASTIC_TEST_KEY' };
+  const poller = {
+    name: `es-${run}`,
+    kind: 'elasticsearch' as const,
+    url,
+    index: INDEX,
+    batchSize: 5,
+    intervalMs: 1_000,
+    heartbeatTimeoutMs: 2_000,
+    apiKeyEnv: 'ELASTIC_TEST_KEY',
+  };
   await startPollers(tenv.client, config.temporal.taskQueue, [poller]);
   await hold.arrived;
   child.kill('SIGKILL');
@@ -82,21 +96,38 @@ test('a worker killed mid-page loses and duplicates nothing', async () => {
   running = worker.run();
 
   const handle = tenv.client.workflow.getHandle(pollerWorkflowId(poller.name));
-  const status = await waitFor(() => handle.query(pollerStatusQuery), (s) => s.totals.fetched - s.totals.duplicates >= DOCS, 'the poller to fetch every document', 90_000);
+  const status = await waitFor(
+    () => handle.query(pollerStatusQuery),
+    (s) => s.totals.fetched - s.totals.duplicates >= DOCS,
+    'the poller to fetch every document',
+    90_000,
+  );
   expect(status.cursor).toEqual([Date.parse(docs[DOCS - 1]._source['@timestamp'] as string), docs[DOCS - 1]._source['kibana.alert.uuid']]);
   expect(status.totals.rejected).toBe(0);
 
   const rows = await waitFor(
-    async () => (await db.pool.query<{ source_id: string; n: string }>(
-      `SELECT source_id, count(*) AS n FROM alerts WHERE source_id LIKE $1 GROUP BY source_id`, [`uuid-${run}-%`])).rows,
-    (r) => r.length === DOCS, 'every alert to be stored', 90_000);
+    async () =>
+      (
+        await db.pool.query<{ source_id: string; n: string }>(
+          `SELECT source_id, count(*) AS n FROM alerts WHERE source_id LIKE $1 GROUP BY source_id`,
+          [`uuid-${run}-%`],
+        )
+      ).rows,
+    (r) => r.length === DOCS,
+    'every alert to be stored',
+    90_000,
+  );
   expect(rows.every((r) => r.n === '1')).toBe(true);
 
   // Exactly one run per alert, although page 3 was fetched twice.
-  const thirdPageRequests = search.requests.filter((r) => JSON.stringify(r.body.search_after) === JSON.stringify(search.requests[2].body.search_after));
+  const thirdPageRequests = search.requests.filter(
+    (r) => JSON.stringify(r.body.search_after) === JSON.stringify(search.requests[2].body.search_after),
+  );
   expect(thirdPageRequests.length).toBeGreaterThanOrEqual(2);
   const ids = new Map<string, number>();
-  for await (const w of tenv.client.workflow.list({ query: `TaskQueue = "${config.temporal.taskQueue}" AND WorkflowType = "alertWorkflow"` })) {
+  for await (const w of tenv.client.workflow.list({
+    query: `TaskQueue = "${config.temporal.taskQueue}" AND WorkflowType = "alertWorkflow"`,
+  })) {
     ids.set(w.workflowId, (ids.get(w.workflowId) ?? 0) + 1);
   }
   expect([...ids.values()].every((n) => n === 1)).toBe(true);
@@ -109,27 +140,51 @@ test('the Wazuh indexer poller pages by timestamp and id and maps Wazuh alerts',
   const wazuh: StoredDoc[] = Array.from({ length: 7 }, (_, i) => ({
     _id: `w-${run}-${i}`,
     _source: {
-      timestamp: `2026-11-20T09:00:0${i}.000+0000`, id: `${run}.${i}`,
+      timestamp: `2026-11-20T09:00:0${i}.000+0000`,
+      id: `${run}.${i}`,
       rule: { level: 10, description: 'sshd: brute force trying to get access to the system.', id: '5712', mitre: { id: ['T1110'] } },
-      agent: { id: '001', name: `web-${i}`, ip: '10.0.0.8' }, data: { srcip: '198.51.100.9', dstuser: 'root' },
+      agent: { id: '001', name: `web-${i}`, ip: '10.0.0.8' },
+      data: { srcip: '198.51.100.9', dstuser: 'root' },
       full_log: 'sshd[1234]: Failed password for root from 198.51.100.9 port 4242 ssh2',
     },
   }));
   const server = new SearchApiServer(new Map([[index, wazuh]]));
   const url = await server.start();
-  if (!worker) { // run on its own (jest -t), this test needs the worker the first one starts
+  if (!worker) {
+    // run on its own (jest -t), this test needs the worker the first one starts
     worker = await createWorker(config, db.pool, tenv.nativeConnection, tenv.client);
     running = worker.run();
   }
   try {
-    const poller = { name: `wazuh-${run}`, kind: 'wazuh-indexer' as const, url, index, batchSize: 3, intervalMs: 1_000, heartbeatTimeoutMs: 5_000, basicAuthEnv: 'WAZUH_TEST_AUTH' };
+    const poller = {
+      name: `wazuh-${run}`,
+      kind: 'wazuh-indexer' as const,
+      url,
+      index,
+      batchSize: 3,
+      intervalMs: 1_000,
+      heartbeatTimeoutMs: 5_000,
+      basicAuthEnv: 'WAZUH_TEST_AUTH',
+    };
     await startPollers(tenv.client, config.temporal.taskQueue, [poller]);
     const handle = tenv.client.workflow.getHandle(pollerWorkflowId(poller.name));
-    const status = await waitFor(() => handle.query(pollerStatusQuery), (s) => s.totals.accepted === 7, 'seven Wazuh alerts', 60_000);
+    const status = await waitFor(
+      () => handle.query(pollerStatusQuery),
+      (s) => s.totals.accepted === 7,
+      'seven Wazuh alerts',
+      60_000,
+    );
     expect(status.cursor).toEqual([Date.parse('2026-11-20T09:00:06.000Z'), `${run}.6`]);
     expect(server.requests[0].body.sort).toEqual([{ timestamp: 'asc' }, { id: 'asc' }]);
     expect(server.requests.every((r) => r.authorization === `Basic ${Buffer.from('admin:admin').toString('base64')}`)).toBe(true);
-    const row = await waitFor(() => db.pool.query('SELECT severity, title FROM alerts WHERE source = $1 AND source_id = $2', ['wazuh', `${run}.3`]).then((r) => r.rows[0]), (r) => !!r, 'a stored Wazuh alert');
+    const row = await waitFor(
+      () =>
+        db.pool
+          .query('SELECT severity, title FROM alerts WHERE source = $1 AND source_id = $2', ['wazuh', `${run}.3`])
+          .then((r) => r.rows[0]),
+      (r) => !!r,
+      'a stored Wazuh alert',
+    );
     expect(row).toEqual({ severity: 'high', title: 'sshd: brute force trying to get access to the system.' });
   } finally {
     await server.stop();

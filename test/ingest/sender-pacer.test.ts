@@ -1,6 +1,11 @@
 import { SenderPacer } from '../../src/ingest/channels/sender-pacer';
 
-const clockAt = (t = 0) => ({ t, now() { return this.t; } });
+const clockAt = (t = 0) => ({
+  t,
+  now() {
+    return this.t;
+  },
+});
 
 describe('SenderPacer', () => {
   it('lets a UDP sender send one second of burst, then its rate, and drops the rest', () => {

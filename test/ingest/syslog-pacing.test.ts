@@ -17,7 +17,10 @@ function pacedListener(itemsPerSecond: number) {
   const delivered: string[] = [];
   const timers: Array<{ resume: () => void; ms: number }> = [];
   const listener = new SyslogListener({
-    host: '127.0.0.1', port: 0, spoolDir: mkdtempSync(join(tmpdir(), 'autosoc-pace-')), itemsPerSecond,
+    host: '127.0.0.1',
+    port: 0,
+    spoolDir: mkdtempSync(join(tmpdir(), 'autosoc-pace-')),
+    itemsPerSecond,
     clock: { now: () => 0 },
     setTimer: (resume, ms) => timers.push({ resume, ms }),
     ingest: async (body): Promise<IngestItemResult[]> => {
@@ -29,7 +32,10 @@ function pacedListener(itemsPerSecond: number) {
 }
 
 let listener: SyslogListener | undefined;
-afterEach(async () => { await listener?.stop(); listener = undefined; });
+afterEach(async () => {
+  await listener?.stop();
+  listener = undefined;
+});
 
 test('a TCP sender over its rate is read no faster, and every message it sent is delivered', async () => {
   const paced = pacedListener(10);
@@ -38,7 +44,11 @@ test('a TCP sender over its rate is read no faster, and every message it sent is
   const tcp: Socket = connect(listener.tcpPort, '127.0.0.1');
   await new Promise((r) => tcp.once('connect', r));
   tcp.write(Array.from({ length: 40 }, (_, i) => `${line(i)}\n`).join(''));
-  await waitFor(async () => paced.timers.length, (n) => n > 0, 'the sender throttled');
+  await waitFor(
+    async () => paced.timers.length,
+    (n) => n > 0,
+    'the sender throttled',
+  );
   expect(listener.throttledConnections).toBe(1);
   expect(listener.stats.throttledTcp).toBe(1);
   const readBeforeResume = listener.stats.received;
@@ -46,12 +56,16 @@ test('a TCP sender over its rate is read no faster, and every message it sent is
 
   tcp.end(Array.from({ length: 5 }, (_, i) => `${line(100 + i)}\n`).join(''));
   paced.timers[0].resume();
-  await waitFor(async () => paced.delivered.length, (n) => n === 45, 'all 45 messages delivered');
+  await waitFor(
+    async () => paced.delivered.length,
+    (n) => n === 45,
+    'all 45 messages delivered',
+  );
   expect(listener.stats.received).toBe(45);
   expect(new Set(paced.delivered).size).toBe(45);
 });
 
-test('UDP datagrams past a sender\'s rate are dropped and counted; another sender keeps its own allowance', async () => {
+test("UDP datagrams past a sender's rate are dropped and counted; another sender keeps its own allowance", async () => {
   const paced = pacedListener(5);
   listener = paced.listener;
   await listener.start();
@@ -64,11 +78,23 @@ test('UDP datagrams past a sender\'s rate are dropped and counted; another sende
     udp.close();
   };
   await send('127.0.0.1', 20);
-  await waitFor(async () => listener!.stats.received + listener!.stats.droppedRateLimited, (n) => n === 20, '20 datagrams handled');
+  await waitFor(
+    async () => listener!.stats.received + listener!.stats.droppedRateLimited,
+    (n) => n === 20,
+    '20 datagrams handled',
+  );
   expect(listener.stats.received).toBe(6); // one second of burst (5) plus the one due now
   expect(listener.stats.droppedRateLimited).toBe(14);
 
   await send('127.0.0.2', 3);
-  await waitFor(async () => listener!.stats.received, (n) => n === 9, 'the second sender\'s datagrams received');
-  await waitFor(async () => paced.delivered.length, (n) => n === 9, 'received datagrams delivered');
+  await waitFor(
+    async () => listener!.stats.received,
+    (n) => n === 9,
+    "the second sender's datagrams received",
+  );
+  await waitFor(
+    async () => paced.delivered.length,
+    (n) => n === 9,
+    'received datagrams delivered',
+  );
 });

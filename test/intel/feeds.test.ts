@@ -51,8 +51,11 @@ describe('indicator normalization', () => {
   it('refangs the usual defanging and detects the type of bare values', () => {
     expect(refang('hxxps://evil[.]example/a')).toBe('https://evil.example/a');
     expect(refang('bob[at]evil(.)example')).toBe('bob@evil.example');
-    expect(['203.0.113.9', '2001:db8::2', '198.51.100.0/24', MD5, 'http://x.example/', 'a@b.example', 'evil.example', 'hello', '']
-      .map(detectIndicatorType)).toEqual(['ip', 'ip', 'ip', 'hash', 'url', 'email', 'domain', undefined, undefined]);
+    expect(
+      ['203.0.113.9', '2001:db8::2', '198.51.100.0/24', MD5, 'http://x.example/', 'a@b.example', 'evil.example', 'hello', ''].map(
+        detectIndicatorType,
+      ),
+    ).toEqual(['ip', 'ip', 'ip', 'hash', 'url', 'email', 'domain', undefined, undefined]);
   });
 });
 
@@ -72,7 +75,10 @@ describe('parseMisp', () => {
       'ip 203.0.113.146 malicious',
     ]);
     expect(reasons(feed)).toEqual([
-      'to_ids is off', 'unsupported MISP attribute type text', 'not an MD5/SHA-1/SHA-256/SHA-512 hash', 'deleted attribute',
+      'to_ids is off',
+      'unsupported MISP attribute type text',
+      'not an MD5/SHA-1/SHA-256/SHA-512 hash',
+      'deleted attribute',
       'unsupported MISP attribute type filename',
     ]);
     const c2 = feed.iocs[0];
@@ -95,7 +101,9 @@ describe('parseMisp', () => {
       event('two', [{ type: 'domain|ip', value: 'c2.invoice-portal.example|203.0.113.146', to_ids: '1' }]),
     ];
     expect(brief(parseMisp(JSON.stringify(list)))).toEqual([
-      `hash ${SHA256} malicious`, 'domain c2.invoice-portal.example malicious', 'ip 203.0.113.146 malicious',
+      `hash ${SHA256} malicious`,
+      'domain c2.invoice-portal.example malicious',
+      'ip 203.0.113.146 malicious',
     ]);
     const rest = { response: [list[0]] };
     expect(brief(parseMisp(JSON.stringify(rest)))).toEqual([`hash ${SHA256} malicious`]);
@@ -104,7 +112,14 @@ describe('parseMisp', () => {
   });
 
   it('skips malformed attributes one by one instead of failing the feed', () => {
-    const feed = parseMisp(JSON.stringify({ Event: { Attribute: [null, 7, { type: 'ip-dst' , to_ids: true }, { type: 'ip-dst', value: '198.51.100.7', to_ids: true }], Object: ['x', { Attribute: 'nope' }] } }));
+    const feed = parseMisp(
+      JSON.stringify({
+        Event: {
+          Attribute: [null, 7, { type: 'ip-dst', to_ids: true }, { type: 'ip-dst', value: '198.51.100.7', to_ids: true }],
+          Object: ['x', { Attribute: 'nope' }],
+        },
+      }),
+    );
     expect(brief(feed)).toEqual(['ip 198.51.100.7 malicious']);
     expect(reasons(feed)).toEqual(['attribute is not an object', 'attribute is not an object', 'empty value', 'object is not an object']);
   });
@@ -154,27 +169,63 @@ describe('parseStix', () => {
   });
 
   it('lets an explicit benign indicator stand over a bare observable of the same value', () => {
-    const bundle = { type: 'bundle', id: 'bundle--1', objects: [
-      { type: 'domain-name', id: 'domain-name--1', value: 'Updates.Vendor.example' },
-      { type: 'indicator', id: 'indicator--1', indicator_types: ['benign'], pattern: "[domain-name:value = 'updates.vendor.example']", pattern_type: 'stix' },
-    ] };
+    const bundle = {
+      type: 'bundle',
+      id: 'bundle--1',
+      objects: [
+        { type: 'domain-name', id: 'domain-name--1', value: 'Updates.Vendor.example' },
+        {
+          type: 'indicator',
+          id: 'indicator--1',
+          indicator_types: ['benign'],
+          pattern: "[domain-name:value = 'updates.vendor.example']",
+          pattern_type: 'stix',
+        },
+      ],
+    };
     expect(brief(parseStix(JSON.stringify(bundle)))).toEqual(['domain updates.vendor.example benign']);
   });
 
   it('reads STIX 2.0 style indicators (labels, no pattern_type) and IN sets', () => {
-    const bundle = { type: 'bundle', id: 'bundle--2', spec_version: '2.0', objects: [
-      { type: 'indicator', id: 'indicator--2', labels: ['malicious-activity'], pattern: "[domain-name:value IN ('a.invoice-portal.example', 'b.invoice-portal.example')]" },
-      { type: 'indicator', id: 'indicator--3', labels: ['anonymization'], pattern: "[network-traffic:dst_ref.value = '198.51.100.9' AND network-traffic:dst_port = 9001]" },
-    ] };
+    const bundle = {
+      type: 'bundle',
+      id: 'bundle--2',
+      spec_version: '2.0',
+      objects: [
+        {
+          type: 'indicator',
+          id: 'indicator--2',
+          labels: ['malicious-activity'],
+          pattern: "[domain-name:value IN ('a.invoice-portal.example', 'b.invoice-portal.example')]",
+        },
+        {
+          type: 'indicator',
+          id: 'indicator--3',
+          labels: ['anonymization'],
+          pattern: "[network-traffic:dst_ref.value = '198.51.100.9' AND network-traffic:dst_port = 9001]",
+        },
+      ],
+    };
     expect(brief(parseStix(JSON.stringify(bundle)))).toEqual([
-      'domain a.invoice-portal.example malicious', 'domain b.invoice-portal.example malicious', 'ip 198.51.100.9 suspicious',
+      'domain a.invoice-portal.example malicious',
+      'domain b.invoice-portal.example malicious',
+      'ip 198.51.100.9 suspicious',
     ]);
   });
 
   it('ignores negated and non-equality comparisons', () => {
-    const bundle = { type: 'bundle', id: 'bundle--3', objects: [
-      { type: 'indicator', id: 'indicator--4', pattern: "[ipv4-addr:value != '198.51.100.1' AND ipv4-addr:value NOT = '198.51.100.2' AND url:value LIKE 'http://%.example/%']", pattern_type: 'stix' },
-    ] };
+    const bundle = {
+      type: 'bundle',
+      id: 'bundle--3',
+      objects: [
+        {
+          type: 'indicator',
+          id: 'indicator--4',
+          pattern: "[ipv4-addr:value != '198.51.100.1' AND ipv4-addr:value NOT = '198.51.100.2' AND url:value LIKE 'http://%.example/%']",
+          pattern_type: 'stix',
+        },
+      ],
+    };
     const feed = parseStix(JSON.stringify(bundle));
     expect(feed.iocs).toEqual([]);
     expect(reasons(feed)).toEqual(['pattern has no equality on an IP, domain, URL, email or file hash']);
@@ -195,7 +246,11 @@ describe('parseCsvFeed', () => {
       'url http://invoice-portal.example/dl/inv_2025.zip malicious',
       'url https://files.share-drop.example/d/7Hk2/Invoice.js malicious',
     ]);
-    expect(feed.iocs[0]).toMatchObject({ description: 'malware_download (online)', tags: ['32-bit', 'elf', 'mips', 'Mozi'], externalId: 'https://urlhaus.abuse.ch/url/3390117/' });
+    expect(feed.iocs[0]).toMatchObject({
+      description: 'malware_download (online)',
+      tags: ['32-bit', 'elf', 'mips', 'Mozi'],
+      externalId: 'https://urlhaus.abuse.ch/url/3390117/',
+    });
     expect(feed.iocs[2].description).toBe('malware_download (offline)');
     expect(reasons(feed)).toEqual(['not a URL']);
   });
@@ -225,12 +280,21 @@ describe('parseCsvFeed', () => {
     ]);
     expect(feed.iocs[2].description).toBe('staging host');
     expect(feed.iocs[3].description).toBe('stage2 dll');
-    expect(reasons(feed)).toEqual(['CIDR range (only single addresses can be matched)', 'not a recognizable IP, domain, URL, hash or email']);
+    expect(reasons(feed)).toEqual([
+      'CIDR range (only single addresses can be matched)',
+      'not a recognizable IP, domain, URL, hash or email',
+    ]);
   });
 
   it('follows an explicit column mapping by index, with a fixed type and delimiter', () => {
     const text = '# dst;first_seen;family\n203.0.113.150;2025-03-01;ExampleRAT\n203.0.113.151;2025-03-02;ExampleRAT\n';
-    const feed = parseCsvFeed(text, { preset: 'columns', columns: { value: 0, description: 2 }, delimiter: ';', type: 'ip', verdict: 'suspicious' });
+    const feed = parseCsvFeed(text, {
+      preset: 'columns',
+      columns: { value: 0, description: 2 },
+      delimiter: ';',
+      type: 'ip',
+      verdict: 'suspicious',
+    });
     expect(brief(feed)).toEqual(['ip 203.0.113.150 suspicious', 'ip 203.0.113.151 suspicious']);
     expect(feed.iocs[0].description).toBe('ExampleRAT');
   });
@@ -243,12 +307,17 @@ describe('parseCsvFeed', () => {
   });
 
   it('treats a headerless CSV as indicator in the first column', () => {
-    expect(brief(parseCsvFeed('198.51.100.77,c2\nbad-host.example,phishing\n'))).toEqual(['ip 198.51.100.77 malicious', 'domain bad-host.example malicious']);
+    expect(brief(parseCsvFeed('198.51.100.77,c2\nbad-host.example,phishing\n'))).toEqual([
+      'ip 198.51.100.77 malicious',
+      'domain bad-host.example malicious',
+    ]);
   });
 
   it('reports a mapping that names a missing column, and a broken quote', () => {
     expect(() => parseCsvFeed('a,b\n1,2\n', { columns: { value: 'indicator' } })).toThrow(/no value column "indicator"/);
-    expect(() => parseCsvFeed('ioc,x\n"198.51.100.1,2\n', { columns: { value: 'ioc' } })).toThrow(/unterminated quoted field starting on line 2/);
+    expect(() => parseCsvFeed('ioc,x\n"198.51.100.1,2\n', { columns: { value: 'ioc' } })).toThrow(
+      /unterminated quoted field starting on line 2/,
+    );
     expect(() => parseCsvFeed('x', { preset: 'columns' })).toThrow(/needs a column mapping/);
   });
 
@@ -259,13 +328,19 @@ describe('parseCsvFeed', () => {
 
   it('on any text either parses or throws FeedFormatError (never another error)', () => {
     const chars = fc.constantFrom('"', ',', '\n', '\r', '#', ' ', 'a', '1', '.', ':', '/', '@', ';', 'x');
-    fc.assert(fc.property(fc.array(chars, { maxLength: 200 }).map((a) => a.join('')), (text) => {
-      try {
-        const feed = parseCsvFeed(text);
-        expect(feed.iocs.length + feed.skipped.length).toBeLessThanOrEqual(text.length);
-      } catch (err) {
-        expect(err).toBeInstanceOf(FeedFormatError);
-      }
-    }), { numRuns: 1500 });
+    fc.assert(
+      fc.property(
+        fc.array(chars, { maxLength: 200 }).map((a) => a.join('')),
+        (text) => {
+          try {
+            const feed = parseCsvFeed(text);
+            expect(feed.iocs.length + feed.skipped.length).toBeLessThanOrEqual(text.length);
+          } catch (err) {
+            expect(err).toBeInstanceOf(FeedFormatError);
+          }
+        },
+      ),
+      { numRuns: 1500 },
+    );
   });
 });

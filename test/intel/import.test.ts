@@ -18,9 +18,15 @@ let db: TestDatabase;
 // A reused database (CI's PostgreSQL) may hold these values from an earlier run or a manual
 // import: clear them by value too, so "added" counts start from nothing.
 const VALUES = [
-  ...['misp-event.json', 'stix-bundle.json', 'urlhaus-recent.csv', 'indicators.csv', 'blocklist.txt']
-    .flatMap((f) => parseFeed(fixture(f), f.endsWith('.json') ? (f.startsWith('misp') ? 'misp' : 'stix') : 'csv').iocs.map((i) => i.value.toLowerCase())),
-  'short-lived.invoice-portal.example', 'dup.invoice-portal.example', '203.0.113.148', '203.0.113.149', '203.0.113.150', '203.0.113.151',
+  ...['misp-event.json', 'stix-bundle.json', 'urlhaus-recent.csv', 'indicators.csv', 'blocklist.txt'].flatMap((f) =>
+    parseFeed(fixture(f), f.endsWith('.json') ? (f.startsWith('misp') ? 'misp' : 'stix') : 'csv').iocs.map((i) => i.value.toLowerCase()),
+  ),
+  'short-lived.invoice-portal.example',
+  'dup.invoice-portal.example',
+  '203.0.113.148',
+  '203.0.113.149',
+  '203.0.113.150',
+  '203.0.113.151',
 ];
 
 async function clean(): Promise<void> {
@@ -41,14 +47,25 @@ describe('importIocs', () => {
     const r = await importIocs(db.pool, fixture('misp-event.json'), 'misp', `${PREFIX}misp`);
     expect(r).toMatchObject({ format: 'misp', source: `${PREFIX}misp`, parsed: 10, added: 10, updated: 0, unchanged: 0, skipped: 5 });
     expect(r.skippedReasons).toEqual({
-      'to_ids is off': 1, 'unsupported MISP attribute type text': 1, 'unsupported MISP attribute type filename': 1,
-      'not an MD5/SHA-1/SHA-256/SHA-512 hash': 1, 'deleted attribute': 1,
+      'to_ids is off': 1,
+      'unsupported MISP attribute type text': 1,
+      'unsupported MISP attribute type filename': 1,
+      'not an MD5/SHA-1/SHA-256/SHA-512 hash': 1,
+      'deleted attribute': 1,
     });
-    const { rows } = await db.pool.query(`SELECT verdict, source, description, tags, external_id, expires_at FROM iocs WHERE type = 'ip' AND value = '203.0.113.145'`);
-    expect(rows).toEqual([{
-      verdict: 'malicious', source: `${PREFIX}misp`, description: 'Invoice-lure phishing wave delivering a loader: loader C2',
-      tags: ['tlp:green', 'misp-galaxy:malpedia="Example Loader"'], external_id: '5a17c0de-0000-4000-8000-000000006222', expires_at: null,
-    }]);
+    const { rows } = await db.pool.query(
+      `SELECT verdict, source, description, tags, external_id, expires_at FROM iocs WHERE type = 'ip' AND value = '203.0.113.145'`,
+    );
+    expect(rows).toEqual([
+      {
+        verdict: 'malicious',
+        source: `${PREFIX}misp`,
+        description: 'Invoice-lure phishing wave delivering a loader: loader C2',
+        tags: ['tlp:green', 'misp-galaxy:malpedia="Example Loader"'],
+        external_id: '5a17c0de-0000-4000-8000-000000006222',
+        expires_at: null,
+      },
+    ]);
   });
 
   it('is idempotent: the same feed again changes nothing', async () => {
@@ -69,16 +86,31 @@ describe('importIocs', () => {
 
   it('feeds the threat-intel analyzer: an imported indicator turns an alert malicious', async () => {
     await importIocs(db.pool, fixture('urlhaus-recent.csv'), 'csv', `${PREFIX}urlhaus`);
-    const candidates = [{ type: 'url' as const, value: 'http://invoice-portal.example/dl/inv_2025.zip' }, { type: 'ip' as const, value: '192.0.2.250' }];
+    const candidates = [
+      { type: 'url' as const, value: 'http://invoice-portal.example/dl/inv_2025.zip' },
+      { type: 'ip' as const, value: '192.0.2.250' },
+    ];
     const f = judgeIocMatches(candidates.length, await lookupIocs(db.pool, candidates));
     expect(f.verdict).toBe('malicious');
-    expect(f.evidence).toEqual([`url http://invoice-portal.example/dl/inv_2025.zip is malicious per ${PREFIX}urlhaus (malware_download (online))`]);
+    expect(f.evidence).toEqual([
+      `url http://invoice-portal.example/dl/inv_2025.zip is malicious per ${PREFIX}urlhaus (malware_download (online))`,
+    ]);
   });
 
   it('prunes indicators once their expiry passes', async () => {
-    const bundle = JSON.stringify({ type: 'bundle', id: 'bundle--x', objects: [
-      { type: 'indicator', id: 'indicator--x', pattern: "[domain-name:value = 'short-lived.invoice-portal.example']", pattern_type: 'stix', valid_until: '2025-03-20T00:00:00Z' },
-    ] });
+    const bundle = JSON.stringify({
+      type: 'bundle',
+      id: 'bundle--x',
+      objects: [
+        {
+          type: 'indicator',
+          id: 'indicator--x',
+          pattern: "[domain-name:value = 'short-lived.invoice-portal.example']",
+          pattern_type: 'stix',
+          valid_until: '2025-03-20T00:00:00Z',
+        },
+      ],
+    });
     const first = await importIocs(db.pool, bundle, 'stix', `${PREFIX}stix`, { now: new Date('2025-03-15T00:00:00Z') });
     expect(first.added).toBe(1);
     const probe = [{ type: 'domain' as const, value: 'short-lived.invoice-portal.example' }];
@@ -121,8 +153,14 @@ describe('importIocs', () => {
 describe('mergeDuplicates', () => {
   it('keeps an indicator alive when any entry has no expiry, else the later expiry', () => {
     const a = { type: 'ip' as const, value: '192.0.2.9', verdict: 'malicious' as const, tags: [] };
-    const early = new Date('2025-01-01'), late = new Date('2026-01-01');
-    expect(mergeDuplicates([{ ...a, expiresAt: early }, { ...a, expiresAt: late }]).unique[0].expiresAt).toEqual(late);
+    const early = new Date('2025-01-01'),
+      late = new Date('2026-01-01');
+    expect(
+      mergeDuplicates([
+        { ...a, expiresAt: early },
+        { ...a, expiresAt: late },
+      ]).unique[0].expiresAt,
+    ).toEqual(late);
     expect(mergeDuplicates([{ ...a, expiresAt: early }, { ...a }]).unique[0].expiresAt).toBeUndefined();
   });
 });
@@ -130,7 +168,8 @@ describe('mergeDuplicates', () => {
 describe('import-iocs CLI', () => {
   const dir = mkdtempSync(join(tmpdir(), 'import-iocs-'));
   const run = async (args: string[], env: NodeJS.ProcessEnv = { DATABASE_URL: process.env.DATABASE_URL }) => {
-    const out: string[] = [], err: string[] = [];
+    const out: string[] = [],
+      err: string[] = [];
     const code = await main(args, env, { out: (l) => out.push(l), err: (l) => err.push(l) });
     return { code, out: out.join('\n'), err: err.join('\n') };
   };
@@ -141,28 +180,57 @@ describe('import-iocs CLI', () => {
     const r = await run(['--format', 'stix', '--source', `${PREFIX}cli`, file]);
     expect(r.err).toBe('');
     expect(r.code).toBe(0);
-    expect(r.out).toMatch(new RegExp(`^${PREFIX}cli \\(stix\\): 12 indicator\\(s\\) read; added 11, updated 0, unchanged 0, skipped 6; pruned \\d+ expired`));
+    expect(r.out).toMatch(
+      new RegExp(`^${PREFIX}cli \\(stix\\): 12 indicator\\(s\\) read; added 11, updated 0, unchanged 0, skipped 6; pruned \\d+ expired`),
+    );
     expect(r.out).toContain('1 × revoked indicator');
     expect(r.out).toContain('1 × expired (valid_until has passed)');
-    expect(await lookupIocs(db.pool, [{ type: 'hash', value: SHA256 }])).toEqual([expect.objectContaining({ source: `${PREFIX}cli`, verdict: 'malicious' })]);
+    expect(await lookupIocs(db.pool, [{ type: 'hash', value: SHA256 }])).toEqual([
+      expect.objectContaining({ source: `${PREFIX}cli`, verdict: 'malicious' }),
+    ]);
   });
 
   it('takes a CSV column mapping and a fixed type', async () => {
     const file = join(dir, 'feed.csv');
     writeFileSync(file, '203.0.113.148;ExampleRAT\n203.0.113.149;ExampleRAT\n');
-    const r = await run(['--format', 'csv', '--source', `${PREFIX}cli-csv`, '--delimiter', ';', '--columns', 'value=0,description=1', '--type', 'ip', '--csv-preset', 'columns', file]);
+    const r = await run([
+      '--format',
+      'csv',
+      '--source',
+      `${PREFIX}cli-csv`,
+      '--delimiter',
+      ';',
+      '--columns',
+      'value=0,description=1',
+      '--type',
+      'ip',
+      '--csv-preset',
+      'columns',
+      file,
+    ]);
     expect(r.code).toBe(0);
     expect(r.out).toContain('added 2');
-    expect(await lookupIocs(db.pool, [{ type: 'ip', value: '203.0.113.148' }])).toEqual([expect.objectContaining({ description: 'ExampleRAT' })]);
+    expect(await lookupIocs(db.pool, [{ type: 'ip', value: '203.0.113.148' }])).toEqual([
+      expect.objectContaining({ description: 'ExampleRAT' }),
+    ]);
   });
 
   it('exits 2 with a message for a bad format, a bad feed, a missing file or no DATABASE_URL', async () => {
     const bad = join(dir, 'bad.json');
     writeFileSync(bad, '{"Event": ');
-    expect(await run(['--format', 'yaml', bad])).toMatchObject({ code: 2, err: expect.stringMatching(/Allowed choices are misp, stix, csv/) });
-    expect(await run(['--format', 'misp', '--source', `${PREFIX}x`, bad])).toMatchObject({ code: 2, err: expect.stringMatching(/^not a valid misp feed: MISP feed is not JSON/) });
+    expect(await run(['--format', 'yaml', bad])).toMatchObject({
+      code: 2,
+      err: expect.stringMatching(/Allowed choices are misp, stix, csv/),
+    });
+    expect(await run(['--format', 'misp', '--source', `${PREFIX}x`, bad])).toMatchObject({
+      code: 2,
+      err: expect.stringMatching(/^not a valid misp feed: MISP feed is not JSON/),
+    });
     expect(await run(['--format', 'misp', join(dir, 'missing.json')])).toMatchObject({ code: 2, err: expect.stringMatching(/ENOENT/) });
     expect(await run(['--format', 'misp', bad], {})).toMatchObject({ code: 2, err: expect.stringMatching(/DATABASE_URL is not set/) });
-    expect(await run(['--format', 'csv', '--columns', 'colour=1', bad])).toMatchObject({ code: 2, err: expect.stringMatching(/--columns/) });
+    expect(await run(['--format', 'csv', '--columns', 'colour=1', bad])).toMatchObject({
+      code: 2,
+      err: expect.stringMatching(/--columns/),
+    });
   });
 });

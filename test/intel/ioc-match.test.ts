@@ -2,8 +2,13 @@ import { iocCandidates, judgeIocMatches, THREAT_INTEL_ANALYZER } from '../../src
 import type { ObservableSet } from '../../src/domain/observables';
 import type { Ioc } from '../../src/intel/ioc';
 
-const ioc = (value: string, verdict: Ioc['verdict'], extra: Partial<Ioc> = {}): Ioc =>
-  ({ type: 'domain', value, verdict, source: 'feed-a', ...extra });
+const ioc = (value: string, verdict: Ioc['verdict'], extra: Partial<Ioc> = {}): Ioc => ({
+  type: 'domain',
+  value,
+  verdict,
+  source: 'feed-a',
+  ...extra,
+});
 
 describe('judgeIocMatches', () => {
   it('is malicious with high confidence when a candidate is known malicious', () => {
@@ -21,7 +26,11 @@ describe('judgeIocMatches', () => {
   });
 
   it('lets one malicious match outweigh suspicious ones', () => {
-    const f = judgeIocMatches(5, [ioc('a.example', 'suspicious'), ioc('1.2.3.4', 'malicious', { type: 'ip' }), ioc('b.example', 'suspicious')]);
+    const f = judgeIocMatches(5, [
+      ioc('a.example', 'suspicious'),
+      ioc('1.2.3.4', 'malicious', { type: 'ip' }),
+      ioc('b.example', 'suspicious'),
+    ]);
     expect(f.verdict).toBe('malicious');
     expect(f.evidence).toHaveLength(3);
   });
@@ -48,14 +57,20 @@ describe('judgeIocMatches', () => {
   });
 
   it('is unknown when nothing matches', () => {
-    expect(judgeIocMatches(4, [])).toMatchObject({ verdict: 'unknown', score: 0, confidence: 0.3, summary: '4 indicator(s) checked, 0 known', evidence: [] });
+    expect(judgeIocMatches(4, [])).toMatchObject({
+      verdict: 'unknown',
+      score: 0,
+      confidence: 0.3,
+      summary: '4 indicator(s) checked, 0 known',
+      evidence: [],
+    });
   });
 
   it('has no confidence when there was nothing to check', () => {
     expect(judgeIocMatches(0, [])).toMatchObject({ verdict: 'unknown', score: 0, confidence: 0 });
   });
 
-  it('never reports an error (lookup failures are the caller\'s to report)', () => {
+  it("never reports an error (lookup failures are the caller's to report)", () => {
     expect(judgeIocMatches(1, [ioc('x.example', 'malicious')]).error).toBeUndefined();
   });
 });
@@ -63,8 +78,14 @@ describe('judgeIocMatches', () => {
 describe('iocCandidates', () => {
   it('turns every IP, domain, URL, hash and email into a typed candidate, and nothing else', () => {
     const o: ObservableSet = {
-      hosts: ['ws-1'], users: ['bob'], commandLines: ['cmd /c dir'],
-      ips: ['203.0.113.5'], domains: ['evil.example'], urls: ['http://evil.example/a'], hashes: ['a'.repeat(64)], emails: ['x@evil.example'],
+      hosts: ['ws-1'],
+      users: ['bob'],
+      commandLines: ['cmd /c dir'],
+      ips: ['203.0.113.5'],
+      domains: ['evil.example'],
+      urls: ['http://evil.example/a'],
+      hashes: ['a'.repeat(64)],
+      emails: ['x@evil.example'],
     };
     expect(iocCandidates(o)).toEqual([
       { type: 'ip', value: '203.0.113.5' },

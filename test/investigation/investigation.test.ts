@@ -17,7 +17,9 @@ import { corpusPath } from '../helpers/corpus';
 import { openTestDatabase, type TestDatabase } from '../helpers/database';
 
 let db: TestDatabase;
-beforeAll(async () => { db = await openTestDatabase(); });
+beforeAll(async () => {
+  db = await openTestDatabase();
+});
 afterAll(() => db?.close());
 
 const context = () => {
@@ -67,9 +69,14 @@ test('malformed files yield findings (errors at worst), never a failed investiga
 });
 
 test('the same object in a storm of alerts is analyzed once: later investigations hit the cache', async () => {
-  const content = Buffer.concat([Buffer.from('X5O!P%@AP[4\\PZX54(P^)7CC)7}$'), Buffer.from('EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*'), randomBytes(16)]);
+  const content = Buffer.concat([
+    Buffer.from('X5O!P%@AP[4\\PZX54(P^)7CC)7}$'),
+    Buffer.from('EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*'),
+    randomBytes(16),
+  ]);
   const ref = await storeEvidence(db.pool, { kind: 'file', mediaType: 'application/octet-stream', name: 'eicar.com', content });
-  const count = async () => Number((await db.pool.query('SELECT count(*) AS n FROM analysis_cache WHERE object_sha256 = $1', [ref.sha256])).rows[0].n);
+  const count = async () =>
+    Number((await db.pool.query('SELECT count(*) AS n FROM analysis_cache WHERE object_sha256 = $1', [ref.sha256])).rows[0].n);
   const first = await runInvestigation(pgInvestigationStore(db.pool), defaultPlan(db.pool), context(), [ref]);
   const cachedRows = await count();
   expect(cachedRows).toBeGreaterThan(0);
@@ -85,8 +92,10 @@ test('the same object in a storm of alerts is analyzed once: later investigation
 test('fuzzy hashes are computed once per object, while the catalogue is read afresh on every alert', async () => {
   const content = randomBytes(8 * 1024);
   const ref = await storeEvidence(db.pool, { kind: 'file', mediaType: 'application/octet-stream', name: 'tool.bin', content });
-  const similarity = async () => (await runInvestigation(pgInvestigationStore(db.pool), defaultPlan(db.pool), context(), [ref]))
-    .find((f) => f.analyzer === 'similarity:tool.bin');
+  const similarity = async () =>
+    (await runInvestigation(pgInvestigationStore(db.pool), defaultPlan(db.pool), context(), [ref])).find(
+      (f) => f.analyzer === 'similarity:tool.bin',
+    );
 
   expect((await similarity())?.verdict).toBe('unknown'); // nothing catalogued looks like random bytes
   const stored = await getObjectHashes(db.pool, ref.sha256, SIMILARITY_VERSION);
@@ -94,7 +103,11 @@ test('fuzzy hashes are computed once per object, while the catalogue is read afr
 
   // The stored hashes serve the next alert: swap in a sentinel and catalogue it as malicious.
   const sentinel = createHash('sha256').update(`sentinel ${ref.sha256}`).digest('hex');
-  await db.pool.query('UPDATE object_hashes SET hashes = $3 WHERE object_sha256 = $1 AND version = $2', [ref.sha256, SIMILARITY_VERSION, JSON.stringify({ ...stored, sha256: sentinel })]);
+  await db.pool.query('UPDATE object_hashes SET hashes = $3 WHERE object_sha256 = $1 AND version = $2', [
+    ref.sha256,
+    SIMILARITY_VERSION,
+    JSON.stringify({ ...stored, sha256: sentinel }),
+  ]);
   await addCatalogueEntries(db.pool, [{ label: 'sentinel', verdict: 'malicious', source: 'test', sha256: sentinel }]);
   const again = await similarity();
   expect(again?.verdict).toBe('malicious');

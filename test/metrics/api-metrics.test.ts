@@ -28,7 +28,11 @@ beforeAll(async () => {
   h = await startApiHarness('metrics', { env: { OPENAI_API_KEY: 'sk-test', OPENAI_BASE_URL: baseURL, AUTOSOC_LLM_TIMEOUT: '2s' } });
   // The harness's app has no Temporal client (decisions need one); this one is built as the ingest tier builds it.
   app = buildApiServer({
-    db: h.db.pool, ingest: h.ingest, client: h.client, policy: h.config.policy, maxBodyBytes: h.config.api.maxBodyBytes,
+    db: h.db.pool,
+    ingest: h.ingest,
+    client: h.client,
+    policy: h.config.policy,
+    maxBodyBytes: h.config.api.maxBodyBytes,
     signer: new DecisionSigner(h.config.security.decisionKeys),
   });
   await app.ready();
@@ -55,9 +59,15 @@ const scrape = async () => {
   expect(res.headers['content-type']).toMatch(/^text\/plain; version=0\.0\.4/);
   return parsePrometheus(res.body);
 };
-const openCases = async (workflowIds?: string[]) => Number((await h.db.pool.query<{ n: string }>(
-  `SELECT count(*) AS n FROM cases WHERE status = 'open'${workflowIds ? ' AND workflow_id = ANY($1)' : ''}`, workflowIds ? [workflowIds] : [],
-)).rows[0].n);
+const openCases = async (workflowIds?: string[]) =>
+  Number(
+    (
+      await h.db.pool.query<{ n: string }>(
+        `SELECT count(*) AS n FROM cases WHERE status = 'open'${workflowIds ? ' AND workflow_id = ANY($1)' : ''}`,
+        workflowIds ? [workflowIds] : [],
+      )
+    ).rows[0].n,
+  );
 /**
  * The awaiting gauge is the store's count of open cases at scrape time. Other test files share
  * the database and open cases meanwhile, so it is checked against counts taken around the scrape.
@@ -81,7 +91,13 @@ test('ingest counts every item by source, format and result: 3 accepted, 1 dupli
   const body = [...alerts, alerts[0], { source, title: 'no sourceId, no severity' }];
   const res = await call('POST', '/v1/alerts', tokens.ingest, body);
   expect(res.statusCode).toBe(202);
-  expect(res.json().results.map((r: { status: string }) => r.status)).toEqual(['accepted', 'accepted', 'accepted', 'duplicate', 'rejected']);
+  expect(res.json().results.map((r: { status: string }) => r.status)).toEqual([
+    'accepted',
+    'accepted',
+    'accepted',
+    'duplicate',
+    'rejected',
+  ]);
   workflowIds = ids.map((sourceId) => alertWorkflowId({ source, sourceId }));
 
   const { samples } = await scrape();
@@ -93,7 +109,12 @@ test('ingest counts every item by source, format and result: 3 accepted, 1 dupli
 });
 
 test('after triage: 3 dispositions, 3 LLM fallbacks, analyzers timed once per alert, 3 more alerts awaiting an analyst', async () => {
-  for (const id of workflowIds) await waitFor(() => statusOf(id), (s: AlertStatus) => s.stage === 'awaiting_analyst', `${id} awaiting an analyst`);
+  for (const id of workflowIds)
+    await waitFor(
+      () => statusOf(id),
+      (s: AlertStatus) => s.stage === 'awaiting_analyst',
+      `${id} awaiting an analyst`,
+    );
   const { samples } = await scrapeAwaiting();
   expect(sumOf(samples, 'autosoc_dispositions_total')).toBe(3);
   expect(sumOf(samples, 'autosoc_dispositions_total', { disposition: 'escalate' })).toBe(3);
@@ -107,11 +128,24 @@ test('after triage: 3 dispositions, 3 LLM fallbacks, analyzers timed once per al
 });
 
 test('an analyst close and an SLA breach are counted; the awaiting gauge follows the store as the close leaves it', async () => {
-  const res = await call('POST', `/v1/alerts/${encodeURIComponent(workflowIds[0])}/decide`, tokens.analyst, { action: 'close', reason: 'benign admin script' });
+  const res = await call('POST', `/v1/alerts/${encodeURIComponent(workflowIds[0])}/decide`, tokens.analyst, {
+    action: 'close',
+    reason: 'benign admin script',
+  });
   expect(res.statusCode).toBe(200);
-  await waitFor(() => statusOf(workflowIds[0]), (s: AlertStatus) => s.stage === 'done', 'the closed alert to finish');
+  await waitFor(
+    () => statusOf(workflowIds[0]),
+    (s: AlertStatus) => s.stage === 'done',
+    'the closed alert to finish',
+  );
   // The SLA path as the workflow runs it (hours of timers are the workflow tests' business).
-  await recordEscalation({ db: h.db.pool } as never, { workflowId: workflowIds[1], seq: 1, fromTier: 'tier1', toTier: 'tier2', afterMs: 30 * 60_000 });
+  await recordEscalation({ db: h.db.pool } as never, {
+    workflowId: workflowIds[1],
+    seq: 1,
+    fromTier: 'tier1',
+    toTier: 'tier2',
+    afterMs: 30 * 60_000,
+  });
   const { samples } = await scrapeAwaiting();
   expect(sumOf(samples, 'autosoc_analyst_decisions_total', { action: 'close' })).toBe(1);
   expect(sumOf(samples, 'autosoc_sla_breaches_total', { tier: 'tier1' })).toBe(1);

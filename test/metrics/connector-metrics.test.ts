@@ -26,7 +26,9 @@ beforeAll(async () => {
 afterAll(() => new Promise<void>((r) => server.close(() => r())));
 
 const http = createHttpClient({
-  defaultMaxBytes: 1024, failsOn: (s) => s >= 429, toError: (f) => new Error(`${f.kind}: ${f.message}`),
+  defaultMaxBytes: 1024,
+  failsOn: (s) => s >= 429,
+  toError: (f) => new Error(`${f.kind}: ${f.message}`),
   honourRetryAfter: { maxWaitMs: 1_000, maxRetries: 1 },
 });
 
@@ -60,7 +62,9 @@ test('a caller cancellation is not a connector failure', async () => {
   const before = sumOf(await scrape(), 'autosoc_connector_failures_total');
   const abort = new AbortController();
   abort.abort(new Error('activity cancelled'));
-  await expect(http.request({ url: `${base}/ok`, timeoutMs: 5_000, vendor: 'acme', signal: abort.signal })).rejects.toThrow('activity cancelled');
+  await expect(http.request({ url: `${base}/ok`, timeoutMs: 5_000, vendor: 'acme', signal: abort.signal })).rejects.toThrow(
+    'activity cancelled',
+  );
   expect(sumOf(await scrape(), 'autosoc_connector_failures_total')).toBe(before);
 });
 

@@ -23,8 +23,9 @@ test('a folder of good plugins loads each with its declared interface', () => {
 test('a plugin can come from an npm package (resolved like require)', () => {
   const loaded = loadPlugins({ dirs: [], packages: [join(FIXTURES, 'good', 'zip-magic.js')] }, reserved);
   expect(loaded.analyzers.map((a) => a.plugin.name)).toEqual(['zip-magic']);
-  expect(() => loadPlugins({ dirs: [], packages: ['autosoc-plugin-that-does-not-exist'] }, reserved))
-    .toThrow('plugin autosoc-plugin-that-does-not-exist: package not found');
+  expect(() => loadPlugins({ dirs: [], packages: ['autosoc-plugin-that-does-not-exist'] }, reserved)).toThrow(
+    'plugin autosoc-plugin-that-does-not-exist: package not found',
+  );
 });
 
 test.each([
@@ -42,7 +43,9 @@ test.each([
 });
 
 test('a missing plugin folder is refused, naming it', () => {
-  expect(() => loadPlugins({ dirs: ['/nonexistent/plugins'], packages: [] }, reserved)).toThrow('plugin /nonexistent/plugins: plugin folder cannot be read');
+  expect(() => loadPlugins({ dirs: ['/nonexistent/plugins'], packages: [] }, reserved)).toThrow(
+    'plugin /nonexistent/plugins: plugin folder cannot be read',
+  );
 });
 
 test('the worker does not start with a broken plugin configured, and says which', async () => {

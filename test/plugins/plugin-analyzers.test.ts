@@ -17,10 +17,16 @@ const FIXTURES = join(__dirname, '..', 'fixtures', 'plugins');
 const load = (dir: string) => loadPlugins({ dirs: [join(FIXTURES, dir)], packages: [] }, { analyzers: [], connectors: [] }).analyzers;
 const counters = globalThis as { newDomainCalls?: number; zipMagicCalls?: number };
 const opened: PluginAnalyzers[] = [];
-afterAll(async () => { await Promise.all(opened.map((p) => p.close())); });
+afterAll(async () => {
+  await Promise.all(opened.map((p) => p.close()));
+});
 
 const alert = parseAlert({
-  source: 'mail-gw', sourceId: 'p-1', time: '2026-12-01T10:00:00Z', title: 'link to a look-alike', severity: 'medium',
+  source: 'mail-gw',
+  sourceId: 'p-1',
+  time: '2026-12-01T10:00:00Z',
+  title: 'link to a look-alike',
+  severity: 'medium',
   observables: { domains: ['login-micros0ft.example'], urls: ['https://login-micros0ft.example/a'], ips: ['198.51.100.9'] },
 });
 const ctx = { observables: extractObservables(alert), processes: [], files: [] };
@@ -29,13 +35,26 @@ test('an investigation runs alert- and object-level plugins beside the built-ins
   const plugins = pluginAnalyzers(load('good'), 'in-process');
   const plan = offlinePlan({ runner: inProcessRunner, plugins });
   const store = memoryInvestigationStore();
-  const zip = await store.put({ kind: 'attachment', mediaType: 'application/zip', name: 'invoice.zip', content: new Uint8Array([0x50, 0x4b, 3, 4, 0, 0]) });
+  const zip = await store.put({
+    kind: 'attachment',
+    mediaType: 'application/zip',
+    name: 'invoice.zip',
+    content: new Uint8Array([0x50, 0x4b, 3, 4, 0, 0]),
+  });
   counters.newDomainCalls = 0;
   counters.zipMagicCalls = 0;
 
   const findings = await runInvestigation(store, plan, ctx, [zip]);
-  expect(findings.find((f) => f.analyzer === 'new-domain')).toMatchObject({ verdict: 'suspicious', score: 60, evidence: ['login-micros0ft.example'], attack: ['T1566.002'] });
-  expect(findings.find((f) => f.analyzer === 'zip-magic:invoice.zip')).toMatchObject({ verdict: 'suspicious', summary: 'invoice.zip is a ZIP archive' });
+  expect(findings.find((f) => f.analyzer === 'new-domain')).toMatchObject({
+    verdict: 'suspicious',
+    score: 60,
+    evidence: ['login-micros0ft.example'],
+    attack: ['T1566.002'],
+  });
+  expect(findings.find((f) => f.analyzer === 'zip-magic:invoice.zip')).toMatchObject({
+    verdict: 'suspicious',
+    summary: 'invoice.zip is a ZIP archive',
+  });
   expect(findings.some((f) => f.analyzer === 'url')).toBe(true); // the built-ins still run
 
   // A second alert with the same attachment: the object plugin's answer comes from the cache.
@@ -43,9 +62,17 @@ test('an investigation runs alert- and object-level plugins beside the built-ins
   expect(counters).toMatchObject({ newDomainCalls: 2, zipMagicCalls: 1 });
 });
 
-test('an invalid answer becomes the plugin\'s error finding, with no risk', async () => {
-  const plugins = pluginAnalyzers(load('limits').filter((l) => l.plugin.name === 'liar'), 'in-process');
-  const [finding] = await runInvestigation(memoryInvestigationStore(), { ...offlinePlan({ runner: inProcessRunner }), alertAnalyzers: plugins.alertAnalyzers, objectAnalyzers: [] }, ctx, []);
+test("an invalid answer becomes the plugin's error finding, with no risk", async () => {
+  const plugins = pluginAnalyzers(
+    load('limits').filter((l) => l.plugin.name === 'liar'),
+    'in-process',
+  );
+  const [finding] = await runInvestigation(
+    memoryInvestigationStore(),
+    { ...offlinePlan({ runner: inProcessRunner }), alertAnalyzers: plugins.alertAnalyzers, objectAnalyzers: [] },
+    ctx,
+    [],
+  );
   expect(finding).toMatchObject({ analyzer: 'liar', verdict: 'unknown', score: 0, confidence: 0 });
   expect(finding.error).toContain('returned an invalid finding: score');
 });
@@ -57,7 +84,13 @@ describe('on threads, under the declared limits', () => {
     opened.push(threaded);
   });
   const byName = (name: string) => threaded.alertAnalyzers.find((a) => a.name === name)!;
-  const investigateWith = (name: string) => runInvestigation(memoryInvestigationStore(), { ...offlinePlan({ runner: inProcessRunner }), alertAnalyzers: [byName(name)], objectAnalyzers: [] }, ctx, []);
+  const investigateWith = (name: string) =>
+    runInvestigation(
+      memoryInvestigationStore(),
+      { ...offlinePlan({ runner: inProcessRunner }), alertAnalyzers: [byName(name)], objectAnalyzers: [] },
+      ctx,
+      [],
+    );
 
   test('a plugin that never yields is stopped at its own time limit, and the next run gets a fresh thread', async () => {
     const [finding] = await investigateWith('spin');

@@ -16,16 +16,21 @@ test('it serves only the actions it declared', () => {
   expect(connector.supports({ kind: 'isolate_host', target: 'ws-1' })).toBe(false);
 });
 
-test('it carries out an action with the call\'s context', async () => {
+test("it carries out an action with the call's context", async () => {
   const before = done().length;
-  await expect(connector.execute({ kind: 'disable_user', target: 'kim@corp.example' }, ctx))
-    .resolves.toEqual({ status: 'executed', detail: 'ticket opened for disable_user kim@corp.example' });
-  expect(done().slice(before)).toEqual([{ action: { kind: 'disable_user', target: 'kim@corp.example' }, approvedBy: 'alice', key: ctx.idempotencyKey }]);
+  await expect(connector.execute({ kind: 'disable_user', target: 'kim@corp.example' }, ctx)).resolves.toEqual({
+    status: 'executed',
+    detail: 'ticket opened for disable_user kim@corp.example',
+  });
+  expect(done().slice(before)).toEqual([
+    { action: { kind: 'disable_user', target: 'kim@corp.example' }, approvedBy: 'alice', key: ctx.idempotencyKey },
+  ]);
 });
 
 test('a call past the declared time limit is aborted and fails, naming the plugin', async () => {
-  await expect(connector.execute({ kind: 'disable_user', target: 'slow@corp.example' }, ctx))
-    .rejects.toThrow('connector ticket-desk: no answer within its 500 ms time limit');
+  await expect(connector.execute({ kind: 'disable_user', target: 'slow@corp.example' }, ctx)).rejects.toThrow(
+    'connector ticket-desk: no answer within its 500 ms time limit',
+  );
 });
 
 test('the worker tries plugin connectors after the routed vendors and before manual', () => {

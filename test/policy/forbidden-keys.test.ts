@@ -16,7 +16,12 @@ describe('policy keys that reach Object.prototype', () => {
   it.each([
     ['top.yaml', '__proto__:\n  autoCloseBelow: 0\n', '__proto__', '__proto__'],
     ['nested.yaml', 'approvals:\n  isolate_host:\n    __proto__:\n      quorum: 1\n', '__proto__', 'approvals.isolate_host.__proto__'],
-    ['json.json', '{"slaTiers": [{"name": "t1", "constructor": {"prototype": {"polluted": true}}}]}', 'constructor', 'slaTiers.0.constructor'],
+    [
+      'json.json',
+      '{"slaTiers": [{"name": "t1", "constructor": {"prototype": {"polluted": true}}}]}',
+      'constructor',
+      'slaTiers.0.constructor',
+    ],
     ['proto.yaml', 'approvals:\n  prototype:\n    x: 1\n', 'prototype', 'approvals.prototype'],
     ['explicit-key.yaml', '? __proto__\n: {autoCloseBelow: 0}\n', '__proto__', '__proto__'],
   ])('%s is refused naming the key, its path and the file', (name, text, key, path) => {

@@ -30,7 +30,12 @@ function variant(line: string, imports: string): string {
   const source = readFileSync(file, 'utf8');
   // The test must fail, not pass vacuously, when the patched line changes.
   expect(source.split(PATCHED_ASSESS)).toHaveLength(2);
-  writeFileSync(file, source.replace(PATCHED_ASSESS, line).replace("import { allHandlersFinished, condition, log, patched, upsertSearchAttributes } from '@temporalio/workflow';", imports));
+  writeFileSync(
+    file,
+    source
+      .replace(PATCHED_ASSESS, line)
+      .replace("import { allHandlersFinished, condition, log, patched, upsertSearchAttributes } from '@temporalio/workflow';", imports),
+  );
   return join(root, 'src', 'workflows', 'index.ts');
 }
 
@@ -38,7 +43,10 @@ function variant(line: string, imports: string): string {
 async function failingHistories(workflowsPath: string): Promise<string[]> {
   const failed: string[] = [];
   const byId = new Map(histories.map((h) => [h.workflowId, h.name]));
-  const results = Worker.runReplayHistories({ workflowsPath, dataConverter: testDataConverter }, histories.map((h) => ({ workflowId: h.workflowId, history: h.history })));
+  const results = Worker.runReplayHistories(
+    { workflowsPath, dataConverter: testDataConverter },
+    histories.map((h) => ({ workflowId: h.workflowId, history: h.history })),
+  );
   for await (const r of results) if (r.error) failed.push(byId.get(r.workflowId)!);
   return failed.sort();
 }
@@ -47,7 +55,12 @@ afterAll(() => {
   for (const dir of copies) rmSync(dir, { recursive: true, force: true });
 });
 
-const PRE_ASSESSMENT = ['pre-assessment-auto-closed', 'pre-assessment-escalated-approved-by-update', 'pre-assessment-escalated-closed-by-signal', 'pre-assessment-escalated-retriaged-by-related-alerts'];
+const PRE_ASSESSMENT = [
+  'pre-assessment-auto-closed',
+  'pre-assessment-escalated-approved-by-update',
+  'pre-assessment-escalated-closed-by-signal',
+  'pre-assessment-escalated-retriaged-by-related-alerts',
+];
 
 test('fixture workflow ids are unique (results are matched by them)', () => {
   expect(new Set(histories.map((h) => h.workflowId)).size).toBe(histories.length);
@@ -62,9 +75,15 @@ test("step 1: deprecatePatch('assessment-v1') replays every history but those re
 }, 300_000);
 
 test("step 2: without the call, histories recorded with assessment-v1's marker (not deprecated) break too", async () => {
-  const path = variant('status.assessment = await analysisSteps.assess(', "import { allHandlersFinished, condition, log, patched, upsertSearchAttributes } from '@temporalio/workflow';");
+  const path = variant(
+    'status.assessment = await analysisSteps.assess(',
+    "import { allHandlersFinished, condition, log, patched, upsertSearchAttributes } from '@temporalio/workflow';",
+  );
   // Every alert history recorded so far: the ones with the marker and, of course, the ones from before it.
-  const alertHistories = histories.filter((h) => h.history.events![0].workflowExecutionStartedEventAttributes!.workflowType!.name === 'alertWorkflow').map((h) => h.name).sort();
+  const alertHistories = histories
+    .filter((h) => h.history.events![0].workflowExecutionStartedEventAttributes!.workflowType!.name === 'alertWorkflow')
+    .map((h) => h.name)
+    .sort();
   expect(alertHistories.length).toBeGreaterThan(PRE_ASSESSMENT.length);
   expect(await failingHistories(path)).toEqual(alertHistories);
 }, 300_000);

@@ -46,16 +46,34 @@ beforeAll(async () => {
   const config = loadConfig({});
   // Report routes read only the store; the ingest service the API needs never runs here (lazy connection).
   const client = temporalClient(config, Connection.lazy({ address: config.temporal.address }));
-  app = buildApiServer({ db: db.pool, ingest: new IngestService({ db: db.pool, client, taskQueue: 'reports', policy: config.policy, correlation: DEFAULT_CORRELATION }), maxBodyBytes: 1024 });
+  app = buildApiServer({
+    db: db.pool,
+    ingest: new IngestService({ db: db.pool, client, taskQueue: 'reports', policy: config.policy, correlation: DEFAULT_CORRELATION }),
+    maxBodyBytes: 1024,
+  });
   await app.ready();
   analyst = await createApiToken(db.pool, { name: `report-analyst-${run}`, roles: ['analyst'] });
   ingestOnly = await createApiToken(db.pool, { name: `report-ingest-${run}`, roles: ['ingest'], anySource: true });
 
   const base = sample('01-encoded-powershell.json');
   const alerts = [
-    Alert.parse({ ...base, source: 'edr-sample', sourceId: `rep-${run}-1`, time: '2026-11-20T09:14:03Z', title: `Word spawned PowerShell ${HOSTILE}`, attackTechniques: ['T1059.001', 'T1566.001'] }),
-    Alert.parse({ ...base, source: 'edr-sample', sourceId: `rep-${run}-2`, time: '2026-11-20T09:20:00Z', title: 'LSASS read by rundll32', attackTechniques: ['T1003.001', 'T9999'],
-      observables: { ...base.observables as object, hosts: [{ hostname: 'fin-ws-043' }], users: [{ name: `mallory${XSS}` }] } }),
+    Alert.parse({
+      ...base,
+      source: 'edr-sample',
+      sourceId: `rep-${run}-1`,
+      time: '2026-11-20T09:14:03Z',
+      title: `Word spawned PowerShell ${HOSTILE}`,
+      attackTechniques: ['T1059.001', 'T1566.001'],
+    }),
+    Alert.parse({
+      ...base,
+      source: 'edr-sample',
+      sourceId: `rep-${run}-2`,
+      time: '2026-11-20T09:20:00Z',
+      title: 'LSASS read by rundll32',
+      attackTechniques: ['T1003.001', 'T9999'],
+      observables: { ...(base.observables as object), hosts: [{ hostname: 'fin-ws-043' }], users: [{ name: `mallory${XSS}` }] },
+    }),
   ];
   await upsertIncident(db.pool, { id: incidentId, key: `rule+host:${run}`, alertCount: 2, storm: false, primary: ids[0] });
   for (const [i, alert] of alerts.entries()) {
@@ -63,17 +81,60 @@ beforeAll(async () => {
     await db.pool.query('UPDATE alerts SET incident_id = $2 WHERE workflow_id = $1', [ids[i], incidentId]);
   }
   await saveFindings(db.pool, ids[0], [
-    { analyzer: 'command-line', verdict: 'malicious', score: 85, confidence: 0.8, summary: `encoded cradle ${HOSTILE}`, evidence: [MD], attack: ['T1027'] },
+    {
+      analyzer: 'command-line',
+      verdict: 'malicious',
+      score: 85,
+      confidence: 0.8,
+      summary: `encoded cradle ${HOSTILE}`,
+      evidence: [MD],
+      attack: ['T1027'],
+    },
     { analyzer: 'threat-intel', verdict: 'benign', score: 0, confidence: 0.3, summary: 'nothing known', evidence: [], attack: [] },
-    { analyzer: 'yara', verdict: 'unknown', score: 0, confidence: 0, summary: 'analyzer failed', evidence: [], attack: [], error: `timed out ${XSS}` },
+    {
+      analyzer: 'yara',
+      verdict: 'unknown',
+      score: 0,
+      confidence: 0,
+      summary: 'analyzer failed',
+      evidence: [],
+      attack: [],
+      error: `timed out ${XSS}`,
+    },
   ]);
-  await saveTriage(db.pool, ids[0], { score: 90, verdict: 'malicious', disposition: 'escalate', reasons: ['high'], confidence: 0.8 } as never, true);
+  await saveTriage(
+    db.pool,
+    ids[0],
+    { score: 90, verdict: 'malicious', disposition: 'escalate', reasons: ['high'], confidence: 0.8 } as never,
+    true,
+  );
   await appendAudit(db.pool, { workflowId: ids[0], step: 'triage', action: 'escalate', actor: 'system:policy@1', reason: 'score 90' });
-  await appendAudit(db.pool, { workflowId: ids[0], step: 'analyst-decision', action: 'approve', actor: 'alice', reason: `contain it ${TEMPLATE}` });
-  await recordResponseAction(db.pool, { workflow_id: ids[0], kind: 'isolate_host', target: 'fin-ws-042', status: 'done', approved_by: 'alice', connector: 'manual', detail: null });
-  await saveAssessment(db.pool, ids[1], 'triage', { author: 'deterministic', assessment: {
-    summary: `Hands-on-keyboard intrusion ${HOSTILE}`, narrative: ['Word spawned PowerShell.'], citedFindings: ['command-line'],
-    recommendedActions: ['Reset j.doe credentials', `Block ${XSS}`], openQuestions: [] } });
+  await appendAudit(db.pool, {
+    workflowId: ids[0],
+    step: 'analyst-decision',
+    action: 'approve',
+    actor: 'alice',
+    reason: `contain it ${TEMPLATE}`,
+  });
+  await recordResponseAction(db.pool, {
+    workflow_id: ids[0],
+    kind: 'isolate_host',
+    target: 'fin-ws-042',
+    status: 'done',
+    approved_by: 'alice',
+    connector: 'manual',
+    detail: null,
+  });
+  await saveAssessment(db.pool, ids[1], 'triage', {
+    author: 'deterministic',
+    assessment: {
+      summary: `Hands-on-keyboard intrusion ${HOSTILE}`,
+      narrative: ['Word spawned PowerShell.'],
+      citedFindings: ['command-line'],
+      recommendedActions: ['Reset j.doe credentials', `Block ${XSS}`],
+      openQuestions: [],
+    },
+  });
 });
 
 afterAll(async () => {
@@ -81,7 +142,8 @@ afterAll(async () => {
   await db?.close();
 });
 
-const get = (url: string, token = analyst) => app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${token}` } } as InjectOptions);
+const get = (url: string, token = analyst) =>
+  app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${token}` } } as InjectOptions);
 const incidentUrl = (format: string) => `/v1/reports/incidents/${encodeURIComponent(incidentId)}?format=${format}`;
 
 test('the incident report spans both alerts: timeline, hosts, users, tactics, findings, decisions, actions, assessment, IOCs', async () => {
@@ -89,14 +151,31 @@ test('the incident report spans both alerts: timeline, hosts, users, tactics, fi
   expect(res.statusCode).toBe(200);
   expect(res.headers['content-type']).toBe('text/markdown; charset=utf-8');
   const md = res.body;
-  for (const heading of ['## Alerts \\(2\\)', '## Timeline', '## Affected hosts', '## ATT&amp;CK techniques by tactic', '## Findings that mattered',
-    '## Analyzers that failed \\(lower confidence\\)', '## Analyst decisions', '## Response actions', '## Assessment \\(deterministic, advisory\\)',
-    '## Recommendations', '## Appendix: indicators of compromise']) expect(md).toContain(heading);
+  for (const heading of [
+    '## Alerts \\(2\\)',
+    '## Timeline',
+    '## Affected hosts',
+    '## ATT&amp;CK techniques by tactic',
+    '## Findings that mattered',
+    '## Analyzers that failed \\(lower confidence\\)',
+    '## Analyst decisions',
+    '## Response actions',
+    '## Assessment \\(deterministic, advisory\\)',
+    '## Recommendations',
+    '## Appendix: indicators of compromise',
+  ])
+    expect(md).toContain(heading);
   expect(md).toContain('- fin\\-ws\\-042');
   expect(md).toContain('- fin\\-ws\\-043');
   // Tactics in kill-chain order, sub-techniques under their parent's tactic, unknown ids last.
   const tactics = md.split('\n').filter((l) => /^- (Initial Access|Execution|Defense Evasion|Credential Access|Other):/.test(l));
-  expect(tactics).toEqual(['- Initial Access: T1566\\.001', '- Execution: T1059\\.001', '- Defense Evasion: T1027', '- Credential Access: T1003\\.001', '- Other: T9999']);
+  expect(tactics).toEqual([
+    '- Initial Access: T1566\\.001',
+    '- Execution: T1059\\.001',
+    '- Defense Evasion: T1027',
+    '- Credential Access: T1003\\.001',
+    '- Other: T9999',
+  ]);
   // Only the finding that moved the score; the benign one is left out, the failed one listed apart.
   expect(md).toContain('- command\\-line \\(malicious, 85\\)');
   expect(md).not.toContain('threat\\-intel \\(benign');
@@ -137,8 +216,28 @@ test('hostile text is inert in HTML: only our tags, no attributes but ours, a st
   expect(html).toContain(`<meta http-equiv="Content-Security-Policy" content="${REPORT_CSP}">`);
   expect(REPORT_CSP).toMatch(/default-src 'none'/);
   const tags = new Set([...html.matchAll(/<([a-zA-Z][a-zA-Z0-9]*)/g)].map((m) => m[1].toLowerCase()));
-  expect([...tags].sort()).toEqual(['body', 'h1', 'h2', 'head', 'html', 'li', 'meta', 'p', 'style', 'table', 'tbody', 'td', 'th', 'thead', 'title', 'tr', 'ul']);
-  const attributes = new Set([...html.matchAll(/<[a-z0-9]+\s+([^>]*)>/g)].flatMap((m) => [...m[1].matchAll(/([a-z-]+)=/g)].map((a) => a[1])));
+  expect([...tags].sort()).toEqual([
+    'body',
+    'h1',
+    'h2',
+    'head',
+    'html',
+    'li',
+    'meta',
+    'p',
+    'style',
+    'table',
+    'tbody',
+    'td',
+    'th',
+    'thead',
+    'title',
+    'tr',
+    'ul',
+  ]);
+  const attributes = new Set(
+    [...html.matchAll(/<[a-z0-9]+\s+([^>]*)>/g)].flatMap((m) => [...m[1].matchAll(/([a-z-]+)=/g)].map((a) => a[1])),
+  );
   expect([...attributes].sort()).toEqual(['charset', 'class', 'content', 'http-equiv', 'lang', 'name']);
   // `src=` and `href=` appear only as escaped text (&lt;img src=x ...), never in a tag: the attribute set above.
   expect(html).not.toMatch(/https?:\/\/(?!evil\.example)/); // no resource URL but the escaped hostile text
@@ -153,7 +252,14 @@ test('the PDF is the HTML printed by Chromium: its text reads as the report, hos
   const pdf = res.rawPayload;
   expect(pdf.subarray(0, 5).toString('latin1')).toBe('%PDF-');
   const text = pdfText(pdf).replace(/\s+/g, ' ');
-  for (const heading of ['Alerts (2)', 'Timeline', 'ATT&CK techniques by tactic', 'Findings that mattered', 'Analyst decisions', 'Appendix: indicators of compromise']) {
+  for (const heading of [
+    'Alerts (2)',
+    'Timeline',
+    'ATT&CK techniques by tactic',
+    'Findings that mattered',
+    'Analyst decisions',
+    'Appendix: indicators of compromise',
+  ]) {
     expect(text).toContain(heading);
   }
   expect(text).toContain('isolate_host fin-ws-042: done via manual, approved by alice');
@@ -181,7 +287,9 @@ test('the alert report covers one alert; unknown ids are 404; reading needs an a
 
 test('groupByTactic: kill-chain order, parents for sub-techniques, duplicates once', () => {
   expect(groupByTactic(['T1486', 'T1059.001', 'T1059.001', 'T1059', 'T0000'])).toEqual([
-    { tactic: 'Execution', techniques: ['T1059', 'T1059.001'] }, { tactic: 'Impact', techniques: ['T1486'] }, { tactic: 'Other', techniques: ['T0000'] },
+    { tactic: 'Execution', techniques: ['T1059', 'T1059.001'] },
+    { tactic: 'Impact', techniques: ['T1486'] },
+    { tactic: 'Other', techniques: ['T0000'] },
   ]);
 });
 
@@ -189,7 +297,15 @@ test('autosoc report prints or writes what the API renders; terminal escapes in 
   const apiUrl = await app.listen({ host: '127.0.0.1', port: 0 });
   let stdout = '';
   let stderr = '';
-  const io = { stdout: (t: string) => { stdout += t; }, stderr: (t: string) => { stderr += t; }, env: { AUTOSOC_API_URL: apiUrl, AUTOSOC_API_TOKEN: analyst } };
+  const io = {
+    stdout: (t: string) => {
+      stdout += t;
+    },
+    stderr: (t: string) => {
+      stderr += t;
+    },
+    env: { AUTOSOC_API_URL: apiUrl, AUTOSOC_API_TOKEN: analyst },
+  };
   expect(await cli(['report', 'incident', incidentId, '--format', 'md'], io)).toBe(0);
   expect(stdout).toBe((await get(incidentUrl('md'))).body);
   expect([...stdout].some((c) => c === '\u001b' || c === '\u0007')).toBe(false);

@@ -5,13 +5,25 @@ import { openSignedDecision } from '../../src/domain/decision-signature';
 import { DECISION_TTL_MS } from '../../src/domain/signed-decision';
 import { DecisionSigner } from '../../src/security/decision-signer';
 
-const signer = new DecisionSigner([{ id: 'k2', key: randomBytes(32) }, { id: 'k1', key: randomBytes(32) }]);
+const signer = new DecisionSigner([
+  { id: 'k2', key: randomBytes(32) },
+  { id: 'k1', key: randomBytes(32) },
+]);
 const NOW = 1_800_000_000_000;
-const ctx = (over: Partial<Parameters<typeof openSignedDecision>[1]> = {}) => ({ workflowId: 'alert:x:1', keys: signer.publicKeys(), now: NOW, usedNonces: new Set<string>(), ...over });
+const ctx = (over: Partial<Parameters<typeof openSignedDecision>[1]> = {}) => ({
+  workflowId: 'alert:x:1',
+  keys: signer.publicKeys(),
+  now: NOW,
+  usedNonces: new Set<string>(),
+  ...over,
+});
 const signed = signer.sign('alert:x:1', { action: 'approve', actor: 'alice', reason: 'contain', roles: ['analyst'] }, NOW);
 
 test('a signed decision opens to exactly what was signed', () => {
-  expect(openSignedDecision(signed, ctx())).toEqual({ decision: { action: 'approve', actor: 'alice', reason: 'contain', roles: ['analyst'] }, nonce: signed.nonce });
+  expect(openSignedDecision(signed, ctx())).toEqual({
+    decision: { action: 'approve', actor: 'alice', reason: 'contain', roles: ['analyst'] },
+    nonce: signed.nonce,
+  });
 });
 
 test('runs started before a key rotation verify with the older key alone', () => {
@@ -28,8 +40,9 @@ test.each([
   ['workflowId', { workflowId: 'alert:x:2' }],
 ] as const)('changing the signed %s breaks the signature', (_field, change) => {
   // The run's own id is the changed one: only the signature can catch it.
-  expect(() => openSignedDecision({ ...signed, ...change }, ctx({ workflowId: (change as { workflowId?: string }).workflowId ?? 'alert:x:1' })))
-    .toThrow(/no signature verifies/);
+  expect(() =>
+    openSignedDecision({ ...signed, ...change }, ctx({ workflowId: (change as { workflowId?: string }).workflowId ?? 'alert:x:1' })),
+  ).toThrow(/no signature verifies/);
 });
 
 test('age, nonce reuse, the signal name and missing keys are each refused with their reason', () => {

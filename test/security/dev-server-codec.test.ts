@@ -18,9 +18,15 @@ test('the Web UI is configured with the codec endpoint it was started with', asy
   const [port, uiPort] = [await freePort(), await freePort()];
   const endpoint = `http://127.0.0.1:8080/codec/ui/${'ab'.repeat(32)}`;
   server = await startDevServer({ dataDir, port, uiPort, namespace: 'default', uiCodecEndpoint: endpoint });
-  const settings = await waitFor(
-    () => fetch(`http://127.0.0.1:${uiPort}/api/v1/settings`).then((r) => (r.ok ? r.json() : undefined), () => undefined),
-    (s: unknown) => s !== undefined, 'the Web UI to answer', 60_000,
-  ) as { Codec?: { Endpoint?: string } };
+  const settings = (await waitFor(
+    () =>
+      fetch(`http://127.0.0.1:${uiPort}/api/v1/settings`).then(
+        (r) => (r.ok ? r.json() : undefined),
+        () => undefined,
+      ),
+    (s: unknown) => s !== undefined,
+    'the Web UI to answer',
+    60_000,
+  )) as { Codec?: { Endpoint?: string } };
   expect(settings.Codec?.Endpoint).toBe(endpoint);
 });

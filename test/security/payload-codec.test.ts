@@ -81,5 +81,7 @@ test('configuration: keys from the environment or the data folder; a policy file
   expect(() => loadConfig({ AUTOSOC_DATA_DIR: dir, AUTOSOC_PAYLOAD_KEYS: 'bad' })).toThrow(ConfigError);
   const policyFile = join(dir, 'policy.yaml');
   writeFileSync(policyFile, `decisionKeys:\n  - id: mine\n    publicKey: ${'a'.repeat(64)}\n`);
-  expect(() => loadConfig({ AUTOSOC_DATA_DIR: dir, AUTOSOC_POLICY_FILE: policyFile })).toThrow(/decisionKeys cannot be set in a policy file/);
+  expect(() => loadConfig({ AUTOSOC_DATA_DIR: dir, AUTOSOC_POLICY_FILE: policyFile })).toThrow(
+    /decisionKeys cannot be set in a policy file/,
+  );
 });

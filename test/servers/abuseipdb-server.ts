@@ -8,8 +8,15 @@ import { isIP } from 'node:net';
 import { listenOnLoopback, readBody, type LoopbackServer } from './listen-on-loopback';
 
 export interface AbuseReport {
-  abuseConfidenceScore: number; totalReports: number; countryCode?: string | null; isWhitelisted?: boolean | null;
-  isp?: string; usageType?: string; domain?: string; numDistinctUsers?: number; lastReportedAt?: string | null;
+  abuseConfidenceScore: number;
+  totalReports: number;
+  countryCode?: string | null;
+  isWhitelisted?: boolean | null;
+  isp?: string;
+  usageType?: string;
+  domain?: string;
+  numDistinctUsers?: number;
+  lastReportedAt?: string | null;
 }
 export type ServerMode = 'normal' | 'rate-limited' | 'hang' | 'malformed';
 
@@ -34,15 +41,39 @@ export class AbuseIpdbServer {
     this.requests.push({ path: url.pathname, query, key, accept: req.headers.accept });
     if (this.mode === 'hang') return;
     if (key !== this.data.apiKey) {
-      return this.send(res, 401, { errors: [{ detail: 'Authentication failed. Your API key is either missing, incorrect, or revoked. Note: The APIv2 key differs from the APIv1 key.', status: 401 }] });
+      return this.send(res, 401, {
+        errors: [
+          {
+            detail:
+              'Authentication failed. Your API key is either missing, incorrect, or revoked. Note: The APIv2 key differs from the APIv1 key.',
+            status: 401,
+          },
+        ],
+      });
     }
-    if (req.method !== 'GET' || url.pathname !== '/api/v2/check') return this.send(res, 404, { errors: [{ detail: 'Not Found', status: 404 }] });
+    if (req.method !== 'GET' || url.pathname !== '/api/v2/check')
+      return this.send(res, 404, { errors: [{ detail: 'Not Found', status: 404 }] });
     const limit = this.data.dailyLimit ?? 1000;
     const reset = String(Math.floor(Date.now() / 1000) + this.retryAfterSeconds);
     if (this.mode === 'rate-limited' || this.served >= limit) {
-      return this.send(res, 429, { errors: [{ detail: `Daily rate limit of ${limit} requests exceeded for this endpoint. See headers for additional details.`, status: 429 }] }, {
-        'retry-after': String(this.retryAfterSeconds), 'x-ratelimit-limit': String(limit), 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': reset,
-      });
+      return this.send(
+        res,
+        429,
+        {
+          errors: [
+            {
+              detail: `Daily rate limit of ${limit} requests exceeded for this endpoint. See headers for additional details.`,
+              status: 429,
+            },
+          ],
+        },
+        {
+          'retry-after': String(this.retryAfterSeconds),
+          'x-ratelimit-limit': String(limit),
+          'x-ratelimit-remaining': '0',
+          'x-ratelimit-reset': reset,
+        },
+      );
     }
     if (this.mode === 'malformed') {
       res.writeHead(200, { 'content-type': 'application/json' }).end('<html><body>502 Bad Gateway</body></html>');
@@ -50,22 +81,41 @@ export class AbuseIpdbServer {
     }
     const ip = query.ipAddress ?? '';
     if (!isIP(ip)) {
-      return this.send(res, 422, { errors: [{ detail: 'The ip address must be a valid IP address.', status: 422, source: { parameter: 'ipAddress' } }] });
+      return this.send(res, 422, {
+        errors: [{ detail: 'The ip address must be a valid IP address.', status: 422, source: { parameter: 'ipAddress' } }],
+      });
     }
     const maxAge = Number(query.maxAgeInDays ?? 30);
     if (!Number.isInteger(maxAge) || maxAge < 1 || maxAge > 365) {
-      return this.send(res, 422, { errors: [{ detail: 'The max age in days must be between 1 and 365.', status: 422, source: { parameter: 'maxAgeInDays' } }] });
+      return this.send(res, 422, {
+        errors: [{ detail: 'The max age in days must be between 1 and 365.', status: 422, source: { parameter: 'maxAgeInDays' } }],
+      });
     }
     this.served++;
     const r = this.data.reports?.[ip];
-    this.send(res, 200, {
-      data: {
-        ipAddress: ip, isPublic: true, ipVersion: isIP(ip), isWhitelisted: r?.isWhitelisted ?? false,
-        abuseConfidenceScore: r?.abuseConfidenceScore ?? 0, countryCode: r?.countryCode ?? null, usageType: r?.usageType ?? 'Data Center/Web Hosting/Transit',
-        isp: r?.isp ?? 'Example Hosting Ltd', domain: r?.domain ?? 'hosting.example', hostnames: [], isTor: false,
-        totalReports: r?.totalReports ?? 0, numDistinctUsers: r?.numDistinctUsers ?? Math.min(r?.totalReports ?? 0, 50), lastReportedAt: r?.lastReportedAt ?? null,
+    this.send(
+      res,
+      200,
+      {
+        data: {
+          ipAddress: ip,
+          isPublic: true,
+          ipVersion: isIP(ip),
+          isWhitelisted: r?.isWhitelisted ?? false,
+          abuseConfidenceScore: r?.abuseConfidenceScore ?? 0,
+          countryCode: r?.countryCode ?? null,
+          usageType: r?.usageType ?? 'Data Center/Web Hosting/Transit',
+          isp: r?.isp ?? 'Example Hosting Ltd',
+          domain: r?.domain ?? 'hosting.example',
+          hostnames: [],
+          isTor: false,
+          totalReports: r?.totalReports ?? 0,
+          numDistinctUsers: r?.numDistinctUsers ?? Math.min(r?.totalReports ?? 0, 50),
+          lastReportedAt: r?.lastReportedAt ?? null,
+        },
       },
-    }, { 'x-ratelimit-limit': String(limit), 'x-ratelimit-remaining': String(limit - this.served) });
+      { 'x-ratelimit-limit': String(limit), 'x-ratelimit-remaining': String(limit - this.served) },
+    );
   }
 
   async start(): Promise<string> {

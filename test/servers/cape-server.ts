@@ -9,7 +9,12 @@ import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { listenOnLoopback, readBody, type LoopbackServer } from './listen-on-loopback';
 
-export interface MultipartPart { name: string; filename?: string; contentType?: string; content: Buffer }
+export interface MultipartPart {
+  name: string;
+  filename?: string;
+  contentType?: string;
+  content: Buffer;
+}
 
 /** RFC 7578 multipart/form-data, parsed from the raw body. */
 export function parseMultipart(body: Buffer, contentType: string): MultipartPart[] {
@@ -33,17 +38,32 @@ export function parseMultipart(body: Buffer, contentType: string): MultipartPart
     if (name === undefined) throw new Error('multipart part has no name');
     const filename = /\bfilename="([^"]*)"/.exec(disposition)?.[1];
     const type = /content-type:\s*([^\r\n]+)/i.exec(headers)?.[1];
-    parts.push({ name, ...(filename !== undefined ? { filename } : {}), ...(type ? { contentType: type } : {}), content: part.subarray(headerEnd + 4) });
+    parts.push({
+      name,
+      ...(filename !== undefined ? { filename } : {}),
+      ...(type ? { contentType: type } : {}),
+      content: part.subarray(headerEnd + 4),
+    });
     pos = next;
   }
   return parts;
 }
 
-export interface CapeSubmission { taskId: number; filename?: string; sha256: string; fields: Record<string, string>; content: Buffer }
+export interface CapeSubmission {
+  taskId: number;
+  filename?: string;
+  sha256: string;
+  fields: Record<string, string>;
+  content: Buffer;
+}
 /** normal; submit-error: create answers {error:true}; server-error: 500 everywhere; hang: never answers. */
 export type CapeMode = 'normal' | 'submit-error' | 'server-error' | 'hang';
 
-interface Task { submission: CapeSubmission; calls: number; sequence: string[] }
+interface Task {
+  submission: CapeSubmission;
+  calls: number;
+  sequence: string[];
+}
 
 export class CapeServer {
   readonly requests: { method: string; path: string; authorization?: string }[] = [];
@@ -95,7 +115,10 @@ export class CapeServer {
     if (!file) return this.send(res, 200, { error: true, error_value: 'No file was submitted' });
     const taskId = this.nextId++;
     const submission: CapeSubmission = {
-      taskId, filename: file.filename, sha256: createHash('sha256').update(file.content).digest('hex'), content: file.content,
+      taskId,
+      filename: file.filename,
+      sha256: createHash('sha256').update(file.content).digest('hex'),
+      content: file.content,
       fields: Object.fromEntries(parts.filter((p) => p !== file).map((p) => [p.name, p.content.toString('utf8')])),
     };
     this.submissions.push(submission);
@@ -128,7 +151,13 @@ export class CapeServer {
     if (state.startsWith('failed')) return this.send(res, 200, { error: true, error_value: 'Task failed' });
     if (state !== 'reported' || task.calls === 0) return this.send(res, 200, { error: true, error_value: 'Task is still being analyzed' });
     const json = JSON.stringify(this.opts.report(task.submission));
-    res.writeHead(200, { 'content-type': 'application/json; charset=UTF-8', 'content-length': String(Buffer.byteLength(json)), 'content-disposition': `attachment; filename=${taskId}_report.json` }).end(json);
+    res
+      .writeHead(200, {
+        'content-type': 'application/json; charset=UTF-8',
+        'content-length': String(Buffer.byteLength(json)),
+        'content-disposition': `attachment; filename=${taskId}_report.json`,
+      })
+      .end(json);
   }
 
   async start(): Promise<string> {

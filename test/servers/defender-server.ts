@@ -18,12 +18,19 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { listenOnLoopback, readBody, type LoopbackServer } from './listen-on-loopback';
 import { zipOne } from './zip-one';
 
-export interface DefenderMachine { files: Record<string, Buffer> }
+export interface DefenderMachine {
+  files: Record<string, Buffer>;
+}
 export type DefenderMode = 'normal' | 'server-error' | 'hang';
 
 interface Action {
-  id: string; machineId: string; path: string; comment: string; polls: number;
-  status: 'Pending' | 'InProgress' | 'Succeeded' | 'Failed' | 'Cancelled'; blob?: string;
+  id: string;
+  machineId: string;
+  path: string;
+  comment: string;
+  polls: number;
+  status: 'Pending' | 'InProgress' | 'Succeeded' | 'Failed' | 'Cancelled';
+  blob?: string;
 }
 
 export class DefenderServer {
@@ -40,9 +47,19 @@ export class DefenderServer {
   private listening?: LoopbackServer;
   private url = '';
 
-  constructor(private readonly opts: { tenant: string; clientId: string; clientSecret: string; scope: string; machines: Record<string, DefenderMachine> }) {}
+  constructor(
+    private readonly opts: {
+      tenant: string;
+      clientId: string;
+      clientSecret: string;
+      scope: string;
+      machines: Record<string, DefenderMachine>;
+    },
+  ) {}
 
-  revokeTokens(): void { this.tokens.clear(); }
+  revokeTokens(): void {
+    this.tokens.clear();
+  }
 
   private error(res: ServerResponse, status: number, code: string, message: string): void {
     res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { code, message, target: randomUUID() } }));
@@ -52,15 +69,26 @@ export class DefenderServer {
     const now = new Date().toISOString();
     return {
       '@odata.context': `${this.url}/api/$metadata#MachineActions/$entity`,
-      id: a.id, type: 'LiveResponse', requestor: 'autosoc-app', requestorComment: a.comment, status: a.status,
-      machineId: a.machineId, computerDnsName: `${a.machineId.slice(0, 8)}.corp.example`, creationDateTimeUtc: now, lastUpdateDateTimeUtc: now,
+      id: a.id,
+      type: 'LiveResponse',
+      requestor: 'autosoc-app',
+      requestorComment: a.comment,
+      status: a.status,
+      machineId: a.machineId,
+      computerDnsName: `${a.machineId.slice(0, 8)}.corp.example`,
+      creationDateTimeUtc: now,
+      lastUpdateDateTimeUtc: now,
       errorHResult: a.status === 'Failed' ? -2147024894 : 0,
-      commands: [{
-        index: 0, startTime: null, endTime: null,
-        commandStatus: a.status === 'Succeeded' ? 'Completed' : a.status === 'Failed' ? 'Failed' : 'Created',
-        errors: a.status === 'Failed' ? ['File not found'] : [],
-        command: { type: 'GetFile', params: [{ key: 'Path', value: a.path }] },
-      }],
+      commands: [
+        {
+          index: 0,
+          startTime: null,
+          endTime: null,
+          commandStatus: a.status === 'Succeeded' ? 'Completed' : a.status === 'Failed' ? 'Failed' : 'Created',
+          errors: a.status === 'Failed' ? ['File not found'] : [],
+          command: { type: 'GetFile', params: [{ key: 'Path', value: a.path }] },
+        },
+      ],
     };
   }
 
@@ -74,12 +102,15 @@ export class DefenderServer {
     if (req.method === 'POST' && p === `/${this.opts.tenant}/oauth2/v2.0/token`) {
       const form = Object.fromEntries(new URLSearchParams(raw));
       this.tokenRequests.push(form);
-      const json = (status: number, body: unknown) => res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
-      if (form.grant_type !== 'client_credentials') return void json(400, { error: 'unsupported_grant_type', error_description: 'AADSTS70003: grant_type not supported' });
+      const json = (status: number, body: unknown) =>
+        res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+      if (form.grant_type !== 'client_credentials')
+        return void json(400, { error: 'unsupported_grant_type', error_description: 'AADSTS70003: grant_type not supported' });
       if (form.client_id !== this.opts.clientId || form.client_secret !== this.opts.clientSecret) {
         return void json(401, { error: 'invalid_client', error_description: 'AADSTS7000215: Invalid client secret provided.' });
       }
-      if (form.scope !== this.opts.scope) return void json(400, { error: 'invalid_scope', error_description: 'AADSTS1002012: The provided value for scope is not valid.' });
+      if (form.scope !== this.opts.scope)
+        return void json(400, { error: 'invalid_scope', error_description: 'AADSTS1002012: The provided value for scope is not valid.' });
       const token = randomUUID();
       this.tokens.add(token);
       return void json(200, { token_type: 'Bearer', expires_in: 3599, ext_expires_in: 3599, access_token: token });
@@ -87,12 +118,14 @@ export class DefenderServer {
     if (req.method === 'GET' && p.startsWith('/storage/')) {
       this.downloads.push(authorization);
       const blob = this.blobs.get(p.slice('/storage/'.length));
-      if (!blob || url.searchParams.get('sig') !== 'signed') return this.error(res, 403, 'AuthenticationFailed', 'Server failed to authenticate the request.');
+      if (!blob || url.searchParams.get('sig') !== 'signed')
+        return this.error(res, 403, 'AuthenticationFailed', 'Server failed to authenticate the request.');
       res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': String(blob.length) }).end(blob);
       return;
     }
     const bearer = /^Bearer (\S+)$/.exec(authorization ?? '')?.[1];
-    if (!bearer || !this.tokens.has(bearer)) return this.error(res, 401, 'Unauthorized', 'Authorization header is missing or the token is invalid');
+    if (!bearer || !this.tokens.has(bearer))
+      return this.error(res, 401, 'Unauthorized', 'Authorization header is missing or the token is invalid');
     if (this.mode === 'hang') return;
     if (this.mode === 'server-error') return this.error(res, 500, 'InternalServerError', 'An error occurred');
 
@@ -116,10 +149,15 @@ export class DefenderServer {
     const machine = this.opts.machines[machineId];
     if (!machine) return this.error(res, 404, 'ResourceNotFound', `Machine ${machineId} was not found`);
     let body: { Commands?: { type?: string; params?: { key?: string; value?: string }[] }[]; Comment?: string };
-    try { body = JSON.parse(raw); } catch { return this.error(res, 400, 'InvalidRequestBody', 'Request body is not valid JSON'); }
+    try {
+      body = JSON.parse(raw);
+    } catch {
+      return this.error(res, 400, 'InvalidRequestBody', 'Request body is not valid JSON');
+    }
     const command = body.Commands?.[0];
     const path = command?.params?.find((x) => x.key === 'Path')?.value;
-    if (body.Commands?.length !== 1 || command?.type !== 'GetFile' || !path) return this.error(res, 400, 'InvalidRequestBody', 'Expected one GetFile command with a Path');
+    if (body.Commands?.length !== 1 || command?.type !== 'GetFile' || !path)
+      return this.error(res, 400, 'InvalidRequestBody', 'Expected one GetFile command with a Path');
     if (this.actions.some((a) => a.machineId === machineId && (a.status === 'Pending' || a.status === 'InProgress'))) {
       return this.error(res, 400, 'ActiveRequestAlreadyExists', 'Action is already in progress');
     }
@@ -150,10 +188,12 @@ export class DefenderServer {
     const a = this.actions.find((x) => x.id === id);
     if (!a) return this.error(res, 404, 'ResourceNotFound', `Machine action ${id} was not found`);
     if (a.status !== 'Succeeded' || index !== 0 || !a.blob) return this.error(res, 400, 'BadRequest', 'No result for this command index');
-    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({
-      '@odata.context': `${this.url}/api/$metadata#Edm.String`,
-      value: `${this.url}/storage/${a.blob}?se=2099-01-01T00%3A00%3A00Z&sp=r&sig=signed`,
-    }));
+    res.writeHead(200, { 'content-type': 'application/json' }).end(
+      JSON.stringify({
+        '@odata.context': `${this.url}/api/$metadata#Edm.String`,
+        value: `${this.url}/storage/${a.blob}?se=2099-01-01T00%3A00%3A00Z&sp=r&sig=signed`,
+      }),
+    );
   }
 
   async start(): Promise<string> {

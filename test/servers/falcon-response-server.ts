@@ -14,8 +14,18 @@ import { randomUUID } from 'node:crypto';
 import { VendorApiServer, type Route } from './vendor-api-server';
 
 type Status = 'normal' | 'containment_pending' | 'contained' | 'lift_containment_pending';
-export interface FalconDevice { id: string; hostname: string; status: Status; reads: number }
-export interface FalconIoc { id: string; type: string; value: string; action: string }
+export interface FalconDevice {
+  id: string;
+  hostname: string;
+  status: Status;
+  reads: number;
+}
+export interface FalconIoc {
+  id: string;
+  type: string;
+  value: string;
+  action: string;
+}
 
 const FQL_VALUE = /'((?:[^'\\]|\\.)*)'/;
 
@@ -31,11 +41,19 @@ export class FalconResponseServer extends VendorApiServer {
   }
 
   protected error(status: number, _code: string, message: string): unknown {
-    return { meta: { query_time: 0, powered_by: 'empower-api', trace_id: randomUUID() }, resources: null, errors: [{ code: status, message }] };
+    return {
+      meta: { query_time: 0, powered_by: 'empower-api', trace_id: randomUUID() },
+      resources: null,
+      errors: [{ code: status, message }],
+    };
   }
 
   protected throttleHeaders(): Record<string, string> {
-    return { 'x-ratelimit-limit': '6000', 'x-ratelimit-remaining': '0', 'x-ratelimit-retryafter': String(Math.floor(Date.now() / 1000) + 1) };
+    return {
+      'x-ratelimit-limit': '6000',
+      'x-ratelimit-remaining': '0',
+      'x-ratelimit-retryafter': String(Math.floor(Date.now() / 1000) + 1),
+    };
   }
 
   private ok(status: number, resources: unknown[]): [number, unknown] {
@@ -44,55 +62,91 @@ export class FalconResponseServer extends VendorApiServer {
 
   protected routes(): Route[] {
     return [
-      { method: 'GET', path: /^\/devices\/queries\/devices\/v1$/, handle: ({ query }) => {
-        const name = /^hostname:(.*)$/.exec(query.get('filter') ?? '')?.[1]?.match(FQL_VALUE)?.[1];
-        return this.ok(200, this.devices.filter((d) => d.hostname === name).map((d) => d.id));
-      } },
-      { method: 'GET', path: /^\/devices\/entities\/devices\/v2$/, handle: ({ query }) => {
-        const found = this.devices.filter((d) => query.getAll('ids').includes(d.id));
-        for (const d of found) {
-          this.record('details', d.hostname);
-          this.advance(d);
-        }
-        return this.ok(200, found.map((d) => ({ device_id: d.id, hostname: d.hostname, status: d.status })));
-      } },
-      { method: 'POST', path: /^\/devices\/entities\/devices-actions\/v2$/, handle: ({ query, body }) => {
-        const action = query.get('action_name');
-        if (action !== 'contain' && action !== 'lift_containment') return [400, this.error(400, '', `invalid action_name ${action}`)];
-        const ids = Array.isArray(body.ids) ? body.ids.map(String) : [];
-        const found = this.devices.filter((d) => ids.includes(d.id));
-        if (found.length !== ids.length || !ids.length) return [404, this.error(404, '', 'Device not found')];
-        for (const d of found) {
-          this.record(action, d.hostname);
-          d.status = action === 'contain' ? 'containment_pending' : 'lift_containment_pending';
-          d.reads = 0;
-        }
-        return this.ok(202, found.map((d) => ({ id: d.id, path: '' })));
-      } },
-      { method: 'POST', path: /^\/iocs\/entities\/indicators\/v1$/, handle: ({ body }) => {
-        const [ind] = (body.indicators ?? []) as { type?: string; value?: string; action?: string }[];
-        if (!ind?.type || !ind.value || !ind.action) return [400, this.error(400, '', 'type, value and action are required')];
-        if ([...this.iocs.values()].some((i) => i.type === ind.type && i.value === ind.value)) {
-          return [400, this.error(400, '', `Duplicate type: '${ind.type}' and value: '${ind.value}' combination.`)];
-        }
-        const ioc = { id: randomUUID().replace(/-/g, ''), type: ind.type, value: ind.value, action: ind.action };
-        this.iocs.set(ioc.id, ioc);
-        this.record('ioc_create', ioc.value);
-        return this.ok(201, [ioc]);
-      } },
-      { method: 'GET', path: /^\/iocs\/queries\/indicators\/v1$/, handle: ({ query }) => {
-        const [type, value] = (query.get('filter') ?? '').split('+').map((p) => p.match(FQL_VALUE)?.[1]);
-        return this.ok(200, [...this.iocs.values()].filter((i) => i.type === type && i.value === value).map((i) => i.id));
-      } },
-      { method: 'DELETE', path: /^\/iocs\/entities\/indicators\/v1$/, handle: ({ query }) => {
-        const ids = query.getAll('ids');
-        if (!ids.every((id) => this.iocs.has(id))) return [404, this.error(404, '', 'indicator not found')];
-        for (const id of ids) {
-          this.record('ioc_delete', this.iocs.get(id)!.value);
-          this.iocs.delete(id);
-        }
-        return this.ok(200, ids);
-      } },
+      {
+        method: 'GET',
+        path: /^\/devices\/queries\/devices\/v1$/,
+        handle: ({ query }) => {
+          const name = /^hostname:(.*)$/.exec(query.get('filter') ?? '')?.[1]?.match(FQL_VALUE)?.[1];
+          return this.ok(
+            200,
+            this.devices.filter((d) => d.hostname === name).map((d) => d.id),
+          );
+        },
+      },
+      {
+        method: 'GET',
+        path: /^\/devices\/entities\/devices\/v2$/,
+        handle: ({ query }) => {
+          const found = this.devices.filter((d) => query.getAll('ids').includes(d.id));
+          for (const d of found) {
+            this.record('details', d.hostname);
+            this.advance(d);
+          }
+          return this.ok(
+            200,
+            found.map((d) => ({ device_id: d.id, hostname: d.hostname, status: d.status })),
+          );
+        },
+      },
+      {
+        method: 'POST',
+        path: /^\/devices\/entities\/devices-actions\/v2$/,
+        handle: ({ query, body }) => {
+          const action = query.get('action_name');
+          if (action !== 'contain' && action !== 'lift_containment') return [400, this.error(400, '', `invalid action_name ${action}`)];
+          const ids = Array.isArray(body.ids) ? body.ids.map(String) : [];
+          const found = this.devices.filter((d) => ids.includes(d.id));
+          if (found.length !== ids.length || !ids.length) return [404, this.error(404, '', 'Device not found')];
+          for (const d of found) {
+            this.record(action, d.hostname);
+            d.status = action === 'contain' ? 'containment_pending' : 'lift_containment_pending';
+            d.reads = 0;
+          }
+          return this.ok(
+            202,
+            found.map((d) => ({ id: d.id, path: '' })),
+          );
+        },
+      },
+      {
+        method: 'POST',
+        path: /^\/iocs\/entities\/indicators\/v1$/,
+        handle: ({ body }) => {
+          const [ind] = (body.indicators ?? []) as { type?: string; value?: string; action?: string }[];
+          if (!ind?.type || !ind.value || !ind.action) return [400, this.error(400, '', 'type, value and action are required')];
+          if ([...this.iocs.values()].some((i) => i.type === ind.type && i.value === ind.value)) {
+            return [400, this.error(400, '', `Duplicate type: '${ind.type}' and value: '${ind.value}' combination.`)];
+          }
+          const ioc = { id: randomUUID().replace(/-/g, ''), type: ind.type, value: ind.value, action: ind.action };
+          this.iocs.set(ioc.id, ioc);
+          this.record('ioc_create', ioc.value);
+          return this.ok(201, [ioc]);
+        },
+      },
+      {
+        method: 'GET',
+        path: /^\/iocs\/queries\/indicators\/v1$/,
+        handle: ({ query }) => {
+          const [type, value] = (query.get('filter') ?? '').split('+').map((p) => p.match(FQL_VALUE)?.[1]);
+          return this.ok(
+            200,
+            [...this.iocs.values()].filter((i) => i.type === type && i.value === value).map((i) => i.id),
+          );
+        },
+      },
+      {
+        method: 'DELETE',
+        path: /^\/iocs\/entities\/indicators\/v1$/,
+        handle: ({ query }) => {
+          const ids = query.getAll('ids');
+          if (!ids.every((id) => this.iocs.has(id))) return [404, this.error(404, '', 'indicator not found')];
+          for (const id of ids) {
+            this.record('ioc_delete', this.iocs.get(id)!.value);
+            this.iocs.delete(id);
+          }
+          return this.ok(200, ids);
+        },
+      },
     ];
   }
 

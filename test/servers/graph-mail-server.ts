@@ -7,8 +7,15 @@
 import { randomUUID } from 'node:crypto';
 import { retryAfterOneSecond, VendorApiServer, type Route } from './vendor-api-server';
 
-interface Folder { id: string; displayName: string; wellKnownName?: string }
-export interface Mailbox { folders: Folder[]; messages: { id: string; internetMessageId: string; parentFolderId: string }[] }
+interface Folder {
+  id: string;
+  displayName: string;
+  wellKnownName?: string;
+}
+export interface Mailbox {
+  folders: Folder[];
+  messages: { id: string; internetMessageId: string; parentFolderId: string }[];
+}
 
 const EQ = (field: string) => new RegExp(`^${field} eq '((?:[^']|'')*)'$`);
 
@@ -22,7 +29,8 @@ export class GraphMailServer extends VendorApiServer {
   /** Delivers a message to the mailbox's Inbox. */
   deliver(mailbox: string, internetMessageId: string): void {
     let box = this.mailboxes.get(mailbox);
-    if (!box) this.mailboxes.set(mailbox, box = { folders: [{ id: randomUUID(), displayName: 'Inbox', wellKnownName: 'inbox' }], messages: [] });
+    if (!box)
+      this.mailboxes.set(mailbox, (box = { folders: [{ id: randomUUID(), displayName: 'Inbox', wellKnownName: 'inbox' }], messages: [] }));
     box.messages.push({ id: randomUUID(), internetMessageId, parentFolderId: box.folders[0].id });
   }
 
@@ -33,46 +41,82 @@ export class GraphMailServer extends VendorApiServer {
     return box?.folders.find((f) => f.id === m?.parentFolderId)?.displayName;
   }
 
-  protected error(_status: number, code: string, message: string): unknown { return { error: { code, message } }; }
-  protected throttleHeaders(): Record<string, string> { return retryAfterOneSecond(); }
+  protected error(_status: number, code: string, message: string): unknown {
+    return { error: { code, message } };
+  }
+  protected throttleHeaders(): Record<string, string> {
+    return retryAfterOneSecond();
+  }
 
-  private box(key: string): Mailbox | undefined { return this.mailboxes.get(decodeURIComponent(key)); }
-  private missing(): [number, unknown] { return [404, this.error(404, 'ErrorInvalidUser', "The requested user is invalid.")]; }
+  private box(key: string): Mailbox | undefined {
+    return this.mailboxes.get(decodeURIComponent(key));
+  }
+  private missing(): [number, unknown] {
+    return [404, this.error(404, 'ErrorInvalidUser', 'The requested user is invalid.')];
+  }
 
   protected routes(): Route[] {
     return [
-      { method: 'GET', path: /^\/v1\.0\/users\/([^/]+)\/messages$/, handle: ({ query }, m) => {
-        const box = this.box(m[1]);
-        if (!box) return this.missing();
-        const id = EQ('internetMessageId').exec(query.get('$filter') ?? '')?.[1]?.replace(/''/g, "'");
-        return [200, { value: box.messages.filter((x) => x.internetMessageId === id).map(({ id: mid, parentFolderId }) => ({ id: mid, parentFolderId })) }];
-      } },
-      { method: 'GET', path: /^\/v1\.0\/users\/([^/]+)\/mailFolders$/, handle: ({ query }, m) => {
-        const box = this.box(m[1]);
-        if (!box) return this.missing();
-        const name = EQ('displayName').exec(query.get('$filter') ?? '')?.[1]?.replace(/''/g, "'");
-        return [200, { value: box.folders.filter((f) => f.displayName === name) }];
-      } },
-      { method: 'POST', path: /^\/v1\.0\/users\/([^/]+)\/mailFolders$/, handle: ({ body }, m) => {
-        const box = this.box(m[1]);
-        if (!box) return this.missing();
-        if (box.folders.some((f) => f.displayName === body.displayName)) return [409, this.error(409, 'ErrorFolderExists', 'A folder with the specified name already exists.')];
-        const folder = { id: randomUUID(), displayName: String(body.displayName) };
-        box.folders.push(folder);
-        return [201, folder];
-      } },
-      { method: 'POST', path: /^\/v1\.0\/users\/([^/]+)\/messages\/([^/]+)\/move$/, handle: ({ body }, m) => {
-        const box = this.box(m[1]);
-        if (!box) return this.missing();
-        const message = box.messages.find((x) => x.id === decodeURIComponent(m[2]));
-        const dest = box.folders.find((f) => f.id === body.destinationId || f.wellKnownName === body.destinationId);
-        if (!message) return [404, this.error(404, 'ErrorItemNotFound', 'The specified object was not found in the store.')];
-        if (!dest) return [400, this.error(400, 'ErrorInvalidIdMalformed', 'Id is malformed.')];
-        message.parentFolderId = dest.id;
-        message.id = randomUUID();
-        this.record(`move to ${dest.displayName}`, `${decodeURIComponent(m[1])}:${message.internetMessageId}`);
-        return [201, { id: message.id, parentFolderId: dest.id, internetMessageId: message.internetMessageId }];
-      } },
+      {
+        method: 'GET',
+        path: /^\/v1\.0\/users\/([^/]+)\/messages$/,
+        handle: ({ query }, m) => {
+          const box = this.box(m[1]);
+          if (!box) return this.missing();
+          const id = EQ('internetMessageId')
+            .exec(query.get('$filter') ?? '')?.[1]
+            ?.replace(/''/g, "'");
+          return [
+            200,
+            {
+              value: box.messages
+                .filter((x) => x.internetMessageId === id)
+                .map(({ id: mid, parentFolderId }) => ({ id: mid, parentFolderId })),
+            },
+          ];
+        },
+      },
+      {
+        method: 'GET',
+        path: /^\/v1\.0\/users\/([^/]+)\/mailFolders$/,
+        handle: ({ query }, m) => {
+          const box = this.box(m[1]);
+          if (!box) return this.missing();
+          const name = EQ('displayName')
+            .exec(query.get('$filter') ?? '')?.[1]
+            ?.replace(/''/g, "'");
+          return [200, { value: box.folders.filter((f) => f.displayName === name) }];
+        },
+      },
+      {
+        method: 'POST',
+        path: /^\/v1\.0\/users\/([^/]+)\/mailFolders$/,
+        handle: ({ body }, m) => {
+          const box = this.box(m[1]);
+          if (!box) return this.missing();
+          if (box.folders.some((f) => f.displayName === body.displayName))
+            return [409, this.error(409, 'ErrorFolderExists', 'A folder with the specified name already exists.')];
+          const folder = { id: randomUUID(), displayName: String(body.displayName) };
+          box.folders.push(folder);
+          return [201, folder];
+        },
+      },
+      {
+        method: 'POST',
+        path: /^\/v1\.0\/users\/([^/]+)\/messages\/([^/]+)\/move$/,
+        handle: ({ body }, m) => {
+          const box = this.box(m[1]);
+          if (!box) return this.missing();
+          const message = box.messages.find((x) => x.id === decodeURIComponent(m[2]));
+          const dest = box.folders.find((f) => f.id === body.destinationId || f.wellKnownName === body.destinationId);
+          if (!message) return [404, this.error(404, 'ErrorItemNotFound', 'The specified object was not found in the store.')];
+          if (!dest) return [400, this.error(400, 'ErrorInvalidIdMalformed', 'Id is malformed.')];
+          message.parentFolderId = dest.id;
+          message.id = randomUUID();
+          this.record(`move to ${dest.displayName}`, `${decodeURIComponent(m[1])}:${message.internetMessageId}`);
+          return [201, { id: message.id, parentFolderId: dest.id, internetMessageId: message.internetMessageId }];
+        },
+      },
     ];
   }
 }

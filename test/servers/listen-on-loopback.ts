@@ -19,10 +19,12 @@ export interface LoopbackServer {
 /** With tls, HTTPS with the test's own certificate (issued for "localhost"), at https://localhost:<port>. */
 export async function listenOnLoopback(handler: Handler, opts: { tls?: { key: string; cert: string } } = {}): Promise<LoopbackServer> {
   const listener = (req: IncomingMessage, res: ServerResponse) => {
-    Promise.resolve().then(() => handler(req, res)).catch((err: unknown) => {
-      if (!res.headersSent) res.writeHead(500);
-      res.end(String(err));
-    });
+    Promise.resolve()
+      .then(() => handler(req, res))
+      .catch((err: unknown) => {
+        if (!res.headersSent) res.writeHead(500);
+        res.end(String(err));
+      });
   };
   const server = opts.tls ? createHttpsServer(opts.tls, listener) : createServer(listener);
   await new Promise<void>((resolve, reject) => {
@@ -37,10 +39,11 @@ export async function listenOnLoopback(handler: Handler, opts: { tls?: { key: st
   return {
     url: opts.tls ? `https://localhost:${port}` : `http://127.0.0.1:${port}`,
     port,
-    close: () => closed ??= new Promise<void>((resolve, reject) => {
-      server.close((err) => (err ? reject(err) : resolve()));
-      server.closeAllConnections();
-    }),
+    close: () =>
+      (closed ??= new Promise<void>((resolve, reject) => {
+        server.close((err) => (err ? reject(err) : resolve()));
+        server.closeAllConnections();
+      })),
   };
 }
 

@@ -15,9 +15,16 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { listenOnLoopback, readBody, type LoopbackServer } from './listen-on-loopback';
 
 type Json = Record<string, unknown>;
-export interface StoredEvent extends Json { id: string; uuid: string; info: string; Attribute: (Json & { uuid: string })[]; Tag: Json[] }
+export interface StoredEvent extends Json {
+  id: string;
+  uuid: string;
+  info: string;
+  Attribute: (Json & { uuid: string })[];
+  Tag: Json[];
+}
 
-const AUTH_FAILED = 'Authentication failed. Please make sure you pass the API key of an API enabled user along in the Authorization header.';
+const AUTH_FAILED =
+  'Authentication failed. Please make sure you pass the API key of an API enabled user along in the Authorization header.';
 
 export class MispServer {
   readonly events = new Map<string, StoredEvent>();
@@ -35,13 +42,17 @@ export class MispServer {
   }
 
   /** Calls to a path (e.g. "/events/add"), or to paths starting with it. */
-  count(path: string): number { return this.calls.filter((c) => c.path.startsWith(path)).length; }
+  count(path: string): number {
+    return this.calls.filter((c) => c.path.startsWith(path)).length;
+  }
 
   async start(): Promise<void> {
     this.listening = await listenOnLoopback((req, res) => this.handle(req, res));
   }
 
-  async stop(): Promise<void> { await this.listening?.close(); }
+  async stop(): Promise<void> {
+    await this.listening?.close();
+  }
 
   private send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
     res.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify(body));
@@ -62,12 +73,12 @@ export class MispServer {
     }
     let body: Json;
     try {
-      body = raw ? JSON.parse(raw) as Json : {};
+      body = raw ? (JSON.parse(raw) as Json) : {};
     } catch {
       return this.error(res, 400, 'Invalid JSON input. Make sure that the JSON input is a correctly formatted JSON string.', path);
     }
     if (req.method !== 'POST') return this.error(res, 405, 'You do not have permission to use this functionality.', path);
-    const event = ((body.Event ?? body) as Json);
+    const event = (body.Event ?? body) as Json;
 
     if (path === '/events/restSearch') {
       const found = this.searchBlind ? undefined : this.events.get(String(body.uuid ?? ''));
@@ -77,10 +88,19 @@ export class MispServer {
       const uuid = String(event.uuid ?? crypto.randomUUID());
       const existing = this.events.get(uuid);
       if (existing) {
-        return this.error(res, 403, 'Event already exists, if you would like to edit it, use the url in the location header.', path, { location: `/events/view/${existing.id}` });
+        return this.error(res, 403, 'Event already exists, if you would like to edit it, use the url in the location header.', path, {
+          location: `/events/view/${existing.id}`,
+        });
       }
       if (typeof event.info !== 'string' || !event.info) return this.error(res, 403, 'Event could not be saved.', path);
-      const stored: StoredEvent = { ...event, id: String(this.nextId++), uuid, info: event.info, Attribute: [...((event.Attribute ?? []) as StoredEvent['Attribute'])], Tag: [...((event.Tag ?? []) as Json[])] };
+      const stored: StoredEvent = {
+        ...event,
+        id: String(this.nextId++),
+        uuid,
+        info: event.info,
+        Attribute: [...((event.Attribute ?? []) as StoredEvent['Attribute'])],
+        Tag: [...((event.Tag ?? []) as Json[])],
+      };
       this.events.set(uuid, stored);
       return this.send(res, 200, { Event: stored });
     }
@@ -92,7 +112,15 @@ export class MispServer {
       // MISP updates attributes it knows by uuid and adds the others; it deletes none.
       const attributes = new Map(stored.Attribute.map((a) => [a.uuid, a]));
       for (const a of (event.Attribute ?? []) as StoredEvent['Attribute']) attributes.set(a.uuid, { ...attributes.get(a.uuid), ...a });
-      const updated: StoredEvent = { ...stored, ...event, id: stored.id, uuid: stored.uuid, info: String(event.info ?? stored.info), Attribute: [...attributes.values()], Tag: (event.Tag ?? stored.Tag) as Json[] };
+      const updated: StoredEvent = {
+        ...stored,
+        ...event,
+        id: stored.id,
+        uuid: stored.uuid,
+        info: String(event.info ?? stored.info),
+        Attribute: [...attributes.values()],
+        Tag: (event.Tag ?? stored.Tag) as Json[],
+      };
       this.events.set(stored.uuid, updated);
       return this.send(res, 200, { Event: updated });
     }

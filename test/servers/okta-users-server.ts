@@ -9,7 +9,11 @@
 import { randomUUID } from 'node:crypto';
 import { VendorApiServer, type Route } from './vendor-api-server';
 
-export interface OktaUser { id: string; login: string; status: 'ACTIVE' | 'SUSPENDED' }
+export interface OktaUser {
+  id: string;
+  login: string;
+  status: 'ACTIVE' | 'SUSPENDED';
+}
 
 const CODES: Record<number, string> = { 400: 'E0000001', 401: 'E0000011', 404: 'E0000007', 429: 'E0000047', 503: 'E0000009' };
 
@@ -22,7 +26,13 @@ export class OktaUsersServer extends VendorApiServer {
   }
 
   protected error(status: number, _code: string, message: string): unknown {
-    return { errorCode: CODES[status] ?? 'E0000001', errorSummary: status === 401 ? 'Invalid token provided' : message, errorLink: CODES[status], errorId: randomUUID(), errorCauses: [] };
+    return {
+      errorCode: CODES[status] ?? 'E0000001',
+      errorSummary: status === 401 ? 'Invalid token provided' : message,
+      errorLink: CODES[status],
+      errorId: randomUUID(),
+      errorCauses: [],
+    };
   }
   protected throttleHeaders(): Record<string, string> {
     return { 'x-rate-limit-limit': '600', 'x-rate-limit-remaining': '0', 'x-rate-limit-reset': String(Math.floor(Date.now() / 1000) + 1) };
@@ -36,7 +46,8 @@ export class OktaUsersServer extends VendorApiServer {
   private lifecycle(m: RegExpExecArray, from: OktaUser['status'], to: OktaUser['status'], verb: string): [number, unknown] {
     const u = this.users.find((x) => x.id === m[1]);
     if (!u) return [404, this.error(404, '', `Not found: Resource not found: ${m[1]} (User)`)];
-    if (u.status !== from) return [400, this.error(400, '', `Api validation failed: Cannot ${verb} a user that is not ${from.toLowerCase()}`)];
+    if (u.status !== from)
+      return [400, this.error(400, '', `Api validation failed: Cannot ${verb} a user that is not ${from.toLowerCase()}`)];
     u.status = to;
     this.record(verb, u.login);
     return [200, {}];
@@ -44,18 +55,36 @@ export class OktaUsersServer extends VendorApiServer {
 
   protected routes(): Route[] {
     return [
-      { method: 'GET', path: /^\/api\/v1\/users\/([^/]+)$/, handle: (_r, m) => {
-        const u = this.find(m[1]);
-        return u ? [200, { id: u.id, status: u.status, profile: { login: u.login } }] : [404, this.error(404, '', `Not found: Resource not found: ${m[1]} (User)`)];
-      } },
-      { method: 'POST', path: /^\/api\/v1\/users\/([^/]+)\/lifecycle\/suspend$/, handle: (_r, m) => this.lifecycle(m, 'ACTIVE', 'SUSPENDED', 'suspend') },
-      { method: 'POST', path: /^\/api\/v1\/users\/([^/]+)\/lifecycle\/unsuspend$/, handle: (_r, m) => this.lifecycle(m, 'SUSPENDED', 'ACTIVE', 'unsuspend') },
-      { method: 'DELETE', path: /^\/api\/v1\/users\/([^/]+)\/sessions$/, handle: (_r, m) => {
-        const u = this.users.find((x) => x.id === m[1]);
-        if (!u) return [404, this.error(404, '', `Not found: Resource not found: ${m[1]} (User)`)];
-        this.record('clear sessions', u.login);
-        return [204];
-      } },
+      {
+        method: 'GET',
+        path: /^\/api\/v1\/users\/([^/]+)$/,
+        handle: (_r, m) => {
+          const u = this.find(m[1]);
+          return u
+            ? [200, { id: u.id, status: u.status, profile: { login: u.login } }]
+            : [404, this.error(404, '', `Not found: Resource not found: ${m[1]} (User)`)];
+        },
+      },
+      {
+        method: 'POST',
+        path: /^\/api\/v1\/users\/([^/]+)\/lifecycle\/suspend$/,
+        handle: (_r, m) => this.lifecycle(m, 'ACTIVE', 'SUSPENDED', 'suspend'),
+      },
+      {
+        method: 'POST',
+        path: /^\/api\/v1\/users\/([^/]+)\/lifecycle\/unsuspend$/,
+        handle: (_r, m) => this.lifecycle(m, 'SUSPENDED', 'ACTIVE', 'unsuspend'),
+      },
+      {
+        method: 'DELETE',
+        path: /^\/api\/v1\/users\/([^/]+)\/sessions$/,
+        handle: (_r, m) => {
+          const u = this.users.find((x) => x.id === m[1]);
+          if (!u) return [404, this.error(404, '', `Not found: Resource not found: ${m[1]} (User)`)];
+          this.record('clear sessions', u.login);
+          return [204];
+        },
+      },
     ];
   }
 }

@@ -20,13 +20,28 @@ export interface ReceivedSpan {
   attributes: Record<string, unknown>;
 }
 
-interface AnyValue { stringValue?: string; intValue?: string | number; boolValue?: boolean; doubleValue?: number }
-interface KeyValue { key: string; value: AnyValue }
+interface AnyValue {
+  stringValue?: string;
+  intValue?: string | number;
+  boolValue?: boolean;
+  doubleValue?: number;
+}
+interface KeyValue {
+  key: string;
+  value: AnyValue;
+}
 interface ExportTraceServiceRequest {
-  resourceSpans?: { resource?: { attributes?: KeyValue[] }; scopeSpans?: { scope?: { name?: string }; spans?: { traceId: string; spanId: string; parentSpanId?: string; name: string; kind: number; attributes?: KeyValue[] }[] }[] }[];
+  resourceSpans?: {
+    resource?: { attributes?: KeyValue[] };
+    scopeSpans?: {
+      scope?: { name?: string };
+      spans?: { traceId: string; spanId: string; parentSpanId?: string; name: string; kind: number; attributes?: KeyValue[] }[];
+    }[];
+  }[];
 }
 
-const valueOf = (v: AnyValue) => v.stringValue ?? (v.intValue !== undefined ? Number(v.intValue) : undefined) ?? v.boolValue ?? v.doubleValue;
+const valueOf = (v: AnyValue) =>
+  v.stringValue ?? (v.intValue !== undefined ? Number(v.intValue) : undefined) ?? v.boolValue ?? v.doubleValue;
 const attributes = (kvs: KeyValue[] = []) => Object.fromEntries(kvs.map((kv) => [kv.key, valueOf(kv.value)]));
 
 export class OtlpServer {
@@ -39,8 +54,12 @@ export class OtlpServer {
     return this.listening.url;
   }
 
-  async start(): Promise<void> { this.listening = await listenOnLoopback((req, res) => this.handle(req, res)); }
-  async stop(): Promise<void> { await this.listening?.close(); }
+  async start(): Promise<void> {
+    this.listening = await listenOnLoopback((req, res) => this.handle(req, res));
+  }
+  async stop(): Promise<void> {
+    await this.listening?.close();
+  }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const raw = await readBody(req);
@@ -50,7 +69,9 @@ export class OtlpServer {
     try {
       body = JSON.parse((req.headers['content-encoding'] === 'gzip' ? gunzipSync(raw) : raw).toString('utf8')) as ExportTraceServiceRequest;
     } catch {
-      return void res.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify({ code: 3, message: 'bad ExportTraceServiceRequest' }));
+      return void res
+        .writeHead(400, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ code: 3, message: 'bad ExportTraceServiceRequest' }));
     }
     this.requests += 1;
     for (const rs of body.resourceSpans ?? []) {
@@ -58,8 +79,14 @@ export class OtlpServer {
       for (const ss of rs.scopeSpans ?? []) {
         for (const s of ss.spans ?? []) {
           this.spans.push({
-            service, scope: ss.scope?.name ?? '', traceId: s.traceId, spanId: s.spanId, parentSpanId: s.parentSpanId || undefined,
-            name: s.name, kind: s.kind, attributes: attributes(s.attributes),
+            service,
+            scope: ss.scope?.name ?? '',
+            traceId: s.traceId,
+            spanId: s.spanId,
+            parentSpanId: s.parentSpanId || undefined,
+            name: s.name,
+            kind: s.kind,
+            attributes: attributes(s.attributes),
           });
         }
       }

@@ -21,7 +21,12 @@ export class PagerDutyServer {
 
   async start(): Promise<void> {
     this.listening = await listenOnLoopback(async (req, res) => {
-      const body = JSON.parse((await readBody(req)).toString('utf8') || '{}') as { routing_key?: string; event_action?: string; dedup_key?: string; payload?: Record<string, unknown> };
+      const body = JSON.parse((await readBody(req)).toString('utf8') || '{}') as {
+        routing_key?: string;
+        event_action?: string;
+        dedup_key?: string;
+        payload?: Record<string, unknown>;
+      };
       const send = (status: number, json: unknown) => {
         res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(json));
       };
@@ -35,7 +40,8 @@ export class PagerDutyServer {
       const key = body.dedup_key ?? randomBytes(8).toString('hex');
       if (body.event_action === 'trigger') {
         const p = body.payload ?? {};
-        if (!p.summary || !p.source || !['critical', 'error', 'warning', 'info'].includes(String(p.severity))) return invalid("'payload' is invalid or missing");
+        if (!p.summary || !p.source || !['critical', 'error', 'warning', 'info'].includes(String(p.severity)))
+          return invalid("'payload' is invalid or missing");
         const open = this.incidents.get(key);
         if (open?.status === 'triggered') open.triggers += 1;
         else this.incidents.set(key, { triggers: 1, status: 'triggered', summary: String(p.summary) });
@@ -49,5 +55,7 @@ export class PagerDutyServer {
     });
   }
 
-  async stop(): Promise<void> { await this.listening?.close(); }
+  async stop(): Promise<void> {
+    await this.listening?.close();
+  }
 }

@@ -14,9 +14,13 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { listenOnLoopback, readBody, type LoopbackServer } from './listen-on-loopback';
 
-export interface StoredDoc { _id: string; _source: Record<string, unknown> }
+export interface StoredDoc {
+  _id: string;
+  _source: Record<string, unknown>;
+}
 
-const ID_FIELDDATA = 'Fielddata access on the _id field is disallowed, you can re-enable it by updating the dynamic cluster setting: indices.id_field_data.enabled';
+const ID_FIELDDATA =
+  'Fielddata access on the _id field is disallowed, you can re-enable it by updating the dynamic cluster setting: indices.id_field_data.enabled';
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:?\d{2})$/;
 
 function rawValue(doc: StoredDoc, field: string): unknown {
@@ -51,7 +55,8 @@ function toMillis(v: unknown): number {
 function matches(doc: StoredDoc, q: Record<string, unknown>): boolean {
   const [type, spec] = Object.entries(q)[0] ?? ['match_all', {}];
   switch (type) {
-    case 'match_all': return true;
+    case 'match_all':
+      return true;
     case 'term': {
       const [field, v] = Object.entries(spec as Record<string, unknown>)[0];
       const want = typeof v === 'object' && v !== null ? (v as { value: unknown }).value : v;
@@ -62,15 +67,20 @@ function matches(doc: StoredDoc, q: Record<string, unknown>): boolean {
       const v = fieldValue(doc, field);
       if (v === null) return false;
       const n = typeof v === 'number' ? v : toMillis(v);
-      return (r.gte === undefined || n >= toMillis(r.gte)) && (r.lte === undefined || n <= toMillis(r.lte))
-        && (r.gt === undefined || n > toMillis(r.gt)) && (r.lt === undefined || n < toMillis(r.lt));
+      return (
+        (r.gte === undefined || n >= toMillis(r.gte)) &&
+        (r.lte === undefined || n <= toMillis(r.lte)) &&
+        (r.gt === undefined || n > toMillis(r.gt)) &&
+        (r.lt === undefined || n < toMillis(r.lt))
+      );
     }
     case 'bool': {
       const b = spec as { filter?: unknown; must?: unknown };
       const all = [b.filter, b.must].flatMap((c) => (c === undefined ? [] : Array.isArray(c) ? c : [c])) as Record<string, unknown>[];
       return all.every((c) => matches(doc, c));
     }
-    default: throw new QueryError(`unknown query [${type}]`);
+    default:
+      throw new QueryError(`unknown query [${type}]`);
   }
 }
 
@@ -79,7 +89,10 @@ export class SearchApiServer {
   private listening?: LoopbackServer;
   private holds = new Map<number, { arrived: () => void; release: Promise<void> }>();
 
-  constructor(private readonly docs: Map<string, StoredDoc[]>, private readonly opts: { tls?: { key: string; cert: string } } = {}) {}
+  constructor(
+    private readonly docs: Map<string, StoredDoc[]>,
+    private readonly opts: { tls?: { key: string; cert: string } } = {},
+  ) {}
 
   /** Indexes a document now (a late arrival, whatever its timestamp). */
   index(index: string, doc: StoredDoc): void {
@@ -90,8 +103,12 @@ export class SearchApiServer {
   hold(n: number): { arrived: Promise<void>; release: () => void } {
     let arrived!: () => void;
     let release!: () => void;
-    const arrivedP = new Promise<void>((r) => { arrived = r; });
-    const releaseP = new Promise<void>((r) => { release = r; });
+    const arrivedP = new Promise<void>((r) => {
+      arrived = r;
+    });
+    const releaseP = new Promise<void>((r) => {
+      release = r;
+    });
     this.holds.set(n, { arrived, release: releaseP });
     return { arrived: arrivedP, release };
   }
@@ -114,7 +131,12 @@ export class SearchApiServer {
     const docs = this.docs.get(index);
     if (!docs) {
       return this.send(res, 404, {
-        error: { root_cause: [{ type: 'index_not_found_exception', reason: `no such index [${index}]`, index }], type: 'index_not_found_exception', reason: `no such index [${index}]`, index },
+        error: {
+          root_cause: [{ type: 'index_not_found_exception', reason: `no such index [${index}]`, index }],
+          type: 'index_not_found_exception',
+          reason: `no such index [${index}]`,
+          index,
+        },
         status: 404,
       });
     }
@@ -123,8 +145,13 @@ export class SearchApiServer {
       const cause = { type: 'illegal_argument_exception', reason: ID_FIELDDATA };
       return this.send(res, 400, {
         error: {
-          root_cause: [cause], type: 'search_phase_execution_exception', reason: 'all shards failed', phase: 'query', grouped: true,
-          failed_shards: [{ shard: 0, index, node: 'local-node', reason: cause }], caused_by: { ...cause, caused_by: cause },
+          root_cause: [cause],
+          type: 'search_phase_execution_exception',
+          reason: 'all shards failed',
+          phase: 'query',
+          grouped: true,
+          failed_shards: [{ shard: 0, index, node: 'local-node', reason: cause }],
+          caused_by: { ...cause, caused_by: cause },
         },
         status: 400,
       });
@@ -141,8 +168,14 @@ export class SearchApiServer {
     const sorted = hitDocs.map((d) => ({ d, sort: fields.map((f) => fieldValue(d, f)) })).sort((x, y) => compare(x.sort, y.sort));
     const page = sorted.filter((x) => !after || compare(x.sort, after) > 0).slice(0, Number(body.size ?? 10));
     this.send(res, 200, {
-      took: 1, timed_out: false, _shards: { total: 1, successful: 1, skipped: 0, failed: 0 },
-      hits: { total: { value: hitDocs.length, relation: 'eq' }, max_score: null, hits: page.map((x) => ({ _index: index, _id: x.d._id, _score: null, _source: x.d._source, sort: x.sort })) },
+      took: 1,
+      timed_out: false,
+      _shards: { total: 1, successful: 1, skipped: 0, failed: 0 },
+      hits: {
+        total: { value: hitDocs.length, relation: 'eq' },
+        max_score: null,
+        hits: page.map((x) => ({ _index: index, _id: x.d._id, _score: null, _source: x.d._source, sort: x.sort })),
+      },
     });
   }
 

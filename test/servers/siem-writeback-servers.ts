@@ -16,7 +16,12 @@ abstract class FaultyServer {
   readonly faults: number[] = [];
   private listening?: LoopbackServer;
 
-  protected abstract serve(method: string, path: string, headers: Record<string, string | string[] | undefined>, body: string): [number, unknown];
+  protected abstract serve(
+    method: string,
+    path: string,
+    headers: Record<string, string | string[] | undefined>,
+    body: string,
+  ): [number, unknown];
   protected abstract serverError(): [number, unknown];
 
   async start(): Promise<string> {
@@ -42,35 +47,63 @@ abstract class FaultyServer {
     return this.listening.url;
   }
 
-  async stop(): Promise<void> { await this.listening?.close(); }
+  async stop(): Promise<void> {
+    await this.listening?.close();
+  }
 }
 
-export interface KibanaAlert { status: string; notes: string[] }
+export interface KibanaAlert {
+  status: string;
+  notes: string[];
+}
 
 export class KibanaServer extends FaultyServer {
   readonly alerts = new Map<string, KibanaAlert>();
   /** Status writes served, per alert id: what tests count. */
   readonly statusWrites: string[] = [];
 
-  constructor(private readonly apiKey: string, ids: string[]) {
+  constructor(
+    private readonly apiKey: string,
+    ids: string[],
+  ) {
     super();
     for (const id of ids) this.alerts.set(id, { status: 'open', notes: [] });
   }
 
-  protected serverError(): [number, unknown] { return [500, { statusCode: 500, error: 'Internal Server Error', message: 'An internal server error occurred.' }]; }
+  protected serverError(): [number, unknown] {
+    return [500, { statusCode: 500, error: 'Internal Server Error', message: 'An internal server error occurred.' }];
+  }
 
   protected serve(method: string, path: string, headers: Record<string, string | string[] | undefined>, raw: string): [number, unknown] {
-    if (headers.authorization !== `ApiKey ${this.apiKey}`) return [401, { statusCode: 401, error: 'Unauthorized', message: '[security_exception]: unable to authenticate with provided credentials' }];
+    if (headers.authorization !== `ApiKey ${this.apiKey}`)
+      return [
+        401,
+        { statusCode: 401, error: 'Unauthorized', message: '[security_exception]: unable to authenticate with provided credentials' },
+      ];
     if (!headers['kbn-xsrf']) return [400, { statusCode: 400, error: 'Bad Request', message: 'Request must contain a kbn-xsrf header.' }];
     const body = JSON.parse(raw || '{}') as { signal_ids?: string[]; status?: string; note?: { eventId?: string; note?: string } };
     if (method === 'POST' && path === '/api/detection_engine/signals/status') {
-      if (!['open', 'closed', 'acknowledged', 'in-progress'].includes(body.status ?? '')) return [400, { statusCode: 400, error: 'Bad Request', message: `invalid status ${body.status}` }];
+      if (!['open', 'closed', 'acknowledged', 'in-progress'].includes(body.status ?? ''))
+        return [400, { statusCode: 400, error: 'Bad Request', message: `invalid status ${body.status}` }];
       const found = (body.signal_ids ?? []).filter((id) => this.alerts.has(id));
       for (const id of found) {
         this.alerts.get(id)!.status = body.status!;
         this.statusWrites.push(id);
       }
-      return [200, { took: 3, timed_out: false, total: found.length, updated: found.length, deleted: 0, batches: 1, version_conflicts: 0, noops: 0, failures: [] }];
+      return [
+        200,
+        {
+          took: 3,
+          timed_out: false,
+          total: found.length,
+          updated: found.length,
+          deleted: 0,
+          batches: 1,
+          version_conflicts: 0,
+          noops: 0,
+          failures: [],
+        },
+      ];
     }
     if (method === 'PATCH' && path === '/api/note') {
       const alert = this.alerts.get(body.note?.eventId ?? '');
@@ -82,26 +115,36 @@ export class KibanaServer extends FaultyServer {
   }
 }
 
-export interface Notable { status: string; comments: string[] }
+export interface Notable {
+  status: string;
+  comments: string[];
+}
 
 export class SplunkEsServer extends FaultyServer {
   readonly notables = new Map<string, Notable>();
   readonly updates: string[] = [];
 
-  constructor(private readonly token: string, ids: string[]) {
+  constructor(
+    private readonly token: string,
+    ids: string[],
+  ) {
     super();
     for (const id of ids) this.notables.set(id, { status: '1', comments: [] });
   }
 
-  protected serverError(): [number, unknown] { return [503, { messages: [{ type: 'ERROR', text: 'Service Unavailable' }] }]; }
+  protected serverError(): [number, unknown] {
+    return [503, { messages: [{ type: 'ERROR', text: 'Service Unavailable' }] }];
+  }
 
   protected serve(method: string, path: string, headers: Record<string, string | string[] | undefined>, raw: string): [number, unknown] {
-    if (headers.authorization !== `Bearer ${this.token}`) return [401, { messages: [{ type: 'WARN', text: 'call not properly authenticated' }] }];
+    if (headers.authorization !== `Bearer ${this.token}`)
+      return [401, { messages: [{ type: 'WARN', text: 'call not properly authenticated' }] }];
     if (method !== 'POST' || path !== '/services/notable_update') return [404, { messages: [{ type: 'ERROR', text: 'Not Found' }] }];
     const form = new URLSearchParams(raw);
     const ids = (form.get('ruleUIDs') ?? '').split(',').filter(Boolean);
     const found = ids.filter((id) => this.notables.has(id));
-    if (!found.length) return [200, { success: false, message: 'No valid notable events provided', details: {}, failure_count: ids.length }];
+    if (!found.length)
+      return [200, { success: false, message: 'No valid notable events provided', details: {}, failure_count: ids.length }];
     for (const id of found) {
       const n = this.notables.get(id)!;
       if (form.get('status')) n.status = form.get('status')!;

@@ -19,9 +19,23 @@ import { randomBytes } from 'node:crypto';
 import { slackSignature } from '../../src/connectors/slack/signature';
 import { listenOnLoopback, readBody, type LoopbackServer } from './listen-on-loopback';
 
-export interface SharedFile { id: string; filename: string; title: string; channel: string; initialComment?: string; bytes: Buffer; contentType: string }
+export interface SharedFile {
+  id: string;
+  filename: string;
+  title: string;
+  channel: string;
+  initialComment?: string;
+  bytes: Buffer;
+  contentType: string;
+}
 
-export interface PostedMessage { channel: string; ts: string; text: string; blocks: unknown[]; updates: { text: string; blocks: unknown[] }[] }
+export interface PostedMessage {
+  channel: string;
+  ts: string;
+  text: string;
+  blocks: unknown[];
+  updates: { text: string; blocks: unknown[] }[];
+}
 
 export class SlackServer {
   readonly token = `xoxb-${randomBytes(12).toString('hex')}`;
@@ -32,7 +46,11 @@ export class SlackServer {
   /** Files shared by files.completeUploadExternal, with the bytes that were uploaded. */
   readonly files: SharedFile[] = [];
   /** Channels that exist, and whether the bot is a member (not_in_channel otherwise). */
-  readonly channels = new Map<string, { member: boolean }>([['C0SOCALERTS', { member: true }], ['C0SOCREPORTS', { member: true }], ['C0NOTJOINED', { member: false }]]);
+  readonly channels = new Map<string, { member: boolean }>([
+    ['C0SOCALERTS', { member: true }],
+    ['C0SOCREPORTS', { member: true }],
+    ['C0NOTJOINED', { member: false }],
+  ]);
   private readonly uploads = new Map<string, { filename: string; length: number; bytes?: Buffer; contentType?: string }>();
   /** Web API calls by method, injected faults included. */
   readonly calls: string[] = [];
@@ -50,7 +68,9 @@ export class SlackServer {
     return this.listening.url;
   }
   /** The Web API base URL (AUTOSOC_SLACK_API_URL). */
-  get apiUrl(): string { return `${this.url}/api`; }
+  get apiUrl(): string {
+    return `${this.url}/api`;
+  }
 
   async start(): Promise<void> {
     this.listening = await listenOnLoopback(async (req, res) => {
@@ -99,7 +119,9 @@ export class SlackServer {
     });
   }
 
-  async stop(): Promise<void> { await this.listening?.close(); }
+  async stop(): Promise<void> {
+    await this.listening?.close();
+  }
 
   /** Web API arguments: a JSON body, or form fields (arrays given as JSON text, as Slack takes them). */
   private argsOf(contentType: string | undefined, raw: string): Record<string, unknown> {
@@ -111,7 +133,8 @@ export class SlackServer {
   private filesMethod(method: string, args: Record<string, unknown>): Record<string, unknown> {
     if (method === 'files.getUploadURLExternal') {
       const length = Number(args.length);
-      if (typeof args.filename !== 'string' || !args.filename || !Number.isInteger(length) || length <= 0) return { ok: false, error: 'missing_argument' };
+      if (typeof args.filename !== 'string' || !args.filename || !Number.isInteger(length) || length <= 0)
+        return { ok: false, error: 'missing_argument' };
       const id = `F${String(++this.seq).padStart(10, '0')}`;
       this.uploads.set(id, { filename: args.filename, length });
       return { ok: true, upload_url: `${this.url}/upload/v1/${id}`, file_id: id };
@@ -126,8 +149,15 @@ export class SlackServer {
       const found = files.map((f) => ({ f, u: this.uploads.get(f.id ?? '') }));
       if (found.some(({ u }) => !u?.bytes)) return { ok: false, error: 'file_not_found' };
       for (const { f, u } of found) {
-        this.files.push({ id: f.id!, filename: u!.filename, title: f.title ?? u!.filename, channel, bytes: u!.bytes!, contentType: u!.contentType ?? '',
-          ...(typeof args.initial_comment === 'string' ? { initialComment: args.initial_comment } : {}) });
+        this.files.push({
+          id: f.id!,
+          filename: u!.filename,
+          title: f.title ?? u!.filename,
+          channel,
+          bytes: u!.bytes!,
+          contentType: u!.contentType ?? '',
+          ...(typeof args.initial_comment === 'string' ? { initialComment: args.initial_comment } : {}),
+        });
         this.uploads.delete(f.id!);
       }
       return { ok: true, files: found.map(({ f, u }) => ({ id: f.id, title: f.title ?? u!.filename, name: u!.filename })) };
@@ -136,7 +166,12 @@ export class SlackServer {
   }
 
   /** The upload URL: raw bytes or a multipart form whose file part holds them; a length other than the one declared is refused here (not a documented answer: it keeps a short upload from passing unnoticed). */
-  private async receiveUpload(id: string, contentType: string | undefined, body: Buffer, res: import('node:http').ServerResponse): Promise<void> {
+  private async receiveUpload(
+    id: string,
+    contentType: string | undefined,
+    body: Buffer,
+    res: import('node:http').ServerResponse,
+  ): Promise<void> {
     const pending = this.uploads.get(id);
     if (!pending) return void res.writeHead(404, { 'content-type': 'text/plain' }).end('Not Found');
     let bytes = body;
@@ -156,13 +191,19 @@ export class SlackServer {
 
   /** What Slack sends when `userId` clicks a button on a posted message: headers and form body, signed. */
   click(m: PostedMessage, actionId: string, userId: string, opts: { timestamp?: number; signWith?: string; username?: string } = {}) {
-    const action = (m.blocks.find((b) => (b as { type: string }).type === 'actions') as { elements: { action_id: string; value: string }[] })
-      .elements.find((e) => e.action_id === actionId)!;
+    const action = (
+      m.blocks.find((b) => (b as { type: string }).type === 'actions') as { elements: { action_id: string; value: string }[] }
+    ).elements.find((e) => e.action_id === actionId)!;
     const payload = {
-      type: 'block_actions', team: { id: this.teamId, domain: 'autosoc-test' }, user: { id: userId, username: opts.username ?? userId.toLowerCase(), team_id: this.teamId },
-      api_app_id: 'A0AUTOSOC', token: 'deprecated-verification-token', trigger_id: '1.2.3',
+      type: 'block_actions',
+      team: { id: this.teamId, domain: 'autosoc-test' },
+      user: { id: userId, username: opts.username ?? userId.toLowerCase(), team_id: this.teamId },
+      api_app_id: 'A0AUTOSOC',
+      token: 'deprecated-verification-token',
+      trigger_id: '1.2.3',
       container: { type: 'message', message_ts: m.ts, channel_id: m.channel, is_ephemeral: false },
-      channel: { id: m.channel, name: 'soc-alerts' }, message: { type: 'message', ts: m.ts, text: m.text, blocks: m.blocks },
+      channel: { id: m.channel, name: 'soc-alerts' },
+      message: { type: 'message', ts: m.ts, text: m.text, blocks: m.blocks },
       response_url: `${this.url}/response/${m.ts}`,
       actions: [{ type: 'button', action_id: actionId, block_id: 'autosoc_decision', value: action.value, action_ts: '1700000001.000001' }],
     };
@@ -171,7 +212,8 @@ export class SlackServer {
     return {
       body,
       headers: {
-        'content-type': 'application/x-www-form-urlencoded', 'x-slack-request-timestamp': timestamp,
+        'content-type': 'application/x-www-form-urlencoded',
+        'x-slack-request-timestamp': timestamp,
         'x-slack-signature': slackSignature(opts.signWith ?? this.signingSecret, timestamp, Buffer.from(body)),
       },
     };

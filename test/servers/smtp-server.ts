@@ -10,7 +10,12 @@ import { randomBytes } from 'node:crypto';
 import type { Socket } from 'node:net';
 import { SMTPServer, type SMTPServerOptions } from 'smtp-server';
 
-export interface ReceivedMail { from: string; to: string[]; user?: string; raw: Buffer }
+export interface ReceivedMail {
+  from: string;
+  to: string[];
+  user?: string;
+  raw: Buffer;
+}
 
 const smtpError = (message: string, responseCode: number) => Object.assign(new Error(message), { responseCode });
 
@@ -26,13 +31,18 @@ export class LocalSmtpServer {
   private server?: SMTPServer;
   private port = 0;
 
-  get url(): string { return `smtp://127.0.0.1:${this.port}`; }
+  get url(): string {
+    return `smtp://127.0.0.1:${this.port}`;
+  }
 
   async start(): Promise<void> {
     const options: SMTPServerOptions = {
       // Loopback only, so no TLS: autosoc is told so (AUTOSOC_SMTP_TLS=none).
-      disabledCommands: ['STARTTLS'], allowInsecureAuth: true, authMethods: ['PLAIN', 'LOGIN'],
-      logger: false, banner: 'autosoc test relay',
+      disabledCommands: ['STARTTLS'],
+      allowInsecureAuth: true,
+      authMethods: ['PLAIN', 'LOGIN'],
+      logger: false,
+      banner: 'autosoc test relay',
       onAuth: (auth, _session, cb) => {
         if (auth.username === this.user && auth.password === this.password) return cb(null, { user: auth.username });
         cb(smtpError('Authentication credentials invalid', 535));
@@ -52,7 +62,9 @@ export class LocalSmtpServer {
           }
           this.received.push({
             from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
-            to: session.envelope.rcptTo.map((r) => r.address), user: session.user as string | undefined, raw: Buffer.concat(chunks),
+            to: session.envelope.rcptTo.map((r) => r.address),
+            user: session.user as string | undefined,
+            raw: Buffer.concat(chunks),
           });
           if (this.dropAfterDataNext > 0) {
             this.dropAfterDataNext -= 1;

@@ -8,10 +8,22 @@ import { isIPv4 } from 'node:net';
 import { listenOnLoopback, readBody, type LoopbackServer } from './listen-on-loopback';
 
 export interface UrlhausUrl {
-  id: string; url: string; host: string; url_status: 'online' | 'offline' | 'unknown'; threat: string; tags: string[];
-  date_added?: string; reporter?: string;
+  id: string;
+  url: string;
+  host: string;
+  url_status: 'online' | 'offline' | 'unknown';
+  threat: string;
+  tags: string[];
+  date_added?: string;
+  reporter?: string;
 }
-export interface UrlhausPayload { md5_hash: string; sha256_hash: string; file_type: string; signature: string | null; urls: string[] }
+export interface UrlhausPayload {
+  md5_hash: string;
+  sha256_hash: string;
+  file_type: string;
+  signature: string | null;
+  urls: string[];
+}
 export type ServerMode = 'normal' | 'rate-limited' | 'hang' | 'malformed';
 
 export class UrlhausServer {
@@ -28,9 +40,18 @@ export class UrlhausServer {
 
   private urlEntry(u: UrlhausUrl) {
     return {
-      id: u.id, urlhaus_reference: `https://urlhaus.abuse.ch/url/${u.id}/`, url: u.url, url_status: u.url_status, host: u.host,
-      date_added: u.date_added ?? '2025-03-14 08:58:02 UTC', threat: u.threat, blacklists: { spamhaus_dbl: 'not listed', surbl: 'not listed' },
-      reporter: u.reporter ?? 'reporter_a', larted: 'true', takedown_time_seconds: null, tags: u.tags,
+      id: u.id,
+      urlhaus_reference: `https://urlhaus.abuse.ch/url/${u.id}/`,
+      url: u.url,
+      url_status: u.url_status,
+      host: u.host,
+      date_added: u.date_added ?? '2025-03-14 08:58:02 UTC',
+      threat: u.threat,
+      blacklists: { spamhaus_dbl: 'not listed', surbl: 'not listed' },
+      reporter: u.reporter ?? 'reporter_a',
+      larted: 'true',
+      takedown_time_seconds: null,
+      tags: u.tags,
     };
   }
 
@@ -42,7 +63,12 @@ export class UrlhausServer {
     if (this.mode === 'hang') return;
     if (authKey !== this.data.authKey) return this.send(res, 401, { query_status: 'unknown_auth_key' });
     if (this.mode === 'rate-limited') {
-      return this.send(res, 429, { query_status: 'rate_limited' }, this.retryAfterSeconds !== undefined ? { 'retry-after': String(this.retryAfterSeconds) } : {});
+      return this.send(
+        res,
+        429,
+        { query_status: 'rate_limited' },
+        this.retryAfterSeconds !== undefined ? { 'retry-after': String(this.retryAfterSeconds) } : {},
+      );
     }
     if (this.mode === 'malformed') {
       res.writeHead(200, { 'content-type': 'application/json' }).end('{"query_status": "ok", "urls": [');
@@ -55,10 +81,23 @@ export class UrlhausServer {
         if (!/^[a-z][a-z0-9+.-]*:\/\/\S+$/i.test(form.url ?? '')) return this.send(res, 200, { query_status: 'invalid_url' });
         const u = urls.find((x) => x.url === form.url);
         if (!u) return this.send(res, 200, { query_status: 'no_results' });
-        const payloads = (this.data.payloads ?? []).filter((p) => p.urls.includes(u.url)).map((p) => ({
-          firstseen: '2025-03-14', filename: null, file_type: p.file_type, response_size: '48211', response_md5: p.md5_hash, response_sha256: p.sha256_hash,
-          urlhaus_download: `https://urlhaus-api.abuse.ch/v1/download/${p.sha256_hash}/`, signature: p.signature, virustotal: null, imphash: null, ssdeep: null, tlsh: null, magika: null,
-        }));
+        const payloads = (this.data.payloads ?? [])
+          .filter((p) => p.urls.includes(u.url))
+          .map((p) => ({
+            firstseen: '2025-03-14',
+            filename: null,
+            file_type: p.file_type,
+            response_size: '48211',
+            response_md5: p.md5_hash,
+            response_sha256: p.sha256_hash,
+            urlhaus_download: `https://urlhaus-api.abuse.ch/v1/download/${p.sha256_hash}/`,
+            signature: p.signature,
+            virustotal: null,
+            imphash: null,
+            ssdeep: null,
+            tlsh: null,
+            magika: null,
+          }));
         return this.send(res, 200, { query_status: 'ok', ...this.urlEntry(u), payloads });
       }
       case '/v1/host/': {
@@ -67,8 +106,12 @@ export class UrlhausServer {
         const onHost = urls.filter((x) => x.host === host);
         if (onHost.length === 0) return this.send(res, 200, { query_status: 'no_results' });
         return this.send(res, 200, {
-          query_status: 'ok', urlhaus_reference: `https://urlhaus.abuse.ch/host/${host}/`, host, firstseen: '2025-03-01 10:00:00 UTC',
-          url_count: String(onHost.length), blacklists: { spamhaus_dbl: 'not listed', surbl: 'not listed' },
+          query_status: 'ok',
+          urlhaus_reference: `https://urlhaus.abuse.ch/host/${host}/`,
+          host,
+          firstseen: '2025-03-01 10:00:00 UTC',
+          url_count: String(onHost.length),
+          blacklists: { spamhaus_dbl: 'not listed', surbl: 'not listed' },
           urls: onHost.map((u) => Object.fromEntries(Object.entries(this.urlEntry(u)).filter(([k]) => k !== 'host'))),
         });
       }
@@ -81,10 +124,29 @@ export class UrlhausServer {
         const p = (this.data.payloads ?? []).find((x) => x.md5_hash === md5 || x.sha256_hash === sha256);
         if (!p) return this.send(res, 200, { query_status: 'no_results' });
         return this.send(res, 200, {
-          query_status: 'ok', md5_hash: p.md5_hash, sha256_hash: p.sha256_hash, file_type: p.file_type, file_size: '48211', signature: p.signature,
-          firstseen: '2025-03-14 08:58:02', lastseen: null, url_count: String(p.urls.length),
-          urlhaus_download: `https://urlhaus-api.abuse.ch/v1/download/${p.sha256_hash}/`, virustotal: null, imphash: null, ssdeep: null, tlsh: null,
-          urls: p.urls.map((url) => ({ url_id: '1', url, url_status: 'online', urlhaus_reference: 'https://urlhaus.abuse.ch/url/1/', filename: null, firstseen: '2025-03-14', lastseen: null })),
+          query_status: 'ok',
+          md5_hash: p.md5_hash,
+          sha256_hash: p.sha256_hash,
+          file_type: p.file_type,
+          file_size: '48211',
+          signature: p.signature,
+          firstseen: '2025-03-14 08:58:02',
+          lastseen: null,
+          url_count: String(p.urls.length),
+          urlhaus_download: `https://urlhaus-api.abuse.ch/v1/download/${p.sha256_hash}/`,
+          virustotal: null,
+          imphash: null,
+          ssdeep: null,
+          tlsh: null,
+          urls: p.urls.map((url) => ({
+            url_id: '1',
+            url,
+            url_status: 'online',
+            urlhaus_reference: 'https://urlhaus.abuse.ch/url/1/',
+            filename: null,
+            firstseen: '2025-03-14',
+            lastseen: null,
+          })),
         });
       }
       default:

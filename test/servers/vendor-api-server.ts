@@ -7,10 +7,19 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { listenOnLoopback, readBody, type LoopbackServer } from './listen-on-loopback';
 
-export interface ApiRequest { method: string; path: string; query: URLSearchParams; body: Record<string, unknown> }
+export interface ApiRequest {
+  method: string;
+  path: string;
+  query: URLSearchParams;
+  body: Record<string, unknown>;
+}
 /** [status, JSON body (none: empty)]. */
 export type ApiAnswer = [number, unknown?];
-export interface Route { method: string; path: RegExp; handle(req: ApiRequest, m: RegExpExecArray): ApiAnswer }
+export interface Route {
+  method: string;
+  path: RegExp;
+  handle(req: ApiRequest, m: RegExpExecArray): ApiAnswer;
+}
 
 export type Auth =
   | { kind: 'oauth'; tokenPath: string; clientId: string; clientSecret: string }
@@ -37,7 +46,9 @@ export abstract class VendorApiServer {
   /** The headers a 429 carries, asking for a wait of about one second. */
   protected abstract throttleHeaders(): Record<string, string>;
 
-  revokeTokens(): void { this.tokens.clear(); }
+  revokeTokens(): void {
+    this.tokens.clear();
+  }
 
   get url(): string {
     if (!this.listening) throw new Error('server not started');
@@ -48,9 +59,13 @@ export abstract class VendorApiServer {
   readonly log: { verb: string; target: string }[] = [];
 
   /** How many times `verb` was done to `target`. */
-  did(verb: string, target: string): number { return this.log.filter((l) => l.verb === verb && l.target === target).length; }
+  did(verb: string, target: string): number {
+    return this.log.filter((l) => l.verb === verb && l.target === target).length;
+  }
 
-  protected record(verb: string, target: string): void { this.log.push({ verb, target }); }
+  protected record(verb: string, target: string): void {
+    this.log.push({ verb, target });
+  }
 
   private authorized(req: IncomingMessage): boolean {
     const header = req.headers.authorization ?? '';
@@ -76,7 +91,8 @@ export abstract class VendorApiServer {
       this.tokensIssued += 1;
       return send([200, { access_token: token, token_type: 'bearer', expires_in: 1799 }]);
     }
-    if (!this.authorized(req)) return send([401, this.error(401, 'InvalidAuthenticationToken', 'Access token is missing, invalid or expired')]);
+    if (!this.authorized(req))
+      return send([401, this.error(401, 'InvalidAuthenticationToken', 'Access token is missing, invalid or expired')]);
     if (this.throttleNext > 0) {
       this.throttleNext -= 1;
       this.throttled += 1;
@@ -90,7 +106,18 @@ export abstract class VendorApiServer {
     this.calls.push({ method: req.method ?? '', path: url.pathname });
     for (const route of this.routes()) {
       const m = req.method === route.method ? route.path.exec(url.pathname) : null;
-      if (m) return send(route.handle({ method: req.method ?? '', path: url.pathname, query: url.searchParams, body: raw ? JSON.parse(raw) as Record<string, unknown> : {} }, m));
+      if (m)
+        return send(
+          route.handle(
+            {
+              method: req.method ?? '',
+              path: url.pathname,
+              query: url.searchParams,
+              body: raw ? (JSON.parse(raw) as Record<string, unknown>) : {},
+            },
+            m,
+          ),
+        );
     }
     send([404, this.error(404, 'NotFound', `no route ${req.method} ${url.pathname}`)]);
   }
@@ -100,7 +127,9 @@ export abstract class VendorApiServer {
     return this.listening.url;
   }
 
-  async stop(): Promise<void> { await this.listening?.close(); }
+  async stop(): Promise<void> {
+    await this.listening?.close();
+  }
 }
 
 /** Retry-After of one second, as Microsoft Graph and Defender send on 429. */

@@ -7,8 +7,20 @@ import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { listenOnLoopback, readBody, type LoopbackServer } from './listen-on-loopback';
 
-export interface VtStats { malicious: number; suspicious: number; harmless: number; undetected: number; timeout?: number }
-export interface VtFile { md5: string; sha1: string; sha256: string; stats: VtStats; meaningfulName?: string }
+export interface VtStats {
+  malicious: number;
+  suspicious: number;
+  harmless: number;
+  undetected: number;
+  timeout?: number;
+}
+export interface VtFile {
+  md5: string;
+  sha1: string;
+  sha256: string;
+  stats: VtStats;
+  meaningfulName?: string;
+}
 /** hang: never answers; stall-body: sends 200 and half an answer, then nothing. */
 export type ServerMode = 'normal' | 'rate-limited' | 'hang' | 'stall-body' | 'malformed' | 'server-error';
 
@@ -20,9 +32,15 @@ export class VirusTotalServer {
   private listening?: LoopbackServer;
   private url = '';
 
-  constructor(private readonly data: {
-    apiKey: string; files?: VtFile[]; domains?: Record<string, VtStats>; ips?: Record<string, VtStats>; urls?: Record<string, VtStats>;
-  }) {}
+  constructor(
+    private readonly data: {
+      apiKey: string;
+      files?: VtFile[];
+      domains?: Record<string, VtStats>;
+      ips?: Record<string, VtStats>;
+      urls?: Record<string, VtStats>;
+    },
+  ) {}
 
   private send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
     res.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify(body));
@@ -35,10 +53,15 @@ export class VirusTotalServer {
   private object(type: string, id: string, stats: VtStats, path: string, extra: Record<string, unknown> = {}) {
     return {
       data: {
-        id, type, links: { self: `${this.url}${path}` },
+        id,
+        type,
+        links: { self: `${this.url}${path}` },
         attributes: {
-          last_analysis_stats: { timeout: 0, ...stats }, last_analysis_date: 1741958400, reputation: stats.malicious > 0 ? -stats.malicious : 0,
-          total_votes: { harmless: 0, malicious: stats.malicious > 0 ? 1 : 0 }, ...extra,
+          last_analysis_stats: { timeout: 0, ...stats },
+          last_analysis_date: 1741958400,
+          reputation: stats.malicious > 0 ? -stats.malicious : 0,
+          total_votes: { harmless: 0, malicious: stats.malicious > 0 ? 1 : 0 },
+          ...extra,
         },
       },
     };
@@ -52,7 +75,13 @@ export class VirusTotalServer {
     if (!apiKey) return this.error(res, 401, 'AuthenticationRequiredError', 'X-Apikey header is missing');
     if (apiKey !== this.data.apiKey) return this.error(res, 401, 'WrongCredentialsError', 'Wrong API key');
     if (this.mode === 'rate-limited') {
-      return this.error(res, 429, 'QuotaExceededError', 'Quota exceeded', this.retryAfterSeconds !== undefined ? { 'retry-after': String(this.retryAfterSeconds) } : {});
+      return this.error(
+        res,
+        429,
+        'QuotaExceededError',
+        'Quota exceeded',
+        this.retryAfterSeconds !== undefined ? { 'retry-after': String(this.retryAfterSeconds) } : {},
+      );
     }
     if (this.mode === 'server-error') return this.error(res, 503, 'TransientError', 'Transient error, retry might work');
     if (this.mode === 'malformed' || this.mode === 'stall-body') {
@@ -69,17 +98,27 @@ export class VirusTotalServer {
     if (m[1] === 'files') {
       const h = id.toLowerCase();
       const f = this.data.files?.find((x) => x.md5 === h || x.sha1 === h || x.sha256 === h);
-      if (!/^([0-9a-f]{32}|[0-9a-f]{40}|[0-9a-f]{64})$/.test(h)) return this.error(res, 400, 'InvalidArgumentError', `Invalid file id "${id}"`);
-      return f ? this.send(res, 200, this.object('file', f.sha256, f.stats, path, { md5: f.md5, sha1: f.sha1, sha256: f.sha256, meaningful_name: f.meaningfulName }))
+      if (!/^([0-9a-f]{32}|[0-9a-f]{40}|[0-9a-f]{64})$/.test(h))
+        return this.error(res, 400, 'InvalidArgumentError', `Invalid file id "${id}"`);
+      return f
+        ? this.send(
+            res,
+            200,
+            this.object('file', f.sha256, f.stats, path, { md5: f.md5, sha1: f.sha1, sha256: f.sha256, meaningful_name: f.meaningfulName }),
+          )
         : this.error(res, 404, 'NotFoundError', `File "${id}" not found`);
     }
     if (m[1] === 'domains') {
       const s = this.data.domains?.[id.toLowerCase()];
-      return s ? this.send(res, 200, this.object('domain', id, s, path)) : this.error(res, 404, 'NotFoundError', `Domain "${id}" not found`);
+      return s
+        ? this.send(res, 200, this.object('domain', id, s, path))
+        : this.error(res, 404, 'NotFoundError', `Domain "${id}" not found`);
     }
     if (m[1] === 'ip_addresses') {
       const s = this.data.ips?.[id];
-      return s ? this.send(res, 200, this.object('ip_address', id, s, path)) : this.error(res, 404, 'NotFoundError', `IP address "${id}" not found`);
+      return s
+        ? this.send(res, 200, this.object('ip_address', id, s, path))
+        : this.error(res, 404, 'NotFoundError', `IP address "${id}" not found`);
     }
     // URL identifiers: unpadded base64url of the URL, or the SHA-256 of the URL.
     const urls = Object.entries(this.data.urls ?? {});

@@ -59,11 +59,13 @@ describe('the application role', () => {
     expect(await auditTamperRights(db.pool)).toEqual([]);
   });
 
-  it.each(AUDIT_TABLES.flatMap((t) => [
-    [t, `UPDATE ${t} SET actor = 'mallory'`, /permission denied|append-only/],
-    [t, `DELETE FROM ${t}`, /permission denied|append-only/],
-    [t, `TRUNCATE ${t}`, /permission denied|append-only/],
-  ]))('%s: %s is refused', async (_t, sql, message) => {
+  it.each(
+    AUDIT_TABLES.flatMap((t) => [
+      [t, `UPDATE ${t} SET actor = 'mallory'`, /permission denied|append-only/],
+      [t, `DELETE FROM ${t}`, /permission denied|append-only/],
+      [t, `TRUNCATE ${t}`, /permission denied|append-only/],
+    ]),
+  )('%s: %s is refused', async (_t, sql, message) => {
     await expect(rolledBack(db.pool, sql)).rejects.toThrow(message);
   });
 
@@ -97,7 +99,10 @@ describe('openDatabase says how the audit trail is protected', () => {
   it('a role that can alter the audit trail is reported as no separation, with the way out', async () => {
     const d = await open(db.ownerUrl);
     try {
-      expect(d.privileges).toEqual({ mode: 'none', reason: expect.stringMatching(/can alter the audit trail .*AUTOSOC_MIGRATION_DATABASE_URL/) });
+      expect(d.privileges).toEqual({
+        mode: 'none',
+        reason: expect.stringMatching(/can alter the audit trail .*AUTOSOC_MIGRATION_DATABASE_URL/),
+      });
     } finally {
       await d.close();
     }

@@ -19,23 +19,44 @@ test('volume: the 14 alerts received in [from, to), by source, ingest format and
   expect(m.period).toEqual({ from: h.from.toISOString(), to: h.to.toISOString() });
   expect(m.volume.total).toBe(14);
   expect(m.volume.suppressed).toBe(2);
-  expect(m.volume.bySource).toEqual([{ key: 'edr', count: 9 }, { key: 'siem', count: 3 }, { key: 'mail', count: 2 }]);
+  expect(m.volume.bySource).toEqual([
+    { key: 'edr', count: 9 },
+    { key: 'siem', count: 3 },
+    { key: 'mail', count: 2 },
+  ]);
   // By the format ingest read them in; u1 was started without ingest.
   expect(m.volume.byFormat).toEqual([
-    { key: 'ocsf', count: 4 }, { key: 'ecs', count: 3 }, { key: 'wazuh', count: 3 }, { key: 'cef', count: 2 }, { key: 'eml', count: 1 }, { key: 'unknown', count: 1 },
+    { key: 'ocsf', count: 4 },
+    { key: 'ecs', count: 3 },
+    { key: 'wazuh', count: 3 },
+    { key: 'cef', count: 2 },
+    { key: 'eml', count: 1 },
+    { key: 'unknown', count: 1 },
   ]);
   expect(m.volume.bySourceAndFormat).toEqual([
-    { source: 'edr', format: 'ocsf', count: 4 }, { source: 'edr', format: 'ecs', count: 3 }, { source: 'siem', format: 'wazuh', count: 3 },
-    { source: 'edr', format: 'cef', count: 2 }, { source: 'mail', format: 'eml', count: 1 }, { source: 'mail', format: 'unknown', count: 1 },
+    { source: 'edr', format: 'ocsf', count: 4 },
+    { source: 'edr', format: 'ecs', count: 3 },
+    { source: 'siem', format: 'wazuh', count: 3 },
+    { source: 'edr', format: 'cef', count: 2 },
+    { source: 'mail', format: 'eml', count: 1 },
+    { source: 'mail', format: 'unknown', count: 1 },
   ]);
   expect(m.volume.bySeverity).toEqual([
-    { key: 'critical', count: 2 }, { key: 'high', count: 4 }, { key: 'medium', count: 1 }, { key: 'low', count: 6 }, { key: 'informational', count: 1 },
+    { key: 'critical', count: 2 },
+    { key: 'high', count: 4 },
+    { key: 'medium', count: 1 },
+    { key: 'low', count: 6 },
+    { key: 'informational', count: 1 },
   ]);
 });
 
 test('dispositions and the auto-close rate: 4 auto-closed of the 11 triage decided (suppressed and untriaged apart)', () => {
   expect(m.dispositions).toEqual([
-    { key: 'escalate', count: 6 }, { key: 'auto_close', count: 4 }, { key: 'suppressed', count: 2 }, { key: 'auto_respond', count: 1 }, { key: 'pending', count: 1 },
+    { key: 'escalate', count: 6 },
+    { key: 'auto_close', count: 4 },
+    { key: 'suppressed', count: 2 },
+    { key: 'auto_respond', count: 1 },
+    { key: 'pending', count: 1 },
   ]);
   expect(m.autoClose).toEqual({ closed: 4, triaged: 11, rate: 4 / 11 });
 });
@@ -53,7 +74,10 @@ test('MTTA and MTTR per severity: median and p90 (linear interpolation) in secon
 });
 
 test('SLA breaches per tier', () => {
-  expect(m.slaBreaches).toEqual([{ tier: 'tier1', breaches: 2, alerts: 2 }, { tier: 'tier2', breaches: 1, alerts: 1 }]);
+  expect(m.slaBreaches).toEqual([
+    { tier: 'tier1', breaches: 2, alerts: 2 },
+    { tier: 'tier2', breaches: 1, alerts: 1 },
+  ]);
 });
 
 test("analysts' workload and decisions: people only, never system actors", () => {
@@ -71,7 +95,9 @@ test('noisiest rules with their false-positive rate and the tuning suggestions t
     { ruleId: h.rule2, ruleName: 'Impossible travel', alerts: 3, analystDecided: 1, falsePositives: 0, falsePositiveRate: 0 },
   ]);
   // host WS-01 matches ws-01 on h1 and a1-a4 (5 of 9); user jdoe matches CORP\jdoe on h2 (1 of 9). The retired one and R9's are not offered.
-  expect(m.noisyRules[0].suggestions.map((s) => ({ match: s.match, wouldSuppress: s.wouldSuppress, expectedReduction: s.expectedReduction }))).toEqual([
+  expect(
+    m.noisyRules[0].suggestions.map((s) => ({ match: s.match, wouldSuppress: s.wouldSuppress, expectedReduction: s.expectedReduction })),
+  ).toEqual([
     { match: { source: 'edr', ruleId: h.rule1, host: 'WS-01' }, wouldSuppress: 5, expectedReduction: 5 / 9 },
     { match: { source: 'EDR', ruleId: h.rule1.toLowerCase(), user: 'jdoe' }, wouldSuppress: 1, expectedReduction: 1 / 9 },
   ]);
@@ -86,11 +112,19 @@ test('containment actions and undos, automatic ones apart; incidents and storms;
   ]);
   expect(m.incidents).toBe(2);
   const hour = (n: number) => new Date(h.from.getTime() + (4 * 24 + n) * 3600_000).toISOString().replace('.000Z', 'Z');
-  expect(m.storms).toEqual([{ incidentId: h.stormIncident, correlationKey: `key:${h.stormIncident}`, alerts: 3, first: hour(1), last: hour(3) }]);
+  expect(m.storms).toEqual([
+    { incidentId: h.stormIncident, correlationKey: `key:${h.stormIncident}`, alerts: 3, first: hour(1), last: hour(3) },
+  ]);
   expect(m.health).toEqual({
     untriaged: 1,
-    analyzerErrors: [{ key: 'yara', count: 2 }, { key: 'sandbox', count: 1 }],
-    notificationFailures: [{ key: 'slack failed', count: 1 }, { key: 'webhook unknown', count: 1 }],
+    analyzerErrors: [
+      { key: 'yara', count: 2 },
+      { key: 'sandbox', count: 1 },
+    ],
+    notificationFailures: [
+      { key: 'slack failed', count: 1 },
+      { key: 'webhook unknown', count: 1 },
+    ],
   });
 });
 

@@ -18,21 +18,28 @@ const NOT_YET_MOVED: Record<string, string> = {
 
 function tsFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
-    e.isDirectory() ? tsFiles(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : []);
+    e.isDirectory() ? tsFiles(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : [],
+  );
 }
 
 test('no SQL outside src/store', () => {
   const offenders = tsFiles(SRC)
     .map((f) => relative(SRC, f))
     .filter((f) => !f.startsWith('store/') && !(f in NOT_YET_MOVED))
-    .filter((f) => readFileSync(join(SRC, f), 'utf8').split('\n').some((l) => QUERY_CALL.test(l)));
+    .filter((f) =>
+      readFileSync(join(SRC, f), 'utf8')
+        .split('\n')
+        .some((l) => QUERY_CALL.test(l)),
+    );
   expect(offenders).toEqual([]);
 });
 
 test('the not-yet-moved list names only files that still run SQL', () => {
   const stale = Object.keys(NOT_YET_MOVED).filter((f) => {
     try {
-      return !readFileSync(join(SRC, f), 'utf8').split('\n').some((l) => QUERY_CALL.test(l));
+      return !readFileSync(join(SRC, f), 'utf8')
+        .split('\n')
+        .some((l) => QUERY_CALL.test(l));
     } catch {
       return true;
     }

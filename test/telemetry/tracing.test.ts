@@ -56,9 +56,17 @@ describe('tracing off (no OTLP endpoint)', () => {
   });
 
   it('reads the endpoint the OpenTelemetry way', () => {
-    expect(loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318/' }).tracing).toEqual({ tracesUrl: 'http://collector:4318/v1/traces', serviceName: 'autosoc' });
-    expect(loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318', OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://traces:9999/custom', OTEL_SERVICE_NAME: 'soc-eu' }).tracing)
-      .toEqual({ tracesUrl: 'http://traces:9999/custom', serviceName: 'soc-eu' });
+    expect(loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318/' }).tracing).toEqual({
+      tracesUrl: 'http://collector:4318/v1/traces',
+      serviceName: 'autosoc',
+    });
+    expect(
+      loadConfig({
+        OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318',
+        OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://traces:9999/custom',
+        OTEL_SERVICE_NAME: 'soc-eu',
+      }).tracing,
+    ).toEqual({ tracesUrl: 'http://traces:9999/custom', serviceName: 'soc-eu' });
     expect(() => loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'not a url' })).toThrow(/OTEL_EXPORTER_OTLP_ENDPOINT/);
   });
 });
@@ -67,14 +75,24 @@ describe('tracing on', () => {
   beforeAll(async () => {
     otlp = new OtlpServer();
     await otlp.start();
-    const config = testConfig({ TEMPORAL_TASK_QUEUE: `tracing-${run}`, OTEL_EXPORTER_OTLP_ENDPOINT: otlp.url, OTEL_SERVICE_NAME: `autosoc-${run}` });
+    const config = testConfig({
+      TEMPORAL_TASK_QUEUE: `tracing-${run}`,
+      OTEL_EXPORTER_OTLP_ENDPOINT: otlp.url,
+      OTEL_SERVICE_NAME: `autosoc-${run}`,
+    });
     tracing = installTracing(config)!;
     [db, env] = await Promise.all([openTestDatabase(), devServerEnv()]);
     // The one way autosoc makes clients: it now carries the tracing interceptors.
     client = temporalClient(config, env.connection);
     worker = await createWorker(config, db.pool, env.nativeConnection, client);
     working = worker.run();
-    const ingest = new IngestService({ db: db.pool, client, taskQueue: config.temporal.taskQueue, policy: config.policy, correlation: { ...loadConfig({}).correlation, keys: [] } });
+    const ingest = new IngestService({
+      db: db.pool,
+      client,
+      taskQueue: config.temporal.taskQueue,
+      policy: config.policy,
+      correlation: { ...loadConfig({}).correlation, keys: [] },
+    });
     app = buildApiServer({ db: db.pool, ingest, client, policy: config.policy, maxBodyBytes: 1 << 20, adminToken: ADMIN });
     base = (await app.listen({ host: '127.0.0.1', port: 0 })).replace(/\/$/, '');
   }, 180_000);
@@ -92,15 +110,21 @@ describe('tracing on', () => {
     expect(activeTracing()).toBe(tracing);
     const alert = { ...JSON.parse(readFileSync(join(SAMPLES_DIR, '04-admin-login.json'), 'utf8')), sourceId: `login-${run}` };
     const res = await fetch(`${base}/v1/alerts`, {
-      method: 'POST', body: JSON.stringify(alert),
+      method: 'POST',
+      body: JSON.stringify(alert),
       headers: { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json', traceparent: `00-${TRACE_ID}-${CALLER_SPAN}-01` },
     });
     expect(res.status).toBe(202);
-    const { results: [{ workflowId }] } = await res.json() as { results: { workflowId: string }[] };
+    const {
+      results: [{ workflowId }],
+    } = (await res.json()) as { results: { workflowId: string }[] };
     await client.workflow.getHandle(workflowId).result(); // the sample auto-closes: RunWorkflow has ended
     await tracing.spanProcessor.forceFlush();
-    const trace = await waitFor(async () => otlp.spans.filter((s) => s.traceId === TRACE_ID),
-      (spans) => spans.some((s) => s.name === 'RunWorkflow:alertWorkflow') && spans.some((s) => s.name.startsWith('RunActivity:')), 'the trace to reach the receiver');
+    const trace = await waitFor(
+      async () => otlp.spans.filter((s) => s.traceId === TRACE_ID),
+      (spans) => spans.some((s) => s.name === 'RunWorkflow:alertWorkflow') && spans.some((s) => s.name.startsWith('RunActivity:')),
+      'the trace to reach the receiver',
+    );
 
     const one = (name: string) => {
       const found = trace.filter((s) => s.name === name);
@@ -108,7 +132,12 @@ describe('tracing on', () => {
       return found[0];
     };
     const request = one('POST /v1/alerts');
-    expect(request).toMatchObject({ parentSpanId: CALLER_SPAN, kind: 2 /* SERVER */, service: `autosoc-${run}`, attributes: { 'http.route': '/v1/alerts', 'http.response.status_code': 202 } });
+    expect(request).toMatchObject({
+      parentSpanId: CALLER_SPAN,
+      kind: 2 /* SERVER */,
+      service: `autosoc-${run}`,
+      attributes: { 'http.route': '/v1/alerts', 'http.response.status_code': 202 },
+    });
     const start = one('StartWorkflow:alertWorkflow');
     expect(start.parentSpanId).toBe(request.spanId);
     const runWorkflow = one('RunWorkflow:alertWorkflow');
@@ -123,20 +152,31 @@ describe('tracing on', () => {
       expect(scheduled.parentSpanId).toBe(runWorkflow.spanId);
     }
     // Nothing of this run's spans went to another trace.
-    expect(otlp.spans.filter((s) => s.service === `autosoc-${run}` && s.attributes.workflowId === workflowId && s.traceId !== TRACE_ID)).toEqual([]);
+    expect(
+      otlp.spans.filter((s) => s.service === `autosoc-${run}` && s.attributes.workflowId === workflowId && s.traceId !== TRACE_ID),
+    ).toEqual([]);
 
     // Switching tracing off again: the traced run replays on the plain workflow code.
     const history = await client.workflow.getHandle(workflowId).fetchHistory();
-    await Worker.runReplayHistory({ workflowsPath: require.resolve('../../src/workflows'), dataConverter: testDataConverter }, history, workflowId);
+    await Worker.runReplayHistory(
+      { workflowsPath: require.resolve('../../src/workflows'), dataConverter: testDataConverter },
+      history,
+      workflowId,
+    );
   }, 180_000);
 
   it('the workflow code with the tracing interceptors replays every recorded history', async () => {
     const histories = loadHistories();
     const failed: string[] = [];
-    const results = Worker.runReplayHistories({
-      workflowsPath: require.resolve('../../src/workflows'), interceptors: { workflowModules: [WORKFLOW_TRACING_MODULE] },
-      sinks: tracing.worker.sinks, dataConverter: testDataConverter,
-    }, histories.map((h) => ({ workflowId: h.workflowId, history: h.history })));
+    const results = Worker.runReplayHistories(
+      {
+        workflowsPath: require.resolve('../../src/workflows'),
+        interceptors: { workflowModules: [WORKFLOW_TRACING_MODULE] },
+        sinks: tracing.worker.sinks,
+        dataConverter: testDataConverter,
+      },
+      histories.map((h) => ({ workflowId: h.workflowId, history: h.history })),
+    );
     for await (const r of results) if (r.error) failed.push(`${r.workflowId}: ${r.error.message}`);
     expect(failed).toEqual([]);
     expect(histories.length).toBeGreaterThan(20);

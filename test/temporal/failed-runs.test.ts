@@ -33,11 +33,23 @@ beforeAll(async () => {
   [env, db] = await Promise.all([devServerEnv(), openTestDatabase()]);
   let calls = 0;
   worker = await Worker.create({
-    connection: env.nativeConnection, taskQueue, workflowsPath: require.resolve('./failing-workflows'), dataConverter: testDataConverter,
-    activities: { flakyUpstream: async () => { calls += 1; throw new Error(`upstream answered 503 (call ${calls})`); } },
+    connection: env.nativeConnection,
+    taskQueue,
+    workflowsPath: require.resolve('./failing-workflows'),
+    dataConverter: testDataConverter,
+    activities: {
+      flakyUpstream: async () => {
+        calls += 1;
+        throw new Error(`upstream answered 503 (call ${calls})`);
+      },
+    },
   });
   running = worker.run();
-  for (const [wf, id] of [[failsWorkflow, `fails-${run}`], [retriesWorkflow, `retries-${run}`], [fineWorkflow, `fine-${run}`]] as const) {
+  for (const [wf, id] of [
+    [failsWorkflow, `fails-${run}`],
+    [retriesWorkflow, `retries-${run}`],
+    [fineWorkflow, `fine-${run}`],
+  ] as const) {
     await env.client.workflow.start(wf, { taskQueue, workflowId: id });
   }
   await env.client.workflow.getHandle(`fine-${run}`).result();
@@ -55,12 +67,25 @@ afterAll(async () => {
 });
 
 test('failed and retrying runs, with the last error and the UI link; a healthy run is not listed', async () => {
-  const runs = await waitFor(() => listFailedRuns(env.client, { link }), (r) => r.some((x) => x.workflowId === `fails-${run}`) && r.some((x) => x.workflowId === `retries-${run}`),
-    'the failed run in visibility and the activity past its third attempt');
+  const runs = await waitFor(
+    () => listFailedRuns(env.client, { link }),
+    (r) => r.some((x) => x.workflowId === `fails-${run}`) && r.some((x) => x.workflowId === `retries-${run}`),
+    'the failed run in visibility and the activity past its third attempt',
+  );
   const failed = runs.find((r) => r.workflowId === `fails-${run}`)!;
-  expect(failed).toMatchObject({ workflowType: 'failsWorkflow', status: 'FAILED', error: 'mapper refused the input <script>x</script>', link: link(`fails-${run}`) });
+  expect(failed).toMatchObject({
+    workflowType: 'failsWorkflow',
+    status: 'FAILED',
+    error: 'mapper refused the input <script>x</script>',
+    link: link(`fails-${run}`),
+  });
   const retrying = runs.find((r) => r.workflowId === `retries-${run}`)!;
-  expect(retrying).toMatchObject({ workflowType: 'retriesWorkflow', status: 'RETRYING', activity: 'flakyUpstream', link: link(`retries-${run}`) });
+  expect(retrying).toMatchObject({
+    workflowType: 'retriesWorkflow',
+    status: 'RETRYING',
+    activity: 'flakyUpstream',
+    link: link(`retries-${run}`),
+  });
   expect(retrying.attempt).toBeGreaterThanOrEqual(3);
   expect(retrying.error).toMatch(/^upstream answered 503 \(call \d+\)$/);
   expect(runs.some((r) => r.workflowId === `fine-${run}`)).toBe(false);
@@ -73,11 +98,23 @@ test('autosoc runs --failed prints them through the API; an ingest token may not
   const apiUrl = await app.listen({ host: '127.0.0.1', port: 0 });
   let stdout = '';
   let stderr = '';
-  const io = { stdout: (t: string) => { stdout += t; }, stderr: (t: string) => { stderr += t; }, env: { AUTOSOC_API_URL: apiUrl, AUTOSOC_API_TOKEN: token } };
+  const io = {
+    stdout: (t: string) => {
+      stdout += t;
+    },
+    stderr: (t: string) => {
+      stderr += t;
+    },
+    env: { AUTOSOC_API_URL: apiUrl, AUTOSOC_API_TOKEN: token },
+  };
   expect(await cli(['runs', '--failed'], io)).toBe(0);
   const lines = stdout.split('\n');
   expect(lines[0]).toMatch(/^STATUS\s+TYPE\s+WORKFLOW\s+LAST ERROR\s+LINK$/);
-  expect(lines.find((l) => l.includes(`fails-${run}`))).toMatch(new RegExp(`^FAILED\\s+failsWorkflow\\s+fails-${run}\\s+mapper refused the input <script>x</script>\\s+${link(`fails-${run}`).replace(/[.?]/g, '\\$&')}$`));
+  expect(lines.find((l) => l.includes(`fails-${run}`))).toMatch(
+    new RegExp(
+      `^FAILED\\s+failsWorkflow\\s+fails-${run}\\s+mapper refused the input <script>x</script>\\s+${link(`fails-${run}`).replace(/[.?]/g, '\\$&')}$`,
+    ),
+  );
   expect(lines.find((l) => l.includes(`retries-${run}`))).toMatch(/^RETRYING flakyUpstream #\d+\s+retriesWorkflow\s+/);
   stdout = '';
   expect(await cli(['--json', 'runs', '--failed'], io)).toBe(0);
@@ -85,5 +122,7 @@ test('autosoc runs --failed prints them through the API; an ingest token may not
   expect(await cli(['runs'], io)).toBe(1);
   expect(stderr).toContain('say which runs: --failed');
   const ingestOnly = await createApiToken(db.pool, { name: `runs-ingest-${run}`, roles: ['ingest'], anySource: true });
-  expect((await app.inject({ method: 'GET', url: '/v1/runs/failed', headers: { authorization: `Bearer ${ingestOnly}` } })).statusCode).toBe(403);
+  expect((await app.inject({ method: 'GET', url: '/v1/runs/failed', headers: { authorization: `Bearer ${ingestOnly}` } })).statusCode).toBe(
+    403,
+  );
 });

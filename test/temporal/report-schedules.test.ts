@@ -28,7 +28,13 @@ let config: Config;
 let smtp: LocalSmtpServer;
 let slack: SlackServer;
 
-const schedule = (cadence: ReportSchedule['cadence'], hourUtc: number): ReportSchedule => ({ cadence, hourUtc, format: 'pdf', email: [], slackChannels: [] });
+const schedule = (cadence: ReportSchedule['cadence'], hourUtc: number): ReportSchedule => ({
+  cadence,
+  hourUtc,
+  format: 'pdf',
+  email: [],
+  slackChannels: [],
+});
 const withReports = (schedules: ReportSchedule[]): TriagePolicy => ({ ...config.policy, reports: { schedules } });
 
 beforeAll(async () => {
@@ -37,8 +43,13 @@ beforeAll(async () => {
   await Promise.all([smtp.start(), slack.start()]);
   config = testConfig({
     TEMPORAL_TASK_QUEUE: `soc-schedules-${uniqueSuffix()}`,
-    AUTOSOC_SMTP_URL: smtp.url, AUTOSOC_SMTP_FROM: 'soc-reports@example.com', AUTOSOC_SMTP_TLS: 'none', AUTOSOC_SMTP_USER: smtp.user, AUTOSOC_SMTP_PASSWORD: smtp.password,
-    AUTOSOC_SLACK_BOT_TOKEN: slack.token, AUTOSOC_SLACK_API_URL: slack.apiUrl,
+    AUTOSOC_SMTP_URL: smtp.url,
+    AUTOSOC_SMTP_FROM: 'soc-reports@example.com',
+    AUTOSOC_SMTP_TLS: 'none',
+    AUTOSOC_SMTP_USER: smtp.user,
+    AUTOSOC_SMTP_PASSWORD: smtp.password,
+    AUTOSOC_SLACK_BOT_TOKEN: slack.token,
+    AUTOSOC_SLACK_API_URL: slack.apiUrl,
   });
   stack = await startWorkerStack(config);
   ({ env, db } = stack);
@@ -51,14 +62,25 @@ afterAll(async () => {
 test('schedules follow the policy: created once, updated in place, deleted when dropped', async () => {
   const queue = config.temporal.taskQueue;
   const first = withReports([schedule('weekly', 6), schedule('daily', 5)]);
-  expect(await ensureReportSchedules(env.client, first, queue)).toEqual({ upserted: [reportScheduleId('daily'), reportScheduleId('weekly')], deleted: [] });
+  expect(await ensureReportSchedules(env.client, first, queue)).toEqual({
+    upserted: [reportScheduleId('daily'), reportScheduleId('weekly')],
+    deleted: [],
+  });
   // Again, as every worker start does: nothing new, nothing fails.
-  expect(await ensureReportSchedules(env.client, first, queue)).toEqual({ upserted: [reportScheduleId('daily'), reportScheduleId('weekly')], deleted: [] });
+  expect(await ensureReportSchedules(env.client, first, queue)).toEqual({
+    upserted: [reportScheduleId('daily'), reportScheduleId('weekly')],
+    deleted: [],
+  });
   const weekly = await env.client.schedule.getHandle(reportScheduleId('weekly')).describe();
-  expect(weekly.spec.calendars).toEqual([expect.objectContaining({ hour: [{ start: 6, end: 6, step: 1 }], dayOfWeek: [{ start: 'MONDAY', end: 'MONDAY', step: 1 }] })]);
+  expect(weekly.spec.calendars).toEqual([
+    expect.objectContaining({ hour: [{ start: 6, end: 6, step: 1 }], dayOfWeek: [{ start: 'MONDAY', end: 'MONDAY', step: 1 }] }),
+  ]);
   expect(weekly.action).toMatchObject({ type: 'startWorkflow', workflowType: 'socReportWorkflow', taskQueue: queue });
 
-  expect(await ensureReportSchedules(env.client, withReports([schedule('weekly', 7)]), queue)).toEqual({ upserted: [reportScheduleId('weekly')], deleted: [reportScheduleId('daily')] });
+  expect(await ensureReportSchedules(env.client, withReports([schedule('weekly', 7)]), queue)).toEqual({
+    upserted: [reportScheduleId('weekly')],
+    deleted: [reportScheduleId('daily')],
+  });
   const updated = await env.client.schedule.getHandle(reportScheduleId('weekly')).describe();
   expect(updated.spec.calendars?.[0].hour).toEqual([{ start: 7, end: 7, step: 1 }]);
   const ids: string[] = [];
@@ -70,7 +92,11 @@ test('a triggered weekly run reports on the last complete week before it was sch
   await ensureReportSchedules(env.client, withReports([schedule('weekly', 6)]), config.temporal.taskQueue);
   const handle = env.client.schedule.getHandle(reportScheduleId('weekly'));
   await handle.trigger();
-  const described = await waitFor(() => handle.describe(), (d) => d.info.recentActions.length > 0, 'the triggered run');
+  const described = await waitFor(
+    () => handle.describe(),
+    (d) => d.info.recentActions.length > 0,
+    'the triggered run',
+  );
   const action = described.info.recentActions[0];
   const run = env.client.workflow.getHandle(action.action.workflow.workflowId, action.action.workflow.firstExecutionRunId);
   const result: SocReportResult = await run.result();
@@ -88,19 +114,32 @@ test('a run with recipients mails the report and shares it in Slack; its pipelin
   // A run that fails: a report in a format there is none of is refused as bad input.
   const failedId = `soc-bad-${uniqueSuffix()}`;
   const bad = await env.client.workflow.start(socReportWorkflow, {
-    args: [{ ...schedule('daily', 6), format: 'docx' as ReportSchedule['format'] }], taskQueue: config.temporal.taskQueue, workflowId: failedId,
+    args: [{ ...schedule('daily', 6), format: 'docx' as ReportSchedule['format'] }],
+    taskQueue: config.temporal.taskQueue,
+    workflowId: failedId,
   });
   await expect(bad.result()).rejects.toThrow();
-  await waitFor(() => listFailedRuns(env.client), (runs) => runs.some((r) => r.workflowId === failedId), 'the failed run in visibility');
+  await waitFor(
+    () => listFailedRuns(env.client),
+    (runs) => runs.some((r) => r.workflowId === failedId),
+    'the failed run in visibility',
+  );
 
   const monthly: ReportSchedule = { ...schedule('monthly', 6), email: ['soc-lead@example.com'], slackChannels: ['C0SOCREPORTS'] };
   await ensureReportSchedules(env.client, withReports([monthly]), config.temporal.taskQueue);
   const handle = env.client.schedule.getHandle(reportScheduleId('monthly'));
   await handle.trigger();
-  const described = await waitFor(() => handle.describe(), (d) => d.info.recentActions.length > 0, 'the triggered run');
+  const described = await waitFor(
+    () => handle.describe(),
+    (d) => d.info.recentActions.length > 0,
+    'the triggered run',
+  );
   const action = described.info.recentActions[0].action.workflow;
   const result: SocReportResult = await env.client.workflow.getHandle(action.workflowId, action.firstExecutionRunId).result();
-  expect(result.deliveries?.map((d) => [d.channel, d.target, d.outcome])).toEqual([['email', 'soc-lead@example.com', 'sent'], ['slack', 'C0SOCREPORTS', 'sent']]);
+  expect(result.deliveries?.map((d) => [d.channel, d.target, d.outcome])).toEqual([
+    ['email', 'soc-lead@example.com', 'sent'],
+    ['slack', 'C0SOCREPORTS', 'sent'],
+  ]);
 
   const pdf = (await getEvidence(db.pool, result.sha256))!;
   expect(smtp.received.map((m) => m.to)).toEqual([['soc-lead@example.com']]);

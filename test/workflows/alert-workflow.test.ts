@@ -16,7 +16,13 @@ import { signedDecision } from '../helpers/security';
 import { workflowHarness, type WorkflowHarness } from '../helpers/workflow-harness';
 
 const HOUR = 3_600_000;
-const policy = { ...DEFAULT_POLICY, slaTiers: [{ name: 'tier1', respondWithinMs: 2 * HOUR }, { name: 'tier2', respondWithinMs: 8 * HOUR }] };
+const policy = {
+  ...DEFAULT_POLICY,
+  slaTiers: [
+    { name: 'tier1', respondWithinMs: 2 * HOUR },
+    { name: 'tier2', respondWithinMs: 8 * HOUR },
+  ],
+};
 
 let h: WorkflowHarness;
 let env: TestWorkflowEnvironment;
@@ -31,7 +37,8 @@ afterAll(() => h?.close());
 const start = (file: string) => h.start(sampleAlert(file, `${file}-${uniqueSuffix()}`), policy);
 const untilAwaitingAnalyst = (handle: Awaited<ReturnType<typeof start>>) => h.untilStage(handle, 'awaiting_analyst');
 /** Signed as the API would sign it, at the test server's time (hours may have been skipped). */
-const signed = async (handle: { workflowId: string }, d: Parameters<typeof signedDecision>[1]) => signedDecision(handle.workflowId, d, await env.currentTimeMs());
+const signed = async (handle: { workflowId: string }, d: Parameters<typeof signedDecision>[1]) =>
+  signedDecision(handle.workflowId, d, await env.currentTimeMs());
 
 test('an SLA breach escalates to the next tier, then approval runs the response', async () => {
   const handle = await start('01-encoded-powershell.json');
@@ -44,10 +51,18 @@ test('an SLA breach escalates to the next tier, then approval runs the response'
   expect(escalated.escalations).toEqual([{ fromTier: 'tier1', toTier: 'tier2', afterMs: 2 * HOUR }]);
   expect((await getCase(db.pool, handle.workflowId))?.tier).toBe('tier2');
 
-  await handle.signal(approveSignal, await signed(handle, { action: 'approve', actor: 'alice', reason: 'encoded PowerShell from Word: contain' }));
+  await handle.signal(
+    approveSignal,
+    await signed(handle, { action: 'approve', actor: 'alice', reason: 'encoded PowerShell from Word: contain' }),
+  );
   const result = await handle.result();
   expect(result.outcome).toBe('recorded_for_manual_action');
-  expect(result.decision).toEqual({ action: 'approve', actor: 'alice', reason: 'encoded PowerShell from Word: contain', roles: ['analyst'] });
+  expect(result.decision).toEqual({
+    action: 'approve',
+    actor: 'alice',
+    reason: 'encoded PowerShell from Word: contain',
+    roles: ['analyst'],
+  });
   expect(result.responseActions).toContain('isolate_host:fin-ws-042=recorded for manual action');
 
   const audit = await listAudit(db.pool, handle.workflowId);
@@ -56,7 +71,11 @@ test('an SLA breach escalates to the next tier, then approval runs the response'
   // Process tree (Word → PowerShell) makes it malicious: block the outbound IP too.
   expect(actions.map((a) => `${a.kind}:${a.target}`)).toEqual(['block_ip:203.0.113.77', 'isolate_host:fin-ws-042']);
   expect(actions[0].approved_by).toBe('alice');
-  expect((await getCase(db.pool, handle.workflowId))).toMatchObject({ status: 'closed', resolution: 'recorded_for_manual_action', closed_by: 'alice' });
+  expect(await getCase(db.pool, handle.workflowId)).toMatchObject({
+    status: 'closed',
+    resolution: 'recorded_for_manual_action',
+    closed_by: 'alice',
+  });
 });
 
 test('the last tier breaching keeps the alert waiting; a close with reason ends it without response', async () => {
@@ -67,11 +86,17 @@ test('the last tier breaching keeps the alert waiting; a close with reason ends 
   expect(waiting.escalations.map((e) => e.toTier)).toEqual(['tier2', null]);
   expect(waiting.stage).toBe('awaiting_analyst');
 
-  await handle.signal(closeSignal, await signed(handle, { action: 'close', actor: 'bob', reason: 'authorized red-team exercise RT-2026-11' }));
+  await handle.signal(
+    closeSignal,
+    await signed(handle, { action: 'close', actor: 'bob', reason: 'authorized red-team exercise RT-2026-11' }),
+  );
   const result = await handle.result();
   expect(result.outcome).toBe('closed_by_analyst');
   expect(await listResponseActions(db.pool, handle.workflowId)).toEqual([]);
-  expect(await getCase(db.pool, handle.workflowId)).toMatchObject({ status: 'closed', close_reason: 'authorized red-team exercise RT-2026-11' });
+  expect(await getCase(db.pool, handle.workflowId)).toMatchObject({
+    status: 'closed',
+    close_reason: 'authorized red-team exercise RT-2026-11',
+  });
   const report = await getReport(db.pool, handle.workflowId);
   expect(report?.body).toContain('authorized red\\-team exercise RT\\-2026\\-11');
 });
@@ -95,15 +120,25 @@ test('decide with a bad action, reason or actor is rejected and leaves history u
   const added = ((await handle.fetchHistory()).events ?? []).slice(before.length);
   const kinds = new Set(added.map((e) => e.eventType));
   const WFT = temporal.api.enums.v1.EventType;
-  expect([...kinds].filter((k) => k !== WFT.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED && k !== WFT.EVENT_TYPE_WORKFLOW_TASK_STARTED
-    && k !== WFT.EVENT_TYPE_WORKFLOW_TASK_COMPLETED)).toEqual([]);
+  expect(
+    [...kinds].filter(
+      (k) =>
+        k !== WFT.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED &&
+        k !== WFT.EVENT_TYPE_WORKFLOW_TASK_STARTED &&
+        k !== WFT.EVENT_TYPE_WORKFLOW_TASK_COMPLETED,
+    ),
+  ).toEqual([]);
   expect((await handle.query(statusQuery)).decision).toBeUndefined();
 
-  const status = await handle.executeUpdate(decideUpdate, { args: [await signed(handle, { action: 'close', actor: 'carol', reason: 'user confirmed the mail was a test' })] });
+  const status = await handle.executeUpdate(decideUpdate, {
+    args: [await signed(handle, { action: 'close', actor: 'carol', reason: 'user confirmed the mail was a test' })],
+  });
   expect(status.decision).toMatchObject({ action: 'close', actor: 'carol' });
   // Once decided, a second decision is refused: by the validator while the run writes its
   // report, or by the server once the run has completed (the local store steps are quick).
-  const late = await handle.executeUpdate(decideUpdate, { args: [await signed(handle, { action: 'approve', actor: 'dave', reason: 'late' })] }).catch((err: unknown) => err);
+  const late = await handle
+    .executeUpdate(decideUpdate, { args: [await signed(handle, { action: 'approve', actor: 'dave', reason: 'late' })] })
+    .catch((err: unknown) => err);
   expect([WorkflowUpdateFailedError, WorkflowNotFoundError].some((kind) => late instanceof kind)).toBe(true);
   expect((await handle.result()).outcome).toBe('closed_by_analyst');
 });
@@ -118,13 +153,25 @@ test('a benign alert closes itself with a report and no case', async () => {
 
 test('a new run scores with model v3: a scan from the declared scanner, in its window, closes itself', async () => {
   const scannerPolicy = {
-    ...policy, version: 'scanner-v3',
-    organisation: Organisation.parse({ scanners: [{ name: 'nessus', ranges: ['10.1.99.20/32'], windows: [{ days: ['tue'], from: '05:00', to: '09:00' }] }] }),
+    ...policy,
+    version: 'scanner-v3',
+    organisation: Organisation.parse({
+      scanners: [{ name: 'nessus', ranges: ['10.1.99.20/32'], windows: [{ days: ['tue'], from: '05:00', to: '09:00' }] }],
+    }),
   };
-  const scan = (id: string, techniques: string[]) => h.start({
-    source: 'wazuh-test', sourceId: `${id}-${uniqueSuffix()}`, time: '2026-03-17T06:10:00Z', title: 'Multiple Windows Logon Failures', severity: 'high',
-    attackTechniques: techniques, observables: { hosts: [{ hostname: 'srv-sql01' }], network: [{ srcIp: '10.1.99.20' }] },
-  }, scannerPolicy);
+  const scan = (id: string, techniques: string[]) =>
+    h.start(
+      {
+        source: 'wazuh-test',
+        sourceId: `${id}-${uniqueSuffix()}`,
+        time: '2026-03-17T06:10:00Z',
+        title: 'Multiple Windows Logon Failures',
+        severity: 'high',
+        attackTechniques: techniques,
+        observables: { hosts: [{ hostname: 'srv-sql01' }], network: [{ srcIp: '10.1.99.20' }] },
+      },
+      scannerPolicy,
+    );
   const closed = await (await scan('scan', ['T1110'])).result();
   expect(closed.reasons[0]).toBe('scoring model v3');
   expect(closed.reasons.join('\n')).toContain('the alert is what a scan does');

@@ -19,8 +19,16 @@ import { waitFor } from '../helpers/wait';
 const HOUR = 3_600_000;
 const policy: TriagePolicy = {
   ...DEFAULT_POLICY,
-  slaTiers: [{ name: 'tier1', respondWithinMs: HOUR }, { name: 'tier2', respondWithinMs: 2 * HOUR }],
-  slaBySeverity: { critical: [{ name: 'tier2', respondWithinMs: 10 * 60_000 }, { name: 'ir-lead', respondWithinMs: 30 * 60_000 }] },
+  slaTiers: [
+    { name: 'tier1', respondWithinMs: HOUR },
+    { name: 'tier2', respondWithinMs: 2 * HOUR },
+  ],
+  slaBySeverity: {
+    critical: [
+      { name: 'tier2', respondWithinMs: 10 * 60_000 },
+      { name: 'ir-lead', respondWithinMs: 30 * 60_000 },
+    ],
+  },
   slaFallback: { critical: 'contain' },
   approvals: { isolate_host: { quorum: 2, fourEyes: true } },
   autoRespond: { safeActions: ['block_hash'], minScore: 90 },
@@ -43,14 +51,22 @@ afterAll(async () => {
 
 const id = () => uniqueSuffix();
 const hostAlert = (severity: AlertInput['severity'], extra: Partial<AlertInput> = {}): AlertInput => ({
-  source: 'edr-test', sourceId: id(), time: '2026-11-20T10:00:00Z', title: 'LSASS access by an unsigned binary', severity,
+  source: 'edr-test',
+  sourceId: id(),
+  time: '2026-11-20T10:00:00Z',
+  title: 'LSASS access by an unsigned binary',
+  severity,
   rule: { id: 'lsass-access' },
-  observables: { hosts: [{ hostname: `ws-${id()}` }], processes: [{ name: 'dump.exe', commandLine: 'procdump64.exe -ma lsass.exe out.dmp' }] },
+  observables: {
+    hosts: [{ hostname: `ws-${id()}` }],
+    processes: [{ name: 'dump.exe', commandLine: 'procdump64.exe -ma lsass.exe out.dmp' }],
+  },
   ...extra,
 });
 type Handle = Awaited<ReturnType<WorkflowHarness['start']>>;
 /** A decision signed as the API signs it for a token with these roles, at the server's time. */
-const signed = async (handle: Handle, d: Parameters<typeof signedDecision>[1]) => signedDecision(handle.workflowId, d, await h.env.currentTimeMs());
+const signed = async (handle: Handle, d: Parameters<typeof signedDecision>[1]) =>
+  signedDecision(handle.workflowId, d, await h.env.currentTimeMs());
 const decide = async (handle: Handle, d: Parameters<typeof signedDecision>[1]) =>
   handle.executeUpdate(decideUpdate, { args: [await signed(handle, d)] });
 /** What the API would refuse to sign (malformed): the workflow refuses it unsigned too. */
@@ -62,10 +78,12 @@ test('containment needs two approvals, and the analyst who requested it cannot b
   expect((await handle.query(statusQuery)).approvalsNeeded).toBe(2);
 
   await decide(handle, { action: 'escalate', actor: 'alice', reason: 'credential theft: isolate ws', roles: ['analyst'] });
-  await expect(decide(handle, { action: 'approve', actor: 'alice', reason: 'do it', roles: ['analyst'] }))
-    .rejects.toThrow(WorkflowUpdateFailedError);
-  await expect(decide(handle, { action: 'approve', actor: 'eve', reason: 'do it', roles: ['engineer'] }))
-    .rejects.toThrow(WorkflowUpdateFailedError); // engineers may not approve containment
+  await expect(decide(handle, { action: 'approve', actor: 'alice', reason: 'do it', roles: ['analyst'] })).rejects.toThrow(
+    WorkflowUpdateFailedError,
+  );
+  await expect(decide(handle, { action: 'approve', actor: 'eve', reason: 'do it', roles: ['engineer'] })).rejects.toThrow(
+    WorkflowUpdateFailedError,
+  ); // engineers may not approve containment
 
   const first = await decide(handle, { action: 'approve', actor: 'bob', reason: 'confirmed with the user', roles: ['analyst'] });
   expect(first).toMatchObject({ stage: 'awaiting_analyst', approvals: ['bob'], requestedBy: 'alice' });
@@ -78,8 +96,12 @@ test('containment needs two approvals, and the analyst who requested it cannot b
   expect(result.outcome).toBe('recorded_for_manual_action');
   expect(result.escalations).toEqual([{ fromTier: 'tier1', toTier: 'tier2', afterMs: HOUR, by: 'alice' }]);
   const audit = await listAudit(h.db.pool, handle.workflowId);
-  expect(audit.filter((a) => a.step.startsWith('decision-') || a.step === 'analyst-decision').map((a) => [a.action, a.actor]))
-    .toEqual([['escalate', 'alice'], ['approve', 'bob'], ['comment', 'carol'], ['approve', 'carol']]);
+  expect(audit.filter((a) => a.step.startsWith('decision-') || a.step === 'analyst-decision').map((a) => [a.action, a.actor])).toEqual([
+    ['escalate', 'alice'],
+    ['approve', 'bob'],
+    ['comment', 'carol'],
+    ['approve', 'carol'],
+  ]);
   const actions = await listResponseActions(h.db.pool, handle.workflowId);
   expect(actions.find((a) => a.kind === 'isolate_host')?.approved_by).toBe('bob, carol');
 });
@@ -118,13 +140,27 @@ test('a signal from the Temporal CLI counts as one analyst approval', async () =
 
 test('a known-bad hash with nothing but safe actions proposed is contained without a human', async () => {
   const hash = 'f'.repeat(64);
-  await h.db.pool.query(`INSERT INTO iocs (type, value, verdict, source) VALUES ('hash', $1, 'malicious', 'test-feed') ON CONFLICT DO NOTHING`, [hash]);
-  const handle = await h.start({
-    source: 'av-test', sourceId: id(), time: '2026-11-20T10:00:00Z', title: 'Known ransomware dropper quarantined', severity: 'high',
-    observables: { files: [{ name: 'dropper.exe', hashes: { sha256: hash } }] },
-  }, policy);
+  await h.db.pool.query(
+    `INSERT INTO iocs (type, value, verdict, source) VALUES ('hash', $1, 'malicious', 'test-feed') ON CONFLICT DO NOTHING`,
+    [hash],
+  );
+  const handle = await h.start(
+    {
+      source: 'av-test',
+      sourceId: id(),
+      time: '2026-11-20T10:00:00Z',
+      title: 'Known ransomware dropper quarantined',
+      severity: 'high',
+      observables: { files: [{ name: 'dropper.exe', hashes: { sha256: hash } }] },
+    },
+    policy,
+  );
   const result = await handle.result();
-  expect(result).toMatchObject({ disposition: 'auto_respond', outcome: 'recorded_for_manual_action', responseActions: [`block_hash:${hash}=recorded for manual action`] });
+  expect(result).toMatchObject({
+    disposition: 'auto_respond',
+    outcome: 'recorded_for_manual_action',
+    responseActions: [`block_hash:${hash}=recorded for manual action`],
+  });
   expect(await getCase(h.db.pool, handle.workflowId)).toBeUndefined();
 });
 
@@ -133,7 +169,11 @@ test('every escalation is announced once on the webhook (with an idempotency key
   await h.untilStage(handle, 'awaiting_analyst');
   const ours = () => hook.received.filter((r) => r.body.workflowId === handle.workflowId);
   // The notify activity runs right after the stage flips: await the deliveries themselves.
-  await waitFor(async () => slack.received.filter((r) => JSON.stringify(r.body).includes(handle.workflowId)).length, (n) => n === 1, 'the Slack message');
+  await waitFor(
+    async () => slack.received.filter((r) => JSON.stringify(r.body).includes(handle.workflowId)).length,
+    (n) => n === 1,
+    'the Slack message',
+  );
   expect(ours()).toHaveLength(1);
   expect(ours()[0].headers['idempotency-key']).toBe(`${handle.workflowId}:escalated:tier1:webhook`);
   expect(ours()[0].body).toMatchObject({ event: 'escalated', tier: 'tier1', severity: 'high' });
@@ -143,10 +183,15 @@ test('every escalation is announced once on the webhook (with an idempotency key
   await decide(handle, { action: 'close', actor: 'bob', reason: 'handled' });
   await handle.result();
   expect(ours().map((r) => r.body.tier)).toEqual(['tier1', 'tier2']);
-  const rows = await h.db.pool.query(`SELECT event_key, channel, status FROM notifications WHERE workflow_id = $1 ORDER BY event_key, channel`, [handle.workflowId]);
+  const rows = await h.db.pool.query(
+    `SELECT event_key, channel, status FROM notifications WHERE workflow_id = $1 ORDER BY event_key, channel`,
+    [handle.workflowId],
+  );
   expect(rows.rows).toEqual([
-    { event_key: 'escalated:tier1', channel: 'slack', status: 'sent' }, { event_key: 'escalated:tier1', channel: 'webhook', status: 'sent' },
-    { event_key: 'escalated:tier2', channel: 'slack', status: 'sent' }, { event_key: 'escalated:tier2', channel: 'webhook', status: 'sent' },
+    { event_key: 'escalated:tier1', channel: 'slack', status: 'sent' },
+    { event_key: 'escalated:tier1', channel: 'webhook', status: 'sent' },
+    { event_key: 'escalated:tier2', channel: 'slack', status: 'sent' },
+    { event_key: 'escalated:tier2', channel: 'webhook', status: 'sent' },
   ]);
 });
 
@@ -163,11 +208,18 @@ test('rejected decisions (wrong role, missing reason, decided or closed alert) l
   ] satisfies Parameters<typeof signedDecision>[1][]) {
     await expect(decide(handle, bad)).rejects.toThrow(WorkflowUpdateFailedError);
   }
-  for (const bad of [{ action: 'escalate', actor: 'bob' }, { action: 'assign', actor: 'bob', reason: 'no assignee' }]) {
+  for (const bad of [
+    { action: 'escalate', actor: 'bob' },
+    { action: 'assign', actor: 'bob', reason: 'no assignee' },
+  ]) {
     await expect(decideRaw(handle, bad)).rejects.toThrow(WorkflowUpdateFailedError);
   }
   // Only empty workflow-task round trips may appear (the test server has no speculative tasks).
-  const WFT = [EventType.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED, EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED, EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED];
+  const WFT = [
+    EventType.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED,
+    EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED,
+    EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED,
+  ];
   expect([...(await kinds())].filter((k) => !before.has(k) && !WFT.includes(k!))).toEqual([]);
   expect((await handle.query(statusQuery)).stage).toBe('awaiting_analyst');
 

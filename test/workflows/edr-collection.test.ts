@@ -20,7 +20,18 @@ beforeAll(async () => {
   h = await workflowHarness({
     // The worker's policy allows user temp folders on this host: lsass.exe below is never asked for.
     edrAllow: { hosts: [HOST], paths: ['C:\\Users\\*\\AppData\\Local\\Temp\\*.exe', 'C:\\Temp\\*'] },
-    edr: { falcon: new FalconRtrClient({ baseUrl, clientId: 'falcon-id', clientSecret: 'falcon-secret', timeoutMs: 5_000, pollIntervalMs: 1, maxPollIntervalMs: 5, maxWaitMs: 30_000, maxFileBytes: 1024 * 1024 }) },
+    edr: {
+      falcon: new FalconRtrClient({
+        baseUrl,
+        clientId: 'falcon-id',
+        clientSecret: 'falcon-secret',
+        timeoutMs: 5_000,
+        pollIntervalMs: 1,
+        maxPollIntervalMs: 5,
+        maxWaitMs: 30_000,
+        maxFileBytes: 1024 * 1024,
+      }),
+    },
   });
 });
 afterAll(async () => {
@@ -30,13 +41,24 @@ afterAll(async () => {
 
 test('the process image is fetched through Falcon RTR, stored, and the investigation finds it', async () => {
   const policy: TriagePolicy = { ...DEFAULT_POLICY, edrCollection: { connector: 'falcon', maxFiles: 3 } };
-  const handle = await h.start({
-    source: 'crowdstrike', sourceId: uniqueSuffix(), time: '2026-11-20T10:00:00Z', title: 'Suspicious binary in Temp', severity: 'medium',
-    observables: {
-      hosts: [{ hostname: 'fin-ws-7', uid: HOST }],
-      processes: [{ name: 'upd.exe', path: PATH }, { name: 'gone.exe', path: 'C:\\Temp\\gone.exe' }, { name: 'lsass.exe', path: 'C:\\Windows\\System32\\lsass.exe' }],
+  const handle = await h.start(
+    {
+      source: 'crowdstrike',
+      sourceId: uniqueSuffix(),
+      time: '2026-11-20T10:00:00Z',
+      title: 'Suspicious binary in Temp',
+      severity: 'medium',
+      observables: {
+        hosts: [{ hostname: 'fin-ws-7', uid: HOST }],
+        processes: [
+          { name: 'upd.exe', path: PATH },
+          { name: 'gone.exe', path: 'C:\\Temp\\gone.exe' },
+          { name: 'lsass.exe', path: 'C:\\Windows\\System32\\lsass.exe' },
+        ],
+      },
     },
-  }, policy);
+    policy,
+  );
   await h.untilStage(handle, 'awaiting_analyst');
   const evidence = await h.db.pool.query<{ kind: string }>('SELECT kind FROM alert_evidence WHERE workflow_id = $1', [handle.workflowId]);
   expect(evidence.rows.map((r) => r.kind)).toEqual(['file']);
@@ -44,6 +66,9 @@ test('the process image is fetched through Falcon RTR, stored, and the investiga
   const status = await handle.query(statusQuery);
   expect(status.verdict).toBe('malicious'); // the fetched file is the EICAR test file
   expect(status.reasons.join(' ')).toMatch(/EICAR/i);
-  await handle.signal('close', signedDecision(handle.workflowId, { action: 'close', actor: 'bob', reason: 'test file' }, await h.env.currentTimeMs()));
+  await handle.signal(
+    'close',
+    signedDecision(handle.workflowId, { action: 'close', actor: 'bob', reason: 'test file' }, await h.env.currentTimeMs()),
+  );
   await handle.result();
 });

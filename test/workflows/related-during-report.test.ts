@@ -21,25 +21,41 @@ import { timeSkippingEnv, uniqueSuffix } from '../helpers/temporal';
 
 let env: TestWorkflowEnvironment;
 let db: TestDatabase;
-beforeAll(async () => { [env, db] = await Promise.all([timeSkippingEnv(), openTestDatabase()]); });
-afterAll(async () => { await env?.teardown(); await db?.close(); });
+beforeAll(async () => {
+  [env, db] = await Promise.all([timeSkippingEnv(), openTestDatabase()]);
+});
+afterAll(async () => {
+  await env?.teardown();
+  await db?.close();
+});
 
-const ENCODED_POWERSHELL = 'powershell.exe -NoP -W Hidden -Exec Bypass -enc SQBFAFgAIAAoAE4AZQB3AC0ATwBiAGoAZQBjAHQAIABOAGUAdAAuAFcAZQBiAEMAbABpAGUAbgB0ACkA';
+const ENCODED_POWERSHELL =
+  'powershell.exe -NoP -W Hidden -Exec Bypass -enc SQBFAFgAIAAoAE4AZQB3AC0ATwBiAGoAZQBjAHQAIABOAGUAdAAuAFcAZQBiAEMAbABpAGUAbgB0ACkA';
 const EMPTY = { hosts: [], users: [], hashes: [], domains: [], ips: [], urls: [], emails: [], commandLines: [] };
 
 test('a related alert signalled while the primary writes its report is folded in and re-triaged', async () => {
   const taskQueue = `related-report-${uniqueSuffix()}`;
   const real = createActivities({
-    db: db.pool, responders: [manualResponseConnector], notifiers: [], investigation: defaultPlan(db.pool),
+    db: db.pool,
+    responders: [manualResponseConnector],
+    notifiers: [],
+    investigation: defaultPlan(db.pool),
     ingest: new IngestService({ db: db.pool, client: env.client, taskQueue, policy: DEFAULT_POLICY, correlation: DEFAULT_CORRELATION }),
   });
   let reportsWritten = 0;
   let reporting!: () => void;
-  const reportStarted = new Promise<void>((resolve) => { reporting = resolve; });
+  const reportStarted = new Promise<void>((resolve) => {
+    reporting = resolve;
+  });
   let release!: () => void;
-  const released = new Promise<void>((resolve) => { release = resolve; });
+  const released = new Promise<void>((resolve) => {
+    release = resolve;
+  });
   const worker = await Worker.create({
-    connection: env.nativeConnection, taskQueue, workflowsPath: require.resolve('../../src/workflows'), dataConverter: testDataConverter,
+    connection: env.nativeConnection,
+    taskQueue,
+    workflowsPath: require.resolve('../../src/workflows'),
+    dataConverter: testDataConverter,
     activities: {
       ...real,
       writeReport: async (input: Parameters<typeof real.writeReport>[0]) => {
@@ -53,13 +69,17 @@ test('a related alert signalled while the primary writes its report is folded in
   await worker.runUntil(async () => {
     const alert = sampleAlert('04-admin-login.json', `related-report-${uniqueSuffix()}`); // benign: auto-closes
     const handle = await env.client.workflow.start('alertWorkflow', {
-      workflowId: alertWorkflowId(alert), taskQueue, workflowTaskTimeout: '30s',
+      workflowId: alertWorkflowId(alert),
+      taskQueue,
+      workflowTaskTimeout: '30s',
       args: [{ alert, policy: withDecisionKeys(DEFAULT_POLICY), incidentId: `incident-${uniqueSuffix()}` }],
     });
     await reportStarted;
     expect((await handle.query(statusQuery)).stage).toBe('reporting');
     await handle.signal(relatedAlertsSignal, {
-      incidentId: 'incident', alertCount: 2, observables: [{ ...EMPTY, hosts: ['ws-related'], commandLines: [ENCODED_POWERSHELL] }],
+      incidentId: 'incident',
+      alertCount: 2,
+      observables: [{ ...EMPTY, hosts: ['ws-related'], commandLines: [ENCODED_POWERSHELL] }],
     });
     release();
     const done = await handle.result();

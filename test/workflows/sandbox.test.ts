@@ -17,7 +17,8 @@ beforeAll(async () => {
   h = await workflowHarness({
     sandbox: sandboxFromConfig({
       cape: { baseUrl, token: 'cape-token', timeoutMs: 5_000, transferTimeoutMs: 5_000, maxReportBytes: 10_000_000 },
-      submit: {}, polling: { pollIntervalMs: 10, maxPollIntervalMs: 20, maxWaitMs: 60_000 },
+      submit: {},
+      polling: { pollIntervalMs: 10, maxPollIntervalMs: 20, maxWaitMs: 60_000 },
     }),
   });
 });
@@ -27,16 +28,32 @@ afterAll(async () => {
 });
 
 test('a file the policy wants detonated is submitted once and the sandbox verdict drives the triage', async () => {
-  const ref = await storeEvidence(h.db.pool, { kind: 'file', mediaType: 'application/octet-stream', name: 'update.exe', content: Buffer.from(`MZ sample ${uniqueSuffix()}`) });
+  const ref = await storeEvidence(h.db.pool, {
+    kind: 'file',
+    mediaType: 'application/octet-stream',
+    name: 'update.exe',
+    content: Buffer.from(`MZ sample ${uniqueSuffix()}`),
+  });
   const policy: TriagePolicy = { ...DEFAULT_POLICY, sandbox: { detonate: 'always', maxSamples: 3 } };
-  const handle = await h.start({
-    source: 'edr-test', sourceId: uniqueSuffix(), time: '2026-11-20T10:00:00Z', title: 'Unknown binary executed', severity: 'low', evidence: [ref],
-  }, policy);
+  const handle = await h.start(
+    {
+      source: 'edr-test',
+      sourceId: uniqueSuffix(),
+      time: '2026-11-20T10:00:00Z',
+      title: 'Unknown binary executed',
+      severity: 'low',
+      evidence: [ref],
+    },
+    policy,
+  );
   await h.untilStage(handle, 'awaiting_analyst');
   expect(cape.submissions.filter((s) => s.sha256 === ref.sha256)).toHaveLength(1);
-  const status = await handle.query('status' as never) as { reasons: string[]; verdict: string; disposition: string };
+  const status = (await handle.query('status' as never)) as { reasons: string[]; verdict: string; disposition: string };
   expect(status.reasons.join(' ')).toMatch(/sandbox/);
   expect(status.disposition).toBe('escalate');
-  await handle.signal('close', signedDecision(handle.workflowId, { action: 'close', actor: 'bob', reason: 'test done' }, await h.env.currentTimeMs()));
+  await handle.signal(
+    'close',
+    signedDecision(handle.workflowId, { action: 'close', actor: 'bob', reason: 'test done' }, await h.env.currentTimeMs()),
+  );
   await handle.result();
 });

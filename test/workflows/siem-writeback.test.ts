@@ -19,7 +19,10 @@ let h: WorkflowHarness;
 beforeAll(async () => {
   const [kibanaUrl, splunkUrl] = [await kibana.start(), await splunk.start()];
   h = await workflowHarness({
-    siems: [new ElasticWriteback({ kibanaUrl, apiKey: 'kibana-key', timeoutMs: 5_000 }), new SplunkWriteback({ url: splunkUrl, token: 'splunk-token', timeoutMs: 5_000 })],
+    siems: [
+      new ElasticWriteback({ kibanaUrl, apiKey: 'kibana-key', timeoutMs: 5_000 }),
+      new SplunkWriteback({ url: splunkUrl, token: 'splunk-token', timeoutMs: 5_000 }),
+    ],
   });
 });
 afterAll(async () => {
@@ -29,7 +32,14 @@ afterAll(async () => {
 });
 
 test('an auto-closed alert is closed in Elastic Security with the reason', async () => {
-  const alert: AlertInput = { source: 'elastic-test', sourceId: ids.benign, time: '2026-11-20T10:00:00Z', title: 'Scheduled task ran', severity: 'low', observables: {} };
+  const alert: AlertInput = {
+    source: 'elastic-test',
+    sourceId: ids.benign,
+    time: '2026-11-20T10:00:00Z',
+    title: 'Scheduled task ran',
+    severity: 'low',
+    observables: {},
+  };
   const result = await (await h.start(alert, policy)).result();
   expect(result.outcome).toBe('auto_closed');
   expect(kibana.alerts.get(ids.benign)).toMatchObject({ status: 'closed', notes: [expect.stringMatching(/^autosoc auto_closed: /)] });
@@ -38,13 +48,31 @@ test('an auto-closed alert is closed in Elastic Security with the reason', async
 
 test('an escalated alert an analyst approved is acknowledged in Splunk ES with the decision', async () => {
   const alert: AlertInput = {
-    source: 'splunk-test', sourceId: ids.notable, time: '2026-11-20T10:00:00Z', title: 'LSASS access by an unsigned binary', severity: 'high',
-    observables: { hosts: [{ hostname: `ws-${uniqueSuffix()}` }], processes: [{ name: 'dump.exe', commandLine: 'procdump64.exe -ma lsass.exe out.dmp' }] },
+    source: 'splunk-test',
+    sourceId: ids.notable,
+    time: '2026-11-20T10:00:00Z',
+    title: 'LSASS access by an unsigned binary',
+    severity: 'high',
+    observables: {
+      hosts: [{ hostname: `ws-${uniqueSuffix()}` }],
+      processes: [{ name: 'dump.exe', commandLine: 'procdump64.exe -ma lsass.exe out.dmp' }],
+    },
   };
   const handle = await h.start(alert, policy);
   await h.untilStage(handle, 'awaiting_analyst');
-  await handle.executeUpdate(decideUpdate, { args: [await signedDecision(handle.workflowId, { action: 'approve', actor: 'bob', reason: 'confirmed credential theft' }, await h.env.currentTimeMs())] });
+  await handle.executeUpdate(decideUpdate, {
+    args: [
+      await signedDecision(
+        handle.workflowId,
+        { action: 'approve', actor: 'bob', reason: 'confirmed credential theft' },
+        await h.env.currentTimeMs(),
+      ),
+    ],
+  });
   const result = await handle.result();
   expect(result.outcome).toBe('recorded_for_manual_action');
-  expect(splunk.notables.get(ids.notable)).toEqual({ status: '2', comments: ['autosoc recorded_for_manual_action: confirmed credential theft'] });
+  expect(splunk.notables.get(ids.notable)).toEqual({
+    status: '2',
+    comments: ['autosoc recorded_for_manual_action: confirmed credential theft'],
+  });
 });

@@ -30,7 +30,10 @@ const close = async (handle: Handle, over: Partial<Parameters<typeof signedDecis
   signedDecision(handle.workflowId, { action: 'close', actor: 'alice', reason: 'benign admin task', ...over }, await now());
 /** The Update's refusal message (the validator's DecisionRejected). */
 const refusal = async (handle: Handle, input: unknown) => {
-  const err = await handle.executeUpdate(decideUpdate, { args: [input as SignedDecision] }).then(() => undefined, (e: unknown) => e);
+  const err = await handle.executeUpdate(decideUpdate, { args: [input as SignedDecision] }).then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(err).toBeInstanceOf(WorkflowUpdateFailedError);
   return ((err as WorkflowUpdateFailedError).cause as Error).message;
 };
@@ -38,19 +41,31 @@ const refusal = async (handle: Handle, input: unknown) => {
 test('forged identities are refused by the Update validator, each with a message that says why', async () => {
   const handle = await awaiting();
   // Unsigned: what any Temporal client could send before.
-  expect(await refusal(handle, { action: 'close', actor: 'alice', reason: 'x', roles: ['admin'] })).toMatch(/must be signed by autosoc.*autosoc decision sign/);
+  expect(await refusal(handle, { action: 'close', actor: 'alice', reason: 'x', roles: ['admin'] })).toMatch(
+    /must be signed by autosoc.*autosoc decision sign/,
+  );
   // Signed by a key this run does not trust.
   const stranger = new DecisionSigner([{ id: testSigner.publicKeys()[0].id, key: randomBytes(32) }]); // same key id, other key
-  expect(await refusal(handle, stranger.sign(handle.workflowId, { action: 'close', actor: 'alice', reason: 'x', roles: ['admin'] }, await now())))
-    .toMatch(/no signature verifies/);
+  expect(
+    await refusal(
+      handle,
+      stranger.sign(handle.workflowId, { action: 'close', actor: 'alice', reason: 'x', roles: ['admin'] }, await now()),
+    ),
+  ).toMatch(/no signature verifies/);
   // Roles or actor changed after signing.
   const good = await close(handle);
   expect(await refusal(handle, { ...good, decision: { ...good.decision, roles: ['admin'] } })).toMatch(/no signature verifies/);
   expect(await refusal(handle, { ...good, decision: { ...good.decision, actor: 'bob' } })).toMatch(/no signature verifies/);
   // Signed for another alert.
-  expect(await refusal(handle, signedDecision('alert:other:1', { action: 'close', actor: 'alice', reason: 'x' }, await now()))).toMatch(/no signature verifies|not this alert/);
+  expect(await refusal(handle, signedDecision('alert:other:1', { action: 'close', actor: 'alice', reason: 'x' }, await now()))).toMatch(
+    /no signature verifies|not this alert/,
+  );
   // Expired, or stamped in the future.
-  const stale = signedDecision(handle.workflowId, { action: 'close', actor: 'alice', reason: 'x' }, (await now()) - DECISION_TTL_MS - 60_000);
+  const stale = signedDecision(
+    handle.workflowId,
+    { action: 'close', actor: 'alice', reason: 'x' },
+    (await now()) - DECISION_TTL_MS - 60_000,
+  );
   expect(await refusal(handle, stale)).toMatch(/expired/);
   const future = signedDecision(handle.workflowId, { action: 'close', actor: 'alice', reason: 'x' }, (await now()) + 10 * 60_000);
   expect(await refusal(handle, future)).toMatch(/future/);
@@ -73,7 +88,9 @@ test('a signed decision counts once: its nonce cannot be replayed, as an Update 
   await handle.signal(approveSignal, approval);
   expect(await refusal(handle, approval)).toMatch(/already used|already approved/);
   expect((await handle.query(statusQuery)).approvals).toEqual(['alice']);
-  await handle.executeUpdate(decideUpdate, { args: [signedDecision(handle.workflowId, { action: 'close', actor: 'bob', reason: 'done' }, await now())] });
+  await handle.executeUpdate(decideUpdate, {
+    args: [signedDecision(handle.workflowId, { action: 'close', actor: 'bob', reason: 'done' }, await now())],
+  });
   expect((await handle.result()).outcome).toBe('closed_by_analyst');
 });
 
@@ -95,7 +112,10 @@ test('Signals with a forged identity are ignored; a signed one decides', async (
 test('a run started without decision keys refuses every decision, signed or not', async () => {
   const alert = parseAlert(sampleAlert('02-lsass-dump.json', `nokeys-${uniqueSuffix()}`));
   const handle = await h.env.client.workflow.start(alertWorkflow, {
-    workflowId: alertWorkflowId(alert), taskQueue: h.taskQueue, args: [{ alert, policy: DEFAULT_POLICY }], workflowTaskTimeout: '30s',
+    workflowId: alertWorkflowId(alert),
+    taskQueue: h.taskQueue,
+    args: [{ alert, policy: DEFAULT_POLICY }],
+    workflowTaskTimeout: '30s',
   });
   await h.untilStage(handle, 'awaiting_analyst');
   expect(await refusal(handle, await close(handle))).toMatch(/started without decision keys/);

@@ -23,18 +23,30 @@ afterAll(() => stack?.close());
 
 const HOST = `ws-ui-${run}`.toLowerCase();
 const alert = (id: string, user: string): AlertInput => ({
-  source: `edr-${run}`.toLowerCase(), sourceId: id, time: '2026-11-20T10:00:00Z', title: 'Word spawned PowerShell (encoded)',
-  severity: 'critical', rule: { id: 'office-child-script', name: 'Office child script' },
+  source: `edr-${run}`.toLowerCase(),
+  sourceId: id,
+  time: '2026-11-20T10:00:00Z',
+  title: 'Word spawned PowerShell (encoded)',
+  severity: 'critical',
+  rule: { id: 'office-child-script', name: 'Office child script' },
   observables: {
-    hosts: [{ hostname: HOST }], users: [{ name: user }],
-    processes: [{ name: 'powershell.exe', commandLine: 'powershell.exe -NoP -W Hidden -enc SQBFAFgAIAAoAE4AZQB3AC0ATwBiAGoAZQBjAHQAIABOAGUAdAAuAFcAZQBiAEMAbABpAGUAbgB0ACkA', parents: [{ name: 'WINWORD.EXE' }] }],
+    hosts: [{ hostname: HOST }],
+    users: [{ name: user }],
+    processes: [
+      {
+        name: 'powershell.exe',
+        commandLine: 'powershell.exe -NoP -W Hidden -enc SQBFAFgAIAAoAE4AZQB3AC0ATwBiAGoAZQBjAHQAIABOAGUAdAAuAFcAZQBiAEMAbABpAGUAbgB0ACkA',
+        parents: [{ name: 'WINWORD.EXE' }],
+      },
+    ],
   },
 });
 const send = async (a: AlertInput) => (await stack.ingest.ingest({ body: Buffer.from(JSON.stringify(a)) }))[0];
 
 /** The run's current details, as the Web UI reads them (the SDK's built-in metadata query). */
 const currentDetails = async (workflowId: string) =>
-  (await stack.env.client.workflow.getHandle(workflowId).query<{ currentDetails?: string }>('__temporal_workflow_metadata')).currentDetails ?? '';
+  (await stack.env.client.workflow.getHandle(workflowId).query<{ currentDetails?: string }>('__temporal_workflow_metadata'))
+    .currentDetails ?? '';
 
 test('summary and details at start, current details while it runs, Outcome at the end, Observables on the incident', async () => {
   const first = await send(alert('1', 'j.doe'));
@@ -42,14 +54,21 @@ test('summary and details at start, current details while it runs, Outcome at th
   const handle = stack.env.client.workflow.getHandle(first.workflowId!);
 
   const desc = await handle.describe();
-  expect(await desc.staticSummary()).toBe(`[critical] Word spawned PowerShell \\(encoded\\) · edr\\-${run.replace(/-/g, '\\-')} · ${HOST.replace(/-/g, '\\-')}`);
+  expect(await desc.staticSummary()).toBe(
+    `[critical] Word spawned PowerShell \\(encoded\\) · edr\\-${run.replace(/-/g, '\\-')} · ${HOST.replace(/-/g, '\\-')}`,
+  );
   const details = await desc.staticDetails();
   expect(details).toContain('**Word spawned PowerShell \\(encoded\\)**');
   expect(details).toContain('- Severity: critical');
   expect(details).toContain('- Rule: Office child script');
   expect(details).toContain('- Users: j\\.doe');
 
-  await waitFor(() => handle.query(statusQuery), (s) => s.stage === 'awaiting_analyst', 'the alert to escalate', 120_000);
+  await waitFor(
+    () => handle.query(statusQuery),
+    (s) => s.stage === 'awaiting_analyst',
+    'the alert to escalate',
+    120_000,
+  );
   const progress = await currentDetails(first.workflowId!);
   expect(progress).toMatch(/\*\*Stage:\*\* awaiting_analyst/);
   expect(progress).toMatch(/\*\*Verdict:\*\* (malicious|suspicious)/);
@@ -60,11 +79,16 @@ test('summary and details at start, current details while it runs, Outcome at th
   expect(second).toMatchObject({ status: 'correlated', incidentId: first.incidentId });
   const incident = stack.env.client.workflow.getHandle(first.incidentId!);
   expect(await (await incident.describe()).staticSummary()).toMatch(/^Incident /);
-  const observables = await waitFor(async () => (await incident.describe()).typedSearchAttributes.get(SA.Observables) ?? [],
-    (values) => values.includes('a.smith'), 'the incident to list the joined alert\'s user');
+  const observables = await waitFor(
+    async () => (await incident.describe()).typedSearchAttributes.get(SA.Observables) ?? [],
+    (values) => values.includes('a.smith'),
+    "the incident to list the joined alert's user",
+  );
   expect(observables).toEqual(expect.arrayContaining([HOST, 'j.doe', 'a.smith']));
 
-  await handle.executeUpdate(decideUpdate, { args: [signedDecision(first.workflowId!, { action: 'close', actor: 'bob@soc', reason: 'sanctioned test' })] });
+  await handle.executeUpdate(decideUpdate, {
+    args: [signedDecision(first.workflowId!, { action: 'close', actor: 'bob@soc', reason: 'sanctioned test' })],
+  });
   expect((await handle.result()).outcome).toBe('closed_by_analyst');
   expect((await handle.describe()).typedSearchAttributes.get(SA.Outcome)).toBe('closed_by_analyst');
   if (process.env.RECORD_HISTORIES) {

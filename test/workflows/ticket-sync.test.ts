@@ -37,8 +37,16 @@ afterAll(async () => {
 });
 
 const alert = (severity: AlertInput['severity']): AlertInput => ({
-  source: 'edr-test', sourceId: uniqueSuffix(), time: '2026-11-20T10:00:00Z', title: 'LSASS access by an unsigned binary', severity, rule: { id: 'lsass-access' },
-  observables: { hosts: [{ hostname: `ws-${uniqueSuffix()}` }], processes: [{ name: 'dump.exe', commandLine: 'procdump64.exe -ma lsass.exe out.dmp' }] },
+  source: 'edr-test',
+  sourceId: uniqueSuffix(),
+  time: '2026-11-20T10:00:00Z',
+  title: 'LSASS access by an unsigned binary',
+  severity,
+  rule: { id: 'lsass-access' },
+  observables: {
+    hosts: [{ hostname: `ws-${uniqueSuffix()}` }],
+    processes: [{ name: 'dump.exe', commandLine: 'procdump64.exe -ma lsass.exe out.dmp' }],
+  },
 });
 const ticketOf = (workflowId: string) => hive.tickets.find((t) => t.correlationId === correlationIdFor(workflowId));
 
@@ -49,7 +57,9 @@ test('nobody answers: the SLA fallback contains, and the ticket says so (who, wh
   const result = await handle.result();
   expect(result.decision).toMatchObject({ actor: 'system:sla-fallback' });
   const t = ticketOf(handle.workflowId)!;
-  const decided = t.comments.filter((c) => c.includes(`autosoc ${result.outcome} by system:sla-fallback: no analyst answered within any SLA tier`));
+  const decided = t.comments.filter((c) =>
+    c.includes(`autosoc ${result.outcome} by system:sla-fallback: no analyst answered within any SLA tier`),
+  );
   expect(decided).toHaveLength(1);
   expect(t.closed).toEqual({ by: hive.apiUser, resolution: 'Other' });
   expect(t.closeRequests).toBe(1);

@@ -16,7 +16,16 @@ function runtimeImports(source: string): string[] {
     const [, typeOnly, names, spec] = m;
     if (typeOnly) continue;
     const list = names.trim();
-    if (list.startsWith('{') && list.slice(1, -1).split(',').map((n) => n.trim()).filter(Boolean).every((n) => n.startsWith('type '))) continue;
+    if (
+      list.startsWith('{') &&
+      list
+        .slice(1, -1)
+        .split(',')
+        .map((n) => n.trim())
+        .filter(Boolean)
+        .every((n) => n.startsWith('type '))
+    )
+      continue;
     out.push(spec);
   }
   return out;
@@ -48,14 +57,16 @@ const KNOWN = ['src/domain/alert.ts', 'src/domain/playbook-routing.ts', 'src/ing
 
 test('workflow code imports no module that builds zod schemas at load, beyond the known ones', () => {
   const modules = [...reachableModules(join(ROOT, 'src/workflows/index.ts'))].map((f) => relative(ROOT, f));
-  expect(modules).toEqual(expect.arrayContaining(['src/domain/decision.ts', 'src/domain/policy-rules.ts', 'src/workflows/alert-workflow.ts']));
+  expect(modules).toEqual(
+    expect.arrayContaining(['src/domain/decision.ts', 'src/domain/policy-rules.ts', 'src/workflows/alert-workflow.ts']),
+  );
   expect(modules).not.toContain('src/domain/policy.ts');
   const building = modules.filter((f) => buildsSchemaAtLoad(readFileSync(join(ROOT, f), 'utf8')));
   expect(building.filter((f) => !KNOWN.includes(f))).toEqual(['src/domain/signed-decision.ts']); // DecisionPublicKey: one small object
 });
 
 test('the check sees a schema built at load, and not one built lazily', () => {
-  expect(buildsSchemaAtLoad("export const Decision = z.object({ a: z.string() });")).toBe(true);
-  expect(buildsSchemaAtLoad("export const decisionSchema = lazily(() => z.object({ a: z.string() }));")).toBe(false);
+  expect(buildsSchemaAtLoad('export const Decision = z.object({ a: z.string() });')).toBe(true);
+  expect(buildsSchemaAtLoad('export const decisionSchema = lazily(() => z.object({ a: z.string() }));')).toBe(false);
   expect(runtimeImports("import type { A } from './a';\nimport { type B, type C } from './b';\nimport { D } from './d';")).toEqual(['./d']);
 });

@@ -6,7 +6,11 @@
 // RFC 6598 and unallocated space). Team Cymru's "full bogons" (allocated to an RIR but
 // unassigned) change every few hours and are deliberately not frozen here.
 
-export interface BogonRange { cidr: string; name: string; rfc: string }
+export interface BogonRange {
+  cidr: string;
+  name: string;
+  rfc: string;
+}
 
 export const BOGONS_V4: readonly BogonRange[] = [
   { cidr: '0.0.0.0/8', name: '"this network"', rfc: 'RFC 791' },

@@ -89,17 +89,53 @@ export interface ArchiveFacts {
 }
 
 /** Formats a caller should open as archives (zip-based office documents are left whole). */
-const ZIP_DOCUMENT_EXT = new Set(['docx', 'docm', 'dotx', 'dotm', 'xlsx', 'xlsm', 'xltx', 'xltm', 'xlam', 'pptx', 'pptm', 'ppsx', 'ppsm', 'potx', 'potm', 'odt', 'ods', 'odp', 'jar', 'apk', 'xpi', 'vsdx', 'epub', 'appx', 'msix', 'nupkg', 'whl']);
+const ZIP_DOCUMENT_EXT = new Set([
+  'docx',
+  'docm',
+  'dotx',
+  'dotm',
+  'xlsx',
+  'xlsm',
+  'xltx',
+  'xltm',
+  'xlam',
+  'pptx',
+  'pptm',
+  'ppsx',
+  'ppsm',
+  'potx',
+  'potm',
+  'odt',
+  'ods',
+  'odp',
+  'jar',
+  'apk',
+  'xpi',
+  'vsdx',
+  'epub',
+  'appx',
+  'msix',
+  'nupkg',
+  'whl',
+]);
 
 export function sniffArchive(bytes: Uint8Array): ContainerFormat | undefined {
-  if (startsWith(bytes, [0x50, 0x4b, 0x03, 0x04]) || startsWith(bytes, [0x50, 0x4b, 0x05, 0x06]) || startsWith(bytes, [0x50, 0x4b, 0x07, 0x08])) return 'zip';
+  if (
+    startsWith(bytes, [0x50, 0x4b, 0x03, 0x04]) ||
+    startsWith(bytes, [0x50, 0x4b, 0x05, 0x06]) ||
+    startsWith(bytes, [0x50, 0x4b, 0x07, 0x08])
+  )
+    return 'zip';
   if (startsWith(bytes, [0x1f, 0x8b])) return 'gzip';
   if (isTar(bytes)) return 'tar';
   return undefined;
 }
 
 class LimitReached extends Error {
-  constructor(readonly kind: 'bomb' | 'entry' | 'total', message: string) {
+  constructor(
+    readonly kind: 'bomb' | 'entry' | 'total',
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -116,7 +152,10 @@ class CappedSink extends Writer<Uint8Array> {
   private readonly hash: Hash = createHash('sha256');
   private readonly kept: Uint8Array[] = [];
   private keptBytes = 0;
-  constructor(private readonly ctx: Context, private readonly compressedSize: number) {
+  constructor(
+    private readonly ctx: Context,
+    private readonly compressedSize: number,
+  ) {
     super();
   }
   override async writeUint8Array(chunk: Uint8Array): Promise<void> {
@@ -190,7 +229,13 @@ function outputBound(ctx: Context, compressedSize: number): { max: number; ratio
 
 async function extractZipEntry(ctx: Context, entry: Entry, prefix: string, depth: number, archiveLength: number): Promise<void> {
   const path = joinPath(prefix, entry.filename);
-  const base = { path, name: entry.filename.split('/').pop() || entry.filename, depth, container: 'zip' as const, encrypted: entry.encrypted };
+  const base = {
+    path,
+    name: entry.filename.split('/').pop() || entry.filename,
+    depth,
+    container: 'zip' as const,
+    encrypted: entry.encrypted,
+  };
   if (entry.directory) return;
   // A declared compressed size can lie; the file holds at most its own length.
   const compressed = Math.max(1, Math.min(entry.compressedSize, archiveLength));
@@ -202,14 +247,30 @@ async function extractZipEntry(ctx: Context, entry: Entry, prefix: string, depth
     try {
       await entry.getData(sink, { password, checkSignature: true, useWebWorkers: false });
       const bytes = sink.content();
-      const member = addMember(ctx, { ...base, size: sink.written, sha256: sink.digest(), bytes, complete: true, truncated: bytes.length < sink.written, passwordUsed: password });
+      const member = addMember(ctx, {
+        ...base,
+        size: sink.written,
+        sha256: sink.digest(),
+        bytes,
+        complete: true,
+        truncated: bytes.length < sink.written,
+        passwordUsed: password,
+      });
       if (password) ctx.facts.passwordUsed = password;
       await descend(ctx, member);
       return;
     } catch (err) {
       if (err instanceof LimitReached) {
         recordLimit(ctx, err, path);
-        addMember(ctx, { ...base, size: sink.written, bytes: sink.content(), complete: false, truncated: true, passwordUsed: password, error: err.message });
+        addMember(ctx, {
+          ...base,
+          size: sink.written,
+          bytes: sink.content(),
+          complete: false,
+          truncated: true,
+          passwordUsed: password,
+          error: err.message,
+        });
         return;
       }
       // A wrong ZipCrypto password passes its 1-byte check 1 time in 256 and then fails the CRC.
@@ -270,13 +331,24 @@ async function recoverZip(ctx: Context, bytes: Uint8Array, prefix: string, depth
     }
     if (e.overLimit) {
       const bomb = ratioBound;
-      recordLimit(ctx, new LimitReached(bomb ? 'bomb' : 'entry', bomb ? `ratio over ${ctx.limits.maxRatio}:1 from ${e.compressedSize} compressed bytes` : `entry over the size limit`), path);
+      recordLimit(
+        ctx,
+        new LimitReached(
+          bomb ? 'bomb' : 'entry',
+          bomb ? `ratio over ${ctx.limits.maxRatio}:1 from ${e.compressedSize} compressed bytes` : `entry over the size limit`,
+        ),
+        path,
+      );
     }
     const data = e.overLimit ? undefined : e.data;
     if (data) ctx.facts.totalBytes += data.length;
     const kept = data?.subarray(0, ctx.limits.maxKeptBytes);
     const member = addMember(ctx, {
-      path, name, depth, container: 'zip', encrypted: e.encrypted,
+      path,
+      name,
+      depth,
+      container: 'zip',
+      encrypted: e.encrypted,
       size: data?.length ?? 0,
       sha256: data && !e.cut ? sha256Hex(data) : undefined,
       bytes: kept ? asBytes(kept) : undefined,
@@ -313,26 +385,65 @@ async function extractGzip(ctx: Context, bytes: Uint8Array, prefix: string, dept
   }
   if (flags & 0x02) pos += 2;
   ctx.facts.entriesSeen++;
-  const inner = name?.split(/[\\/]/).pop() || (outerName ? outerName.replace(/\.t?gz$/i, (m) => (m.toLowerCase() === '.tgz' ? '.tar' : '')) : '') || 'content';
+  const inner =
+    name?.split(/[\\/]/).pop() ||
+    (outerName ? outerName.replace(/\.t?gz$/i, (m) => (m.toLowerCase() === '.tgz' ? '.tar' : '')) : '') ||
+    'content';
   const path = joinPath(prefix, inner);
   const bound = outputBound(ctx, Math.max(1, bytes.length - pos));
   const out = boundedInflateRaw(bytes.subarray(Math.min(pos, bytes.length)), bound.max);
   if (out.overLimit) {
-    recordLimit(ctx, new LimitReached(bound.ratioBound ? 'bomb' : 'entry', bound.ratioBound ? `ratio over ${ctx.limits.maxRatio}:1` : `content over ${bound.max} bytes`), path);
-    addMember(ctx, { path, name: inner, depth, container: 'gzip', size: 0, complete: false, truncated: true, encrypted: false, error: out.error });
+    recordLimit(
+      ctx,
+      new LimitReached(
+        bound.ratioBound ? 'bomb' : 'entry',
+        bound.ratioBound ? `ratio over ${ctx.limits.maxRatio}:1` : `content over ${bound.max} bytes`,
+      ),
+      path,
+    );
+    addMember(ctx, {
+      path,
+      name: inner,
+      depth,
+      container: 'gzip',
+      size: 0,
+      complete: false,
+      truncated: true,
+      encrypted: false,
+      error: out.error,
+    });
     return;
   }
   if (!out.data) {
     ctx.facts.errors.push(`${path}: ${out.error}`);
-    addMember(ctx, { path, name: inner, depth, container: 'gzip', size: 0, complete: false, truncated: false, encrypted: false, error: out.error });
+    addMember(ctx, {
+      path,
+      name: inner,
+      depth,
+      container: 'gzip',
+      size: 0,
+      complete: false,
+      truncated: false,
+      encrypted: false,
+      error: out.error,
+    });
     return;
   }
   ctx.facts.totalBytes += out.data.length;
   const data = asBytes(out.data);
   const kept = data.subarray(0, ctx.limits.maxKeptBytes);
   const member = addMember(ctx, {
-    path, name: inner, depth, container: 'gzip', size: data.length, encrypted: false,
-    sha256: out.cut ? undefined : sha256Hex(data), bytes: kept, complete: !out.cut, truncated: out.cut || kept.length < data.length, error: out.error,
+    path,
+    name: inner,
+    depth,
+    container: 'gzip',
+    size: data.length,
+    encrypted: false,
+    sha256: out.cut ? undefined : sha256Hex(data),
+    bytes: kept,
+    complete: !out.cut,
+    truncated: out.cut || kept.length < data.length,
+    error: out.error,
   });
   await descend(ctx, member);
 }
@@ -348,8 +459,16 @@ async function extractTar(ctx: Context, bytes: Uint8Array, prefix: string, depth
     const cut = e.data.length < e.declaredSize;
     const kept = e.data.subarray(0, ctx.limits.maxKeptBytes);
     const member = addMember(ctx, {
-      path, name, depth, container: 'tar', size: e.data.length, encrypted: false,
-      sha256: cut ? undefined : sha256Hex(e.data), bytes: kept, complete: !cut, truncated: cut || kept.length < e.data.length,
+      path,
+      name,
+      depth,
+      container: 'tar',
+      size: e.data.length,
+      encrypted: false,
+      sha256: cut ? undefined : sha256Hex(e.data),
+      bytes: kept,
+      complete: !cut,
+      truncated: cut || kept.length < e.data.length,
     });
     // Tar stores without compression: the bytes are already in memory, only the count matters.
     ctx.facts.totalBytes += e.data.length;
@@ -372,7 +491,18 @@ async function extractInto(ctx: Context, bytes: Uint8Array, prefix: string, dept
 
 /** Extract an archive's members within the limits. Never throws. */
 export async function extractArchive(input: Uint8Array, name?: string, limits: Partial<ArchiveLimits> = {}): Promise<ArchiveFacts> {
-  const facts: ArchiveFacts = { members: [], entriesSeen: 0, totalBytes: 0, encryptedEntries: false, unopened: [], bombs: [], tooDeep: [], limitsHit: [], recovered: false, errors: [] };
+  const facts: ArchiveFacts = {
+    members: [],
+    entriesSeen: 0,
+    totalBytes: 0,
+    encryptedEntries: false,
+    unopened: [],
+    bombs: [],
+    tooDeep: [],
+    limitsHit: [],
+    recovered: false,
+    errors: [],
+  };
   const ctx: Context = { limits: { ...DEFAULT_ARCHIVE_LIMITS, ...limits }, facts, stopped: false };
   try {
     await extractInto(ctx, asBytes(input), '', 1, name);
@@ -394,13 +524,22 @@ function judge(facts: ArchiveFacts): Finding {
     }
   }
   if (facts.encryptedEntries) {
-    evidence.push(facts.passwordUsed ? `encrypted entries opened with the password ${JSON.stringify(facts.passwordUsed)}` : 'encrypted entries');
+    evidence.push(
+      facts.passwordUsed ? `encrypted entries opened with the password ${JSON.stringify(facts.passwordUsed)}` : 'encrypted entries',
+    );
     attack.push('T1027.013');
     // A password keeps mail gateways from scanning what is inside: with an executable inside, that is deliberate.
-    if (risky.length) reasons.push({ score: Math.min(95, Math.max(...risky.flatMap((m) => m.flags.map((f) => f.score))) + 15), what: 'password-protected archive hiding executable content' });
+    if (risky.length)
+      reasons.push({
+        score: Math.min(95, Math.max(...risky.flatMap((m) => m.flags.map((f) => f.score))) + 15),
+        what: 'password-protected archive hiding executable content',
+      });
   }
   if (facts.unopened.length) {
-    reasons.push({ score: 45, what: `${facts.unopened.length} encrypted entr${facts.unopened.length === 1 ? 'y' : 'ies'} no known password opened` });
+    reasons.push({
+      score: 45,
+      what: `${facts.unopened.length} encrypted entr${facts.unopened.length === 1 ? 'y' : 'ies'} no known password opened`,
+    });
     evidence.push(`not opened (password unknown): ${facts.unopened.slice(0, 10).join(', ')}`);
   }
   if (facts.bombs.length) {
@@ -415,7 +554,8 @@ function judge(facts: ArchiveFacts): Finding {
   evidence.push(...facts.limitsHit.slice(0, 5).map((l) => `limit: ${l}`));
   if (facts.recovered) evidence.push('central directory unusable; entries recovered from local headers');
   evidence.push(...facts.errors.slice(0, 5).map((e) => `error: ${e}`));
-  for (const m of risky.slice(0, 20)) evidence.push(`${m.path}: ${m.flags.map((f) => f.id).join(', ')}${m.sha256 ? ` sha256 ${m.sha256}` : ''}`);
+  for (const m of risky.slice(0, 20))
+    evidence.push(`${m.path}: ${m.flags.map((f) => f.id).join(', ')}${m.sha256 ? ` sha256 ${m.sha256}` : ''}`);
 
   const score = Math.max(0, ...reasons.map((r) => r.score));
   const verdict = score >= 80 ? 'malicious' : score >= 30 ? 'suspicious' : 'benign';
@@ -426,14 +566,20 @@ function judge(facts: ArchiveFacts): Finding {
     verdict,
     score,
     confidence: incomplete ? 0.5 : 0.75,
-    summary: top.length ? top.join('; ') : `${facts.format ?? 'archive'} with ${facts.members.length} member(s), none risky by name or type`,
+    summary: top.length
+      ? top.join('; ')
+      : `${facts.format ?? 'archive'} with ${facts.members.length} member(s), none risky by name or type`,
     evidence,
     attack: uniqueSorted(attack),
   };
 }
 
 /** Extract and judge an archive: the finding plus every member for further analysis. Never throws. */
-export async function analyzeArchive(input: Uint8Array, name?: string, limits: Partial<ArchiveLimits> = {}): Promise<Analysis<ArchiveFacts>> {
+export async function analyzeArchive(
+  input: Uint8Array,
+  name?: string,
+  limits: Partial<ArchiveLimits> = {},
+): Promise<Analysis<ArchiveFacts>> {
   const facts = await extractArchive(input, name, limits);
   if (facts.members.length === 0 && (facts.errors.length > 0 || !facts.format)) {
     return { finding: failedFinding(ARCHIVE_ANALYZER, facts.errors[0] ?? 'not an archive', facts.errors.slice(1, 5)), facts };

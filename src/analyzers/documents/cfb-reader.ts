@@ -32,7 +32,15 @@ export interface CfbEntry {
   id: number;
 }
 
-interface RawDirEntry { name: string; type: number; left: number; right: number; child: number; start: number; size: number }
+interface RawDirEntry {
+  name: string;
+  type: number;
+  left: number;
+  right: number;
+  child: number;
+  start: number;
+  size: number;
+}
 
 export function isCfb(bytes: Uint8Array): boolean {
   return bytes.length >= 8 && HEADER_SIGNATURE.every((b, i) => bytes[i] === b);
@@ -56,7 +64,10 @@ export class CfbFile {
   private lastChainBytes = new Uint8Array(0);
   private readonly firstMiniFatSector: number;
 
-  constructor(private readonly bytes: Uint8Array, private readonly limits: CfbLimits = DEFAULT_CFB_LIMITS) {
+  constructor(
+    private readonly bytes: Uint8Array,
+    private readonly limits: CfbLimits = DEFAULT_CFB_LIMITS,
+  ) {
     if (!isCfb(bytes)) throw new CfbError('not a compound file (bad signature)');
     if (bytes.length < 512) throw new CfbError(`truncated header (${bytes.length} bytes)`);
     this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -164,7 +175,8 @@ export class CfbFile {
         if (size === undefined) break;
         throw new CfbError(`${what}: chain ends after ${got} of ${size} bytes`);
       }
-      if (sector >= this.sectorCount) throw new CfbError(`${what}: chain points past the end of the file (sector ${sector}; file truncated?)`);
+      if (sector >= this.sectorCount)
+        throw new CfbError(`${what}: chain points past the end of the file (sector ${sector}; file truncated?)`);
       if (this.stamps[sector] === stamp) throw new CfbError(`${what}: cyclic FAT chain at sector ${sector}`);
       if (++walked > maxSectors) throw new CfbError(`${what}: chain longer than ${maxSectors} sectors`);
       this.stamps[sector] = stamp;
@@ -241,8 +253,14 @@ export class CfbFile {
   private readMini(start: number, size: number, what: string): Uint8Array {
     if (!this.miniStream) {
       const root = this.dir[0];
-      this.miniStream = root.size > 0 ? this.readChain(root.start, Math.min(root.size, this.sectorCount * this.sectorSize), 'mini stream', this.sectorCount, true) : new Uint8Array(0);
-      const fatBytes = this.firstMiniFatSector <= MAX_REG_SECT ? this.readChain(this.firstMiniFatSector, undefined, 'mini FAT', this.sectorCount, true) : new Uint8Array(0);
+      this.miniStream =
+        root.size > 0
+          ? this.readChain(root.start, Math.min(root.size, this.sectorCount * this.sectorSize), 'mini stream', this.sectorCount, true)
+          : new Uint8Array(0);
+      const fatBytes =
+        this.firstMiniFatSector <= MAX_REG_SECT
+          ? this.readChain(this.firstMiniFatSector, undefined, 'mini FAT', this.sectorCount, true)
+          : new Uint8Array(0);
       this.miniFat = new Uint32Array(fatBytes.length >> 2);
       const dv = new DataView(fatBytes.buffer, fatBytes.byteOffset, fatBytes.byteLength);
       for (let i = 0; i < this.miniFat.length; i++) this.miniFat[i] = dv.getUint32(i * 4, true);
@@ -258,7 +276,8 @@ export class CfbFile {
       if (visited.has(sector)) throw new CfbError(`${what}: cyclic mini FAT chain at ${sector}`);
       visited.add(sector);
       const from = sector * MINI_SECTOR_SIZE;
-      if (from + Math.min(MINI_SECTOR_SIZE, size - got) > mini.length) throw new CfbError(`${what}: mini sector ${sector} outside the mini stream`);
+      if (from + Math.min(MINI_SECTOR_SIZE, size - got) > mini.length)
+        throw new CfbError(`${what}: mini sector ${sector} outside the mini stream`);
       const n = Math.min(MINI_SECTOR_SIZE, size - got);
       out.set(mini.subarray(from, from + n), got);
       got += n;

@@ -81,13 +81,22 @@ export async function analyzeDocument(input: Uint8Array, name?: string, options:
     case 'iso':
       // ISO 9660 is not unpacked here; mailing one is itself a Mark-of-the-Web bypass.
       report.findings.push({
-        analyzer: DOCUMENT_ANALYZER, verdict: 'suspicious', score: 50, confidence: 0.6,
+        analyzer: DOCUMENT_ANALYZER,
+        verdict: 'suspicious',
+        score: 50,
+        confidence: 0.6,
         summary: 'ISO 9660 disk image (contents not extracted); disk images bypass Mark-of-the-Web',
-        evidence: [`${name ?? 'input'}: CD001 volume descriptor at 0x8001`], attack: ['T1553.005'],
+        evidence: [`${name ?? 'input'}: CD001 volume descriptor at 0x8001`],
+        attack: ['T1553.005'],
       });
       break;
     default:
-      report.findings.push(failedFinding(DOCUMENT_ANALYZER, `not a document or archive this analyzer reads (first bytes ${Buffer.from(bytes.subarray(0, 8)).toString('hex') || 'none'})`));
+      report.findings.push(
+        failedFinding(
+          DOCUMENT_ANALYZER,
+          `not a document or archive this analyzer reads (first bytes ${Buffer.from(bytes.subarray(0, 8)).toString('hex') || 'none'})`,
+        ),
+      );
   }
   return report;
 }

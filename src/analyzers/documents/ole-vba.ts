@@ -57,9 +57,19 @@ export interface OleVbaFacts {
 const EXECUTION_IDS = new Set(['shell', 'run-exec', 'powershell', 'cmd', 'lolbin', 'wmi']);
 const DOWNLOAD_IDS = new Set(['urldownloadtofile', 'xmlhttp', 'adodb-stream']);
 
-function moduleFromSource(storage: string, name: string, streamName: string, type: VbaModule['type'], text: string, error?: string): VbaModule {
+function moduleFromSource(
+  storage: string,
+  name: string,
+  streamName: string,
+  type: VbaModule['type'],
+  text: string,
+  error?: string,
+): VbaModule {
   return {
-    storage, name, streamName, type,
+    storage,
+    name,
+    streamName,
+    type,
     sourceBytes: text.length,
     source: text.slice(0, MAX_SOURCE_CHARS),
     sourceTruncated: text.length > MAX_SOURCE_CHARS,
@@ -168,9 +178,11 @@ function judge(facts: OleVbaFacts): Finding {
     evidence.push(`${h.id} ×${h.count}: ${h.what} — e.g. ${h.sample}`);
     attack.push(...h.attack);
   }
-  if (autoExec && (executes || downloads || injects)) reasons.push({ score: 90, what: 'macro runs on open and executes or downloads code' });
+  if (autoExec && (executes || downloads || injects))
+    reasons.push({ score: 90, what: 'macro runs on open and executes or downloads code' });
   else if (autoExec && hits.length) reasons.push({ score: 70, what: 'macro runs on open and uses suspicious calls' });
-  else if (executes || downloads || injects) reasons.push({ score: 65, what: 'macro can execute or download code (no auto-exec entry point found)' });
+  else if (executes || downloads || injects)
+    reasons.push({ score: 65, what: 'macro can execute or download code (no auto-exec entry point found)' });
   else if (autoExec) reasons.push({ score: 50, what: 'macro runs on open' });
   else if (hits.length) reasons.push({ score: 35, what: 'macro uses suspicious calls' });
   else if (withCode.length) reasons.push({ score: 10, what: 'VBA macros without auto-exec entry points or suspicious calls' });
@@ -190,7 +202,9 @@ function judge(facts: OleVbaFacts): Finding {
     for (const p of objects.packages) {
       const top = Math.max(35, ...p.flags.map((f) => f.score));
       reasons.push({ score: top, what: `embedded package object ${p.label || p.sourcePath}` });
-      evidence.push(`OLE package in ${p.stream}: label ${JSON.stringify(p.label)}, source ${JSON.stringify(p.sourcePath)}, ${p.dataSize ?? '?'} bytes${p.flags.length ? ` (${p.flags.map((f) => f.id).join(', ')})` : ''}`);
+      evidence.push(
+        `OLE package in ${p.stream}: label ${JSON.stringify(p.label)}, source ${JSON.stringify(p.sourcePath)}, ${p.dataSize ?? '?'} bytes${p.flags.length ? ` (${p.flags.map((f) => f.id).join(', ')})` : ''}`,
+      );
       attack.push('T1204.002', ...p.flags.flatMap((f) => f.attack));
     }
     if (objects.xlmSheets.length) {
@@ -213,7 +227,10 @@ function judge(facts: OleVbaFacts): Finding {
   const score = Math.max(0, ...reasons.map((r) => r.score));
   const verdict = score >= 80 ? 'malicious' : score >= 30 ? 'suspicious' : 'benign';
   const summary = reasons.length
-    ? reasons.sort((a, b) => b.score - a.score).map((r) => r.what).join('; ')
+    ? reasons
+        .sort((a, b) => b.score - a.score)
+        .map((r) => r.what)
+        .join('; ')
     : 'compound file without VBA macros or risky embedded objects';
   return {
     analyzer: OLE_VBA_ANALYZER,
@@ -246,7 +263,12 @@ export function analyzeOleVba(input: Uint8Array): Analysis<OleVbaFacts> {
     if (modules.length === 0) {
       return { finding: failedFinding(OLE_VBA_ANALYZER, `damaged compound file: ${structureError}`), facts: { ...empty, structureError } };
     }
-    const facts = withKeywords({ streams: [], projects: [{ storage: '(raw scan)', codePage: 1252, modules }], recoveredByScan: true, structureError });
+    const facts = withKeywords({
+      streams: [],
+      projects: [{ storage: '(raw scan)', codePage: 1252, modules }],
+      recoveredByScan: true,
+      structureError,
+    });
     return { finding: judge(facts), facts };
   }
   try {
@@ -257,7 +279,13 @@ export function analyzeOleVba(input: Uint8Array): Analysis<OleVbaFacts> {
     if (projects.length && !projects.some((p) => p.modules.some((m) => m.sourceBytes > 0))) {
       // A VBA project whose streams cannot be read (cut or broken chains): look in the raw bytes.
       const modules = scanForSource(bytes, '(raw scan)', 'raw');
-      structureError = projects.map((p) => p.error ?? p.modules.find((m) => m.error)?.error).filter(Boolean).join('; ') || cfb.warnings.join('; ') || 'module streams unreadable';
+      structureError =
+        projects
+          .map((p) => p.error ?? p.modules.find((m) => m.error)?.error)
+          .filter(Boolean)
+          .join('; ') ||
+        cfb.warnings.join('; ') ||
+        'module streams unreadable';
       if (modules.length) {
         projects.push({ storage: '(raw scan)', codePage: 1252, modules });
         recoveredByScan = true;

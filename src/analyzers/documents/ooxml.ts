@@ -70,7 +70,8 @@ function ddeFields(members: ArchiveMember[]): string[] {
       if (tag.name === 'w:instrText') instr.push(tag.text);
       else if (tag.name === 'w:fldSimple' && tag.attributes.has('w:instr')) simple.push(tag.attributes.get('w:instr') as string);
       // Excel: external DDE links name the program to start (ddeService="cmd").
-      else if (tag.name === 'ddeLink' && tag.attributes.has('ddeService') && tag.attributes.has('ddeTopic')) links.push(`DDE link ${tag.attributes.get('ddeService')}|${tag.attributes.get('ddeTopic')}`);
+      else if (tag.name === 'ddeLink' && tag.attributes.has('ddeService') && tag.attributes.has('ddeTopic'))
+        links.push(`DDE link ${tag.attributes.get('ddeService')}|${tag.attributes.get('ddeTopic')}`);
     }
     for (const code of [instr.join(''), simple.join(' ')]) {
       const hit = /\bDDE(?:AUTO)?\b[\s\S]{0,200}/i.exec(code);
@@ -124,7 +125,12 @@ function judge(facts: OoxmlFacts): Finding {
     verdict,
     score,
     confidence: 0.75,
-    summary: reasons.filter((r) => r.score > 0).sort((a, b) => b.score - a.score).map((r) => r.what).join('; ') || `${facts.application ?? 'office'} document without macros, remote templates or DDE`,
+    summary:
+      reasons
+        .filter((r) => r.score > 0)
+        .sort((a, b) => b.score - a.score)
+        .map((r) => r.what)
+        .join('; ') || `${facts.application ?? 'office'} document without macros, remote templates or DDE`,
     evidence,
     attack: uniqueSorted(attack),
   };
@@ -135,7 +141,13 @@ export function analyzeOoxmlMembers(members: ArchiveMember[]): Analysis<OoxmlFac
   const top = members.filter((m) => m.depth === 1);
   const types = top.find((m) => m.path === '[Content_Types].xml');
   const typesXml = types ? text(types) : '';
-  const application = top.some((m) => m.path.startsWith('word/')) ? 'word' : top.some((m) => m.path.startsWith('xl/')) ? 'excel' : top.some((m) => m.path.startsWith('ppt/')) ? 'powerpoint' : undefined;
+  const application = top.some((m) => m.path.startsWith('word/'))
+    ? 'word'
+    : top.some((m) => m.path.startsWith('xl/'))
+      ? 'excel'
+      : top.some((m) => m.path.startsWith('ppt/'))
+        ? 'powerpoint'
+        : undefined;
   const facts: OoxmlFacts = {
     application,
     macroEnabled: /macroEnabled|vbaProject/i.test(typesXml),
@@ -152,7 +164,8 @@ export function analyzeOoxmlMembers(members: ArchiveMember[]): Analysis<OoxmlFac
   for (const m of top) {
     if (!/\/embeddings\/[^/]+\.bin$/i.test(m.path) || !m.bytes) continue;
     const result = analyzeOleVba(m.bytes);
-    if (!result.finding.error && result.finding.score > 0 && facts.embeddedObjects.length < MAX_ITEMS) facts.embeddedObjects.push({ path: m.path, finding: result.finding });
+    if (!result.finding.error && result.finding.score > 0 && facts.embeddedObjects.length < MAX_ITEMS)
+      facts.embeddedObjects.push({ path: m.path, finding: result.finding });
   }
   return { finding: judge(facts), facts };
 }

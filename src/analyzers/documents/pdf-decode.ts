@@ -52,7 +52,9 @@ export function readHexString(text: string, open: number, maxChars: number): { v
   let i = open + 1;
   for (; i < text.length; i++) {
     const c = text.charCodeAt(i);
-    if (isHexDigit(c)) { if (hex.length < maxChars * 2) hex += text[i]; } else if (!isPdfWhiteSpace(c)) break;
+    if (isHexDigit(c)) {
+      if (hex.length < maxChars * 2) hex += text[i];
+    } else if (!isPdfWhiteSpace(c)) break;
   }
   if (hex.length % 2) hex += '0';
   // A closing '>' is consumed; any other character ends a malformed string and is read again.

@@ -32,7 +32,26 @@ export const DEFAULT_PDF_LIMITS: PdfLimits = {
 };
 
 /** Names counted, after #xx normalization. */
-export const TRACKED_NAMES = ['JavaScript', 'JS', 'OpenAction', 'AA', 'Launch', 'EmbeddedFile', 'EmbeddedFiles', 'URI', 'AcroForm', 'XFA', 'ObjStm', 'RichMedia', 'SubmitForm', 'GoToR', 'GoToE', 'ImportData', 'Encrypt', 'JBIG2Decode'] as const;
+export const TRACKED_NAMES = [
+  'JavaScript',
+  'JS',
+  'OpenAction',
+  'AA',
+  'Launch',
+  'EmbeddedFile',
+  'EmbeddedFiles',
+  'URI',
+  'AcroForm',
+  'XFA',
+  'ObjStm',
+  'RichMedia',
+  'SubmitForm',
+  'GoToR',
+  'GoToE',
+  'ImportData',
+  'Encrypt',
+  'JBIG2Decode',
+] as const;
 const TRACKED = new Set<string>(TRACKED_NAMES);
 
 const JS_INDICATORS: { id: string; re: RegExp }[] = [
@@ -42,7 +61,10 @@ const JS_INDICATORS: { id: string; re: RegExp }[] = [
   { id: 'launchURL/getURL', re: /\b(?:app\.launchURL|getURL|app\.openDoc)\s*\(/ },
   { id: 'exportDataObject', re: /exportDataObject\s*\(/ },
   { id: 'submitForm', re: /submitForm\s*\(/ },
-  { id: 'known exploit API', re: /util\.printf|Collab\.(?:getIcon|collectEmailInfo)|media\.newPlayer|spell\.customDictionaryOpen|getAnnots\s*\(/ },
+  {
+    id: 'known exploit API',
+    re: /util\.printf|Collab\.(?:getIcon|collectEmailInfo)|media\.newPlayer|spell\.customDictionaryOpen|getAnnots\s*\(/,
+  },
   { id: 'shellcode escapes', re: /(?:%u[0-9a-fA-F]{4}){4}|(?:\\x[0-9a-fA-F]{2}){8}/ },
   { id: 'timer', re: /app\.setTimeOut|app\.setInterval/ },
 ];
@@ -70,7 +92,12 @@ export interface PdfFacts {
   stringCharsRead: number;
 }
 
-interface StreamInfo { objNum: number; dict: string; dataStart: number; dataEnd: number }
+interface StreamInfo {
+  objNum: number;
+  dict: string;
+  dataStart: number;
+  dataEnd: number;
+}
 
 /** Sorted positions of `word` in text, at most `max`; `skipPrefix` drops hits preceded by it. */
 function positions(text: string, word: string, max: number, skipPrefix?: string): number[] {
@@ -84,7 +111,11 @@ function positions(text: string, word: string, max: number, skipPrefix?: string)
 }
 
 class Collector {
-  constructor(private readonly facts: PdfFacts, private readonly limits: PdfLimits, readonly jsRefs: Set<number>) {}
+  constructor(
+    private readonly facts: PdfFacts,
+    private readonly limits: PdfLimits,
+    readonly jsRefs: Set<number>,
+  ) {}
 
   private push(list: string[], value: string): void {
     const v = value.slice(0, this.limits.maxStringChars);
@@ -114,7 +145,13 @@ class Collector {
           nameRe.lastIndex = Math.max(nameRe.lastIndex, value.end);
         } else if (value?.kind === 'ref' && name === 'JS') this.jsRefs.add(value.objNum);
       } else if (name === 'Launch') {
-        this.push(this.facts.launch, text.slice(after, after + 300).replace(/\s+/g, ' ').trim());
+        this.push(
+          this.facts.launch,
+          text
+            .slice(after, after + 300)
+            .replace(/\s+/g, ' ')
+            .trim(),
+        );
       }
     }
   }
@@ -122,8 +159,12 @@ class Collector {
   private valueAt(text: string, from: number): { kind: 'string'; text: string; end: number } | { kind: 'ref'; objNum: number } | undefined {
     let i = from;
     while (i < text.length && i < from + 64 && /\s/.test(text[i])) i++;
-    const string = text[i] === '(' ? readLiteralString(text, i, this.limits.maxStringChars)
-      : text[i] === '<' && text[i + 1] !== '<' ? readHexString(text, i, this.limits.maxStringChars) : undefined;
+    const string =
+      text[i] === '('
+        ? readLiteralString(text, i, this.limits.maxStringChars)
+        : text[i] === '<' && text[i + 1] !== '<'
+          ? readHexString(text, i, this.limits.maxStringChars)
+          : undefined;
     if (string) {
       this.facts.stringCharsRead += string.end - i;
       return { kind: 'string', text: string.value, end: string.end };
@@ -178,8 +219,10 @@ function locateObjects(text: string, limits: PdfLimits, facts: PdfFacts): Stream
     const declared = /\/Length\s+(\d{1,12})(?!\d)(?!\s+\d+\s+R)/.exec(dict);
     if (declared) {
       const len = Number(declared[1]);
-      if (len > text.length) facts.anomalies.push(`object ${h.objNum}: declared /Length ${len} is larger than the file (${text.length} bytes)`);
-      else if (dataStart + len <= bodyEnd && /^[\r\n\s]*endstream/.test(text.slice(dataStart + len, dataStart + len + 16))) dataEnd = dataStart + len;
+      if (len > text.length)
+        facts.anomalies.push(`object ${h.objNum}: declared /Length ${len} is larger than the file (${text.length} bytes)`);
+      else if (dataStart + len <= bodyEnd && /^[\r\n\s]*endstream/.test(text.slice(dataStart + len, dataStart + len + 16)))
+        dataEnd = dataStart + len;
     }
     if (dataEnd < 0) {
       while (es < endstreams.length && endstreams[es] < dataStart) es++;
@@ -231,10 +274,15 @@ function judge(facts: PdfFacts): Finding {
   }
   if (n('RichMedia')) reasons.push({ score: 40, what: 'RichMedia (embedded Flash/media)' });
   if (n('XFA')) reasons.push({ score: 30, what: 'XFA form' });
-  if (n('GoToE') + n('GoToR') + n('SubmitForm') + n('ImportData') > 0) reasons.push({ score: 30, what: 'actions that open other files or send form data' });
+  if (n('GoToE') + n('GoToR') + n('SubmitForm') + n('ImportData') > 0)
+    reasons.push({ score: 30, what: 'actions that open other files or send form data' });
 
-  const tracked = Object.entries(facts.names).filter(([, c]) => c > 0).map(([k, c]) => `/${k}:${c}`);
-  evidence.push(`PDF ${facts.version ?? '(no header)'}: ${facts.objects} objects, ${facts.streams} streams (${facts.decodedStreams} decoded, ${facts.objectStreams} object streams), ${facts.eofMarkers} %%EOF`);
+  const tracked = Object.entries(facts.names)
+    .filter(([, c]) => c > 0)
+    .map(([k, c]) => `/${k}:${c}`);
+  evidence.push(
+    `PDF ${facts.version ?? '(no header)'}: ${facts.objects} objects, ${facts.streams} streams (${facts.decodedStreams} decoded, ${facts.objectStreams} object streams), ${facts.eofMarkers} %%EOF`,
+  );
   if (tracked.length) evidence.push(`names: ${tracked.join(' ')}`);
   if (facts.obfuscatedNames.length) evidence.push(`obfuscated names: ${facts.obfuscatedNames.slice(0, 10).join(' ')}`);
   for (const s of facts.javascript.slice(0, 3)) evidence.push(`JavaScript: ${s.slice(0, 300)}`);
@@ -247,7 +295,10 @@ function judge(facts: PdfFacts): Finding {
   const score = Math.max(0, ...reasons.map((r) => r.score));
   const verdict = score >= 80 ? 'malicious' : score >= 30 ? 'suspicious' : 'benign';
   const summary = reasons.length
-    ? reasons.sort((a, b) => b.score - a.score).map((r) => r.what).join('; ')
+    ? reasons
+        .sort((a, b) => b.score - a.score)
+        .map((r) => r.what)
+        .join('; ')
     : `no active content${facts.uris.length ? `; ${facts.uris.length} link(s) to check` : ''}`;
   const confidence = facts.encrypted || facts.anomalies.length ? 0.5 : facts.uris.length && !reasons.length ? 0.5 : 0.7;
   return { analyzer: PDF_ANALYZER, verdict, score, confidence, summary, evidence, attack: uniqueSorted(attack) };
@@ -260,8 +311,23 @@ export function analyzePdf(input: Uint8Array, limits: Partial<PdfLimits> = {}): 
   const bytes = all.subarray(0, lim.maxInputBytes);
   const text = latin1(bytes);
   const facts: PdfFacts = {
-    objects: 0, endobjs: 0, streams: 0, decodedStreams: 0, objectStreams: 0, eofMarkers: 0, encrypted: false,
-    names: {}, obfuscatedNames: [], javascript: [], jsIndicators: [], uris: [], launch: [], embeddedFiles: [], anomalies: [], undecoded: [], stringCharsRead: 0,
+    objects: 0,
+    endobjs: 0,
+    streams: 0,
+    decodedStreams: 0,
+    objectStreams: 0,
+    eofMarkers: 0,
+    encrypted: false,
+    names: {},
+    obfuscatedNames: [],
+    javascript: [],
+    jsIndicators: [],
+    uris: [],
+    launch: [],
+    embeddedFiles: [],
+    anomalies: [],
+    undecoded: [],
+    stringCharsRead: 0,
   };
   if (all.length > bytes.length) facts.anomalies.push(`only the first ${lim.maxInputBytes} bytes were scanned`);
   const header = text.indexOf('%PDF-');
@@ -295,7 +361,9 @@ export function analyzePdf(input: Uint8Array, limits: Partial<PdfLimits> = {}): 
   let budget = lim.maxTotalDecoded;
   for (const st of streams.slice(0, lim.maxStreams)) {
     const filters = filtersOf(st.dict);
-    const isObjStm = /\/Type\s*\/ObjStm\b/.test(st.dict.replace(/#([0-9a-fA-F]{2})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16))));
+    const isObjStm = /\/Type\s*\/ObjStm\b/.test(
+      st.dict.replace(/#([0-9a-fA-F]{2})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16))),
+    );
     if (isObjStm) facts.objectStreams++;
     if (facts.encrypted && filters.length) continue;
     if (budget <= 0) {

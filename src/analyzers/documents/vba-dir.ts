@@ -39,7 +39,17 @@ export interface VbaDir {
 export function codePageLabel(codePage: number): string | undefined {
   if (codePage === 65001) return 'utf-8';
   if (codePage >= 1250 && codePage <= 1258) return `windows-${codePage}`;
-  const named: Record<number, string> = { 874: 'windows-874', 932: 'shift_jis', 936: 'gbk', 949: 'euc-kr', 950: 'big5', 866: 'ibm866', 10000: 'macintosh', 20866: 'koi8-r', 28591: 'iso-8859-1' };
+  const named: Record<number, string> = {
+    874: 'windows-874',
+    932: 'shift_jis',
+    936: 'gbk',
+    949: 'euc-kr',
+    950: 'big5',
+    866: 'ibm866',
+    10000: 'macintosh',
+    20866: 'koi8-r',
+    28591: 'iso-8859-1',
+  };
   return named[codePage];
 }
 

@@ -19,9 +19,18 @@ const endsName = (c: string) => isSpace(c) || c === '>' || c === '/' || c === '=
 export function* xmlTags(xml: string): Generator<XmlTag> {
   let at = xml.indexOf('<');
   while (at >= 0 && at < xml.length) {
-    if (xml.startsWith('<!--', at)) { at = nextTagAfter(xml, '-->', at); continue; }
-    if (xml.startsWith('<![CDATA[', at)) { at = nextTagAfter(xml, ']]>', at); continue; }
-    if (xml[at + 1] === '?' || xml[at + 1] === '!') { at = nextTagAfter(xml, '>', at); continue; }
+    if (xml.startsWith('<!--', at)) {
+      at = nextTagAfter(xml, '-->', at);
+      continue;
+    }
+    if (xml.startsWith('<![CDATA[', at)) {
+      at = nextTagAfter(xml, ']]>', at);
+      continue;
+    }
+    if (xml[at + 1] === '?' || xml[at + 1] === '!') {
+      at = nextTagAfter(xml, '>', at);
+      continue;
+    }
     let i = at + 1;
     const nameStart = i;
     if (xml[i] === '/') i++;
@@ -31,17 +40,29 @@ export function* xmlTags(xml: string): Generator<XmlTag> {
     for (;;) {
       while (i < xml.length && isSpace(xml[i])) i++;
       if (i >= xml.length) return;
-      if (xml[i] === '>' || (xml[i] === '/' && xml[i + 1] === '>')) { i += xml[i] === '>' ? 1 : 2; break; }
+      if (xml[i] === '>' || (xml[i] === '/' && xml[i + 1] === '>')) {
+        i += xml[i] === '>' ? 1 : 2;
+        break;
+      }
       const attrStart = i;
       while (i < xml.length && !endsName(xml[i])) i++;
-      if (i === attrStart) { i++; continue; } // a stray `/` or `=`: skip it
+      if (i === attrStart) {
+        i++;
+        continue;
+      } // a stray `/` or `=`: skip it
       const attrName = xml.slice(attrStart, i);
       while (i < xml.length && isSpace(xml[i])) i++;
-      if (xml[i] !== '=') { attributes.set(attrName, ''); continue; }
+      if (xml[i] !== '=') {
+        attributes.set(attrName, '');
+        continue;
+      }
       i++;
       while (i < xml.length && isSpace(xml[i])) i++;
       const quote = xml[i];
-      if (quote !== '"' && quote !== "'") { attributes.set(attrName, ''); continue; }
+      if (quote !== '"' && quote !== "'") {
+        attributes.set(attrName, '');
+        continue;
+      }
       const close = xml.indexOf(quote, i + 1);
       if (close < 0) return; // unterminated value: nothing after it can be read as markup
       if (!attributes.has(attrName)) attributes.set(attrName, xml.slice(i + 1, close));

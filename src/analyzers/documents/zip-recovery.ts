@@ -22,7 +22,10 @@ const STORED = 0;
 const DEFLATED = 8;
 
 /** Inflate raw deflate data, at most maxOutput bytes; partial output when the input is cut. */
-export function boundedInflateRaw(data: Uint8Array, maxOutput: number): { data?: Uint8Array; cut: boolean; overLimit: boolean; error?: string } {
+export function boundedInflateRaw(
+  data: Uint8Array,
+  maxOutput: number,
+): { data?: Uint8Array; cut: boolean; overLimit: boolean; error?: string } {
   try {
     return { data: inflateRawSync(data, { maxOutputLength: Math.max(1, maxOutput) }), cut: false, overLimit: false };
   } catch (err) {
@@ -44,7 +47,11 @@ export function boundedInflateRaw(data: Uint8Array, maxOutput: number): { data?:
  * Entries found by local headers, in file order, one at a time so the caller's budget is
  * current: `maxOutputFor(compressedSize)` gives the most bytes the next entry may inflate to.
  */
-export function* recoverZipEntries(bytes: Uint8Array, maxEntries: number, maxOutputFor: (compressedSize: number) => number): Generator<RecoveredEntry> {
+export function* recoverZipEntries(
+  bytes: Uint8Array,
+  maxEntries: number,
+  maxOutputFor: (compressedSize: number) => number,
+): Generator<RecoveredEntry> {
   const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const signature = Buffer.from([0x50, 0x4b, 0x03, 0x04]);
@@ -59,7 +66,7 @@ export function* recoverZipEntries(bytes: Uint8Array, maxEntries: number, maxOut
     const extraLen = dv.getUint16(pos + 28, true);
     const dataStart = pos + 30 + nameLen + extraLen;
     if (dataStart > bytes.length) break;
-    const name = buf.subarray(pos + 30, pos + 30 + nameLen).toString((flags & 0x800) ? 'utf8' : 'latin1');
+    const name = buf.subarray(pos + 30, pos + 30 + nameLen).toString(flags & 0x800 ? 'utf8' : 'latin1');
     const encrypted = (flags & 0x1) !== 0;
     const sizeKnown = !(flags & 0x8) || compressedSize > 0;
     const available = bytes.length - dataStart;

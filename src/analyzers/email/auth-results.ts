@@ -37,8 +37,15 @@ function tokenize(input: string): Token[] {
   let i = 0;
   while (i < s.length) {
     const c = s[i];
-    if (/\s/.test(c)) { i++; continue; }
-    if (c === ';') { tokens.push({ t: c }); i++; continue; }
+    if (/\s/.test(c)) {
+      i++;
+      continue;
+    }
+    if (c === ';') {
+      tokens.push({ t: c });
+      i++;
+      continue;
+    }
     if (c === '=') {
       tokens.push({ t: c });
       // A value runs to the next space, ";" or comment: DKIM's header.b is base64 with "/", "+" and "=".
@@ -55,9 +62,22 @@ function tokenize(input: string): Token[] {
       let text = '';
       for (; i < s.length; i++) {
         const d = s[i];
-        if (d === '\\' && i + 1 < s.length) { text += s[++i]; continue; }
-        if (d === '(') { if (depth++ > 0) text += d; continue; }
-        if (d === ')') { if (--depth === 0) { i++; break; } text += d; continue; }
+        if (d === '\\' && i + 1 < s.length) {
+          text += s[++i];
+          continue;
+        }
+        if (d === '(') {
+          if (depth++ > 0) text += d;
+          continue;
+        }
+        if (d === ')') {
+          if (--depth === 0) {
+            i++;
+            break;
+          }
+          text += d;
+          continue;
+        }
         text += d;
       }
       tokens.push({ t: 'comment', v: text.replace(/\s+/g, ' ').trim() });
@@ -72,7 +92,10 @@ function tokenize(input: string): Token[] {
     }
     let word = '';
     while (i < s.length && !/[\s;=()"]/.test(s[i])) word += s[i++];
-    if (!word) { i++; continue; } // a stray ")" is no token; skipping it guarantees progress
+    if (!word) {
+      i++;
+      continue;
+    } // a stray ")" is no token; skipping it guarantees progress
     tokens.push({ t: 'word', v: word });
   }
   return tokens;
@@ -92,11 +115,21 @@ function parseResinfo(tokens: Token[]): AuthResult | undefined {
   const result = valueOf(words[k + 1]);
   if (result === undefined) return undefined;
   k += 2;
-  const out: AuthResult = { method: method.toLowerCase(), ...(methodVersion ? { methodVersion } : {}), result: result.toLowerCase(), props: {}, extras: {}, comments };
+  const out: AuthResult = {
+    method: method.toLowerCase(),
+    ...(methodVersion ? { methodVersion } : {}),
+    result: result.toLowerCase(),
+    props: {},
+    extras: {},
+    comments,
+  };
   while (k < words.length) {
     const key = valueOf(words[k]);
-    if (key === undefined || words[k + 1]?.t !== '=') { k++; continue; }
-    const value = words[k + 2] && words[k + 2].t !== '=' ? valueOf(words[k + 2]) ?? '' : '';
+    if (key === undefined || words[k + 1]?.t !== '=') {
+      k++;
+      continue;
+    }
+    const value = words[k + 2] && words[k + 2].t !== '=' ? (valueOf(words[k + 2]) ?? '') : '';
     k += value === '' && valueOf(words[k + 2]) === undefined ? 2 : 3;
     const lower = key.toLowerCase();
     if (lower === 'reason') out.reason = value;
@@ -126,7 +159,10 @@ export function parseAuthenticationResults(value: string): AuthResultsHeader {
   for (const seg of [first, ...segments.slice(1)]) {
     const words = seg.filter((t) => t.t !== 'comment');
     if (words.length === 0) continue;
-    if (words.length === 1 && valueOf(words[0])?.toLowerCase() === 'none') { header.none = true; continue; }
+    if (words.length === 1 && valueOf(words[0])?.toLowerCase() === 'none') {
+      header.none = true;
+      continue;
+    }
     const r = parseResinfo(seg);
     if (r && header.results.length < MAX_RESULTS) header.results.push(r);
   }
@@ -160,7 +196,11 @@ export function summarizeAuth(headerValues: string[], trustedAuthservIds?: strin
   const dkim = results.filter((r) => r.method === 'dkim');
   return {
     authservId: mine[0]?.authservId,
-    spf: firstOf('spf'), dkim, dmarc: firstOf('dmarc'), arc: firstOf('arc'), compauth: firstOf('compauth'),
+    spf: firstOf('spf'),
+    dkim,
+    dmarc: firstOf('dmarc'),
+    arc: firstOf('arc'),
+    compauth: firstOf('compauth'),
     ignored: parsed.length - mine.length,
   };
 }

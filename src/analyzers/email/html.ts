@@ -7,7 +7,10 @@ import { brandOwning, registrableDomain, type Signal } from '../url';
 export const HTML_SCAN_CHARS = 2 * 1024 * 1024;
 const MAX_ANCHORS = 2000;
 
-export interface Anchor { href: string; text: string }
+export interface Anchor {
+  href: string;
+  text: string;
+}
 
 function decodeEntities(s: string): string {
   return s.replace(/&(#x[0-9a-f]{1,6}|#\d{1,7}|amp|quot|apos|lt|gt|nbsp);/gi, (all, e: string) => {
@@ -38,7 +41,10 @@ export function extractAnchors(html: string): Anchor[] {
   return out;
 }
 
-const visible = (fragment: string) => decodeEntities(fragment.replace(/<[^<>]*>/g, ' ')).replace(/\s+/g, ' ').trim();
+const visible = (fragment: string) =>
+  decodeEntities(fragment.replace(/<[^<>]*>/g, ' '))
+    .replace(/\s+/g, ' ')
+    .trim();
 
 const URLISH_TEXT = /^(?:https?:\/\/)?((?:[a-z0-9\u00a1-\uffff-]{1,63}\.)+[a-z\u00a1-\uffff]{2,63})(?::\d{1,5})?(?:[/?#]\S*)?$/i;
 
@@ -67,10 +73,20 @@ export function linkMismatchSignals(anchors: Anchor[]): Signal[] {
     // Newsletters route links through a click tracker that carries the real target in its query.
     const tracked = a.href.toLowerCase().includes(shownReg) || safeDecode(a.href).toLowerCase().includes(shownReg);
     if (brand && brandOwning(targetReg) !== brand) {
-      out.push({ id: 'link-text-brand-mismatch', score: tracked ? 30 : 60, what: `link shows ${brand.name}'s ${shown} but opens ${target}${tracked ? ' (through a redirect)' : ''}`, attack: ['T1566.002', 'T1656'] });
+      out.push({
+        id: 'link-text-brand-mismatch',
+        score: tracked ? 30 : 60,
+        what: `link shows ${brand.name}'s ${shown} but opens ${target}${tracked ? ' (through a redirect)' : ''}`,
+        attack: ['T1566.002', 'T1656'],
+      });
     } else {
       // Opaque click trackers do the same to ordinary newsletters: weak on its own.
-      out.push({ id: 'link-text-mismatch', score: tracked ? 5 : 25, what: `link shows ${shown} but opens ${target}${tracked ? ' (click-tracking redirect)' : ''}`, attack: ['T1566.002'] });
+      out.push({
+        id: 'link-text-mismatch',
+        score: tracked ? 5 : 25,
+        what: `link shows ${shown} but opens ${target}${tracked ? ' (click-tracking redirect)' : ''}`,
+        attack: ['T1566.002'],
+      });
     }
   }
   return out.sort((a, b) => b.score - a.score).slice(0, 10);
@@ -89,22 +105,47 @@ export function htmlDocumentSignals(html: string, name: string, attached: boolea
   const download = has(/\.download\s*=|\bdownload\s*=\s*["']?[^\s"'>]{0,200}\.|\bsetAttribute\s*\(\s*["']download["']/i);
   const decode = has(/\batob\s*\(|\bUint8Array\b|\bcharCodeAt\s*\(|\bfromCharCode\b/);
   // A page that writes itself out of an encoded blob hides its markup from filters.
-  const encodedBulk = (t: string) => longestBase64Run(t) >= 500 || (t.match(/%[0-9a-f]{2}/gi)?.length ?? 0) >= 300 || (t.match(/\\x[0-9a-f]{2}/gi)?.length ?? 0) >= 300;
+  const encodedBulk = (t: string) =>
+    longestBase64Run(t) >= 500 || (t.match(/%[0-9a-f]{2}/gi)?.length ?? 0) >= 300 || (t.match(/\\x[0-9a-f]{2}/gi)?.length ?? 0) >= 300;
   const bigData = longestBase64Run(text) >= 2000 || (text.match(/\\x[0-9a-f]{2}/gi)?.length ?? 0) >= 500;
   const tags = (name: string) => Array.from(text.matchAll(new RegExp(`<${name}\\b[^<>]{0,4000}>`, 'gi')), (m) => m[0]);
   const dataDownload = tags('a').some((t) => /\bdownload\b/i.test(t) && /\bhref\s*=\s*["']?data:/i.test(t));
   if ((blob && save && (decode || bigData)) || (download && (blob || save) && bigData) || dataDownload) {
-    out.push({ id: 'html-smuggling', score: 85, what: `${name}: HTML smuggling — script builds a file from embedded data${save ? ' and saves it (Blob/msSaveOrOpenBlob/createObjectURL)' : ''}${download ? ' as a download' : ''}`, attack: ['T1027.006', 'T1566.001'] });
-  } else if (has(/\b(?:document\.write|eval|Function)\s*\(/) && (decode || has(/\b(?:unescape|decodeURIComponent)\s*\(/)) && encodedBulk(text)) {
-    out.push({ id: 'html-obfuscated-script', score: 60, what: `${name}: script decodes and writes out a large encoded blob (obfuscated page)`, attack: ['T1027', 'T1566.001'] });
+    out.push({
+      id: 'html-smuggling',
+      score: 85,
+      what: `${name}: HTML smuggling — script builds a file from embedded data${save ? ' and saves it (Blob/msSaveOrOpenBlob/createObjectURL)' : ''}${download ? ' as a download' : ''}`,
+      attack: ['T1027.006', 'T1566.001'],
+    });
+  } else if (
+    has(/\b(?:document\.write|eval|Function)\s*\(/) &&
+    (decode || has(/\b(?:unescape|decodeURIComponent)\s*\(/)) &&
+    encodedBulk(text)
+  ) {
+    out.push({
+      id: 'html-obfuscated-script',
+      score: 60,
+      what: `${name}: script decodes and writes out a large encoded blob (obfuscated page)`,
+      attack: ['T1027', 'T1566.001'],
+    });
   }
   if (tags('input').some((t) => /\btype\s*=\s*["']?password/i.test(t))) {
-    out.push({ id: 'html-password-form', score: attached ? 65 : 45, what: `${name}: asks for a password in a form${attached ? ' inside an attached web page' : ''}`, attack: ['T1566.001', 'T1056.003'] });
+    out.push({
+      id: 'html-password-form',
+      score: attached ? 65 : 45,
+      what: `${name}: asks for a password in a form${attached ? ' inside an attached web page' : ''}`,
+      attack: ['T1566.001', 'T1056.003'],
+    });
   }
   const autoClick = tags('body').some((t) => /\bonload\s*=\s*(?:"[^"]{0,500}\.click\s*\(|'[^']{0,500}\.click\s*\()/i.test(t));
   const refresh = tags('meta').some((t) => /http-equiv\s*=\s*["']?refresh/i.test(t) && /\burl\s*=/i.test(t));
   if (autoClick || refresh || has(/\b(?:window|document|top)\.location(?:\.href)?\s*=\s*["'`]https?:/i)) {
-    out.push({ id: 'html-auto-redirect', score: attached ? 45 : 15, what: `${name}: page sends the reader to another site on open`, attack: ['T1566.001'] });
+    out.push({
+      id: 'html-auto-redirect',
+      score: attached ? 45 : 15,
+      what: `${name}: page sends the reader to another site on open`,
+      attack: ['T1566.001'],
+    });
   }
   if (attached && out.length === 0 && has(/<script\b/i)) {
     out.push({ id: 'html-attachment-script', score: 35, what: `${name}: attached web page runs script`, attack: ['T1566.001'] });

@@ -40,15 +40,33 @@ function authSignals(auth: AuthSummary): Signal[] {
   const out: Signal[] = [];
   const where = (r: AuthResult, prop: string) => (r.props[prop] ? ` for ${r.props[prop]}` : '');
   if (auth.dmarc?.result === 'fail') {
-    out.push({ id: 'dmarc-fail', score: 60, what: `DMARC fail${where(auth.dmarc, 'header.from')}: the From domain did not authenticate this message`, attack: SPOOFING });
+    out.push({
+      id: 'dmarc-fail',
+      score: 60,
+      what: `DMARC fail${where(auth.dmarc, 'header.from')}: the From domain did not authenticate this message`,
+      attack: SPOOFING,
+    });
   }
-  if (auth.spf?.result === 'fail') out.push({ id: 'spf-fail', score: 30, what: `SPF fail${where(auth.spf, 'smtp.mailfrom')}: sent from a server the domain does not authorize`, attack: SPOOFING });
-  else if (auth.spf?.result === 'softfail') out.push({ id: 'spf-softfail', score: 15, what: `SPF softfail${where(auth.spf, 'smtp.mailfrom')}`, attack: SPOOFING });
+  if (auth.spf?.result === 'fail')
+    out.push({
+      id: 'spf-fail',
+      score: 30,
+      what: `SPF fail${where(auth.spf, 'smtp.mailfrom')}: sent from a server the domain does not authorize`,
+      attack: SPOOFING,
+    });
+  else if (auth.spf?.result === 'softfail')
+    out.push({ id: 'spf-softfail', score: 15, what: `SPF softfail${where(auth.spf, 'smtp.mailfrom')}`, attack: SPOOFING });
   const dkimPass = auth.dkim.some((r) => r.result === 'pass');
   const dkimFail = auth.dkim.find((r) => r.result === 'fail');
-  if (dkimFail && !dkimPass) out.push({ id: 'dkim-fail', score: 20, what: `DKIM signature did not verify${where(dkimFail, 'header.d')}`, attack: SPOOFING });
+  if (dkimFail && !dkimPass)
+    out.push({ id: 'dkim-fail', score: 20, what: `DKIM signature did not verify${where(dkimFail, 'header.d')}`, attack: SPOOFING });
   if (auth.compauth?.result === 'fail') {
-    out.push({ id: 'compauth-fail', score: 35, what: `Microsoft composite authentication failed${auth.compauth.reason ? ` (reason ${auth.compauth.reason})` : ''}`, attack: SPOOFING });
+    out.push({
+      id: 'compauth-fail',
+      score: 35,
+      what: `Microsoft composite authentication failed${auth.compauth.reason ? ` (reason ${auth.compauth.reason})` : ''}`,
+      attack: SPOOFING,
+    });
   }
   return out;
 }
@@ -66,12 +84,15 @@ function describeAuth(auth: AuthSummary): string | undefined {
 }
 
 const HTML_NAME = /\.(?:s?html?|xhtml|svg|mht(?:ml)?)$/i;
-const DOUBLE_EXTENSION = /\.(?:pdf|docx?|xlsx?|pptx?|rtf|txt|jpe?g|png|gif|csv|zip)\s*\.(?:s?html?|exe|scr|com|pif|js|jse|vbs|vbe|wsf|hta|lnk|iso|img|vhdx?|bat|cmd|ps1|msi)$/i;
+const DOUBLE_EXTENSION =
+  /\.(?:pdf|docx?|xlsx?|pptx?|rtf|txt|jpe?g|png|gif|csv|zip)\s*\.(?:s?html?|exe|scr|com|pif|js|jse|vbs|vbe|wsf|hta|lnk|iso|img|vhdx?|bat|cmd|ps1|msi)$/i;
 
 function contentText(content: ArrayBuffer | Uint8Array | string, max: number): string {
   if (typeof content === 'string') return content.slice(0, max);
   // ArrayBuffer.isView, not instanceof: buffers may come from another realm (jest, workers).
-  const bytes = ArrayBuffer.isView(content) ? new Uint8Array(content.buffer, content.byteOffset, content.byteLength) : new Uint8Array(content);
+  const bytes = ArrayBuffer.isView(content)
+    ? new Uint8Array(content.buffer, content.byteOffset, content.byteLength)
+    : new Uint8Array(content);
   return new TextDecoder('utf-8').decode(bytes.subarray(0, max));
 }
 
@@ -83,9 +104,20 @@ function attachmentSignals(attachments: PostalMime.Attachment[]): Signal[] {
   const out: Signal[] = [];
   for (const a of attachments.slice(0, MAX_ATTACHMENTS)) {
     const name = a.filename ?? `(unnamed ${a.mimeType})`;
-    if (DOUBLE_EXTENSION.test(name)) out.push({ id: 'double-extension', score: 40, what: `attachment ${name} hides its real type behind a second extension`, attack: ['T1036.007'] });
+    if (DOUBLE_EXTENSION.test(name))
+      out.push({
+        id: 'double-extension',
+        score: 40,
+        what: `attachment ${name} hides its real type behind a second extension`,
+        attack: ['T1036.007'],
+      });
     if (HTML_NAME.test(name) || /^(?:text\/html|application\/xhtml|image\/svg)/.test(a.mimeType)) {
-      out.push({ id: 'html-attachment', score: 30, what: `attachment ${name} is a web page (opens in the browser, outside mail filters)`, attack: ['T1566.001'] });
+      out.push({
+        id: 'html-attachment',
+        score: 30,
+        what: `attachment ${name} is a web page (opens in the browser, outside mail filters)`,
+        attack: ['T1566.001'],
+      });
       out.push(...htmlDocumentSignals(contentText(a.content, HTML_SCAN_CHARS), `attachment ${name}`, true));
     }
   }
@@ -98,15 +130,21 @@ export function inspectEmail(parsed: PostalMime.Email, options: EmailAnalysisOpt
   const header = (key: string) => parsed.headers.filter((h) => h.key === key).map((h) => h.value);
   const auth = summarizeAuth(header('authentication-results'), options.trustedAuthservIds);
   const sender = senderOf(header('from')[0], parsed.from);
-  const replyTo = (parsed.replyTo ?? []).flatMap((a) => (a.group ? a.group : [a])).map((m) => m.address).filter((a): a is string => !!a && a.includes('@'));
+  const replyTo = (parsed.replyTo ?? [])
+    .flatMap((a) => (a.group ? a.group : [a]))
+    .map((m) => m.address)
+    .filter((a): a is string => !!a && a.includes('@'));
   const returnPath = parsed.returnPath?.replace(/^<|>$/g, '') || undefined;
   const mailingList = header('list-id').length > 0 || header('list-post').length > 0 || header('mailing-list').length > 0;
   const html = parsed.html ?? '';
   const anchors = html ? extractAnchors(html) : [];
   const attachments = parsed.attachments ?? [];
 
-  const recipientDomains = [...(parsed.to ?? []), ...(parsed.cc ?? [])].flatMap((a) => (a.group ? a.group : [a]))
-    .map((m) => registrableOrSelf(domainOf(m.address))).filter((d): d is string => !!d).slice(0, 20);
+  const recipientDomains = [...(parsed.to ?? []), ...(parsed.cc ?? [])]
+    .flatMap((a) => (a.group ? a.group : [a]))
+    .map((m) => registrableOrSelf(domainOf(m.address)))
+    .filter((d): d is string => !!d)
+    .slice(0, 20);
   const inReplyTo = [...header('in-reply-to'), ...header('references')].map((v) => v.slice(0, 4096));
   const freeMail = !!sender.registrable && FREE_MAIL.has(sender.registrable);
   const text = parsed.text || (html ? htmlToText(html) : '');
@@ -114,27 +152,61 @@ export function inspectEmail(parsed: PostalMime.Email, options: EmailAnalysisOpt
   const signals = [
     ...authSignals(auth),
     ...addressSignals({
-      sender, replyTo, returnPath, mailingList, recipientDomains,
+      sender,
+      replyTo,
+      returnPath,
+      mailingList,
+      recipientDomains,
       exchangeSystem: exchangeSystemMessage(sender.address, header('x-ms-exchange-organization-authas')),
     }),
     ...linkMismatchSignals(anchors),
     ...(html ? htmlDocumentSignals(html, 'message body', false) : []),
     ...attachmentSignals(attachments),
     ...lures,
-    ...becSignals({ subject: parsed.subject, text, senderDomain: sender.registrable, senderDisplayName: sender.displayName, recipientDomains, inReplyTo, freeMail }),
+    ...becSignals({
+      subject: parsed.subject,
+      text,
+      senderDomain: sender.registrable,
+      senderDisplayName: sender.displayName,
+      recipientDomains,
+      inReplyTo,
+      freeMail,
+    }),
     ...unsolicitedSignals({
-      subject: parsed.subject, displayName: sender.displayName, senderDomain: sender.registrable, recipientDomains, inReplyTo, mailingList, freeMail,
-      authenticated: auth.dmarc?.result === 'pass', lure: lures.length > 0,
+      subject: parsed.subject,
+      displayName: sender.displayName,
+      senderDomain: sender.registrable,
+      recipientDomains,
+      inReplyTo,
+      mailingList,
+      freeMail,
+      authenticated: auth.dmarc?.result === 'pass',
+      lure: lures.length > 0,
       attachmentNames: attachments.slice(0, MAX_ATTACHMENTS).map((a) => a.filename ?? ''),
     }),
     ...throwawaySenderSignals(sender.address),
-    ...riskyLinkSignals([...anchors.map((a) => a.href), ...(parsed.text ?? '').slice(0, 64 * 1024).match(/https?:\/\/[^\s<>"']{1,2048}/gi) ?? []], sender.registrable),
+    ...riskyLinkSignals(
+      [...anchors.map((a) => a.href), ...((parsed.text ?? '').slice(0, 64 * 1024).match(/https?:\/\/[^\s<>"']{1,2048}/gi) ?? [])],
+      sender.registrable,
+    ),
     ...scamScriptSignals(parsed.subject, text),
-    ...callbackAndConsentSignals(text, html, !mailingList && !inReplyTo.some((id) => recipientDomains.some((d) => id.toLowerCase().includes(d)))),
+    ...callbackAndConsentSignals(
+      text,
+      html,
+      !mailingList && !inReplyTo.some((id) => recipientDomains.some((d) => id.toLowerCase().includes(d))),
+    ),
   ];
   return {
-    auth, sender, replyTo, returnPath, mailingList, anchors: anchors.length, signals,
-    attachments: attachments.slice(0, MAX_ATTACHMENTS).map((a) => ({ name: a.filename ?? '', mimeType: a.mimeType, size: contentSize(a.content) })),
+    auth,
+    sender,
+    replyTo,
+    returnPath,
+    mailingList,
+    anchors: anchors.length,
+    signals,
+    attachments: attachments
+      .slice(0, MAX_ATTACHMENTS)
+      .map((a) => ({ name: a.filename ?? '', mimeType: a.mimeType, size: contentSize(a.content) })),
   };
 }
 
@@ -143,20 +215,35 @@ export function analyzeEmail(parsed: PostalMime.Email, options: EmailAnalysisOpt
   try {
     facts = inspectEmail(parsed, options);
   } catch (err) {
-    return { analyzer: EMAIL_ANALYZER, verdict: 'unknown', score: 0, confidence: 0, summary: 'email analysis failed', evidence: [], attack: [], error: err instanceof Error ? err.message : String(err) };
+    return {
+      analyzer: EMAIL_ANALYZER,
+      verdict: 'unknown',
+      score: 0,
+      confidence: 0,
+      summary: 'email analysis failed',
+      evidence: [],
+      attack: [],
+      error: err instanceof Error ? err.message : String(err),
+    };
   }
   const { signals } = facts;
   const score = combineScores(signals.map((s) => s.score));
   const authLine = describeAuth(facts.auth);
   const attachmentLine = facts.attachments.length
-    ? `attachments (for the file analyzers): ${facts.attachments.slice(0, 20).map((a) => `${a.name || '(unnamed)'} [${a.mimeType}, ${a.size} B]`).join(', ')}`
+    ? `attachments (for the file analyzers): ${facts.attachments
+        .slice(0, 20)
+        .map((a) => `${a.name || '(unnamed)'} [${a.mimeType}, ${a.size} B]`)
+        .join(', ')}`
     : undefined;
   const evidence = [
     ...[...signals].sort((a, b) => b.score - a.score).map((s) => s.what),
     ...(authLine ? [authLine] : []),
     ...(attachmentLine ? [attachmentLine] : []),
   ].slice(0, 40);
-  const top = [...signals].sort((a, b) => b.score - a.score).slice(0, 3).map((s) => s.id);
+  const top = [...signals]
+    .sort((a, b) => b.score - a.score)
+    .slice(0, 3)
+    .map((s) => s.id);
   return {
     analyzer: EMAIL_ANALYZER,
     verdict: score >= 70 ? 'malicious' : score >= 35 ? 'suspicious' : 'benign',

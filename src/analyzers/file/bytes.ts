@@ -15,11 +15,16 @@ export function asBuffer(bytes: Uint8Array): Buffer {
 
 export class Reader {
   readonly view: DataView;
-  constructor(readonly bytes: Uint8Array, readonly littleEndian = true) {
+  constructor(
+    readonly bytes: Uint8Array,
+    readonly littleEndian = true,
+  ) {
     this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   }
 
-  get length(): number { return this.bytes.length; }
+  get length(): number {
+    return this.bytes.length;
+  }
 
   has(offset: number, size: number): boolean {
     return Number.isSafeInteger(offset) && offset >= 0 && size >= 0 && offset + size <= this.bytes.length;
@@ -29,11 +34,23 @@ export class Reader {
     if (!this.has(offset, size)) throw new Truncated(`${what} at 0x${Math.max(0, offset || 0).toString(16)}`);
   }
 
-  u8(o: number, what = 'byte'): number { this.need(o, 1, what); return this.view.getUint8(o); }
-  u16(o: number, what = 'u16'): number { this.need(o, 2, what); return this.view.getUint16(o, this.littleEndian); }
-  u32(o: number, what = 'u32'): number { this.need(o, 4, what); return this.view.getUint32(o, this.littleEndian); }
+  u8(o: number, what = 'byte'): number {
+    this.need(o, 1, what);
+    return this.view.getUint8(o);
+  }
+  u16(o: number, what = 'u16'): number {
+    this.need(o, 2, what);
+    return this.view.getUint16(o, this.littleEndian);
+  }
+  u32(o: number, what = 'u32'): number {
+    this.need(o, 4, what);
+    return this.view.getUint32(o, this.littleEndian);
+  }
   /** 64-bit fields as numbers; values past 2^53 lose precision, which only matters for absurd inputs. */
-  u64(o: number, what = 'u64'): number { this.need(o, 8, what); return Number(this.view.getBigUint64(o, this.littleEndian)); }
+  u64(o: number, what = 'u64'): number {
+    this.need(o, 8, what);
+    return Number(this.view.getBigUint64(o, this.littleEndian));
+  }
 
   /** NUL-terminated ASCII at `o`, at most `max` bytes; stops at the end of the data. */
   cString(o: number, max: number): string {

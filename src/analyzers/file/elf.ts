@@ -38,18 +38,57 @@ export interface ElfInfo {
 }
 
 const MACHINES: Record<number, string> = {
-  2: 'SPARC', 3: 'x86', 8: 'MIPS', 20: 'PowerPC', 21: 'PowerPC64', 22: 'S/390', 40: 'ARM', 43: 'SPARCv9', 50: 'IA-64',
-  62: 'x86-64', 183: 'AArch64', 243: 'RISC-V', 258: 'LoongArch', 247: 'BPF',
+  2: 'SPARC',
+  3: 'x86',
+  8: 'MIPS',
+  20: 'PowerPC',
+  21: 'PowerPC64',
+  22: 'S/390',
+  40: 'ARM',
+  43: 'SPARCv9',
+  50: 'IA-64',
+  62: 'x86-64',
+  183: 'AArch64',
+  243: 'RISC-V',
+  258: 'LoongArch',
+  247: 'BPF',
 };
 const TYPES: Record<number, string> = { 0: 'none', 1: 'relocatable', 2: 'executable', 3: 'shared object', 4: 'core dump' };
 const SECTION_TYPES: Record<number, string> = {
-  0: 'NULL', 1: 'PROGBITS', 2: 'SYMTAB', 3: 'STRTAB', 4: 'RELA', 5: 'HASH', 6: 'DYNAMIC', 7: 'NOTE', 8: 'NOBITS', 9: 'REL',
-  11: 'DYNSYM', 14: 'INIT_ARRAY', 15: 'FINI_ARRAY', 16: 'PREINIT_ARRAY', 17: 'GROUP', 18: 'SYMTAB_SHNDX',
-  0x6ffffff6: 'GNU_HASH', 0x6ffffffd: 'VERDEF', 0x6ffffffe: 'VERNEED', 0x6fffffff: 'VERSYM',
+  0: 'NULL',
+  1: 'PROGBITS',
+  2: 'SYMTAB',
+  3: 'STRTAB',
+  4: 'RELA',
+  5: 'HASH',
+  6: 'DYNAMIC',
+  7: 'NOTE',
+  8: 'NOBITS',
+  9: 'REL',
+  11: 'DYNSYM',
+  14: 'INIT_ARRAY',
+  15: 'FINI_ARRAY',
+  16: 'PREINIT_ARRAY',
+  17: 'GROUP',
+  18: 'SYMTAB_SHNDX',
+  0x6ffffff6: 'GNU_HASH',
+  0x6ffffffd: 'VERDEF',
+  0x6ffffffe: 'VERNEED',
+  0x6fffffff: 'VERSYM',
 };
 const SEGMENT_TYPES: Record<number, string> = {
-  0: 'NULL', 1: 'LOAD', 2: 'DYNAMIC', 3: 'INTERP', 4: 'NOTE', 5: 'SHLIB', 6: 'PHDR', 7: 'TLS',
-  0x6474e550: 'GNU_EH_FRAME', 0x6474e551: 'GNU_STACK', 0x6474e552: 'GNU_RELRO', 0x6474e553: 'GNU_PROPERTY',
+  0: 'NULL',
+  1: 'LOAD',
+  2: 'DYNAMIC',
+  3: 'INTERP',
+  4: 'NOTE',
+  5: 'SHLIB',
+  6: 'PHDR',
+  7: 'TLS',
+  0x6474e550: 'GNU_EH_FRAME',
+  0x6474e551: 'GNU_STACK',
+  0x6474e552: 'GNU_RELRO',
+  0x6474e553: 'GNU_PROPERTY',
 };
 const SHF_WRITE = 1;
 const SHF_ALLOC = 2;
@@ -64,7 +103,10 @@ const MAX_DYNAMIC_ENTRIES = 4096;
 const MAX_SYMBOLS_READ = 200_000;
 const MAX_IMPORTED_LISTED = 4096;
 
-interface Layout { is64: boolean; r: Reader }
+interface Layout {
+  is64: boolean;
+  r: Reader;
+}
 
 export function parseElf(bytes: Uint8Array): ElfInfo {
   const probe = new Reader(bytes);
@@ -131,14 +173,27 @@ export function parseElf(bytes: Uint8Array): ElfInfo {
 
 type Segment = ElfInfo['segments'][number];
 
-function readSegments({ is64, r }: Layout, phoff: number, phnum: number, entsize: number, anomalies: string[], budget: EntropyBudget): Segment[] {
+function readSegments(
+  { is64, r }: Layout,
+  phoff: number,
+  phnum: number,
+  entsize: number,
+  anomalies: string[],
+  budget: EntropyBudget,
+): Segment[] {
   const segments: Segment[] = [];
   if (!phoff || !phnum) return segments;
   const minSize = is64 ? 56 : 32;
-  if (entsize < minSize) { anomalies.push(`program header entry size ${entsize} is too small`); return segments; }
+  if (entsize < minSize) {
+    anomalies.push(`program header entry size ${entsize} is too small`);
+    return segments;
+  }
   for (let i = 0; i < Math.min(phnum, MAX_HEADERS); i++) {
     const at = phoff + i * entsize;
-    if (!r.has(at, minSize)) { anomalies.push(`program headers truncated after ${i} of ${phnum}`); break; }
+    if (!r.has(at, minSize)) {
+      anomalies.push(`program headers truncated after ${i} of ${phnum}`);
+      break;
+    }
     const type = r.u32(at);
     const flags = is64 ? r.u32(at + 4) : r.u32(at + 24);
     const segment: Segment = {
@@ -158,18 +213,40 @@ function readSegments({ is64, r }: Layout, phoff: number, phnum: number, entsize
   return segments;
 }
 
-interface RawSection { name: string; type: number; flags: number; offset: number; size: number; link: number; entsize: number }
+interface RawSection {
+  name: string;
+  type: number;
+  flags: number;
+  offset: number;
+  size: number;
+  link: number;
+  entsize: number;
+}
 
-function readSections({ is64, r }: Layout, shoff: number, shnum: number, entsize: number, shstrndx: number, anomalies: string[], budget: EntropyBudget) {
+function readSections(
+  { is64, r }: Layout,
+  shoff: number,
+  shnum: number,
+  entsize: number,
+  shstrndx: number,
+  anomalies: string[],
+  budget: EntropyBudget,
+) {
   const raw: RawSection[] = [];
   const described: ElfSection[] = [];
   if (!shoff || !shnum) return { raw, described };
   const minSize = is64 ? 64 : 40;
-  if (entsize < minSize) { anomalies.push(`section header entry size ${entsize} is too small`); return { raw, described }; }
+  if (entsize < minSize) {
+    anomalies.push(`section header entry size ${entsize} is too small`);
+    return { raw, described };
+  }
   const nameOffsets: number[] = [];
   for (let i = 0; i < Math.min(shnum, MAX_HEADERS); i++) {
     const at = shoff + i * entsize;
-    if (!r.has(at, minSize)) { anomalies.push(`section headers truncated after ${i} of ${shnum}`); break; }
+    if (!r.has(at, minSize)) {
+      anomalies.push(`section headers truncated after ${i} of ${shnum}`);
+      break;
+    }
     nameOffsets.push(r.u32(at));
     raw.push({
       name: '',
@@ -186,7 +263,9 @@ function readSections({ is64, r }: Layout, shoff: number, shnum: number, entsize
     const nameAt = strtab ? strtab.offset + nameOffsets[i] : -1;
     s.name = strtab && nameOffsets[i] < strtab.size && r.has(nameAt, 1) ? r.cString(nameAt, 256) : '';
     if (s.type !== SHT_NOBITS && s.size > 0 && s.offset + s.size > r.length) {
-      anomalies.push(`section ${JSON.stringify(s.name)} claims ${hex(s.offset)}+${hex(s.size)} beyond the end of the file (${hex(r.length)})`);
+      anomalies.push(
+        `section ${JSON.stringify(s.name)} claims ${hex(s.offset)}+${hex(s.size)} beyond the end of the file (${hex(r.length)})`,
+      );
     }
     const entropy = s.type === SHT_NOBITS || s.size === 0 ? undefined : budget.measure(r.clip(s.offset, s.size));
     described.push({
@@ -194,7 +273,9 @@ function readSections({ is64, r }: Layout, shoff: number, shnum: number, entsize
       type: SECTION_TYPES[s.type] ?? hex(s.type),
       offset: s.offset,
       size: s.size,
-      flags: [s.flags & SHF_ALLOC ? 'alloc' : '', s.flags & SHF_WRITE ? 'write' : '', s.flags & SHF_EXECINSTR ? 'exec' : ''].filter(Boolean),
+      flags: [s.flags & SHF_ALLOC ? 'alloc' : '', s.flags & SHF_WRITE ? 'write' : '', s.flags & SHF_EXECINSTR ? 'exec' : ''].filter(
+        Boolean,
+      ),
       ...(entropy === undefined ? {} : { entropy }),
     });
   });
@@ -203,7 +284,12 @@ function readSections({ is64, r }: Layout, shoff: number, shnum: number, entsize
 
 /** DT_NEEDED and friends, found through PT_DYNAMIC (present even when section headers are stripped). */
 function readDynamic({ is64, r }: Layout, segments: Segment[], sections: RawSection[]) {
-  const out = { needed: [] as string[], soname: undefined as string | undefined, runpath: undefined as string | undefined, anomalies: [] as string[] };
+  const out = {
+    needed: [] as string[],
+    soname: undefined as string | undefined,
+    runpath: undefined as string | undefined,
+    anomalies: [] as string[],
+  };
   const dynSeg = segments.find((s) => s.type === 'DYNAMIC');
   const dynSec = sections.find((s) => s.type === 6);
   const start = dynSeg?.offset ?? dynSec?.offset;

@@ -1,7 +1,11 @@
 // Cryptographic digests that identify a file in threat-intel lookups and reports.
 import { createHash } from 'node:crypto';
 
-export interface FileHashes { md5: string; sha1: string; sha256: string }
+export interface FileHashes {
+  md5: string;
+  sha1: string;
+  sha256: string;
+}
 
 export function fileHashes(bytes: Uint8Array): FileHashes {
   const digest = (algorithm: string) => createHash(algorithm).update(bytes).digest('hex');

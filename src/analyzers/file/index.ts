@@ -43,7 +43,9 @@ function findEicar(bytes: Uint8Array): { offset: number } | undefined {
 }
 
 /** The sha256 the caller already holds for these bytes (the evidence store's key): not computed again. */
-export interface KnownDigests { sha256?: string }
+export interface KnownDigests {
+  sha256?: string;
+}
 
 export function describeFile(bytes: Uint8Array, name?: string, known: KnownDigests = {}): FileFacts {
   const type = detectFileType(bytes);
@@ -110,19 +112,30 @@ function verdictFrom(f: FileFacts): Finding {
   if (f.imphash) evidence.push(`imphash ${f.imphash}`);
 
   if (f.eicar) {
-    const where = f.eicar.offset === 0 ? 'is the EICAR anti-malware test file' : `contains the EICAR anti-malware test string at offset ${f.eicar.offset}`;
+    const where =
+      f.eicar.offset === 0
+        ? 'is the EICAR anti-malware test file'
+        : `contains the EICAR anti-malware test string at offset ${f.eicar.offset}`;
     return {
-      analyzer: FILE_STATIC_ANALYZER, verdict: 'malicious', score: 100, confidence: 1,
+      analyzer: FILE_STATIC_ANALYZER,
+      verdict: 'malicious',
+      score: 100,
+      confidence: 1,
       summary: `${f.name ?? 'file'} ${where} (a harmless test signature, not real malware)`,
-      evidence: [...evidence, `EICAR test string at offset ${f.eicar.offset}`], attack: [],
+      evidence: [...evidence, `EICAR test string at offset ${f.eicar.offset}`],
+      attack: [],
     };
   }
 
   const signals = [...f.signals].sort((a, b) => b.score - a.score);
-  const score = Math.min(100, signals.reduce((s, x) => s + x.score, 0));
+  const score = Math.min(
+    100,
+    signals.reduce((s, x) => s + x.score, 0),
+  );
   evidence.push(...signals.map((s) => s.line));
   const anomalies = [...(f.pe?.anomalies ?? []), ...(f.elf?.anomalies ?? [])];
-  if (anomalies.length) evidence.push(`header anomalies: ${anomalies.slice(0, 5).join('; ')}${anomalies.length > 5 ? ` (+${anomalies.length - 5} more)` : ''}`);
+  if (anomalies.length)
+    evidence.push(`header anomalies: ${anomalies.slice(0, 5).join('; ')}${anomalies.length > 5 ? ` (+${anomalies.length - 5} more)` : ''}`);
   evidence.push(...f.parseErrors);
   if (f.strings.urls.length) evidence.push(`URLs in strings: ${f.strings.urls.slice(0, 5).join(', ')}`);
   if (f.strings.ipv4.length) evidence.push(`IPv4 addresses in strings: ${f.strings.ipv4.slice(0, 5).join(', ')}`);
@@ -132,8 +145,12 @@ function verdictFrom(f: FileFacts): Finding {
   const base = verdict === 'malicious' ? 0.7 : verdict === 'suspicious' ? 0.55 : f.type.category === 'data' ? 0.1 : 0.3;
   const scored = signals.filter((s) => s.score > 0);
   const summary = scored.length
-    ? `${f.type.description}: ${scored.slice(0, 4).map((s) => s.what).join('; ')}`
-    : degraded ? `${f.type.description} with unreadable structure; no static indicators found in what could be read`
+    ? `${f.type.description}: ${scored
+        .slice(0, 4)
+        .map((s) => s.what)
+        .join('; ')}`
+    : degraded
+      ? `${f.type.description} with unreadable structure; no static indicators found in what could be read`
       : `${f.type.description}: no static indicators of malice`;
   return {
     analyzer: FILE_STATIC_ANALYZER,
@@ -155,7 +172,11 @@ function structureLine(f: FileFacts): string {
     if (f.pe.dotnet) parts.push('.NET assembly');
   }
   if (f.elf) {
-    parts.push(`${f.elf.class} ${f.elf.machine} ${f.elf.type}`, `${f.elf.sections.length} sections`, f.elf.stripped ? 'stripped' : `${f.elf.symbolCount} symbols`);
+    parts.push(
+      `${f.elf.class} ${f.elf.machine} ${f.elf.type}`,
+      `${f.elf.sections.length} sections`,
+      f.elf.stripped ? 'stripped' : `${f.elf.symbolCount} symbols`,
+    );
     if (f.elf.needed.length) parts.push(`needs ${f.elf.needed.slice(0, 8).join(', ')}`);
   }
   return parts.join('; ');

@@ -35,6 +35,9 @@ export function packerForSection(name: string): string | undefined {
 /** UPX pack headers: after the ELF program headers or PE headers, and at the end of packed files. */
 export function hasUpxMarkers(bytes: Uint8Array): boolean {
   const buf = asBuffer(bytes);
-  return buf.subarray(0, 0x400).indexOf('UPX!') >= 0 || buf.subarray(Math.max(0, buf.length - 0x40)).indexOf('UPX!') >= 0
-    || buf.indexOf('$Info: This file is packed with the UPX') >= 0;
+  return (
+    buf.subarray(0, 0x400).indexOf('UPX!') >= 0 ||
+    buf.subarray(Math.max(0, buf.length - 0x40)).indexOf('UPX!') >= 0 ||
+    buf.indexOf('$Info: This file is packed with the UPX') >= 0
+  );
 }

@@ -13,7 +13,12 @@ export interface PeImport {
   functions: string[];
 }
 
-export interface ImportTable { imports: PeImport[]; count: number; imphash?: string; anomalies: string[] }
+export interface ImportTable {
+  imports: PeImport[];
+  count: number;
+  imphash?: string;
+  anomalies: string[];
+}
 
 const MAX_IMPORT_SYMBOLS = 0x2000; // pefile MAX_IMPORT_SYMBOLS
 const MAX_NAME_LENGTH = 0x200; // pefile MAX_DLL_LENGTH / MAX_IMPORT_NAME_LENGTH
@@ -49,16 +54,22 @@ export function parseImports(r: Reader, map: AddressMap, directoryRva: number, i
     // pefile reads both tables (both count towards its symbol limit) and prefers the lookup table.
     const ilt = readThunks(r, map, originalFirstThunk, maxLength, is64, state);
     const iat = readThunks(r, map, firstThunk, maxLength, is64, state);
-    const table = ilt?.length ? ilt : iat ?? [];
+    const table = ilt?.length ? ilt : (iat ?? []);
     const functions = resolveNames(r, map, table);
-    if (errors > MAX_DESCRIPTOR_ERRORS) { anomalies.push('too many damaged import descriptors; stopped reading'); break; }
-    if (functions.length === 0) { errors++; continue; }
+    if (errors > MAX_DESCRIPTOR_ERRORS) {
+      anomalies.push('too many damaged import descriptors; stopped reading');
+      break;
+    }
+    if (functions.length === 0) {
+      errors++;
+      continue;
+    }
 
     const dllAt = map.offset(nameRva);
     let dll = dllAt !== undefined && r.has(dllAt, 1) ? r.cString(dllAt, MAX_NAME_LENGTH) : '';
     if (!VALID_DLL_CHARS.test(dll)) dll = '*invalid*';
     if (!dll) continue;
-    imports.push({ dll, functions: functions.map((f) => (typeof f === 'number' ? ordinalName(dll, f) ?? `ord${f}` : f)) });
+    imports.push({ dll, functions: functions.map((f) => (typeof f === 'number' ? (ordinalName(dll, f) ?? `ord${f}`) : f)) });
   }
   if (state.symbols > MAX_IMPORT_SYMBOLS) anomalies.push(`more than ${MAX_IMPORT_SYMBOLS} imported symbols; the rest were not read`);
   const count = imports.reduce((n, i) => n + i.functions.length, 0);
@@ -66,7 +77,14 @@ export function parseImports(r: Reader, map: AddressMap, directoryRva: number, i
 }
 
 /** pefile get_import_table: thunks until a zero entry, with its sanity checks on hostile tables. */
-function readThunks(r: Reader, map: AddressMap, start: number, maxLength: number, is64: boolean, state: { symbols: number }): Thunk[] | undefined {
+function readThunks(
+  r: Reader,
+  map: AddressMap,
+  start: number,
+  maxLength: number,
+  is64: boolean,
+  state: { symbols: number },
+): Thunk[] | undefined {
   const size = is64 ? 8 : 4;
   const thunks: Thunk[] = [];
   for (let rva = start; rva; rva += size) {

@@ -166,10 +166,12 @@ export function ordinalName(dll: string, ordinal: number): string | undefined {
   const table = TABLES[key];
   let names = parsed.get(key);
   if (!names) {
-    names = new Map(table.split(',').map((pair) => {
-      const [n, name] = pair.split(':');
-      return [Number(n), name] as const;
-    }));
+    names = new Map(
+      table.split(',').map((pair) => {
+        const [n, name] = pair.split(':');
+        return [Number(n), name] as const;
+      }),
+    );
     parsed.set(key, names);
   }
   return names.get(ordinal);

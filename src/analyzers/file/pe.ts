@@ -45,20 +45,54 @@ export interface PeInfo {
 }
 
 export const MACHINES: Record<number, string> = {
-  0x14c: 'x86', 0x8664: 'x64', 0xaa64: 'ARM64', 0xa641: 'ARM64EC', 0xa64e: 'ARM64X', 0x1c0: 'ARM', 0x1c4: 'ARMv7 Thumb-2',
-  0x200: 'IA-64', 0xebc: 'EFI byte code', 0x5064: 'RISC-V 64', 0x166: 'MIPS', 0x1f0: 'PowerPC', 0: 'unknown',
+  0x14c: 'x86',
+  0x8664: 'x64',
+  0xaa64: 'ARM64',
+  0xa641: 'ARM64EC',
+  0xa64e: 'ARM64X',
+  0x1c0: 'ARM',
+  0x1c4: 'ARMv7 Thumb-2',
+  0x200: 'IA-64',
+  0xebc: 'EFI byte code',
+  0x5064: 'RISC-V 64',
+  0x166: 'MIPS',
+  0x1f0: 'PowerPC',
+  0: 'unknown',
 };
 const SUBSYSTEMS: Record<number, string> = {
-  1: 'native', 2: 'Windows GUI', 3: 'Windows console', 5: 'OS/2 console', 7: 'POSIX console', 9: 'Windows CE GUI',
-  10: 'EFI application', 11: 'EFI boot driver', 12: 'EFI runtime driver', 13: 'EFI ROM', 14: 'Xbox', 16: 'Windows boot application',
+  1: 'native',
+  2: 'Windows GUI',
+  3: 'Windows console',
+  5: 'OS/2 console',
+  7: 'POSIX console',
+  9: 'Windows CE GUI',
+  10: 'EFI application',
+  11: 'EFI boot driver',
+  12: 'EFI runtime driver',
+  13: 'EFI ROM',
+  14: 'Xbox',
+  16: 'Windows boot application',
 };
 const FILE_CHARACTERISTICS: [number, string][] = [
-  [0x0001, 'relocs-stripped'], [0x0002, 'executable'], [0x0020, 'large-address-aware'], [0x0100, '32-bit'],
-  [0x0200, 'debug-stripped'], [0x0400, 'removable-run-from-swap'], [0x0800, 'net-run-from-swap'], [0x1000, 'system'], [0x2000, 'dll'],
+  [0x0001, 'relocs-stripped'],
+  [0x0002, 'executable'],
+  [0x0020, 'large-address-aware'],
+  [0x0100, '32-bit'],
+  [0x0200, 'debug-stripped'],
+  [0x0400, 'removable-run-from-swap'],
+  [0x0800, 'net-run-from-swap'],
+  [0x1000, 'system'],
+  [0x2000, 'dll'],
 ];
 const SECTION_FLAGS: [number, string][] = [
-  [0x20, 'code'], [0x40, 'initialized-data'], [0x80, 'uninitialized-data'], [0x02000000, 'discardable'],
-  [0x10000000, 'shared'], [0x20000000, 'execute'], [0x40000000, 'read'], [0x80000000, 'write'],
+  [0x20, 'code'],
+  [0x40, 'initialized-data'],
+  [0x80, 'uninitialized-data'],
+  [0x02000000, 'discardable'],
+  [0x10000000, 'shared'],
+  [0x20000000, 'execute'],
+  [0x40000000, 'read'],
+  [0x80000000, 'write'],
 ];
 export const SCN_EXECUTE = 0x20000000;
 export const SCN_WRITE = 0x80000000;
@@ -75,12 +109,20 @@ const entropyBudget = (fileLength: number) => new EntropyBudget(2 * fileLength +
 
 const DIR = { export: 0, import: 1, resource: 2, security: 4, clr: 14 } as const;
 
-interface Directory { rva: number; size: number }
+interface Directory {
+  rva: number;
+  size: number;
+}
 
 /** Maps RVAs to file offsets the way pefile does (sector-rounded raw pointers, aligned RVAs). */
 export class AddressMap {
   private readonly ranges: { start: number; end: number; raw: number }[];
-  constructor(private readonly fileLength: number, sections: PeSection[], sectionAlignment: number, fileAlignment: number) {
+  constructor(
+    private readonly fileLength: number,
+    sections: PeSection[],
+    sectionAlignment: number,
+    fileAlignment: number,
+  ) {
     const alignVa = (va: number) => {
       const a = sectionAlignment < 0x1000 ? fileAlignment : sectionAlignment;
       return a && va % a ? a * Math.floor(va / a) : va;
@@ -131,10 +173,14 @@ export function parsePe(bytes: Uint8Array): PeInfo {
 
   const sections = readSections(r, oh + optionalSize, declaredSections, anomalies);
   const map = new AddressMap(bytes.length, sections, sectionAlignment, fileAlignment);
-  const entrySection = sections.find((s) => entryPoint >= s.virtualAddress && entryPoint < s.virtualAddress + Math.max(s.virtualSize, s.rawSize));
+  const entrySection = sections.find(
+    (s) => entryPoint >= s.virtualAddress && entryPoint < s.virtualAddress + Math.max(s.virtualSize, s.rawSize),
+  );
   if (entryPoint !== 0 && !entrySection) anomalies.push(`entry point ${hex(entryPoint)} lies outside every section`);
 
-  const imports = directories[DIR.import]?.rva ? parseImports(r, map, directories[DIR.import].rva, is64) : { imports: [], count: 0, imphash: undefined, anomalies: [] };
+  const imports = directories[DIR.import]?.rva
+    ? parseImports(r, map, directories[DIR.import].rva, is64)
+    : { imports: [], count: 0, imphash: undefined, anomalies: [] };
   anomalies.push(...imports.anomalies);
 
   const security = directories[DIR.security];
@@ -142,7 +188,10 @@ export function parsePe(bytes: Uint8Array): PeInfo {
   const signed = !!security && security.rva > 0 && security.size >= 8 && r.has(security.rva, security.size);
   if (security && security.size > 0 && !signed) anomalies.push('certificate table points outside the file');
 
-  const rawEnd = sections.reduce((end, s) => (s.rawSize > 0 && s.rawOffset < bytes.length ? Math.max(end, Math.min(bytes.length, s.rawOffset + s.rawSize)) : end), 0);
+  const rawEnd = sections.reduce(
+    (end, s) => (s.rawSize > 0 && s.rawOffset < bytes.length ? Math.max(end, Math.min(bytes.length, s.rawOffset + s.rawSize)) : end),
+    0,
+  );
   const signatureBytes = signed && security.rva >= rawEnd ? security.size : 0;
   const overlaySize = rawEnd > 0 ? Math.max(0, bytes.length - rawEnd - signatureBytes) : 0;
 
@@ -172,7 +221,10 @@ export function parsePe(bytes: Uint8Array): PeInfo {
 
 function readDirectories(r: Reader, oh: number, is64: boolean, optionalSize: number, anomalies: string[]): Directory[] {
   const countAt = oh + (is64 ? 108 : 92);
-  if (!r.has(countAt, 4)) { anomalies.push('optional header too short for data directories'); return []; }
+  if (!r.has(countAt, 4)) {
+    anomalies.push('optional header too short for data directories');
+    return [];
+  }
   const declared = r.u32(countAt);
   const first = countAt + 4;
   // The count is attacker-controlled; only 16 directories are defined and they must fit the header.
@@ -185,13 +237,17 @@ function readDirectories(r: Reader, oh: number, is64: boolean, optionalSize: num
 }
 
 function readSections(r: Reader, tableAt: number, declared: number, anomalies: string[]): PeSection[] {
-  if (declared > LOADER_MAX_SECTIONS) anomalies.push(`NumberOfSections ${declared} exceeds the Windows loader limit of ${LOADER_MAX_SECTIONS}`);
+  if (declared > LOADER_MAX_SECTIONS)
+    anomalies.push(`NumberOfSections ${declared} exceeds the Windows loader limit of ${LOADER_MAX_SECTIONS}`);
   const budget = entropyBudget(r.length);
   const sections: PeSection[] = [];
   const n = Math.min(declared, MAX_SECTIONS_PARSED);
   for (let i = 0; i < n; i++) {
     const at = tableAt + i * 40;
-    if (!r.has(at, 40)) { anomalies.push(`section table truncated after ${i} of ${declared} sections`); break; }
+    if (!r.has(at, 40)) {
+      anomalies.push(`section table truncated after ${i} of ${declared} sections`);
+      break;
+    }
     const rawName = r.bytes.subarray(at, at + 8);
     const nul = rawName.indexOf(0);
     const name = Buffer.from(rawName.subarray(0, nul < 0 ? 8 : nul)).toString('latin1');
@@ -206,7 +262,9 @@ function readSections(r: Reader, tableAt: number, declared: number, anomalies: s
     };
     section.flags = SECTION_FLAGS.filter(([bit]) => (section.characteristics & bit) >>> 0).map(([, f]) => f);
     if (section.rawSize > 0 && section.rawOffset + section.rawSize > r.length) {
-      anomalies.push(`section ${JSON.stringify(name)} claims raw data ${hex(section.rawOffset)}+${hex(section.rawSize)} beyond the end of the file (${hex(r.length)})`);
+      anomalies.push(
+        `section ${JSON.stringify(name)} claims raw data ${hex(section.rawOffset)}+${hex(section.rawSize)} beyond the end of the file (${hex(r.length)})`,
+      );
     }
     // Same bytes pefile's section.get_data() hashes: from the sector-rounded pointer, SizeOfRawData long.
     const data = r.clip(Math.floor(section.rawOffset / 0x200) * 0x200, section.rawSize);

@@ -45,9 +45,17 @@ export function extractStringIndicators(bytes: Uint8Array, options: StringsOptio
   return { ascii: r.ascii.count, utf16: r.utf16.count, truncated: r.truncated, ...extractIndicators([...r.ascii.found, ...r.utf16.found]) };
 }
 
-interface Scanned { found: string[]; count: number; capped: boolean }
+interface Scanned {
+  found: string[];
+  count: number;
+  capped: boolean;
+}
 
-function scanRegions(bytes: Uint8Array, options: StringsOptions, candidatesOnly: boolean): { ascii: Scanned; utf16: Scanned; truncated: boolean } {
+function scanRegions(
+  bytes: Uint8Array,
+  options: StringsOptions,
+  candidatesOnly: boolean,
+): { ascii: Scanned; utf16: Scanned; truncated: boolean } {
   const o = { ...DEFAULTS, ...options };
   const whole = bytes.length <= o.maxScanBytes;
   const tail = Math.min(TAIL_BYTES, Math.floor(o.maxScanBytes / 4));
@@ -55,7 +63,10 @@ function scanRegions(bytes: Uint8Array, options: StringsOptions, candidatesOnly:
   const ascii: Scanned = { found: [], count: 0, capped: false };
   const utf16: Scanned = { found: [], count: 0, capped: false };
   for (const region of regions) {
-    for (const [width, out] of [[1, ascii], [2, utf16]] as const) {
+    for (const [width, out] of [
+      [1, ascii],
+      [2, utf16],
+    ] as const) {
       const r = scan(region, width, { ...o, maxCount: o.maxCount - out.count }, candidatesOnly);
       out.found.push(...r.found);
       out.count += r.count;
@@ -90,7 +101,11 @@ function scan(b: Uint8Array, width: 1 | 2, o: Required<StringsOptions>, candidat
     if (count >= o.maxCount) return false;
     count++;
     if (candidatesOnly && (marks & INDICATOR_CHAR) === 0) return true;
-    found.push(width === 1 ? buf.toString('latin1', start, start + Math.min(chars, o.maxLength)) : buf.toString('utf16le', start, start + Math.min(chars, o.maxLength) * 2));
+    found.push(
+      width === 1
+        ? buf.toString('latin1', start, start + Math.min(chars, o.maxLength))
+        : buf.toString('utf16le', start, start + Math.min(chars, o.maxLength) * 2),
+    );
     return true;
   };
   const printable = PRINTABLE;
@@ -113,21 +128,32 @@ function scan(b: Uint8Array, width: 1 | 2, o: Required<StringsOptions>, candidat
   const end = b.length - 1;
   let i = 0;
   while (i < end) {
-    if (b[i + 1] !== 0 || printable[b[i]] === 0) { i++; continue; }
+    if (b[i + 1] !== 0 || printable[b[i]] === 0) {
+      i++;
+      continue;
+    }
     const start = i;
     let marks = 0;
-    while (i < end && b[i + 1] === 0 && printable[b[i]] !== 0) { marks |= printable[b[i]]; i += 2; }
+    while (i < end && b[i + 1] === 0 && printable[b[i]] !== 0) {
+      marks |= printable[b[i]];
+      i += 2;
+    }
     if (!keep(start, (i - start) / 2, marks)) return { found, count, capped: true };
   }
   return { found, count, capped: false };
 }
 
-export interface Indicators { urls: string[]; ipv4: string[]; registry: string[] }
+export interface Indicators {
+  urls: string[];
+  ipv4: string[];
+  registry: string[];
+}
 
 const URL_RE = /\b(?:https?|ftp|wss?):\/\/[^\s"'<>\\^`{|}]{3,}/gi;
 const IPV4_RE = /(?<![\d.])(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(?![\d.])/g;
 // Key names contain single spaces ("Windows NT", "Image File Execution Options").
-const REGISTRY_RE = /\b(?:HKEY_(?:LOCAL_MACHINE|CURRENT_USER|CLASSES_ROOT|USERS|CURRENT_CONFIG)|HKLM|HKCU|HKCR|HKU)\\(?:[^\s"'<>|]| (?=[^\s"'<>|])){2,}|\b(?:Software|System)\\(?:Microsoft|Policies|Classes|CurrentControlSet|Wow6432Node)\\(?:[^\s"'<>|]| (?=[^\s"'<>|]))*/gi;
+const REGISTRY_RE =
+  /\b(?:HKEY_(?:LOCAL_MACHINE|CURRENT_USER|CLASSES_ROOT|USERS|CURRENT_CONFIG)|HKLM|HKCU|HKCR|HKU)\\(?:[^\s"'<>|]| (?=[^\s"'<>|])){2,}|\b(?:Software|System)\\(?:Microsoft|Policies|Classes|CurrentControlSet|Wow6432Node)\\(?:[^\s"'<>|]| (?=[^\s"'<>|]))*/gi;
 
 /** Version strings ("6.0.0.0", "1.2.0.0") look like addresses; these shapes almost never are. */
 function plausibleIpv4(ip: string): boolean {
@@ -141,7 +167,9 @@ export function extractIndicators(strings: readonly string[], maxEach = 50): Ind
   const urls = new Set<string>();
   const ipv4 = new Set<string>();
   const registry = new Set<string>();
-  const add = (set: Set<string>, v: string) => { if (set.size < maxEach) set.add(v); };
+  const add = (set: Set<string>, v: string) => {
+    if (set.size < maxEach) set.add(v);
+  };
   // Each pattern needs a character most strings lack: testing for it first skips the regex.
   for (const s of strings) {
     if (s.includes('://')) for (const m of s.matchAll(URL_RE)) add(urls, trimEndChars(m[0], '.,;:)]'));

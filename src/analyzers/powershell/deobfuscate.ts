@@ -46,10 +46,15 @@ export const LIMITS = {
   maxScanChars: 2 << 20,
 } as const;
 
-const clipLayer = (s: string) => (s.length > LIMITS.maxLayerChars ? `${s.slice(0, LIMITS.maxLayerChars)}\n<clipped ${s.length - LIMITS.maxLayerChars} chars>` : s);
+const clipLayer = (s: string) =>
+  s.length > LIMITS.maxLayerChars ? `${s.slice(0, LIMITS.maxLayerChars)}\n<clipped ${s.length - LIMITS.maxLayerChars} chars>` : s;
 
 /** Deobfuscates with an already loaded parser (null: text-level decoding and detection only). */
-export function deobfuscateWith(parser: PowerShellParser | null, commandLine: string, stepsPerLine: number = LIMITS.stepsPerLine): Deobfuscation {
+export function deobfuscateWith(
+  parser: PowerShellParser | null,
+  commandLine: string,
+  stepsPerLine: number = LIMITS.stepsPerLine,
+): Deobfuscation {
   const problems: string[] = [];
   let input = typeof commandLine === 'string' ? commandLine : String(commandLine ?? '');
   if (input.length > LIMITS.maxInputChars) {
@@ -69,27 +74,48 @@ export function deobfuscateWith(parser: PowerShellParser | null, commandLine: st
   let steps = 0;
   if (!parser) problems.push('PowerShell parser unavailable: text-level analysis only');
   for (let pass = 0; parser && script && pass < LIMITS.maxPasses; pass++) {
-    if (script.length > LIMITS.maxParseChars) { problems.push(`script of ${script.length} characters too large to parse`); break; }
+    if (script.length > LIMITS.maxParseChars) {
+      problems.push(`script of ${script.length} characters too large to parse`);
+      break;
+    }
     const budget = Math.min(LIMITS.stepsPerPass, stepsPerLine - steps);
-    if (budget <= 0) { problems.push(`work budget of ${stepsPerLine} steps spent: partial result`); break; }
-    if (Date.now() - started > LIMITS.totalTimeMs) { problems.push('time budget spent before a fixed point'); break; }
+    if (budget <= 0) {
+      problems.push(`work budget of ${stepsPerLine} steps spent: partial result`);
+      break;
+    }
+    if (Date.now() - started > LIMITS.totalTimeMs) {
+      problems.push('time budget spent before a fixed point');
+      break;
+    }
     const tree = parser.parse(script, LIMITS.parseTimeoutMs);
-    if (!tree) { problems.push('parse timed out'); break; }
+    if (!tree) {
+      problems.push('parse timed out');
+      break;
+    }
     let root: Node | null;
     try {
       root = copyTree(tree, LIMITS.maxNodes);
     } finally {
       tree.delete();
     }
-    if (!root) { problems.push(`syntax tree larger than ${LIMITS.maxNodes} nodes: not rewritten`); break; }
+    if (!root) {
+      problems.push(`syntax tree larger than ${LIMITS.maxNodes} nodes: not rewritten`);
+      break;
+    }
     const r = rewritePass(root, script, budget);
     steps += r.steps;
     r.notes.forEach((n) => notes.add(n));
     if (r.steps > budget) problems.push(`work budget of ${budget} steps spent in pass ${pass + 1}: partial result`);
     const next = r.text;
     if (next === script) break;
-    if (next.length > LIMITS.maxParseChars * 2) { problems.push('rewrite grew past the size bound; kept the previous layer'); break; }
-    if (seen.includes(next)) { problems.push('rewrite cycled; kept the latest distinct layer'); break; }
+    if (next.length > LIMITS.maxParseChars * 2) {
+      problems.push('rewrite grew past the size bound; kept the previous layer');
+      break;
+    }
+    if (seen.includes(next)) {
+      problems.push('rewrite cycled; kept the latest distinct layer');
+      break;
+    }
     seen.push(next);
     script = next;
     layers.push(clipLayer(script));
@@ -107,7 +133,14 @@ export function deobfuscateWith(parser: PowerShellParser | null, commandLine: st
   const indicators = findIndicators(scan, launch.flags, notes);
   const techniques = [...new Set(indicators.flatMap((i) => i.attack))].sort();
   return {
-    script, layers, techniques, indicators, transformations: [...notes].sort(), flags: launch.flags,
-    launcher: launch.launcher, problems, steps,
+    script,
+    layers,
+    techniques,
+    indicators,
+    transformations: [...notes].sort(),
+    flags: launch.flags,
+    launcher: launch.launcher,
+    problems,
+    steps,
   };
 }

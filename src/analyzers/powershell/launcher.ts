@@ -29,7 +29,9 @@ const LAUNCHER = /(?:^|[\s"'(\\/&|;,=@>])((?:powershell|pwsh)(?:_ise)?(?:\.exe)?
 
 const CMD_WRAPPER = /^\s*["']?(?:[^\s"']*[\\/])?c\^?m\^?d(?:\.exe)?["']?\s+(?:\/[a-z](?::\w+)?\s+)*\/[ckr]\b/i;
 // Linear engine: the optional cmd and path parts can backtrack against each other in V8.
-const LAUNCH_PREFIX = linearRegex(/^\s*(?:["']?[^\s"']*cmd(?:\.exe)?["']?\s+(?:\/[a-z](?::\w+)?\s+)*\/[ckr]\s*["']?\s*)?(?:start\s+(?:\/\w+\s+|""\s+)*)?(?:"[^"]*[\\/]|'[^']*[\\/]|["']?(?:[a-z]:)?[^\s"'|&;]*[\\/]|["'])?$/i);
+const LAUNCH_PREFIX = linearRegex(
+  /^\s*(?:["']?[^\s"']*cmd(?:\.exe)?["']?\s+(?:\/[a-z](?::\w+)?\s+)*\/[ckr]\s*["']?\s*)?(?:start\s+(?:\/\w+\s+|""\s+)*)?(?:"[^"]*[\\/]|'[^']*[\\/]|["']?(?:[a-z]:)?[^\s"'|&;]*[\\/]|["'])?$/i,
+);
 
 /** Splits arguments the way the Windows C runtime does (quotes group, `\"` is a quote). */
 export function splitWindowsArgs(text: string, max = 10_000): string[] {
@@ -44,7 +46,12 @@ export function splitWindowsArgs(text: string, max = 10_000): string[] {
       while (text[i + n] === '\\') n++;
       if (text[i + n] === '"') {
         cur += '\\'.repeat(Math.floor(n / 2));
-        if (n % 2 === 1) { cur += '"'; i += n; has = true; continue; }
+        if (n % 2 === 1) {
+          cur += '"';
+          i += n;
+          has = true;
+          continue;
+        }
         i += n - 1;
         continue;
       }
@@ -54,13 +61,21 @@ export function splitWindowsArgs(text: string, max = 10_000): string[] {
       continue;
     }
     if (c === '"') {
-      if (inQuotes && text[i + 1] === '"') { cur += '"'; i++; continue; }
+      if (inQuotes && text[i + 1] === '"') {
+        cur += '"';
+        i++;
+        continue;
+      }
       inQuotes = !inQuotes;
       has = true;
       continue;
     }
     if (!inQuotes && /\s/.test(c)) {
-      if (has) { args.push(cur); cur = ''; has = false; }
+      if (has) {
+        args.push(cur);
+        cur = '';
+        has = false;
+      }
       continue;
     }
     cur += c;
@@ -77,7 +92,10 @@ function stripCarets(text: string): string {
   for (let i = 0; i < text.length; i++) {
     const c = text[i];
     if (c === '"') inQuotes = !inQuotes;
-    if (c === '^' && !inQuotes && i + 1 < text.length) { out += text[++i]; continue; }
+    if (c === '^' && !inQuotes && i + 1 < text.length) {
+      out += text[++i];
+      continue;
+    }
     out += c;
   }
   return out;
@@ -87,15 +105,35 @@ type Param = 'encoded' | 'command' | 'file' | 'policy' | 'window' | 'noprofile' 
 
 // Each powershell.exe parameter and the shortest prefix it accepts (pwsh accepts the same forms).
 const PARAMS: [string, number, Param][] = [
-  ['encodedcommand', 1, 'encoded'], ['ec', 2, 'encoded'], ['encodedarguments', 8, 'valued'], ['ea', 2, 'valued'],
-  ['command', 1, 'command'], ['file', 1, 'file'],
-  ['executionpolicy', 2, 'policy'], ['ep', 2, 'policy'],
+  ['encodedcommand', 1, 'encoded'],
+  ['ec', 2, 'encoded'],
+  ['encodedarguments', 8, 'valued'],
+  ['ea', 2, 'valued'],
+  ['command', 1, 'command'],
+  ['file', 1, 'file'],
+  ['executionpolicy', 2, 'policy'],
+  ['ep', 2, 'policy'],
   ['windowstyle', 1, 'window'],
-  ['noprofile', 3, 'noprofile'], ['noninteractive', 4, 'noninteractive'],
-  ['nologo', 3, 'switch'], ['noexit', 3, 'switch'], ['sta', 1, 'switch'], ['mta', 1, 'switch'], ['help', 1, 'switch'],
-  ['version', 1, 'valued'], ['inputformat', 2, 'valued'], ['if', 2, 'valued'], ['outputformat', 1, 'valued'], ['of', 2, 'valued'],
-  ['configurationname', 4, 'valued'], ['psconsolefile', 2, 'valued'], ['workingdirectory', 2, 'valued'], ['wd', 2, 'valued'],
-  ['settingsfile', 2, 'valued'], ['custompipename', 2, 'valued'], ['login', 1, 'switch'], ['interactive', 1, 'switch'],
+  ['noprofile', 3, 'noprofile'],
+  ['noninteractive', 4, 'noninteractive'],
+  ['nologo', 3, 'switch'],
+  ['noexit', 3, 'switch'],
+  ['sta', 1, 'switch'],
+  ['mta', 1, 'switch'],
+  ['help', 1, 'switch'],
+  ['version', 1, 'valued'],
+  ['inputformat', 2, 'valued'],
+  ['if', 2, 'valued'],
+  ['outputformat', 1, 'valued'],
+  ['of', 2, 'valued'],
+  ['configurationname', 4, 'valued'],
+  ['psconsolefile', 2, 'valued'],
+  ['workingdirectory', 2, 'valued'],
+  ['wd', 2, 'valued'],
+  ['settingsfile', 2, 'valued'],
+  ['custompipename', 2, 'valued'],
+  ['login', 1, 'switch'],
+  ['interactive', 1, 'switch'],
 ];
 
 function classify(arg: string): Param | undefined {
@@ -114,16 +152,28 @@ function classify(arg: string): Param | undefined {
 /** Decodes PowerShell's -EncodedCommand payload: base64 of UTF-16LE text. */
 export function decodeEncodedCommand(b64: string, problems: string[]): string | undefined {
   const cleaned = b64.replace(/\s+/g, '').replace(/^["']|["']$/g, '');
-  if (!cleaned) { problems.push('empty -EncodedCommand value'); return undefined; }
-  if (!/^[A-Za-z0-9+/_-]*={0,2}$/.test(cleaned)) { problems.push('-EncodedCommand value is not base64'); return undefined; }
+  if (!cleaned) {
+    problems.push('empty -EncodedCommand value');
+    return undefined;
+  }
+  if (!/^[A-Za-z0-9+/_-]*={0,2}$/.test(cleaned)) {
+    problems.push('-EncodedCommand value is not base64');
+    return undefined;
+  }
   const bytes = Buffer.from(cleaned.replace(/-/g, '+').replace(/_/g, '/'), 'base64');
-  if (bytes.length === 0) { problems.push('-EncodedCommand decodes to nothing'); return undefined; }
+  if (bytes.length === 0) {
+    problems.push('-EncodedCommand decodes to nothing');
+    return undefined;
+  }
   if (bytes.length % 2 === 1) problems.push('-EncodedCommand has an odd byte count (last byte dropped)');
   const text = bytes.subarray(0, bytes.length - (bytes.length % 2)).toString('utf16le');
   if (!looksLikeText(text)) {
     // Some tools base64 the UTF-8 text instead; powershell.exe would fail, but the intent shows.
     const utf8 = bytes.toString('utf8');
-    if (looksLikeText(utf8)) { problems.push('-EncodedCommand holds UTF-8, not UTF-16LE text'); return utf8; }
+    if (looksLikeText(utf8)) {
+      problems.push('-EncodedCommand holds UTF-8, not UTF-16LE text');
+      return utf8;
+    }
     problems.push('-EncodedCommand does not decode to text');
     return undefined;
   }
@@ -157,7 +207,8 @@ export function parseLaunch(line: string): Launch {
   const m = LAUNCHER.exec(commandLine);
   // Only a launcher that starts the line (after a path, a cmd /c or start wrapper) owns it; a
   // powershell call in the middle of a script is left for the script rewrite to unwrap.
-  if (!m || !LAUNCH_PREFIX.test(commandLine.slice(0, m.index + m[0].length - m[1].length))) return { launcher: false, script: commandLine, via: 'script', flags, problems };
+  if (!m || !LAUNCH_PREFIX.test(commandLine.slice(0, m.index + m[0].length - m[1].length)))
+    return { launcher: false, script: commandLine, via: 'script', flags, problems };
 
   let rest = commandLine.slice(m.index + m[0].length);
   // The closing quote of a quoted path ("C:\...\powershell.exe") is not the start of an argument.
@@ -169,20 +220,46 @@ export function parseLaunch(line: string): Launch {
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
     const kind = classify(arg);
-    const value = () => (arg.includes(':') && /^[-/][a-z]+:/i.test(arg) ? arg.slice(arg.indexOf(':') + 1) : args[++i] ?? '');
+    const value = () => (arg.includes(':') && /^[-/][a-z]+:/i.test(arg) ? arg.slice(arg.indexOf(':') + 1) : (args[++i] ?? ''));
     if (kind === 'encoded') {
       flags.encoded = true;
       const decoded = decodeEncodedCommand(value(), problems);
-      if (decoded !== undefined) { script = decoded; via = 'encoded'; }
+      if (decoded !== undefined) {
+        script = decoded;
+        via = 'encoded';
+      }
       break;
     }
-    if (kind === 'command') { script = args.slice(i + 1).join(' '); via = 'command'; break; }
-    if (kind === 'file') { script = args.slice(i + 1).join(' '); via = 'file'; break; }
-    if (kind === 'policy') { if (/^(?:bypass|unrestricted)$/i.test(value())) flags.policyBypass = true; continue; }
-    if (kind === 'window') { if (/^(?:h|hi|hid|hidd|hidde|hidden|1)$/i.test(value())) flags.hidden = true; continue; }
-    if (kind === 'noprofile') { flags.noProfile = true; continue; }
-    if (kind === 'noninteractive') { flags.nonInteractive = true; continue; }
-    if (kind === 'valued') { i++; continue; }
+    if (kind === 'command') {
+      script = args.slice(i + 1).join(' ');
+      via = 'command';
+      break;
+    }
+    if (kind === 'file') {
+      script = args.slice(i + 1).join(' ');
+      via = 'file';
+      break;
+    }
+    if (kind === 'policy') {
+      if (/^(?:bypass|unrestricted)$/i.test(value())) flags.policyBypass = true;
+      continue;
+    }
+    if (kind === 'window') {
+      if (/^(?:h|hi|hid|hidd|hidde|hidden|1)$/i.test(value())) flags.hidden = true;
+      continue;
+    }
+    if (kind === 'noprofile') {
+      flags.noProfile = true;
+      continue;
+    }
+    if (kind === 'noninteractive') {
+      flags.nonInteractive = true;
+      continue;
+    }
+    if (kind === 'valued') {
+      i++;
+      continue;
+    }
     if (kind === 'switch') continue;
     // The first bare word starts the command (powershell.exe's default is -Command).
     script = args.slice(i).join(' ');

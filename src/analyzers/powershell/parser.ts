@@ -20,12 +20,28 @@ export class Node {
   field: string | null = null;
   readonly children: Node[] = [];
   readonly namedChildren: Node[] = [];
-  constructor(readonly id: number, readonly type: string, readonly isNamed: boolean, readonly startIndex: number, readonly endIndex: number) {}
-  get childCount(): number { return this.children.length; }
-  get namedChildCount(): number { return this.namedChildren.length; }
-  child(i: number): Node | null { return this.children[i] ?? null; }
-  namedChild(i: number): Node | null { return this.namedChildren[i] ?? null; }
-  childForFieldName(name: string): Node | null { return this.children.find((c) => c.field === name) ?? null; }
+  constructor(
+    readonly id: number,
+    readonly type: string,
+    readonly isNamed: boolean,
+    readonly startIndex: number,
+    readonly endIndex: number,
+  ) {}
+  get childCount(): number {
+    return this.children.length;
+  }
+  get namedChildCount(): number {
+    return this.namedChildren.length;
+  }
+  child(i: number): Node | null {
+    return this.children[i] ?? null;
+  }
+  namedChild(i: number): Node | null {
+    return this.namedChildren[i] ?? null;
+  }
+  childForFieldName(name: string): Node | null {
+    return this.children.find((c) => c.field === name) ?? null;
+  }
 }
 
 /** Copies a parsed tree into plain nodes; null when it holds more than `maxNodes` nodes. */

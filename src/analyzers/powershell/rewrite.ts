@@ -6,8 +6,18 @@
 import { looksLikeText, decodeEncodedCommand } from './launcher';
 import { canonicalCommand, INVOKE_EXPRESSION } from './names';
 import {
-  binaryValue, commandParts, evaluate, evaluateSplitCall, isDashWordArgument, core, newContext, pipeStage, typeName, variableName,
-  type EvalContext, type Note,
+  binaryValue,
+  commandParts,
+  evaluate,
+  evaluateSplitCall,
+  isDashWordArgument,
+  core,
+  newContext,
+  pipeStage,
+  typeName,
+  variableName,
+  type EvalContext,
+  type Note,
 } from './evaluate';
 import type { Node } from './parser';
 import { isTextual, render, type Value } from './values';
@@ -28,32 +38,96 @@ const named = (n: Node) => n.namedChildren;
 
 /** Node types whose value can be folded into a literal. */
 const FOLDABLE = new Set([
-  'logical_expression', 'bitwise_expression', 'comparison_expression', 'additive_expression', 'multiplicative_expression',
-  'format_expression', 'range_expression', 'array_literal_expression', 'unary_expression', 'expression_with_unary_operator',
-  'cast_expression', 'invokation_expression', 'member_access', 'element_access', 'parenthesized_expression',
-  'sub_expression', 'array_expression', 'string_literal', 'variable', 'braced_variable', 'argument_expression',
-  'logical_argument_expression', 'bitwise_argument_expression', 'comparison_argument_expression',
-  'additive_argument_expression', 'multiplicative_argument_expression', 'format_argument_expression',
+  'logical_expression',
+  'bitwise_expression',
+  'comparison_expression',
+  'additive_expression',
+  'multiplicative_expression',
+  'format_expression',
+  'range_expression',
+  'array_literal_expression',
+  'unary_expression',
+  'expression_with_unary_operator',
+  'cast_expression',
+  'invokation_expression',
+  'member_access',
+  'element_access',
+  'parenthesized_expression',
+  'sub_expression',
+  'array_expression',
+  'string_literal',
+  'variable',
+  'braced_variable',
+  'argument_expression',
+  'logical_argument_expression',
+  'bitwise_argument_expression',
+  'comparison_argument_expression',
+  'additive_argument_expression',
+  'multiplicative_argument_expression',
+  'format_argument_expression',
   'range_argument_expression',
 ]);
 
 /** Below these nodes nothing is folded (assignment targets, parameters, increments). */
-const NO_FOLD = new Set(['left_assignment_expression', 'param_block', 'parameter_list', 'attribute', 'attribute_list',
-  'pre_increment_expression', 'pre_decrement_expression', 'post_increment_expression', 'post_decrement_expression',
-  'foreach_parameter', 'class_statement', 'enum_statement']);
+const NO_FOLD = new Set([
+  'left_assignment_expression',
+  'param_block',
+  'parameter_list',
+  'attribute',
+  'attribute_list',
+  'pre_increment_expression',
+  'pre_decrement_expression',
+  'post_increment_expression',
+  'post_decrement_expression',
+  'foreach_parameter',
+  'class_statement',
+  'enum_statement',
+]);
 
 /** Nodes that run later or repeatedly: only single-assignment variables are known inside. */
-const NESTED_SCOPES = new Set(['script_block_expression', 'function_statement', 'while_statement', 'do_statement',
-  'for_statement', 'foreach_statement', 'switch_statement', 'trap_statement', 'try_statement', 'if_statement',
-  'class_statement', 'filter_statement']);
+const NESTED_SCOPES = new Set([
+  'script_block_expression',
+  'function_statement',
+  'while_statement',
+  'do_statement',
+  'for_statement',
+  'foreach_statement',
+  'switch_statement',
+  'trap_statement',
+  'try_statement',
+  'if_statement',
+  'class_statement',
+  'filter_statement',
+]);
 
-const BINARY_TYPES = new Set(['logical_expression', 'bitwise_expression', 'comparison_expression', 'additive_expression',
-  'multiplicative_expression', 'format_expression', 'range_expression', 'logical_argument_expression',
-  'bitwise_argument_expression', 'comparison_argument_expression', 'additive_argument_expression',
-  'multiplicative_argument_expression', 'format_argument_expression', 'range_argument_expression']);
+const BINARY_TYPES = new Set([
+  'logical_expression',
+  'bitwise_expression',
+  'comparison_expression',
+  'additive_expression',
+  'multiplicative_expression',
+  'format_expression',
+  'range_expression',
+  'logical_argument_expression',
+  'bitwise_argument_expression',
+  'comparison_argument_expression',
+  'additive_argument_expression',
+  'multiplicative_argument_expression',
+  'format_argument_expression',
+  'range_argument_expression',
+]);
 
-const OPERATION = new Set(['expression_with_unary_operator', 'cast_expression', 'invokation_expression', 'member_access',
-  'element_access', 'variable', 'braced_variable', 'command', 'sub_expression']);
+const OPERATION = new Set([
+  'expression_with_unary_operator',
+  'cast_expression',
+  'invokation_expression',
+  'member_access',
+  'element_access',
+  'variable',
+  'braced_variable',
+  'command',
+  'sub_expression',
+]);
 
 interface VarFacts {
   /** Assigned inside a block, loop, parameter or by reference: never propagated. */
@@ -92,26 +166,41 @@ function scanVariables(root: Node, source: string): VarFacts {
         const name = nameOf(v);
         // `$a += ...` at top level is still straight-line; only `=` counts as a (re)definition.
         if (!top) unstable.add(name);
-        else if (op && source.slice(op.startIndex, op.endIndex) === '=') topLevelAssignments.set(name, (topLevelAssignments.get(name) ?? 0) + 1);
+        else if (op && source.slice(op.startIndex, op.endIndex) === '=')
+          topLevelAssignments.set(name, (topLevelAssignments.get(name) ?? 0) + 1);
         else topLevelAssignments.set(name, (topLevelAssignments.get(name) ?? 0) + 2);
       }
-    } else if (type === 'foreach_statement' || type === 'pre_increment_expression' || type === 'post_increment_expression'
-      || type === 'pre_decrement_expression' || type === 'post_decrement_expression' || type === 'param_block'
-      || type === 'function_parameter_declaration' || type === 'script_parameter') {
+    } else if (
+      type === 'foreach_statement' ||
+      type === 'pre_increment_expression' ||
+      type === 'post_increment_expression' ||
+      type === 'pre_decrement_expression' ||
+      type === 'post_decrement_expression' ||
+      type === 'param_block' ||
+      type === 'function_parameter_declaration' ||
+      type === 'script_parameter'
+    ) {
       const v = firstVariable(node);
       if (v) unstable.add(nameOf(v));
     } else if (type === 'command' && !(node.parent?.parent && topStatements.has(node.parent.parent.id))) {
       // Set-Variable & co. outside straight-line code may change a variable at any time.
       const nameNode = node.childForFieldName('command_name');
-      const cmd = nameNode?.type === 'command_name' ? source.slice(nameNode.startIndex, nameNode.endIndex).replace(/`/g, '').toLowerCase() : '';
+      const cmd =
+        nameNode?.type === 'command_name' ? source.slice(nameNode.startIndex, nameNode.endIndex).replace(/`/g, '').toLowerCase() : '';
       if (/^(?:set-variable|sv|set|new-variable|nv|clear-variable|clv|remove-variable|rv)$/.test(cmd)) {
-        const args = node.childForFieldName('command_elements')?.namedChildren.filter((c) => c.type !== 'command_argument_sep' && c.type !== 'command_parameter') ?? [];
+        const args =
+          node
+            .childForFieldName('command_elements')
+            ?.namedChildren.filter((c) => c.type !== 'command_argument_sep' && c.type !== 'command_parameter') ?? [];
         const first = args[0] ? source.slice(args[0].startIndex, args[0].endIndex).replace(/^['"]|['"]$/g, '') : '';
         if (first) unstable.add(variableName(first));
       }
     } else if (type === 'cast_expression') {
       const t = named(node)[0];
-      if (t && typeName(source.slice(t.startIndex, t.endIndex)) === 'ref') { const v = firstVariable(node); if (v) unstable.add(nameOf(v)); }
+      if (t && typeName(source.slice(t.startIndex, t.endIndex)) === 'ref') {
+        const v = firstVariable(node);
+        if (v) unstable.add(nameOf(v));
+      }
     }
     for (const c of node.children) stack.push(c);
   }
@@ -136,9 +225,15 @@ class Rewriter {
   private readonly stable = new Map<string, { value: Value; end: number }>();
   private readonly opMemo = new Map<number, boolean>();
 
-  constructor(private readonly src: string, private readonly ctx: EvalContext, private readonly facts: VarFacts) {}
+  constructor(
+    private readonly src: string,
+    private readonly ctx: EvalContext,
+    private readonly facts: VarFacts,
+  ) {}
 
-  private slice(n: Node): string { return this.src.slice(n.startIndex, n.endIndex); }
+  private slice(n: Node): string {
+    return this.src.slice(n.startIndex, n.endIndex);
+  }
 
   private tracked(name: string): boolean {
     return !this.facts.unstable.has(name) && name !== '_' && !name.startsWith('env:');
@@ -191,8 +286,10 @@ class Rewriter {
         const prev = this.env.get(name);
         result = prev && result ? binaryValue(opText.slice(0, -1), prev, result, this.ctx) : undefined;
       }
-      if (result) this.env.set(name, result); else this.env.delete(name);
-      if (opText === '=' && result && this.facts.topLevelAssignments.get(name) === 1) this.stable.set(name, { value: result, end: assign.endIndex });
+      if (result) this.env.set(name, result);
+      else this.env.delete(name);
+      if (opText === '=' && result && this.facts.topLevelAssignments.get(name) === 1)
+        this.stable.set(name, { value: result, end: assign.endIndex });
       else this.stable.delete(name);
       return;
     }
@@ -203,7 +300,10 @@ class Rewriter {
     if (m) {
       const name = variableName(m[1]);
       const cur = this.env.get(name);
-      if (cur && cur.t === 'arr') { this.env.set(name, { t: 'arr', v: [...cur.v].reverse() }); this.ctx.notes.add('reverse'); } else this.env.delete(name);
+      if (cur && cur.t === 'arr') {
+        this.env.set(name, { t: 'arr', v: [...cur.v].reverse() });
+        this.ctx.notes.add('reverse');
+      } else this.env.delete(name);
       this.stable.delete(name);
       return;
     }
@@ -216,11 +316,18 @@ class Rewriter {
         const pos = els.filter((e) => e.type !== 'command_parameter');
         const nameNode = els.find((e, i) => i > 0 && /^-n(?:a(?:me?)?)?$/i.test(this.slice(els[i - 1]))) ?? pos[0];
         const valueNode = els.find((e, i) => i > 0 && /^-v(?:a(?:l(?:ue?)?)?)?$/i.test(this.slice(els[i - 1]))) ?? pos[1];
-        const nameV = nameNode ? (nameNode.type === 'generic_token' ? { t: 'str', v: this.slice(nameNode) } as Value : evaluate(nameNode, this.ctx)) : undefined;
-        const name = nameV && (nameV.t === 'str') ? variableName(nameV.v) : undefined;
+        const nameV = nameNode
+          ? nameNode.type === 'generic_token'
+            ? ({ t: 'str', v: this.slice(nameNode) } as Value)
+            : evaluate(nameNode, this.ctx)
+          : undefined;
+        const name = nameV && nameV.t === 'str' ? variableName(nameV.v) : undefined;
         if (name && this.tracked(name)) {
           const val = valueNode ? evaluate(valueNode, this.ctx) : undefined;
-          if (val) { this.env.set(name, val); this.ctx.notes.add('variable'); } else this.env.delete(name);
+          if (val) {
+            this.env.set(name, val);
+            this.ctx.notes.add('variable');
+          } else this.env.delete(name);
         }
       }
     }
@@ -233,8 +340,14 @@ class Rewriter {
     if (depth > MAX_EMIT_DEPTH) r = false;
     else if (OPERATION.has(n.type) || (BINARY_TYPES.has(n.type) && n.childCount >= 3)) r = true;
     // Ordinary escapes (`n, `", `$) are not worth rewriting; a backtick before a plain letter is.
-    else if (n.type === 'expandable_string_literal' || n.type === 'expandable_here_string_literal') r = n.namedChildCount > 0 || /`[^0abefnrtuv"$`'\s\u201c\u201d{]/.test(this.slice(n));
-    else for (const c of named(n)) if (this.hasOperation(c, depth + 1)) { r = true; break; }
+    else if (n.type === 'expandable_string_literal' || n.type === 'expandable_here_string_literal')
+      r = n.namedChildCount > 0 || /`[^0abefnrtuv"$`'\s\u201c\u201d{]/.test(this.slice(n));
+    else
+      for (const c of named(n))
+        if (this.hasOperation(c, depth + 1)) {
+          r = true;
+          break;
+        }
     this.opMemo.set(n.id, r);
     return r;
   }
@@ -248,7 +361,11 @@ class Rewriter {
     if (r === undefined || r === this.slice(n)) return undefined;
     // A variable becomes its literal only for immutable scalars: arrays may be mutated in place.
     const c = core(n);
-    if ((c.type === 'variable' || c.type === 'braced_variable') && (r.length > MAX_INLINED_VARIABLE || !['str', 'char', 'num', 'bool', 'null'].includes(v.t))) return undefined;
+    if (
+      (c.type === 'variable' || c.type === 'braced_variable') &&
+      (r.length > MAX_INLINED_VARIABLE || !['str', 'char', 'num', 'bool', 'null'].includes(v.t))
+    )
+      return undefined;
     return r;
   }
 
@@ -268,7 +385,11 @@ class Rewriter {
     if (NO_FOLD.has(t)) noFold = true;
     if (NESTED_SCOPES.has(t) && this.ctx.vars === this.env) {
       this.ctx.vars = this.stableBefore(n.startIndex);
-      try { return this.emitNode(n, depth, noFold); } finally { this.ctx.vars = this.env; }
+      try {
+        return this.emitNode(n, depth, noFold);
+      } finally {
+        this.ctx.vars = this.env;
+      }
     }
     return this.emitNode(n, depth, noFold);
   }
@@ -282,12 +403,25 @@ class Rewriter {
   private emitNode(n: Node, depth: number, noFold: boolean): string {
     const t = n.type;
     switch (t) {
-      case 'command': return this.emitCommand(n, depth, noFold);
-      case 'pipeline_chain': { const r = this.unwrapIexPipe(n, depth); if (r !== undefined) return r; break; }
-      case 'command_name': return this.commandName(this.slice(n));
-      case 'generic_token': return this.untick(this.slice(n));
-      case 'type_literal': { const s = this.slice(n); const r = s.replace(/[\s`]/g, ''); if (r !== s && s.includes('`')) this.ctx.notes.add('backtick'); return r; }
-      case 'member_name': return this.memberName(n, depth, noFold);
+      case 'command':
+        return this.emitCommand(n, depth, noFold);
+      case 'pipeline_chain': {
+        const r = this.unwrapIexPipe(n, depth);
+        if (r !== undefined) return r;
+        break;
+      }
+      case 'command_name':
+        return this.commandName(this.slice(n));
+      case 'generic_token':
+        return this.untick(this.slice(n));
+      case 'type_literal': {
+        const s = this.slice(n);
+        const r = s.replace(/[\s`]/g, '');
+        if (r !== s && s.includes('`')) this.ctx.notes.add('backtick');
+        return r;
+      }
+      case 'member_name':
+        return this.memberName(n, depth, noFold);
       case 'invokation_expression': {
         const r = this.invokeScript(n) ?? this.computedMethodInvoke(n, depth, noFold);
         if (r !== undefined) return r;
@@ -363,7 +497,13 @@ class Rewriter {
     const nameNode = n.childForFieldName('command_name');
     if (nameNode?.type === 'command_name' && /`/.test(this.slice(nameNode))) this.ctx.notes.add('backtick');
     // A command name computed from pieces (not just held in a variable) hides what runs.
-    if (parts && nameNode && nameNode.type !== 'command_name' && !['variable', 'braced_variable', 'string_literal'].includes(core(nameNode).type)) this.ctx.notes.add('dynamic-command');
+    if (
+      parts &&
+      nameNode &&
+      nameNode.type !== 'command_name' &&
+      !['variable', 'braced_variable', 'string_literal'].includes(core(nameNode).type)
+    )
+      this.ctx.notes.add('dynamic-command');
     if (parts && parts.name === INVOKE_EXPRESSION) {
       const code = this.iexArgument(parts.elements);
       if (code !== undefined) return this.payload(n, code);
@@ -384,10 +524,18 @@ class Rewriter {
     let out = '';
     let pos = n.startIndex;
     for (const c of kids(n)) {
-      if (dropOperator && c.type === 'command_invokation_operator') { pos = c.endIndex; continue; }
+      if (dropOperator && c.type === 'command_invokation_operator') {
+        pos = c.endIndex;
+        continue;
+      }
       const isName = c.id === nameNode?.id;
       out += dropOperator && isName ? '' : this.src.slice(pos, c.startIndex);
-      out += isName && nameText !== undefined ? nameText : c.type === 'command_elements' ? this.commandElements(c, depth + 1, noFold) : this.emit(c, depth + 1, noFold);
+      out +=
+        isName && nameText !== undefined
+          ? nameText
+          : c.type === 'command_elements'
+            ? this.commandElements(c, depth + 1, noFold)
+            : this.emit(c, depth + 1, noFold);
       pos = c.endIndex;
     }
     return out + this.src.slice(pos, n.endIndex);
@@ -483,11 +631,21 @@ class Rewriter {
    * code as a script block so later passes deobfuscate it too.
    */
   private nestedEncoded(n: Node, elements: Node[], depth: number, noFold: boolean): string | undefined {
-    const idx = elements.findIndex((e) => e.type === 'command_parameter' && /^[-/](?:e|ec|en|enc|enco|encod|encode|encoded|encodedc\w*|c|co|com|comm|comma|comman|command)$/i.test(this.slice(e)));
+    const idx = elements.findIndex(
+      (e) =>
+        e.type === 'command_parameter' &&
+        /^[-/](?:e|ec|en|enc|enco|encod|encode|encoded|encodedc\w*|c|co|com|comm|comma|comman|command)$/i.test(this.slice(e)),
+    );
     const valueNode = idx >= 0 ? elements[idx + 1] : undefined;
     if (!valueNode || idx + 2 !== elements.length) return undefined;
     const encoded = !/^[-/]c/i.test(this.slice(elements[idx]));
-    const raw = valueNode.type === 'generic_token' ? this.slice(valueNode) : (() => { const v = evaluate(valueNode, this.ctx); return v && v.t === 'str' ? v.v : undefined; })();
+    const raw =
+      valueNode.type === 'generic_token'
+        ? this.slice(valueNode)
+        : (() => {
+            const v = evaluate(valueNode, this.ctx);
+            return v && v.t === 'str' ? v.v : undefined;
+          })();
     if (!raw || (!encoded && valueNode.type === 'generic_token')) return undefined;
     const decoded = encoded ? decodeEncodedCommand(raw, []) : raw;
     if (decoded === undefined || !looksLikeText(decoded)) return undefined;
@@ -535,7 +693,9 @@ function onlyVariable(n: Node): Node | undefined {
 }
 
 function onlyCommand(n: Node): Node | undefined {
-  if (n.type === 'pipeline_chain') { const c = named(n); return c.length === 1 && c[0].type === 'command' ? c[0] : undefined; }
+  if (n.type === 'pipeline_chain') {
+    const c = named(n);
+    return c.length === 1 && c[0].type === 'command' ? c[0] : undefined;
+  }
   return n.type === 'command' ? n : undefined;
 }
-

@@ -37,10 +37,16 @@ export const NULL: Value = { t: 'null' };
 /** PowerShell's string conversion ($OFS is a space for arrays). */
 export function toStr(x: Value): string | undefined {
   switch (x.t) {
-    case 'str': case 'char': case 'match': return x.v;
-    case 'num': return Number.isInteger(x.v) ? x.v.toFixed(0) : String(x.v);
-    case 'bool': return x.v ? 'True' : 'False';
-    case 'null': return '';
+    case 'str':
+    case 'char':
+    case 'match':
+      return x.v;
+    case 'num':
+      return Number.isInteger(x.v) ? x.v.toFixed(0) : String(x.v);
+    case 'bool':
+      return x.v ? 'True' : 'False';
+    case 'null':
+      return '';
     case 'arr': {
       const parts: string[] = [];
       let size = 0;
@@ -53,26 +59,35 @@ export function toStr(x: Value): string | undefined {
       }
       return parts.join(' ');
     }
-    case 'bytes': return x.v.length > MAX_STRING / 4 ? undefined : Array.from(x.v).join(' ');
-    case 'type': return x.v;
-    case 'sb': return x.v;
-    default: return undefined;
+    case 'bytes':
+      return x.v.length > MAX_STRING / 4 ? undefined : Array.from(x.v).join(' ');
+    case 'type':
+      return x.v;
+    case 'sb':
+      return x.v;
+    default:
+      return undefined;
   }
 }
 
 export function toNum(x: Value): number | undefined {
   switch (x.t) {
-    case 'num': return x.v;
-    case 'char': return x.v.charCodeAt(0);
-    case 'bool': return x.v ? 1 : 0;
-    case 'null': return 0;
+    case 'num':
+      return x.v;
+    case 'char':
+      return x.v.charCodeAt(0);
+    case 'bool':
+      return x.v ? 1 : 0;
+    case 'null':
+      return 0;
     case 'str': {
       const s = x.v.trim();
       if (/^0x[0-9a-f]+$/i.test(s)) return parseInt(s, 16);
       if (/^[-+]?\d+(?:\.\d+)?(?:e[-+]?\d+)?$/i.test(s)) return Number(s);
       return s === '' ? 0 : undefined;
     }
-    default: return undefined;
+    default:
+      return undefined;
   }
 }
 
@@ -109,15 +124,19 @@ export function decodeBytes(bytes: Uint8Array, enc: Encoding): string | undefine
   if (bytes.length > MAX_STRING * 2) return undefined;
   const b = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   switch (enc) {
-    case 'utf16le': return b.subarray(0, b.length - (b.length % 2)).toString('utf16le');
+    case 'utf16le':
+      return b.subarray(0, b.length - (b.length % 2)).toString('utf16le');
     case 'utf16be': {
       const swapped = Buffer.from(b.subarray(0, b.length - (b.length % 2)));
       swapped.swap16();
       return swapped.toString('utf16le');
     }
-    case 'utf8': return b.toString('utf8');
-    case 'ascii': return Array.from(b, (c) => (c < 128 ? String.fromCharCode(c) : '?')).join('');
-    case 'latin1': return b.toString('latin1');
+    case 'utf8':
+      return b.toString('utf8');
+    case 'ascii':
+      return Array.from(b, (c) => (c < 128 ? String.fromCharCode(c) : '?')).join('');
+    case 'latin1':
+      return b.toString('latin1');
     case 'utf32': {
       let out = '';
       for (let i = 0; i + 3 < b.length; i += 4) {
@@ -131,11 +150,16 @@ export function decodeBytes(bytes: Uint8Array, enc: Encoding): string | undefine
 
 export function encodeString(s: string, enc: Encoding): Uint8Array {
   switch (enc) {
-    case 'utf16le': return Buffer.from(s, 'utf16le');
-    case 'utf16be': return Buffer.from(s, 'utf16le').swap16();
-    case 'utf8': return Buffer.from(s, 'utf8');
-    case 'ascii': return Buffer.from(Array.from(s, (c) => (c.charCodeAt(0) < 128 ? c.charCodeAt(0) : 63)));
-    case 'latin1': return Buffer.from(s, 'latin1');
+    case 'utf16le':
+      return Buffer.from(s, 'utf16le');
+    case 'utf16be':
+      return Buffer.from(s, 'utf16le').swap16();
+    case 'utf8':
+      return Buffer.from(s, 'utf8');
+    case 'ascii':
+      return Buffer.from(Array.from(s, (c) => (c.charCodeAt(0) < 128 ? c.charCodeAt(0) : 63)));
+    case 'latin1':
+      return Buffer.from(s, 'latin1');
     case 'utf32': {
       const cps = Array.from(s, (c) => c.codePointAt(0) ?? 0);
       const out = Buffer.alloc(cps.length * 4);
@@ -153,12 +177,19 @@ export function quote(s: string): string {
 /** Literal text for a value, or undefined when it has no faithful literal form. */
 export function render(x: Value): string | undefined {
   switch (x.t) {
-    case 'str': case 'char': return quote(x.v);
-    case 'num': return Number.isFinite(x.v) ? (x.v < 0 ? `(${x.v})` : String(x.v)) : undefined;
-    case 'bool': return x.v ? '$true' : '$false';
-    case 'null': return '$null';
-    case 'type': return /^[\w.`+[\], ]+$/.test(x.v) ? `[${x.v}]` : undefined;
-    case 'sb': return `{${x.v}}`;
+    case 'str':
+    case 'char':
+      return quote(x.v);
+    case 'num':
+      return Number.isFinite(x.v) ? (x.v < 0 ? `(${x.v})` : String(x.v)) : undefined;
+    case 'bool':
+      return x.v ? '$true' : '$false';
+    case 'null':
+      return '$null';
+    case 'type':
+      return /^[\w.`+[\], ]+$/.test(x.v) ? `[${x.v}]` : undefined;
+    case 'sb':
+      return `{${x.v}}`;
     case 'arr': {
       if (x.v.length === 0) return '@()';
       const parts: string[] = [];
@@ -168,7 +199,8 @@ export function render(x: Value): string | undefined {
       }
       return `@(${parts.join(',')})`;
     }
-    default: return undefined;
+    default:
+      return undefined;
   }
 }
 

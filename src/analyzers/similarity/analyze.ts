@@ -3,7 +3,14 @@
 // the PE analyzer computes are compared with the catalogue; the closest entries decide.
 import { createHash } from 'node:crypto';
 import type { Finding } from '../../domain/finding';
-import { DEFAULT_THRESHOLDS, nearestNeighbours, type Neighbour, type Reference, type SampleHashes, type SimilarityThresholds } from './neighbours';
+import {
+  DEFAULT_THRESHOLDS,
+  nearestNeighbours,
+  type Neighbour,
+  type Reference,
+  type SampleHashes,
+  type SimilarityThresholds,
+} from './neighbours';
 import { ssdeepHash } from './ssdeep';
 import { TLSH_MAX_INPUT_BYTES, tlshHash } from './tlsh';
 
@@ -43,17 +50,22 @@ function matchedSignals(n: Neighbour): string {
 /** Every measurement, matched or not, for the evidence list. */
 function describe(n: Neighbour): string {
   const e = n.entry;
-  const about = [e.verdict, e.family && `family ${e.family}`, `source ${e.source}`, e.sha256 && `sha256 ${e.sha256}`].filter(Boolean).join(', ');
+  const about = [e.verdict, e.family && `family ${e.family}`, `source ${e.source}`, e.sha256 && `sha256 ${e.sha256}`]
+    .filter(Boolean)
+    .join(', ');
   const measured = [
     n.sameSha256 && 'same sha256',
     n.ssdeepScore !== undefined && `ssdeep ${n.ssdeepScore}`,
     n.tlshDistance !== undefined && `TLSH distance ${n.tlshDistance}`,
     n.sameImphash && 'same imphash',
-  ].filter(Boolean).join(', ');
+  ]
+    .filter(Boolean)
+    .join(', ');
   return `${e.label} (${about}): ${measured}; similarity ${n.similarity}`;
 }
 
-const confidenceOf = (n: Neighbour) => Math.round(Math.min(0.95, 0.3 + (0.6 * n.similarity) / 100 + 0.05 * (n.matched.length - 1)) * 100) / 100;
+const confidenceOf = (n: Neighbour) =>
+  Math.round(Math.min(0.95, 0.3 + (0.6 * n.similarity) / 100 + 0.05 * (n.matched.length - 1)) * 100) / 100;
 
 /** Judges a sample by its nearest catalogue neighbours (as nearestNeighbours returns them). */
 export function analyzeSimilarity(sample: SampleHashes, neighbours: readonly Neighbour[]): Finding {
@@ -73,25 +85,46 @@ export function analyzeSimilarity(sample: SampleHashes, neighbours: readonly Nei
     // A benign reference that is closer still makes the kinship ambiguous (e.g. a shared library).
     const closerBenign = benign.find((n) => n.similarity > top.similarity);
     const confidence = closerBenign ? Math.round(confidenceOf(top) * 50) / 100 : confidenceOf(top);
-    const summary = `shares code with ${top.entry.label} (${top.entry.verdict}), ${matchedSignals(top)}`
-      + (closerBenign ? `; closer to ${closerBenign.entry.label} (benign), ${matchedSignals(closerBenign)}` : '');
+    const summary =
+      `shares code with ${top.entry.label} (${top.entry.verdict}), ${matchedSignals(top)}` +
+      (closerBenign ? `; closer to ${closerBenign.entry.label} (benign), ${matchedSignals(closerBenign)}` : '');
     return { ...base, verdict: malicious ? 'malicious' : 'suspicious', score, confidence, summary };
   }
   const good = identicalGood ?? benign[0];
   if (good) {
     // Kinship with good code is weaker evidence than identity: a trojanised build stays close.
     const confidence = good.sameSha256 ? 0.9 : Math.min(0.7, confidenceOf(good));
-    return { ...base, verdict: 'benign', score: 0, confidence, summary: `shares code with ${good.entry.label} (benign), ${matchedSignals(good)}` };
+    return {
+      ...base,
+      verdict: 'benign',
+      score: 0,
+      confidence,
+      summary: `shares code with ${good.entry.label} (benign), ${matchedSignals(good)}`,
+    };
   }
   return { ...base, verdict: 'unknown', score: 0, confidence: 0.2, summary: 'shares no code with any catalogued sample' };
 }
 
 /** nearestNeighbours then analyzeSimilarity; a malformed sample hash becomes a finding with `error`. */
-export function findSimilar<E extends Reference>(sample: SampleHashes, catalogue: readonly E[], k = 5, thresholds: SimilarityThresholds = DEFAULT_THRESHOLDS): Finding {
+export function findSimilar<E extends Reference>(
+  sample: SampleHashes,
+  catalogue: readonly E[],
+  k = 5,
+  thresholds: SimilarityThresholds = DEFAULT_THRESHOLDS,
+): Finding {
   try {
     return analyzeSimilarity(sample, nearestNeighbours(sample, catalogue, k, thresholds));
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
-    return { analyzer: SIMILARITY_ANALYZER, verdict: 'unknown', score: 0, confidence: 0, summary: `similarity analysis failed: ${message}`, evidence: [], attack: [], error: message };
+    return {
+      analyzer: SIMILARITY_ANALYZER,
+      verdict: 'unknown',
+      score: 0,
+      confidence: 0,
+      summary: `similarity analysis failed: ${message}`,
+      evidence: [],
+      attack: [],
+      error: message,
+    };
   }
 }

@@ -13,23 +13,45 @@ export const CATALOGUE_MAX_TEXT_BYTES = 64 * 1024 * 1024;
 export const CATALOGUE_MAX_ROWS = 500_000;
 const MAX_FIELD_CHARS = 1000;
 
-const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '') || v === null ? undefined : v;
+const blankToUndefined = (v: unknown) => ((typeof v === 'string' && v.trim() === '') || v === null ? undefined : v);
 const optional = <T extends z.ZodType>(schema: T) => z.preprocess(blankToUndefined, schema.optional());
 
-export const CatalogueEntryInput = z.object({
-  label: z.string().trim().min(1).max(200),
-  verdict: z.string().trim().toLowerCase().pipe(z.enum(CATALOGUE_VERDICTS)),
-  family: optional(z.string().trim().max(200)),
-  source: z.string().trim().min(1).max(200),
-  sha256: optional(z.string().trim().toLowerCase().regex(/^[0-9a-f]{64}$/, 'sha256 must be 64 hex digits')),
-  ssdeep: optional(z.string().trim().refine(isSsdeepSignature, 'ssdeep must be blocksize:sig1:sig2 as ssdeep prints it')),
-  tlsh: optional(z.string().refine((v) => normalizeTlsh(v) !== undefined, 'tlsh must be 70 hex digits, optionally after T1').transform((v) => normalizeTlsh(v)!)),
-  imphash: optional(z.string().trim().toLowerCase().regex(/^[0-9a-f]{32}$/, 'imphash must be 32 hex digits')),
-}).refine((e) => e.sha256 || e.ssdeep || e.tlsh || e.imphash, 'an entry needs at least one of sha256, ssdeep, tlsh, imphash');
+export const CatalogueEntryInput = z
+  .object({
+    label: z.string().trim().min(1).max(200),
+    verdict: z.string().trim().toLowerCase().pipe(z.enum(CATALOGUE_VERDICTS)),
+    family: optional(z.string().trim().max(200)),
+    source: z.string().trim().min(1).max(200),
+    sha256: optional(
+      z
+        .string()
+        .trim()
+        .toLowerCase()
+        .regex(/^[0-9a-f]{64}$/, 'sha256 must be 64 hex digits'),
+    ),
+    ssdeep: optional(z.string().trim().refine(isSsdeepSignature, 'ssdeep must be blocksize:sig1:sig2 as ssdeep prints it')),
+    tlsh: optional(
+      z
+        .string()
+        .refine((v) => normalizeTlsh(v) !== undefined, 'tlsh must be 70 hex digits, optionally after T1')
+        .transform((v) => normalizeTlsh(v)!),
+    ),
+    imphash: optional(
+      z
+        .string()
+        .trim()
+        .toLowerCase()
+        .regex(/^[0-9a-f]{32}$/, 'imphash must be 32 hex digits'),
+    ),
+  })
+  .refine((e) => e.sha256 || e.ssdeep || e.tlsh || e.imphash, 'an entry needs at least one of sha256, ssdeep, tlsh, imphash');
 export type CatalogueEntryInput = z.infer<typeof CatalogueEntryInput>;
 
 /** A stored catalogue entry. */
-export interface CatalogueEntry extends CatalogueEntryInput { id: number; addedAt: Date }
+export interface CatalogueEntry extends CatalogueEntryInput {
+  id: number;
+  addedAt: Date;
+}
 
 export type CatalogueFormat = 'csv' | 'jsonl';
 
@@ -60,17 +82,43 @@ export function parseCsv(text: string): { line: number; fields: string[] }[] {
   while (i < text.length) {
     const c = text[i];
     if (quoted) {
-      if (c === '"' && text[i + 1] === '"') { field += '"'; i += 2; continue; }
-      if (c === '"') { quoted = false; i++; continue; }
+      if (c === '"' && text[i + 1] === '"') {
+        field += '"';
+        i += 2;
+        continue;
+      }
+      if (c === '"') {
+        quoted = false;
+        i++;
+        continue;
+      }
       if (c === '\n') line++;
       field += c;
       i++;
       continue;
     }
-    if (c === '"' && field === '') { quoted = true; i++; continue; }
-    if (c === ',') { fields.push(field); field = ''; i++; continue; }
-    if (c === '\r' && text[i + 1] === '\n') { i++; continue; }
-    if (c === '\n') { endRow(); line++; rowLine = line; i++; continue; }
+    if (c === '"' && field === '') {
+      quoted = true;
+      i++;
+      continue;
+    }
+    if (c === ',') {
+      fields.push(field);
+      field = '';
+      i++;
+      continue;
+    }
+    if (c === '\r' && text[i + 1] === '\n') {
+      i++;
+      continue;
+    }
+    if (c === '\n') {
+      endRow();
+      line++;
+      rowLine = line;
+      i++;
+      continue;
+    }
     field += c;
     i++;
   }
@@ -90,7 +138,8 @@ function records(text: string, format: CatalogueFormat): { line: number; record:
       } catch {
         throw new CatalogueFormatError([`line ${i + 1}: not JSON`]);
       }
-      if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new CatalogueFormatError([`line ${i + 1}: not a JSON object`]);
+      if (typeof value !== 'object' || value === null || Array.isArray(value))
+        throw new CatalogueFormatError([`line ${i + 1}: not a JSON object`]);
       out.push({ line: i + 1, record: value as Record<string, unknown> });
     });
     return out;
@@ -102,7 +151,8 @@ function records(text: string, format: CatalogueFormat): { line: number; record:
     if (!names.includes(required)) throw new CatalogueFormatError([`line ${header.line}: the header has no "${required}" column`]);
   }
   return rows.map(({ line, fields }) => {
-    if (fields.length !== names.length) throw new CatalogueFormatError([`line ${line}: ${fields.length} fields, the header has ${names.length}`]);
+    if (fields.length !== names.length)
+      throw new CatalogueFormatError([`line ${line}: ${fields.length} fields, the header has ${names.length}`]);
     return { line, record: Object.fromEntries(names.map((n, i) => [n, fields[i]])) };
   });
 }
@@ -113,14 +163,18 @@ function records(text: string, format: CatalogueFormat): { line: number; record:
  * with every problem listed by line.
  */
 export function parseCatalogue(text: string, format: CatalogueFormat): CatalogueEntryInput[] {
-  if (Buffer.byteLength(text, 'utf8') > CATALOGUE_MAX_TEXT_BYTES) throw new CatalogueFormatError([`the file exceeds ${CATALOGUE_MAX_TEXT_BYTES} bytes`]);
+  if (Buffer.byteLength(text, 'utf8') > CATALOGUE_MAX_TEXT_BYTES)
+    throw new CatalogueFormatError([`the file exceeds ${CATALOGUE_MAX_TEXT_BYTES} bytes`]);
   const rows = records(text.replace(/^\uFEFF/, ''), format);
   if (rows.length > CATALOGUE_MAX_ROWS) throw new CatalogueFormatError([`${rows.length} rows exceed the limit of ${CATALOGUE_MAX_ROWS}`]);
   const problems: string[] = [];
   const entries: CatalogueEntryInput[] = [];
   for (const { line, record } of rows) {
     const tooLong = Object.entries(record).find(([, v]) => typeof v === 'string' && v.length > MAX_FIELD_CHARS);
-    if (tooLong) { problems.push(`line ${line}: ${tooLong[0]} is longer than ${MAX_FIELD_CHARS} characters`); continue; }
+    if (tooLong) {
+      problems.push(`line ${line}: ${tooLong[0]} is longer than ${MAX_FIELD_CHARS} characters`);
+      continue;
+    }
     const parsed = CatalogueEntryInput.safeParse(record);
     if (parsed.success) entries.push(parsed.data);
     else problems.push(...parsed.error.issues.map((issue) => `line ${line}: ${issue.path.join('.') || 'entry'}: ${issue.message}`));

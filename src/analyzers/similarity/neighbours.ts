@@ -7,7 +7,12 @@ import type { CatalogueEntryInput } from './catalogue';
 import { isSsdeepSignature, ssdeepCompare } from './ssdeep';
 import { normalizeTlsh, tlshDistance } from './tlsh';
 
-export interface SampleHashes { sha256?: string; ssdeep?: string; tlsh?: string; imphash?: string }
+export interface SampleHashes {
+  sha256?: string;
+  ssdeep?: string;
+  tlsh?: string;
+  imphash?: string;
+}
 
 export interface SimilarityThresholds {
   /** ssdeep scores from this up count as a match (0-100). */
@@ -69,7 +74,11 @@ export function normalizeSample(sample: SampleHashes): SampleHashes {
 }
 
 /** How one catalogue entry relates to the (normalised) sample; undefined when no signal matches. */
-export function compareWithEntry<E extends Reference>(sample: SampleHashes, entry: E, t: SimilarityThresholds = DEFAULT_THRESHOLDS): Neighbour<E> | undefined {
+export function compareWithEntry<E extends Reference>(
+  sample: SampleHashes,
+  entry: E,
+  t: SimilarityThresholds = DEFAULT_THRESHOLDS,
+): Neighbour<E> | undefined {
   const sameSha256 = !!sample.sha256 && sample.sha256 === entry.sha256?.toLowerCase();
   const sameImphash = !!sample.imphash && sample.imphash === entry.imphash?.toLowerCase();
   let ssdeepScore: number | undefined;
@@ -106,7 +115,12 @@ export function compareWithEntry<E extends Reference>(sample: SampleHashes, entr
  * (same sha256, ssdeep ≥ threshold, TLSH ≤ threshold, same non-generic imphash) are returned.
  * Throws a TypeError when the sample's own hashes are malformed.
  */
-export function nearestNeighbours<E extends Reference>(sample: SampleHashes, catalogue: readonly E[], k = 5, thresholds: SimilarityThresholds = DEFAULT_THRESHOLDS): Neighbour<E>[] {
+export function nearestNeighbours<E extends Reference>(
+  sample: SampleHashes,
+  catalogue: readonly E[],
+  k = 5,
+  thresholds: SimilarityThresholds = DEFAULT_THRESHOLDS,
+): Neighbour<E>[] {
   const s = normalizeSample(sample);
   const limit = Math.max(0, Math.min(MAX_NEIGHBOURS, Math.floor(k)));
   if (limit === 0 || (!s.sha256 && !s.ssdeep && !s.tlsh && !s.imphash)) return [];
@@ -115,9 +129,12 @@ export function nearestNeighbours<E extends Reference>(sample: SampleHashes, cat
     const n = compareWithEntry(s, entry, thresholds);
     if (n) found.push(n);
   }
-  found.sort((a, b) => b.similarity - a.similarity
-    || VERDICT_RANK[a.entry.verdict] - VERDICT_RANK[b.entry.verdict]
-    || a.entry.label.localeCompare(b.entry.label)
-    || (a.entry.id ?? 0) - (b.entry.id ?? 0));
+  found.sort(
+    (a, b) =>
+      b.similarity - a.similarity ||
+      VERDICT_RANK[a.entry.verdict] - VERDICT_RANK[b.entry.verdict] ||
+      a.entry.label.localeCompare(b.entry.label) ||
+      (a.entry.id ?? 0) - (b.entry.id ?? 0),
+  );
   return found.slice(0, limit);
 }

@@ -178,7 +178,11 @@ export function ssdeepHash(data: Uint8Array): string {
 
 // ---- comparison -------------------------------------------------------------------------
 
-interface ParsedSignature { blockSize: bigint; first: string; second: string }
+interface ParsedSignature {
+  blockSize: bigint;
+  first: string;
+  second: string;
+}
 
 const ULONG_MAX = 2n ** 64n - 1n;
 

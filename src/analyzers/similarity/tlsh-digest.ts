@@ -26,7 +26,7 @@ export interface TlshDigest {
 const f32 = Math.fround;
 const LOG_1_5 = 0.4054651;
 const LOG_1_3 = 0.26236426;
-const LOG_1_1 = 0.095310180;
+const LOG_1_1 = 0.09531018;
 
 /**
  * l_capturing: the log of the length in three scales, with the log taken of a float as C's

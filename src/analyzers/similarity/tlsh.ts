@@ -21,7 +21,8 @@ const DIGEST = /^(?:T1)?([0-9A-F]{70})$/i;
  * Throws a RangeError above TLSH_MAX_INPUT_BYTES.
  */
 export function tlshHash(data: Uint8Array): string | undefined {
-  if (data.length > TLSH_MAX_INPUT_BYTES) throw new RangeError(`input of ${data.length} bytes exceeds the TLSH limit of ${TLSH_MAX_INPUT_BYTES}`);
+  if (data.length > TLSH_MAX_INPUT_BYTES)
+    throw new RangeError(`input of ${data.length} bytes exceeds the TLSH limit of ${TLSH_MAX_INPUT_BYTES}`);
   if (data.length < TLSH_MIN_INPUT_BYTES) return undefined;
   const digest = buildTlshDigest(countTlshBuckets(data), data.length);
   return digest && formatTlshDigest(digest);

@@ -35,7 +35,11 @@ function compilerOptions(includeDirs: string[]) {
 function describeErrors(errors: CompilerError[]): string {
   const first = errors[0];
   if (!first) return 'unknown compile error';
-  return first.message.split('\n').slice(0, 2).map((l) => l.trim()).join(' ');
+  return first.message
+    .split('\n')
+    .slice(0, 2)
+    .map((l) => l.trim())
+    .join(' ');
 }
 
 /** " --> line:12:5" in a YARA-X message: the line of the combined source that failed. */
@@ -44,7 +48,11 @@ function errorLine(message: string): number | undefined {
   return m ? Number(m[1]) : undefined;
 }
 
-interface Source { path: string; text: string; lines: number }
+interface Source {
+  path: string;
+  text: string;
+  lines: number;
+}
 
 function readSources(files: readonly RuleFile[], rejected: RuleFileProblem[]): Source[] {
   const sources: Source[] = [];
@@ -94,7 +102,14 @@ export function compileRuleFiles(files: readonly RuleFile[]): CompiledRuleSet {
       const message = (e as Error).message;
       const culprit = blame(sources, errorLine(message)) ?? sources[sources.length - 1];
       if (!culprit) throw e;
-      rejected.push({ path: culprit.path, error: `conflicts with other rule files: ${message.split('\n').slice(0, 2).map((l) => l.trim()).join(' ')}` });
+      rejected.push({
+        path: culprit.path,
+        error: `conflicts with other rule files: ${message
+          .split('\n')
+          .slice(0, 2)
+          .map((l) => l.trim())
+          .join(' ')}`,
+      });
       sources = sources.filter((s) => s !== culprit);
     }
   }

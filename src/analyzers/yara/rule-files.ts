@@ -7,13 +7,28 @@ export const RULE_FILE_EXTENSIONS = ['.yar', '.yara'] as const;
 const MAX_DEPTH = 8;
 const MAX_FILES = 10_000;
 
-export interface RuleFile { path: string; mtimeMs: number; size: number }
-export interface RuleFileProblem { path: string; error: string }
+export interface RuleFile {
+  path: string;
+  mtimeMs: number;
+  size: number;
+}
+export interface RuleFileProblem {
+  path: string;
+  error: string;
+}
 
 /** `AUTOSOC_YARA_DIRS` is a PATH-like list; the caller passes the value so this module stays env-free. */
 export function parseYaraDirs(value: string | undefined): string[] {
   if (!value) return [];
-  return [...new Set(value.split(delimiter).map((d) => d.trim()).filter(Boolean).map((d) => resolve(d)))];
+  return [
+    ...new Set(
+      value
+        .split(delimiter)
+        .map((d) => d.trim())
+        .filter(Boolean)
+        .map((d) => resolve(d)),
+    ),
+  ];
 }
 
 /** rules/yara of the package, found from src/ (ts-node, jest) or dist/src/ (built) alike. */

@@ -10,8 +10,16 @@ export const DEFAULT_RULE_SCORE = 50;
 export type RuleMeta = Record<string, unknown>;
 
 const SEVERITY_ALIASES: Record<string, RuleSeverity> = {
-  critical: 'critical', crit: 'critical', high: 'high', medium: 'medium', moderate: 'medium', med: 'medium',
-  low: 'low', info: 'info', informational: 'info', information: 'info',
+  critical: 'critical',
+  crit: 'critical',
+  high: 'high',
+  medium: 'medium',
+  moderate: 'medium',
+  med: 'medium',
+  low: 'low',
+  info: 'info',
+  informational: 'info',
+  information: 'info',
 };
 
 export function ruleSeverity(meta: RuleMeta): RuleSeverity | undefined {

@@ -24,7 +24,10 @@ const SUSPICIOUS_AT = 30;
 /** Matched bytes shown printable and short: evidence ends up in reports and prompts. */
 function showMatch(data: string): string {
   const shown = [...data.slice(0, MAX_SHOWN_MATCH)]
-    .map((c) => { const code = c.charCodeAt(0); return code >= 0x20 && code < 0x7f && c !== '"' && c !== '\\' ? c : `\\x${(code & 0xff).toString(16).padStart(2, '0')}`; })
+    .map((c) => {
+      const code = c.charCodeAt(0);
+      return code >= 0x20 && code < 0x7f && c !== '"' && c !== '\\' ? c : `\\x${(code & 0xff).toString(16).padStart(2, '0')}`;
+    })
     .join('');
   return data.length > MAX_SHOWN_MATCH ? `${shown}…` : shown;
 }
@@ -32,7 +35,9 @@ function showMatch(data: string): string {
 function describeStrings(matches: MatchData[]): string {
   const firstPerPattern = new Map<string, MatchData>();
   for (const m of matches) if (!firstPerPattern.has(m.identifier)) firstPerPattern.set(m.identifier, m);
-  const shown = [...firstPerPattern.values()].slice(0, MAX_STRINGS_PER_RULE).map((m) => `${m.identifier}@${m.offset} "${showMatch(m.data)}"`);
+  const shown = [...firstPerPattern.values()]
+    .slice(0, MAX_STRINGS_PER_RULE)
+    .map((m) => `${m.identifier}@${m.offset} "${showMatch(m.data)}"`);
   return shown.length ? ` [${shown.join(', ')}]` : '';
 }
 
@@ -48,7 +53,16 @@ function externals(fileName: string | undefined): Record<string, string> | undef
 }
 
 function errorFinding(error: string): Finding {
-  return { analyzer: YARA_ANALYZER, verdict: 'unknown', score: 0, confidence: 0, summary: `YARA scan failed: ${error}`, evidence: [], attack: [], error };
+  return {
+    analyzer: YARA_ANALYZER,
+    verdict: 'unknown',
+    score: 0,
+    confidence: 0,
+    summary: `YARA scan failed: ${error}`,
+    evidence: [],
+    attack: [],
+    error,
+  };
 }
 
 /** Judges a list of matches (kept separate from scanning so it can be reasoned about alone). */
@@ -56,8 +70,13 @@ export function findingFromMatches(matches: RuleMatch[], scannedBytes: number, t
   const truncated = scannedBytes < totalBytes ? [`scanned the first ${scannedBytes} of ${totalBytes} bytes`] : [];
   if (matches.length === 0) {
     return {
-      analyzer: YARA_ANALYZER, verdict: 'unknown', score: 0, confidence: 0.3,
-      summary: `no YARA rule matched ${scannedBytes} byte(s)`, evidence: truncated, attack: [],
+      analyzer: YARA_ANALYZER,
+      verdict: 'unknown',
+      score: 0,
+      confidence: 0.3,
+      summary: `no YARA rule matched ${scannedBytes} byte(s)`,
+      evidence: truncated,
+      attack: [],
     };
   }
   const rated = matches

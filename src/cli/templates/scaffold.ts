@@ -1,9 +1,15 @@
 // The templates `autosoc new` writes: a playbook or an analyzer plugin, each with a test that
 // passes as written (test/cli/new-command.test.ts runs both), for the engineer to change.
 
-export interface Names { kebab: string; camel: string }
+export interface Names {
+  kebab: string;
+  camel: string;
+}
 
-export const playbookTemplate = ({ kebab, camel }: Names) => `// ${camel}: what this playbook does, for which alerts. Route alerts to it in the policy:
+export const playbookTemplate = ({
+  kebab,
+  camel,
+}: Names) => `// ${camel}: what this playbook does, for which alerts. Route alerts to it in the policy:
 //   playbooks: { routes: [{ name: ${kebab}, playbook: ${camel}, match: { rule: ["*your rule*"] } }] }
 // Workflow code: deterministic, no I/O (lint checks); every step is an SDK stage (src/workflows/sdk).
 import { proposeResponse } from '../src/domain/response';
@@ -29,7 +35,10 @@ export async function ${camel}(input: PlaybookInput): Promise<AlertStatus> {
 }
 `;
 
-export const playbookTestTemplate = ({ kebab, camel }: Names) => `// ${camel} on the time-skipping server with the real activities and database: start it,
+export const playbookTestTemplate = ({
+  kebab,
+  camel,
+}: Names) => `// ${camel} on the time-skipping server with the real activities and database: start it,
 // let an SLA tier pass in milliseconds, approve as an analyst, check what it did.
 import { statusQuery } from '../../src/workflows/messages';
 import { sampleAlert } from '../helpers/alerts';
@@ -52,7 +61,9 @@ test('${camel} escalates a malicious alert, moves tiers on the SLA, and responds
 });
 `;
 
-export const analyzerTemplate = ({ kebab }: Names) => `// ${kebab}: an analyzer plugin. Loaded by the worker from AUTOSOC_PLUGIN_DIRS (after npm run
+export const analyzerTemplate = ({
+  kebab,
+}: Names) => `// ${kebab}: an analyzer plugin. Loaded by the worker from AUTOSOC_PLUGIN_DIRS (after npm run
 // build: dist/plugins/analyzers), checked against src/plugins/plugin-api.ts, run on its own
 // thread within its limits. Pure: no database, no network.
 import type { AnalyzerPlugin } from '../../src/plugins/plugin-api';

@@ -5,7 +5,10 @@ import type { Config } from '../../config';
 import { slackFileUploader, type SlackFileUploader } from '../slack/file-upload';
 import { smtpMailer, type Mailer } from './smtp-mailer';
 
-export interface ReportChannels { mailer?: Mailer; slackFiles?: SlackFileUploader }
+export interface ReportChannels {
+  mailer?: Mailer;
+  slackFiles?: SlackFileUploader;
+}
 
 export function reportChannelsFromConfig(config: Config): ReportChannels {
   return {

@@ -11,19 +11,37 @@ import MailComposer from 'nodemailer/lib/mail-composer';
 import SMTPConnection from 'nodemailer/lib/smtp-connection';
 import type { SmtpSettings } from '../../config';
 
-export interface MailAttachment { filename: string; contentType: string; content: Buffer }
+export interface MailAttachment {
+  filename: string;
+  contentType: string;
+  content: Buffer;
+}
 export interface MailMessage {
-  to: string[]; subject: string; html: string; text: string; attachments: MailAttachment[];
+  to: string[];
+  subject: string;
+  html: string;
+  text: string;
+  attachments: MailAttachment[];
   /** The delivery's idempotency key: the Message-ID is made from it, so a copy is recognisable as one. */
   key: string;
 }
-export interface MailSent { messageId: string; accepted: string[]; rejected: string[] }
+export interface MailSent {
+  messageId: string;
+  accepted: string[];
+  rejected: string[];
+}
 
-export interface Mailer { send(message: MailMessage): Promise<MailSent> }
+export interface Mailer {
+  send(message: MailMessage): Promise<MailSent>;
+}
 
 export class MailError extends Error {
   /** handedOver: the relay may have the message (the answer to the body was lost). */
-  constructor(message: string, readonly retryable: boolean, readonly handedOver: boolean) {
+  constructor(
+    message: string,
+    readonly retryable: boolean,
+    readonly handedOver: boolean,
+  ) {
     super(message);
     this.name = 'MailError';
   }
@@ -43,15 +61,25 @@ export function smtpMailer(s: SmtpSettings): Mailer {
     // STARTTLS is required unless the settings say this relay offers none (a loopback relay).
     requireTLS: !implicitTls && s.tls === 'starttls',
     ignoreTLS: s.tls === 'none',
-    connectionTimeout: 15_000, greetingTimeout: 15_000, socketTimeout: 60_000,
-    logger: false, debug: false,
+    connectionTimeout: 15_000,
+    greetingTimeout: 15_000,
+    socketTimeout: 60_000,
+    logger: false,
+    debug: false,
   };
   return {
     async send(m) {
       const raw = await new MailComposer({
-        from: s.from, to: m.to, subject: m.subject, html: m.html, text: m.text, messageId: messageIdFor(m.key),
+        from: s.from,
+        to: m.to,
+        subject: m.subject,
+        html: m.html,
+        text: m.text,
+        messageId: messageIdFor(m.key),
         attachments: m.attachments.map((a) => ({ filename: a.filename, contentType: a.contentType, content: a.content })),
-      }).compile().build();
+      })
+        .compile()
+        .build();
       // One connection per message, driven step by step so a failure is known to come before
       // the envelope (nothing can have been delivered) or after (the relay may have it).
       const connection = new SMTPConnection(options);

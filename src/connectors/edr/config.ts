@@ -8,7 +8,12 @@ import { FalconRtrClient, type FalconSettings } from './falcon';
 import type { EdrConnector, EdrConnectorName } from './types';
 
 const duration = z.string().transform((v, ctx) => {
-  try { return parseDuration(v); } catch (err) { ctx.addIssue({ code: 'custom', message: (err as Error).message }); return z.NEVER; }
+  try {
+    return parseDuration(v);
+  } catch (err) {
+    ctx.addIssue({ code: 'custom', message: (err as Error).message });
+    return z.NEVER;
+  }
 });
 
 const Env = z.object({
@@ -25,7 +30,12 @@ const Env = z.object({
   EDR_POLL_INTERVAL: duration.default(5_000),
   EDR_MAX_POLL_INTERVAL: duration.default(30_000),
   EDR_MAX_WAIT: duration.default(15 * 60_000),
-  EDR_MAX_FILE_BYTES: z.coerce.number().int().min(1).max(1024 * 1024 * 1024).default(64 * 1024 * 1024),
+  EDR_MAX_FILE_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(1024 * 1024 * 1024)
+    .default(64 * 1024 * 1024),
 });
 
 export class EdrConfigError extends Error {
@@ -35,7 +45,10 @@ export class EdrConfigError extends Error {
   }
 }
 
-export interface EdrConfig { falcon?: Omit<FalconSettings, 'fetchImpl'>; defender?: Omit<DefenderSettings, 'fetchImpl'> }
+export interface EdrConfig {
+  falcon?: Omit<FalconSettings, 'fetchImpl'>;
+  defender?: Omit<DefenderSettings, 'fetchImpl'>;
+}
 
 /** Pure: reads only the object it is given. An empty variable counts as unset. */
 export function parseEdrConfig(env: Record<string, string | undefined>): EdrConfig {
@@ -44,8 +57,11 @@ export function parseEdrConfig(env: Record<string, string | undefined>): EdrConf
   const e = parsed.data;
   const problems: string[] = [];
   const common = {
-    timeoutMs: e.EDR_TIMEOUT, pollIntervalMs: e.EDR_POLL_INTERVAL, maxPollIntervalMs: Math.max(e.EDR_POLL_INTERVAL, e.EDR_MAX_POLL_INTERVAL),
-    maxWaitMs: e.EDR_MAX_WAIT, maxFileBytes: e.EDR_MAX_FILE_BYTES,
+    timeoutMs: e.EDR_TIMEOUT,
+    pollIntervalMs: e.EDR_POLL_INTERVAL,
+    maxPollIntervalMs: Math.max(e.EDR_POLL_INTERVAL, e.EDR_MAX_POLL_INTERVAL),
+    maxWaitMs: e.EDR_MAX_WAIT,
+    maxFileBytes: e.EDR_MAX_FILE_BYTES,
   };
   const config: EdrConfig = {};
   if (e.FALCON_CLIENT_ID || e.FALCON_CLIENT_SECRET) {
@@ -54,10 +70,16 @@ export function parseEdrConfig(env: Record<string, string | undefined>): EdrConf
   }
   if (e.MDE_CLIENT_ID || e.MDE_CLIENT_SECRET) {
     if (!e.MDE_CLIENT_ID || !e.MDE_CLIENT_SECRET) problems.push('MDE_CLIENT_ID and MDE_CLIENT_SECRET must be set together');
-    else if (!e.MDE_TOKEN_URL) problems.push('MDE_TOKEN_URL is required with MDE_CLIENT_ID (https://login.microsoftonline.com/<tenant>/oauth2/v2.0/token)');
+    else if (!e.MDE_TOKEN_URL)
+      problems.push('MDE_TOKEN_URL is required with MDE_CLIENT_ID (https://login.microsoftonline.com/<tenant>/oauth2/v2.0/token)');
     else {
       config.defender = {
-        ...common, baseUrl: e.MDE_BASE_URL, tokenUrl: e.MDE_TOKEN_URL, clientId: e.MDE_CLIENT_ID, clientSecret: e.MDE_CLIENT_SECRET, scope: e.MDE_SCOPE,
+        ...common,
+        baseUrl: e.MDE_BASE_URL,
+        tokenUrl: e.MDE_TOKEN_URL,
+        clientId: e.MDE_CLIENT_ID,
+        clientSecret: e.MDE_CLIENT_SECRET,
+        scope: e.MDE_SCOPE,
       };
     }
   }
@@ -74,4 +96,5 @@ export function edrConnectorsFromConfig(config: EdrConfig, fetchImpl?: typeof fe
   };
 }
 
-export const edrConnectorsFromEnv = (env: Record<string, string | undefined>): EdrConnectors => edrConnectorsFromConfig(parseEdrConfig(env));
+export const edrConnectorsFromEnv = (env: Record<string, string | undefined>): EdrConnectors =>
+  edrConnectorsFromConfig(parseEdrConfig(env));

@@ -13,7 +13,10 @@ export interface ClientCredentials {
   sendGrantType: boolean;
 }
 
-interface CachedToken { value: string; expiresAt: number }
+interface CachedToken {
+  value: string;
+  expiresAt: number;
+}
 
 const EXPIRY_MARGIN_MS = 60_000;
 
@@ -23,36 +26,56 @@ export class OAuthTokenSource {
   #cached?: CachedToken;
   private pending?: Promise<string>;
 
-  constructor(creds: ClientCredentials, private readonly opts: { timeoutMs: number; fetchImpl?: typeof fetch; now?: () => number }) {
+  constructor(
+    creds: ClientCredentials,
+    private readonly opts: { timeoutMs: number; fetchImpl?: typeof fetch; now?: () => number },
+  ) {
     this.#creds = creds;
   }
 
-  private now(): number { return (this.opts.now ?? Date.now)(); }
+  private now(): number {
+    return (this.opts.now ?? Date.now)();
+  }
 
   /** A valid access token; one request at a time asks the token endpoint. */
   async token(signal?: AbortSignal): Promise<string> {
     if (this.#cached && this.#cached.expiresAt > this.now()) return this.#cached.value;
-    this.pending ??= this.fetchToken(signal).finally(() => { this.pending = undefined; });
+    this.pending ??= this.fetchToken(signal).finally(() => {
+      this.pending = undefined;
+    });
     return this.pending;
   }
 
   /** Forget the token (the API refused it). */
-  invalidate(): void { this.#cached = undefined; }
+  invalidate(): void {
+    this.#cached = undefined;
+  }
 
   private async fetchToken(signal?: AbortSignal): Promise<string> {
     const form = new URLSearchParams({ client_id: this.#creds.clientId, client_secret: this.#creds.clientSecret });
     if (this.#creds.sendGrantType) form.set('grant_type', 'client_credentials');
     if (this.#creds.scope) form.set('scope', this.#creds.scope);
     const answer = await request({
-      url: this.#creds.tokenUrl, method: 'POST', body: form, timeoutMs: this.opts.timeoutMs, signal, fetchImpl: this.opts.fetchImpl,
+      url: this.#creds.tokenUrl,
+      method: 'POST',
+      body: form,
+      timeoutMs: this.opts.timeoutMs,
+      signal,
+      fetchImpl: this.opts.fetchImpl,
       headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
     });
     if (answer.status === 400 || answer.status === 401 || answer.status === 403) {
-      throw new ConnectorError('auth', `token endpoint refused the client credentials (HTTP ${answer.status}): ${excerpt(answer.body.toString('utf8'))}`, answer.status);
+      throw new ConnectorError(
+        'auth',
+        `token endpoint refused the client credentials (HTTP ${answer.status}): ${excerpt(answer.body.toString('utf8'))}`,
+        answer.status,
+      );
     }
-    if (answer.status < 200 || answer.status > 299) throw new ConnectorError('rejected', `token endpoint answered HTTP ${answer.status}`, answer.status);
+    if (answer.status < 200 || answer.status > 299)
+      throw new ConnectorError('rejected', `token endpoint answered HTTP ${answer.status}`, answer.status);
     const body = parseJson(answer, 'token endpoint') as { access_token?: unknown; expires_in?: unknown } | undefined;
-    if (typeof body?.access_token !== 'string' || !body.access_token) throw new ConnectorError('malformed', 'token endpoint answer has no access_token');
+    if (typeof body?.access_token !== 'string' || !body.access_token)
+      throw new ConnectorError('malformed', 'token endpoint answer has no access_token');
     const lifetimeMs = (typeof body.expires_in === 'number' && body.expires_in > 0 ? body.expires_in : 300) * 1000;
     this.#cached = { value: body.access_token, expiresAt: this.now() + Math.max(lifetimeMs - EXPIRY_MARGIN_MS, lifetimeMs / 2) };
     return body.access_token;
@@ -72,7 +95,11 @@ export async function authorizedRequest(tokens: OAuthTokenSource, r: HttpRequest
       continue;
     }
     if (answer.status === 401 || answer.status === 403) {
-      throw new ConnectorError('auth', `HTTP ${answer.status} (access token refused): ${excerpt(answer.body.toString('utf8'))}`, answer.status);
+      throw new ConnectorError(
+        'auth',
+        `HTTP ${answer.status} (access token refused): ${excerpt(answer.body.toString('utf8'))}`,
+        answer.status,
+      );
     }
     return answer;
   }

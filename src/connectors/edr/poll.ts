@@ -9,7 +9,12 @@ import type { EdrCallOptions, PollSettings } from './types';
  * throws what `onTimeout` returns (it may first clean up, e.g. cancel the remote action).
  * Waits with the caller's sleep (an activity's cancellable one) or a timer on its signal.
  */
-export async function pollUntil<T>(timing: PollSettings, o: EdrCallOptions, check: () => Promise<T | undefined>, onTimeout: () => Promise<Error> | Error): Promise<T> {
+export async function pollUntil<T>(
+  timing: PollSettings,
+  o: EdrCallOptions,
+  check: () => Promise<T | undefined>,
+  onTimeout: () => Promise<Error> | Error,
+): Promise<T> {
   const sleep = o.sleep ?? ((ms: number) => abortableSleep(ms, o.signal));
   const started = Date.now();
   for (let interval = timing.pollIntervalMs; ; interval = nextInterval(interval, timing.maxPollIntervalMs)) {

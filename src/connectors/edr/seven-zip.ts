@@ -12,12 +12,23 @@ export const isSevenZip = (b: Buffer) => b.subarray(0, SEVEN_ZIP_MAGIC.length).e
 const ARCHIVE = '/in.7z';
 const OUT = '/out';
 
-interface Member { path: string; size: number; directory: boolean }
+interface Member {
+  path: string;
+  size: number;
+  directory: boolean;
+}
 
 /** Runs one 7-Zip command on `archive` in a fresh in-memory file system; never prompts (stdin is EOF). */
-async function sevenZip(archive: Buffer, args: string[]): Promise<{ ok: boolean; lines: string[]; fs: { readFile(p: string): Uint8Array } }> {
+async function sevenZip(
+  archive: Buffer,
+  args: string[],
+): Promise<{ ok: boolean; lines: string[]; fs: { readFile(p: string): Uint8Array } }> {
   const lines: string[] = [];
-  const module = await SevenZip({ print: (s) => lines.push(s), printErr: (s) => lines.push(s), stdin: (() => null) as unknown as () => number });
+  const module = await SevenZip({
+    print: (s) => lines.push(s),
+    printErr: (s) => lines.push(s),
+    stdin: (() => null) as unknown as () => number,
+  });
   module.FS.writeFile(ARCHIVE, archive);
   let ok: boolean;
   try {
@@ -36,20 +47,31 @@ function parseTechnicalListing(lines: string[]): Member[] {
   let current: Record<string, string> = {};
   const flush = () => {
     if (current.Path !== undefined) {
-      members.push({ path: current.Path, size: Number(current.Size ?? 0), directory: current.Folder === '+' || (current.Attributes ?? '').startsWith('D') });
+      members.push({
+        path: current.Path,
+        size: Number(current.Size ?? 0),
+        directory: current.Folder === '+' || (current.Attributes ?? '').startsWith('D'),
+      });
     }
     current = {};
   };
   for (const line of lines.slice(start + 1)) {
     const eq = line.indexOf(' = ');
-    if (eq < 0) { flush(); continue; }
+    if (eq < 0) {
+      flush();
+      continue;
+    }
     current[line.slice(0, eq)] = line.slice(eq + 3);
   }
   flush();
   return members;
 }
 
-const lastError = (lines: string[]) => lines.filter((l) => /ERROR|Error|Wrong password|Can not open/.test(l)).slice(-1)[0]?.trim() ?? '7-Zip failed';
+const lastError = (lines: string[]) =>
+  lines
+    .filter((l) => /ERROR|Error|Wrong password|Can not open/.test(l))
+    .slice(-1)[0]
+    ?.trim() ?? '7-Zip failed';
 
 /**
  * The one file inside Falcon's 7z, with the archive as its container. Whatever goes wrong (wrong
@@ -58,7 +80,12 @@ const lastError = (lines: string[]) => lines.filter((l) => /ERROR|Error|Wrong pa
  */
 export async function unwrapFalconSevenZip(archive: Buffer, name: string, expectedSha256: string, maxBytes: number): Promise<FetchedFile> {
   const noteBase = `7z archive as Falcon RTR returns it (password "infected"), holding ${name} (sha256 ${expectedSha256})`;
-  const asContainer = (why: string): FetchedFile => ({ bytes: archive, name: `${name}.7z`, mediaType: 'application/x-7z-compressed', note: `${noteBase}; not unpacked: ${why}` });
+  const asContainer = (why: string): FetchedFile => ({
+    bytes: archive,
+    name: `${name}.7z`,
+    mediaType: 'application/x-7z-compressed',
+    note: `${noteBase}; not unpacked: ${why}`,
+  });
   const listing = await sevenZip(archive, ['l', '-slt', '-pinfected']);
   if (!listing.ok) return asContainer(`unreadable archive (${lastError(listing.lines)})`);
   const files = parseTechnicalListing(listing.lines).filter((m) => !m.directory);
@@ -75,7 +102,14 @@ export async function unwrapFalconSevenZip(archive: Buffer, name: string, expect
   if (sha256 !== expectedSha256.toLowerCase()) return asContainer(`the file inside has sha256 ${sha256}, not the one Falcon reported`);
   return {
     // Named as collected (the hash proves it is that file), whatever name the member carries.
-    bytes, name, mediaType: 'application/octet-stream',
-    container: { bytes: archive, name: `${name}.7z`, mediaType: 'application/x-7z-compressed', note: `7z (password "infected") as Falcon RTR returns a collected file, holding ${memberName}` },
+    bytes,
+    name,
+    mediaType: 'application/octet-stream',
+    container: {
+      bytes: archive,
+      name: `${name}.7z`,
+      mediaType: 'application/x-7z-compressed',
+      note: `7z (password "infected") as Falcon RTR returns a collected file, holding ${memberName}`,
+    },
   };
 }

@@ -21,7 +21,10 @@ export interface EdrCheckpoint {
   save(ref: Record<string, unknown>): Promise<void>;
 }
 
-export interface EdrProgress { step: string; ref?: Record<string, unknown> }
+export interface EdrProgress {
+  step: string;
+  ref?: Record<string, unknown>;
+}
 
 export interface EdrCallOptions {
   /** Cancellation (an activity's cancellationSignal()). */
@@ -33,7 +36,13 @@ export interface EdrCallOptions {
   checkpoint?: EdrCheckpoint;
 }
 
-export interface ProcessEntry { pid: number; name: string; path?: string; parentPid?: number; startTime?: string }
+export interface ProcessEntry {
+  pid: number;
+  name: string;
+  path?: string;
+  parentPid?: number;
+  startTime?: string;
+}
 
 export interface ProcessSnapshot {
   hostId: string;

@@ -22,13 +22,24 @@ export async function unwrapZip(fetched: FetchedFile, expectedName: string, vend
     const files = (await reader.getEntries()).filter((e) => !e.directory);
     const entry = files.length === 1 ? files[0] : undefined;
     if (!entry || entry.encrypted || !entry.getData) return fetched;
-    if (entry.uncompressedSize > maxBytes) throw new ConnectorError('too-large', `${vendor}: ${entry.filename} is ${entry.uncompressedSize} bytes, over the ${maxBytes}-byte limit`);
+    if (entry.uncompressedSize > maxBytes)
+      throw new ConnectorError(
+        'too-large',
+        `${vendor}: ${entry.filename} is ${entry.uncompressedSize} bytes, over the ${maxBytes}-byte limit`,
+      );
     const inner = Buffer.from(await entry.getData(new Uint8ArrayWriter(), { checkSignature: true, useWebWorkers: false }));
     if (inner.length > maxBytes) throw new ConnectorError('too-large', `${vendor}: ${entry.filename} is over the ${maxBytes}-byte limit`);
     const name = entry.filename.split(/[\\/]/).pop() || expectedName;
     return {
-      bytes: inner, name, mediaType: 'application/octet-stream',
-      container: { bytes: fetched.bytes, name: `${expectedName}.zip`, mediaType: 'application/zip', note: `ZIP as ${vendor} returns a collected file, holding ${name}` },
+      bytes: inner,
+      name,
+      mediaType: 'application/octet-stream',
+      container: {
+        bytes: fetched.bytes,
+        name: `${expectedName}.zip`,
+        mediaType: 'application/zip',
+        note: `ZIP as ${vendor} returns a collected file, holding ${name}`,
+      },
     };
   } catch (err) {
     if (err instanceof ConnectorError) throw err;

@@ -22,7 +22,8 @@ function ipEntry(value: string): string {
   const [addr, prefix, ...rest] = value.trim().toLowerCase().split('/');
   const family = isIP(addr);
   const max = family === 4 ? 32 : 128;
-  if (!family || rest.length || (prefix !== undefined && !(/^\d{1,3}$/.test(prefix) && Number(prefix) <= max))) throw refuse('an IP address or CIDR block', value);
+  if (!family || rest.length || (prefix !== undefined && !(/^\d{1,3}$/.test(prefix) && Number(prefix) <= max)))
+    throw refuse('an IP address or CIDR block', value);
   return prefix === undefined ? addr : `${addr}/${Number(prefix)}`;
 }
 
@@ -30,7 +31,12 @@ function ipEntry(value: string): string {
 function domainEntry(value: string): string {
   const name = value.trim().toLowerCase().replace(/\.$/, '');
   const labels = name.split('.');
-  if (name.length > 253 || labels.length < 2 || isIP(name) || !labels.every((l) => LABEL.test(l) && !l.startsWith('-') && !l.endsWith('-'))) {
+  if (
+    name.length > 253 ||
+    labels.length < 2 ||
+    isIP(name) ||
+    !labels.every((l) => LABEL.test(l) && !l.startsWith('-') && !l.endsWith('-'))
+  ) {
     throw refuse('a domain name', value);
   }
   return name;
@@ -73,13 +79,24 @@ export class BlocklistConnector implements ResponseConnector {
   /** Only writes our own table (an upsert): a retry after a crash may simply run again. */
   readonly afterCrash = 'repeat' as const;
 
-  constructor(private readonly db: Pool, private readonly entryTtlMs: number) {}
+  constructor(
+    private readonly db: Pool,
+    private readonly entryTtlMs: number,
+  ) {}
 
-  supports(a: ResponseAction): boolean { return LIST_OF[a.kind] !== undefined; }
+  supports(a: ResponseAction): boolean {
+    return LIST_OF[a.kind] !== undefined;
+  }
 
   async execute(action: ResponseAction, ctx: ResponseContext): Promise<ResponseOutcome> {
     const { list, value } = blocklistEntry(action);
-    const expires = await addBlocklistEntry(this.db, { list, value, workflowId: ctx.workflowId, approvedBy: ctx.approvedBy, ttlMs: this.entryTtlMs });
+    const expires = await addBlocklistEntry(this.db, {
+      list,
+      value,
+      workflowId: ctx.workflowId,
+      approvedBy: ctx.approvedBy,
+      ttlMs: this.entryTtlMs,
+    });
     return executed('edl', `${value} on the ${list} blocklist until ${expires.toISOString()}`);
   }
 

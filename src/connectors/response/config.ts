@@ -39,7 +39,11 @@ export class ResponseConfigError extends Error {
  * The configured connectors, then manual (serves whatever no other does). Reads only env; the
  * edl connector (firewall blocklists in our own database) exists when `db` is given.
  */
-export function responseConnectorsFromEnv(env: Record<string, string | undefined>, fetchImpl?: typeof fetch, db?: Pool): ResponseConnector[] {
+export function responseConnectorsFromEnv(
+  env: Record<string, string | undefined>,
+  fetchImpl?: typeof fetch,
+  db?: Pool,
+): ResponseConnector[] {
   const edr = parseEdrConfig(env);
   const set = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== '' && v !== undefined));
   const parsed = Env.safeParse(set);
@@ -47,21 +51,53 @@ export function responseConnectorsFromEnv(env: Record<string, string | undefined
   const e = parsed.data;
   const problems: string[] = [];
   const connectors: ResponseConnector[] = [];
-  const poll = (s: { pollIntervalMs: number; maxPollIntervalMs: number; maxWaitMs: number }) => ({ pollIntervalMs: s.pollIntervalMs, maxPollIntervalMs: s.maxPollIntervalMs, maxWaitMs: s.maxWaitMs });
+  const poll = (s: { pollIntervalMs: number; maxPollIntervalMs: number; maxWaitMs: number }) => ({
+    pollIntervalMs: s.pollIntervalMs,
+    maxPollIntervalMs: s.maxPollIntervalMs,
+    maxWaitMs: s.maxWaitMs,
+  });
   if (edr.falcon) {
     const f = edr.falcon;
-    connectors.push(new FalconResponseConnector({ baseUrl: f.baseUrl, tokenUrl: `${trimEndChars(f.baseUrl, '/')}/oauth2/token`, clientId: f.clientId, clientSecret: f.clientSecret, timeoutMs: f.timeoutMs, poll: poll(f), fetchImpl }));
+    connectors.push(
+      new FalconResponseConnector({
+        baseUrl: f.baseUrl,
+        tokenUrl: `${trimEndChars(f.baseUrl, '/')}/oauth2/token`,
+        clientId: f.clientId,
+        clientSecret: f.clientSecret,
+        timeoutMs: f.timeoutMs,
+        poll: poll(f),
+        fetchImpl,
+      }),
+    );
   }
   if (edr.defender) {
     const d = edr.defender;
-    connectors.push(new DefenderResponseConnector({ baseUrl: d.baseUrl, tokenUrl: d.tokenUrl, clientId: d.clientId, clientSecret: d.clientSecret, scope: d.scope, timeoutMs: d.timeoutMs, poll: poll(d), fetchImpl }));
+    connectors.push(
+      new DefenderResponseConnector({
+        baseUrl: d.baseUrl,
+        tokenUrl: d.tokenUrl,
+        clientId: d.clientId,
+        clientSecret: d.clientSecret,
+        scope: d.scope,
+        timeoutMs: d.timeoutMs,
+        poll: poll(d),
+        fetchImpl,
+      }),
+    );
   }
   if (e.GRAPH_CLIENT_ID || e.GRAPH_CLIENT_SECRET) {
-    if (!e.GRAPH_CLIENT_ID || !e.GRAPH_CLIENT_SECRET || !e.GRAPH_TOKEN_URL) problems.push('GRAPH_CLIENT_ID, GRAPH_CLIENT_SECRET and GRAPH_TOKEN_URL must be set together');
+    if (!e.GRAPH_CLIENT_ID || !e.GRAPH_CLIENT_SECRET || !e.GRAPH_TOKEN_URL)
+      problems.push('GRAPH_CLIENT_ID, GRAPH_CLIENT_SECRET and GRAPH_TOKEN_URL must be set together');
     else {
       const graph = {
-        baseUrl: e.GRAPH_BASE_URL, tokenUrl: e.GRAPH_TOKEN_URL, clientId: e.GRAPH_CLIENT_ID, clientSecret: e.GRAPH_CLIENT_SECRET,
-        scope: 'https://graph.microsoft.com/.default', timeoutMs: 30_000, poll: { pollIntervalMs: 5_000, maxPollIntervalMs: 30_000, maxWaitMs: 15 * 60_000 }, fetchImpl,
+        baseUrl: e.GRAPH_BASE_URL,
+        tokenUrl: e.GRAPH_TOKEN_URL,
+        clientId: e.GRAPH_CLIENT_ID,
+        clientSecret: e.GRAPH_CLIENT_SECRET,
+        scope: 'https://graph.microsoft.com/.default',
+        timeoutMs: 30_000,
+        poll: { pollIntervalMs: 5_000, maxPollIntervalMs: 30_000, maxWaitMs: 15 * 60_000 },
+        fetchImpl,
       };
       connectors.push(new EntraResponseConnector(graph), new GraphMailConnector(graph));
     }
@@ -85,7 +121,9 @@ export function responseConnectorsFromEnv(env: Record<string, string | undefined
 export function checkResponseRouting(routing: ResponseRouting | undefined, connectors: ResponseConnector[]): void {
   const missing = Object.entries(routing ?? {}).filter(([, name]) => !connectors.some((c) => c.name === name));
   if (missing.length) {
-    throw new ResponseConfigError(missing.map(([kind, name]) => `the policy routes ${kind} to ${name}, which has no credentials in the environment`));
+    throw new ResponseConfigError(
+      missing.map(([kind, name]) => `the policy routes ${kind} to ${name}, which has no credentials in the environment`),
+    );
   }
 }
 
@@ -95,7 +133,11 @@ export function checkResponseRouting(routing: ResponseRouting | undefined, conne
  * unused, so EDR credentials set for file collection never isolate a host by themselves.
  */
 export function respondersFor(
-  routing: ResponseRouting | undefined, env: Record<string, string | undefined>, fetchImpl?: typeof fetch, plugins: ResponseConnector[] = [], db?: Pool,
+  routing: ResponseRouting | undefined,
+  env: Record<string, string | undefined>,
+  fetchImpl?: typeof fetch,
+  plugins: ResponseConnector[] = [],
+  db?: Pool,
 ): ResponseConnector[] {
   const configured = responseConnectorsFromEnv(env, fetchImpl, db);
   checkResponseRouting(routing, configured);

@@ -12,7 +12,10 @@ import type { ResponseAction } from '../../domain/response';
 import type { ResponseConnector, ResponseContext, ResponseOutcome, VendorState } from '../response-connector';
 import { executed, OAuthVendor, undone, type OAuthVendorSettings } from './vendor';
 
-interface GraphUser { accountEnabled?: boolean; signInSessionsValidFromDateTime?: string | null }
+interface GraphUser {
+  accountEnabled?: boolean;
+  signInSessionsValidFromDateTime?: string | null;
+}
 
 export class EntraResponseConnector implements ResponseConnector {
   readonly name = 'entra';
@@ -22,7 +25,9 @@ export class EntraResponseConnector implements ResponseConnector {
     this.api = new OAuthVendor('entra', settings, true);
   }
 
-  supports(a: ResponseAction): boolean { return a.kind === 'disable_user' || a.kind === 'revoke_sessions'; }
+  supports(a: ResponseAction): boolean {
+    return a.kind === 'disable_user' || a.kind === 'revoke_sessions';
+  }
 
   private user = (target: string) => `/v1.0/users/${encodeURIComponent(target)}`;
 
@@ -40,14 +45,20 @@ export class EntraResponseConnector implements ResponseConnector {
   }
 
   async check(action: ResponseAction, ctx: ResponseContext): Promise<VendorState> {
-    const u = await this.api.call('user', 'GET', `${this.user(action.target)}?$select=accountEnabled,signInSessionsValidFromDateTime`, ctx.signal) as GraphUser;
+    const u = (await this.api.call(
+      'user',
+      'GET',
+      `${this.user(action.target)}?$select=accountEnabled,signInSessionsValidFromDateTime`,
+      ctx.signal,
+    )) as GraphUser;
     if (action.kind === 'disable_user') return u?.accountEnabled === false ? 'in-effect' : 'not-in-effect';
     const validFrom = Date.parse(u?.signInSessionsValidFromDateTime ?? '');
     return ctx.intentSince && validFrom >= Date.parse(ctx.intentSince) ? 'in-effect' : 'not-in-effect';
   }
 
   async undo(action: ResponseAction, ctx: ResponseContext): Promise<ResponseOutcome> {
-    if (action.kind === 'revoke_sessions') return undone('entra', 'nothing to reverse: revoked sessions stay revoked; the user signs in again');
+    if (action.kind === 'revoke_sessions')
+      return undone('entra', 'nothing to reverse: revoked sessions stay revoked; the user signs in again');
     await this.setEnabled(action.target, true, ctx.signal);
     return undone('entra', `user ${action.target} enabled again`);
   }

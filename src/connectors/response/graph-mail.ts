@@ -12,7 +12,10 @@ import type { ResponseAction } from '../../domain/response';
 import type { ResponseConnector, ResponseContext, ResponseOutcome, VendorState } from '../response-connector';
 import { executed, OAuthVendor, odataString, undone, type OAuthVendorSettings } from './vendor';
 
-interface Message { id: string; parentFolderId: string }
+interface Message {
+  id: string;
+  parentFolderId: string;
+}
 export const QUARANTINE_FOLDER = 'autosoc quarantine';
 
 /** `mailbox:<message-id>` → its parts; the mailbox is an address or user id, the Message-ID keeps its angle brackets. */
@@ -26,17 +29,22 @@ export class GraphMailConnector implements ResponseConnector {
   readonly name = 'graph-mail';
   private readonly api: OAuthVendor;
 
-  constructor(settings: OAuthVendorSettings, private readonly folderName = QUARANTINE_FOLDER) {
+  constructor(
+    settings: OAuthVendorSettings,
+    private readonly folderName = QUARANTINE_FOLDER,
+  ) {
     this.api = new OAuthVendor('graph-mail', settings, true);
   }
 
-  supports(a: ResponseAction): boolean { return a.kind === 'quarantine_email'; }
+  supports(a: ResponseAction): boolean {
+    return a.kind === 'quarantine_email';
+  }
 
   private box = (mailbox: string) => `/v1.0/users/${encodeURIComponent(mailbox)}`;
 
   private async message(mailbox: string, messageId: string, signal?: AbortSignal): Promise<Message> {
     const q = `$filter=${encodeURIComponent(`internetMessageId eq ${odataString(messageId)}`)}&$select=id,parentFolderId`;
-    const found = await this.api.call('find message', 'GET', `${this.box(mailbox)}/messages?${q}`, signal) as { value?: Message[] };
+    const found = (await this.api.call('find message', 'GET', `${this.box(mailbox)}/messages?${q}`, signal)) as { value?: Message[] };
     const first = found?.value?.[0];
     if (!first) throw new ConnectorError('not-found', `graph-mail: no message ${messageId} in ${mailbox}`);
     return first;
@@ -45,14 +53,20 @@ export class GraphMailConnector implements ResponseConnector {
   /** The quarantine folder's id, made on first use. */
   private async quarantineFolder(mailbox: string, signal?: AbortSignal): Promise<string> {
     const q = `$filter=${encodeURIComponent(`displayName eq ${odataString(this.folderName)}`)}`;
-    const found = await this.api.call('find folder', 'GET', `${this.box(mailbox)}/mailFolders?${q}`, signal) as { value?: { id: string }[] };
+    const found = (await this.api.call('find folder', 'GET', `${this.box(mailbox)}/mailFolders?${q}`, signal)) as {
+      value?: { id: string }[];
+    };
     if (found?.value?.[0]) return found.value[0].id;
-    const made = await this.api.call('make folder', 'POST', `${this.box(mailbox)}/mailFolders`, signal, { displayName: this.folderName }) as { id: string };
+    const made = (await this.api.call('make folder', 'POST', `${this.box(mailbox)}/mailFolders`, signal, {
+      displayName: this.folderName,
+    })) as { id: string };
     return made.id;
   }
 
   private async move(mailbox: string, message: Message, destinationId: string, signal?: AbortSignal): Promise<void> {
-    await this.api.call('move message', 'POST', `${this.box(mailbox)}/messages/${encodeURIComponent(message.id)}/move`, signal, { destinationId });
+    await this.api.call('move message', 'POST', `${this.box(mailbox)}/messages/${encodeURIComponent(message.id)}/move`, signal, {
+      destinationId,
+    });
   }
 
   async execute(action: ResponseAction, ctx: ResponseContext): Promise<ResponseOutcome> {
@@ -66,13 +80,14 @@ export class GraphMailConnector implements ResponseConnector {
   async check(action: ResponseAction, ctx: ResponseContext): Promise<VendorState> {
     const { mailbox, messageId } = parseMailTarget(action.target);
     const message = await this.message(mailbox, messageId, ctx.signal);
-    return message.parentFolderId === await this.quarantineFolder(mailbox, ctx.signal) ? 'in-effect' : 'not-in-effect';
+    return message.parentFolderId === (await this.quarantineFolder(mailbox, ctx.signal)) ? 'in-effect' : 'not-in-effect';
   }
 
   async undo(action: ResponseAction, ctx: ResponseContext): Promise<ResponseOutcome> {
     const { mailbox, messageId } = parseMailTarget(action.target);
     const message = await this.message(mailbox, messageId, ctx.signal);
-    if (message.parentFolderId === await this.quarantineFolder(mailbox, ctx.signal)) await this.move(mailbox, message, 'inbox', ctx.signal);
+    if (message.parentFolderId === (await this.quarantineFolder(mailbox, ctx.signal)))
+      await this.move(mailbox, message, 'inbox', ctx.signal);
     return undone('graph-mail', `${messageId} moved back to the Inbox of ${mailbox}`);
   }
 }

@@ -9,7 +9,11 @@ export function oktaCaller({ orgUrl, apiToken, timeoutMs, fetchImpl }: OktaSetti
   const base = trimEndChars(orgUrl, '/');
   return async (what: string, method: 'GET' | 'POST' | 'DELETE', path: string, signal?: AbortSignal): Promise<unknown> => {
     const answer = await request({
-      url: `${base}${path}`, method, signal, timeoutMs, fetchImpl,
+      url: `${base}${path}`,
+      method,
+      signal,
+      timeoutMs,
+      fetchImpl,
       headers: { accept: 'application/json', 'content-type': 'application/json', authorization: `SSWS ${apiToken}` },
     });
     return expectSuccess('okta', what, answer);

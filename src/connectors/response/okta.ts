@@ -12,9 +12,17 @@ import type { ResponseAction } from '../../domain/response';
 import type { ResponseConnector, ResponseContext, ResponseOutcome, VendorState } from '../response-connector';
 import { executed, undone } from './vendor';
 
-export interface OktaSettings { orgUrl: string; apiToken: string; timeoutMs: number; fetchImpl?: typeof fetch }
+export interface OktaSettings {
+  orgUrl: string;
+  apiToken: string;
+  timeoutMs: number;
+  fetchImpl?: typeof fetch;
+}
 
-interface OktaUser { id: string; status: string }
+interface OktaUser {
+  id: string;
+  status: string;
+}
 
 export class OktaResponseConnector implements ResponseConnector {
   readonly name = 'okta';
@@ -24,10 +32,12 @@ export class OktaResponseConnector implements ResponseConnector {
     this.#call = oktaCaller(settings);
   }
 
-  supports(a: ResponseAction): boolean { return a.kind === 'disable_user' || a.kind === 'revoke_sessions'; }
+  supports(a: ResponseAction): boolean {
+    return a.kind === 'disable_user' || a.kind === 'revoke_sessions';
+  }
 
   private async user(target: string, signal?: AbortSignal): Promise<OktaUser> {
-    return await this.#call('get user', 'GET', `/api/v1/users/${encodeURIComponent(target)}`, signal) as OktaUser;
+    return (await this.#call('get user', 'GET', `/api/v1/users/${encodeURIComponent(target)}`, signal)) as OktaUser;
   }
 
   async execute(action: ResponseAction, ctx: ResponseContext): Promise<ResponseOutcome> {
@@ -47,7 +57,8 @@ export class OktaResponseConnector implements ResponseConnector {
   }
 
   async undo(action: ResponseAction, ctx: ResponseContext): Promise<ResponseOutcome> {
-    if (action.kind === 'revoke_sessions') return undone('okta', 'nothing to reverse: cleared sessions stay cleared; the user signs in again');
+    if (action.kind === 'revoke_sessions')
+      return undone('okta', 'nothing to reverse: cleared sessions stay cleared; the user signs in again');
     const { id } = await this.user(action.target, ctx.signal);
     await this.#call('unsuspend', 'POST', `/api/v1/users/${encodeURIComponent(id)}/lifecycle/unsuspend`, ctx.signal);
     return undone('okta', `user ${action.target} (${id}) unsuspended`);

@@ -21,9 +21,17 @@ export interface OAuthVendorSettings {
 
 /** The vendor's own words for a failed answer: Falcon {errors:[{code,message}]}, Microsoft {error:{code,message}}, Okta {errorCode,errorSummary}. */
 export function vendorError(parsed: unknown, answer: HttpAnswer): string {
-  const p = parsed as { errors?: { code?: unknown; message?: unknown }[]; error?: { code?: unknown; message?: unknown }; errorCode?: unknown; errorSummary?: unknown } | undefined;
+  const p = parsed as
+    | {
+        errors?: { code?: unknown; message?: unknown }[];
+        error?: { code?: unknown; message?: unknown };
+        errorCode?: unknown;
+        errorSummary?: unknown;
+      }
+    | undefined;
   const first = p?.errors?.[0] ?? p?.error;
-  if (first && (first.code !== undefined || first.message !== undefined)) return `${String(first.code ?? '')}: ${String(first.message ?? '')}`;
+  if (first && (first.code !== undefined || first.message !== undefined))
+    return `${String(first.code ?? '')}: ${String(first.message ?? '')}`;
   if (p?.errorCode !== undefined) return `${String(p.errorCode)}: ${String(p.errorSummary ?? '')}`;
   return excerpt(answer.body.toString('utf8'));
 }
@@ -43,7 +51,11 @@ export class OAuthVendor {
   private readonly tokens: OAuthTokenSource;
   private readonly s: Omit<OAuthVendorSettings, 'clientSecret'>;
 
-  constructor(readonly vendor: string, { clientSecret, ...settings }: OAuthVendorSettings, sendGrantType: boolean) {
+  constructor(
+    readonly vendor: string,
+    { clientSecret, ...settings }: OAuthVendorSettings,
+    sendGrantType: boolean,
+  ) {
     this.s = settings;
     this.base = trimEndChars(settings.baseUrl, '/');
     this.tokens = new OAuthTokenSource(
@@ -52,12 +64,24 @@ export class OAuthVendor {
     );
   }
 
-  get poll(): PollSettings { return this.s.poll; }
+  get poll(): PollSettings {
+    return this.s.poll;
+  }
 
   /** Sends JSON (when body is given) and returns the parsed 2xx answer, or throws ConnectorError. */
-  async call(what: string, method: 'GET' | 'POST' | 'PATCH' | 'DELETE', path: string, signal?: AbortSignal, body?: unknown): Promise<unknown> {
+  async call(
+    what: string,
+    method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
+    path: string,
+    signal?: AbortSignal,
+    body?: unknown,
+  ): Promise<unknown> {
     const answer = await authorizedRequest(this.tokens, {
-      url: `${this.base}${path}`, method, signal, timeoutMs: this.s.timeoutMs, fetchImpl: this.s.fetchImpl,
+      url: `${this.base}${path}`,
+      method,
+      signal,
+      timeoutMs: this.s.timeoutMs,
+      fetchImpl: this.s.fetchImpl,
       headers: { accept: 'application/json', ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
       body: body === undefined ? undefined : JSON.stringify(body),
     });

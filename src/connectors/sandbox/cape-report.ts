@@ -19,20 +19,29 @@ const ATTACK_ID = /^T\d{4}(?:\.\d{3})?$/;
 type Obj = Record<string, unknown>;
 const obj = (v: unknown): Obj => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Obj) : {});
 const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v.slice(0, 10_000) : []);
-const str = (v: unknown): string | undefined => (typeof v === 'string' && v.trim() ? clean(v) : typeof v === 'number' ? String(v) : undefined);
+const str = (v: unknown): string | undefined =>
+  typeof v === 'string' && v.trim() ? clean(v) : typeof v === 'number' ? String(v) : undefined;
 const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
 
 /** One printable line of at most `max` characters. */
 export function clean(text: string, max = MAX_TEXT): string {
-  const flat = text.replace(/\p{Cc}+/gu, ' ').replace(/\s+/g, ' ').trim();
+  const flat = text
+    .replace(/\p{Cc}+/gu, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
   return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
 }
 
 export function sandboxErrorFinding(error: string, taskId?: number): Finding {
   return {
-    analyzer: ANALYZER, verdict: 'unknown', score: 0, confidence: 0,
+    analyzer: ANALYZER,
+    verdict: 'unknown',
+    score: 0,
+    confidence: 0,
     summary: `sandbox analysis unavailable${taskId ? ` (CAPE task ${taskId})` : ''}: ${clean(error)}`,
-    evidence: taskId ? [`CAPE task ${taskId}`] : [], attack: [], error: clean(error),
+    evidence: taskId ? [`CAPE task ${taskId}`] : [],
+    attack: [],
+    error: clean(error),
   };
 }
 
@@ -74,8 +83,12 @@ function families(report: Obj, signatures: Obj[]): { names: string[]; byYara: bo
 
 function networkEvidence(report: Obj): string[] {
   const network = obj(report.network);
-  const hosts = arr(network.hosts).map((h) => (typeof h === 'string' ? h : str(obj(h).ip))).filter((h): h is string => !!h);
-  const domains = arr(network.domains).map((d) => (typeof d === 'string' ? d : str(obj(d).domain))).filter((d): d is string => !!d);
+  const hosts = arr(network.hosts)
+    .map((h) => (typeof h === 'string' ? h : str(obj(h).ip)))
+    .filter((h): h is string => !!h);
+  const domains = arr(network.domains)
+    .map((d) => (typeof d === 'string' ? d : str(obj(d).domain)))
+    .filter((d): d is string => !!d);
   return [
     ...[...new Set(hosts)].slice(0, MAX_ITEMS).map((h) => `contacted host ${clean(h)}`),
     ...[...new Set(domains)].slice(0, MAX_ITEMS).map((d) => `resolved domain ${clean(d)}`),
@@ -83,17 +96,23 @@ function networkEvidence(report: Obj): string[] {
 }
 
 function droppedEvidence(report: Obj): string[] {
-  return arr(report.dropped).map(obj).slice(0, MAX_ITEMS).map((d) => {
-    const name = str(d.name) ?? str(arr(d.guest_paths)[0]) ?? 'file';
-    const sha = typeof d.sha256 === 'string' && /^[0-9a-fA-F]{64}$/.test(d.sha256) ? ` sha256 ${d.sha256.toLowerCase()}` : '';
-    return `dropped ${name}${sha}`;
-  });
+  return arr(report.dropped)
+    .map(obj)
+    .slice(0, MAX_ITEMS)
+    .map((d) => {
+      const name = str(d.name) ?? str(arr(d.guest_paths)[0]) ?? 'file';
+      const sha = typeof d.sha256 === 'string' && /^[0-9a-fA-F]{64}$/.test(d.sha256) ? ` sha256 ${d.sha256.toLowerCase()}` : '';
+      return `dropped ${name}${sha}`;
+    });
 }
 
 function behaviourEvidence(report: Obj): { lines: string[]; ran: boolean } {
   const behavior = obj(report.behavior);
   const summary = obj(behavior.summary);
-  const commands = arr(summary.executed_commands).map(str).filter((c): c is string => !!c).slice(0, MAX_ITEMS);
+  const commands = arr(summary.executed_commands)
+    .map(str)
+    .filter((c): c is string => !!c)
+    .slice(0, MAX_ITEMS);
   const ran = arr(behavior.processtree).length > 0 || arr(behavior.processes).length > 0;
   return { lines: commands.map((c) => `executed: ${c}`), ran };
 }
@@ -124,7 +143,8 @@ export function capeReportFinding(reportJson: unknown, taskId: number): Finding 
   if (fam.byYara || malscore >= 7) [verdict, confidence] = ['malicious', fam.byYara ? 0.95 : 0.85];
   else if (malscore >= 4) [verdict, confidence] = ['suspicious', 0.6];
   // A quiet run is weak evidence of innocence (samples evade sandboxes): benign only when it ran.
-  else if (behaviour.ran && (status === 'Clean' || (malscore < 1 && !signatures.some((s) => (num(s.severity) ?? 1) >= 2)))) [verdict, confidence] = ['benign', 0.4];
+  else if (behaviour.ran && (status === 'Clean' || (malscore < 1 && !signatures.some((s) => (num(s.severity) ?? 1) >= 2))))
+    [verdict, confidence] = ['benign', 0.4];
   else [verdict, confidence] = ['unknown', behaviour.ran ? 0.5 : 0.1];
 
   const evidence = [
@@ -142,7 +162,12 @@ export function capeReportFinding(reportJson: unknown, taskId: number): Finding 
     ...(behaviour.ran ? [] : ['no process ran']),
   ];
   return {
-    analyzer: ANALYZER, verdict, score: Math.round(malscore * 10), confidence,
-    summary: parts.join(', '), evidence, attack: attackIds(report, signatures),
+    analyzer: ANALYZER,
+    verdict,
+    score: Math.round(malscore * 10),
+    confidence,
+    summary: parts.join(', '),
+    evidence,
+    attack: attackIds(report, signatures),
   };
 }

@@ -33,7 +33,12 @@ export interface CapeSubmitOptions {
 export const CAPE_FAILED_STATES = new Set(['failed_analysis', 'failed_processing', 'failed_reporting', 'banned']);
 export const CAPE_DONE_STATE = 'reported';
 
-interface CapeEnvelope { error?: boolean; error_value?: unknown; data?: unknown; detail?: unknown }
+interface CapeEnvelope {
+  error?: boolean;
+  error_value?: unknown;
+  data?: unknown;
+  detail?: unknown;
+}
 
 export class CapeClient {
   private readonly base: string;
@@ -55,10 +60,17 @@ export class CapeClient {
   /** Status errors shared by every call; returns the parsed envelope of a 2xx answer. */
   private envelope(answer: HttpAnswer, what: string): CapeEnvelope {
     const body = parseJsonOrErrorPage(answer, `cape ${what}`) as CapeEnvelope | undefined;
-    const detail = typeof body?.detail === 'string' ? body.detail : typeof body?.error_value === 'string' ? body.error_value : excerpt(answer.body.toString('utf8'));
-    if (answer.status === 401 || answer.status === 403) throw new ConnectorError('auth', `cape ${what}: HTTP ${answer.status} ${detail}`, answer.status);
+    const detail =
+      typeof body?.detail === 'string'
+        ? body.detail
+        : typeof body?.error_value === 'string'
+          ? body.error_value
+          : excerpt(answer.body.toString('utf8'));
+    if (answer.status === 401 || answer.status === 403)
+      throw new ConnectorError('auth', `cape ${what}: HTTP ${answer.status} ${detail}`, answer.status);
     if (answer.status === 404) throw new ConnectorError('not-found', `cape ${what}: HTTP 404 ${detail}`, 404);
-    if (answer.status < 200 || answer.status > 299) throw new ConnectorError('rejected', `cape ${what}: HTTP ${answer.status} ${detail}`, answer.status);
+    if (answer.status < 200 || answer.status > 299)
+      throw new ConnectorError('rejected', `cape ${what}: HTTP ${answer.status} ${detail}`, answer.status);
     if (!body || typeof body !== 'object') throw new ConnectorError('malformed', `cape ${what}: answer is not a JSON object`);
     if (body.error === true) {
       const message = typeof body.error_value === 'string' ? body.error_value : JSON.stringify(body.error_value ?? null).slice(0, 200);
@@ -72,29 +84,50 @@ export class CapeClient {
     const form = new FormData();
     form.set('file', new Blob([content]), name.replace(/[\\/\0\r\n"]/g, '_').slice(0, 255) || 'sample');
     for (const [k, v] of Object.entries(opts)) if (v !== undefined && v !== '') form.set(k, String(v));
-    const answer = await request({ vendor: 'cape',
-      url: `${this.base}/tasks/create/file/`, method: 'POST', body: form, headers: this.headers(), signal,
-      timeoutMs: this.s.transferTimeoutMs, fetchImpl: this.s.fetchImpl, maxBytes: 256 * 1024,
+    const answer = await request({
+      vendor: 'cape',
+      url: `${this.base}/tasks/create/file/`,
+      method: 'POST',
+      body: form,
+      headers: this.headers(),
+      signal,
+      timeoutMs: this.s.transferTimeoutMs,
+      fetchImpl: this.s.fetchImpl,
+      maxBytes: 256 * 1024,
     });
     const data = this.envelope(answer, 'submit').data as { task_ids?: unknown } | undefined;
     const id = Array.isArray(data?.task_ids) ? data.task_ids[0] : undefined;
-    if (typeof id !== 'number' || !Number.isSafeInteger(id) || id <= 0) throw new ConnectorError('malformed', 'cape submit: no task id in data.task_ids');
+    if (typeof id !== 'number' || !Number.isSafeInteger(id) || id <= 0)
+      throw new ConnectorError('malformed', 'cape submit: no task id in data.task_ids');
     return id;
   }
 
   /** GET /apiv2/tasks/status/<id>/ → "pending", "running", "completed", "reported", "failed_analysis"... */
   async taskStatus(taskId: number, signal?: AbortSignal): Promise<string> {
-    const answer = await request({ vendor: 'cape', url: `${this.base}/tasks/status/${taskId}/`, headers: this.headers(), signal, timeoutMs: this.s.timeoutMs, fetchImpl: this.s.fetchImpl });
+    const answer = await request({
+      vendor: 'cape',
+      url: `${this.base}/tasks/status/${taskId}/`,
+      headers: this.headers(),
+      signal,
+      timeoutMs: this.s.timeoutMs,
+      fetchImpl: this.s.fetchImpl,
+    });
     const data = this.envelope(answer, `status of task ${taskId}`).data;
-    if (typeof data !== 'string' || !data) throw new ConnectorError('malformed', `cape status of task ${taskId}: data is not a status string`);
+    if (typeof data !== 'string' || !data)
+      throw new ConnectorError('malformed', `cape status of task ${taskId}: data is not a status string`);
     return data;
   }
 
   /** GET /apiv2/tasks/get/report/<id>/ → report.json as CAPE wrote it (up to maxReportBytes). */
   async report(taskId: number, signal?: AbortSignal): Promise<Record<string, unknown>> {
-    const answer = await request({ vendor: 'cape',
-      url: `${this.base}/tasks/get/report/${taskId}/`, headers: this.headers(), signal,
-      timeoutMs: this.s.transferTimeoutMs, fetchImpl: this.s.fetchImpl, maxBytes: this.s.maxReportBytes,
+    const answer = await request({
+      vendor: 'cape',
+      url: `${this.base}/tasks/get/report/${taskId}/`,
+      headers: this.headers(),
+      signal,
+      timeoutMs: this.s.transferTimeoutMs,
+      fetchImpl: this.s.fetchImpl,
+      maxBytes: this.s.maxReportBytes,
     });
     return this.envelope(answer, `report of task ${taskId}`) as Record<string, unknown>;
   }

@@ -5,7 +5,12 @@ import { parseDuration } from '../../domain/duration';
 import { CapeClient, type CapeSettings, type CapeSubmitOptions } from './cape';
 
 const duration = z.string().transform((v, ctx) => {
-  try { return parseDuration(v); } catch (err) { ctx.addIssue({ code: 'custom', message: (err as Error).message }); return z.NEVER; }
+  try {
+    return parseDuration(v);
+  } catch (err) {
+    ctx.addIssue({ code: 'custom', message: (err as Error).message });
+    return z.NEVER;
+  }
 });
 
 const Env = z.object({
@@ -17,7 +22,12 @@ const Env = z.object({
   CAPE_MAX_POLL_INTERVAL: duration.default(60_000),
   /** From submission to report; past it the activity returns an error finding. */
   CAPE_MAX_WAIT: duration.default(30 * 60_000),
-  CAPE_MAX_REPORT_BYTES: z.coerce.number().int().min(1024).max(1024 * 1024 * 1024).default(64 * 1024 * 1024),
+  CAPE_MAX_REPORT_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(1024 * 1024 * 1024)
+    .default(64 * 1024 * 1024),
   /** Seconds the sample runs in the VM (CAPE's `timeout` form field); CAPE's default when unset. */
   CAPE_ANALYSIS_TIMEOUT: z.coerce.number().int().min(10).max(86_400).optional(),
   CAPE_PACKAGE: z.string().max(64).optional(),
@@ -35,7 +45,11 @@ export class SandboxConfigError extends Error {
   }
 }
 
-export interface SandboxPolling { pollIntervalMs: number; maxPollIntervalMs: number; maxWaitMs: number }
+export interface SandboxPolling {
+  pollIntervalMs: number;
+  maxPollIntervalMs: number;
+  maxWaitMs: number;
+}
 
 export interface SandboxConfig {
   cape: Omit<CapeSettings, 'fetchImpl'>;
@@ -44,7 +58,11 @@ export interface SandboxConfig {
 }
 
 /** What the sandboxDetonate activity runs on. */
-export interface Sandbox { client: CapeClient; submit: CapeSubmitOptions; polling: SandboxPolling }
+export interface Sandbox {
+  client: CapeClient;
+  submit: CapeSubmitOptions;
+  polling: SandboxPolling;
+}
 
 /** Pure: reads only the object it is given. Undefined when CAPE_BASE_URL is unset; an empty variable counts as unset. */
 export function parseSandboxConfig(env: Record<string, string | undefined>): SandboxConfig | undefined {
@@ -53,12 +71,27 @@ export function parseSandboxConfig(env: Record<string, string | undefined>): San
   const e = parsed.data;
   if (!e.CAPE_BASE_URL) return undefined;
   return {
-    cape: { baseUrl: e.CAPE_BASE_URL, token: e.CAPE_TOKEN, timeoutMs: e.CAPE_TIMEOUT, transferTimeoutMs: e.CAPE_TRANSFER_TIMEOUT, maxReportBytes: e.CAPE_MAX_REPORT_BYTES },
-    submit: {
-      timeout: e.CAPE_ANALYSIS_TIMEOUT, package: e.CAPE_PACKAGE, options: e.CAPE_OPTIONS, priority: e.CAPE_PRIORITY,
-      machine: e.CAPE_MACHINE, platform: e.CAPE_PLATFORM, tags: e.CAPE_TAGS,
+    cape: {
+      baseUrl: e.CAPE_BASE_URL,
+      token: e.CAPE_TOKEN,
+      timeoutMs: e.CAPE_TIMEOUT,
+      transferTimeoutMs: e.CAPE_TRANSFER_TIMEOUT,
+      maxReportBytes: e.CAPE_MAX_REPORT_BYTES,
     },
-    polling: { pollIntervalMs: e.CAPE_POLL_INTERVAL, maxPollIntervalMs: Math.max(e.CAPE_POLL_INTERVAL, e.CAPE_MAX_POLL_INTERVAL), maxWaitMs: e.CAPE_MAX_WAIT },
+    submit: {
+      timeout: e.CAPE_ANALYSIS_TIMEOUT,
+      package: e.CAPE_PACKAGE,
+      options: e.CAPE_OPTIONS,
+      priority: e.CAPE_PRIORITY,
+      machine: e.CAPE_MACHINE,
+      platform: e.CAPE_PLATFORM,
+      tags: e.CAPE_TAGS,
+    },
+    polling: {
+      pollIntervalMs: e.CAPE_POLL_INTERVAL,
+      maxPollIntervalMs: Math.max(e.CAPE_POLL_INTERVAL, e.CAPE_MAX_POLL_INTERVAL),
+      maxWaitMs: e.CAPE_MAX_WAIT,
+    },
   };
 }
 

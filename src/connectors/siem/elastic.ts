@@ -8,7 +8,12 @@ import { trimEndChars } from '../../domain/text-scan';
 import { expectSuccess } from '../response/vendor';
 import type { SiemWriteback, WriteBack } from './writeback';
 
-export interface ElasticWritebackSettings { kibanaUrl: string; apiKey: string; timeoutMs: number; fetchImpl?: typeof fetch }
+export interface ElasticWritebackSettings {
+  kibanaUrl: string;
+  apiKey: string;
+  timeoutMs: number;
+  fetchImpl?: typeof fetch;
+}
 
 export class ElasticWriteback implements SiemWriteback {
   readonly name = 'elastic';
@@ -22,15 +27,31 @@ export class ElasticWriteback implements SiemWriteback {
 
   private async call(what: string, method: 'POST' | 'PATCH', path: string, body: unknown, signal?: AbortSignal): Promise<unknown> {
     const answer = await request({
-      url: `${this.base}${path}`, method, signal, timeoutMs: this.s.timeoutMs, fetchImpl: this.s.fetchImpl, vendor: 'elastic',
-      headers: { 'content-type': 'application/json', accept: 'application/json', 'kbn-xsrf': 'autosoc', authorization: `ApiKey ${this.#apiKey}` },
+      url: `${this.base}${path}`,
+      method,
+      signal,
+      timeoutMs: this.s.timeoutMs,
+      fetchImpl: this.s.fetchImpl,
+      vendor: 'elastic',
+      headers: {
+        'content-type': 'application/json',
+        accept: 'application/json',
+        'kbn-xsrf': 'autosoc',
+        authorization: `ApiKey ${this.#apiKey}`,
+      },
       body: JSON.stringify(body),
     });
     return expectSuccess('elastic', what, answer);
   }
 
   async write({ sourceId, status, note, signal }: WriteBack): Promise<string> {
-    const updated = await this.call('alert status', 'POST', '/api/detection_engine/signals/status', { signal_ids: [sourceId], status }, signal) as { updated?: number };
+    const updated = (await this.call(
+      'alert status',
+      'POST',
+      '/api/detection_engine/signals/status',
+      { signal_ids: [sourceId], status },
+      signal,
+    )) as { updated?: number };
     await this.call('note', 'PATCH', '/api/note', { note: { eventId: sourceId, note: note.slice(0, 4000), timelineId: '' } }, signal);
     return `elastic: alert ${sourceId} ${status} (${updated?.updated ?? '?'} updated), note added`;
   }

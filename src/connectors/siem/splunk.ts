@@ -7,7 +7,12 @@ import { trimEndChars } from '../../domain/text-scan';
 import { expectSuccess } from '../response/vendor';
 import type { SiemStatus, SiemWriteback, WriteBack } from './writeback';
 
-export interface SplunkWritebackSettings { url: string; token: string; timeoutMs: number; fetchImpl?: typeof fetch }
+export interface SplunkWritebackSettings {
+  url: string;
+  token: string;
+  timeoutMs: number;
+  fetchImpl?: typeof fetch;
+}
 
 /** ES's default status ids: acknowledged is In Progress. */
 const STATUS_ID: Record<SiemStatus, string> = { closed: '5', acknowledged: '2' };
@@ -25,11 +30,18 @@ export class SplunkWriteback implements SiemWriteback {
   async write({ sourceId, status, note, signal }: WriteBack): Promise<string> {
     const form = new URLSearchParams({ ruleUIDs: sourceId, status: STATUS_ID[status], comment: note.slice(0, 4000), output_mode: 'json' });
     const answer = await request({
-      url: `${this.base}/services/notable_update`, method: 'POST', signal, timeoutMs: this.s.timeoutMs, fetchImpl: this.s.fetchImpl, vendor: 'splunk',
-      headers: { accept: 'application/json', authorization: `Bearer ${this.#token}` }, body: form,
+      url: `${this.base}/services/notable_update`,
+      method: 'POST',
+      signal,
+      timeoutMs: this.s.timeoutMs,
+      fetchImpl: this.s.fetchImpl,
+      vendor: 'splunk',
+      headers: { accept: 'application/json', authorization: `Bearer ${this.#token}` },
+      body: form,
     });
     const result = expectSuccess('splunk', 'notable_update', answer) as { success?: boolean; message?: string; failure_count?: number };
-    if (!result?.success || (result.failure_count ?? 0) > 0) throw new ConnectorError('rejected', `splunk notable_update: ${result?.message ?? 'no success flag'}`);
+    if (!result?.success || (result.failure_count ?? 0) > 0)
+      throw new ConnectorError('rejected', `splunk notable_update: ${result?.message ?? 'no success flag'}`);
     return `splunk: notable ${sourceId} ${status} (${result.message ?? ''})`;
   }
 }

@@ -22,5 +22,7 @@ export interface SiemWriteback {
 
 /** What the source should show for an outcome: a closing outcome closes, anything a human took on is acknowledged. */
 export function siemStatusFor(outcome: Outcome): SiemStatus {
-  return outcome === 'auto_closed' || outcome === 'closed_by_analyst' || outcome === 'released_as_false_positive' ? 'closed' : 'acknowledged';
+  return outcome === 'auto_closed' || outcome === 'closed_by_analyst' || outcome === 'released_as_false_positive'
+    ? 'closed'
+    : 'acknowledged';
 }

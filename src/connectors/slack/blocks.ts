@@ -29,7 +29,8 @@ export function escalationMessage(n: Notification): SlackMessage {
     { type: 'button', action_id: APPROVE_ACTION, style: 'primary', text: { type: 'plain_text', text: 'Approve' }, value: n.workflowId },
     { type: 'button', action_id: CLOSE_ACTION, style: 'danger', text: { type: 'plain_text', text: 'Close' }, value: n.workflowId },
   ];
-  if (n.link) buttons.push({ type: 'button', action_id: 'autosoc_open', text: { type: 'plain_text', text: 'Open in Temporal' }, url: n.link });
+  if (n.link)
+    buttons.push({ type: 'button', action_id: 'autosoc_open', text: { type: 'plain_text', text: 'Open in Temporal' }, url: n.link });
   return {
     text: `${n.severity} alert escalated to ${n.tier}: ${escapeMrkdwn(n.title, 500)}`,
     blocks: [...header(n), { type: 'actions', block_id: 'autosoc_decision', elements: buttons }],

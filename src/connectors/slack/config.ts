@@ -13,5 +13,7 @@ export function slackBotNotifiers(config: Config, db: Pool): Notifier[] {
 
 export function slackApiFromConfig(config: Config) {
   const { botToken, signingSecret, apiUrl, responseUrlPrefix } = config.slack;
-  return botToken && signingSecret ? { signingSecret, responseUrlPrefix, api: slackWebApi({ token: botToken, baseUrl: apiUrl }) } : undefined;
+  return botToken && signingSecret
+    ? { signingSecret, responseUrlPrefix, api: slackWebApi({ token: botToken, baseUrl: apiUrl }) }
+    : undefined;
 }

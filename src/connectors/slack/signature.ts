@@ -5,14 +5,18 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 
 export const SLACK_MAX_SKEW_SECONDS = 5 * 60;
 
-export type SlackSignatureCheck = { ok: true } | { ok: false; reason: 'missing_signature' | 'stale_timestamp' | 'bad_signature'; error: string };
+export type SlackSignatureCheck =
+  { ok: true } | { ok: false; reason: 'missing_signature' | 'stale_timestamp' | 'bad_signature'; error: string };
 
 export function slackSignature(signingSecret: string, timestamp: string, body: Uint8Array): string {
   return `v0=${createHmac('sha256', signingSecret).update(`v0:${timestamp}:`).update(body).digest('hex')}`;
 }
 
 export function verifySlackSignature(
-  signingSecret: string, headers: { timestamp?: string; signature?: string }, body: Uint8Array, nowSeconds: number,
+  signingSecret: string,
+  headers: { timestamp?: string; signature?: string },
+  body: Uint8Array,
+  nowSeconds: number,
 ): SlackSignatureCheck {
   const { timestamp, signature } = headers;
   if (!timestamp || !signature || !/^\d{1,12}$/.test(timestamp)) {

@@ -6,7 +6,11 @@ import { createHttpClient, isSuccess } from '../http';
 import { trimEndChars } from '../../domain/text-scan';
 
 export class SlackApiError extends Error {
-  constructor(readonly method: string, readonly code: string, readonly retryable: boolean) {
+  constructor(
+    readonly method: string,
+    readonly code: string,
+    readonly retryable: boolean,
+  ) {
     super(`slack ${method}: ${code}`);
     this.name = 'SlackApiError';
   }
@@ -17,7 +21,10 @@ export class SlackApiError extends Error {
 // configuration or request problem that retrying cannot fix.
 const TRANSIENT = new Set(['ratelimited', 'internal_error', 'fatal_error', 'service_unavailable', 'request_timeout']);
 
-export interface SlackMessage { text: string; blocks: unknown[] }
+export interface SlackMessage {
+  text: string;
+  blocks: unknown[];
+}
 
 export interface SlackWebApi {
   postMessage(channel: string, message: SlackMessage): Promise<{ channel: string; ts: string }>;
@@ -39,11 +46,14 @@ export function slackHttp() {
 }
 
 export function slackMethodCaller(opts: { token: string; baseUrl?: string }): SlackMethodCall {
-  const base = trimEndChars((opts.baseUrl ?? SLACK_API_URL), '/');
+  const base = trimEndChars(opts.baseUrl ?? SLACK_API_URL, '/');
   const http = slackHttp();
   return async (method, body) => {
     const answer = await http.request({
-      vendor: 'slack', url: `${base}/${method}`, method: 'POST', timeoutMs: 10_000,
+      vendor: 'slack',
+      url: `${base}/${method}`,
+      method: 'POST',
+      timeoutMs: 10_000,
       headers: { authorization: `Bearer ${opts.token}`, 'content-type': 'application/json; charset=utf-8' },
       body: JSON.stringify(body),
     });
@@ -61,7 +71,8 @@ export function slackWebApi(opts: { token: string; baseUrl?: string }): SlackWeb
   return {
     async postMessage(channel, message) {
       const json = await call('chat.postMessage', { channel, ...message, unfurl_links: false, unfurl_media: false });
-      if (typeof json.channel !== 'string' || typeof json.ts !== 'string') throw new SlackApiError('chat.postMessage', 'malformed_answer', true);
+      if (typeof json.channel !== 'string' || typeof json.ts !== 'string')
+        throw new SlackApiError('chat.postMessage', 'malformed_answer', true);
       return { channel: json.channel, ts: json.ts };
     },
     async update(channel, ts, message) {

@@ -11,7 +11,8 @@ import type { TicketSystem } from './ticket-system';
 
 function need(env: NodeJS.ProcessEnv, names: string[], system: string): string[] {
   const missing = names.filter((n) => !env[n]);
-  if (missing.length) throw new Error(`policy.tickets.system is ${system}, but ${missing.join(', ')} ${missing.length > 1 ? 'are' : 'is'} not set`);
+  if (missing.length)
+    throw new Error(`policy.tickets.system is ${system}, but ${missing.join(', ')} ${missing.length > 1 ? 'are' : 'is'} not set`);
   return names.map((n) => env[n]!);
 }
 
@@ -23,11 +24,28 @@ export function ticketSystemFor(policy: TriagePolicy, env: NodeJS.ProcessEnv): T
     case 'jira': {
       const [baseUrl, email, apiToken] = need(env, ['AUTOSOC_JIRA_URL', 'AUTOSOC_JIRA_EMAIL', 'AUTOSOC_JIRA_API_TOKEN'], 'jira');
       if (!t.jira) throw new Error('policy.tickets.system is jira, but policy.tickets.jira.projectKey is not set');
-      return jiraSystem({ baseUrl, email, apiToken, projectKey: t.jira.projectKey, issueType: t.jira.issueType, webhookSecret: env.AUTOSOC_JIRA_WEBHOOK_SECRET });
+      return jiraSystem({
+        baseUrl,
+        email,
+        apiToken,
+        projectKey: t.jira.projectKey,
+        issueType: t.jira.issueType,
+        webhookSecret: env.AUTOSOC_JIRA_WEBHOOK_SECRET,
+      });
     }
     case 'servicenow': {
-      const [baseUrl, user, password] = need(env, ['AUTOSOC_SERVICENOW_URL', 'AUTOSOC_SERVICENOW_USER', 'AUTOSOC_SERVICENOW_PASSWORD'], 'servicenow');
-      return serviceNowSystem({ baseUrl, user, password, table: t.servicenow?.table ?? 'sn_si_incident', webhookToken: env.AUTOSOC_SERVICENOW_WEBHOOK_TOKEN });
+      const [baseUrl, user, password] = need(
+        env,
+        ['AUTOSOC_SERVICENOW_URL', 'AUTOSOC_SERVICENOW_USER', 'AUTOSOC_SERVICENOW_PASSWORD'],
+        'servicenow',
+      );
+      return serviceNowSystem({
+        baseUrl,
+        user,
+        password,
+        table: t.servicenow?.table ?? 'sn_si_incident',
+        webhookToken: env.AUTOSOC_SERVICENOW_WEBHOOK_TOKEN,
+      });
     }
     case 'thehive': {
       const [baseUrl, apiKey] = need(env, ['AUTOSOC_THEHIVE_URL', 'AUTOSOC_THEHIVE_API_KEY'], 'thehive');
@@ -38,7 +56,10 @@ export function ticketSystemFor(policy: TriagePolicy, env: NodeJS.ProcessEnv): T
 
 /** Who the ticket system acts as when it closes or comments (its roles decide, as a token's would). */
 export function ticketServiceIdentity(system: TicketSystem, env: NodeJS.ProcessEnv): { actor: string; roles: Role[] } {
-  const roles = (env.AUTOSOC_TICKET_SERVICE_ROLES ?? 'analyst').split(',').map((r) => r.trim()).filter(Boolean);
+  const roles = (env.AUTOSOC_TICKET_SERVICE_ROLES ?? 'analyst')
+    .split(',')
+    .map((r) => r.trim())
+    .filter(Boolean);
   const bad = roles.filter((r) => !(ROLES as readonly string[]).includes(r));
   if (bad.length || roles.length === 0) throw new Error(`AUTOSOC_TICKET_SERVICE_ROLES: use ${ROLES.join(', ')}`);
   return { actor: env.AUTOSOC_TICKET_SERVICE_ACTOR ?? `service:${system.name}`, roles: roles as Role[] };
@@ -46,7 +67,9 @@ export function ticketServiceIdentity(system: TicketSystem, env: NodeJS.ProcessE
 
 /** PagerDuty's Events API v2 when AUTOSOC_PAGERDUTY_ROUTING_KEY is set (AUTOSOC_PAGERDUTY_URL: a local server). */
 export const pagerFromEnv = (env: NodeJS.ProcessEnv): PagerDutyEvents | undefined =>
-  (env.AUTOSOC_PAGERDUTY_ROUTING_KEY ? pagerDutyEvents({ routingKey: env.AUTOSOC_PAGERDUTY_ROUTING_KEY, baseUrl: env.AUTOSOC_PAGERDUTY_URL }) : undefined);
+  env.AUTOSOC_PAGERDUTY_ROUTING_KEY
+    ? pagerDutyEvents({ routingKey: env.AUTOSOC_PAGERDUTY_ROUTING_KEY, baseUrl: env.AUTOSOC_PAGERDUTY_URL })
+    : undefined;
 
 /** Severities whose SLA breach pages: the policy's tickets.pageOn, else critical. */
 export const pageOnFor = (policy: TriagePolicy): string[] => policy.tickets?.pageOn ?? ['critical'];

@@ -3,17 +3,39 @@
 // Format; webhooks signed with the admin webhook's secret (X-Hub-Signature: sha256=<HMAC>).
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import {
-  AUTOSOC_MARK, type ClosedTicket, draftLines, header, parseJsonBody, type TicketDraft, type TicketEvent, type TicketRef, TicketError, type TicketSystem, ticketHttp, type WebhookRequest,
+  AUTOSOC_MARK,
+  type ClosedTicket,
+  draftLines,
+  header,
+  parseJsonBody,
+  type TicketDraft,
+  type TicketEvent,
+  type TicketRef,
+  TicketError,
+  type TicketSystem,
+  ticketHttp,
+  type WebhookRequest,
 } from './ticket-system';
 import { trimEndChars } from '../../domain/text-scan';
 
-export interface JiraOptions { baseUrl: string; email: string; apiToken: string; projectKey: string; issueType: string; webhookSecret?: string }
+export interface JiraOptions {
+  baseUrl: string;
+  email: string;
+  apiToken: string;
+  projectKey: string;
+  issueType: string;
+  webhookSecret?: string;
+}
 
 type Adf = { type: string; version?: number; content?: Adf[]; text?: string };
 
 /** Plain text as an ADF document: one paragraph per line (ADF text nodes must not be empty). */
 export function toAdf(lines: string[]): Adf {
-  return { type: 'doc', version: 1, content: lines.filter((l) => l.length > 0).map((l) => ({ type: 'paragraph', content: [{ type: 'text', text: l.slice(0, 32_000) }] })) };
+  return {
+    type: 'doc',
+    version: 1,
+    content: lines.filter((l) => l.length > 0).map((l) => ({ type: 'paragraph', content: [{ type: 'text', text: l.slice(0, 32_000) }] })),
+  };
 }
 
 /** The text of an ADF document (comments written in Jira), bounded. */
@@ -38,7 +60,8 @@ export function fromAdf(node: unknown, max = 4000): string {
 
 type JiraStatus = { statusCategory?: { key?: string } };
 type JiraIssue = {
-  id: string; fields?: { updated?: string; resolution?: { name?: string } | null };
+  id: string;
+  fields?: { updated?: string; resolution?: { name?: string } | null };
   changelog?: { histories?: { author?: { displayName?: string; accountId?: string }; items?: { field?: string }[] }[] };
 };
 
@@ -56,10 +79,28 @@ function lastStatusChangeBy(i: JiraIssue): string {
 export function jiraSystem(o: JiraOptions): TicketSystem {
   const base = trimEndChars(o.baseUrl, '/');
   const http = ticketHttp('jira');
-  const headers = { authorization: `Basic ${Buffer.from(`${o.email}:${o.apiToken}`).toString('base64')}`, 'content-type': 'application/json', accept: 'application/json' };
+  const headers = {
+    authorization: `Basic ${Buffer.from(`${o.email}:${o.apiToken}`).toString('base64')}`,
+    'content-type': 'application/json',
+    accept: 'application/json',
+  };
   const call = async (method: 'GET' | 'POST', path: string, body?: unknown) =>
-    http.parseJson(await http.request({ vendor: 'jira', url: `${base}${path}`, method, headers, body: body === undefined ? undefined : JSON.stringify(body), timeoutMs: 15_000 }), `jira ${path}`) as Record<string, unknown> | undefined;
-  const ref = (i: { id?: unknown; key?: unknown }): TicketRef => ({ id: String(i.id), key: String(i.key), url: `${base}/browse/${String(i.key)}` });
+    http.parseJson(
+      await http.request({
+        vendor: 'jira',
+        url: `${base}${path}`,
+        method,
+        headers,
+        body: body === undefined ? undefined : JSON.stringify(body),
+        timeoutMs: 15_000,
+      }),
+      `jira ${path}`,
+    ) as Record<string, unknown> | undefined;
+  const ref = (i: { id?: unknown; key?: unknown }): TicketRef => ({
+    id: String(i.id),
+    key: String(i.key),
+    url: `${base}/browse/${String(i.key)}`,
+  });
 
   return {
     name: 'jira',
@@ -73,8 +114,11 @@ export function jiraSystem(o: JiraOptions): TicketSystem {
       // "Issues > Create issue (POST /rest/api/3/issue)": 201 { id, key, self }.
       const created = await call('POST', '/rest/api/3/issue', {
         fields: {
-          project: { key: o.projectKey }, issuetype: { name: o.issueType }, summary: `[${d.severity}] ${d.title}`.replace(/[\r\n]+/g, ' ').slice(0, 250),
-          description: toAdf(draftLines(d)), labels: ['autosoc', d.correlationId],
+          project: { key: o.projectKey },
+          issuetype: { name: o.issueType },
+          summary: `[${d.severity}] ${d.title}`.replace(/[\r\n]+/g, ' ').slice(0, 250),
+          description: toAdf(draftLines(d)),
+          labels: ['autosoc', d.correlationId],
         },
       });
       return ref(created ?? {});
@@ -91,10 +135,11 @@ export function jiraSystem(o: JiraOptions): TicketSystem {
     async resolve(t, r) {
       const issue = `/rest/api/3/issue/${encodeURIComponent(t.id)}`;
       // "Issues > Get issue" with fields=status: already in the Done category means nothing to do.
-      const now = await call('GET', `${issue}?fields=status`) as { fields?: { status?: JiraStatus } } | undefined;
+      const now = (await call('GET', `${issue}?fields=status`)) as { fields?: { status?: JiraStatus } } | undefined;
       if (now?.fields?.status?.statusCategory?.key === 'done') return false;
       // "Issues > Get transitions" then "Issues > Transition issue" (204): the workflow's first transition into Done.
-      const listed = await call('GET', `${issue}/transitions`) as { transitions?: { id: string; name?: string; to?: JiraStatus }[] } | undefined;
+      const listed = (await call('GET', `${issue}/transitions`)) as
+        { transitions?: { id: string; name?: string; to?: JiraStatus }[] } | undefined;
       // The workflow's false-positive transition when there is one and the alert was one; else its first into Done.
       const intoDone = (listed?.transitions ?? []).filter((x) => x.to?.statusCategory?.key === 'done');
       const done = (r.falsePositive && intoDone.find((x) => /false positive/i.test(x.name ?? ''))) || intoDone[0];
@@ -106,10 +151,21 @@ export function jiraSystem(o: JiraOptions): TicketSystem {
       // JQL dates have minute precision, in the API user's time zone: that user's zone must be UTC
       // (README). The minute is read again next time; the caller dedupes by ticket.
       const jql = `labels = "autosoc" AND statusCategory = Done AND updated >= "${jqlDate(since)}" ORDER BY updated ASC`;
-      const found = await call('POST', '/rest/api/3/search/jql', { jql, fields: ['status', 'resolution', 'updated'], expand: 'changelog', maxResults: limit });
+      const found = await call('POST', '/rest/api/3/search/jql', {
+        jql,
+        fields: ['status', 'resolution', 'updated'],
+        expand: 'changelog',
+        maxResults: limit,
+      });
       return ((found?.issues ?? []) as JiraIssue[]).map((i): ClosedTicket => {
         const resolution = i.fields?.resolution?.name ?? 'Done';
-        return { externalId: String(i.id), by: lastStatusChangeBy(i), text: resolution, falsePositive: /false positive/i.test(resolution), updatedAt: isoFromJira(i.fields?.updated) };
+        return {
+          externalId: String(i.id),
+          by: lastStatusChangeBy(i),
+          text: resolution,
+          falsePositive: /false positive/i.test(resolution),
+          updatedAt: isoFromJira(i.fields?.updated),
+        };
       });
     },
     verifyWebhook(req: WebhookRequest) {
@@ -122,20 +178,35 @@ export function jiraSystem(o: JiraOptions): TicketSystem {
       const p = parseJsonBody(req);
       // "Webhooks": X-Atlassian-Webhook-Identifier is the same on every retry of a delivery.
       const eventId = header(req, 'x-atlassian-webhook-identifier');
-      const issue = p?.issue as { id?: string; key?: string; fields?: { status?: { statusCategory?: { key?: string } }; resolution?: { name?: string } | null } } | undefined;
+      const issue = p?.issue as
+        | { id?: string; key?: string; fields?: { status?: { statusCategory?: { key?: string } }; resolution?: { name?: string } | null } }
+        | undefined;
       if (!p || !eventId || !issue?.id) return undefined;
       const user = (p.user ?? {}) as { displayName?: string; accountId?: string };
       if (p.webhookEvent === 'jira:issue_updated') {
-        const items = ((p.changelog as { items?: { field?: string }[] } | undefined)?.items ?? []);
+        const items = (p.changelog as { items?: { field?: string }[] } | undefined)?.items ?? [];
         if (!items.some((i) => i.field === 'status') || issue.fields?.status?.statusCategory?.key !== 'done') return undefined;
         const resolution = issue.fields?.resolution?.name ?? 'Done';
-        return { eventId, externalId: issue.id, kind: 'closed', by: user.displayName ?? user.accountId ?? 'unknown', text: resolution, falsePositive: /false positive/i.test(resolution) };
+        return {
+          eventId,
+          externalId: issue.id,
+          kind: 'closed',
+          by: user.displayName ?? user.accountId ?? 'unknown',
+          text: resolution,
+          falsePositive: /false positive/i.test(resolution),
+        };
       }
       if (p.webhookEvent === 'comment_created') {
         const comment = p.comment as { body?: unknown; author?: { displayName?: string; accountId?: string } } | undefined;
         const text = fromAdf(comment?.body);
         if (!text || text.startsWith(AUTOSOC_MARK)) return undefined;
-        return { eventId, externalId: issue.id, kind: 'comment', by: comment?.author?.displayName ?? comment?.author?.accountId ?? 'unknown', text };
+        return {
+          eventId,
+          externalId: issue.id,
+          kind: 'comment',
+          by: comment?.author?.displayName ?? comment?.author?.accountId ?? 'unknown',
+          text,
+        };
       }
       return undefined;
     },

@@ -9,24 +9,46 @@ import { correlationIdFor, TicketError, ticketHttp } from './ticket-system';
 import { trimEndChars } from '../../domain/text-scan';
 
 export interface PagerDutyEvents {
-  trigger(e: { dedupKey: string; summary: string; severity: 'critical' | 'error' | 'warning' | 'info'; source: string; details: Record<string, unknown>; link?: string }): Promise<void>;
+  trigger(e: {
+    dedupKey: string;
+    summary: string;
+    severity: 'critical' | 'error' | 'warning' | 'info';
+    source: string;
+    details: Record<string, unknown>;
+    link?: string;
+  }): Promise<void>;
   resolve(dedupKey: string): Promise<void>;
 }
 
 export const PAGERDUTY_EVENTS_URL = 'https://events.pagerduty.com';
 
 export function pagerDutyEvents(opts: { routingKey: string; baseUrl?: string }): PagerDutyEvents {
-  const url = `${trimEndChars((opts.baseUrl ?? PAGERDUTY_EVENTS_URL), '/')}/v2/enqueue`;
+  const url = `${trimEndChars(opts.baseUrl ?? PAGERDUTY_EVENTS_URL, '/')}/v2/enqueue`;
   const http = ticketHttp('pagerduty');
   const send = async (event: Record<string, unknown>) => {
-    await http.request({ vendor: 'pagerduty', url, method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ routing_key: opts.routingKey, ...event }), timeoutMs: 10_000 });
+    await http.request({
+      vendor: 'pagerduty',
+      url,
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ routing_key: opts.routingKey, ...event }),
+      timeoutMs: 10_000,
+    });
   };
   return {
-    trigger: (e) => send({
-      event_action: 'trigger', dedup_key: e.dedupKey,
-      payload: { summary: e.summary.slice(0, 1024), severity: e.severity, source: e.source.slice(0, 255), component: 'autosoc', custom_details: e.details },
-      ...(e.link ? { links: [{ href: e.link, text: 'autosoc run' }] } : {}),
-    }),
+    trigger: (e) =>
+      send({
+        event_action: 'trigger',
+        dedup_key: e.dedupKey,
+        payload: {
+          summary: e.summary.slice(0, 1024),
+          severity: e.severity,
+          source: e.source.slice(0, 255),
+          component: 'autosoc',
+          custom_details: e.details,
+        },
+        ...(e.link ? { links: [{ href: e.link, text: 'autosoc run' }] } : {}),
+      }),
     resolve: (dedupKey) => send({ event_action: 'resolve', dedup_key: dedupKey }),
   };
 }
@@ -43,9 +65,12 @@ export function pagerDutyNotifier(events: PagerDutyEvents, pageOn: readonly stri
       if (!n.slaBreached || !pageOn.includes(n.severity)) return;
       try {
         await events.trigger({
-          dedupKey: pageKeyFor(n.workflowId), summary: `SLA breached: ${n.severity} alert now with ${n.tier}: ${n.title}`,
-          severity: n.severity === 'critical' ? 'critical' : 'error', source: n.observables?.hosts[0] ?? 'autosoc',
-          details: { workflowId: n.workflowId, score: n.score, verdict: n.verdict, tier: n.tier }, link: n.link,
+          dedupKey: pageKeyFor(n.workflowId),
+          summary: `SLA breached: ${n.severity} alert now with ${n.tier}: ${n.title}`,
+          severity: n.severity === 'critical' ? 'critical' : 'error',
+          source: n.observables?.hosts[0] ?? 'autosoc',
+          details: { workflowId: n.workflowId, score: n.score, verdict: n.verdict, tier: n.tier },
+          link: n.link,
         });
       } catch (err) {
         if (err instanceof TicketError && !err.retryable) throw new NotifierRejected(err.message);

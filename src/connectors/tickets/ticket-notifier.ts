@@ -22,10 +22,20 @@ export function ticketNotifier(db: Pool, system: TicketSystem): Notifier {
       const row = await claimTicket(db, { workflowId: n.workflowId, system: system.name, correlationId, eventKey });
       if (!row.external_id) {
         try {
-          const ref = await system.find(row.correlation_id) ?? await system.create({
-            correlationId: row.correlation_id, workflowId: n.workflowId, title: n.title, severity: n.severity, score: n.score, verdict: n.verdict,
-            summary: n.summary, reasons: n.reasons ?? [], observables: observablesOf(n.observables), link: n.link,
-          });
+          const ref =
+            (await system.find(row.correlation_id)) ??
+            (await system.create({
+              correlationId: row.correlation_id,
+              workflowId: n.workflowId,
+              title: n.title,
+              severity: n.severity,
+              score: n.score,
+              verdict: n.verdict,
+              summary: n.summary,
+              reasons: n.reasons ?? [],
+              observables: observablesOf(n.observables),
+              link: n.link,
+            }));
           await recordTicket(db, n.workflowId, ref);
         } catch (err) {
           rejectIfFinal(err);

@@ -8,10 +8,22 @@ export const TICKET_SYSTEMS = ['thehive', 'jira', 'servicenow'] as const;
 export type TicketSystemName = (typeof TICKET_SYSTEMS)[number];
 
 export interface TicketDraft {
-  correlationId: string; workflowId: string; title: string; severity: string; score?: number; verdict?: string;
-  summary?: string; reasons: string[]; observables: { dataType: string; data: string }[]; link?: string;
+  correlationId: string;
+  workflowId: string;
+  title: string;
+  severity: string;
+  score?: number;
+  verdict?: string;
+  summary?: string;
+  reasons: string[];
+  observables: { dataType: string; data: string }[];
+  link?: string;
 }
-export interface TicketRef { id: string; key: string; url?: string }
+export interface TicketRef {
+  id: string;
+  key: string;
+  url?: string;
+}
 
 /** What a verified webhook told us: the ticket was closed/resolved, or someone commented. */
 export interface TicketEvent {
@@ -25,13 +37,25 @@ export interface TicketEvent {
   falsePositive?: boolean;
 }
 
-export interface WebhookRequest { headers: Record<string, string | string[] | undefined>; body: Uint8Array }
+export interface WebhookRequest {
+  headers: Record<string, string | string[] | undefined>;
+  body: Uint8Array;
+}
 
 /** How autosoc decided the alert, for the ticket's close (a false positive or not, and why). */
-export interface TicketResolution { falsePositive: boolean; note: string }
+export interface TicketResolution {
+  falsePositive: boolean;
+  note: string;
+}
 
 /** A ticket autosoc opened that a human closed, as the poller finds it; updatedAt (ISO) is its cursor. */
-export interface ClosedTicket { externalId: string; by: string; text?: string; falsePositive: boolean; updatedAt: string }
+export interface ClosedTicket {
+  externalId: string;
+  by: string;
+  text?: string;
+  falsePositive: boolean;
+  updatedAt: string;
+}
 
 export interface TicketSystem {
   readonly name: TicketSystemName;
@@ -58,7 +82,10 @@ export const correlationIdFor = (workflowId: string) => `autosoc-${createHash('s
 
 export class TicketError extends Error {
   /** retryable: a later attempt may succeed (network, 5xx, 429); else the request or configuration is wrong. */
-  constructor(message: string, readonly retryable: boolean) {
+  constructor(
+    message: string,
+    readonly retryable: boolean,
+  ) {
     super(message);
     this.name = 'TicketError';
   }
@@ -69,7 +96,8 @@ export function ticketHttp(system: string): HttpClient {
   return createHttpClient({
     defaultMaxBytes: 4 * 1024 * 1024,
     failsOn: (status) => !isSuccess(status),
-    toError: (f) => new TicketError(`${system}: ${f.message}`, f.kind !== 'status' || f.status >= 500 || [408, 409, 429].includes(f.status)),
+    toError: (f) =>
+      new TicketError(`${system}: ${f.message}`, f.kind !== 'status' || f.status >= 500 || [408, 409, 429].includes(f.status)),
     honourRetryAfter: { maxWaitMs: 30_000, maxRetries: 2 },
   });
 }
@@ -82,16 +110,26 @@ export const header = (req: WebhookRequest, name: string): string | undefined =>
 export function parseJsonBody(req: WebhookRequest): Record<string, unknown> | undefined {
   try {
     const v: unknown = JSON.parse(Buffer.from(req.body).toString('utf8'));
-    return v && typeof v === 'object' && !Array.isArray(v) ? v as Record<string, unknown> : undefined;
+    return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
   } catch {
     return undefined;
   }
 }
 
 /** The observables of a case in the shape TheHive names them (dataType), reused by the others' text. */
-export function observablesOf(o: Partial<Record<'hosts' | 'users' | 'hashes' | 'domains' | 'ips' | 'urls' | 'emails', string[]>> | undefined): { dataType: string; data: string }[] {
+export function observablesOf(
+  o: Partial<Record<'hosts' | 'users' | 'hashes' | 'domains' | 'ips' | 'urls' | 'emails', string[]>> | undefined,
+): { dataType: string; data: string }[] {
   if (!o) return [];
-  const kinds: [keyof typeof o, string][] = [['hosts', 'hostname'], ['users', 'other'], ['hashes', 'hash'], ['domains', 'domain'], ['ips', 'ip'], ['urls', 'url'], ['emails', 'mail']];
+  const kinds: [keyof typeof o, string][] = [
+    ['hosts', 'hostname'],
+    ['users', 'other'],
+    ['hashes', 'hash'],
+    ['domains', 'domain'],
+    ['ips', 'ip'],
+    ['urls', 'url'],
+    ['emails', 'mail'],
+  ];
   return kinds.flatMap(([k, dataType]) => (o[k] ?? []).slice(0, 50).map((data) => ({ dataType, data: String(data).slice(0, 2048) })));
 }
 

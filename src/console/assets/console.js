@@ -12,13 +12,18 @@
 
   function post(url, body) {
     return fetch(url, {
-      method: 'POST', credentials: 'same-origin',
+      method: 'POST',
+      credentials: 'same-origin',
       headers: { 'content-type': 'application/json', 'x-csrf-token': csrf },
       body: JSON.stringify(body),
     }).then(function (res) {
       return res.text().then(function (text) {
         var json = {};
-        try { json = JSON.parse(text); } catch (e) { json = { error: 'unexpected answer (' + res.status + ')' }; }
+        try {
+          json = JSON.parse(text);
+        } catch (e) {
+          json = { error: 'unexpected answer (' + res.status + ')' };
+        }
         return { ok: res.ok, status: res.status, json: json };
       });
     });
@@ -34,15 +39,27 @@
   var rows = document.querySelector('tbody[data-poll]');
   if (rows) {
     setInterval(function () {
-      fetch(rows.getAttribute('data-poll'), { credentials: 'same-origin' }).then(function (res) {
-        if (signedOut(res) || res.status === 401) { window.location.assign('/sign-in'); return; }
-        if (!res.ok) return;
-        return res.text().then(function (html) {
-          rows.innerHTML = html; // our server's escaped markup
-          var status = document.getElementById('queue-status');
-          if (status) status.textContent = rows.querySelectorAll('tr[data-workflow-id]').length + ' awaiting an analyst; updated ' + new Date().toLocaleTimeString() + '.';
+      fetch(rows.getAttribute('data-poll'), { credentials: 'same-origin' })
+        .then(function (res) {
+          if (signedOut(res) || res.status === 401) {
+            window.location.assign('/sign-in');
+            return;
+          }
+          if (!res.ok) return;
+          return res.text().then(function (html) {
+            rows.innerHTML = html; // our server's escaped markup
+            var status = document.getElementById('queue-status');
+            if (status)
+              status.textContent =
+                rows.querySelectorAll('tr[data-workflow-id]').length +
+                ' awaiting an analyst; updated ' +
+                new Date().toLocaleTimeString() +
+                '.';
+          });
+        })
+        .catch(function () {
+          /* offline for a moment: the next poll retries */
         });
-      }).catch(function () { /* offline for a moment: the next poll retries */ });
     }, 10000);
   }
 
@@ -61,20 +78,30 @@
         if (body.action === 'close') body.falsePositive = data.get('falsePositive') === 'true';
         if (body.action === 'approve') body.actions = data.getAll('actions').map(String);
         var buttons = form.querySelectorAll('button');
-        buttons.forEach(function (b) { b.disabled = true; });
-        say(result, 'Sending ' + body.action + '…', false);
-        post(url, body).then(function (r) {
-          if (!r.ok) {
-            say(result, 'Refused: ' + (r.json.error || ('HTTP ' + r.status)), true);
-            buttons.forEach(function (b) { b.disabled = false; });
-            return;
-          }
-          say(result, 'Accepted: ' + body.action + ' (stage ' + r.json.status.stage + '). Reloading…', false);
-          setTimeout(function () { window.location.reload(); }, 800);
-        }).catch(function () {
-          say(result, 'The API did not answer; nothing was decided.', true);
-          buttons.forEach(function (b) { b.disabled = false; });
+        buttons.forEach(function (b) {
+          b.disabled = true;
         });
+        say(result, 'Sending ' + body.action + '…', false);
+        post(url, body)
+          .then(function (r) {
+            if (!r.ok) {
+              say(result, 'Refused: ' + (r.json.error || 'HTTP ' + r.status), true);
+              buttons.forEach(function (b) {
+                b.disabled = false;
+              });
+              return;
+            }
+            say(result, 'Accepted: ' + body.action + ' (stage ' + r.json.status.stage + '). Reloading…', false);
+            setTimeout(function () {
+              window.location.reload();
+            }, 800);
+          })
+          .catch(function () {
+            say(result, 'The API did not answer; nothing was decided.', true);
+            buttons.forEach(function (b) {
+              b.disabled = false;
+            });
+          });
       });
     });
   }
@@ -86,7 +113,10 @@
       var ttl = Number(new FormData(form).get('ttlDays'));
       var result = document.getElementById('tuning-result');
       post(form.getAttribute('data-accept-url'), { ttlDays: ttl }).then(function (r) {
-        if (!r.ok) { say(result, 'Refused: ' + (r.json.error || ('HTTP ' + r.status)), true); return; }
+        if (!r.ok) {
+          say(result, 'Refused: ' + (r.json.error || 'HTTP ' + r.status), true);
+          return;
+        }
         say(result, 'Accepted suggestion #' + r.json.suppression.id + '; it expires ' + r.json.suppression.expiresAt + '.', false);
         form.closest('li').remove();
       });

@@ -2,7 +2,8 @@
 import { type Html, html, pathTo } from '../html';
 import type { AlertListItem } from '../../store/console-queries';
 
-export const severityBadge = (severity: string) => html`<span class="sev sev-${/^[a-z]+$/.test(severity) ? severity : 'unknown'}">${severity}</span>`;
+export const severityBadge = (severity: string) =>
+  html`<span class="sev sev-${/^[a-z]+$/.test(severity) ? severity : 'unknown'}">${severity}</span>`;
 
 export const score = (s: number | null) => (s === null ? '–' : String(s));
 
@@ -19,10 +20,31 @@ export const alertLink = (workflowId: string, label: string | Html) => html`<a h
 
 export function alertTable(alerts: AlertListItem[], empty: string): Html {
   if (alerts.length === 0) return html`<p class="empty">${empty}</p>`;
-  return html`<div class="scroll"><table>
-<thead><tr><th scope="col">Alert</th><th scope="col">Severity</th><th scope="col">Score</th><th scope="col">Verdict</th><th scope="col">Source</th><th scope="col">Status</th></tr></thead>
-<tbody>${alerts.map((a) => html`<tr>
-  <td>${alertLink(a.workflow_id, a.title)}</td><td>${severityBadge(a.severity)}</td><td>${score(a.score)}</td>
-  <td>${a.verdict ?? '–'}</td><td>${a.source}</td><td>${a.status}</td></tr>`)}</tbody>
-</table></div>`;
+  return html`<div class="scroll">
+    <table>
+      <thead>
+        <tr>
+          <th scope="col">Alert</th>
+          <th scope="col">Severity</th>
+          <th scope="col">Score</th>
+          <th scope="col">Verdict</th>
+          <th scope="col">Source</th>
+          <th scope="col">Status</th>
+        </tr>
+      </thead>
+      <tbody>
+        ${alerts.map(
+          (a) =>
+            html`<tr>
+              <td>${alertLink(a.workflow_id, a.title)}</td>
+              <td>${severityBadge(a.severity)}</td>
+              <td>${score(a.score)}</td>
+              <td>${a.verdict ?? '–'}</td>
+              <td>${a.source}</td>
+              <td>${a.status}</td>
+            </tr>`,
+        )}
+      </tbody>
+    </table>
+  </div>`;
 }

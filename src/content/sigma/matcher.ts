@@ -7,7 +7,10 @@
 export type SigmaEvent = Record<string, string | number | boolean | null | undefined>;
 
 export class UnsupportedSigma extends Error {
-  constructor(message: string) { super(message); this.name = 'UnsupportedSigma'; }
+  constructor(message: string) {
+    super(message);
+    this.name = 'UnsupportedSigma';
+  }
 }
 
 /** A value pattern: literal text with `*` (any run) and `?` (one character) wildcards. */
@@ -21,7 +24,10 @@ export interface CompiledItem {
   linking: 'and' | 'or';
   cased: boolean;
 }
-export interface CompiledDetection { name: string; items: CompiledItem[] }
+export interface CompiledDetection {
+  name: string;
+  items: CompiledItem[];
+}
 
 export const SUPPORTED_MODIFIERS = new Set(['contains', 'startswith', 'endswith', 'all', 're', 'windash', 'cased']);
 
@@ -29,12 +35,18 @@ export const SUPPORTED_MODIFIERS = new Set(['contains', 'startswith', 'endswith'
 export function parseSigmaString(raw: string): PatternPart[] {
   const parts: PatternPart[] = [];
   let text = '';
-  const flush = () => { if (text) parts.push({ text }); text = ''; };
+  const flush = () => {
+    if (text) parts.push({ text });
+    text = '';
+  };
   for (let i = 0; i < raw.length; i++) {
     const c = raw[i];
     if (c === '\\') {
       const next = raw[i + 1];
-      if (next === '*' || next === '?' || next === '\\') { text += next; i++; } else text += c;
+      if (next === '*' || next === '?' || next === '\\') {
+        text += next;
+        i++;
+      } else text += c;
     } else if (c === '*' || c === '?') {
       flush();
       parts.push({ wildcard: c });
@@ -60,7 +72,8 @@ export function escapeSigmaString(text: string): string {
 const WINDASH_ALTERNATIVES = ['-', '/', '\u2013', '\u2014', '\u2015'];
 function windashVariants(raw: string): string[] {
   const positions: number[] = [];
-  for (let i = 0; i < raw.length; i++) if ((raw[i] === '-' || raw[i] === '/') && (i === 0 || !/\w/.test(raw[i - 1])) && /\w/.test(raw[i + 1] ?? '')) positions.push(i);
+  for (let i = 0; i < raw.length; i++)
+    if ((raw[i] === '-' || raw[i] === '/') && (i === 0 || !/\w/.test(raw[i - 1])) && /\w/.test(raw[i + 1] ?? '')) positions.push(i);
   if (positions.length > 4) throw new UnsupportedSigma('windash on more than 4 dashes');
   let variants = [raw];
   for (const p of positions) variants = variants.flatMap((v) => WINDASH_ALTERNATIVES.map((d) => v.slice(0, p) + d + v.slice(p + 1)));
@@ -69,7 +82,16 @@ function windashVariants(raw: string): string[] {
 
 /** pySigma keeps one `*` where modifiers put a second beside a value's own. */
 const collapseWildcards = (parts: PatternPart[]) =>
-  parts.filter((p, i) => !('wildcard' in p && p.wildcard === '*' && i > 0 && 'wildcard' in parts[i - 1] && (parts[i - 1] as { wildcard: string }).wildcard === '*'));
+  parts.filter(
+    (p, i) =>
+      !(
+        'wildcard' in p &&
+        p.wildcard === '*' &&
+        i > 0 &&
+        'wildcard' in parts[i - 1] &&
+        (parts[i - 1] as { wildcard: string }).wildcard === '*'
+      ),
+  );
 
 function compileValue(value: unknown, modifiers: string[]): CompiledItem['values'] {
   if (value === null) return [{ nullValue: true }];
@@ -111,7 +133,9 @@ function compileDetection(name: string, body: unknown): CompiledItem[][] {
 
 const patternRegexCache = new Map<string, RegExp>();
 function patternRegex(parts: PatternPart[], cased: boolean): RegExp {
-  const source = parts.map((p) => ('text' in p ? p.text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&') : p.wildcard === '*' ? '[\\s\\S]*' : '[\\s\\S]')).join('');
+  const source = parts
+    .map((p) => ('text' in p ? p.text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&') : p.wildcard === '*' ? '[\\s\\S]*' : '[\\s\\S]'))
+    .join('');
   const key = `${cased ? 'c' : 'i'}:${source}`;
   let re = patternRegexCache.get(key);
   if (!re) {
@@ -137,7 +161,10 @@ function itemMatches(item: CompiledItem, event: SigmaEvent): boolean {
 }
 
 // --- condition: `a and not (1 of b_* or all of them)` ------------------------------------------
-type Cond = { op: 'and' | 'or'; args: Cond[] } | { op: 'not'; arg: Cond } | { op: 'ref'; name: string }
+type Cond =
+  | { op: 'and' | 'or'; args: Cond[] }
+  | { op: 'not'; arg: Cond }
+  | { op: 'ref'; name: string }
   | { op: 'of'; quantifier: 'any' | 'all'; pattern: string };
 
 function tokenize(condition: string): string[] {
@@ -148,12 +175,23 @@ export function parseCondition(condition: string): Cond {
   const tokens = tokenize(condition);
   let pos = 0;
   const peek = () => tokens[pos]?.toLowerCase();
-  const expect = (t: string) => { if (peek() !== t) throw new UnsupportedSigma(`condition: expected ${t} at ${tokens[pos] ?? 'end'}`); pos++; };
+  const expect = (t: string) => {
+    if (peek() !== t) throw new UnsupportedSigma(`condition: expected ${t} at ${tokens[pos] ?? 'end'}`);
+    pos++;
+  };
   const primary = (): Cond => {
     const t = tokens[pos];
     if (t === undefined) throw new UnsupportedSigma('condition ends early');
-    if (t === '(') { pos++; const c = orExpr(); expect(')'); return c; }
-    if (t.toLowerCase() === 'not') { pos++; return { op: 'not', arg: primary() }; }
+    if (t === '(') {
+      pos++;
+      const c = orExpr();
+      expect(')');
+      return c;
+    }
+    if (t.toLowerCase() === 'not') {
+      pos++;
+      return { op: 'not', arg: primary() };
+    }
     if ((t === '1' || t.toLowerCase() === 'all') && tokens[pos + 1]?.toLowerCase() === 'of') {
       pos += 2;
       const pattern = tokens[pos++];
@@ -166,12 +204,18 @@ export function parseCondition(condition: string): Cond {
   };
   const andExpr = (): Cond => {
     const args = [primary()];
-    while (peek() === 'and') { pos++; args.push(primary()); }
+    while (peek() === 'and') {
+      pos++;
+      args.push(primary());
+    }
     return args.length === 1 ? args[0] : { op: 'and', args };
   };
   const orExpr = (): Cond => {
     const args = [andExpr()];
-    while (peek() === 'or') { pos++; args.push(andExpr()); }
+    while (peek() === 'or') {
+      pos++;
+      args.push(andExpr());
+    }
     return args.length === 1 ? args[0] : { op: 'or', args };
   };
   const c = orExpr();
@@ -179,7 +223,13 @@ export function parseCondition(condition: string): Cond {
   return c;
 }
 
-const globRegex = (pattern: string) => new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
+const globRegex = (pattern: string) =>
+  new RegExp(
+    `^${pattern
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replace(/\*/g, '.*')
+      .replace(/\?/g, '.')}$`,
+  );
 
 export interface CompiledRule {
   detections: Map<string, CompiledItem[][]>;
@@ -215,10 +265,14 @@ export function compileSigmaRule(rule: { detection?: unknown }): CompiledRule {
     detections.get(name)!.some((group) => group.every((item) => itemMatches(item, event)));
   const evaluate = (c: Cond, event: SigmaEvent): boolean => {
     switch (c.op) {
-      case 'ref': return detectionMatches(c.name, event);
-      case 'not': return !evaluate(c.arg, event);
-      case 'and': return c.args.every((a) => evaluate(a, event));
-      case 'or': return c.args.some((a) => evaluate(a, event));
+      case 'ref':
+        return detectionMatches(c.name, event);
+      case 'not':
+        return !evaluate(c.arg, event);
+      case 'and':
+        return c.args.every((a) => evaluate(a, event));
+      case 'or':
+        return c.args.some((a) => evaluate(a, event));
       case 'of': {
         const hit = resolve(c.pattern);
         return c.quantifier === 'all' ? hit.every((n) => detectionMatches(n, event)) : hit.some((n) => detectionMatches(n, event));

@@ -51,7 +51,9 @@ export async function benignFilesFromStore(db: Pool, into: BenignFiles = emptyBe
     [BENIGN_LIMITS.maxFileBytes, BENIGN_LIMITS.maxFiles],
   );
   for (const r of evidence.rows) addFile(into, `evidence:${r.sha256}`, r.content);
-  const catalogue = await db.query<{ sha256: string }>("SELECT DISTINCT sha256 FROM similarity_catalogue WHERE verdict = 'benign' AND sha256 IS NOT NULL");
+  const catalogue = await db.query<{ sha256: string }>(
+    "SELECT DISTINCT sha256 FROM similarity_catalogue WHERE verdict = 'benign' AND sha256 IS NOT NULL",
+  );
   for (const r of catalogue.rows) into.sha256s.add(r.sha256);
   return into;
 }

@@ -12,7 +12,10 @@ import { privateNamesOf, SharingFilter, SharingPolicy } from '../sharing';
 import type { BenignFiles } from './benign-files';
 import { trimChars } from '../../domain/text-scan';
 
-export interface YaraSample { name?: string; bytes: Buffer }
+export interface YaraSample {
+  name?: string;
+  bytes: Buffer;
+}
 export interface YaraRule {
   name: string;
   sha256: string;
@@ -22,7 +25,10 @@ export interface YaraRule {
   /** Benign files the rule was scanned against (and matched none of). */
   checkedBenign: number;
 }
-export interface YaraGeneration { rules: YaraRule[]; dropped: { sample: string; reason: string }[] }
+export interface YaraGeneration {
+  rules: YaraRule[];
+  dropped: { sample: string; reason: string }[];
+}
 
 const MIN_CHARS = 8;
 const MAX_CHARS = 100;
@@ -31,9 +37,29 @@ const MIN_STRINGS = 2;
 /** Strings looked at per sample, most distinctive first: bounds the benign substring search. */
 const MAX_CANDIDATES = 400;
 // Section names compilers and linkers emit; any other name says something about the sample (UPX0, .themida).
-const COMMON_SECTIONS = new Set(['.text', '.rdata', '.data', '.bss', '.idata', '.edata', '.pdata', '.xdata', '.rsrc', '.reloc', '.tls', '.CRT', '.didat', '.gfids', '.00cfg']);
+const COMMON_SECTIONS = new Set([
+  '.text',
+  '.rdata',
+  '.data',
+  '.bss',
+  '.idata',
+  '.edata',
+  '.pdata',
+  '.xdata',
+  '.rsrc',
+  '.reloc',
+  '.tls',
+  '.CRT',
+  '.didat',
+  '.gfids',
+  '.00cfg',
+]);
 
-interface Candidate { text: string; wide: boolean; score: number }
+interface Candidate {
+  text: string;
+  wide: boolean;
+  score: number;
+}
 
 function mostFrequentShare(s: string): number {
   const counts = new Map<string, number>();
@@ -99,7 +125,9 @@ function peConditions(bytes: Buffer): { conditions: string[]; usesPe: boolean } 
   if (pe.format === 'unknown') return { conditions: [], usesPe: false };
   const conditions = [`pe.number_of_sections == ${pe.sections.length}`];
   if (pe.imphash) conditions.push(`pe.imphash() == "${pe.imphash}"`);
-  const unusual = [...new Set(pe.sections.map((s) => s.name).filter((n) => n && !COMMON_SECTIONS.has(n) && /^[\x21-\x7e]+$/.test(n)))].slice(0, 4);
+  const unusual = [
+    ...new Set(pe.sections.map((s) => s.name).filter((n) => n && !COMMON_SECTIONS.has(n) && /^[\x21-\x7e]+$/.test(n))),
+  ].slice(0, 4);
   for (const name of unusual) conditions.push(`for any s in pe.sections : (s.name == ${yaraLiteral(name)})`);
   return { conditions, usesPe: true };
 }
@@ -114,7 +142,14 @@ function sizeBounds(size: number): string[] {
 const ruleNameOf = (incidentId: string, sha256: string) =>
   `autosoc_${trimChars(incidentId.replace(/[^A-Za-z0-9_]+/g, '_'), '_').slice(0, 60)}_${sha256.slice(0, 12)}`;
 
-function ruleSource(name: string, meta: [string, string][], strings: Candidate[], conditions: string[], need: number, usesPe: boolean): string {
+function ruleSource(
+  name: string,
+  meta: [string, string][],
+  strings: Candidate[],
+  conditions: string[],
+  need: number,
+  usesPe: boolean,
+): string {
   const lines = [
     ...(usesPe ? ['import "pe"', ''] : []),
     `rule ${name}`,
@@ -139,12 +174,18 @@ function check(source: string, sample: Buffer, benign: BenignFiles): { matchesSa
 }
 
 /** One rule per sample, or the reason none is proposed. */
-export function generateYaraRule(incident: ConfirmedIncident, sample: YaraSample, benign: BenignFiles): { rule?: YaraRule; reason?: string } {
+export function generateYaraRule(
+  incident: ConfirmedIncident,
+  sample: YaraSample,
+  benign: BenignFiles,
+): { rule?: YaraRule; reason?: string } {
   const sha256 = createHash('sha256').update(sample.bytes).digest('hex');
-  if (benign.sha256s.has(sha256) || benign.files.some((f) => f.bytes.equals(sample.bytes))) return { reason: 'the sample is a known benign file' };
+  if (benign.sha256s.has(sha256) || benign.files.some((f) => f.bytes.equals(sample.bytes)))
+    return { reason: 'the sample is a known benign file' };
   const filter = new SharingFilter(SharingPolicy.parse({}), privateNamesOf(incident.alerts));
   const strings = distinctiveStrings(sample.bytes, benign, filter).slice(0, MAX_STRINGS);
-  if (strings.length < MIN_STRINGS) return { reason: `fewer than ${MIN_STRINGS} strings absent from the ${benign.files.length} benign files` };
+  if (strings.length < MIN_STRINGS)
+    return { reason: `fewer than ${MIN_STRINGS} strings absent from the ${benign.files.length} benign files` };
   const magic = magicCondition(sample.bytes);
   const pe = magic === 'uint16(0) == 0x5A4D' ? peConditions(sample.bytes) : { conditions: [], usesPe: false };
   const conditions = [...(magic ? [magic] : []), ...sizeBounds(sample.bytes.length), ...pe.conditions];
@@ -164,7 +205,10 @@ export function generateYaraRule(incident: ConfirmedIncident, sample: YaraSample
     const source = ruleSource(name, meta, strings, conditions, need, pe.usesPe);
     const result = check(source, sample.bytes, benign);
     if (!result.matchesSample) return { reason: 'the rule did not match its own sample under YARA-X' };
-    if (!result.benignHit) return { rule: { name, sha256, source, strings: strings.map(({ text, wide }) => ({ text, wide })), checkedBenign: benign.files.length } };
+    if (!result.benignHit)
+      return {
+        rule: { name, sha256, source, strings: strings.map(({ text, wide }) => ({ text, wide })), checkedBenign: benign.files.length },
+      };
   }
   return { reason: 'every candidate rule matched a benign file' };
 }

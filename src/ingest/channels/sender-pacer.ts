@@ -17,7 +17,11 @@ export class SenderPacer {
   private readonly burstMs = 1000;
   private lastSweep = -Infinity;
 
-  constructor(readonly itemsPerSecond: number, private readonly clock: Clock, private readonly maxSenders = 10_000) {
+  constructor(
+    readonly itemsPerSecond: number,
+    private readonly clock: Clock,
+    private readonly maxSenders = 10_000,
+  ) {
     this.intervalMs = 1000 / itemsPerSecond;
   }
 
@@ -43,7 +47,9 @@ export class SenderPacer {
     return Math.max(0, Math.ceil(next - now - this.burstMs));
   }
 
-  get senders(): number { return this.tat.size; }
+  get senders(): number {
+    return this.tat.size;
+  }
 
   private keyFor(sender: string, now: number): string {
     if (this.tat.has(sender) || this.tat.size < this.maxSenders) return sender;

@@ -56,7 +56,17 @@ export interface SyslogListenerOptions {
 }
 
 export class SyslogListener {
-  readonly stats: SyslogStats = { received: 0, accepted: 0, duplicates: 0, rejected: 0, failed: 0, droppedOversize: 0, droppedSpoolFull: 0, droppedRateLimited: 0, throttledTcp: 0 };
+  readonly stats: SyslogStats = {
+    received: 0,
+    accepted: 0,
+    duplicates: 0,
+    rejected: 0,
+    failed: 0,
+    droppedOversize: 0,
+    droppedSpoolFull: 0,
+    droppedRateLimited: 0,
+    throttledTcp: 0,
+  };
   private tcp?: Server;
   private udp?: UdpSocket;
   private readonly connections = new Set<Socket>();
@@ -75,13 +85,21 @@ export class SyslogListener {
   }
 
   /** TCP connections currently left unread because their sender is over its rate. */
-  get throttledConnections(): number { return this.throttled.size; }
+  get throttledConnections(): number {
+    return this.throttled.size;
+  }
 
   /** Bytes received and not yet delivered (on disk). */
-  get backlogBytes(): number { return this.spool?.backlogBytes ?? 0; }
+  get backlogBytes(): number {
+    return this.spool?.backlogBytes ?? 0;
+  }
 
-  get tcpPort(): number { return (this.tcp?.address() as AddressInfo).port; }
-  get udpPort(): number { return this.udp!.address().port; }
+  get tcpPort(): number {
+    return (this.tcp?.address() as AddressInfo).port;
+  }
+  get udpPort(): number {
+    return this.udp!.address().port;
+  }
 
   async start(): Promise<void> {
     this.spool = new SyslogSpool(this.opts.spoolDir, this.opts.spoolMaxBytes ?? 256 * 1024 * 1024);
@@ -230,7 +248,11 @@ export class SyslogListener {
         if (this.stopping) return false;
         this.log('syslog ingest failed, retrying', { attempt, error: (err as Error).message, backlogBytes: this.backlogBytes });
         await new Promise<void>((resolve) => {
-          const wake = () => { clearTimeout(timer); this.retryWakers.delete(wake); resolve(); };
+          const wake = () => {
+            clearTimeout(timer);
+            this.retryWakers.delete(wake);
+            resolve();
+          };
           const timer = setTimeout(wake, Math.min(RETRY_MAX_MS, 250 * 2 ** attempt));
           this.retryWakers.add(wake);
         });

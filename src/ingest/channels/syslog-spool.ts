@@ -7,7 +7,19 @@
 // appended in arrival order; `spool.offset` holds the byte offset of the first record not yet
 // delivered. Once everything is delivered both are reset to empty. A record may be delivered
 // twice after a crash between ingest and the offset write: ingest deduplicates by alert id.
-import { closeSync, existsSync, fstatSync, ftruncateSync, mkdirSync, openSync, readFileSync, readSync, renameSync, writeFileSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  fstatSync,
+  ftruncateSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  readSync,
+  renameSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { join } from 'node:path';
 
 export interface SpoolBatch {
@@ -23,7 +35,10 @@ export class SyslogSpool {
   private size: number;
   private offset: number;
 
-  constructor(readonly dir: string, readonly maxBytes: number) {
+  constructor(
+    readonly dir: string,
+    readonly maxBytes: number,
+  ) {
     mkdirSync(dir, { recursive: true });
     this.logPath = join(dir, 'spool.log');
     this.offsetPath = join(dir, 'spool.offset');
@@ -51,8 +66,12 @@ export class SyslogSpool {
   }
 
   /** Bytes spooled and not yet delivered. */
-  get backlogBytes(): number { return this.size - this.offset; }
-  get full(): boolean { return this.backlogBytes >= this.maxBytes; }
+  get backlogBytes(): number {
+    return this.size - this.offset;
+  }
+  get full(): boolean {
+    return this.backlogBytes >= this.maxBytes;
+  }
 
   /** Appends one message at the end of the queue (the caller checks `full` first). */
   append(message: Uint8Array): void {

@@ -57,15 +57,23 @@ export function parseCef(text: string): CefEvent {
   }
   const [version, deviceVendor, deviceProduct, deviceVersion, signatureId, name, severity] = fields.map((f) => f.trim());
   if (version !== '0' && version !== '1') {
-    throw new NormalizeError('cef', version
-      ? `unsupported CEF version "${version.slice(0, 20)}" (expected 0 or 1)`
-      : 'missing CEF version (expected 0 or 1)');
+    throw new NormalizeError(
+      'cef',
+      version ? `unsupported CEF version "${version.slice(0, 20)}" (expected 0 or 1)` : 'missing CEF version (expected 0 or 1)',
+    );
   }
   const extensions = parseExtension(extension);
   const prefix = found.prefix.trim();
   return {
-    version, deviceVendor, deviceProduct, deviceVersion, signatureId, name, severity,
-    extensions, labeled: labelsOf(extensions),
+    version,
+    deviceVendor,
+    deviceProduct,
+    deviceVersion,
+    signatureId,
+    name,
+    severity,
+    extensions,
+    labeled: labelsOf(extensions),
     ...(prefix ? { syslog: parseSyslogLine(prefix) } : {}),
   };
 }
@@ -118,7 +126,10 @@ function labelsOf(ext: Record<string, string>): Record<string, string> {
   for (const key of Object.keys(ext)) {
     if (!key.endsWith('Label') || key === 'Label') continue;
     const base = key.slice(0, -'Label'.length);
-    const label = ext[key].trim().replace(/^"(.*)"$/, '$1').trim(); // some senders quote labels
+    const label = ext[key]
+      .trim()
+      .replace(/^"(.*)"$/, '$1')
+      .trim(); // some senders quote labels
     if (label && Object.hasOwn(ext, base)) out[label] = ext[base];
   }
   return out;
@@ -132,19 +143,37 @@ export function cefSeverity(raw: string): Severity {
     return n >= 9 ? 'critical' : n >= 7 ? 'high' : n >= 4 ? 'medium' : 'low';
   }
   switch (s.toLowerCase().replace(/[^a-z]/g, '')) {
-    case 'low': return 'low';
-    case 'medium': return 'medium';
-    case 'high': return 'high';
-    case 'veryhigh': case 'critical': return 'critical';
-    default: return 'informational'; // "Unknown" and anything unrecognised
+    case 'low':
+      return 'low';
+    case 'medium':
+      return 'medium';
+    case 'high':
+      return 'high';
+    case 'veryhigh':
+    case 'critical':
+      return 'critical';
+    default:
+      return 'informational'; // "Unknown" and anything unrecognised
   }
 }
 
 const MONTHS = new Map(['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'].map((m, i) => [m, i]));
 /** Zone abbreviations with one common meaning, in minutes east of UTC. Others are not guessed. */
 const ZONES = new Map<string, number>([
-  ['z', 0], ['ut', 0], ['utc', 0], ['gmt', 0], ['est', -300], ['edt', -240], ['cst', -360], ['cdt', -300],
-  ['mst', -420], ['mdt', -360], ['pst', -480], ['pdt', -420], ['cet', 60], ['cest', 120],
+  ['z', 0],
+  ['ut', 0],
+  ['utc', 0],
+  ['gmt', 0],
+  ['est', -300],
+  ['edt', -240],
+  ['cst', -360],
+  ['cdt', -300],
+  ['mst', -420],
+  ['mdt', -360],
+  ['pst', -480],
+  ['pdt', -420],
+  ['cet', 60],
+  ['cest', 120],
 ]);
 const ISO_DATE = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?) ?(Z|[+-]\d{2}:?\d{2})?$/i;
 // "MMM dd [yyyy] HH:mm:ss[.SSS] [zzz]": the CEF date formats, and the RFC 3164 timestamp.
@@ -217,11 +246,18 @@ const int = (v: string | undefined, max = Number.MAX_SAFE_INTEGER) =>
 const ip = (v: string | undefined) => (v && isIP(v) ? v : undefined);
 const basename = (path: string) => path.split(/[\\/]/).pop();
 const present = <T>(xs: (T | undefined)[]): T[] => xs.filter((x): x is T => x !== undefined);
-const unique = <T>(xs: T[], key: (x: T) => string = String): T[] =>
-  [...new Map(xs.map((x) => [key(x), x] as const)).values()];
+const unique = <T>(xs: T[], key: (x: T) => string = String): T[] => [...new Map(xs.map((x) => [key(x), x] as const)).values()];
 
-const PROTOCOLS = new Map([['1', 'icmp'], ['6', 'tcp'], ['17', 'udp'], ['58', 'ipv6-icmp']]);
-const DIRECTIONS = new Map<string, 'inbound' | 'outbound'>([['0', 'inbound'], ['1', 'outbound']]);
+const PROTOCOLS = new Map([
+  ['1', 'icmp'],
+  ['6', 'tcp'],
+  ['17', 'udp'],
+  ['58', 'ipv6-icmp'],
+]);
+const DIRECTIONS = new Map<string, 'inbound' | 'outbound'>([
+  ['0', 'inbound'],
+  ['1', 'outbound'],
+]);
 const ATTACK_ID = /^T\d{4}(\.\d{3})?$/;
 
 function hashesOf(v: string | undefined) {
@@ -330,19 +366,26 @@ export function mapCef(event: CefEvent, line: string, ctx: MapContext): Normaliz
   };
 
   const network = {
-    srcIp: src, srcPort: int(get('spt'), 65535), dstIp: dst, dstPort: int(get('dpt'), 65535),
+    srcIp: src,
+    srcPort: int(get('spt'), 65535),
+    dstIp: dst,
+    dstPort: int(get('dpt'), 65535),
     protocol: fit(PROTOCOLS.get(get('proto') ?? '') ?? get('proto')?.toLowerCase(), 16),
     direction: DIRECTIONS.get(get('deviceDirection') ?? ''),
   };
   const hasFlow = network.srcIp || network.dstIp || network.srcPort !== undefined || network.dstPort !== undefined;
 
   // No Alert field holds the action or the client application; the description carries them.
-  const act = get('act'), client = get('requestClientApplication');
-  const description = cut([get('msg'), act && `Action: ${act}`, client && `Client application: ${client}`]
-    .filter(Boolean).join('\n'), 16_384);
+  const act = get('act'),
+    client = get('requestClientApplication');
+  const description = cut(
+    [get('msg'), act && `Action: ${act}`, client && `Client application: ${client}`].filter(Boolean).join('\n'),
+    16_384,
+  );
 
   const attackTechniques = unique(Object.values(ext).flatMap((v) => v.split(/[,;]/).map((s) => s.trim())))
-    .filter((s) => ATTACK_ID.test(s)).slice(0, 50);
+    .filter((s) => ATTACK_ID.test(s))
+    .slice(0, 50);
 
   const { raw, evidence } = keepOriginal(line, 'text/plain');
   const vendor = cut(event.deviceVendor, 256);
@@ -360,10 +403,13 @@ export function mapCef(event: CefEvent, line: string, ctx: MapContext): Normaliz
     attackTechniques,
     observables: {
       hosts: unique(present([host(get('shost'), src), host(get('dhost'), dst), host(get('dvchost'), dvc)]), (h) => `${h.hostname}|${h.ip}`),
-      users: unique(present([
-        userOf(get('suser'), get('sntdom') ?? get('sourceNtDomain')),
-        userOf(get('duser'), get('dntdom') ?? get('destinationNtDomain')),
-      ]), (u) => `${u.domain}\\${u.name}`),
+      users: unique(
+        present([
+          userOf(get('suser'), get('sntdom') ?? get('sourceNtDomain')),
+          userOf(get('duser'), get('dntdom') ?? get('destinationNtDomain')),
+        ]),
+        (u) => `${u.domain}\\${u.name}`,
+      ),
       processes: present([proc(get('sproc'), get('spid')), proc(get('dproc'), get('dpid')), labelledProcess(ext, file)]),
       files: file.path || file.name || file.hashes || file.size !== undefined ? [file] : [],
       network: hasFlow ? [network] : [],

@@ -11,8 +11,24 @@
 // and product, else "elastic". Ids of two integrations therefore never collide.
 import type { AlertInput, Severity } from '../../domain/alert';
 import {
-  attackIds, basename, clip, countryCode, compact, emptyObservables, finishObservables, first, hashes, int, isObject,
-  isoTime, num, port, str, strs, unwrapHit, type Observables,
+  attackIds,
+  basename,
+  clip,
+  countryCode,
+  compact,
+  emptyObservables,
+  finishObservables,
+  first,
+  hashes,
+  int,
+  isObject,
+  isoTime,
+  num,
+  port,
+  str,
+  strs,
+  unwrapHit,
+  type Observables,
 } from './fields';
 import { confidenceOf, findingTypeOf, outcomeOf, semantics } from './semantics';
 import { keepOriginal, NormalizeError, sourceSlug, type MapContext, type Normalized } from './types';
@@ -54,7 +70,8 @@ export function ecsSeverity(src: unknown): Severity {
 function integrationSource(src: unknown): string {
   const module = str(src, 'event.module') ?? str(src, 'event.dataset', 'data_stream.dataset')?.split('.')[0];
   if (module) return sourceSlug(module);
-  const vendor = str(src, 'observer.vendor'), product = str(src, 'observer.product');
+  const vendor = str(src, 'observer.vendor'),
+    product = str(src, 'observer.product');
   return vendor || product ? sourceSlug(vendor, product) : 'elastic';
 }
 
@@ -64,8 +81,12 @@ function observerProduct(src: unknown): AlertInput['product'] {
 }
 
 const DIRECTIONS = new Map<string, 'inbound' | 'outbound' | 'lateral' | 'unknown'>([
-  ['inbound', 'inbound'], ['ingress', 'inbound'], ['outbound', 'outbound'], ['egress', 'outbound'],
-  ['internal', 'lateral'], ['unknown', 'unknown'],
+  ['inbound', 'inbound'],
+  ['ingress', 'inbound'],
+  ['outbound', 'outbound'],
+  ['egress', 'outbound'],
+  ['internal', 'lateral'],
+  ['unknown', 'unknown'],
 ]);
 
 /** Ancestors kept per process (the Alert model's limit). */
@@ -87,7 +108,9 @@ function processAt(src: unknown, p: string) {
 function observables(src: unknown): Observables {
   const o = emptyObservables();
   const host = compact({
-    hostname: str(src, 'host.hostname', 'host.name'), ip: str(src, 'host.ip'), os: str(src, 'host.os.full', 'host.os.name'),
+    hostname: str(src, 'host.hostname', 'host.name'),
+    ip: str(src, 'host.ip'),
+    os: str(src, 'host.os.full', 'host.os.name'),
   });
   if (host) o.hosts.push(host);
   for (const h of strs(src, 'related.hosts')) if (!o.hosts.some((x) => x.hostname === h)) o.hosts.push({ hostname: h });
@@ -119,10 +142,14 @@ function observables(src: unknown): Observables {
     if (hs) o.files.push({ hashes: hs });
   }
 
-  const srcIp = str(src, 'source.ip'), dstIp = str(src, 'destination.ip');
+  const srcIp = str(src, 'source.ip'),
+    dstIp = str(src, 'destination.ip');
   if (srcIp || dstIp) {
     o.network.push({
-      srcIp, srcPort: port(num(src, 'source.port')), dstIp, dstPort: port(num(src, 'destination.port')),
+      srcIp,
+      srcPort: port(num(src, 'source.port')),
+      dstIp,
+      dstPort: port(num(src, 'destination.port')),
       protocol: str(src, 'network.transport', 'network.protocol'),
       direction: DIRECTIONS.get(str(src, 'network.direction')?.toLowerCase() ?? ''),
       srcCountry: countryCode(str(src, 'source.geo.country_iso_code', 'source.geo.country_name')),
@@ -145,7 +172,10 @@ export function mapEcs(doc: unknown, ctx: MapContext): Normalized {
   const kibana = isKibanaAlert(src);
   if (!kibana && str(src, 'event.kind') !== 'alert') {
     const kind = str(src, 'event.kind');
-    throw new NormalizeError('ecs', `event.kind is ${kind ? `"${kind}"` : 'missing'}: not an alert (need event.kind "alert" or kibana.alert.* fields)`);
+    throw new NormalizeError(
+      'ecs',
+      `event.kind is ${kind ? `"${kind}"` : 'missing'}: not an alert (need event.kind "alert" or kibana.alert.* fields)`,
+    );
   }
   // event.id before the hit's _id: it is the upstream tool's alert id, the same whether the
   // alert arrives bare or as a search hit; _id only names the copy in one index.
@@ -154,15 +184,19 @@ export function mapEcs(doc: unknown, ctx: MapContext): Normalized {
   const title = str(src, 'kibana.alert.rule.name', 'rule.name', 'message');
   if (!title) throw new NormalizeError('ecs', `alert ${sourceId} has no title (kibana.alert.rule.name, rule.name or message)`);
 
-  const description = str(src, 'kibana.alert.reason', 'kibana.alert.rule.description', 'rule.description')
-    ?? (str(src, 'message') !== title ? str(src, 'message') : undefined);
+  const description =
+    str(src, 'kibana.alert.reason', 'kibana.alert.rule.description', 'rule.description') ??
+    (str(src, 'message') !== title ? str(src, 'message') : undefined);
   const { raw, evidence } = keepOriginal(doc);
   const alert: AlertInput = {
     source: kibana ? 'elastic' : integrationSource(src),
     sourceId: clip(sourceId, 256)!,
     // @timestamp is when the alert was written; original_time (the source event's) is the fallback.
-    time: isoTime(first(src, '@timestamp')) ?? isoTime(first(src, 'kibana.alert.original_time'))
-      ?? isoTime(first(src, 'event.created')) ?? ctx.receivedAt,
+    time:
+      isoTime(first(src, '@timestamp')) ??
+      isoTime(first(src, 'kibana.alert.original_time')) ??
+      isoTime(first(src, 'event.created')) ??
+      ctx.receivedAt,
     title: clip(title, 512)!,
     description: clip(description, 16_384),
     severity: ecsSeverity(src),
@@ -171,17 +205,31 @@ export function mapEcs(doc: unknown, ctx: MapContext): Normalized {
       id: clip(str(src, 'kibana.alert.rule.rule_id', 'kibana.alert.rule.uuid', 'rule.id', 'rule.uuid'), 256),
       name: clip(str(src, 'kibana.alert.rule.name', 'rule.name'), 512),
     }),
-    attackTechniques: attackIds(strs(src,
-      'kibana.alert.rule.threat.technique.id', 'kibana.alert.rule.threat.technique.subtechnique.id',
-      'threat.technique.id', 'threat.technique.subtechnique.id')),
+    attackTechniques: attackIds(
+      strs(
+        src,
+        'kibana.alert.rule.threat.technique.id',
+        'kibana.alert.rule.threat.technique.subtechnique.id',
+        'threat.technique.id',
+        'threat.technique.subtechnique.id',
+      ),
+    ),
     observables: observables(src),
     // Endpoint writes event.action "prevented"/"detected"-style words and event.type "denied";
     // kibana.alert.risk_score is the rule's 0-100 risk.
     semantics: semantics({
-      outcome: outcomeOf(str(src, 'kibana.alert.original_event.action'), ...strs(src, 'event.type').filter((t) => t === 'denied'), str(src, 'event.action')),
+      outcome: outcomeOf(
+        str(src, 'kibana.alert.original_event.action'),
+        ...strs(src, 'event.type').filter((t) => t === 'denied'),
+        str(src, 'event.action'),
+      ),
       sourceConfidence: confidenceOf(num(src, 'kibana.alert.risk_score') ?? num(src, 'event.risk_score')),
       findingType: findingTypeOf({
-        threatNames: [str(src, 'file.Ext.malware_signature.primary.signature.name'), str(src, 'threat.software.name'), str(src, 'rule.name')],
+        threatNames: [
+          str(src, 'file.Ext.malware_signature.primary.signature.name'),
+          str(src, 'threat.software.name'),
+          str(src, 'rule.name'),
+        ],
         categories: strs(src, 'event.category', 'kibana.alert.original_event.category'),
       }),
     }),

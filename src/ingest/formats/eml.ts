@@ -61,13 +61,16 @@ export async function mapEml(bytes: Uint8Array, ctx: MapContext & { reporter?: s
   // postal-mime keeps only the first From entry; spoofs like `Brand, x <a@b.c>` hide the address in a later one.
   // A stray "(" opens an address comment that swallows the rest, hence the <…> fallback.
   const rawFrom = header('from')[0] ?? '';
-  const from = addresses(PostalMime.addressParser(rawFrom, { flatten: true }))[0] ?? line(/<([^<>\s@]+@[^<>\s@]+)>/.exec(rawFrom)?.[1], 512);
+  const from =
+    addresses(PostalMime.addressParser(rawFrom, { flatten: true }))[0] ?? line(/<([^<>\s@]+@[^<>\s@]+)>/.exec(rawFrom)?.[1], 512);
   const replyTo = addresses(email.replyTo ?? []);
   const returnPath = line(email.returnPath?.replace(/^<|>$/g, ''), 512);
   const recipients = unique(addresses([...(email.to ?? []), ...(email.cc ?? [])])).slice(0, 100);
   // Headers as the user saw them (display names included), for the description.
   const shown = (key: string) => line(PostalMime.decodeWords(header(key).join(', ')), 1024);
-  const authResults = header('authentication-results').map((v) => line(v, 2048)).filter(isSet);
+  const authResults = header('authentication-results')
+    .map((v) => line(v, 2048))
+    .filter(isSet);
   // One evidence slot is the message itself (the alert holds at most 100).
   const attachments = email.attachments.slice(0, 99).map((a) => ({
     name: line(a.filename ?? undefined, 1024),
@@ -77,9 +80,15 @@ export async function mapEml(bytes: Uint8Array, ctx: MapContext & { reporter?: s
   const reporter = line(ctx.reporter, 256);
 
   const summary = {
-    messageId, date: line(email.date, 256), subject,
-    from: shown('from'), replyTo: shown('reply-to'), returnPath,
-    to: recipients.slice(0, 20), authenticationResults: authResults.slice(0, 5), receivedHops: header('received').length,
+    messageId,
+    date: line(email.date, 256),
+    subject,
+    from: shown('from'),
+    replyTo: shown('reply-to'),
+    returnPath,
+    to: recipients.slice(0, 20),
+    authenticationResults: authResults.slice(0, 5),
+    receivedHops: header('received').length,
     attachments: attachments.slice(0, 20).map((a) => ({ name: a.name, mimeType: a.mimeType, size: a.content.byteLength })),
   };
   const original = keepOriginal(summary);
@@ -90,7 +99,9 @@ export async function mapEml(bytes: Uint8Array, ctx: MapContext & { reporter?: s
     returnPath && `Return-Path: ${returnPath}`,
     ...authResults.map((v) => `Authentication-Results: ${v}`),
     attachments.length > 0 && `Attachments: ${attachments.map((a) => a.name ?? `(unnamed ${a.mimeType})`).join(', ')}`,
-  ].filter(isSet).join('\n');
+  ]
+    .filter(isSet)
+    .join('\n');
 
   const alert: AlertInput = {
     source: 'phishing-report',
@@ -102,7 +113,15 @@ export async function mapEml(bytes: Uint8Array, ctx: MapContext & { reporter?: s
     product: { name: 'email', vendor: 'user report' },
     attackTechniques: ['T1566'],
     observables: {
-      emails: [{ from, to: recipients, subject, messageId, headerNames: unique(email.headers.map((h) => h.key.toLowerCase()).filter((k) => /^x-[a-z0-9-]{1,74}$/.test(k))).slice(0, 64) }],
+      emails: [
+        {
+          from,
+          to: recipients,
+          subject,
+          messageId,
+          headerNames: unique(email.headers.map((h) => h.key.toLowerCase()).filter((k) => /^x-[a-z0-9-]{1,74}$/.test(k))).slice(0, 64),
+        },
+      ],
       users: reporter ? [{ name: reporter }] : [],
       urls: extractUrls([email.text, email.html]).slice(0, 200),
       domains: unique([from, ...replyTo, returnPath].map(domainOf).filter(isSet)).slice(0, 200),
@@ -159,14 +178,19 @@ function line(s: string | undefined, max: number): string | undefined {
 
 /** Flatten groups, keep plausible addresses (no spaces, clipped to the schema). */
 function addresses(list: PostalMime.Address[]): string[] {
-  return list.flatMap((a) => (a.group ? a.group : [a])).flatMap((m) => {
-    const address = line(m.address, 512);
-    return address && !address.includes(' ') ? [address] : [];
-  });
+  return list
+    .flatMap((a) => (a.group ? a.group : [a]))
+    .flatMap((m) => {
+      const address = line(m.address, 512);
+      return address && !address.includes(' ') ? [address] : [];
+    });
 }
 
 function domainOf(address: string | undefined): string | undefined {
-  const domain = address?.slice(address.lastIndexOf('@') + 1).toLowerCase().replace(/\.$/, '');
+  const domain = address
+    ?.slice(address.lastIndexOf('@') + 1)
+    .toLowerCase()
+    .replace(/\.$/, '');
   // Host names only: address literals like [192.0.2.1] are not domains.
   return domain && domain.length <= 253 && domain.includes('.') && /^[\p{L}\p{N}_.-]+$/u.test(domain) ? domain : undefined;
 }
@@ -195,7 +219,11 @@ function receivedIps(received: string[]): string[] {
 }
 
 /** Undo common defanging (hxxp, [.], [:]) so reported IOCs are usable. */
-const refang = (s: string) => s.replace(/\bhxxp(s?):/gi, 'http$1:').replace(/\[\.\]|\(\.\)|\{\.\}/g, '.').replace(/\[:\]/g, ':');
+const refang = (s: string) =>
+  s
+    .replace(/\bhxxp(s?):/gi, 'http$1:')
+    .replace(/\[\.\]|\(\.\)|\{\.\}/g, '.')
+    .replace(/\[:\]/g, ':');
 
 function decodeEntities(s: string): string {
   return s.replace(/&(#x[0-9a-f]{1,6}|#\d{1,7}|amp|quot|apos|lt|gt);/gi, (all, e: string) => {

@@ -77,11 +77,32 @@ export function clip(v: string | undefined, max: number): string | undefined {
 // GeoIP enrichments name countries (Wazuh GeoLocation.country_name, ECS source.geo.country_name):
 // CLDR's English region names (Node's ICU) give the code; MaxMind's names that differ are aliased.
 const COUNTRY_ALIASES: Record<string, string> = {
-  'hong kong': 'HK', macao: 'MO', macau: 'MO', 'russian federation': 'RU', 'republic of korea': 'KR', 'korea, republic of': 'KR',
-  "democratic people's republic of korea": 'KP', 'czech republic': 'CZ', 'the netherlands': 'NL', 'ivory coast': 'CI',
-  myanmar: 'MM', palestine: 'PS', 'iran, islamic republic of': 'IR', 'republic of moldova': 'MD', 'republic of lithuania': 'LT',
-  'congo': 'CG', 'dr congo': 'CD', 'democratic republic of the congo': 'CD', 'united states of america': 'US', usa: 'US', uk: 'GB',
-  'great britain': 'GB', turkey: 'TR', 'viet nam': 'VN', 'taiwan, province of china': 'TW', 'syrian arab republic': 'SY',
+  'hong kong': 'HK',
+  macao: 'MO',
+  macau: 'MO',
+  'russian federation': 'RU',
+  'republic of korea': 'KR',
+  'korea, republic of': 'KR',
+  "democratic people's republic of korea": 'KP',
+  'czech republic': 'CZ',
+  'the netherlands': 'NL',
+  'ivory coast': 'CI',
+  myanmar: 'MM',
+  palestine: 'PS',
+  'iran, islamic republic of': 'IR',
+  'republic of moldova': 'MD',
+  'republic of lithuania': 'LT',
+  congo: 'CG',
+  'dr congo': 'CD',
+  'democratic republic of the congo': 'CD',
+  'united states of america': 'US',
+  usa: 'US',
+  uk: 'GB',
+  'great britain': 'GB',
+  turkey: 'TR',
+  'viet nam': 'VN',
+  'taiwan, province of china': 'TW',
+  'syrian arab republic': 'SY',
 };
 let countryByName: Map<string, string> | undefined;
 function countryNames(): Map<string, string> {
@@ -163,8 +184,17 @@ type O = NonNullable<AlertInput['observables']>;
 /** Observables with every list present, so mappers can push into them. */
 export type Observables = { [K in keyof O]-?: NonNullable<O[K]> };
 
-export const emptyObservables = (): Observables =>
-  ({ hosts: [], users: [], processes: [], files: [], network: [], domains: [], urls: [], ips: [], emails: [] });
+export const emptyObservables = (): Observables => ({
+  hosts: [],
+  users: [],
+  processes: [],
+  files: [],
+  network: [],
+  domains: [],
+  urls: [],
+  ips: [],
+  emails: [],
+});
 
 /**
  * Drop duplicates, and whatever the schema would refuse (an over-long field, too many
@@ -178,13 +208,25 @@ export function finishObservables(o: Observables): Observables {
   return {
     hosts: valid(o.hosts, Host, 100),
     users: valid(o.users, User, 100),
-    processes: valid(o.processes.map((p) => ({ ...p, parents: p.parents?.slice(0, 32) })), Process, 100),
+    processes: valid(
+      o.processes.map((p) => ({ ...p, parents: p.parents?.slice(0, 32) })),
+      Process,
+      100,
+    ),
     files: valid(o.files, FileObservable, 100),
     network: valid(o.network, NetworkConnection, 100),
     domains: texts(o.domains, 253, 200),
     urls: texts(o.urls, 8192, 200),
     // `ips` is for addresses that belong to no host or connection listed above.
-    ips: texts(o.ips.filter((ip) => !placed.has(ip)), 64, 200),
-    emails: valid(o.emails.map((e) => ({ ...e, to: e.to?.slice(0, 100) })), Email, 20),
+    ips: texts(
+      o.ips.filter((ip) => !placed.has(ip)),
+      64,
+      200,
+    ),
+    emails: valid(
+      o.emails.map((e) => ({ ...e, to: e.to?.slice(0, 100) })),
+      Email,
+      20,
+    ),
   };
 }

@@ -6,15 +6,41 @@
 // finding as `finding` instead of `finding_info`; both are read.
 import type { AlertInput, Severity } from '../../domain/alert';
 import {
-  attackIds, basename, clip, countryCode, compact, emptyObservables, finishObservables, first, hashes, int, isObject,
-  isoTime, num, port, str, strs, values, type Observables,
+  attackIds,
+  basename,
+  clip,
+  countryCode,
+  compact,
+  emptyObservables,
+  finishObservables,
+  first,
+  hashes,
+  int,
+  isObject,
+  isoTime,
+  num,
+  port,
+  str,
+  strs,
+  values,
+  type Observables,
 } from './fields';
 import { confidenceOf, findingTypeOf, outcomeOf, semantics } from './semantics';
 import { keepOriginal, NormalizeError, sourceSlug, type MapContext, type Normalized } from './types';
 
 // OCSF disposition_id enum (1.3.0): 1 Allowed, 2 Blocked, 3 Quarantined, 4 Isolated, 5 Deleted,
 // 6 Dropped, 15 Detected, 17 Logged, 19 Alert.
-const OCSF_DISPOSITIONS: Record<number, string> = { 1: 'allowed', 2: 'blocked', 3: 'quarantined', 4: 'isolated', 5: 'deleted', 6: 'dropped', 15: 'detected', 17: 'logged', 19: 'alert' };
+const OCSF_DISPOSITIONS: Record<number, string> = {
+  1: 'allowed',
+  2: 'blocked',
+  3: 'quarantined',
+  4: 'isolated',
+  5: 'deleted',
+  6: 'dropped',
+  15: 'detected',
+  17: 'logged',
+  19: 'alert',
+};
 
 /** Every OCSF event has an integer class_uid and a metadata object. */
 export function detectOcsf(doc: unknown): boolean {
@@ -26,8 +52,14 @@ const SEVERITY_BY_ID: Severity[] = ['informational', 'informational', 'low', 'me
 export const ocsfSeverity = (id: number | undefined): Severity => (id !== undefined && SEVERITY_BY_ID[id]) || 'informational';
 
 const CATEGORIES: Record<number, string> = {
-  1: 'System Activity', 2: 'Findings', 3: 'Identity & Access Management', 4: 'Network Activity',
-  5: 'Discovery', 6: 'Application Activity', 7: 'Remediation', 8: 'Unmanned Systems',
+  1: 'System Activity',
+  2: 'Findings',
+  3: 'Identity & Access Management',
+  4: 'Network Activity',
+  5: 'Discovery',
+  6: 'Application Activity',
+  7: 'Remediation',
+  8: 'Unmanned Systems',
 };
 
 function className(doc: unknown, classUid: number): string {
@@ -81,10 +113,14 @@ function addEntities(o: Observables, e: unknown): void {
   push(o.processes, processOf(first(e, 'actor.process')));
   push(o.processes, processOf(first(e, 'process')));
   push(o.files, file(first(e, 'file')));
-  const srcIp = str(e, 'src_endpoint.ip'), dstIp = str(e, 'dst_endpoint.ip');
+  const srcIp = str(e, 'src_endpoint.ip'),
+    dstIp = str(e, 'dst_endpoint.ip');
   if (srcIp || dstIp) {
     o.network.push({
-      srcIp, srcPort: port(num(e, 'src_endpoint.port')), dstIp, dstPort: port(num(e, 'dst_endpoint.port')),
+      srcIp,
+      srcPort: port(num(e, 'src_endpoint.port')),
+      dstIp,
+      dstPort: port(num(e, 'dst_endpoint.port')),
       protocol: str(e, 'connection_info.protocol_name'),
       direction: DIRECTION_BY_ID[num(e, 'connection_info.direction_id') ?? 0],
       srcCountry: countryCode(str(e, 'src_endpoint.location.country')),
@@ -92,7 +128,9 @@ function addEntities(o: Observables, e: unknown): void {
   }
   o.domains.push(...strs(e, 'query.hostname', 'src_endpoint.domain', 'dst_endpoint.domain'));
   o.urls.push(...strs(e, 'url.url_string'));
-  const from = str(e, 'email.from'), to = strs(e, 'email.to'), subject = str(e, 'email.subject');
+  const from = str(e, 'email.from'),
+    to = strs(e, 'email.to'),
+    subject = str(e, 'email.subject');
   if (from || to.length || subject) o.emails.push({ from, to, subject, messageId: str(e, 'email.message_uid') });
 }
 
@@ -106,14 +144,32 @@ function addObservables(o: Observables, list: unknown[]): void {
     const value = str(ob, 'value');
     if (!value) continue;
     switch (num(ob, 'type_id')) {
-      case 1: o.domains.push(value); break;
-      case 2: o.ips.push(value); break;
-      case 4: o.users.push({ name: value }); break;
-      case 6: o.urls.push(value); break;
-      case 7: o.files.push({ name: value }); break;
-      case 8: { const h = hashes(value); if (h) o.files.push({ hashes: h }); break; }
-      case 9: o.processes.push({ name: value, parents: [] }); break;
-      case 13: o.processes.push({ commandLine: clip(value, 32_768), parents: [] }); break;
+      case 1:
+        o.domains.push(value);
+        break;
+      case 2:
+        o.ips.push(value);
+        break;
+      case 4:
+        o.users.push({ name: value });
+        break;
+      case 6:
+        o.urls.push(value);
+        break;
+      case 7:
+        o.files.push({ name: value });
+        break;
+      case 8: {
+        const h = hashes(value);
+        if (h) o.files.push({ hashes: h });
+        break;
+      }
+      case 9:
+        o.processes.push({ name: value, parents: [] });
+        break;
+      case 13:
+        o.processes.push({ commandLine: clip(value, 32_768), parents: [] });
+        break;
     }
   }
 }
@@ -143,14 +199,19 @@ export function mapOcsf(doc: unknown, ctx: MapContext): Normalized {
   const title = str(info, 'title') ?? str(doc, 'message');
   if (!title) throw new NormalizeError('ocsf', `finding ${sourceId} has no finding_info.title or message`);
 
-  const vendor = clip(str(doc, 'metadata.product.vendor_name'), 256), productName = clip(str(doc, 'metadata.product.name'), 256);
+  const vendor = clip(str(doc, 'metadata.product.vendor_name'), 256),
+    productName = clip(str(doc, 'metadata.product.name'), 256);
   const description = str(info, 'desc') ?? (str(doc, 'message') !== title ? str(doc, 'message') : undefined);
   const { raw, evidence } = keepOriginal(doc);
   const alert: AlertInput = {
     source: sourceSlug(vendor, productName),
     sourceId: clip(sourceId, 256)!,
-    time: isoTime(first(doc, 'time')) ?? isoTime(first(doc, 'time_dt')) ?? isoTime(first(info, 'created_time'))
-      ?? isoTime(first(info, 'created_time_dt')) ?? ctx.receivedAt,
+    time:
+      isoTime(first(doc, 'time')) ??
+      isoTime(first(doc, 'time_dt')) ??
+      isoTime(first(info, 'created_time')) ??
+      isoTime(first(info, 'created_time_dt')) ??
+      ctx.receivedAt,
     title: clip(title, 512)!,
     description: clip(description, 16_384),
     severity: ocsfSeverity(num(doc, 'severity_id')),
@@ -159,11 +220,17 @@ export function mapOcsf(doc: unknown, ctx: MapContext): Normalized {
       id: clip(str(info, 'analytic.uid') ?? str(doc, 'analytic.uid', 'metadata.event_code'), 256),
       name: clip(str(info, 'analytic.name') ?? str(doc, 'analytic.name'), 512),
     }),
-    attackTechniques: attackIds(strs(doc,
-      'attacks.technique.uid', 'attacks.sub_technique.uid', 'finding_info.attacks.technique.uid',
-      'finding_info.attacks.sub_technique.uid',
-      // Prowler lists ATT&CK ids among its compliance frameworks.
-      'unmapped.compliance.MITRE-ATTACK')),
+    attackTechniques: attackIds(
+      strs(
+        doc,
+        'attacks.technique.uid',
+        'attacks.sub_technique.uid',
+        'finding_info.attacks.technique.uid',
+        'finding_info.attacks.sub_technique.uid',
+        // Prowler lists ATT&CK ids among its compliance frameworks.
+        'unmapped.compliance.MITRE-ATTACK',
+      ),
+    ),
     observables: observables(doc),
     // OCSF: disposition (Blocked, Quarantined, Deleted, Allowed, Detected …), confidence_score
     // 0-100, and the class itself (2002 Vulnerability, 2003 Compliance).

@@ -30,7 +30,11 @@ export const JSON_FORMATS: JsonFormat[] = [
 ];
 
 const lenient = new TextDecoder('utf-8');
-const cefLines = (body: Uint8Array) => lenient.decode(body).split(/\r?\n|\0/).filter((l) => l.trim());
+const cefLines = (body: Uint8Array) =>
+  lenient
+    .decode(body)
+    .split(/\r?\n|\0/)
+    .filter((l) => l.trim());
 
 /** Lines (split at LF or NUL) holding something other than white space: what cefLines keeps. */
 function countCefLines(body: Uint8Array, max = Infinity): number {
@@ -52,7 +56,12 @@ export function mapCefLine(line: string, ctx: MapContext): Normalized {
 }
 
 export const TEXT_FORMATS: TextFormat[] = [
-  { format: 'eml', detect: looksLikeEml, count: () => 1, split: async (body, ctx) => [await mapEml(body, ctx).catch((error: unknown) => ({ error }))] },
+  {
+    format: 'eml',
+    detect: looksLikeEml,
+    count: () => 1,
+    split: async (body, ctx) => [await mapEml(body, ctx).catch((error: unknown) => ({ error }))],
+  },
   {
     format: 'cef',
     // Text (not JSON) with a CEF line among its first lines: a feed may open with other syslog.
@@ -61,12 +70,13 @@ export const TEXT_FORMATS: TextFormat[] = [
       return !/^\s*[[{]/.test(head) && head.split(/\r?\n/).some(looksLikeCef);
     },
     count: countCefLines,
-    split: async (body, ctx) => cefLines(body).map((line) => {
-      try {
-        return mapCefLine(line, ctx);
-      } catch (error) {
-        return { error };
-      }
-    }),
+    split: async (body, ctx) =>
+      cefLines(body).map((line) => {
+        try {
+          return mapCefLine(line, ctx);
+        } catch (error) {
+          return { error };
+        }
+      }),
   },
 ];

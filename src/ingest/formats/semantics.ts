@@ -11,7 +11,10 @@ type FindingType = NonNullable<AlertSemantics['findingType']>;
 const OUTCOME_WORDS: [RegExp, Outcome][] = [
   [/^(quarantine[ds]?|isolated?)$/, 'quarantined'],
   [/^(delete[ds]?|removed?|clean(ed)?)$/, 'deleted'],
-  [/^(block(ed)?|den(y|ied)|drop(ped)?|reset(-both|-client|-server)?|reject(ed)?|prevent(ed)?|kill(ed)?|req_blocked|sinkhole[d]?|blocked_by_policy|terminated?)$/, 'blocked'],
+  [
+    /^(block(ed)?|den(y|ied)|drop(ped)?|reset(-both|-client|-server)?|reject(ed)?|prevent(ed)?|kill(ed)?|req_blocked|sinkhole[d]?|blocked_by_policy|terminated?)$/,
+    'blocked',
+  ],
   [/^(allow(ed)?|permit(ted)?|pass(ed)?|accept(ed)?|req_passed|success|forwarded|updated)$/, 'allowed'],
   [/^(alert|detect(ed)?|log(ged)?|monitor(ed)?|observed|audit|req_alerted)$/, 'detected'],
 ];
@@ -30,7 +33,8 @@ export function outcomeOf(...words: (string | undefined)[]): Outcome | undefined
 // Test-file signatures: EICAR and the vendors' names for it (ClamAV Win.Test.EICAR_HDB-1,
 // Defender Virus:DOS/EICAR_Test_File, Sophos EICAR-AV-Test, Trend Micro Eicar_test_file).
 const AV_TEST = /(^|[^a-z])eicar([^a-z]|$)/i;
-const ACCEPTABLE_USE = /^(gambling|adult|pornography|nudity|anonymi[sz]ers?|proxy avoidance|games|gaming|dating|streaming media|social networking|shopping|sports|entertainment|alcohol|tobacco|weapons|marijuana|hacking|peer-to-peer|p2p)$/i;
+const ACCEPTABLE_USE =
+  /^(gambling|adult|pornography|nudity|anonymi[sz]ers?|proxy avoidance|games|gaming|dating|streaming media|social networking|shopping|sports|entertainment|alcohol|tobacco|weapons|marijuana|hacking|peer-to-peer|p2p)$/i;
 
 export interface FindingTypeHints {
   /** The threat or signature name the tool gave (malware name, IPS signature). */

@@ -23,8 +23,11 @@ const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?(?:Z|[+-]\d{2
 const MONTHS = 'Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec';
 // RFC 3164 TIMESTAMP, plus two common deviations: a year after the day (ArcSight loggers) and an
 // RFC 3339 timestamp in its place (rsyslog's high-precision template).
-const BSD_TIMESTAMP = new RegExp(`^(?:(?:${MONTHS}) {1,2}\\d{1,2}(?: \\d{4})? \\d{2}:\\d{2}:\\d{2}(?:\\.\\d{1,6})?`
-  + '|\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(?:\\.\\d{1,9})?(?:Z|[+-]\\d{2}:\\d{2}))(?= |$)', 'i');
+const BSD_TIMESTAMP = new RegExp(
+  `^(?:(?:${MONTHS}) {1,2}\\d{1,2}(?: \\d{4})? \\d{2}:\\d{2}:\\d{2}(?:\\.\\d{1,6})?` +
+    '|\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(?:\\.\\d{1,9})?(?:Z|[+-]\\d{2}:\\d{2}))(?= |$)',
+  'i',
+);
 // RFC 3164 TAG: "app:" or "app[pid]:". Anything else after the hostname is plain content.
 const TAG = /^([^\s:[\]]{1,48})(?:\[([^\]\s]{0,32})\])?: ?/;
 const BOM = '\uFEFF';
@@ -62,7 +65,15 @@ function parse5424(s: string, hasPri: boolean): Header | undefined {
   const timestamp = token();
   // Without a PRI, "1 " could just start a message: demand a real timestamp (or nil) too.
   if (!hasPri && !(timestamp === undefined ? s.startsWith('1 - ') : RFC3339.test(timestamp))) return undefined;
-  const header: Header = { timestamp, hostname: token(), appName: token(), procId: token(), msgId: token(), message: '', framing: 'rfc5424' };
+  const header: Header = {
+    timestamp,
+    hostname: token(),
+    appName: token(),
+    procId: token(),
+    msgId: token(),
+    message: '',
+    framing: 'rfc5424',
+  };
 
   let structuredData: SyslogLine['structuredData'];
   if (s[pos] === '-') pos++;
@@ -132,7 +143,10 @@ export interface DeframerOptions {
   maxMessageSize?: number;
 }
 
-const LF = 0x0a, CR = 0x0d, NUL = 0x00, SP = 0x20;
+const LF = 0x0a,
+  CR = 0x0d,
+  NUL = 0x00,
+  SP = 0x20;
 const isDelimiter = (b: number) => b === LF || b === CR || b === NUL;
 
 /**
@@ -177,12 +191,18 @@ export class SyslogStreamDeframer {
       }
       if (this.discarding) {
         const d = nextDelimiter(buf, pos);
-        if (d < 0) { pos = buf.length; break; }
+        if (d < 0) {
+          pos = buf.length;
+          break;
+        }
         this.discarding = false;
         pos = d + 1;
         continue;
       }
-      if (isDelimiter(buf[pos])) { pos++; continue; } // blank lines, or a LF after an octet-counted frame
+      if (isDelimiter(buf[pos])) {
+        pos++;
+        continue;
+      } // blank lines, or a LF after an octet-counted frame
 
       const frame = octetFrame(buf, pos);
       if (frame === 'incomplete') break;

@@ -8,7 +8,12 @@ export const ALERT_FORMATS = ['autosoc', 'ecs', 'wazuh', 'ocsf', 'cef', 'eml'] a
 export type AlertFormat = (typeof ALERT_FORMATS)[number];
 
 /** A blob a mapper wants kept as evidence (the ingest layer stores it and adds the ref). */
-export interface PendingEvidence { kind: string; mediaType: string; name?: string; content: Uint8Array }
+export interface PendingEvidence {
+  kind: string;
+  mediaType: string;
+  name?: string;
+  content: Uint8Array;
+}
 
 export interface Normalized {
   alert: AlertInput;
@@ -17,7 +22,10 @@ export interface Normalized {
 
 /** Thrown for input that is recognisably this format but cannot become an alert. */
 export class NormalizeError extends Error {
-  constructor(readonly format: AlertFormat, message: string) {
+  constructor(
+    readonly format: AlertFormat,
+    message: string,
+  ) {
     super(`${format}: ${message}`);
     this.name = 'NormalizeError';
   }
@@ -40,7 +48,11 @@ export function keepOriginal(original: unknown, mediaType = 'application/json'):
 
 /** Source names must match the Alert schema: lower-case slug of at most 64 characters. */
 export function sourceSlug(...parts: (string | undefined)[]): string {
-  const dashed = parts.filter(Boolean).join('-').toLowerCase().replace(/[^a-z0-9_.-]+/g, '-');
+  const dashed = parts
+    .filter(Boolean)
+    .join('-')
+    .toLowerCase()
+    .replace(/[^a-z0-9_.-]+/g, '-');
   const slug = trimEndChars(trimStartChars(dashed, '-_.'), '-').slice(0, 64);
   return slug || 'unknown';
 }

@@ -2,8 +2,24 @@
 // indexer returns it in a search hit ({_id, _index, _source}).
 import type { AlertInput, Severity } from '../../domain/alert';
 import {
-  attackIds, basename, clip, compact, countryCode, emptyObservables, finishObservables, first, hashes, int, isObject,
-  isoTime, num, port, str, strs, unwrapHit, type Observables,
+  attackIds,
+  basename,
+  clip,
+  compact,
+  countryCode,
+  emptyObservables,
+  finishObservables,
+  first,
+  hashes,
+  int,
+  isObject,
+  isoTime,
+  num,
+  port,
+  str,
+  strs,
+  unwrapHit,
+  type Observables,
 } from './fields';
 import { confidenceOf, findingTypeOf, outcomeOf, semantics } from './semantics';
 import { keepOriginal, NormalizeError, type MapContext, type Normalized } from './types';
@@ -24,10 +40,12 @@ export function wazuhSeverity(level: number): Severity {
 
 /** Sysmon's `Hashes` field: "SHA1=…,MD5=…,SHA256=…,IMPHASH=…". */
 function sysmonHashes(field: string | undefined) {
-  const byKind = new Map((field ?? '').split(',').map((kv) => {
-    const [k, v] = kv.split('=');
-    return [k?.trim().toLowerCase(), v] as const;
-  }));
+  const byKind = new Map(
+    (field ?? '').split(',').map((kv) => {
+      const [k, v] = kv.split('=');
+      return [k?.trim().toLowerCase(), v] as const;
+    }),
+  );
   return hashes(byKind.get('md5'), byKind.get('sha1'), byKind.get('sha256'));
 }
 
@@ -51,7 +69,9 @@ function auditExecve(a: unknown): Observables['processes'][number] | undefined {
   if (!exe && args.length === 0) return undefined;
   const ppid = int(num(audit, 'ppid'));
   return {
-    pid: int(num(audit, 'pid')), path: exe, name: basename(exe) ?? basename(str(audit, 'command')),
+    pid: int(num(audit, 'pid')),
+    path: exe,
+    name: basename(exe) ?? basename(str(audit, 'command')),
     commandLine: args.length ? clip(args.join(' '), 32_768) : undefined,
     parents: ppid === undefined ? [] : [{ pid: ppid }],
   };
@@ -59,7 +79,8 @@ function auditExecve(a: unknown): Observables['processes'][number] | undefined {
 
 const MAX_TASK_XML = 64 * 1024;
 const MAX_TASK_ACTIONS = 4;
-const xmlText = (s: string) => s.replace(/&(quot|amp|lt|gt|apos);/g, (_, e: string) => ({ quot: '"', amp: '&', lt: '<', gt: '>', apos: "'" })[e]!).trim();
+const xmlText = (s: string) =>
+  s.replace(/&(quot|amp|lt|gt|apos);/g, (_, e: string) => ({ quot: '"', amp: '&', lt: '<', gt: '>', apos: "'" })[e]!).trim();
 
 /**
  * The actions of a task that Security event 4698/4702 registered (eventdata.taskContent, the
@@ -89,20 +110,28 @@ function observables(a: unknown): Observables {
   // Windows events (data.win.eventdata) name users with a separate domain.
   const ev = first(a, 'data.win.eventdata');
   const users: [string | undefined, string | undefined][] = [
-    [str(a, 'data.srcuser'), undefined], [str(a, 'data.dstuser'), undefined],
-    [str(ev, 'subjectUserName'), str(ev, 'subjectDomainName')], [str(ev, 'targetUserName'), str(ev, 'targetDomainName')],
+    [str(a, 'data.srcuser'), undefined],
+    [str(a, 'data.dstuser'), undefined],
+    [str(ev, 'subjectUserName'), str(ev, 'subjectDomainName')],
+    [str(ev, 'targetUserName'), str(ev, 'targetDomainName')],
     // FIM who-data: the login user is who really made the change (effective user is often root).
-    [str(a, 'syscheck.audit.login_user.name'), undefined], [str(a, 'syscheck.audit.effective_user.name'), undefined],
+    [str(a, 'syscheck.audit.login_user.name'), undefined],
+    [str(a, 'syscheck.audit.effective_user.name'), undefined],
   ];
   for (const [name, domain] of users) if (name && name !== '-') o.users.push({ name, domain });
 
   // Windows logon events (4624/4625/4648/4776) name the remote address in eventdata.ipAddress,
   // Sysmon network events in sourceIp/destinationIp; "-" and loopback mean "no remote".
-  const remote = (v: string | undefined) => (v && v !== '-' && !/^(?:127\.|::1$|::ffff:127\.)/.test(v) ? v.replace(/^::ffff:/, '') : undefined);
-  const srcIp = str(a, 'data.srcip') ?? remote(str(ev, 'ipAddress', 'sourceIp')), dstIp = str(a, 'data.dstip') ?? remote(str(ev, 'destinationIp'));
+  const remote = (v: string | undefined) =>
+    v && v !== '-' && !/^(?:127\.|::1$|::ffff:127\.)/.test(v) ? v.replace(/^::ffff:/, '') : undefined;
+  const srcIp = str(a, 'data.srcip') ?? remote(str(ev, 'ipAddress', 'sourceIp')),
+    dstIp = str(a, 'data.dstip') ?? remote(str(ev, 'destinationIp'));
   if (srcIp || dstIp) {
     o.network.push({
-      srcIp, srcPort: port(num(a, 'data.srcport') ?? num(ev, 'ipPort') ?? num(ev, 'sourcePort')), dstIp, dstPort: port(num(a, 'data.dstport') ?? num(ev, 'destinationPort')),
+      srcIp,
+      srcPort: port(num(a, 'data.srcport') ?? num(ev, 'ipPort') ?? num(ev, 'sourcePort')),
+      dstIp,
+      dstPort: port(num(a, 'data.dstport') ?? num(ev, 'destinationPort')),
       protocol: str(a, 'data.protocol'),
       // Wazuh's GeoIP enrichment names the country (GeoLocation.country_name), not its code.
       srcCountry: countryCode(str(a, 'GeoLocation.country_name')),
@@ -112,7 +141,9 @@ function observables(a: unknown): Observables {
   const fimPath = str(a, 'syscheck.path');
   if (fimPath) {
     o.files.push({
-      path: fimPath, name: basename(fimPath), size: int(num(a, 'syscheck.size_after')),
+      path: fimPath,
+      name: basename(fimPath),
+      size: int(num(a, 'syscheck.size_after')),
       hashes: hashes(str(a, 'syscheck.md5_after'), str(a, 'syscheck.sha1_after'), str(a, 'syscheck.sha256_after')),
     });
   }
@@ -120,7 +151,9 @@ function observables(a: unknown): Observables {
   if (auditProc) {
     const ppid = int(num(a, 'syscheck.audit.process.ppid'));
     o.processes.push({
-      pid: int(num(a, 'syscheck.audit.process.id')), path: auditProc, name: basename(auditProc),
+      pid: int(num(a, 'syscheck.audit.process.id')),
+      path: auditProc,
+      name: basename(auditProc),
       parents: ppid === undefined ? [] : [{ pid: ppid }],
     });
   }
@@ -130,13 +163,20 @@ function observables(a: unknown): Observables {
 
   if (ev) {
     // Sysmon names them image/parentImage; Security event 4688 newProcessName/parentProcessName.
-    const image = str(ev, 'image', 'newProcessName'), parentImage = str(ev, 'parentImage', 'parentProcessName');
+    const image = str(ev, 'image', 'newProcessName'),
+      parentImage = str(ev, 'parentImage', 'parentProcessName');
     const proc = compact({
-      pid: int(num(ev, 'processId')), path: image, name: basename(image),
-      commandLine: clip(str(ev, 'commandLine'), 32_768), hashes: sysmonHashes(str(ev, 'hashes')), user: str(ev, 'user'),
+      pid: int(num(ev, 'processId')),
+      path: image,
+      name: basename(image),
+      commandLine: clip(str(ev, 'commandLine'), 32_768),
+      hashes: sysmonHashes(str(ev, 'hashes')),
+      user: str(ev, 'user'),
     });
     const parent = compact({
-      pid: int(num(ev, 'parentProcessId')), path: parentImage, name: basename(parentImage),
+      pid: int(num(ev, 'parentProcessId')),
+      path: parentImage,
+      name: basename(parentImage),
       commandLine: clip(str(ev, 'parentCommandLine'), 32_768),
     });
     if (proc || parent) o.processes.push({ ...proc, parents: parent ? [parent] : [] });

@@ -11,8 +11,11 @@ export async function startPollers(client: Client, taskQueue: string, pollers: P
   const ids: string[] = [];
   for (const poller of pollers) {
     const handle = await client.workflow.start(pollerWorkflow, {
-      workflowId: pollerWorkflowId(poller.name), taskQueue, args: [{ poller }],
-      workflowIdConflictPolicy: 'USE_EXISTING', workflowTaskTimeout: '30s',
+      workflowId: pollerWorkflowId(poller.name),
+      taskQueue,
+      args: [{ poller }],
+      workflowIdConflictPolicy: 'USE_EXISTING',
+      workflowTaskTimeout: '30s',
     });
     ids.push(handle.workflowId);
   }
@@ -22,8 +25,11 @@ export async function startPollers(client: Client, taskQueue: string, pollers: P
 /** The ticket poller (policy tickets.pollEverySeconds), one per ticket system. */
 export async function startTicketPoller(client: Client, taskQueue: string, system: string, intervalMs: number): Promise<string> {
   const handle = await client.workflow.start(ticketPollerWorkflow, {
-    workflowId: ticketPollerId(system), taskQueue, args: [{ system, intervalMs }],
-    workflowIdConflictPolicy: 'USE_EXISTING', workflowTaskTimeout: '30s',
+    workflowId: ticketPollerId(system),
+    taskQueue,
+    args: [{ system, intervalMs }],
+    workflowIdConflictPolicy: 'USE_EXISTING',
+    workflowTaskTimeout: '30s',
   });
   return handle.workflowId;
 }

@@ -35,7 +35,7 @@ export class AbuseIpdbClient implements IntelProvider {
   private readonly baseUrl: string;
 
   constructor(private readonly opts: { apiKey: string; baseUrl?: string; maxAgeInDays?: number; fetchImpl?: typeof fetch }) {
-    this.baseUrl = trimEndChars((opts.baseUrl ?? 'https://api.abuseipdb.com'), '/');
+    this.baseUrl = trimEndChars(opts.baseUrl ?? 'https://api.abuseipdb.com', '/');
   }
 
   supports(i: Indicator): boolean {
@@ -44,10 +44,12 @@ export class AbuseIpdbClient implements IntelProvider {
 
   async lookup(indicator: Indicator, timeoutMs: number): Promise<OnlineVerdict> {
     const query = new URLSearchParams({ ipAddress: indicator.value, maxAgeInDays: String(this.opts.maxAgeInDays ?? 90) });
-    const ans = await requestJson({ vendor: 'abuseipdb',
+    const ans = await requestJson({
+      vendor: 'abuseipdb',
       url: `${this.baseUrl}/api/v2/check?${query}`,
       headers: { Key: this.opts.apiKey, Accept: 'application/json' },
-      timeoutMs, fetchImpl: this.opts.fetchImpl,
+      timeoutMs,
+      fetchImpl: this.opts.fetchImpl,
     });
     if (ans.status !== 200) {
       const e = ErrorAnswer.safeParse(ans.body);
@@ -55,6 +57,11 @@ export class AbuseIpdbClient implements IntelProvider {
     }
     const parsed = Answer.safeParse(ans.body);
     if (!parsed.success) throw new IntelError('malformed', 'AbuseIPDB answer has no data.abuseConfidenceScore/totalReports');
-    return { provider: this.name, indicator, ...judgeAbuseIpdb(parsed.data.data), link: `https://www.abuseipdb.com/check/${encodeURIComponent(indicator.value)}` };
+    return {
+      provider: this.name,
+      indicator,
+      ...judgeAbuseIpdb(parsed.data.data),
+      link: `https://www.abuseipdb.com/check/${encodeURIComponent(indicator.value)}`,
+    };
   }
 }

@@ -13,10 +13,20 @@ import { UrlscanClient } from './urlscan';
 import { VirusTotalClient } from './virustotal';
 
 const duration = z.string().transform((v, ctx) => {
-  try { return parseDuration(v); } catch (err) { ctx.addIssue({ code: 'custom', message: (err as Error).message }); return z.NEVER; }
+  try {
+    return parseDuration(v);
+  } catch (err) {
+    ctx.addIssue({ code: 'custom', message: (err as Error).message });
+    return z.NEVER;
+  }
 });
 const rate = z.string().transform((v, ctx) => {
-  try { return parseRate(v, parseDuration); } catch (err) { ctx.addIssue({ code: 'custom', message: (err as Error).message }); return z.NEVER; }
+  try {
+    return parseRate(v, parseDuration);
+  } catch (err) {
+    ctx.addIssue({ code: 'custom', message: (err as Error).message });
+    return z.NEVER;
+  }
 });
 
 const Env = z.object({
@@ -48,7 +58,11 @@ export class IntelConfigError extends Error {
   }
 }
 
-export interface OnlineIntelDeps { pool?: Pool; clock?: Clock; fetchImpl?: typeof fetch }
+export interface OnlineIntelDeps {
+  pool?: Pool;
+  clock?: Clock;
+  fetchImpl?: typeof fetch;
+}
 
 function parseEnv(env: NodeJS.ProcessEnv) {
   // An empty variable counts as unset, as in src/config.ts.
@@ -61,9 +75,15 @@ export function onlineIntelFromEnv(env: NodeJS.ProcessEnv, deps: OnlineIntelDeps
   const e = parseEnv(env);
   const clock = deps.clock ?? systemClock;
   return new OnlineIntel({
-    providers: intelProvidersFromEnv(env, deps.fetchImpl), clock, maxIndicators: e.INTEL_MAX_INDICATORS,
-    internalDomains: e.INTEL_INTERNAL_DOMAINS.split(',').map((d) => d.trim()).filter(Boolean),
-    cache: deps.pool ? new IntelCache(deps.pool, clock, { ttlMs: e.INTEL_CACHE_TTL, negativeTtlMs: e.INTEL_NEGATIVE_CACHE_TTL }) : undefined,
+    providers: intelProvidersFromEnv(env, deps.fetchImpl),
+    clock,
+    maxIndicators: e.INTEL_MAX_INDICATORS,
+    internalDomains: e.INTEL_INTERNAL_DOMAINS.split(',')
+      .map((d) => d.trim())
+      .filter(Boolean),
+    cache: deps.pool
+      ? new IntelCache(deps.pool, clock, { ttlMs: e.INTEL_CACHE_TTL, negativeTtlMs: e.INTEL_NEGATIVE_CACHE_TTL })
+      : undefined,
   });
 }
 
@@ -72,14 +92,35 @@ export function intelProvidersFromEnv(env: NodeJS.ProcessEnv, fetchImpl?: typeof
   const e = parseEnv(env);
   const timeoutMs = e.INTEL_TIMEOUT;
   const providers: ProviderSetup[] = [];
-  if (e.VT_API_KEY) providers.push({ provider: new VirusTotalClient({ apiKey: e.VT_API_KEY, baseUrl: e.VT_BASE_URL, fetchImpl }), rate: e.VT_RATE, timeoutMs });
+  if (e.VT_API_KEY)
+    providers.push({
+      provider: new VirusTotalClient({ apiKey: e.VT_API_KEY, baseUrl: e.VT_BASE_URL, fetchImpl }),
+      rate: e.VT_RATE,
+      timeoutMs,
+    });
   if (e.ABUSEIPDB_API_KEY) {
     providers.push({
-      provider: new AbuseIpdbClient({ apiKey: e.ABUSEIPDB_API_KEY, baseUrl: e.ABUSEIPDB_BASE_URL, maxAgeInDays: e.ABUSEIPDB_MAX_AGE_DAYS, fetchImpl }),
-      rate: e.ABUSEIPDB_RATE, timeoutMs,
+      provider: new AbuseIpdbClient({
+        apiKey: e.ABUSEIPDB_API_KEY,
+        baseUrl: e.ABUSEIPDB_BASE_URL,
+        maxAgeInDays: e.ABUSEIPDB_MAX_AGE_DAYS,
+        fetchImpl,
+      }),
+      rate: e.ABUSEIPDB_RATE,
+      timeoutMs,
     });
   }
-  if (e.URLHAUS_AUTH_KEY) providers.push({ provider: new UrlhausClient({ authKey: e.URLHAUS_AUTH_KEY, baseUrl: e.URLHAUS_BASE_URL, fetchImpl }), rate: e.URLHAUS_RATE, timeoutMs });
-  if (e.URLSCAN_API_KEY) providers.push({ provider: new UrlscanClient({ apiKey: e.URLSCAN_API_KEY, baseUrl: e.URLSCAN_BASE_URL, fetchImpl }), rate: e.URLSCAN_RATE, timeoutMs });
+  if (e.URLHAUS_AUTH_KEY)
+    providers.push({
+      provider: new UrlhausClient({ authKey: e.URLHAUS_AUTH_KEY, baseUrl: e.URLHAUS_BASE_URL, fetchImpl }),
+      rate: e.URLHAUS_RATE,
+      timeoutMs,
+    });
+  if (e.URLSCAN_API_KEY)
+    providers.push({
+      provider: new UrlscanClient({ apiKey: e.URLSCAN_API_KEY, baseUrl: e.URLSCAN_BASE_URL, fetchImpl }),
+      rate: e.URLSCAN_RATE,
+      timeoutMs,
+    });
   return providers;
 }

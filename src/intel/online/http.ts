@@ -7,7 +7,11 @@ export { excerpt, retryAfterMs } from '../../connectors/http';
 export type IntelErrorKind = 'timeout' | 'network' | 'auth' | 'rate-limited' | 'http' | 'malformed' | 'too-large';
 
 export class IntelError extends Error {
-  constructor(readonly kind: IntelErrorKind, message: string, readonly retryAfterMs?: number) {
+  constructor(
+    readonly kind: IntelErrorKind,
+    message: string,
+    readonly retryAfterMs?: number,
+  ) {
     super(message);
     this.name = 'IntelError';
   }
@@ -28,7 +32,11 @@ export interface JsonRequest {
   vendor?: string;
 }
 
-export interface JsonAnswer { status: number; headers: Headers; body: unknown }
+export interface JsonAnswer {
+  status: number;
+  headers: Headers;
+  body: unknown;
+}
 
 function toIntelError(f: HttpFailure): IntelError {
   if (f.kind !== 'status') return new IntelError(f.kind, f.message);

@@ -32,9 +32,26 @@ export interface OnlineIntelOptions {
 }
 
 // Names that only resolve inside an organization (RFC 6761, RFC 8375 and common practice).
-const PRIVATE_SUFFIXES = ['local', 'localhost', 'internal', 'intranet', 'lan', 'corp', 'home', 'home.arpa', 'localdomain', 'private', 'in-addr.arpa', 'ip6.arpa'];
+const PRIVATE_SUFFIXES = [
+  'local',
+  'localhost',
+  'internal',
+  'intranet',
+  'lan',
+  'corp',
+  'home',
+  'home.arpa',
+  'localdomain',
+  'private',
+  'in-addr.arpa',
+  'ip6.arpa',
+];
 
-interface ProviderState { setup: ProviderSetup; bucket: TokenBucket; blockedUntil: number }
+interface ProviderState {
+  setup: ProviderSetup;
+  bucket: TokenBucket;
+  blockedUntil: number;
+}
 
 export class OnlineIntel {
   private readonly clock: Clock;
@@ -72,8 +89,10 @@ export class OnlineIntel {
         if (!host) return false;
         return this.shareable(isIP(host) ? { type: 'ip', value: host } : { type: 'domain', value: host });
       }
-      case 'hash': return /^[0-9a-f]{32}$|^[0-9a-f]{40}$|^[0-9a-f]{64}$/.test(i.value);
-      default: return false;
+      case 'hash':
+        return /^[0-9a-f]{32}$|^[0-9a-f]{40}$|^[0-9a-f]{64}$/.test(i.value);
+      default:
+        return false;
     }
   }
 
@@ -105,7 +124,10 @@ export class OnlineIntel {
     const deadline = this.clock.now() + (this.opts.deadlineMs ?? 60_000);
     const perProvider = await Promise.all(this.states.map((s) => this.lookupWith(s, asked, deadline)));
     const overflow: IntelLookupEntry[] = indicators.slice(max).map((indicator) => ({
-      provider: 'online-intel', indicator, status: 'skipped', error: `not looked up: more than ${max} indicators in one alert`,
+      provider: 'online-intel',
+      indicator,
+      status: 'skipped',
+      error: `not looked up: more than ${max} indicators in one alert`,
     }));
     return [...perProvider.flat(), ...overflow];
   }
@@ -127,7 +149,12 @@ export class OnlineIntel {
       }
       const now = this.clock.now();
       if (state.blockedUntil > now) {
-        out.push({ ...base, status: 'rate-limited', retryAfterMs: state.blockedUntil - now, error: `${provider.name} asked us to wait (HTTP 429)` });
+        out.push({
+          ...base,
+          status: 'rate-limited',
+          retryAfterMs: state.blockedUntil - now,
+          error: `${provider.name} asked us to wait (HTTP 429)`,
+        });
         continue;
       }
       if (now >= deadline) {

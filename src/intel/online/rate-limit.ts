@@ -2,7 +2,10 @@
 // injectable clock. An empty bucket answers how long until the next token, never waits.
 import type { Clock } from './types';
 
-export interface Rate { requests: number; perMs: number }
+export interface Rate {
+  requests: number;
+  perMs: number;
+}
 
 /** "4/1m", "1000/1d" → a rate. */
 export function parseRate(text: string, parseDuration: (s: string) => number): Rate {
@@ -15,7 +18,10 @@ export class TokenBucket {
   private tokens: number;
   private last: number;
 
-  constructor(private readonly rate: Rate, private readonly clock: Clock) {
+  constructor(
+    private readonly rate: Rate,
+    private readonly clock: Clock,
+  ) {
     this.tokens = rate.requests;
     this.last = clock.now();
   }

@@ -42,5 +42,7 @@ export interface IntelProvider {
   lookup(indicator: Indicator, timeoutMs: number): Promise<OnlineVerdict>;
 }
 
-export interface Clock { now(): number }
+export interface Clock {
+  now(): number;
+}
 export const systemClock: Clock = { now: () => Date.now() };

@@ -12,12 +12,20 @@ export const URLHAUS = 'urlhaus';
 
 const Status = z.object({ query_status: z.string() });
 const UrlEntry = z.object({
-  url_status: z.string().optional(), threat: z.string().nullable().optional(),
-  tags: z.array(z.string()).nullable().optional(), urlhaus_reference: z.string().optional(),
+  url_status: z.string().optional(),
+  threat: z.string().nullable().optional(),
+  tags: z.array(z.string()).nullable().optional(),
+  urlhaus_reference: z.string().optional(),
 });
-const HostAnswer = z.object({ urlhaus_reference: z.string().optional(), url_count: z.union([z.string(), z.number()]).optional(), urls: z.array(UrlEntry).default([]) });
+const HostAnswer = z.object({
+  urlhaus_reference: z.string().optional(),
+  url_count: z.union([z.string(), z.number()]).optional(),
+  urls: z.array(UrlEntry).default([]),
+});
 const PayloadAnswer = z.object({
-  sha256_hash: z.string().optional(), file_type: z.string().nullable().optional(), signature: z.string().nullable().optional(),
+  sha256_hash: z.string().optional(),
+  file_type: z.string().nullable().optional(),
+  signature: z.string().nullable().optional(),
   url_count: z.union([z.string(), z.number()]).optional(),
 });
 
@@ -35,13 +43,19 @@ export function judgeUrlhausHost(a: z.infer<typeof HostAnswer>): Judged {
   const count = Number(a.url_count ?? a.urls.length);
   const summary = `${count} malware URL(s) on this host, ${online} online`;
   // A host whose URLs are all offline is often a cleaned-up compromised site.
-  return online > 0 ? { verdict: 'malicious', score: 90, summary, link: a.urlhaus_reference }
+  return online > 0
+    ? { verdict: 'malicious', score: 90, summary, link: a.urlhaus_reference }
     : { verdict: 'suspicious', score: 60, summary, link: a.urlhaus_reference };
 }
 
 export function judgeUrlhausPayload(a: z.infer<typeof PayloadAnswer>, hash: string): Judged {
   const summary = `payload ${a.signature ?? '(no family)'}${a.file_type ? ` (${a.file_type})` : ''} served by ${a.url_count ?? '?'} URL(s)`;
-  return { verdict: 'malicious', score: 90, summary, link: `https://urlhaus.abuse.ch/browse.php?search=${encodeURIComponent(a.sha256_hash ?? hash)}` };
+  return {
+    verdict: 'malicious',
+    score: 90,
+    summary,
+    link: `https://urlhaus.abuse.ch/browse.php?search=${encodeURIComponent(a.sha256_hash ?? hash)}`,
+  };
 }
 
 export class UrlhausClient implements IntelProvider {
@@ -49,28 +63,42 @@ export class UrlhausClient implements IntelProvider {
   private readonly baseUrl: string;
 
   constructor(private readonly opts: { authKey: string; baseUrl?: string; fetchImpl?: typeof fetch }) {
-    this.baseUrl = trimEndChars((opts.baseUrl ?? 'https://urlhaus-api.abuse.ch'), '/');
+    this.baseUrl = trimEndChars(opts.baseUrl ?? 'https://urlhaus-api.abuse.ch', '/');
   }
 
   supports(i: Indicator): boolean {
-    return i.type === 'url' || i.type === 'domain' || (i.type === 'ip' && isIPv4(i.value)) || (i.type === 'hash' && [32, 64].includes(i.value.length));
+    return (
+      i.type === 'url' ||
+      i.type === 'domain' ||
+      (i.type === 'ip' && isIPv4(i.value)) ||
+      (i.type === 'hash' && [32, 64].includes(i.value.length))
+    );
   }
 
   private request(i: Indicator): { path: string; form: Record<string, string> } {
     switch (i.type) {
-      case 'url': return { path: 'url', form: { url: i.value } };
-      case 'domain': case 'ip': return { path: 'host', form: { host: i.value } };
-      case 'hash': return { path: 'payload', form: i.value.length === 32 ? { md5_hash: i.value } : { sha256_hash: i.value } };
-      default: throw new IntelError('http', `URLhaus has no ${i.type} lookup`);
+      case 'url':
+        return { path: 'url', form: { url: i.value } };
+      case 'domain':
+      case 'ip':
+        return { path: 'host', form: { host: i.value } };
+      case 'hash':
+        return { path: 'payload', form: i.value.length === 32 ? { md5_hash: i.value } : { sha256_hash: i.value } };
+      default:
+        throw new IntelError('http', `URLhaus has no ${i.type} lookup`);
     }
   }
 
   async lookup(indicator: Indicator, timeoutMs: number): Promise<OnlineVerdict> {
     const r = this.request(indicator);
-    const ans = await requestJson({ vendor: 'urlhaus',
-      url: `${this.baseUrl}/v1/${r.path}/`, method: 'POST',
+    const ans = await requestJson({
+      vendor: 'urlhaus',
+      url: `${this.baseUrl}/v1/${r.path}/`,
+      method: 'POST',
       headers: { 'Auth-Key': this.opts.authKey, 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
-      body: new URLSearchParams(r.form).toString(), timeoutMs, fetchImpl: this.opts.fetchImpl,
+      body: new URLSearchParams(r.form).toString(),
+      timeoutMs,
+      fetchImpl: this.opts.fetchImpl,
     });
     const status = Status.safeParse(ans.body);
     if (!status.success) throw new IntelError('malformed', `URLhaus answer (HTTP ${ans.status}) has no query_status`);
@@ -81,9 +109,12 @@ export class UrlhausClient implements IntelProvider {
     const schema = r.path === 'url' ? UrlEntry : r.path === 'host' ? HostAnswer : PayloadAnswer;
     const parsed = schema.safeParse(ans.body);
     if (!parsed.success) throw new IntelError('malformed', `URLhaus ${r.path} answer has an unexpected shape`);
-    const judged = r.path === 'url' ? judgeUrlhausUrl(parsed.data as z.infer<typeof UrlEntry>)
-      : r.path === 'host' ? judgeUrlhausHost(parsed.data as z.infer<typeof HostAnswer>)
-        : judgeUrlhausPayload(parsed.data as z.infer<typeof PayloadAnswer>, indicator.value);
+    const judged =
+      r.path === 'url'
+        ? judgeUrlhausUrl(parsed.data as z.infer<typeof UrlEntry>)
+        : r.path === 'host'
+          ? judgeUrlhausHost(parsed.data as z.infer<typeof HostAnswer>)
+          : judgeUrlhausPayload(parsed.data as z.infer<typeof PayloadAnswer>, indicator.value);
     return { provider: this.name, indicator, ...judged };
   }
 }

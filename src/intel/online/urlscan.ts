@@ -36,10 +36,14 @@ const ResultVerdicts = z.object({ verdicts: Verdict.extend({ overall: Verdict.op
 export function urlscanQuery(i: Indicator): string {
   const quoted = (v: string) => `"${v.replace(/["\\]/g, '\\$&')}"`;
   switch (i.type) {
-    case 'domain': return `domain:${i.value}`;
-    case 'ip': return `ip:${quoted(i.value)}`;
-    case 'url': return `page.url:${quoted(i.value)}`;
-    default: throw new IntelError('http', `urlscan.io has no ${i.type} lookup`);
+    case 'domain':
+      return `domain:${i.value}`;
+    case 'ip':
+      return `ip:${quoted(i.value)}`;
+    case 'url':
+      return `page.url:${quoted(i.value)}`;
+    default:
+      throw new IntelError('http', `urlscan.io has no ${i.type} lookup`);
   }
 }
 
@@ -47,20 +51,28 @@ export function urlscanQuery(i: Indicator): string {
 function isAbout(r: Result, i: Indicator): boolean {
   const v = i.value.toLowerCase();
   switch (i.type) {
-    case 'domain': return r.page?.domain?.toLowerCase() === v || r.task?.domain?.toLowerCase() === v;
-    case 'ip': return r.page?.ip?.toLowerCase() === v;
-    case 'url': return r.page?.url === i.value || r.task?.url === i.value;
-    default: return false;
+    case 'domain':
+      return r.page?.domain?.toLowerCase() === v || r.task?.domain?.toLowerCase() === v;
+    case 'ip':
+      return r.page?.ip?.toLowerCase() === v;
+    case 'url':
+      return r.page?.url === i.value || r.task?.url === i.value;
+    default:
+      return false;
   }
 }
 
 const uuidOf = (r: Result) => r._id ?? r.task?.uuid;
-const verdictOf = (r: Result) => (r.verdicts?.overall ?? (r.verdicts?.malicious !== undefined ? r.verdicts : undefined));
+const verdictOf = (r: Result) => r.verdicts?.overall ?? (r.verdicts?.malicious !== undefined ? r.verdicts : undefined);
 
 export function judgeUrlscan(results: Result[], i: Indicator): Pick<OnlineVerdict, 'verdict' | 'score' | 'summary'> & { uuid?: string } {
   const about = results.filter((r) => isAbout(r, i));
   if (about.length === 0) {
-    return { verdict: 'unknown', score: 0, summary: results.length ? `${results.length} scan(s) mention it, none of it as the page scanned` : 'no urlscan.io scans' };
+    return {
+      verdict: 'unknown',
+      score: 0,
+      summary: results.length ? `${results.length} scan(s) mention it, none of it as the page scanned` : 'no urlscan.io scans',
+    };
   }
   const judged = about.map((r) => ({ r, v: verdictOf(r) })).filter((x) => x.v);
   const bad = judged.filter((x) => x.v!.malicious);
@@ -68,9 +80,15 @@ export function judgeUrlscan(results: Result[], i: Indicator): Pick<OnlineVerdic
   const unjudged = about.length - judged.length;
   const tail = unjudged ? `, ${unjudged} without a verdict` : '';
   if (bad.length > 0) {
-    return { verdict: 'malicious', score: Math.min(100, Math.max(80, top)), summary: `${bad.length} of ${about.length} scan(s) judged malicious (score ${top})${tail}`, uuid: uuidOf(bad[0].r) };
+    return {
+      verdict: 'malicious',
+      score: Math.min(100, Math.max(80, top)),
+      summary: `${bad.length} of ${about.length} scan(s) judged malicious (score ${top})${tail}`,
+      uuid: uuidOf(bad[0].r),
+    };
   }
-  if (top >= 50) return { verdict: 'suspicious', score: 50, summary: `${about.length} scan(s), highest score ${top}, none judged malicious${tail}` };
+  if (top >= 50)
+    return { verdict: 'suspicious', score: 50, summary: `${about.length} scan(s), highest score ${top}, none judged malicious${tail}` };
   return { verdict: 'unknown', score: 0, summary: `${about.length} scan(s), none judged malicious${tail}` };
 }
 
@@ -79,7 +97,7 @@ export class UrlscanClient implements IntelProvider {
   private readonly baseUrl: string;
 
   constructor(private readonly opts: { apiKey: string; baseUrl?: string; fetchImpl?: typeof fetch }) {
-    this.baseUrl = trimEndChars((opts.baseUrl ?? 'https://urlscan.io'), '/');
+    this.baseUrl = trimEndChars(opts.baseUrl ?? 'https://urlscan.io', '/');
   }
 
   supports(i: Indicator): boolean {
@@ -88,15 +106,20 @@ export class UrlscanClient implements IntelProvider {
 
   async lookup(indicator: Indicator, timeoutMs: number): Promise<OnlineVerdict> {
     const q = urlscanQuery(indicator);
-    const ans = await requestJson({ vendor: 'urlscan',
+    const ans = await requestJson({
+      vendor: 'urlscan',
       url: `${this.baseUrl}/api/v1/search/?${new URLSearchParams({ q, size: String(SEARCH_SIZE) })}`,
       headers: { 'API-Key': this.opts.apiKey, accept: 'application/json' },
-      timeoutMs, fetchImpl: this.opts.fetchImpl,
+      timeoutMs,
+      fetchImpl: this.opts.fetchImpl,
     });
     if (ans.status !== 200) throw new IntelError('http', `HTTP ${ans.status}: ${excerpt(JSON.stringify(ans.body ?? ''))}`);
     const parsed = SearchAnswer.safeParse(ans.body);
     if (!parsed.success) throw new IntelError('malformed', 'urlscan.io search answer has no results array');
-    const hits = parsed.data.results.map((r) => Result.safeParse(r)).filter((r) => r.success).map((r) => r.data);
+    const hits = parsed.data.results
+      .map((r) => Result.safeParse(r))
+      .filter((r) => r.success)
+      .map((r) => r.data);
     const results = await this.withVerdicts(hits, indicator, timeoutMs);
     const { uuid, ...judged } = judgeUrlscan(results, indicator);
     const link = uuid ? `https://urlscan.io/result/${encodeURIComponent(uuid)}/` : `https://urlscan.io/search/#${encodeURIComponent(q)}`;
@@ -119,10 +142,13 @@ export class UrlscanClient implements IntelProvider {
   /** GET /api/v1/result/{uuid}/ — the verdicts of one scan; undefined while it runs or once deleted (404). */
   private async resultVerdicts(uuid: string, timeoutMs: number): Promise<Result['verdicts']> {
     if (this.memo.has(uuid)) return this.memo.get(uuid);
-    const ans = await requestJson({ vendor: 'urlscan',
+    const ans = await requestJson({
+      vendor: 'urlscan',
       url: `${this.baseUrl}/api/v1/result/${encodeURIComponent(uuid)}/`,
       headers: { 'API-Key': this.opts.apiKey, accept: 'application/json' },
-      timeoutMs, maxBytes: RESULT_MAX_BYTES, fetchImpl: this.opts.fetchImpl,
+      timeoutMs,
+      maxBytes: RESULT_MAX_BYTES,
+      fetchImpl: this.opts.fetchImpl,
     });
     if (ans.status === 404 || ans.status === 410) return undefined;
     if (ans.status !== 200) throw new IntelError('http', `result ${uuid}: HTTP ${ans.status}: ${excerpt(JSON.stringify(ans.body ?? ''))}`);
@@ -134,12 +160,18 @@ export class UrlscanClient implements IntelProvider {
   }
 
   /** Submits a URL for scanning (POST /api/v1/scan/); private unless asked otherwise. */
-  async submitScan(url: string, opts: { visibility?: 'public' | 'unlisted' | 'private'; tags?: string[]; timeoutMs?: number } = {}): Promise<{ uuid: string; result: string; api?: string }> {
-    const ans = await requestJson({ vendor: 'urlscan',
-      url: `${this.baseUrl}/api/v1/scan/`, method: 'POST',
+  async submitScan(
+    url: string,
+    opts: { visibility?: 'public' | 'unlisted' | 'private'; tags?: string[]; timeoutMs?: number } = {},
+  ): Promise<{ uuid: string; result: string; api?: string }> {
+    const ans = await requestJson({
+      vendor: 'urlscan',
+      url: `${this.baseUrl}/api/v1/scan/`,
+      method: 'POST',
       headers: { 'API-Key': this.opts.apiKey, 'content-type': 'application/json', accept: 'application/json' },
       body: JSON.stringify({ url, visibility: opts.visibility ?? 'private', ...(opts.tags ? { tags: opts.tags.slice(0, 10) } : {}) }),
-      timeoutMs: opts.timeoutMs ?? 10_000, fetchImpl: this.opts.fetchImpl,
+      timeoutMs: opts.timeoutMs ?? 10_000,
+      fetchImpl: this.opts.fetchImpl,
     });
     if (ans.status !== 200) {
       const message = (ans.body as { message?: unknown } | undefined)?.message;

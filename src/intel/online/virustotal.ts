@@ -12,8 +12,10 @@ export const VIRUSTOTAL = 'virustotal';
 const GUI = 'https://www.virustotal.com/gui';
 
 const Stats = z.object({
-  malicious: z.number().int().min(0), suspicious: z.number().int().min(0),
-  harmless: z.number().int().min(0), undetected: z.number().int().min(0),
+  malicious: z.number().int().min(0),
+  suspicious: z.number().int().min(0),
+  harmless: z.number().int().min(0),
+  undetected: z.number().int().min(0),
 });
 export type VtStats = z.infer<typeof Stats>;
 const Answer = z.object({ data: z.object({ attributes: z.object({ last_analysis_stats: Stats }) }) });
@@ -24,11 +26,16 @@ export const vtUrlId = (url: string) => Buffer.from(url, 'utf8').toString('base6
 
 function paths(i: Indicator): { api: string; gui: string } {
   switch (i.type) {
-    case 'hash': return { api: `files/${i.value}`, gui: `file/${i.value}` };
-    case 'domain': return { api: `domains/${i.value}`, gui: `domain/${i.value}` };
-    case 'ip': return { api: `ip_addresses/${i.value}`, gui: `ip-address/${i.value}` };
-    case 'url': return { api: `urls/${vtUrlId(i.value)}`, gui: `url/${createHash('sha256').update(i.value).digest('hex')}` };
-    default: throw new IntelError('http', `VirusTotal has no ${i.type} lookup`);
+    case 'hash':
+      return { api: `files/${i.value}`, gui: `file/${i.value}` };
+    case 'domain':
+      return { api: `domains/${i.value}`, gui: `domain/${i.value}` };
+    case 'ip':
+      return { api: `ip_addresses/${i.value}`, gui: `ip-address/${i.value}` };
+    case 'url':
+      return { api: `urls/${vtUrlId(i.value)}`, gui: `url/${createHash('sha256').update(i.value).digest('hex')}` };
+    default:
+      throw new IntelError('http', `VirusTotal has no ${i.type} lookup`);
   }
 }
 
@@ -49,7 +56,7 @@ export class VirusTotalClient implements IntelProvider {
   private readonly baseUrl: string;
 
   constructor(private readonly opts: { apiKey: string; baseUrl?: string; fetchImpl?: typeof fetch }) {
-    this.baseUrl = trimEndChars((opts.baseUrl ?? 'https://www.virustotal.com'), '/');
+    this.baseUrl = trimEndChars(opts.baseUrl ?? 'https://www.virustotal.com', '/');
   }
 
   supports(i: Indicator): boolean {
@@ -59,12 +66,15 @@ export class VirusTotalClient implements IntelProvider {
   async lookup(indicator: Indicator, timeoutMs: number): Promise<OnlineVerdict> {
     const p = paths(indicator);
     const link = `${GUI}/${p.gui}`;
-    const ans = await requestJson({ vendor: 'virustotal',
+    const ans = await requestJson({
+      vendor: 'virustotal',
       url: `${this.baseUrl}/api/v3/${p.api.split('/').map(encodeURIComponent).join('/')}`,
       headers: { 'x-apikey': this.opts.apiKey, accept: 'application/json' },
-      timeoutMs, fetchImpl: this.opts.fetchImpl,
+      timeoutMs,
+      fetchImpl: this.opts.fetchImpl,
     });
-    if (ans.status === 404) return { provider: this.name, indicator, verdict: 'unknown', score: 0, summary: 'not found in VirusTotal', link };
+    if (ans.status === 404)
+      return { provider: this.name, indicator, verdict: 'unknown', score: 0, summary: 'not found in VirusTotal', link };
     if (ans.status !== 200) {
       const e = ErrorAnswer.safeParse(ans.body);
       throw new IntelError('http', `HTTP ${ans.status}${e.success ? ` ${e.data.error.code}: ${excerpt(e.data.error.message ?? '')}` : ''}`);

@@ -16,7 +16,12 @@ export type Activities = ReturnType<typeof createActivities>;
  * (the worker logs an error once a step has failed ALARM_AFTER_ATTEMPTS times, see
  * src/activities/retry-alarm.ts). Bad input still fails at once.
  */
-export const STORE_RETRY: RetryPolicy = { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '2m', nonRetryableErrorTypes: NON_RETRYABLE };
+export const STORE_RETRY: RetryPolicy = {
+  initialInterval: '1s',
+  backoffCoefficient: 2,
+  maximumInterval: '2m',
+  nonRetryableErrorTypes: NON_RETRYABLE,
+};
 
 /** Our own database, as regular activities: what runs started before 'local-store-v1' recorded. */
 export const databaseSteps = proxyActivities<Activities>({ startToCloseTimeout: '30s', retry: STORE_RETRY });
@@ -27,27 +32,46 @@ export const databaseSteps = proxyActivities<Activities>({ startToCloseTimeout: 
  * may run again if its task fails. Backoffs past 10 s wait on a durable timer instead of inside
  * the worker, so a long outage costs a few history events per retry, not a task held open.
  */
-export const localDatabaseSteps = proxyLocalActivities<Activities>({ startToCloseTimeout: '30s', retry: STORE_RETRY, localRetryThreshold: '10s' });
+export const localDatabaseSteps = proxyLocalActivities<Activities>({
+  startToCloseTimeout: '30s',
+  retry: STORE_RETRY,
+  localRetryThreshold: '10s',
+});
 
 /**
  * Analysis (investigate, assess): slower, bounded attempts; analyzers report their own failures
  * as findings. They heartbeat (ANALYSIS_HEARTBEAT_MS), so a dead worker's share is retried after a minute.
  */
 export const analysisSteps = proxyActivities<Activities>({
-  startToCloseTimeout: '5m', heartbeatTimeout: '1m',
+  startToCloseTimeout: '5m',
+  heartbeatTimeout: '1m',
   retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '1m', maximumAttempts: 5, nonRetryableErrorTypes: NON_RETRYABLE },
 });
 
 /** EDR collection: remote commands on a host, heartbeating; a retry reuses a finished fetch. */
 export const edrSteps = proxyActivities<Activities>({
-  startToCloseTimeout: '20m', heartbeatTimeout: '2m',
-  retry: { initialInterval: '10s', backoffCoefficient: 2, maximumInterval: '5m', maximumAttempts: 5, nonRetryableErrorTypes: [...NON_RETRYABLE, NOT_CONFIGURED, ...EDR_PERMANENT] },
+  startToCloseTimeout: '20m',
+  heartbeatTimeout: '2m',
+  retry: {
+    initialInterval: '10s',
+    backoffCoefficient: 2,
+    maximumInterval: '5m',
+    maximumAttempts: 5,
+    nonRetryableErrorTypes: [...NON_RETRYABLE, NOT_CONFIGURED, ...EDR_PERMANENT],
+  },
 });
 
 /** Sandbox detonation: long, heartbeating; a restarted worker resumes the same sandbox task. */
 export const sandboxSteps = proxyActivities<Activities>({
-  startToCloseTimeout: '35m', heartbeatTimeout: '3m',
-  retry: { initialInterval: '10s', backoffCoefficient: 2, maximumInterval: '5m', maximumAttempts: 5, nonRetryableErrorTypes: [...NON_RETRYABLE, NOT_CONFIGURED] },
+  startToCloseTimeout: '35m',
+  heartbeatTimeout: '3m',
+  retry: {
+    initialInterval: '10s',
+    backoffCoefficient: 2,
+    maximumInterval: '5m',
+    maximumAttempts: 5,
+    nonRetryableErrorTypes: [...NON_RETRYABLE, NOT_CONFIGURED],
+  },
 });
 
 /**
@@ -56,10 +80,16 @@ export const sandboxSteps = proxyActivities<Activities>({
  * heartbeat, so a dead worker is noticed in a minute.
  */
 const VENDOR_CALL = { startToCloseTimeout: '20m', heartbeatTimeout: '1m' } as const;
-const VENDOR_RETRY: RetryPolicy = { initialInterval: '5s', backoffCoefficient: 2, maximumInterval: '2m', nonRetryableErrorTypes: NON_RETRYABLE };
+const VENDOR_RETRY: RetryPolicy = {
+  initialInterval: '5s',
+  backoffCoefficient: 2,
+  maximumInterval: '2m',
+  nonRetryableErrorTypes: NON_RETRYABLE,
+};
 export const vendorSteps = proxyActivities<Activities>({ ...VENDOR_CALL, retry: { ...VENDOR_RETRY, maximumAttempts: 10 } });
 /** An undo, tried `attempts` times before it is escalated. */
-export const undoSteps = (attempts: number) => proxyActivities<Activities>({ ...VENDOR_CALL, retry: { ...VENDOR_RETRY, maximumAttempts: attempts } });
+export const undoSteps = (attempts: number) =>
+  proxyActivities<Activities>({ ...VENDOR_CALL, retry: { ...VENDOR_RETRY, maximumAttempts: attempts } });
 /**
  * An escalated undo, retried without limit (one activity: the history does not grow with the
  * attempts), at most hourly.
@@ -69,7 +99,13 @@ export const undoUntilDoneSteps = proxyActivities<Activities>({ ...VENDOR_CALL, 
 /** Containment and notifications touch other systems: few, spaced attempts. */
 export const outsideWorldSteps = proxyActivities<Activities>({
   startToCloseTimeout: '2m',
-  retry: { initialInterval: '5s', backoffCoefficient: 2, maximumInterval: '2m', maximumAttempts: 10, nonRetryableErrorTypes: NON_RETRYABLE },
+  retry: {
+    initialInterval: '5s',
+    backoffCoefficient: 2,
+    maximumInterval: '2m',
+    maximumAttempts: 10,
+    nonRetryableErrorTypes: NON_RETRYABLE,
+  },
 });
 
 /**
@@ -79,5 +115,11 @@ export const outsideWorldSteps = proxyActivities<Activities>({
  */
 export const ticketSteps = proxyActivities<Activities>({
   startToCloseTimeout: '1m',
-  retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '30s', maximumAttempts: 5, nonRetryableErrorTypes: NON_RETRYABLE },
+  retry: {
+    initialInterval: '2s',
+    backoffCoefficient: 2,
+    maximumInterval: '30s',
+    maximumAttempts: 5,
+    nonRetryableErrorTypes: NON_RETRYABLE,
+  },
 });

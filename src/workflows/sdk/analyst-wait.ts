@@ -77,17 +77,25 @@ export class AnalystWait {
     };
     setHandler(approveSignal, acceptSignal('approve'));
     setHandler(closeSignal, acceptSignal('close'));
-    setHandler(decideUpdate, async (input) => {
-      let checked: Checked;
-      try {
-        checked = this.check(input); // state may have moved since validation (a Signal landed)
-      } catch (err) {
-        throw ApplicationFailure.nonRetryable((err as Error).message, DECISION_REJECTED);
-      }
-      const { seq } = this.accept(checked);
-      await condition(() => this.recordedSeq >= seq);
-      return this.run.status;
-    }, { validator: (input) => { this.check(input); } });
+    setHandler(
+      decideUpdate,
+      async (input) => {
+        let checked: Checked;
+        try {
+          checked = this.check(input); // state may have moved since validation (a Signal landed)
+        } catch (err) {
+          throw ApplicationFailure.nonRetryable((err as Error).message, DECISION_REJECTED);
+        }
+        const { seq } = this.accept(checked);
+        await condition(() => this.recordedSeq >= seq);
+        return this.run.status;
+      },
+      {
+        validator: (input) => {
+          this.check(input);
+        },
+      },
+    );
   }
 
   /**
@@ -102,11 +110,21 @@ export class AnalystWait {
     this.tierIndex = 0;
     status.tier = this.tiers[0].name;
     await openOrUpdateCase(run, { tier: status.tier, proposedActions: proposed.map(describeAction) });
-    const book = new DecisionBook(policy, approvalRuleFor(policy, proposed.map((a) => a.kind)), perAction?.(() => proposed));
+    const book = new DecisionBook(
+      policy,
+      approvalRuleFor(
+        policy,
+        proposed.map((a) => a.kind),
+      ),
+      perAction?.(() => proposed),
+    );
     this.book = book;
     status.approvalsNeeded = book.state.approvalsNeeded;
     status.stage = 'awaiting_analyst';
-    upsertSearchAttributes([{ key: SA.AwaitingAnalyst, value: true }, { key: SA.Assignee, value: status.tier }]);
+    upsertSearchAttributes([
+      { key: SA.AwaitingAnalyst, value: true },
+      { key: SA.Assignee, value: status.tier },
+    ]);
     if (patched('notify-v1')) await notify(run, { event: 'escalated', tier: status.tier });
 
     // Wait for a decision; related alerts re-triage meanwhile without resetting the SLA clock.
@@ -126,7 +144,11 @@ export class AnalystWait {
       if (await this.toNextTier('sla')) continue;
       // The last tier has breached too: the policy either contains, or keeps waiting.
       if (slaFallbackFor(policy, alert.severity) === 'contain' && proposed.length > 0) {
-        const fallback: Decision = { action: 'approve', actor: 'system:sla-fallback', reason: `no analyst answered within any SLA tier; policy contains ${alert.severity} alerts` };
+        const fallback: Decision = {
+          action: 'approve',
+          actor: 'system:sla-fallback',
+          reason: `no analyst answered within any SLA tier; policy contains ${alert.severity} alerts`,
+        };
         book.apply(fallback); // the workflow's own decision: nothing to verify
         book.state.final = fallback; // the policy stands in for the whole quorum
         status.fallback = true;
@@ -140,9 +162,16 @@ export class AnalystWait {
     this.recordedSeq = Number.MAX_SAFE_INTEGER;
     this.accepted.length = 0;
     status.decision = decision;
-    upsertSearchAttributes([{ key: SA.AwaitingAnalyst, value: false }, { key: SA.Assignee, value: decision.actor }]);
+    upsertSearchAttributes([
+      { key: SA.AwaitingAnalyst, value: false },
+      { key: SA.Assignee, value: decision.actor },
+    ]);
     // An approval may select some of the proposed actions; with a quorum, what every approver selected.
-    return { decision, proposed: perAction ? proposed : approvedActions(proposed, book.state.approvals), approvers: book.state.approvals.map((a) => a.actor).join(', ') || decision.actor };
+    return {
+      decision,
+      proposed: perAction ? proposed : approvedActions(proposed, book.state.approvals),
+      approvers: book.state.approvals.map((a) => a.actor).join(', ') || decision.actor,
+    };
   }
 
   /**
@@ -160,7 +189,11 @@ export class AnalystWait {
     const { book, run } = this;
     if (!book) throw new DecisionRejected(`alert is not awaiting an analyst (stage: ${run.status.stage})`);
     const opened = this.signedDecisions
-      ? openSignedDecision(input, { workflowId: run.workflowId, keys: run.policy.decisionKeys ?? [], now: Date.now(), usedNonces: this.usedNonces }, signalAction)
+      ? openSignedDecision(
+          input,
+          { workflowId: run.workflowId, keys: run.policy.decisionKeys ?? [], now: Date.now(), usedNonces: this.usedNonces },
+          signalAction,
+        )
       : { decision: signalAction ? { ...(input as object), action: signalAction } : input };
     return { ...opened, decision: book.check(opened.decision, run.status.stage === 'awaiting_analyst') };
   }
@@ -170,7 +203,11 @@ export class AnalystWait {
     if (nonce) this.usedNonces.add(nonce);
     const event = book.apply(decision);
     this.accepted.push(event);
-    Object.assign(this.run.status, { approvals: book.state.approvals.map((a) => a.actor), approvalsNeeded: book.state.approvalsNeeded, requestedBy: book.state.requestedBy });
+    Object.assign(this.run.status, {
+      approvals: book.state.approvals.map((a) => a.actor),
+      approvalsNeeded: book.state.approvalsNeeded,
+      requestedBy: book.state.requestedBy,
+    });
     if (book.addedActions.length) this.run.status.addedActions = book.addedActions;
     return event;
   }
@@ -189,7 +226,12 @@ export class AnalystWait {
       if (decision.action === 'assign') upsertSearchAttributes([{ key: SA.Assignee, value: decision.assignee! }]);
       // An analyst's comment reaches the case's ticket (runs without a ticket system record no patch).
       if (decision.action === 'comment' && this.run.policy.tickets?.system && patched('ticket-comments-v1')) {
-        await syncTicket(this.run, { kind: 'comment', step: `decision-${event.seq}`, actor: decision.actor, reason: decision.reason ?? '' });
+        await syncTicket(this.run, {
+          kind: 'comment',
+          step: `decision-${event.seq}`,
+          actor: decision.actor,
+          reason: decision.reason ?? '',
+        });
       }
       if (decision.action === 'escalate') await this.toNextTier('analyst', decision.actor);
     }
@@ -203,7 +245,11 @@ export class AnalystWait {
     const next = this.tiers[this.tierIndex + 1];
     status.escalations.push({ fromTier: tier.name, toTier: next?.name ?? null, afterMs: tier.respondWithinMs, ...(by ? { by } : {}) });
     await run.store.recordEscalation({
-      workflowId: run.workflowId, seq: status.escalations.length, fromTier: tier.name, toTier: next?.name ?? null, afterMs: tier.respondWithinMs,
+      workflowId: run.workflowId,
+      seq: status.escalations.length,
+      fromTier: tier.name,
+      toTier: next?.name ?? null,
+      afterMs: tier.respondWithinMs,
       ...(reason === 'analyst' ? { escalatedBy: by } : {}),
     });
     if (!next) return false;

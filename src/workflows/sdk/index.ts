@@ -19,8 +19,22 @@
 // patched('my-change-v1') once runs are open (DEVELOPERS.md, Safe deploys).
 export { type PlaybookInput, PlaybookRun, startPlaybook } from './run';
 export {
-  closeCase, collect, detonate, findMessageCopies, foldRelatedAlerts, investigate, investigateAndTriage, notify, openOrUpdateCase, report, respond,
-  suggestTuning, syncTicket, triage, waitForAnalyst, type InvestigateOptions,
+  closeCase,
+  collect,
+  detonate,
+  findMessageCopies,
+  foldRelatedAlerts,
+  investigate,
+  investigateAndTriage,
+  notify,
+  openOrUpdateCase,
+  report,
+  respond,
+  suggestTuning,
+  syncTicket,
+  triage,
+  waitForAnalyst,
+  type InvestigateOptions,
 } from './stages';
 export type { AnalystOutcome, AnalystWaitOptions } from './analyst-wait';
 export * as activityOptions from './activity-options';

@@ -60,8 +60,16 @@ export class PlaybookRun {
     this.store = patched('local-store-v1') ? localDatabaseSteps : databaseSteps;
     // Every change to the status is published as the run's current details (Temporal UI).
     this.status = publishingProgress({
-      workflowId: this.workflowId, stage: 'collecting', severity: input.alert.severity, reasons: [], escalations: [], responseActions: [],
-      incidentId: input.incidentId, relatedAlerts: 0, retriages: 0, ...(input.route ? { playbook: input.route.playbook } : {}),
+      workflowId: this.workflowId,
+      stage: 'collecting',
+      severity: input.alert.severity,
+      reasons: [],
+      escalations: [],
+      responseActions: [],
+      incidentId: input.incidentId,
+      relatedAlerts: 0,
+      retriages: 0,
+      ...(input.route ? { playbook: input.route.playbook } : {}),
     });
     this.observables = { hosts: [], users: [], hashes: [], domains: [], ips: [], urls: [], emails: [], commandLines: [] };
     this.analyst = new AnalystWait(this);

@@ -27,7 +27,10 @@ export async function collect(run: PlaybookRun): Promise<void> {
   const collected = await run.store.collectEvidence({ workflowId, alert });
   const hostId = alert.observables.hosts.find((h) => h.uid)?.uid;
   if (policy.edrCollection && hostId) {
-    const paths = [...new Set(alert.observables.processes.map((p) => p.path).filter((p): p is string => !!p))].slice(0, policy.edrCollection.maxFiles);
+    const paths = [...new Set(alert.observables.processes.map((p) => p.path).filter((p): p is string => !!p))].slice(
+      0,
+      policy.edrCollection.maxFiles,
+    );
     for (const path of paths) {
       try {
         collected.evidence.push(await edrSteps.edrFetchFile({ workflowId, connector: policy.edrCollection.connector, hostId, path }));
@@ -61,9 +64,18 @@ export interface InvestigateOptions {
 const firstPass = (run: PlaybookRun) => run.status.disposition === undefined;
 
 /** Stage 2. Runs the analyzers over observables and evidence; their findings join the run's. */
-export async function investigate(run: PlaybookRun, { observables = run.observables, evidence = [], step = 'triage', analyzers }: InvestigateOptions = {}): Promise<Finding[]> {
+export async function investigate(
+  run: PlaybookRun,
+  { observables = run.observables, evidence = [], step = 'triage', analyzers }: InvestigateOptions = {},
+): Promise<Finding[]> {
   if (firstPass(run)) run.status.stage = 'investigating';
-  const fresh = await analysisSteps.investigate({ workflowId: run.workflowId, observables, evidence, step, ...(analyzers ? { analyzers } : {}) });
+  const fresh = await analysisSteps.investigate({
+    workflowId: run.workflowId,
+    observables,
+    evidence,
+    step,
+    ...(analyzers ? { analyzers } : {}),
+  });
   run.findings = [...run.findings, ...fresh];
   return fresh;
 }
@@ -78,8 +90,21 @@ export async function triage(run: PlaybookRun, step = 'triage'): Promise<TriageR
   // Scoring models v2+ read the alert's structured facts; runs started before them keep v1,
   // runs started before triage-v3 keep v2 (the context names the model).
   const context = patched('triage-context-v1') ? triageContext(alert, patched('triage-v3') ? 'v3' : 'v2') : undefined;
-  const t = await run.store.triage({ workflowId, severity: alert.severity, findings: run.findings, policy, step, observables: run.observables, ...(context ? { context } : {}) });
-  Object.assign(status, { score: t.score, verdict: t.verdict, confidence: t.confidence, reasons: run.route ? [run.route.reason, ...t.reasons] : t.reasons });
+  const t = await run.store.triage({
+    workflowId,
+    severity: alert.severity,
+    findings: run.findings,
+    policy,
+    step,
+    observables: run.observables,
+    ...(context ? { context } : {}),
+  });
+  Object.assign(status, {
+    score: t.score,
+    verdict: t.verdict,
+    confidence: t.confidence,
+    reasons: run.route ? [run.route.reason, ...t.reasons] : t.reasons,
+  });
   // Deployed before assessments existed, a run replays without them (see DEVELOPERS.md).
   if (patched('assessment-v1')) status.assessment = await analysisSteps.assess({ workflowId, step, triage: t });
   const disposition = status.disposition ?? finalDisposition(t, run.propose(run.observables, t.verdict), policy);
@@ -107,9 +132,14 @@ export async function detonate(run: PlaybookRun, triaged: TriageResult): Promise
   const { policy } = run;
   const samples = run.evidence.filter((e) => DETONATABLE_KINDS.includes(e.kind)).slice(0, policy.sandbox?.maxSamples ?? 3);
   const mode = policy.sandbox?.detonate ?? 'never';
-  if (!samples.length || !(mode === 'always' || (mode === 'uncertain' && (triaged.verdict === 'inconclusive' || triaged.verdict === 'suspicious')))) return triaged;
+  if (
+    !samples.length ||
+    !(mode === 'always' || (mode === 'uncertain' && (triaged.verdict === 'inconclusive' || triaged.verdict === 'suspicious')))
+  )
+    return triaged;
   const detonated: Finding[] = [];
-  for (const s of samples) detonated.push(await sandboxSteps.sandboxDetonate({ workflowId: run.workflowId, sha256: s.sha256, name: s.name }));
+  for (const s of samples)
+    detonated.push(await sandboxSteps.sandboxDetonate({ workflowId: run.workflowId, sha256: s.sha256, name: s.name }));
   run.status.disposition = undefined; // the sandbox's word counts before anything is decided
   return investigateAndTriage(run, detonated, 'sandbox');
 }
@@ -147,14 +177,20 @@ export async function respond(run: PlaybookRun, { actions, approvedBy }: { actio
 }
 
 /** Opens the analyst's case for a tier (idempotent: a retry or a second call finds the run's case). */
-export async function openOrUpdateCase(run: PlaybookRun, { tier, proposedActions }: { tier: string; proposedActions: string[] }): Promise<string> {
+export async function openOrUpdateCase(
+  run: PlaybookRun,
+  { tier, proposedActions }: { tier: string; proposedActions: string[] },
+): Promise<string> {
   const { caseId } = await run.store.openCase({ workflowId: run.workflowId, tier, proposedActions });
   run.status.caseId = caseId;
   return caseId;
 }
 
 /** Closes the run's case with its outcome. */
-export async function closeCase(run: PlaybookRun, { outcome, closedBy, reason }: { outcome: Outcome; closedBy: string; reason: string }): Promise<void> {
+export async function closeCase(
+  run: PlaybookRun,
+  { outcome, closedBy, reason }: { outcome: Outcome; closedBy: string; reason: string },
+): Promise<void> {
   run.status.outcome = outcome;
   await run.store.closeCase({ workflowId: run.workflowId, resolution: outcome, closedBy, reason });
 }
@@ -164,7 +200,10 @@ export async function closeCase(run: PlaybookRun, { outcome, closedBy, reason }:
  * event, tier): an escalation to a tier, or a resolution told to someone (`tier: 'reporter'`,
  * `recipient`: their address, which the receiving webhook relays to).
  */
-export async function notify(run: PlaybookRun, n: { event: 'escalated' | 'resolved'; tier: string; recipient?: string; outcome?: string }): Promise<void> {
+export async function notify(
+  run: PlaybookRun,
+  n: { event: 'escalated' | 'resolved'; tier: string; recipient?: string; outcome?: string },
+): Promise<void> {
   await outsideWorldSteps.notify({ workflowId: run.workflowId, ...n });
 }
 
@@ -182,7 +221,8 @@ export async function syncTicket(run: PlaybookRun, sync: Omit<TicketSyncInput, '
 }
 
 /** Other mailboxes that received the same messages (by Message-ID), as other alerts saw them. */
-export const findMessageCopies = (run: PlaybookRun, messageIds: string[]) => run.store.findMessageCopies({ workflowId: run.workflowId, messageIds });
+export const findMessageCopies = (run: PlaybookRun, messageIds: string[]) =>
+  run.store.findMessageCopies({ workflowId: run.workflowId, messageIds });
 
 /** Proposes a tuning (suppression) to engineers, e.g. after a false positive. */
 export async function suggestTuning(run: PlaybookRun, reason: string): Promise<void> {

@@ -26,14 +26,28 @@ async function zeroBomb(size: number, declaredSize = size): Promise<Uint8Array> 
   const data = Buffer.concat(parts);
   const name = Buffer.from('zeros.bin');
   const local = Buffer.alloc(30);
-  local.writeUInt32LE(0x04034b50, 0); local.writeUInt16LE(20, 4); local.writeUInt16LE(8, 8);
-  local.writeUInt32LE(crc >>> 0, 14); local.writeUInt32LE(data.length, 18); local.writeUInt32LE(declaredSize, 22); local.writeUInt16LE(name.length, 26);
+  local.writeUInt32LE(0x04034b50, 0);
+  local.writeUInt16LE(20, 4);
+  local.writeUInt16LE(8, 8);
+  local.writeUInt32LE(crc >>> 0, 14);
+  local.writeUInt32LE(data.length, 18);
+  local.writeUInt32LE(declaredSize, 22);
+  local.writeUInt16LE(name.length, 26);
   const central = Buffer.alloc(46);
-  central.writeUInt32LE(0x02014b50, 0); central.writeUInt16LE(20, 4); central.writeUInt16LE(20, 6); central.writeUInt16LE(8, 10);
-  central.writeUInt32LE(crc >>> 0, 16); central.writeUInt32LE(data.length, 20); central.writeUInt32LE(declaredSize, 24); central.writeUInt16LE(name.length, 28);
+  central.writeUInt32LE(0x02014b50, 0);
+  central.writeUInt16LE(20, 4);
+  central.writeUInt16LE(20, 6);
+  central.writeUInt16LE(8, 10);
+  central.writeUInt32LE(crc >>> 0, 16);
+  central.writeUInt32LE(data.length, 20);
+  central.writeUInt32LE(declaredSize, 24);
+  central.writeUInt16LE(name.length, 28);
   const end = Buffer.alloc(22);
-  end.writeUInt32LE(0x06054b50, 0); end.writeUInt16LE(1, 8); end.writeUInt16LE(1, 10);
-  end.writeUInt32LE(46 + name.length, 12); end.writeUInt32LE(30 + name.length + data.length, 16);
+  end.writeUInt32LE(0x06054b50, 0);
+  end.writeUInt16LE(1, 8);
+  end.writeUInt16LE(1, 10);
+  end.writeUInt32LE(46 + name.length, 12);
+  end.writeUInt32LE(30 + name.length + data.length, 16);
   return Uint8Array.from(Buffer.concat([local, name, data, central, name, end]));
 }
 
@@ -42,7 +56,9 @@ function noise(length: number, seed: number): Uint8Array {
   const out = new Uint8Array(length);
   let x = seed;
   for (let i = 0; i < length; i++) {
-    x ^= x << 13; x ^= x >>> 17; x ^= x << 5;
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
     out[i] = x & 0xff;
   }
   return out;
@@ -50,12 +66,22 @@ function noise(length: number, seed: number): Uint8Array {
 
 describe('zip members and their risk', () => {
   test('a double-extension executable is malicious; members carry size, sha256 and bytes', async () => {
-    const zip = await buildZip([{ name: 'docs/invoice.pdf.exe', data: MZ }, { name: 'readme.txt', data: 'hello' }]);
+    const zip = await buildZip([
+      { name: 'docs/invoice.pdf.exe', data: MZ },
+      { name: 'readme.txt', data: 'hello' },
+    ]);
     const { finding, facts } = await analyzeArchive(zip, 'invoice.zip');
     expect(Finding.parse(finding)).toEqual(finding);
     expect(facts.format).toBe('zip');
     const exe = facts.members.find((m) => m.name === 'invoice.pdf.exe')!;
-    expect(exe).toMatchObject({ path: 'docs/invoice.pdf.exe', depth: 1, size: MZ.length, sha256: sha(MZ), complete: true, encrypted: false });
+    expect(exe).toMatchObject({
+      path: 'docs/invoice.pdf.exe',
+      depth: 1,
+      size: MZ.length,
+      sha256: sha(MZ),
+      complete: true,
+      encrypted: false,
+    });
     expect(Buffer.from(exe.bytes!).equals(MZ)).toBe(true);
     expect(exe.flags.map((f) => f.id)).toEqual(['double-extension', 'executable']);
     expect(finding.verdict).toBe('malicious');
@@ -66,8 +92,11 @@ describe('zip members and their risk', () => {
   test('LNK, HTA, ISO and a PE disguised as .jpg are each flagged', async () => {
     const lnk = Buffer.from('4c0000000114020000000000c000000000000046', 'hex');
     const zip = await buildZip([
-      { name: 'Invoice.lnk', data: lnk }, { name: 'view.hta', data: '<script>x</script>' },
-      { name: 'disk.img', data: 'x' }, { name: 'photo.jpg', data: MZ }, { name: 'notes.txt', data: 'fine' },
+      { name: 'Invoice.lnk', data: lnk },
+      { name: 'view.hta', data: '<script>x</script>' },
+      { name: 'disk.img', data: 'x' },
+      { name: 'photo.jpg', data: MZ },
+      { name: 'notes.txt', data: 'fine' },
     ]);
     const { facts } = await analyzeArchive(zip);
     const flags = Object.fromEntries(facts.members.map((m) => [m.name, m.flags.map((f) => f.id)]));
@@ -96,7 +125,8 @@ describe('password-protected zips', () => {
     expect(facts.passwordUsed).toBe('infected');
     expect(facts.unopened).toEqual([]);
     expect(facts.members.map((m) => [m.name, m.encrypted, m.passwordUsed, m.complete])).toEqual([
-      ['sample.exe', true, 'infected', true], ['dropper.js', true, 'infected', true],
+      ['sample.exe', true, 'infected', true],
+      ['dropper.js', true, 'infected', true],
     ]);
     expect(Buffer.from(facts.members[1].bytes!).toString()).toBe('WScript.Echo(1)');
     expect(finding.attack).toContain('T1027.013');
@@ -122,7 +152,11 @@ describe('limits', () => {
     let inner = await buildZip([{ name: 'payload.js', data: 'eval(x)' }]);
     for (const level of [4, 3, 2]) inner = await buildZip([{ name: `L${level}.zip`, data: inner }]);
     const { finding, facts } = await analyzeArchive(inner, 'L1.zip');
-    expect(facts.members.map((m) => [m.path, m.depth])).toEqual([['L2.zip', 1], ['L2.zip/L3.zip', 2], ['L2.zip/L3.zip/L4.zip', 3]]);
+    expect(facts.members.map((m) => [m.path, m.depth])).toEqual([
+      ['L2.zip', 1],
+      ['L2.zip/L3.zip', 2],
+      ['L2.zip/L3.zip/L4.zip', 3],
+    ]);
     expect(facts.tooDeep).toEqual(['L2.zip/L3.zip/L4.zip']);
     expect(finding.summary).toMatch(/nested deeper/);
     const deeper = await extractArchive(inner, 'L1.zip', { maxDepth: 4 });
@@ -178,12 +212,20 @@ describe('limits', () => {
 describe('damaged archives', () => {
   test('a zip cut before its central directory: entries recovered from local headers', async () => {
     const a = noise(3000, 1);
-    const zip = await buildZip([{ name: 'a.bin', data: a }, { name: 'b.txt', data: 'second '.repeat(200) }, { name: 'c.exe', data: MZ }]);
+    const zip = await buildZip([
+      { name: 'a.bin', data: a },
+      { name: 'b.txt', data: 'second '.repeat(200) },
+      { name: 'c.exe', data: MZ },
+    ]);
     const cut = zip.subarray(0, zip.length - 200); // loses the directory and end record, keeps all data
     const { finding, facts } = await analyzeArchive(cut, 'cut.zip');
     expect(facts.recovered).toBe(true);
     expect(facts.errors.join(' ')).toMatch(/central directory|end of central/i);
-    expect(facts.members.map((m) => [m.name, m.complete])).toEqual([['a.bin', true], ['b.txt', true], ['c.exe', true]]);
+    expect(facts.members.map((m) => [m.name, m.complete])).toEqual([
+      ['a.bin', true],
+      ['b.txt', true],
+      ['c.exe', true],
+    ]);
     expect(facts.members[0].sha256).toBe(sha(a));
     expect(finding.error).toBeUndefined();
     expect(finding.evidence.join(' ')).toMatch(/recovered from local headers/);
@@ -191,7 +233,10 @@ describe('damaged archives', () => {
   });
 
   test('a zip cut inside an entry: the cut entry is partial, without a hash', async () => {
-    const zip = await buildZip([{ name: 'a.txt', data: 'first '.repeat(100) }, { name: 'b.bin', data: noise(50_000, 3) }]);
+    const zip = await buildZip([
+      { name: 'a.txt', data: 'first '.repeat(100) },
+      { name: 'b.bin', data: noise(50_000, 3) },
+    ]);
     const facts = await extractArchive(zip.subarray(0, 30_000));
     const b = facts.members.find((m) => m.name === 'b.bin')!;
     expect(facts.members.find((m) => m.name === 'a.txt')?.complete).toBe(true);
@@ -231,7 +276,13 @@ describe('gzip and tar', () => {
   test('gzip: the member takes the stored file name', async () => {
     const gz = gzipSync(Buffer.from('WScript.Echo(1)'));
     // Set FNAME: Node's gzip writes none, so splice one in after the 10-byte header.
-    const named = Buffer.concat([gz.subarray(0, 3), Buffer.from([gz[3] | 0x08]), gz.subarray(4, 10), Buffer.from('report.js\0'), gz.subarray(10)]);
+    const named = Buffer.concat([
+      gz.subarray(0, 3),
+      Buffer.from([gz[3] | 0x08]),
+      gz.subarray(4, 10),
+      Buffer.from('report.js\0'),
+      gz.subarray(10),
+    ]);
     const { finding, facts } = await analyzeArchive(named, 'report.gz');
     expect(facts.format).toBe('gzip');
     expect(facts.members[0]).toMatchObject({ name: 'report.js', container: 'gzip', complete: true, size: 15 });
@@ -253,10 +304,15 @@ describe('gzip and tar', () => {
   });
 
   test('.tar.gz: tar members are listed under the tar, one level deeper', async () => {
-    const tar = buildTar([{ name: 'docs/a.txt', data: 'hello' }, { name: 'run.vbs', data: 'MsgBox 1' }]);
+    const tar = buildTar([
+      { name: 'docs/a.txt', data: 'hello' },
+      { name: 'run.vbs', data: 'MsgBox 1' },
+    ]);
     const { finding, facts } = await analyzeArchive(gzipSync(tar), 'bundle.tgz');
     expect(facts.members.map((m) => [m.path, m.depth, m.container])).toEqual([
-      ['bundle.tar', 1, 'gzip'], ['bundle.tar/docs/a.txt', 2, 'tar'], ['bundle.tar/run.vbs', 2, 'tar'],
+      ['bundle.tar', 1, 'gzip'],
+      ['bundle.tar/docs/a.txt', 2, 'tar'],
+      ['bundle.tar/run.vbs', 2, 'tar'],
     ]);
     expect(Buffer.from(facts.members[2].bytes!).toString()).toBe('MsgBox 1');
     expect(finding.summary).toMatch(/script: run\.vbs/);

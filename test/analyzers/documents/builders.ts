@@ -12,16 +12,32 @@ export interface ModuleSpec {
   type?: 'procedural' | 'document';
 }
 
-const u16 = (n: number): Buffer => { const b = Buffer.alloc(2); b.writeUInt16LE(n); return b; };
-const u32 = (n: number): Buffer => { const b = Buffer.alloc(4); b.writeUInt32LE(n >>> 0); return b; };
+const u16 = (n: number): Buffer => {
+  const b = Buffer.alloc(2);
+  b.writeUInt16LE(n);
+  return b;
+};
+const u32 = (n: number): Buffer => {
+  const b = Buffer.alloc(4);
+  b.writeUInt32LE(n >>> 0);
+  return b;
+};
 const rec = (id: number, data: Buffer = Buffer.alloc(0)): Buffer => Buffer.concat([u16(id), u32(data.length), data]);
 const mbcs = (s: string): Buffer => Buffer.from(s, 'latin1');
 const utf16 = (s: string): Buffer => Buffer.from(s, 'utf16le');
 
 export function moduleSource(m: ModuleSpec): string {
-  const attrs = m.type === 'document'
-    ? [`Attribute VB_Name = "${m.name}"`, 'Attribute VB_Base = "1Normal.ThisDocument"', 'Attribute VB_GlobalNameSpace = False', 'Attribute VB_Creatable = False', 'Attribute VB_PredeclaredId = True', 'Attribute VB_Exposed = True']
-    : [`Attribute VB_Name = "${m.name}"`];
+  const attrs =
+    m.type === 'document'
+      ? [
+          `Attribute VB_Name = "${m.name}"`,
+          'Attribute VB_Base = "1Normal.ThisDocument"',
+          'Attribute VB_GlobalNameSpace = False',
+          'Attribute VB_Creatable = False',
+          'Attribute VB_PredeclaredId = True',
+          'Attribute VB_Exposed = True',
+        ]
+      : [`Attribute VB_Name = "${m.name}"`];
   return [...attrs, ...m.code.split('\n')].join('\r\n') + '\r\n';
 }
 
@@ -30,15 +46,22 @@ export function dirStream(modules: ModuleSpec[], textOffset: number, codePage = 
   const parts: Buffer[] = [
     rec(0x0001, u32(1)), // SysKind: 32-bit Windows
     rec(0x004a, u32(0x61)), // CompatVersion
-    rec(0x0002, u32(0x409)), rec(0x0014, u32(0x409)), rec(0x0003, u16(codePage)),
+    rec(0x0002, u32(0x409)),
+    rec(0x0014, u32(0x409)),
+    rec(0x0003, u16(codePage)),
     rec(0x0004, mbcs(projectName)),
-    rec(0x0005), rec(0x0040), // doc string + unicode
-    rec(0x0006), rec(0x003d), // help file paths
-    rec(0x0007, u32(0)), rec(0x0008, u32(0)),
+    rec(0x0005),
+    rec(0x0040), // doc string + unicode
+    rec(0x0006),
+    rec(0x003d), // help file paths
+    rec(0x0007, u32(0)),
+    rec(0x0008, u32(0)),
     Buffer.concat([u16(0x0009), u32(4), u32(1474660354), u16(6)]), // PROJECTVERSION: Size says 4, 6 bytes follow
-    rec(0x000c), rec(0x003c), // constants
+    rec(0x000c),
+    rec(0x003c), // constants
     // One registered reference (stdole), as Office writes it.
-    rec(0x0016, mbcs('stdole')), rec(0x003e, utf16('stdole')),
+    rec(0x0016, mbcs('stdole')),
+    rec(0x003e, utf16('stdole')),
     (() => {
       const libid = mbcs('*\\G{00020430-0000-0000-C000-000000000046}#2.0#0#C:\\Windows\\System32\\stdole2.tlb#OLE Automation');
       return rec(0x000d, Buffer.concat([u32(libid.length), libid, u32(0), u16(0)]));
@@ -48,11 +71,15 @@ export function dirStream(modules: ModuleSpec[], textOffset: number, codePage = 
   ];
   for (const m of modules) {
     parts.push(
-      rec(0x0019, mbcs(m.name)), rec(0x0047, utf16(m.name)),
-      rec(0x001a, mbcs(m.name)), rec(0x0032, utf16(m.name)),
-      rec(0x001c), rec(0x0048),
+      rec(0x0019, mbcs(m.name)),
+      rec(0x0047, utf16(m.name)),
+      rec(0x001a, mbcs(m.name)),
+      rec(0x0032, utf16(m.name)),
+      rec(0x001c),
+      rec(0x0048),
       rec(0x0031, u32(textOffset)),
-      rec(0x001e, u32(0)), rec(0x002c, u16(0xffff)),
+      rec(0x001e, u32(0)),
+      rec(0x002c, u16(0xffff)),
       rec(m.type === 'document' ? 0x0022 : 0x0021),
       rec(0x002b),
     );
@@ -62,20 +89,33 @@ export function dirStream(modules: ModuleSpec[], textOffset: number, codePage = 
 }
 
 /** Streams of a VBA project storage, keyed by path relative to the storage holding `VBA`. */
-export function vbaProjectStreams(modules: ModuleSpec[], opts: { pcodeBytes?: number; codePage?: number } = {}): Record<string, Uint8Array> {
+export function vbaProjectStreams(
+  modules: ModuleSpec[],
+  opts: { pcodeBytes?: number; codePage?: number } = {},
+): Record<string, Uint8Array> {
   const textOffset = opts.pcodeBytes ?? 37;
   // Stand-in for the p-code cache: bytes the reader must skip (MODULEOFFSET), made to look like junk.
   const pcode = Buffer.alloc(textOffset, 0xcc);
   const streams: Record<string, Uint8Array> = {
     'VBA/dir': compressOvba(dirStream(modules, textOffset, opts.codePage)),
     'VBA/_VBA_PROJECT': Uint8Array.from([0xcc, 0x61, 0xff, 0xff, 0x00, 0x00, 0x00]),
-    PROJECT: mbcs([
-      'ID="{5A1D6C2B-1F1C-4B5E-9E3B-0C9A4E1D2F10}"',
-      ...modules.map((m) => (m.type === 'document' ? `Document=${m.name}/&H00000000` : `Module=${m.name}`)),
-      'Name="Project"', 'HelpContextID="0"', 'VersionCompatible32="393222000"', '',
-      '[Host Extender Info]', '&H00000001={3832D640-CF90-11CF-8E43-00A0C911005A};VBE;&H00000000', '',
-    ].join('\r\n')),
-    PROJECTwm: Buffer.concat([...modules.flatMap((m) => [mbcs(m.name), Buffer.from([0]), utf16(m.name), Buffer.from([0, 0])]), Buffer.from([0, 0])]),
+    PROJECT: mbcs(
+      [
+        'ID="{5A1D6C2B-1F1C-4B5E-9E3B-0C9A4E1D2F10}"',
+        ...modules.map((m) => (m.type === 'document' ? `Document=${m.name}/&H00000000` : `Module=${m.name}`)),
+        'Name="Project"',
+        'HelpContextID="0"',
+        'VersionCompatible32="393222000"',
+        '',
+        '[Host Extender Info]',
+        '&H00000001={3832D640-CF90-11CF-8E43-00A0C911005A};VBE;&H00000000',
+        '',
+      ].join('\r\n'),
+    ),
+    PROJECTwm: Buffer.concat([
+      ...modules.flatMap((m) => [mbcs(m.name), Buffer.from([0]), utf16(m.name), Buffer.from([0, 0])]),
+      Buffer.from([0, 0]),
+    ]),
   };
   for (const m of modules) streams[`VBA/${m.name}`] = Buffer.concat([pcode, compressOvba(mbcs(moduleSource(m)))]);
   return streams;
@@ -93,7 +133,12 @@ const prefix = (storage: string, streams: Record<string, Uint8Array>): Record<st
 
 /** A Word 97-2003 .doc layout: macros under Macros/ (the WordDocument stream is a placeholder). */
 export function buildMacroDoc(modules: ModuleSpec[], opts: { pcodeBytes?: number; extra?: Record<string, Uint8Array> } = {}): Uint8Array {
-  return buildCfb({ WordDocument: Buffer.alloc(4096, 0x20), '1Table': Buffer.alloc(512), ...prefix('Macros', vbaProjectStreams(modules, opts)), ...(opts.extra ?? {}) });
+  return buildCfb({
+    WordDocument: Buffer.alloc(4096, 0x20),
+    '1Table': Buffer.alloc(512),
+    ...prefix('Macros', vbaProjectStreams(modules, opts)),
+    ...(opts.extra ?? {}),
+  });
 }
 
 /** An Excel 97-2003 .xls layout: macros under _VBA_PROJECT_CUR/, an optional BIFF8 Workbook stream. */
@@ -110,7 +155,8 @@ export function buildVbaProjectBin(modules: ModuleSpec[]): Uint8Array {
 export function biffWorkbook(sheets: { name: string; type: 0 | 1; state: 0 | 1 | 2 }[]): Uint8Array {
   const record = (type: number, data: Buffer): Buffer => Buffer.concat([u16(type), u16(data.length), data]);
   const parts = [record(0x0809, Buffer.concat([u16(0x0600), u16(0x0005), Buffer.alloc(12)]))];
-  for (const s of sheets) parts.push(record(0x0085, Buffer.concat([u32(0), Buffer.from([s.state, s.type, s.name.length, 0]), mbcs(s.name)])));
+  for (const s of sheets)
+    parts.push(record(0x0085, Buffer.concat([u32(0), Buffer.from([s.state, s.type, s.name.length, 0]), mbcs(s.name)])));
   parts.push(record(0x000a, Buffer.alloc(0)));
   return Buffer.concat(parts);
 }
@@ -128,7 +174,10 @@ const FIXED_DATE = new Date(Date.UTC(2024, 0, 2, 3, 4, 6));
 export async function buildZip(items: ZipItem[], comment?: string): Promise<Uint8Array> {
   const writer = new ZipWriter(new Uint8ArrayWriter(), { useWebWorkers: false, lastModDate: FIXED_DATE });
   for (const item of items) {
-    const reader = typeof item.data === 'string' ? new TextReader(item.data) : new Uint8ArrayReader(new Uint8Array(item.data.buffer, item.data.byteOffset, item.data.byteLength));
+    const reader =
+      typeof item.data === 'string'
+        ? new TextReader(item.data)
+        : new Uint8ArrayReader(new Uint8Array(item.data.buffer, item.data.byteOffset, item.data.byteLength));
     await writer.add(item.name, reader, { password: item.password, zipCrypto: item.zipCrypto, level: item.level, lastModDate: FIXED_DATE });
   }
   return writer.close(comment ? new TextEncoder().encode(comment) : undefined);
@@ -137,10 +186,22 @@ export async function buildZip(items: ZipItem[], comment?: string): Promise<Uint
 /** A minimal .docm: content types, package and document relationships, and word/vbaProject.bin; extra parts replace same-named ones. */
 export async function buildDocm(vbaProjectBin: Uint8Array | undefined, extraParts: ZipItem[] = []): Promise<Uint8Array> {
   const items: ZipItem[] = [
-    { name: '[Content_Types].xml', data: '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Default Extension="bin" ContentType="application/vnd.ms-office.vbaProject"/><Override PartName="/word/document.xml" ContentType="application/vnd.ms-word.document.macroEnabled.main+xml"/></Types>' },
-    { name: '_rels/.rels', data: '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/></Relationships>' },
-    { name: 'word/document.xml', data: '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body><w:p><w:r><w:t>Enable content to view this invoice.</w:t></w:r></w:p></w:body></w:document>' },
-    { name: 'word/_rels/document.xml.rels', data: '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.microsoft.com/office/2006/relationships/vbaProject" Target="vbaProject.bin"/></Relationships>' },
+    {
+      name: '[Content_Types].xml',
+      data: '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Default Extension="bin" ContentType="application/vnd.ms-office.vbaProject"/><Override PartName="/word/document.xml" ContentType="application/vnd.ms-word.document.macroEnabled.main+xml"/></Types>',
+    },
+    {
+      name: '_rels/.rels',
+      data: '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/></Relationships>',
+    },
+    {
+      name: 'word/document.xml',
+      data: '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body><w:p><w:r><w:t>Enable content to view this invoice.</w:t></w:r></w:p></w:body></w:document>',
+    },
+    {
+      name: 'word/_rels/document.xml.rels',
+      data: '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.microsoft.com/office/2006/relationships/vbaProject" Target="vbaProject.bin"/></Relationships>',
+    },
   ];
   if (vbaProjectBin) items.push({ name: 'word/vbaProject.bin', data: vbaProjectBin });
   const replaced = new Set(extraParts.map((p) => p.name));
@@ -168,7 +229,7 @@ export const DOCUMENT_OPEN_CODE = [
 
 export const BENIGN_CODE = [
   'Sub FormatTable()',
-  '    \' Applies the house style to the first table',
+  "    ' Applies the house style to the first table",
   '    ActiveDocument.Tables(1).Style = "Grid Table 4"',
   'End Sub',
 ].join('\n');

@@ -9,8 +9,7 @@ describe('CfbFile reads what the cfb package writes', () => {
     const doc = buildMacroDoc([{ name: 'Module1', code: DROPPER_CODE }], { extra: { 'ObjectPool/_1/Big': bigStream } });
     const ours = new CfbFile(doc);
     const theirs = CFB.read(Buffer.from(doc), { type: 'buffer' });
-    const theirStreams = theirs.FileIndex
-      .map((f, i) => ({ f, path: theirs.FullPaths[i].replace(/^Root Entry\//, '') }))
+    const theirStreams = theirs.FileIndex.map((f, i) => ({ f, path: theirs.FullPaths[i].replace(/^Root Entry\//, '') }))
       .filter(({ f }) => f.type === 2)
       .map(({ f, path }) => ({ path, content: Buffer.from(f.content as Uint8Array) }));
     const ourStreams = ours.entries.filter((e) => e.type === 'stream');

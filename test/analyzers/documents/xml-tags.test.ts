@@ -6,13 +6,20 @@ import { countTextWork } from '../../helpers/work';
 const tags = (xml: string) => [...xmlTags(xml)].map((t) => ({ name: t.name, attributes: Object.fromEntries(t.attributes), text: t.text }));
 
 test('reads names, attributes in either quote, text, closing and self-closing tags', () => {
-  expect(tags(`<?xml version="1.0"?><Relationships><Relationship Id='r1' Type="http://x/oleObject" Target="a>b" TargetMode="External"/></Relationships>`)).toEqual([
+  expect(
+    tags(
+      `<?xml version="1.0"?><Relationships><Relationship Id='r1' Type="http://x/oleObject" Target="a>b" TargetMode="External"/></Relationships>`,
+    ),
+  ).toEqual([
     { name: 'Relationships', attributes: {}, text: '' },
     { name: 'Relationship', attributes: { Id: 'r1', Type: 'http://x/oleObject', Target: 'a>b', TargetMode: 'External' }, text: '' },
     { name: '/Relationships', attributes: {}, text: '' },
   ]);
   expect(tags('<w:r><w:instrText xml:space="preserve"> DDEAUTO c:\\</w:instrText></w:r>').map((t) => [t.name, t.text])).toEqual([
-    ['w:r', ''], ['w:instrText', ' DDEAUTO c:\\'], ['/w:instrText', ''], ['/w:r', ''],
+    ['w:r', ''],
+    ['w:instrText', ' DDEAUTO c:\\'],
+    ['/w:instrText', ''],
+    ['/w:r', ''],
   ]);
 });
 

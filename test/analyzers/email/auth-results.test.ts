@@ -5,7 +5,8 @@ describe('parseAuthenticationResults (RFC 8601)', () => {
   it('reads an authserv-id and an SPF result with a property and a comment', () => {
     const h = parseAuthenticationResults('example.com; spf=pass smtp.mailfrom=example.net (This is a comment)');
     expect(h).toEqual({
-      authservId: 'example.com', none: false,
+      authservId: 'example.com',
+      none: false,
       results: [{ method: 'spf', result: 'pass', props: { 'smtp.mailfrom': 'example.net' }, extras: {}, comments: ['This is a comment'] }],
     });
   });
@@ -18,25 +19,41 @@ describe('parseAuthenticationResults (RFC 8601)', () => {
   it('reads several methods, reasons, method versions, quoted values and nested comments', () => {
     const h = parseAuthenticationResults(
       'mail-router.example.net (a (nested) comment) 1; dkim/1 = fail reason="signature \\"bad\\" (expired)" header.d="example.com" header.i=@example.com; ' +
-      'spf=softfail (mail-router.example.net: domain of transitioning x@example.com) smtp.mailfrom=x@example.com; dmarc=fail (p=reject dis=quarantine) header.from=example.com',
+        'spf=softfail (mail-router.example.net: domain of transitioning x@example.com) smtp.mailfrom=x@example.com; dmarc=fail (p=reject dis=quarantine) header.from=example.com',
     );
     expect(h.authservId).toBe('mail-router.example.net');
     expect(h.version).toBe('1');
-    expect(h.results.map((r) => [r.method, r.result])).toEqual([['dkim', 'fail'], ['spf', 'softfail'], ['dmarc', 'fail']]);
-    expect(h.results[0]).toEqual(expect.objectContaining({ methodVersion: '1', reason: 'signature "bad" (expired)', props: { 'header.d': 'example.com', 'header.i': '@example.com' } }));
+    expect(h.results.map((r) => [r.method, r.result])).toEqual([
+      ['dkim', 'fail'],
+      ['spf', 'softfail'],
+      ['dmarc', 'fail'],
+    ]);
+    expect(h.results[0]).toEqual(
+      expect.objectContaining({
+        methodVersion: '1',
+        reason: 'signature "bad" (expired)',
+        props: { 'header.d': 'example.com', 'header.i': '@example.com' },
+      }),
+    );
     expect(h.results[1].comments).toEqual(['mail-router.example.net: domain of transitioning x@example.com']);
-    expect(h.results[2]).toEqual(expect.objectContaining({ props: { 'header.from': 'example.com' }, comments: ['p=reject dis=quarantine'] }));
+    expect(h.results[2]).toEqual(
+      expect.objectContaining({ props: { 'header.from': 'example.com' }, comments: ['p=reject dis=quarantine'] }),
+    );
   });
 
   it('keeps base64 DKIM values whole and folded whitespace harmless', () => {
-    const h = parseAuthenticationResults('mx.google.com;\r\n       dkim=pass header.i=@live.com header.s=selector1 header.b=QlV3/k+n=;\r\n       arc=pass (i=1)');
+    const h = parseAuthenticationResults(
+      'mx.google.com;\r\n       dkim=pass header.i=@live.com header.s=selector1 header.b=QlV3/k+n=;\r\n       arc=pass (i=1)',
+    );
     expect(h.results[0].props['header.b']).toBe('QlV3/k+n=');
     expect(h.results[1]).toEqual(expect.objectContaining({ method: 'arc', result: 'pass', comments: ['i=1'] }));
   });
 
   it("accepts Microsoft's headers that omit the authserv-id and add non-RFC properties", () => {
     // As written by Exchange Online (phishing corpus sample 1020).
-    const h = parseAuthenticationResults('spf=none (sender IP is 89.144.10.219) smtp.mailfrom=oqmhwr.net; dkim=none (message not signed) header.d=none;dmarc=fail action=none header.from=costco.com;compauth=fail reason=001');
+    const h = parseAuthenticationResults(
+      'spf=none (sender IP is 89.144.10.219) smtp.mailfrom=oqmhwr.net; dkim=none (message not signed) header.d=none;dmarc=fail action=none header.from=costco.com;compauth=fail reason=001',
+    );
     expect(h.authservId).toBeUndefined();
     expect(h.results.map((r) => `${r.method}=${r.result}`)).toEqual(['spf=none', 'dkim=none', 'dmarc=fail', 'compauth=fail']);
     expect(h.results[2]).toEqual(expect.objectContaining({ props: { 'header.from': 'costco.com' }, extras: { action: 'none' } }));
@@ -69,6 +86,14 @@ describe('summarizeAuth', () => {
     expect(s.dmarc?.result).toBe('fail');
     expect(s.dkim.map((r) => r.result)).toEqual(['fail']);
     expect(summarizeAuth(headers, ['forged.example']).dmarc?.result).toBe('pass');
-    expect(summarizeAuth([])).toEqual({ authservId: undefined, spf: undefined, dkim: [], dmarc: undefined, arc: undefined, compauth: undefined, ignored: 0 });
+    expect(summarizeAuth([])).toEqual({
+      authservId: undefined,
+      spf: undefined,
+      dkim: [],
+      dmarc: undefined,
+      arc: undefined,
+      compauth: undefined,
+      ignored: 0,
+    });
   });
 });

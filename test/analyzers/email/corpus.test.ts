@@ -15,7 +15,13 @@ async function parseFile(group: string, file: string): Promise<PostalMime.Email>
   return PostalMime.parse(readFileSync(corpusPath('eml', group, file)));
 }
 
-interface GroupStats { n: number; verdicts: Record<string, number>; mean: number; meanWithoutAuth: number; flagged: number }
+interface GroupStats {
+  n: number;
+  verdicts: Record<string, number>;
+  mean: number;
+  meanWithoutAuth: number;
+  flagged: number;
+}
 
 async function measure(group: string): Promise<GroupStats> {
   const dir = corpusPath('eml', group);
@@ -29,7 +35,11 @@ async function measure(group: string): Promise<GroupStats> {
     expect(f.error).toBeUndefined();
     verdicts[f.verdict] = (verdicts[f.verdict] ?? 0) + 1;
     sum += f.score;
-    sumWithoutAuth += combineScores(inspectEmail(parsed).signals.filter((s) => !AUTH_SIGNALS.has(s.id)).map((s) => s.score));
+    sumWithoutAuth += combineScores(
+      inspectEmail(parsed)
+        .signals.filter((s) => !AUTH_SIGNALS.has(s.id))
+        .map((s) => s.score),
+    );
   }
   const flagged = (verdicts.suspicious ?? 0) + (verdicts.malicious ?? 0);
   return { n: files.length, verdicts, mean: sum / files.length, meanWithoutAuth: sumWithoutAuth / files.length, flagged };
@@ -42,9 +52,14 @@ describe('analyzeEmail on the eml corpus', () => {
     phishing = await measure('phishing');
     benign = await measure('benign');
     const pct = (s: GroupStats, v: string) => `${v} ${(((s.verdicts[v] ?? 0) / s.n) * 100).toFixed(0)}%`;
-    for (const [name, s] of [['phishing', phishing], ['benign', benign]] as const) {
-      console.log(`email analyzer, ${name} (${s.n}): ${['malicious', 'suspicious', 'benign'].map((v) => pct(s, v)).join(', ')}; ` +
-        `mean score ${s.mean.toFixed(1)}, without auth signals ${s.meanWithoutAuth.toFixed(1)}`);
+    for (const [name, s] of [
+      ['phishing', phishing],
+      ['benign', benign],
+    ] as const) {
+      console.log(
+        `email analyzer, ${name} (${s.n}): ${['malicious', 'suspicious', 'benign'].map((v) => pct(s, v)).join(', ')}; ` +
+          `mean score ${s.mean.toFixed(1)}, without auth signals ${s.meanWithoutAuth.toFixed(1)}`,
+      );
     }
   });
 
@@ -98,7 +113,9 @@ describe('analyzeEmail on the eml corpus', () => {
   it('sample 1261: "PO45638 - PO76483.Xls.htm" is a double-extension credential page', async () => {
     const f = inspectEmail(await parseFile('phishing', 'phishing_pot-sample-1261.eml'));
     expect(f.attachments.map((a) => a.name)).toEqual(['PO45638 - PO76483.Xls.htm']);
-    expect(f.signals.map((s) => s.id)).toEqual(expect.arrayContaining(['double-extension', 'html-attachment', 'html-password-form', 'spf-fail']));
+    expect(f.signals.map((s) => s.id)).toEqual(
+      expect.arrayContaining(['double-extension', 'html-attachment', 'html-password-form', 'spf-fail']),
+    );
   });
 
   it('sample 7885: "Microsoft Mail Supports" spelled with Cherokee letters and Unicode tag characters', async () => {

@@ -52,26 +52,48 @@ describe('scam scripts', () => {
 function eml(from: string, subject: string, html: string): Promise<PostalMime.Email> {
   const d = /@([^>]+)>/.exec(from)![1];
   const auth = `mx.example.net; spf=pass smtp.mailfrom=${d}; dkim=pass header.d=${d}; dmarc=pass header.from=${d}`;
-  const raw = [`Authentication-Results: ${auth}`, `From: ${from}`, 'To: reader@acme-corp.com', `Subject: ${subject}`,
-    'Message-ID: <1@x>', 'MIME-Version: 1.0', 'Content-Type: text/html; charset=utf-8', '', html, ''].join('\r\n');
+  const raw = [
+    `Authentication-Results: ${auth}`,
+    `From: ${from}`,
+    'To: reader@acme-corp.com',
+    `Subject: ${subject}`,
+    'Message-ID: <1@x>',
+    'MIME-Version: 1.0',
+    'Content-Type: text/html; charset=utf-8',
+    '',
+    html,
+    '',
+  ].join('\r\n');
   return PostalMime.parse(raw);
 }
 
 test('an authenticated casino mail from a Firebase subdomain is escalation-worthy; its newsletter twin is not', async () => {
-  const scam = analyzeEmail(await eml('Joker <noreply@buhret980j.firebaseapp.com>', '500% Bonus für Sie',
-    '<p>500% BONUS + 50 FREISPIELE im Casino</p><a href="https://sensiloedper.site/r">Jetzt sichern</a>'));
+  const scam = analyzeEmail(
+    await eml(
+      'Joker <noreply@buhret980j.firebaseapp.com>',
+      '500% Bonus für Sie',
+      '<p>500% BONUS + 50 FREISPIELE im Casino</p><a href="https://sensiloedper.site/r">Jetzt sichern</a>',
+    ),
+  );
   expect(scam.verdict).not.toBe('benign');
   for (const id of ['throwaway-sender-domain', 'casino-bonus', 'risky-tld-link']) expect(scam.summary).toContain(id);
   expect(scam.score).toBe(56); // 40 + 0.3 × 40 + 0.1 × 40: three modest signals corroborate
-  const newsletter = analyzeEmail(await eml('Stadtwerke <news@stadtwerke-example.de>', 'Ihr Newsletter',
-    '<p>Neue Tarife ab März.</p><a href="https://www.stadtwerke-example.de/tarife">Mehr</a>'));
+  const newsletter = analyzeEmail(
+    await eml(
+      'Stadtwerke <news@stadtwerke-example.de>',
+      'Ihr Newsletter',
+      '<p>Neue Tarife ab März.</p><a href="https://www.stadtwerke-example.de/tarife">Mehr</a>',
+    ),
+  );
   expect(newsletter.summary).toMatch(/^no phishing traits/);
   expect(newsletter.verdict).toBe('benign');
   expect(newsletter.score).toBeLessThan(35);
 });
 
 test('a display name claiming Proton from an unrelated domain is flagged; Proton itself is not', async () => {
-  const fake = analyzeEmail(await eml('"proton.me Helpdesk" <admin@dpu.example.go.id>', 'Password expired', '<p>Your mailbox password has expired.</p>'));
+  const fake = analyzeEmail(
+    await eml('"proton.me Helpdesk" <admin@dpu.example.go.id>', 'Password expired', '<p>Your mailbox password has expired.</p>'),
+  );
   expect(fake.evidence.join(' ')).toMatch(/claims Proton/);
   const real = analyzeEmail(await eml('Proton <no-reply@proton.me>', 'Your invoice', '<p>Thanks for your payment.</p>'));
   expect(real.evidence.join(' ')).not.toMatch(/claims Proton/);

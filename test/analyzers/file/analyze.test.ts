@@ -13,7 +13,10 @@ const fixture = (name: string) => readFileSync(join(FIXTURES, name));
 // The EICAR test string, assembled here so this file is not itself flagged by scanners.
 const EICAR = ['X5O!P%@AP[4\\PZX54(P^)7CC)7}$', 'EICAR-STANDARD-ANTIVIRUS-', 'TEST-FILE!$H+H*'].join('');
 
-const INJECTION = { dll: 'KERNEL32.dll', functions: ['OpenProcess', 'VirtualAllocEx', 'WriteProcessMemory', 'CreateRemoteThread', 'ExitProcess'] };
+const INJECTION = {
+  dll: 'KERNEL32.dll',
+  functions: ['OpenProcess', 'VirtualAllocEx', 'WriteProcessMemory', 'CreateRemoteThread', 'ExitProcess'],
+};
 const upxSections = [
   { name: 'UPX0', data: new Uint8Array(0), virtualSize: 0x20000, characteristics: SCN.UDATA | SCN.EXEC | SCN.READ | SCN.WRITE },
   { name: 'UPX1', data: noise(0x6000), characteristics: SCN.IDATA | SCN.EXEC | SCN.READ | SCN.WRITE },
@@ -54,7 +57,10 @@ describe('verdicts on real binaries', () => {
     ['hello-x64.exe', fixture('hello-x64.exe')],
     ['ordinals-x86.exe', fixture('ordinals-x86.exe')],
     ['/usr/bin/ls', readFileSync('/usr/bin/ls')],
-    ['tree-sitter win32-x64 addon', readFileSync(join(ROOT, 'node_modules/tree-sitter-powershell/prebuilds/win32-x64/tree-sitter-powershell.node'))],
+    [
+      'tree-sitter win32-x64 addon',
+      readFileSync(join(ROOT, 'node_modules/tree-sitter-powershell/prebuilds/win32-x64/tree-sitter-powershell.node')),
+    ],
   ])('%s: ordinary, so unknown with low confidence and no techniques', (_name, bytes) => {
     const f = analyze(bytes);
     expect(f.verdict).toBe('unknown');
@@ -100,16 +106,22 @@ describe('verdicts on crafted PE files', () => {
 
   test('a Run key among the strings is named as persistence', () => {
     const rdata = Buffer.from('Software\\Microsoft\\Windows\\CurrentVersion\\Run\0http://198.51.100.23/c2\0', 'latin1');
-    const f = analyze(craftPe({ sections: [
-      { name: '.text', data: new Uint8Array(0x200).fill(0xc3), characteristics: SCN.CODE | SCN.EXEC | SCN.READ },
-      { name: '.rdata', data: rdata, characteristics: SCN.IDATA | SCN.READ },
-    ] }));
+    const f = analyze(
+      craftPe({
+        sections: [
+          { name: '.text', data: new Uint8Array(0x200).fill(0xc3), characteristics: SCN.CODE | SCN.EXEC | SCN.READ },
+          { name: '.rdata', data: rdata, characteristics: SCN.IDATA | SCN.READ },
+        ],
+      }),
+    );
     expect(f.attack).toEqual(['T1547.001']);
-    expect(f.evidence).toEqual(expect.arrayContaining([
-      expect.stringContaining('persistence Run key: Software\\Microsoft\\Windows\\CurrentVersion\\Run'),
-      'URLs in strings: http://198.51.100.23/c2',
-      'IPv4 addresses in strings: 198.51.100.23',
-    ]));
+    expect(f.evidence).toEqual(
+      expect.arrayContaining([
+        expect.stringContaining('persistence Run key: Software\\Microsoft\\Windows\\CurrentVersion\\Run'),
+        'URLs in strings: http://198.51.100.23/c2',
+        'IPv4 addresses in strings: 198.51.100.23',
+      ]),
+    );
   });
 });
 

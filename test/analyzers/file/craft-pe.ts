@@ -30,13 +30,19 @@ const align = (n: number, a: number) => Math.ceil(n / a) * a;
 
 export function craftPe(o: CraftOptions = {}): Uint8Array {
   const is64 = o.is64 ?? true;
-  const sections = [...(o.sections ?? [{ name: '.text', data: new Uint8Array(0x200).fill(0xc3), characteristics: SCN.CODE | SCN.EXEC | SCN.READ }])];
+  const sections = [
+    ...(o.sections ?? [{ name: '.text', data: new Uint8Array(0x200).fill(0xc3), characteristics: SCN.CODE | SCN.EXEC | SCN.READ }]),
+  ];
   const optionalSize = is64 ? 240 : 224;
   const headersSize = align(0x40 + 4 + 20 + optionalSize + 40 * (sections.length + (o.imports ? 1 : 0)), FILE_ALIGN);
 
   // Virtual addresses first: the import section needs its own RVA to build pointers.
   let rva = SECTION_ALIGN;
-  const rvas = sections.map((s) => { const r = rva; rva += align(Math.max(s.virtualSize ?? s.data.length, 1), SECTION_ALIGN); return r; });
+  const rvas = sections.map((s) => {
+    const r = rva;
+    rva += align(Math.max(s.virtualSize ?? s.data.length, 1), SECTION_ALIGN);
+    return r;
+  });
   let importDir = { rva: 0, size: 0 };
   if (o.imports) {
     const built = buildImports(o.imports, rva, is64);
@@ -48,7 +54,11 @@ export function craftPe(o: CraftOptions = {}): Uint8Array {
   const imageSize = rva;
 
   let raw = headersSize;
-  const rawOffsets = sections.map((s) => { const r = raw; raw += align(s.data.length, FILE_ALIGN); return r; });
+  const rawOffsets = sections.map((s) => {
+    const r = raw;
+    raw += align(s.data.length, FILE_ALIGN);
+    return r;
+  });
   const certAt = raw;
   const total = raw + (o.certificate?.length ?? 0);
   const b = new Uint8Array(total);
@@ -78,7 +88,10 @@ export function craftPe(o: CraftOptions = {}): Uint8Array {
   v.setUint16(oh + 68, 3, true); // console
   const countAt = oh + (is64 ? 108 : 92);
   v.setUint32(countAt, 16, true);
-  const dir = (i: number, r: number, size: number) => { v.setUint32(countAt + 4 + i * 8, r, true); v.setUint32(countAt + 8 + i * 8, size, true); };
+  const dir = (i: number, r: number, size: number) => {
+    v.setUint32(countAt + 4 + i * 8, r, true);
+    v.setUint32(countAt + 8 + i * 8, size, true);
+  };
   dir(1, importDir.rva, importDir.size);
   if (o.certificate) dir(4, certAt, o.certificate.length);
 
@@ -98,17 +111,34 @@ export function craftPe(o: CraftOptions = {}): Uint8Array {
 }
 
 /** Import descriptors, lookup and address tables, hint/name entries and DLL names in one section. */
-function buildImports(imports: NonNullable<CraftOptions['imports']>, base: number, is64: boolean): { data: Uint8Array; directorySize: number } {
+function buildImports(
+  imports: NonNullable<CraftOptions['imports']>,
+  base: number,
+  is64: boolean,
+): { data: Uint8Array; directorySize: number } {
   const ptr = is64 ? 8 : 4;
   const descriptors = (imports.length + 1) * 20;
   let at = descriptors;
-  const tables = imports.map((imp) => { const t = { ilt: at, iat: 0 }; at += (imp.functions.length + 1) * ptr; t.iat = at; at += (imp.functions.length + 1) * ptr; return t; });
+  const tables = imports.map((imp) => {
+    const t = { ilt: at, iat: 0 };
+    at += (imp.functions.length + 1) * ptr;
+    t.iat = at;
+    at += (imp.functions.length + 1) * ptr;
+    return t;
+  });
   const names: { offset: number; bytes: Buffer }[] = [];
-  const place = (bytes: Buffer) => { const offset = at; names.push({ offset, bytes }); at += align(bytes.length, 2); return offset; };
-  const thunkValues = imports.map((imp) => imp.functions.map((f) => {
-    if (typeof f === 'number') return is64 ? (1n << 63n) | BigInt(f) : BigInt((0x80000000 | f) >>> 0);
-    return BigInt(base + place(Buffer.concat([Buffer.from([0, 0]), Buffer.from(`${f}\0`, 'latin1')])));
-  }));
+  const place = (bytes: Buffer) => {
+    const offset = at;
+    names.push({ offset, bytes });
+    at += align(bytes.length, 2);
+    return offset;
+  };
+  const thunkValues = imports.map((imp) =>
+    imp.functions.map((f) => {
+      if (typeof f === 'number') return is64 ? (1n << 63n) | BigInt(f) : BigInt((0x80000000 | f) >>> 0);
+      return BigInt(base + place(Buffer.concat([Buffer.from([0, 0]), Buffer.from(`${f}\0`, 'latin1')])));
+    }),
+  );
   const dllNames = imports.map((imp) => place(Buffer.from(`${imp.dll}\0`, 'latin1')));
   const data = new Uint8Array(align(at, 16));
   const v = new DataView(data.buffer);
@@ -133,9 +163,11 @@ export function noise(length: number, seed = 0x9e3779b9): Uint8Array {
   const out = new Uint8Array(length);
   let x = seed >>> 0 || 1;
   for (let i = 0; i < length; i++) {
-    x ^= x << 13; x >>>= 0;
+    x ^= x << 13;
+    x >>>= 0;
     x ^= x >>> 17;
-    x ^= x << 5; x >>>= 0;
+    x ^= x << 5;
+    x >>>= 0;
     out[i] = x & 0xff;
   }
   return out;

@@ -12,9 +12,22 @@ const FIXTURES = join(ROOT, 'test', 'fixtures', 'file');
 const SYSTEM = ['/usr/bin/ls', realpathSync('/usr/bin/python3'), '/usr/lib/x86_64-linux-gnu/libc.so.6'];
 const TS_LINUX_ARM64 = join(ROOT, 'node_modules/tree-sitter-powershell/prebuilds/linux-arm64/tree-sitter-powershell.node'); // 0.26.4
 
-interface ElfySection { name: string; type: string | number; off: number; size: number }
-interface ElfyProgram { type: string; data: Buffer }
-interface ElfyResult { class: string; machine: string; entry: number; body: { sections: ElfySection[]; programs: ElfyProgram[] } }
+interface ElfySection {
+  name: string;
+  type: string | number;
+  off: number;
+  size: number;
+}
+interface ElfyProgram {
+  type: string;
+  data: Buffer;
+}
+interface ElfyResult {
+  class: string;
+  machine: string;
+  entry: number;
+  body: { sections: ElfySection[]; programs: ElfyProgram[] };
+}
 
 describe('parseElf agrees with elfy on real binaries', () => {
   test.each([...SYSTEM, TS_LINUX_ARM64])('%s', (path) => {
@@ -129,7 +142,16 @@ describe('crafted ELF32 big-endian', () => {
     const bytes = craftElf32BigEndian('/lib/ld.so.1');
     const ours = parseElf(bytes);
     const theirs = elfy.parse(Buffer.from(bytes)) as ElfyResult;
-    expect(ours).toMatchObject({ class: 'ELF32', endian: 'big', machine: 'MIPS', type: 'executable', entry: 0x400100, interpreter: '/lib/ld.so.1', symbolCount: 3, stripped: false });
+    expect(ours).toMatchObject({
+      class: 'ELF32',
+      endian: 'big',
+      machine: 'MIPS',
+      type: 'executable',
+      entry: 0x400100,
+      interpreter: '/lib/ld.so.1',
+      symbolCount: 3,
+      stripped: false,
+    });
     expect(ours.sections.map((s) => s.name)).toEqual(theirs.body.sections.map((s) => s.name));
     expect(ours.entry).toBe(theirs.entry);
   });

@@ -128,7 +128,8 @@ describe('extensions and masquerading', () => {
   });
 
   test('a PE under its own or an unknown extension is not', () => {
-    for (const name of ['setup.exe', 'helper.dll', 'payload.bin', 'noext', 'x.dat', undefined]) expect(masqueradeSignals(pe, name)).toEqual([]);
+    for (const name of ['setup.exe', 'helper.dll', 'payload.bin', 'noext', 'x.dat', undefined])
+      expect(masqueradeSignals(pe, name)).toEqual([]);
   });
 
   test('double extension (T1036.007) and right-to-left override (T1036.002)', () => {

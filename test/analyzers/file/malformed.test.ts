@@ -36,7 +36,8 @@ function patched(base: Uint8Array, edit: (v: DataView) => void): Uint8Array {
 /** Bytes handed to the byte scanners (whole-file and per-region entropy, hashes, strings) while
  *  fn runs: the work of file analysis, counted instead of timed. */
 function scanned<T>(fn: () => T): { value: T; bytes: number; entropyBytes: number } {
-  let bytes = 0, entropyBytes = 0;
+  let bytes = 0,
+    entropyBytes = 0;
   const count = <A extends unknown[], R>(spy: jest.SpyInstance<R, A>, original: (...a: A) => R, isEntropy = false) =>
     spy.mockImplementation((...args: A) => {
       const n = (args[0] as Uint8Array).length;
@@ -44,7 +45,9 @@ function scanned<T>(fn: () => T): { value: T; bytes: number; entropyBytes: numbe
       if (isEntropy) entropyBytes += n;
       return original(...args);
     });
-  const { shannonEntropy } = entropy, { sha256Hex } = hashes, { extractStringIndicators } = strings;
+  const { shannonEntropy } = entropy,
+    { sha256Hex } = hashes,
+    { extractStringIndicators } = strings;
   const measure = entropy.EntropyBudget.prototype.measure;
   const spies = [
     count(jest.spyOn(entropy, 'shannonEntropy'), shannonEntropy, true),
@@ -52,7 +55,10 @@ function scanned<T>(fn: () => T): { value: T; bytes: number; entropyBytes: numbe
     count(jest.spyOn(strings, 'extractStringIndicators'), extractStringIndicators),
     jest.spyOn(entropy.EntropyBudget.prototype, 'measure').mockImplementation(function (this: entropy.EntropyBudget, region: Uint8Array) {
       const h = measure.call(this, region);
-      if (h !== undefined) { bytes += region.length; entropyBytes += region.length; }
+      if (h !== undefined) {
+        bytes += region.length;
+        entropyBytes += region.length;
+      }
       return h;
     }),
   ];
@@ -141,7 +147,11 @@ describe('broken PE headers', () => {
   });
 
   test('0x800 sections all pointing at the same 8 MB stay within the entropy budget', () => {
-    const sections = Array.from({ length: 0x800 }, (_, i) => ({ name: `.s${i}`, data: new Uint8Array(0), characteristics: SCN.IDATA | SCN.READ }));
+    const sections = Array.from({ length: 0x800 }, (_, i) => ({
+      name: `.s${i}`,
+      data: new Uint8Array(0),
+      characteristics: SCN.IDATA | SCN.READ,
+    }));
     const base = craftPe({ sections });
     const bytes = new Uint8Array(8 * 1024 * 1024);
     bytes.set(base);
@@ -214,19 +224,38 @@ describe('random corruption (fast-check)', () => {
   test.each([
     ['PE fixture', HELLO_PE],
     ['packed ELF fixture', HELLO_ELF],
-    ['crafted PE with imports', craftPe({ imports: [{ dll: 'WS2_32.dll', functions: [1, 2, 'send'] }, { dll: 'k.dll', functions: ['A', 'B'] }] })],
+    [
+      'crafted PE with imports',
+      craftPe({
+        imports: [
+          { dll: 'WS2_32.dll', functions: [1, 2, 'send'] },
+          { dll: 'k.dll', functions: ['A', 'B'] },
+        ],
+      }),
+    ],
   ])('byte flips in the headers of the %s never escape as exceptions', (_name, base) => {
-    fc.assert(fc.property(mutations, (muts) => {
-      const f = analyzeFileStatic(corrupt(base, muts), 'x.exe');
-      return Finding.safeParse(f).success && f.error === undefined;
-    }), { numRuns: 300, seed: 20240601 });
+    fc.assert(
+      fc.property(mutations, (muts) => {
+        const f = analyzeFileStatic(corrupt(base, muts), 'x.exe');
+        return Finding.safeParse(f).success && f.error === undefined;
+      }),
+      { numRuns: 300, seed: 20240601 },
+    );
   });
 
   test('arbitrary bytes behind an MZ/PE or ELF prefix never escape as exceptions', () => {
-    const prefixes = [Buffer.from('MZ'), Buffer.from(HELLO_PE.subarray(0, 0x90)), Buffer.from(LS.subarray(0, 0x40)), Buffer.from('\x7fELF\x02\x01\x01', 'latin1')];
-    fc.assert(fc.property(fc.constantFrom(...prefixes), fc.uint8Array({ maxLength: 2048 }), (prefix, tail) => {
-      const f = analyzeFileStatic(Buffer.concat([prefix, tail]));
-      return Finding.safeParse(f).success;
-    }), { numRuns: 400, seed: 7 });
+    const prefixes = [
+      Buffer.from('MZ'),
+      Buffer.from(HELLO_PE.subarray(0, 0x90)),
+      Buffer.from(LS.subarray(0, 0x40)),
+      Buffer.from('\x7fELF\x02\x01\x01', 'latin1'),
+    ];
+    fc.assert(
+      fc.property(fc.constantFrom(...prefixes), fc.uint8Array({ maxLength: 2048 }), (prefix, tail) => {
+        const f = analyzeFileStatic(Buffer.concat([prefix, tail]));
+        return Finding.safeParse(f).success;
+      }),
+      { numRuns: 400, seed: 7 },
+    );
   });
 });

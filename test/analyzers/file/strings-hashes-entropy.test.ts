@@ -18,7 +18,9 @@ describe('fileHashes', () => {
   });
 
   test('a fixture hashes to the value sha256sum printed when it was built', () => {
-    expect(fileHashes(readFileSync(join(FIXTURES, 'hello-x64.exe'))).sha256).toBe('d2504555589da997f2d6f2ed4a59e1500c3a9caa7e6f345dc53f2ce966922b7e');
+    expect(fileHashes(readFileSync(join(FIXTURES, 'hello-x64.exe'))).sha256).toBe(
+      'd2504555589da997f2d6f2ed4a59e1500c3a9caa7e6f345dc53f2ce966922b7e',
+    );
   });
 
   test('a view into a larger buffer hashes only its own bytes', () => {
@@ -94,8 +96,14 @@ describe('extractStrings', () => {
     // printed "(null)" and "msvcrt.dll".
     const hello = extractStrings(readFileSync(join(FIXTURES, 'hello-x64.exe')));
     expect(hello.ascii).toHaveLength(99);
-    expect(createHash('md5').update(`${hello.ascii.join('\n')}\n`).digest('hex')).toBe('ddca47db9bc6a37ae20dbdc505ee7861');
-    expect(hello.ascii).toEqual(expect.arrayContaining(['autosoc fixture: static file analysis test program', 'KERNEL32.dll', 'msvcrt.dll']));
+    expect(
+      createHash('md5')
+        .update(`${hello.ascii.join('\n')}\n`)
+        .digest('hex'),
+    ).toBe('ddca47db9bc6a37ae20dbdc505ee7861');
+    expect(hello.ascii).toEqual(
+      expect.arrayContaining(['autosoc fixture: static file analysis test program', 'KERNEL32.dll', 'msvcrt.dll']),
+    );
     expect(extractStrings(readFileSync(join(FIXTURES, 'ordinals-x86.exe'))).utf16).toEqual(['(null)', 'msvcrt.dll']);
   });
 });
@@ -118,7 +126,10 @@ describe('extractIndicators', () => {
   });
 
   test('caps each list', () => {
-    const ind = extractIndicators(Array.from({ length: 200 }, (_, i) => `http://h${i}.example.net/`), 25);
+    const ind = extractIndicators(
+      Array.from({ length: 200 }, (_, i) => `http://h${i}.example.net/`),
+      25,
+    );
     expect(ind.urls).toHaveLength(25);
   });
 });
@@ -139,10 +150,12 @@ describe('extractStringIndicators', () => {
 
   test('equals it on indicators in both encodings, under the count, length and scan caps', () => {
     const parts = ['http://evil.example/a', 'HKLM\\Software\\Run x', '10.1.2.3', 'plain words only', 'ftp://x.y/z', 'C:\\Windows\\sys.dll'];
-    const b = Buffer.concat(Array.from({ length: 300 }, (_, i) => {
-      const text = `${parts[i % parts.length]}-${i}`;
-      return Buffer.concat([Buffer.from(text, i % 3 === 0 ? 'utf16le' : 'latin1'), Buffer.from([0xff, i & 0xff, 0x01])]);
-    }));
+    const b = Buffer.concat(
+      Array.from({ length: 300 }, (_, i) => {
+        const text = `${parts[i % parts.length]}-${i}`;
+        return Buffer.concat([Buffer.from(text, i % 3 === 0 ? 'utf16le' : 'latin1'), Buffer.from([0xff, i & 0xff, 0x01])]);
+      }),
+    );
     const found = extractStringIndicators(b);
     expect(found.urls.length).toBeGreaterThan(0);
     expect(found.ipv4.length).toBeGreaterThan(0);
@@ -155,7 +168,10 @@ describe('extractStringIndicators', () => {
 
   test('equals it on random bytes with printable runs', () => {
     let seed = 17;
-    const next = () => { seed = (seed * 1103515245 + 12345) >>> 0; return seed >>> 16; };
+    const next = () => {
+      seed = (seed * 1103515245 + 12345) >>> 0;
+      return seed >>> 16;
+    };
     const alphabet = Buffer.from('abc.:/\\09 \t');
     const b = Buffer.alloc(64 * 1024);
     for (let i = 0; i < b.length; i++) b[i] = next() % 4 === 0 ? next() & 0xff : next() % 7 === 0 ? 0 : alphabet[next() % alphabet.length];

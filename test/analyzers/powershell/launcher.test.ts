@@ -15,7 +15,9 @@ describe('parseLaunch', () => {
   });
 
   it('reads the flags attackers pair with it, in their short forms', () => {
-    const l = parseLaunch(`"C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe" -NoP -NonI -W Hidden -Exec Bypass -Enc ${u16('whoami')}`);
+    const l = parseLaunch(
+      `"C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe" -NoP -NonI -W Hidden -Exec Bypass -Enc ${u16('whoami')}`,
+    );
     expect(l.flags).toEqual({ encoded: true, hidden: true, policyBypass: true, noProfile: true, nonInteractive: true });
     expect(parseLaunch('powershell -w 1 -ep unrestricted -c whoami').flags).toMatchObject({ hidden: true, policyBypass: true });
     expect(parseLaunch('pwsh -WindowStyle h -c whoami').flags.hidden).toBe(true);

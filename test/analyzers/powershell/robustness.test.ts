@@ -14,7 +14,10 @@ const hostile: [string, string][] = [
   ['odd-length UTF-16 after -enc', `powershell -enc ${Buffer.from([0x49, 0, 0x45, 0, 0x58]).toString('base64')}`],
   ['random bytes after -enc', `powershell -enc ${Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 131) % 256)).toString('base64')}`],
   ['invalid base64 inside FromBase64String', "iex ([Text.Encoding]::Unicode.GetString([Convert]::FromBase64String('@@@not base64@@@')))"],
-  ['corrupt deflate stream', "iex (New-Object IO.StreamReader((New-Object IO.Compression.DeflateStream([IO.MemoryStream][Convert]::FromBase64String('AAAAAAAAAAAA'),[IO.Compression.CompressionMode]::Decompress)))).ReadToEnd()"],
+  [
+    'corrupt deflate stream',
+    "iex (New-Object IO.StreamReader((New-Object IO.Compression.DeflateStream([IO.MemoryStream][Convert]::FromBase64String('AAAAAAAAAAAA'),[IO.Compression.CompressionMode]::Decompress)))).ReadToEnd()",
+  ],
   ['a billion-fold string repeat', "'a' * 1000000000"],
   ['a billion-element range', '1..1000000000 -join ","'],
   ['a huge format alignment', "'{0,100000000}' -f 'a'"],
@@ -24,10 +27,17 @@ const hostile: [string, string][] = [
   ['doubling a string 30 times', `$a='xxxxxxxxxx'${'; $a = $a + $a'.repeat(30)}; iex $a`],
   ['20,000-term concatenation', Array.from({ length: 20_000 }, (_, i) => `'${i % 10}'`).join('+')],
   ['5,000 nested $()', `${'$('.repeat(5000)}'x'${')'.repeat(5000)}`],
-  ['eight nested -enc launchers', (() => { let s = "Write-Host 'core'"; for (let i = 0; i < 8; i++) s = `powershell -enc ${u16(s)}`; return s; })()],
+  [
+    'eight nested -enc launchers',
+    (() => {
+      let s = "Write-Host 'core'";
+      for (let i = 0; i < 8; i++) s = `powershell -enc ${u16(s)}`;
+      return s;
+    })(),
+  ],
   ['NUL and lone surrogates', "iex \u0000\u0000'a' \ud800 \udfff"],
   ['a 2 MB line', `Write-Host '${'A'.repeat(2 << 20)}'`],
-  ['deep ForEach-Object over a big range', "-join ((1..100000) | % { [char](65 + $_ % 26) })"],
+  ['deep ForEach-Object over a big range', '-join ((1..100000) | % { [char](65 + $_ % 26) })'],
 ];
 
 describe('deobfuscatePowerShell on hostile input', () => {

@@ -44,14 +44,24 @@ describe('parseCatalogue', () => {
       `Imports only,suspicious,,,,,${IMPHASH},lab,`,
     ].join('\n');
     expect(parseCatalogue(csv, 'csv')).toEqual([
-      { label: 'Loader X, stage 2', verdict: 'malicious', family: 'loaderx', sha256: bin.sha256, ssdeep: bin.ssdeep, tlsh: bin.tlsh, imphash: IMPHASH, source: 'lab' },
+      {
+        label: 'Loader X, stage 2',
+        verdict: 'malicious',
+        family: 'loaderx',
+        sha256: bin.sha256,
+        ssdeep: bin.ssdeep,
+        tlsh: bin.tlsh,
+        imphash: IMPHASH,
+        source: 'lab',
+      },
       { label: 'Imports only', verdict: 'suspicious', imphash: IMPHASH, source: 'lab' },
     ]);
   });
 
   it('reads JSONL, with nulls for absent hashes and a byte-order mark', () => {
-    const jsonl = `\uFEFF${JSON.stringify({ label: 'Deploy script', verdict: 'benign', source: 'it', ssdeep: bin.ssdeep, tlsh: null })}\n\n`
-      + `${JSON.stringify({ label: 'x', verdict: 'malicious', source: 'feed', sha256: bin.sha256 })}\r\n`;
+    const jsonl =
+      `\uFEFF${JSON.stringify({ label: 'Deploy script', verdict: 'benign', source: 'it', ssdeep: bin.ssdeep, tlsh: null })}\n\n` +
+      `${JSON.stringify({ label: 'x', verdict: 'malicious', source: 'feed', sha256: bin.sha256 })}\r\n`;
     expect(parseCatalogue(jsonl, 'jsonl')).toEqual([
       { label: 'Deploy script', verdict: 'benign', source: 'it', ssdeep: bin.ssdeep },
       { label: 'x', verdict: 'malicious', source: 'feed', sha256: bin.sha256 },
@@ -82,8 +92,11 @@ describe('parseCatalogue', () => {
     expect(problems(() => parseCatalogue('label,verdict,source\nx,benign', 'csv'))).toEqual(['line 2: 2 fields, the header has 3']);
     expect(problems(() => parseCatalogue('{"label":"x"}\n{oops', 'jsonl'))).toEqual(['line 2: not JSON']);
     expect(problems(() => parseCatalogue('[1,2]', 'jsonl'))).toEqual(['line 1: not a JSON object']);
-    expect(problems(() => parseCatalogue(JSON.stringify({ label: 'x'.repeat(1001), verdict: 'benign', source: 's', imphash: IMPHASH }), 'jsonl')))
-      .toEqual(['line 1: label is longer than 1000 characters']);
+    expect(
+      problems(() =>
+        parseCatalogue(JSON.stringify({ label: 'x'.repeat(1001), verdict: 'benign', source: 's', imphash: IMPHASH }), 'jsonl'),
+      ),
+    ).toEqual(['line 1: label is longer than 1000 characters']);
   });
 
   it('returns nothing for an empty file', () => {

@@ -20,8 +20,9 @@ beforeAll(() => {
 describe('the corpus against Debian ssdeep and tlsh', () => {
   it('reads the files the hashes were recorded from', () => {
     // A changed corpus must fail loudly: re-record (README.md) and review the diff.
-    expect(files.map((f) => `${f.file} ${f.bytes.length} ${createHash('sha256').update(f.bytes).digest('hex')}`))
-      .toEqual(expected.inputs.map((e) => `${e.file} ${e.size} ${e.sha256}`));
+    expect(files.map((f) => `${f.file} ${f.bytes.length} ${createHash('sha256').update(f.bytes).digest('hex')}`)).toEqual(
+      expected.inputs.map((e) => `${e.file} ${e.size} ${e.sha256}`),
+    );
     expect(files.length).toBeGreaterThan(400);
   });
 

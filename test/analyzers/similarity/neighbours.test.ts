@@ -37,7 +37,13 @@ describe('nearestNeighbours', () => {
     const [n, ...rest] = nearestNeighbours(hashesOf('binary-changed-5', IMPHASH_A), catalogue, 5);
     const r = recorded('binary-changed-5', 'binary');
     expect(r).toEqual({ ssdeep: 93, tlsh: 3 });
-    expect(n).toMatchObject({ ssdeepScore: 93, tlshDistance: 3, sameImphash: true, sameSha256: false, matched: ['ssdeep', 'tlsh', 'imphash'] });
+    expect(n).toMatchObject({
+      ssdeepScore: 93,
+      tlshDistance: 3,
+      sameImphash: true,
+      sameSha256: false,
+      matched: ['ssdeep', 'tlsh', 'imphash'],
+    });
     // Strongest signal TLSH (100 - 3/2 → 98), plus 5 for each of the two that agree.
     expect(n.similarity).toBe(100);
     expect(n.entry.label).toBe('Loader X');
@@ -71,7 +77,11 @@ describe('nearestNeighbours', () => {
 
   it('counts an equal sha256 as identity and an equal imphash as a weaker signal', () => {
     const same = hashesOf('text');
-    expect(nearestNeighbours(same, catalogue, 1)[0]).toMatchObject({ sameSha256: true, similarity: 100, matched: ['sha256', 'ssdeep', 'tlsh'] });
+    expect(nearestNeighbours(same, catalogue, 1)[0]).toMatchObject({
+      sameSha256: true,
+      similarity: 100,
+      matched: ['sha256', 'ssdeep', 'tlsh'],
+    });
     const importsOnly = nearestNeighbours({ imphash: IMPHASH_A.toUpperCase() }, catalogue, 5);
     expect(importsOnly).toHaveLength(1);
     expect(importsOnly[0]).toMatchObject({ matched: ['imphash'], similarity: 60, ssdeepScore: undefined, tlshDistance: undefined });
@@ -116,7 +126,9 @@ describe('analyzeSimilarity', () => {
     expect(Finding.parse(f)).toEqual(f);
     expect(f).toMatchObject({ analyzer: SIMILARITY_ANALYZER, verdict: 'malicious', score: 95, confidence: 0.95, attack: [] });
     expect(f.summary).toBe('shares code with Loader X (malicious), ssdeep 93, TLSH distance 3, same imphash');
-    expect(f.evidence).toEqual([`Loader X (malicious, family loaderx, source lab, sha256 ${catalogue[0].sha256}): ssdeep 93, TLSH distance 3, same imphash; similarity 100`]);
+    expect(f.evidence).toEqual([
+      `Loader X (malicious, family loaderx, source lab, sha256 ${catalogue[0].sha256}): ssdeep 93, TLSH distance 3, same imphash; similarity 100`,
+    ]);
   });
 
   it('is only suspicious when the kinship with malware is weak (shared imports alone)', () => {
@@ -145,7 +157,9 @@ describe('analyzeSimilarity', () => {
     const cat: Reference[] = [...catalogue, { label: 'Vendor SDK', verdict: 'benign', source: 'vendor', ...vendor }];
     const f = judge(hashesOf('binary-changed-60'), cat);
     expect(f).toMatchObject({ verdict: 'malicious', score: 92, confidence: 0.43 });
-    expect(f.summary).toBe('shares code with Loader X (malicious), TLSH distance 13; closer to Vendor SDK (benign), ssdeep 100, TLSH distance 0');
+    expect(f.summary).toBe(
+      'shares code with Loader X (malicious), TLSH distance 13; closer to Vendor SDK (benign), ssdeep 100, TLSH distance 0',
+    );
   });
 
   it('is benign when the sample is a catalogued good file, whatever it resembles', () => {
@@ -160,7 +174,11 @@ describe('analyzeSimilarity', () => {
   });
 
   it('is unknown when nothing in the catalogue is near, or there is nothing to compare', () => {
-    expect(judge(hashesOf('random-200000'))).toMatchObject({ verdict: 'unknown', score: 0, summary: 'shares no code with any catalogued sample' });
+    expect(judge(hashesOf('random-200000'))).toMatchObject({
+      verdict: 'unknown',
+      score: 0,
+      summary: 'shares no code with any catalogued sample',
+    });
     expect(analyzeSimilarity({}, [])).toMatchObject({ verdict: 'unknown', confidence: 0 });
   });
 
@@ -178,7 +196,10 @@ describe('similarityHashes', () => {
       sha256: ssdeepExpected.inputs.find((e) => e.name === 'gen/random-255')!.sha256,
       ssdeep: ssdeepExpected.inputs.find((e) => e.name === 'gen/random-255')!.ssdeep,
     });
-    expect(hashesOf('random-256', IMPHASH_A)).toMatchObject({ tlsh: tlshExpected.inputs.find((e) => e.name === 'gen/random-256')!.tlsh, imphash: IMPHASH_A });
+    expect(hashesOf('random-256', IMPHASH_A)).toMatchObject({
+      tlsh: tlshExpected.inputs.find((e) => e.name === 'gen/random-256')!.tlsh,
+      imphash: IMPHASH_A,
+    });
     expect(hashesOf('zeros-1000').tlsh).toBeUndefined();
   });
 

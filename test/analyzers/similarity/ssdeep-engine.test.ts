@@ -44,12 +44,15 @@ const inputs = fc.record({
   seed: fc.integer(),
 });
 
-describe('ssdeepHash against the paper\'s algorithm written plainly', () => {
+describe("ssdeepHash against the paper's algorithm written plainly", () => {
   it('gives the same signature on random, repetitive and low-variety inputs', () => {
-    fc.assert(fc.property(inputs, ({ kind, length, seed }) => {
-      const bytes = build(kind, length, seed);
-      expect(ssdeepHash(bytes)).toBe(paperSsdeepHash(bytes));
-    }), { numRuns: 100 });
+    fc.assert(
+      fc.property(inputs, ({ kind, length, seed }) => {
+        const bytes = build(kind, length, seed);
+        expect(ssdeepHash(bytes)).toBe(paperSsdeepHash(bytes));
+      }),
+      { numRuns: 100 },
+    );
   });
 
   it('gives the same signature for lengths around 4 KiB and the 7-byte window', () => {

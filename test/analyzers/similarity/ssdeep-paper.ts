@@ -47,7 +47,7 @@ function signature(data: Uint8Array, rolling: Uint32Array, bs: number, limit: nu
   }
   const triggered = out.length;
   const endsNonZero = data.length > 0 && rolling[data.length - 1] !== 0;
-  return { text: out + (endsNonZero ? B64[h % 64] : lastAtLimit ?? ''), triggered };
+  return { text: out + (endsNonZero ? B64[h % 64] : (lastAtLimit ?? '')), triggered };
 }
 
 export function paperSsdeepHash(data: Uint8Array): string {

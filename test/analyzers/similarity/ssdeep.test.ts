@@ -18,8 +18,9 @@ beforeAll(() => {
 describe('ssdeepHash', () => {
   it('hashes the same inputs the fixtures were recorded from', () => {
     // A changed input (say a node_modules upgrade) must fail loudly: re-record, see README.md.
-    expect(inputs.map((i) => ({ name: i.name, size: i.bytes.length, sha256: createHash('sha256').update(i.bytes).digest('hex') })))
-      .toEqual(expected.inputs.map(({ name, size, sha256 }) => ({ name, size, sha256 })));
+    expect(inputs.map((i) => ({ name: i.name, size: i.bytes.length, sha256: createHash('sha256').update(i.bytes).digest('hex') }))).toEqual(
+      expected.inputs.map(({ name, size, sha256 }) => ({ name, size, sha256 })),
+    );
   });
 
   it('prints exactly what Debian ssdeep prints for every input', () => {

@@ -13,7 +13,7 @@ const stream = (length: number) => createCipheriv('aes-128-ctr', Buffer.alloc(16
 function lengthCodeInDoubles(length: number): number {
   if (length <= 656) return Math.floor(Math.log(length) / 0.4054651) & 0xff;
   if (length <= 3199) return Math.floor(Math.log(length) / 0.26236426 - 8.72777) & 0xff;
-  return Math.floor(Math.log(length) / 0.095310180 - 62.5472) & 0xff;
+  return Math.floor(Math.log(length) / 0.09531018 - 62.5472) & 0xff;
 }
 
 describe('the length code (l_capturing)', () => {

@@ -22,7 +22,12 @@ const packageDistance = (a: string, b: string, includeLength: boolean) =>
   DigestHashBuilder().withHash(a).build().calculateDifference(DigestHashBuilder().withHash(b).build(), includeLength);
 
 /** Bytes drawn from an alphabet of 1 to 12 values: some varied enough for TLSH, some not. */
-const lowVariety = fc.tuple(fc.uniqueArray(fc.integer({ min: 0, max: 255 }), { minLength: 1, maxLength: 12 }), fc.integer({ min: 512, max: 20_000 }), fc.integer())
+const lowVariety = fc
+  .tuple(
+    fc.uniqueArray(fc.integer({ min: 0, max: 255 }), { minLength: 1, maxLength: 12 }),
+    fc.integer({ min: 512, max: 20_000 }),
+    fc.integer(),
+  )
   .map(([alphabet, length, seed]) => {
     const out = new Uint8Array(length);
     let x = seed >>> 0;
@@ -37,20 +42,26 @@ const hexDigest = fc.uint8Array({ minLength: 35, maxLength: 35 }).map((b) => Buf
 
 describe('tlshHash against the tlsh npm package', () => {
   it('gives the same digest on random inputs of 512 to 20,000 bytes', () => {
-    fc.assert(fc.property(fc.uint8Array({ minLength: 512, maxLength: 20_000, size: 'max' }), (bytes) => {
-      const ours = tlshHash(bytes);
-      expect(ours).toMatch(/^[0-9A-F]{70}$/);
-      expect(ours).toBe(packageDigest(bytes));
-    }), { numRuns: 150 });
+    fc.assert(
+      fc.property(fc.uint8Array({ minLength: 512, maxLength: 20_000, size: 'max' }), (bytes) => {
+        const ours = tlshHash(bytes);
+        expect(ours).toMatch(/^[0-9A-F]{70}$/);
+        expect(ours).toBe(packageDigest(bytes));
+      }),
+      { numRuns: 150 },
+    );
   });
 
   it('declines exactly where the package finds too little complexity', () => {
     let declined = 0;
-    fc.assert(fc.property(lowVariety, (bytes) => {
-      const ours = tlshHash(bytes);
-      if (ours === undefined) declined++;
-      expect(ours).toBe(packageDigest(bytes));
-    }), { numRuns: 150 });
+    fc.assert(
+      fc.property(lowVariety, (bytes) => {
+        const ours = tlshHash(bytes);
+        if (ours === undefined) declined++;
+        expect(ours).toBe(packageDigest(bytes));
+      }),
+      { numRuns: 150 },
+    );
     // Both outcomes were exercised (an alphabet of one or two values never gets 65 buckets).
     expect(declined).toBeGreaterThan(0);
     expect(declined).toBeLessThan(150);
@@ -59,24 +70,34 @@ describe('tlshHash against the tlsh npm package', () => {
 
 describe('tlshDistance against the tlsh npm package', () => {
   it('gives the same distance, with and without the length, for any two digests', () => {
-    fc.assert(fc.property(hexDigest, hexDigest, (a, b) => {
-      expect(tlshDistance(a, b)).toBe(packageDistance(a, b, true));
-      expect(tlshDistance(a, b, false)).toBe(packageDistance(a, b, false));
-    }), { numRuns: 1000 });
+    fc.assert(
+      fc.property(hexDigest, hexDigest, (a, b) => {
+        expect(tlshDistance(a, b)).toBe(packageDistance(a, b, true));
+        expect(tlshDistance(a, b, false)).toBe(packageDistance(a, b, false));
+      }),
+      { numRuns: 1000 },
+    );
   });
 
   it('gives the same distance between an input and a patched copy', () => {
-    const patched = fc.tuple(fc.uint8Array({ minLength: 512, maxLength: 20_000, size: 'max' }), fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { maxLength: 200 }))
+    const patched = fc
+      .tuple(
+        fc.uint8Array({ minLength: 512, maxLength: 20_000, size: 'max' }),
+        fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { maxLength: 200 }),
+      )
       .map(([bytes, edits]) => {
         const copy = Uint8Array.from(bytes);
         for (const [at, value] of edits) copy[at % copy.length] = value;
         return [bytes, copy] as const;
       });
-    fc.assert(fc.property(patched, ([original, copy]) => {
-      const a = tlshHash(original)!;
-      const b = tlshHash(copy)!;
-      expect(tlshDistance(a, b)).toBe(packageDistance(a, b, true));
-      expect(tlshDistance(a, b, false)).toBe(packageDistance(a, b, false));
-    }), { numRuns: 100 });
+    fc.assert(
+      fc.property(patched, ([original, copy]) => {
+        const a = tlshHash(original)!;
+        const b = tlshHash(copy)!;
+        expect(tlshDistance(a, b)).toBe(packageDistance(a, b, true));
+        expect(tlshDistance(a, b, false)).toBe(packageDistance(a, b, false));
+      }),
+      { numRuns: 100 },
+    );
   });
 });

@@ -18,8 +18,9 @@ beforeAll(() => {
 
 describe('tlshHash', () => {
   it('hashes the same inputs the fixtures were recorded from', () => {
-    expect(inputs.map((i) => `${i.name} ${createHash('sha256').update(i.bytes).digest('hex')}`))
-      .toEqual(expected.inputs.map((e) => `${e.name} ${e.sha256}`));
+    expect(inputs.map((i) => `${i.name} ${createHash('sha256').update(i.bytes).digest('hex')}`)).toEqual(
+      expected.inputs.map((e) => `${e.name} ${e.sha256}`),
+    );
   });
 
   it('prints what Debian tlsh -f prints, and declines where it does', () => {
@@ -50,7 +51,12 @@ describe('tlshHash', () => {
 
 describe('tlshDistance', () => {
   it('equals Debian tlsh -xref distances, with and without the length component (-xlen)', () => {
-    const actual = expected.distances.map(([i, j]) => [i, j, tlshDistance(digests[i]!, digests[j]!), tlshDistance(digests[i]!, digests[j]!, false)]);
+    const actual = expected.distances.map(([i, j]) => [
+      i,
+      j,
+      tlshDistance(digests[i]!, digests[j]!),
+      tlshDistance(digests[i]!, digests[j]!, false),
+    ]);
     expect(actual).toEqual(expected.distances);
     expect(expected.distances.length).toBe((72 * 71) / 2);
   });

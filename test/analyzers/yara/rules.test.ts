@@ -7,7 +7,9 @@ import { bundledRulesDir, getYaraScanner, ruleAttackIds, SEVERITY_SCORES } from 
 import { RULE_SAMPLES } from '../../fixtures/yara/samples';
 
 const dir = bundledRulesDir();
-const ruleFiles = readdirSync(dir).filter((f) => f.endsWith('.yar')).sort();
+const ruleFiles = readdirSync(dir)
+  .filter((f) => f.endsWith('.yar'))
+  .sort();
 const sources = ruleFiles.map((f) => ({ file: f, text: readFileSync(join(dir, f), 'utf8') }));
 const publicRules = sources.flatMap((s) => [...s.text.matchAll(/^rule\s+(\w+)/gm)].map((m) => m[1]));
 const scanner = getYaraScanner([]);
@@ -42,7 +44,12 @@ describe('curated YARA rules', () => {
       expect(String(meta.reference)).toMatch(/^https:\/\/\S+$/);
       expect(Object.keys(SEVERITY_SCORES)).toContain(meta.severity);
       const ids = ruleAttackIds(meta);
-      expect(String(meta.attack).split(',').map((s) => s.trim()).filter(Boolean)).toEqual(ids);
+      expect(
+        String(meta.attack)
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean),
+      ).toEqual(ids);
       if (meta.severity !== 'info') expect(ids.length).toBeGreaterThan(0);
     });
 
@@ -52,8 +59,9 @@ describe('curated YARA rules', () => {
   });
 
   it('fires no rule at all on any negative look-alike', () => {
-    const noisy = RULE_SAMPLES.flatMap((s) => s.negatives.map((n) => ({ name: n.name, rules: scan(n.bytes).map((m) => m.ruleIdentifier) })))
-      .filter((r) => r.rules.length > 0);
+    const noisy = RULE_SAMPLES.flatMap((s) =>
+      s.negatives.map((n) => ({ name: n.name, rules: scan(n.bytes).map((m) => m.ruleIdentifier) })),
+    ).filter((r) => r.rules.length > 0);
     expect(noisy).toEqual([]);
   });
 });

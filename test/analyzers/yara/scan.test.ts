@@ -4,7 +4,14 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Finding } from '../../../src/domain/finding';
-import { ANALYZER_VERSION, getYaraScanner, MAX_MATCHES_PER_PATTERN, scanWithYara, YARA_ANALYZER, type YaraScanner } from '../../../src/analyzers/yara';
+import {
+  ANALYZER_VERSION,
+  getYaraScanner,
+  MAX_MATCHES_PER_PATTERN,
+  scanWithYara,
+  YARA_ANALYZER,
+  type YaraScanner,
+} from '../../../src/analyzers/yara';
 import { EICAR, RULE_SAMPLES } from '../../fixtures/yara/samples';
 
 const sample = (rule: string, i = 0) => RULE_SAMPLES.find((s) => s.rule === rule)!.positives[i].bytes;
@@ -31,7 +38,11 @@ describe('scanWithYara with the curated rules', () => {
   });
 
   it('calls a low-severity match suspicious and an informational one (EICAR) benign', () => {
-    expect(scanWithYara(sample('autosoc_upx_packed_elf'), curated)).toMatchObject({ verdict: 'suspicious', score: 30, attack: ['T1027.002'] });
+    expect(scanWithYara(sample('autosoc_upx_packed_elf'), curated)).toMatchObject({
+      verdict: 'suspicious',
+      score: 30,
+      attack: ['T1027.002'],
+    });
     const eicar = scanWithYara(Buffer.from(EICAR, 'latin1'), curated);
     expect(eicar).toMatchObject({ verdict: 'benign', score: 5, confidence: 0.5, attack: [] });
     expect(eicar.summary).toContain('autosoc_eicar_test_file (info)');
@@ -72,12 +83,15 @@ describe('scanWithYara with user rules', () => {
   let scanner: YaraScanner;
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'autosoc-yara-scan-'));
-    writeFileSync(join(dir, 'user.yar'), [
-      'rule user_scored { meta: score = 70 mitre_attack = "t1003.001 and T1552" strings: $a = "ALPHA-MARKER" condition: $a }',
-      'rule user_plain { strings: $b = { 00 01 02 41 22 5C } condition: $b }',
-      'rule user_many { strings: $c = "<?" condition: #c > 10 }',
-      'rule user_named { condition: filename == "invoice.js" and extension == ".js" }',
-    ].join('\n'));
+    writeFileSync(
+      join(dir, 'user.yar'),
+      [
+        'rule user_scored { meta: score = 70 mitre_attack = "t1003.001 and T1552" strings: $a = "ALPHA-MARKER" condition: $a }',
+        'rule user_plain { strings: $b = { 00 01 02 41 22 5C } condition: $b }',
+        'rule user_many { strings: $c = "<?" condition: #c > 10 }',
+        'rule user_named { condition: filename == "invoice.js" and extension == ".js" }',
+      ].join('\n'),
+    );
     scanner = getYaraScanner([dir], { bundled: false });
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -17,21 +17,51 @@ describe('EDR configuration from the environment', () => {
   it('turns each connector on only with its id and secret, with documented defaults', () => {
     expect(parseEdrConfig({})).toEqual({});
     expect(parseEdrConfig({ FALCON_CLIENT_ID: '', MDE_CLIENT_ID: '' })).toEqual({});
-    const poll = { timeoutMs: 30_000, pollIntervalMs: 5_000, maxPollIntervalMs: 30_000, maxWaitMs: 900_000, maxFileBytes: 64 * 1024 * 1024 };
-    expect(parseEdrConfig({
-      FALCON_CLIENT_ID: 'fid', FALCON_CLIENT_SECRET: 'fsecret',
-      MDE_CLIENT_ID: 'mid', MDE_CLIENT_SECRET: 'msecret', MDE_TOKEN_URL: 'https://login.microsoftonline.com/t/oauth2/v2.0/token',
-    })).toEqual({
+    const poll = {
+      timeoutMs: 30_000,
+      pollIntervalMs: 5_000,
+      maxPollIntervalMs: 30_000,
+      maxWaitMs: 900_000,
+      maxFileBytes: 64 * 1024 * 1024,
+    };
+    expect(
+      parseEdrConfig({
+        FALCON_CLIENT_ID: 'fid',
+        FALCON_CLIENT_SECRET: 'fsecret',
+        MDE_CLIENT_ID: 'mid',
+        MDE_CLIENT_SECRET: 'msecret',
+        MDE_TOKEN_URL: 'https://login.microsoftonline.com/t/oauth2/v2.0/token',
+      }),
+    ).toEqual({
       falcon: { ...poll, baseUrl: 'https://api.crowdstrike.com', clientId: 'fid', clientSecret: 'fsecret' },
       defender: {
-        ...poll, baseUrl: 'https://api.securitycenter.microsoft.com', tokenUrl: 'https://login.microsoftonline.com/t/oauth2/v2.0/token',
-        clientId: 'mid', clientSecret: 'msecret', scope: 'https://api.securitycenter.microsoft.com/.default',
+        ...poll,
+        baseUrl: 'https://api.securitycenter.microsoft.com',
+        tokenUrl: 'https://login.microsoftonline.com/t/oauth2/v2.0/token',
+        clientId: 'mid',
+        clientSecret: 'msecret',
+        scope: 'https://api.securitycenter.microsoft.com/.default',
       },
     });
-    expect(parseEdrConfig({
-      FALCON_BASE_URL: 'https://api.eu-1.crowdstrike.com', FALCON_CLIENT_ID: 'f', FALCON_CLIENT_SECRET: 's',
-      EDR_TIMEOUT: '10s', EDR_POLL_INTERVAL: '2s', EDR_MAX_POLL_INTERVAL: '1s', EDR_MAX_WAIT: '5m', EDR_MAX_FILE_BYTES: '1048576',
-    }).falcon).toMatchObject({ baseUrl: 'https://api.eu-1.crowdstrike.com', timeoutMs: 10_000, pollIntervalMs: 2_000, maxPollIntervalMs: 2_000, maxWaitMs: 300_000, maxFileBytes: 1_048_576 });
+    expect(
+      parseEdrConfig({
+        FALCON_BASE_URL: 'https://api.eu-1.crowdstrike.com',
+        FALCON_CLIENT_ID: 'f',
+        FALCON_CLIENT_SECRET: 's',
+        EDR_TIMEOUT: '10s',
+        EDR_POLL_INTERVAL: '2s',
+        EDR_MAX_POLL_INTERVAL: '1s',
+        EDR_MAX_WAIT: '5m',
+        EDR_MAX_FILE_BYTES: '1048576',
+      }).falcon,
+    ).toMatchObject({
+      baseUrl: 'https://api.eu-1.crowdstrike.com',
+      timeoutMs: 10_000,
+      pollIntervalMs: 2_000,
+      maxPollIntervalMs: 2_000,
+      maxWaitMs: 300_000,
+      maxFileBytes: 1_048_576,
+    });
   });
 
   it('refuses half a configuration, naming variables and never their values', () => {
@@ -46,10 +76,15 @@ describe('EDR configuration from the environment', () => {
   });
 
   it('builds clients whose logged form shows no secret', () => {
-    const connectors = edrConnectorsFromConfig(parseEdrConfig({
-      FALCON_CLIENT_ID: 'fid', FALCON_CLIENT_SECRET: 'falcon-secret-xyz',
-      MDE_CLIENT_ID: 'mid', MDE_CLIENT_SECRET: 'mde-secret-xyz', MDE_TOKEN_URL: 'https://login.example/t/oauth2/v2.0/token',
-    }));
+    const connectors = edrConnectorsFromConfig(
+      parseEdrConfig({
+        FALCON_CLIENT_ID: 'fid',
+        FALCON_CLIENT_SECRET: 'falcon-secret-xyz',
+        MDE_CLIENT_ID: 'mid',
+        MDE_CLIENT_SECRET: 'mde-secret-xyz',
+        MDE_TOKEN_URL: 'https://login.example/t/oauth2/v2.0/token',
+      }),
+    );
     expect(Object.keys(connectors).sort()).toEqual(['defender', 'falcon']);
     for (const c of Object.values(connectors)) {
       const shown = `${inspect(c, { depth: 10, showHidden: true })}${JSON.stringify(c)}`;
@@ -74,7 +109,9 @@ describe('Falcon RTR ps output', () => {
   });
 
   it('falls back to name, pid and a path for other layouts, and ignores noise', () => {
-    expect(parsePsOutput('bash 4242 /usr/bin/bash\nno pid here\n\u0000\u0001')).toEqual([{ name: 'bash', pid: 4242, path: '/usr/bin/bash' }]);
+    expect(parsePsOutput('bash 4242 /usr/bin/bash\nno pid here\n\u0000\u0001')).toEqual([
+      { name: 'bash', pid: 4242, path: '/usr/bin/bash' },
+    ]);
     expect(parsePsOutput('')).toEqual([]);
   });
 

@@ -11,14 +11,31 @@ const MACHINE = '1e5bc9d7e413ddd7902c2932e418702b84d0cc07';
 const DLL = readFileSync('/usr/bin/ls');
 const PATH = 'C:\\Windows\\Temp\\payload.dll';
 
-const server = new DefenderServer({ tenant: TENANT, clientId: CLIENT_ID, clientSecret: SECRET, scope: SCOPE, machines: { [MACHINE]: { files: { [PATH]: DLL } } } });
+const server = new DefenderServer({
+  tenant: TENANT,
+  clientId: CLIENT_ID,
+  clientSecret: SECRET,
+  scope: SCOPE,
+  machines: { [MACHINE]: { files: { [PATH]: DLL } } },
+});
 let baseUrl: string;
 const settings = (over: Partial<DefenderSettings> = {}): DefenderSettings => ({
-  baseUrl, tokenUrl: `${baseUrl}/${TENANT}/oauth2/v2.0/token`, clientId: CLIENT_ID, clientSecret: SECRET, scope: SCOPE,
-  timeoutMs: 30_000, pollIntervalMs: 1, maxPollIntervalMs: 3, maxWaitMs: 10_000, maxFileBytes: 1024 * 1024, ...over,
+  baseUrl,
+  tokenUrl: `${baseUrl}/${TENANT}/oauth2/v2.0/token`,
+  clientId: CLIENT_ID,
+  clientSecret: SECRET,
+  scope: SCOPE,
+  timeoutMs: 30_000,
+  pollIntervalMs: 1,
+  maxPollIntervalMs: 3,
+  maxWaitMs: 10_000,
+  maxFileBytes: 1024 * 1024,
+  ...over,
 });
 
-beforeAll(async () => { baseUrl = await server.start(); });
+beforeAll(async () => {
+  baseUrl = await server.start();
+});
 afterAll(() => server.stop());
 beforeEach(() => {
   server.mode = 'normal';
@@ -30,7 +47,10 @@ beforeEach(() => {
 });
 
 const rejection = async (p: Promise<unknown>): Promise<ConnectorError> => {
-  const err = await p.then(() => undefined, (e: unknown) => e);
+  const err = await p.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(err).toBeInstanceOf(ConnectorError);
   return err as ConnectorError;
 };
@@ -38,11 +58,24 @@ const rejection = async (p: Promise<unknown>): Promise<ConnectorError> => {
 describe('Defender for Endpoint Live Response client against a local MDE API server', () => {
   it('runs GetFile, polls the machine action, fetches the result link and downloads it without our token', async () => {
     const steps: string[] = [];
-    const file = await new DefenderLiveResponseClient(settings()).fetchFile(MACHINE, PATH, '["wf-1","defender","m","p"]', { onProgress: (p) => steps.push(p.step) });
+    const file = await new DefenderLiveResponseClient(settings()).fetchFile(MACHINE, PATH, '["wf-1","defender","m","p"]', {
+      onProgress: (p) => steps.push(p.step),
+    });
     expect(file.bytes.equals(DLL)).toBe(true);
-    expect({ name: file.name, mediaType: file.mediaType, note: file.note }).toEqual({ name: 'payload.dll', mediaType: 'application/octet-stream', note: undefined });
+    expect({ name: file.name, mediaType: file.mediaType, note: file.note }).toEqual({
+      name: 'payload.dll',
+      mediaType: 'application/octet-stream',
+      note: undefined,
+    });
     expect(server.tokenRequests).toEqual([{ client_id: CLIENT_ID, client_secret: SECRET, grant_type: 'client_credentials', scope: SCOPE }]);
-    expect(server.actions).toEqual([expect.objectContaining({ machineId: MACHINE, path: PATH, comment: 'autosoc evidence collection ["wf-1","defender","m","p"]', status: 'Succeeded' })]);
+    expect(server.actions).toEqual([
+      expect.objectContaining({
+        machineId: MACHINE,
+        path: PATH,
+        comment: 'autosoc evidence collection ["wf-1","defender","m","p"]',
+        status: 'Succeeded',
+      }),
+    ]);
     expect(steps).toEqual(['live response started', 'live response InProgress', 'live response Succeeded']);
     const id = server.actions[0].id;
     expect(server.requests.map((r) => `${r.method} ${r.path}`)).toEqual([
@@ -91,16 +124,27 @@ describe('Defender for Endpoint Live Response client against a local MDE API ser
     server.mode = 'server-error';
     expect(await rejection(client.getAction(server.actions[0].id))).toMatchObject({ kind: 'unavailable', status: 500 });
     server.mode = 'hang';
-    expect(await rejection(new DefenderLiveResponseClient(settings({ timeoutMs: 150 })).getAction('x'))).toMatchObject({ kind: 'unavailable', message: 'no answer within 150 ms' });
+    expect(await rejection(new DefenderLiveResponseClient(settings({ timeoutMs: 150 })).getAction('x'))).toMatchObject({
+      kind: 'unavailable',
+      message: 'no answer within 150 ms',
+    });
   });
 
   it('resumes the recorded machine action instead of starting another', async () => {
     const client = new DefenderLiveResponseClient(settings());
     let saved: Record<string, unknown> | undefined;
     const controller = new AbortController();
-    await expect(client.fetchFile(MACHINE, PATH, 'k', {
-      signal: controller.signal, checkpoint: { save: async (ref) => { saved = ref; controller.abort(new Error('worker died')); } },
-    })).rejects.toThrow('worker died');
+    await expect(
+      client.fetchFile(MACHINE, PATH, 'k', {
+        signal: controller.signal,
+        checkpoint: {
+          save: async (ref) => {
+            saved = ref;
+            controller.abort(new Error('worker died'));
+          },
+        },
+      }),
+    ).rejects.toThrow('worker died');
     expect(saved).toEqual({ actionId: server.actions[0].id });
     const file = await client.fetchFile(MACHINE, PATH, 'k', { checkpoint: { saved, save: async () => undefined } });
     expect(file.bytes.equals(DLL)).toBe(true);

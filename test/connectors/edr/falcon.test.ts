@@ -19,15 +19,31 @@ const PS = [
 ].join('\r\n');
 
 const server = new FalconServer({
-  clientId: CLIENT_ID, clientSecret: SECRET,
-  hosts: { [HOST]: { files: { 'C:\\Users\\jdoe\\Downloads\\inv 2025.exe': EXE, 'C:\\Windows\\Temp\\a.ps1': Buffer.from('Write-Host hi') }, psOutput: PS } },
+  clientId: CLIENT_ID,
+  clientSecret: SECRET,
+  hosts: {
+    [HOST]: {
+      files: { 'C:\\Users\\jdoe\\Downloads\\inv 2025.exe': EXE, 'C:\\Windows\\Temp\\a.ps1': Buffer.from('Write-Host hi') },
+      psOutput: PS,
+    },
+  },
 });
 let baseUrl: string;
 const settings = (over: Partial<FalconSettings> = {}): FalconSettings => ({
-  baseUrl, clientId: CLIENT_ID, clientSecret: SECRET, timeoutMs: 30_000, pollIntervalMs: 1, maxPollIntervalMs: 3, maxWaitMs: 10_000, maxFileBytes: 1024 * 1024, ...over,
+  baseUrl,
+  clientId: CLIENT_ID,
+  clientSecret: SECRET,
+  timeoutMs: 30_000,
+  pollIntervalMs: 1,
+  maxPollIntervalMs: 3,
+  maxWaitMs: 10_000,
+  maxFileBytes: 1024 * 1024,
+  ...over,
 });
 
-beforeAll(async () => { baseUrl = await server.start(); });
+beforeAll(async () => {
+  baseUrl = await server.start();
+});
 afterAll(() => server.stop());
 beforeEach(() => {
   server.mode = 'normal';
@@ -46,7 +62,10 @@ beforeEach(() => {
 });
 
 const rejection = async (p: Promise<unknown>): Promise<ConnectorError> => {
-  const err = await p.then(() => undefined, (e: unknown) => e);
+  const err = await p.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(err).toBeInstanceOf(ConnectorError);
   return err as ConnectorError;
 };
@@ -55,10 +74,14 @@ describe('Falcon RTR client against a local Falcon API server', () => {
   it('gets a file: token, session, `get`, polls, waits for the upload, downloads, closes the session', async () => {
     const client = new FalconRtrClient(settings());
     const steps: string[] = [];
-    const file = await client.fetchFile(HOST, 'C:\\Users\\jdoe\\Downloads\\inv 2025.exe', 'key-1', { onProgress: (p) => steps.push(p.step) });
+    const file = await client.fetchFile(HOST, 'C:\\Users\\jdoe\\Downloads\\inv 2025.exe', 'key-1', {
+      onProgress: (p) => steps.push(p.step),
+    });
     expect(file.bytes.equals(EXE)).toBe(true);
     expect(file).toMatchObject({ name: 'inv 2025.exe', mediaType: 'application/octet-stream' });
-    expect(server.commands).toEqual([expect.objectContaining({ deviceId: HOST, baseCommand: 'get', commandString: 'get "C:\\Users\\jdoe\\Downloads\\inv 2025.exe"' })]);
+    expect(server.commands).toEqual([
+      expect.objectContaining({ deviceId: HOST, baseCommand: 'get', commandString: 'get "C:\\Users\\jdoe\\Downloads\\inv 2025.exe"' }),
+    ]);
     expect(steps).toEqual(['session open', 'get: running', 'get: complete', 'get: waiting for upload']);
     expect(server.requests.map((r) => `${r.method} ${r.path}`)).toEqual([
       'POST /oauth2/token',
@@ -76,7 +99,10 @@ describe('Falcon RTR client against a local Falcon API server', () => {
   });
 
   it('the server refuses RTR calls without a bearer token (401), and the client renews an expired one once', async () => {
-    const res = await fetch(`${baseUrl}/real-time-response/entities/sessions/v1`, { method: 'POST', body: JSON.stringify({ device_id: HOST }) });
+    const res = await fetch(`${baseUrl}/real-time-response/entities/sessions/v1`, {
+      method: 'POST',
+      body: JSON.stringify({ device_id: HOST }),
+    });
     expect(res.status).toBe(401);
     expect(await res.json()).toMatchObject({ errors: [{ code: 401, message: 'access denied, authorization failed' }] });
 
@@ -97,15 +123,21 @@ describe('Falcon RTR client against a local Falcon API server', () => {
 
   it('passes on what the host says when the file is missing, and not-found for an unknown host', async () => {
     const client = new FalconRtrClient(settings());
-    expect(await rejection(client.fetchFile(HOST, 'C:\\nope.exe', 'k'))).toMatchObject({ kind: 'rejected', message: 'falcon get: Could not find file C:\\nope.exe' });
+    expect(await rejection(client.fetchFile(HOST, 'C:\\nope.exe', 'k'))).toMatchObject({
+      kind: 'rejected',
+      message: 'falcon get: Could not find file C:\\nope.exe',
+    });
     expect(await rejection(client.fetchFile('0'.repeat(32), 'C:\\x', 'k'))).toMatchObject({ kind: 'not-found', status: 404 });
   });
 
-  it('is unavailable on 500 and on silence, and throws the caller\'s abort reason', async () => {
+  it("is unavailable on 500 and on silence, and throws the caller's abort reason", async () => {
     server.mode = 'server-error';
     expect(await rejection(new FalconRtrClient(settings()).initSession(HOST))).toMatchObject({ kind: 'unavailable', status: 500 });
     server.mode = 'hang';
-    expect(await rejection(new FalconRtrClient(settings({ timeoutMs: 150 })).initSession(HOST))).toMatchObject({ kind: 'unavailable', message: 'no answer within 150 ms' });
+    expect(await rejection(new FalconRtrClient(settings({ timeoutMs: 150 })).initSession(HOST))).toMatchObject({
+      kind: 'unavailable',
+      message: 'no answer within 150 ms',
+    });
     const controller = new AbortController();
     const reason = new Error('cancelled by the workflow');
     const pending = new FalconRtrClient(settings()).initSession(HOST, { signal: controller.signal });
@@ -115,12 +147,15 @@ describe('Falcon RTR client against a local Falcon API server', () => {
 
   describe('the 7z the real API answers (password "infected", written by 7-Zip)', () => {
     const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
-    const fetchPs1 = (over: Partial<FalconSettings> = {}) => new FalconRtrClient(settings(over)).fetchFile(HOST, 'C:\\Windows\\Temp\\a.ps1', 'k');
+    const fetchPs1 = (over: Partial<FalconSettings> = {}) =>
+      new FalconRtrClient(settings(over)).fetchFile(HOST, 'C:\\Windows\\Temp\\a.ps1', 'k');
     const keptAsContainer = (file: FetchedFile, archive: Buffer, why: RegExp) => {
       expect(file).toMatchObject({ name: 'a.ps1.7z', mediaType: 'application/x-7z-compressed' });
       expect(file.container).toBeUndefined();
       expect(file.bytes.equals(archive)).toBe(true);
-      expect(file.note).toMatch(/^7z archive as Falcon RTR returns it \(password "infected"\), holding a\.ps1 \(sha256 [0-9a-f]{64}\); not unpacked: /);
+      expect(file.note).toMatch(
+        /^7z archive as Falcon RTR returns it \(password "infected"\), holding a\.ps1 \(sha256 [0-9a-f]{64}\); not unpacked: /,
+      );
       expect(file.note).toMatch(why);
     };
 
@@ -131,7 +166,12 @@ describe('Falcon RTR client against a local Falcon API server', () => {
       expect(file).toMatchObject({ name: 'a.ps1', mediaType: 'application/octet-stream' });
       expect(file.note).toBeUndefined();
       expect(sha256(file.bytes)).toBe(sha256(Buffer.from('Write-Host hi')));
-      expect(file.container).toEqual({ bytes: archive, name: 'a.ps1.7z', mediaType: 'application/x-7z-compressed', note: '7z (password "infected") as Falcon RTR returns a collected file, holding a.ps1' });
+      expect(file.container).toEqual({
+        bytes: archive,
+        name: 'a.ps1.7z',
+        mediaType: 'application/x-7z-compressed',
+        note: '7z (password "infected") as Falcon RTR returns a collected file, holding a.ps1',
+      });
       expect(archive.subarray(0, 6).equals(Buffer.from([0x37, 0x7a, 0xbc, 0xaf, 0x27, 0x1c]))).toBe(true);
       expect(archive.includes(Buffer.from('Write-Host'))).toBe(false); // encrypted, not stored
     });
@@ -174,7 +214,13 @@ describe('Falcon RTR client against a local Falcon API server', () => {
     let saved: Record<string, unknown> | undefined;
     const controller = new AbortController();
     const first = client.fetchFile(HOST, 'C:\\Windows\\Temp\\a.ps1', 'k', {
-      signal: controller.signal, checkpoint: { save: async (ref) => { saved = ref; controller.abort(new Error('worker died')); } },
+      signal: controller.signal,
+      checkpoint: {
+        save: async (ref) => {
+          saved = ref;
+          controller.abort(new Error('worker died'));
+        },
+      },
     });
     await expect(first).rejects.toThrow('worker died');
     expect(saved).toEqual({ sessionId: expect.any(String), cloudRequestId: server.commands[0].cloudRequestId });
@@ -198,11 +244,22 @@ describe('Falcon RTR client against a local Falcon API server', () => {
   it('lists processes with `ps` (no parent ids in RTR ps, so a flat snapshot)', async () => {
     const snap = await new FalconRtrClient(settings()).processTree(HOST, 6644);
     expect(snap).toMatchObject({
-      hostId: HOST, pid: 6644, source: 'rtr ps', parentsKnown: false, children: [],
-      target: { pid: 6644, name: 'invoice viewer', startTime: '3/14/2025 9:15:40 AM', path: 'C:\\Users\\jdoe\\AppData\\Local\\Temp\\inv view.exe' },
+      hostId: HOST,
+      pid: 6644,
+      source: 'rtr ps',
+      parentsKnown: false,
+      children: [],
+      target: {
+        pid: 6644,
+        name: 'invoice viewer',
+        startTime: '3/14/2025 9:15:40 AM',
+        path: 'C:\\Users\\jdoe\\AppData\\Local\\Temp\\inv view.exe',
+      },
     });
     expect(snap.processes.map((p) => [p.name, p.pid, p.path])).toEqual([
-      ['explorer', 4120, 'C:\\Windows\\explorer.exe'], ['invoice viewer', 6644, 'C:\\Users\\jdoe\\AppData\\Local\\Temp\\inv view.exe'], ['System', 4, undefined],
+      ['explorer', 4120, 'C:\\Windows\\explorer.exe'],
+      ['invoice viewer', 6644, 'C:\\Users\\jdoe\\AppData\\Local\\Temp\\inv view.exe'],
+      ['System', 4, undefined],
     ]);
     expect(server.commands[0]).toMatchObject({ baseCommand: 'ps', commandString: 'ps' });
     expect(server.deletedSessions).toHaveLength(1);
@@ -212,7 +269,9 @@ describe('Falcon RTR client against a local Falcon API server', () => {
     server.chunkChars = 100; // the PS table is over 500 characters: six chunks
     const snap = await new FalconRtrClient(settings()).processTree(HOST, 6644);
     expect(snap.processes.map((p) => p.pid)).toEqual([4120, 6644, 4]);
-    const sequences = server.requests.filter((r) => r.method === 'GET' && r.path.endsWith('/active-responder-command/v1')).map((r) => r.query.sequence_id);
+    const sequences = server.requests
+      .filter((r) => r.method === 'GET' && r.path.endsWith('/active-responder-command/v1'))
+      .map((r) => r.query.sequence_id);
     expect(sequences).toEqual(['0', '0', ...Array.from({ length: Math.ceil(PS.length / 100) - 1 }, (_, i) => String(i + 1))]);
     expect(sequences.length).toBeGreaterThan(4);
   });
@@ -226,7 +285,13 @@ describe('Falcon RTR client against a local Falcon API server', () => {
 
     // Without pulses the session is gone by minute 11.
     server.commands.length = 0;
-    const err = await rejection(new FalconRtrClient(settings({ now: () => clock.now, pulseEveryMs: Number.MAX_SAFE_INTEGER })).fetchFile(HOST, 'C:\\Windows\\Temp\\a.ps1', 'k'));
+    const err = await rejection(
+      new FalconRtrClient(settings({ now: () => clock.now, pulseEveryMs: Number.MAX_SAFE_INTEGER })).fetchFile(
+        HOST,
+        'C:\\Windows\\Temp\\a.ps1',
+        'k',
+      ),
+    );
     expect(err).toMatchObject({ kind: 'not-found', message: expect.stringContaining('Could not find command or its session') });
     expect(server.commands[0].polls).toBe(10);
   });

@@ -7,16 +7,24 @@ test('nothing configured: manual only', () => {
 
 test('each vendor with its credentials, manual last', () => {
   const names = responseConnectorsFromEnv({
-    FALCON_CLIENT_ID: 'a', FALCON_CLIENT_SECRET: 'b',
-    MDE_CLIENT_ID: 'c', MDE_CLIENT_SECRET: 'd', MDE_TOKEN_URL: 'https://login.microsoftonline.com/t/oauth2/v2.0/token',
-    GRAPH_CLIENT_ID: 'e', GRAPH_CLIENT_SECRET: 'f', GRAPH_TOKEN_URL: 'https://login.microsoftonline.com/t/oauth2/v2.0/token',
-    OKTA_ORG_URL: 'https://corp.okta.com', OKTA_API_TOKEN: 'g',
+    FALCON_CLIENT_ID: 'a',
+    FALCON_CLIENT_SECRET: 'b',
+    MDE_CLIENT_ID: 'c',
+    MDE_CLIENT_SECRET: 'd',
+    MDE_TOKEN_URL: 'https://login.microsoftonline.com/t/oauth2/v2.0/token',
+    GRAPH_CLIENT_ID: 'e',
+    GRAPH_CLIENT_SECRET: 'f',
+    GRAPH_TOKEN_URL: 'https://login.microsoftonline.com/t/oauth2/v2.0/token',
+    OKTA_ORG_URL: 'https://corp.okta.com',
+    OKTA_API_TOKEN: 'g',
   }).map((c) => c.name);
   expect(names).toEqual(['falcon', 'defender', 'entra', 'graph-mail', 'okta', 'manual']);
 });
 
 test('half-set credentials are refused by variable name, never showing the value', () => {
-  expect(() => responseConnectorsFromEnv({ OKTA_API_TOKEN: 'super-secret-token' })).toThrow(/OKTA_ORG_URL and OKTA_API_TOKEN must be set together/);
+  expect(() => responseConnectorsFromEnv({ OKTA_API_TOKEN: 'super-secret-token' })).toThrow(
+    /OKTA_ORG_URL and OKTA_API_TOKEN must be set together/,
+  );
   expect(() => responseConnectorsFromEnv({ OKTA_API_TOKEN: 'super-secret-token' })).not.toThrow(/super-secret-token/);
   expect(() => responseConnectorsFromEnv({ GRAPH_CLIENT_ID: 'x', GRAPH_CLIENT_SECRET: 'y' })).toThrow(/GRAPH_TOKEN_URL/);
 });
@@ -24,7 +32,9 @@ test('half-set credentials are refused by variable name, never showing the value
 test('a policy routing to a connector without credentials is refused at start', () => {
   const connectors = responseConnectorsFromEnv({ OKTA_ORG_URL: 'https://corp.okta.com', OKTA_API_TOKEN: 'g' });
   expect(() => checkResponseRouting({ disable_user: 'okta' }, connectors)).not.toThrow();
-  expect(() => checkResponseRouting({ disable_user: 'entra' }, connectors)).toThrow(/routes disable_user to entra, which has no credentials/);
+  expect(() => checkResponseRouting({ disable_user: 'entra' }, connectors)).toThrow(
+    /routes disable_user to entra, which has no credentials/,
+  );
 });
 
 test('the worker registers only the routed vendor connectors: credentials alone never contain anything', () => {

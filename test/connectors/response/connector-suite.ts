@@ -47,7 +47,7 @@ export function describeConnector<S extends VendorApiServer>(title: string, suit
     const s = suite();
     let db: TestDatabase;
     let connector: ResponseConnector;
-    const deps = (pool?: Pool, c = connector) => ({ db: pool ?? db.pool, responders: [c] } as unknown as ActivityDeps);
+    const deps = (pool?: Pool, c = connector) => ({ db: pool ?? db.pool, responders: [c] }) as unknown as ActivityDeps;
 
     async function alertRow(): Promise<string> {
       const workflowId = `respond-${uniqueSuffix()}`;
@@ -60,7 +60,11 @@ export function describeConnector<S extends VendorApiServer>(title: string, suit
       const pool = new Pool({ connectionString: db.url, max: 1 });
       pool.on('error', () => undefined);
       const c: ResponseConnector = Object.assign(Object.create(Object.getPrototypeOf(connector)) as object, connector, {
-        [step]: async (a: ResponseAction, ctx: never) => { const o = await connector[step]!(a, ctx); await pool.end(); return o; },
+        [step]: async (a: ResponseAction, ctx: never) => {
+          const o = await connector[step]!(a, ctx);
+          await pool.end();
+          return o;
+        },
       }) as ResponseConnector;
       return deps(pool, c);
     }
@@ -94,16 +98,18 @@ export function describeConnector<S extends VendorApiServer>(title: string, suit
         if (s.staticToken) {
           it('a refused API token (401) fails as auth, quoting the vendor', async () => {
             const wrong = s.staticToken!.connector(s.server.url);
-            await expect(wrong.check!(s.fresh(template), { workflowId: 'w', approvedBy: 'alice', idempotencyKey: 'k' }))
-              .rejects.toMatchObject({ kind: 'auth', message: expect.stringMatching(s.staticToken!.error) });
+            await expect(
+              wrong.check!(s.fresh(template), { workflowId: 'w', approvedBy: 'alice', idempotencyKey: 'k' }),
+            ).rejects.toMatchObject({ kind: 'auth', message: expect.stringMatching(s.staticToken!.error) });
           });
-        } else it('a refused token (401) is replaced by a fresh one and the call goes through', async () => {
-          const action = s.fresh(template);
-          const before = s.server.tokensIssued;
-          s.server.revokeTokens();
-          expect(await connector.check!(action, { workflowId: 'w', approvedBy: 'alice', idempotencyKey: 'k' })).toBe('not-in-effect');
-          expect(s.server.tokensIssued - before).toBe(1);
-        });
+        } else
+          it('a refused token (401) is replaced by a fresh one and the call goes through', async () => {
+            const action = s.fresh(template);
+            const before = s.server.tokensIssued;
+            s.server.revokeTokens();
+            expect(await connector.check!(action, { workflowId: 'w', approvedBy: 'alice', idempotencyKey: 'k' })).toBe('not-in-effect');
+            expect(s.server.tokensIssued - before).toBe(1);
+          });
 
         it('429: waits as the vendor says and the action runs once', async () => {
           const action = s.fresh(template);
@@ -119,7 +125,9 @@ export function describeConnector<S extends VendorApiServer>(title: string, suit
           const action = s.fresh(template);
           const workflowId = await alertRow();
           s.server.failNext = 1;
-          await expect(respond(deps(), { workflowId, approvedBy: 'alice', actions: [action] })).rejects.toMatchObject({ kind: 'unavailable' });
+          await expect(respond(deps(), { workflowId, approvedBy: 'alice', actions: [action] })).rejects.toMatchObject({
+            kind: 'unavailable',
+          });
           expect((await respond(deps(), { workflowId, approvedBy: 'alice', actions: [action] }))[0].status).toBe('executed');
           expect(s.executeCalls(s.server, action)).toBe(1);
         });

@@ -9,17 +9,29 @@ let next = 0;
 
 describeConnector('Entra ID (Graph) response connector', () => ({
   server: new GraphUsersServer({ tenant: 'tenant-1', clientId: 'app', clientSecret: 'secret', users }),
-  connector: (url) => new EntraResponseConnector({
-    baseUrl: url, tokenUrl: `${url}/tenant-1/oauth2/v2.0/token`, clientId: 'app', clientSecret: 'secret',
-    scope: 'https://graph.microsoft.com/.default', timeoutMs: 30_000, poll: fastPolling,
-  }),
-  actions: [{ kind: 'disable_user', target: '' }, { kind: 'revoke_sessions', target: '' }],
+  connector: (url) =>
+    new EntraResponseConnector({
+      baseUrl: url,
+      tokenUrl: `${url}/tenant-1/oauth2/v2.0/token`,
+      clientId: 'app',
+      clientSecret: 'secret',
+      scope: 'https://graph.microsoft.com/.default',
+      timeoutMs: 30_000,
+      poll: fastPolling,
+    }),
+  actions: [
+    { kind: 'disable_user', target: '' },
+    { kind: 'revoke_sessions', target: '' },
+  ],
   fresh: (a): ResponseAction => ({ kind: a.kind, target: users[next++] }),
-  inEffect: (s, a) => (a.kind === 'disable_user'
-    ? !s.users.find((u) => u.userPrincipalName === a.target)!.accountEnabled
-    : s.did('revoke', a.target) > 0),
+  inEffect: (s, a) =>
+    a.kind === 'disable_user' ? !s.users.find((u) => u.userPrincipalName === a.target)!.accountEnabled : s.did('revoke', a.target) > 0,
   executeCalls: (s, a) => s.did(a.kind === 'disable_user' ? 'disable' : 'revoke', a.target),
-  undoCalls: (s, a) => (a.kind === 'disable_user' ? s.did('enable', a.target) : s.log.filter((l) => l.target === a.target && l.verb !== 'revoke').length),
+  undoCalls: (s, a) =>
+    a.kind === 'disable_user' ? s.did('enable', a.target) : s.log.filter((l) => l.target === a.target && l.verb !== 'revoke').length,
   irreversible: ['revoke_sessions'],
-  refused: { action: { kind: 'disable_user', target: 'nobody@corp.example' }, error: /Request_ResourceNotFound: Resource 'nobody@corp.example' does not exist/ },
+  refused: {
+    action: { kind: 'disable_user', target: 'nobody@corp.example' },
+    error: /Request_ResourceNotFound: Resource 'nobody@corp.example' does not exist/,
+  },
 }));

@@ -9,10 +9,16 @@ let next = 0;
 
 describeConnector('Graph mail quarantine connector', () => ({
   server,
-  connector: (url) => new GraphMailConnector({
-    baseUrl: url, tokenUrl: `${url}/tenant-1/oauth2/v2.0/token`, clientId: 'app', clientSecret: 'secret',
-    scope: 'https://graph.microsoft.com/.default', timeoutMs: 30_000, poll: fastPolling,
-  }),
+  connector: (url) =>
+    new GraphMailConnector({
+      baseUrl: url,
+      tokenUrl: `${url}/tenant-1/oauth2/v2.0/token`,
+      clientId: 'app',
+      clientSecret: 'secret',
+      scope: 'https://graph.microsoft.com/.default',
+      timeoutMs: 30_000,
+      poll: fastPolling,
+    }),
   actions: [{ kind: 'quarantine_email', target: '' }],
   fresh: (a): ResponseAction => {
     const n = next++;
@@ -30,7 +36,10 @@ describeConnector('Graph mail quarantine connector', () => ({
   },
   executeCalls: (s, a) => s.did(`move to ${QUARANTINE_FOLDER}`, a.target),
   undoCalls: (s, a) => s.did('move to Inbox', a.target),
-  refused: { action: { kind: 'quarantine_email', target: 'nobody@corp.example:<x@y>' }, error: /ErrorInvalidUser: The requested user is invalid/ },
+  refused: {
+    action: { kind: 'quarantine_email', target: 'nobody@corp.example:<x@y>' },
+    error: /ErrorInvalidUser: The requested user is invalid/,
+  },
 }));
 
 test('a target that is not mailbox:<message-id> is refused before any call', () => {

@@ -10,8 +10,14 @@ const server = new CapeServer({ token: TOKEN, report: (s) => capeReport(s.taskId
 const sample = readFileSync('/usr/bin/true'); // a real ELF from this machine; its bytes must arrive intact
 let baseUrl: string;
 let client: CapeClient;
-const settings = (over: Partial<ConstructorParameters<typeof CapeClient>[0]> = {}) =>
-  ({ baseUrl, token: TOKEN, timeoutMs: 30_000, transferTimeoutMs: 30_000, maxReportBytes: 1024 * 1024, ...over });
+const settings = (over: Partial<ConstructorParameters<typeof CapeClient>[0]> = {}) => ({
+  baseUrl,
+  token: TOKEN,
+  timeoutMs: 30_000,
+  transferTimeoutMs: 30_000,
+  maxReportBytes: 1024 * 1024,
+  ...over,
+});
 
 beforeAll(async () => {
   baseUrl = await server.start();
@@ -26,14 +32,22 @@ beforeEach(() => {
 });
 
 const rejection = async (p: Promise<unknown>): Promise<ConnectorError> => {
-  const err = await p.then(() => undefined, (e: unknown) => e);
+  const err = await p.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(err).toBeInstanceOf(ConnectorError);
   return err as ConnectorError;
 };
 
 describe('CAPE client against a local CAPEv2 apiv2 server', () => {
   it('uploads the sample as multipart `file` with the form options and the token header', async () => {
-    const id = await client.submitFile(sample, 'invoice "march".exe', { timeout: 120, package: 'exe', priority: 2, options: 'procmemdump=1' });
+    const id = await client.submitFile(sample, 'invoice "march".exe', {
+      timeout: 120,
+      package: 'exe',
+      priority: 2,
+      options: 'procmemdump=1',
+    });
     expect(id).toBe(server.submissions[0].taskId);
     const s = server.submissions[0];
     expect(s.content.equals(sample)).toBe(true);
@@ -50,7 +64,10 @@ describe('CAPE client against a local CAPEv2 apiv2 server', () => {
     expect(states).toEqual(['pending', 'running', 'completed', 'reported', 'reported']);
     const report = await client.report(id);
     expect(report).toMatchObject({ info: { id }, malscore: 8.4, target: { file: { sha256: server.submissions[0].sha256 } } });
-    expect(server.requests.map((r) => r.path).slice(1)).toEqual([...Array(5).fill(`/apiv2/tasks/status/${id}/`), `/apiv2/tasks/get/report/${id}/`]);
+    expect(server.requests.map((r) => r.path).slice(1)).toEqual([
+      ...Array(5).fill(`/apiv2/tasks/status/${id}/`),
+      `/apiv2/tasks/get/report/${id}/`,
+    ]);
   });
 
   it('is refused without the token (401, DRF detail) and with a wrong one', async () => {
@@ -68,17 +85,30 @@ describe('CAPE client against a local CAPEv2 apiv2 server', () => {
 
   it('turns CAPE error flags into rejected / not-found errors', async () => {
     server.mode = 'submit-error';
-    expect(await rejection(client.submitFile(sample, 'x'))).toMatchObject({ kind: 'rejected', message: 'cape submit: Error adding task to database' });
+    expect(await rejection(client.submitFile(sample, 'x'))).toMatchObject({
+      kind: 'rejected',
+      message: 'cape submit: Error adding task to database',
+    });
     server.mode = 'normal';
-    expect(await rejection(client.taskStatus(999_999))).toMatchObject({ kind: 'not-found', message: expect.stringContaining('Task does not exist') });
+    expect(await rejection(client.taskStatus(999_999))).toMatchObject({
+      kind: 'not-found',
+      message: expect.stringContaining('Task does not exist'),
+    });
     const id = await client.submitFile(sample, 'x');
-    expect(await rejection(client.report(id))).toMatchObject({ kind: 'rejected', message: expect.stringContaining('Task is still being analyzed') });
+    expect(await rejection(client.report(id))).toMatchObject({
+      kind: 'rejected',
+      message: expect.stringContaining('Task is still being analyzed'),
+    });
   });
 
   it('reports a failed analysis as its state', async () => {
     server.statusSequence = ['pending', 'running', 'failed_analysis'];
     const id = await client.submitFile(sample, 'x');
-    expect([await client.taskStatus(id), await client.taskStatus(id), await client.taskStatus(id)]).toEqual(['pending', 'running', 'failed_analysis']);
+    expect([await client.taskStatus(id), await client.taskStatus(id), await client.taskStatus(id)]).toEqual([
+      'pending',
+      'running',
+      'failed_analysis',
+    ]);
     expect(await rejection(client.report(id))).toMatchObject({ kind: 'rejected', message: expect.stringContaining('Task failed') });
   });
 
@@ -90,7 +120,7 @@ describe('CAPE client against a local CAPEv2 apiv2 server', () => {
     expect(await rejection(quick.taskStatus(41))).toMatchObject({ kind: 'unavailable', message: 'no answer within 150 ms' });
   });
 
-  it('throws the caller\'s own abort reason when its signal fires (activity cancellation)', async () => {
+  it("throws the caller's own abort reason when its signal fires (activity cancellation)", async () => {
     server.mode = 'hang';
     const controller = new AbortController();
     const reason = new Error('activity cancelled');

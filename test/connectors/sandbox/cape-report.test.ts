@@ -11,7 +11,10 @@ describe('CAPE report → sandbox finding', () => {
     expect(Finding.parse(f)).toEqual(f);
     expect(ANALYZER_VERSION).toBe('1');
     expect(f).toMatchObject({
-      analyzer: 'sandbox', verdict: 'malicious', score: 84, confidence: 0.95, // YARA-backed family detection
+      analyzer: 'sandbox',
+      verdict: 'malicious',
+      score: 84,
+      confidence: 0.95, // YARA-backed family detection
       summary: 'CAPE task 42: malscore 8.4/10, 3 signatures, family AgentTesla',
       attack: ['T1055', 'T1547.001', 'T1555.003'], // top-level ttps + a signature's own ttp; junk dropped
     });
@@ -30,10 +33,17 @@ describe('CAPE report → sandbox finding', () => {
   });
 
   it('reads the older ttps shape [{ttp, signature}] and a string detections field', () => {
-    const f = capeReportFinding(capeReport(7, SHA, 'a.exe', {
-      ttps: [{ ttp: 'T1059.001', signature: 'powershell' }, { ttp: 'T1071', signature: 'c2' }],
-      detections: 'Emotet', malscore: 7.0,
-    }), 7);
+    const f = capeReportFinding(
+      capeReport(7, SHA, 'a.exe', {
+        ttps: [
+          { ttp: 'T1059.001', signature: 'powershell' },
+          { ttp: 'T1071', signature: 'c2' },
+        ],
+        detections: 'Emotet',
+        malscore: 7.0,
+      }),
+      7,
+    );
     expect(f.attack).toEqual(['T1059.001', 'T1071', 'T1555.003']); // the override replaced the fixture's ttps list
     expect(f).toMatchObject({ verdict: 'malicious', confidence: 0.85, score: 70 });
     expect(f.evidence).toContain('family: Emotet');
@@ -41,27 +51,48 @@ describe('CAPE report → sandbox finding', () => {
 
   it('calls 4-7 suspicious, a quiet run that executed benign, and no execution unknown', () => {
     const quiet = { detections: [], signatures: [], ttps: [], malscore: 0, malstatus: 'Undetected', dropped: [], network: {} };
-    expect(capeReportFinding(capeReport(1, SHA, 'a', { ...quiet, malscore: 5.2, signatures: [{ name: 'antivm_generic_disk', severity: 2 }] }), 1))
-      .toMatchObject({ verdict: 'suspicious', score: 52, confidence: 0.6 });
-    expect(capeReportFinding(capeReport(2, SHA, 'a', quiet), 2))
-      .toMatchObject({ verdict: 'benign', score: 0, confidence: 0.4, summary: 'CAPE task 2: malscore 0.0/10, 0 signatures' });
-    expect(capeReportFinding(capeReport(3, SHA, 'a', { ...quiet, malstatus: 'Failed', behavior: { processtree: [], summary: {} } }), 3))
-      .toMatchObject({ verdict: 'unknown', score: 0, confidence: 0.1, summary: 'CAPE task 3: malscore 0.0/10, 0 signatures, no process ran' });
-    expect(capeReportFinding(capeReport(4, SHA, 'a', { ...quiet, malscore: 2.5, signatures: [{ name: 'packer_upx', severity: 2 }] }), 4))
-      .toMatchObject({ verdict: 'unknown', score: 25, confidence: 0.5 });
+    expect(
+      capeReportFinding(
+        capeReport(1, SHA, 'a', { ...quiet, malscore: 5.2, signatures: [{ name: 'antivm_generic_disk', severity: 2 }] }),
+        1,
+      ),
+    ).toMatchObject({ verdict: 'suspicious', score: 52, confidence: 0.6 });
+    expect(capeReportFinding(capeReport(2, SHA, 'a', quiet), 2)).toMatchObject({
+      verdict: 'benign',
+      score: 0,
+      confidence: 0.4,
+      summary: 'CAPE task 2: malscore 0.0/10, 0 signatures',
+    });
+    expect(
+      capeReportFinding(capeReport(3, SHA, 'a', { ...quiet, malstatus: 'Failed', behavior: { processtree: [], summary: {} } }), 3),
+    ).toMatchObject({
+      verdict: 'unknown',
+      score: 0,
+      confidence: 0.1,
+      summary: 'CAPE task 3: malscore 0.0/10, 0 signatures, no process ran',
+    });
+    expect(
+      capeReportFinding(capeReport(4, SHA, 'a', { ...quiet, malscore: 2.5, signatures: [{ name: 'packer_upx', severity: 2 }] }), 4),
+    ).toMatchObject({ verdict: 'unknown', score: 25, confidence: 0.5 });
   });
 
   it('falls back to info.score (Cuckoo) and clamps scores outside 0-10', () => {
-    expect(capeReportFinding({ info: { id: 5, score: 6 }, behavior: { processtree: [{}] } }, 5)).toMatchObject({ verdict: 'suspicious', score: 60 });
+    expect(capeReportFinding({ info: { id: 5, score: 6 }, behavior: { processtree: [{}] } }, 5)).toMatchObject({
+      verdict: 'suspicious',
+      score: 60,
+    });
     expect(capeReportFinding({ malscore: 37, behavior: {} }, 6)).toMatchObject({ score: 100, verdict: 'malicious' });
   });
 
   it('keeps untrusted strings on one bounded line and caps every list', () => {
     const long = 'A'.repeat(10_000);
-    const f = capeReportFinding(capeReport(8, SHA, 'a', {
-      signatures: Array.from({ length: 500 }, (_, i) => ({ name: `sig\n${i}\u0007`, description: long, severity: 1 })),
-      network: { hosts: Array.from({ length: 1000 }, (_, i) => `10.0.${i >> 8}.${i & 255}`), domains: [] },
-    }), 8);
+    const f = capeReportFinding(
+      capeReport(8, SHA, 'a', {
+        signatures: Array.from({ length: 500 }, (_, i) => ({ name: `sig\n${i}\u0007`, description: long, severity: 1 })),
+        network: { hosts: Array.from({ length: 1000 }, (_, i) => `10.0.${i >> 8}.${i & 255}`), domains: [] },
+      }),
+      8,
+    );
     expect(f.evidence.filter((e) => e.startsWith('signature '))).toHaveLength(25);
     expect(f.evidence.filter((e) => e.startsWith('contacted host '))).toHaveLength(15);
     for (const e of f.evidence) {
@@ -73,23 +104,39 @@ describe('CAPE report → sandbox finding', () => {
   it('gives an error finding, never a crash, for anything that is not a CAPE report', () => {
     for (const junk of [null, undefined, 42, 'report', [], [{ malscore: 9 }], { info: 'x' }, { malscore: 'high' }]) {
       const f = capeReportFinding(junk, 9);
-      expect(f).toMatchObject({ analyzer: 'sandbox', verdict: 'unknown', score: 0, error: 'report has no malscore (is it a CAPE report.json?)' });
+      expect(f).toMatchObject({
+        analyzer: 'sandbox',
+        verdict: 'unknown',
+        score: 0,
+        error: 'report has no malscore (is it a CAPE report.json?)',
+      });
     }
-    fc.assert(fc.property(fc.jsonValue(), (v) => {
-      const f = capeReportFinding(v, 10);
-      expect(Finding.safeParse(f).success).toBe(true);
-    }), { numRuns: 300 });
-    fc.assert(fc.property(fc.jsonValue(), (v) => {
-      const f = capeReportFinding({ malscore: 5, signatures: v, ttps: v, detections: v, network: v, dropped: v, behavior: v }, 11);
-      expect(Finding.safeParse(f).success).toBe(true);
-    }), { numRuns: 300 });
+    fc.assert(
+      fc.property(fc.jsonValue(), (v) => {
+        const f = capeReportFinding(v, 10);
+        expect(Finding.safeParse(f).success).toBe(true);
+      }),
+      { numRuns: 300 },
+    );
+    fc.assert(
+      fc.property(fc.jsonValue(), (v) => {
+        const f = capeReportFinding({ malscore: 5, signatures: v, ttps: v, detections: v, network: v, dropped: v, behavior: v }, 11);
+        expect(Finding.safeParse(f).success).toBe(true);
+      }),
+      { numRuns: 300 },
+    );
   });
 
   it('words error findings for the alert report', () => {
     expect(sandboxErrorFinding('analysis ended in state failed_analysis', 12)).toEqual({
-      analyzer: 'sandbox', verdict: 'unknown', score: 0, confidence: 0,
+      analyzer: 'sandbox',
+      verdict: 'unknown',
+      score: 0,
+      confidence: 0,
       summary: 'sandbox analysis unavailable (CAPE task 12): analysis ended in state failed_analysis',
-      evidence: ['CAPE task 12'], attack: [], error: 'analysis ended in state failed_analysis',
+      evidence: ['CAPE task 12'],
+      attack: [],
+      error: 'analysis ended in state failed_analysis',
     });
   });
 });

@@ -25,7 +25,13 @@ let sha256: string;
 
 function deps(over: { polling?: Partial<SandboxConfig['polling']>; token?: string; baseUrl?: string } = {}): SandboxActivityDeps {
   const config: SandboxConfig = {
-    cape: { baseUrl: over.baseUrl ?? baseUrl, token: 'token' in over ? over.token : TOKEN, timeoutMs: 30_000, transferTimeoutMs: 30_000, maxReportBytes: 1024 * 1024 },
+    cape: {
+      baseUrl: over.baseUrl ?? baseUrl,
+      token: 'token' in over ? over.token : TOKEN,
+      timeoutMs: 30_000,
+      transferTimeoutMs: 30_000,
+      maxReportBytes: 1024 * 1024,
+    },
     submit: { timeout: 90, package: 'exe' },
     polling: { pollIntervalMs: 1, maxPollIntervalMs: 4, maxWaitMs: 60_000, ...over.polling },
   };
@@ -34,18 +40,25 @@ function deps(over: { polling?: Partial<SandboxConfig['polling']>; token?: strin
 
 /** Runs the activity; records heartbeats; cancels at the first heartbeat `cancelWhen` accepts. */
 async function run(
-  d: SandboxActivityDeps, input: Parameters<typeof sandboxDetonate>[1],
+  d: SandboxActivityDeps,
+  input: Parameters<typeof sandboxDetonate>[1],
   opts: { heartbeatDetails?: unknown; cancelWhen?: (p: SandboxProgress) => boolean; cancelLater?: boolean } = {},
 ): Promise<{ value?: Finding; error?: unknown; beats: SandboxProgress[] }> {
-  const env = new MockActivityEnvironment(opts.heartbeatDetails === undefined ? {} : { heartbeatDetails: opts.heartbeatDetails }, { logger: new DefaultLogger('ERROR') });
+  const env = new MockActivityEnvironment(opts.heartbeatDetails === undefined ? {} : { heartbeatDetails: opts.heartbeatDetails }, {
+    logger: new DefaultLogger('ERROR'),
+  });
   const beats: SandboxProgress[] = [];
   env.on('heartbeat', (p: SandboxProgress) => {
     beats.push(p);
     if (!opts.cancelWhen?.(p)) return;
-    if (opts.cancelLater) setTimeout(() => env.cancel(), 50); // arrives while the activity waits
+    if (opts.cancelLater)
+      setTimeout(() => env.cancel(), 50); // arrives while the activity waits
     else env.cancel();
   });
-  const outcome = await env.run(sandboxDetonate, d, input).then((value) => ({ value: value as Finding }), (error: unknown) => ({ error }));
+  const outcome = await env.run(sandboxDetonate, d, input).then(
+    (value) => ({ value: value as Finding }),
+    (error: unknown) => ({ error }),
+  );
   return { ...outcome, beats };
 }
 
@@ -77,7 +90,13 @@ describe('sandboxDetonate activity (MockActivityEnvironment, local CAPE server)'
     expect(s.content.equals(sample)).toBe(true);
     expect(s.filename).toBe('true.exe');
     expect(s.fields).toEqual({ timeout: '90', package: 'exe' });
-    expect(beats.map((b) => [b.taskId, b.state])).toEqual([[s.taskId, 'pending'], [s.taskId, 'pending'], [s.taskId, 'running'], [s.taskId, 'completed'], [s.taskId, 'reported']]);
+    expect(beats.map((b) => [b.taskId, b.state])).toEqual([
+      [s.taskId, 'pending'],
+      [s.taskId, 'pending'],
+      [s.taskId, 'running'],
+      [s.taskId, 'completed'],
+      [s.taskId, 'reported'],
+    ]);
     expect(await taskRow(workflowId)).toEqual({ task_id: String(s.taskId), state: 'reported' });
   });
 
@@ -112,9 +131,14 @@ describe('sandboxDetonate activity (MockActivityEnvironment, local CAPE server)'
     // The wait between polls is an hour, far beyond the test's timeout: only a wait that the
     // cancellation interrupts lets this test finish, and no second status poll happens.
     const hour = 3_600_000;
-    const { error } = await run(deps({ polling: { pollIntervalMs: hour, maxPollIntervalMs: hour } }), { workflowId: `wf-${uniqueSuffix()}`, sha256 }, {
-      cancelWhen: (p) => p.state === 'pending' && server.requests.some((r) => r.path.includes('/status/')), cancelLater: true,
-    });
+    const { error } = await run(
+      deps({ polling: { pollIntervalMs: hour, maxPollIntervalMs: hour } }),
+      { workflowId: `wf-${uniqueSuffix()}`, sha256 },
+      {
+        cancelWhen: (p) => p.state === 'pending' && server.requests.some((r) => r.path.includes('/status/')),
+        cancelLater: true,
+      },
+    );
     expect(error).toBeInstanceOf(CancelledFailure);
     expect(server.requests.filter((r) => r.path.includes('/status/'))).toHaveLength(1);
   });
@@ -124,9 +148,14 @@ describe('sandboxDetonate activity (MockActivityEnvironment, local CAPE server)'
     const workflowId = `wf-${uniqueSuffix()}`;
     const { value } = await run(deps(), { workflowId, sha256 });
     expect(value).toEqual({
-      analyzer: 'sandbox', verdict: 'unknown', score: 0, confidence: 0, attack: [],
+      analyzer: 'sandbox',
+      verdict: 'unknown',
+      score: 0,
+      confidence: 0,
+      attack: [],
       summary: `sandbox analysis unavailable (CAPE task ${server.submissions[0].taskId}): analysis ended in state failed_analysis`,
-      evidence: [`CAPE task ${server.submissions[0].taskId}`], error: 'analysis ended in state failed_analysis',
+      evidence: [`CAPE task ${server.submissions[0].taskId}`],
+      error: 'analysis ended in state failed_analysis',
     });
     expect((await taskRow(workflowId)).state).toBe('failed_analysis');
   });
@@ -134,10 +163,15 @@ describe('sandboxDetonate activity (MockActivityEnvironment, local CAPE server)'
   it('returns an error finding when CAPE refuses the submission or the token, and records no task', async () => {
     server.mode = 'submit-error';
     const workflowId = `wf-${uniqueSuffix()}`;
-    expect((await run(deps(), { workflowId, sha256 })).value).toMatchObject({ verdict: 'unknown', error: 'cape submit: Error adding task to database' });
+    expect((await run(deps(), { workflowId, sha256 })).value).toMatchObject({
+      verdict: 'unknown',
+      error: 'cape submit: Error adding task to database',
+    });
     server.mode = 'normal';
-    expect((await run(deps({ token: undefined }), { workflowId, sha256 })).value)
-      .toMatchObject({ verdict: 'unknown', error: 'cape submit: HTTP 401 Authentication credentials were not provided.' });
+    expect((await run(deps({ token: undefined }), { workflowId, sha256 })).value).toMatchObject({
+      verdict: 'unknown',
+      error: 'cape submit: HTTP 401 Authentication credentials were not provided.',
+    });
     expect(await taskRow(workflowId)).toBeUndefined();
   });
 
@@ -153,7 +187,16 @@ describe('sandboxDetonate activity (MockActivityEnvironment, local CAPE server)'
     expect(unreachable.error).toMatchObject({ kind: 'unavailable' });
 
     const workflowId = `wf-${uniqueSuffix()}`;
-    const first = await run(deps(), { workflowId, sha256 }, { cancelWhen: () => { server.mode = 'server-error'; return false; } });
+    const first = await run(
+      deps(),
+      { workflowId, sha256 },
+      {
+        cancelWhen: () => {
+          server.mode = 'server-error';
+          return false;
+        },
+      },
+    );
     expect(first.error).toMatchObject({ kind: 'unavailable', status: 500 });
     server.mode = 'normal';
     const retry = await run(deps(), { workflowId, sha256 }, { heartbeatDetails: first.beats[first.beats.length - 1] });
@@ -162,7 +205,11 @@ describe('sandboxDetonate activity (MockActivityEnvironment, local CAPE server)'
   });
 
   it('refuses bad input and a sample that is not in the evidence store, without retries', async () => {
-    for (const input of [{ workflowId: 'wf', sha256: 'ABC' }, { workflowId: '', sha256 }, { workflowId: 'wf', sha256: 'f'.repeat(64) }]) {
+    for (const input of [
+      { workflowId: 'wf', sha256: 'ABC' },
+      { workflowId: '', sha256 },
+      { workflowId: 'wf', sha256: 'f'.repeat(64) },
+    ]) {
       const { error } = await run(deps(), input);
       expect(error).toBeInstanceOf(ApplicationFailure);
       expect(error).toMatchObject({ type: 'BadInput', nonRetryable: true });
@@ -182,15 +229,39 @@ describe('sandbox configuration from the environment', () => {
     expect(parseSandboxConfig({})).toBeUndefined();
     expect(parseSandboxConfig({ CAPE_BASE_URL: '' })).toBeUndefined();
     expect(parseSandboxConfig({ CAPE_BASE_URL: 'http://cape.internal:8000' })).toEqual({
-      cape: { baseUrl: 'http://cape.internal:8000', token: undefined, timeoutMs: 30_000, transferTimeoutMs: 120_000, maxReportBytes: 64 * 1024 * 1024 },
-      submit: { timeout: undefined, package: undefined, options: undefined, priority: undefined, machine: undefined, platform: undefined, tags: undefined },
+      cape: {
+        baseUrl: 'http://cape.internal:8000',
+        token: undefined,
+        timeoutMs: 30_000,
+        transferTimeoutMs: 120_000,
+        maxReportBytes: 64 * 1024 * 1024,
+      },
+      submit: {
+        timeout: undefined,
+        package: undefined,
+        options: undefined,
+        priority: undefined,
+        machine: undefined,
+        platform: undefined,
+        tags: undefined,
+      },
       polling: { pollIntervalMs: 15_000, maxPollIntervalMs: 60_000, maxWaitMs: 1_800_000 },
     });
-    expect(parseSandboxConfig({
-      CAPE_BASE_URL: 'https://cape.example', CAPE_TOKEN: 'tok', CAPE_POLL_INTERVAL: '2m', CAPE_MAX_POLL_INTERVAL: '30s', CAPE_MAX_WAIT: '1h',
-      CAPE_ANALYSIS_TIMEOUT: '300', CAPE_PRIORITY: '3', CAPE_PLATFORM: 'windows', CAPE_TAGS: 'win10,x64',
-    })).toMatchObject({
-      cape: { token: 'tok' }, submit: { timeout: 300, priority: 3, platform: 'windows', tags: 'win10,x64' },
+    expect(
+      parseSandboxConfig({
+        CAPE_BASE_URL: 'https://cape.example',
+        CAPE_TOKEN: 'tok',
+        CAPE_POLL_INTERVAL: '2m',
+        CAPE_MAX_POLL_INTERVAL: '30s',
+        CAPE_MAX_WAIT: '1h',
+        CAPE_ANALYSIS_TIMEOUT: '300',
+        CAPE_PRIORITY: '3',
+        CAPE_PLATFORM: 'windows',
+        CAPE_TAGS: 'win10,x64',
+      }),
+    ).toMatchObject({
+      cape: { token: 'tok' },
+      submit: { timeout: 300, priority: 3, platform: 'windows', tags: 'win10,x64' },
       polling: { pollIntervalMs: 120_000, maxPollIntervalMs: 120_000, maxWaitMs: 3_600_000 }, // the max never undercuts the first interval
     });
   });

@@ -37,7 +37,8 @@ test('a worker restart mid-analysis resumes the same CAPE task from heartbeat de
   cape.statusSequence = ['pending', 'running']; // stays running until the test moves it on
   const sandbox = sandboxFromConfig({
     cape: { baseUrl, timeoutMs: 30_000, transferTimeoutMs: 30_000, maxReportBytes: 1024 * 1024 },
-    submit: {}, polling: { pollIntervalMs: 20, maxPollIntervalMs: 50, maxWaitMs: 60_000 },
+    submit: {},
+    polling: { pollIntervalMs: 20, maxPollIntervalMs: 50, maxWaitMs: 60_000 },
   });
   // The real activity; the wrapper only notes which attempt saw which heartbeat details.
   const attempts: { attempt: number; details: SandboxProgress | undefined }[] = [];
@@ -48,13 +49,26 @@ test('a worker restart mid-analysis resumes the same CAPE task from heartbeat de
     },
   };
   const workflowsPath = require.resolve('./detonate-workflow');
-  const first = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowsPath, activities, dataConverter, shutdownGraceTime: '100ms' });
+  const first = await Worker.create({
+    connection: env.nativeConnection,
+    taskQueue,
+    workflowsPath,
+    activities,
+    dataConverter,
+    shutdownGraceTime: '100ms',
+  });
   const firstRun = first.run();
   const handle = await env.client.workflow.start(detonateWorkflow, {
-    taskQueue, workflowId: `detonate-${uniqueSuffix()}`, args: [{ workflowId: `wf-${uniqueSuffix()}`, sha256, name: 'printf.exe' }],
+    taskQueue,
+    workflowId: `detonate-${uniqueSuffix()}`,
+    args: [{ workflowId: `wf-${uniqueSuffix()}`, sha256, name: 'printf.exe' }],
   });
   const statusCalls = () => cape.requests.filter((r) => r.path.includes('/tasks/status/')).length;
-  await waitFor(async () => statusCalls(), (n) => n >= 3, 'the first worker polling CAPE');
+  await waitFor(
+    async () => statusCalls(),
+    (n) => n >= 3,
+    'the first worker polling CAPE',
+  );
   first.shutdown();
   await firstRun;
 

@@ -23,14 +23,26 @@ describe('parseCef: header', () => {
   it('splits the 7 header fields and unescapes \\| and \\\\', () => {
     const e = parseCef(String.raw`CEF:0|Ven\|dor|Pro\\duct|1.0|100|Name with \| pipe and C:\\dir|5|src=10.0.0.1`);
     expect(e).toMatchObject({
-      version: '0', deviceVendor: 'Ven|dor', deviceProduct: 'Pro\\duct', deviceVersion: '1.0', signatureId: '100',
-      name: 'Name with | pipe and C:\\dir', severity: '5', extensions: { src: '10.0.0.1' },
+      version: '0',
+      deviceVendor: 'Ven|dor',
+      deviceProduct: 'Pro\\duct',
+      deviceVersion: '1.0',
+      signatureId: '100',
+      name: 'Name with | pipe and C:\\dir',
+      severity: '5',
+      extensions: { src: '10.0.0.1' },
     });
     expect(e.syslog).toBeUndefined();
   });
 
   it('ends a field after an escaped backslash (\\\\| is a backslash, then the separator)', () => {
-    expect(parseCef(String.raw`CEF:1|a\\|b|c|d|e|f|`)).toMatchObject({ version: '1', deviceVendor: 'a\\', deviceProduct: 'b', severity: 'f', extensions: {} });
+    expect(parseCef(String.raw`CEF:1|a\\|b|c|d|e|f|`)).toMatchObject({
+      version: '1',
+      deviceVendor: 'a\\',
+      deviceProduct: 'b',
+      severity: 'f',
+      extensions: {},
+    });
   });
 
   it('accepts a header that ends at the severity without a final pipe', () => {
@@ -43,8 +55,16 @@ describe('parseCef: header', () => {
 
   it.each([
     ['no marker', 'Mar 3 11:14:34 host something else', 'cef: no "CEF:" marker found'],
-    ['too few fields', 'CEF:0|Vendor|Product|1.0', 'cef: header has 4 of 7 fields (Version|Device Vendor|Device Product|Device Version|Signature ID|Name|Severity)'],
-    ['escaped pipes do not count', String.raw`CEF:0|a\|b\|c\|d\|e\|f\|g`, 'cef: header has 2 of 7 fields (Version|Device Vendor|Device Product|Device Version|Signature ID|Name|Severity)'],
+    [
+      'too few fields',
+      'CEF:0|Vendor|Product|1.0',
+      'cef: header has 4 of 7 fields (Version|Device Vendor|Device Product|Device Version|Signature ID|Name|Severity)',
+    ],
+    [
+      'escaped pipes do not count',
+      String.raw`CEF:0|a\|b\|c\|d\|e\|f\|g`,
+      'cef: header has 2 of 7 fields (Version|Device Vendor|Device Product|Device Version|Signature ID|Name|Severity)',
+    ],
     ['bad version', 'CEF:7|a|b|c|d|e|f|', 'cef: unsupported CEF version "7" (expected 0 or 1)'],
     ['text version', 'CEF:zero|a|b|c|d|e|f|', 'cef: unsupported CEF version "zero" (expected 0 or 1)'],
     ['missing version', 'CEF:|a|b|c|d|e|f|', 'cef: missing CEF version (expected 0 or 1)'],
@@ -55,14 +75,24 @@ describe('parseCef: header', () => {
 
 describe('parseCef: extension', () => {
   it('reads values with spaces up to the next key, trimmed', () => {
-    expect(parseCef('CEF:0|a|b|c|d|e|1|msg= hello world  with spaces act=blocked dst=10.0.0.2   ').extensions)
-      .toEqual({ msg: 'hello world  with spaces', act: 'blocked', dst: '10.0.0.2' });
+    expect(parseCef('CEF:0|a|b|c|d|e|1|msg= hello world  with spaces act=blocked dst=10.0.0.2   ').extensions).toEqual({
+      msg: 'hello world  with spaces',
+      act: 'blocked',
+      dst: '10.0.0.2',
+    });
   });
 
   it('unescapes \\=, \\\\ and newlines, and keeps other backslashes', () => {
-    const e = parseCef(String.raw`CEF:0|a|b|c|d|e|1|request=http://x/?a\=1&b\=2 c\=d filePath=C:\\Users\\x msg=one\ntwo\r\nthree\rfour suser=DOM\user cs1=ends with backslash\\ cs2=`);
+    const e = parseCef(
+      String.raw`CEF:0|a|b|c|d|e|1|request=http://x/?a\=1&b\=2 c\=d filePath=C:\\Users\\x msg=one\ntwo\r\nthree\rfour suser=DOM\user cs1=ends with backslash\\ cs2=`,
+    );
     expect(e.extensions).toEqual({
-      request: 'http://x/?a=1&b=2 c=d', filePath: 'C:\\Users\\x', msg: 'one\ntwo\nthree\nfour', suser: 'DOM\\user', cs1: 'ends with backslash\\', cs2: '',
+      request: 'http://x/?a=1&b=2 c=d',
+      filePath: 'C:\\Users\\x',
+      msg: 'one\ntwo\nthree\nfour',
+      suser: 'DOM\\user',
+      cs1: 'ends with backslash\\',
+      cs2: '',
     });
   });
 
@@ -71,7 +101,9 @@ describe('parseCef: extension', () => {
   });
 
   it('exposes custom fields by label, quoted or not', () => {
-    const e = parseCef('CEF:0|a|b|c|d|e|1|cs1Label=Foo cs1=bar cn1=42 cn1Label=Score flexString2Label=Flex flexString2=f c6a1Label="Device IPv6 Address" c6a1= cs3Label=OnlyLabel');
+    const e = parseCef(
+      'CEF:0|a|b|c|d|e|1|cs1Label=Foo cs1=bar cn1=42 cn1Label=Score flexString2Label=Flex flexString2=f c6a1Label="Device IPv6 Address" c6a1= cs3Label=OnlyLabel',
+    );
     expect(e.labeled).toEqual({ Foo: 'bar', Score: '42', Flex: 'f', 'Device IPv6 Address': '' });
   });
 
@@ -86,24 +118,36 @@ describe('parseCef: extension', () => {
 describe('parseCef: the syslog header in front', () => {
   it('keeps an RFC 3164 header', () => {
     expect(parseCef('<134>Mar 03 2021 11:14:34 fw01 CEF:0|a|b|c|d|e|1|').syslog).toMatchObject({
-      framing: 'rfc3164', priority: 134, timestamp: 'Mar 03 2021 11:14:34', hostname: 'fw01',
+      framing: 'rfc3164',
+      priority: 134,
+      timestamp: 'Mar 03 2021 11:14:34',
+      hostname: 'fw01',
     });
   });
 
   it('keeps an RFC 5424 header', () => {
     expect(parseCef('<13>1 2021-03-03T11:14:34Z host app 12 - - CEF:0|a|b|c|d|e|1|').syslog).toMatchObject({
-      framing: 'rfc5424', timestamp: '2021-03-03T11:14:34Z', hostname: 'host', appName: 'app', procId: '12',
+      framing: 'rfc5424',
+      timestamp: '2021-03-03T11:14:34Z',
+      hostname: 'host',
+      appName: 'app',
+      procId: '12',
     });
   });
 
   it('reads the Defender for Identity form: APP-NAME "CEF", then a BOM and the version', () => {
-    const line = '<116>1 2024-02-01T10:00:00Z DC1 CEF 3288 SomeSecurityAlert \uFEFF0|Microsoft|Azure ATP|2.0|SomeSecurityAlert|Some alert|5|start=2024-02-01T09:59:00Z shost=CLIENT1 externalId=2003 cs1Label=url cs1=https\\://security.microsoft.com/alerts/aa1234abcd-11-22';
+    const line =
+      '<116>1 2024-02-01T10:00:00Z DC1 CEF 3288 SomeSecurityAlert \uFEFF0|Microsoft|Azure ATP|2.0|SomeSecurityAlert|Some alert|5|start=2024-02-01T09:59:00Z shost=CLIENT1 externalId=2003 cs1Label=url cs1=https\\://security.microsoft.com/alerts/aa1234abcd-11-22';
     expect(looksLikeCef(line)).toBe(true);
     const e = parseCef(line);
     expect(e).toMatchObject({ version: '0', deviceVendor: 'Microsoft', deviceProduct: 'Azure ATP', name: 'Some alert' });
     expect(e.syslog).toMatchObject({ framing: 'rfc5424', hostname: 'DC1', appName: 'CEF', procId: '3288', msgId: 'SomeSecurityAlert' });
     // externalId is the alert type there; the alert's own id comes from its URL.
-    expect(mapCef(e, line, ctx).alert).toMatchObject({ source: 'microsoft-azure-atp', sourceId: 'aa1234abcd-11-22', time: '2024-02-01T09:59:00.000Z' });
+    expect(mapCef(e, line, ctx).alert).toMatchObject({
+      source: 'microsoft-azure-atp',
+      sourceId: 'aa1234abcd-11-22',
+      time: '2024-02-01T09:59:00.000Z',
+    });
   });
 });
 
@@ -127,14 +171,27 @@ describe('mapCef', () => {
     const { alert, evidence } = mapCef(parseCef(full), full, ctx);
     expect(evidence).toEqual([]);
     expect(parseAlert(alert)).toEqual({
-      source: 'acme-sensor', sourceId: 'EVT-1', inputAnomalies: [], time: '2024-05-01T10:00:00.000Z', title: 'Malware found',
+      source: 'acme-sensor',
+      sourceId: 'EVT-1',
+      inputAnomalies: [],
+      time: '2024-05-01T10:00:00.000Z',
+      title: 'Malware found',
       description: 'Payload blocked\nsecond line\nAction: blocked\nClient application: Mozilla/5.0 (Windows NT 10.0)',
-      severity: 'high', product: { name: 'Sensor', vendor: 'Acme' }, rule: { id: '4711', name: 'Malware found' },
+      severity: 'high',
+      product: { name: 'Sensor', vendor: 'Acme' },
+      rule: { id: '4711', name: 'Malware found' },
       attackTechniques: ['T1059.001'],
       observables: {
-        hosts: [{ hostname: 'ws01.corp', ip: '10.0.0.5' }, { hostname: 'evil.example', ip: '203.0.113.9' }, { hostname: 'fw01', ip: '10.0.0.1' }],
+        hosts: [
+          { hostname: 'ws01.corp', ip: '10.0.0.5' },
+          { hostname: 'evil.example', ip: '203.0.113.9' },
+          { hostname: 'fw01', ip: '10.0.0.1' },
+        ],
         users: [{ name: 'alice', domain: 'CORP' }, { name: 'bob@corp.example' }],
-        processes: [{ name: 'powershell.exe', pid: 4242, parents: [] }, { name: 'C:\\Windows\\System32\\cmd.exe', pid: 4343, parents: [] }],
+        processes: [
+          { name: 'powershell.exe', pid: 4242, parents: [] },
+          { name: 'C:\\Windows\\System32\\cmd.exe', pid: 4343, parents: [] },
+        ],
         files: [{ path: 'C:\\Users\\alice\\payload.exe', name: 'payload.exe', hashes: { sha256 }, size: 1024 }],
         network: [{ srcIp: '10.0.0.5', srcPort: 51515, dstIp: '203.0.113.9', dstPort: 443, protocol: 'tcp', direction: 'outbound' }],
         domains: ['corp.example', 'evil.example'],
@@ -154,20 +211,33 @@ describe('mapCef', () => {
   // Parent Process), PAN-OS file logs (cn2 WildFire Verdict).
   it('carries EDR command lines from labelled custom strings as a process, with the image when the file is its program', () => {
     // CEF escapes a backslash as \\ (the device's own line: \\Device\\HarddiskVolume2\\…).
-    const cs = map(String.raw`CEF:0|CrowdStrike|FalconHost|1.0|DetectionSummaryEvent|Detection Summary Event|2|dhost=JMP-02 fname=certutil.exe filePath=\\Device\\HarddiskVolume2\\Windows\\System32\\certutil.exe cs5Label=CommandLine cs5=certutil.exe -hashfile \\\\fs01\\it$\\a.iso SHA256`);
-    expect(cs.observables.processes).toEqual([{
-      path: String.raw`\Device\HarddiskVolume2\Windows\System32\certutil.exe`, name: 'certutil.exe',
-      commandLine: String.raw`certutil.exe -hashfile \\fs01\it$\a.iso SHA256`, parents: [],
-    }]);
+    const cs = map(
+      String.raw`CEF:0|CrowdStrike|FalconHost|1.0|DetectionSummaryEvent|Detection Summary Event|2|dhost=JMP-02 fname=certutil.exe filePath=\\Device\\HarddiskVolume2\\Windows\\System32\\certutil.exe cs5Label=CommandLine cs5=certutil.exe -hashfile \\\\fs01\\it$\\a.iso SHA256`,
+    );
+    expect(cs.observables.processes).toEqual([
+      {
+        path: String.raw`\Device\HarddiskVolume2\Windows\System32\certutil.exe`,
+        name: 'certutil.exe',
+        commandLine: String.raw`certutil.exe -hashfile \\fs01\it$\a.iso SHA256`,
+        parents: [],
+      },
+    ]);
     // The file is another program than the command's: it is not taken as the image.
-    const other = map(String.raw`CEF:0|CrowdStrike|FalconHost|1.0|DetectionSummaryEvent|Detection Summary Event|2|fname=a.exe filePath=C:\Users\x\a.exe cs5Label=CommandLine cs5=cmd.exe /c a.exe`);
+    const other = map(
+      String.raw`CEF:0|CrowdStrike|FalconHost|1.0|DetectionSummaryEvent|Detection Summary Event|2|fname=a.exe filePath=C:\Users\x\a.exe cs5Label=CommandLine cs5=cmd.exe /c a.exe`,
+    );
     expect(other.observables.processes).toEqual([{ commandLine: 'cmd.exe /c a.exe', parents: [] }]);
-    const tm = map(String.raw`CEF:0|Trend Micro|Deep Security Agent|20.0|1008720|Users and Groups - Linux|6|dvchost=ci-03 TrendMicroDsProcess=/usr/sbin/useradd cs2Label=Parent Process cs2=dpkg --configure gitlab-runner`);
-    expect(tm.observables.processes).toEqual([{ path: '/usr/sbin/useradd', name: 'useradd', parents: [{ commandLine: 'dpkg --configure gitlab-runner' }] }]);
+    const tm = map(
+      String.raw`CEF:0|Trend Micro|Deep Security Agent|20.0|1008720|Users and Groups - Linux|6|dvchost=ci-03 TrendMicroDsProcess=/usr/sbin/useradd cs2Label=Parent Process cs2=dpkg --configure gitlab-runner`,
+    );
+    expect(tm.observables.processes).toEqual([
+      { path: '/usr/sbin/useradd', name: 'useradd', parents: [{ commandLine: 'dpkg --configure gitlab-runner' }] },
+    ]);
   });
 
   it("carries the source's sandbox verdict (WildFire) into the semantics, and nothing for unknown words", () => {
-    const verdict = (v: string) => map(`CEF:0|Palo Alto Networks|PAN-OS|11.1|52020|THREAT|1|act=alert fname=a.exe cn2Label=WildFire Verdict cn2=${v}`).semantics;
+    const verdict = (v: string) =>
+      map(`CEF:0|Palo Alto Networks|PAN-OS|11.1|52020|THREAT|1|act=alert fname=a.exe cn2Label=WildFire Verdict cn2=${v}`).semantics;
     expect(verdict('benign')).toEqual({ outcome: 'detected', sourceVerdict: 'benign' });
     expect(verdict('malware')).toEqual({ outcome: 'detected', sourceVerdict: 'malicious' });
     expect(verdict('grayware')).toEqual({ outcome: 'detected', sourceVerdict: 'suspicious' });
@@ -199,12 +269,15 @@ describe('mapCef', () => {
   });
 
   it('finds ATT&CK ids in any extension value, including lists', () => {
-    expect(map('CEF:0|V|P|1|s|n|1|cs1Label=Technique cs1=T1003 cs2=T1059.001, T1021.002 msg=uses T1105 in prose cs3=t1000').attackTechniques)
-      .toEqual(['T1003', 'T1059.001', 'T1021.002']);
+    expect(
+      map('CEF:0|V|P|1|s|n|1|cs1Label=Technique cs1=T1003 cs2=T1059.001, T1021.002 msg=uses T1105 in prose cs3=t1000').attackTechniques,
+    ).toEqual(['T1003', 'T1059.001', 'T1021.002']);
   });
 
   it('skips invalid observable values rather than failing the alert', () => {
-    const alert = map(`CEF:0|V|P|1|s|n|1|src=not-an-ip dst=10.0.0.999 spt=70000 dpt=-1 fsize=big fileHash=xyz spid=abc shost=${'h'.repeat(300)} request=`);
+    const alert = map(
+      `CEF:0|V|P|1|s|n|1|src=not-an-ip dst=10.0.0.999 spt=70000 dpt=-1 fsize=big fileHash=xyz spid=abc shost=${'h'.repeat(300)} request=`,
+    );
     expect(alert.observables).toMatchObject({ hosts: [], ips: [], network: [], files: [], processes: [], urls: [] });
   });
 
@@ -217,8 +290,21 @@ describe('mapCef', () => {
   });
 
   it.each([
-    ['0', 'low'], ['3', 'low'], ['4', 'medium'], ['6', 'medium'], ['7', 'high'], ['8', 'high'], ['9', 'critical'], ['10', 'critical'],
-    ['Low', 'low'], ['Medium', 'medium'], ['High', 'high'], ['Very-High', 'critical'], ['very high', 'critical'], ['Unknown', 'informational'], ['', 'informational'],
+    ['0', 'low'],
+    ['3', 'low'],
+    ['4', 'medium'],
+    ['6', 'medium'],
+    ['7', 'high'],
+    ['8', 'high'],
+    ['9', 'critical'],
+    ['10', 'critical'],
+    ['Low', 'low'],
+    ['Medium', 'medium'],
+    ['High', 'high'],
+    ['Very-High', 'critical'],
+    ['very high', 'critical'],
+    ['Unknown', 'informational'],
+    ['', 'informational'],
   ])('severity %j → %s', (raw, expected) => {
     expect(cefSeverity(raw)).toBe(expected);
   });
@@ -245,10 +331,18 @@ describe('time', () => {
     expect(parseCefTime('Dec 31 23:59:59', '2026-01-01T00:00:10Z')).toBe('2025-12-31T23:59:59.000Z');
   });
 
-  it.each(['Feb 30 2021 10:00:00', 'Mar 03 2021 11:14:34 XYZ', 'Foo 03 2021 11:14:34', 'yesterday', '0', '999999999999999', '2021-13-01T00:00:00Z', 'Mar 03 2021 25:00:00'])(
-    'rejects %j', (value) => {
-      expect(parseCefTime(value, ctx.receivedAt)).toBeUndefined();
-    });
+  it.each([
+    'Feb 30 2021 10:00:00',
+    'Mar 03 2021 11:14:34 XYZ',
+    'Foo 03 2021 11:14:34',
+    'yesterday',
+    '0',
+    '999999999999999',
+    '2021-13-01T00:00:00Z',
+    'Mar 03 2021 25:00:00',
+  ])('rejects %j', (value) => {
+    expect(parseCefTime(value, ctx.receivedAt)).toBeUndefined();
+  });
 
   it('prefers rt, then end, then start, then the syslog timestamp, then receivedAt', () => {
     const base = '<13>1 2020-01-01T00:00:00Z h a - - - CEF:0|V|P|1|s|n|1|';
@@ -264,8 +358,32 @@ describe('time', () => {
 describe('robustness', () => {
   it('throws nothing but NormalizeError, and every parse maps to a valid Alert', () => {
     let seed = 1;
-    const rand = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
-    const parts = ['CEF:0|', 'CEF:', '|', '\\', '=', ' ', 'a', 'src=', 'rt=', 'Mar 03 2021 ', '10:00:00', '1', '9', 'cs1Label=', 'cs1=', 'T1059', '\n', 'é', '<13>', '1 ', '-', 'fileHash=', 'ab'.repeat(16)];
+    const rand = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
+    const parts = [
+      'CEF:0|',
+      'CEF:',
+      '|',
+      '\\',
+      '=',
+      ' ',
+      'a',
+      'src=',
+      'rt=',
+      'Mar 03 2021 ',
+      '10:00:00',
+      '1',
+      '9',
+      'cs1Label=',
+      'cs1=',
+      'T1059',
+      '\n',
+      'é',
+      '<13>',
+      '1 ',
+      '-',
+      'fileHash=',
+      'ab'.repeat(16),
+    ];
     let parsed = 0;
     for (let i = 0; i < 3000; i++) {
       // Mostly a valid header, so the extension and mapping get exercised too.
@@ -285,8 +403,15 @@ describe('robustness', () => {
 
 describe('the shared CEF corpus', () => {
   const dir = corpusPath('cef');
-  const lines = readdirSync(dir).filter((f) => f.endsWith('.log')).sort().flatMap((file) =>
-    readFileSync(join(dir, file), 'utf8').split('\n').map((text, i) => ({ file, line: i + 1, text })).filter((l) => l.text.trim()));
+  const lines = readdirSync(dir)
+    .filter((f) => f.endsWith('.log'))
+    .sort()
+    .flatMap((file) =>
+      readFileSync(join(dir, file), 'utf8')
+        .split('\n')
+        .map((text, i) => ({ file, line: i + 1, text }))
+        .filter((l) => l.text.trim()),
+    );
   const outcomes = lines.map(({ file, line, text }) => {
     try {
       return { file, line, text, alert: parseAlert(mapCef(parseCef(text), text, ctx).alert) };
@@ -305,8 +430,10 @@ describe('the shared CEF corpus', () => {
     const failed = outcomes.filter((o) => o.error);
     const reasons = new Map<string, number>();
     for (const f of failed) reasons.set(f.error!.message, (reasons.get(f.error!.message) ?? 0) + 1);
-    console.log(`CEF corpus: ${lines.length} lines, ${lines.length - failed.length} mapped to valid alerts, ${failed.length} failed`
-      + [...reasons].map(([reason, n]) => `\n  ${n} × ${reason}`).join(''));
+    console.log(
+      `CEF corpus: ${lines.length} lines, ${lines.length - failed.length} mapped to valid alerts, ${failed.length} failed` +
+        [...reasons].map(([reason, n]) => `\n  ${n} × ${reason}`).join(''),
+    );
 
     expect(lines.length).toBeGreaterThanOrEqual(100);
     expect(failed.filter((f) => !(f.error instanceof NormalizeError)).map((f) => `${f.file}:${f.line}: ${f.error}`)).toEqual([]);
@@ -315,16 +442,20 @@ describe('the shared CEF corpus', () => {
     // "<BOM>0" prefix in the docs' rendering: "... CEF 6076 AccountEnumerationSecurityAlert |Microsoft|...".
     // Without the version they are not valid CEF. Line 15 kept its "0|" and maps.
     const versionless = Array.from({ length: 35 }, (_, i) => i + 1).filter((n) => n !== 15);
-    expect(failed.map((f) => `${f.file}:${f.line}: ${f.error!.message}`))
-      .toEqual(versionless.map((n) => `${MDI}:${n}: cef: missing CEF version (expected 0 or 1)`));
+    expect(failed.map((f) => `${f.file}:${f.line}: ${f.error!.message}`)).toEqual(
+      versionless.map((n) => `${MDI}:${n}: cef: missing CEF version (expected 0 or 1)`),
+    );
   });
 
   it('reads a Defender for Identity (ATA) alert behind an RFC 5424 header', () => {
     const { alert, event } = at(MDI, 36);
     expect(event.syslog).toMatchObject({ framing: 'rfc5424', hostname: 'CENTER', appName: 'ATA', procId: '4688' });
     expect(alert).toMatchObject({
-      source: 'microsoft-ata', sourceId: '5c113d028ca1ec1250ca0491', time: '2018-12-12T18:52:58.000Z',
-      title: 'Abnormal modification of sensitive groups', severity: 'medium',
+      source: 'microsoft-ata',
+      sourceId: '5c113d028ca1ec1250ca0491',
+      time: '2018-12-12T18:52:58.000Z',
+      title: 'Abnormal modification of sensitive groups',
+      severity: 'medium',
       product: { name: 'ATA', vendor: 'Microsoft' },
       rule: { id: 'AbnormalSensitiveGroupMembershipChangeSuspiciousActivity' },
       observables: { users: [{ name: 'krbtgt' }] },
@@ -334,8 +465,10 @@ describe('the shared CEF corpus', () => {
   it('reads a severity 10 ATA alert behind a relay prefix and stray bytes, with its source host', () => {
     const { alert } = at(MDI, 45);
     expect(alert).toMatchObject({
-      title: 'Malicious data protection private information request', severity: 'critical',
-      time: '2018-12-12T17:58:56.353Z', observables: { hosts: [{ hostname: 'W2012R2-000000-Server' }] },
+      title: 'Malicious data protection private information request',
+      severity: 'critical',
+      time: '2018-12-12T17:58:56.353Z',
+      observables: { hosts: [{ hostname: 'W2012R2-000000-Server' }] },
     });
     expect(at(MDI, 41).alert.description).toContain(':\nAuthenticated from CLIENT1');
   });
@@ -344,7 +477,9 @@ describe('the shared CEF corpus', () => {
     const { alert, event } = at(MDI, 15);
     expect(event).toMatchObject({ version: '0', deviceProduct: 'Azure ATP', labeled: { shostfqdn: 'client1.contoso.com' } });
     expect(alert).toMatchObject({
-      source: 'microsoft-azure-atp', sourceId: 'aa63600e03-f423-49bf-a92d-4010e1d52b9f', severity: 'critical',
+      source: 'microsoft-azure-atp',
+      sourceId: 'aa63600e03-f423-49bf-a92d-4010e1d52b9f',
+      severity: 'critical',
       observables: { hosts: [{ hostname: 'CLIENT2' }], users: [{ name: 'RFosdyke' }] },
     });
   });
@@ -352,10 +487,16 @@ describe('the shared CEF corpus', () => {
   it('reads Defender for Cloud Apps ids, times and escaped labeled values', () => {
     const { alert, event } = at('microsoft_defender_cloud_apps_docs.log', 1);
     expect(event.syslog?.timestamp).toBe('2017-11-22T17:50:04.000Z');
-    expect(event.labeled.portalURL).toBe('https://contoso.portal.cloudappsecurity.com/#/audits?activity.id=eq(1511373015679_167ae3eb-ed33-454a-b548-c2ed6cea6ef0,)');
+    expect(event.labeled.portalURL).toBe(
+      'https://contoso.portal.cloudappsecurity.com/#/audits?activity.id=eq(1511373015679_167ae3eb-ed33-454a-b548-c2ed6cea6ef0,)',
+    );
     expect(alert).toMatchObject({
-      source: 'mcas-siem_agent', sourceId: '1511373015679_167ae3eb-ed33-454a-b548-c2ed6cea6ef0', time: '2017-11-22T17:50:04.000Z',
-      title: 'Log out', severity: 'low', observables: { users: [{ name: 'admin@contoso.com' }], ips: ['13.82.149.151'] },
+      source: 'mcas-siem_agent',
+      sourceId: '1511373015679_167ae3eb-ed33-454a-b548-c2ed6cea6ef0',
+      time: '2017-11-22T17:50:04.000Z',
+      title: 'Log out',
+      severity: 'low',
+      observables: { users: [{ name: 'admin@contoso.com' }], ips: ['13.82.149.151'] },
     });
   });
 
@@ -363,20 +504,27 @@ describe('the shared CEF corpus', () => {
     const TREND = 'elastic_integrations_trend_micro_deep_security.log';
     expect(at(TREND, 2).alert.observables.files).toEqual([{ path: 'C:\\Users\\trend\\Desktop\\eicar.exe', name: 'eicar.exe' }]);
     expect(at(TREND, 2).event.labeled.Container).toBe('ContainerImageName | ContainerName | ContainerID');
-    expect(at(TREND, 3).alert.observables.files).toEqual([{
-      path: '/home/user1/Desktop/Directory1//heartbeatSync.sh', name: 'heartbeatSync.sh', size: 20,
-      hashes: { sha256: '80D4AC182F97D2AB48EE4310AC51DA5974167C596D133D64A83107B9069745E0' },
-    }]);
+    expect(at(TREND, 3).alert.observables.files).toEqual([
+      {
+        path: '/home/user1/Desktop/Directory1//heartbeatSync.sh',
+        name: 'heartbeatSync.sh',
+        size: 20,
+        hashes: { sha256: '80D4AC182F97D2AB48EE4310AC51DA5974167C596D133D64A83107B9069745E0' },
+      },
+    ]);
   });
 
   it('reads Check Point and Forcepoint firewall lines from the Elastic tests', () => {
     const BEATS = 'elastic_beats_cef_module_tests.log';
     expect(at(BEATS, 7).alert).toMatchObject({ severity: 'informational', observables: { ips: ['fd00::555', '::1'] } });
     expect(at(BEATS, 10).alert).toMatchObject({
-      time: '2020-01-17T08:52:09.000Z', description: expect.stringContaining('frag=0x4000 TCP'),
+      time: '2020-01-17T08:52:09.000Z',
+      description: expect.stringContaining('frag=0x4000 TCP'),
       observables: { network: [{ srcIp: '10.37.205.252', dstIp: '10.1.1.40', protocol: 'icmp' }] },
     });
     expect(at(BEATS, 4).event.extensions.src).toBe('192.168.3.4');
-    expect(at('azure_sentinel_sample_withsecure_edr.log', 3).alert.observables.users).toEqual([{ name: 'gtn-user', domain: 'DESKTOP-UCETTHQ' }]);
+    expect(at('azure_sentinel_sample_withsecure_edr.log', 3).alert.observables.users).toEqual([
+      { name: 'gtn-user', domain: 'DESKTOP-UCETTHQ' },
+    ]);
   });
 });

@@ -6,20 +6,31 @@ import { parseAlert, type Alert } from '../../../src/domain/alert';
 import { NormalizeError, type MapContext, type Normalized } from '../../../src/ingest/formats/types';
 import { corpusPath } from '../../helpers/corpus';
 
-export interface Named { name: string; doc: unknown }
+export interface Named {
+  name: string;
+  doc: unknown;
+}
 
 export const ctx: MapContext = { receivedAt: '2026-01-01T00:00:00.000Z' };
 
 const readJson = (path: string): unknown => JSON.parse(readFileSync(path, 'utf8'));
 export const jsonLines = (path: string): unknown[] =>
-  readFileSync(path, 'utf8').split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as unknown);
+  readFileSync(path, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim())
+    .map((l) => JSON.parse(l) as unknown);
 
 /** Every .json file of a folder; a file holding an array gives one document per element. */
 function folder(dir: string, prefix: string): Named[] {
-  return readdirSync(dir).filter((f) => f.endsWith('.json')).sort().flatMap((f) => {
-    const doc = readJson(join(dir, f));
-    return Array.isArray(doc) ? doc.map((d, i) => ({ name: `${prefix}/${f}[${i}]`, doc: d as unknown })) : [{ name: `${prefix}/${f}`, doc }];
-  });
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .sort()
+    .flatMap((f) => {
+      const doc = readJson(join(dir, f));
+      return Array.isArray(doc)
+        ? doc.map((d, i) => ({ name: `${prefix}/${f}[${i}]`, doc: d as unknown }))
+        : [{ name: `${prefix}/${f}`, doc }];
+    });
 }
 
 export const ECS_ALERT_FILES = [
@@ -32,7 +43,10 @@ export const wazuhDocs = (): Named[] =>
 export const ocsfDocs = (sub: 'findings' | 'findings_prowler' | 'other_events'): Named[] => folder(corpusPath('ocsf', sub), `ocsf/${sub}`);
 export const autosocSamples = (): Named[] => folder(join(__dirname, '..', '..', '..', 'samples', 'alerts'), 'samples/alerts');
 
-export interface Outcome { mapped: { name: string; alert: Alert }[]; rejected: { name: string; reason: string }[] }
+export interface Outcome {
+  mapped: { name: string; alert: Alert }[];
+  rejected: { name: string; reason: string }[];
+}
 
 /**
  * Map every document; anything thrown but a NormalizeError fails the test, and every mapped
@@ -53,10 +67,12 @@ export function mapAll(label: string, docs: Named[], map: (doc: unknown, ctx: Ma
   }
   const reasons = new Map<string, number>();
   for (const r of out.rejected) reasons.set(r.reason, (reasons.get(r.reason) ?? 0) + 1);
-  console.log([
-    `${label}: ${docs.length} documents, ${out.mapped.length} mapped, ${out.rejected.length} rejected`,
-    ...[...reasons].map(([reason, n]) => `  ${n} × ${reason}`),
-  ].join('\n'));
+  console.log(
+    [
+      `${label}: ${docs.length} documents, ${out.mapped.length} mapped, ${out.rejected.length} rejected`,
+      ...[...reasons].map(([reason, n]) => `  ${n} × ${reason}`),
+    ].join('\n'),
+  );
   return out;
 }
 

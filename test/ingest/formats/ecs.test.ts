@@ -101,7 +101,13 @@ describe('ECS corpus', () => {
 describe('detectEcs', () => {
   it('is true for the ECS alerts and false for every other format', () => {
     for (const { doc } of ecsDocs()) expect([detectEcs(doc), detectWazuh(doc), detectOcsf(doc)]).toEqual([true, false, false]);
-    const others = [...wazuhDocs(), ...ocsfDocs('findings'), ...ocsfDocs('findings_prowler'), ...ocsfDocs('other_events'), ...autosocSamples()];
+    const others = [
+      ...wazuhDocs(),
+      ...ocsfDocs('findings'),
+      ...ocsfDocs('findings_prowler'),
+      ...ocsfDocs('other_events'),
+      ...autosocSamples(),
+    ];
     expect(others.filter((d) => detectEcs(d.doc)).map((d) => d.name)).toEqual([]);
   });
 
@@ -112,31 +118,57 @@ describe('detectEcs', () => {
 });
 
 describe('mapEcs on hand-written documents', () => {
-  const base = { '@timestamp': '2026-03-01T10:00:00+01:00', ecs: { version: '8.11.0' }, event: { kind: 'alert', id: 'ev-1', module: 'crowdstrike' }, rule: { name: 'Suspicious PowerShell', id: 'R-7' } };
+  const base = {
+    '@timestamp': '2026-03-01T10:00:00+01:00',
+    ecs: { version: '8.11.0' },
+    event: { kind: 'alert', id: 'ev-1', module: 'crowdstrike' },
+    rule: { name: 'Suspicious PowerShell', id: 'R-7' },
+  };
 
   it('reads every observable family and ATT&CK ids from both threat layouts', () => {
     const sha256 = 'ab'.repeat(32);
-    const { alert } = mapEcs({
-      ...base,
-      'kibana.alert.rule.threat': [{ framework: 'MITRE ATT&CK', technique: [{ id: 'T1059', subtechnique: [{ id: 'T1059.001' }] }, { id: 'T1105' }] }],
-      threat: { technique: { id: ['T1566'], subtechnique: { id: 'T1566.002' } } },
-      'kibana.alert.uuid': 'k-1',
-      'kibana.alert.severity': 'critical',
-      host: { name: 'ws-1', ip: ['10.0.0.5', '10.0.0.6'], os: { name: 'Windows' } },
-      user: { name: 'alice', domain: 'CORP' },
-      process: {
-        pid: 4242, name: 'powershell.exe', executable: 'C:\\Windows\\powershell.exe', command_line: 'powershell -enc AAAA',
-        hash: { sha256 }, code_signature: { subject_name: 'Microsoft Windows' }, user: { name: 'alice' },
-        parent: { pid: 100, executable: 'C:\\Office\\WINWORD.EXE', command_line: 'WINWORD.EXE /n', parent: { pid: 7, executable: 'C:\\Windows\\explorer.exe' } },
+    const { alert } = mapEcs(
+      {
+        ...base,
+        'kibana.alert.rule.threat': [
+          { framework: 'MITRE ATT&CK', technique: [{ id: 'T1059', subtechnique: [{ id: 'T1059.001' }] }, { id: 'T1105' }] },
+        ],
+        threat: { technique: { id: ['T1566'], subtechnique: { id: 'T1566.002' } } },
+        'kibana.alert.uuid': 'k-1',
+        'kibana.alert.severity': 'critical',
+        host: { name: 'ws-1', ip: ['10.0.0.5', '10.0.0.6'], os: { name: 'Windows' } },
+        user: { name: 'alice', domain: 'CORP' },
+        process: {
+          pid: 4242,
+          name: 'powershell.exe',
+          executable: 'C:\\Windows\\powershell.exe',
+          command_line: 'powershell -enc AAAA',
+          hash: { sha256 },
+          code_signature: { subject_name: 'Microsoft Windows' },
+          user: { name: 'alice' },
+          parent: {
+            pid: 100,
+            executable: 'C:\\Office\\WINWORD.EXE',
+            command_line: 'WINWORD.EXE /n',
+            parent: { pid: 7, executable: 'C:\\Windows\\explorer.exe' },
+          },
+        },
+        file: { path: '/tmp/x.sh', hash: { md5: 'cd'.repeat(16) } },
+        source: { ip: '10.0.0.5', port: 50123 },
+        destination: { ip: '203.0.113.9', port: 443 },
+        network: { transport: 'tcp', direction: 'egress' },
+        dns: { question: { name: 'evil.example' } },
+        url: { full: 'https://evil.example/payload' },
+        related: { ip: ['198.51.100.1', '10.0.0.5'], user: ['alice', 'bob'], hash: ['ef'.repeat(20)], hosts: ['ws-1'] },
+        email: {
+          from: { address: ['mallory@example.net'] },
+          to: { address: ['alice@example.com'] },
+          subject: 'Invoice',
+          message_id: '<m1@example.net>',
+        },
       },
-      file: { path: '/tmp/x.sh', hash: { md5: 'cd'.repeat(16) } },
-      source: { ip: '10.0.0.5', port: 50123 }, destination: { ip: '203.0.113.9', port: 443 },
-      network: { transport: 'tcp', direction: 'egress' },
-      dns: { question: { name: 'evil.example' } },
-      url: { full: 'https://evil.example/payload' },
-      related: { ip: ['198.51.100.1', '10.0.0.5'], user: ['alice', 'bob'], hash: ['ef'.repeat(20)], hosts: ['ws-1'] },
-      email: { from: { address: ['mallory@example.net'] }, to: { address: ['alice@example.com'] }, subject: 'Invoice', message_id: '<m1@example.net>' },
-    }, ctx);
+      ctx,
+    );
     const a = parseAlert(alert);
     expect(a.source).toBe('elastic');
     expect(a.sourceId).toBe('k-1');
@@ -146,12 +178,22 @@ describe('mapEcs on hand-written documents', () => {
     expect(a.observables).toEqual({
       hosts: [{ hostname: 'ws-1', ip: '10.0.0.5', os: 'Windows' }],
       users: [{ name: 'alice', domain: 'CORP' }, { name: 'bob' }],
-      processes: [{
-        pid: 4242, name: 'powershell.exe', path: 'C:\\Windows\\powershell.exe', commandLine: 'powershell -enc AAAA',
-        hashes: { sha256 }, signer: 'Microsoft Windows', user: 'alice',
-        // Nested process.parent.parent is the grandparent, nearest parent first.
-        parents: [{ pid: 100, name: 'WINWORD.EXE', path: 'C:\\Office\\WINWORD.EXE', commandLine: 'WINWORD.EXE /n' }, { pid: 7, name: 'explorer.exe', path: 'C:\\Windows\\explorer.exe' }],
-      }],
+      processes: [
+        {
+          pid: 4242,
+          name: 'powershell.exe',
+          path: 'C:\\Windows\\powershell.exe',
+          commandLine: 'powershell -enc AAAA',
+          hashes: { sha256 },
+          signer: 'Microsoft Windows',
+          user: 'alice',
+          // Nested process.parent.parent is the grandparent, nearest parent first.
+          parents: [
+            { pid: 100, name: 'WINWORD.EXE', path: 'C:\\Office\\WINWORD.EXE', commandLine: 'WINWORD.EXE /n' },
+            { pid: 7, name: 'explorer.exe', path: 'C:\\Windows\\explorer.exe' },
+          ],
+        },
+      ],
       files: [{ path: '/tmp/x.sh', name: 'x.sh', hashes: { md5: 'cd'.repeat(16) } }, { hashes: { sha1: 'ef'.repeat(20) } }],
       network: [{ srcIp: '10.0.0.5', srcPort: 50123, dstIp: '203.0.113.9', dstPort: 443, protocol: 'tcp', direction: 'outbound' }],
       domains: ['evil.example'],
@@ -163,33 +205,57 @@ describe('mapEcs on hand-written documents', () => {
 
   it('names integration alerts after their module and falls back to receivedAt for time', () => {
     const a = parseAlert(mapEcs(omit(base, '@timestamp'), ctx).alert);
-    expect(a).toMatchObject({ source: 'crowdstrike', sourceId: 'ev-1', time: ctx.receivedAt, title: 'Suspicious PowerShell', rule: { id: 'R-7', name: 'Suspicious PowerShell' } });
+    expect(a).toMatchObject({
+      source: 'crowdstrike',
+      sourceId: 'ev-1',
+      time: ctx.receivedAt,
+      title: 'Suspicious PowerShell',
+      rule: { id: 'R-7', name: 'Suspicious PowerShell' },
+    });
   });
 
-  it('prefers the upstream event.id to a search hit\'s _id, which is only the fallback', () => {
+  it("prefers the upstream event.id to a search hit's _id, which is only the fallback", () => {
     const hit = (source: object) => ({ _index: '.ds-logs-crowdstrike.alert-default', _id: 'es-doc-1', _source: source });
     expect(mapEcs(hit(base), ctx).alert.sourceId).toBe('ev-1');
     expect(mapEcs(hit({ ...base, event: { kind: 'alert' } }), ctx).alert.sourceId).toBe('es-doc-1');
   });
 
   it.each([
-    [undefined, 'informational'], [0, 'low'], [21, 'low'], [46, 'low'], [47, 'medium'], ['72', 'medium'],
-    [73, 'high'], [98, 'high'], [99, 'critical'], [100, 'critical'],
+    [undefined, 'informational'],
+    [0, 'low'],
+    [21, 'low'],
+    [46, 'low'],
+    [47, 'medium'],
+    ['72', 'medium'],
+    [73, 'high'],
+    [98, 'high'],
+    [99, 'critical'],
+    [100, 'critical'],
   ])('event.severity %p is %s', (severity, expected) => {
     expect(ecsSeverity({ event: { severity } })).toBe(expected);
   });
 
   it('drops values the schema would refuse, never the alert', () => {
-    const a = parseAlert(mapEcs({
-      ...base,
-      host: { name: 'h'.repeat(300), ip: 'x'.repeat(100) },
-      user: { name: 42 }, // numbers are read as text
-      process: { pid: -1, name: 'p', hash: { md5: 'not-a-hash' } },
-      source: { ip: '10.0.0.1', port: 99999 }, network: { direction: 'constructor' },
-      related: { ip: ['y'.repeat(65)] },
-    }, ctx).alert);
+    const a = parseAlert(
+      mapEcs(
+        {
+          ...base,
+          host: { name: 'h'.repeat(300), ip: 'x'.repeat(100) },
+          user: { name: 42 }, // numbers are read as text
+          process: { pid: -1, name: 'p', hash: { md5: 'not-a-hash' } },
+          source: { ip: '10.0.0.1', port: 99999 },
+          network: { direction: 'constructor' },
+          related: { ip: ['y'.repeat(65)] },
+        },
+        ctx,
+      ).alert,
+    );
     expect(a.observables).toMatchObject({
-      hosts: [], users: [{ name: '42' }], processes: [{ name: 'p', parents: [] }], network: [{ srcIp: '10.0.0.1' }], ips: [],
+      hosts: [],
+      users: [{ name: '42' }],
+      processes: [{ name: 'p', parents: [] }],
+      network: [{ srcIp: '10.0.0.1' }],
+      ips: [],
     });
     expect(a.observables.network[0].direction).toBeUndefined();
   });

@@ -21,7 +21,10 @@ function junk(size: number): Buffer {
 }
 
 /** Map and validate; a NormalizeError comes back as the error, anything else thrown fails the test. */
-async function outcome(input: Uint8Array, extra: { reporter?: string } = {}): Promise<{ alert: Alert; normalized: Normalized } | { error: NormalizeError }> {
+async function outcome(
+  input: Uint8Array,
+  extra: { reporter?: string } = {},
+): Promise<{ alert: Alert; normalized: Normalized } | { error: NormalizeError }> {
   try {
     const normalized = await mapEml(input, { ...ctx, ...extra });
     return { alert: parseAlert(normalized.alert), normalized };
@@ -43,7 +46,11 @@ async function rejected(input: Uint8Array) {
 
 describe('eml corpus', () => {
   const files = ['phishing', 'benign'].flatMap((dir) =>
-    readdirSync(corpusPath('eml', dir)).filter((f) => f.endsWith('.eml')).sort().map((f) => join(corpusPath('eml', dir), f)));
+    readdirSync(corpusPath('eml', dir))
+      .filter((f) => f.endsWith('.eml'))
+      .sort()
+      .map((f) => join(corpusPath('eml', dir), f)),
+  );
   const results = new Map<string, Awaited<ReturnType<typeof outcome>>>();
 
   beforeAll(async () => {
@@ -51,12 +58,15 @@ describe('eml corpus', () => {
     const failures = [...results].filter(([, r]) => 'error' in r).map(([f, r]) => `  ${f}: ${'error' in r ? r.error.message : ''}`);
     const alerts = [...results.values()].flatMap((r) => ('alert' in r ? [r.alert] : []));
     const total = (f: (a: Alert) => number) => alerts.reduce((n, a) => n + f(a), 0);
-    console.log([
-      `eml corpus: ${files.length} files, ${alerts.length} mapped, ${failures.length} rejected`, ...failures,
-      `  observables: ${total((a) => a.observables.urls.length)} urls, ${total((a) => a.observables.files.length)} files, ` +
-        `${total((a) => a.observables.ips.length)} ips, ${total((a) => a.observables.domains.length)} domains; ` +
-        `${alerts.filter((a) => a.time === ctx.receivedAt).length} without a usable Date`,
-    ].join('\n'));
+    console.log(
+      [
+        `eml corpus: ${files.length} files, ${alerts.length} mapped, ${failures.length} rejected`,
+        ...failures,
+        `  observables: ${total((a) => a.observables.urls.length)} urls, ${total((a) => a.observables.files.length)} files, ` +
+          `${total((a) => a.observables.ips.length)} ips, ${total((a) => a.observables.domains.length)} domains; ` +
+          `${alerts.filter((a) => a.time === ctx.receivedAt).length} without a usable Date`,
+      ].join('\n'),
+    );
   });
 
   it('has both folders', () => {
@@ -101,15 +111,22 @@ describe('eml corpus', () => {
     expect(a.sourceId).toBe('4uja40qppe8t.izchUfhpgGGkSsKhcJ1mtg2@17ZJK.trk.elasticemail.com');
     expect(a.time).toBe('2023-02-26T01:56:32.000Z');
     expect(a.title).toBe('Reported email: ID-125030');
-    expect(a.observables.emails[0]).toMatchObject({ from: 'admin@arbe.org.uk', to: ['ricardo.telles@dhmnet.com.br'], subject: 'ID-125030' });
+    expect(a.observables.emails[0]).toMatchObject({
+      from: 'admin@arbe.org.uk',
+      to: ['ricardo.telles@dhmnet.com.br'],
+      subject: 'ID-125030',
+    });
     expect(a.observables.domains).toEqual(['arbe.org.uk', 'bounces.elasticemail.net']);
     expect(a.observables.ips).toEqual(['10.81.8.246', '10.81.8.148', '216.169.99.25']);
     // The href spans a line break in the HTML; the URL is rejoined.
     expect(a.observables.urls).toEqual([expect.stringMatching(/^https:\/\/17ZJK\.trk\.elasticemail\.com\/tracking\/unsubscribe\?d=\S+$/)]);
-    expect(a.observables.files).toEqual([{
-      name: 'HlGiLfODLD.html', size: 56568,
-      hashes: expect.objectContaining({ sha256: 'b9cd6b1450e559a6560d5d0020c331f4e2700e2d4bbc367a61305db6ccec1cee' }),
-    }]);
+    expect(a.observables.files).toEqual([
+      {
+        name: 'HlGiLfODLD.html',
+        size: 56568,
+        hashes: expect.objectContaining({ sha256: 'b9cd6b1450e559a6560d5d0020c331f4e2700e2d4bbc367a61305db6ccec1cee' }),
+      },
+    ]);
     expect(a.description).toContain('Attachments: HlGiLfODLD.html');
   });
 
@@ -159,7 +176,10 @@ describe('looksLikeEml', () => {
     ['plain headers', msg(['From: a@example.com', 'Subject: hi'])],
     ['mbox From line first', msg(['From a@example.com  Thu Aug 22 12:00:00 2002', 'Received: from x by y', 'Subject: hi'])],
     ['LF line endings', bytes('Return-Path: <a@example.com>\nMessage-ID: <1@x>\n\nbody')],
-    ['a header block longer than the sniff window', msg(['Received: from x', ...Array.from({ length: 300 }, (_, i) => `X-Filler-${i}: ${'y'.repeat(40)}`)])],
+    [
+      'a header block longer than the sniff window',
+      msg(['Received: from x', ...Array.from({ length: 300 }, (_, i) => `X-Filler-${i}: ${'y'.repeat(40)}`)]),
+    ],
   ])('accepts %s', (_, input) => expect(looksLikeEml(input)).toBe(true));
 
   it.each([
@@ -180,37 +200,70 @@ describe('mapEml on hand-written messages', () => {
   const html = '<p>Please <a href="https://evil.example/login?a=1&amp;b=2">https://bank.example/login</a></p>';
 
   it('extracts href targets, visible URLs and refangs defanged ones', async () => {
-    const input = msg(['From: Bank <alerts@bank.example>', 'Subject: verify', 'MIME-Version: 1.0',
-      'Content-Type: multipart/alternative; boundary="b"'],
-    ['--b', 'Content-Type: text/plain', '', 'Go to hxxps://evil[.]example/reset now.', '--b', 'Content-Type: text/html', '', html, '--b--'].join('\r\n'));
+    const input = msg(
+      ['From: Bank <alerts@bank.example>', 'Subject: verify', 'MIME-Version: 1.0', 'Content-Type: multipart/alternative; boundary="b"'],
+      [
+        '--b',
+        'Content-Type: text/plain',
+        '',
+        'Go to hxxps://evil[.]example/reset now.',
+        '--b',
+        'Content-Type: text/html',
+        '',
+        html,
+        '--b--',
+      ].join('\r\n'),
+    );
     const { alert } = await mapped(input);
-    expect(alert.observables.urls).toEqual(['https://evil.example/reset', 'https://evil.example/login?a=1&b=2', 'https://bank.example/login']);
+    expect(alert.observables.urls).toEqual([
+      'https://evil.example/reset',
+      'https://evil.example/login?a=1&b=2',
+      'https://bank.example/login',
+    ]);
   });
 
   it('maps addresses, domains, recipients and Received IPs', async () => {
-    const { alert } = await mapped(msg([
-      'Received: from mx.evil.example (mx.evil.example [203.0.113.9]) by mx.corp.example; Mon, 3 Mar 2025 10:00:00 +0000',
-      'Received: from [IPv6:2001:db8::25] by relay.local (10.1.2.3) with SMTP; Mon, 3 Mar 2025 09:59:59 +0000',
-      'Received: from edge (::ffff:192.0.2.7) by relay.local id 12.34; Mon, 3 Mar 2025 09:59:58 +0000',
-      'From: "IT Support" <it@evil.example>', 'Reply-To: collector@drop.example', 'Return-Path: <bounce@mailer.example>',
-      'To: Alice <alice@corp.example>, team: bob@corp.example, carol@corp.example;', 'Cc: dave@corp.example',
-      'Subject: Password expires', 'Date: Mon, 3 Mar 2025 11:00:00 +0100', 'Message-ID: <abc123@evil.example>',
-      'Authentication-Results: mx.corp.example; spf=fail smtp.mailfrom=evil.example',
-    ]), { reporter: 'alice@corp.example' });
+    const { alert } = await mapped(
+      msg([
+        'Received: from mx.evil.example (mx.evil.example [203.0.113.9]) by mx.corp.example; Mon, 3 Mar 2025 10:00:00 +0000',
+        'Received: from [IPv6:2001:db8::25] by relay.local (10.1.2.3) with SMTP; Mon, 3 Mar 2025 09:59:59 +0000',
+        'Received: from edge (::ffff:192.0.2.7) by relay.local id 12.34; Mon, 3 Mar 2025 09:59:58 +0000',
+        'From: "IT Support" <it@evil.example>',
+        'Reply-To: collector@drop.example',
+        'Return-Path: <bounce@mailer.example>',
+        'To: Alice <alice@corp.example>, team: bob@corp.example, carol@corp.example;',
+        'Cc: dave@corp.example',
+        'Subject: Password expires',
+        'Date: Mon, 3 Mar 2025 11:00:00 +0100',
+        'Message-ID: <abc123@evil.example>',
+        'Authentication-Results: mx.corp.example; spf=fail smtp.mailfrom=evil.example',
+      ]),
+      { reporter: 'alice@corp.example' },
+    );
     expect(alert.sourceId).toBe('abc123@evil.example');
     expect(alert.time).toBe('2025-03-03T10:00:00.000Z');
-    expect(alert.observables.emails).toEqual([{
-      from: 'it@evil.example', to: ['alice@corp.example', 'bob@corp.example', 'carol@corp.example', 'dave@corp.example'],
-      subject: 'Password expires', messageId: 'abc123@evil.example', headerNames: [],
-    }]);
+    expect(alert.observables.emails).toEqual([
+      {
+        from: 'it@evil.example',
+        to: ['alice@corp.example', 'bob@corp.example', 'carol@corp.example', 'dave@corp.example'],
+        subject: 'Password expires',
+        messageId: 'abc123@evil.example',
+        headerNames: [],
+      },
+    ]);
     expect(alert.semantics).toEqual({ outcome: 'allowed' });
     expect(alert.observables.domains).toEqual(['evil.example', 'drop.example', 'mailer.example']);
     expect(alert.observables.ips).toEqual(['203.0.113.9', '10.1.2.3', '2001:db8::25', '::ffff:192.0.2.7']);
     expect(alert.observables.users).toEqual([{ name: 'alice@corp.example' }]);
-    expect(alert.description).toBe([
-      'Reported by: alice@corp.example', 'From: "IT Support" <it@evil.example>', 'Reply-To: collector@drop.example',
-      'Return-Path: bounce@mailer.example', 'Authentication-Results: mx.corp.example; spf=fail smtp.mailfrom=evil.example',
-    ].join('\n'));
+    expect(alert.description).toBe(
+      [
+        'Reported by: alice@corp.example',
+        'From: "IT Support" <it@evil.example>',
+        'Reply-To: collector@drop.example',
+        'Return-Path: bounce@mailer.example',
+        'Authentication-Results: mx.corp.example; spf=fail smtp.mailfrom=evil.example',
+      ].join('\n'),
+    );
     expect(alert.raw).toMatchObject({ subject: 'Password expires', receivedHops: 3 });
   });
 
@@ -221,12 +274,35 @@ describe('mapEml on hand-written messages', () => {
 
   it('hashes attachments and keeps them as evidence', async () => {
     const payload = Buffer.from('MZ fake executable');
-    const { alert, normalized } = await mapped(msg(['From: a@evil.example', 'Subject: invoice', 'Content-Type: multipart/mixed; boundary="b"'],
-      ['--b', 'Content-Type: text/plain', '', 'see attached', '--b', 'Content-Type: application/octet-stream; name="inv.exe"',
-        'Content-Disposition: attachment; filename="inv.exe"', 'Content-Transfer-Encoding: base64', '', payload.toString('base64'), '--b--'].join('\r\n')));
-    expect(alert.observables.files).toEqual([{ name: 'inv.exe', size: payload.length, hashes: {
-      md5: createHash('md5').update(payload).digest('hex'), sha1: createHash('sha1').update(payload).digest('hex'), sha256: sha256(payload),
-    } }]);
+    const { alert, normalized } = await mapped(
+      msg(
+        ['From: a@evil.example', 'Subject: invoice', 'Content-Type: multipart/mixed; boundary="b"'],
+        [
+          '--b',
+          'Content-Type: text/plain',
+          '',
+          'see attached',
+          '--b',
+          'Content-Type: application/octet-stream; name="inv.exe"',
+          'Content-Disposition: attachment; filename="inv.exe"',
+          'Content-Transfer-Encoding: base64',
+          '',
+          payload.toString('base64'),
+          '--b--',
+        ].join('\r\n'),
+      ),
+    );
+    expect(alert.observables.files).toEqual([
+      {
+        name: 'inv.exe',
+        size: payload.length,
+        hashes: {
+          md5: createHash('md5').update(payload).digest('hex'),
+          sha1: createHash('sha1').update(payload).digest('hex'),
+          sha256: sha256(payload),
+        },
+      },
+    ]);
     expect(normalized.evidence[1]).toMatchObject({ kind: 'attachment', mediaType: 'application/octet-stream', name: 'inv.exe' });
     expect(Buffer.from(normalized.evidence[1].content).equals(payload)).toBe(true);
   });
@@ -245,12 +321,23 @@ describe('mapEml on hand-written messages', () => {
 
   it('clips long values and slices long lists to the schema limits', async () => {
     const many = (n: number, f: (i: number) => string) => Array.from({ length: n }, (_, i) => f(i));
-    const parts = many(150, (i) => `--b\r\nContent-Type: application/octet-stream\r\nContent-Disposition: attachment; filename="f${i}.bin"\r\n\r\nx${i}`);
-    const { alert, normalized } = await mapped(msg([
-      ...many(250, (i) => `Received: from h${i} ([198.51.${i % 256}.${Math.floor(i / 256) + 1}]) by x`),
-      'From: a@example.com', `Subject: ${'S'.repeat(5000)}`, `Message-ID: <${'m'.repeat(300)}@example.com>`,
-      `To: ${many(150, (i) => `u${i}@corp.example`).join(', ')}`, 'Content-Type: multipart/mixed; boundary="b"',
-    ], [`--b\r\nContent-Type: text/plain\r\n\r\n${many(300, (i) => `https://e.example/${i}`).join(' ')}`, ...parts, '--b--'].join('\r\n')));
+    const parts = many(
+      150,
+      (i) => `--b\r\nContent-Type: application/octet-stream\r\nContent-Disposition: attachment; filename="f${i}.bin"\r\n\r\nx${i}`,
+    );
+    const { alert, normalized } = await mapped(
+      msg(
+        [
+          ...many(250, (i) => `Received: from h${i} ([198.51.${i % 256}.${Math.floor(i / 256) + 1}]) by x`),
+          'From: a@example.com',
+          `Subject: ${'S'.repeat(5000)}`,
+          `Message-ID: <${'m'.repeat(300)}@example.com>`,
+          `To: ${many(150, (i) => `u${i}@corp.example`).join(', ')}`,
+          'Content-Type: multipart/mixed; boundary="b"',
+        ],
+        [`--b\r\nContent-Type: text/plain\r\n\r\n${many(300, (i) => `https://e.example/${i}`).join(' ')}`, ...parts, '--b--'].join('\r\n'),
+      ),
+    );
     expect(alert.title).toHaveLength(512);
     expect(alert.observables.emails[0].subject).toHaveLength(2048);
     expect(alert.sourceId).toMatch(/^[0-9a-f]{64}$/); // the Message-ID is too long to be an id
@@ -301,8 +388,13 @@ describe('mapEml on malformed and hostile input', () => {
   });
 
   it('maps invalid UTF-8 and control characters in headers to clean strings', async () => {
-    const input = Buffer.concat([Buffer.from('From: '), Buffer.from([0xff, 0xfe, 0xc3, 0x41]), Buffer.from(' <x@evil.example>\r\nSubject: a\u0000b\u0007c '),
-      Buffer.from([0xed, 0xa0, 0x80]), Buffer.from('\r\n\r\nbody')]);
+    const input = Buffer.concat([
+      Buffer.from('From: '),
+      Buffer.from([0xff, 0xfe, 0xc3, 0x41]),
+      Buffer.from(' <x@evil.example>\r\nSubject: a\u0000b\u0007c '),
+      Buffer.from([0xed, 0xa0, 0x80]),
+      Buffer.from('\r\n\r\nbody'),
+    ]);
     const { alert } = await mapped(input);
     expect(alert.title).toMatch(/^Reported email: a b c/);
     expect(alert.observables.emails[0].from).toBe('x@evil.example');
@@ -318,7 +410,8 @@ describe('mapEml on malformed and hostile input', () => {
 
   it('rejects a 200-level nested multipart at its nesting limit', async () => {
     let body = 'innermost';
-    for (let i = 0; i < 200; i++) body = `--b${i}\r\nContent-Type: ${i === 0 ? 'text/plain' : `multipart/mixed; boundary="b${i - 1}"`}\r\n\r\n${body}\r\n--b${i}--`;
+    for (let i = 0; i < 200; i++)
+      body = `--b${i}\r\nContent-Type: ${i === 0 ? 'text/plain' : `multipart/mixed; boundary="b${i - 1}"`}\r\n\r\n${body}\r\n--b${i}--`;
     const input = msg(['From: a@example.com', 'Subject: bomb', 'Content-Type: multipart/mixed; boundary="b199"'], body);
     expect(await rejected(input)).toMatch(/cannot parse message: .*nesting depth/i);
   });

@@ -34,14 +34,17 @@ describe('OCSF corpus', () => {
     expect(reason('4624_0.json')).toBe('ocsf: class_uid 3002 (Authentication) is not a finding');
     expect(reason('4688_0.json')).toBe('ocsf: class_uid 1007 (Process Activity) is not a finding');
     // Zeek's mapping writes no class_name: the category names it instead.
-    expect(reason('Zeek__v1.3.0__conn_log__samples__conn_log.json')).toBe('ocsf: class_uid 4001 (Network Activity category) is not a finding');
+    expect(reason('Zeek__v1.3.0__conn_log__samples__conn_log.json')).toBe(
+      'ocsf: class_uid 4001 (Network Activity category) is not a finding',
+    );
   });
 
   it('maps the GuardDuty detection finding', () => {
     const a = alertOf(findings, 'sechub-guardduty.json');
     expect(a).toMatchObject({
       source: 'amazon-guardduty',
-      sourceId: 'arn:aws:guardduty:us-east-2:111111111111:detector/1ac1bfceda6679698215d5d0EXAMPLE/finding/a6c556fcbc9bea427a19f8b787099a0b',
+      sourceId:
+        'arn:aws:guardduty:us-east-2:111111111111:detector/1ac1bfceda6679698215d5d0EXAMPLE/finding/a6c556fcbc9bea427a19f8b787099a0b',
       time: '2023-09-19T15:05:22.487Z',
       title: 'AWS CloudTrail trail arn:aws:cloudtrail:us-east-2:111111111111:trail/delete-me was disabled.',
       severity: 'low',
@@ -54,12 +57,17 @@ describe('OCSF corpus', () => {
 
   it('reads epoch seconds (Prowler, Okta), severity_id 0 and Prowler ATT&CK ids', () => {
     expect(alertOf(findings, 'Prowler__samples__prowler.json')).toMatchObject({
-      time: '2024-10-04T13:49:02.000Z', severity: 'high', attackTechniques: ['T1040'],
+      time: '2024-10-04T13:49:02.000Z',
+      severity: 'high',
+      attackTechniques: ['T1040'],
       rule: { id: 'acm_certificates_expiration_check' },
       title: 'Check if ACM Certificates are about to expire in specific days or less',
     });
     expect(alertOf(findings, 'Okta__v1.3.0__System_Logs__Detection_Finding__samples__detection_finding.json')).toMatchObject({
-      source: 'okta-okta-system-log', time: '2024-08-13T15:58:20.000Z', severity: 'informational', title: 'Login Failures',
+      source: 'okta-okta-system-log',
+      time: '2024-08-13T15:58:20.000Z',
+      severity: 'informational',
+      title: 'Login Failures',
       description: 'Request from suspicious actor',
     });
     const counts: Record<string, number> = {};
@@ -73,7 +81,10 @@ describe('OCSF corpus', () => {
     expect(a.title).toMatch(/^EC2\.19 Security groups/);
     expect(a.observables.processes).toEqual([{ pid: 12345, name: 'syslogd', path: '/usr/sbin/syslogd', parents: [{ pid: 56789 }] }]);
     const ssc = alertOf(findings, 'SSC__samples__malware_infection_detected_sample.json[0]');
-    expect(ssc).toMatchObject({ title: 'Infection found on 1.183.190.110', observables: { ips: ['1.183.190.110'], domains: ['open-internet.nl'] } });
+    expect(ssc).toMatchObject({
+      title: 'Infection found on 1.183.190.110',
+      observables: { ips: ['1.183.190.110'], domains: ['open-internet.nl'] },
+    });
   });
 });
 
@@ -90,11 +101,16 @@ describe('detectOcsf', () => {
 
 describe('mapOcsf on hand-written documents', () => {
   const finding = {
-    class_uid: 2004, category_uid: 2, severity_id: 6, time_dt: '2026-05-01T12:00:00.000-04:00',
+    class_uid: 2004,
+    category_uid: 2,
+    severity_id: 6,
+    time_dt: '2026-05-01T12:00:00.000-04:00',
     metadata: { version: '1.3.0', product: { name: 'Falcon', vendor_name: 'CrowdStrike' } },
     message: 'Credential dumping',
     finding_info: {
-      uid: 'df-1', title: 'LSASS memory read', desc: 'A process read LSASS memory.',
+      uid: 'df-1',
+      title: 'LSASS memory read',
+      desc: 'A process read LSASS memory.',
       analytic: { uid: 'ML-9', name: 'Credential Access model' },
       attacks: [{ technique: { uid: 'T1003' }, sub_technique: { uid: 'T1003.001' } }],
     },
@@ -102,20 +118,28 @@ describe('mapOcsf on hand-written documents', () => {
     actor: {
       user: { name: 'svc_backup', domain: 'CORP' },
       process: {
-        pid: 900, name: 'rundll32.exe', cmd_line: 'rundll32 comsvcs.dll MiniDump 624 out.dmp full',
+        pid: 900,
+        name: 'rundll32.exe',
+        cmd_line: 'rundll32 comsvcs.dll MiniDump 624 out.dmp full',
         file: { path: 'C:\\Windows\\System32\\rundll32.exe', hashes: [{ algorithm_id: 3, value: 'cd'.repeat(32) }] },
         parent_process: { pid: 800, name: 'cmd.exe', parent_process: { pid: 700, name: 'explorer.exe' } },
       },
     },
-    evidences: [{
-      src_endpoint: { ip: '10.9.8.7', port: 50000 }, dst_endpoint: { ip: '203.0.113.5', port: 443 },
-      connection_info: { protocol_name: 'tcp', direction_id: 2 },
-      url: { url_string: 'https://203.0.113.5/upload' }, query: { hostname: 'exfil.example' },
-      file: { path: 'C:\\out.dmp', size: 1024 },
-    }],
+    evidences: [
+      {
+        src_endpoint: { ip: '10.9.8.7', port: 50000 },
+        dst_endpoint: { ip: '203.0.113.5', port: 443 },
+        connection_info: { protocol_name: 'tcp', direction_id: 2 },
+        url: { url_string: 'https://203.0.113.5/upload' },
+        query: { hostname: 'exfil.example' },
+        file: { path: 'C:\\out.dmp', size: 1024 },
+      },
+    ],
     observables: [
-      { name: 'x', type_id: 1, value: 'c2.example' }, { name: 'x', type_id: 2, value: '198.51.100.77' },
-      { name: 'x', type_id: 4, value: 'bob' }, { name: 'x', type_id: 8, value: 'ab'.repeat(20) },
+      { name: 'x', type_id: 1, value: 'c2.example' },
+      { name: 'x', type_id: 2, value: '198.51.100.77' },
+      { name: 'x', type_id: 4, value: 'bob' },
+      { name: 'x', type_id: 8, value: 'ab'.repeat(20) },
       { name: 'x', type_id: 99, value: 'ignored' },
     ],
   };
@@ -123,18 +147,32 @@ describe('mapOcsf on hand-written documents', () => {
   it('maps a full detection finding: severity 6 Fatal, time_dt, attacks, actor, evidences, observables', () => {
     const a = parseAlert(mapOcsf(finding, ctx).alert);
     expect(a).toMatchObject({
-      source: 'crowdstrike-falcon', sourceId: 'df-1', title: 'LSASS memory read', description: 'A process read LSASS memory.',
-      severity: 'critical', time: '2026-05-01T12:00:00.000-04:00', product: { name: 'Falcon', vendor: 'CrowdStrike' },
-      rule: { id: 'ML-9', name: 'Credential Access model' }, attackTechniques: ['T1003', 'T1003.001'],
+      source: 'crowdstrike-falcon',
+      sourceId: 'df-1',
+      title: 'LSASS memory read',
+      description: 'A process read LSASS memory.',
+      severity: 'critical',
+      time: '2026-05-01T12:00:00.000-04:00',
+      product: { name: 'Falcon', vendor: 'CrowdStrike' },
+      rule: { id: 'ML-9', name: 'Credential Access model' },
+      attackTechniques: ['T1003', 'T1003.001'],
     });
     expect(a.observables).toEqual({
       hosts: [{ hostname: 'srv-db-1', ip: '10.9.8.7', os: 'Windows Server 2022' }],
       users: [{ name: 'svc_backup', domain: 'CORP' }, { name: 'bob' }],
-      processes: [{
-        pid: 900, name: 'rundll32.exe', path: 'C:\\Windows\\System32\\rundll32.exe',
-        commandLine: 'rundll32 comsvcs.dll MiniDump 624 out.dmp full', hashes: { sha256: 'cd'.repeat(32) },
-        parents: [{ pid: 800, name: 'cmd.exe' }, { pid: 700, name: 'explorer.exe' }],
-      }],
+      processes: [
+        {
+          pid: 900,
+          name: 'rundll32.exe',
+          path: 'C:\\Windows\\System32\\rundll32.exe',
+          commandLine: 'rundll32 comsvcs.dll MiniDump 624 out.dmp full',
+          hashes: { sha256: 'cd'.repeat(32) },
+          parents: [
+            { pid: 800, name: 'cmd.exe' },
+            { pid: 700, name: 'explorer.exe' },
+          ],
+        },
+      ],
       files: [{ path: 'C:\\out.dmp', name: 'out.dmp', size: 1024 }, { hashes: { sha1: 'ab'.repeat(20) } }],
       network: [{ srcIp: '10.9.8.7', srcPort: 50000, dstIp: '203.0.113.5', dstPort: 443, protocol: 'tcp', direction: 'outbound' }],
       domains: ['exfil.example', 'c2.example'],
@@ -144,15 +182,26 @@ describe('mapOcsf on hand-written documents', () => {
     });
   });
 
-  it.each([[0, 'informational'], [1, 'informational'], [2, 'low'], [3, 'medium'], [4, 'high'], [5, 'critical'], [6, 'critical'], [99, 'informational'], [undefined, 'informational']] as const)(
-    'severity_id %p is %s', (id, severity) => expect(ocsfSeverity(id)).toBe(severity));
+  it.each([
+    [0, 'informational'],
+    [1, 'informational'],
+    [2, 'low'],
+    [3, 'medium'],
+    [4, 'high'],
+    [5, 'critical'],
+    [6, 'critical'],
+    [99, 'informational'],
+    [undefined, 'informational'],
+  ] as const)('severity_id %p is %s', (id, severity) => expect(ocsfSeverity(id)).toBe(severity));
 
   it('falls back to metadata.uid and message, and refuses findings with neither id nor title', () => {
     const bare = omit(finding, 'finding_info');
     const a = parseAlert(mapOcsf({ ...bare, metadata: { ...finding.metadata, uid: 'm-1' } }, ctx).alert);
     expect([a.sourceId, a.title]).toEqual(['m-1', 'Credential dumping']);
     expect(() => mapOcsf(bare, ctx)).toThrow(new NormalizeError('ocsf', 'class_uid 2004 finding has no finding_info.uid or metadata.uid'));
-    expect(() => mapOcsf({ ...omit(bare, 'message'), metadata: { ...finding.metadata, uid: 'm-2' } }, ctx)).toThrow('finding m-2 has no finding_info.title or message');
+    expect(() => mapOcsf({ ...omit(bare, 'message'), metadata: { ...finding.metadata, uid: 'm-2' } }, ctx)).toThrow(
+      'finding m-2 has no finding_info.title or message',
+    );
   });
 
   it('uses receivedAt when a finding carries no usable time (time_dt without a zone is ambiguous)', () => {

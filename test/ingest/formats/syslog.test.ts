@@ -11,16 +11,34 @@ function prng(seed: number) {
 
 describe('parseSyslogLine: RFC 5424', () => {
   it('reads the header fields, nil values and a BOM before the message (RFC 5424 example 1)', () => {
-    expect(parseSyslogLine("<34>1 2003-10-11T22:14:15.003Z mymachine.example.com su - ID47 - \uFEFF'su root' failed for lonvick on /dev/pts/8")).toEqual({
-      priority: 34, facility: 4, severity: 2, timestamp: '2003-10-11T22:14:15.003Z', hostname: 'mymachine.example.com',
-      appName: 'su', procId: undefined, msgId: 'ID47', message: "'su root' failed for lonvick on /dev/pts/8", framing: 'rfc5424',
+    expect(
+      parseSyslogLine("<34>1 2003-10-11T22:14:15.003Z mymachine.example.com su - ID47 - \uFEFF'su root' failed for lonvick on /dev/pts/8"),
+    ).toEqual({
+      priority: 34,
+      facility: 4,
+      severity: 2,
+      timestamp: '2003-10-11T22:14:15.003Z',
+      hostname: 'mymachine.example.com',
+      appName: 'su',
+      procId: undefined,
+      msgId: 'ID47',
+      message: "'su root' failed for lonvick on /dev/pts/8",
+      framing: 'rfc5424',
     });
   });
 
   it('reads structured data with several elements and escaped values', () => {
-    const line = '<165>1 2003-10-11T22:14:15.003Z host evntslog 1234 ID47 [exampleSDID@32473 iut="3" eventSource="App \\"x\\" [1\\]" path="C:\\\\tmp"][examplePriority@32473 class="high"] An application event';
+    const line =
+      '<165>1 2003-10-11T22:14:15.003Z host evntslog 1234 ID47 [exampleSDID@32473 iut="3" eventSource="App \\"x\\" [1\\]" path="C:\\\\tmp"][examplePriority@32473 class="high"] An application event';
     const parsed = parseSyslogLine(line);
-    expect(parsed).toMatchObject({ framing: 'rfc5424', priority: 165, facility: 20, severity: 5, procId: '1234', message: 'An application event' });
+    expect(parsed).toMatchObject({
+      framing: 'rfc5424',
+      priority: 165,
+      facility: 20,
+      severity: 5,
+      procId: '1234',
+      message: 'An application event',
+    });
     expect(parsed.structuredData).toEqual({
       'exampleSDID@32473': { iut: '3', eventSource: 'App "x" [1]', path: 'C:\\tmp' },
       'examplePriority@32473': { class: 'high' },
@@ -28,10 +46,21 @@ describe('parseSyslogLine: RFC 5424', () => {
   });
 
   it('accepts structured data with no message, and a header of nil values only', () => {
-    expect(parseSyslogLine('<13>1 2003-10-11T22:14:15Z h a - - [id k="v"]')).toMatchObject({ structuredData: { id: { k: 'v' } }, message: '' });
+    expect(parseSyslogLine('<13>1 2003-10-11T22:14:15Z h a - - [id k="v"]')).toMatchObject({
+      structuredData: { id: { k: 'v' } },
+      message: '',
+    });
     expect(parseSyslogLine('<13>1 - - - - - -')).toEqual({
-      priority: 13, facility: 1, severity: 5, timestamp: undefined, hostname: undefined, appName: undefined,
-      procId: undefined, msgId: undefined, message: '', framing: 'rfc5424',
+      priority: 13,
+      facility: 1,
+      severity: 5,
+      timestamp: undefined,
+      hostname: undefined,
+      appName: undefined,
+      procId: undefined,
+      msgId: undefined,
+      message: '',
+      framing: 'rfc5424',
     });
   });
 
@@ -45,7 +74,13 @@ describe('parseSyslogLine: RFC 5424', () => {
     const noPri = parseSyslogLine('1 2018-12-12T16:53:22.925757+00:00 CENTER ATA 4688 SomeAlert text');
     expect(noPri).not.toHaveProperty('priority');
     expect(noPri).toMatchObject({
-      framing: 'rfc5424', timestamp: '2018-12-12T16:53:22.925757+00:00', hostname: 'CENTER', appName: 'ATA', procId: '4688', msgId: 'SomeAlert', message: 'text',
+      framing: 'rfc5424',
+      timestamp: '2018-12-12T16:53:22.925757+00:00',
+      hostname: 'CENTER',
+      appName: 'ATA',
+      procId: '4688',
+      msgId: 'SomeAlert',
+      message: 'text',
     });
     expect(parseSyslogLine('1 apple a day')).toEqual({ message: '1 apple a day', framing: 'none' });
   });
@@ -58,24 +93,53 @@ describe('parseSyslogLine: RFC 5424', () => {
 describe('parseSyslogLine: RFC 3164', () => {
   it('reads timestamp, hostname, tag and content (RFC 3164 example)', () => {
     expect(parseSyslogLine("<34>Oct 11 22:14:15 mymachine su: 'su root' failed for lonvick on /dev/pts/8")).toEqual({
-      priority: 34, facility: 4, severity: 2, timestamp: 'Oct 11 22:14:15', hostname: 'mymachine', appName: 'su', procId: undefined,
-      message: "'su root' failed for lonvick on /dev/pts/8", framing: 'rfc3164',
+      priority: 34,
+      facility: 4,
+      severity: 2,
+      timestamp: 'Oct 11 22:14:15',
+      hostname: 'mymachine',
+      appName: 'su',
+      procId: undefined,
+      message: "'su root' failed for lonvick on /dev/pts/8",
+      framing: 'rfc3164',
     });
   });
 
   it('reads a tag with a pid and a space-padded day', () => {
     expect(parseSyslogLine('<13>Feb  5 17:32:18 10.0.0.99 sshd[1234]: Accepted publickey')).toMatchObject({
-      timestamp: 'Feb  5 17:32:18', hostname: '10.0.0.99', appName: 'sshd', procId: '1234', message: 'Accepted publickey', framing: 'rfc3164',
+      timestamp: 'Feb  5 17:32:18',
+      hostname: '10.0.0.99',
+      appName: 'sshd',
+      procId: '1234',
+      message: 'Accepted publickey',
+      framing: 'rfc3164',
     });
   });
 
   it('works without PRI, without hostname, without tag, with a year or an RFC 3339 timestamp', () => {
     expect(parseSyslogLine('Oct 11 22:14:15 mymachine su: hi')).not.toHaveProperty('priority');
-    expect(parseSyslogLine('Oct 11 22:14:15 mymachine su: hi')).toMatchObject({ hostname: 'mymachine', appName: 'su', message: 'hi', framing: 'rfc3164' });
+    expect(parseSyslogLine('Oct 11 22:14:15 mymachine su: hi')).toMatchObject({
+      hostname: 'mymachine',
+      appName: 'su',
+      message: 'hi',
+      framing: 'rfc3164',
+    });
     expect(parseSyslogLine('<34>Oct 11 22:14:15 su: hi')).toMatchObject({ hostname: undefined, appName: 'su', message: 'hi' });
-    expect(parseSyslogLine('<34>Oct 11 22:14:15 fe80::1 plain content')).toMatchObject({ hostname: 'fe80::1', appName: undefined, message: 'plain content' });
-    expect(parseSyslogLine('Mar 03 2021 11:14:34 fw01')).toMatchObject({ timestamp: 'Mar 03 2021 11:14:34', hostname: 'fw01', message: '' });
-    expect(parseSyslogLine('2017-11-28T19:24:55.000Z LAB-HOST')).toMatchObject({ timestamp: '2017-11-28T19:24:55.000Z', hostname: 'LAB-HOST', framing: 'rfc3164' });
+    expect(parseSyslogLine('<34>Oct 11 22:14:15 fe80::1 plain content')).toMatchObject({
+      hostname: 'fe80::1',
+      appName: undefined,
+      message: 'plain content',
+    });
+    expect(parseSyslogLine('Mar 03 2021 11:14:34 fw01')).toMatchObject({
+      timestamp: 'Mar 03 2021 11:14:34',
+      hostname: 'fw01',
+      message: '',
+    });
+    expect(parseSyslogLine('2017-11-28T19:24:55.000Z LAB-HOST')).toMatchObject({
+      timestamp: '2017-11-28T19:24:55.000Z',
+      hostname: 'LAB-HOST',
+      framing: 'rfc3164',
+    });
   });
 
   it('treats PRI followed by anything else as 3164 content', () => {
@@ -85,13 +149,36 @@ describe('parseSyslogLine: RFC 3164', () => {
 
 describe('parseSyslogLine: no header', () => {
   it.each(['hello world', '', '<999>too big', '<abc>x', 'Foo 11 22:14:15 host x', '12-12-2018 19:52:18 Auth.Warning 192.168.0.222 x'])(
-    'returns %j as the message with framing none', (line) => {
+    'returns %j as the message with framing none',
+    (line) => {
       expect(parseSyslogLine(line)).toEqual({ message: line, framing: 'none' });
-    });
+    },
+  );
 
   it('never throws, whatever the input', () => {
     const rand = prng(42);
-    const alphabet = ['<', '>', '1', ' ', '-', '[', ']', '"', '\\', '=', ':', 'T', 'Z', '\n', '\0', 'é', '\uFFFD', 'Oct', '2003-10-11T22:14:15Z', 'a'];
+    const alphabet = [
+      '<',
+      '>',
+      '1',
+      ' ',
+      '-',
+      '[',
+      ']',
+      '"',
+      '\\',
+      '=',
+      ':',
+      'T',
+      'Z',
+      '\n',
+      '\0',
+      'é',
+      '\uFFFD',
+      'Oct',
+      '2003-10-11T22:14:15Z',
+      'a',
+    ];
     for (let i = 0; i < 5000; i++) {
       let s = rand() < 0.5 ? '<13>1 ' : '';
       const n = Math.floor(rand() * 40);
@@ -101,7 +188,11 @@ describe('parseSyslogLine: no header', () => {
   });
 
   it('stays linear on adversarial input: each character is looked at a bounded number of times', async () => {
-    const inputs = ['<13>1 - - - - - ' + '['.repeat(50_000), '<13>1 - - - - - [a' + ' b="'.repeat(20_000), 'Oct 11 22:14:15 ' + 'a'.repeat(60_000) + '\n'.repeat(60_000) + 'x'];
+    const inputs = [
+      '<13>1 - - - - - ' + '['.repeat(50_000),
+      '<13>1 - - - - - [a' + ' b="'.repeat(20_000),
+      'Oct 11 22:14:15 ' + 'a'.repeat(60_000) + '\n'.repeat(60_000) + 'x',
+    ];
     const { work } = await countTextWork(() => inputs.forEach((s) => parseSyslogLine(s)));
     const total = inputs.reduce((n, s) => n + s.length, 0);
     expect(work.charsScanned + work.indexOfChars).toBeLessThan(4 * total);
@@ -128,7 +219,9 @@ describe('SyslogStreamDeframer', () => {
   it('reads several octet-counted messages from one chunk', () => {
     const d = new SyslogStreamDeframer();
     expect(push(d, octet('<13>1 - - - - - - a') + octet('<13>1 - - - - - - b\nwith newline') + octet('c'))).toEqual([
-      '<13>1 - - - - - - a', '<13>1 - - - - - - b\nwith newline', 'c',
+      '<13>1 - - - - - - a',
+      '<13>1 - - - - - - b\nwith newline',
+      'c',
     ]);
   });
 
@@ -157,7 +250,11 @@ describe('SyslogStreamDeframer', () => {
 
   it('drops an oversize newline-framed message, counted, and resumes after its newline', () => {
     const d = new SyslogStreamDeframer({ maxMessageSize: 10 });
-    expect(push(d, 'short\n', 'y'.repeat(8), 'y'.repeat(8), 'y'.repeat(8), '\nnext\n', 'exactly10!\n', 'eleven char\n')).toEqual(['short', 'next', 'exactly10!']);
+    expect(push(d, 'short\n', 'y'.repeat(8), 'y'.repeat(8), 'y'.repeat(8), '\nnext\n', 'exactly10!\n', 'eleven char\n')).toEqual([
+      'short',
+      'next',
+      'exactly10!',
+    ]);
     expect(d.droppedOversize).toBe(2);
   });
 
@@ -176,7 +273,9 @@ describe('SyslogStreamDeframer', () => {
   it('reads digit-led lines that are not octet counting as newline-framed', () => {
     const d = new SyslogStreamDeframer();
     expect(push(d, '12-12-2018 19:52:18 Auth.Warning x\n', '1234567890123 long number\n', '0 zero\n')).toEqual([
-      '12-12-2018 19:52:18 Auth.Warning x', '1234567890123 long number', '0 zero',
+      '12-12-2018 19:52:18 Auth.Warning x',
+      '1234567890123 long number',
+      '0 zero',
     ]);
   });
 
@@ -199,7 +298,7 @@ describe('SyslogStreamDeframer', () => {
     expect(work.bytesSearched).toBeLessThan(8 * n);
   });
 
-  it('does not keep a reference to the caller\'s chunk', () => {
+  it("does not keep a reference to the caller's chunk", () => {
     const d = new SyslogStreamDeframer();
     const chunk = Buffer.from('abc');
     d.push(chunk);
@@ -211,7 +310,12 @@ describe('SyslogStreamDeframer', () => {
     const rand = prng(7);
     const d = new SyslogStreamDeframer({ maxMessageSize: 64 });
     for (let i = 0; i < 2000; i++) {
-      const bytes = Buffer.from(Array.from({ length: Math.floor(rand() * 50) }, () => [0x0a, 0x00, 0x0d, 0x20, 0x31, 0x35, 0x39, 0x41, 0xff, 0xc3][Math.floor(rand() * 10)]));
+      const bytes = Buffer.from(
+        Array.from(
+          { length: Math.floor(rand() * 50) },
+          () => [0x0a, 0x00, 0x0d, 0x20, 0x31, 0x35, 0x39, 0x41, 0xff, 0xc3][Math.floor(rand() * 10)],
+        ),
+      );
       expect(() => d.push(bytes)).not.toThrow();
     }
     expect(() => d.flush()).not.toThrow();

@@ -4,10 +4,18 @@ import { Finding } from '../../../src/domain/finding';
 
 const ip = { type: 'ip' as const, value: '203.0.113.145' };
 const ok = (provider: string, verdict: OnlineVerdict['verdict'], score: number, indicator = ip): IntelLookupEntry => ({
-  provider, indicator, status: 'ok', cached: false,
+  provider,
+  indicator,
+  status: 'ok',
+  cached: false,
   verdict: { provider, indicator, verdict, score, summary: `${provider} says ${verdict}`, link: `https://${provider}.example/r` },
 });
-const failed = (provider: string, status: 'error' | 'rate-limited' = 'error'): IntelLookupEntry => ({ provider, indicator: ip, status, error: `${provider} broke` });
+const failed = (provider: string, status: 'error' | 'rate-limited' = 'error'): IntelLookupEntry => ({
+  provider,
+  indicator: ip,
+  status,
+  error: `${provider} broke`,
+});
 
 describe('analyzeOnlineIntel', () => {
   it('is malicious when a provider says so, more confident when providers agree', () => {
@@ -21,13 +29,24 @@ describe('analyzeOnlineIntel', () => {
   });
 
   it('is suspicious (score capped at 70) when the worst is suspicious', () => {
-    expect(analyzeOnlineIntel([ok('urlhaus', 'suspicious', 60), ok('virustotal', 'benign', 0)])).toMatchObject({ verdict: 'suspicious', score: 60, confidence: 0.45 });
+    expect(analyzeOnlineIntel([ok('urlhaus', 'suspicious', 60), ok('virustotal', 'benign', 0)])).toMatchObject({
+      verdict: 'suspicious',
+      score: 60,
+      confidence: 0.45,
+    });
     expect(analyzeOnlineIntel([ok('urlscan', 'suspicious', 95)]).score).toBe(70);
   });
 
   it('is benign only when every answer is benign, and then with low confidence', () => {
-    expect(analyzeOnlineIntel([ok('virustotal', 'benign', 0), ok('abuseipdb', 'benign', 0)])).toMatchObject({ verdict: 'benign', score: 0, confidence: 0.4 });
-    expect(analyzeOnlineIntel([ok('virustotal', 'benign', 0), ok('urlscan', 'unknown', 0)])).toMatchObject({ verdict: 'unknown', confidence: 0.2 });
+    expect(analyzeOnlineIntel([ok('virustotal', 'benign', 0), ok('abuseipdb', 'benign', 0)])).toMatchObject({
+      verdict: 'benign',
+      score: 0,
+      confidence: 0.4,
+    });
+    expect(analyzeOnlineIntel([ok('virustotal', 'benign', 0), ok('urlscan', 'unknown', 0)])).toMatchObject({
+      verdict: 'unknown',
+      confidence: 0.2,
+    });
   });
 
   it('mentions failed lookups but judges on the answers it has', () => {
@@ -52,7 +71,14 @@ describe('analyzeOnlineIntel', () => {
   });
 
   it('turns malformed input into a finding with error, never a crash', () => {
-    for (const bad of [undefined, null, 'x', [{ provider: 'vt' }], [{ ...ok('vt', 'malicious', 80), verdict: { score: 900 } }], Array(3000).fill(ok('vt', 'benign', 0))]) {
+    for (const bad of [
+      undefined,
+      null,
+      'x',
+      [{ provider: 'vt' }],
+      [{ ...ok('vt', 'malicious', 80), verdict: { score: 900 } }],
+      Array(3000).fill(ok('vt', 'benign', 0)),
+    ]) {
       const f = analyzeOnlineIntel(bad);
       expect(f).toMatchObject({ analyzer: 'online-intel', verdict: 'unknown', score: 0, confidence: 0 });
       expect(f.error).toMatch(/^malformed lookup entries/);

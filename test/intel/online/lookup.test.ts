@@ -14,43 +14,99 @@ import { UrlhausServer } from '../../servers/urlhaus-server';
 import { UrlscanServer } from '../../servers/urlscan-server';
 import { VirusTotalServer } from '../../servers/virustotal-server';
 
-const VT_KEY = 'a'.repeat(64), ABUSE_KEY = 'b'.repeat(80), URLHAUS_KEY = 'c'.repeat(48), URLSCAN_KEY = '5a17c0de-1111-4222-8333-444455556666';
-const BAD_IP = '203.0.113.145', BAD_DOMAIN = 'invoice-portal.example', BAD_URL = 'http://invoice-portal.example/dl/inv_2025.zip';
+const VT_KEY = 'a'.repeat(64),
+  ABUSE_KEY = 'b'.repeat(80),
+  URLHAUS_KEY = 'c'.repeat(48),
+  URLSCAN_KEY = '5a17c0de-1111-4222-8333-444455556666';
+const BAD_IP = '203.0.113.145',
+  BAD_DOMAIN = 'invoice-portal.example',
+  BAD_URL = 'http://invoice-portal.example/dl/inv_2025.zip';
 const SHA256 = '6ca4d8f901ad601e358fb29a4f7fa5d69218060fc5b8ad819f22fe3ba3c9412a';
 
 class FakeClock implements Clock {
   t = Date.parse('2025-03-15T00:00:00Z');
-  now() { return this.t; }
-  advance(ms: number) { this.t += ms; }
+  now() {
+    return this.t;
+  }
+  advance(ms: number) {
+    this.t += ms;
+  }
 }
 
 const vt = new VirusTotalServer({
   apiKey: VT_KEY,
-  files: [{ md5: '5985cd9e7e9fabfbf712e74d5a8af803', sha1: 'fc737034d4f7bf88acf93556bb7324d95eec3797', sha256: SHA256, stats: { malicious: 41, suspicious: 0, harmless: 0, undetected: 30 } }],
+  files: [
+    {
+      md5: '5985cd9e7e9fabfbf712e74d5a8af803',
+      sha1: 'fc737034d4f7bf88acf93556bb7324d95eec3797',
+      sha256: SHA256,
+      stats: { malicious: 41, suspicious: 0, harmless: 0, undetected: 30 },
+    },
+  ],
   domains: { [BAD_DOMAIN]: { malicious: 7, suspicious: 0, harmless: 60, undetected: 20 } },
   ips: { [BAD_IP]: { malicious: 3, suspicious: 0, harmless: 60, undetected: 20 } },
   urls: { [BAD_URL]: { malicious: 12, suspicious: 0, harmless: 50, undetected: 20 } },
 });
-const abuse = new AbuseIpdbServer({ apiKey: ABUSE_KEY, reports: { [BAD_IP]: { abuseConfidenceScore: 100, totalReports: 412, countryCode: 'NL' } } });
-const urlhaus = new UrlhausServer({ authKey: URLHAUS_KEY, urls: [{ id: '3390116', url: BAD_URL, host: BAD_DOMAIN, url_status: 'online', threat: 'malware_download', tags: ['zip'] }] });
-const urlscan = new UrlscanServer({ apiKey: URLSCAN_KEY, scans: [{ uuid: '0195c3a1-aaaa-7000-8000-000000000001', url: `http://${BAD_DOMAIN}/`, domain: BAD_DOMAIN, ip: BAD_IP, malicious: true, score: 100 }] });
+const abuse = new AbuseIpdbServer({
+  apiKey: ABUSE_KEY,
+  reports: { [BAD_IP]: { abuseConfidenceScore: 100, totalReports: 412, countryCode: 'NL' } },
+});
+const urlhaus = new UrlhausServer({
+  authKey: URLHAUS_KEY,
+  urls: [{ id: '3390116', url: BAD_URL, host: BAD_DOMAIN, url_status: 'online', threat: 'malware_download', tags: ['zip'] }],
+});
+const urlscan = new UrlscanServer({
+  apiKey: URLSCAN_KEY,
+  scans: [
+    {
+      uuid: '0195c3a1-aaaa-7000-8000-000000000001',
+      url: `http://${BAD_DOMAIN}/`,
+      domain: BAD_DOMAIN,
+      ip: BAD_IP,
+      malicious: true,
+      score: 100,
+    },
+  ],
+});
 const servers = [vt, abuse, urlhaus, urlscan];
 const urls: Record<string, string> = {};
 let db: TestDatabase;
 
 // Indicators this file caches; cleared before each test (no other test uses intel_cache).
-const VALUES = [BAD_IP, BAD_DOMAIN, BAD_URL, SHA256, '198.51.100.60', '198.51.100.61', '198.51.100.62', '198.51.100.63', '198.51.100.64', '198.51.100.65', 'clean.invoice-portal.example'];
+const VALUES = [
+  BAD_IP,
+  BAD_DOMAIN,
+  BAD_URL,
+  SHA256,
+  '198.51.100.60',
+  '198.51.100.61',
+  '198.51.100.62',
+  '198.51.100.63',
+  '198.51.100.64',
+  '198.51.100.65',
+  'clean.invoice-portal.example',
+];
 
 function observables(o: Partial<ObservableSet>): ObservableSet {
   return { hosts: [], users: [], hashes: [], domains: [], ips: [], urls: [], emails: [], commandLines: [], ...o };
 }
 
-function intel(clock: FakeClock, opts: { vtRate?: ProviderSetup['rate']; timeoutMs?: number; keys?: Partial<Record<string, string>>; cache?: IntelCache | null; maxIndicators?: number; deadlineMs?: number } = {}) {
+function intel(
+  clock: FakeClock,
+  opts: {
+    vtRate?: ProviderSetup['rate'];
+    timeoutMs?: number;
+    keys?: Partial<Record<string, string>>;
+    cache?: IntelCache | null;
+    maxIndicators?: number;
+    deadlineMs?: number;
+  } = {},
+) {
   const k = { vt: VT_KEY, abuse: ABUSE_KEY, urlhaus: URLHAUS_KEY, urlscan: URLSCAN_KEY, ...opts.keys };
   const rate = { requests: 100, perMs: 60_000 };
   return new OnlineIntel({
     clock,
-    cache: opts.cache === null ? undefined : opts.cache ?? new IntelCache(db.pool, clock),
+    cache: opts.cache === null ? undefined : (opts.cache ?? new IntelCache(db.pool, clock)),
     maxIndicators: opts.maxIndicators,
     deadlineMs: opts.deadlineMs,
     internalDomains: ['corp.example'],
@@ -64,7 +120,10 @@ function intel(clock: FakeClock, opts: { vtRate?: ProviderSetup['rate']; timeout
 }
 
 const requestCount = () => vt.requests.length + abuse.requests.length + urlhaus.requests.length + urlscan.requests.length;
-const summary = (entries: IntelLookupEntry[]) => entries.map((e) => `${e.provider} ${e.indicator.value} ${e.status}${e.verdict ? ` ${e.verdict.verdict}` : ''}${e.cached ? ' cached' : ''}`).sort();
+const summary = (entries: IntelLookupEntry[]) =>
+  entries
+    .map((e) => `${e.provider} ${e.indicator.value} ${e.status}${e.verdict ? ` ${e.verdict.verdict}` : ''}${e.cached ? ' cached' : ''}`)
+    .sort();
 
 beforeAll(async () => {
   db = await openTestDatabase();
@@ -85,26 +144,34 @@ beforeEach(async () => {
 
 describe('OnlineIntel.lookupAll against local provider servers', () => {
   it('asks every provider about the indicators it supports and never sends private or internal ones', async () => {
-    const entries = await intel(new FakeClock()).lookupAll(observables({
-      ips: [BAD_IP, '10.1.2.3', '192.168.0.8', 'fd00::1'], domains: [BAD_DOMAIN, 'fileserver.corp.example', 'printer.local'],
-      urls: [BAD_URL, 'http://intranet.corp.example/x'], hashes: [SHA256], emails: ['billing@invoice-portal.example'],
-    }));
-    expect(summary(entries)).toEqual([
-      `abuseipdb ${BAD_IP} ok malicious`,
-      `urlhaus ${BAD_URL} ok malicious`,
-      `urlhaus ${BAD_DOMAIN} ok malicious`,
-      `urlhaus ${BAD_IP} ok unknown`,
-      `urlhaus ${SHA256} ok unknown`,
-      `urlscan ${BAD_URL} ok unknown`,
-      `urlscan ${BAD_DOMAIN} ok malicious`,
-      `urlscan ${BAD_IP} ok malicious`,
-      `virustotal ${BAD_URL} ok malicious`,
-      `virustotal ${BAD_DOMAIN} ok malicious`,
-      `virustotal ${BAD_IP} ok suspicious`,
-      `virustotal ${SHA256} ok malicious`,
-    ].sort());
+    const entries = await intel(new FakeClock()).lookupAll(
+      observables({
+        ips: [BAD_IP, '10.1.2.3', '192.168.0.8', 'fd00::1'],
+        domains: [BAD_DOMAIN, 'fileserver.corp.example', 'printer.local'],
+        urls: [BAD_URL, 'http://intranet.corp.example/x'],
+        hashes: [SHA256],
+        emails: ['billing@invoice-portal.example'],
+      }),
+    );
+    expect(summary(entries)).toEqual(
+      [
+        `abuseipdb ${BAD_IP} ok malicious`,
+        `urlhaus ${BAD_URL} ok malicious`,
+        `urlhaus ${BAD_DOMAIN} ok malicious`,
+        `urlhaus ${BAD_IP} ok unknown`,
+        `urlhaus ${SHA256} ok unknown`,
+        `urlscan ${BAD_URL} ok unknown`,
+        `urlscan ${BAD_DOMAIN} ok malicious`,
+        `urlscan ${BAD_IP} ok malicious`,
+        `virustotal ${BAD_URL} ok malicious`,
+        `virustotal ${BAD_DOMAIN} ok malicious`,
+        `virustotal ${BAD_IP} ok suspicious`,
+        `virustotal ${SHA256} ok malicious`,
+      ].sort(),
+    );
     const sent = JSON.stringify([vt.requests, abuse.requests, urlhaus.requests, urlscan.requests]);
-    for (const secret of ['10.1.2.3', '192.168.0.8', 'fd00::1', 'corp.example', 'printer.local', 'billing@']) expect(sent).not.toContain(secret);
+    for (const secret of ['10.1.2.3', '192.168.0.8', 'fd00::1', 'corp.example', 'printer.local', 'billing@'])
+      expect(sent).not.toContain(secret);
   });
 
   it('answers a second lookup from the cache without a request', async () => {
@@ -132,7 +199,10 @@ describe('OnlineIntel.lookupAll against local provider servers', () => {
     vt.requests.length = 0;
     clock.advance(24 * 3_600_000);
     await intel(clock).lookupAll(o);
-    expect(vt.requests.map((r) => r.path).sort()).toEqual(['/api/v3/domains/clean.invoice-portal.example', `/api/v3/domains/${BAD_DOMAIN}`]);
+    expect(vt.requests.map((r) => r.path).sort()).toEqual([
+      '/api/v3/domains/clean.invoice-portal.example',
+      `/api/v3/domains/${BAD_DOMAIN}`,
+    ]);
   });
 
   it('keeps to the provider rate (VirusTotal public API: 4 a minute) without waiting', async () => {
@@ -154,8 +224,13 @@ describe('OnlineIntel.lookupAll against local provider servers', () => {
     const service = intel(clock, { cache: null });
     vt.mode = 'rate-limited';
     vt.retryAfterSeconds = 120;
-    const first = (await service.lookupAll(observables({ ips: [BAD_IP], domains: [BAD_DOMAIN] }))).filter((e) => e.provider === 'virustotal');
-    expect(first.map((e) => [e.status, e.retryAfterMs])).toEqual([['rate-limited', 120_000], ['rate-limited', 120_000]]);
+    const first = (await service.lookupAll(observables({ ips: [BAD_IP], domains: [BAD_DOMAIN] }))).filter(
+      (e) => e.provider === 'virustotal',
+    );
+    expect(first.map((e) => [e.status, e.retryAfterMs])).toEqual([
+      ['rate-limited', 120_000],
+      ['rate-limited', 120_000],
+    ]);
     expect(vt.requests).toHaveLength(1); // the second indicator was not even asked
     vt.mode = 'normal';
     clock.advance(60_000);
@@ -172,7 +247,10 @@ describe('OnlineIntel.lookupAll against local provider servers', () => {
     // The server never answers: only the timeout lets this call return at all (3 s, so the
     // other providers' loopback answers arrive within it even on a loaded machine).
     const entries = await intel(new FakeClock(), { timeoutMs: 3_000, cache: null }).lookupAll(observables({ ips: [BAD_IP] }));
-    expect(entries.find((e) => e.provider === 'virustotal')).toMatchObject({ status: 'error', error: 'virustotal: no answer within 3000 ms' });
+    expect(entries.find((e) => e.provider === 'virustotal')).toMatchObject({
+      status: 'error',
+      error: 'virustotal: no answer within 3000 ms',
+    });
     expect(entries.find((e) => e.provider === 'abuseipdb')).toMatchObject({ status: 'ok', verdict: { verdict: 'malicious' } });
   });
 
@@ -180,14 +258,19 @@ describe('OnlineIntel.lookupAll against local provider servers', () => {
     urlhaus.mode = 'malformed';
     const clock = new FakeClock();
     const entries = await intel(clock).lookupAll(observables({ urls: [BAD_URL] }));
-    expect(entries.find((e) => e.provider === 'urlhaus')).toMatchObject({ status: 'error', error: expect.stringContaining('answer is not JSON') });
+    expect(entries.find((e) => e.provider === 'urlhaus')).toMatchObject({
+      status: 'error',
+      error: expect.stringContaining('answer is not JSON'),
+    });
     urlhaus.mode = 'normal';
     const again = await intel(clock).lookupAll(observables({ urls: [BAD_URL] }));
     expect(again.find((e) => e.provider === 'urlhaus')).toMatchObject({ status: 'ok', cached: false });
   });
 
   it('stops asking a provider that refused its key, and says so', async () => {
-    const entries = await intel(new FakeClock(), { keys: { vt: 'f'.repeat(64) }, cache: null }).lookupAll(observables({ ips: [BAD_IP], domains: [BAD_DOMAIN], hashes: [SHA256] }));
+    const entries = await intel(new FakeClock(), { keys: { vt: 'f'.repeat(64) }, cache: null }).lookupAll(
+      observables({ ips: [BAD_IP], domains: [BAD_DOMAIN], hashes: [SHA256] }),
+    );
     const vtEntries = entries.filter((e) => e.provider === 'virustotal');
     expect(vtEntries.map((e) => e.status)).toEqual(['error', 'skipped', 'skipped']);
     expect(vtEntries[0].error).toMatch(/^virustotal: HTTP 401 \(API key refused\)/);
@@ -208,9 +291,16 @@ describe('OnlineIntel.lookupAll against local provider servers', () => {
   });
 
   it('caps the indicators of one lookup, and stops at its deadline', async () => {
-    const capped = await intel(new FakeClock(), { maxIndicators: 1, cache: null }).lookupAll(observables({ ips: [BAD_IP, '198.51.100.60'] }));
+    const capped = await intel(new FakeClock(), { maxIndicators: 1, cache: null }).lookupAll(
+      observables({ ips: [BAD_IP, '198.51.100.60'] }),
+    );
     expect(capped.filter((e) => e.indicator.value === '198.51.100.60')).toEqual([
-      { provider: 'online-intel', indicator: { type: 'ip', value: '198.51.100.60' }, status: 'skipped', error: 'not looked up: more than 1 indicators in one alert' },
+      {
+        provider: 'online-intel',
+        indicator: { type: 'ip', value: '198.51.100.60' },
+        status: 'skipped',
+        error: 'not looked up: more than 1 indicators in one alert',
+      },
     ]);
     const late = await intel(new FakeClock(), { deadlineMs: 0, cache: null }).lookupAll(observables({ ips: [BAD_IP] }));
     expect(late.map((e) => e.status)).toEqual(['error', 'error', 'error', 'error']);
@@ -224,7 +314,13 @@ describe('OnlineIntel.lookupAll against local provider servers', () => {
 
 describe('onlineIntelFromEnv', () => {
   it('turns on only the providers whose key is set, pointed at the configured base URLs', async () => {
-    const service = onlineIntelFromEnv({ VT_API_KEY: VT_KEY, VT_BASE_URL: urls.vt, URLHAUS_AUTH_KEY: '', ABUSEIPDB_API_KEY: ABUSE_KEY, ABUSEIPDB_BASE_URL: urls.abuse });
+    const service = onlineIntelFromEnv({
+      VT_API_KEY: VT_KEY,
+      VT_BASE_URL: urls.vt,
+      URLHAUS_AUTH_KEY: '',
+      ABUSEIPDB_API_KEY: ABUSE_KEY,
+      ABUSEIPDB_BASE_URL: urls.abuse,
+    });
     expect(service.providers).toEqual(['virustotal', 'abuseipdb']);
     const entries = await service.lookupAll(observables({ ips: [BAD_IP] }));
     expect(entries.map((e) => `${e.provider} ${e.status}`)).toEqual(['virustotal ok', 'abuseipdb ok']);

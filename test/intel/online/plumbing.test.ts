@@ -6,7 +6,12 @@ import { VirusTotalServer } from '../../servers/virustotal-server';
 
 describe('TokenBucket', () => {
   it('allows a burst of its size, then one token per interval share, on the injected clock', () => {
-    const clock = { t: 0, now() { return this.t; } };
+    const clock = {
+      t: 0,
+      now() {
+        return this.t;
+      },
+    };
     const bucket = new TokenBucket({ requests: 4, perMs: 60_000 }, clock);
     expect([1, 2, 3, 4].map(() => bucket.take().ok)).toEqual([true, true, true, true]);
     expect(bucket.take()).toEqual({ ok: false, retryAfterMs: 15_000 });
@@ -33,7 +38,7 @@ describe('TokenBucket', () => {
 });
 
 describe('retryAfterMs', () => {
-  it('reads seconds, an HTTP date and urlscan\'s X-Rate-Limit-Reset-After', () => {
+  it("reads seconds, an HTTP date and urlscan's X-Rate-Limit-Reset-After", () => {
     expect(retryAfterMs(new Headers({ 'retry-after': '120' }))).toBe(120_000);
     expect(retryAfterMs(new Headers({ 'retry-after': 'Sat, 15 Mar 2025 00:01:00 GMT' }), Date.parse('2025-03-15T00:00:00Z'))).toBe(60_000);
     expect(retryAfterMs(new Headers({ 'x-rate-limit-reset-after': '17' }))).toBe(17_000);
@@ -43,14 +48,20 @@ describe('retryAfterMs', () => {
 });
 
 describe('requestJson', () => {
-  const server = new VirusTotalServer({ apiKey: 'k', domains: { 'a.example': { malicious: 1, suspicious: 0, harmless: 1, undetected: 1 } } });
+  const server = new VirusTotalServer({
+    apiKey: 'k',
+    domains: { 'a.example': { malicious: 1, suspicious: 0, harmless: 1, undetected: 1 } },
+  });
   let base: string;
-  beforeAll(async () => { base = await server.start(); });
+  beforeAll(async () => {
+    base = await server.start();
+  });
   afterAll(() => server.stop());
 
   it('refuses answers over its size cap', async () => {
-    await expect(requestJson({ url: `${base}/api/v3/domains/a.example`, headers: { 'x-apikey': 'k' }, timeoutMs: 5_000, maxBytes: 100 }))
-      .rejects.toMatchObject({ kind: 'too-large', message: expect.stringMatching(/larger than the 100-byte limit$/) });
+    await expect(
+      requestJson({ url: `${base}/api/v3/domains/a.example`, headers: { 'x-apikey': 'k' }, timeoutMs: 5_000, maxBytes: 100 }),
+    ).rejects.toMatchObject({ kind: 'too-large', message: expect.stringMatching(/larger than the 100-byte limit$/) });
     const ok = await requestJson({ url: `${base}/api/v3/domains/a.example`, headers: { 'x-apikey': 'k' }, timeoutMs: 5_000 });
     expect(ok.status).toBe(200);
   });
@@ -58,7 +69,10 @@ describe('requestJson', () => {
   it('reports a refused connection as a network error', async () => {
     const closed = await listenOnLoopback(() => undefined);
     await closed.close();
-    await expect(requestJson({ url: `${closed.url}/`, timeoutMs: 5_000 })).rejects.toMatchObject({ kind: 'network', message: expect.stringContaining('ECONNREFUSED') });
+    await expect(requestJson({ url: `${closed.url}/`, timeoutMs: 5_000 })).rejects.toMatchObject({
+      kind: 'network',
+      message: expect.stringContaining('ECONNREFUSED'),
+    });
   });
 
   it('returns non-2xx, non-auth answers with their parsed body for the provider to read', async () => {

@@ -3,7 +3,11 @@ import { judgeVirusTotal, VirusTotalClient, vtUrlId } from '../../../src/intel/o
 import { VirusTotalServer } from '../../servers/virustotal-server';
 
 const KEY = 'a'.repeat(64);
-const file = { md5: '5985cd9e7e9fabfbf712e74d5a8af803', sha1: 'fc737034d4f7bf88acf93556bb7324d95eec3797', sha256: '6ca4d8f901ad601e358fb29a4f7fa5d69218060fc5b8ad819f22fe3ba3c9412a' };
+const file = {
+  md5: '5985cd9e7e9fabfbf712e74d5a8af803',
+  sha1: 'fc737034d4f7bf88acf93556bb7324d95eec3797',
+  sha256: '6ca4d8f901ad601e358fb29a4f7fa5d69218060fc5b8ad819f22fe3ba3c9412a',
+};
 const URL_WITH_QUERY = 'http://invoice-portal.example/dl/inv_2025.zip?id=77&t=a+b';
 const server = new VirusTotalServer({
   apiKey: KEY,
@@ -30,18 +34,31 @@ describe('VirusTotal client against a local VirusTotal v3 server', () => {
     for (const hash of [file.md5, file.sha1, file.sha256]) {
       const v = await client.lookup({ type: 'hash', value: hash }, 5_000);
       expect(v).toEqual({
-        provider: 'virustotal', indicator: { type: 'hash', value: hash }, verdict: 'malicious', score: 100,
-        summary: '41/72 engines flag it malicious, 1 suspicious', link: `https://www.virustotal.com/gui/file/${hash}`,
+        provider: 'virustotal',
+        indicator: { type: 'hash', value: hash },
+        verdict: 'malicious',
+        score: 100,
+        summary: '41/72 engines flag it malicious, 1 suspicious',
+        link: `https://www.virustotal.com/gui/file/${hash}`,
       });
     }
-    expect(server.requests.map((r) => [r.method, r.path, r.apiKey])).toEqual([file.md5, file.sha1, file.sha256].map((h) => ['GET', `/api/v3/files/${h}`, KEY]));
+    expect(server.requests.map((r) => [r.method, r.path, r.apiKey])).toEqual(
+      [file.md5, file.sha1, file.sha256].map((h) => ['GET', `/api/v3/files/${h}`, KEY]),
+    );
   });
 
   it('reads domain and IP reports', async () => {
-    expect(await client.lookup({ type: 'domain', value: 'invoice-portal.example' }, 5_000))
-      .toMatchObject({ verdict: 'suspicious', score: 50, summary: '2/93 engines flag it malicious, 1 suspicious', link: 'https://www.virustotal.com/gui/domain/invoice-portal.example' });
-    expect(await client.lookup({ type: 'ip', value: '198.51.100.7' }, 5_000))
-      .toMatchObject({ verdict: 'benign', score: 0, link: 'https://www.virustotal.com/gui/ip-address/198.51.100.7' });
+    expect(await client.lookup({ type: 'domain', value: 'invoice-portal.example' }, 5_000)).toMatchObject({
+      verdict: 'suspicious',
+      score: 50,
+      summary: '2/93 engines flag it malicious, 1 suspicious',
+      link: 'https://www.virustotal.com/gui/domain/invoice-portal.example',
+    });
+    expect(await client.lookup({ type: 'ip', value: '198.51.100.7' }, 5_000)).toMatchObject({
+      verdict: 'benign',
+      score: 0,
+      link: 'https://www.virustotal.com/gui/ip-address/198.51.100.7',
+    });
     expect(server.requests.map((r) => r.path)).toEqual(['/api/v3/domains/invoice-portal.example', '/api/v3/ip_addresses/198.51.100.7']);
   });
 
@@ -56,18 +73,30 @@ describe('VirusTotal client against a local VirusTotal v3 server', () => {
   });
 
   it('answers unknown for what VirusTotal does not know (404 NotFoundError)', async () => {
-    expect(await client.lookup({ type: 'domain', value: 'never-seen.example' }, 5_000))
-      .toMatchObject({ verdict: 'unknown', score: 0, summary: 'not found in VirusTotal' });
+    expect(await client.lookup({ type: 'domain', value: 'never-seen.example' }, 5_000)).toMatchObject({
+      verdict: 'unknown',
+      score: 0,
+      summary: 'not found in VirusTotal',
+    });
   });
 
   it('fails with kind auth on a wrong key, rate-limited on 429, http on 5xx, malformed on broken JSON', async () => {
     const wrong = new VirusTotalClient({ apiKey: 'b'.repeat(64), baseUrl });
-    await expect(wrong.lookup({ type: 'hash', value: file.md5 }, 5_000)).rejects.toMatchObject({ kind: 'auth', message: expect.stringContaining('WrongCredentialsError') });
+    await expect(wrong.lookup({ type: 'hash', value: file.md5 }, 5_000)).rejects.toMatchObject({
+      kind: 'auth',
+      message: expect.stringContaining('WrongCredentialsError'),
+    });
     server.mode = 'rate-limited';
     server.retryAfterSeconds = 30;
-    await expect(client.lookup({ type: 'hash', value: file.md5 }, 5_000)).rejects.toMatchObject({ kind: 'rate-limited', retryAfterMs: 30_000 });
+    await expect(client.lookup({ type: 'hash', value: file.md5 }, 5_000)).rejects.toMatchObject({
+      kind: 'rate-limited',
+      retryAfterMs: 30_000,
+    });
     server.mode = 'server-error';
-    await expect(client.lookup({ type: 'hash', value: file.md5 }, 5_000)).rejects.toMatchObject({ kind: 'http', message: expect.stringContaining('HTTP 503') });
+    await expect(client.lookup({ type: 'hash', value: file.md5 }, 5_000)).rejects.toMatchObject({
+      kind: 'http',
+      message: expect.stringContaining('HTTP 503'),
+    });
     server.mode = 'malformed';
     const err = await client.lookup({ type: 'hash', value: file.md5 }, 5_000).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(IntelError);
@@ -77,7 +106,10 @@ describe('VirusTotal client against a local VirusTotal v3 server', () => {
   it('gives up within its timeout on a server that sends half an answer and stalls', async () => {
     server.mode = 'stall-body';
     // The body never ends: only the 300 ms timeout lets this call return at all.
-    await expect(client.lookup({ type: 'hash', value: file.md5 }, 300)).rejects.toMatchObject({ kind: 'timeout', message: 'no answer within 300 ms' });
+    await expect(client.lookup({ type: 'hash', value: file.md5 }, 300)).rejects.toMatchObject({
+      kind: 'timeout',
+      message: 'no answer within 300 ms',
+    });
   });
 
   it('never puts the API key in an error message', async () => {

@@ -26,18 +26,28 @@ const TRANSITIONS = [
 const ADF = (text: string) => ({ type: 'doc', version: 1, content: [{ type: 'paragraph', content: [{ type: 'text', text }] }] });
 /** Jira's date-time format: 2024-05-01T10:00:00.000+0000. */
 const jiraTime = (ms: number) => new Date(ms).toISOString().replace('Z', '+0000');
-const POLL_JQL = /^labels = "autosoc" AND statusCategory = Done AND updated >= "(\d{4})\/(\d\d)\/(\d\d) (\d\d):(\d\d)" ORDER BY updated ASC$/;
+const POLL_JQL =
+  /^labels = "autosoc" AND statusCategory = Done AND updated >= "(\d{4})\/(\d\d)\/(\d\d) (\d\d):(\d\d)" ORDER BY updated ASC$/;
 
 export class JiraServer extends TicketServer {
   readonly email = 'autosoc@example.com';
   readonly apiToken = `jira-${randomUUID()}`;
   readonly webhookSecret = `whsec-${randomUUID()}`;
 
-  protected authorized(a: string | undefined) { return a === `Basic ${Buffer.from(`${this.email}:${this.apiToken}`).toString('base64')}`; }
-  protected isCreate(method: string, path: string) { return method === 'POST' && path === '/rest/api/3/issue'; }
-  protected isComment(method: string, path: string) { return method === 'POST' && path.endsWith('/comment'); }
+  protected authorized(a: string | undefined) {
+    return a === `Basic ${Buffer.from(`${this.email}:${this.apiToken}`).toString('base64')}`;
+  }
+  protected isCreate(method: string, path: string) {
+    return method === 'POST' && path === '/rest/api/3/issue';
+  }
+  protected isComment(method: string, path: string) {
+    return method === 'POST' && path.endsWith('/comment');
+  }
   /** Who changed each issue's status, oldest first (the changelog's histories). */
-  private readonly histories = new Map<string, { author: { displayName: string }; created: string; items: { field: string; toString: string }[] }[]>();
+  private readonly histories = new Map<
+    string,
+    { author: { displayName: string }; created: string; items: { field: string; toString: string }[] }[]
+  >();
 
   private status(t: StoredTicket) {
     return t.closed ? { name: 'Done', statusCategory: { key: 'done' } } : { name: 'To Do', statusCategory: { key: 'new' } };
@@ -45,7 +55,10 @@ export class JiraServer extends TicketServer {
 
   private close(t: StoredTicket, by: string, resolution: string) {
     this.closeTicket(t, by, resolution);
-    this.histories.set(t.id, [...(this.histories.get(t.id) ?? []), { author: { displayName: by }, created: jiraTime(t.updatedAt), items: [{ field: 'status', toString: 'Done' }] }]);
+    this.histories.set(t.id, [
+      ...(this.histories.get(t.id) ?? []),
+      { author: { displayName: by }, created: jiraTime(t.updatedAt), items: [{ field: 'status', toString: 'Done' }] },
+    ]);
   }
 
   /** A human resolves the issue in Jira (no webhook: what the poller must find). */
@@ -57,28 +70,48 @@ export class JiraServer extends TicketServer {
 
   protected route(method: string, path: string, _q: URLSearchParams, body: Record<string, unknown>): Answer {
     if (method === 'POST' && path === '/rest/api/3/issue') {
-      const fields = body.fields as { summary?: string; project?: { key?: string }; labels?: string[]; description?: { type?: string } } | undefined;
-      if (!fields?.summary || !fields.project?.key) return [400, { errorMessages: [], errors: { summary: 'You must specify a summary of the issue.' } }];
-      if (fields.description && fields.description.type !== 'doc') return [400, { errorMessages: [], errors: { description: 'Operation value must be an Atlassian Document' } }];
+      const fields = body.fields as
+        { summary?: string; project?: { key?: string }; labels?: string[]; description?: { type?: string } } | undefined;
+      if (!fields?.summary || !fields.project?.key)
+        return [400, { errorMessages: [], errors: { summary: 'You must specify a summary of the issue.' } }];
+      if (fields.description && fields.description.type !== 'doc')
+        return [400, { errorMessages: [], errors: { description: 'Operation value must be an Atlassian Document' } }];
       const label = (fields.labels ?? []).find((l) => l.startsWith('autosoc-')) ?? '';
-      const t = this.store(label, fields, (n) => `${fields.project!.key}-${n}`, (n) => String(10_000 + n));
+      const t = this.store(
+        label,
+        fields,
+        (n) => `${fields.project!.key}-${n}`,
+        (n) => String(10_000 + n),
+      );
       return [201, { id: t.id, key: t.key, self: `${this.url}/rest/api/3/issue/${t.id}` }];
     }
     if (method === 'POST' && path === '/rest/api/3/search/jql') {
       const jql = String(body.jql ?? '');
       const label = /^labels = "([^"]+)"$/.exec(jql)?.[1];
-      if (label) return [200, { issues: this.tickets.filter((t) => t.correlationId === label).map((t) => ({ id: t.id, key: t.key })), isLast: true }];
+      if (label)
+        return [
+          200,
+          { issues: this.tickets.filter((t) => t.correlationId === label).map((t) => ({ id: t.id, key: t.key })), isLast: true },
+        ];
       const since = POLL_JQL.exec(jql);
       if (!since) return [400, { errorMessages: ['Error in the JQL Query'], errors: {} }];
       const from = Date.UTC(+since[1], +since[2] - 1, +since[3], +since[4], +since[5]);
-      const found = this.tickets.filter((t) => t.closed && t.updatedAt >= from).sort((a, b) => a.updatedAt - b.updatedAt).slice(0, Number(body.maxResults ?? 50));
-      return [200, {
-        isLast: true,
-        issues: found.map((t) => ({
-          id: t.id, key: t.key, fields: { status: this.status(t), resolution: { name: t.closed!.resolution }, updated: jiraTime(t.updatedAt) },
-          ...(body.expand === 'changelog' ? { changelog: { histories: this.histories.get(t.id) ?? [] } } : {}),
-        })),
-      }];
+      const found = this.tickets
+        .filter((t) => t.closed && t.updatedAt >= from)
+        .sort((a, b) => a.updatedAt - b.updatedAt)
+        .slice(0, Number(body.maxResults ?? 50));
+      return [
+        200,
+        {
+          isLast: true,
+          issues: found.map((t) => ({
+            id: t.id,
+            key: t.key,
+            fields: { status: this.status(t), resolution: { name: t.closed!.resolution }, updated: jiraTime(t.updatedAt) },
+            ...(body.expand === 'changelog' ? { changelog: { histories: this.histories.get(t.id) ?? [] } } : {}),
+          })),
+        },
+      ];
     }
     const one = /^\/rest\/api\/3\/issue\/([^/]+)(\/comment|\/transitions)?$/.exec(path);
     const t = one && this.byId(decodeURIComponent(one[1]));
@@ -88,14 +121,24 @@ export class JiraServer extends TicketServer {
       return [201, { id: String(t.comments.length) }];
     }
     if (t && one[2] === '/comment' && method === 'GET') {
-      const comments = t.comments.map((c, i) => ({ id: String(i + 1), body: JSON.parse(c) as unknown, author: { displayName: this.email } })).reverse();
+      const comments = t.comments
+        .map((c, i) => ({ id: String(i + 1), body: JSON.parse(c) as unknown, author: { displayName: this.email } }))
+        .reverse();
       return [200, { startAt: 0, maxResults: 100, total: comments.length, comments: comments.slice(0, 100) }];
     }
-    if (t && one[2] === '/transitions' && method === 'GET') return [200, { transitions: TRANSITIONS.filter((x) => x.to.statusCategory.key !== this.status(t).statusCategory.key) }];
+    if (t && one[2] === '/transitions' && method === 'GET')
+      return [200, { transitions: TRANSITIONS.filter((x) => x.to.statusCategory.key !== this.status(t).statusCategory.key) }];
     if (t && one[2] === '/transitions' && method === 'POST') {
       t.closeRequests += 1;
       const to = TRANSITIONS.find((x) => x.id === (body.transition as { id?: string } | undefined)?.id);
-      if (!to || to.to.statusCategory.key === this.status(t).statusCategory.key) return [400, { errorMessages: [`Transition id '${String((body.transition as { id?: string } | undefined)?.id)}' is not valid for this issue.`], errors: {} }];
+      if (!to || to.to.statusCategory.key === this.status(t).statusCategory.key)
+        return [
+          400,
+          {
+            errorMessages: [`Transition id '${String((body.transition as { id?: string } | undefined)?.id)}' is not valid for this issue.`],
+            errors: {},
+          },
+        ];
       if (to.to.statusCategory.key === 'done') this.close(t, this.email, to.name);
       else t.closed = undefined;
       return [204];
@@ -106,20 +149,33 @@ export class JiraServer extends TicketServer {
 
   /** What Jira posts when the issue is resolved: jira:issue_updated with the status change in its changelog. */
   resolvedWebhook(t: StoredTicket, opts: { id?: string } = {}) {
-    return this.webhook({
-      webhookEvent: 'jira:issue_updated', issue_event_type_name: 'issue_generic', user: { displayName: t.closed!.by, accountId: `acc-${t.closed!.by.length}` },
-      issue: { id: t.id, key: t.key, self: `${this.url}/rest/api/3/issue/${t.id}`, fields: { status: this.status(t), resolution: { name: t.closed!.resolution }, updated: jiraTime(t.updatedAt) } },
-      changelog: { id: String(t.updatedAt), items: [{ field: 'status', fieldtype: 'jira', fromString: 'To Do', toString: 'Done' }] },
-    }, opts);
+    return this.webhook(
+      {
+        webhookEvent: 'jira:issue_updated',
+        issue_event_type_name: 'issue_generic',
+        user: { displayName: t.closed!.by, accountId: `acc-${t.closed!.by.length}` },
+        issue: {
+          id: t.id,
+          key: t.key,
+          self: `${this.url}/rest/api/3/issue/${t.id}`,
+          fields: { status: this.status(t), resolution: { name: t.closed!.resolution }, updated: jiraTime(t.updatedAt) },
+        },
+        changelog: { id: String(t.updatedAt), items: [{ field: 'status', fieldtype: 'jira', fromString: 'To Do', toString: 'Done' }] },
+      },
+      opts,
+    );
   }
 
   /** What Jira posts when a human comments on the issue. */
   commentWebhook(t: StoredTicket, by: string, text: string, opts: { id?: string } = {}) {
-    return this.webhook({
-      webhookEvent: 'comment_created',
-      comment: { id: String(t.comments.length + 1), body: ADF(text), author: { displayName: by }, created: jiraTime(Date.now()) },
-      issue: { id: t.id, key: t.key, self: `${this.url}/rest/api/3/issue/${t.id}`, fields: { status: this.status(t) } },
-    }, opts);
+    return this.webhook(
+      {
+        webhookEvent: 'comment_created',
+        comment: { id: String(t.comments.length + 1), body: ADF(text), author: { displayName: by }, created: jiraTime(Date.now()) },
+        issue: { id: t.id, key: t.key, self: `${this.url}/rest/api/3/issue/${t.id}`, fields: { status: this.status(t) } },
+      },
+      opts,
+    );
   }
 
   /** A webhook delivery as Jira sends it, signed. */
@@ -128,8 +184,11 @@ export class JiraServer extends TicketServer {
     return {
       body,
       headers: {
-        'content-type': 'application/json', 'x-atlassian-webhook-identifier': opts.id ?? randomUUID(),
-        'x-hub-signature': `sha256=${createHmac('sha256', opts.secret ?? this.webhookSecret).update(body).digest('hex')}`,
+        'content-type': 'application/json',
+        'x-atlassian-webhook-identifier': opts.id ?? randomUUID(),
+        'x-hub-signature': `sha256=${createHmac('sha256', opts.secret ?? this.webhookSecret)
+          .update(body)
+          .digest('hex')}`,
       },
     };
   }

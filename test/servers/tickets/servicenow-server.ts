@@ -25,11 +25,19 @@ export class ServiceNowServer extends TicketServer {
   /** Each record's update count (sys_mod_count) and its last updater (sys_updated_by). */
   private readonly mods = new Map<string, { count: number; by: string }>();
 
-  constructor(readonly table: 'sn_si_incident' | 'incident') { super(); }
+  constructor(readonly table: 'sn_si_incident' | 'incident') {
+    super();
+  }
 
-  protected authorized(a: string | undefined) { return a === `Basic ${Buffer.from(`${this.user}:${this.password}`).toString('base64')}`; }
-  protected isCreate(method: string, path: string) { return method === 'POST' && path === `/api/now/table/${this.table}`; }
-  protected isComment(method: string, _path: string, body: Record<string, unknown>) { return method === 'PATCH' && typeof body.work_notes === 'string'; }
+  protected authorized(a: string | undefined) {
+    return a === `Basic ${Buffer.from(`${this.user}:${this.password}`).toString('base64')}`;
+  }
+  protected isCreate(method: string, path: string) {
+    return method === 'POST' && path === `/api/now/table/${this.table}`;
+  }
+  protected isComment(method: string, _path: string, body: Record<string, unknown>) {
+    return method === 'PATCH' && typeof body.work_notes === 'string';
+  }
 
   private touch(t: StoredTicket, by: string) {
     const m = this.mods.get(t.id) ?? { count: 0, by };
@@ -39,9 +47,16 @@ export class ServiceNowServer extends TicketServer {
 
   private row(t: StoredTicket): Record<string, string> {
     return {
-      sys_id: t.id, number: t.key, state: String(t.fields.state ?? '1'), close_code: String(t.fields.close_code ?? ''), close_notes: String(t.fields.close_notes ?? ''),
-      correlation_id: t.correlationId, correlation_display: String(t.fields.correlation_display ?? ''),
-      sys_updated_on: snTime(t.updatedAt), sys_updated_by: this.mods.get(t.id)?.by ?? this.user, sys_mod_count: String(this.mods.get(t.id)?.count ?? 0),
+      sys_id: t.id,
+      number: t.key,
+      state: String(t.fields.state ?? '1'),
+      close_code: String(t.fields.close_code ?? ''),
+      close_notes: String(t.fields.close_notes ?? ''),
+      correlation_id: t.correlationId,
+      correlation_display: String(t.fields.correlation_display ?? ''),
+      sys_updated_on: snTime(t.updatedAt),
+      sys_updated_by: this.mods.get(t.id)?.by ?? this.user,
+      sys_mod_count: String(this.mods.get(t.id)?.count ?? 0),
     };
   }
 
@@ -57,7 +72,8 @@ export class ServiceNowServer extends TicketServer {
       if ((m = /^correlation_id=(.+)$/.exec(term))) rows = rows.filter((t) => t.correlationId === m![1]);
       else if ((m = /^correlation_display=(.+)$/.exec(term))) rows = rows.filter((t) => t.fields.correlation_display === m![1]);
       else if ((m = /^stateIN([\d,]+)$/.exec(term))) rows = rows.filter((t) => m![1].split(',').includes(String(t.fields.state ?? '1')));
-      else if ((m = /^sys_updated_on>=(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d)$/.exec(term))) rows = rows.filter((t) => snTime(t.updatedAt) >= m![1]);
+      else if ((m = /^sys_updated_on>=(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d)$/.exec(term)))
+        rows = rows.filter((t) => snTime(t.updatedAt) >= m![1]);
       else if (term === 'ORDERBYsys_updated_on') rows.sort((a, b) => a.updatedAt - b.updatedAt);
       else return term;
     }
@@ -81,19 +97,29 @@ export class ServiceNowServer extends TicketServer {
     if (method === 'POST' && path === base) {
       if (!body.short_description) return [400, { error: { message: 'short_description is mandatory', detail: '' }, status: 'failure' }];
       const prefix = this.table === 'incident' ? 'INC' : 'SIR';
-      const t = this.store(String(body.correlation_id ?? ''), body, (n) => `${prefix}${String(n).padStart(7, '0')}`, () => randomBytes(16).toString('hex'));
+      const t = this.store(
+        String(body.correlation_id ?? ''),
+        body,
+        (n) => `${prefix}${String(n).padStart(7, '0')}`,
+        () => randomBytes(16).toString('hex'),
+      );
       this.touch(t, this.user);
       return [201, { result: { sys_id: t.id, number: t.key } }];
     }
     const one = new RegExp(`^${base}/([0-9a-f]{32})$`).exec(path);
     const t = one && this.byId(one[1]);
-    if (one && !t) return [404, { error: { message: 'No Record found', detail: 'Record doesn\'t exist or ACL restricts the record retrieval' }, status: 'failure' }];
+    if (one && !t)
+      return [
+        404,
+        { error: { message: 'No Record found', detail: "Record doesn't exist or ACL restricts the record retrieval" }, status: 'failure' },
+      ];
     if (t && method === 'GET') return [200, { result: ServiceNowServer.pick(this.row(t), q.get('sysparm_fields')) }];
     if (t && method === 'PATCH') {
       if (typeof body.work_notes === 'string') t.comments.push(body.work_notes);
       if (body.state !== undefined) t.closeRequests += 1;
       for (const k of ['state', 'close_code', 'close_notes'] as const) if (typeof body[k] === 'string') t.fields[k] = body[k];
-      if (CLOSED[this.table].includes(String(t.fields.state)) && !t.closed) this.closeTicket(t, this.user, String(t.fields.close_code ?? ''));
+      if (CLOSED[this.table].includes(String(t.fields.state)) && !t.closed)
+        this.closeTicket(t, this.user, String(t.fields.close_code ?? ''));
       this.touch(t, this.user);
       return [200, { result: ServiceNowServer.pick(this.row(t), q.get('sysparm_fields')) }];
     }
@@ -118,8 +144,14 @@ export class ServiceNowServer extends TicketServer {
     }
     const now = this.row(t);
     return this.webhook({
-      sys_id: r.sys_id, number: r.number, sys_mod_count: now.sys_mod_count, state: r.state, close_code: r.close_code, close_notes: r.close_notes,
-      updated_by: now.sys_updated_by, ...(comment ? { comment: comment.text } : {}),
+      sys_id: r.sys_id,
+      number: r.number,
+      sys_mod_count: now.sys_mod_count,
+      state: r.state,
+      close_code: r.close_code,
+      close_notes: r.close_notes,
+      updated_by: now.sys_updated_by,
+      ...(comment ? { comment: comment.text } : {}),
     });
   }
 

@@ -15,7 +15,15 @@
 import { randomUUID } from 'node:crypto';
 import { type Answer, type StoredTicket, TicketServer } from './ticket-server';
 
-const STAGE: Record<string, string> = { New: 'New', InProgress: 'InProgress', Imported: 'Imported', FalsePositive: 'Closed', Duplicated: 'Closed', Ignored: 'Closed', Other: 'Closed' };
+const STAGE: Record<string, string> = {
+  New: 'New',
+  InProgress: 'InProgress',
+  Imported: 'Imported',
+  FalsePositive: 'Closed',
+  Duplicated: 'Closed',
+  Ignored: 'Closed',
+  Other: 'Closed',
+};
 type Filter = { _field?: string; _value?: unknown; _gte?: { _field: string; _value: number } };
 
 export class TheHiveServer extends TicketServer {
@@ -26,14 +34,29 @@ export class TheHiveServer extends TicketServer {
   private readonly updatedBy = new Map<string, string>();
   private audits = 0;
 
-  protected authorized(a: string | undefined) { return a === `Bearer ${this.apiKey}`; }
-  protected isCreate(method: string, path: string) { return method === 'POST' && path === '/api/v1/alert'; }
-  protected isComment(method: string, path: string) { return method === 'POST' && path.endsWith('/comment'); }
+  protected authorized(a: string | undefined) {
+    return a === `Bearer ${this.apiKey}`;
+  }
+  protected isCreate(method: string, path: string) {
+    return method === 'POST' && path === '/api/v1/alert';
+  }
+  protected isComment(method: string, path: string) {
+    return method === 'POST' && path.endsWith('/comment');
+  }
 
   /** The alert as TheHive returns it. */
   private alert(t: StoredTicket): Record<string, unknown> {
     const status = String(t.fields.status ?? 'New');
-    return { ...t.fields, _id: t.id, _type: 'Alert', _createdBy: this.apiUser, _updatedBy: this.updatedBy.get(t.id) ?? this.apiUser, _updatedAt: t.updatedAt, status, stage: STAGE[status] };
+    return {
+      ...t.fields,
+      _id: t.id,
+      _type: 'Alert',
+      _createdBy: this.apiUser,
+      _updatedBy: this.updatedBy.get(t.id) ?? this.apiUser,
+      _updatedAt: t.updatedAt,
+      status,
+      stage: STAGE[status],
+    };
   }
 
   private setStatus(t: StoredTicket, status: string, by: string) {
@@ -51,11 +74,20 @@ export class TheHiveServer extends TicketServer {
 
   protected route(method: string, path: string, _q: URLSearchParams, body: Record<string, unknown>): Answer {
     if (method === 'POST' && path === '/api/v1/alert') {
-      for (const k of ['type', 'source', 'sourceRef', 'title', 'description']) if (!body[k]) return [400, { type: 'AttributeCheckingError', message: `${k} is missing` }];
+      for (const k of ['type', 'source', 'sourceRef', 'title', 'description'])
+        if (!body[k]) return [400, { type: 'AttributeCheckingError', message: `${k} is missing` }];
       if (this.tickets.some((t) => t.correlationId === body.sourceRef && t.fields.type === body.type && t.fields.source === body.source)) {
-        return [400, { type: 'CreateError', message: `Alert ${String(body.type)}:${String(body.source)}:${String(body.sourceRef)} already exists` }];
+        return [
+          400,
+          { type: 'CreateError', message: `Alert ${String(body.type)}:${String(body.source)}:${String(body.sourceRef)} already exists` },
+        ];
       }
-      const t = this.store(String(body.sourceRef), body, (n) => `~${4096 * n}`, (n) => `~${4096 * n}`);
+      const t = this.store(
+        String(body.sourceRef),
+        body,
+        (n) => `~${4096 * n}`,
+        (n) => `~${4096 * n}`,
+      );
       return [201, this.alert(t)];
     }
     if (method === 'POST' && path === '/api/v1/query') {
@@ -83,7 +115,8 @@ export class TheHiveServer extends TicketServer {
     if (t && method === 'GET') return [200, this.alert(t)];
     if (t && method === 'PATCH') {
       if (body.status !== undefined) t.closeRequests += 1;
-      if (body.status !== undefined && !STAGE[String(body.status)]) return [400, { type: 'BadRequestError', message: `Status ${String(body.status)} not found` }];
+      if (body.status !== undefined && !STAGE[String(body.status)])
+        return [400, { type: 'BadRequestError', message: `Status ${String(body.status)} not found` }];
       if (typeof body.status === 'string') this.setStatus(t, body.status, this.apiUser);
       return [204];
     }
@@ -101,13 +134,46 @@ export class TheHiveServer extends TicketServer {
   auditWebhook(t: StoredTicket, change: { closedBy: string } | { commentBy: string; message: string }) {
     this.audits += 1;
     const alert = this.alert(t);
-    const common = { _id: `~${900_000 + this.audits}`, _type: 'Audit', _createdAt: Date.now(), mainAction: true, requestId: `${randomUUID()}:-8000:${this.audits}`, context: alert, organisation: { organisationId: '~4169864', organisation: 'SOC' } };
+    const common = {
+      _id: `~${900_000 + this.audits}`,
+      _type: 'Audit',
+      _createdAt: Date.now(),
+      mainAction: true,
+      requestId: `${randomUUID()}:-8000:${this.audits}`,
+      context: alert,
+      organisation: { organisationId: '~4169864', organisation: 'SOC' },
+    };
     if ('closedBy' in change) {
-      return this.webhook({ ...common, _createdBy: change.closedBy, action: 'update', rootId: t.id, objectId: t.id, objectType: 'Alert', details: { status: alert.status, stage: alert.stage }, object: alert });
+      return this.webhook({
+        ...common,
+        _createdBy: change.closedBy,
+        action: 'update',
+        rootId: t.id,
+        objectId: t.id,
+        objectType: 'Alert',
+        details: { status: alert.status, stage: alert.stage },
+        object: alert,
+      });
     }
-    const comment = { _id: `~c${t.comments.length + 1}`, _type: 'Comment', _createdBy: change.commentBy, _createdAt: Date.now(), message: change.message, isEdited: false };
+    const comment = {
+      _id: `~c${t.comments.length + 1}`,
+      _type: 'Comment',
+      _createdBy: change.commentBy,
+      _createdAt: Date.now(),
+      message: change.message,
+      isEdited: false,
+    };
     t.comments.push(change.message);
-    return this.webhook({ ...common, _createdBy: change.commentBy, action: 'create', rootId: t.id, objectId: comment._id, objectType: 'Comment', details: { message: change.message }, object: comment });
+    return this.webhook({
+      ...common,
+      _createdBy: change.commentBy,
+      action: 'create',
+      rootId: t.id,
+      objectId: comment._id,
+      objectType: 'Comment',
+      details: { message: change.message },
+      object: comment,
+    });
   }
 
   /** A delivery with the endpoint's configured Authorization header (or another token). */

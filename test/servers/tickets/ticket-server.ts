@@ -7,7 +7,11 @@ import { randomInt } from 'node:crypto';
 import { listenOnLoopback, readBody, type LoopbackServer } from '../listen-on-loopback';
 
 export interface StoredTicket {
-  id: string; key: string; correlationId: string; fields: Record<string, unknown>; comments: string[];
+  id: string;
+  key: string;
+  correlationId: string;
+  fields: Record<string, unknown>;
+  comments: string[];
   /** Set when the ticket is closed (resolved): who did it and with which resolution or status. */
   closed?: { by: string; resolution: string };
   /** When it last changed (epoch ms): what "updated since" queries compare. */
@@ -44,7 +48,9 @@ export abstract class TicketServer {
   protected abstract isComment(method: string, path: string, body: Record<string, unknown>): boolean;
 
   /** How many tickets carry this correlation id: what exactly-once is counted by. */
-  count(correlationId: string): number { return this.tickets.filter((t) => t.correlationId === correlationId).length; }
+  count(correlationId: string): number {
+    return this.tickets.filter((t) => t.correlationId === correlationId).length;
+  }
 
   async start(): Promise<void> {
     this.listening = await listenOnLoopback(async (req, res) => {
@@ -63,7 +69,7 @@ export abstract class TicketServer {
         return send([503, { message: 'unavailable' }]);
       }
       if (!this.authorized(req.headers.authorization)) return send([401, { message: 'unauthorized' }]);
-      const body = raw ? JSON.parse(raw) as Record<string, unknown> : {};
+      const body = raw ? (JSON.parse(raw) as Record<string, unknown>) : {};
       const answer = this.route(req.method ?? 'GET', u.pathname, u.searchParams, body);
       if (this.loseNextCreateAnswer > 0 && this.isCreate(req.method ?? 'GET', u.pathname) && answer[0] < 300) {
         this.loseNextCreateAnswer -= 1;
@@ -75,16 +81,32 @@ export abstract class TicketServer {
         req.socket.destroy(); // commented, but the caller never hears of it
         return;
       }
-      if (this.createAnswerDelayMs && this.isCreate(req.method ?? 'GET', u.pathname)) await new Promise((r) => setTimeout(r, this.createAnswerDelayMs));
+      if (this.createAnswerDelayMs && this.isCreate(req.method ?? 'GET', u.pathname))
+        await new Promise((r) => setTimeout(r, this.createAnswerDelayMs));
       send(answer);
     });
   }
 
-  async stop(): Promise<void> { await this.listening?.close(); }
+  async stop(): Promise<void> {
+    await this.listening?.close();
+  }
 
-  protected store(correlationId: string, fields: Record<string, unknown>, key: (n: number) => string, id: (n: number) => string): StoredTicket {
+  protected store(
+    correlationId: string,
+    fields: Record<string, unknown>,
+    key: (n: number) => string,
+    id: (n: number) => string,
+  ): StoredTicket {
     this.seq += 1;
-    const t: StoredTicket = { id: id(this.seq), key: key(this.seq), correlationId, fields, comments: [], updatedAt: this.tick(), closeRequests: 0 };
+    const t: StoredTicket = {
+      id: id(this.seq),
+      key: key(this.seq),
+      correlationId,
+      fields,
+      comments: [],
+      updatedAt: this.tick(),
+      closeRequests: 0,
+    };
     this.tickets.push(t);
     return t;
   }
@@ -102,5 +124,7 @@ export abstract class TicketServer {
     t.updatedAt = this.tick();
   }
 
-  protected byId(id: string): StoredTicket | undefined { return this.tickets.find((t) => t.id === id || t.key === id); }
+  protected byId(id: string): StoredTicket | undefined {
+    return this.tickets.find((t) => t.id === id || t.key === id);
+  }
 }

@@ -9,7 +9,9 @@ const { step } = proxyActivities<VersionedActivities>({ startToCloseTimeout: '30
 
 export async function versionedPlaybook(): Promise<string[]> {
   let decided = false;
-  setHandler(proceed, () => { decided = true; });
+  setHandler(proceed, () => {
+    decided = true;
+  });
   const done = [await step('collect')];
   await condition(() => decided);
   done.push(await step('v1-report'));

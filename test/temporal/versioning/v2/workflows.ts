@@ -8,7 +8,9 @@ const { step, enrich } = proxyActivities<VersionedActivities>({ startToCloseTime
 
 export async function versionedPlaybook(): Promise<string[]> {
   let decided = false;
-  setHandler(proceed, () => { decided = true; });
+  setHandler(proceed, () => {
+    decided = true;
+  });
   const done = [await enrich(), await step('collect')];
   await condition(() => decided);
   done.push(await step('v2-report'));
