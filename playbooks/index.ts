@@ -2,4 +2,3 @@
 // each export is a workflow type the policy's routing may name.
 export { identityCompromise } from './identity-compromise';
 export { reportedPhishing } from './reported-phishing';
-export { scaffoldFlowLt09w } from './scaffold-flow-lt09w';

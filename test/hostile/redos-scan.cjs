@@ -32,7 +32,7 @@ function tsFiles(dir) {
 const LINEAR_ENGINE_CALLS = new Set(['linearRegex', 'linear']);
 
 /** A RegExp(...) call's text, layout-free (a formatter may wrap it), as the allow-list keys it. */
-const callText = (text) => text.replace(/\s+/g, ' ').replace(/\( /g, '(').replace(/,? \)/g, ')');
+const callText = (text) => text.replace(/\s+/g, ' ').replace(/\( /g, '(').replace(/,? \)/g, ')').replace(/ \./g, '.');
 
 const literalText = (n) => (n && (ts.isStringLiteral(n) || ts.isNoSubstitutionTemplateLiteral(n)) ? n.text : undefined);
 
