@@ -3,10 +3,14 @@
 // follow Microsoft's documented auto macros (Word "Auto macros", Excel Auto_Open and
 // Workbook/Document events) and the keyword families olevba reports; ATT&CK ids per technique page.
 
+import { matchesInOrder } from '../../domain/text-scan';
+
 export interface KeywordRule {
   id: string;
   category: 'execution' | 'download' | 'obfuscation' | 'environment' | 'win-api' | 'injection' | 'persistence' | 'file-write';
   re: RegExp;
+  /** Also a hit: these parts in order on one line (text-scan matchesInOrder, linear). */
+  inOrder?: RegExp[];
   attack: string[];
   what: string;
 }
@@ -170,7 +174,9 @@ export const KEYWORD_RULES: KeywordRule[] = [
   {
     id: 'file-write',
     category: 'file-write',
-    re: /\bOpen\s+.+\s+For\s+(?:Output|Binary|Append)\b|\.CreateTextFile\b|\bFileCopy\b|\bKill\s+\w/gi,
+    re: /\.CreateTextFile\b|\bFileCopy\b|\bKill\s+\w/gi,
+    // `Open <path> For Output|Binary|Append`: /Open\s+.+\s+For/ is quadratic on a long line of Opens.
+    inOrder: [/\bOpen\s./gi, /\sFor\s+(?:Output|Binary|Append)\b/gi],
     attack: [],
     what: 'writes, copies or deletes files',
   },
@@ -204,7 +210,7 @@ export function findKeywords(source: string): KeywordHit[] {
     let sample = '';
     for (const line of lines) {
       rule.re.lastIndex = 0;
-      const n = line.match(rule.re)?.length ?? 0;
+      const n = (line.match(rule.re)?.length ?? 0) + (rule.inOrder && matchesInOrder(line, rule.inOrder) ? 1 : 0);
       if (n > 0 && !sample) sample = line.trim().slice(0, 200);
       count += n;
     }
